@@ -1,0 +1,436 @@
+/**
+ * Phone identity: one canonical E.164 key per WhatsApp account, plus the spellings needed to find
+ * that account's number in a CRM.
+ *
+ * Built on libphonenumber-js with the `max` metadata: the default `min` set only checks lengths,
+ * so `isValid()` would accept numbers that do not exist and number types would be unknown.
+ */
+import type { CountryCode } from 'libphonenumber-js';
+import {
+  getCountryCallingCode,
+  ParseError,
+  type PhoneNumber,
+  parseDigits,
+  parsePhoneNumberWithError,
+  validatePhoneNumberLength,
+} from 'libphonenumber-js/max';
+
+export type { CountryCode };
+
+export type PhoneRejection =
+  | 'empty'
+  | 'not_a_number'
+  | 'too_short'
+  | 'too_long'
+  | 'invalid_country_code'
+  | 'needs_region'
+  | 'invalid_number';
+
+export type PhoneResult =
+  | { ok: true; e164: string; region: CountryCode | undefined }
+  | { ok: false; reason: PhoneRejection; message: string };
+
+/** One way of reading the input: the text handed to libphonenumber and the region it is read in. */
+type Reading = { text: string; region: CountryCode | undefined };
+
+/**
+ * WhatsApp ids are international numbers without `+`; the shortest real ones (8-digit national
+ * numbers behind a 2-digit country code) have 10 digits, and anything shorter is far more likely
+ * a national number typed without its region.
+ */
+const WA_ID_STYLE = /^[1-9]\d{9,}$/;
+const INTERNATIONAL_PLUS = /^\+/;
+
+/**
+ * Parse any human or WhatsApp spelling (`+55 11 98765-4321`, `011 98765 4321` with region BR,
+ * `5511987654321`, `00 49 ...`, `0049...`) to canonical E.164.
+ *
+ * Numbers written with `+` or `00` need no region. A bare digit string of 10+ digits without a
+ * leading 0 is read as a WhatsApp id (international without `+`) when no region is given; with a
+ * region it is read nationally first, unless it starts with that region's calling code. Anything
+ * else needs `defaultRegion`. The result is already canonical (see {@link canonicalWhatsAppPhone}).
+ */
+export function normalizePhone(
+  input: string,
+  options: { defaultRegion?: CountryCode | undefined } = {},
+): PhoneResult {
+  // libphonenumber-js reads full-width digits but not the full-width plus (CJK input methods).
+  const text = input.trim().replace(/^\uFF0B/, '+');
+  if (text === '') return reject('empty', 'the phone number is empty');
+  if (parseDigits(text) === '') return reject('not_a_number', 'the phone number contains no digits');
+  const region = options.defaultRegion;
+  const readings = readingsOf(text, region);
+  if (readings.length === 0) return rejectWithoutRegion(text);
+  const results = readings.map(readNumber);
+  const accepted = results.find((result) => result.ok);
+  if (accepted) return accepted;
+  // A bare digit string that is not a valid international number is most likely a national
+  // number, and the actionable fix is to configure a region.
+  if (region === undefined && isBareWaId(text)) return rejectWithoutRegion(text);
+  return results[0] ?? rejectWithoutRegion(text);
+}
+
+/**
+ * The canonical E.164 form WhatsApp identities are keyed by: Brazil mobile with the 9th digit
+ * (`+55 DD 8765-4321` becomes `+55 DD 98765-4321` when the subscriber part starts with 6-9;
+ * landlines starting 2-5 never change), Mexico without the `1` after 52 (`+521XXXXXXXXXX` becomes
+ * `+52XXXXXXXXXX`), Argentina mobile with the 9 (`+549...`, kept as is).
+ *
+ * An Argentine number without the 9 is left alone: mobile and fixed lines share number ranges, so
+ * nothing in `+54 11 2345-6789` says it is a mobile. {@link whatsappEquivalents} covers both forms.
+ * Accepts any spelling that keeps the country code; punctuation is dropped.
+ */
+export function canonicalWhatsAppPhone(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  if (digits === '') return e164;
+  const rule = VARIANT_RULES.find((candidate) => candidate.canonicalise && candidate.alias.test(digits));
+  return `+${rule ? toCanonical(rule, digits) : digits}`;
+}
+
+/**
+ * Every E.164 spelling WhatsApp treats as the same account, canonical first: BR with and without
+ * the 9th digit, MX 52 and 521, AR 549 and 54. For other numbers just `[canonical]`.
+ */
+export function whatsappEquivalents(e164: string): string[] {
+  const canonical = canonicalWhatsAppPhone(e164);
+  return unique([canonical, ...aliasesOf(canonical).map((alias) => alias.e164)]);
+}
+
+/**
+ * The spellings a CRM may hold a number in, for exact-match queries (SOQL `Phone = '...'`).
+ *
+ * For every {@link whatsappEquivalents} form: E.164, digits only, libphonenumber's international
+ * and national formats, the national number's digits with and without the national prefix, and
+ * each format's digit groups re-joined with `-`, ` ` and `.`. Aliases libphonenumber cannot format
+ * (Brazil without the 9th digit, Mexico with 521) are formatted by editing the canonical
+ * spellings. Deduplicated, canonical E.164 first, fewer than 40 entries.
+ */
+export function crmPhoneSpellings(e164: string): string[] {
+  const canonical = canonicalWhatsAppPhone(e164);
+  const canonicalNumber = parseValid(canonical);
+  const canonicalFormats = canonicalNumber ? formattedSpellings(canonicalNumber) : [];
+  const spellings = [canonical, digitsOf(canonical), ...canonicalFormats];
+  for (const alias of aliasesOf(canonical)) {
+    spellings.push(alias.e164, digitsOf(alias.e164));
+    const aliasNumber = parseValid(alias.e164);
+    if (aliasNumber) spellings.push(...formattedSpellings(aliasNumber));
+    else spellings.push(...editedSpellings(canonicalFormats, alias.rule, digitsOf(canonical)));
+  }
+  return unique(spellings);
+}
+
+// --- reading the input -------------------------------------------------------------------------
+
+/** The readings to try, most trusted first; empty when the input cannot be read without a region. */
+function readingsOf(text: string, region: CountryCode | undefined): Reading[] {
+  if (INTERNATIONAL_PLUS.test(text)) return [{ text, region }];
+  const digits = parseDigits(text);
+  const waId: Reading[] = isBareWaId(text) ? [{ text: `+${digits}`, region: undefined }] : [];
+  // `00` is the IDD prefix in most of the world, and no national number starts with 00, so it
+  // wins over the region (in Brazil `0049...` would otherwise read as trunk 0 + area code 49).
+  // The region reading still follows for other IDDs and Brazil's `00 + carrier` form.
+  const idd: Reading[] = digits.startsWith('00') ? [{ text: `+${digits.slice(2)}`, region: undefined }] : [];
+  if (region === undefined) return [...idd, ...waId];
+  const national: Reading = { text, region };
+  // A digit string that starts with the region's own calling code is far more often E.164 stored
+  // without `+` than a national number that happens to begin with those digits (e.g. DE 49...).
+  if (isBareWaId(text) && digits.startsWith(getCountryCallingCode(region))) {
+    return [...idd, ...waId, national];
+  }
+  return [...idd, national, ...waId];
+}
+
+function isBareWaId(text: string): boolean {
+  return WA_ID_STYLE.test(text);
+}
+
+function readNumber(reading: Reading): PhoneResult {
+  let parsed: PhoneNumber;
+  try {
+    // `extract: false` so "call +55 11 ... now" or trailing junk is rejected rather than mined.
+    parsed = parsePhoneNumberWithError(
+      reading.text,
+      reading.region === undefined ? { extract: false } : { defaultCountry: reading.region, extract: false },
+    );
+  } catch (error) {
+    return rejectParseError(error, reading);
+  }
+  return acceptCanonical(parsed);
+}
+
+/** Validates after canonicalising, so WhatsApp spellings libphonenumber rejects (BR without 9, MX 521) pass. */
+function acceptCanonical(parsed: PhoneNumber): PhoneResult {
+  const canonical =
+    parseValid(canonicalWhatsAppPhone(parsed.number)) ?? (parsed.isValid() ? parsed : undefined);
+  if (canonical) return { ok: true, e164: canonical.number, region: canonical.country };
+  return rejectInvalid(parsed.number);
+}
+
+function rejectInvalid(e164: string): PhoneResult {
+  switch (validatePhoneNumberLength(e164)) {
+    case 'TOO_SHORT':
+      return reject('too_short', 'the phone number has too few digits for its country');
+    case 'TOO_LONG':
+      return reject('too_long', 'the phone number has too many digits for its country');
+    case 'INVALID_COUNTRY':
+      return reject('invalid_country_code', 'the country calling code does not exist');
+    default:
+      return reject('invalid_number', 'the phone number is not a valid number for its country');
+  }
+}
+
+function rejectParseError(error: unknown, reading: Reading): PhoneResult {
+  if (!(error instanceof ParseError)) throw error;
+  switch (error.message) {
+    case 'NOT_A_NUMBER':
+      return reject('not_a_number', 'the input is not a phone number');
+    case 'TOO_SHORT':
+      return reject('too_short', 'the phone number has too few digits');
+    case 'TOO_LONG':
+      return reject('too_long', 'the phone number has too many digits');
+    case 'INVALID_COUNTRY':
+      return reading.region === undefined && !INTERNATIONAL_PLUS.test(reading.text)
+        ? reject('needs_region', 'the phone number has no country code and no default region was given')
+        : reject('invalid_country_code', 'the country calling code does not exist');
+    default:
+      return reject('invalid_number', 'the phone number is not valid');
+  }
+}
+
+/** Garbage should say so; otherwise the caller's fix is to supply a region. */
+function rejectWithoutRegion(text: string): PhoneResult {
+  const probe = readNumber({ text, region: undefined });
+  if (!probe.ok && probe.reason === 'not_a_number') return probe;
+  return reject('needs_region', 'the phone number has no country code and no default region was given');
+}
+
+function reject(reason: PhoneRejection, message: string): PhoneResult {
+  return { ok: false, reason, message };
+}
+
+function parseValid(e164: string): PhoneNumber | undefined {
+  try {
+    const parsed = parsePhoneNumberWithError(e164, { extract: false });
+    return parsed.isValid() ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// --- WhatsApp variants -------------------------------------------------------------------------
+
+/**
+ * A pair of digit strings (country code included) WhatsApp treats as one account. They differ by
+ * a single digit at `index`, present in the `canonical` form (BR 9, AR 9) or in the `alias` (MX 1).
+ */
+type VariantRule = {
+  canonical: RegExp;
+  alias: RegExp;
+  index: number;
+  digit: string;
+  extraDigitIn: 'canonical' | 'alias';
+  /** Whether alias -> canonical is safe without knowing the number type. */
+  canonicalise: boolean;
+  /** Whether national spellings carry the digit too (the MX `1` only ever appeared after +52). */
+  national: boolean;
+};
+
+const VARIANT_RULES: readonly VariantRule[] = [
+  // Brazil: 8-digit mobiles (6-9) gained a leading 9; WhatsApp ids of older accounts still lack it.
+  {
+    canonical: /^55[1-9]{2}9[6-9]\d{7}$/,
+    alias: /^55[1-9]{2}[6-9]\d{7}$/,
+    index: 4,
+    digit: '9',
+    extraDigitIn: 'canonical',
+    canonicalise: true,
+    national: true,
+  },
+  // Mexico: wa_id keeps the pre-2019 mobile `1`; E.164 dropped it.
+  {
+    canonical: /^52\d{10}$/,
+    alias: /^521\d{10}$/,
+    index: 2,
+    digit: '1',
+    extraDigitIn: 'alias',
+    canonicalise: true,
+    national: false,
+  },
+  // Argentina: mobiles are +54 9 AREA NUMBER; geographic national numbers start with 1-3.
+  {
+    canonical: /^549[1-3]\d{9}$/,
+    alias: /^54[1-3]\d{9}$/,
+    index: 2,
+    digit: '9',
+    extraDigitIn: 'canonical',
+    canonicalise: false,
+    national: true,
+  },
+];
+
+type Alias = { e164: string; rule: VariantRule };
+
+function aliasesOf(canonical: string): Alias[] {
+  const digits = digitsOf(canonical);
+  const aliases: Alias[] = [];
+  for (const rule of VARIANT_RULES) {
+    if (rule.canonical.test(digits)) aliases.push({ e164: `+${toAlias(rule, digits)}`, rule });
+    else if (!rule.canonicalise && rule.alias.test(digits)) {
+      aliases.push({ e164: `+${toCanonical(rule, digits)}`, rule });
+    }
+  }
+  return aliases;
+}
+
+function toAlias(rule: VariantRule, digits: string): string {
+  return rule.extraDigitIn === 'canonical'
+    ? removeAt(digits, rule.index)
+    : insertAt(digits, rule.index, rule.digit);
+}
+
+function toCanonical(rule: VariantRule, digits: string): string {
+  return rule.extraDigitIn === 'canonical'
+    ? insertAt(digits, rule.index, rule.digit)
+    : removeAt(digits, rule.index);
+}
+
+function removeAt(text: string, index: number): string {
+  return text.slice(0, index) + text.slice(index + 1);
+}
+
+function insertAt(text: string, index: number, insert: string): string {
+  return text.slice(0, index) + insert + text.slice(index);
+}
+
+// --- CRM spellings -----------------------------------------------------------------------------
+
+const SEPARATORS = ['-', ' ', '.'] as const;
+
+function formattedSpellings(number: PhoneNumber): string[] {
+  const international = number.formatInternational();
+  const spellings = [international, ...joinVariants(digitGroups(international))];
+  // Non-geographic numbers (+800, +882...) have no national spelling anyone would store.
+  if (number.country !== undefined) spellings.push(...nationalSpellings(number));
+  return spellings;
+}
+
+function nationalSpellings(number: PhoneNumber): string[] {
+  const national = number.formatNational();
+  const groups = digitGroups(national);
+  const prefix = trunkPrefixOf(number);
+  const bare = withoutPrefix(groups, prefix, number.nationalNumber);
+  // Argentine mobiles format as `011 15-...`, which is neither the national number nor prefix + it.
+  if (bare === undefined) return [national, ...joinVariants(groups), digitsOf(national)];
+  const spellings = [national, ...joinVariants(bare), number.nationalNumber];
+  if (prefix !== undefined) {
+    spellings.push(...joinVariants(withPrefix(bare, prefix)), prefix + number.nationalNumber);
+  }
+  return spellings;
+}
+
+/** Digit runs of a formatted number; the `+` stays on the country code. */
+function digitGroups(formatted: string): string[] {
+  return formatted.match(/\+?\d+/g) ?? [];
+}
+
+function joinVariants(groups: readonly string[]): string[] {
+  return groups.length < 2 ? [] : SEPARATORS.map((separator) => groups.join(separator));
+}
+
+/**
+ * The national groups without the trunk prefix, or undefined when they are not simply
+ * prefix + national number (e.g. Argentina's `011 15-...` mobile format).
+ */
+function withoutPrefix(
+  groups: string[],
+  prefix: string | undefined,
+  nationalNumber: string,
+): string[] | undefined {
+  const joined = groups.join('');
+  if (joined === nationalNumber) return groups;
+  if (prefix === undefined || joined !== prefix + nationalNumber) return undefined;
+  const [first = '', ...rest] = groups;
+  const remainder = first.slice(prefix.length);
+  return remainder === '' ? rest : [remainder, ...rest];
+}
+
+/** A `0` trunk prefix is written fused to the area code (011, 030); others stand apart (1 201, 8 912). */
+function withPrefix(groups: readonly string[], prefix: string): string[] {
+  const [first = '', ...rest] = groups;
+  return prefix === '0' ? [prefix + first, ...rest] : [prefix, ...groups];
+}
+
+/** Trunk prefixes in use worldwide: 0 almost everywhere, 1 in NANP, 8 in Russia and neighbours, 06 in Hungary. */
+const TRUNK_PREFIXES = ['0', '1', '8', '06'] as const;
+
+/**
+ * The trunk prefix people dial before this national number, found by checking which prefixed
+ * spelling libphonenumber reads back to the same number in its own region. That is exactly the
+ * property a CRM spelling needs, and it avoids metadata internals the typings do not expose.
+ */
+function trunkPrefixOf(number: PhoneNumber): string | undefined {
+  const region = number.country;
+  if (region === undefined) return undefined;
+  return TRUNK_PREFIXES.find((prefix) => {
+    try {
+      const text = prefix + number.nationalNumber;
+      return (
+        parsePhoneNumberWithError(text, { defaultCountry: region, extract: false }).number === number.number
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Spellings of an alias libphonenumber cannot format, made by adding or removing its digit. */
+function editedSpellings(
+  canonicalFormats: readonly string[],
+  rule: VariantRule,
+  canonicalDigits: string,
+): string[] {
+  // Counted from the right, the digit sits at the same place in international and national spellings.
+  const fromRight = canonicalDigits.length - rule.index;
+  const edited: string[] = [];
+  for (const spelling of canonicalFormats) {
+    if (!rule.national && !spelling.startsWith('+')) continue;
+    const result = editSpelling(spelling, fromRight, rule);
+    if (result !== undefined) edited.push(result);
+  }
+  return edited;
+}
+
+function editSpelling(spelling: string, fromRight: number, rule: VariantRule): string | undefined {
+  const position = digitPositionFromRight(spelling, fromRight);
+  if (position === undefined) return undefined;
+  if (rule.extraDigitIn === 'alias') {
+    // Give the inserted digit its own group, as in the old `+52 1 55 ...` format.
+    const before = spelling[position - 1] ?? '';
+    const separator = /[\s.-]/.test(before) ? before : '';
+    return spelling.slice(0, position) + rule.digit + separator + spelling.slice(position);
+  }
+  if (spelling[position] !== rule.digit) return undefined;
+  const removed = removeAt(spelling, position);
+  const isLoneGroup = /[\s.-]/.test(removed[position - 1] ?? '') && /[\s.-]/.test(removed[position] ?? '');
+  return isLoneGroup ? removeAt(removed, position) : removed;
+}
+
+/** String index of the n-th digit counted from the end (1-based). */
+function digitPositionFromRight(spelling: string, n: number): number | undefined {
+  let seen = 0;
+  for (let index = spelling.length - 1; index >= 0; index--) {
+    const char = spelling[index] ?? '';
+    if (char < '0' || char > '9') continue;
+    seen++;
+    if (seen === n) return index;
+  }
+  return undefined;
+}
+
+function digitsOf(e164: string): string {
+  return e164.replace(/\D/g, '');
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
