@@ -14,6 +14,7 @@ import {
   parsePhoneNumberWithError,
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
+import { LRUCache } from 'lru-cache';
 
 export type { CountryCode };
 
@@ -54,11 +55,24 @@ export function normalizePhone(
   input: string,
   options: { defaultRegion?: CountryCode | undefined } = {},
 ): PhoneResult {
+  // Parsing costs tens of microseconds and the same customers write again and again, so results are
+  // memoised (the function is pure; results are frozen so no caller can alter a cached one).
+  const key = `${options.defaultRegion ?? ''}|${input}`;
+  let result = normalized.get(key);
+  if (result === undefined) {
+    result = Object.freeze(normalizeUncached(input, options.defaultRegion));
+    normalized.set(key, result);
+  }
+  return result;
+}
+
+const normalized = new LRUCache<string, PhoneResult>({ max: 50_000 });
+
+function normalizeUncached(input: string, region: CountryCode | undefined): PhoneResult {
   // libphonenumber-js reads full-width digits but not the full-width plus (CJK input methods).
   const text = input.trim().replace(/^\uFF0B/, '+');
   if (text === '') return reject('empty', 'the phone number is empty');
   if (parseDigits(text) === '') return reject('not_a_number', 'the phone number contains no digits');
-  const region = options.defaultRegion;
   const readings = readingsOf(text, region);
   if (readings.length === 0) return rejectWithoutRegion(text);
   const results = readings.map(readNumber);

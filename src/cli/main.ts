@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
+import { tokenCommand } from './token.js';
+
+export function buildCli(): Command {
+  const program = new Command('wasync')
+    .description('WhatsApp conversations, backed up into your CRM.')
+    .version('0.1.0')
+    .showHelpAfterError();
+  program.addCommand(serveCommand());
+  program.addCommand(migrateCommand());
+  program.addCommand(tokenCommand());
+  program.addCommand(statusCommand());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`wasync: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

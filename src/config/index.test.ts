@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.js';
+
+describe('loadConfig', () => {
+  it('runs with no environment at all: SQLite under ./data, port 3000, 3-minute sync, 3 days backfill', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: path.resolve('data'),
+      database: { dialect: 'sqlite', file: path.resolve('data', 'wasync.db') },
+      redisUrl: undefined,
+      syncIntervalMs: 180_000,
+      backfillDays: 3,
+      defaultRegion: undefined,
+      timeZone: 'UTC',
+      bodyLimitBytes: 32 * 1024 * 1024,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      WASYNC_PORT: '8080',
+      WASYNC_HOST: '0.0.0.0',
+      WASYNC_DATA_DIR: '/srv/wasync',
+      DATABASE_URL: 'postgres://u:p@db:5432/wasync',
+      REDIS_URL: 'redis://cache:6379',
+      WASYNC_SYNC_INTERVAL: '90s',
+      WASYNC_BACKFILL_DAYS: '7',
+      WASYNC_DEFAULT_REGION: 'br',
+      WASYNC_TIME_ZONE: 'America/Sao_Paulo',
+      WASYNC_SECRET_KEY: 'k'.repeat(40),
+      WASYNC_BODY_LIMIT: '8mb',
+      WASYNC_MEDIA_MAX_BYTES: '512kb',
+      WASYNC_LOG_LEVEL: 'debug',
+      WASYNC_PUBLIC_URL: 'https://wasync.example.com',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/srv/wasync',
+      database: { dialect: 'postgres', url: 'postgres://u:p@db:5432/wasync' },
+      redisUrl: 'redis://cache:6379',
+      syncIntervalMs: 90_000,
+      backfillDays: 7,
+      defaultRegion: 'BR',
+      timeZone: 'America/Sao_Paulo',
+      bodyLimitBytes: 8 * 1024 * 1024,
+      mediaMaxBytes: 512 * 1024,
+      logLevel: 'debug',
+      publicUrl: 'https://wasync.example.com',
+    });
+  });
+
+  it('accepts a SQLite file given as DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:./other.db' }).database).toEqual({
+      dialect: 'sqlite',
+      file: path.resolve('other.db'),
+    });
+  });
+
+  it('lists every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        WASYNC_PORT: 'eighty',
+        WASYNC_SYNC_INTERVAL: 'soon',
+        WASYNC_DEFAULT_REGION: 'XX',
+        WASYNC_TIME_ZONE: 'Mars/Olympus',
+        REDIS_URL: 'http://nope',
+        WASYNC_SECRET_KEY: 'short',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(6);
+    for (const name of [
+      'WASYNC_PORT',
+      'WASYNC_SYNC_INTERVAL',
+      'WASYNC_DEFAULT_REGION',
+      'WASYNC_TIME_ZONE',
+      'REDIS_URL',
+      'WASYNC_SECRET_KEY',
+    ]) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it('refuses a DATABASE_URL it cannot use', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/wasync' })).toThrow(/DATABASE_URL: must be postgres/);
+  });
+});

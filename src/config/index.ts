@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { getCountries } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { CountryCode } from '../core/phone.js';
+import { parseDuration, parseSize } from './units.js';
+
+/**
+ * The only module that reads `process.env`. Everything else receives a typed {@link Config}.
+ * Every variable is documented in the README's configuration table; keep the two in step.
+ */
+export interface Config {
+  /** TCP port of `wasync serve` (WASYNC_PORT, default 3000). */
+  port: number;
+  /** Interface to listen on (WASYNC_HOST, default 127.0.0.1; use 0.0.0.0 behind a proxy or in a container). */
+  host: string;
+  /** Where the SQLite file, media and the generated secret key live (WASYNC_DATA_DIR, default ./data). */
+  dataDir: string;
+  /** The database: SQLite file by default, Postgres when DATABASE_URL is a postgres:// URL. */
+  database: DatabaseConfig;
+  /** Redis for scale mode (REDIS_URL); undefined in embedded mode. */
+  redisUrl: string | undefined;
+  /** How often each CRM connection syncs (WASYNC_SYNC_INTERVAL, default 3m). */
+  syncIntervalMs: number;
+  /** Days of history backed up when a CRM is first connected or a number first linked (WASYNC_BACKFILL_DAYS, 3). */
+  backfillDays: number;
+  /** Region for numbers written without a country code (WASYNC_DEFAULT_REGION, e.g. BR); none by default. */
+  defaultRegion: CountryCode | undefined;
+  /** IANA time zone that day transcripts are cut in (WASYNC_TIME_ZONE, default UTC). */
+  timeZone: string;
+  /** Key for encrypting CRM credentials at rest (WASYNC_SECRET_KEY); generated into the data dir when unset. */
+  secretKey: string | undefined;
+  /** Largest request body accepted (WASYNC_BODY_LIMIT, default 32mb). */
+  bodyLimitBytes: number;
+  /** Largest single media file stored (WASYNC_MEDIA_MAX_BYTES, default 100mb). */
+  mediaMaxBytes: number;
+  /** pino log level (WASYNC_LOG_LEVEL, default info). */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Public base URL of this server, used in webhook URLs shown to users (WASYNC_PUBLIC_URL). */
+  publicUrl: string | undefined;
+}
+
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const REGIONS = new Set<string>(getCountries());
+
+const duration = (name: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < 1_000) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a duration of at least 1s, like 90s, 3m or 1h`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const size = (name: string) =>
+  z.string().transform((text, ctx) => {
+    const bytes = parseSize(text);
+    if (bytes === undefined || bytes < 1024) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a size of at least 1kb, like 512kb or 32mb` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const integer = (name: string, min: number, max: number) =>
+  z.string().transform((text, ctx) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const envSchema = z.object({
+  WASYNC_PORT: integer('WASYNC_PORT', 0, 65535).default(3000),
+  WASYNC_HOST: z.string().min(1).default('127.0.0.1'),
+  WASYNC_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
+  WASYNC_SYNC_INTERVAL: duration('WASYNC_SYNC_INTERVAL').default(180_000),
+  WASYNC_BACKFILL_DAYS: integer('WASYNC_BACKFILL_DAYS', 0, 3650).default(3),
+  WASYNC_DEFAULT_REGION: z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .refine(
+      (v) => REGIONS.has(v),
+      'WASYNC_DEFAULT_REGION must be an ISO 3166 country code such as BR, US or DE',
+    )
+    .transform((v) => v as CountryCode)
+    .optional(),
+  WASYNC_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'WASYNC_TIME_ZONE must be an IANA time zone such as Europe/Berlin or UTC')
+    .default('UTC'),
+  WASYNC_SECRET_KEY: z.string().min(32, 'WASYNC_SECRET_KEY must be at least 32 characters').optional(),
+  WASYNC_BODY_LIMIT: size('WASYNC_BODY_LIMIT').default(32 * 1024 ** 2),
+  WASYNC_MEDIA_MAX_BYTES: size('WASYNC_MEDIA_MAX_BYTES').default(100 * 1024 ** 2),
+  WASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WASYNC_PUBLIC_URL: z.url('WASYNC_PUBLIC_URL must be an absolute URL').optional(),
+});
+
+/** Every variable the config reads; the README's configuration table lists each (a test checks). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads and validates the environment. Throws a {@link ConfigError} listing every problem at once, so
+ * an operator fixes them in one go rather than one restart per mistake.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.WASYNC_DATA_DIR);
+  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir);
+  if ('problem' in database) throw new ConfigError([`DATABASE_URL: ${database.problem}`]);
+  return {
+    port: e.WASYNC_PORT,
+    host: e.WASYNC_HOST,
+    dataDir,
+    database,
+    redisUrl: e.REDIS_URL,
+    syncIntervalMs: e.WASYNC_SYNC_INTERVAL,
+    backfillDays: e.WASYNC_BACKFILL_DAYS,
+    defaultRegion: e.WASYNC_DEFAULT_REGION,
+    timeZone: e.WASYNC_TIME_ZONE,
+    secretKey: e.WASYNC_SECRET_KEY,
+    bodyLimitBytes: e.WASYNC_BODY_LIMIT,
+    mediaMaxBytes: e.WASYNC_MEDIA_MAX_BYTES,
+    logLevel: e.WASYNC_LOG_LEVEL,
+    publicUrl: e.WASYNC_PUBLIC_URL,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig | { problem: string } {
+  if (url === undefined) return { dialect: 'sqlite', file: path.join(dataDir, 'wasync.db') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  const sqlite = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
+  if (sqlite?.[1])
+    return { dialect: 'sqlite', file: sqlite[1] === ':memory:' ? ':memory:' : path.resolve(sqlite[1]) };
+  return { problem: 'must be postgres://…, postgresql://… or sqlite:PATH' };
+}

@@ -1,0 +1,99 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Logger } from 'pino';
+import { BlobTooLargeError, type MediaBlobStore } from '../store/media-blobs.js';
+import type { MediaRepository, PendingMedia } from '../store/repositories/media.js';
+
+export interface MediaFetcherOptions {
+  media: MediaRepository;
+  blobs: MediaBlobStore;
+  logger: Logger;
+  maxBytes: number;
+  /** Delay before each retry; the number of entries is the number of retries. */
+  retryDelaysMs?: readonly number[];
+  timeoutMs?: number;
+  pollMs?: number;
+}
+
+const DEFAULT_RETRIES = [30_000, 120_000, 600_000, 3_600_000];
+const BATCH = 8;
+
+/**
+ * Downloads media that arrived as URLs, in the background, so storing a message never waits on a
+ * slow file server. Failures retry with growing delays; after the last one the media is marked
+ * failed with the reason, and the message stays stored.
+ */
+export class MediaFetcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private readonly retryDelays: readonly number[];
+  private readonly timeoutMs: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: MediaFetcherOptions) {
+    this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRIES;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 15_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a pass now (or right after the current one) instead of waiting for the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.running ??= this.drain()
+      .then(
+        () => undefined,
+        (error: unknown) => this.options.logger.error({ err: error }, 'media fetch pass failed'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.pollMs);
+      });
+  }
+
+  /** Fetches everything due now; returns how many downloads were attempted. */
+  async drain(now = () => Date.now()): Promise<number> {
+    let attempted = 0;
+    for (;;) {
+      const due = await this.options.media.claimDue(now(), BATCH, this.timeoutMs * 2);
+      if (due.length === 0) return attempted;
+      await Promise.all(due.map((item) => this.fetchOne(item, now)));
+      attempted += due.length;
+    }
+  }
+
+  private async fetchOne(item: PendingMedia, now: () => number): Promise<void> {
+    const { id, sourceUrl: url, attempts } = item;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} from the media URL`);
+      const declared = Number(response.headers.get('content-length') ?? 0);
+      if (declared > this.options.maxBytes) throw new BlobTooLargeError(this.options.maxBytes);
+      const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+      const blob = await this.options.blobs.putStream(body, this.options.maxBytes);
+      const mimeType = response.headers.get('content-type')?.split(';')[0]?.trim() || undefined;
+      await this.options.media.markStored(id, { ...blob, mimeType });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const permanent = error instanceof BlobTooLargeError;
+      const delay = permanent ? undefined : this.retryDelays[attempts];
+      await this.options.media.markAttemptFailed(id, reason, delay === undefined ? undefined : now() + delay);
+      this.options.logger.warn(
+        { mediaId: id, attempt: attempts + 1, reason, willRetry: delay !== undefined },
+        'media download failed',
+      );
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Services } from '../services.js';
+import { LOG_REDACTIONS } from '../services.js';
+import { registerBearerAuth } from './auth.js';
+import { registerErrorEnvelope } from './error-envelope.js';
+import { Metrics, registerMetrics } from './metrics.js';
+import { accountRoutes } from './routes/accounts.js';
+import { chatRoutes } from './routes/chats.js';
+import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+export interface AppOptions {
+  /** Set false in tests to keep output quiet; the default logs JSON at the configured level. */
+  logger?: boolean;
+}
+
+/**
+ * Builds the HTTP app without listening, so tests drive it through `app.inject()` and `wasync serve`
+ * adds only `listen()`.
+ */
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : { level: config.logLevel, redact: { paths: LOG_REDACTIONS, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorEnvelope(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'wasync API',
+        version: '1',
+        description:
+          'WhatsApp conversations, backed up into the CRM. Every route needs `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const metrics = new Metrics();
+  registerMetrics(app, metrics);
+  registerBearerAuth(app, services.store.tokens);
+  await app.register(healthRoutes(services));
+  await app.register(accountRoutes(services), { prefix: '/api/v1' });
+  await app.register(ingestRoutes(services, metrics), { prefix: '/api/v1' });
+  await app.register(chatRoutes(services), { prefix: '/api/v1' });
+  await app.register(tokenRoutes(services), { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type ErrorCode, isWasyncError } from '../core/errors.js';
+
+/** Every error response has this one shape (docs/errors.md). */
+export const ErrorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable machine-readable code; see docs/errors.md.'),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+      requestId: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+/** Fastify's own errors, mapped to our codes. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad_request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'bad_request',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+};
+
+export function registerErrorEnvelope(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const send = (
+      status: number,
+      code: ErrorCode | string,
+      message: string,
+      details?: Record<string, unknown>,
+    ) =>
+      reply
+        .status(status)
+        .send({ error: { code, message, ...(details ? { details } : {}), requestId: request.id } });
+
+    if (isWasyncError(error)) return send(error.status, error.code, error.message, error.details);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({
+        field: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+        message: v.message ?? 'invalid',
+      }));
+      return send(400, 'validation_failed', 'The request does not match the documented schema.', { issues });
+    }
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) return send(error.statusCode ?? 400, mapped, error.message);
+    if (error instanceof SyntaxError || (error.statusCode === 400 && !error.code)) {
+      return send(400, 'bad_request', 'The body is not valid JSON.');
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return send(error.statusCode, 'bad_request', error.message);
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return send(
+      500,
+      'internal_error',
+      'Something went wrong; the server log has details under this request id.',
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: request.id,
+      },
+    }),
+  );
+}

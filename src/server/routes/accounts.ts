@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { WasyncError } from '../../core/errors.js';
+import { SOURCE_KINDS } from '../../core/model.js';
+import { normalizePhone } from '../../core/phone.js';
+import type { Services } from '../../services.js';
+import { grantOf } from '../auth.js';
+import { AccountSchema, accountDto } from '../dto.js';
+import { ErrorEnvelopeSchema } from '../error-envelope.js';
+
+const CreateAccountSchema = z
+  .strictObject({
+    phone: z.string().min(1).max(64).describe('The WhatsApp number, in any spelling.'),
+    sourceKind: z.enum(SOURCE_KINDS).optional().describe('How its messages arrive. Default rest.'),
+    displayName: z.string().min(1).max(256).optional(),
+  })
+  .meta({ id: 'CreateAccount' });
+
+export function accountRoutes(services: Services): FastifyPluginAsyncZod {
+  const { store, config } = services;
+  return async (app) => {
+    app.post(
+      '/accounts',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'Connect a WhatsApp number',
+          body: CreateAccountSchema,
+          response: { 201: AccountSchema, 400: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = grantOf(request);
+        const phone = normalizePhone(request.body.phone, { defaultRegion: config.defaultRegion });
+        if (!phone.ok)
+          throw new WasyncError('invalid_phone', `${request.body.phone}: ${phone.message}`, {
+            field: 'phone',
+          });
+        const account = await store.accounts.create({
+          workspaceId,
+          phone: phone.e164,
+          sourceKind: request.body.sourceKind ?? 'rest',
+          displayName: request.body.displayName,
+        });
+        if (!account) throw new WasyncError('conflict', `An account for ${phone.e164} already exists.`);
+        return reply.status(201).send(accountDto(account, undefined));
+      },
+    );
+
+    app.get(
+      '/accounts',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'List connected WhatsApp numbers',
+          response: { 200: z.object({ data: z.array(AccountSchema) }) },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const [accounts, stats] = await Promise.all([
+          store.accounts.list(workspaceId),
+          store.accounts.stats(workspaceId),
+        ]);
+        return { data: accounts.map((a) => accountDto(a, stats.get(a.id))) };
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'One connected WhatsApp number, with its chat and message counts',
+          params: z.object({ accountId: z.string() }),
+          response: { 200: AccountSchema, 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const account = await store.accounts.get(workspaceId, request.params.accountId);
+        if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
+        const stats = await store.accounts.stats(workspaceId);
+        return accountDto(account, stats.get(account.id));
+      },
+    );
+  };
+}

@@ -1,0 +1,92 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { WasyncError } from '../../core/errors.js';
+import type { Services } from '../../services.js';
+import { grantOf } from '../auth.js';
+import {
+  ChatSchema,
+  chatDto,
+  IdentitySchema,
+  identityDto,
+  MessageSchema,
+  messageDto,
+  pageOf,
+} from '../dto.js';
+import { ErrorEnvelopeSchema } from '../error-envelope.js';
+
+const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+export function chatRoutes(services: Services): FastifyPluginAsyncZod {
+  const { store } = services;
+  return async (app) => {
+    app.get(
+      '/chats',
+      {
+        schema: {
+          tags: ['chats'],
+          summary: 'Chats, most recent conversation first',
+          querystring: z.object({
+            accountId: z.string().optional(),
+            limit: limit(200, 50),
+            cursor: z.string().optional(),
+          }),
+          response: { 200: pageOf(ChatSchema), 400: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const page = await store.chats.list(workspaceId, request.query);
+        return { data: page.data.map(chatDto), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      },
+    );
+
+    app.get(
+      '/chats/:chatId',
+      {
+        schema: {
+          tags: ['chats'],
+          summary: 'One chat with its participants',
+          params: z.object({ chatId: z.string() }),
+          response: {
+            200: ChatSchema.extend({ participants: z.array(IdentitySchema) }),
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const chat = await store.chats.get(workspaceId, request.params.chatId);
+        if (!chat) throw new WasyncError('not_found', `No chat ${request.params.chatId}.`);
+        const participants = await store.chats.participants(chat.id);
+        return { ...chatDto(chat), participants: participants.map(identityDto) };
+      },
+    );
+
+    app.get(
+      '/chats/:chatId/messages',
+      {
+        schema: {
+          tags: ['chats'],
+          summary: "A chat's messages in time order, with edits, deletions, reactions and media state",
+          params: z.object({ chatId: z.string() }),
+          querystring: z.object({
+            limit: limit(500, 100),
+            cursor: z.string().optional(),
+            order: z.enum(['asc', 'desc']).default('asc'),
+          }),
+          response: { 200: pageOf(MessageSchema), 400: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const chat = await store.chats.get(workspaceId, request.params.chatId);
+        if (!chat) throw new WasyncError('not_found', `No chat ${request.params.chatId}.`);
+        const page = await store.messages.listByChat(chat.id, request.query);
+        return {
+          data: page.data.map(messageDto),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,91 @@
+import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { WasyncError } from '../../core/errors.js';
+import type { Services } from '../../services.js';
+import { parseBatch } from '../../sources/rest/parse.js';
+import { IngestBatchSchema, IngestResultSchema, MAX_BATCH } from '../../sources/rest/schema.js';
+import { grantOf } from '../auth.js';
+import { ErrorEnvelopeSchema } from '../error-envelope.js';
+import type { Metrics } from '../metrics.js';
+
+/** Zod validation for params and query; the body passes through to parseBatch. */
+function exceptBody<S>(route: FastifyRouteSchemaDef<S>) {
+  if (route.httpPart === 'body') return (value: unknown) => ({ value });
+  return validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
+}
+
+/** The REST ingest: the generic source any client (an extension, another gateway) can post to. */
+export function ingestRoutes(services: Services, metrics: Metrics): FastifyPluginAsyncZod {
+  const { store, config } = services;
+  return async (app) => {
+    app.post(
+      '/accounts/:accountId/messages',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: `Store a batch of up to ${MAX_BATCH} messages and events`,
+          description:
+            'Idempotent on (account, item id): a re-sent item is counted under `duplicates` and changes nothing. ' +
+            'A batch with any invalid item is refused whole with `batch_invalid`, naming each item; nothing is stored.',
+          params: z.object({ accountId: z.string() }),
+          body: IngestBatchSchema,
+          response: { 200: IngestResultSchema, 400: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema },
+        },
+        // The body schema documents the batch; items are validated one by one below (so errors can
+        // name each bad item), and validating the whole body first as well would do the work twice.
+        validatorCompiler: exceptBody,
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const account = await store.accounts.get(workspaceId, request.params.accountId);
+        if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
+        const items = batchItems(request.body);
+        const parsed = parseBatch(items, {
+          defaultRegion: config.defaultRegion,
+          mediaMaxBytes: config.mediaMaxBytes,
+          now: Date.now(),
+        });
+        if (!parsed.ok) {
+          metrics.ingestedItems.inc({ source: 'rest', outcome: 'rejected' }, items.length);
+          throw new WasyncError(
+            'batch_invalid',
+            `${new Set(parsed.errors.map((e) => e.index)).size} of ${items.length} items are invalid; nothing was stored.`,
+            { items: parsed.errors },
+          );
+        }
+        const result = await services.ingest.ingest(account, parsed.items);
+        const stored = result.stored.messages + result.stored.events;
+        metrics.ingestedItems.inc({ source: 'rest', outcome: 'stored' }, stored);
+        metrics.ingestedItems.inc({ source: 'rest', outcome: 'duplicate' }, result.received - stored);
+        return result;
+      },
+    );
+  };
+}
+
+function batchItems(body: unknown): unknown[] {
+  const messages =
+    typeof body === 'object' && body !== null ? (body as { messages?: unknown }).messages : undefined;
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new WasyncError(
+      'validation_failed',
+      'The body must be {"messages": [ … ]} with at least one item.',
+      {
+        issues: [{ field: 'body.messages', message: 'expected a non-empty array' }],
+      },
+    );
+  }
+  if (messages.length > MAX_BATCH) {
+    throw new WasyncError('validation_failed', `A batch holds at most ${MAX_BATCH} items; split it.`, {
+      issues: [{ field: 'body.messages', message: `${messages.length} items` }],
+    });
+  }
+  const extra = Object.keys(body as object).filter((key) => key !== 'messages');
+  if (extra.length > 0) {
+    throw new WasyncError('validation_failed', `Unknown field: ${extra.join(', ')}`, {
+      issues: extra.map((field) => ({ field: `body.${field}`, message: 'unknown field' })),
+    });
+  }
+  return messages;
+}

@@ -1,0 +1,86 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/index.js';
+import type { Workspace } from './core/model.js';
+import { MediaFetcher } from './ingest/media-fetcher.js';
+import { IngestPipeline } from './ingest/pipeline.js';
+import { openStore, type Store } from './store/index.js';
+import { resolveSecretKey } from './store/secret-key.js';
+
+/**
+ * Everything a wasync process runs on, built once from the config and handed to the server, the CLI
+ * and the workers. Nothing below this reads the environment or opens its own database.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  workspace: Workspace;
+  ingest: IngestPipeline;
+  mediaFetcher: MediaFetcher;
+  /** Encrypts CRM credentials at rest (see resolveSecretKey). */
+  secretKey: string;
+  close(): Promise<void>;
+}
+
+/** Secrets never reach the log, whatever object they travel in. */
+export const LOG_REDACTIONS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.token',
+  '*.password',
+  '*.secret',
+  '*.accessToken',
+  '*.appSecret',
+  '*.clientSecret',
+  '*.refreshToken',
+];
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, redact: { paths: LOG_REDACTIONS, censor: '[redacted]' } });
+}
+
+export async function openServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
+  const secretKey = resolveSecretKey({ configured: config.secretKey, dataDir: config.dataDir });
+  const store = await openStore(config);
+  const workspace = await store.workspaces.ensureDefault({
+    name: 'wasync',
+    timeZone: config.timeZone,
+    defaultRegion: config.defaultRegion,
+  });
+  const ingest = new IngestPipeline(store);
+  const mediaFetcher = new MediaFetcher({
+    media: store.media,
+    blobs: store.blobs,
+    logger: logger.child({ component: 'media-fetcher' }),
+    maxBytes: config.mediaMaxBytes,
+  });
+  ingest.onPendingMedia = () => mediaFetcher.wake();
+  return {
+    config,
+    logger,
+    store,
+    workspace,
+    ingest,
+    mediaFetcher,
+    secretKey,
+    close: async () => {
+      await mediaFetcher.stop();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * On the very first start no token exists, so nobody could call the API: create an admin token and
+ * return it for the caller to show once. Returns undefined on every later start.
+ */
+export async function ensureFirstAdminToken(services: Services): Promise<string | undefined> {
+  const { store, workspace } = services;
+  if ((await store.tokens.count(workspace.id)) > 0) return undefined;
+  const { token } = await store.tokens.create({
+    workspaceId: workspace.id,
+    name: 'first admin token',
+    role: 'admin',
+  });
+  return token;
+}

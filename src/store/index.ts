@@ -1,0 +1,41 @@
+import type { Config } from '../config/index.js';
+import { openDatabase, type SqlStore } from './database.js';
+import { MediaBlobStore } from './media-blobs.js';
+import { AccountRepository } from './repositories/accounts.js';
+import { ChatRepository } from './repositories/chats.js';
+import { IdentityRepository } from './repositories/identities.js';
+import { MediaRepository } from './repositories/media.js';
+import { MessageRepository } from './repositories/messages.js';
+import { TokenRepository } from './repositories/tokens.js';
+import { WorkspaceRepository } from './repositories/workspaces.js';
+
+/** The store: one SQL database (SQLite or Postgres, migrated on open) and the media blob folder. */
+export interface Store {
+  sql: SqlStore;
+  blobs: MediaBlobStore;
+  workspaces: WorkspaceRepository;
+  tokens: TokenRepository;
+  accounts: AccountRepository;
+  identities: IdentityRepository;
+  chats: ChatRepository;
+  messages: MessageRepository;
+  media: MediaRepository;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): Promise<Store> {
+  const sql = await openDatabase(config.database);
+  const { db } = sql;
+  return {
+    sql,
+    blobs: new MediaBlobStore(config.dataDir),
+    workspaces: new WorkspaceRepository(db),
+    tokens: new TokenRepository(db),
+    accounts: new AccountRepository(db),
+    identities: new IdentityRepository(db),
+    chats: new ChatRepository(db),
+    messages: new MessageRepository(db, sql.dialect),
+    media: new MediaRepository(db),
+    close: () => sql.close(),
+  };
+}

@@ -1,0 +1,45 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import { foundation } from './001-foundation.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+export type MigrationSet = Record<string, Migration>;
+
+/**
+ * Migrations are code, not files read at run time, so they ship inside the compiled package. Each
+ * takes the dialect because a few column types differ; names sort in the order they apply.
+ */
+export function migrationsFor(dialect: DialectName): MigrationSet {
+  return {
+    '001-foundation': foundation(dialect),
+  };
+}
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+/** Brings the schema up to date. Safe to run on every start and from several processes at once. */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<MigrationReport> {
+  // Kysely looks for its bookkeeping tables by name in every schema unless told which one; name the
+  // current schema so that several wasync schemas can share one Postgres database.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrationsFor(dialect) },
+    migrationTableName: 'wasync_migrations',
+    migrationLockTableName: 'wasync_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+  }
+  return {
+    applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+  };
+}

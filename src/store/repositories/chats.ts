@@ -1,0 +1,238 @@
+import { type Kysely, sql } from 'kysely';
+import { newId } from '../../core/ids.js';
+import type { Chat, ChatKind, Identity } from '../../core/model.js';
+import { decodeCursor, type Page, toPage } from '../pagination.js';
+import type { ChatTable, Database } from '../schema.js';
+import { type IdentityFields, toIdentity } from './identities.js';
+
+/** What identifies a chat within an account: the other person, or the group's id. */
+export type ChatKey =
+  | { kind: 'direct'; partnerIdentityId: string; title?: string | undefined }
+  | { kind: 'group'; groupKey: string; title?: string | undefined };
+
+const LOOKUP_CHUNK = 400;
+
+export class ChatRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Resolves chat keys to chat ids (same order) inside the caller's transaction, creating chats not
+   * seen before. A later title for a group replaces the stored one (groups get renamed).
+   */
+  async resolve(db: Kysely<Database>, accountId: string, keys: readonly ChatKey[]): Promise<string[]> {
+    const known = await this.load(db, accountId, keys);
+    const ids: string[] = [];
+    for (const key of keys) {
+      let chat = known.get(chatKeyString(key));
+      if (!chat) {
+        chat = await this.insert(db, accountId, key);
+        known.set(chatKeyString(key), chat);
+      } else if (key.title && key.kind === 'group' && key.title !== chat.title) {
+        await db.updateTable('chats').set({ title: key.title }).where('id', '=', chat.id).execute();
+        chat.title = key.title;
+      }
+      ids.push(chat.id);
+    }
+    return ids;
+  }
+
+  private async load(
+    db: Kysely<Database>,
+    accountId: string,
+    keys: readonly ChatKey[],
+  ): Promise<Map<string, ChatTable>> {
+    const partners = unique(keys.flatMap((k) => (k.kind === 'direct' ? [k.partnerIdentityId] : [])));
+    const groups = unique(keys.flatMap((k) => (k.kind === 'group' ? [k.groupKey] : [])));
+    const rows: ChatTable[] = [];
+    for (const [column, values] of [
+      ['partner_identity_id', partners],
+      ['group_key', groups],
+    ] as const) {
+      for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
+        rows.push(
+          ...(await db
+            .selectFrom('chats')
+            .selectAll()
+            .where('account_id', '=', accountId)
+            .where(column, 'in', values.slice(i, i + LOOKUP_CHUNK))
+            .execute()),
+        );
+      }
+    }
+    return new Map(rows.map((row) => [rowKeyString(row), row]));
+  }
+
+  private async insert(db: Kysely<Database>, accountId: string, key: ChatKey): Promise<ChatTable> {
+    const row: ChatTable = {
+      id: newId('chat'),
+      account_id: accountId,
+      kind: key.kind,
+      partner_identity_id: key.kind === 'direct' ? key.partnerIdentityId : null,
+      group_key: key.kind === 'group' ? key.groupKey : null,
+      title: key.title ?? null,
+      created_at: Date.now(),
+      last_message_at: null,
+    };
+    const inserted = await db
+      .insertInto('chats')
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return row;
+    // A concurrent writer created the same chat first; use theirs.
+    const column = key.kind === 'direct' ? 'partner_identity_id' : 'group_key';
+    const value = key.kind === 'direct' ? key.partnerIdentityId : key.groupKey;
+    return db
+      .selectFrom('chats')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where(column, '=', value)
+      .executeTakeFirstOrThrow();
+  }
+
+  async addParticipants(
+    db: Kysely<Database>,
+    pairs: readonly { chatId: string; identityId: string }[],
+  ): Promise<void> {
+    const distinct = new Map(pairs.map((p) => [`${p.chatId}|${p.identityId}`, p]));
+    const now = Date.now();
+    const rows = [...distinct.values()].map((p) => ({
+      chat_id: p.chatId,
+      identity_id: p.identityId,
+      added_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
+      await db
+        .insertInto('chat_participants')
+        .values(rows.slice(i, i + LOOKUP_CHUNK))
+        .onConflict((oc) => oc.columns(['chat_id', 'identity_id']).doNothing())
+        .execute();
+    }
+  }
+
+  /**
+   * Moves each chat's last-message time forward (never back: batches may arrive out of order), in one
+   * statement per few hundred chats rather than one per chat.
+   */
+  async advanceLastMessage(db: Kysely<Database>, latest: ReadonlyMap<string, number>): Promise<void> {
+    const entries = [...latest];
+    for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) {
+      const values = entries
+        .slice(i, i + LOOKUP_CHUNK)
+        .map(([id, at]) => sql`(${id}, cast(${at} as bigint))`);
+      // VALUES columns are column1, column2 on both SQLite and Postgres.
+      await sql`update chats set last_message_at = v.column2
+        from (values ${sql.join(values)}) as v
+        where chats.id = v.column1 and (chats.last_message_at is null or chats.last_message_at < v.column2)`.execute(
+        db,
+      );
+    }
+  }
+
+  async get(workspaceId: string, chatId: string): Promise<Chat | undefined> {
+    const row = await this.baseQuery(workspaceId).where('chats.id', '=', chatId).executeTakeFirst();
+    return row && toChat(row);
+  }
+
+  /** Chats with the most recent conversation first. */
+  async list(
+    workspaceId: string,
+    options: { accountId?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Chat>> {
+    const activity = sql<number>`coalesce(chats.last_message_at, 0)`;
+    let query = this.baseQuery(workspaceId);
+    if (options.accountId) query = query.where('chats.account_id', '=', options.accountId);
+    if (options.cursor) {
+      const cursor = decodeCursor(options.cursor);
+      query = query.where((eb) =>
+        eb.or([
+          eb(activity, '<', cursor.at),
+          eb.and([eb(activity, '=', cursor.at), eb('chats.id', '<', cursor.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy(activity, 'desc')
+      .orderBy('chats.id', 'desc')
+      .limit(options.limit + 1)
+      .execute();
+    return toPage(rows, options.limit, toChat, (row) => ({ at: row.last_message_at ?? 0, id: row.id }));
+  }
+
+  async participants(chatId: string): Promise<Identity[]> {
+    const rows = await this.db
+      .selectFrom('chat_participants')
+      .innerJoin('identities', 'identities.id', 'chat_participants.identity_id')
+      .selectAll('identities')
+      .where('chat_participants.chat_id', '=', chatId)
+      .orderBy('chat_participants.added_at')
+      .execute();
+    return rows.map(toIdentity);
+  }
+
+  private baseQuery(workspaceId: string) {
+    return this.db
+      .selectFrom('chats')
+      .innerJoin('accounts', 'accounts.id', 'chats.account_id')
+      .leftJoin('identities', 'identities.id', 'chats.partner_identity_id')
+      .selectAll('chats')
+      .select([
+        'identities.phone_e164 as p_phone',
+        'identities.wa_id as p_wa_id',
+        'identities.lid as p_lid',
+        'identities.bsuid as p_bsuid',
+        'identities.parent_bsuid as p_parent_bsuid',
+        'identities.username as p_username',
+        'identities.display_name as p_display_name',
+      ])
+      .where('accounts.workspace_id', '=', workspaceId);
+  }
+}
+
+type ChatWithPartnerRow = ChatTable & {
+  p_phone: string | null;
+  p_wa_id: string | null;
+  p_lid: string | null;
+  p_bsuid: string | null;
+  p_parent_bsuid: string | null;
+  p_username: string | null;
+  p_display_name: string | null;
+};
+
+function toChat(row: ChatWithPartnerRow): Chat {
+  const partner: IdentityFields | undefined = row.partner_identity_id
+    ? {
+        id: row.partner_identity_id,
+        phone_e164: row.p_phone,
+        wa_id: row.p_wa_id,
+        lid: row.p_lid,
+        bsuid: row.p_bsuid,
+        parent_bsuid: row.p_parent_bsuid,
+        username: row.p_username,
+        display_name: row.p_display_name,
+      }
+    : undefined;
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    kind: row.kind as ChatKind,
+    partner: partner && toIdentity(partner),
+    groupKey: row.group_key ?? undefined,
+    title: row.title ?? undefined,
+    createdAt: new Date(row.created_at),
+    lastMessageAt: row.last_message_at === null ? undefined : new Date(row.last_message_at),
+  };
+}
+
+function chatKeyString(key: ChatKey): string {
+  return key.kind === 'direct' ? `d:${key.partnerIdentityId}` : `g:${key.groupKey}`;
+}
+
+function rowKeyString(row: ChatTable): string {
+  return row.kind === 'direct' ? `d:${row.partner_identity_id}` : `g:${row.group_key}`;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { ChatTable, Database } from '../schema.js';
+
+/**
+ * Moves everything that points at `loserId` to `survivorId`. Direct chats are the subtle part: if
+ * the account already talks to the survivor, the two chats become one (the older chat keeps its id,
+ * so links and URLs made from it stay valid) and no message is lost or doubled.
+ */
+export async function mergeIdentityReferences(
+  db: Kysely<Database>,
+  survivorId: string,
+  loserId: string,
+): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ sender_identity_id: survivorId })
+    .where('sender_identity_id', '=', loserId)
+    .execute();
+  await db
+    .updateTable('message_events')
+    .set({ sender_identity_id: survivorId })
+    .where('sender_identity_id', '=', loserId)
+    .execute();
+  await mergeReactions(db, survivorId, loserId);
+  await moveParticipants(db, { from: { identityId: loserId }, to: { identityId: survivorId } });
+  await mergeDirectChats(db, survivorId, loserId);
+}
+
+/** One reaction per person per message: where both identities reacted, the later reaction wins. */
+async function mergeReactions(db: Kysely<Database>, survivorId: string, loserId: string): Promise<void> {
+  const loserReactions = await db
+    .selectFrom('message_reactions')
+    .selectAll()
+    .where('reactor_key', '=', loserId)
+    .execute();
+  for (const reaction of loserReactions) {
+    const existing = await db
+      .selectFrom('message_reactions')
+      .select('reacted_at')
+      .where('message_id', '=', reaction.message_id)
+      .where('reactor_key', '=', survivorId)
+      .executeTakeFirst();
+    if (existing && existing.reacted_at >= reaction.reacted_at) {
+      await db
+        .deleteFrom('message_reactions')
+        .where('message_id', '=', reaction.message_id)
+        .where('reactor_key', '=', loserId)
+        .execute();
+      continue;
+    }
+    if (existing) {
+      await db
+        .deleteFrom('message_reactions')
+        .where('message_id', '=', reaction.message_id)
+        .where('reactor_key', '=', survivorId)
+        .execute();
+    }
+    await db
+      .updateTable('message_reactions')
+      .set({ reactor_key: survivorId, reactor_identity_id: survivorId })
+      .where('message_id', '=', reaction.message_id)
+      .where('reactor_key', '=', loserId)
+      .execute();
+  }
+}
+
+type ParticipantSelector = { identityId: string } | { chatId: string };
+
+/** Moves participant rows between identities or between chats, skipping rows that already exist. */
+async function moveParticipants(
+  db: Kysely<Database>,
+  move: { from: ParticipantSelector; to: ParticipantSelector },
+): Promise<void> {
+  const column = 'identityId' in move.from ? 'identity_id' : 'chat_id';
+  const fromValue = 'identityId' in move.from ? move.from.identityId : move.from.chatId;
+  const rows = await db.selectFrom('chat_participants').selectAll().where(column, '=', fromValue).execute();
+  if (rows.length > 0) {
+    await db
+      .insertInto('chat_participants')
+      .values(
+        rows.map((row) => ({
+          chat_id: 'chatId' in move.to ? move.to.chatId : row.chat_id,
+          identity_id: 'identityId' in move.to ? move.to.identityId : row.identity_id,
+          added_at: row.added_at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['chat_id', 'identity_id']).doNothing())
+      .execute();
+  }
+  await db.deleteFrom('chat_participants').where(column, '=', fromValue).execute();
+}
+
+async function mergeDirectChats(db: Kysely<Database>, survivorId: string, loserId: string): Promise<void> {
+  const loserChats = await db
+    .selectFrom('chats')
+    .selectAll()
+    .where('partner_identity_id', '=', loserId)
+    .execute();
+  for (const loserChat of loserChats) {
+    const survivorChat = await db
+      .selectFrom('chats')
+      .selectAll()
+      .where('account_id', '=', loserChat.account_id)
+      .where('partner_identity_id', '=', survivorId)
+      .executeTakeFirst();
+    if (!survivorChat) {
+      await db
+        .updateTable('chats')
+        .set({ partner_identity_id: survivorId })
+        .where('id', '=', loserChat.id)
+        .execute();
+      continue;
+    }
+    const [keep, drop] = olderFirst(survivorChat, loserChat);
+    await mergeChats(db, keep, drop);
+    await db
+      .updateTable('chats')
+      .set({ partner_identity_id: survivorId })
+      .where('id', '=', keep.id)
+      .execute();
+  }
+}
+
+function olderFirst(a: ChatTable, b: ChatTable): [ChatTable, ChatTable] {
+  return a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id) ? [a, b] : [b, a];
+}
+
+/** Moves every message and participant of `drop` into `keep`, then deletes `drop`. */
+export async function mergeChats(db: Kysely<Database>, keep: ChatTable, drop: ChatTable): Promise<void> {
+  await db.updateTable('messages').set({ chat_id: keep.id }).where('chat_id', '=', drop.id).execute();
+  await moveParticipants(db, { from: { chatId: drop.id }, to: { chatId: keep.id } });
+  await db.deleteFrom('chats').where('id', '=', drop.id).execute();
+  const last = Math.max(keep.last_message_at ?? 0, drop.last_message_at ?? 0);
+  await db
+    .updateTable('chats')
+    .set({ title: keep.title ?? drop.title, last_message_at: last === 0 ? null : last })
+    .where('id', '=', keep.id)
+    .execute();
+}

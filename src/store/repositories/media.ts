@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+export interface PendingMedia {
+  id: string;
+  sourceUrl: string;
+  attempts: number;
+}
+
+/** Download state of media that arrived as a URL: pending until fetched, failed after the last retry. */
+export class MediaRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Claims up to `limit` due downloads by pushing their next attempt `leaseMs` into the future, so
+   * another process polling at the same time skips them; a crash simply lets the lease run out.
+   */
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<PendingMedia[]> {
+    const due = await this.db
+      .selectFrom('media')
+      .select(['id', 'source_url', 'attempts', 'next_attempt_at'])
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    const claimed: PendingMedia[] = [];
+    for (const row of due) {
+      const result = await this.db
+        .updateTable('media')
+        .set({ next_attempt_at: now + leaseMs })
+        .where('id', '=', row.id)
+        .where('next_attempt_at', '=', row.next_attempt_at)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1 && row.source_url) {
+        claimed.push({ id: row.id, sourceUrl: row.source_url, attempts: row.attempts });
+      }
+    }
+    return claimed;
+  }
+
+  async markStored(
+    id: string,
+    blob: { sha256: string; sizeBytes: number; mimeType: string | undefined },
+  ): Promise<void> {
+    await this.db
+      .updateTable('media')
+      .set((eb) => ({
+        state: 'stored',
+        sha256: blob.sha256,
+        size_bytes: blob.sizeBytes,
+        mime_type: eb.fn.coalesce('mime_type', eb.val(blob.mimeType ?? null)),
+        failure: null,
+        next_attempt_at: null,
+        updated_at: Date.now(),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Records a failed attempt; `retryAt` undefined means the download has failed for good. */
+  async markAttemptFailed(id: string, failure: string, retryAt: number | undefined): Promise<void> {
+    await this.db
+      .updateTable('media')
+      .set((eb) => ({
+        state: retryAt === undefined ? 'failed' : 'pending',
+        attempts: eb('attempts', '+', 1),
+        failure,
+        next_attempt_at: retryAt ?? null,
+        updated_at: Date.now(),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+}

@@ -1,0 +1,392 @@
+import type { Insertable, Kysely } from 'kysely';
+import { newId } from '../../core/ids.js';
+import type { MediaInfo, MediaState, Message, MessageType, Reaction } from '../../core/model.js';
+import { bulkInsert } from '../bulk-insert.js';
+import type { DialectName } from '../migrations/index.js';
+import { decodeCursor, type Page, toPage } from '../pagination.js';
+import { type Database, type MediaTable, type MessageTable, readJson } from '../schema.js';
+
+/** A message ready to store: ids resolved, time in epoch ms, media already in the blob store (or pending). */
+export interface NewMessage {
+  chatId: string;
+  sourceMessageId: string;
+  senderIdentityId: string | undefined;
+  senderName: string | undefined;
+  fromMe: boolean;
+  sentAt: number;
+  type: MessageType;
+  text: string | undefined;
+  replyToSourceId: string | undefined;
+  details: Record<string, unknown> | undefined;
+  raw: unknown;
+  media: NewMedia | undefined;
+}
+
+export type NewMedia =
+  | {
+      state: 'stored';
+      sha256: string;
+      sizeBytes: number;
+      mimeType: string | undefined;
+      fileName: string | undefined;
+    }
+  | { state: 'pending'; sourceUrl: string; mimeType: string | undefined; fileName: string | undefined };
+
+/** An edit, deletion or reaction aimed at a message that may not have arrived yet. */
+export interface NewEvent {
+  sourceEventId: string;
+  targetSourceMessageId: string;
+  kind: 'edit' | 'delete' | 'reaction';
+  senderIdentityId: string | undefined;
+  fromMe: boolean;
+  occurredAt: number;
+  payload: { text?: string | undefined; emoji?: string | undefined };
+  raw: unknown;
+}
+
+const INSERT_CHUNK = 500;
+const ME = 'me';
+
+const MESSAGE_COLUMNS = [
+  'id',
+  'account_id',
+  'chat_id',
+  'source_message_id',
+  'sender_identity_id',
+  'sender_name',
+  'from_me',
+  'sent_at',
+  'type',
+  'text',
+  'reply_to_source_id',
+  'edited_at',
+  'deleted_at',
+  'details',
+  'raw',
+  'received_at',
+] as const satisfies readonly (keyof MessageTable)[];
+
+export class MessageRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
+
+  /**
+   * Inserts messages that are not stored yet (idempotent on account + source message id) and returns
+   * the source ids that were new, mapped to their stored ids. Run inside the caller's transaction.
+   */
+  async insertNew(
+    db: Kysely<Database>,
+    accountId: string,
+    messages: readonly NewMessage[],
+  ): Promise<Map<string, string>> {
+    const now = Date.now();
+    const inserted = new Map<string, string>();
+    const bySource = new Map(messages.map((m) => [m.sourceMessageId, m]));
+    for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
+      const rows = messages.slice(i, i + INSERT_CHUNK).map((m) => toMessageRow(accountId, m, now));
+      const query = bulkInsert({
+        dialect: this.dialect,
+        table: 'messages',
+        columns: MESSAGE_COLUMNS,
+        rows: rows.map((row) => MESSAGE_COLUMNS.map((column) => row[column])),
+        suffix: 'on conflict (account_id, source_message_id) do nothing returning id, source_message_id',
+      });
+      const returned = await db.executeQuery<{ id: string; source_message_id: string }>(query);
+      for (const row of returned.rows) inserted.set(row.source_message_id, row.id);
+    }
+    const media: Insertable<MediaTable>[] = [];
+    for (const [sourceId, messageId] of inserted) {
+      const item = bySource.get(sourceId)?.media;
+      if (item) media.push(toMediaRow(messageId, item, now));
+    }
+    for (let i = 0; i < media.length; i += INSERT_CHUNK) {
+      await db
+        .insertInto('media')
+        .values(media.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+    return inserted;
+  }
+
+  /** Stores events not seen before (idempotent on account + source event id); returns how many were new. */
+  async insertNewEvents(
+    db: Kysely<Database>,
+    accountId: string,
+    events: readonly NewEvent[],
+  ): Promise<string[]> {
+    const now = Date.now();
+    const rows = events.map((e) => ({
+      id: newId('evt'),
+      account_id: accountId,
+      source_event_id: e.sourceEventId,
+      target_source_message_id: e.targetSourceMessageId,
+      kind: e.kind,
+      sender_identity_id: e.senderIdentityId ?? null,
+      from_me: e.fromMe ? 1 : 0,
+      occurred_at: e.occurredAt,
+      payload: JSON.stringify({ ...e.payload, raw: e.raw }),
+      applied_at: null,
+      received_at: now,
+    }));
+    const inserted: string[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const returned = await db
+        .insertInto('message_events')
+        .values(rows.slice(i, i + INSERT_CHUNK))
+        .onConflict((oc) => oc.columns(['account_id', 'source_event_id']).doNothing())
+        .returning('source_event_id')
+        .execute();
+      inserted.push(...returned.map((r) => r.source_event_id));
+    }
+    return inserted;
+  }
+
+  /**
+   * Applies the not-yet-applied events aimed at these messages, oldest first. Events wait for their
+   * message, so an edit delivered before the message it edits is applied when that message arrives.
+   */
+  async applyPendingEvents(
+    db: Kysely<Database>,
+    accountId: string,
+    targetSourceIds: readonly string[],
+  ): Promise<number> {
+    let applied = 0;
+    const targets = [...new Set(targetSourceIds)];
+    for (let i = 0; i < targets.length; i += INSERT_CHUNK) {
+      const events = await db
+        .selectFrom('message_events')
+        .innerJoin('messages', (join) =>
+          join
+            .onRef('messages.account_id', '=', 'message_events.account_id')
+            .onRef('messages.source_message_id', '=', 'message_events.target_source_message_id'),
+        )
+        .select([
+          'message_events.id as event_id',
+          'message_events.kind',
+          'message_events.sender_identity_id',
+          'message_events.from_me',
+          'message_events.occurred_at',
+          'message_events.payload',
+          'messages.id as message_id',
+        ])
+        .where('message_events.account_id', '=', accountId)
+        .where('message_events.target_source_message_id', 'in', targets.slice(i, i + INSERT_CHUNK))
+        .where('message_events.applied_at', 'is', null)
+        .orderBy('message_events.occurred_at')
+        .execute();
+      for (const event of events) {
+        await applyEvent(db, event);
+        await db
+          .updateTable('message_events')
+          .set({ applied_at: Date.now() })
+          .where('id', '=', event.event_id)
+          .execute();
+        applied++;
+      }
+    }
+    return applied;
+  }
+
+  /** A chat's messages in time order (oldest first unless `order` is desc), with reactions and media. */
+  async listByChat(
+    chatId: string,
+    options: { limit: number; cursor?: string | undefined; order: 'asc' | 'desc' },
+  ): Promise<Page<Message>> {
+    let query = this.db.selectFrom('messages').selectAll().where('chat_id', '=', chatId);
+    if (options.cursor) {
+      const cursor = decodeCursor(options.cursor);
+      const op = options.order === 'asc' ? '>' : '<';
+      query = query.where((eb) =>
+        eb.or([
+          eb('sent_at', op, cursor.at),
+          eb.and([eb('sent_at', '=', cursor.at), eb('id', op, cursor.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('sent_at', options.order)
+      .orderBy('id', options.order)
+      .limit(options.limit + 1)
+      .execute();
+    const ids = rows.slice(0, options.limit).map((r) => r.id);
+    const [reactions, media] = await Promise.all([this.reactionsFor(ids), this.mediaFor(ids)]);
+    return toPage(
+      rows,
+      options.limit,
+      (row) => toMessage(row, reactions.get(row.id) ?? [], media.get(row.id)),
+      (row) => ({ at: row.sent_at, id: row.id }),
+    );
+  }
+
+  private async reactionsFor(messageIds: string[]): Promise<Map<string, Reaction[]>> {
+    const result = new Map<string, Reaction[]>();
+    if (messageIds.length === 0) return result;
+    const rows = await this.db
+      .selectFrom('message_reactions')
+      .selectAll()
+      .where('message_id', 'in', messageIds)
+      .orderBy('reacted_at')
+      .execute();
+    for (const row of rows) {
+      const list = result.get(row.message_id) ?? [];
+      list.push({
+        emoji: row.emoji,
+        identityId: row.reactor_identity_id ?? undefined,
+        fromMe: row.reactor_key === ME,
+        reactedAt: new Date(row.reacted_at),
+      });
+      result.set(row.message_id, list);
+    }
+    return result;
+  }
+
+  private async mediaFor(messageIds: string[]): Promise<Map<string, MediaInfo>> {
+    if (messageIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('media')
+      .selectAll()
+      .where('message_id', 'in', messageIds)
+      .execute();
+    return new Map(rows.map((row) => [row.message_id, toMediaInfo(row)]));
+  }
+}
+
+type PendingEvent = {
+  kind: string;
+  sender_identity_id: string | null;
+  from_me: number;
+  occurred_at: number;
+  payload: unknown;
+  message_id: string;
+};
+
+async function applyEvent(db: Kysely<Database>, event: PendingEvent): Promise<void> {
+  const payload = readJson<{ text?: string; emoji?: string }>(event.payload);
+  if (event.kind === 'edit') {
+    await db
+      .updateTable('messages')
+      .set({ text: payload.text ?? null, edited_at: event.occurred_at })
+      .where('id', '=', event.message_id)
+      .where((eb) => eb.or([eb('edited_at', 'is', null), eb('edited_at', '<', event.occurred_at)]))
+      .execute();
+  } else if (event.kind === 'delete') {
+    await db
+      .updateTable('messages')
+      .set({ deleted_at: event.occurred_at })
+      .where('id', '=', event.message_id)
+      .where('deleted_at', 'is', null)
+      .execute();
+  } else if (event.kind === 'reaction') {
+    await applyReaction(db, event, payload.emoji ?? '');
+  }
+}
+
+/** The latest reaction of a person wins; an empty emoji removes their reaction. */
+async function applyReaction(db: Kysely<Database>, event: PendingEvent, emoji: string): Promise<void> {
+  const reactorKey = event.from_me ? ME : (event.sender_identity_id ?? ME);
+  const existing = await db
+    .selectFrom('message_reactions')
+    .select('reacted_at')
+    .where('message_id', '=', event.message_id)
+    .where('reactor_key', '=', reactorKey)
+    .executeTakeFirst();
+  if (existing && existing.reacted_at > event.occurred_at) return;
+  if (existing) {
+    await db
+      .deleteFrom('message_reactions')
+      .where('message_id', '=', event.message_id)
+      .where('reactor_key', '=', reactorKey)
+      .execute();
+  }
+  if (emoji === '') return;
+  await db
+    .insertInto('message_reactions')
+    .values({
+      message_id: event.message_id,
+      reactor_key: reactorKey,
+      reactor_identity_id: event.from_me ? null : event.sender_identity_id,
+      emoji,
+      reacted_at: event.occurred_at,
+    })
+    .execute();
+}
+
+function toMessageRow(
+  accountId: string,
+  m: NewMessage,
+  now: number,
+): Record<(typeof MESSAGE_COLUMNS)[number], unknown> {
+  return {
+    id: newId('msg'),
+    account_id: accountId,
+    chat_id: m.chatId,
+    source_message_id: m.sourceMessageId,
+    sender_identity_id: m.senderIdentityId ?? null,
+    sender_name: m.senderName ?? null,
+    from_me: m.fromMe ? 1 : 0,
+    sent_at: m.sentAt,
+    type: m.type,
+    text: m.text ?? null,
+    reply_to_source_id: m.replyToSourceId ?? null,
+    edited_at: null,
+    deleted_at: null,
+    details: m.details === undefined ? null : JSON.stringify(m.details),
+    raw: JSON.stringify(m.raw),
+    received_at: now,
+  };
+}
+
+function toMediaRow(messageId: string, media: NewMedia, now: number): Insertable<MediaTable> {
+  return {
+    id: newId('med'),
+    message_id: messageId,
+    state: media.state,
+    sha256: media.state === 'stored' ? media.sha256 : null,
+    mime_type: media.mimeType ?? null,
+    size_bytes: media.state === 'stored' ? media.sizeBytes : null,
+    file_name: media.fileName ?? null,
+    source_url: media.state === 'pending' ? media.sourceUrl : null,
+    attempts: 0,
+    next_attempt_at: media.state === 'pending' ? now : null,
+    failure: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+type MessageRow = Omit<MessageTable, 'details' | 'raw'> & { details: unknown; raw: unknown };
+
+function toMessage(row: MessageRow, reactions: Reaction[], media: MediaInfo | undefined): Message {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    chatId: row.chat_id,
+    sourceMessageId: row.source_message_id,
+    senderIdentityId: row.sender_identity_id ?? undefined,
+    senderName: row.sender_name ?? undefined,
+    fromMe: row.from_me === 1,
+    sentAt: new Date(row.sent_at),
+    type: row.type as MessageType,
+    text: row.text ?? undefined,
+    replyToSourceId: row.reply_to_source_id ?? undefined,
+    editedAt: row.edited_at === null ? undefined : new Date(row.edited_at),
+    deletedAt: row.deleted_at === null ? undefined : new Date(row.deleted_at),
+    details: row.details === null ? undefined : readJson<Record<string, unknown>>(row.details),
+    reactions,
+    media,
+  };
+}
+
+export function toMediaInfo(row: Omit<MediaTable, never>): MediaInfo {
+  return {
+    id: row.id,
+    state: row.state as MediaState,
+    sha256: row.sha256 ?? undefined,
+    mimeType: row.mime_type ?? undefined,
+    sizeBytes: row.size_bytes ?? undefined,
+    fileName: row.file_name ?? undefined,
+    failure: row.failure ?? undefined,
+  };
+}

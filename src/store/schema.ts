@@ -1,0 +1,159 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * Row types of every table, as Kysely sees them. Times are UTC epoch milliseconds; flags are 0/1
+ * integers on both dialects (SQLite has no boolean); JSON is TEXT on SQLite and JSONB on Postgres, so
+ * it is written as a string and read as either (see `readJson`). Repositories map these rows to the
+ * domain types in src/core; nothing outside src/store sees a row.
+ */
+export interface Database {
+  workspaces: WorkspaceTable;
+  users: UserTable;
+  api_tokens: ApiTokenTable;
+  accounts: AccountTable;
+  identities: IdentityTable;
+  chats: ChatTable;
+  chat_participants: ChatParticipantTable;
+  messages: MessageTable;
+  message_events: MessageEventTable;
+  message_reactions: MessageReactionTable;
+  media: MediaTable;
+}
+
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null, string | null>;
+
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  default_region: string | null;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  created_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  workspace_id: string;
+  user_id: string | null;
+  name: string;
+  role: string;
+  token_hash: string;
+  token_prefix: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AccountTable {
+  id: string;
+  workspace_id: string;
+  phone_e164: string;
+  source_kind: string;
+  display_name: string | null;
+  settings: Json;
+  created_at: number;
+  last_message_at: number | null;
+}
+
+export interface IdentityTable {
+  id: string;
+  workspace_id: string;
+  phone_e164: string | null;
+  wa_id: string | null;
+  lid: string | null;
+  bsuid: string | null;
+  parent_bsuid: string | null;
+  username: string | null;
+  display_name: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChatTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  partner_identity_id: string | null;
+  group_key: string | null;
+  title: string | null;
+  created_at: number;
+  last_message_at: number | null;
+}
+
+export interface ChatParticipantTable {
+  chat_id: string;
+  identity_id: string;
+  added_at: number;
+}
+
+export interface MessageTable {
+  id: string;
+  account_id: string;
+  chat_id: string;
+  source_message_id: string;
+  sender_identity_id: string | null;
+  sender_name: string | null;
+  from_me: number;
+  sent_at: number;
+  type: string;
+  text: string | null;
+  reply_to_source_id: string | null;
+  edited_at: number | null;
+  deleted_at: number | null;
+  details: NullableJson;
+  raw: Json;
+  received_at: number;
+}
+
+export interface MessageEventTable {
+  id: string;
+  account_id: string;
+  source_event_id: string;
+  target_source_message_id: string;
+  kind: string;
+  sender_identity_id: string | null;
+  from_me: number;
+  occurred_at: number;
+  payload: Json;
+  applied_at: number | null;
+  received_at: number;
+}
+
+export interface MessageReactionTable {
+  message_id: string;
+  reactor_key: string;
+  reactor_identity_id: string | null;
+  emoji: string;
+  reacted_at: number;
+}
+
+export interface MediaTable {
+  id: string;
+  message_id: string;
+  state: string;
+  sha256: string | null;
+  mime_type: string | null;
+  size_bytes: number | null;
+  file_name: string | null;
+  source_url: string | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  failure: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** JSON columns come back parsed from Postgres and as text from SQLite. */
+export function readJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,400 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The real CLI as a user runs it: `node --import tsx src/cli/run.ts …` in a child process, each test
+ * on its own data dir (SQLite, the default), talking to `serve` over real HTTP.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
+const TOKEN = /wsk_[A-Za-z0-9_-]+/g;
+const SERVE_TIMEOUT = 30_000;
+
+interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of the test process without any wasync settings, plus the ones a test gives. */
+function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith('WASYNC_') && name !== 'DATABASE_URL' && name !== 'REDIS_URL',
+    ),
+  );
+  return { ...base, ...env };
+}
+
+/** Every child still running, with the data dir it was given. */
+const running = new Map<ChildProcess, string | undefined>();
+
+/** A fresh data dir for one test, removed (after killing whatever the test left running there) when it finishes. */
+function newDataDir(onTestFinished: (fn: () => void) => void): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-cli-'));
+  onTestFinished(() => {
+    for (const [child, dataDir] of running) if (dataDir === dir) child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  });
+  return dir;
+}
+
+function spawnCli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [...CLI, ...args], {
+    cwd: ROOT,
+    env: cliEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.set(child, env.WASYNC_DATA_DIR);
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<Result>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, ...output });
+    });
+  });
+  return { child, output, exited };
+}
+
+/** Runs one command to completion; a command that hangs is killed and fails the test. */
+async function runCli(args: string[], env: Record<string, string>, timeoutMs = 15_000): Promise<Result> {
+  const { child, exited } = spawnCli(args, env);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`wasync ${args.join(' ')} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+interface Served {
+  url: string;
+  /** Everything it has written so far. */
+  output: { stdout: string; stderr: string };
+  /** SIGTERM, then its exit (killed and failed if it does not exit within 10 s). */
+  stop(): Promise<Result>;
+}
+
+/** `wasync serve` on a free port, once it answers /healthz and has printed its start banner. */
+async function startServe(env: Record<string, string>): Promise<Served> {
+  const port = await freePort();
+  const { child, output, exited } = spawnCli(['serve', '--port', String(port)], env);
+  const url = `http://127.0.0.1:${port}`;
+  let exit: Result | undefined;
+  void exited.then((result) => {
+    exit = result;
+  });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exit) {
+      throw new Error(`serve exited early (${exit.code ?? exit.signal}):\n${exit.stdout}\n${exit.stderr}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`serve did not come up:\n${output.stdout}\n${output.stderr}`);
+    }
+    // The banner is written after listen(); waiting for it too means the token (if any) is printed.
+    if (output.stdout.includes('wasync is serving on')) {
+      const healthy = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (healthy) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    output,
+    stop: async () => {
+      if (exit) return exit;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`serve did not exit within 10 s of SIGTERM:\n${output.stdout}\n${output.stderr}`));
+        }, 10_000);
+      });
+      try {
+        return await Promise.race([exited, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+async function stopCleanly(served: Served): Promise<Result> {
+  const result = await served.stop();
+  expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
+    code: 0,
+    signal: null,
+    stderr: '',
+  });
+  return result;
+}
+
+function tokensIn(text: string): string[] {
+  return text.match(TOKEN) ?? [];
+}
+
+function call(served: Served, method: string, route: string, token?: string, body?: unknown) {
+  return fetch(`${served.url}${route}`, {
+    method,
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+describe('wasync CLI (end to end)', () => {
+  describe('--help', () => {
+    it.for<[string, string[], string[]]>([
+      ['the program', [], ['--version', '--help', 'serve', 'migrate', 'token', 'status']],
+      ['serve', ['serve'], ['Usage: wasync serve', '--port <port>', 'WASYNC_PORT']],
+      ['migrate', ['migrate'], ['Usage: wasync migrate', '--help', 'schema']],
+      ['token', ['token'], ['Usage: wasync token', 'create']],
+      ['token create', ['token', 'create'], ['Usage: wasync token create', '--name', '--role', 'member']],
+      ['status', ['status'], ['Usage: wasync status', '--json']],
+    ])(
+      'for %s exits 0, names its options and touches nothing',
+      async ([, command, mentions], { onTestFinished }) => {
+        const dataDir = newDataDir(onTestFinished);
+        const result = await runCli([...command, '--help'], { WASYNC_DATA_DIR: dataDir });
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        for (const text of mentions) expect(result.stdout).toContain(text);
+        expect(fs.readdirSync(dataDir)).toEqual([]);
+      },
+    );
+  });
+
+  describe('with a bad environment', () => {
+    const BAD = { WASYNC_PORT: 'eighty', WASYNC_DEFAULT_REGION: 'XX', WASYNC_SYNC_INTERVAL: 'soon' };
+
+    it.for(['serve', 'migrate', 'token create', 'status --json'])(
+      '%s exits 2 listing every problem on stderr, before touching the data dir',
+      async (command, { onTestFinished }) => {
+        const dataDir = newDataDir(onTestFinished);
+        const result = await runCli(command.split(' '), { ...BAD, WASYNC_DATA_DIR: dataDir });
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toContain('Invalid configuration');
+        for (const name of Object.keys(BAD)) expect(result.stderr).toContain(`  - ${name}: ${name} must`);
+        expect(result.stderr).not.toMatch(/\n\s+at /); // a list of problems, not a stack trace
+        expect(fs.readdirSync(dataDir)).toEqual([]);
+      },
+    );
+  });
+
+  it('migrate applies the foundation on a fresh data dir, then finds the schema up to date', async ({
+    onTestFinished,
+  }) => {
+    const dataDir = newDataDir(onTestFinished);
+    const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toBe('Applied: 001-foundation\n');
+    expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
+
+    const again = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toBe('The schema is up to date.\n');
+  });
+
+  it(
+    'serve prints an admin token on the first start only; it keeps working after a restart',
+    async ({ onTestFinished }) => {
+      const dataDir = newDataDir(onTestFinished);
+      const first = await startServe({ WASYNC_DATA_DIR: dataDir });
+      const printed = tokensIn(first.output.stdout);
+      expect(printed).toHaveLength(1);
+      const token = printed[0] ?? '';
+      expect(first.output.stdout).toContain('First start: an admin API token was created');
+      expect(first.output.stdout).toContain(`SQLite at ${path.join(dataDir, 'wasync.db')}`);
+
+      expect((await call(first, 'GET', '/api/v1/accounts')).status).toBe(401);
+      expect((await call(first, 'GET', '/api/v1/accounts', 'wsk_forged')).status).toBe(401);
+      const listed = await call(first, 'GET', '/api/v1/accounts', token);
+      expect(listed.status).toBe(200);
+      expect(await listed.json()).toEqual({ data: [] });
+      const firstRun = await stopCleanly(first);
+      expect(tokensIn(firstRun.stdout)).toEqual([token]);
+      expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
+
+      const second = await startServe({ WASYNC_DATA_DIR: dataDir });
+      expect(second.output.stdout).not.toContain('First start');
+      expect((await call(second, 'GET', '/api/v1/accounts', token)).status).toBe(200);
+      expect((await call(second, 'GET', '/api/v1/accounts')).status).toBe(401);
+      const secondRun = await stopCleanly(second);
+      expect(tokensIn(secondRun.stdout)).toEqual([]);
+    },
+    SERVE_TIMEOUT,
+  );
+
+  it('refuses a port that is not a number before starting anything', async ({ onTestFinished }) => {
+    const dataDir = newDataDir(onTestFinished);
+    const result = await runCli(['serve', '--port', 'eighty'], { WASYNC_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('a port is a number from 0 to 65535');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+
+  it(
+    'a first serve that cannot listen does not use up the one-time admin token',
+    async ({ onTestFinished }) => {
+      const dataDir = newDataDir(onTestFinished);
+      // Someone else holds the port, so the first start fails at listen().
+      const blocker = net.createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as net.AddressInfo;
+      const failed = await runCli(['serve', '--port', String(port)], { WASYNC_DATA_DIR: dataDir });
+      await new Promise((resolve) => blocker.close(resolve));
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/^wasync: .*EADDRINUSE/);
+      expect(tokensIn(failed.stdout + failed.stderr)).toEqual([]);
+
+      const served = await startServe({ WASYNC_DATA_DIR: dataDir });
+      const printed = tokensIn(served.output.stdout);
+      expect(printed).toHaveLength(1);
+      expect((await call(served, 'GET', '/api/v1/accounts', printed[0])).status).toBe(200);
+      await stopCleanly(served);
+    },
+    SERVE_TIMEOUT,
+  );
+
+  it(
+    'token create makes a member token that reads through a running serve but may not administer',
+    async ({ onTestFinished }) => {
+      const dataDir = newDataDir(onTestFinished);
+      const served = await startServe({ WASYNC_DATA_DIR: dataDir });
+      const admin = tokensIn(served.output.stdout)[0] ?? '';
+
+      const created = await runCli(['token', 'create', '--name', 'x', '--role', 'member'], {
+        WASYNC_DATA_DIR: dataDir,
+      });
+      expect(created).toMatchObject({ code: 0, stderr: '' });
+      expect(created.stdout).toMatch(/^wsk_[A-Za-z0-9_-]+\n$/);
+      const member = created.stdout.trim();
+      expect(member).not.toBe(admin);
+
+      expect((await call(served, 'GET', '/api/v1/chats', member)).status).toBe(200);
+      const forbidden = await call(served, 'POST', '/api/v1/tokens', member, { name: 'more', role: 'admin' });
+      expect(forbidden.status).toBe(403);
+      expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+
+      const tokens = await call(served, 'GET', '/api/v1/tokens', admin);
+      expect(tokens.status).toBe(200);
+      const { data } = (await tokens.json()) as { data: { name: string; role: string }[] };
+      expect(data).toContainEqual(expect.objectContaining({ name: 'x', role: 'member' }));
+      await stopCleanly(served);
+    },
+    SERVE_TIMEOUT,
+  );
+
+  it(
+    'status and status --json report what was posted through the running server',
+    async ({ onTestFinished }) => {
+      const dataDir = newDataDir(onTestFinished);
+      const served = await startServe({ WASYNC_DATA_DIR: dataDir });
+      const admin = tokensIn(served.output.stdout)[0] ?? '';
+
+      const account = await call(served, 'POST', '/api/v1/accounts', admin, { phone: '+14155552671' });
+      expect(account.status).toBe(201);
+      const { id } = (await account.json()) as { id: string };
+      const timestamp = Math.floor(Date.now() / 1000) - 3600;
+      const lastMessageAt = new Date(timestamp * 1000).toISOString();
+      const batch = await call(served, 'POST', `/api/v1/accounts/${id}/messages`, admin, {
+        messages: [{ id: 'm1', chat: { type: 'direct', with: '+5511987654321' }, timestamp, text: 'hi' }],
+      });
+      expect(batch.status).toBe(200);
+
+      const json = await runCli(['status', '--json'], { WASYNC_DATA_DIR: dataDir });
+      expect(json).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(json.stdout)).toEqual({
+        database: 'sqlite',
+        totals: { accounts: 1, chats: 1, messages: 1 },
+        accounts: [{ id, phone: '+14155552671', source: 'rest', chats: 1, messages: 1, lastMessageAt }],
+      });
+
+      const table = await runCli(['status'], { WASYNC_DATA_DIR: dataDir });
+      expect(table).toMatchObject({ code: 0, stderr: '' });
+      expect(table.stdout).toContain('1 accounts, 1 chats, 1 messages (sqlite)');
+      expect(table.stdout).toContain('+14155552671');
+      expect(table.stdout).toContain(lastMessageAt);
+      await stopCleanly(served);
+    },
+    SERVE_TIMEOUT,
+  );
+
+  it(
+    'no token reaches the log: the admin token appears once (the banner) after authenticated requests',
+    async ({ onTestFinished }) => {
+      const dataDir = newDataDir(onTestFinished);
+      const served = await startServe({ WASYNC_DATA_DIR: dataDir, WASYNC_LOG_LEVEL: 'info' });
+      const admin = tokensIn(served.output.stdout)[0] ?? '';
+      expect(admin).not.toBe('');
+
+      expect((await call(served, 'GET', '/api/v1/accounts', admin)).status).toBe(200);
+      const account = await call(served, 'POST', '/api/v1/accounts', admin, { phone: '+14155552671' });
+      expect(account.status).toBe(201);
+      expect((await call(served, 'GET', '/api/v1/chats', admin)).status).toBe(200);
+      expect((await call(served, 'GET', '/api/v1/tokens', `${admin}x`)).status).toBe(401);
+      const made = await call(served, 'POST', '/api/v1/tokens', admin, { name: 'ci', role: 'member' });
+      expect(made.status).toBe(201);
+      const { token: member } = (await made.json()) as { token: string };
+      expect(member).toMatch(TOKEN);
+      expect((await call(served, 'GET', '/api/v1/chats', member)).status).toBe(200);
+
+      const result = await stopCleanly(served);
+      const everything = result.stdout + result.stderr;
+      expect(everything.split(admin)).toHaveLength(2); // exactly one occurrence: the banner
+      expect(everything).not.toContain(member);
+      // Every log line is JSON and none carries a token or the Authorization header.
+      const logLines = everything.split('\n').filter((line) => line.startsWith('{'));
+      for (const line of logLines) {
+        expect(() => JSON.parse(line)).not.toThrow();
+        expect(line).not.toMatch(/wsk_|Bearer|authorization/i);
+      }
+      // The requests were logged, so the checks above are not vacuous.
+      const completed = logLines.filter((line) => line.includes('"msg":"request completed"'));
+      expect(completed.length).toBeGreaterThanOrEqual(6);
+    },
+    SERVE_TIMEOUT,
+  );
+});

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '../src/core/model.js';
+import type { PartyRef } from '../src/core/party.js';
+import type { IngestMessage } from '../src/ingest/types.js';
+import { parseBatch } from '../src/sources/rest/parse.js';
+import { PHONE_NUMBERS } from './fixtures/phone-numbers.js';
+import { describeEachDatabase } from './support/databases.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
+let sequence = 0;
+
+function direct(partner: PartyRef, overrides: Partial<IngestMessage> = {}): IngestMessage {
+  sequence++;
+  return {
+    kind: 'message',
+    sourceId: `m-${sequence}`,
+    chat: { kind: 'direct', partner },
+    sender: partner,
+    fromMe: false,
+    sentAt: T0 + sequence * 1000,
+    type: 'text',
+    text: `text ${sequence}`,
+    replyTo: undefined,
+    details: undefined,
+    media: undefined,
+    raw: {},
+    ...overrides,
+  };
+}
+
+describeEachDatabase('identity', (database) => {
+  let h: Harness;
+  let account: Account;
+
+  beforeAll(async () => {
+    h = await startHarness(database);
+    const created = await h.services.store.accounts.create({
+      workspaceId: h.services.workspace.id,
+      phone: '+14155552671',
+      sourceKind: 'rest',
+      displayName: undefined,
+    });
+    if (!created) throw new Error('account not created');
+    account = created;
+  });
+  afterAll(() => h.close());
+
+  const chatsOf = async () =>
+    (await h.services.store.chats.list(h.services.workspace.id, { accountId: account.id, limit: 200 })).data;
+  const messagesOf = async (chatId: string) =>
+    (await h.services.store.messages.listByChat(chatId, { limit: 500, order: 'asc' })).data;
+
+  describe('phone table', () => {
+    it.each(PHONE_NUMBERS.map((row) => [row.country, row] as const))(
+      '%s: every spelling lands in one chat with one identity',
+      async (_country, row) => {
+        const items = row.inputs.map((input, i) => ({
+          id: `${row.country}-${i}`,
+          chat: { type: 'direct', with: { phone: input } },
+          timestamp: T0 / 1000 + i,
+          text: input,
+        }));
+        const parsed = parseBatch(items, { defaultRegion: row.region, mediaMaxBytes: 1024, now: Date.now() });
+        if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+        await h.services.ingest.ingest(account, parsed.items);
+
+        const identity = await h.services.store.identities.findByKey(
+          h.services.workspace.id,
+          'phone',
+          row.e164,
+        );
+        expect(identity?.phone).toBe(row.e164);
+        const chats = (await chatsOf()).filter((c) => c.partner?.id === identity?.id);
+        expect(chats).toHaveLength(1);
+        const texts = (await messagesOf(chats[0]?.id ?? '')).map((m) => m.text);
+        expect(texts).toEqual(expect.arrayContaining(row.inputs));
+      },
+    );
+  });
+
+  describe('lid and phone', () => {
+    it('keeps a chat first seen under a @lid as the one chat once the phone becomes known', async () => {
+      const lid = '209876543210987@lid';
+      await h.services.ingest.ingest(account, [direct({ lid, name: 'Rita' }), direct({ lid })]);
+      const [lidChat] = (await chatsOf()).filter((c) => c.partner?.lid === lid);
+      expect(lidChat?.partner?.phone).toBeUndefined();
+
+      // The mapping arrives on a later message that carries both keys.
+      await h.services.ingest.ingest(account, [direct({ lid, phone: '+4915123450001' })]);
+      // And messages addressed by phone alone now go to the same chat.
+      await h.services.ingest.ingest(account, [direct({ phone: '+4915123450001' })]);
+
+      const chats = (await chatsOf()).filter(
+        (c) => c.partner?.lid === lid || c.partner?.phone === '+4915123450001',
+      );
+      expect(chats).toHaveLength(1);
+      expect(chats[0]?.id).toBe(lidChat?.id);
+      expect(chats[0]?.partner).toMatchObject({ lid, phone: '+4915123450001', displayName: 'Rita' });
+      expect(await messagesOf(lidChat?.id ?? '')).toHaveLength(4);
+    });
+
+    it('merges two chats into one when a mapping shows the @lid and the phone are one person', async () => {
+      const lid = '301234567890123@lid';
+      const phone = '+5521987650002';
+      await h.services.ingest.ingest(account, [direct({ phone, name: 'Caio' }), direct({ phone })]);
+      await h.services.ingest.ingest(account, [direct({ lid }), direct({ lid }), direct({ lid })]);
+      const before = (await chatsOf()).filter((c) => c.partner?.lid === lid || c.partner?.phone === phone);
+      expect(before).toHaveLength(2);
+      const olderChatId = before
+        .map((c) => ({ id: c.id, at: c.createdAt.getTime() }))
+        .sort((a, b) => a.at - b.at)[0]?.id;
+
+      const reaction = {
+        kind: 'reaction' as const,
+        sourceId: `reaction-${lid}`,
+        target: `m-${sequence}`,
+        sender: { lid },
+        fromMe: false,
+        occurredAt: T0,
+        text: undefined,
+        emoji: '👍',
+        raw: {},
+      };
+      await h.services.ingest.ingest(account, [reaction]);
+      // A group where the lid takes part: participation must follow the merge too.
+      await h.services.ingest.ingest(account, [
+        direct(
+          { lid },
+          {
+            chat: { kind: 'group', groupKey: 'g-merge@g.us', title: 'Team', participants: [{ lid }] },
+            sender: { lid },
+          },
+        ),
+      ]);
+
+      await h.services.ingest.ingest(account, [direct({ lid, phone })]);
+
+      const after = (await chatsOf()).filter(
+        (c) => c.kind === 'direct' && (c.partner?.lid === lid || c.partner?.phone === phone),
+      );
+      expect(after).toHaveLength(1);
+      expect(after[0]?.id).toBe(olderChatId);
+      const messages = await messagesOf(after[0]?.id ?? '');
+      expect(messages).toHaveLength(6);
+      const identity = await h.services.store.identities.findByKey(h.services.workspace.id, 'lid', lid);
+      expect(identity?.phone).toBe(phone);
+      expect(new Set(messages.map((m) => m.senderIdentityId))).toEqual(new Set([identity?.id]));
+      expect(messages.flatMap((m) => m.reactions)).toEqual([
+        expect.objectContaining({ emoji: '👍', identityId: identity?.id }),
+      ]);
+      const group = (await chatsOf()).find((c) => c.groupKey === 'g-merge@g.us');
+      const participants = await h.services.store.chats.participants(group?.id ?? '');
+      expect(participants.map((p) => p.id)).toEqual([identity?.id]);
+      expect(await h.services.store.identities.findByKey(h.services.workspace.id, 'phone', phone)).toEqual(
+        identity,
+      );
+    });
+
+    it('resolves a business-scoped user id on its own and merges it with the phone later', async () => {
+      const bsuid = 'US.13491208655302741918';
+      await h.services.ingest.ingest(account, [direct({ bsuid, username: 'acme_buyer' })]);
+      await h.services.ingest.ingest(account, [direct({ bsuid, phone: '+12015550199' })]);
+      const identity = await h.services.store.identities.findByKey(h.services.workspace.id, 'bsuid', bsuid);
+      expect(identity).toMatchObject({ bsuid, phone: '+12015550199', username: 'acme_buyer' });
+      const chats = (await chatsOf()).filter((c) => c.partner?.id === identity?.id);
+      expect(chats).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textMessage } from './support/batches.js';
+import { testDatabases } from './support/databases.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+const sqlite = testDatabases()[0];
+
+describe('HTTP server', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    if (!sqlite) throw new Error('no sqlite');
+    h = await startHarness(sqlite, { WASYNC_BODY_LIMIT: '64kb' });
+  });
+  afterAll(() => h.close());
+
+  const API_ROUTES: [string, string][] = [
+    ['GET', '/api/v1/accounts'],
+    ['POST', '/api/v1/accounts'],
+    ['GET', '/api/v1/accounts/acc_x'],
+    ['POST', '/api/v1/accounts/acc_x/messages'],
+    ['GET', '/api/v1/chats'],
+    ['GET', '/api/v1/chats/chat_x'],
+    ['GET', '/api/v1/chats/chat_x/messages'],
+    ['GET', '/api/v1/tokens'],
+    ['POST', '/api/v1/tokens'],
+    ['DELETE', '/api/v1/tokens/tok_x'],
+    ['GET', '/api/v1/no-such-route'],
+  ];
+
+  it.each(API_ROUTES)('%s %s without a token answers 401', async (method, url) => {
+    const body = method === 'POST' ? { payload: {} } : {};
+    const response = await h.app.inject({ method: method as 'GET', url, ...body });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toContain('Bearer');
+    expect(response.json().error.code).toBe('unauthorized');
+  });
+
+  it.each(API_ROUTES.slice(0, 3))('%s %s with a wrong token answers 401', async (method, url) => {
+    const response = await h.app.inject({
+      method: method as 'GET',
+      url,
+      headers: { authorization: 'Bearer wsk_forged' },
+    });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('checks that every /api route in the OpenAPI document is covered by the list above', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((op) => `${op.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
+    );
+    const tested = API_ROUTES.map(([m, u]) => `${m} ${u.replace(/(acc|chat|tok)_x/g, 'x')}`);
+    expect(documented.filter((route) => !tested.includes(route))).toEqual([]);
+  });
+
+  it('serves the OpenAPI document and the docs page without a token', async () => {
+    const doc = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(doc.statusCode).toBe(200);
+    const body = doc.json();
+    expect(body.openapi).toBe('3.1.0');
+    expect(body.paths['/api/v1/accounts/{accountId}/messages'].post.requestBody).toBeDefined();
+    expect(body.components.schemas.MessageItem).toBeDefined();
+    const page = await h.app.inject({ method: 'GET', url: '/api/v1/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+  });
+
+  it('answers health, readiness and Prometheus metrics', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    await h.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: h.auth });
+    const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toMatch(
+      /wasync_http_requests_total\{method="GET",route="\/api\/v1\/accounts",status="200"\} 1/,
+    );
+    expect(metrics.body).toContain('wasync_process_resident_memory_bytes');
+  });
+
+  it('refuses a body over the limit with 413 and the error envelope', async () => {
+    const account = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/accounts',
+        headers: h.auth,
+        payload: { phone: '+442071838750' },
+      })
+    ).json();
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/accounts/${account.id}/messages`,
+      headers: h.auth,
+      payload: { messages: [textMessage({ text: 'x'.repeat(70_000) })] },
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('payload_too_large');
+  });
+
+  it('answers malformed JSON with 400 bad_request, not a 500', async () => {
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: { ...h.auth, 'content-type': 'application/json' },
+      payload: '{"phone": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('bad_request');
+  });
+
+  it('validates bodies against the schema with field names', async () => {
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: h.auth,
+      payload: { phone: 5 },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { issues: [expect.objectContaining({ field: 'body.phone' })] },
+    });
+  });
+
+  it('refuses an invalid phone and a second account for the same number', async () => {
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: h.auth,
+      payload: { phone: '+1 000' },
+    });
+    expect(bad.json().error.code).toBe('invalid_phone');
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: h.auth,
+      payload: { phone: '+33 1 42 68 53 00' },
+    });
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: h.auth,
+      payload: { phone: '+33142685300' },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('conflict');
+  });
+
+  it('lets an admin make tokens, and a member token read but not administer', async () => {
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: h.auth,
+      payload: { name: 'extension', role: 'member' },
+    });
+    expect(created.statusCode).toBe(201);
+    const member = { authorization: `Bearer ${created.json().token}` };
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: member })).statusCode).toBe(
+      200,
+    );
+    const forbidden = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: member,
+      payload: { name: 'x' },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe('forbidden');
+
+    const list = (await h.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: h.auth })).json().data;
+    expect(JSON.stringify(list)).not.toContain(created.json().token);
+    const revoked = await h.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${created.json().id}`,
+      headers: h.auth,
+    });
+    expect(revoked.statusCode).toBe(204);
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: member })).statusCode).toBe(
+      401,
+    );
+  });
+});

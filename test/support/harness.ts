@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { type Config, loadConfig } from '../../src/config/index.js';
+import { buildApp } from '../../src/server/app.js';
+import { ensureFirstAdminToken, openServices, type Services } from '../../src/services.js';
+import type { TestDatabase } from './databases.js';
+
+export interface Harness {
+  services: Services;
+  app: FastifyInstance;
+  /** The admin token created on first start. */
+  token: string;
+  config: Config;
+  /** Authorization header for `app.inject`. */
+  auth: { authorization: string };
+  close(): Promise<void>;
+}
+
+/**
+ * A whole wasync (store, services, HTTP app) on a fresh database and data dir, built exactly as
+ * `wasync serve` builds it, minus listen().
+ */
+export async function startHarness(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<Harness> {
+  const created = await database.create();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-data-'));
+  const config: Config = { ...loadConfig({ WASYNC_DATA_DIR: dataDir, ...env }), database: created.config };
+  const services = await openServices(config, pino({ level: 'silent' }));
+  const token = await ensureFirstAdminToken(services);
+  if (!token) throw new Error('a fresh store should have no token');
+  const app = await buildApp(services, { logger: false });
+  return {
+    services,
+    app,
+    token,
+    config,
+    auth: { authorization: `Bearer ${token}` },
+    close: async () => {
+      await app.close();
+      await services.close();
+      await created.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
