@@ -4,11 +4,11 @@ import { PHONE_NUMBERS, type PhoneNumberCase } from '../../test/fixtures/phone-n
 import {
   type CountryCode,
   canonicalWhatsAppPhone,
-  crmPhoneSpellings,
   normalizePhone,
   type PhoneRejection,
   whatsappEquivalents,
 } from './phone.js';
+import { crmPhoneSpellings } from './phone-spellings.js';
 
 /** Inputs that carry their own country code and so must parse without a region. */
 function internationalInputs(row: PhoneNumberCase): string[] {

@@ -15,6 +15,7 @@ import {
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
 import { LRUCache } from 'lru-cache';
+import { aliasesOf, toCanonical, VARIANT_RULES } from './phone-variants.js';
 
 export type { CountryCode };
 
@@ -107,30 +108,7 @@ export function canonicalWhatsAppPhone(e164: string): string {
  */
 export function whatsappEquivalents(e164: string): string[] {
   const canonical = canonicalWhatsAppPhone(e164);
-  return unique([canonical, ...aliasesOf(canonical).map((alias) => alias.e164)]);
-}
-
-/**
- * The spellings a CRM may hold a number in, for exact-match queries (SOQL `Phone = '...'`).
- *
- * For every {@link whatsappEquivalents} form: E.164, digits only, libphonenumber's international
- * and national formats, the national number's digits with and without the national prefix, and
- * each format's digit groups re-joined with `-`, ` ` and `.`. Aliases libphonenumber cannot format
- * (Brazil without the 9th digit, Mexico with 521) are formatted by editing the canonical
- * spellings. Deduplicated, canonical E.164 first, fewer than 40 entries.
- */
-export function crmPhoneSpellings(e164: string): string[] {
-  const canonical = canonicalWhatsAppPhone(e164);
-  const canonicalNumber = parseValid(canonical);
-  const canonicalFormats = canonicalNumber ? formattedSpellings(canonicalNumber) : [];
-  const spellings = [canonical, digitsOf(canonical), ...canonicalFormats];
-  for (const alias of aliasesOf(canonical)) {
-    spellings.push(alias.e164, digitsOf(alias.e164));
-    const aliasNumber = parseValid(alias.e164);
-    if (aliasNumber) spellings.push(...formattedSpellings(aliasNumber));
-    else spellings.push(...editedSpellings(canonicalFormats, alias.rule, digitsOf(canonical)));
-  }
-  return unique(spellings);
+  return [...new Set([canonical, ...aliasesOf(canonical).map((alias) => alias.e164)])];
 }
 
 // --- reading the input -------------------------------------------------------------------------
@@ -222,229 +200,11 @@ function reject(reason: PhoneRejection, message: string): PhoneResult {
   return { ok: false, reason, message };
 }
 
-function parseValid(e164: string): PhoneNumber | undefined {
+export function parseValid(e164: string): PhoneNumber | undefined {
   try {
     const parsed = parsePhoneNumberWithError(e164, { extract: false });
     return parsed.isValid() ? parsed : undefined;
   } catch {
     return undefined;
   }
-}
-
-// --- WhatsApp variants -------------------------------------------------------------------------
-
-/**
- * A pair of digit strings (country code included) WhatsApp treats as one account. They differ by
- * a single digit at `index`, present in the `canonical` form (BR 9, AR 9) or in the `alias` (MX 1).
- */
-type VariantRule = {
-  canonical: RegExp;
-  alias: RegExp;
-  index: number;
-  digit: string;
-  extraDigitIn: 'canonical' | 'alias';
-  /** Whether alias -> canonical is safe without knowing the number type. */
-  canonicalise: boolean;
-  /** Whether national spellings carry the digit too (the MX `1` only ever appeared after +52). */
-  national: boolean;
-};
-
-const VARIANT_RULES: readonly VariantRule[] = [
-  // Brazil: 8-digit mobiles (6-9) gained a leading 9; WhatsApp ids of older accounts still lack it.
-  {
-    canonical: /^55[1-9]{2}9[6-9]\d{7}$/,
-    alias: /^55[1-9]{2}[6-9]\d{7}$/,
-    index: 4,
-    digit: '9',
-    extraDigitIn: 'canonical',
-    canonicalise: true,
-    national: true,
-  },
-  // Mexico: wa_id keeps the pre-2019 mobile `1`; E.164 dropped it.
-  {
-    canonical: /^52\d{10}$/,
-    alias: /^521\d{10}$/,
-    index: 2,
-    digit: '1',
-    extraDigitIn: 'alias',
-    canonicalise: true,
-    national: false,
-  },
-  // Argentina: mobiles are +54 9 AREA NUMBER; geographic national numbers start with 1-3.
-  {
-    canonical: /^549[1-3]\d{9}$/,
-    alias: /^54[1-3]\d{9}$/,
-    index: 2,
-    digit: '9',
-    extraDigitIn: 'canonical',
-    canonicalise: false,
-    national: true,
-  },
-];
-
-type Alias = { e164: string; rule: VariantRule };
-
-function aliasesOf(canonical: string): Alias[] {
-  const digits = digitsOf(canonical);
-  const aliases: Alias[] = [];
-  for (const rule of VARIANT_RULES) {
-    if (rule.canonical.test(digits)) aliases.push({ e164: `+${toAlias(rule, digits)}`, rule });
-    else if (!rule.canonicalise && rule.alias.test(digits)) {
-      aliases.push({ e164: `+${toCanonical(rule, digits)}`, rule });
-    }
-  }
-  return aliases;
-}
-
-function toAlias(rule: VariantRule, digits: string): string {
-  return rule.extraDigitIn === 'canonical'
-    ? removeAt(digits, rule.index)
-    : insertAt(digits, rule.index, rule.digit);
-}
-
-function toCanonical(rule: VariantRule, digits: string): string {
-  return rule.extraDigitIn === 'canonical'
-    ? insertAt(digits, rule.index, rule.digit)
-    : removeAt(digits, rule.index);
-}
-
-function removeAt(text: string, index: number): string {
-  return text.slice(0, index) + text.slice(index + 1);
-}
-
-function insertAt(text: string, index: number, insert: string): string {
-  return text.slice(0, index) + insert + text.slice(index);
-}
-
-// --- CRM spellings -----------------------------------------------------------------------------
-
-const SEPARATORS = ['-', ' ', '.'] as const;
-
-function formattedSpellings(number: PhoneNumber): string[] {
-  const international = number.formatInternational();
-  const spellings = [international, ...joinVariants(digitGroups(international))];
-  // Non-geographic numbers (+800, +882...) have no national spelling anyone would store.
-  if (number.country !== undefined) spellings.push(...nationalSpellings(number));
-  return spellings;
-}
-
-function nationalSpellings(number: PhoneNumber): string[] {
-  const national = number.formatNational();
-  const groups = digitGroups(national);
-  const prefix = trunkPrefixOf(number);
-  const bare = withoutPrefix(groups, prefix, number.nationalNumber);
-  // Argentine mobiles format as `011 15-...`, which is neither the national number nor prefix + it.
-  if (bare === undefined) return [national, ...joinVariants(groups), digitsOf(national)];
-  const spellings = [national, ...joinVariants(bare), number.nationalNumber];
-  if (prefix !== undefined) {
-    spellings.push(...joinVariants(withPrefix(bare, prefix)), prefix + number.nationalNumber);
-  }
-  return spellings;
-}
-
-/** Digit runs of a formatted number; the `+` stays on the country code. */
-function digitGroups(formatted: string): string[] {
-  return formatted.match(/\+?\d+/g) ?? [];
-}
-
-function joinVariants(groups: readonly string[]): string[] {
-  return groups.length < 2 ? [] : SEPARATORS.map((separator) => groups.join(separator));
-}
-
-/**
- * The national groups without the trunk prefix, or undefined when they are not simply
- * prefix + national number (e.g. Argentina's `011 15-...` mobile format).
- */
-function withoutPrefix(
-  groups: string[],
-  prefix: string | undefined,
-  nationalNumber: string,
-): string[] | undefined {
-  const joined = groups.join('');
-  if (joined === nationalNumber) return groups;
-  if (prefix === undefined || joined !== prefix + nationalNumber) return undefined;
-  const [first = '', ...rest] = groups;
-  const remainder = first.slice(prefix.length);
-  return remainder === '' ? rest : [remainder, ...rest];
-}
-
-/** A `0` trunk prefix is written fused to the area code (011, 030); others stand apart (1 201, 8 912). */
-function withPrefix(groups: readonly string[], prefix: string): string[] {
-  const [first = '', ...rest] = groups;
-  return prefix === '0' ? [prefix + first, ...rest] : [prefix, ...groups];
-}
-
-/** Trunk prefixes in use worldwide: 0 almost everywhere, 1 in NANP, 8 in Russia and neighbours, 06 in Hungary. */
-const TRUNK_PREFIXES = ['0', '1', '8', '06'] as const;
-
-/**
- * The trunk prefix people dial before this national number, found by checking which prefixed
- * spelling libphonenumber reads back to the same number in its own region. That is exactly the
- * property a CRM spelling needs, and it avoids metadata internals the typings do not expose.
- */
-function trunkPrefixOf(number: PhoneNumber): string | undefined {
-  const region = number.country;
-  if (region === undefined) return undefined;
-  return TRUNK_PREFIXES.find((prefix) => {
-    try {
-      const text = prefix + number.nationalNumber;
-      return (
-        parsePhoneNumberWithError(text, { defaultCountry: region, extract: false }).number === number.number
-      );
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Spellings of an alias libphonenumber cannot format, made by adding or removing its digit. */
-function editedSpellings(
-  canonicalFormats: readonly string[],
-  rule: VariantRule,
-  canonicalDigits: string,
-): string[] {
-  // Counted from the right, the digit sits at the same place in international and national spellings.
-  const fromRight = canonicalDigits.length - rule.index;
-  const edited: string[] = [];
-  for (const spelling of canonicalFormats) {
-    if (!rule.national && !spelling.startsWith('+')) continue;
-    const result = editSpelling(spelling, fromRight, rule);
-    if (result !== undefined) edited.push(result);
-  }
-  return edited;
-}
-
-function editSpelling(spelling: string, fromRight: number, rule: VariantRule): string | undefined {
-  const position = digitPositionFromRight(spelling, fromRight);
-  if (position === undefined) return undefined;
-  if (rule.extraDigitIn === 'alias') {
-    // Give the inserted digit its own group, as in the old `+52 1 55 ...` format.
-    const before = spelling[position - 1] ?? '';
-    const separator = /[\s.-]/.test(before) ? before : '';
-    return spelling.slice(0, position) + rule.digit + separator + spelling.slice(position);
-  }
-  if (spelling[position] !== rule.digit) return undefined;
-  const removed = removeAt(spelling, position);
-  const isLoneGroup = /[\s.-]/.test(removed[position - 1] ?? '') && /[\s.-]/.test(removed[position] ?? '');
-  return isLoneGroup ? removeAt(removed, position) : removed;
-}
-
-/** String index of the n-th digit counted from the end (1-based). */
-function digitPositionFromRight(spelling: string, n: number): number | undefined {
-  let seen = 0;
-  for (let index = spelling.length - 1; index >= 0; index--) {
-    const char = spelling[index] ?? '';
-    if (char < '0' || char > '9') continue;
-    seen++;
-    if (seen === n) return index;
-  }
-  return undefined;
-}
-
-function digitsOf(e164: string): string {
-  return e164.replace(/\D/g, '');
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
 }

@@ -49,14 +49,14 @@ export class IngestPipeline {
     }
     for (const e of events) if (e.sender) parties.add(e.sender);
     const identityIds = await this.store.identities.resolve(trx, account.workspaceId, parties.list());
-    const identityOf = (party: PartyRef) => identityIds[parties.indexOf(party)];
+    const identityOf = (party: PartyRef) => present(identityIds[parties.indexOf(party)]);
 
     const chatKeys = messages.map((m) => toChatKey(m.chat, identityOf));
     const chatIds = await this.store.chats.resolve(trx, account.id, chatKeys);
     await this.store.chats.addParticipants(trx, participantPairs(messages, chatIds, identityOf));
 
     const rows: NewMessage[] = messages.map((m, i) => ({
-      chatId: chatIds[i] as string,
+      chatId: present(chatIds[i]),
       sourceMessageId: m.sourceId,
       senderIdentityId: m.fromMe || !m.sender ? undefined : identityOf(m.sender),
       senderName: m.fromMe ? undefined : m.sender?.name,
@@ -151,27 +151,27 @@ function chatParties(chat: IngestChat): PartyRef[] {
   return chat.kind === 'direct' ? [chat.partner] : chat.participants;
 }
 
-function toChatKey(chat: IngestChat, identityOf: (p: PartyRef) => string | undefined): ChatKey {
+function toChatKey(chat: IngestChat, identityOf: (p: PartyRef) => string): ChatKey {
   if (chat.kind === 'group') return { kind: 'group', groupKey: chat.groupKey, title: chat.title };
-  return { kind: 'direct', partnerIdentityId: identityOf(chat.partner) as string };
+  return { kind: 'direct', partnerIdentityId: identityOf(chat.partner) };
 }
 
 function participantPairs(
   messages: IngestMessage[],
   chatIds: string[],
-  identityOf: (p: PartyRef) => string | undefined,
+  identityOf: (p: PartyRef) => string,
 ): { chatId: string; identityId: string }[] {
   const pairs: { chatId: string; identityId: string }[] = [];
   messages.forEach((m, i) => {
     if (m.chat.kind !== 'group') return;
-    const chatId = chatIds[i] as string;
+    const chatId = present(chatIds[i]);
     const members = m.sender && !m.fromMe ? [...m.chat.participants, m.sender] : m.chat.participants;
-    for (const party of members) pairs.push({ chatId, identityId: identityOf(party) as string });
+    for (const party of members) pairs.push({ chatId, identityId: identityOf(party) });
   });
   return pairs;
 }
 
-function toNewEvent(e: IngestEvent, identityOf: (p: PartyRef) => string | undefined): NewEvent {
+function toNewEvent(e: IngestEvent, identityOf: (p: PartyRef) => string): NewEvent {
   return {
     sourceEventId: e.sourceId,
     targetSourceMessageId: e.target,
@@ -195,4 +195,10 @@ async function advanceAccountLastMessage(
     .where('id', '=', accountId)
     .where((eb) => eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
     .execute();
+}
+
+/** Resolvers answer one id per input, in order; a gap would be a bug, not bad input. */
+function present(id: string | undefined): string {
+  if (id === undefined) throw new Error('an id was not resolved');
+  return id;
 }
