@@ -152,6 +152,8 @@ describeEachDatabase('identity', (database) => {
       const group = (await chatsOf()).find((c) => c.groupKey === 'g-merge@g.us');
       const participants = await h.services.store.chats.participants(group?.id ?? '');
       expect(participants.map((p) => p.id)).toEqual([identity?.id]);
+      const groupMessages = await messagesOf(group?.id ?? '');
+      expect(groupMessages.map((m) => m.senderIdentityId)).toEqual([identity?.id]);
       expect(await h.services.store.identities.findByKey(h.services.workspace.id, 'phone', phone)).toEqual(
         identity,
       );

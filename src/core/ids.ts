@@ -2,14 +2,17 @@ import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 
 /**
- * Prefixed, time-ordered ids (`chat_0192f0c8…`). The prefix tells a reader of a log line or an API
- * response what kind of thing an id names; UUIDv7 keeps ids roughly in creation order, which keeps
- * B-tree inserts cheap on both databases.
+ * Prefixed, time-ordered ids (`chat_01jd3x…`): a UUIDv7 written in lowercase Crockford base32, 26
+ * characters. The prefix tells a reader of a log line or an API response what kind of thing an id
+ * names. Time order keeps B-tree inserts at the right edge of the index; base32 instead of hex keeps
+ * every index holding an id a quarter smaller, which shows in ingest throughput.
  */
 export type IdPrefix = 'ws' | 'usr' | 'tok' | 'acc' | 'idn' | 'chat' | 'msg' | 'evt' | 'med';
 
-// Random bytes drawn 4 KiB at a time: one system call per 256 ids instead of one per id, which is
-// measurable when a batch creates thousands of rows.
+/** Ascending in ASCII, so the encoded ids sort like the bytes. */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+// Random bytes drawn 4 KiB at a time: one system call per 256 ids instead of one per id.
 const POOL_SIZE = 4096;
 const pool = Buffer.alloc(POOL_SIZE);
 let offset = POOL_SIZE;
@@ -25,5 +28,23 @@ function random16(): Uint8Array {
 }
 
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${uuidv7({ random: random16() }).replaceAll('-', '')}`;
+  const bytes = uuidv7({ random: random16() }, new Uint8Array(16));
+  return `${prefix}_${base32(bytes)}`;
+}
+
+/** 128 bits as 26 base32 digits, most significant first (two zero bits lead, making 130). */
+function base32(bytes: Uint8Array): string {
+  let text = '';
+  let buffer = 0;
+  let bits = 2;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      text += ALPHABET[(buffer >>> bits) & 31];
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  return text;
 }

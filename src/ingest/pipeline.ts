@@ -156,6 +156,10 @@ function toChatKey(chat: IngestChat, identityOf: (p: PartyRef) => string): ChatK
   return { kind: 'direct', partnerIdentityId: identityOf(chat.partner) };
 }
 
+/**
+ * Everyone who appears in a chat is recorded as its participant: group members, and the sender of
+ * every message (in a direct chat too). Identity merges rely on this to find a person's messages.
+ */
 function participantPairs(
   messages: IngestMessage[],
   chatIds: string[],
@@ -163,9 +167,9 @@ function participantPairs(
 ): { chatId: string; identityId: string }[] {
   const pairs: { chatId: string; identityId: string }[] = [];
   messages.forEach((m, i) => {
-    if (m.chat.kind !== 'group') return;
     const chatId = present(chatIds[i]);
-    const members = m.sender && !m.fromMe ? [...m.chat.participants, m.sender] : m.chat.participants;
+    const members = m.chat.kind === 'group' ? [...m.chat.participants] : [m.chat.partner];
+    if (m.sender && !m.fromMe) members.push(m.sender);
     for (const party of members) pairs.push({ chatId, identityId: identityOf(party) });
   });
   return pairs;

@@ -11,11 +11,7 @@ export async function mergeIdentityReferences(
   survivorId: string,
   loserId: string,
 ): Promise<void> {
-  await db
-    .updateTable('messages')
-    .set({ sender_identity_id: survivorId })
-    .where('sender_identity_id', '=', loserId)
-    .execute();
+  await moveSentMessages(db, survivorId, loserId);
   await db
     .updateTable('message_events')
     .set({ sender_identity_id: survivorId })
@@ -24,6 +20,32 @@ export async function mergeIdentityReferences(
   await mergeReactions(db, survivorId, loserId);
   await moveParticipants(db, { from: { identityId: loserId }, to: { identityId: survivorId } });
   await mergeDirectChats(db, survivorId, loserId);
+}
+
+/**
+ * Messages are not indexed by sender; every sender is a participant of the chat they wrote in (or its
+ * direct partner), so the loser's messages are found through the loser's chats.
+ */
+async function moveSentMessages(db: Kysely<Database>, survivorId: string, loserId: string): Promise<void> {
+  const participations = await db
+    .selectFrom('chat_participants')
+    .select('chat_id')
+    .where('identity_id', '=', loserId)
+    .execute();
+  const partnered = await db
+    .selectFrom('chats')
+    .select('id as chat_id')
+    .where('partner_identity_id', '=', loserId)
+    .execute();
+  const chatIds = [...new Set([...participations, ...partnered].map((row) => row.chat_id))];
+  for (let i = 0; i < chatIds.length; i += 400) {
+    await db
+      .updateTable('messages')
+      .set({ sender_identity_id: survivorId })
+      .where('chat_id', 'in', chatIds.slice(i, i + 400))
+      .where('sender_identity_id', '=', loserId)
+      .execute();
+  }
 }
 
 /** One reaction per person per message: where both identities reacted, the later reaction wins. */
