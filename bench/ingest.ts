@@ -9,6 +9,7 @@ import { generateItems } from './workload.js';
 export interface IngestFigures {
   messages: number;
   batchSize: number;
+  clients: number;
   restSeconds: number;
   restPerSecond: number;
   rawSeconds: number;
@@ -25,6 +26,8 @@ export interface IngestFigures {
 export async function benchIngest(options: {
   messages: number;
   batchSize: number;
+  /** Requests in flight at once. */
+  clients: number;
   workDir: string;
 }): Promise<IngestFigures> {
   const dataDir = path.join(options.workDir, 'serve');
@@ -43,17 +46,20 @@ export async function benchIngest(options: {
       JSON.stringify({ messages: items }),
     );
 
+    const url = `${base}/api/v1/accounts/${account.id}/messages`;
     const started = process.hrtime.bigint();
-    for (const body of bodies) {
-      const response = await fetch(`${base}/api/v1/accounts/${account.id}/messages`, {
-        method: 'POST',
-        headers,
-        body,
-      });
-      if (response.status !== 200)
-        throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
-    }
+    // A few clients post at once, as several reps' extensions or gateways would; with one client the
+    // server idles while each request and answer crosses the socket.
+    let next = 0;
+    const client = async () => {
+      for (let body = bodies[next++]; body !== undefined; body = bodies[next++]) {
+        const response = await fetch(url, { method: 'POST', headers, body });
+        if (response.status !== 200)
+          throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+        await response.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: options.clients }, client));
     const restSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const serverPeakRssMb = peakRssMb(server.process.pid);
 
@@ -69,6 +75,7 @@ export async function benchIngest(options: {
     return {
       messages: options.messages,
       batchSize: options.batchSize,
+      clients: options.clients,
       restSeconds,
       restPerSecond,
       rawSeconds: raw.seconds,

@@ -1,7 +1,9 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
 import type { PartyRef } from '../src/core/party.js';
 import type { IngestMessage } from '../src/ingest/types.js';
+import { openServices } from '../src/services.js';
 import { parseBatch } from '../src/sources/rest/parse.js';
 import { PHONE_NUMBERS } from './fixtures/phone-numbers.js';
 import { describeEachDatabase } from './support/databases.js';
@@ -157,6 +159,36 @@ describeEachDatabase('identity', (database) => {
       expect(await h.services.store.identities.findByKey(h.services.workspace.id, 'phone', phone)).toEqual(
         identity,
       );
+    });
+
+    it('recovers when another process merged away an identity this one had cached', async () => {
+      // A second wasync on the same database, as workers in scale mode are.
+      const other = await openServices(h.config, pino({ level: 'silent' }));
+      try {
+        const lid = '401234567890123@lid';
+        const phone = '+5531987650003';
+        await other.ingest.ingest(account, [direct({ phone })]);
+        // This process learns "lid → identity X" and caches it.
+        await h.services.ingest.ingest(account, [direct({ lid })]);
+        // The other process learns lid and phone are one person: X merges into the older phone identity.
+        await other.ingest.ingest(account, [direct({ lid, phone })]);
+        // This process's cache still says X, which no longer exists.
+        const result = await h.services.ingest.ingest(account, [
+          direct({ lid }, { sourceId: 'after-merge' }),
+        ]);
+        expect(result.stored.messages).toBe(1);
+        const identity = await h.services.store.identities.findByKey(h.services.workspace.id, 'lid', lid);
+        expect(identity?.phone).toBe(phone);
+        const chats = (await chatsOf()).filter((c) => c.partner?.id === identity?.id);
+        expect(chats).toHaveLength(1);
+        const messages = await messagesOf(chats[0]?.id ?? '');
+        expect(messages.find((m) => m.sourceMessageId === 'after-merge')?.senderIdentityId).toBe(
+          identity?.id,
+        );
+        expect(messages).toHaveLength(4);
+      } finally {
+        await other.close();
+      }
     });
 
     it('resolves a business-scoped user id on its own and merges it with the phone later', async () => {

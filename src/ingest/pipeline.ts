@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Account } from '../core/model.js';
 import type { PartyRef } from '../core/party.js';
 import type { Store } from '../store/index.js';
-import type { ChatKey } from '../store/repositories/chats.js';
 import type { NewEvent, NewMedia, NewMessage } from '../store/repositories/messages.js';
 import type { Database } from '../store/schema.js';
-import type { IngestChat, IngestEvent, IngestItem, IngestMessage, IngestResult } from './types.js';
+import { present, resolveBatch } from './batch-resolution.js';
+import { ResolutionCache, ResolvedEntries } from './resolution-cache.js';
+import type { IngestEvent, IngestItem, IngestMessage, IngestResult } from './types.js';
 
 /**
  * The one way messages enter the store, whichever source they came from. A batch is all or nothing:
@@ -16,6 +17,8 @@ export class IngestPipeline {
   /** Called after a commit that stored media still to be downloaded. */
   onPendingMedia: (() => void) | undefined;
 
+  private readonly cache = new ResolutionCache();
+
   constructor(private readonly store: Store) {}
 
   async ingest(account: Account, items: readonly IngestItem[]): Promise<IngestResult> {
@@ -24,9 +27,25 @@ export class IngestPipeline {
     // Bytes go to the blob store before the transaction: content-addressed, so an abandoned batch
     // leaves at worst an unreferenced file, never a message pointing at missing bytes.
     const media = await this.storeMediaBytes(messages);
-    const outcome = await this.store.sql.db
-      .transaction()
-      .execute((trx) => this.write(trx, account, messages, events, media));
+    const run = async (cache: ResolutionCache | undefined) => {
+      const resolved = new ResolvedEntries();
+      const outcome = await this.store.sql.db
+        .transaction()
+        .execute((trx) => this.write({ trx, account, messages, events, media, cache, resolved }));
+      return { outcome, resolved };
+    };
+    let result: Awaited<ReturnType<typeof run>>;
+    try {
+      result = await run(this.cache);
+    } catch (error) {
+      // Another process merged away an identity or chat this one had cached: forget, and redo.
+      if (!isForeignKeyViolation(error)) throw error;
+      this.cache.clear();
+      result = await run(undefined);
+    }
+    if (result.outcome.merged) this.cache.clear();
+    this.cache.remember(result.resolved);
+    const { outcome } = result;
     if (outcome.pendingMedia) this.onPendingMedia?.();
     return {
       received: items.length,
@@ -35,25 +54,17 @@ export class IngestPipeline {
     };
   }
 
-  private async write(
-    trx: Kysely<Database>,
-    account: Account,
-    messages: IngestMessage[],
-    events: IngestEvent[],
-    media: Map<IngestMessage, NewMedia>,
-  ) {
-    const parties = new PartyTable();
-    for (const m of messages) {
-      parties.add(...chatParties(m.chat));
-      if (m.sender) parties.add(m.sender);
-    }
-    for (const e of events) if (e.sender) parties.add(e.sender);
-    const identityIds = await this.store.identities.resolve(trx, account.workspaceId, parties.list());
-    const identityOf = (party: PartyRef) => present(identityIds[parties.indexOf(party)]);
-
-    const chatKeys = messages.map((m) => toChatKey(m.chat, identityOf));
-    const chatIds = await this.store.chats.resolve(trx, account.id, chatKeys);
-    await this.store.chats.addParticipants(trx, participantPairs(messages, chatIds, identityOf));
+  private async write(options: {
+    trx: Kysely<Database>;
+    account: Account;
+    messages: IngestMessage[];
+    events: IngestEvent[];
+    media: Map<IngestMessage, NewMedia>;
+    cache: ResolutionCache | undefined;
+    resolved: ResolvedEntries;
+  }) {
+    const { trx, account, messages, events, media } = options;
+    const { identityOf, chatIds, merged } = await resolveBatch({ ...options, store: this.store });
 
     const rows: NewMessage[] = messages.map((m, i) => ({
       chatId: present(chatIds[i]),
@@ -88,6 +99,7 @@ export class IngestPipeline {
     await this.store.chats.advanceLastMessage(trx, latest);
     if (latest.size > 0) await advanceAccountLastMessage(trx, account.id, Math.max(...latest.values()));
     return {
+      merged,
       messages: inserted.size,
       events: newEvents.length,
       pendingMedia: rows.some((r) => r.media?.state === 'pending' && inserted.has(r.sourceMessageId)),
@@ -108,71 +120,6 @@ export class IngestPipeline {
     }
     return result;
   }
-}
-
-/** A batch's distinct parties: the same person named on 500 messages is resolved once. */
-class PartyTable {
-  private readonly positions = new Map<string, number>();
-  private readonly parties: PartyRef[] = [];
-  private readonly byObject = new Map<PartyRef, number>();
-
-  add(...parties: PartyRef[]): void {
-    for (const party of parties) {
-      const key = JSON.stringify([
-        party.phone,
-        party.lid,
-        party.bsuid,
-        party.parentBsuid,
-        party.waId,
-        party.username,
-        party.name,
-      ]);
-      let position = this.positions.get(key);
-      if (position === undefined) {
-        position = this.parties.push(party) - 1;
-        this.positions.set(key, position);
-      }
-      this.byObject.set(party, position);
-    }
-  }
-
-  indexOf(party: PartyRef): number {
-    const position = this.byObject.get(party);
-    if (position === undefined) throw new Error('party was not added to the batch');
-    return position;
-  }
-
-  list(): PartyRef[] {
-    return this.parties;
-  }
-}
-
-function chatParties(chat: IngestChat): PartyRef[] {
-  return chat.kind === 'direct' ? [chat.partner] : chat.participants;
-}
-
-function toChatKey(chat: IngestChat, identityOf: (p: PartyRef) => string): ChatKey {
-  if (chat.kind === 'group') return { kind: 'group', groupKey: chat.groupKey, title: chat.title };
-  return { kind: 'direct', partnerIdentityId: identityOf(chat.partner) };
-}
-
-/**
- * Everyone who appears in a chat is recorded as its participant: group members, and the sender of
- * every message (in a direct chat too). Identity merges rely on this to find a person's messages.
- */
-function participantPairs(
-  messages: IngestMessage[],
-  chatIds: string[],
-  identityOf: (p: PartyRef) => string,
-): { chatId: string; identityId: string }[] {
-  const pairs: { chatId: string; identityId: string }[] = [];
-  messages.forEach((m, i) => {
-    const chatId = present(chatIds[i]);
-    const members = m.chat.kind === 'group' ? [...m.chat.participants] : [m.chat.partner];
-    if (m.sender && !m.fromMe) members.push(m.sender);
-    for (const party of members) pairs.push({ chatId, identityId: identityOf(party) });
-  });
-  return pairs;
 }
 
 function toNewEvent(e: IngestEvent, identityOf: (p: PartyRef) => string): NewEvent {
@@ -201,8 +148,8 @@ async function advanceAccountLastMessage(
     .execute();
 }
 
-/** Resolvers answer one id per input, in order; a gap would be a bug, not bad input. */
-function present(id: string | undefined): string {
-  if (id === undefined) throw new Error('an id was not resolved');
-  return id;
+/** SQLite and Postgres words for "a row this one points at is gone". */
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }

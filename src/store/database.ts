@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/index.js';
 import { type DialectName, migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 /** An open database: the Kysely handle, which dialect it speaks, and how to close it. */
 export interface SqlStore {
@@ -57,7 +58,9 @@ function openSqlite(file: string): SqlStore {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   return {
     db,
     dialect: 'sqlite',

@@ -38,12 +38,16 @@ export class IdentityRepository {
    * merging identities that a party proves to be one person. Run it inside the caller's transaction
    * (`db` may be a Transaction) so a batch's identities and messages commit together.
    */
-  async resolve(db: Kysely<Database>, workspaceId: string, parties: readonly PartyRef[]): Promise<string[]> {
+  async resolve(
+    db: Kysely<Database>,
+    workspaceId: string,
+    parties: readonly PartyRef[],
+  ): Promise<{ ids: string[]; merged: boolean }> {
     const index = new IdentityIndex(await this.load(db, workspaceId, parties));
     const ids: string[] = [];
     for (const party of parties) ids.push(await this.resolveOne(db, workspaceId, party, index));
     // A later party may have merged away the identity an earlier one resolved to.
-    return ids.map((id) => index.survivorOf(id));
+    return { ids: ids.map((id) => index.survivorOf(id)), merged: index.merged };
   }
 
   private async resolveOne(
@@ -218,6 +222,10 @@ class IdentityIndex {
   remove(row: IdentityTable, survivorId: string): void {
     for (const [key, value] of this.byKey) if (value.id === row.id) this.byKey.delete(key);
     this.mergedInto.set(row.id, survivorId);
+  }
+
+  get merged(): boolean {
+    return this.mergedInto.size > 0;
   }
 
   survivorOf(id: string): string {
