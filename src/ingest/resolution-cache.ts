@@ -62,17 +62,21 @@ export class ResolvedEntries {
   }
 }
 
-/** Every field counts: a party with a new name or a new key must reach the database. */
+const fingerprints = new WeakMap<PartyRef, string>();
+const SEPARATOR = '\u0000';
+
+/**
+ * Every field counts: a party with a new name or a new key must reach the database. Memoised per
+ * object, as one party object is looked at several times per batch.
+ */
 export function partyFingerprint(party: PartyRef): string {
-  return JSON.stringify([
-    party.phone,
-    party.lid,
-    party.bsuid,
-    party.parentBsuid,
-    party.waId,
-    party.username,
-    party.name,
-  ]);
+  let fingerprint = fingerprints.get(party);
+  if (fingerprint === undefined) {
+    const { phone, lid, bsuid, parentBsuid, waId, username, name } = party;
+    fingerprint = [phone, lid, bsuid, parentBsuid, waId, username, name].join(SEPARATOR);
+    fingerprints.set(party, fingerprint);
+  }
+  return fingerprint;
 }
 
 function partyCacheKey(workspaceId: string, party: PartyRef): string {

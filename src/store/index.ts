@@ -33,7 +33,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     tokens: new TokenRepository(db),
     accounts: new AccountRepository(db),
     identities: new IdentityRepository(db),
-    chats: new ChatRepository(db),
+    chats: new ChatRepository(db, sql.dialect),
     messages: new MessageRepository(db, sql.dialect),
     media: new MediaRepository(db),
     close: () => sql.close(),

@@ -92,11 +92,8 @@ export function foundation(dialect: DialectName): MigrationSet[string] {
         .addUniqueConstraint('chats_account_partner_unique', ['account_id', 'partner_identity_id'])
         .addUniqueConstraint('chats_account_group_unique', ['account_id', 'group_key'])
         .execute();
-      await db.schema
-        .createIndex('chats_account_last_message')
-        .on('chats')
-        .columns(['account_id', 'last_message_at'])
-        .execute();
+      // No index on last_message_at: it changes with every batch, and an account has thousands of
+      // chats, not millions, so sorting them for the chat list is cheaper than re-indexing on ingest.
 
       await db.schema
         .createTable('chat_participants')

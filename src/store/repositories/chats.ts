@@ -1,6 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Chat, ChatKind, Identity } from '../../core/model.js';
+import { bulkInsert, valuesClause } from '../bulk-insert.js';
+import type { DialectName } from '../migrations/index.js';
 import { decodeCursor, type Page, toPage } from '../pagination.js';
 import type { ChatTable, Database } from '../schema.js';
 import { type IdentityFields, toIdentity } from './identities.js';
@@ -13,7 +15,10 @@ export type ChatKey =
 const LOOKUP_CHUNK = 400;
 
 export class ChatRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {}
 
   /**
    * Resolves chat keys to chat ids (same order) inside the caller's transaction, creating chats not
@@ -97,17 +102,16 @@ export class ChatRepository {
   ): Promise<void> {
     const distinct = new Map(pairs.map((p) => [`${p.chatId}|${p.identityId}`, p]));
     const now = Date.now();
-    const rows = [...distinct.values()].map((p) => ({
-      chat_id: p.chatId,
-      identity_id: p.identityId,
-      added_at: now,
-    }));
+    const rows = [...distinct.values()].map((p) => [p.chatId, p.identityId, now]);
     for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
-      await db
-        .insertInto('chat_participants')
-        .values(rows.slice(i, i + LOOKUP_CHUNK))
-        .onConflict((oc) => oc.columns(['chat_id', 'identity_id']).doNothing())
-        .execute();
+      const query = bulkInsert({
+        dialect: this.dialect,
+        table: 'chat_participants',
+        columns: ['chat_id', 'identity_id', 'added_at'],
+        rows: rows.slice(i, i + LOOKUP_CHUNK),
+        suffix: 'on conflict (chat_id, identity_id) do nothing',
+      });
+      await db.executeQuery(query);
     }
   }
 
@@ -118,15 +122,20 @@ export class ChatRepository {
   async advanceLastMessage(db: Kysely<Database>, latest: ReadonlyMap<string, number>): Promise<void> {
     const entries = [...latest];
     for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) {
-      const values = entries
-        .slice(i, i + LOOKUP_CHUNK)
-        .map(([id, at]) => sql`(${id}, cast(${at} as bigint))`);
-      // VALUES columns are column1, column2 on both SQLite and Postgres.
-      await sql`update chats set last_message_at = v.column2
-        from (values ${sql.join(values)}) as v
-        where chats.id = v.column1 and (chats.last_message_at is null or chats.last_message_at < v.column2)`.execute(
-        db,
+      const parameters: unknown[] = [];
+      const values = valuesClause(
+        this.dialect,
+        entries.slice(i, i + LOOKUP_CHUNK),
+        parameters,
+        (mark, column) => (column === 1 ? `cast(${mark} as bigint)` : mark),
       );
+      // VALUES columns are column1, column2 on both SQLite and Postgres.
+      const query = CompiledQuery.raw(
+        `update chats set last_message_at = v.column2 from (values ${values}) as v
+         where chats.id = v.column1 and (chats.last_message_at is null or chats.last_message_at < v.column2)`,
+        parameters,
+      );
+      await db.executeQuery(query);
     }
   }
 
