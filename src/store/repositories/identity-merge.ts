@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ChatTable, Database } from '../schema.js';
+import { recordLatestReaction } from './reactions.js';
 
 /**
  * Moves everything that points at `loserId` to `survivorId`. Direct chats are the subtle part: if
@@ -48,41 +49,22 @@ async function moveSentMessages(db: Kysely<Database>, survivorId: string, loserI
   }
 }
 
-/** One reaction per person per message: where both identities reacted, the later reaction wins. */
+/** Reactions move to the survivor; where both identities reacted to one message, the later wins. */
 async function mergeReactions(db: Kysely<Database>, survivorId: string, loserId: string): Promise<void> {
   const loserReactions = await db
     .selectFrom('message_reactions')
     .selectAll()
     .where('reactor_key', '=', loserId)
     .execute();
+  await db.deleteFrom('message_reactions').where('reactor_key', '=', loserId).execute();
   for (const reaction of loserReactions) {
-    const existing = await db
-      .selectFrom('message_reactions')
-      .select('reacted_at')
-      .where('message_id', '=', reaction.message_id)
-      .where('reactor_key', '=', survivorId)
-      .executeTakeFirst();
-    if (existing && existing.reacted_at >= reaction.reacted_at) {
-      await db
-        .deleteFrom('message_reactions')
-        .where('message_id', '=', reaction.message_id)
-        .where('reactor_key', '=', loserId)
-        .execute();
-      continue;
-    }
-    if (existing) {
-      await db
-        .deleteFrom('message_reactions')
-        .where('message_id', '=', reaction.message_id)
-        .where('reactor_key', '=', survivorId)
-        .execute();
-    }
-    await db
-      .updateTable('message_reactions')
-      .set({ reactor_key: survivorId, reactor_identity_id: survivorId })
-      .where('message_id', '=', reaction.message_id)
-      .where('reactor_key', '=', loserId)
-      .execute();
+    await recordLatestReaction(db, {
+      messageId: reaction.message_id,
+      reactorKey: survivorId,
+      identityId: survivorId,
+      emoji: reaction.emoji,
+      at: reaction.reacted_at,
+    });
   }
 }
 

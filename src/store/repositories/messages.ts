@@ -5,6 +5,7 @@ import { bulkInsert } from '../bulk-insert.js';
 import type { DialectName } from '../migrations/index.js';
 import { decodeCursor, type Page, toPage } from '../pagination.js';
 import { type Database, type MediaTable, type MessageTable, readJson } from '../schema.js';
+import { OWNER_REACTOR, recordLatestReaction } from './reactions.js';
 
 /** A message ready to store: ids resolved, time in epoch ms, media already in the blob store (or pending). */
 export interface NewMessage {
@@ -45,7 +46,6 @@ export interface NewEvent {
 }
 
 const INSERT_CHUNK = 500;
-const ME = 'me';
 
 const MESSAGE_COLUMNS = [
   'id',
@@ -234,7 +234,7 @@ export class MessageRepository {
       list.push({
         emoji: row.emoji,
         identityId: row.reactor_identity_id ?? undefined,
-        fromMe: row.reactor_key === ME,
+        fromMe: row.reactor_key === OWNER_REACTOR,
         reactedAt: new Date(row.reacted_at),
       });
       result.set(row.message_id, list);
@@ -283,34 +283,15 @@ async function applyEvent(db: Kysely<Database>, event: PendingEvent): Promise<vo
   }
 }
 
-/** The latest reaction of a person wins; an empty emoji removes their reaction. */
 async function applyReaction(db: Kysely<Database>, event: PendingEvent, emoji: string): Promise<void> {
-  const reactorKey = event.from_me ? ME : (event.sender_identity_id ?? ME);
-  const existing = await db
-    .selectFrom('message_reactions')
-    .select('reacted_at')
-    .where('message_id', '=', event.message_id)
-    .where('reactor_key', '=', reactorKey)
-    .executeTakeFirst();
-  if (existing && existing.reacted_at > event.occurred_at) return;
-  if (existing) {
-    await db
-      .deleteFrom('message_reactions')
-      .where('message_id', '=', event.message_id)
-      .where('reactor_key', '=', reactorKey)
-      .execute();
-  }
-  if (emoji === '') return;
-  await db
-    .insertInto('message_reactions')
-    .values({
-      message_id: event.message_id,
-      reactor_key: reactorKey,
-      reactor_identity_id: event.from_me ? null : event.sender_identity_id,
-      emoji,
-      reacted_at: event.occurred_at,
-    })
-    .execute();
+  const owner = event.from_me === 1 || event.sender_identity_id === null;
+  await recordLatestReaction(db, {
+    messageId: event.message_id,
+    reactorKey: owner ? OWNER_REACTOR : (event.sender_identity_id ?? OWNER_REACTOR),
+    identityId: owner ? null : event.sender_identity_id,
+    emoji,
+    at: event.occurred_at,
+  });
 }
 
 function toMessageRow(
