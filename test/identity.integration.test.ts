@@ -109,9 +109,10 @@ describeEachDatabase('identity', (database) => {
       await h.services.ingest.ingest(account, [direct({ lid }), direct({ lid }), direct({ lid })]);
       const before = (await chatsOf()).filter((c) => c.partner?.lid === lid || c.partner?.phone === phone);
       expect(before).toHaveLength(2);
+      // The older chat keeps its id: created first, or, within the same millisecond, the smaller id.
       const olderChatId = before
         .map((c) => ({ id: c.id, at: c.createdAt.getTime() }))
-        .sort((a, b) => a.at - b.at)[0]?.id;
+        .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id))[0]?.id;
 
       const reaction = {
         kind: 'reaction' as const,

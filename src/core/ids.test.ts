@@ -15,6 +15,11 @@ describe('newId', () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it('sorts in creation order within one millisecond too', () => {
+    const ids = Array.from({ length: 1_000 }, () => newId('msg'));
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('does not repeat', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newId('evt')));
     expect(ids.size).toBe(10_000);

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Account } from '../core/model.js';
 import type { PartyRef } from '../core/party.js';
 import type { Store } from '../store/index.js';
-import type { NewEvent, NewMedia, NewMessage } from '../store/repositories/messages.js';
+import type { NewEvent } from '../store/repositories/events.js';
+import type { NewMedia, NewMessage } from '../store/repositories/messages.js';
 import type { Database } from '../store/schema.js';
 import { present, resolveBatch } from './batch-resolution.js';
 import { ResolutionCache, ResolvedEntries } from './resolution-cache.js';
@@ -81,12 +82,12 @@ export class IngestPipeline {
       media: media.get(m),
     }));
     const inserted = await this.store.messages.insertNew(trx, account.id, rows);
-    const newEvents = await this.store.messages.insertNewEvents(
+    const newEvents = await this.store.events.insertNew(
       trx,
       account.id,
       events.map((e) => toNewEvent(e, identityOf)),
     );
-    await this.store.messages.applyPendingEvents(trx, account.id, [
+    await this.store.events.applyPending(trx, account.id, [
       ...inserted.keys(),
       ...events.map((e) => e.target),
     ]);

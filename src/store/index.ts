@@ -3,6 +3,7 @@ import { openDatabase, type SqlStore } from './database.js';
 import { MediaBlobStore } from './media-blobs.js';
 import { AccountRepository } from './repositories/accounts.js';
 import { ChatRepository } from './repositories/chats.js';
+import { EventRepository } from './repositories/events.js';
 import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
@@ -19,6 +20,7 @@ export interface Store {
   identities: IdentityRepository;
   chats: ChatRepository;
   messages: MessageRepository;
+  events: EventRepository;
   media: MediaRepository;
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     identities: new IdentityRepository(db),
     chats: new ChatRepository(db, sql.dialect),
     messages: new MessageRepository(db, sql.dialect),
+    events: new EventRepository(),
     media: new MediaRepository(db),
     close: () => sql.close(),
   };
