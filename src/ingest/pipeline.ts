@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import type { NewEvent } from '../store/repositories/events.js';
 import type { NewMedia, NewMessage } from '../store/repositories/messages.js';
 import type { Database } from '../store/schema.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import { present, resolveBatch } from './batch-resolution.js';
 import { ResolutionCache, ResolvedEntries } from './resolution-cache.js';
 import type { IngestEvent, IngestItem, IngestMessage, IngestResult } from './types.js';
@@ -30,9 +31,9 @@ export class IngestPipeline {
     const media = await this.storeMediaBytes(messages);
     const run = async (cache: ResolutionCache | undefined) => {
       const resolved = new ResolvedEntries();
-      const outcome = await this.store.sql.db
-        .transaction()
-        .execute((trx) => this.write({ trx, account, messages, events, media, cache, resolved }));
+      const outcome = await writeTransaction(this.store.sql.db, this.store.sql.dialect, (trx) =>
+        this.write({ trx, account, messages, events, media, cache, resolved: resolved.reset() }),
+      );
       return { outcome, resolved };
     };
     let result: Awaited<ReturnType<typeof run>>;

@@ -60,6 +60,14 @@ export class ResolvedEntries {
   participant(chatId: string, identityId: string): void {
     this.participants.add(`${chatId}|${identityId}`);
   }
+
+  /** Forgets what a rolled-back attempt noted, before the transaction is tried again. */
+  reset(): this {
+    this.parties.clear();
+    this.chats.clear();
+    this.participants.clear();
+    return this;
+  }
 }
 
 const fingerprints = new WeakMap<PartyRef, string>();

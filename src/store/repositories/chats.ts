@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Chat, ChatKind, Identity } from '../../core/model.js';
 import { bulkInsert, valuesClause } from '../bulk-insert.js';
+import { inLockOrder } from '../lock-order.js';
 import type { DialectName } from '../migrations/index.js';
 import { decodeCursor, type Page, toPage } from '../pagination.js';
 import type { ChatTable, Database } from '../schema.js';
@@ -26,8 +27,7 @@ export class ChatRepository {
    */
   async resolve(db: Kysely<Database>, accountId: string, keys: readonly ChatKey[]): Promise<string[]> {
     const known = await this.load(db, accountId, keys);
-    const ids: string[] = [];
-    for (const key of keys) {
+    for (const key of inLockOrder(keys, chatKeyString)) {
       let chat = known.get(chatKeyString(key));
       if (!chat) {
         chat = await this.insert(db, accountId, key);
@@ -36,9 +36,12 @@ export class ChatRepository {
         await db.updateTable('chats').set({ title: key.title }).where('id', '=', chat.id).execute();
         chat.title = key.title;
       }
-      ids.push(chat.id);
     }
-    return ids;
+    return keys.map((key) => {
+      const chat = known.get(chatKeyString(key));
+      if (!chat) throw new Error(`chat ${chatKeyString(key)} was not resolved`);
+      return chat.id;
+    });
   }
 
   private async load(
@@ -102,7 +105,11 @@ export class ChatRepository {
   ): Promise<void> {
     const distinct = new Map(pairs.map((p) => [`${p.chatId}|${p.identityId}`, p]));
     const now = Date.now();
-    const rows = [...distinct.values()].map((p) => [p.chatId, p.identityId, now]);
+    const rows = inLockOrder(distinct.values(), (p) => `${p.chatId}|${p.identityId}`).map((p) => [
+      p.chatId,
+      p.identityId,
+      now,
+    ]);
     for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
       const query = bulkInsert({
         dialect: this.dialect,
@@ -120,7 +127,7 @@ export class ChatRepository {
    * statement per few hundred chats rather than one per chat.
    */
   async advanceLastMessage(db: Kysely<Database>, latest: ReadonlyMap<string, number>): Promise<void> {
-    const entries = [...latest];
+    const entries = inLockOrder(latest, ([chatId]) => chatId);
     for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) {
       const parameters: unknown[] = [];
       const values = valuesClause(

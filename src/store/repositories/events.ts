@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.js';
+import { inLockOrder } from '../lock-order.js';
 import { type Database, readJson } from '../schema.js';
 import { OWNER_REACTOR, recordLatestReaction } from './reactions.js';
 
@@ -25,7 +26,7 @@ export class EventRepository {
   /** Stores events not seen before (idempotent on account + source event id); returns how many were new. */
   async insertNew(db: Kysely<Database>, accountId: string, events: readonly NewEvent[]): Promise<string[]> {
     const now = Date.now();
-    const rows = events.map((e) => ({
+    const rows = inLockOrder(events, (e) => e.sourceEventId).map((e) => ({
       id: newId('evt'),
       account_id: accountId,
       source_event_id: e.sourceEventId,

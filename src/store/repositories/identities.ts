@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Identity } from '../../core/model.js';
 import { IDENTITY_KEYS, type IdentityKey, type PartyRef } from '../../core/party.js';
+import { inLockOrder } from '../lock-order.js';
 import type { Database, IdentityTable } from '../schema.js';
 import { mergeIdentityReferences } from './identity-merge.js';
 
@@ -44,10 +45,17 @@ export class IdentityRepository {
     parties: readonly PartyRef[],
   ): Promise<{ ids: string[]; merged: boolean }> {
     const index = new IdentityIndex(await this.load(db, workspaceId, parties));
-    const ids: string[] = [];
-    for (const party of parties) ids.push(await this.resolveOne(db, workspaceId, party, index));
+    const ids = new Map<PartyRef, string>();
+    for (const party of inLockOrder(parties, partyLockKey)) {
+      ids.set(party, await this.resolveOne(db, workspaceId, party, index));
+    }
     // A later party may have merged away the identity an earlier one resolved to.
-    return { ids: ids.map((id) => index.survivorOf(id)), merged: index.merged };
+    const resolved = parties.map((party) => {
+      const id = ids.get(party);
+      if (id === undefined) throw new Error('a party was not resolved');
+      return index.survivorOf(id);
+    });
+    return { ids: resolved, merged: index.merged };
   }
 
   private async resolveOne(
@@ -249,4 +257,9 @@ export function toIdentity(row: IdentityFields): Identity {
     username: row.username ?? undefined,
     displayName: row.display_name ?? undefined,
   };
+}
+
+/** New identities are created in the order of their strongest key (see inLockOrder). */
+function partyLockKey(party: PartyRef): string {
+  return `${party.phone ?? ''}|${party.lid ?? ''}|${party.bsuid ?? ''}`;
 }

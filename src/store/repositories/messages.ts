@@ -2,6 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { MediaInfo, MediaState, Message, MessageType, Reaction } from '../../core/model.js';
 import { bulkInsert } from '../bulk-insert.js';
+import { inLockOrder } from '../lock-order.js';
 import type { DialectName } from '../migrations/index.js';
 import { decodeCursor, type Page, toPage } from '../pagination.js';
 import { type Database, type MediaTable, type MessageTable, readJson } from '../schema.js';
@@ -72,8 +73,9 @@ export class MessageRepository {
     const now = Date.now();
     const inserted = new Map<string, string>();
     const bySource = new Map(messages.map((m) => [m.sourceMessageId, m]));
-    for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
-      const rows = messages.slice(i, i + INSERT_CHUNK).map((m) => toMessageRow(accountId, m, now));
+    const ordered = inLockOrder(messages, (m) => m.sourceMessageId);
+    for (let i = 0; i < ordered.length; i += INSERT_CHUNK) {
+      const rows = ordered.slice(i, i + INSERT_CHUNK).map((m) => toMessageRow(accountId, m, now));
       const query = bulkInsert({
         dialect: this.dialect,
         table: 'messages',
