@@ -77,6 +77,20 @@ describe('HTTP server', () => {
     expect(metrics.body).toContain('wasync_process_resident_memory_bytes');
   });
 
+  it('answers /readyz with 503 not_ready when the database is gone', async () => {
+    if (!sqlite) throw new Error('no sqlite');
+    const broken = await startHarness(sqlite);
+    try {
+      await broken.services.store.sql.close();
+      const response = await broken.app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error.code).toBe('not_ready');
+      expect((await broken.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('refuses a body over the limit with 413 and the error envelope', async () => {
     const account = (
       await h.app.inject({
