@@ -20,14 +20,7 @@ describeEachDatabase('concurrent ingest from two processes', (database) => {
 
   beforeAll(async () => {
     h = await startHarness(database);
-    const created = await h.services.store.accounts.create({
-      workspaceId: h.services.workspace.id,
-      phone: '+14155552671',
-      sourceKind: 'rest',
-      displayName: undefined,
-    });
-    if (!created) throw new Error('account not created');
-    account = created;
+    account = await h.createAccount();
   });
   afterAll(() => h.close());
 

@@ -37,14 +37,7 @@ describeEachDatabase('identity', (database) => {
 
   beforeAll(async () => {
     h = await startHarness(database);
-    const created = await h.services.store.accounts.create({
-      workspaceId: h.services.workspace.id,
-      phone: '+14155552671',
-      sourceKind: 'rest',
-      displayName: undefined,
-    });
-    if (!created) throw new Error('account not created');
-    account = created;
+    account = await h.createAccount();
   });
   afterAll(() => h.close());
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { type Config, loadConfig } from '../../src/config/index.js';
+import type { Account } from '../../src/core/model.js';
 import { buildApp } from '../../src/server/app.js';
 import { ensureFirstAdminToken, openServices, type Services } from '../../src/services.js';
 import type { TestDatabase } from './databases.js';
@@ -16,6 +17,8 @@ export interface Harness {
   config: Config;
   /** Authorization header for `app.inject`. */
   auth: { authorization: string };
+  /** A connected WhatsApp number to ingest into, straight through the store. */
+  createAccount(phone?: string): Promise<Account>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,16 @@ export async function startHarness(
     token,
     config,
     auth: { authorization: `Bearer ${token}` },
+    createAccount: async (phone = '+14155552671') => {
+      const account = await services.store.accounts.create({
+        workspaceId: services.workspace.id,
+        phone,
+        sourceKind: 'rest',
+        displayName: undefined,
+      });
+      if (!account) throw new Error(`an account for ${phone} exists already`);
+      return account;
+    },
     close: async () => {
       await app.close();
       await services.close();
