@@ -1,0 +1,173 @@
+/**
+ * The destination contract: what the sync engine asks of a CRM. One implementation per CRM lives in
+ * its own folder (transport.ts is the only place HTTP to the vendor happens; destination.ts implements
+ * this interface; mapping.ts turns vendor JSON into these types). The engine never sees an HTTP client
+ * or a vendor's JSON, and a destination never sees a WhatsApp source's types.
+ */
+
+export type CrmKind = 'salesforce' | 'zoho' | 'bitrix24';
+
+/** Which kind of record a chat partner is linked to. */
+export type RecordType = 'contact' | 'lead';
+
+/** A CRM record as the engine and the mini-CRM card need it. Ids stay strings (Zoho's exceed 2^53). */
+export interface CrmRecord {
+  type: RecordType;
+  id: string;
+  name: string;
+  /** The phone fields as the CRM holds them, in the CRM's own spelling. */
+  phones: string[];
+  /** Where a person opens the record in the CRM's UI. */
+  url: string;
+}
+
+export interface RecordCard extends CrmRecord {
+  company: string | undefined;
+  owner: string | undefined;
+  email: string | undefined;
+  /** Lead status; undefined for contacts. */
+  leadStatus: string | undefined;
+  /** Open deals (opportunities); empty where the CRM has none or the record has none. */
+  openDeals: {
+    id: string;
+    name: string;
+    stage: string | undefined;
+    amount: number | undefined;
+    url: string;
+  }[];
+  /** The latest notes, newest first, at most five. */
+  latestNotes: { id: string; title: string; excerpt: string; createdAt: Date }[];
+}
+
+export interface NewRecord {
+  type: RecordType;
+  /** From the WhatsApp push name or address-book name; the destination splits it as its CRM needs. */
+  name: string;
+  /** E.164. */
+  phone: string;
+  /** Leads need a company in most CRMs; the destination fills a placeholder when absent. */
+  company?: string | undefined;
+}
+
+/** One chat's transcript for one local day, written to one record. */
+export interface DayTranscriptWrite {
+  record: { type: RecordType; id: string };
+  /**
+   * Stable key of (connection, chat, record, day): the destination stores it as an external id (or its
+   * CRM's equivalent) so the same day is updated in place, never written twice, also after a crash.
+   */
+  key: string;
+  day: string;
+  chat: { kind: 'direct' | 'group'; title: string | undefined };
+  title: string;
+  text: string;
+  html: string;
+  messageCount: number;
+  firstMessageAt: Date;
+  lastMessageAt: Date;
+}
+
+/** Where a written transcript lives in the CRM, to update it in place later. */
+export interface TranscriptRef {
+  /** The CRM id of the day record or note. */
+  id: string;
+  /** Further ids the destination needs to update in place (a Salesforce note beside the chat record). */
+  related: Record<string, string>;
+}
+
+export interface TranscriptUpsert {
+  write: DayTranscriptWrite;
+  /** Where the previous sync put this day, if it did. */
+  existing: TranscriptRef | undefined;
+}
+
+export type TranscriptResult = { ok: true; ref: TranscriptRef } | { ok: false; error: CrmError };
+
+export interface AttachmentUpload {
+  /** The transcript the file belongs to (its day record, where the CRM has one). */
+  transcript: TranscriptRef;
+  record: { type: RecordType; id: string };
+  /** Stable key of the attachment (connection, message, record): uploads are not repeated. */
+  key: string;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  /** Opens the bytes; called at most once per attempt. */
+  open(): AsyncIterable<Uint8Array>;
+  description: string;
+}
+
+export interface DestinationCapabilities {
+  /** Leads exist beside contacts. */
+  leads: boolean;
+  /** Open deals can be shown on the card. */
+  deals: boolean;
+  /** A transcript can be updated in place rather than appended. */
+  updatableTranscripts: boolean;
+  /** Largest file the destination accepts. */
+  maxAttachmentBytes: number;
+  /** Most records one batched call can write; the engine plans calls with it. */
+  maxBatchRecords: number;
+}
+
+/**
+ * Why a call failed, so the engine knows what to do: retry later (with Retry-After when the CRM said),
+ * park the connection until a person fixes it (bad credentials, missing custom object), or give up on
+ * this one write (the CRM refused this input).
+ */
+export type CrmFailureKind = 'retryable' | 'park' | 'rejected';
+
+export class CrmError extends Error {
+  readonly kind: CrmFailureKind;
+  /** The CRM's own code, e.g. INVALID_SESSION_ID, REQUEST_LIMIT_EXCEEDED. */
+  readonly code: string;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(options: {
+    kind: CrmFailureKind;
+    code: string;
+    message: string;
+    retryAfterMs?: number | undefined;
+  }) {
+    super(options.message);
+    this.name = 'CrmError';
+    this.kind = options.kind;
+    this.code = options.code;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A connected CRM. Every method may throw CrmError; none returns partial success silently. */
+export interface Destination {
+  readonly kind: CrmKind;
+  readonly capabilities: DestinationCapabilities;
+
+  /** Checks credentials and setup; answers a readable problem list (empty when all is well). */
+  test(): Promise<string[]>;
+
+  /**
+   * For each number, the records whose phone fields hold exactly one of its spellings (see
+   * crmPhoneSpellings), contacts first, then leads (converted leads excluded). Exact matching is what
+   * the CRMs offer without index lag. Many numbers go in one call where the CRM allows, so the answer
+   * is keyed by each number's `key`; a number with no record maps to an empty list.
+   */
+  findByPhones(
+    numbers: readonly { key: string; spellings: readonly string[] }[],
+  ): Promise<Map<string, CrmRecord[]>>;
+
+  /** Searches records by name or number for linking by hand. */
+  search(query: string): Promise<CrmRecord[]>;
+
+  createRecord(record: NewRecord): Promise<CrmRecord>;
+
+  card(record: { type: RecordType; id: string }): Promise<RecordCard>;
+
+  /**
+   * Creates or updates (by key) the transcripts of chat-days on records, as few calls as the CRM's
+   * batch limits allow. Idempotent. Answers per item, in order: one refused item does not fail the rest.
+   */
+  upsertDayTranscripts(batch: readonly TranscriptUpsert[]): Promise<TranscriptResult[]>;
+
+  /** Uploads one file beside a transcript. Idempotent on the upload's key where the CRM allows. */
+  uploadAttachment(upload: AttachmentUpload): Promise<{ id: string }>;
+}
