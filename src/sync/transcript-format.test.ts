@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { directChat, fromMe, groupChat, media, message } from '../../test/support/transcript-fixtures.js';
+import { renderDayTranscripts } from './transcript.js';
+import { escapeHtml } from './transcript-format.js';
+import { formatSize } from './transcript-media.js';
+import { truncate } from './transcript-text.js';
+
+const T = '2026-11-20T10:00:00Z';
+const SCRIPT = '<script>alert("x")</script>';
+
+describe('transcript HTML', () => {
+  it('is a bold header and a paragraph per message, lines joined by <br>', () => {
+    const messages = [message(T, { text: 'Hi\nthere' }), fromMe('2026-11-20T10:01:00Z', { text: 'Hello' })];
+    const [day] = renderDayTranscripts(groupChat(messages));
+    expect(day?.html).toBe(
+      '<p><b>WhatsApp group &quot;Acme buyers&quot; — 2026-11-20</b></p>' +
+        '<p>10:00 <b>Ana Souza</b>: Hi<br>there</p>' +
+        '<p>10:01 <b>You</b>: Hello</p>',
+    );
+  });
+
+  it('escapes text, names, file names, the owner name and the group title', () => {
+    const evil = { identityId: 'idn_evil', name: `Tom & ${SCRIPT}`, phone: undefined };
+    const messages = [
+      message(T, { senderIdentityId: evil.identityId, text: `A&B ${SCRIPT} 'quoted'` }),
+      fromMe(T, { type: 'document', text: undefined, media: media({ fileName: `${SCRIPT}&.pdf` }) }),
+    ];
+    const [day] = renderDayTranscripts(
+      groupChat(messages, {
+        chat: { id: 'g', kind: 'group', title: `R&D ${SCRIPT}` },
+        ownerName: 'Me <b>',
+        participants: new Map([[evil.identityId, evil]]),
+      }),
+    );
+    const html = day?.html ?? '';
+    expect(html).not.toContain('<script');
+    expect(html).toContain(
+      '<b>WhatsApp group &quot;R&amp;D &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot;',
+    );
+    expect(html).toContain('<b>Tom &amp; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</b>');
+    expect(html).toContain('A&amp;B &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#39;quoted&#39;');
+    expect(html).toContain(
+      '<b>Me &lt;b&gt;</b>: 📎 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;.pdf',
+    );
+    // Every tag left is one the renderer wrote.
+    expect(html.match(/<[^>]*>/g)?.filter((tag) => !/^<\/?(p|b|br)>$/.test(tag))).toEqual([]);
+  });
+
+  it('escapes the partner’s name in a direct chat header', () => {
+    const participant = { identityId: 'idn_ana', name: 'Ana <i>&</i>', phone: undefined };
+    const [day] = renderDayTranscripts(
+      directChat([message(T)], { participants: new Map([['idn_ana', participant]]) }),
+    );
+    expect(day?.html).toContain('<p><b>WhatsApp chat with Ana &lt;i&gt;&amp;&lt;/i&gt; — 2026-11-20</b></p>');
+  });
+
+  it('never contains a newline character, whatever the input', () => {
+    const messages = [
+      message(T, { text: 'one\ntwo\r\nthree\rfour\u2028five' }),
+      message(T, { type: 'document', media: media({ fileName: 'a\nb.pdf', mimeType: 'application/pdf\n' }) }),
+      message(T, { type: 'contacts', details: { contacts: [{ name: 'X\nY', phones: ['1\n2'] }] } }),
+      message(T, { replyToSourceId: 'wamid.\nodd' }),
+    ];
+    const [day] = renderDayTranscripts(
+      groupChat(messages, { ownerName: 'Me\n', chat: { id: 'g', kind: 'group', title: 'A\nB' } }),
+    );
+    expect(day?.html).not.toMatch(/[\r\n\u2028\u2029]/);
+    expect(day?.html).toContain('one<br>two<br>three<br>four<br>five');
+  });
+
+  it('makes the maps link of a location clickable', () => {
+    const details = { location: { latitude: 1.5, longitude: -2 } };
+    const [day] = renderDayTranscripts(
+      groupChat([message(T, { type: 'location', text: undefined, details })]),
+    );
+    expect(day?.html).toContain(
+      '📍 Location: <a href="https://maps.google.com/?q=1.5,-2">https://maps.google.com/?q=1.5,-2</a>',
+    );
+  });
+
+  it('drops control characters a CRM would refuse', () => {
+    const [day] = renderDayTranscripts(groupChat([message(T, { text: 'bell\u0007 null\u0000 tab\there' })]));
+    expect(day?.html).toContain('bell null tab\there');
+    expect(day?.text).toContain('bell null tab\there');
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes the five special characters and nothing else', () => {
+    expect(escapeHtml(`<a href="x">Tom & Jerry's</a> é 👍`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é 👍',
+    );
+  });
+});
+
+describe('formatSize', () => {
+  it('reads as phones show sizes: bytes, then one decimal', () => {
+    expect(formatSize(0)).toBe('0 B');
+    expect(formatSize(1023)).toBe('1023 B');
+    expect(formatSize(1024)).toBe('1.0 KB');
+    expect(formatSize(1_258_291)).toBe('1.2 MB');
+    expect(formatSize(1_048_575)).toBe('1.0 MB');
+    expect(formatSize(3.5 * 1024 ** 3)).toBe('3.5 GB');
+    expect(formatSize(2048 * 1024 ** 3)).toBe('2048.0 GB');
+  });
+
+  it('leaves out sizes it cannot know', () => {
+    expect(formatSize(undefined)).toBeUndefined();
+    expect(formatSize(-1)).toBeUndefined();
+    expect(formatSize(Number.NaN)).toBeUndefined();
+  });
+});
+
+describe('truncate', () => {
+  it('cuts at a number of characters, never inside an emoji', () => {
+    expect(truncate('short', 60)).toBe('short');
+    expect(truncate('abc def', 4)).toBe('abc…');
+    expect(truncate('👨‍👩‍👧‍👦👍🏽abc', 2)).toBe('👨‍👩‍👧‍👦👍🏽…');
+  });
+});
