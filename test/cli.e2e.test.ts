@@ -186,7 +186,7 @@ function call(served: Served, method: string, route: string, token?: string, bod
 describe('wasync CLI (end to end)', () => {
   describe('--help', () => {
     it.for<[string, string[], string[]]>([
-      ['the program', [], ['--version', '--help', 'serve', 'migrate', 'token', 'status']],
+      ['the program', [], ['--version', '--help', 'serve', 'migrate', 'token', 'status', 'sandbox']],
       ['serve', ['serve'], ['Usage: wasync serve', '--port <port>', 'WASYNC_PORT']],
       ['migrate', ['migrate'], ['Usage: wasync migrate', '--help', 'schema']],
       ['token', ['token'], ['Usage: wasync token', 'create']],

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { migrateCommand } from './migrate.js';
+import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { tokenCommand } from './token.js';
@@ -13,6 +14,7 @@ export function buildCli(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(tokenCommand());
   program.addCommand(statusCommand());
+  program.addCommand(sandboxCommand());
   return program;
 }
 

@@ -1,6 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { buildApp } from '../server/app.js';
 import { ensureFirstAdminToken, openServices } from '../services.js';
+import { parsePort } from './arguments.js';
 import { withConfig } from './with-config.js';
 
 export function serveCommand(): Command {
@@ -48,11 +49,4 @@ function printFirstToken(token: string): void {
       '',
     ].join('\n'),
   );
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new InvalidArgumentError('a port is a number from 0 to 65535');
-  return port;
 }

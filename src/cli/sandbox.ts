@@ -1,0 +1,91 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { buildSalesforceSandbox, DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { parsePort } from './arguments.js';
+
+/** What every sandbox kind offers the CLI: start on a port, report how to reach it, stop. */
+interface RunningSandbox {
+  url: string;
+  lines: string[];
+  close(): Promise<void>;
+}
+
+interface SandboxKind {
+  description: string;
+  defaultPort: number;
+  /** Extra options of this kind, added to its subcommand. */
+  configure?(command: Command): Command;
+  start(options: { port: number; host: string } & Record<string, unknown>): Promise<RunningSandbox>;
+}
+
+/** One entry per sandbox kind; zoho, bitrix24 and whatsapp-cloud join here when they exist. */
+const SANDBOX_KINDS: Record<string, SandboxKind> = {
+  salesforce: {
+    description: 'a local Salesforce org: OAuth, REST data API, composite, Metadata createMetadata',
+    defaultPort: 4100,
+    configure: (command) =>
+      command
+        .option(
+          '--fault-rate <rate>',
+          'share of API requests that fail with 429/500/503/timeout (0..1)',
+          parseRate,
+        )
+        .option('--deploy-custom-object', 'start with WhatsApp_Chat__c already deployed'),
+    async start(options) {
+      const sandbox = await buildSalesforceSandbox({
+        customObjectDeployed: options.deployCustomObject === true,
+        ...(typeof options.faultRate === 'number' ? { faults: { rate: options.faultRate } } : {}),
+      });
+      const url = await sandbox.listen(options.port, options.host);
+      return {
+        url,
+        lines: [
+          `  login URL:      ${url}  (token endpoint ${url}/services/oauth2/token)`,
+          `  client id:      ${DEMO_CLIENT.clientId}`,
+          `  client secret:  ${DEMO_CLIENT.clientSecret}`,
+          `  inspect:        ${url}/__sandbox  (test/demo only)`,
+        ],
+        close: () => sandbox.close(),
+      };
+    },
+  },
+};
+
+export function sandboxCommand(): Command {
+  const sandbox = new Command('sandbox').description(
+    'Run a local stand-in for a CRM or WhatsApp API, for tests and demos (in memory, no TLS).',
+  );
+  for (const [name, kind] of Object.entries(SANDBOX_KINDS)) {
+    const command = new Command(name)
+      .description(`Run ${kind.description}.`)
+      .option(
+        '-p, --port <port>',
+        `port to listen on (default ${kind.defaultPort}; 0 picks a free one)`,
+        parsePort,
+      )
+      .option('--host <host>', 'interface to bind', '127.0.0.1');
+    (kind.configure?.(command) ?? command).action(
+      async (options: { port?: number; host: string } & Record<string, unknown>) => {
+        const running = await kind.start({
+          ...options,
+          port: options.port ?? kind.defaultPort,
+          host: options.host,
+        });
+        process.stdout.write(`${name} sandbox listening on ${running.url}\n${running.lines.join('\n')}\n`);
+        const shutdown = async () => {
+          await running.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      },
+    );
+    sandbox.addCommand(command);
+  }
+  return sandbox;
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (!(rate >= 0 && rate <= 1)) throw new InvalidArgumentError('a fault rate is a number from 0 to 1');
+  return rate;
+}

@@ -1,0 +1,65 @@
+import type { SalesforceErrorBody } from './errors.js';
+import type { FaultKind, ResolvedOptions } from './options.js';
+
+/** mulberry32: tiny, seedable, and good enough to spread faults evenly. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Decides, request by request and reproducibly for a seed, whether and how an API request fails. */
+export class FaultInjector {
+  private random: () => number;
+
+  constructor(private readonly options: ResolvedOptions['faults']) {
+    this.random = seededRandom(options.seed);
+  }
+
+  draw(): FaultKind | undefined {
+    if (this.options.rate <= 0) return undefined;
+    if (this.random() >= this.options.rate) return undefined;
+    const kinds = this.options.kinds;
+    return kinds[Math.floor(this.random() * kinds.length)] ?? kinds[0];
+  }
+
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
+  reset(): void {
+    this.random = seededRandom(this.options.seed);
+  }
+}
+
+/** The answer an org gives for each HTTP fault; Salesforce sends no Retry-After header. */
+export function faultResponse(kind: Exclude<FaultKind, 'timeout'>): {
+  status: number;
+  body: SalesforceErrorBody[];
+} {
+  switch (kind) {
+    case '429':
+      return {
+        status: 429,
+        body: [{ message: 'Too many requests. Try again later.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+      };
+    case '500':
+      return {
+        status: 500,
+        body: [
+          {
+            message:
+              'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)',
+            errorCode: 'UNKNOWN_EXCEPTION',
+          },
+        ],
+      };
+    case '503':
+      return { status: 503, body: [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }] };
+  }
+}

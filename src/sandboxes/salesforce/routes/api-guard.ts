@@ -1,0 +1,114 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { faultResponse } from '../faults.js';
+import type { SandboxOrg } from '../org.js';
+
+/** How a family of routes reports the guard's refusals: REST error arrays or SOAP faults. */
+export interface GuardRenderer {
+  contentType: string;
+  render(status: number, errorCode: string, message: string): { status: number; body: string };
+}
+
+export const REST_RENDERER: GuardRenderer = {
+  contentType: 'application/json;charset=UTF-8',
+  render: (status, errorCode, message) => ({ status, body: JSON.stringify([{ message, errorCode }]) }),
+};
+
+/** A session granted to the current request, kept for handlers that stamp OwnerId and CreatedById. */
+export interface ApiSession {
+  userId: string;
+  clientId: string;
+}
+
+const sessions = new WeakMap<FastifyRequest, ApiSession>();
+const heldLocks = new WeakMap<FastifyRequest, () => void>();
+
+export function sessionOf(request: FastifyRequest): ApiSession {
+  const session = sessions.get(request);
+  if (!session) throw new Error('route reached without passing the API guard');
+  return session;
+}
+
+export function isSubrequest(org: SandboxOrg, request: FastifyRequest): boolean {
+  return request.headers['x-sandbox-subrequest'] === org.subrequestSecret;
+}
+
+/**
+ * What every API request goes through, in an org's order: session check (401), daily allocation
+ * (403), usage header, then an injected fault if the generator picks one, else the org's serial
+ * lock. Composite subrequests are authenticated but neither counted, faulted nor locked, since the
+ * composite call already was.
+ * Returns false when it has answered (or hung) the request itself.
+ */
+export async function admitApiRequest(
+  org: SandboxOrg,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { token: string | undefined; renderer: GuardRenderer },
+): Promise<boolean> {
+  const refuse = (status: number, errorCode: string, message: string) => {
+    const rendered = options.renderer.render(status, errorCode, message);
+    reply.status(rendered.status).type(options.renderer.contentType).send(rendered.body);
+    return false;
+  };
+  const grant = options.token === undefined ? undefined : org.tokens.verify(options.token);
+  if (!grant) return refuse(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+  sessions.set(request, { userId: grant.userId, clientId: grant.clientId });
+  if (isSubrequest(org, request)) return true;
+
+  if (!org.usage.tryConsume()) {
+    reply.header('Sforce-Limit-Info', org.usage.header());
+    return refuse(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+  }
+  reply.header('Sforce-Limit-Info', org.usage.header());
+
+  const fault = org.faults.draw();
+  if (fault === undefined) {
+    const release = await org.lock.acquire();
+    heldLocks.set(request, release);
+    // A client that gives up gets no onResponse; the closed socket must still let the next one in.
+    reply.raw.once('close', release);
+    if (request.raw.destroyed || reply.raw.destroyed) release();
+    return true;
+  }
+  org.counters.recordFault(fault);
+  if (fault !== 'timeout') {
+    const { status, body } = faultResponse(fault);
+    const first = body[0];
+    return refuse(status, first?.errorCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? '');
+  }
+  await hangThenDrop(org, request, reply);
+  return false;
+}
+
+/** Lets the next API request in; called when a response is sent or the client goes away. */
+export function releaseRequestLock(request: FastifyRequest): void {
+  heldLocks.get(request)?.();
+  heldLocks.delete(request);
+}
+
+/** Holds the request past the client's patience, then closes the connection without an answer. */
+async function hangThenDrop(org: SandboxOrg, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.hijack();
+  const release = new AbortController();
+  org.hungRequests.add(release);
+  try {
+    await sleep(org.faults.timeoutMs, undefined, { signal: release.signal });
+  } catch {
+    // Released by close(): drop the connection now.
+  } finally {
+    org.hungRequests.delete(release);
+    request.raw.socket?.destroy();
+    reply.raw.destroy();
+  }
+}
+
+/** Cuts every hung request at once, so closing the sandbox does not wait out their timeouts. */
+export function releaseHungRequests(org: SandboxOrg): void {
+  for (const release of org.hungRequests) release.abort();
+}
+
+/** Adds the configured latency; the sandbox answers no faster than this. */
+export async function addLatency(org: SandboxOrg): Promise<void> {
+  if (org.options.latencyMs > 0) await sleep(org.options.latencyMs);
+}

@@ -1,0 +1,155 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { badRequest, SalesforceError } from '../errors.js';
+import type { SandboxOrg } from '../org.js';
+import { sessionOf } from './api-guard.js';
+import { upsertByExternalId } from './upsert.js';
+
+const MAX_RECORDS = 200;
+
+const collectionBody = z.object({
+  allOrNone: z.boolean().optional(),
+  records: z.array(z.record(z.string(), z.unknown())),
+});
+
+type ItemResult =
+  | { id: string; success: true; errors: []; created?: boolean }
+  | { id?: string; success: false; errors: ReturnType<SalesforceError['toCollectionError']>[] };
+
+const ROLLED_BACK = {
+  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+  message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+  fields: [],
+};
+
+function tooMany(count: number): SalesforceError | undefined {
+  if (count <= MAX_RECORDS) return undefined;
+  return badRequest(
+    'EXCEEDED_ID_LIMIT',
+    `record limit reached. cannot submit more than ${MAX_RECORDS} records into this call`,
+  );
+}
+
+function typeOf(record: Record<string, unknown>): string {
+  const attributes = record.attributes;
+  const type =
+    attributes && typeof attributes === 'object' && 'type' in attributes ? attributes.type : undefined;
+  if (typeof type !== 'string') throw badRequest('INVALID_TYPE', 'Each record needs attributes.type');
+  return type;
+}
+
+/**
+ * Runs one operation per record, in input order, each result independent unless allOrNone: then
+ * the first failure rolls everything back and the other records report the roll-back.
+ */
+function runCollection<T>(
+  org: SandboxOrg,
+  items: T[],
+  allOrNone: boolean,
+  operation: (item: T) => ItemResult,
+): ItemResult[] {
+  const snapshot = allOrNone ? org.store.snapshot() : undefined;
+  const results = items.map((item): ItemResult => {
+    try {
+      return operation(item);
+    } catch (error) {
+      if (!(error instanceof SalesforceError)) throw error;
+      return { success: false, errors: [error.toCollectionError()] };
+    }
+  });
+  if (!snapshot || results.every((r) => r.success)) return results;
+  org.store.restore(snapshot);
+  return results.map((r) => (r.success ? { id: r.id, success: false, errors: [ROLLED_BACK] } : r));
+}
+
+/** sObject Collections: create, update, upsert by external id and delete, up to 200 records a call. */
+export function collectionRoutes(org: SandboxOrg) {
+  const { store } = org;
+  const parse = (body: unknown) => {
+    const parsed = collectionBody.safeParse(body);
+    if (!parsed.success)
+      throw badRequest(
+        'JSON_PARSER_ERROR',
+        'The request body must be {"allOrNone": boolean, "records": [...]}',
+      );
+    const error = tooMany(parsed.data.records.length);
+    if (error) throw error;
+    return parsed.data;
+  };
+
+  return async (app: FastifyInstance) => {
+    app.post('/:version/composite/sobjects', async (request) => {
+      const { records, allOrNone = false } = parse(request.body);
+      const ctx = { userId: sessionOf(request).userId };
+      return runCollection(org, records, allOrNone, (record) => ({
+        id: store.insert(typeOf(record), record, ctx).id,
+        success: true,
+        errors: [],
+      }));
+    });
+
+    app.patch('/:version/composite/sobjects', async (request) => {
+      const { records, allOrNone = false } = parse(request.body);
+      const ctx = { userId: sessionOf(request).userId };
+      return runCollection(org, records, allOrNone, (record) => {
+        const { id, Id, ...fields } = record;
+        const recordId = typeof Id === 'string' ? Id : typeof id === 'string' ? id : '';
+        if (!recordId) throw badRequest('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+        return { id: store.update(typeOf(record), recordId, fields, ctx).id, success: true, errors: [] };
+      });
+    });
+
+    app.patch<{ Params: { version: string; type: string; field: string } }>(
+      '/:version/composite/sobjects/:type/:field',
+      async (request) => {
+        const { records, allOrNone = false } = parse(request.body);
+        const def = store.schema.require(request.params.type);
+        const userId = sessionOf(request).userId;
+        return runCollection(org, records, allOrNone, (record) => {
+          const key = Object.entries(record).find(
+            ([name]) => name.toLowerCase() === request.params.field.toLowerCase(),
+          )?.[1];
+          if (typeof key !== 'string' || key === '') {
+            throw badRequest('MISSING_ARGUMENT', `${request.params.field} not specified`, [
+              request.params.field,
+            ]);
+          }
+          const result = upsertByExternalId(org, def, {
+            field: request.params.field,
+            value: key,
+            input: record,
+            userId,
+            version: request.params.version,
+          });
+          if (result.kind === 'ambiguous')
+            throw badRequest(
+              'DUPLICATE_EXTERNAL_ID',
+              `${request.params.field}: more than one record found for external id field`,
+            );
+          return { id: result.id, success: true, errors: [], created: result.created };
+        });
+      },
+    );
+
+    app.delete<{ Querystring: { ids?: string; allOrNone?: string } }>(
+      '/:version/composite/sobjects',
+      async (request) => {
+        const ids = (request.query.ids ?? '').split(',').filter((id) => id !== '');
+        const error = tooMany(ids.length);
+        if (error) throw error;
+        return runCollection(org, ids, request.query.allOrNone === 'true', (id) => {
+          const type = store.typeOf(id);
+          if (!type)
+            throw new SalesforceError({
+              status: 404,
+              errorCode: 'ENTITY_IS_DELETED',
+              message: 'entity is deleted',
+              fields: [],
+            });
+          store.remove(type, id);
+          return { id, success: true, errors: [] };
+        });
+      },
+    );
+  };
+}

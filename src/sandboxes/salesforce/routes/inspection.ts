@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { badRequest } from '../errors.js';
+import type { SandboxOrg } from '../org.js';
+import type { StoredRecord } from '../store/org-store.js';
+
+/** A stored record with computed fields filled in and blobs inlined: notes as HTML, files as base64. */
+function inspectRecord(org: SandboxOrg, record: StoredRecord): Record<string, unknown> {
+  const def = org.store.schema.require(record.type);
+  const view: Record<string, unknown> = {};
+  for (const field of def.fields) {
+    if (field.compute) view[field.name] = field.compute(record.fields);
+    else if (field.type === 'base64') {
+      const blob = org.store.blob(record.id, field.name);
+      view[field.name] =
+        blob === undefined
+          ? null
+          : record.type === 'ContentNote'
+            ? blob.toString('utf8')
+            : blob.toString('base64');
+    } else view[field.name] = record.fields[field.name] ?? null;
+  }
+  return view;
+}
+
+/**
+ * Test and demo controls under `/__sandbox/`, without auth. They are not part of Salesforce's API and
+ * adapters must never call them: tests use them to seed data, read what landed, and steer sessions.
+ */
+export function inspectionRoutes(org: SandboxOrg) {
+  return async (app: FastifyInstance) => {
+    app.get('/__sandbox', async () => ({
+      description: 'Salesforce sandbox inspection routes: test/demo only, not part of the Salesforce API.',
+      orgId: org.orgId,
+      integrationUserId: org.integrationUserId,
+      apiVersion: org.options.apiVersion,
+      clients: org.options.clients.map((c) => c.clientId),
+      routes: [
+        'GET /__sandbox/records/:type',
+        'POST /__sandbox/records/:type',
+        'POST /__sandbox/refresh-tokens',
+        'POST /__sandbox/tokens/expire',
+        'GET /__sandbox/counters',
+        'POST /__sandbox/reset',
+      ],
+    }));
+
+    app.get<{ Params: { type: string } }>('/__sandbox/records/:type', async (request) => {
+      const def = org.store.schema.require(request.params.type);
+      const records = org.store.all(def.name).map((r) => inspectRecord(org, r));
+      return { type: def.name, totalSize: records.length, records };
+    });
+
+    // Seeding may set audit fields (CreatedDate, LastModifiedDate) and read-only ones such as IsConverted.
+    app.post<{ Params: { type: string } }>('/__sandbox/records/:type', async (request, reply) => {
+      const def = org.store.schema.require(request.params.type);
+      const body: unknown = request.body;
+      const items = Array.isArray(body) ? body : [body];
+      const ctx = { userId: org.integrationUserId, seeding: true };
+      const ids = items.map((item) => {
+        if (item === null || typeof item !== 'object' || Array.isArray(item))
+          throw badRequest('JSON_PARSER_ERROR', 'Seed records must be JSON objects');
+        return org.store.insert(def.name, item as Record<string, unknown>, ctx).id;
+      });
+      // One record in, one id out; an array in, the ids in the same order.
+      return reply
+        .status(201)
+        .send(Array.isArray(body) ? { type: def.name, ids } : { type: def.name, id: ids[0], ids });
+    });
+
+    app.post<{ Body: { clientId?: string; username?: string } | undefined }>(
+      '/__sandbox/refresh-tokens',
+      async (request, reply) => {
+        const clientId = request.body?.clientId ?? org.options.clients[0]?.clientId;
+        const client = org.client(clientId);
+        if (!client) throw badRequest('INVALID_CLIENT', `No client ${String(clientId)} is configured`);
+        const refreshToken = org.tokens.mintRefreshToken(
+          client.clientId,
+          org.userFor(request.body?.username),
+        );
+        return reply.status(201).send({ client_id: client.clientId, refresh_token: refreshToken });
+      },
+    );
+
+    app.post('/__sandbox/tokens/expire', async () => ({ expired: org.tokens.expireAll() }));
+
+    app.get('/__sandbox/counters', async () => ({
+      ...org.counters.toJSON(),
+      apiUsage: { used: org.usage.used(), limit: org.usage.limit },
+    }));
+
+    app.post('/__sandbox/reset', async () => {
+      org.reset();
+      return { reset: true };
+    });
+  };
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkJwtAssertion } from '../auth/jwt-bearer.js';
+import { tokenSignature } from '../auth/token-store.js';
+import type { SandboxOrg } from '../org.js';
+import { addLatency } from './api-guard.js';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+type OAuthError = 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type';
+
+/** The URL this server is reached at, from the Host header, so `instance_url` works behind any port. */
+export function baseUrlOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.headers.host ?? request.host}`;
+}
+
+/**
+ * `POST /services/oauth2/token`: client credentials, refresh token and JWT bearer, answering with
+ * the org's token shape (no `expires_in`, as Salesforce sends none) or its OAuth error body.
+ */
+export function oauthRoutes(org: SandboxOrg) {
+  return async (app: FastifyInstance) => {
+    app.post('/services/oauth2/token', async (request, reply) => {
+      await addLatency(org);
+      const form = formOf(request.body);
+      // Salesforce answers every token-endpoint refusal with 400, invalid_client included.
+      const fail = (error: OAuthError, description: string) =>
+        reply.status(400).send({ error, error_description: description });
+      const grantType = form.grant_type;
+      if (grantType === 'client_credentials' || grantType === 'refresh_token') {
+        const client = org.client(form.client_id);
+        if (!client || client.clientSecret !== form.client_secret)
+          return fail('invalid_client', 'invalid client credentials');
+        if (grantType === 'client_credentials')
+          return sendToken(org, request, reply, { clientId: client.clientId, userId: org.integrationUserId });
+        const redeemed = form.refresh_token
+          ? org.tokens.redeemRefreshToken(
+              client.clientId,
+              form.refresh_token,
+              org.options.rotateRefreshTokens,
+            )
+          : undefined;
+        if (!redeemed) return fail('invalid_grant', 'expired access/refresh token');
+        return sendToken(org, request, reply, {
+          clientId: client.clientId,
+          userId: redeemed.userId,
+          refreshToken: redeemed.refreshToken,
+        });
+      }
+      if (grantType === JWT_BEARER) {
+        const check = checkJwtAssertion(form.assertion ?? '', org.options.clients, org.options.clock());
+        if (!check.ok) return fail(check.error, check.description);
+        return sendToken(org, request, reply, {
+          clientId: check.clientId,
+          userId: org.userFor(check.subject),
+        });
+      }
+      return fail('unsupported_grant_type', 'grant type not supported');
+    });
+  };
+}
+
+function formOf(body: unknown): Record<string, string | undefined> {
+  if (body === null || typeof body !== 'object') return {};
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
+}
+
+function sendToken(
+  org: SandboxOrg,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  grant: { clientId: string; userId: string; refreshToken?: string },
+) {
+  const base = baseUrlOf(request);
+  const issued = org.tokens.issue(grant.clientId, grant.userId);
+  const id = `${base}/id/${org.orgId}/${grant.userId}`;
+  const secret = org.client(grant.clientId)?.clientSecret ?? '';
+  return reply.send({
+    access_token: issued.accessToken,
+    ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}),
+    signature: tokenSignature(secret, id, issued.issuedAt),
+    scope: 'api',
+    instance_url: base,
+    id,
+    token_type: 'Bearer',
+    issued_at: issued.issuedAt,
+  });
+}
