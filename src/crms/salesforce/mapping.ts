@@ -1,0 +1,49 @@
+import type { CrmRecord, RecordType } from '../types.js';
+
+/** A row of a SOQL answer: `attributes` plus the selected fields (relationship fields nested). */
+export type SoqlRow = Record<string, unknown> & { attributes?: { type?: string } };
+
+export interface QueryAnswer {
+  totalSize: number;
+  done: boolean;
+  records: SoqlRow[];
+  nextRecordsUrl?: string;
+}
+
+export const RECORD_FIELDS = ['Id', 'Name', 'Phone', 'MobilePhone'] as const;
+export const OBJECT_OF: Record<RecordType, 'Contact' | 'Lead'> = { contact: 'Contact', lead: 'Lead' };
+
+export function text(row: SoqlRow, field: string): string | undefined {
+  const value = row[field];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `Owner.Name`, `Account.Name`: relationship fields come back as nested objects (or null). */
+export function related(row: SoqlRow, relationship: string, field: string): string | undefined {
+  const value = row[relationship];
+  return typeof value === 'object' && value !== null ? text(value as SoqlRow, field) : undefined;
+}
+
+export function toCrmRecord(row: SoqlRow, type: RecordType, instanceUrl: string): CrmRecord {
+  const id = text(row, 'Id') ?? '';
+  return {
+    type,
+    id,
+    name: text(row, 'Name') ?? '',
+    phones: [text(row, 'Phone'), text(row, 'MobilePhone')].filter((p): p is string => p !== undefined),
+    url: recordUrl(instanceUrl, OBJECT_OF[type], id),
+  };
+}
+
+/** Lightning's record page. */
+export function recordUrl(instanceUrl: string, object: string, id: string): string {
+  return `${instanceUrl.replace('.my.salesforce.com', '.lightning.force.com')}/lightning/r/${object}/${id}/view`;
+}
+
+/** Salesforce wants a last name on every contact and lead; WhatsApp gives one display name. */
+export function splitName(name: string): { FirstName?: string; LastName: string } {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return { LastName: 'WhatsApp contact' };
+  if (parts.length === 1) return { LastName: parts[0] ?? 'WhatsApp contact' };
+  return { FirstName: parts.slice(0, -1).join(' '), LastName: parts.at(-1) ?? '' };
+}

@@ -1,0 +1,334 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { crmPhoneSpellings } from '../../src/core/phone-spellings.js';
+import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
+import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
+import type { DayTranscriptWrite } from '../../src/crms/types.js';
+import {
+  buildSalesforceSandbox,
+  DEMO_CLIENT,
+  type SalesforceSandbox,
+} from '../../src/sandboxes/salesforce/index.js';
+
+type Row = Record<string, unknown> & { Id: string };
+
+describe('Salesforce destination against the sandbox', () => {
+  let sandbox: SalesforceSandbox;
+  let baseUrl: string;
+  let destination: SalesforceDestination;
+  let transport: SalesforceTransport;
+
+  const inspect = async (type: string): Promise<Row[]> => {
+    const response = await fetch(`${baseUrl}/__sandbox/records/${type}`);
+    const body = (await response.json()) as { records: Row[] } | Row[];
+    return Array.isArray(body) ? body : body.records;
+  };
+  const seed = async (type: string, fields: Record<string, unknown>): Promise<string> => {
+    const response = await fetch(`${baseUrl}/__sandbox/records/${type}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fields),
+    });
+    const body = (await response.json()) as { id?: string; Id?: string };
+    return body.id ?? body.Id ?? '';
+  };
+
+  beforeAll(async () => {
+    sandbox = await buildSalesforceSandbox({ customObjectDeployed: true });
+    baseUrl = await sandbox.listen(0);
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(async () => {
+    await fetch(`${baseUrl}/__sandbox/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    transport = new SalesforceTransport({
+      loginUrl: baseUrl,
+      apiVersion: '62.0',
+      auth: {
+        flow: 'client_credentials',
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+      },
+    });
+    destination = new SalesforceDestination(transport);
+  });
+
+  it('finds a contact stored as (11) 98765-4321 from WhatsApp 5511987654321, before a lead with the number', async () => {
+    const contactId = await seed('Contact', {
+      FirstName: 'Ana',
+      LastName: 'Souza',
+      Phone: '(11) 98765-4321',
+    });
+    await seed('Lead', { LastName: 'Souza', Company: 'Acme', MobilePhone: '+5511987654321' });
+    await seed('Contact', { LastName: 'Other', Phone: '(11) 91111-2222' });
+    const found = await destination.findByPhones([
+      { key: 'ana', spellings: crmPhoneSpellings('+5511987654321') },
+      { key: 'nobody', spellings: crmPhoneSpellings('+4915123456789') },
+    ]);
+    expect(found.get('ana')?.map((r) => [r.type, r.name])).toEqual([
+      ['contact', 'Ana Souza'],
+      ['lead', 'Souza'],
+    ]);
+    expect(found.get('ana')?.[0]?.id).toBe(contactId);
+    expect(found.get('nobody')).toEqual([]);
+  });
+
+  it('creates contacts and leads the way Salesforce requires them', async () => {
+    const lead = await destination.createRecord({
+      type: 'lead',
+      name: 'Maria da Silva',
+      phone: '+5521987650000',
+    });
+    const contact = await destination.createRecord({
+      type: 'contact',
+      name: 'Jonas',
+      phone: '+4915123456789',
+    });
+    const leads = await inspect('Lead');
+    expect(leads).toEqual([
+      expect.objectContaining({
+        Id: lead.id,
+        FirstName: 'Maria da',
+        LastName: 'Silva',
+        Company: 'Unknown (WhatsApp)',
+        MobilePhone: '+5521987650000',
+      }),
+    ]);
+    expect(await inspect('Contact')).toEqual([
+      expect.objectContaining({ Id: contact.id, LastName: 'Jonas' }),
+    ]);
+    expect(lead.url).toContain(`/lightning/r/Lead/${lead.id}/view`);
+  });
+
+  it('writes one chat record and one note per day, updated in place, and finds the note again after a lost answer', async () => {
+    const contactId = await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
+    const write = (count: number): DayTranscriptWrite => ({
+      record: { type: 'contact', id: contactId },
+      key: `conn1:chat1:${contactId}:2026-11-20`,
+      day: '2026-11-20',
+      chat: { kind: 'direct', title: undefined },
+      title: 'WhatsApp chat with Ana Souza — 2026-11-20',
+      text: `WhatsApp chat with Ana Souza — 2026-11-20\n\n09:15 Ana: hello (${count})`,
+      html: `<p><b>WhatsApp chat with Ana Souza — 2026-11-20</b></p><p>09:15 <b>Ana</b>: hello (${count}) &amp; more</p>`,
+      messageCount: count,
+      firstMessageAt: new Date('2026-11-20T12:15:00Z'),
+      lastMessageAt: new Date('2026-11-20T12:15:00Z'),
+    });
+    const [first] = await destination.upsertDayTranscripts([{ write: write(1), existing: undefined }]);
+    if (!first?.ok) throw new Error(`first write failed: ${JSON.stringify(first)}`);
+    expect(first.ref.related.note).toMatch(/^069/);
+
+    const [second] = await destination.upsertDayTranscripts([{ write: write(2), existing: first.ref }]);
+    // As if the ledger had lost the first answer: the note must be found, not written twice.
+    const [third] = await destination.upsertDayTranscripts([{ write: write(3), existing: undefined }]);
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+
+    const chats = await inspect('WhatsApp_Chat__c');
+    expect(chats).toEqual([
+      expect.objectContaining({ Id: first.ref.id, Contact__c: contactId, Message_Count__c: 3 }),
+    ]);
+    expect(String(chats[0]?.Transcript__c)).toContain('hello (3)');
+    const notes = await inspect('ContentNote');
+    expect(notes).toHaveLength(1);
+    // Besides the owner's own link (a 005… user, as a real org adds), the note is on the contact and the chat.
+    const links = (await inspect('ContentDocumentLink')).filter(
+      (l) => !String(l.LinkedEntityId).startsWith('005'),
+    );
+    expect(links.map((l) => l.LinkedEntityId).sort()).toEqual([contactId, first.ref.id].sort());
+
+    const card = await destination.card({ type: 'contact', id: contactId });
+    expect(card.latestNotes).toEqual([
+      expect.objectContaining({ title: 'WhatsApp chat with Ana Souza — 2026-11-20' }),
+    ]);
+  });
+
+  it('puts lead transcripts on the chat record only, and shows open deals on a contact card', async () => {
+    const leadId = await seed('Lead', {
+      LastName: 'Lee',
+      Company: 'Lee & Co',
+      Status: 'Open - Not Contacted',
+      MobilePhone: '+12015550123',
+    });
+    const [result] = await destination.upsertDayTranscripts([
+      {
+        write: {
+          record: { type: 'lead', id: leadId },
+          key: `conn1:group1:${leadId}:2026-11-20`,
+          day: '2026-11-20',
+          chat: { kind: 'group', title: 'Acme buyers' },
+          title: 'WhatsApp group "Acme buyers" — 2026-11-20',
+          text: 'text',
+          html: '<p>text</p>',
+          messageCount: 1,
+          firstMessageAt: new Date('2026-11-20T12:00:00Z'),
+          lastMessageAt: new Date('2026-11-20T12:00:00Z'),
+        },
+        existing: undefined,
+      },
+    ]);
+    expect(result?.ok).toBe(true);
+    expect(await inspect('WhatsApp_Chat__c')).toEqual([
+      expect.objectContaining({ Lead__c: leadId, Chat_Type__c: 'Group', Group_Name__c: 'Acme buyers' }),
+    ]);
+    expect(await inspect('ContentNote')).toEqual([]);
+    const leadCard = await destination.card({ type: 'lead', id: leadId });
+    expect(leadCard).toMatchObject({
+      company: 'Lee & Co',
+      leadStatus: 'Open - Not Contacted',
+      openDeals: [],
+    });
+
+    const contactId = await seed('Contact', { LastName: 'Buyer' });
+    await seed('Opportunity', {
+      Name: 'Fleet renewal',
+      StageName: 'Proposal',
+      Amount: 12000,
+      CloseDate: '2026-12-31',
+      ContactId: contactId,
+    });
+    const card = await destination.card({ type: 'contact', id: contactId });
+    expect(card.openDeals).toEqual([
+      expect.objectContaining({ name: 'Fleet renewal', stage: 'Proposal', amount: 12000 }),
+    ]);
+  });
+
+  it('signs in again once when the token expires, however many requests notice it', async () => {
+    await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
+    await destination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);
+    await fetch(`${baseUrl}/__sandbox/tokens/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const signIns: string[] = [];
+    const watched = new SalesforceTransport({
+      loginUrl: baseUrl,
+      apiVersion: '62.0',
+      auth: {
+        flow: 'client_credentials',
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+      },
+      onToken: (token) => signIns.push(token.accessToken),
+    });
+    const watchedDestination = new SalesforceDestination(watched);
+    await watchedDestination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);
+    await fetch(`${baseUrl}/__sandbox/tokens/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        watchedDestination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]),
+      ),
+    );
+    expect(answers.every((a) => a.get('a')?.length === 1)).toBe(true);
+    expect(signIns).toHaveLength(2);
+  });
+
+  it('parks on bad credentials and reports a missing custom object as a setup problem', async () => {
+    const wrong = new SalesforceDestination(
+      new SalesforceTransport({
+        loginUrl: baseUrl,
+        apiVersion: '62.0',
+        auth: { flow: 'client_credentials', clientId: DEMO_CLIENT.clientId, clientSecret: 'wrong' },
+      }),
+    );
+    await expect(wrong.findByPhones([{ key: 'a', spellings: ['+1'] }])).rejects.toMatchObject({
+      kind: 'park',
+      code: 'invalid_client',
+    });
+    expect(await destination.test()).toEqual([]);
+
+    const bare = await buildSalesforceSandbox();
+    const bareUrl = await bare.listen(0);
+    try {
+      const notSetUp = new SalesforceDestination(
+        new SalesforceTransport({
+          loginUrl: bareUrl,
+          apiVersion: '62.0',
+          auth: {
+            flow: 'client_credentials',
+            clientId: DEMO_CLIENT.clientId,
+            clientSecret: DEMO_CLIENT.clientSecret,
+          },
+        }),
+      );
+      expect(await notSetUp.test()).toEqual([expect.stringContaining('wasync setup salesforce')]);
+      const contactId = (
+        (await (
+          await fetch(`${bareUrl}/__sandbox/records/Contact`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ LastName: 'Souza' }),
+          })
+        ).json()) as { id: string }
+      ).id;
+      const writing = notSetUp.upsertDayTranscripts([
+        {
+          write: {
+            record: { type: 'contact', id: contactId },
+            key: 'k',
+            day: '2026-11-20',
+            chat: { kind: 'direct', title: undefined },
+            title: 't',
+            text: 't',
+            html: '<p>t</p>',
+            messageCount: 1,
+            firstMessageAt: new Date(),
+            lastMessageAt: new Date(),
+          },
+          existing: undefined,
+        },
+      ]);
+      await expect(writing).rejects.toMatchObject({ kind: 'park', code: 'SETUP_REQUIRED' });
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('uploads a file onto the chat record once per key', async () => {
+    const contactId = await seed('Contact', { LastName: 'Souza' });
+    const [day] = await destination.upsertDayTranscripts([
+      {
+        write: {
+          record: { type: 'contact', id: contactId },
+          key: 'k-files',
+          day: '2026-11-20',
+          chat: { kind: 'direct', title: undefined },
+          title: 't',
+          text: 't',
+          html: '<p>t</p>',
+          messageCount: 1,
+          firstMessageAt: new Date(),
+          lastMessageAt: new Date(),
+        },
+        existing: undefined,
+      },
+    ]);
+    if (!day?.ok) throw new Error('transcript failed');
+    const upload = {
+      transcript: day.ref,
+      record: { type: 'contact' as const, id: contactId },
+      key: 'conn1:msg1:file',
+      fileName: 'quote.pdf',
+      mimeType: 'application/pdf',
+      sizeBytes: 9,
+      description: 'WhatsApp file from Ana',
+      async *open() {
+        yield new TextEncoder().encode('%PDF-1.4 ');
+      },
+    };
+    const first = await destination.uploadAttachment(upload);
+    const again = await destination.uploadAttachment(upload);
+    expect(again).toEqual(first);
+    // Notes are ContentVersions too (FileType SNOTE); the file is the one other version.
+    const versions = (await inspect('ContentVersion')).filter((v) => v.FileType !== 'SNOTE');
+    expect(versions).toHaveLength(1);
+    expect(versions[0]).toMatchObject({ Title: 'quote.pdf', FirstPublishLocationId: day.ref.id });
+  });
+});
