@@ -60,6 +60,40 @@ export class SalesforceTransport {
     return this.checked(await this.send<T>(renewed, method, path, body));
   }
 
+  /**
+   * A Metadata API (SOAP) call: `operation` is the inner XML of the Body. The session goes in the
+   * SessionHeader; a fault answering INVALID_SESSION_ID signs in again once, like a REST 401.
+   */
+  async metadata(operation: string): Promise<string> {
+    const token = await this.currentToken();
+    const first = await this.sendSoap(token, operation);
+    if (!first.includes('INVALID_SESSION_ID')) return first;
+    return this.sendSoap(await this.renewToken(token), operation);
+  }
+
+  private async sendSoap(token: SalesforceToken, operation: string): Promise<string> {
+    const envelope = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"',
+      ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://soap.sforce.com/2006/04/metadata">',
+      `<soapenv:Header><SessionHeader><sessionId>${token.accessToken}</sessionId></SessionHeader></soapenv:Header>`,
+      `<soapenv:Body>${operation}</soapenv:Body></soapenv:Envelope>`,
+    ].join('');
+    this.calls++;
+    try {
+      const response = await fetch(`${token.instanceUrl}/services/Soap/m/${this.options.apiVersion}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: '""' },
+        body: envelope,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+      });
+      this.recordUsage(response.headers.get('sforce-limit-info'));
+      return await response.text();
+    } catch (error) {
+      throw networkError(error);
+    }
+  }
+
   private async send<T>(
     token: SalesforceToken,
     method: string,
