@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/index.js';
 import type { Workspace } from './core/model.js';
+import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { openStore, type Store } from './store/index.js';
@@ -19,6 +20,7 @@ export interface Services {
   mediaFetcher: MediaFetcher;
   /** Encrypts CRM credentials at rest (see resolveSecretKey). */
   secretKey: string;
+  connections: ConnectionService;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function openServices(config: Config, logger: Logger = createLogger
     ingest,
     mediaFetcher,
     secretKey,
+    connections: new ConnectionService(store.connections, secretKey),
     close: async () => {
       await mediaFetcher.stop();
       await store.close();

@@ -192,6 +192,7 @@ describe('wasync CLI (end to end)', () => {
       ['token', ['token'], ['Usage: wasync token', 'create']],
       ['token create', ['token', 'create'], ['Usage: wasync token create', '--name', '--role', 'member']],
       ['status', ['status'], ['Usage: wasync status', '--json']],
+      ['setup salesforce', ['setup', 'salesforce'], ['Usage: wasync setup salesforce', '--connection']],
     ])(
       'for %s exits 0, names its options and touches nothing',
       async ([, command, mentions], { onTestFinished }) => {
@@ -229,7 +230,7 @@ describe('wasync CLI (end to end)', () => {
     const dataDir = newDataDir(onTestFinished);
     const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toBe('Applied: 001-foundation\n');
+    expect(first.stdout).toBe('Applied: 001-foundation, 002-crm-connections\n');
     expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
 
     const again = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
@@ -266,6 +267,15 @@ describe('wasync CLI (end to end)', () => {
     },
     SERVE_TIMEOUT,
   );
+
+  it('setup salesforce names a connection that does not exist', async ({ onTestFinished }) => {
+    const dataDir = newDataDir(onTestFinished);
+    const result = await runCli(['setup', 'salesforce', '--connection', 'nope'], {
+      WASYNC_DATA_DIR: dataDir,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No CRM connection nope');
+  });
 
   it('refuses a port that is not a number before starting anything', async ({ onTestFinished }) => {
     const dataDir = newDataDir(onTestFinished);

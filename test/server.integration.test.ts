@@ -24,6 +24,12 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/tokens'],
     ['POST', '/api/v1/tokens'],
     ['DELETE', '/api/v1/tokens/tok_x'],
+    ['GET', '/api/v1/connections'],
+    ['POST', '/api/v1/connections'],
+    ['GET', '/api/v1/connections/crm_x'],
+    ['DELETE', '/api/v1/connections/crm_x'],
+    ['POST', '/api/v1/connections/crm_x/test'],
+    ['POST', '/api/v1/connections/crm_x/setup'],
     ['GET', '/api/v1/no-such-route'],
   ];
 
@@ -49,7 +55,7 @@ describe('HTTP server', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, ops]) => Object.keys(ops).map((op) => `${op.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
     );
-    const tested = API_ROUTES.map(([m, u]) => `${m} ${u.replace(/(acc|chat|tok)_x/g, 'x')}`);
+    const tested = API_ROUTES.map(([m, u]) => `${m} ${u.replace(/(acc|chat|tok|crm)_x/g, 'x')}`);
     expect(documented.filter((route) => !tested.includes(route))).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { migrateCommand } from './migrate.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
+import { setupCommand } from './setup.js';
 import { statusCommand } from './status.js';
 import { tokenCommand } from './token.js';
 
@@ -14,6 +15,7 @@ export function buildCli(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(tokenCommand());
   program.addCommand(statusCommand());
+  program.addCommand(setupCommand());
   program.addCommand(sandboxCommand());
   return program;
 }

@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, description: 'The body is larger than WASYNC_BODY_LIMIT.' },
   unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
   rate_limited: { status: 429, description: 'Too many requests.' },
+  crm_refused: {
+    status: 502,
+    description: 'The CRM refused the operation; details.crmCode is its own error code.',
+  },
   internal_error: {
     status: 500,
     description: 'An unexpected failure; the log has the details under the request id.',

@@ -14,6 +14,7 @@ import { registerErrorEnvelope } from './error-envelope.js';
 import { Metrics, registerMetrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
 import { chatRoutes } from './routes/chats.js';
+import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -68,5 +69,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(ingestRoutes(services, metrics), { prefix: '/api/v1' });
   await app.register(chatRoutes(services), { prefix: '/api/v1' });
   await app.register(tokenRoutes(services), { prefix: '/api/v1' });
+  await app.register(connectionRoutes(services), { prefix: '/api/v1' });
   return app;
 }

@@ -3,6 +3,7 @@ import { openDatabase, type SqlStore } from './database.js';
 import { MediaBlobStore } from './media-blobs.js';
 import { AccountRepository } from './repositories/accounts.js';
 import { ChatRepository } from './repositories/chats.js';
+import { CrmConnectionRepository } from './repositories/crm-connections.js';
 import { EventRepository } from './repositories/events.js';
 import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
@@ -22,6 +23,7 @@ export interface Store {
   messages: MessageRepository;
   events: EventRepository;
   media: MediaRepository;
+  connections: CrmConnectionRepository;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     messages: new MessageRepository(db, sql.dialect),
     events: new EventRepository(),
     media: new MediaRepository(db),
+    connections: new CrmConnectionRepository(db),
     close: () => sql.close(),
   };
 }

@@ -18,6 +18,7 @@ export interface Database {
   message_events: MessageEventTable;
   message_reactions: MessageReactionTable;
   media: MediaTable;
+  crm_connections: CrmConnectionTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -149,6 +150,19 @@ export interface MediaTable {
   attempts: number;
   next_attempt_at: number | null;
   failure: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CrmConnectionTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  settings: Json;
+  credentials: string;
+  state: string;
+  parked_reason: string | null;
   created_at: number;
   updated_at: number;
 }

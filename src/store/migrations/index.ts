@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
 import { foundation } from './001-foundation.js';
+import { crmConnections } from './002-crm-connections.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -11,6 +12,7 @@ export type MigrationSet = Record<string, Migration>;
 export function migrationsFor(dialect: DialectName): MigrationSet {
   return {
     '001-foundation': foundation(dialect),
+    '002-crm-connections': crmConnections(dialect),
   };
 }
 

@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { CrmError } from '../crms/types.js';
+import { openServices } from '../services.js';
+import { withConfig } from './with-config.js';
+
+export function setupCommand(): Command {
+  const setup = new Command('setup').description('Prepare a connected CRM for wasync.');
+  setup
+    .command('salesforce')
+    .description(
+      'Create the WhatsApp Chat custom object and its fields in the org, with the Metadata API. Sign in as a user with "Customize Application" and "Modify Metadata". Safe to run again.',
+    )
+    .requiredOption(
+      '-c, --connection <id-or-name>',
+      'the Salesforce connection (see POST /api/v1/connections)',
+    )
+    .action(
+      withConfig(async (config, options: { connection: string }) => {
+        const services = await openServices(config);
+        try {
+          const report = await services.connections.setUp(services.workspace.id, options.connection);
+          for (const name of report.created) process.stdout.write(`created  ${name}\n`);
+          for (const name of report.existing) process.stdout.write(`existing ${name}\n`);
+          process.stdout.write('The org is ready for wasync.\n');
+        } catch (error) {
+          if (!(error instanceof CrmError)) throw error;
+          process.stderr.write(`wasync: ${error.message} (${error.code})\n`);
+          process.exitCode = 1;
+        } finally {
+          await services.close();
+        }
+      }),
+    );
+  return setup;
+}

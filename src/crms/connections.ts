@@ -1,0 +1,104 @@
+import type { z } from 'zod';
+import { WasyncError } from '../core/errors.js';
+import { SecretBox } from '../core/secret-box.js';
+import type { CrmConnectionRepository, StoredConnection } from '../store/repositories/crm-connections.js';
+import {
+  SalesforceConnectionInput,
+  salesforceDestination,
+  salesforceTransport,
+  splitSalesforceInput,
+} from './salesforce/connection.js';
+import { type SetupReport, setUpCustomObject } from './salesforce/setup.js';
+import type { Destination } from './types.js';
+
+/** The input of every CRM kind wasync can connect (one schema per kind, registered here by hand). */
+export const ConnectionInput = SalesforceConnectionInput;
+export type ConnectionInput = z.infer<typeof ConnectionInput>;
+
+/** What the API and the CLI show of a connection: never a secret. */
+export interface ConnectionView {
+  id: string;
+  kind: string;
+  name: string;
+  settings: Record<string, unknown>;
+  state: 'active' | 'parked';
+  parkedReason: string | undefined;
+  createdAt: Date;
+}
+
+/**
+ * CRM connections: stored with their secrets sealed (bound to the connection's id), opened only to
+ * build a destination. The registry of kinds is this file; adding Zoho or Bitrix24 adds a case here.
+ */
+export class ConnectionService {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly repository: CrmConnectionRepository,
+    secretKey: string,
+  ) {
+    this.box = new SecretBox(secretKey);
+  }
+
+  async create(workspaceId: string, input: ConnectionInput): Promise<ConnectionView> {
+    const { settings, secrets } = splitSalesforceInput(input);
+    const id = this.repository.newId();
+    const stored = await this.repository.create({
+      id,
+      workspaceId,
+      kind: input.kind,
+      name: input.name,
+      settings,
+      sealedCredentials: this.box.seal(JSON.stringify(secrets), id),
+    });
+    if (!stored) throw new WasyncError('conflict', `A connection named ${input.name} already exists.`);
+    return view(stored);
+  }
+
+  async list(workspaceId: string): Promise<ConnectionView[]> {
+    return (await this.repository.list(workspaceId)).map(view);
+  }
+
+  async get(workspaceId: string, idOrName: string): Promise<ConnectionView> {
+    return view(await this.stored(workspaceId, idOrName));
+  }
+
+  async delete(workspaceId: string, idOrName: string): Promise<void> {
+    const stored = await this.stored(workspaceId, idOrName);
+    await this.repository.delete(workspaceId, stored.id);
+  }
+
+  /** A destination for the connection, signed in lazily on its first call. */
+  async destination(workspaceId: string, idOrName: string): Promise<Destination> {
+    const stored = await this.stored(workspaceId, idOrName);
+    return salesforceDestination(stored.settings, this.secrets(stored));
+  }
+
+  /** Creates the CRM-side objects wasync writes into (Salesforce: the WhatsApp_Chat__c object). */
+  async setUp(workspaceId: string, idOrName: string): Promise<SetupReport> {
+    const stored = await this.stored(workspaceId, idOrName);
+    return setUpCustomObject(salesforceTransport(stored.settings, this.secrets(stored)));
+  }
+
+  private secrets(stored: StoredConnection): unknown {
+    return JSON.parse(this.box.open(stored.sealedCredentials, stored.id));
+  }
+
+  private async stored(workspaceId: string, idOrName: string): Promise<StoredConnection> {
+    const stored = await this.repository.find(workspaceId, idOrName);
+    if (!stored) throw new WasyncError('not_found', `No CRM connection ${idOrName}.`);
+    return stored;
+  }
+}
+
+function view(stored: StoredConnection): ConnectionView {
+  return {
+    id: stored.id,
+    kind: stored.kind,
+    name: stored.name,
+    settings: stored.settings,
+    state: stored.state,
+    parkedReason: stored.parkedReason,
+    createdAt: stored.createdAt,
+  };
+}

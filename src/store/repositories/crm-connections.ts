@@ -1,0 +1,114 @@
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../../core/ids.js';
+import { type CrmConnectionTable, type Database, readJson } from '../schema.js';
+
+/** A connection as stored: settings in the clear, credentials still sealed. */
+export interface StoredConnection {
+  id: string;
+  workspaceId: string;
+  kind: string;
+  name: string;
+  settings: Record<string, unknown>;
+  sealedCredentials: string;
+  state: 'active' | 'parked';
+  parkedReason: string | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class CrmConnectionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** A fresh id, so the caller can seal credentials bound to it before the row exists. */
+  newId(): string {
+    return newId('crm');
+  }
+
+  /** Inserts; returns undefined when the workspace already has a connection of that name. */
+  async create(input: {
+    id: string;
+    workspaceId: string;
+    kind: string;
+    name: string;
+    settings: Record<string, unknown>;
+    sealedCredentials: string;
+  }): Promise<StoredConnection | undefined> {
+    const now = Date.now();
+    const row = {
+      id: input.id,
+      workspace_id: input.workspaceId,
+      kind: input.kind,
+      name: input.name,
+      settings: JSON.stringify(input.settings),
+      credentials: input.sealedCredentials,
+      state: 'active',
+      parked_reason: null,
+      created_at: now,
+      updated_at: now,
+    };
+    const inserted = await this.db
+      .insertInto('crm_connections')
+      .values(row)
+      .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted ? toStored({ ...row, settings: input.settings }) : undefined;
+  }
+
+  async list(workspaceId: string): Promise<StoredConnection[]> {
+    const rows = await this.db
+      .selectFrom('crm_connections')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toStored);
+  }
+
+  /** By id or by name. */
+  async find(workspaceId: string, idOrName: string): Promise<StoredConnection | undefined> {
+    const row = await this.db
+      .selectFrom('crm_connections')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .executeTakeFirst();
+    return row && toStored(row);
+  }
+
+  async setState(id: string, state: { parked: false } | { parked: true; reason: string }): Promise<void> {
+    await this.db
+      .updateTable('crm_connections')
+      .set({
+        state: state.parked ? 'parked' : 'active',
+        parked_reason: state.parked ? state.reason : null,
+        updated_at: Date.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async delete(workspaceId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('crm_connections')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}
+
+function toStored(row: Selectable<CrmConnectionTable>): StoredConnection {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    kind: row.kind,
+    name: row.name,
+    settings: readJson<Record<string, unknown>>(row.settings),
+    sealedCredentials: row.credentials,
+    state: row.state === 'parked' ? 'parked' : 'active',
+    parkedReason: row.parked_reason ?? undefined,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
