@@ -12,6 +12,31 @@ import {
 
 type Row = Record<string, unknown> & { Id: string };
 
+/** A sign-in to the sandbox with the demo client (or another secret). */
+function transportTo(url: string, clientSecret = DEMO_CLIENT.clientSecret): SalesforceTransport {
+  return new SalesforceTransport({
+    loginUrl: url,
+    apiVersion: '62.0',
+    auth: { flow: 'client_credentials', clientId: DEMO_CLIENT.clientId, clientSecret },
+  });
+}
+
+/** A one-message day on a contact. */
+function smallDay(contactId: string, key: string): DayTranscriptWrite {
+  return {
+    record: { type: 'contact', id: contactId },
+    key,
+    day: '2026-11-20',
+    chat: { kind: 'direct', title: undefined },
+    title: 't',
+    text: 't',
+    html: '<p>t</p>',
+    messageCount: 1,
+    firstMessageAt: new Date(),
+    lastMessageAt: new Date(),
+  };
+}
+
 describe('Salesforce destination against the sandbox', () => {
   let sandbox: SalesforceSandbox;
   let baseUrl: string;
@@ -44,15 +69,7 @@ describe('Salesforce destination against the sandbox', () => {
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
-    transport = new SalesforceTransport({
-      loginUrl: baseUrl,
-      apiVersion: '62.0',
-      auth: {
-        flow: 'client_credentials',
-        clientId: DEMO_CLIENT.clientId,
-        clientSecret: DEMO_CLIENT.clientSecret,
-      },
-    });
+    transport = transportTo(baseUrl, DEMO_CLIENT.clientSecret);
     destination = new SalesforceDestination(transport);
   });
 
@@ -232,13 +249,7 @@ describe('Salesforce destination against the sandbox', () => {
   });
 
   it('parks on bad credentials and reports a missing custom object as a setup problem', async () => {
-    const wrong = new SalesforceDestination(
-      new SalesforceTransport({
-        loginUrl: baseUrl,
-        apiVersion: '62.0',
-        auth: { flow: 'client_credentials', clientId: DEMO_CLIENT.clientId, clientSecret: 'wrong' },
-      }),
-    );
+    const wrong = new SalesforceDestination(transportTo(baseUrl, 'wrong'));
     await expect(wrong.findByPhones([{ key: 'a', spellings: ['+1'] }])).rejects.toMatchObject({
       kind: 'park',
       code: 'invalid_client',
@@ -248,17 +259,7 @@ describe('Salesforce destination against the sandbox', () => {
     const bare = await buildSalesforceSandbox();
     const bareUrl = await bare.listen(0);
     try {
-      const notSetUp = new SalesforceDestination(
-        new SalesforceTransport({
-          loginUrl: bareUrl,
-          apiVersion: '62.0',
-          auth: {
-            flow: 'client_credentials',
-            clientId: DEMO_CLIENT.clientId,
-            clientSecret: DEMO_CLIENT.clientSecret,
-          },
-        }),
-      );
+      const notSetUp = new SalesforceDestination(transportTo(bareUrl, DEMO_CLIENT.clientSecret));
       expect(await notSetUp.test()).toEqual([expect.stringContaining('wasync setup salesforce')]);
       const contactId = (
         (await (
@@ -270,21 +271,7 @@ describe('Salesforce destination against the sandbox', () => {
         ).json()) as { id: string }
       ).id;
       const writing = notSetUp.upsertDayTranscripts([
-        {
-          write: {
-            record: { type: 'contact', id: contactId },
-            key: 'k',
-            day: '2026-11-20',
-            chat: { kind: 'direct', title: undefined },
-            title: 't',
-            text: 't',
-            html: '<p>t</p>',
-            messageCount: 1,
-            firstMessageAt: new Date(),
-            lastMessageAt: new Date(),
-          },
-          existing: undefined,
-        },
+        { write: smallDay(contactId, 'k'), existing: undefined },
       ]);
       await expect(writing).rejects.toMatchObject({ kind: 'park', code: 'SETUP_REQUIRED' });
     } finally {
@@ -295,21 +282,7 @@ describe('Salesforce destination against the sandbox', () => {
   it('uploads a file onto the chat record once per key', async () => {
     const contactId = await seed('Contact', { LastName: 'Souza' });
     const [day] = await destination.upsertDayTranscripts([
-      {
-        write: {
-          record: { type: 'contact', id: contactId },
-          key: 'k-files',
-          day: '2026-11-20',
-          chat: { kind: 'direct', title: undefined },
-          title: 't',
-          text: 't',
-          html: '<p>t</p>',
-          messageCount: 1,
-          firstMessageAt: new Date(),
-          lastMessageAt: new Date(),
-        },
-        existing: undefined,
-      },
+      { write: smallDay(contactId, 'k-files'), existing: undefined },
     ]);
     if (!day?.ok) throw new Error('transcript failed');
     const upload = {
@@ -337,15 +310,7 @@ describe('Salesforce destination against the sandbox', () => {
     const bare = await buildSalesforceSandbox();
     const bareUrl = await bare.listen(0);
     try {
-      const admin = new SalesforceTransport({
-        loginUrl: bareUrl,
-        apiVersion: '62.0',
-        auth: {
-          flow: 'client_credentials',
-          clientId: DEMO_CLIENT.clientId,
-          clientSecret: DEMO_CLIENT.clientSecret,
-        },
-      });
+      const admin = transportTo(bareUrl, DEMO_CLIENT.clientSecret);
       const first = await setUpCustomObject(admin);
       expect(first.created).toContain('WhatsApp_Chat__c');
       expect(first.created).toContain('WhatsApp_Chat__c.Chat_Key__c');
