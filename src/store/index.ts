@@ -8,6 +8,7 @@ import { EventRepository } from './repositories/events.js';
 import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
+import { RecordLinkRepository } from './repositories/record-links.js';
 import { TokenRepository } from './repositories/tokens.js';
 import { WorkspaceRepository } from './repositories/workspaces.js';
 
@@ -24,6 +25,7 @@ export interface Store {
   events: EventRepository;
   media: MediaRepository;
   connections: CrmConnectionRepository;
+  links: RecordLinkRepository;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     events: new EventRepository(),
     media: new MediaRepository(db),
     connections: new CrmConnectionRepository(db),
+    links: new RecordLinkRepository(db),
     close: () => sql.close(),
   };
 }

@@ -19,6 +19,7 @@ export interface Database {
   message_reactions: MessageReactionTable;
   media: MediaTable;
   crm_connections: CrmConnectionTable;
+  record_links: RecordLinkTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -165,6 +166,19 @@ export interface CrmConnectionTable {
   parked_reason: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface RecordLinkTable {
+  id: string;
+  connection_id: string;
+  identity_id: string;
+  record_type: string;
+  record_id: string;
+  record_name: string | null;
+  linked_by: string;
+  linked_at: number;
+  backfill_from: number;
+  last_synced_at: number | null;
 }
 
 /** JSON columns come back parsed from Postgres and as text from SQLite. */

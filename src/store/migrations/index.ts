@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
 import { foundation } from './001-foundation.js';
 import { crmConnections } from './002-crm-connections.js';
+import { recordLinks } from './003-record-links.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -13,6 +14,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
   return {
     '001-foundation': foundation(dialect),
     '002-crm-connections': crmConnections(dialect),
+    '003-record-links': recordLinks(dialect),
   };
 }
 

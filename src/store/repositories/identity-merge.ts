@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ChatTable, Database } from '../schema.js';
 import { recordLatestReaction } from './reactions.js';
+import { mergeRecordLinks } from './record-links.js';
 
 /**
  * Moves everything that points at `loserId` to `survivorId`. Direct chats are the subtle part: if
@@ -19,6 +20,7 @@ export async function mergeIdentityReferences(
     .where('sender_identity_id', '=', loserId)
     .execute();
   await mergeReactions(db, survivorId, loserId);
+  await mergeRecordLinks(db, survivorId, loserId);
   await moveParticipants(db, { from: { identityId: loserId }, to: { identityId: survivorId } });
   await mergeDirectChats(db, survivorId, loserId);
 }
