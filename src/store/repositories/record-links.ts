@@ -36,22 +36,19 @@ export class RecordLinkRepository {
   /** Links, or re-links, and answers the link in force afterwards. */
   async link(input: NewLink, db: Kysely<Database> = this.db): Promise<RecordLink> {
     const existing = await this.find(db, input.connectionId, input.identityId);
+    const fields = {
+      record_type: input.record.type,
+      record_id: input.record.id,
+      record_name: input.record.name ?? null,
+      linked_by: input.linkedBy,
+      linked_at: Date.now(),
+      backfill_from: input.backfillFrom,
+      last_synced_at: null,
+    };
     if (existing) {
       const keepManual = existing.linked_by === 'manual' && input.linkedBy !== 'manual';
       if (keepManual || existing.record_id === input.record.id) return toLink(existing);
-      await db
-        .updateTable('record_links')
-        .set({
-          record_type: input.record.type,
-          record_id: input.record.id,
-          record_name: input.record.name ?? null,
-          linked_by: input.linkedBy,
-          linked_at: Date.now(),
-          backfill_from: input.backfillFrom,
-          last_synced_at: null,
-        })
-        .where('id', '=', existing.id)
-        .execute();
+      await db.updateTable('record_links').set(fields).where('id', '=', existing.id).execute();
     } else {
       await db
         .insertInto('record_links')
@@ -59,13 +56,7 @@ export class RecordLinkRepository {
           id: newId('lnk'),
           connection_id: input.connectionId,
           identity_id: input.identityId,
-          record_type: input.record.type,
-          record_id: input.record.id,
-          record_name: input.record.name ?? null,
-          linked_by: input.linkedBy,
-          linked_at: Date.now(),
-          backfill_from: input.backfillFrom,
-          last_synced_at: null,
+          ...fields,
         })
         .onConflict((oc) => oc.columns(['connection_id', 'identity_id']).doNothing())
         .execute();
