@@ -165,6 +165,13 @@ describe('HTTP server', () => {
     expect(again.json().error.code).toBe('conflict');
   });
 
+  it('shows when a token was last used', async () => {
+    await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: h.auth });
+    const tokens = (await h.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: h.auth })).json().data;
+    const admin = tokens.find((t: { name: string }) => t.name === 'first admin token');
+    expect(Date.parse(admin.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('lets an admin make tokens, and a member token read but not administer', async () => {
     const created = await h.app.inject({
       method: 'POST',

@@ -23,6 +23,7 @@ export interface ApiTokenInfo {
 }
 
 const TOKEN_PREFIX = 'wsk_';
+const TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * API tokens are 256-bit random strings shown once; only their SHA-256 is stored. A fast hash is
@@ -33,6 +34,9 @@ export function hashToken(token: string): string {
 }
 
 export class TokenRepository {
+  /** When this process last recorded each token's use. */
+  private readonly touched = new Map<string, number>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async count(workspaceId: string): Promise<number> {
@@ -81,13 +85,22 @@ export class TokenRepository {
     return { tokenId: row.id, workspaceId: row.workspace_id, role: row.role as Role, name: row.name };
   }
 
-  /** Records use at most once a minute per token, so authentication does not write on every request. */
+  /**
+   * Records use at most once a minute per token. The minute is checked in memory first: an UPDATE
+   * that matches no row still takes SQLite's write lock, which authentication must not do on every
+   * request (it would queue behind an import writing in another process).
+   */
   async touch(tokenId: string, now = Date.now()): Promise<void> {
+    const last = this.touched.get(tokenId);
+    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return;
+    this.touched.set(tokenId, now);
     await this.db
       .updateTable('api_tokens')
       .set({ last_used_at: now })
       .where('id', '=', tokenId)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)]))
+      .where((eb) =>
+        eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - TOUCH_INTERVAL_MS)]),
+      )
       .execute();
   }
 
