@@ -25,14 +25,9 @@ export class CrmConnectionRepository {
   }
 
   /** Inserts; returns undefined when the workspace already has a connection of that name. */
-  async create(input: {
-    id: string;
-    workspaceId: string;
-    kind: string;
-    name: string;
-    settings: Record<string, unknown>;
-    sealedCredentials: string;
-  }): Promise<StoredConnection | undefined> {
+  async create(
+    input: Pick<StoredConnection, 'id' | 'workspaceId' | 'kind' | 'name' | 'settings' | 'sealedCredentials'>,
+  ): Promise<StoredConnection | undefined> {
     const now = Date.now();
     const row = {
       id: input.id,
