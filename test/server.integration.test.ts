@@ -167,7 +167,8 @@ describe('HTTP server', () => {
 
   it('shows when a token was last used', async () => {
     await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: h.auth });
-    const tokens = (await h.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: h.auth })).json().data;
+    const tokens = (await h.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: h.auth })).json()
+      .data;
     const admin = tokens.find((t: { name: string }) => t.name === 'first admin token');
     expect(Date.parse(admin.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
