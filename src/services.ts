@@ -6,6 +6,8 @@ import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { openStore, type Store } from './store/index.js';
 import { resolveSecretKey } from './store/secret-key.js';
+import { SyncService } from './sync/service.js';
+import { SyncWorker } from './sync/worker.js';
 
 /**
  * Everything a wasync process runs on, built once from the config and handed to the server, the CLI
@@ -21,6 +23,9 @@ export interface Services {
   /** Encrypts CRM credentials at rest (see resolveSecretKey). */
   secretKey: string;
   connections: ConnectionService;
+  sync: SyncService;
+  /** Runs due sync jobs in this process; started by `wasync serve`. */
+  syncWorker: SyncWorker;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,16 @@ export async function openServices(config: Config, logger: Logger = createLogger
     maxBytes: config.mediaMaxBytes,
   });
   ingest.onPendingMedia = () => mediaFetcher.wake();
+  const connections = new ConnectionService(store.connections, secretKey);
+  const sync = new SyncService({
+    store,
+    workspace,
+    connections,
+    logger: logger.child({ component: 'sync' }),
+    backfillDays: config.backfillDays,
+    intervalMs: config.syncIntervalMs,
+  });
+  const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
   return {
     config,
     logger,
@@ -65,8 +80,11 @@ export async function openServices(config: Config, logger: Logger = createLogger
     ingest,
     mediaFetcher,
     secretKey,
-    connections: new ConnectionService(store.connections, secretKey),
+    connections,
+    sync,
+    syncWorker,
     close: async () => {
+      await syncWorker.stop();
       await mediaFetcher.stop();
       await store.close();
     },

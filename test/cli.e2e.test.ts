@@ -230,7 +230,7 @@ describe('wasync CLI (end to end)', () => {
     const dataDir = newDataDir(onTestFinished);
     const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toBe('Applied: 001-foundation, 002-crm-connections, 003-record-links\n');
+    expect(first.stdout).toBe('Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync\n');
     expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
 
     const again = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });

@@ -19,6 +19,7 @@ export function serveCommand(): Command {
         const address = app.server.address();
         const port = typeof address === 'object' && address !== null ? address.port : requested;
         services.mediaFetcher.start();
+        services.syncWorker.start();
         if (token) printFirstToken(token);
         const storage =
           config.database.dialect === 'sqlite' ? `SQLite at ${config.database.file}` : 'Postgres';

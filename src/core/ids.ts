@@ -7,7 +7,19 @@ import { v7 as uuidv7 } from 'uuid';
  * names. Time order keeps B-tree inserts at the right edge of the index; base32 instead of hex keeps
  * every index holding an id a quarter smaller, which shows in ingest throughput.
  */
-export type IdPrefix = 'ws' | 'usr' | 'tok' | 'acc' | 'idn' | 'chat' | 'msg' | 'evt' | 'med' | 'crm' | 'lnk';
+export type IdPrefix =
+  | 'ws'
+  | 'usr'
+  | 'tok'
+  | 'acc'
+  | 'idn'
+  | 'chat'
+  | 'msg'
+  | 'evt'
+  | 'med'
+  | 'crm'
+  | 'lnk'
+  | 'wr';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -47,6 +47,12 @@ function nationalSpellings(number: PhoneNumber): string[] {
   // Argentine mobiles format as `011 15-...`, which is neither the national number nor prefix + it.
   if (bare === undefined) return [national, ...joinVariants(groups), digitsOf(national)];
   const spellings = [national, ...joinVariants(bare), number.nationalNumber];
+  // People add the country code in front of the national format they know: `+55 21 99876-5432`,
+  // `+1 (201) 555-0123`. Only where the national format carries no trunk prefix.
+  if (digitsOf(national) === number.nationalNumber) {
+    const country = `+${number.countryCallingCode}`;
+    spellings.push(`${country} ${national}`, `${country} ${national.replace(/[()]/g, '')}`);
+  }
   if (prefix !== undefined) {
     spellings.push(...joinVariants(withPrefix(bare, prefix)), prefix + number.nationalNumber);
   }

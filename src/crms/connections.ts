@@ -74,6 +74,15 @@ export class ConnectionService {
     return salesforceDestination(stored.settings, this.secrets(stored));
   }
 
+  /** Stops syncing the connection until a person fixes what `reason` says. */
+  async park(id: string, reason: string): Promise<void> {
+    await this.repository.setState(id, { parked: true, reason });
+  }
+
+  async unpark(id: string): Promise<void> {
+    await this.repository.setState(id, { parked: false });
+  }
+
   /** Creates the CRM-side objects wasync writes into (Salesforce: the WhatsApp_Chat__c object). */
   async setUp(workspaceId: string, idOrName: string): Promise<SetupReport> {
     const stored = await this.stored(workspaceId, idOrName);

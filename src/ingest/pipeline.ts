@@ -88,18 +88,19 @@ export class IngestPipeline {
       account.id,
       events.map((e) => toNewEvent(e, identityOf)),
     );
-    await this.store.events.applyPending(trx, account.id, [
+    const changedChats = await this.store.events.applyPending(trx, account.id, [
       ...inserted.keys(),
       ...events.map((e) => e.target),
     ]);
 
-    const latest = new Map<string, number>();
+    // Chats whose messages only changed (an edit, a reaction) are stamped too: 0 moves no time.
+    const latest = new Map<string, number>([...changedChats].map((chatId) => [chatId, 0]));
     for (const row of rows) {
       if (!inserted.has(row.sourceMessageId)) continue;
       latest.set(row.chatId, Math.max(latest.get(row.chatId) ?? 0, row.sentAt));
     }
     await this.store.chats.advanceLastMessage(trx, latest);
-    if (latest.size > 0) await advanceAccountLastMessage(trx, account.id, Math.max(...latest.values()));
+    if (inserted.size > 0) await advanceAccountLastMessage(trx, account.id, Math.max(...latest.values()));
     return {
       merged,
       messages: inserted.size,

@@ -9,6 +9,9 @@ import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
 import { RecordLinkRepository } from './repositories/record-links.js';
+import { SyncJobRepository } from './repositories/sync-jobs.js';
+import { SyncLedgerRepository } from './repositories/sync-ledger.js';
+import { SyncProgressRepository } from './repositories/sync-progress.js';
 import { TokenRepository } from './repositories/tokens.js';
 import { WorkspaceRepository } from './repositories/workspaces.js';
 
@@ -26,6 +29,9 @@ export interface Store {
   media: MediaRepository;
   connections: CrmConnectionRepository;
   links: RecordLinkRepository;
+  ledger: SyncLedgerRepository;
+  syncProgress: SyncProgressRepository;
+  syncJobs: SyncJobRepository;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,9 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     media: new MediaRepository(db),
     connections: new CrmConnectionRepository(db),
     links: new RecordLinkRepository(db),
+    ledger: new SyncLedgerRepository(db),
+    syncProgress: new SyncProgressRepository(db),
+    syncJobs: new SyncJobRepository(db),
     close: () => sql.close(),
   };
 }

@@ -20,6 +20,10 @@ export interface Database {
   media: MediaTable;
   crm_connections: CrmConnectionTable;
   record_links: RecordLinkTable;
+  sync_writes: SyncWriteTable;
+  sync_chats: SyncChatTable;
+  sync_targets: SyncTargetTable;
+  sync_jobs: SyncJobTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -90,6 +94,8 @@ export interface ChatTable {
   title: string | null;
   created_at: number;
   last_message_at: number | null;
+  /** When anything a transcript shows last changed in this chat (see messages.changed_at). */
+  changed_at: number;
 }
 
 export interface ChatParticipantTable {
@@ -115,6 +121,8 @@ export interface MessageTable {
   details: NullableJson;
   raw: Json;
   received_at: number;
+  /** Stored, edited, deleted, reacted to, media fetched or moved by a merge: the sync engine's cue. */
+  changed_at: number;
 }
 
 export interface MessageEventTable {
@@ -179,6 +187,64 @@ export interface RecordLinkTable {
   linked_at: number;
   backfill_from: number;
   last_synced_at: number | null;
+}
+
+export interface SyncWriteTable {
+  id: string;
+  connection_id: string;
+  write_key: string;
+  kind: string;
+  chat_id: string;
+  record_type: string;
+  record_id: string;
+  day: string | null;
+  message_id: string | null;
+  state: string;
+  content_hash: string;
+  ref: NullableJson;
+  message_count: number;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: number | null;
+  written_at: number | null;
+  updated_at: number;
+}
+
+export interface SyncChatTable {
+  connection_id: string;
+  chat_id: string;
+  status: string;
+  reason: string | null;
+  synced_through: number | null;
+  checked_at: number;
+  retry_at: number | null;
+  last_synced_at: number | null;
+  updated_at: number;
+}
+
+export interface SyncTargetTable {
+  connection_id: string;
+  chat_id: string;
+  record_type: string;
+  record_id: string;
+  backfill_from: number;
+  synced_through: number;
+  last_synced_at: number;
+}
+
+export interface SyncJobTable {
+  connection_id: string;
+  run_at: number | null;
+  reason: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  attempts: number;
+  last_error: string | null;
+  last_started_at: number | null;
+  last_finished_at: number | null;
+  last_success_at: number | null;
+  last_summary: NullableJson;
+  updated_at: number;
 }
 
 /** JSON columns come back parsed from Postgres and as text from SQLite. */

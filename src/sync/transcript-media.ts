@@ -11,6 +11,8 @@ export interface TranscriptAttachment {
   fileName: string;
   mimeType: string | undefined;
   sizeBytes: number | undefined;
+  /** Content address of the bytes in the blob store, once stored. */
+  sha256: string | undefined;
   senderName: string;
   sentAt: Date;
   /** Source id of the message that carries the file. */
@@ -88,6 +90,7 @@ export function toAttachment(options: {
         : madeUpFileName(isMediaType(message.type) ? message.type : 'file', media.mimeType, local),
     mimeType: media.mimeType,
     sizeBytes: media.sizeBytes,
+    sha256: media.sha256,
     senderName,
     sentAt: new Date(message.sentAt),
     sourceMessageId: message.sourceMessageId,

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } f
 import { foundation } from './001-foundation.js';
 import { crmConnections } from './002-crm-connections.js';
 import { recordLinks } from './003-record-links.js';
+import { syncState } from './004-sync.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -15,6 +16,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '001-foundation': foundation(dialect),
     '002-crm-connections': crmConnections(dialect),
     '003-record-links': recordLinks(dialect),
+    '004-sync': syncState(dialect),
   };
 }
 

@@ -71,6 +71,7 @@ export class ChatRepository {
   }
 
   private async insert(db: Kysely<Database>, accountId: string, key: ChatKey): Promise<ChatTable> {
+    const now = Date.now();
     const row: ChatTable = {
       id: newId('chat'),
       account_id: accountId,
@@ -78,8 +79,9 @@ export class ChatRepository {
       partner_identity_id: key.kind === 'direct' ? key.partnerIdentityId : null,
       group_key: key.kind === 'group' ? key.groupKey : null,
       title: key.title ?? null,
-      created_at: Date.now(),
+      created_at: now,
       last_message_at: null,
+      changed_at: now,
     };
     const inserted = await db
       .insertInto('chats')
@@ -123,10 +125,12 @@ export class ChatRepository {
   }
 
   /**
-   * Moves each chat's last-message time forward (never back: batches may arrive out of order), in one
-   * statement per few hundred chats rather than one per chat.
+   * Stamps each chat as changed now and moves its last-message time forward (never back: batches may
+   * arrive out of order; 0 stamps a chat whose messages only changed), in one statement per few
+   * hundred chats rather than one per chat.
    */
   async advanceLastMessage(db: Kysely<Database>, latest: ReadonlyMap<string, number>): Promise<void> {
+    const now = Date.now();
     const entries = inLockOrder(latest, ([chatId]) => chatId);
     for (let i = 0; i < entries.length; i += LOOKUP_CHUNK) {
       const parameters: unknown[] = [];
@@ -138,8 +142,10 @@ export class ChatRepository {
       );
       // VALUES columns are column1, column2 on both SQLite and Postgres.
       const query = CompiledQuery.raw(
-        `update chats set last_message_at = v.column2 from (values ${values}) as v
-         where chats.id = v.column1 and (chats.last_message_at is null or chats.last_message_at < v.column2)`,
+        `update chats set changed_at = ${now},
+           last_message_at = case when chats.last_message_at is null or chats.last_message_at < v.column2
+             then v.column2 else chats.last_message_at end
+         from (values ${values}) as v where chats.id = v.column1`,
         parameters,
       );
       await db.executeQuery(query);
@@ -149,6 +155,53 @@ export class ChatRepository {
   async get(workspaceId: string, chatId: string): Promise<Chat | undefined> {
     const row = await this.baseQuery(workspaceId).where('chats.id', '=', chatId).executeTakeFirst();
     return row && toChat(row);
+  }
+
+  async getMany(workspaceId: string, chatIds: readonly string[]): Promise<Map<string, Chat>> {
+    const chats = new Map<string, Chat>();
+    for (let i = 0; i < chatIds.length; i += LOOKUP_CHUNK) {
+      const rows = await this.baseQuery(workspaceId)
+        .where('chats.id', 'in', chatIds.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+      for (const row of rows) chats.set(row.id, toChat(row));
+    }
+    return chats;
+  }
+
+  /** The participants of many chats at once, keyed by chat id. */
+  async participantsOf(chatIds: readonly string[]): Promise<Map<string, Identity[]>> {
+    const result = new Map<string, Identity[]>();
+    for (let i = 0; i < chatIds.length; i += LOOKUP_CHUNK) {
+      const rows = await this.db
+        .selectFrom('chat_participants')
+        .innerJoin('identities', 'identities.id', 'chat_participants.identity_id')
+        .selectAll('identities')
+        .select('chat_participants.chat_id')
+        .where('chat_participants.chat_id', 'in', chatIds.slice(i, i + LOOKUP_CHUNK))
+        .orderBy('chat_participants.added_at')
+        .execute();
+      for (const row of rows) {
+        const list = result.get(row.chat_id) ?? [];
+        list.push(toIdentity(row));
+        result.set(row.chat_id, list);
+      }
+    }
+    return result;
+  }
+
+  /** Chats (direct or group) an identity is in, for re-syncing them after a link changes. */
+  async idsWithIdentity(identityId: string): Promise<string[]> {
+    const direct = await this.db
+      .selectFrom('chats')
+      .select('id')
+      .where('partner_identity_id', '=', identityId)
+      .execute();
+    const groups = await this.db
+      .selectFrom('chat_participants')
+      .select('chat_id')
+      .where('identity_id', '=', identityId)
+      .execute();
+    return [...new Set([...direct.map((r) => r.id), ...groups.map((r) => r.chat_id)])];
   }
 
   /** Chats with the most recent conversation first. */

@@ -55,13 +55,14 @@ export class EventRepository {
   /**
    * Applies the not-yet-applied events aimed at these messages, oldest first. Events wait for their
    * message, so an edit delivered before the message it edits is applied when that message arrives.
+   * Answers the chats whose messages changed.
    */
   async applyPending(
     db: Kysely<Database>,
     accountId: string,
     targetSourceIds: readonly string[],
-  ): Promise<number> {
-    let applied = 0;
+  ): Promise<Set<string>> {
+    const changedChats = new Set<string>();
     const targets = [...new Set(targetSourceIds)];
     for (let i = 0; i < targets.length; i += CHUNK) {
       const events = await db
@@ -79,6 +80,7 @@ export class EventRepository {
           'message_events.occurred_at',
           'message_events.payload',
           'messages.id as message_id',
+          'messages.chat_id',
         ])
         .where('message_events.account_id', '=', accountId)
         .where('message_events.target_source_message_id', 'in', targets.slice(i, i + CHUNK))
@@ -87,15 +89,21 @@ export class EventRepository {
         .execute();
       for (const event of events) {
         await applyEvent(db, event);
+        const now = Date.now();
         await db
           .updateTable('message_events')
-          .set({ applied_at: Date.now() })
+          .set({ applied_at: now })
           .where('id', '=', event.event_id)
           .execute();
-        applied++;
+        await db
+          .updateTable('messages')
+          .set({ changed_at: now })
+          .where('id', '=', event.message_id)
+          .execute();
+        changedChats.add(event.chat_id);
       }
     }
-    return applied;
+    return changedChats;
   }
 }
 

@@ -133,13 +133,19 @@ function olderFirst(a: ChatTable, b: ChatTable): [ChatTable, ChatTable] {
 
 /** Moves every message and participant of `drop` into `keep`, then deletes `drop`. */
 export async function mergeChats(db: Kysely<Database>, keep: ChatTable, drop: ChatTable): Promise<void> {
-  await db.updateTable('messages').set({ chat_id: keep.id }).where('chat_id', '=', drop.id).execute();
+  // The moved messages now belong in the survivor's transcripts: stamp them for the sync engine.
+  const now = Date.now();
+  await db
+    .updateTable('messages')
+    .set({ chat_id: keep.id, changed_at: now })
+    .where('chat_id', '=', drop.id)
+    .execute();
   await moveParticipants(db, { from: { chatId: drop.id }, to: { chatId: keep.id } });
   await db.deleteFrom('chats').where('id', '=', drop.id).execute();
   const last = Math.max(keep.last_message_at ?? 0, drop.last_message_at ?? 0);
   await db
     .updateTable('chats')
-    .set({ title: keep.title ?? drop.title, last_message_at: last === 0 ? null : last })
+    .set({ title: keep.title ?? drop.title, last_message_at: last === 0 ? null : last, changed_at: now })
     .where('id', '=', keep.id)
     .execute();
 }

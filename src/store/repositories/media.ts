@@ -43,33 +43,55 @@ export class MediaRepository {
     id: string,
     blob: { sha256: string; sizeBytes: number; mimeType: string | undefined },
   ): Promise<void> {
-    await this.db
-      .updateTable('media')
-      .set((eb) => ({
-        state: 'stored',
-        sha256: blob.sha256,
-        size_bytes: blob.sizeBytes,
-        mime_type: eb.fn.coalesce('mime_type', eb.val(blob.mimeType ?? null)),
-        failure: null,
-        next_attempt_at: null,
-        updated_at: Date.now(),
-      }))
-      .where('id', '=', id)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('media')
+        .set((eb) => ({
+          state: 'stored',
+          sha256: blob.sha256,
+          size_bytes: blob.sizeBytes,
+          mime_type: eb.fn.coalesce('mime_type', eb.val(blob.mimeType ?? null)),
+          failure: null,
+          next_attempt_at: null,
+          updated_at: Date.now(),
+        }))
+        .where('id', '=', id)
+        .execute();
+      await stampChanged(trx, id);
+    });
   }
 
   /** Records a failed attempt; `retryAt` undefined means the download has failed for good. */
   async markAttemptFailed(id: string, failure: string, retryAt: number | undefined): Promise<void> {
-    await this.db
-      .updateTable('media')
-      .set((eb) => ({
-        state: retryAt === undefined ? 'failed' : 'pending',
-        attempts: eb('attempts', '+', 1),
-        failure,
-        next_attempt_at: retryAt ?? null,
-        updated_at: Date.now(),
-      }))
-      .where('id', '=', id)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('media')
+        .set((eb) => ({
+          state: retryAt === undefined ? 'failed' : 'pending',
+          attempts: eb('attempts', '+', 1),
+          failure,
+          next_attempt_at: retryAt ?? null,
+          updated_at: Date.now(),
+        }))
+        .where('id', '=', id)
+        .execute();
+      // Failing for good changes the transcript's attachment line; a retry to come does not.
+      if (retryAt === undefined) await stampChanged(trx, id);
+    });
   }
+}
+
+/** The message and chat of this media changed: the sync engine rewrites the day (and uploads the file). */
+async function stampChanged(db: Kysely<Database>, mediaId: string): Promise<void> {
+  const now = Date.now();
+  const row = await db.selectFrom('media').select('message_id').where('id', '=', mediaId).executeTakeFirst();
+  if (!row) return;
+  const message = await db
+    .updateTable('messages')
+    .set({ changed_at: now })
+    .where('id', '=', row.message_id)
+    .returning('chat_id')
+    .executeTakeFirst();
+  if (message)
+    await db.updateTable('chats').set({ changed_at: now }).where('id', '=', message.chat_id).execute();
 }

@@ -53,6 +53,7 @@ const MESSAGE_COLUMNS = [
   'details',
   'raw',
   'received_at',
+  'changed_at',
 ] as const satisfies readonly (keyof MessageTable)[];
 
 export class MessageRepository {
@@ -131,6 +132,43 @@ export class MessageRepository {
     );
   }
 
+  /**
+   * Send times of a chat's messages sent at or after `from`; with `changedSince`, only of those whose
+   * transcript lines changed since then. The sync engine turns them into the days to write.
+   */
+  async sentTimes(chatId: string, from: number, changedSince?: number): Promise<number[]> {
+    let query = this.db
+      .selectFrom('messages')
+      .select('sent_at')
+      .where('chat_id', '=', chatId)
+      .where('sent_at', '>=', from);
+    if (changedSince !== undefined) query = query.where('changed_at', '>=', changedSince);
+    return (await query.execute()).map((row) => Number(row.sent_at));
+  }
+
+  /** A chat's messages sent in [from, to), oldest first, with reactions and media. */
+  async between(chatId: string, from: number, to: number): Promise<Message[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .where('sent_at', '>=', from)
+      .where('sent_at', '<', to)
+      .orderBy('sent_at')
+      .orderBy('id')
+      .execute();
+    const ids = rows.map((row) => row.id);
+    const reactions = new Map<string, Reaction[]>();
+    const media = new Map<string, MediaInfo>();
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      const slice = ids.slice(i, i + INSERT_CHUNK);
+      const [r, m] = await Promise.all([this.reactionsFor(slice), this.mediaFor(slice)]);
+      for (const [id, list] of r) reactions.set(id, list);
+      for (const [id, info] of m) media.set(id, info);
+    }
+    return rows.map((row) => toMessage(row, reactions.get(row.id) ?? [], media.get(row.id)));
+  }
+
   private async reactionsFor(messageIds: string[]): Promise<Map<string, Reaction[]>> {
     const result = new Map<string, Reaction[]>();
     if (messageIds.length === 0) return result;
@@ -186,6 +224,7 @@ function toMessageRow(
     details: m.details === undefined ? null : JSON.stringify(m.details),
     raw: JSON.stringify(m.raw),
     received_at: now,
+    changed_at: now,
   };
 }
 

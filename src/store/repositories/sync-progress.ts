@@ -1,0 +1,262 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.js';
+
+export type ChatSyncStatus = 'synced' | 'unmatched' | 'failed' | 'pending';
+
+export interface ChatSyncState {
+  chatId: string;
+  status: ChatSyncStatus;
+  reason: string | undefined;
+  /** Changes stamped before this time (less a margin) have reached every record of the chat. */
+  syncedThrough: number | undefined;
+  checkedAt: Date;
+  retryAt: number | undefined;
+  lastSyncedAt: Date | undefined;
+}
+
+export interface TargetState {
+  recordType: 'contact' | 'lead';
+  recordId: string;
+  /** The link's backfill window this target was first written with; a new window means a new backfill. */
+  backfillFrom: number;
+  syncedThrough: number;
+  lastSyncedAt: Date;
+}
+
+export interface CandidateRules {
+  now: number;
+  /** A chat never synced is only worth a look when it changed within the backfill window. */
+  backfillMs: number;
+  /** Changes stamped this long before a run's start are read again by the next run (late commits). */
+  marginMs: number;
+  /** How often a chat with no CRM record is looked up again even if nothing changed. */
+  recheckMs: number;
+}
+
+const CHUNK = 400;
+
+/** Where each chat, and each (chat, record), of a connection stands with the sync. */
+export class SyncProgressRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The next page of chats the connection's run must look at, by chat id after `after`. */
+  async candidates(
+    connectionId: string,
+    workspaceId: string,
+    rules: CandidateRules,
+    after: string,
+    limit: number,
+  ): Promise<string[]> {
+    const { now } = rules;
+    const rows = await this.db
+      .selectFrom('chats')
+      .innerJoin('accounts', 'accounts.id', 'chats.account_id')
+      .leftJoin('sync_chats as sc', (join) =>
+        join.onRef('sc.chat_id', '=', 'chats.id').on('sc.connection_id', '=', connectionId),
+      )
+      .select('chats.id')
+      .where('accounts.workspace_id', '=', workspaceId)
+      .where('chats.id', '>', after)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('sc.chat_id', 'is', null), eb('chats.changed_at', '>=', now - rules.backfillMs)]),
+          eb.and([
+            eb('sc.chat_id', 'is not', null),
+            eb.or([
+              eb('sc.synced_through', 'is', null),
+              eb('chats.changed_at', '>=', sql<number>`sc.synced_through - ${rules.marginMs}`),
+              eb.and([eb('sc.retry_at', 'is not', null), eb('sc.retry_at', '<=', now)]),
+              eb.and([eb('sc.status', '=', 'unmatched'), eb('sc.checked_at', '<=', now - rules.recheckMs)]),
+            ]),
+          ]),
+        ]),
+      )
+      .orderBy('chats.id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async chats(connectionId: string, chatIds: readonly string[]): Promise<Map<string, ChatSyncState>> {
+    const states = new Map<string, ChatSyncState>();
+    for (let i = 0; i < chatIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('sync_chats')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('chat_id', 'in', chatIds.slice(i, i + CHUNK))
+        .execute();
+      for (const row of rows) {
+        states.set(row.chat_id, {
+          chatId: row.chat_id,
+          status: row.status as ChatSyncStatus,
+          reason: row.reason ?? undefined,
+          syncedThrough: row.synced_through ?? undefined,
+          checkedAt: new Date(row.checked_at),
+          retryAt: row.retry_at ?? undefined,
+          lastSyncedAt: row.last_synced_at === null ? undefined : new Date(row.last_synced_at),
+        });
+      }
+    }
+    return states;
+  }
+
+  /** Records the outcome of a run for one chat. `syncedThrough` undefined keeps the old value. */
+  async saveChat(
+    connectionId: string,
+    chatId: string,
+    state: {
+      status: ChatSyncStatus;
+      reason: string | undefined;
+      syncedThrough: number | undefined;
+      retryAt: number | undefined;
+      synced: boolean;
+    },
+  ): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .insertInto('sync_chats')
+      .values({
+        connection_id: connectionId,
+        chat_id: chatId,
+        status: state.status,
+        reason: state.reason ?? null,
+        synced_through: state.syncedThrough ?? null,
+        checked_at: now,
+        retry_at: state.retryAt ?? null,
+        last_synced_at: state.synced ? now : null,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['connection_id', 'chat_id']).doUpdateSet((eb) => ({
+          status: state.status,
+          reason: state.reason ?? null,
+          synced_through:
+            state.syncedThrough === undefined ? eb.ref('sync_chats.synced_through') : state.syncedThrough,
+          checked_at: now,
+          retry_at: state.retryAt ?? null,
+          last_synced_at: state.synced ? now : eb.ref('sync_chats.last_synced_at'),
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * Makes the next run look at these chats again, on one connection or all of a workspace's: after a
+   * link by hand, an unlink, or a person's retry.
+   */
+  async invalidate(connectionIds: readonly string[], chatIds: readonly string[]): Promise<void> {
+    if (connectionIds.length === 0 || chatIds.length === 0) return;
+    const now = Date.now();
+    for (const connectionId of connectionIds) {
+      for (const chatId of new Set(chatIds)) {
+        await this.db
+          .insertInto('sync_chats')
+          .values({
+            connection_id: connectionId,
+            chat_id: chatId,
+            status: 'pending',
+            reason: null,
+            synced_through: null,
+            checked_at: now,
+            retry_at: null,
+            last_synced_at: null,
+            updated_at: now,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['connection_id', 'chat_id'])
+              .doUpdateSet({ synced_through: null, retry_at: null, updated_at: now }),
+          )
+          .execute();
+      }
+    }
+  }
+
+  async targets(connectionId: string, chatId: string): Promise<Map<string, TargetState>> {
+    const rows = await this.db
+      .selectFrom('sync_targets')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('chat_id', '=', chatId)
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.record_id,
+        {
+          recordType: row.record_type === 'lead' ? 'lead' : 'contact',
+          recordId: row.record_id,
+          backfillFrom: row.backfill_from,
+          syncedThrough: row.synced_through,
+          lastSyncedAt: new Date(row.last_synced_at),
+        },
+      ]),
+    );
+  }
+
+  async saveTarget(
+    connectionId: string,
+    chatId: string,
+    target: { recordType: 'contact' | 'lead'; recordId: string; backfillFrom: number; syncedThrough: number },
+  ): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .insertInto('sync_targets')
+      .values({
+        connection_id: connectionId,
+        chat_id: chatId,
+        record_type: target.recordType,
+        record_id: target.recordId,
+        backfill_from: target.backfillFrom,
+        synced_through: target.syncedThrough,
+        last_synced_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['connection_id', 'chat_id', 'record_id']).doUpdateSet({
+          record_type: target.recordType,
+          backfill_from: target.backfillFrom,
+          synced_through: target.syncedThrough,
+          last_synced_at: now,
+        }),
+      )
+      .execute();
+  }
+
+  /** Chats of the connection in a state, most recently checked first. */
+  async byStatus(
+    connectionId: string,
+    statuses: readonly ChatSyncStatus[],
+    limit: number,
+  ): Promise<ChatSyncState[]> {
+    const rows = await this.db
+      .selectFrom('sync_chats')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('status', 'in', statuses)
+      .orderBy('checked_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      chatId: row.chat_id,
+      status: row.status as ChatSyncStatus,
+      reason: row.reason ?? undefined,
+      syncedThrough: row.synced_through ?? undefined,
+      checkedAt: new Date(row.checked_at),
+      retryAt: row.retry_at ?? undefined,
+      lastSyncedAt: row.last_synced_at === null ? undefined : new Date(row.last_synced_at),
+    }));
+  }
+
+  async countByStatus(connectionId: string): Promise<Record<ChatSyncStatus, number>> {
+    const rows = await this.db
+      .selectFrom('sync_chats')
+      .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('connection_id', '=', connectionId)
+      .groupBy('status')
+      .execute();
+    const counts: Record<ChatSyncStatus, number> = { synced: 0, unmatched: 0, failed: 0, pending: 0 };
+    for (const row of rows) counts[row.status as ChatSyncStatus] = Number(row.n);
+    return counts;
+  }
+}

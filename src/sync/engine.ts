@@ -1,0 +1,579 @@
+/**
+ * The sync engine: one run takes a CRM connection's changed chats to their records. For each chat it
+ * resolves the records (links, then a phone lookup), works out which local days changed for each
+ * record (or, for a record new to the chat, every day of its backfill window), renders those days,
+ * and writes the ones whose content differs from what the ledger says the CRM holds, in as few calls
+ * as the destination's batch limits allow; then uploads the days' files. Cursors move only after the
+ * writes they cover are done, so a run that stops anywhere is simply run again.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Account, Chat, Identity, Message, Workspace } from '../core/model.js';
+import { CrmError, type Destination, type TranscriptRef } from '../crms/types.js';
+import type { Store } from '../store/index.js';
+import type { Intent, LedgerEntry } from '../store/repositories/sync-ledger.js';
+import { backoffMs } from './backoff.js';
+import type { RunSummary } from './queue.js';
+import { type ChatPeople, type Resolution, resolveTargets, type Target } from './resolve.js';
+import { type DayTranscript, renderDayTranscripts, type TranscriptAttachment } from './transcript.js';
+import { localTime } from './transcript-time.js';
+
+const DAY_MS = 86_400_000;
+/** No time zone is further than 14 hours from UTC: a local day lies within its UTC date ± 14 hours. */
+const ZONE_SPAN_MS = 14 * 3_600_000;
+/** Chats handled together: their lookups and writes share CRM calls. */
+const PAGE = 200;
+
+export interface SyncEngineOptions {
+  store: Store;
+  workspace: Workspace;
+  logger: Logger;
+  backfillDays: number;
+  /** How long a change may take to commit: changes this close before a run are read again by the next. */
+  marginMs?: number;
+  /** How often a chat with no record is looked up again though nothing changed. */
+  recheckMs?: number;
+  /** Backoff of single writes that failed: first step and cap. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  clock?: () => number;
+}
+
+/** A run ended early; `summary` says how far it got. The cause is a CrmError (retryable or park). */
+export class SyncStopped extends Error {
+  constructor(
+    readonly crmError: CrmError,
+    readonly summary: RunSummary,
+  ) {
+    super(crmError.message, { cause: crmError });
+    this.name = 'SyncStopped';
+  }
+}
+
+interface DayWrite {
+  day: string;
+  key: string;
+  transcript: DayTranscript;
+  hash: string;
+  entry: LedgerEntry | undefined;
+  /** Where the transcript is in the CRM once written (or from an earlier write). */
+  ref: TranscriptRef | undefined;
+  outcome: 'unchanged' | 'write' | 'done' | 'failed' | 'rejected' | 'waiting';
+  error: string | undefined;
+  retryAt: number | undefined;
+}
+
+interface TargetPlan {
+  target: Target;
+  days: DayWrite[];
+}
+
+interface ChatPlan {
+  chat: Chat;
+  targets: TargetPlan[];
+}
+
+interface RunContext {
+  connectionId: string;
+  crmName: string;
+  destination: Destination;
+  startedAt: number;
+  summary: RunSummary;
+  accounts: Map<string, Account>;
+  /** Earliest time a failed write is due again, for the scheduler. */
+  nextRetryAt: number | undefined;
+}
+
+export class SyncEngine {
+  private readonly store: Store;
+  private readonly marginMs: number;
+  private readonly recheckMs: number;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.store = options.store;
+    this.marginMs = options.marginMs ?? 60_000;
+    this.recheckMs = options.recheckMs ?? 3_600_000;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  get backfillMs(): number {
+    return this.options.backfillDays * DAY_MS;
+  }
+
+  /**
+   * One run over the connection's changed chats. Throws SyncStopped when the CRM says to wait
+   * (retryable) or to stop until a person acts (park); everything done before that is kept.
+   */
+  async run(
+    connection: { id: string; name: string },
+    destination: Destination,
+  ): Promise<RunSummary & { nextRetryAt: number | undefined }> {
+    const startedAt = this.clock();
+    const context: RunContext = {
+      connectionId: connection.id,
+      crmName: connection.name,
+      destination,
+      startedAt,
+      summary: emptySummary(startedAt),
+      accounts: new Map(
+        (await this.store.accounts.list(this.options.workspace.id)).map((account) => [account.id, account]),
+      ),
+      nextRetryAt: undefined,
+    };
+    const rules = {
+      now: startedAt,
+      backfillMs: this.backfillMs,
+      marginMs: this.marginMs,
+      recheckMs: this.recheckMs,
+    };
+    let after = '';
+    try {
+      for (;;) {
+        const page = await this.store.syncProgress.candidates(
+          connection.id,
+          this.options.workspace.id,
+          rules,
+          after,
+          PAGE,
+        );
+        if (page.length === 0) break;
+        after = page[page.length - 1] ?? after;
+        await this.syncPage(context, page);
+      }
+    } catch (error) {
+      context.summary.finishedAt = new Date(this.clock()).toISOString();
+      if (error instanceof CrmError) {
+        context.summary.stoppedBy = `${error.code}: ${error.message}`;
+        throw new SyncStopped(error, context.summary);
+      }
+      throw error;
+    }
+    context.summary.finishedAt = new Date(this.clock()).toISOString();
+    return { ...context.summary, nextRetryAt: context.nextRetryAt };
+  }
+
+  private async syncPage(context: RunContext, chatIds: readonly string[]): Promise<void> {
+    const workspaceId = this.options.workspace.id;
+    const chats = await this.store.chats.getMany(workspaceId, chatIds);
+    const groups = [...chats.values()].filter((chat) => chat.kind === 'group').map((chat) => chat.id);
+    const participants = await this.store.chats.participantsOf(groups);
+    const people: ChatPeople[] = [...chats.values()].map((chat) => ({
+      chat,
+      people: chat.kind === 'group' ? (participants.get(chat.id) ?? []) : chat.partner ? [chat.partner] : [],
+    }));
+    const { resolutions, linksFound } = await resolveTargets({
+      connectionId: context.connectionId,
+      crmName: context.crmName,
+      chats: people,
+      links: this.store.links,
+      destination: context.destination,
+      backfillFrom: context.startedAt - this.backfillMs,
+    });
+    context.summary.linksFound += linksFound;
+    context.summary.chats += people.length;
+
+    const plans: ChatPlan[] = [];
+    for (const { chat, people: persons } of people) {
+      const resolution = resolutions.get(chat.id) as Resolution;
+      if (!resolution.matched) {
+        context.summary.unmatched++;
+        await this.store.syncProgress.saveChat(context.connectionId, chat.id, {
+          status: 'unmatched',
+          reason: resolution.reason,
+          syncedThrough: context.startedAt,
+          retryAt: undefined,
+          synced: false,
+        });
+        continue;
+      }
+      context.summary.matched++;
+      plans.push(await this.planChat(context, chat, persons, resolution.targets));
+    }
+    await this.writeTranscripts(context, plans);
+    await this.uploadFiles(context, plans);
+    for (const plan of plans) await this.settle(context, plan);
+  }
+
+  /** Renders the days each record of the chat needs and compares them with the ledger. */
+  private async planChat(
+    context: RunContext,
+    chat: Chat,
+    people: readonly Identity[],
+    targets: readonly Target[],
+  ): Promise<ChatPlan> {
+    const timeZone = this.options.workspace.timeZone;
+    const states = await this.store.syncProgress.targets(context.connectionId, chat.id);
+    const open = (await this.store.ledger.openFor(context.connectionId, chat.id)).filter(
+      (entry) => entry.day !== undefined,
+    );
+    const wanted = new Map<Target, Set<string>>();
+    for (const target of targets) {
+      const state = states.get(target.record.id);
+      const fresh = state === undefined || state.backfillFrom !== target.backfillFrom;
+      const times = await this.store.messages.sentTimes(
+        chat.id,
+        target.backfillFrom,
+        fresh ? undefined : (state?.syncedThrough ?? 0) - this.marginMs,
+      );
+      const days = new Set(times.map((at) => localTime(new Date(at), timeZone).day));
+      for (const entry of open) if (entry.record.id === target.record.id) days.add(entry.day as string);
+      wanted.set(target, days);
+    }
+
+    const messagesOfDay = new Map<string, Message[]>();
+    for (const day of new Set([...wanted.values()].flatMap((days) => [...days]))) {
+      const midnight = Date.parse(`${day}T00:00:00Z`);
+      const messages = await this.store.messages.between(
+        chat.id,
+        midnight - ZONE_SPAN_MS,
+        midnight + DAY_MS + ZONE_SPAN_MS,
+      );
+      messagesOfDay.set(
+        day,
+        messages.filter((message) => localTime(message.sentAt, timeZone).day === day),
+      );
+    }
+
+    const account = context.accounts.get(chat.accountId);
+    const participants = new Map(
+      people.map((person) => [
+        person.id,
+        { identityId: person.id, name: person.displayName, phone: person.phone },
+      ]),
+    );
+    const plan: ChatPlan = { chat, targets: [] };
+    for (const target of targets) {
+      const days = [...(wanted.get(target) ?? [])].sort();
+      const messages = days.flatMap((day) =>
+        (messagesOfDay.get(day) ?? []).filter((m) => m.sentAt.getTime() >= target.backfillFrom),
+      );
+      const transcripts = renderDayTranscripts({
+        chat: { id: chat.id, kind: chat.kind === 'group' ? 'group' : 'direct', title: chat.title },
+        ownerName: account?.displayName ?? account?.phone ?? 'WhatsApp',
+        participants,
+        messages,
+        timeZone,
+      });
+      const keys = transcripts.map((t) => transcriptKey(chat.id, target.record.id, t.day));
+      const entries = await this.store.ledger.get(context.connectionId, keys);
+      const dayWrites = transcripts.map((transcript, i) => {
+        const key = keys[i] as string;
+        const hash = contentHash(target, chat, transcript);
+        const entry = entries.get(key);
+        return planDay(entry, { day: transcript.day, key, transcript, hash }, this.clock());
+      });
+      plan.targets.push({ target, days: dayWrites });
+    }
+    return plan;
+  }
+
+  /** Creates or updates the changed day transcripts, a batch of the destination's size per call. */
+  private async writeTranscripts(context: RunContext, plans: readonly ChatPlan[]): Promise<void> {
+    const pending: { chat: Chat; plan: TargetPlan; day: DayWrite }[] = [];
+    for (const chatPlan of plans) {
+      for (const plan of chatPlan.targets) {
+        for (const day of plan.days) {
+          if (day.outcome === 'write') pending.push({ chat: chatPlan.chat, plan, day });
+          else if (day.outcome === 'unchanged') context.summary.transcriptsUnchanged++;
+          else if (day.outcome === 'waiting') this.noteRetry(context, day.retryAt);
+        }
+      }
+    }
+    const size = Math.max(1, context.destination.capabilities.maxBatchRecords);
+    for (let start = 0; start < pending.length; start += size) {
+      const batch = pending.slice(start, start + size);
+      context.summary.recovered += batch.filter(({ day }) => day.entry?.state === 'intent').length;
+      await this.store.ledger.recordIntents(
+        context.connectionId,
+        batch.map(({ chat, plan, day }) => transcriptIntent(chat, plan.target, day)),
+      );
+      let results: Awaited<ReturnType<Destination['upsertDayTranscripts']>>;
+      try {
+        results = await context.destination.upsertDayTranscripts(
+          batch.map(({ chat, plan, day }) => ({
+            write: {
+              record: { type: plan.target.record.type, id: plan.target.record.id },
+              key: day.key,
+              day: day.day,
+              chat: { kind: chat.kind === 'group' ? 'group' : 'direct', title: chat.title },
+              title: day.transcript.text.split('\n', 1)[0] ?? day.day,
+              text: day.transcript.text,
+              html: day.transcript.html,
+              messageCount: day.transcript.messageCount,
+              firstMessageAt: day.transcript.firstMessageAt,
+              lastMessageAt: day.transcript.lastMessageAt,
+            },
+            existing: day.entry?.ref,
+          })),
+        );
+      } catch (error) {
+        if (!(error instanceof CrmError)) throw error;
+        await this.recordFailures(
+          context,
+          batch.map(({ day }) => ({ day, error })),
+        );
+        if (error.kind !== 'rejected') throw error;
+        continue;
+      }
+      const done: { key: string; ref: TranscriptRef }[] = [];
+      const failures: { day: DayWrite; error: CrmError }[] = [];
+      batch.forEach(({ day }, i) => {
+        const result = results[i];
+        if (result?.ok) {
+          day.outcome = 'done';
+          day.ref = result.ref;
+          done.push({ key: day.key, ref: result.ref });
+        } else {
+          failures.push({
+            day,
+            error:
+              result?.error ??
+              new CrmError({
+                kind: 'retryable',
+                code: 'NO_ANSWER',
+                message: 'The CRM gave no answer for this write',
+              }),
+          });
+        }
+      });
+      await this.store.ledger.markDone(context.connectionId, done);
+      context.summary.transcriptsWritten += done.length;
+      await this.recordFailures(context, failures);
+      const park = failures.find(({ error }) => error.kind === 'park');
+      if (park) throw park.error;
+    }
+  }
+
+  private async recordFailures(
+    context: RunContext,
+    failures: readonly { day: DayWrite; error: CrmError }[],
+  ): Promise<void> {
+    const rows = failures.map(({ day, error }) => {
+      const retryAt =
+        error.kind === 'rejected' ? undefined : this.clock() + this.retryDelay(day.entry, error);
+      day.outcome = retryAt === undefined ? 'rejected' : 'failed';
+      day.error = `${error.code}: ${error.message}`;
+      day.retryAt = retryAt;
+      if (retryAt === undefined) context.summary.rejected++;
+      else {
+        context.summary.failed++;
+        this.noteRetry(context, retryAt);
+      }
+      return { key: day.key, error: day.error, retryAt };
+    });
+    await this.store.ledger.markFailed(context.connectionId, rows);
+  }
+
+  private retryDelay(entry: LedgerEntry | undefined, error: CrmError): number {
+    return backoffMs(entry?.attempts ?? 0, {
+      baseMs: this.options.retryBaseMs ?? 5_000,
+      maxMs: this.options.retryMaxMs ?? 30 * 60_000,
+      retryAfterMs: error.retryAfterMs,
+    });
+  }
+
+  private noteRetry(context: RunContext, at: number | undefined): void {
+    if (at === undefined) return;
+    context.nextRetryAt = context.nextRetryAt === undefined ? at : Math.min(context.nextRetryAt, at);
+  }
+
+  /** Uploads the files of every day that is in the CRM, each once (ledger, then the CRM's own key). */
+  private async uploadFiles(context: RunContext, plans: readonly ChatPlan[]): Promise<void> {
+    const maxBytes = context.destination.capabilities.maxAttachmentBytes;
+    for (const chatPlan of plans) {
+      for (const plan of chatPlan.targets) {
+        for (const day of plan.days) {
+          const ref = day.ref;
+          if (ref === undefined || (day.outcome !== 'done' && day.outcome !== 'unchanged')) continue;
+          const files = day.transcript.attachments.filter((file) => file.state === 'stored');
+          if (files.length === 0) continue;
+          const media = mediaOf(day.transcript);
+          const keys = files.map((file) => fileKey(file, plan.target.record.id));
+          const entries = await this.store.ledger.get(context.connectionId, keys);
+          for (const [i, file] of files.entries()) {
+            const key = keys[i] as string;
+            const entry = entries.get(key);
+            if (entry?.state === 'done' || entry?.state === 'rejected') continue;
+            if (entry?.state === 'failed' && (entry.nextAttemptAt?.getTime() ?? 0) > this.clock()) {
+              day.outcome = 'waiting';
+              this.noteRetry(context, entry.nextAttemptAt?.getTime());
+              continue;
+            }
+            const sha256 = media.get(file.mediaId);
+            const intent: Intent = {
+              key,
+              kind: 'file',
+              chatId: chatPlan.chat.id,
+              record: { type: plan.target.record.type, id: plan.target.record.id },
+              day: day.day,
+              messageId: file.sourceMessageId,
+              contentHash: sha256 ?? '',
+              messageCount: 0,
+            };
+            await this.store.ledger.recordIntents(context.connectionId, [intent]);
+            if (sha256 === undefined || (file.sizeBytes ?? 0) > maxBytes) {
+              await this.store.ledger.markFailed(context.connectionId, [
+                {
+                  key,
+                  error: `FILE_TOO_LARGE: ${file.fileName} is larger than ${context.crmName} accepts`,
+                  retryAt: undefined,
+                },
+              ]);
+              context.summary.rejected++;
+              continue;
+            }
+            try {
+              const uploaded = await context.destination.uploadAttachment({
+                transcript: ref,
+                record: { type: plan.target.record.type, id: plan.target.record.id },
+                key,
+                fileName: file.fileName,
+                mimeType: file.mimeType ?? 'application/octet-stream',
+                sizeBytes: file.sizeBytes ?? 0,
+                open: () => this.store.blobs.open(sha256),
+                description: `WhatsApp, from ${file.senderName}, ${file.sentAt.toISOString()}`,
+              });
+              await this.store.ledger.markDone(context.connectionId, [
+                { key, ref: { id: uploaded.id, related: {} } },
+              ]);
+              context.summary.filesUploaded++;
+            } catch (error) {
+              if (!(error instanceof CrmError)) throw error;
+              const retryAt =
+                error.kind === 'rejected' ? undefined : this.clock() + this.retryDelay(entry, error);
+              await this.store.ledger.markFailed(context.connectionId, [
+                { key, error: `${error.code}: ${error.message}`, retryAt },
+              ]);
+              if (retryAt === undefined) context.summary.rejected++;
+              else {
+                context.summary.failed++;
+                day.outcome = 'failed';
+                day.error = `${error.code}: ${error.message}`;
+                this.noteRetry(context, retryAt);
+              }
+              if (error.kind !== 'rejected') throw error;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Moves the cursors of every record whose days are all in the CRM, and records the chat's state. */
+  private async settle(context: RunContext, plan: ChatPlan): Promise<void> {
+    const now = this.clock();
+    let allSettled = true;
+    let problem: string | undefined;
+    let retryAt: number | undefined;
+    for (const { target, days } of plan.targets) {
+      const unsettled = days.filter((d) => d.outcome === 'failed' || d.outcome === 'waiting');
+      const rejected = days.find((d) => d.outcome === 'rejected');
+      problem ??= unsettled[0]?.error ?? rejected?.error;
+      for (const day of unsettled) {
+        const at = day.retryAt ?? day.entry?.nextAttemptAt?.getTime();
+        if (at !== undefined) retryAt = retryAt === undefined ? at : Math.min(retryAt, at);
+      }
+      if (unsettled.length > 0) {
+        allSettled = false;
+        continue;
+      }
+      await this.store.syncProgress.saveTarget(context.connectionId, plan.chat.id, {
+        recordType: target.record.type,
+        recordId: target.record.id,
+        backfillFrom: target.backfillFrom,
+        syncedThrough: context.startedAt,
+      });
+      await this.store.links.markSynced(
+        target.links.map((link) => link.id),
+        now,
+      );
+    }
+    await this.store.syncProgress.saveChat(context.connectionId, plan.chat.id, {
+      status: problem === undefined ? 'synced' : 'failed',
+      reason: problem,
+      syncedThrough: allSettled ? context.startedAt : undefined,
+      retryAt,
+      synced: allSettled,
+    });
+  }
+}
+
+function planDay(
+  entry: LedgerEntry | undefined,
+  day: { day: string; key: string; transcript: DayTranscript; hash: string },
+  now: number,
+): DayWrite {
+  const base = { ...day, entry, ref: entry?.ref, error: entry?.lastError, retryAt: undefined };
+  if (entry?.state === 'done' && entry.contentHash === day.hash) return { ...base, outcome: 'unchanged' };
+  // A refused write is tried again only when the content changed (or a person asked to retry).
+  if (entry?.state === 'rejected' && entry.contentHash === day.hash) return { ...base, outcome: 'rejected' };
+  if (entry?.state === 'failed' && (entry.nextAttemptAt?.getTime() ?? 0) > now) {
+    return { ...base, outcome: 'waiting', retryAt: entry.nextAttemptAt?.getTime() };
+  }
+  return { ...base, outcome: 'write' };
+}
+
+function transcriptIntent(chat: Chat, target: Target, day: DayWrite): Intent {
+  return {
+    key: day.key,
+    kind: 'transcript',
+    chatId: chat.id,
+    record: { type: target.record.type, id: target.record.id },
+    day: day.day,
+    contentHash: day.hash,
+    messageCount: day.transcript.messageCount,
+  };
+}
+
+/**
+ * The external key of a chat-day on a record: stable, readable in the CRM, unique across workspaces
+ * (chat ids are UUIDv7s).
+ */
+export function transcriptKey(chatId: string, recordId: string, day: string): string {
+  return `${chatId}:${recordId}:${day}`;
+}
+
+function fileKey(file: TranscriptAttachment, recordId: string): string {
+  return `${file.mediaId}:${recordId}`;
+}
+
+function contentHash(target: Target, chat: Chat, transcript: DayTranscript): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        target.record.type,
+        target.record.id,
+        chat.kind,
+        chat.title ?? null,
+        transcript.text,
+        transcript.html,
+        transcript.messageCount,
+        transcript.firstMessageAt.getTime(),
+        transcript.lastMessageAt.getTime(),
+      ]),
+    )
+    .digest('base64url');
+}
+
+function mediaOf(transcript: DayTranscript): Map<string, string | undefined> {
+  return new Map(transcript.attachments.map((file) => [file.mediaId, file.sha256]));
+}
+
+function emptySummary(startedAt: number): RunSummary {
+  return {
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(startedAt).toISOString(),
+    chats: 0,
+    matched: 0,
+    unmatched: 0,
+    linksFound: 0,
+    transcriptsWritten: 0,
+    transcriptsUnchanged: 0,
+    filesUploaded: 0,
+    failed: 0,
+    rejected: 0,
+    recovered: 0,
+    stoppedBy: undefined,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Which CRM records a chat's transcripts go to: a direct chat to its partner's record, a group chat to
+ * the record of every linked participant. Links are read from the store first; identities with a
+ * number but no link are looked up in the CRM in one batch, and what is found becomes a link.
+ */
+import type { Chat, Identity } from '../core/model.js';
+import { crmPhoneSpellings } from '../core/phone-spellings.js';
+import type { CrmRecord, Destination } from '../crms/types.js';
+import type { RecordLink, RecordLinkRepository } from '../store/repositories/record-links.js';
+
+export interface Target {
+  record: { type: 'contact' | 'lead'; id: string; name: string | undefined };
+  /** Messages sent before this are not the record's (its backfill window). */
+  backfillFrom: number;
+  links: RecordLink[];
+}
+
+export type Resolution = { matched: true; targets: Target[] } | { matched: false; reason: string };
+
+export interface ChatPeople {
+  chat: Chat;
+  /** The partner of a direct chat, every participant of a group. */
+  people: Identity[];
+}
+
+export async function resolveTargets(options: {
+  connectionId: string;
+  crmName: string;
+  chats: readonly ChatPeople[];
+  links: RecordLinkRepository;
+  destination: Destination;
+  /** Backfill window start for links this lookup creates. */
+  backfillFrom: number;
+}): Promise<{ resolutions: Map<string, Resolution>; linksFound: number }> {
+  const { connectionId } = options;
+  const identities = new Map<string, Identity>();
+  for (const { people } of options.chats) for (const person of people) identities.set(person.id, person);
+  const links = await options.links.forIdentities(connectionId, [...identities.keys()]);
+
+  const toLookUp = [...identities.values()].filter((i) => !links.has(i.id) && i.phone !== undefined);
+  let linksFound = 0;
+  if (toLookUp.length > 0) {
+    const found = await options.destination.findByPhones(
+      toLookUp.map((identity) => ({ key: identity.id, spellings: crmPhoneSpellings(identity.phone ?? '') })),
+    );
+    for (const identity of toLookUp) {
+      const record = preferred(found.get(identity.id) ?? []);
+      if (!record) continue;
+      const link = await options.links.link({
+        connectionId,
+        identityId: identity.id,
+        record: { type: record.type, id: record.id, name: record.name },
+        linkedBy: 'lookup',
+        backfillFrom: options.backfillFrom,
+      });
+      links.set(identity.id, link);
+      linksFound++;
+    }
+  }
+
+  const resolutions = new Map<string, Resolution>();
+  for (const { chat, people } of options.chats) {
+    const targets = new Map<string, Target>();
+    for (const person of people) {
+      const link = links.get(person.id);
+      if (!link) continue;
+      const target = targets.get(link.record.id);
+      if (target) {
+        target.backfillFrom = Math.min(target.backfillFrom, link.backfillFrom.getTime());
+        target.links.push(link);
+      } else {
+        targets.set(link.record.id, {
+          record: link.record,
+          backfillFrom: link.backfillFrom.getTime(),
+          links: [link],
+        });
+      }
+    }
+    resolutions.set(
+      chat.id,
+      targets.size > 0
+        ? { matched: true, targets: [...targets.values()] }
+        : { matched: false, reason: unmatchedReason(chat, people, options.crmName) },
+    );
+  }
+  return { resolutions, linksFound };
+}
+
+/** A contact over a lead; among several, the one created first (Salesforce ids sort by creation). */
+function preferred(records: readonly CrmRecord[]): CrmRecord | undefined {
+  const sorted = [...records].sort(
+    (a, b) => (a.type === b.type ? 0 : a.type === 'contact' ? -1 : 1) || a.id.localeCompare(b.id),
+  );
+  return sorted[0];
+}
+
+function unmatchedReason(chat: Chat, people: readonly Identity[], crmName: string): string {
+  if (chat.kind === 'group') {
+    return people.length === 0
+      ? 'No participants of this group are known yet.'
+      : `No participant of this group is a contact or lead in ${crmName}.`;
+  }
+  if (people[0]?.phone === undefined) {
+    return 'WhatsApp has not shared this person’s phone number yet, so they cannot be looked up; link a record by hand.';
+  }
+  return `No contact or lead in ${crmName} has this number.`;
+}
