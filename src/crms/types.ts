@@ -79,6 +79,11 @@ export interface TranscriptUpsert {
   write: DayTranscriptWrite;
   /** Where the previous sync put this day, if it did. */
   existing: TranscriptRef | undefined;
+  /**
+   * An earlier attempt may have reached the CRM without its answer reaching wasync (a crash or a
+   * timeout mid-call): the destination looks for what that attempt left before creating anything.
+   */
+  uncertain?: boolean | undefined;
 }
 
 export type TranscriptResult = { ok: true; ref: TranscriptRef } | { ok: false; error: CrmError };

@@ -305,6 +305,7 @@ export class SyncEngine {
               lastMessageAt: day.transcript.lastMessageAt,
             },
             existing: day.entry?.ref,
+            uncertain: outcomeUnknown(day.entry),
           })),
         );
       } catch (error) {
@@ -512,6 +513,13 @@ function planDay(
     return { ...base, outcome: 'waiting', retryAt: entry.nextAttemptAt?.getTime() };
   }
   return { ...base, outcome: 'write' };
+}
+
+/** The last attempt was cut off (a crash mid-call, a timeout): the CRM may hold what it sent. */
+function outcomeUnknown(entry: LedgerEntry | undefined): boolean {
+  if (entry === undefined) return false;
+  if (entry.state === 'intent') return true;
+  return entry.state === 'failed' && /^(TIMEOUT|NETWORK):/.test(entry.lastError ?? '');
 }
 
 function transcriptIntent(chat: Chat, target: Target, day: DayWrite): Intent {

@@ -163,6 +163,61 @@ describe('Salesforce destination against the sandbox', () => {
     ]);
   });
 
+  it('adopts the note an interrupted attempt created but never linked, instead of writing a second', async () => {
+    const contactId = await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
+    const write: DayTranscriptWrite = {
+      ...smallDay(contactId, `chat9:${contactId}:2026-11-20`),
+      title: 'WhatsApp chat with Ana — 2026-11-20',
+      html: '<p>hello again</p>',
+    };
+    // What a crash between "note created" and "note linked" leaves behind: a note linked to no record.
+    await transport.request('POST', 'composite/sobjects', {
+      allOrNone: false,
+      records: [
+        {
+          attributes: { type: 'ContentNote' },
+          Title: write.title,
+          Content: Buffer.from('<p>hello</p>').toString('base64'),
+        },
+      ],
+    });
+    const [plain] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
+    expect(plain?.ok).toBe(true);
+    // Without the hint nothing is adopted (a normal first write never looks)...
+    expect(await inspect('ContentNote')).toHaveLength(2);
+    await fetch(`${baseUrl}/__sandbox/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    const contact = await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
+    const retried: DayTranscriptWrite = { ...write, record: { type: 'contact', id: contact } };
+    await transport.request('POST', 'composite/sobjects', {
+      allOrNone: false,
+      records: [
+        {
+          attributes: { type: 'ContentNote' },
+          Title: retried.title,
+          Content: Buffer.from('<p>hello</p>').toString('base64'),
+        },
+      ],
+    });
+    // ...with it, the orphan becomes the day's note: updated and linked to the contact and the chat record.
+    const [result] = await destination.upsertDayTranscripts([
+      { write: retried, existing: undefined, uncertain: true },
+    ]);
+    if (!result?.ok) throw new Error(`write failed: ${JSON.stringify(result)}`);
+    const notes = await inspect('ContentNote');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.Id).toBe(result.ref.related.note);
+    expect(String(notes[0]?.Content)).toContain('hello again');
+    const links = (await inspect('ContentDocumentLink')).filter(
+      (l) => !String(l.LinkedEntityId).startsWith('005'),
+    );
+    expect(links.map((l) => l.LinkedEntityId).sort()).toEqual([contact, result.ref.id].sort());
+  });
+
   it('puts lead transcripts on the chat record only, and shows open deals on a contact card', async () => {
     const leadId = await seed('Lead', {
       LastName: 'Lee',

@@ -21,12 +21,13 @@ import {
   text,
   toCrmRecord,
 } from './mapping.js';
+import { queryMany } from './query.js';
 import { isSalesforceId, soqlContains, soqlList } from './soql.js';
 import { upsertTranscripts } from './transcripts.js';
 import type { SalesforceTransport } from './transport.js';
 
 /** Spellings per query: keeps each SOQL statement far below Salesforce's 100,000-character limit. */
-const SPELLINGS_PER_QUERY = 400;
+const SPELLINGS_PER_QUERY = 300;
 
 /**
  * Salesforce as a wasync destination. Chats land as one WhatsApp_Chat__c record per chat, record and
@@ -62,20 +63,27 @@ export class SalesforceDestination implements Destination {
     numbers: readonly { key: string; spellings: readonly string[] }[],
   ): Promise<Map<string, CrmRecord[]>> {
     const spellings = [...new Set(numbers.flatMap((n) => n.spellings))];
-    const found: CrmRecord[] = [];
+    const queries: { type: RecordType; soql: string }[] = [];
     for (const type of ['contact', 'lead'] as const) {
       for (let i = 0; i < spellings.length; i += SPELLINGS_PER_QUERY) {
         const list = soqlList(spellings.slice(i, i + SPELLINGS_PER_QUERY));
         const phoneMatch = `(Phone IN ${list} OR MobilePhone IN ${list})`;
         const where = type === 'lead' ? `IsConverted = false AND ${phoneMatch}` : phoneMatch;
-        found.push(
-          ...(await this.records(
-            type,
-            `SELECT ${RECORD_FIELDS.join(', ')} FROM ${OBJECT_OF[type]} WHERE ${where}`,
-          )),
-        );
+        queries.push({
+          type,
+          soql: `SELECT ${RECORD_FIELDS.join(', ')} FROM ${OBJECT_OF[type]} WHERE ${where}`,
+        });
       }
     }
+    // Contacts and leads, every chunk of spellings: one Composite call for up to 25 queries.
+    const instanceUrl = queries.length > 0 ? await this.transport.instanceUrl() : '';
+    const answers = await queryMany(
+      this.transport,
+      queries.map((q) => q.soql),
+    );
+    const found = answers.flatMap((rows, i) =>
+      rows.map((row) => toCrmRecord(row, queries[i]?.type ?? 'contact', instanceUrl)),
+    );
     // A record holding two spellings of one number came back once per query chunk it matched.
     const unique = [...new Map(found.map((record) => [record.id, record])).values()];
     const result = new Map<string, CrmRecord[]>();

@@ -23,6 +23,13 @@ describe('Salesforce errors → what the engine does', () => {
     expect(salesforceError(503, body('SERVER_UNAVAILABLE'), '7').retryAfterMs).toBe(7000);
   });
 
+  it('treats a 429 as the concurrency limit of the moment, not the daily quota', () => {
+    expect(salesforceError(429, body('REQUEST_LIMIT_EXCEEDED'), null)).toMatchObject({
+      kind: 'retryable',
+      retryAfterMs: undefined,
+    });
+  });
+
   it('parks on refused sign-ins, retries when the token endpoint is down', () => {
     expect(oauthError(400, { error: 'invalid_grant', error_description: 'expired' })).toMatchObject({
       kind: 'park',

@@ -33,7 +33,9 @@ export function salesforceError(status: number, body: unknown, retryAfterHeader:
   const code = first?.errorCode ?? `HTTP_${status}`;
   const message = first?.message ?? `Salesforce answered ${status}`;
   const retryAfterMs = parseRetryAfter(retryAfterHeader);
-  if (code === 'REQUEST_LIMIT_EXCEEDED') {
+  // 403 REQUEST_LIMIT_EXCEEDED is the org's daily pool; a 429 with the same code is the concurrency
+  // limit of the moment, gone in seconds.
+  if (code === 'REQUEST_LIMIT_EXCEEDED' && status === 403) {
     return new CrmError({
       kind: 'retryable',
       code,

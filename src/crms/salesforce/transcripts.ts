@@ -53,6 +53,11 @@ async function upsertChunk(
     forNotes.map(({ item, chatId }) => ({ chatId, note: item.existing?.related.note })),
   );
 
+  const adopted = await adoptOrphanNotes(
+    transport,
+    forNotes.filter(({ item, chatId }) => item.uncertain === true && !notes.has(chatId)),
+  );
+  for (const [chatId, noteId] of adopted) notes.set(chatId, noteId);
   const toUpdate = forNotes.filter(({ chatId }) => notes.has(chatId));
   const toCreate = forNotes.filter(({ chatId }) => !notes.has(chatId));
   if (toUpdate.length > 0) {
@@ -69,6 +74,16 @@ async function upsertChunk(
       if (!outcome.ok) results[i] = outcome;
     });
   }
+  const adoptedLinks = forNotes
+    .filter(({ chatId }) => adopted.has(chatId))
+    .flatMap(({ i, item, chatId }) => {
+      const noteId = adopted.get(chatId) as string;
+      return [
+        { i, noteId, linkedTo: chatId },
+        { i, noteId, linkedTo: item.write.record.id },
+      ];
+    });
+  if (adoptedLinks.length > 0) await linkNotes(transport, adoptedLinks, results);
   if (toCreate.length > 0) {
     const created = await transport.request<CollectionItem[]>('POST', 'composite/sobjects', {
       allOrNone: false,
@@ -151,6 +166,52 @@ async function knownNotes(
     }
   }
   return notes;
+}
+
+/**
+ * Notes an interrupted attempt created but never linked: same title, linked to no record (only to
+ * their owner). Found, they are reused instead of leaving an orphan beside a second note.
+ */
+async function adoptOrphanNotes(
+  transport: SalesforceTransport,
+  items: readonly { item: TranscriptUpsert; chatId: string }[],
+): Promise<Map<string, string>> {
+  const adopted = new Map<string, string>();
+  if (items.length === 0) return adopted;
+  const titles = [...new Set(items.map(({ item }) => noteFields(item.write).Title as string))];
+  const candidates: { id: string; title: string }[] = [];
+  for (let start = 0; start < titles.length; start += COLLECTION) {
+    const soql = `SELECT Id, Title FROM ContentNote WHERE Title IN ${soqlList(titles.slice(start, start + COLLECTION))}`;
+    const answer = await transport.request<QueryAnswer>('GET', `query?q=${encodeURIComponent(soql)}`);
+    for (const row of answer.body.records) {
+      const id = text(row, 'Id');
+      const title = text(row, 'Title');
+      if (id && title !== undefined) candidates.push({ id, title });
+    }
+  }
+  if (candidates.length === 0) return adopted;
+  const linked = new Set<string>();
+  for (let start = 0; start < candidates.length; start += COLLECTION) {
+    const ids = candidates.slice(start, start + COLLECTION).map((c) => c.id);
+    const soql = `SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN ${soqlList(ids)}`;
+    const answer = await transport.request<QueryAnswer>('GET', `query?q=${encodeURIComponent(soql)}`);
+    for (const link of answer.body.records) {
+      const entity = text(link, 'LinkedEntityId') ?? '';
+      // Every file is linked to its owner (a user, 005…); any other link means the note is in use.
+      if (!entity.startsWith('005')) linked.add(text(link, 'ContentDocumentId') ?? '');
+    }
+  }
+  const orphans = candidates.filter((c) => !linked.has(c.id));
+  const used = new Set<string>();
+  for (const { item, chatId } of items) {
+    const title = noteFields(item.write).Title;
+    const orphan = orphans.find((o) => o.title === title && !used.has(o.id));
+    if (orphan) {
+      used.add(orphan.id);
+      adopted.set(chatId, orphan.id);
+    }
+  }
+  return adopted;
 }
 
 async function linkNotes(

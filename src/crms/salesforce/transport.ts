@@ -40,6 +40,11 @@ export class SalesforceTransport {
     return this.usage;
   }
 
+  /** The data API version in use, e.g. '62.0'. */
+  get apiVersion(): string {
+    return this.options.apiVersion;
+  }
+
   /** HTTP requests made to the data API (not counting sign-ins), for the benchmark. */
   get requestCount(): number {
     return this.calls;
