@@ -151,11 +151,11 @@ describeEachDatabase('sync engine on the Salesforce sandbox', (database) => {
     const first = direct(ANA, 'first message', now - 10 * MINUTE);
     await post([first]);
     expect((await sync()).transcriptsWritten).toBe(1);
-    const requestsAfterFirst = (await org.counters()).requests;
+    const requestsAfterFirst = (await org.counters()).total;
 
     const second = await sync();
     expect(second).toMatchObject({ transcriptsWritten: 0, filesUploaded: 0, linksFound: 0 });
-    expect((await org.counters()).requests).toEqual(requestsAfterFirst);
+    expect((await org.counters()).total).toEqual(requestsAfterFirst);
 
     await post([
       direct(ANA, 'second message', now - 5 * MINUTE),

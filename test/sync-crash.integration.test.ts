@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { Account } from '../src/core/model.js';
+import { describeEachDatabase } from './support/databases.js';
+import { type Harness, startHarness } from './support/harness.js';
+import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
+import { buildScenario, expectExactlyOnce } from './support/sync-scenario.js';
+
+const RUNS = 10;
+
+describeEachDatabase('sync killed with SIGKILL and restarted', (database) => {
+  let org: TestOrg;
+  let h: Harness;
+  let account: Account;
+
+  beforeEach(async () => {
+    // A little latency per request, so a run is long enough to be killed in the middle of it.
+    org = await startTestOrg({ latencyMs: 15 });
+    h = await startHarness(database);
+    account = await h.createAccount('+14155550000');
+  });
+  afterEach(async () => {
+    await h.close();
+    await org.close();
+  });
+
+  const startWorker = (connectionId: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sync-worker.ts'], {
+      env: {
+        ...process.env,
+        WASYNC_WORKER_INPUT: JSON.stringify({
+          database: h.config.database,
+          dataDir: h.config.dataDir,
+          connectionId,
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const line = (text: string, timeoutMs: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no "${text}" from the worker: ${output}`)),
+          timeoutMs,
+        );
+        const check = () => {
+          if (output.includes(text)) {
+            clearTimeout(timer);
+            resolve();
+          } else if (child.exitCode !== null) {
+            clearTimeout(timer);
+            reject(new Error(`the worker exited before "${text}": ${output}`));
+          } else setTimeout(check, 10);
+        };
+        check();
+      });
+    return { child, exited, line, output: () => output };
+  };
+
+  it(`puts every message on its record exactly once across ${RUNS} kills at random points`, async () => {
+    const scenario = await buildScenario(org, { people: 20, now: Date.now() });
+    const connection = await h.services.connections.create(h.services.workspace.id, org.connectionInput());
+    const post = async (round: Record<string, unknown>[] | undefined) => {
+      if (!round) return;
+      const response = await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/accounts/${account.id}/messages`,
+        headers: h.auth,
+        payload: { messages: round },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+
+    const items = scenario.rounds.flat();
+    const per = Math.ceil(items.length / RUNS);
+    const slices = Array.from({ length: RUNS }, (_, i) => items.slice(i * per, (i + 1) * per));
+    const requests = async () => Number((await org.counters()).total);
+    let killedMidRun = 0;
+    // Kills that left writes of unknown outcome: sent (or about to be) with no answer recorded.
+    let killedMidWrite = 0;
+    for (let run = 0; run < RUNS; run++) {
+      // New messages and edits arrive between crashes, as they would in production.
+      await post(slices[run]);
+      const worker = startWorker(connection.id);
+      await worker.line('ready', 30_000);
+      // Killed while its n-th request to the CRM is in flight (n random, 1 to 8): anywhere from the
+      // lookups to the writes and the uploads, answers lost on the way back.
+      const target = (await requests()) + 1 + Math.floor(Math.random() * 8);
+      while (worker.child.exitCode === null && (await requests()) < target) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      if (worker.child.exitCode === null) {
+        worker.child.kill('SIGKILL');
+        killedMidRun++;
+      }
+      await worker.exited;
+      const counts = await h.services.store.ledger.counts(connection.id);
+      if (counts.intent > 0) killedMidWrite++;
+    }
+
+    const last = startWorker(connection.id);
+    await last.line('quiet', 60_000);
+    await last.exited;
+    expect(killedMidRun).toBeGreaterThan(RUNS / 2);
+    expect(killedMidWrite).toBeGreaterThan(0);
+    await expectExactlyOnce(org, scenario);
+  }, 240_000);
+});
