@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchIngest } from './ingest.js';
+import { benchSync } from './sync.js';
 
 /**
  * `npm run bench`: prints one table of figures and writes them as JSON to bench/results/latest.json.
@@ -28,13 +29,47 @@ try {
     { figure: 'ratio REST / raw', value: ingest.ratio, unit: '', goal: '≥ 0.25' },
     { figure: 'server peak RSS during ingest', value: ingest.serverPeakRssMb, unit: 'MB', goal: '' },
   ];
+  const sync = await benchSync({ workDir, chats: 100, messagesPerChat: 10 });
+  rows.push(
+    {
+      figure: 'CRM calls, first sync of 100 chats × 10 messages (one day)',
+      value: sync.firstSyncCalls,
+      unit: 'calls',
+      goal: '',
+    },
+    {
+      figure: '  fewest the Salesforce batch limits allow',
+      value: sync.firstSyncMinimum,
+      unit: 'calls',
+      goal: '',
+    },
+    { figure: '  one call per message', value: sync.perMessageBaseline, unit: 'calls', goal: '' },
+    { figure: '  ratio to the fewest', value: sync.ratioToMinimum, unit: '', goal: '≤ 1.2' },
+    {
+      figure: 'CRM calls, next sync after one more message per chat',
+      value: sync.updateCalls,
+      unit: `calls (fewest ${sync.updateMinimum})`,
+      goal: '',
+    },
+    {
+      figure: 'first sync duration (sandbox on loopback)',
+      value: sync.firstSyncSeconds,
+      unit: 's',
+      goal: '',
+    },
+    { figure: 'message → CRM after "sync now", median', value: sync.latencyP50Ms, unit: 'ms', goal: '' },
+    { figure: 'message → CRM after "sync now", p95', value: sync.latencyP95Ms, unit: 'ms', goal: '' },
+  );
   console.log(
     `\nwasync bench: ${messages.toLocaleString('en')} messages, ${os.cpus().length} cores, Node ${process.version}\n`,
   );
   console.table(
     rows.map((r) => ({
       figure: r.figure,
-      value: r.value < 10 ? r.value.toFixed(2) : Math.round(r.value).toLocaleString('en'),
+      value:
+        r.value < 10 && !Number.isInteger(r.value)
+          ? r.value.toFixed(2)
+          : Math.round(r.value).toLocaleString('en'),
       unit: r.unit,
       goal: r.goal,
     })),
@@ -47,6 +82,7 @@ try {
       node: process.version,
     },
     ingest,
+    sync,
   };
   const out = path.join('bench', 'results', 'latest.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -96,6 +96,8 @@ export interface ChatTable {
   last_message_at: number | null;
   /** When anything a transcript shows last changed in this chat (see messages.changed_at). */
   changed_at: number;
+  /** Incremented with every change; the sync compares it with the value it last settled. */
+  change_seq: number;
 }
 
 export interface ChatParticipantTable {
@@ -216,6 +218,7 @@ export interface SyncChatTable {
   status: string;
   reason: string | null;
   synced_through: number | null;
+  seen_seq: number | null;
   checked_at: number;
   retry_at: number | null;
   last_synced_at: number | null;

@@ -121,12 +121,7 @@ export class SyncEngine {
       ),
       nextRetryAt: undefined,
     };
-    const rules = {
-      now: startedAt,
-      backfillMs: this.backfillMs,
-      marginMs: this.marginMs,
-      recheckMs: this.recheckMs,
-    };
+    const rules = { now: startedAt, backfillMs: this.backfillMs, recheckMs: this.recheckMs };
     let after = '';
     try {
       for (;;) {
@@ -138,7 +133,7 @@ export class SyncEngine {
           PAGE,
         );
         if (page.length === 0) break;
-        after = page[page.length - 1] ?? after;
+        after = page[page.length - 1]?.id ?? after;
         await this.syncPage(context, page);
       }
     } catch (error) {
@@ -153,9 +148,13 @@ export class SyncEngine {
     return { ...context.summary, nextRetryAt: context.nextRetryAt };
   }
 
-  private async syncPage(context: RunContext, chatIds: readonly string[]): Promise<void> {
+  private async syncPage(context: RunContext, page: readonly { id: string; seq: number }[]): Promise<void> {
     const workspaceId = this.options.workspace.id;
-    const chats = await this.store.chats.getMany(workspaceId, chatIds);
+    const seqOf = new Map(page.map((chat) => [chat.id, chat.seq]));
+    const chats = await this.store.chats.getMany(
+      workspaceId,
+      page.map((chat) => chat.id),
+    );
     const groups = [...chats.values()].filter((chat) => chat.kind === 'group').map((chat) => chat.id);
     const participants = await this.store.chats.participantsOf(groups);
     const people: ChatPeople[] = [...chats.values()].map((chat) => ({
@@ -181,7 +180,7 @@ export class SyncEngine {
         await this.store.syncProgress.saveChat(context.connectionId, chat.id, {
           status: 'unmatched',
           reason: resolution.reason,
-          syncedThrough: context.startedAt,
+          settled: { seq: seqOf.get(chat.id) ?? 0, through: context.startedAt },
           retryAt: undefined,
           synced: false,
         });
@@ -192,7 +191,7 @@ export class SyncEngine {
     }
     await this.writeTranscripts(context, plans);
     await this.uploadFiles(context, plans);
-    for (const plan of plans) await this.settle(context, plan);
+    for (const plan of plans) await this.settle(context, plan, seqOf.get(plan.chat.id) ?? 0);
   }
 
   /** Renders the days each record of the chat needs and compares them with the ledger. */
@@ -462,7 +461,7 @@ export class SyncEngine {
   }
 
   /** Moves the cursors of every record whose days are all in the CRM, and records the chat's state. */
-  private async settle(context: RunContext, plan: ChatPlan): Promise<void> {
+  private async settle(context: RunContext, plan: ChatPlan, seq: number): Promise<void> {
     const now = this.clock();
     let allSettled = true;
     let problem: string | undefined;
@@ -493,7 +492,7 @@ export class SyncEngine {
     await this.store.syncProgress.saveChat(context.connectionId, plan.chat.id, {
       status: problem === undefined ? 'synced' : 'failed',
       reason: problem,
-      syncedThrough: allSettled ? context.startedAt : undefined,
+      settled: allSettled ? { seq, through: context.startedAt } : undefined,
       retryAt,
       synced: allSettled,
     });

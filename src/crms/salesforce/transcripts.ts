@@ -10,7 +10,12 @@ const COLLECTION = 200;
 const TRANSCRIPT_MAX = 131_072;
 const CUT_MARK = '\n… (the full day is in the note)';
 
-type CollectionItem = { id?: string; success: boolean; errors?: { statusCode?: string; message?: string }[] };
+type CollectionItem = {
+  id?: string;
+  success: boolean;
+  created?: boolean;
+  errors?: { statusCode?: string; message?: string }[];
+};
 
 /**
  * Writes day transcripts in as few calls as sObject Collections allow: one upsert of the chat records
@@ -48,9 +53,13 @@ async function upsertChunk(
       (x): x is { item: TranscriptUpsert; i: number; chatId: string } =>
         x.chatId !== undefined && x.item.write.record.type === 'contact',
     );
+  // A chat record this call created has no note linked to it yet: no need to look.
+  const created = new Set(chunk.flatMap((_, i) => (upserted.body[i]?.created === true ? [i] : [])));
   const notes = await knownNotes(
     transport,
-    forNotes.map(({ item, chatId }) => ({ chatId, note: item.existing?.related.note })),
+    forNotes
+      .filter(({ i }) => !created.has(i))
+      .map(({ item, chatId }) => ({ chatId, note: item.existing?.related.note })),
   );
 
   const adopted = await adoptOrphanNotes(

@@ -22,6 +22,11 @@ export function syncState(dialect: DialectName): MigrationSet[string] {
         .addColumn('changed_at', time, (c) => c.notNull().defaultTo(0))
         .execute();
       await sql`update chats set changed_at = coalesce(last_message_at, created_at)`.execute(db);
+      // Counts the changes: unlike a time, it cannot repeat or go back when writers commit out of order.
+      await db.schema
+        .alterTable('chats')
+        .addColumn('change_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
 
       // The ledger: one row per CRM write key (a chat-day on a record, or a file on a record). The
       // intent is recorded before the call and the outcome after it, so a crash leaves an `intent`
@@ -68,6 +73,8 @@ export function syncState(dialect: DialectName): MigrationSet[string] {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('reason', 'text')
         .addColumn('synced_through', time)
+        // The chat's change_seq when it was last settled: a different value means it changed since.
+        .addColumn('seen_seq', 'integer')
         .addColumn('checked_at', time, (c) => c.notNull())
         .addColumn('retry_at', time)
         .addColumn('last_synced_at', time)

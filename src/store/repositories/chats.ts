@@ -82,6 +82,7 @@ export class ChatRepository {
       created_at: now,
       last_message_at: null,
       changed_at: now,
+      change_seq: 1,
     };
     const inserted = await db
       .insertInto('chats')
@@ -142,7 +143,7 @@ export class ChatRepository {
       );
       // VALUES columns are column1, column2 on both SQLite and Postgres.
       const query = CompiledQuery.raw(
-        `update chats set changed_at = ${now},
+        `update chats set changed_at = ${now}, change_seq = chats.change_seq + 1,
            last_message_at = case when chats.last_message_at is null or chats.last_message_at < v.column2
              then v.column2 else chats.last_message_at end
          from (values ${values}) as v where chats.id = v.column1`,

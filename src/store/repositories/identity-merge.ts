@@ -145,7 +145,12 @@ export async function mergeChats(db: Kysely<Database>, keep: ChatTable, drop: Ch
   const last = Math.max(keep.last_message_at ?? 0, drop.last_message_at ?? 0);
   await db
     .updateTable('chats')
-    .set({ title: keep.title ?? drop.title, last_message_at: last === 0 ? null : last, changed_at: now })
+    .set((eb) => ({
+      title: keep.title ?? drop.title,
+      last_message_at: last === 0 ? null : last,
+      changed_at: now,
+      change_seq: eb('change_seq', '+', 1),
+    }))
     .where('id', '=', keep.id)
     .execute();
 }

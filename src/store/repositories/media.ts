@@ -93,5 +93,9 @@ async function stampChanged(db: Kysely<Database>, mediaId: string): Promise<void
     .returning('chat_id')
     .executeTakeFirst();
   if (message)
-    await db.updateTable('chats').set({ changed_at: now }).where('id', '=', message.chat_id).execute();
+    await db
+      .updateTable('chats')
+      .set((eb) => ({ changed_at: now, change_seq: eb('change_seq', '+', 1) }))
+      .where('id', '=', message.chat_id)
+      .execute();
 }

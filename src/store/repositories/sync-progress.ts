@@ -27,8 +27,6 @@ export interface CandidateRules {
   now: number;
   /** A chat never synced is only worth a look when it changed within the backfill window. */
   backfillMs: number;
-  /** Changes stamped this long before a run's start are read again by the next run (late commits). */
-  marginMs: number;
   /** How often a chat with no CRM record is looked up again even if nothing changed. */
   recheckMs: number;
 }
@@ -46,7 +44,7 @@ export class SyncProgressRepository {
     rules: CandidateRules,
     after: string,
     limit: number,
-  ): Promise<string[]> {
+  ): Promise<{ id: string; seq: number }[]> {
     const { now } = rules;
     const rows = await this.db
       .selectFrom('chats')
@@ -54,7 +52,7 @@ export class SyncProgressRepository {
       .leftJoin('sync_chats as sc', (join) =>
         join.onRef('sc.chat_id', '=', 'chats.id').on('sc.connection_id', '=', connectionId),
       )
-      .select('chats.id')
+      .select(['chats.id', 'chats.change_seq'])
       .where('accounts.workspace_id', '=', workspaceId)
       .where('chats.id', '>', after)
       .where((eb) =>
@@ -64,7 +62,8 @@ export class SyncProgressRepository {
             eb('sc.chat_id', 'is not', null),
             eb.or([
               eb('sc.synced_through', 'is', null),
-              eb('chats.changed_at', '>=', sql<number>`sc.synced_through - ${rules.marginMs}`),
+              eb('sc.seen_seq', 'is', null),
+              eb('chats.change_seq', '!=', eb.ref('sc.seen_seq')),
               eb.and([eb('sc.retry_at', 'is not', null), eb('sc.retry_at', '<=', now)]),
               eb.and([eb('sc.status', '=', 'unmatched'), eb('sc.checked_at', '<=', now - rules.recheckMs)]),
             ]),
@@ -74,7 +73,7 @@ export class SyncProgressRepository {
       .orderBy('chats.id')
       .limit(limit)
       .execute();
-    return rows.map((row) => row.id);
+    return rows.map((row) => ({ id: row.id, seq: Number(row.change_seq) }));
   }
 
   async chats(connectionId: string, chatIds: readonly string[]): Promise<Map<string, ChatSyncState>> {
@@ -101,14 +100,17 @@ export class SyncProgressRepository {
     return states;
   }
 
-  /** Records the outcome of a run for one chat. `syncedThrough` undefined keeps the old value. */
+  /**
+   * Records the outcome of a run for one chat. With `settled` (the change_seq the run started from and
+   * the run's start time), the chat counts as synced through them; without, they stay as they were.
+   */
   async saveChat(
     connectionId: string,
     chatId: string,
     state: {
       status: ChatSyncStatus;
       reason: string | undefined;
-      syncedThrough: number | undefined;
+      settled: { seq: number; through: number } | undefined;
       retryAt: number | undefined;
       synced: boolean;
     },
@@ -121,7 +123,8 @@ export class SyncProgressRepository {
         chat_id: chatId,
         status: state.status,
         reason: state.reason ?? null,
-        synced_through: state.syncedThrough ?? null,
+        synced_through: state.settled?.through ?? null,
+        seen_seq: state.settled?.seq ?? null,
         checked_at: now,
         retry_at: state.retryAt ?? null,
         last_synced_at: state.synced ? now : null,
@@ -132,7 +135,8 @@ export class SyncProgressRepository {
           status: state.status,
           reason: state.reason ?? null,
           synced_through:
-            state.syncedThrough === undefined ? eb.ref('sync_chats.synced_through') : state.syncedThrough,
+            state.settled === undefined ? eb.ref('sync_chats.synced_through') : state.settled.through,
+          seen_seq: state.settled === undefined ? eb.ref('sync_chats.seen_seq') : state.settled.seq,
           checked_at: now,
           retry_at: state.retryAt ?? null,
           last_synced_at: state.synced ? now : eb.ref('sync_chats.last_synced_at'),
@@ -159,6 +163,7 @@ export class SyncProgressRepository {
             status: 'pending',
             reason: null,
             synced_through: null,
+            seen_seq: null,
             checked_at: now,
             retry_at: null,
             last_synced_at: null,
@@ -167,7 +172,7 @@ export class SyncProgressRepository {
           .onConflict((oc) =>
             oc
               .columns(['connection_id', 'chat_id'])
-              .doUpdateSet({ synced_through: null, retry_at: null, updated_at: now }),
+              .doUpdateSet({ synced_through: null, seen_seq: null, retry_at: null, updated_at: now }),
           )
           .execute();
       }

@@ -1,0 +1,194 @@
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../src/config/index.js';
+import type { IngestItem } from '../src/ingest/types.js';
+import { buildSalesforceSandbox, DEMO_CLIENT } from '../src/sandboxes/salesforce/index.js';
+import { openServices, type Services } from '../src/services.js';
+
+export interface SyncFigures {
+  chats: number;
+  messagesPerChat: number;
+  /** Data API calls of the first sync of chats × messagesPerChat messages (lookups and writes). */
+  firstSyncCalls: number;
+  /** The fewest calls Salesforce's batch limits allow for the same work. */
+  firstSyncMinimum: number;
+  /** One call per message, as an integration that writes a note or task per message makes. */
+  perMessageBaseline: number;
+  firstSyncCallsPer1000: number;
+  ratioToMinimum: number;
+  /** Calls of the next sync after one more message in every chat (updates in place). */
+  updateCalls: number;
+  updateMinimum: number;
+  firstSyncSeconds: number;
+  /** From a message stored to its transcript in the CRM, with "sync now" (the worker wakes at once). */
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencySamples: number;
+}
+
+const COLLECTION = 200;
+const COMPOSITE = 25;
+
+/**
+ * The sync against the Salesforce sandbox (in this process, no injected latency): how many HTTP calls
+ * a day of conversation costs, beside what the collection limits make the minimum, and how long a
+ * message takes to reach the CRM once a sync is asked for.
+ */
+export async function benchSync(options: {
+  workDir: string;
+  chats: number;
+  messagesPerChat: number;
+}): Promise<SyncFigures> {
+  const sandbox = await buildSalesforceSandbox({ customObjectDeployed: true });
+  const url = await sandbox.listen(0);
+  const config = loadConfig({
+    WASYNC_DATA_DIR: path.join(options.workDir, 'sync'),
+    WASYNC_LOG_LEVEL: 'silent',
+  });
+  const services = await openServices(config, pino({ level: 'silent' }));
+  try {
+    // Data API requests as the org counts them against its daily pool (sign-ins are not counted).
+    const counters = async () =>
+      Number(
+        ((await (await fetch(`${url}/__sandbox/counters`)).json()) as { apiUsage: { used: number } }).apiUsage
+          .used,
+      );
+    const phones: string[] = [];
+    for (let n = 0; n < options.chats; n++) {
+      const phone = `+1415${String(5_550_000 + n).padStart(7, '0')}`;
+      phones.push(phone);
+      await fetch(`${url}/__sandbox/records/Contact`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ FirstName: `Bench${n}`, LastName: 'Contact', MobilePhone: phone }),
+      });
+    }
+    const account = await services.store.accounts.create({
+      workspaceId: services.workspace.id,
+      phone: '+14155550000',
+      sourceKind: 'rest',
+      displayName: 'Bench rep',
+    });
+    if (!account) throw new Error('bench account exists');
+    const connection = await services.connections.create(services.workspace.id, {
+      kind: 'salesforce',
+      name: 'bench org',
+      loginUrl: url,
+      apiVersion: '62.0',
+      auth: {
+        flow: 'client_credentials',
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+      },
+    });
+    // One day: every message within the last hours of yesterday (UTC), inside the backfill window.
+    const day = new Date();
+    day.setUTCHours(0, 0, 0, 0);
+    const dayStart = day.getTime() - 86_400_000 + 3_600_000;
+    const items: IngestItem[] = [];
+    for (const [n, phone] of phones.entries()) {
+      for (let m = 0; m < options.messagesPerChat; m++) {
+        items.push(message(`bench-${n}-${m}`, phone, dayStart + n * 1000 + m * 60_000, m % 2 === 1));
+      }
+    }
+    for (let i = 0; i < items.length; i += 500)
+      await services.ingest.ingest(account, items.slice(i, i + 500));
+
+    const before = await counters();
+    const started = process.hrtime.bigint();
+    const first = await services.sync.runNow(connection.id);
+    const firstSyncSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (first.state !== 'done' || first.summary.transcriptsWritten !== options.chats) {
+      throw new Error(`the first sync did not write every chat: ${JSON.stringify(first)}`);
+    }
+    const firstSyncCalls = (await counters()) - before;
+
+    // Lookups: Composite carries 25 queries, contacts and leads each need at least one.
+    const lookups = Math.ceil(2 / COMPOSITE);
+    const records = Math.ceil(options.chats / COLLECTION);
+    const noteInserts = Math.ceil(options.chats / COLLECTION);
+    const noteLinks = Math.ceil((2 * options.chats) / COLLECTION);
+    const firstSyncMinimum = lookups + records + noteInserts + noteLinks;
+
+    const more = phones.map((phone, n) =>
+      message(`bench-more-${n}`, phone, dayStart + 20 * 3_600_000 + n, false),
+    );
+    await services.ingest.ingest(account, more);
+    const beforeUpdate = await counters();
+    const update = await services.sync.runNow(connection.id);
+    if (update.state !== 'done') throw new Error(`the update sync stopped: ${JSON.stringify(update)}`);
+    const updateCalls = (await counters()) - beforeUpdate;
+    const updateMinimum = Math.ceil(options.chats / COLLECTION) * 2;
+
+    const latencies = await measureLatency(services, account, phones[0] ?? '', connection.id, url, 20);
+    latencies.sort((a, b) => a - b);
+    const total = options.chats * options.messagesPerChat;
+    return {
+      chats: options.chats,
+      messagesPerChat: options.messagesPerChat,
+      firstSyncCalls,
+      firstSyncMinimum,
+      perMessageBaseline: total,
+      firstSyncCallsPer1000: (firstSyncCalls * 1000) / total,
+      ratioToMinimum: firstSyncCalls / firstSyncMinimum,
+      updateCalls,
+      updateMinimum,
+      firstSyncSeconds,
+      latencyP50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
+      latencyP95Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))] ?? 0,
+      latencySamples: latencies.length,
+    };
+  } finally {
+    await services.close();
+    await sandbox.close();
+  }
+}
+
+/** Stores a message, asks for a sync, and waits until the sandbox's transcript shows it. */
+async function measureLatency(
+  services: Services,
+  account: NonNullable<Awaited<ReturnType<Services['store']['accounts']['get']>>>,
+  phone: string,
+  connectionId: string,
+  url: string,
+  samples: number,
+): Promise<number[]> {
+  services.syncWorker.start();
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const token = `latency-probe-${i}-${Date.now()}`;
+      const started = process.hrtime.bigint();
+      await services.ingest.ingest(account, [{ ...message(token, phone, Date.now(), false), text: token }]);
+      await services.sync.syncNow(connectionId);
+      for (;;) {
+        const body = (await (await fetch(`${url}/__sandbox/records/WhatsApp_Chat__c`)).json()) as {
+          records: { Transcript__c: string | null }[];
+        };
+        if (body.records.some((r) => r.Transcript__c?.includes(token))) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  } finally {
+    await services.syncWorker.stop();
+  }
+  return latencies;
+}
+
+function message(id: string, phone: string, sentAt: number, fromMe: boolean): IngestItem {
+  return {
+    kind: 'message',
+    sourceId: id,
+    chat: { kind: 'direct', partner: { phone } },
+    sender: fromMe ? undefined : { phone },
+    fromMe,
+    sentAt,
+    type: 'text',
+    text: `${fromMe ? 'Reply' : 'Question'} ${id}: is the blue one in stock, and when can it ship?`,
+    replyTo: undefined,
+    details: undefined,
+    media: undefined,
+    raw: {},
+  };
+}
