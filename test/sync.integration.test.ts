@@ -178,4 +178,49 @@ describeEachDatabase('sync engine on the Salesforce sandbox', (database) => {
     expect(notes).toHaveLength(1);
     expect(String(notes[0]?.Content)).toContain('second message');
   });
+
+  it('after a @lid chat and a phone chat turn out to be one person, updates their days in place', async () => {
+    const lid = '209876543210987@lid';
+    const today = new Date();
+    today.setUTCHours(12, 0, 0, 0);
+    const dayOne = today.getTime() - 2 * DAY;
+    const dayTwo = today.getTime() - DAY;
+    await post([direct(ANA, 'asked by phone', dayOne)]);
+    await sync();
+    // A chat under a @lid only: WhatsApp did not share the number, so a person links it by hand.
+    await post([
+      {
+        id: `wamid.sync-${++sequence}`,
+        chat: { type: 'direct', with: { lid, name: 'Ana' } },
+        timestamp: new Date(dayTwo).toISOString(),
+        text: 'asked under a lid',
+      },
+    ]);
+    await sync();
+    const lidChat = (await h.services.sync.unmatched(connectionId))[0]?.chat;
+    if (!lidChat) throw new Error('the @lid chat should be unmatched');
+    await h.services.sync.linkChat(lidChat.id, {
+      connection: connectionId,
+      record: { type: 'contact', id: anaId },
+    });
+    await sync();
+    expect(onRecord(await chatRecords(), anaId)).toHaveLength(2);
+
+    // The number and the lid arrive together: one person, one chat.
+    await post([
+      {
+        id: `wamid.sync-${++sequence}`,
+        chat: { type: 'direct', with: { phone: ANA, lid } },
+        timestamp: new Date(dayTwo + MINUTE).toISOString(),
+        text: 'one person after all',
+      },
+    ]);
+    await sync();
+    const rows = onRecord(await chatRecords(), anaId);
+    expect(rows).toHaveLength(2);
+    const second = rows.find((row) => String(row.Transcript__c).includes('asked under a lid'));
+    expect(second?.Transcript__c).toContain('one person after all');
+    expect(second?.Message_Count__c).toBe(2);
+    expect(await notesOn(org, anaId)).toHaveLength(2);
+  });
 });

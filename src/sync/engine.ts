@@ -254,12 +254,18 @@ export class SyncEngine {
         messages,
         timeZone,
       });
-      const keys = transcripts.map((t) => transcriptKey(chat.id, target.record.id, t.day));
-      const entries = await this.store.ledger.get(context.connectionId, keys);
-      const dayWrites = transcripts.map((transcript, i) => {
-        const key = keys[i] as string;
+      // By (chat, record, day) rather than by key: after two chats merged, the survivor's days keep
+      // the keys the merged-away chat wrote them under, and are updated in place.
+      const entries = await this.store.ledger.transcriptsFor(
+        context.connectionId,
+        chat.id,
+        target.record.id,
+        transcripts.map((t) => t.day),
+      );
+      const dayWrites = transcripts.map((transcript) => {
+        const entry = entries.get(transcript.day);
+        const key = entry?.key ?? transcriptKey(chat.id, target.record.id, transcript.day);
         const hash = contentHash(target, chat, transcript);
-        const entry = entries.get(key);
         return planDay(entry, { day: transcript.day, key, transcript, hash }, this.clock());
       });
       plan.targets.push({ target, days: dayWrites });

@@ -141,6 +141,7 @@ export async function mergeChats(db: Kysely<Database>, keep: ChatTable, drop: Ch
     .where('chat_id', '=', drop.id)
     .execute();
   await moveParticipants(db, { from: { chatId: drop.id }, to: { chatId: keep.id } });
+  await moveSyncLedger(db, keep.id, drop.id);
   await db.deleteFrom('chats').where('id', '=', drop.id).execute();
   const last = Math.max(keep.last_message_at ?? 0, drop.last_message_at ?? 0);
   await db
@@ -153,4 +154,37 @@ export async function mergeChats(db: Kysely<Database>, keep: ChatTable, drop: Ch
     }))
     .where('id', '=', keep.id)
     .execute();
+}
+
+/**
+ * What the merged-away chat wrote to CRMs becomes the survivor's: its day transcripts are then
+ * updated in place under their keys instead of written again beside them. Where both chats wrote the
+ * same record and day, the survivor's stays (the other CRM record keeps what it had). Where each chat
+ * stands with the sync is dropped with it; the survivor is stamped changed, so it is looked at anew.
+ */
+async function moveSyncLedger(db: Kysely<Database>, keepId: string, dropId: string): Promise<void> {
+  await db
+    .updateTable('sync_writes as w')
+    .set({ chat_id: keepId })
+    .where('w.chat_id', '=', dropId)
+    .where((eb) =>
+      eb.or([
+        eb('w.kind', '!=', 'transcript'),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('sync_writes as k')
+              .select('k.id')
+              .where('k.chat_id', '=', keepId)
+              .where('k.kind', '=', 'transcript')
+              .whereRef('k.connection_id', '=', 'w.connection_id')
+              .whereRef('k.record_id', '=', 'w.record_id')
+              .whereRef('k.day', '=', 'w.day'),
+          ),
+        ),
+      ]),
+    )
+    .execute();
+  await db.deleteFrom('sync_targets').where('chat_id', '=', dropId).execute();
+  await db.deleteFrom('sync_chats').where('chat_id', '=', dropId).execute();
 }

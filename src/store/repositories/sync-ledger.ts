@@ -61,6 +61,30 @@ export class SyncLedgerRepository {
     return entries;
   }
 
+  /** The transcript writes of a chat on a record, by day. */
+  async transcriptsFor(
+    connectionId: string,
+    chatId: string,
+    recordId: string,
+    days: readonly string[],
+  ): Promise<Map<string, LedgerEntry>> {
+    const entries = new Map<string, LedgerEntry>();
+    const unique = [...new Set(days)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('sync_writes')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('chat_id', '=', chatId)
+        .where('record_id', '=', recordId)
+        .where('kind', '=', 'transcript')
+        .where('day', 'in', unique.slice(i, i + CHUNK))
+        .execute();
+      for (const row of rows) if (row.day !== null) entries.set(row.day, toEntry(row));
+    }
+    return entries;
+  }
+
   /** Records that these writes are about to be sent; the ref of an earlier write is kept. */
   async recordIntents(connectionId: string, intents: readonly Intent[]): Promise<void> {
     if (intents.length === 0) return;
