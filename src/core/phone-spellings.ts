@@ -51,7 +51,11 @@ function nationalSpellings(number: PhoneNumber): string[] {
   // `+1 (201) 555-0123`. Only where the national format carries no trunk prefix.
   if (digitsOf(national) === number.nationalNumber) {
     const country = `+${number.countryCallingCode}`;
-    spellings.push(`${country} ${national}`, `${country} ${national.replace(/[()]/g, '')}`);
+    spellings.push(
+      `${country} ${national}`,
+      `${country} ${national.replace(/[()]/g, '')}`,
+      `${country} ${bare.join('-')}`,
+    );
   }
   if (prefix !== undefined) {
     spellings.push(...joinVariants(withPrefix(bare, prefix)), prefix + number.nationalNumber);
