@@ -1,0 +1,50 @@
+import { afterAll, beforeAll } from 'vitest';
+import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
+import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
+import { DEMO_CLIENT } from '../../src/sandboxes/salesforce/index.js';
+import { startTestOrg, type TestOrg } from '../support/salesforce-org.js';
+import { describeDestinationConformance } from './conformance.js';
+
+let org: TestOrg;
+beforeAll(async () => {
+  org = await startTestOrg();
+});
+afterAll(() => org.close());
+
+describeDestinationConformance('Salesforce', async () => {
+  await fetch(`${org.url}/__sandbox/reset`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const destination = new SalesforceDestination(
+    new SalesforceTransport({
+      loginUrl: org.url,
+      apiVersion: '62.0',
+      auth: {
+        flow: 'client_credentials',
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+      },
+    }),
+  );
+  const chatRecordsOf = async (id: string) =>
+    (await org.records('WhatsApp_Chat__c')).filter((row) => row.Contact__c === id || row.Lead__c === id);
+  return {
+    destination,
+    seed: (type, fields) =>
+      org.seed(type === 'contact' ? 'Contact' : 'Lead', {
+        FirstName: fields.firstName,
+        LastName: fields.lastName,
+        Phone: fields.phone,
+        ...(type === 'lead' ? { Company: 'Acme' } : {}),
+      }),
+    transcriptsOn: async (record) => (await chatRecordsOf(record.id)).map((row) => String(row.Transcript__c)),
+    filesOn: async (record) => {
+      const chats = new Set((await chatRecordsOf(record.id)).map((row) => row.Id));
+      return (await org.records('ContentVersion'))
+        .filter((v) => v.FileType !== 'SNOTE' && chats.has(String(v.FirstPublishLocationId)))
+        .map((v) => String(v.Title));
+    },
+  };
+});
