@@ -4,7 +4,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/index.js';
+import { buildApp } from '../src/server/app.js';
+import { ensureFirstAdminToken, openServices } from '../src/services.js';
+import { startTestOrg } from './support/salesforce-org.js';
 
 /**
  * The real CLI as a user runs it: `node --import tsx src/cli/run.ts …` in a child process, each test
@@ -186,12 +191,13 @@ function call(served: Served, method: string, route: string, token?: string, bod
 describe('wasync CLI (end to end)', () => {
   describe('--help', () => {
     it.for<[string, string[], string[]]>([
-      ['the program', [], ['--version', '--help', 'serve', 'migrate', 'token', 'status', 'sandbox']],
+      ['the program', [], ['--version', '--help', 'serve', 'migrate', 'token', 'status', 'sync', 'sandbox']],
       ['serve', ['serve'], ['Usage: wasync serve', '--port <port>', 'WASYNC_PORT']],
       ['migrate', ['migrate'], ['Usage: wasync migrate', '--help', 'schema']],
       ['token', ['token'], ['Usage: wasync token', 'create']],
       ['token create', ['token', 'create'], ['Usage: wasync token create', '--name', '--role', 'member']],
       ['status', ['status'], ['Usage: wasync status', '--json']],
+      ['sync', ['sync'], ['Usage: wasync sync', '--once', '--connection', '--json', 'wasync serve']],
       ['setup salesforce', ['setup', 'salesforce'], ['Usage: wasync setup salesforce', '--connection']],
     ])(
       'for %s exits 0, names its options and touches nothing',
@@ -209,7 +215,7 @@ describe('wasync CLI (end to end)', () => {
   describe('with a bad environment', () => {
     const BAD = { WASYNC_PORT: 'eighty', WASYNC_DEFAULT_REGION: 'XX', WASYNC_SYNC_INTERVAL: 'soon' };
 
-    it.for(['serve', 'migrate', 'token create', 'status --json'])(
+    it.for(['serve', 'migrate', 'token create', 'status --json', 'sync --once'])(
       '%s exits 2 listing every problem on stderr, before touching the data dir',
       async (command, { onTestFinished }) => {
         const dataDir = newDataDir(onTestFinished);
@@ -360,6 +366,7 @@ describe('wasync CLI (end to end)', () => {
         database: 'sqlite',
         totals: { accounts: 1, chats: 1, messages: 1 },
         accounts: [{ id, phone: '+14155552671', source: 'rest', chats: 1, messages: 1, lastMessageAt }],
+        connections: [],
       });
 
       const table = await runCli(['status'], { WASYNC_DATA_DIR: dataDir });
@@ -371,6 +378,169 @@ describe('wasync CLI (end to end)', () => {
     },
     SERVE_TIMEOUT,
   );
+
+  it('sync --once writes chats into a Salesforce sandbox with a summary; status shows the contact and its last sync', async ({
+    onTestFinished,
+  }) => {
+    const dataDir = newDataDir(onTestFinished);
+    const env = { WASYNC_DATA_DIR: dataDir, WASYNC_DEFAULT_REGION: 'BR' };
+    const org = await startTestOrg();
+    onTestFinished(() => org.close());
+    const anaId = await org.seed('Contact', {
+      FirstName: 'Ana',
+      LastName: 'Souza',
+      Phone: '(11) 98765-4321',
+    });
+
+    // The connection, the account and two chats are made through the API of an app on the same data
+    // dir, as `wasync serve` would; the CLI then runs in its own process.
+    const services = await openServices(loadConfig(env), pino({ level: 'silent' }));
+    let connectionId: string;
+    try {
+      const token = await ensureFirstAdminToken(services);
+      const app = await buildApp(services, { logger: false });
+      const auth = { authorization: `Bearer ${token}` };
+      const inject = async (url: string, payload: Record<string, unknown>) => {
+        const response = await app.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth, payload });
+        expect(response.statusCode, response.body).toBeLessThan(300);
+        return response.json() as { id: string };
+      };
+      connectionId = (await inject('/connections', org.connectionInput())).id;
+      await inject('/connections', {
+        ...org.connectionInput('Broken org'),
+        auth: { flow: 'client_credentials', clientId: 'wasync-sandbox', clientSecret: 'wrong' },
+      });
+      const account = await inject('/accounts', { phone: '+5511900001111' });
+      const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      await inject(`/accounts/${account.id}/messages`, {
+        messages: [
+          {
+            id: 'm1',
+            chat: { type: 'direct', with: { phone: '+5511987654321', name: 'Ana Souza' } },
+            timestamp: at(10),
+            text: 'Is the blue one in stock?',
+          },
+          {
+            id: 'm2',
+            chat: { type: 'direct', with: '+14155550199' },
+            timestamp: at(5),
+            text: 'Who is this?',
+          },
+        ],
+      });
+      await app.close();
+    } finally {
+      await services.close();
+    }
+
+    const once = await runCli(['sync', '--once', '--connection', 'Sandbox org'], env);
+    expect(once.stderr).toBe('');
+    expect(once.code).toBe(0);
+    expect(once.stdout).toMatch(
+      /^Sandbox org: 2 chats \(1 matched, 1 unmatched\); 1 linked by phone; transcripts 1 written, 0 unchanged; 0 files; 0 failed, 0 rejected \(\d+\.\d s\)\n$/,
+    );
+    const rows = await org.records('WhatsApp_Chat__c');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ Contact__c: anaId });
+    expect(String(rows[0]?.Transcript__c)).toContain('Is the blue one in stock?');
+
+    // Every connection: the broken one parks, so the exit code says a person must act.
+    const all = await runCli(['sync', '--once', '--json'], env);
+    // Logs go to stderr (warnings and up by default), keeping stdout JSON.
+    expect(all.stderr).toContain('connection parked');
+    expect(all.code).toBe(1);
+    const { connections } = JSON.parse(all.stdout) as { connections: Record<string, unknown>[] };
+    expect(connections).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'Broken org',
+          state: 'parked',
+          reason: expect.stringContaining('invalid_client'),
+        }),
+        {
+          id: connectionId,
+          name: 'Sandbox org',
+          state: 'done',
+          summary: expect.objectContaining({ transcriptsWritten: 0, failed: 0 }),
+        },
+      ]),
+    );
+    expect(connections).toHaveLength(2);
+    const again = await runCli(['sync', '--once', '--connection', 'Broken org'], env);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/^Broken org: parked: .*invalid_client/);
+
+    const json = await runCli(['status', '--json'], env);
+    expect(json).toMatchObject({ code: 0, stderr: '' });
+    const status = JSON.parse(json.stdout) as { connections: Record<string, unknown>[] };
+    const sandbox = status.connections.find((c) => c.name === 'Sandbox org');
+    expect(sandbox).toMatchObject({
+      id: connectionId,
+      kind: 'salesforce',
+      state: 'active',
+      parkedReason: null,
+      running: false,
+      lastError: null,
+      nextRunAt: expect.any(String),
+      lastRun: {
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+        summary: expect.objectContaining({ chats: expect.any(Number) }),
+      },
+      chats: { synced: 1, unmatched: 1, pending: 0, failed: 0 },
+      links: [
+        {
+          phone: '+5511987654321',
+          name: 'Ana Souza',
+          record: { type: 'contact', id: anaId, name: 'Ana Souza' },
+          linkedBy: 'lookup',
+          linkedAt: expect.any(String),
+          lastSyncedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        },
+      ],
+    });
+    const broken = status.connections.find((c) => c.name === 'Broken org');
+    expect(broken).toMatchObject({
+      state: 'parked',
+      parkedReason: expect.stringContaining('invalid_client'),
+      nextRunAt: null,
+      links: [],
+    });
+    const links = sandbox?.links as { lastSyncedAt: string }[];
+
+    const table = await runCli(['status'], env);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout).toContain('CRM connection Sandbox org (salesforce): active');
+    expect(table.stdout).toMatch(/last run: \S+: \d+ chats/);
+    expect(table.stdout).toContain('chats: 1 synced, 1 unmatched, 0 pending, 0 failed');
+    expect(table.stdout).toContain('CRM connection Broken org (salesforce): parked:');
+    expect(table.stdout).toContain('Ana Souza');
+    expect(table.stdout).toContain(anaId);
+    expect(table.stdout).toContain(links[0]?.lastSyncedAt);
+  }, 90_000);
+
+  it('sync without --once runs the sync worker in the foreground until SIGTERM', async ({
+    onTestFinished,
+  }) => {
+    const dataDir = newDataDir(onTestFinished);
+    const { child, output, exited } = spawnCli(['sync'], {
+      WASYNC_DATA_DIR: dataDir,
+      WASYNC_LOG_LEVEL: 'warn',
+    });
+    const deadline = Date.now() + 20_000;
+    while (!output.stdout.includes('Ctrl-C stops it')) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`the worker did not start:\n${output.stdout}\n${output.stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(output.stdout).toContain('0 CRM connections, each synced every 3 min');
+    child.kill('SIGTERM');
+    const result = await exited;
+    expect(result).toMatchObject({ code: 0, signal: null, stderr: '' });
+    expect(result.stdout).toContain('wasync sync worker stopped.');
+  });
 
   it(
     'no token reaches the log: the admin token appears once (the banner) after authenticated requests',

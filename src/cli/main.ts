@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { demoCommand } from './demo.js';
 import { migrateCommand } from './migrate.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
 import { setupCommand } from './setup.js';
 import { statusCommand } from './status.js';
+import { syncCommand } from './sync.js';
 import { tokenCommand } from './token.js';
 
 export function buildCli(): Command {
@@ -15,8 +17,10 @@ export function buildCli(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(tokenCommand());
   program.addCommand(statusCommand());
+  program.addCommand(syncCommand());
   program.addCommand(setupCommand());
   program.addCommand(sandboxCommand());
+  program.addCommand(demoCommand());
   return program;
 }
 

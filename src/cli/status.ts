@@ -1,10 +1,13 @@
 import { Command } from 'commander';
-import { openServices } from '../services.js';
+import { openServices, type Services } from '../services.js';
+import { describeSummary } from './sync.js';
 import { withConfig } from './with-config.js';
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('Show accounts with their chats, messages and last message time.')
+    .description(
+      'Show accounts with their chats, messages and last message time, and each CRM connection with its state, last and next sync, and linked contacts and leads with their last sync time.',
+    )
     .option('--json', 'print JSON instead of a table')
     .action(
       withConfig(async (config, options: { json?: boolean }) => {
@@ -28,9 +31,10 @@ export function statusCommand(): Command {
             chats: rows.reduce((n, r) => n + r.chats, 0),
             messages: rows.reduce((n, r) => n + r.messages, 0),
           };
+          const connections = await connectionStatuses(services);
           if (options.json) {
             process.stdout.write(
-              `${JSON.stringify({ database: config.database.dialect, totals, accounts: rows }, null, 2)}\n`,
+              `${JSON.stringify({ database: config.database.dialect, totals, accounts: rows, connections }, null, 2)}\n`,
             );
             return;
           }
@@ -43,9 +47,93 @@ export function statusCommand(): Command {
               ['phone', 'source', 'chats', 'messages', 'lastMessageAt'],
             );
           }
+          for (const connection of connections) printConnection(connection);
         } finally {
           await services.close();
         }
       }),
     );
+}
+
+type ConnectionStatus = Awaited<ReturnType<typeof connectionStatuses>>[number];
+
+/** Each CRM connection as `status --json` carries it: absent values are null, times ISO 8601 UTC. */
+async function connectionStatuses(services: Services) {
+  const { connections, sync, workspace } = services;
+  const result = [];
+  for (const connection of await connections.list(workspace.id)) {
+    const status = await sync.status(connection.id);
+    const links = await sync.linkedRecords(connection.id);
+    const { job } = status;
+    const parked = connection.state === 'parked';
+    result.push({
+      id: connection.id,
+      name: connection.name,
+      kind: connection.kind,
+      state: connection.state,
+      parkedReason: connection.parkedReason ?? null,
+      running: job?.running !== undefined,
+      lastRun: job?.lastStartedAt
+        ? {
+            startedAt: job.lastStartedAt.toISOString(),
+            finishedAt: job.lastFinishedAt?.toISOString() ?? null,
+            summary: job.lastSummary ?? null,
+          }
+        : null,
+      lastError: job?.lastError ?? null,
+      // A parked connection does not run, whatever its queue row says.
+      nextRunAt: parked ? null : (job?.runAt?.toISOString() ?? null),
+      chats: status.chats,
+      writes: status.writes,
+      links: links.map(({ identity, link }) => ({
+        phone: identity.phone ?? null,
+        name: identity.name ?? null,
+        record: { type: link.record.type, id: link.record.id, name: link.record.name ?? null },
+        linkedBy: link.linkedBy,
+        linkedAt: link.linkedAt.toISOString(),
+        lastSyncedAt: link.lastSyncedAt?.toISOString() ?? null,
+      })),
+    });
+  }
+  return result;
+}
+
+function printConnection(connection: ConnectionStatus): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const state =
+    connection.state === 'parked' ? `parked: ${connection.parkedReason ?? 'a person must act'}` : 'active';
+  out('');
+  out(
+    `CRM connection ${connection.name} (${connection.kind}): ${state}${connection.running ? ', syncing now' : ''}`,
+  );
+  const { lastRun } = connection;
+  if (!lastRun) out('  last run: never');
+  else {
+    out(`  last run: ${lastRun.startedAt}${lastRun.summary ? `: ${describeSummary(lastRun.summary)}` : ''}`);
+  }
+  if (connection.lastError) out(`  last error: ${connection.lastError}`);
+  out(`  next run: ${connection.nextRunAt ?? 'none queued'}`);
+  const { chats, writes } = connection;
+  out(
+    `  chats: ${chats.synced} synced, ${chats.unmatched} unmatched, ${chats.pending} pending, ${chats.failed} failed; writes: ${writes.done} done, ${writes.failed} failed, ${writes.rejected} rejected`,
+  );
+  const notDone = writes.intent + writes.failed + writes.rejected;
+  if (notDone > 0) {
+    out(`  ${notDone} writes not done: GET /api/v1/connections/${connection.id}/sync says why`);
+  }
+  if (connection.links.length === 0) {
+    out('  no linked contacts or leads yet');
+    return;
+  }
+  console.table(
+    connection.links.map((link) => ({
+      phone: link.phone ?? '',
+      name: link.name ?? '',
+      record: link.record.name ?? '',
+      type: link.record.type,
+      id: link.record.id,
+      linkedBy: link.linkedBy,
+      lastSyncedAt: link.lastSyncedAt ?? 'never',
+    })),
+  );
 }

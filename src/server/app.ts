@@ -17,6 +17,7 @@ import { chatRoutes } from './routes/chats.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
 
 export interface AppOptions {
@@ -70,5 +71,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(chatRoutes(services), { prefix: '/api/v1' });
   await app.register(tokenRoutes(services), { prefix: '/api/v1' });
   await app.register(connectionRoutes(services), { prefix: '/api/v1' });
+  await app.register(syncRoutes(services), { prefix: '/api/v1' });
   return app;
 }

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { Account, Chat, Identity, Message } from '../core/model.js';
 import { MESSAGE_TYPES, SOURCE_KINDS } from '../core/model.js';
+import type { CrmRecord, RecordCard } from '../crms/types.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
+import type { RecordLink } from '../store/repositories/record-links.js';
+import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
+import type { JobState, RunSummary } from '../sync/queue.js';
+import type { ChatRecordView, SyncStatus, UnmatchedChat } from '../sync/service.js';
 
 /**
  * The JSON the API answers with, and the mapping from domain objects to it. Times are ISO 8601 UTC
@@ -158,5 +163,264 @@ export function messageDto(message: Message): z.infer<typeof MessageSchema> {
         fileName: message.media.fileName,
         failure: message.media.failure,
       }),
+  });
+}
+
+// ── Sync: status, links between chats and CRM records, the CRM's own records ──────────────────────
+
+export const RunSummarySchema = z
+  .object({
+    startedAt: iso,
+    finishedAt: iso,
+    chats: z.number().int().describe('Chats looked at.'),
+    matched: z.number().int().describe('Chats with at least one linked record.'),
+    unmatched: z.number().int().describe('Chats with no CRM record (see the unmatched list).'),
+    linksFound: z.number().int().describe('Links made by phone lookup in this run.'),
+    transcriptsWritten: z.number().int().describe('Day transcripts created or updated in the CRM.'),
+    transcriptsUnchanged: z.number().int().describe('Day transcripts unchanged since the last write.'),
+    filesUploaded: z.number().int(),
+    failed: z.number().int().describe('Writes that failed and wait for a retry.'),
+    rejected: z.number().int().describe('Writes the CRM refused.'),
+    recovered: z.number().int().describe('Writes of unknown outcome from an interrupted run, resolved.'),
+    stoppedBy: z.string().optional().describe('Why the run stopped early, if it did.'),
+  })
+  .meta({ id: 'RunSummary' });
+
+export const SyncJobSchema = z
+  .object({
+    connectionId: z.string(),
+    running: z.boolean().describe('A process is syncing this connection right now.'),
+    runningUntil: iso.optional().describe("When the running process's lease ends unless renewed."),
+    nextRunAt: iso.optional().describe('When the next run is due; absent while parked or none is queued.'),
+    nextRunReason: z.string().optional().describe('Why that run was asked for (schedule, sync now, …).'),
+    attempts: z.number().int().describe('Failed runs in a row.'),
+    lastError: z.string().optional().describe('Why the last run stopped, if it did.'),
+    lastStartedAt: iso.optional(),
+    lastFinishedAt: iso.optional(),
+    lastSuccessAt: iso.optional(),
+    lastSummary: RunSummarySchema.optional(),
+  })
+  .meta({ id: 'SyncJob' });
+
+const RecordRefSchema = z.object({ type: z.enum(['contact', 'lead']), id: z.string() });
+
+export const SyncProblemSchema = z
+  .object({
+    key: z.string().describe('The idempotency key of the write.'),
+    kind: z.enum(['transcript', 'file']),
+    chatId: z.string(),
+    record: RecordRefSchema,
+    day: z.string().optional().describe('The local day (YYYY-MM-DD) of a transcript.'),
+    messageId: z.string().optional().describe('The message of a file.'),
+    state: z
+      .enum(['intent', 'done', 'failed', 'rejected'])
+      .describe('failed: retried later; rejected: the CRM refused it; intent: outcome unknown.'),
+    attempts: z.number().int(),
+    lastError: z.string().optional(),
+    nextAttemptAt: iso.optional(),
+    updatedAt: iso,
+  })
+  .meta({ id: 'SyncProblem' });
+
+export const SyncStatusSchema = z
+  .object({
+    connection: z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      state: z.enum(['active', 'parked']),
+      parkedReason: z.string().optional().describe('What a person must fix before the sync goes on.'),
+    }),
+    job: SyncJobSchema,
+    chats: z
+      .object({
+        synced: z.number().int(),
+        unmatched: z.number().int(),
+        failed: z.number().int(),
+        pending: z.number().int(),
+      })
+      .describe('Chats by sync status.'),
+    writes: z
+      .object({
+        done: z.number().int(),
+        intent: z.number().int(),
+        failed: z.number().int(),
+        rejected: z.number().int(),
+      })
+      .describe('CRM writes in the ledger by state.'),
+    problems: z.array(SyncProblemSchema).describe('Writes not done, at most 50.'),
+  })
+  .meta({ id: 'SyncStatus' });
+
+export const LinkedIdentitySchema = z.object({
+  id: z.string(),
+  phone: z.string().optional(),
+  name: z.string().optional(),
+});
+
+export const RecordLinkSchema = z
+  .object({
+    id: z.string(),
+    connectionId: z.string(),
+    identity: LinkedIdentitySchema.describe('The WhatsApp person linked.'),
+    record: z.object({ type: z.enum(['contact', 'lead']), id: z.string(), name: z.string().optional() }),
+    linkedBy: z
+      .enum(['lookup', 'created', 'manual'])
+      .describe('Found by phone, created from the chat, or linked by hand.'),
+    linkedAt: iso,
+    backfillFrom: iso.describe('Messages from this time on go to the record.'),
+    lastSyncedAt: iso.optional().describe('When the record last received this person’s chats.'),
+  })
+  .meta({ id: 'RecordLink' });
+
+export const ChatRecordSchema = RecordLinkSchema.extend({
+  connection: z.object({ id: z.string(), name: z.string(), kind: z.string() }),
+}).meta({ id: 'ChatRecordLink' });
+
+export const UnmatchedChatSchema = z
+  .object({
+    chat: ChatSchema,
+    reason: z.string().optional().describe('Why no record was linked.'),
+    checkedAt: iso.describe('When the CRM was last asked.'),
+  })
+  .meta({ id: 'UnmatchedChat' });
+
+export const CrmRecordSchema = z
+  .object({
+    type: z.enum(['contact', 'lead']),
+    id: z.string(),
+    name: z.string(),
+    phones: z.array(z.string()).describe('The phone fields as the CRM holds them.'),
+    url: z.string().describe('Opens the record in the CRM.'),
+  })
+  .meta({ id: 'CrmRecord' });
+
+export const RecordCardSchema = CrmRecordSchema.extend({
+  company: z.string().optional(),
+  owner: z.string().optional(),
+  email: z.string().optional(),
+  leadStatus: z.string().optional(),
+  openDeals: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      stage: z.string().optional(),
+      amount: z.number().optional(),
+      url: z.string(),
+    }),
+  ),
+  latestNotes: z
+    .array(z.object({ id: z.string(), title: z.string(), excerpt: z.string(), createdAt: iso }))
+    .describe('Newest first, at most five.'),
+}).meta({ id: 'RecordCard' });
+
+export function runSummaryDto(summary: RunSummary): z.infer<typeof RunSummarySchema> {
+  return defined({ ...summary, stoppedBy: summary.stoppedBy });
+}
+
+/** A connection that never ran has no job yet: it answers as idle with nothing known. */
+export function syncJobDto(
+  connectionId: string,
+  job: JobState | undefined,
+  parked: boolean,
+): z.infer<typeof SyncJobSchema> {
+  return defined({
+    connectionId,
+    running: job?.running !== undefined,
+    runningUntil: isoOf(job?.running?.until),
+    // A parked connection is not claimed whatever its queue row says.
+    nextRunAt: parked ? undefined : isoOf(job?.runAt),
+    nextRunReason: !parked && job?.runAt ? job.reason : undefined,
+    attempts: job?.attempts ?? 0,
+    lastError: job?.lastError,
+    lastStartedAt: isoOf(job?.lastStartedAt),
+    lastFinishedAt: isoOf(job?.lastFinishedAt),
+    lastSuccessAt: isoOf(job?.lastSuccessAt),
+    lastSummary: job?.lastSummary && runSummaryDto(job.lastSummary),
+  });
+}
+
+export function syncProblemDto(entry: LedgerEntry): z.infer<typeof SyncProblemSchema> {
+  return defined({
+    key: entry.key,
+    kind: entry.kind,
+    chatId: entry.chatId,
+    record: { type: entry.record.type, id: entry.record.id },
+    day: entry.day,
+    messageId: entry.messageId,
+    state: entry.state,
+    attempts: entry.attempts,
+    lastError: entry.lastError,
+    nextAttemptAt: isoOf(entry.nextAttemptAt),
+    updatedAt: entry.updatedAt.toISOString(),
+  });
+}
+
+export function syncStatusDto(status: SyncStatus): z.infer<typeof SyncStatusSchema> {
+  const { connection } = status;
+  const parked = connection.state === 'parked';
+  return {
+    connection: defined({
+      id: connection.id,
+      name: connection.name,
+      kind: connection.kind,
+      state: connection.state,
+      parkedReason: connection.parkedReason,
+    }),
+    job: syncJobDto(connection.id, status.job, parked),
+    chats: { ...status.chats },
+    writes: { ...status.writes },
+    problems: status.problems.map(syncProblemDto),
+  };
+}
+
+export function recordLinkDto(
+  link: RecordLink,
+  identity: { id: string; phone?: string | undefined; name?: string | undefined },
+): z.infer<typeof RecordLinkSchema> {
+  return defined({
+    id: link.id,
+    connectionId: link.connectionId,
+    identity: defined({ id: identity.id, phone: identity.phone, name: identity.name }),
+    record: defined({ type: link.record.type, id: link.record.id, name: link.record.name }),
+    linkedBy: link.linkedBy,
+    linkedAt: link.linkedAt.toISOString(),
+    backfillFrom: link.backfillFrom.toISOString(),
+    lastSyncedAt: isoOf(link.lastSyncedAt),
+  });
+}
+
+export function chatRecordDto(view: ChatRecordView): z.infer<typeof ChatRecordSchema> {
+  return { ...recordLinkDto(view.link, view.identity), connection: { ...view.connection } };
+}
+
+export function unmatchedChatDto(unmatched: UnmatchedChat): z.infer<typeof UnmatchedChatSchema> {
+  return defined({
+    chat: chatDto(unmatched.chat),
+    reason: unmatched.reason,
+    checkedAt: unmatched.checkedAt.toISOString(),
+  });
+}
+
+export function crmRecordDto(record: CrmRecord): z.infer<typeof CrmRecordSchema> {
+  return { type: record.type, id: record.id, name: record.name, phones: [...record.phones], url: record.url };
+}
+
+export function recordCardDto(card: RecordCard): z.infer<typeof RecordCardSchema> {
+  return defined({
+    ...crmRecordDto(card),
+    company: card.company,
+    owner: card.owner,
+    email: card.email,
+    leadStatus: card.leadStatus,
+    openDeals: card.openDeals.map((deal) =>
+      defined({ id: deal.id, name: deal.name, stage: deal.stage, amount: deal.amount, url: deal.url }),
+    ),
+    latestNotes: card.latestNotes.map((note) => ({
+      id: note.id,
+      title: note.title,
+      excerpt: note.excerpt,
+      createdAt: note.createdAt.toISOString(),
+    })),
   });
 }

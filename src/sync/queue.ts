@@ -17,6 +17,8 @@ export interface SyncQueue {
   complete(job: ClaimedJob, summary: RunSummary, nextAt: number): Promise<void>;
   /** The run stopped on an error: release the lease and try again at `retryAt`. */
   fail(job: ClaimedJob, error: string, retryAt: number, summary: RunSummary | undefined): Promise<void>;
+  /** Drops the connection's queued run (a parked connection waits for a person). */
+  unschedule(connectionId: string): Promise<void>;
   /** When the earliest job is due (undefined when none is queued): the worker sleeps until then. */
   nextDue(): Promise<number | undefined>;
   state(connectionId: string): Promise<JobState | undefined>;

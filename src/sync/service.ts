@@ -153,7 +153,9 @@ export class SyncService {
         await this.options.connections.park(connection.id, reason);
         this.destinations.delete(connection.id);
         await this.queue.fail(job, reason, Date.now() + this.options.intervalMs, summary);
-        log.warn({ reason }, 'connection parked: a person must act');
+        // Nothing runs until a person acts: "sync now" (or a setup) queues the next run.
+        await this.queue.unschedule(connection.id);
+        log.warn({ parkedReason: reason }, 'connection parked: a person must act');
         return { state: 'parked', summary, reason };
       }
       const message = crmError ? `${crmError.code}: ${crmError.message}` : String(error);

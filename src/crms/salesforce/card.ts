@@ -1,4 +1,4 @@
-import type { RecordCard, RecordType } from '../types.js';
+import { CrmError, type RecordCard, type RecordType } from '../types.js';
 import {
   OBJECT_OF,
   type QueryAnswer,
@@ -27,7 +27,13 @@ export async function readCard(
   const [row] = await query(
     `SELECT ${CARD_FIELDS[record.type]} FROM ${object} WHERE Id = ${soqlString(record.id)}`,
   );
-  if (!row) throw new Error(`${object} ${record.id} was not found`);
+  if (!row) {
+    throw new CrmError({
+      kind: 'rejected',
+      code: 'NOT_FOUND',
+      message: `${object} ${record.id} was not found`,
+    });
+  }
   const instanceUrl = await transport.instanceUrl();
   const deals =
     record.type === 'contact'

@@ -1,0 +1,148 @@
+import { Command } from 'commander';
+import pino from 'pino';
+import type { Config } from '../config/index.js';
+import { createLogger, LOG_REDACTIONS, openServices } from '../services.js';
+import type { RunSummary } from '../sync/queue.js';
+import type { RunOutcome } from '../sync/service.js';
+import { withConfig } from './with-config.js';
+
+interface SyncOptions {
+  once?: boolean;
+  connection?: string;
+  json?: boolean;
+}
+
+export function syncCommand(): Command {
+  return new Command('sync')
+    .description(
+      'Sync the CRM connections. With --once: one pass over each connection now, in this process, with a summary. Without: the sync worker in the foreground (the one `wasync serve` runs beside the API) until Ctrl-C.',
+    )
+    .option(
+      '--once',
+      'one pass now, then exit: 0 when every connection finished, 1 when one stopped on an error or is parked',
+    )
+    .option('-c, --connection <id-or-name>', 'with --once: only this connection')
+    .option('--json', 'with --once: print JSON instead of one line per connection')
+    .action(
+      withConfig(async (config, options: SyncOptions) => {
+        if (options.once) await syncOnce(config, options);
+        else await runWorker(config, options);
+      }),
+    );
+}
+
+/** What `sync --once` prints per connection, and carries in its JSON. */
+interface ConnectionRun {
+  id: string;
+  name: string;
+  outcome: RunOutcome;
+}
+
+async function syncOnce(config: Config, options: SyncOptions): Promise<void> {
+  // Logs go to stderr so stdout is only the summary (or JSON). The summary says what the info lines
+  // would, so the default level shows warnings and errors only; debug and trace go through as asked.
+  const logger = pino(
+    {
+      level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+      redact: { paths: LOG_REDACTIONS, censor: '[redacted]' },
+    },
+    pino.destination({ dest: 2, sync: true }),
+  );
+  const services = await openServices(config, logger);
+  try {
+    const { connections, sync, workspace } = services;
+    const targets = options.connection
+      ? [await connections.get(workspace.id, options.connection)]
+      : await connections.list(workspace.id);
+    const runs: ConnectionRun[] = [];
+    for (const connection of targets) {
+      const outcome = await sync.runNow(connection.id);
+      runs.push({ id: connection.id, name: connection.name, outcome });
+      if (!options.json) process.stdout.write(`${connection.name}: ${describeOutcome(outcome)}\n`);
+    }
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ connections: runs.map(runJson) }, null, 2)}\n`);
+    } else if (runs.length === 0) {
+      process.stdout.write('No CRM connections yet: add one with POST /api/v1/connections.\n');
+    }
+    if (runs.some((run) => run.outcome.state === 'retrying' || run.outcome.state === 'parked')) {
+      process.exitCode = 1;
+    }
+  } finally {
+    await services.close();
+  }
+}
+
+async function runWorker(config: Config, options: SyncOptions): Promise<void> {
+  if (options.connection || options.json) {
+    throw new Error('--connection and --json go with --once; the worker syncs every connection');
+  }
+  const services = await openServices(config, createLogger(config));
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  services.syncWorker.start();
+  const count = (await services.connections.list(services.workspace.id)).length;
+  process.stdout.write(
+    `wasync sync worker: ${count} CRM connection${count === 1 ? '' : 's'}, each synced every ${seconds(config.syncIntervalMs)}; Ctrl-C stops it. (\`wasync serve\` runs this worker itself.)\n`,
+  );
+  await stopped;
+  // Waits for the run in progress, so nothing is left half written.
+  await services.close();
+  process.stdout.write('wasync sync worker stopped.\n');
+}
+
+function runJson(run: ConnectionRun): Record<string, unknown> {
+  const { outcome } = run;
+  const base = { id: run.id, name: run.name, state: outcome.state };
+  switch (outcome.state) {
+    case 'done':
+      return { ...base, summary: outcome.summary };
+    case 'retrying':
+      return {
+        ...base,
+        error: outcome.error,
+        retryAt: outcome.retryAt.toISOString(),
+        summary: outcome.summary ?? null,
+      };
+    case 'parked':
+      return { ...base, reason: outcome.reason, summary: outcome.summary ?? null };
+    case 'busy':
+      return base;
+  }
+}
+
+export function describeOutcome(outcome: RunOutcome): string {
+  switch (outcome.state) {
+    case 'done':
+      return describeSummary(outcome.summary);
+    case 'retrying':
+      return `stopped: ${outcome.error}; next try at ${outcome.retryAt.toISOString()}${
+        outcome.summary ? ` (before stopping: ${describeSummary(outcome.summary)})` : ''
+      }`;
+    case 'parked':
+      return `parked: ${outcome.reason}`;
+    case 'busy':
+      return 'busy: another process is syncing it';
+  }
+}
+
+/** One line: what a run looked at and what it wrote. */
+export function describeSummary(summary: RunSummary): string {
+  const parts = [
+    `${summary.chats} chats (${summary.matched} matched, ${summary.unmatched} unmatched)`,
+    ...(summary.linksFound > 0 ? [`${summary.linksFound} linked by phone`] : []),
+    `transcripts ${summary.transcriptsWritten} written, ${summary.transcriptsUnchanged} unchanged`,
+    `${summary.filesUploaded} files`,
+    `${summary.failed} failed, ${summary.rejected} rejected`,
+    ...(summary.recovered > 0 ? [`${summary.recovered} recovered`] : []),
+  ];
+  const took = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
+  return `${parts.join('; ')} (${seconds(took)})`;
+}
+
+function seconds(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}

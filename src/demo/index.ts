@@ -1,0 +1,454 @@
+/**
+ * `wasync demo`: wasync end to end on one machine, without any account anywhere. A Salesforce sandbox
+ * seeded with a few people, a real wasync (`startServer`, the same start-up as `wasync serve`) on a
+ * demo data dir, a CRM connection set up through the Metadata API, and a simulated WhatsApp account
+ * that posts conversations through the REST ingest over HTTP and then a new message now and then.
+ * Nothing is faked on wasync's side: the sync worker moves the chats into the org as it would into
+ * a real one.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer } from '../cli/serve.js';
+import { loadConfig } from '../config/index.js';
+import type { ConnectionView } from '../crms/connections.js';
+import { DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { openServices, type Services } from '../services.js';
+import type { JobState, RunSummary } from '../sync/queue.js';
+import {
+  crmSpelling,
+  DEMO_ACCOUNT,
+  DEMO_GROUP,
+  liveMessage,
+  PEOPLE,
+  scriptedConversations,
+  seededPeople,
+} from './conversations.js';
+import { attachDemoOrg, type DemoOrg, freePortOr, seedPeople, startDemoOrg } from './sandbox.js';
+
+export const DEMO_CONNECTION_NAME = 'Salesforce sandbox';
+const DEMO_TOKEN_NAME = 'wasync demo';
+const STATE_FILE = 'demo.json';
+
+export interface DemoOptions {
+  /** wasync's data (SQLite database, media, secret key). Default `./demo-data`. */
+  dataDir?: string;
+  /** wasync's port. Default WASYNC_PORT (3000), or any free port when that one is taken. */
+  port?: number;
+  /** The sandbox's port. Default 4100, or any free port when that one is taken. */
+  sandboxPort?: number;
+  /** Use a Salesforce sandbox already running there instead of starting one. */
+  sandboxUrl?: string;
+  /** How often the simulated account posts a new message, in ms; 0 posts none. Default 30 s. */
+  everyMs?: number;
+  /**
+   * The environment wasync's config is read from (default `process.env`). The demo always uses
+   * SQLite in the data dir, syncs every 30 s and logs warnings only, unless WASYNC_SYNC_INTERVAL or
+   * WASYNC_LOG_LEVEL say otherwise.
+   */
+  env?: Record<string, string | undefined>;
+  /** Where the demo writes what it does. Default stdout. */
+  out?: (text: string) => void;
+}
+
+export interface DemoHandle {
+  services: Services;
+  /** wasync's base URL. */
+  url: string;
+  org: DemoOrg;
+  /** The admin token made for this run (earlier demo tokens are revoked). */
+  token: string;
+  connection: ConnectionView;
+  accountId: string;
+  /** Stops the simulated account, wasync and the sandbox started here. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** What the data dir remembers of the org its connection was made for. */
+interface DemoState {
+  connectionId: string;
+  orgId: string;
+  loginUrl: string;
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
+  const env = options.env ?? process.env;
+  const out = options.out ?? ((text: string) => process.stdout.write(text));
+  const everyMs = options.everyMs ?? 30_000;
+  const config = loadConfig({
+    ...env,
+    WASYNC_DATA_DIR: options.dataDir ?? './demo-data',
+    DATABASE_URL: undefined,
+    WASYNC_SYNC_INTERVAL: env.WASYNC_SYNC_INTERVAL || '30s',
+    WASYNC_LOG_LEVEL: env.WASYNC_LOG_LEVEL || 'warn',
+  });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  const cleanup: (() => Promise<void>)[] = [];
+  // Last started, first stopped; one step failing does not keep the others from running.
+  const closeAll = async () => {
+    const failures: unknown[] = [];
+    for (const step of cleanup.splice(0).reverse())
+      await step().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
+  };
+  try {
+    const org = options.sandboxUrl
+      ? await attachDemoOrg(options.sandboxUrl)
+      : await startDemoOrg({ port: options.sandboxPort, host: '127.0.0.1' });
+    cleanup.push(() => org.close());
+    const seeded = await seedPeople(org);
+
+    const services = await openServices(config);
+    let servicesOpen = true;
+    cleanup.push(async () => {
+      if (servicesOpen) await services.close();
+    });
+    const token = await demoToken(services);
+    const { connection, remade } = await demoConnection(services, org, config.dataDir);
+    const setup = await services.connections.setUp(services.workspace.id, connection.id);
+    const before = await services.store.syncJobs.state(connection.id);
+
+    const port = options.port ?? (await freePortOr(config.port, config.host));
+    // The worker starts once the chats are in, so the first run the demo reports is the one that takes them.
+    const server = await startServer(services, { port, host: config.host, deferSync: true });
+    servicesOpen = false;
+    cleanup.push(() => server.close());
+    const api = client(server.url, token);
+
+    const accountId = await demoAccount(api);
+    const ingested = await api.post<IngestAnswer>(`/api/v1/accounts/${accountId}/messages`, {
+      messages: scriptedConversations(Date.now()),
+    });
+    await services.sync.syncNow(connection.id);
+    server.startSync();
+
+    out(
+      guide({
+        url: server.url,
+        dataDir: config.dataDir,
+        token,
+        org,
+        seeded,
+        setupCreated: setup.created.length,
+        connection,
+        remade,
+        accountId,
+        ingested,
+        everyMs,
+        intervalMs: config.syncIntervalMs,
+      }),
+    );
+
+    const watcher = watchSyncRuns(services, connection.id, before, out);
+    cleanup.push(() => watcher.stop());
+    if (everyMs > 0) {
+      const ticker = postLiveMessages(api, accountId, everyMs, out);
+      cleanup.push(() => ticker.stop());
+    }
+
+    let closing: Promise<void> | undefined;
+    return {
+      services,
+      url: server.url,
+      org,
+      token,
+      connection,
+      accountId,
+      close: () => {
+        closing ??= closeAll();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll().catch(() => {});
+    throw error;
+  }
+}
+
+/** A fresh admin token for this run; the previous runs' demo tokens are revoked, so one stays valid. */
+async function demoToken(services: Services): Promise<string> {
+  const { store, workspace } = services;
+  for (const info of await store.tokens.list(workspace.id)) {
+    if (info.name === DEMO_TOKEN_NAME && info.revokedAt === undefined)
+      await store.tokens.revoke(workspace.id, info.id);
+  }
+  const { token } = await store.tokens.create({
+    workspaceId: workspace.id,
+    name: DEMO_TOKEN_NAME,
+    role: 'admin',
+  });
+  return token;
+}
+
+/**
+ * The demo's CRM connection, made once and reused while it points at the same org. A sandbox started
+ * by the demo is a new, empty org on every run (its records live in memory): what wasync remembers
+ * having written into the old one (links, ledger, cursors) would be wrong there, so the connection is
+ * made again, and the stored chats are backed up into the new org from scratch.
+ */
+async function demoConnection(
+  services: Services,
+  org: DemoOrg,
+  dataDir: string,
+): Promise<{ connection: ConnectionView; remade: boolean }> {
+  const workspaceId = services.workspace.id;
+  const statePath = path.join(dataDir, STATE_FILE);
+  const state = readState(statePath);
+  const existing = (await services.connections.list(workspaceId)).find(
+    (c) => c.name === DEMO_CONNECTION_NAME,
+  );
+  if (
+    existing &&
+    state?.connectionId === existing.id &&
+    state.orgId === org.orgId &&
+    existing.settings.loginUrl === org.url
+  ) {
+    return { connection: existing, remade: false };
+  }
+  if (existing) await services.connections.delete(workspaceId, existing.id);
+  const connection = await services.connections.create(workspaceId, {
+    kind: 'salesforce',
+    name: DEMO_CONNECTION_NAME,
+    loginUrl: org.url,
+    apiVersion: '62.0',
+    auth: {
+      flow: 'client_credentials',
+      clientId: DEMO_CLIENT.clientId,
+      clientSecret: DEMO_CLIENT.clientSecret,
+    },
+  });
+  const next: DemoState = { connectionId: connection.id, orgId: org.orgId, loginUrl: org.url };
+  fs.writeFileSync(statePath, `${JSON.stringify(next, null, 2)}\n`);
+  return { connection, remade: existing !== undefined };
+}
+
+function readState(file: string): DemoState | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoState;
+  } catch {
+    return undefined;
+  }
+}
+
+interface IngestAnswer {
+  received: number;
+  stored: { messages: number; events: number };
+  duplicates: { messages: number; events: number };
+}
+
+interface ApiClient {
+  get<T>(route: string): Promise<T>;
+  post<T>(route: string, body: unknown): Promise<T>;
+  /** Posts and answers the status with the body, without throwing on 4xx. */
+  send(route: string, body: unknown): Promise<{ status: number; body: unknown }>;
+}
+
+/** wasync's HTTP API with the demo's bearer token: the simulated account talks to wasync only through it. */
+function client(baseUrl: string, token: string): ApiClient {
+  const call = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  };
+  const ok = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    const answer = await call(method, route, body);
+    if (answer.status >= 300)
+      throw new Error(`${method} ${route}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body as T;
+  };
+  return {
+    get: (route) => ok('GET', route),
+    post: (route, body) => ok('POST', route, body),
+    send: (route, body) => call('POST', route, body),
+  };
+}
+
+/** The demo rep's REST account, created through the API on the first run and found on later ones. */
+async function demoAccount(api: ApiClient): Promise<string> {
+  const created = await api.send('/api/v1/accounts', { ...DEMO_ACCOUNT, sourceKind: 'rest' });
+  if (created.status === 201) return (created.body as { id: string }).id;
+  if (created.status !== 409)
+    throw new Error(`POST /api/v1/accounts: ${created.status} ${JSON.stringify(created.body)}`);
+  const { data } = await api.get<{ data: { id: string; phone: string }[] }>('/api/v1/accounts');
+  const wanted = DEMO_ACCOUNT.phone.replace(/[^\d+]/g, '');
+  const account = data.find((a) => a.phone === wanted);
+  if (!account) throw new Error(`the demo account ${DEMO_ACCOUNT.phone} exists but was not listed`);
+  return account.id;
+}
+
+/** Prints a line whenever a sync run of the connection finishes, by polling the job's state. */
+function watchSyncRuns(
+  services: Services,
+  connectionId: string,
+  before: JobState | undefined,
+  out: (text: string) => void,
+): { stop(): Promise<void> } {
+  let last = before?.lastFinishedAt?.getTime();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> = Promise.resolve();
+  const poll = async () => {
+    try {
+      const state = await services.store.syncJobs.state(connectionId);
+      const finished = state?.lastFinishedAt?.getTime();
+      if (state && finished !== undefined && finished !== last) {
+        last = finished;
+        out(`${clock(finished)}  ${describeRun(state)}\n`);
+      }
+    } catch (error) {
+      if (!stopped) out(`${clock(Date.now())}  could not read the sync state: ${String(error)}\n`);
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      polling = poll().finally(schedule);
+    }, 500);
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await polling;
+    },
+  };
+}
+
+function describeRun(state: JobState): string {
+  const next = state.runAt ? `; next at ${clock(state.runAt.getTime())}` : '';
+  if (state.lastError) return `sync run stopped: ${state.lastError}${next}`;
+  const summary = state.lastSummary;
+  if (!summary) return `sync run finished${next}`;
+  return `sync run finished: ${describeSummary(summary)}${next}`;
+}
+
+function describeSummary(s: RunSummary): string {
+  const parts = [
+    s.transcriptsWritten > 0
+      ? `${plural(s.transcriptsWritten, 'day transcript')} written`
+      : 'no transcript changed',
+  ];
+  if (s.filesUploaded > 0) parts.push(`${plural(s.filesUploaded, 'file')} uploaded`);
+  if (s.linksFound > 0) parts.push(`${plural(s.linksFound, 'person', 'people')} found by phone`);
+  if (s.chats > 0) parts.push(`${s.matched} of ${plural(s.chats, 'chat')} matched`);
+  if (s.failed + s.rejected > 0) parts.push(`${s.failed} failed, ${s.rejected} refused`);
+  return parts.join(', ');
+}
+
+/** Posts the next live message at every `everyMs` boundary; its id is the slot's (see liveMessage). */
+function postLiveMessages(
+  api: ApiClient,
+  accountId: string,
+  everyMs: number,
+  out: (text: string) => void,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let posting: Promise<void> = Promise.resolve();
+  const post = async () => {
+    const now = Date.now();
+    const { item, chatName } = liveMessage(Math.floor(now / everyMs), now);
+    try {
+      const answer = await api.post<IngestAnswer>(`/api/v1/accounts/${accountId}/messages`, {
+        messages: [item],
+      });
+      if (answer.stored.messages > 0)
+        out(`${clock(now)}  new WhatsApp message with ${chatName}: "${String(item.text)}"\n`);
+    } catch (error) {
+      if (!stopped) out(`${clock(now)}  posting a message failed: ${String(error)}\n`);
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    const wait = everyMs - (Date.now() % everyMs) + 50;
+    timer = setTimeout(() => {
+      posting = post().finally(schedule);
+    }, wait);
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await posting;
+    },
+  };
+}
+
+function guide(info: {
+  url: string;
+  dataDir: string;
+  token: string;
+  org: DemoOrg;
+  seeded: { created: number; existing: number };
+  setupCreated: number;
+  connection: ConnectionView;
+  remade: boolean;
+  accountId: string;
+  ingested: IngestAnswer;
+  everyMs: number;
+  intervalMs: number;
+}): string {
+  const { url, org, token } = info;
+  const records = (type: string) => `${org.url}/__sandbox/records/${type}`;
+  const auth = `-H "Authorization: Bearer ${token}"`;
+  const people = seededPeople()
+    .map((p) => `${p.name} (${p.record.type.toLowerCase()}, ${crmSpelling(p)})`)
+    .join(', ');
+  const stored = info.ingested.stored.messages + info.ingested.stored.events;
+  const lines = [
+    '',
+    'wasync demo is running. Ctrl-C stops it.',
+    '',
+    `  wasync             ${url}   (SQLite in ${info.dataDir})`,
+    `  API docs           ${url}/api/v1/docs`,
+    `  admin token        ${token}   (a new one each run; the previous demo token is revoked)`,
+    '',
+    `  Salesforce sandbox ${org.url}   (${org.inProcess ? 'started here, in memory' : 'already running'}; login with ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.clientSecret})`,
+    `    chat records     ${records('WhatsApp_Chat__c')}`,
+    `    contacts         ${records('Contact')}`,
+    `    leads            ${records('Lead')}`,
+    `    notes            ${records('ContentNote')}`,
+    `    files            ${records('ContentVersion')}`,
+    `    seeded           ${people}${info.seeded.existing > 0 ? ` (${info.seeded.existing} were there already)` : ''}`,
+    `    setup            WhatsApp_Chat__c ${info.setupCreated > 0 ? `deployed by wasync through the Metadata API (${info.setupCreated} components)` : 'already deployed'}`,
+    `  CRM connection     "${info.connection.name}" ${info.connection.id}${info.remade ? ' (made again: this sandbox is a new, empty org, so the stored chats are backed up into it from scratch)' : ''}`,
+    '',
+    `  Simulated WhatsApp ${DEMO_ACCOUNT.displayName} ${DEMO_ACCOUNT.phone}, account ${info.accountId}, posting to POST ${url}/api/v1/accounts/${info.accountId}/messages`,
+    `    chats with       Ana Souza, Mike Chen, Bruno Lima, the group "${DEMO_GROUP.title}" (Ana and Bruno),`,
+    `                     and ${PEOPLE.carmen.name} (${PEOPLE.carmen.phone}), who has no CRM record: her chat stays unmatched`,
+    `    posted           ${info.ingested.received} items: ${stored} stored, ${info.ingested.received - stored} already there from an earlier run`,
+    info.everyMs > 0
+      ? `    live             a new message every ${seconds(info.everyMs)}`
+      : '    live             off',
+    '',
+    '  See it from wasync:',
+    `    curl -s ${url}/api/v1/connections/${info.connection.id}/sync ${auth}`,
+    `    curl -s ${url}/api/v1/connections/${info.connection.id}/unmatched ${auth}`,
+    `    curl -s ${url}/api/v1/chats ${auth}`,
+    '',
+    `  Each connection syncs every ${seconds(info.intervalMs)} (WASYNC_SYNC_INTERVAL); a first run was asked for now.`,
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function seconds(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
+function clock(at: number): string {
+  return new Date(at).toTimeString().slice(0, 8);
+}

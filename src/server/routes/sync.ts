@@ -1,0 +1,330 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { WasyncError } from '../../core/errors.js';
+import type { Services } from '../../services.js';
+import type { RecordLink } from '../../store/repositories/record-links.js';
+import { grantOf, requireAdmin } from '../auth.js';
+import {
+  ChatRecordSchema,
+  CrmRecordSchema,
+  chatRecordDto,
+  crmRecordDto,
+  RecordCardSchema,
+  RecordLinkSchema,
+  recordCardDto,
+  recordLinkDto,
+  SyncJobSchema,
+  SyncStatusSchema,
+  syncJobDto,
+  syncStatusDto,
+  UnmatchedChatSchema,
+  unmatchedChatDto,
+} from '../dto.js';
+import { ErrorEnvelopeSchema } from '../error-envelope.js';
+
+const ConnectionParams = z.object({
+  connectionId: z.string().describe('The connection id, or its name.'),
+});
+const ChatParams = z.object({ chatId: z.string() });
+const RecordType = z.enum(['contact', 'lead']);
+const IdentityId = z
+  .string()
+  .min(1)
+  .describe("Which person of the chat: required for a group chat; a direct chat's partner by default.");
+const ConnectionRef = z.string().min(1).describe('The CRM connection, by id or name.');
+
+const LinkInput = z
+  .strictObject({
+    connection: ConnectionRef,
+    record: z.strictObject({
+      type: RecordType,
+      id: z.string().min(1).max(100).describe("The CRM's record id."),
+    }),
+    identityId: IdentityId.optional(),
+  })
+  .meta({ id: 'LinkInput' });
+
+const NewRecordInput = z
+  .strictObject({
+    connection: ConnectionRef,
+    type: RecordType,
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Defaults to the person's WhatsApp name, or their number."),
+    company: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('For a lead; the CRM gets a placeholder when absent.'),
+    identityId: IdentityId.optional(),
+  })
+  .meta({ id: 'NewRecordInput' });
+
+const UnlinkQuery = z.object({ connection: ConnectionRef, identityId: IdentityId.optional() });
+
+/**
+ * The sync of each CRM connection (status, "sync now", retry), and the links between WhatsApp chats
+ * and CRM records (list, link by hand, create a record from a chat, unlink), plus the CRM searches and
+ * record card that linking by hand needs. Reps (member tokens) read, link, create records from chats and
+ * ask for a sync, as they do from a chat's card; retrying the failed writes of a connection is an admin's.
+ */
+export function syncRoutes(services: Services): FastifyPluginAsyncZod {
+  const { sync, store } = services;
+
+  /** The sync service runs for this process's workspace: a token of another one sees nothing of it. */
+  const workspaceOf = (grant: { workspaceId: string }) => {
+    if (grant.workspaceId !== services.workspace.id) {
+      throw new WasyncError('forbidden', 'This token belongs to another workspace.');
+    }
+  };
+  const reader = (request: FastifyRequest) => workspaceOf(grantOf(request));
+  const admin = (request: FastifyRequest) => workspaceOf(requireAdmin(request));
+
+  const withIdentity = async (link: RecordLink) => {
+    const identity = await store.identities.get(link.identityId);
+    return recordLinkDto(link, { id: link.identityId, phone: identity?.phone, name: identity?.displayName });
+  };
+
+  return async (app) => {
+    app.get(
+      '/connections/:connectionId/sync',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Sync status of a connection: last run, next run, chats and writes, what failed and why',
+          params: ConnectionParams,
+          response: { 200: SyncStatusSchema, 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        reader(request);
+        return syncStatusDto(await sync.status(request.params.connectionId));
+      },
+    );
+
+    app.post(
+      '/connections/:connectionId/sync',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Sync now: queue a run at once (a parked connection is given another try)',
+          params: ConnectionParams,
+          response: { 202: SyncJobSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request, reply) => {
+        reader(request);
+        const job = await sync.syncNow(request.params.connectionId);
+        const connection = await services.connections.get(services.workspace.id, request.params.connectionId);
+        return reply.status(202).send(syncJobDto(connection.id, job, connection.state === 'parked'));
+      },
+    );
+
+    app.post(
+      '/connections/:connectionId/sync/retry',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Try failed and refused writes again, in a run queued at once',
+          params: ConnectionParams,
+          response: {
+            202: z.object({ chats: z.number().int().describe('Chats whose writes will be tried again.') }),
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        admin(request);
+        return reply.status(202).send({ chats: await sync.retryFailures(request.params.connectionId) });
+      },
+    );
+
+    app.get(
+      '/connections/:connectionId/links',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'WhatsApp people linked to CRM records on this connection, with their last sync time',
+          params: ConnectionParams,
+          response: { 200: z.object({ data: z.array(RecordLinkSchema) }), 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        reader(request);
+        const views = await sync.linkedRecords(request.params.connectionId);
+        return { data: views.map((view) => recordLinkDto(view.link, view.identity)) };
+      },
+    );
+
+    app.get(
+      '/connections/:connectionId/unmatched',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Chats with no CRM record on this connection: create one or link one by hand',
+          params: ConnectionParams,
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+          response: {
+            200: z.object({ data: z.array(UnmatchedChatSchema) }),
+            400: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        reader(request);
+        const unmatched = await sync.unmatched(request.params.connectionId, request.query.limit);
+        return { data: unmatched.map(unmatchedChatDto) };
+      },
+    );
+
+    app.get(
+      '/connections/:connectionId/records',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Search the CRM for contacts and leads by name or number (for linking by hand)',
+          params: ConnectionParams,
+          querystring: z.object({
+            q: z.string().trim().min(1).max(200).describe('A name, part of one, or a number with +.'),
+          }),
+          response: {
+            200: z.object({ data: z.array(CrmRecordSchema) }),
+            400: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            502: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        reader(request);
+        const records = await sync.search(request.params.connectionId, request.query.q);
+        return { data: records.map(crmRecordDto) };
+      },
+    );
+
+    app.get(
+      '/connections/:connectionId/records/:type/:recordId',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'The mini-CRM card of a record: company, owner, email, lead status, open deals, notes',
+          params: ConnectionParams.extend({ type: RecordType, recordId: z.string().min(1).max(100) }),
+          response: {
+            200: RecordCardSchema,
+            400: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            502: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        reader(request);
+        const { connectionId, type, recordId } = request.params;
+        return recordCardDto(await sync.card(connectionId, { type, id: recordId }));
+      },
+    );
+
+    app.get(
+      '/chats/:chatId/records',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: "The CRM records a chat's people are linked to, on every connection, with last sync time",
+          params: ChatParams,
+          response: { 200: z.object({ data: z.array(ChatRecordSchema) }), 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        reader(request);
+        return { data: (await sync.chatRecords(request.params.chatId)).map(chatRecordDto) };
+      },
+    );
+
+    app.post(
+      '/chats/:chatId/links',
+      {
+        schema: {
+          tags: ['sync'],
+          summary:
+            "Link the chat's partner (in a group, the person named) to an existing CRM record; overrides the automatic match",
+          params: ChatParams,
+          body: LinkInput,
+          response: {
+            201: RecordLinkSchema,
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            502: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        reader(request);
+        const link = await sync.linkChat(request.params.chatId, request.body);
+        return reply.status(201).send(await withIdentity(link));
+      },
+    );
+
+    app.post(
+      '/chats/:chatId/records',
+      {
+        schema: {
+          tags: ['sync'],
+          summary:
+            "Create a contact or lead in the CRM from the chat's partner (in a group, the person named) and link it",
+          params: ChatParams,
+          body: NewRecordInput,
+          response: {
+            201: RecordLinkSchema,
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+            502: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        reader(request);
+        const link = await sync.createRecordFromChat(request.params.chatId, request.body);
+        return reply.status(201).send(await withIdentity(link));
+      },
+    );
+
+    app.delete(
+      '/chats/:chatId/links',
+      {
+        schema: {
+          tags: ['sync'],
+          summary:
+            "Unlink the chat's partner (in a group, the person named) from their record on a connection",
+          params: ChatParams,
+          querystring: UnlinkQuery,
+          response: {
+            204: z.null(),
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        reader(request);
+        const removed = await sync.unlinkChat(request.params.chatId, request.query);
+        if (!removed) {
+          throw new WasyncError('not_found', 'That person is not linked to a record on this connection.');
+        }
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}

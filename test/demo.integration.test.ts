@@ -1,0 +1,212 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoHandle, runDemo } from '../src/demo/index.js';
+import type { SandboxRecord } from '../src/demo/sandbox.js';
+import { buildSalesforceSandbox, type SalesforceSandbox } from '../src/sandboxes/salesforce/index.js';
+
+/**
+ * `wasync demo` in this process, on free ports and a temp data dir: the sandbox it starts, the real
+ * server and sync worker, the simulated account posting over HTTP. No live messages (--every 0), a
+ * short sync interval, logs off.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ENV = { WASYNC_SYNC_INTERVAL: '2s', WASYNC_LOG_LEVEL: 'silent' };
+const TYPES = ['Contact', 'Lead', 'WhatsApp_Chat__c', 'ContentNote', 'ContentDocumentLink', 'ContentVersion'];
+
+async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+async function start(dataDir: string, extra: { sandboxUrl?: string } = {}) {
+  const lines: string[] = [];
+  const demo = await runDemo({
+    dataDir,
+    port: 0,
+    sandboxPort: 0,
+    everyMs: 0,
+    env: ENV,
+    out: (text) => lines.push(text),
+    ...extra,
+  });
+  return { demo, output: () => lines.join('') };
+}
+
+/** The demo's records in the org, once every chat of the script is there. */
+async function syncedOrg(demo: DemoHandle) {
+  return eventually('the demo chats in the sandbox', async () => {
+    const records = Object.fromEntries(
+      await Promise.all(TYPES.map(async (type) => [type, await demo.org.records(type)] as const)),
+    ) as Record<string, SandboxRecord[]>;
+    const byLastName = (type: string, name: string) =>
+      records[type]?.find((record) => record.LastName === name)?.Id as string;
+    const ids = {
+      ana: byLastName('Contact', 'Souza'),
+      mike: byLastName('Contact', 'Chen'),
+      bruno: byLastName('Lead', 'Lima'),
+    };
+    const chats = records.WhatsApp_Chat__c ?? [];
+    const on = (id: string) => chats.filter((chat) => chat.Contact__c === id || chat.Lead__c === id);
+    const text = (id: string, type: string) =>
+      on(id)
+        .filter((chat) => chat.Chat_Type__c === type)
+        .map((chat) => String(chat.Transcript__c))
+        .join('\n');
+    const ready =
+      text(ids.ana, 'Direct').includes('Deal: 5% off for 30 units.') &&
+      text(ids.mike, 'Direct').includes('Perfect, see you then') &&
+      text(ids.bruno, 'Direct').includes('About 200 units a month to start.') &&
+      text(ids.ana, 'Group').includes('Obrigado, Ana!') &&
+      text(ids.bruno, 'Group').includes('Obrigado, Ana!') &&
+      (records.ContentVersion ?? []).some((file) => file.PathOnClient === 'quote-Q-1042.pdf');
+    return ready ? { records, ids, on, text } : undefined;
+  });
+}
+
+function counts(records: Record<string, SandboxRecord[]>): Record<string, number> {
+  return Object.fromEntries(TYPES.map((type) => [type, records[type]?.length ?? 0]));
+}
+
+describe('wasync demo', () => {
+  let dataDir: string;
+  const running: DemoHandle[] = [];
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-demo-'));
+  });
+  afterAll(async () => {
+    for (const demo of running) await demo.close();
+    fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+  });
+
+  let firstCounts: Record<string, number>;
+
+  it('sets up the org, posts the chats over HTTP, and the sync writes them to the right contacts and lead', async () => {
+    const { demo, output } = await start(dataDir);
+    running.push(demo);
+    const { records, ids, on, text } = await syncedOrg(demo);
+
+    // Edited text, the reply and the reaction made it into Ana's transcript.
+    expect(text(ids.ana, 'Direct')).toContain('42 units in São Paulo');
+    expect(text(ids.ana, 'Direct')).toContain('Could you do 5% off for 30 units?');
+    expect(text(ids.ana, 'Direct')).toContain('👍');
+    expect(on(ids.ana).find((chat) => chat.Chat_Type__c === 'Group')?.Group_Name__c).toBe(
+      'Blue model rollout',
+    );
+    // Carmen has no record: her words are nowhere in the org, and wasync lists her chat as unmatched.
+    expect(JSON.stringify(records.WhatsApp_Chat__c)).not.toContain('catalogue');
+    const unmatched = await demo.services.sync.unmatched(demo.connection.id);
+    expect(unmatched.map((u) => u.chat.partner?.phone)).toEqual(['+34612345678']);
+
+    // The day also lands as a note on the contact (Notes & Attachments), and the PDF as a file.
+    const noteIds = new Set(
+      (records.ContentDocumentLink ?? [])
+        .filter((link) => link.LinkedEntityId === ids.ana)
+        .map((link) => String(link.ContentDocumentId)),
+    );
+    const notes = (records.ContentNote ?? []).filter((note) => noteIds.has(note.Id));
+    expect(notes.map((note) => String(note.Content)).join('')).toContain(
+      'Do you still have the blue model in stock?',
+    );
+    const files = (records.ContentVersion ?? []).filter(
+      (file) => !String(file.PathOnClient).endsWith('.snote'),
+    );
+    expect(files.map((file) => file.PathOnClient)).toEqual(['quote-Q-1042.pdf']);
+
+    // The custom object came from wasync's own setup through the Metadata API.
+    expect(output()).toContain('deployed by wasync through the Metadata API');
+    expect(output()).toContain(`${demo.url}/api/v1/docs`);
+    expect(output()).toContain(`/api/v1/connections/${demo.connection.id}/sync`);
+    expect(output()).toContain(demo.token);
+    await eventually('a finished run reported', async () =>
+      /sync run finished: \d+ day transcripts written, 1 file uploaded/.test(output()) ? true : undefined,
+    );
+    firstCounts = counts(records);
+    await demo.close();
+  });
+
+  it('run again on the same data dir (a fresh in-memory org): nothing is duplicated, same counts', async () => {
+    const { demo, output } = await start(dataDir);
+    running.push(demo);
+    expect(output()).toContain('19 items: 0 stored, 19 already there');
+    expect(output()).toContain('made again');
+    const { records } = await syncedOrg(demo);
+    // Let another run (2 s interval) go by: still nothing new.
+    const finished =
+      (await demo.services.store.syncJobs.state(demo.connection.id))?.lastFinishedAt?.getTime() ?? 0;
+    await eventually('one more sync run', async () => {
+      const state = await demo.services.store.syncJobs.state(demo.connection.id);
+      return (state?.lastFinishedAt?.getTime() ?? 0) > finished ? state : undefined;
+    });
+    expect(counts(records)).toEqual(firstCounts);
+    expect(counts(await syncedOrg(demo).then((r) => r.records))).toEqual(firstCounts);
+    expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(1);
+    await demo.close();
+  });
+
+  describe('against a sandbox that outlives the demo (--sandbox-url)', () => {
+    let sandbox: SalesforceSandbox;
+    let url: string;
+    beforeAll(async () => {
+      sandbox = await buildSalesforceSandbox();
+      url = await sandbox.listen(0);
+    });
+    afterAll(() => sandbox.close());
+
+    it('the second run reuses the connection, seeds nobody twice and writes nothing twice', async () => {
+      const first = await start(dataDir, { sandboxUrl: url });
+      running.push(first.demo);
+      const before = counts((await syncedOrg(first.demo)).records);
+      expect(before).toEqual(firstCounts);
+      const connectionId = first.demo.connection.id;
+      await first.demo.close();
+
+      const restartedAt = Date.now();
+      const second = await start(dataDir, { sandboxUrl: url });
+      running.push(second.demo);
+      expect(second.demo.connection.id).toBe(connectionId);
+      expect(second.output()).toContain('(3 were there already)');
+      expect(second.output()).not.toContain('made again');
+      expect(second.output()).toContain('already deployed');
+      const summary = await eventually('the run after the restart', async () => {
+        const state = await second.demo.services.store.syncJobs.state(connectionId);
+        return state?.lastSummary && (state.lastFinishedAt?.getTime() ?? 0) >= restartedAt
+          ? state.lastSummary
+          : undefined;
+      });
+      expect(summary).toMatchObject({ transcriptsWritten: 0, filesUploaded: 0, failed: 0 });
+      expect(counts((await syncedOrg(second.demo)).records)).toEqual(before);
+      await second.demo.close();
+    });
+  });
+
+  it('`wasync demo --help` lists its options', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'demo', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    for (const option of ['--data-dir', '--port', '--sandbox-port', '--sandbox-url', '--every']) {
+      expect(result.stdout).toContain(option);
+    }
+  });
+});
