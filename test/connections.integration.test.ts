@@ -147,4 +147,42 @@ describeEachDatabase('CRM connections', (database) => {
     const gone = await h.app.inject({ method: 'GET', url: `/api/v1/connections/${id}`, headers: h.auth });
     expect(gone.statusCode).toBe(404);
   });
+
+  it('stores the refresh token an org rotates, so the next start signs in with the new one', async () => {
+    const rotating = await buildSalesforceSandbox({ rotateRefreshTokens: true, customObjectDeployed: true });
+    const url = await rotating.listen(0);
+    try {
+      const minted = (await (
+        await fetch(`${url}/__sandbox/refresh-tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).json()) as { refresh_token: string };
+      const { workspace, connections } = h.services;
+      const connection = await connections.create(workspace.id, {
+        kind: 'salesforce',
+        name: 'Rotating org',
+        loginUrl: url,
+        apiVersion: '62.0',
+        auth: {
+          flow: 'refresh_token',
+          clientId: DEMO_CLIENT.clientId,
+          clientSecret: DEMO_CLIENT.clientSecret,
+          refreshToken: minted.refresh_token,
+        },
+      });
+      const sealed = async () =>
+        (await h.services.store.connections.find(workspace.id, connection.id))?.sealedCredentials;
+      const before = await sealed();
+      expect(await (await connections.destination(workspace.id, connection.id)).test()).toEqual([]);
+      // The first refresh spent the minted token; the rotated one was stored before it was used...
+      expect(await sealed()).not.toBe(before);
+      // ...so a fresh destination (as after a restart) signs in, and again after that.
+      expect(await (await connections.destination(workspace.id, connection.id)).test()).toEqual([]);
+      expect(await (await connections.destination(workspace.id, connection.id)).test()).toEqual([]);
+    } finally {
+      await rotating.close();
+    }
+  });
 });

@@ -29,11 +29,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
   afterAll(() => org.close());
 
   beforeEach(async () => {
-    await fetch(`${org.url}/__sandbox/reset`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await org.reset();
     anaId = await org.seed('Contact', { FirstName: 'Ana', LastName: 'Souza', Phone: '(11) 98765-4321' });
     h = await startHarness(database, { WASYNC_DEFAULT_REGION: 'BR' });
     account = await h.createAccount('+5511900001111');

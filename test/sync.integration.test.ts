@@ -25,11 +25,7 @@ describeEachDatabase('sync engine on the Salesforce sandbox', (database) => {
   afterAll(() => org.close());
 
   beforeEach(async () => {
-    await fetch(`${org.url}/__sandbox/reset`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await org.reset();
     // Stored the way people type numbers into a CRM: national format, no country code.
     anaId = await org.seed('Contact', { FirstName: 'Ana', LastName: 'Souza', Phone: '(11) 98765-4321' });
     brunoId = await org.seed('Lead', {

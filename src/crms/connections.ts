@@ -71,7 +71,10 @@ export class ConnectionService {
   /** A destination for the connection, signed in lazily on its first call. */
   async destination(workspaceId: string, idOrName: string): Promise<Destination> {
     const stored = await this.stored(workspaceId, idOrName);
-    return salesforceDestination(stored.settings, this.secrets(stored));
+    // Stored before the new token is used, so a restart right after still has a live refresh token.
+    return salesforceDestination(stored.settings, this.secrets(stored), (secrets) =>
+      this.repository.updateCredentials(stored.id, this.box.seal(JSON.stringify(secrets), stored.id)),
+    );
   }
 
   /** Stops syncing the connection until a person fixes what `reason` says. */

@@ -12,11 +12,7 @@ beforeAll(async () => {
 afterAll(() => org.close());
 
 describeDestinationConformance('Salesforce', async () => {
-  await fetch(`${org.url}/__sandbox/reset`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
+  await org.reset();
   const destination = new SalesforceDestination(
     new SalesforceTransport({
       loginUrl: org.url,

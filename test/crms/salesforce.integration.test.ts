@@ -285,7 +285,9 @@ describe('Salesforce destination against the sandbox', () => {
         clientId: DEMO_CLIENT.clientId,
         clientSecret: DEMO_CLIENT.clientSecret,
       },
-      onToken: (token) => signIns.push(token.accessToken),
+      onToken: (token) => {
+        signIns.push(token.accessToken);
+      },
     });
     const watchedDestination = new SalesforceDestination(watched);
     await watchedDestination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);

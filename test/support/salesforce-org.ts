@@ -14,6 +14,8 @@ export interface TestOrg {
   records(type: string): Promise<SandboxRow[]>;
   seed(type: string, fields: Record<string, unknown>): Promise<string>;
   counters(): Promise<Record<string, unknown>>;
+  /** Empties the org (records, sessions, counters). */
+  reset(): Promise<void>;
   /** The connection input that signs wasync in to this org with the demo client. */
   connectionInput(name?: string): {
     kind: 'salesforce';
@@ -47,6 +49,13 @@ export async function startTestOrg(options: SalesforceSandboxOptions = {}): Prom
       const id = body.id ?? body.Id;
       if (!response.ok || !id) throw new Error(`seeding ${type} failed: ${JSON.stringify(body)}`);
       return id;
+    },
+    reset: async () => {
+      await fetch(`${url}/__sandbox/reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
     },
     counters: async () =>
       (await (await fetch(`${url}/__sandbox/counters`)).json()) as Record<string, unknown>,

@@ -85,14 +85,34 @@ export function splitSalesforceInput(input: SalesforceConnectionInput): {
 }
 
 /** The transport of a stored connection; throws when settings and secrets do not fit together. */
-export function salesforceTransport(settings: unknown, secrets: unknown): SalesforceTransport {
+export function salesforceTransport(
+  settings: unknown,
+  secrets: unknown,
+  onSecretsChanged?: (secrets: Record<string, unknown>) => Promise<void>,
+): SalesforceTransport {
   const s = SalesforceSettings.parse(settings);
   const k = SalesforceSecrets.parse(secrets);
-  return new SalesforceTransport({ loginUrl: s.loginUrl, apiVersion: s.apiVersion, auth: toAuth(s, k) });
+  return new SalesforceTransport({
+    loginUrl: s.loginUrl,
+    apiVersion: s.apiVersion,
+    auth: toAuth(s, k),
+    // An org that rotates refresh tokens invalidates the old one with each refresh: the new one must
+    // be stored, or the next start signs in with a dead token.
+    onToken: (token) => {
+      if (token.refreshToken && k.refreshToken && token.refreshToken !== k.refreshToken) {
+        k.refreshToken = token.refreshToken;
+        return onSecretsChanged?.({ ...k });
+      }
+    },
+  });
 }
 
-export function salesforceDestination(settings: unknown, secrets: unknown): SalesforceDestination {
-  return new SalesforceDestination(salesforceTransport(settings, secrets));
+export function salesforceDestination(
+  settings: unknown,
+  secrets: unknown,
+  onSecretsChanged?: (secrets: Record<string, unknown>) => Promise<void>,
+): SalesforceDestination {
+  return new SalesforceDestination(salesforceTransport(settings, secrets, onSecretsChanged));
 }
 
 function toAuth(s: z.infer<typeof SalesforceSettings>, k: z.infer<typeof SalesforceSecrets>): SalesforceAuth {

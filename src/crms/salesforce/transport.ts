@@ -9,8 +9,8 @@ export interface SalesforceTransportOptions {
   apiVersion: string;
   auth: SalesforceAuth;
   timeoutMs?: number;
-  /** Called with each new token, so a rotated refresh token can be persisted. */
-  onToken?: (token: SalesforceToken) => void;
+  /** Called with each new token, so a rotated refresh token can be persisted; awaited before use. */
+  onToken?: (token: SalesforceToken) => void | Promise<void>;
 }
 
 export interface SalesforceResponse<T> {
@@ -177,7 +177,7 @@ export class SalesforceTransport {
     if (token.refreshToken && this.options.auth.flow === 'refresh_token') {
       this.options.auth.refreshToken = token.refreshToken;
     }
-    this.options.onToken?.(token);
+    await this.options.onToken?.(token);
     return token;
   }
 

@@ -83,6 +83,15 @@ export class CrmConnectionRepository {
       .execute();
   }
 
+  /** Replaces the sealed secrets (a rotated refresh token). */
+  async updateCredentials(id: string, sealedCredentials: string): Promise<void> {
+    await this.db
+      .updateTable('crm_connections')
+      .set({ credentials: sealedCredentials, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('crm_connections')

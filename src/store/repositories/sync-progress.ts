@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SyncChatTable } from '../schema.js';
 
 export type ChatSyncStatus = 'synced' | 'unmatched' | 'failed' | 'pending';
 
@@ -85,17 +85,7 @@ export class SyncProgressRepository {
         .where('connection_id', '=', connectionId)
         .where('chat_id', 'in', chatIds.slice(i, i + CHUNK))
         .execute();
-      for (const row of rows) {
-        states.set(row.chat_id, {
-          chatId: row.chat_id,
-          status: row.status as ChatSyncStatus,
-          reason: row.reason ?? undefined,
-          syncedThrough: row.synced_through ?? undefined,
-          checkedAt: new Date(row.checked_at),
-          retryAt: row.retry_at ?? undefined,
-          lastSyncedAt: row.last_synced_at === null ? undefined : new Date(row.last_synced_at),
-        });
-      }
+      for (const row of rows) states.set(row.chat_id, toChatState(row));
     }
     return states;
   }
@@ -242,15 +232,7 @@ export class SyncProgressRepository {
       .orderBy('checked_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      chatId: row.chat_id,
-      status: row.status as ChatSyncStatus,
-      reason: row.reason ?? undefined,
-      syncedThrough: row.synced_through ?? undefined,
-      checkedAt: new Date(row.checked_at),
-      retryAt: row.retry_at ?? undefined,
-      lastSyncedAt: row.last_synced_at === null ? undefined : new Date(row.last_synced_at),
-    }));
+    return rows.map(toChatState);
   }
 
   async countByStatus(connectionId: string): Promise<Record<ChatSyncStatus, number>> {
@@ -264,4 +246,16 @@ export class SyncProgressRepository {
     for (const row of rows) counts[row.status as ChatSyncStatus] = Number(row.n);
     return counts;
   }
+}
+
+function toChatState(row: Selectable<SyncChatTable>): ChatSyncState {
+  return {
+    chatId: row.chat_id,
+    status: row.status as ChatSyncStatus,
+    reason: row.reason ?? undefined,
+    syncedThrough: row.synced_through ?? undefined,
+    checkedAt: new Date(row.checked_at),
+    retryAt: row.retry_at ?? undefined,
+    lastSyncedAt: row.last_synced_at === null ? undefined : new Date(row.last_synced_at),
+  };
 }
