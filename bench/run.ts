@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
 import { benchSync } from './sync.js';
 
@@ -60,6 +61,30 @@ try {
     { figure: 'message → CRM after "sync now", median', value: sync.latencyP50Ms, unit: 'ms', goal: '' },
     { figure: 'message → CRM after "sync now", p95', value: sync.latencyP95Ms, unit: 'ms', goal: '' },
   );
+  const exportLines = Number(process.env.BENCH_EXPORT_LINES ?? 1_000_000);
+  const chatExport = await benchImport({ workDir, lines: exportLines });
+  rows.push(
+    {
+      figure: `chat-export parse, ${exportLines.toLocaleString('en')} lines (${Math.round(chatExport.fileMb)} MB), streamed, both passes`,
+      value: chatExport.wasyncLinesPerSecond,
+      unit: 'lines/s',
+      goal: '> whatsapp-chat-parser',
+    },
+    {
+      figure: '  peak RSS of that parse',
+      value: chatExport.wasyncPeakRssMb,
+      unit: 'MB',
+      goal: 'flat in file size',
+    },
+    {
+      figure: '  whatsapp-chat-parser on the same file',
+      value: chatExport.packageLinesPerSecond,
+      unit: 'lines/s',
+      goal: '',
+    },
+    { figure: '  its peak RSS', value: chatExport.packagePeakRssMb, unit: 'MB', goal: '' },
+    { figure: '  ratio wasync / whatsapp-chat-parser', value: chatExport.ratio, unit: '', goal: '> 1' },
+  );
   console.log(
     `\nwasync bench: ${messages.toLocaleString('en')} messages, ${os.cpus().length} cores, Node ${process.version}\n`,
   );
@@ -83,6 +108,7 @@ try {
     },
     ingest,
     sync,
+    chatExport,
   };
   const out = path.join('bench', 'results', 'latest.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

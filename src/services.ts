@@ -4,6 +4,7 @@ import type { Workspace } from './core/model.js';
 import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
+import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
 import { openStore, type Store } from './store/index.js';
 import { resolveSecretKey } from './store/secret-key.js';
 import { SyncService } from './sync/service.js';
@@ -26,6 +27,10 @@ export interface Services {
   sync: SyncService;
   /** Runs due sync jobs in this process; started by `wasync serve`. */
   syncWorker: SyncWorker;
+  /** WhatsApp Cloud API accounts: settings, webhook signature check, delivery queue. */
+  cloud: WhatsAppCloudService;
+  /** Processes stored Cloud API webhook deliveries; started by `wasync serve`. */
+  webhookProcessor: WebhookProcessor;
   close(): Promise<void>;
 }
 
@@ -62,6 +67,14 @@ export async function openServices(config: Config, logger: Logger = createLogger
     maxBytes: config.mediaMaxBytes,
   });
   ingest.onPendingMedia = () => mediaFetcher.wake();
+  const cloud = new WhatsAppCloudService({
+    store,
+    ingest,
+    secretKey,
+    logger: logger.child({ component: 'whatsapp-cloud' }),
+  });
+  mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver());
+  const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
   const connections = new ConnectionService(store.connections, secretKey);
   const sync = new SyncService({
     store,
@@ -83,8 +96,11 @@ export async function openServices(config: Config, logger: Logger = createLogger
     connections,
     sync,
     syncWorker,
+    cloud,
+    webhookProcessor,
     close: async () => {
       await syncWorker.stop();
+      await webhookProcessor.stop();
       await mediaFetcher.stop();
       await store.close();
     },

@@ -236,7 +236,9 @@ describe('wasync CLI (end to end)', () => {
     const dataDir = newDataDir(onTestFinished);
     const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toBe('Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync\n');
+    expect(first.stdout).toBe(
+      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud\n',
+    );
     expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
 
     const again = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
@@ -365,7 +367,9 @@ describe('wasync CLI (end to end)', () => {
       expect(JSON.parse(json.stdout)).toEqual({
         database: 'sqlite',
         totals: { accounts: 1, chats: 1, messages: 1 },
-        accounts: [{ id, phone: '+14155552671', source: 'rest', chats: 1, messages: 1, lastMessageAt }],
+        accounts: [
+          { id, phone: '+14155552671', source: 'rest', chats: 1, messages: 1, lastMessageAt, webhook: null },
+        ],
         connections: [],
       });
 

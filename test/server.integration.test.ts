@@ -41,6 +41,7 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/chats/chat_x/links'],
     ['POST', '/api/v1/chats/chat_x/records'],
     ['DELETE', '/api/v1/chats/chat_x/links?connection=crm_x'],
+    ['POST', '/api/v1/accounts/acc_x/imports'],
     ['GET', '/api/v1/no-such-route'],
   ];
 

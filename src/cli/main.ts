@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { demoCommand } from './demo.js';
+import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   program.addCommand(setupCommand());
   program.addCommand(sandboxCommand());
   program.addCommand(demoCommand());
+  program.addCommand(importCommand());
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { buildSalesforceSandbox, DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { buildWhatsAppCloudSandbox, SANDBOX_ACCESS_TOKEN } from '../sandboxes/whatsapp-cloud/index.js';
 import { parsePort } from './arguments.js';
 
 /** What every sandbox kind offers the CLI: start on a port, report how to reach it, stop. */
@@ -17,7 +18,7 @@ interface SandboxKind {
   start(options: { port: number; host: string } & Record<string, unknown>): Promise<RunningSandbox>;
 }
 
-/** One entry per sandbox kind; zoho, bitrix24 and whatsapp-cloud join here when they exist. */
+/** One entry per sandbox kind; zoho and bitrix24 join here when they exist. */
 const SANDBOX_KINDS: Record<string, SandboxKind> = {
   salesforce: {
     description: 'a local Salesforce org: OAuth, REST data API, composite, Metadata createMetadata',
@@ -43,6 +44,34 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           `  client id:      ${DEMO_CLIENT.clientId}`,
           `  client secret:  ${DEMO_CLIENT.clientSecret}`,
           `  inspect:        ${url}/__sandbox  (test/demo only)`,
+        ],
+        close: () => sandbox.close(),
+      };
+    },
+  },
+  'whatsapp-cloud': {
+    description:
+      'a local WhatsApp Cloud API: Graph API media download, and signed webhooks for simulated inbound messages',
+    defaultPort: 4200,
+    configure: (command) =>
+      command.option(
+        '--media-url-ttl <seconds>',
+        'how long a media URL stays valid (default 300)',
+        parseSeconds,
+      ),
+    async start(options) {
+      const sandbox = await buildWhatsAppCloudSandbox({
+        ...(typeof options.mediaUrlTtl === 'number' ? { mediaUrlTtlMs: options.mediaUrlTtl * 1000 } : {}),
+      });
+      const url = await sandbox.listen(options.port, options.host);
+      return {
+        url,
+        lines: [
+          `  Graph base URL: ${url}  (use as cloud.graphBaseUrl)`,
+          `  access token:   ${SANDBOX_ACCESS_TOKEN}`,
+          `  configure:      POST ${url}/__sandbox/numbers {phoneNumberId, displayPhoneNumber, webhookUrl, appSecret}`,
+          `  send inbound:   POST ${url}/__sandbox/messages {phoneNumberId, from, text | media}`,
+          `  inspect:        ${url}/__sandbox/deliveries  (test/demo only)`,
         ],
         close: () => sandbox.close(),
       };
@@ -88,4 +117,10 @@ function parseRate(value: string): number {
   const rate = Number(value);
   if (!(rate >= 0 && rate <= 1)) throw new InvalidArgumentError('a fault rate is a number from 0 to 1');
   return rate;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!(seconds > 0)) throw new InvalidArgumentError('a number of seconds greater than 0');
+  return seconds;
 }

@@ -6,7 +6,7 @@ import { withConfig } from './with-config.js';
 export function statusCommand(): Command {
   return new Command('status')
     .description(
-      'Show accounts with their chats, messages and last message time, and each CRM connection with its state, last and next sync, and linked contacts and leads with their last sync time.',
+      'Show accounts with their chats, messages, last message time and (Cloud API) webhook health, and each CRM connection with its state, last and next sync, and linked contacts and leads with their last sync time.',
     )
     .option('--json', 'print JSON instead of a table')
     .action(
@@ -18,14 +18,27 @@ export function statusCommand(): Command {
             store.accounts.list(workspace.id),
             store.accounts.stats(workspace.id),
           ]);
-          const rows = accounts.map((a) => ({
-            id: a.id,
-            phone: a.phone,
-            source: a.sourceKind,
-            chats: stats.get(a.id)?.chats ?? 0,
-            messages: stats.get(a.id)?.messages ?? 0,
-            lastMessageAt: a.lastMessageAt?.toISOString() ?? null,
-          }));
+          const rows = [];
+          for (const a of accounts) {
+            const cloud = a.sourceKind === 'whatsapp_cloud' ? await services.cloud.view(a.id) : undefined;
+            rows.push({
+              id: a.id,
+              phone: a.phone,
+              source: a.sourceKind,
+              chats: stats.get(a.id)?.chats ?? 0,
+              messages: stats.get(a.id)?.messages ?? 0,
+              lastMessageAt: a.lastMessageAt?.toISOString() ?? null,
+              // Cloud API webhook health: last signed delivery, refused signatures, deliveries waiting.
+              webhook: cloud
+                ? {
+                    lastDeliveryAt: cloud.lastDeliveryAt?.toISOString() ?? null,
+                    signatureFailures: cloud.signatureFailures,
+                    pending: cloud.deliveries.pending,
+                    lastError: cloud.deliveries.lastError ?? null,
+                  }
+                : null,
+            });
+          }
           const totals = {
             accounts: rows.length,
             chats: rows.reduce((n, r) => n + r.chats, 0),
@@ -45,6 +58,13 @@ export function statusCommand(): Command {
             console.table(
               rows.map((r) => ({ ...r, lastMessageAt: r.lastMessageAt ?? 'never' })),
               ['phone', 'source', 'chats', 'messages', 'lastMessageAt'],
+            );
+          }
+          for (const r of rows) {
+            if (!r.webhook) continue;
+            const w = r.webhook;
+            process.stdout.write(
+              `webhook ${r.phone}: last delivery ${w.lastDeliveryAt ?? 'never'}, ${w.signatureFailures} signature failures, ${w.pending} waiting${w.lastError ? ` (last error: ${w.lastError})` : ''}\n`,
             );
           }
           for (const connection of connections) printConnection(connection);

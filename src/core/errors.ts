@@ -18,6 +18,35 @@ export const ERROR_CODES = {
   },
   invalid_cursor: { status: 400, description: 'The pagination cursor is not one this server issued.' },
   invalid_phone: { status: 400, description: 'A phone number could not be read as a valid number.' },
+  export_invalid: {
+    status: 400,
+    description:
+      'The uploaded file is not a WhatsApp chat export (no chat text in the zip, no message line, not a zip or text). Nothing was stored.',
+  },
+  export_ambiguous: {
+    status: 400,
+    description:
+      'The chat export cannot be read without a hint: details.option names it (dateOrder, chatWith or me). Nothing was stored.',
+  },
+  export_binary: {
+    status: 400,
+    description: 'The chat text holds binary data (control bytes), so it is no export. Nothing was stored.',
+  },
+  export_not_utf8: {
+    status: 400,
+    description:
+      'The chat text is not valid UTF-8; details.offset is the first bad byte. Nothing was stored.',
+  },
+  export_unsafe_entry: {
+    status: 400,
+    description:
+      'The zip holds an entry that could escape its folder: an absolute or `../` path, or a symbolic link. Nothing was stored.',
+  },
+  export_too_large: {
+    status: 413,
+    description:
+      'The zip unpacks past a limit (details.limit: total size, entry count or compression ratio), as a zip bomb would. Nothing was stored.',
+  },
   unauthorized: { status: 401, description: 'No bearer token, or a token that is unknown or revoked.' },
   forbidden: { status: 403, description: 'The token is valid but may not do this.' },
   not_found: { status: 404, description: 'No such resource (or route).' },

@@ -19,7 +19,8 @@ export type IdPrefix =
   | 'med'
   | 'crm'
   | 'lnk'
-  | 'wr';
+  | 'wr'
+  | 'whd';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

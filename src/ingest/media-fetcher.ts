@@ -13,6 +13,30 @@ export interface MediaFetcherOptions {
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
   pollMs?: number;
+  /** Resolvers for source URLs that are not plain http(s), keyed by protocol (`whatsapp-cloud:`). */
+  resolvers?: Readonly<Record<string, MediaResolver>>;
+}
+
+/** What a resolver hands back: the response carrying the bytes, and the checksum they must have. */
+export interface ResolvedMedia {
+  response: Response;
+  /** Lowercase hex SHA-256 the bytes must hash to; a mismatch fails the attempt (and retries). */
+  expectedSha256: string | undefined;
+}
+
+/**
+ * Turns a source URL of one scheme into bytes: a Cloud API media id becomes a Graph API lookup and a
+ * download with the account's bearer token. Throw BlobTooLargeError for a file known to be too big.
+ */
+export type MediaResolver = (
+  url: URL,
+  options: { signal: AbortSignal; maxBytes: number },
+) => Promise<ResolvedMedia>;
+
+export class MediaChecksumError extends Error {
+  constructor(expected: string, actual: string) {
+    super(`the downloaded bytes hash to ${actual}, the source says ${expected}`);
+  }
 }
 
 const DEFAULT_RETRIES = [30_000, 120_000, 600_000, 3_600_000];
@@ -30,11 +54,19 @@ export class MediaFetcher {
   private readonly retryDelays: readonly number[];
   private readonly timeoutMs: number;
   private readonly pollMs: number;
+  private readonly resolvers = new Map<string, MediaResolver>();
 
   constructor(private readonly options: MediaFetcherOptions) {
     this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRIES;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.pollMs = options.pollMs ?? 15_000;
+    for (const [protocol, resolver] of Object.entries(options.resolvers ?? {}))
+      this.resolvers.set(protocol, resolver);
+  }
+
+  /** Adds a resolver for source URLs of `protocol` (with the colon: `whatsapp-cloud:`). */
+  registerResolver(protocol: string, resolver: MediaResolver): void {
+    this.resolvers.set(protocol, resolver);
   }
 
   start(): void {
@@ -77,12 +109,16 @@ export class MediaFetcher {
   private async fetchOne(item: PendingMedia, now: () => number): Promise<void> {
     const { id, sourceUrl: url, attempts } = item;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      const { response, expectedSha256 } = await this.open(url, signal);
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} from the media URL`);
       const declared = Number(response.headers.get('content-length') ?? 0);
       if (declared > this.options.maxBytes) throw new BlobTooLargeError(this.options.maxBytes);
       const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
       const blob = await this.options.blobs.putStream(body, this.options.maxBytes);
+      // The blob store is content-addressed: bytes that fail the check stay unreferenced, harmlessly.
+      if (expectedSha256 && expectedSha256 !== blob.sha256)
+        throw new MediaChecksumError(expectedSha256, blob.sha256);
       const mimeType = response.headers.get('content-type')?.split(';')[0]?.trim() || undefined;
       await this.options.media.markStored(id, { ...blob, mimeType });
     } catch (error) {
@@ -95,5 +131,13 @@ export class MediaFetcher {
         'media download failed',
       );
     }
+  }
+
+  private async open(url: string, signal: AbortSignal): Promise<ResolvedMedia> {
+    const protocol = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0]?.toLowerCase();
+    const resolver = protocol ? this.resolvers.get(protocol) : undefined;
+    if (resolver) return resolver(new URL(url), { signal, maxBytes: this.options.maxBytes });
+    const response = await fetch(url, { signal, redirect: 'follow' });
+    return { response, expectedSha256: undefined };
   }
 }

@@ -72,7 +72,7 @@ export class IngestPipeline {
       chatId: present(chatIds[i]),
       sourceMessageId: m.sourceId,
       senderIdentityId: m.fromMe || !m.sender ? undefined : identityOf(m.sender),
-      senderName: m.fromMe ? undefined : m.sender?.name,
+      senderName: m.fromMe ? undefined : (m.sender?.name ?? m.senderName),
       fromMe: m.fromMe,
       sentAt: m.sentAt,
       type: m.type,
@@ -116,6 +116,11 @@ export class IngestPipeline {
       const { mimeType, fileName } = m.media;
       if (m.media.kind === 'url') {
         result.set(m, { state: 'pending', sourceUrl: m.media.url, mimeType, fileName });
+        continue;
+      }
+      if (m.media.kind === 'blob') {
+        const { sha256, sizeBytes } = m.media;
+        result.set(m, { state: 'stored', sha256, sizeBytes, mimeType, fileName });
         continue;
       }
       const blob = await this.store.blobs.putBytes(m.media.bytes);

@@ -13,7 +13,15 @@ export type IngestChat =
 
 export type IngestMedia =
   | { kind: 'bytes'; bytes: Uint8Array; mimeType: string | undefined; fileName: string | undefined }
-  | { kind: 'url'; url: string; mimeType: string | undefined; fileName: string | undefined };
+  | { kind: 'url'; url: string; mimeType: string | undefined; fileName: string | undefined }
+  /** Bytes a source already streamed into the blob store (a chat export's zip, say). */
+  | {
+      kind: 'blob';
+      sha256: string;
+      sizeBytes: number;
+      mimeType: string | undefined;
+      fileName: string | undefined;
+    };
 
 export interface IngestMessage {
   kind: 'message';
@@ -22,6 +30,8 @@ export interface IngestMessage {
   chat: IngestChat;
   /** Who wrote it; undefined when fromMe. For an inbound direct message, the chat partner. */
   sender: PartyRef | undefined;
+  /** The author's display name when the source knows no phone or id for them (chat exports). */
+  senderName?: string | undefined;
   fromMe: boolean;
   sentAt: number;
   type: MessageType;

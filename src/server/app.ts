@@ -16,9 +16,11 @@ import { accountRoutes } from './routes/accounts.js';
 import { chatRoutes } from './routes/chats.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
+import { importRoutes } from './routes/imports.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { whatsappCloudWebhookRoutes } from './routes/whatsapp-cloud-webhook.js';
 
 export interface AppOptions {
   /** Set false in tests to keep output quiet; the default logs JSON at the configured level. */
@@ -68,9 +70,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(healthRoutes(services));
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
   await app.register(ingestRoutes(services, metrics), { prefix: '/api/v1' });
+  await app.register(importRoutes(services), { prefix: '/api/v1' });
   await app.register(chatRoutes(services), { prefix: '/api/v1' });
   await app.register(tokenRoutes(services), { prefix: '/api/v1' });
   await app.register(connectionRoutes(services), { prefix: '/api/v1' });
   await app.register(syncRoutes(services), { prefix: '/api/v1' });
+  await app.register(whatsappCloudWebhookRoutes(services));
   return app;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Account, Chat, Identity, Message } from '../core/model.js';
 import { MESSAGE_TYPES, SOURCE_KINDS } from '../core/model.js';
 import type { CrmRecord, RecordCard } from '../crms/types.js';
+import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
 import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
@@ -37,6 +38,25 @@ export const AccountSchema = z
     lastMessageAt: iso.optional(),
     chats: z.number().int(),
     messages: z.number().int(),
+    cloud: z
+      .object({
+        phoneNumberId: z.string(),
+        wabaId: z.string().optional(),
+        graphBaseUrl: z.string(),
+        apiVersion: z.string(),
+        webhookUrl: z.string().describe("Paste into Meta's App Dashboard → WhatsApp → Configuration."),
+        verifyToken: z.string().describe('Paste next to the webhook URL.'),
+        lastDeliveryAt: iso.optional().describe('When the last correctly signed webhook arrived.'),
+        signatureFailures: z.number().int().describe('Webhooks refused because the signature did not match.'),
+        lastSignatureFailureAt: iso.optional(),
+        deliveries: z.object({
+          pending: z.number().int().describe('Received, not yet processed (or failing and being retried).'),
+          processed: z.number().int(),
+          lastError: z.string().optional(),
+        }),
+      })
+      .optional()
+      .describe('WhatsApp Cloud API settings and webhook health; secrets are never shown.'),
   })
   .meta({ id: 'Account' });
 
@@ -109,7 +129,11 @@ export function identityDto(identity: Identity): z.infer<typeof IdentitySchema> 
   });
 }
 
-export function accountDto(account: Account, stats: AccountStats | undefined): z.infer<typeof AccountSchema> {
+export function accountDto(
+  account: Account,
+  stats: AccountStats | undefined,
+  cloud?: { view: CloudAccountView; origin: string },
+): z.infer<typeof AccountSchema> {
   return defined({
     id: account.id,
     phone: account.phone,
@@ -119,6 +143,25 @@ export function accountDto(account: Account, stats: AccountStats | undefined): z
     lastMessageAt: isoOf(account.lastMessageAt),
     chats: stats?.chats ?? 0,
     messages: stats?.messages ?? 0,
+    cloud: cloud && cloudDto(cloud.view, cloud.origin),
+  });
+}
+
+function cloudDto(
+  view: CloudAccountView,
+  origin: string,
+): NonNullable<z.infer<typeof AccountSchema>['cloud']> {
+  return defined({
+    phoneNumberId: view.phoneNumberId,
+    wabaId: view.wabaId,
+    graphBaseUrl: view.graphBaseUrl,
+    apiVersion: view.apiVersion,
+    webhookUrl: `${origin.replace(/\/+$/, '')}${view.webhookPath}`,
+    verifyToken: view.verifyToken,
+    lastDeliveryAt: isoOf(view.lastDeliveryAt),
+    signatureFailures: view.signatureFailures,
+    lastSignatureFailureAt: isoOf(view.lastSignatureFailureAt),
+    deliveries: defined({ ...view.deliveries }),
   });
 }
 

@@ -24,6 +24,8 @@ export interface Database {
   sync_chats: SyncChatTable;
   sync_targets: SyncTargetTable;
   sync_jobs: SyncJobTable;
+  whatsapp_cloud_accounts: WhatsAppCloudAccountTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -248,6 +250,35 @@ export interface SyncJobTable {
   last_success_at: number | null;
   last_summary: NullableJson;
   updated_at: number;
+}
+
+export interface WhatsAppCloudAccountTable {
+  account_id: string;
+  phone_number_id: string;
+  waba_id: string | null;
+  graph_base_url: string;
+  api_version: string;
+  verify_token: string;
+  credentials: string;
+  history_progress: NullableJson;
+  last_delivery_at: number | null;
+  signature_failures: number;
+  last_signature_failure_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  account_id: string;
+  received_at: number;
+  body: string;
+  /** pending (to process, or to retry at next_attempt_at) or processed. */
+  state: string;
+  attempts: number;
+  error: string | null;
+  next_attempt_at: number | null;
+  processed_at: number | null;
 }
 
 /** JSON columns come back parsed from Postgres and as text from SQLite. */

@@ -4,6 +4,7 @@ import { WasyncError } from '../../core/errors.js';
 import { SOURCE_KINDS } from '../../core/model.js';
 import { normalizePhone } from '../../core/phone.js';
 import type { Services } from '../../services.js';
+import { CloudAccountInput } from '../../sources/whatsapp-cloud/service.js';
 import { grantOf } from '../auth.js';
 import { AccountSchema, accountDto } from '../dto.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
@@ -13,11 +14,16 @@ const CreateAccountSchema = z
     phone: z.string().min(1).max(64).describe('The WhatsApp number, in any spelling.'),
     sourceKind: z.enum(SOURCE_KINDS).optional().describe('How its messages arrive. Default rest.'),
     displayName: z.string().min(1).max(256).optional(),
+    cloud: CloudAccountInput.optional().describe('Required when sourceKind is whatsapp_cloud.'),
   })
   .meta({ id: 'CreateAccount' });
 
 export function accountRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config } = services;
+  const { store, config, cloud } = services;
+  const cloudOf = async (accountId: string, request: { protocol: string; host: string }) => {
+    const view = await cloud.view(accountId);
+    return view && { view, origin: config.publicUrl ?? `${request.protocol}://${request.host}` };
+  };
   return async (app) => {
     app.post(
       '/accounts',
@@ -36,14 +42,31 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
           throw new WasyncError('invalid_phone', `${request.body.phone}: ${phone.message}`, {
             field: 'phone',
           });
+        const sourceKind = request.body.sourceKind ?? (request.body.cloud ? 'whatsapp_cloud' : 'rest');
+        const cloudInput = request.body.cloud;
+        if ((sourceKind === 'whatsapp_cloud') !== (cloudInput !== undefined)) {
+          throw new WasyncError(
+            'validation_failed',
+            'A whatsapp_cloud account needs `cloud`, and only such an account takes it.',
+            { issues: [{ field: 'cloud', message: `sourceKind is ${sourceKind}` }] },
+          );
+        }
         const account = await store.accounts.create({
           workspaceId,
           phone: phone.e164,
-          sourceKind: request.body.sourceKind ?? 'rest',
+          sourceKind,
           displayName: request.body.displayName,
         });
         if (!account) throw new WasyncError('conflict', `An account for ${phone.e164} already exists.`);
-        return reply.status(201).send(accountDto(account, undefined));
+        if (cloudInput) {
+          try {
+            await cloud.configure(account, cloudInput);
+          } catch (error) {
+            await store.sql.db.deleteFrom('accounts').where('id', '=', account.id).execute();
+            throw error;
+          }
+        }
+        return reply.status(201).send(accountDto(account, undefined, await cloudOf(account.id, request)));
       },
     );
 
@@ -81,7 +104,7 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         const account = await store.accounts.get(workspaceId, request.params.accountId);
         if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
         const stats = await store.accounts.stats(workspaceId);
-        return accountDto(account, stats.get(account.id));
+        return accountDto(account, stats.get(account.id), await cloudOf(account.id, request));
       },
     );
   };

@@ -3,6 +3,7 @@ import { foundation } from './001-foundation.js';
 import { crmConnections } from './002-crm-connections.js';
 import { recordLinks } from './003-record-links.js';
 import { syncState } from './004-sync.js';
+import { whatsappCloud } from './005-whatsapp-cloud.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -17,6 +18,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '002-crm-connections': crmConnections(dialect),
     '003-record-links': recordLinks(dialect),
     '004-sync': syncState(dialect),
+    '005-whatsapp-cloud': whatsappCloud(dialect),
   };
 }
 

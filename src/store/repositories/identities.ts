@@ -142,6 +142,43 @@ export class IdentityRepository {
     return inserted ? row : undefined;
   }
 
+  /**
+   * A person's key moved (WhatsApp's number-change notice, a new business-scoped id): the identity
+   * holding `from` takes `to`, keeping its chats and history; an identity that already held `to` (the
+   * new number wrote first) is merged into it. Nothing happens when no identity holds `from` or the
+   * move was already made, so a redelivered notice changes nothing. Run it inside a transaction.
+   */
+  async changeKey(
+    db: Kysely<Database>,
+    workspaceId: string,
+    key: 'phone' | 'bsuid',
+    change: { from: string; to: string; waId?: string | undefined },
+  ): Promise<string | undefined> {
+    const column = KEY_COLUMN[key];
+    const find = (value: string) =>
+      db
+        .selectFrom('identities')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where(column, '=', value)
+        .executeTakeFirst();
+    const old = await find(change.from);
+    if (!old) return undefined;
+    let survivor: IdentityTable = old;
+    const holder = await find(change.to);
+    if (holder && holder.id !== old.id) survivor = await mergeIdentities(db, old, holder);
+    await db
+      .updateTable('identities')
+      .set({
+        [column]: change.to,
+        ...(key === 'phone' ? { wa_id: change.waId ?? survivor.wa_id } : {}),
+        updated_at: Date.now(),
+      })
+      .where('id', '=', survivor.id)
+      .execute();
+    return survivor.id;
+  }
+
   /** Fills in keys the identity lacked and takes the newest name; writes only when something changed. */
   private async absorbParty(
     db: Kysely<Database>,

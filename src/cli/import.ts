@@ -1,0 +1,136 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { isWasyncError } from '../core/errors.js';
+import { normalizePhone } from '../core/phone.js';
+import { openServices } from '../services.js';
+import {
+  type ImportProgress,
+  type ImportSummary,
+  importChatExportFile,
+} from '../sources/chat-export/import.js';
+import { DATE_ORDERS, type DateOrder } from '../sources/chat-export/parser.js';
+import { withConfig } from './with-config.js';
+
+interface ImportCliOptions {
+  account: string;
+  chatWith?: string;
+  me?: string;
+  chatName?: string;
+  tz?: string;
+  dateOrder?: DateOrder;
+  json?: boolean;
+}
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description(
+      'Import a WhatsApp "Export chat" file (.txt or .zip with media) into an account; importing it again, or a newer overlapping export, adds only what is new.',
+    )
+    .argument('<file>', 'the exported .txt or .zip')
+    .requiredOption('--account <phone>', "the account's WhatsApp number (created if it does not exist)")
+    .option('--chat-with <phone>', 'phone of the other person of a 1:1 chat')
+    .option('--me <name>', "the account owner's name as the export writes it")
+    .option('--chat-name <name>', 'name of the chat (default: from the file name)')
+    .option('--tz <zone>', 'time zone of the phone that exported (default: WASYNC_TIME_ZONE)')
+    .addOption(
+      new Option('--date-order <order>', 'date order when the file is ambiguous').choices(DATE_ORDERS),
+    )
+    .option('--json', 'print the summary as JSON')
+    .action(
+      withConfig(async (config, file: string, options: ImportCliOptions) => {
+        const phone = normalizePhone(options.account, { defaultRegion: config.defaultRegion });
+        if (!phone.ok) throw new Error(`--account ${options.account}: ${phone.message}`);
+        const services = await openServices(config);
+        const progress = progressReporter(options.json === true);
+        try {
+          const { store, workspace } = services;
+          const account =
+            (await store.accounts.findByPhone(workspace.id, phone.e164)) ??
+            (await store.accounts.create({
+              workspaceId: workspace.id,
+              phone: phone.e164,
+              sourceKind: 'chat_export',
+              displayName: undefined,
+            })) ??
+            (await store.accounts.findByPhone(workspace.id, phone.e164));
+          if (!account) throw new Error(`could not create the account ${phone.e164}`);
+          const summary = await importChatExportFile(
+            { ingest: services.ingest, blobs: store.blobs },
+            file,
+            path.basename(file),
+            {
+              account,
+              chatWith: options.chatWith,
+              me: options.me,
+              chatName: options.chatName,
+              timeZone: options.tz ?? workspace.timeZone,
+              dateOrder: options.dateOrder,
+              defaultRegion: config.defaultRegion,
+              mediaMaxBytes: config.mediaMaxBytes,
+              onProgress: progress.update,
+            },
+          );
+          progress.done();
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify({ accountId: account.id, ...summary }, null, 2)}\n`);
+          } else printSummary(summary);
+        } catch (error) {
+          progress.done();
+          if (!isWasyncError(error)) throw error;
+          throw new Error(`${error.message} (${error.code})`);
+        } finally {
+          await services.close();
+        }
+      }),
+    );
+}
+
+/** A bar redrawn in place on a terminal; on a pipe, one line per phase and no noise. */
+function progressReporter(quiet: boolean) {
+  const tty = process.stderr.isTTY === true && !quiet;
+  let phase = '';
+  let drawn = 0;
+  return {
+    update: (p: ImportProgress) => {
+      if (quiet) return;
+      if (!tty) {
+        if (p.phase !== phase) process.stderr.write(`${p.phase}…\n`);
+        phase = p.phase;
+        return;
+      }
+      const now = Date.now();
+      if (now - drawn < 100 && p.done < p.total) return;
+      drawn = now;
+      const share = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
+      const width = 30;
+      const filled = Math.round(share * width);
+      process.stderr.write(
+        `\r${p.phase.padEnd(6)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`,
+      );
+      phase = p.phase;
+    },
+    done: () => {
+      if (tty && phase !== '') process.stderr.write('\n');
+      phase = '';
+    },
+  };
+}
+
+function printSummary(s: ImportSummary): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
+    `Imported ${s.chat.kind === 'direct' ? `the chat with ${s.chat.key.slice('direct:'.length)}` : `the group ${s.chat.title ?? s.chat.key}`} (${s.lines} lines, dates ${s.dateOrder}${s.dateOrderDetected ? '' : ' as given'})`,
+  );
+  out(
+    `  messages: ${s.messages.total} (${s.messages.new} new, ${s.messages.existing} already there; ${s.messages.system} system)`,
+  );
+  out(
+    `  media: ${s.media.found} found, ${s.media.missing} missing, ${s.media.omitted} left out of the export${s.media.tooLarge ? `, ${s.media.tooLarge} too large` : ''}`,
+  );
+  const reasons = Object.entries(s.skipped.reasons)
+    .map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`)
+    .join(', ');
+  out(`  lines skipped: ${s.skipped.total}${reasons ? ` (${reasons})` : ''}`);
+  if (s.authors.me === undefined) out('  the account owner was not found among the authors (use --me NAME)');
+  else out(`  account owner: ${s.authors.me}`);
+}

@@ -1,0 +1,230 @@
+import type { MessageType } from '../../core/model.js';
+
+/**
+ * What a message's text means beyond words: media left out of the export, a file attached to it, a
+ * location, a deleted message. WhatsApp localizes these markers; the tables cover English, German,
+ * Spanish, Portuguese, French and Italian, and the attached-file forms also have a language-neutral
+ * fallback (`<word: NAME.ext>`, `NAME.ext (words)`).
+ */
+export type Classified =
+  | { kind: 'text'; text: string }
+  | { kind: 'omitted'; type: MessageType; caption: string | undefined }
+  | { kind: 'attached'; type: MessageType; fileName: string; caption: string | undefined }
+  | { kind: 'location'; url: string; text: string }
+  | { kind: 'deleted'; text: string };
+
+/** Android's `<Media omitted>` and its translations (lower case, without the angle brackets). */
+const ANDROID_OMITTED = new Set([
+  'media omitted',
+  'medien ausgeschlossen',
+  'multimedia omitido',
+  'archivo omitido',
+  'mídia oculta',
+  'arquivo de mídia oculto',
+  'médias omis',
+  'fichier omis',
+  'media omessi',
+  'media omesso',
+]);
+
+/** iOS `image omitted` and friends: the words for each kind, in each language. */
+const IOS_OMITTED: Record<string, MessageType> = {};
+const omitted: [MessageType, string[]][] = [
+  [
+    'image',
+    [
+      'image omitted',
+      'bild weggelassen',
+      'imagen omitida',
+      'imagem ocultada',
+      'image omise',
+      'image absente',
+      'immagine omessa',
+    ],
+  ],
+  [
+    'video',
+    [
+      'video omitted',
+      'video weggelassen',
+      'video omitido',
+      'vídeo omitido',
+      'vídeo ocultado',
+      'vidéo omise',
+      'vidéo absente',
+      'video omesso',
+      'gif omitted',
+      'gif weggelassen',
+      'gif omitido',
+      'gif ocultado',
+      'gif omis',
+      'gif retiré',
+      'gif omessa',
+      'gif omesso',
+    ],
+  ],
+  [
+    'audio',
+    [
+      'audio omitted',
+      'audio weggelassen',
+      'audio omitido',
+      'áudio ocultado',
+      'áudio omitido',
+      'audio omis',
+      'audio omesso',
+    ],
+  ],
+  [
+    'sticker',
+    [
+      'sticker omitted',
+      'sticker weggelassen',
+      'sticker omitido',
+      'figurinha omitida',
+      'sticker omis',
+      'autocollant omis',
+      'sticker omesso',
+    ],
+  ],
+  [
+    'document',
+    [
+      'document omitted',
+      'dokument weggelassen',
+      'documento omitido',
+      'documento ocultado',
+      'document omis',
+      'documento omesso',
+    ],
+  ],
+  [
+    'contacts',
+    [
+      'contact card omitted',
+      'kontaktkarte ausgelassen',
+      'kontaktkarte weggelassen',
+      'tarjeta de contacto omitida',
+      'cartão de contato omitido',
+      'cartão do contato omitido',
+      'fiche contact omise',
+      'carte de contact omise',
+      'scheda contatto omessa',
+    ],
+  ],
+];
+for (const [type, words] of omitted) for (const word of words) IOS_OMITTED[word] = type;
+
+/** iOS `<attached: NAME>` words (any `<word: file.ext>` is accepted too). */
+const IOS_ATTACHED = /^<\s*([^<>:]{1,30}?)\s*:\s*([^<>]+?\.[\w]{1,6})\s*>$/u;
+/** Android `NAME (file attached)` and its translations. */
+const ANDROID_ATTACHED_WORDS = new Set([
+  'file attached',
+  'datei angehängt',
+  'archivo adjunto',
+  'arquivo anexado',
+  'fichier joint',
+  'file allegato',
+]);
+const ANDROID_ATTACHED = /^(\S[^\n]*?\.[\w]{1,6}) \(([^()\n]{3,30})\)$/u;
+const LOCATION =
+  /^(?:location|standort|ubicación|localização|position|posizione|live location shared)?:? ?(https:\/\/maps\.google\.com\/\?q=\S+|https:\/\/foursquare\.com\/\S+)$/iu;
+const DELETED = new Set([
+  'this message was deleted',
+  'this message was deleted.',
+  'you deleted this message',
+  'you deleted this message.',
+  'diese nachricht wurde gelöscht',
+  'diese nachricht wurde gelöscht.',
+  'du hast diese nachricht gelöscht',
+  'du hast diese nachricht gelöscht.',
+  'se eliminó este mensaje',
+  'se eliminó este mensaje.',
+  'eliminaste este mensaje',
+  'eliminaste este mensaje.',
+  'mensagem apagada',
+  'essa mensagem foi apagada',
+  'você apagou esta mensagem',
+  'ce message a été supprimé',
+  'ce message a été supprimé.',
+  'vous avez supprimé ce message',
+  'vous avez supprimé ce message.',
+  'questo messaggio è stato eliminato',
+  'questo messaggio è stato eliminato.',
+  'hai eliminato questo messaggio',
+  'hai eliminato questo messaggio.',
+]);
+
+export function classify(text: string): Classified {
+  const newline = text.indexOf('\n');
+  const first = (newline < 0 ? text : text.slice(0, newline)).trim();
+  const caption = newline < 0 ? undefined : text.slice(newline + 1) || undefined;
+  if (first.length > 300) return { kind: 'text', text };
+  const lower = first.toLowerCase();
+  if (lower.startsWith('<') && lower.endsWith('>')) {
+    if (ANDROID_OMITTED.has(lower.slice(1, -1).trim()))
+      return { kind: 'omitted', type: 'unsupported', caption };
+    const attached = IOS_ATTACHED.exec(first);
+    if (attached?.[2]) return attachedFile(attached[2], caption);
+  }
+  const iosType = IOS_OMITTED[lower];
+  if (iosType !== undefined) return { kind: 'omitted', type: iosType, caption };
+  // iOS documents: "Report.pdf • 3 pages document omitted".
+  if (
+    /(document omitted|dokument weggelassen|documento omitido|document omis|documento omesso)$/.test(lower)
+  ) {
+    return { kind: 'omitted', type: 'document', caption };
+  }
+  // iOS documents with a caption before the marker: "Some file.txt <attached: 00000046-Some file.txt>".
+  const inline = /<\s*[^<>:]{1,30}?\s*:\s*([^<>]+?\.[\w]{1,6})\s*>$/u.exec(first);
+  if (inline?.[1] && inline.index > 0) return attachedFile(inline[1], caption);
+  const android = ANDROID_ATTACHED.exec(first);
+  if (android?.[1] && android[2] && ANDROID_ATTACHED_WORDS.has(android[2].toLowerCase())) {
+    return attachedFile(android[1], caption);
+  }
+  const location = LOCATION.exec(first);
+  if (location?.[1] && newline < 0) return { kind: 'location', url: location[1], text };
+  if (DELETED.has(lower)) return { kind: 'deleted', text };
+  return { kind: 'text', text };
+}
+
+function attachedFile(fileName: string, caption: string | undefined): Classified {
+  return { kind: 'attached', type: mediaType(fileName), fileName: fileName.trim(), caption };
+}
+
+/** The message type a WhatsApp media file name implies (IMG-…, 00000012-PHOTO-…, PTT-…, and so on). */
+export function mediaType(fileName: string): MessageType {
+  const name = fileName.toUpperCase();
+  if (/(^|-)(PTT)-/.test(name) || name.endsWith('.OPUS')) return 'voice';
+  if (/^(IMG-|\d+-PHOTO-)/.test(name) || /\.(JPE?G|PNG|HEIC|WEBP_)$/.test(name)) return 'image';
+  if (/^(STK-|\d+-STICKER-)/.test(name) || name.endsWith('.WEBP')) return 'sticker';
+  if (/^(VID-|\d+-VIDEO-|\d+-GIF-)/.test(name) || /\.(MP4|MOV|3GP)$/.test(name)) return 'video';
+  if (/^(AUD-|\d+-AUDIO-)/.test(name) || /\.(M4A|MP3|AAC|OGG|WAV)$/.test(name)) return 'audio';
+  return 'document';
+}
+
+const MIME: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  gif: 'image/gif',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  '3gp': 'video/3gpp',
+  opus: 'audio/ogg',
+  ogg: 'audio/ogg',
+  m4a: 'audio/mp4',
+  mp3: 'audio/mpeg',
+  aac: 'audio/aac',
+  wav: 'audio/wav',
+  pdf: 'application/pdf',
+  vcf: 'text/vcard',
+  txt: 'text/plain',
+};
+
+export function mimeTypeOf(fileName: string): string | undefined {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? undefined : MIME[fileName.slice(dot + 1).toLowerCase()];
+}

@@ -1,0 +1,280 @@
+/**
+ * The line grammar of WhatsApp's "Export chat" text, Android and iOS layouts, any locale the header
+ * regex can read. The parser is fed one line at a time and emits whole messages (continuation lines
+ * joined with "\n"), so it never holds more than the message being read. Dates stay as written (three
+ * numbers) until the date order of the whole file is known; see DateOrderDetector.
+ */
+
+export type DateOrder = 'dmy' | 'mdy' | 'ymd';
+export const DATE_ORDERS: readonly DateOrder[] = ['dmy', 'mdy', 'ymd'];
+
+export interface RawMessage {
+  /** 1-based number of the message's first line. */
+  line: number;
+  /** The date's three numbers as written; `yearFirst` when the first has four digits. */
+  date: [number, number, number];
+  yearFirst: boolean;
+  /** 24-hour clock, already resolved from AM/PM markers. */
+  hour: number;
+  minute: number;
+  second: number;
+  /** Undefined for a system line (Android writes those without an author). */
+  author: string | undefined;
+  /** Message text, continuation lines joined with "\n", invisible direction marks removed. */
+  text: string;
+  /** The text began with U+200E: how iOS flags media, system and deleted lines. */
+  marked: boolean;
+  /** Bracketed `[date, time]` header (iOS layout). */
+  bracketed: boolean;
+}
+
+export type SkipReason = 'before_first_message' | 'invalid_time' | 'unknown_time_marker' | 'message_too_long';
+
+/** Messages longer than this are cut: an export is text typed by people, not a place for files. */
+export const MAX_MESSAGE_CHARS = 65_536;
+
+/** `[date, time]` or `date, time -`, then the rest of the line. The marker group takes AM/PM words. */
+const HEADER =
+  /^(\[)?(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\.?,? (\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?: ?([^\d\s\]-][^\]-]{0,11}?))?(?:\] | - )/;
+/** Direction and embedding marks WhatsApp sprinkles into exports. */
+const MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const SPACES = /[\u202f\u00a0\u2009]/g;
+const MAY_HAVE_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u202f\u00a0\u2009]/;
+
+const AM = new Set(['am', 'a', 'vorm', 'ص', '午前', '上午', 'πμ', 'fm', 'ap']);
+const PM = new Set(['pm', 'p', 'nachm', 'م', '午後', '下午', 'μμ', 'em', 'ip']);
+
+export class ExportLineParser {
+  private current: RawMessage | undefined;
+  private lineNumber = 0;
+  private truncated = false;
+
+  constructor(
+    private readonly onMessage: (message: RawMessage) => void,
+    private readonly onSkip: (reason: SkipReason, line: number) => void,
+  ) {}
+
+  get lines(): number {
+    return this.lineNumber;
+  }
+
+  push(rawLine: string): void {
+    this.lineNumber++;
+    let line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const header = parseHeader(line, this.lineNumber);
+    if (header === undefined) {
+      // Not a header: the previous message goes on. Marks inside a continuation are just removed.
+      if (MAY_HAVE_MARKS.test(line)) line = line.replace(MARKS, '');
+      if (this.current === undefined) {
+        if (line.trim() !== '') this.onSkip('before_first_message', this.lineNumber);
+        return;
+      }
+      if (this.current.text.length + line.length + 1 > MAX_MESSAGE_CHARS) {
+        if (!this.truncated) this.onSkip('message_too_long', this.lineNumber);
+        this.truncated = true;
+        return;
+      }
+      this.current.text += `\n${line}`;
+      return;
+    }
+    this.flush();
+    if (typeof header === 'string') {
+      this.onSkip(header, this.lineNumber);
+      return;
+    }
+    this.current = header;
+  }
+
+  end(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.current !== undefined) this.onMessage(this.current);
+    this.current = undefined;
+    this.truncated = false;
+  }
+}
+
+/** A message header, a reason to skip a line that looks like one but cannot be read, or undefined. */
+export function parseHeader(input: string, lineNumber: number): RawMessage | SkipReason | undefined {
+  let line = input;
+  const first = line.charCodeAt(0);
+  // Fast path: a header starts with a digit, "[", or an invisible mark before those.
+  if (!(first >= 48 && first <= 57) && first !== 91) {
+    if (!MAY_HAVE_MARKS.test(line.slice(0, 2))) return undefined;
+    line = line.replace(/^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/, '');
+  }
+  const close = line.indexOf(']');
+  const dash = line.indexOf(' - ');
+  const headerEnd = close > 0 && (dash < 0 || close < dash) ? close + 1 : dash < 0 ? -1 : dash + 3;
+  if (headerEnd < 0) return undefined;
+  let head = line;
+  // Marks and odd spaces are normalized in the header only: the text keeps them until it is classified.
+  if (MAY_HAVE_MARKS.test(line.slice(0, headerEnd))) {
+    head = line.slice(0, headerEnd).replace(SPACES, ' ').replace(MARKS, '') + line.slice(headerEnd);
+  }
+  const match = HEADER.exec(head);
+  if (match === null) return undefined;
+  const [whole, bracket, a, b, c, h, mi, s, marker] = match;
+  let hour = Number(h);
+  const minute = Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  if (marker !== undefined) {
+    const word = marker.toLowerCase().replace(/[.\s]/g, '');
+    const pm = PM.has(word);
+    if (!pm && !AM.has(word)) return 'unknown_time_marker';
+    if (hour > 12) return 'invalid_time';
+    if (pm && hour < 12) hour += 12;
+    else if (!pm && hour === 12) hour = 0;
+  }
+  if (hour > 23 || minute > 59 || second > 59) return 'invalid_time';
+  let rest = head.slice(whole.length);
+  let author: string | undefined;
+  const colon = rest.indexOf(': ');
+  if (colon > 0) {
+    author = rest.slice(0, colon);
+    rest = rest.slice(colon + 2);
+  } else if (rest.endsWith(':') && rest.length > 1) {
+    author = rest.slice(0, -1);
+    rest = '';
+  }
+  if (author !== undefined) author = cleanAuthor(author);
+  const marked = rest.charCodeAt(0) === 0x200e;
+  if (MAY_HAVE_MARKS.test(rest)) rest = rest.replace(MARKS, '');
+  return {
+    line: lineNumber,
+    date: [Number(a), Number(b), Number(c)],
+    yearFirst: (a ?? '').length === 4,
+    hour,
+    minute,
+    second,
+    author: author === '' ? undefined : author,
+    text: rest.length > MAX_MESSAGE_CHARS ? rest.slice(0, MAX_MESSAGE_CHARS) : rest,
+    marked,
+    bracketed: bracket !== undefined,
+  };
+}
+
+function cleanAuthor(author: string): string {
+  let name = MAY_HAVE_MARKS.test(author) ? author.replace(MARKS, '').replace(SPACES, ' ') : author;
+  // Newer exports write people who are not in the address book as "~ Name".
+  if (name.startsWith('~')) name = name.slice(1);
+  return name.trim();
+}
+
+/**
+ * Decides the date order from every date of a file: a first number above 12 means day first, a second
+ * above 12 means month first, four digits first means year first. A file where no date tells is
+ * ambiguous and needs an override; one where both happen is not a single export.
+ */
+export class DateOrderDetector {
+  private dayFirst = false;
+  private monthFirst = false;
+  private yearFirst = false;
+  private other = false;
+
+  observe(message: Pick<RawMessage, 'date' | 'yearFirst'>): void {
+    const [a, b] = message.date;
+    if (message.yearFirst) this.yearFirst = true;
+    else {
+      this.other = true;
+      if (a > 12) this.dayFirst = true;
+      if (b > 12) this.monthFirst = true;
+    }
+  }
+
+  /** The order, 'ambiguous' when nothing tells, 'conflicting' when the dates contradict each other. */
+  decide(): DateOrder | 'ambiguous' | 'conflicting' {
+    if (this.yearFirst && this.other) return 'conflicting';
+    if (this.yearFirst) return 'ymd';
+    if (this.dayFirst && this.monthFirst) return 'conflicting';
+    if (this.dayFirst) return 'dmy';
+    if (this.monthFirst) return 'mdy';
+    return this.other ? 'ambiguous' : 'dmy';
+  }
+}
+
+export interface LocalDateTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The message's wall-clock time under a date order, or undefined when the date does not exist. */
+export function localDateTime(message: RawMessage, order: DateOrder): LocalDateTime | undefined {
+  const [a, b, c] = message.date;
+  let year: number;
+  let month: number;
+  let day: number;
+  if (message.yearFirst) [year, month, day] = [a, b, c];
+  else if (order === 'ymd') return undefined;
+  else [year, month, day] = order === 'dmy' ? [c, b, a] : [c, a, b];
+  if (year < 100) year += 2000;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  return { year, month, day, hour: message.hour, minute: message.minute, second: message.second };
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `YYYY-MM-DDTHH:mm:ss`, the wall-clock reading as the export wrote it. */
+export function formatLocal(t: LocalDateTime): string {
+  return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`;
+}
+
+/** Converts wall-clock readings in one zone to epoch milliseconds, caching offsets per quarter hour. */
+export class ZonedClock {
+  private readonly format: Intl.DateTimeFormat;
+  private readonly offsets = new Map<number, number>();
+
+  constructor(readonly timeZone: string) {
+    this.format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+      numberingSystem: 'latn',
+    });
+  }
+
+  toEpoch(t: LocalDateTime): number {
+    const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+    // Two steps: the offset at the guess, then at the corrected instant (right across DST switches).
+    const first = wall - this.offsetAt(wall);
+    const offset = this.offsetAt(first);
+    return wall - offset;
+  }
+
+  /** Zone offset (local minus UTC) in milliseconds at an instant. */
+  private offsetAt(instant: number): number {
+    const bucket = Math.floor(instant / 900_000);
+    const cached = this.offsets.get(bucket);
+    if (cached !== undefined) return cached;
+    const parts = this.format.formatToParts(new Date(bucket * 900_000));
+    const get = (type: Intl.DateTimeFormatPartTypes) =>
+      Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const local = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
+    const offset = local - bucket * 900_000;
+    if (this.offsets.size > 10_000) this.offsets.clear();
+    this.offsets.set(bucket, offset);
+    return offset;
+  }
+}

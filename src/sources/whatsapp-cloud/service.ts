@@ -1,0 +1,395 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Account } from '../../core/model.js';
+import type { PartyRef } from '../../core/party.js';
+import { SecretBox } from '../../core/secret-box.js';
+import type { MediaResolver } from '../../ingest/media-fetcher.js';
+import type { IngestPipeline } from '../../ingest/pipeline.js';
+import type { IngestItem } from '../../ingest/types.js';
+import type { Store } from '../../store/index.js';
+import { BlobTooLargeError } from '../../store/media-blobs.js';
+import {
+  type DeliveryCounts,
+  type HistoryProgress,
+  type PendingDelivery,
+  type StoredCloudAccount,
+  WhatsAppCloudRepository,
+} from '../../store/repositories/whatsapp-cloud.js';
+import { writeTransaction } from '../../store/write-transaction.js';
+import { type MappedDelivery, mapDelivery } from './map.js';
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
+export const DEFAULT_API_VERSION = 'v23.0';
+
+/** The `cloud` object of `POST /api/v1/accounts` for a `whatsapp_cloud` account. */
+export const CloudAccountInput = z
+  .strictObject({
+    phoneNumberId: z
+      .string()
+      .regex(/^\d{1,32}$/)
+      .describe("The number's id in Meta's WhatsApp Manager."),
+    wabaId: z
+      .string()
+      .regex(/^\d{1,32}$/)
+      .optional()
+      .describe('The WhatsApp Business Account id.'),
+    accessToken: z
+      .string()
+      .min(8)
+      .max(4096)
+      .describe('System-user access token; stored encrypted, never shown.'),
+    appSecret: z
+      .string()
+      .min(8)
+      .max(256)
+      .describe("The app's secret, which signs webhooks; stored encrypted."),
+    verifyToken: z
+      .string()
+      .min(8)
+      .max(256)
+      .optional()
+      .describe("Token for Meta's webhook verify handshake; generated when not given."),
+    graphBaseUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(`Default ${DEFAULT_GRAPH_BASE_URL}.`),
+    apiVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/)
+      .optional()
+      .describe(`Default ${DEFAULT_API_VERSION}.`),
+  })
+  .meta({ id: 'CloudAccountInput' });
+export type CloudAccountInput = z.infer<typeof CloudAccountInput>;
+
+interface CloudSecrets {
+  accessToken: string;
+  appSecret: string;
+}
+
+/** What the API shows of a Cloud API account: never the access token or the app secret. */
+export interface CloudAccountView {
+  phoneNumberId: string;
+  wabaId: string | undefined;
+  graphBaseUrl: string;
+  apiVersion: string;
+  webhookPath: string;
+  verifyToken: string;
+  lastDeliveryAt: Date | undefined;
+  signatureFailures: number;
+  lastSignatureFailureAt: Date | undefined;
+  deliveries: DeliveryCounts;
+  historyProgress: HistoryProgress;
+}
+
+export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
+
+/**
+ * The WhatsApp Cloud API source: account settings with sealed secrets, the webhook's verify handshake
+ * and signature check, the durable delivery queue, and the mapping of each delivery into the store.
+ */
+export class WhatsAppCloudService {
+  readonly repository: WhatsAppCloudRepository;
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly options: { store: Store; ingest: IngestPipeline; secretKey: string; logger: Logger },
+  ) {
+    this.repository = new WhatsAppCloudRepository(options.store.sql.db);
+    this.box = new SecretBox(options.secretKey);
+  }
+
+  /** Stores the Cloud API settings of a freshly created account (its secrets sealed to its id). */
+  async configure(account: Account, input: CloudAccountInput): Promise<CloudAccountView> {
+    const secrets: CloudSecrets = { accessToken: input.accessToken, appSecret: input.appSecret };
+    await this.repository.create({
+      accountId: account.id,
+      phoneNumberId: input.phoneNumberId,
+      wabaId: input.wabaId,
+      graphBaseUrl: (input.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, ''),
+      apiVersion: input.apiVersion ?? DEFAULT_API_VERSION,
+      verifyToken: input.verifyToken ?? randomBytes(18).toString('base64url'),
+      sealedCredentials: this.box.seal(JSON.stringify(secrets), account.id),
+    });
+    const view = await this.view(account.id);
+    if (!view) throw new Error('the Cloud API settings just stored are gone');
+    return view;
+  }
+
+  async view(accountId: string): Promise<CloudAccountView | undefined> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return undefined;
+    return {
+      phoneNumberId: stored.phoneNumberId,
+      wabaId: stored.wabaId,
+      graphBaseUrl: stored.graphBaseUrl,
+      apiVersion: stored.apiVersion,
+      webhookPath: webhookPath(accountId),
+      verifyToken: stored.verifyToken,
+      lastDeliveryAt: stored.lastDeliveryAt,
+      signatureFailures: stored.signatureFailures,
+      lastSignatureFailureAt: stored.lastSignatureFailureAt,
+      deliveries: await this.repository.counts(accountId),
+      historyProgress: stored.historyProgress,
+    };
+  }
+
+  /** Meta's verify handshake: the challenge to echo, or undefined to refuse. */
+  async verifyHandshake(accountId: string, query: Record<string, unknown>): Promise<string | undefined> {
+    const stored = await this.repository.get(accountId);
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    if (
+      !stored ||
+      query['hub.mode'] !== 'subscribe' ||
+      typeof token !== 'string' ||
+      typeof challenge !== 'string'
+    )
+      return undefined;
+    return safeEqual(Buffer.from(token), Buffer.from(stored.verifyToken)) ? challenge : undefined;
+  }
+
+  /**
+   * Checks `X-Hub-Signature-256` over the exact bytes received and stores the body for processing.
+   * A mismatch stores nothing and is counted for the account's webhook health.
+   */
+  async receive(accountId: string, body: Buffer, signature: string | undefined): Promise<ReceiveOutcome> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return 'unknown_account';
+    const { appSecret } = this.secrets(stored);
+    const now = Date.now();
+    if (!signatureMatches(body, signature, appSecret)) {
+      await this.repository.recordSignatureFailure(accountId, now);
+      return 'bad_signature';
+    }
+    await this.repository.enqueue(accountId, body.toString('utf8'), now);
+    return 'accepted';
+  }
+
+  /** Maps one stored delivery into the store; throws (and the delivery is retried) on failure. */
+  async process(delivery: PendingDelivery): Promise<MappedDelivery> {
+    const { store, ingest } = this.options;
+    const account = await accountById(store, delivery.accountId);
+    if (!account) throw new Error(`account ${delivery.accountId} is gone`);
+    let body: unknown;
+    try {
+      body = JSON.parse(delivery.body);
+    } catch {
+      // Signed by Meta yet not JSON: nothing to map, and retrying will not change that.
+      return {
+        items: [],
+        keyChanges: [],
+        contacts: [],
+        history: [],
+        statuses: [],
+        ignored: ['body is not JSON'],
+      };
+    }
+    const mapped = mapDelivery(body, account.id, Date.now());
+    if (mapped.keyChanges.length > 0 || mapped.contacts.length > 0) {
+      // Number changes first, so the notice itself (sent from the new number) lands in the same chat.
+      await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
+        for (const change of mapped.keyChanges) {
+          const from = change.key === 'phone' ? change.from.phone : change.from.bsuid;
+          const to = change.key === 'phone' ? change.to.phone : change.to.bsuid;
+          if (from && to)
+            await store.identities.changeKey(trx, account.workspaceId, change.key, {
+              from,
+              to,
+              waId: change.to.waId,
+            });
+        }
+        if (mapped.contacts.length > 0)
+          await store.identities.resolve(trx, account.workspaceId, mapped.contacts);
+      });
+    }
+    const items = uniqueItems(mapped.items.map((item) => afterKeyChanges(item, mapped)));
+    if (items.length > 0) await ingest.ingest(account, items);
+    if (mapped.history.length > 0) await this.recordHistory(account.id, mapped);
+    return mapped;
+  }
+
+  /** The media resolver of `whatsapp-cloud://<account>/<media id>` URLs: the Graph API's two hops. */
+  mediaResolver(): MediaResolver {
+    return async (url, { signal, maxBytes }) => {
+      const accountId = decodeURIComponent(url.hostname);
+      const mediaId = decodeURIComponent(url.pathname.replace(/^\//, ''));
+      const stored = await this.repository.get(accountId);
+      if (!stored) throw new Error(`no Cloud API settings for account ${accountId}`);
+      const headers = { authorization: `Bearer ${this.secrets(stored).accessToken}` };
+      const lookup = await fetch(
+        `${stored.graphBaseUrl}/${stored.apiVersion}/${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(stored.phoneNumberId)}`,
+        { headers, signal },
+      );
+      if (!lookup.ok) throw new Error(`HTTP ${lookup.status} from the Graph API media lookup`);
+      const info = (await lookup.json()) as { url?: unknown; sha256?: unknown; file_size?: unknown };
+      if (typeof info.url !== 'string') throw new Error('the Graph API media lookup gave no url');
+      if (Number(info.file_size ?? 0) > maxBytes) throw new BlobTooLargeError(maxBytes);
+      const expected = hexSha256(info.sha256) ?? hexSha256(url.searchParams.get('sha256'));
+      const response = await fetch(info.url, { headers, signal, redirect: 'follow' });
+      return { response, expectedSha256: expected };
+    };
+  }
+
+  private async recordHistory(accountId: string, mapped: MappedDelivery): Promise<void> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return;
+    const progress = { ...stored.historyProgress };
+    for (const chunk of mapped.history) {
+      const phase = progress[chunk.phase] ?? { chunks: [], progress: 0 };
+      if (!phase.chunks.includes(chunk.chunkOrder))
+        phase.chunks = [...phase.chunks, chunk.chunkOrder].sort((a, b) => a - b);
+      phase.progress = Math.max(phase.progress, chunk.progress);
+      if (chunk.error) Object.assign(phase, { error: chunk.error });
+      progress[chunk.phase] = phase;
+    }
+    await this.repository.updateHistoryProgress(accountId, progress);
+  }
+
+  private secrets(stored: StoredCloudAccount): CloudSecrets {
+    return JSON.parse(this.box.open(stored.sealedCredentials, stored.accountId)) as CloudSecrets;
+  }
+}
+
+export function webhookPath(accountId: string): string {
+  return `/webhooks/whatsapp-cloud/${encodeURIComponent(accountId)}`;
+}
+
+/** `sha256=<hex HMAC-SHA256(body, appSecret)>`, compared in constant time. */
+export function signatureMatches(body: Buffer, header: string | undefined, appSecret: string): boolean {
+  const hex = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? '')?.[1];
+  if (!hex) return false;
+  const expected = createHmac('sha256', appSecret).update(body).digest();
+  return safeEqual(Buffer.from(hex, 'hex'), expected);
+}
+
+export function signBody(body: Buffer | string, appSecret: string): string {
+  return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
+}
+
+function safeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The webhook gives base64, the history example hex: both become lowercase hex. */
+function hexSha256(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (/^[0-9a-f]{64}$/i.test(value)) return value.toLowerCase();
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 32 ? bytes.toString('hex') : undefined;
+}
+
+/** After a number change the notice's sender is the person under their new number. */
+function afterKeyChanges(item: IngestItem, mapped: MappedDelivery): IngestItem {
+  if (item.kind !== 'message' || item.type !== 'system' || mapped.keyChanges.length === 0) return item;
+  const moved = (party: PartyRef | undefined): PartyRef | undefined => {
+    const change = mapped.keyChanges.find((c) => c.key === 'phone' && party?.phone === c.from.phone);
+    return change && party ? { ...party, phone: change.to.phone, waId: change.to.waId } : party;
+  };
+  const sender = moved(item.sender);
+  const chat =
+    item.chat.kind === 'direct'
+      ? { ...item.chat, partner: moved(item.chat.partner) ?? item.chat.partner }
+      : item.chat;
+  return { ...item, sender, chat };
+}
+
+/** One item per source id: a body can repeat an update, and the pipeline takes each once per batch. */
+function uniqueItems(items: IngestItem[]): IngestItem[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = `${item.kind === 'message' ? 'm' : 'e'}:${item.sourceId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function accountById(store: Store, accountId: string): Promise<Account | undefined> {
+  const row = await store.sql.db
+    .selectFrom('accounts')
+    .select('workspace_id')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row ? store.accounts.get(row.workspace_id, accountId) : undefined;
+}
+
+const DEFAULT_RETRIES = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+const BATCH = 16;
+
+/**
+ * Processes stored webhook deliveries in the background, oldest first, also those left by a previous
+ * run. A delivery that fails is retried with growing delays (capped at the last one) for as long as
+ * it takes: a webhook Meta has been told we received must never be lost.
+ */
+export class WebhookProcessor {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private readonly retryDelays: readonly number[];
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly cloud: WhatsAppCloudService,
+    private readonly logger: Logger,
+    options: { retryDelaysMs?: readonly number[]; pollMs?: number } = {},
+  ) {
+    this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRIES;
+    this.pollMs = options.pollMs ?? 10_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.running ??= this.drain()
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error({ err: error }, 'webhook processing pass failed'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.pollMs);
+      });
+  }
+
+  /** Processes every delivery due now, one at a time in arrival order; returns how many were tried. */
+  async drain(now = () => Date.now()): Promise<number> {
+    let attempted = 0;
+    for (;;) {
+      const due = await this.cloud.repository.claimDue(now(), BATCH, 5 * 60_000);
+      if (due.length === 0) return attempted;
+      for (const delivery of due) {
+        attempted++;
+        try {
+          const mapped = await this.cloud.process(delivery);
+          await this.cloud.repository.markProcessed(delivery.id, now());
+          if (mapped.ignored.length > 0)
+            this.logger.debug(
+              { deliveryId: delivery.id, ignored: mapped.ignored },
+              'webhook parts not stored',
+            );
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          const delay = this.retryDelays[Math.min(delivery.attempts, this.retryDelays.length - 1)] ?? 60_000;
+          await this.cloud.repository.markFailed(delivery.id, reason, now() + delay);
+          this.logger.warn(
+            { deliveryId: delivery.id, attempt: delivery.attempts + 1, reason },
+            'webhook delivery processing failed; will retry',
+          );
+        }
+      }
+    }
+  }
+}

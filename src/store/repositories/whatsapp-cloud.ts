@@ -1,0 +1,207 @@
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../../core/ids.js';
+import { type Database, readJson, type WhatsAppCloudAccountTable } from '../schema.js';
+
+/** A Cloud API account's settings as stored; `sealedCredentials` opens only with the secret key. */
+export interface StoredCloudAccount {
+  accountId: string;
+  phoneNumberId: string;
+  wabaId: string | undefined;
+  graphBaseUrl: string;
+  apiVersion: string;
+  verifyToken: string;
+  sealedCredentials: string;
+  historyProgress: HistoryProgress;
+  lastDeliveryAt: Date | undefined;
+  signatureFailures: number;
+  lastSignatureFailureAt: Date | undefined;
+}
+
+/** Coexistence history sync, per phase (0, 1, 2): chunk numbers seen and the highest progress. */
+export type HistoryProgress = Record<string, { chunks: number[]; progress: number }>;
+
+export interface PendingDelivery {
+  id: string;
+  accountId: string;
+  body: string;
+  attempts: number;
+}
+
+export interface DeliveryCounts {
+  pending: number;
+  processed: number;
+  lastError: string | undefined;
+}
+
+/** Cloud API account settings, webhook health, and the queue of received webhook bodies. */
+export class WhatsAppCloudRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(
+    input: Omit<
+      StoredCloudAccount,
+      'historyProgress' | 'lastDeliveryAt' | 'signatureFailures' | 'lastSignatureFailureAt'
+    >,
+  ): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .insertInto('whatsapp_cloud_accounts')
+      .values({
+        account_id: input.accountId,
+        phone_number_id: input.phoneNumberId,
+        waba_id: input.wabaId ?? null,
+        graph_base_url: input.graphBaseUrl,
+        api_version: input.apiVersion,
+        verify_token: input.verifyToken,
+        credentials: input.sealedCredentials,
+        history_progress: null,
+        last_delivery_at: null,
+        signature_failures: 0,
+        last_signature_failure_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+
+  async get(accountId: string): Promise<StoredCloudAccount | undefined> {
+    const row = await this.db
+      .selectFrom('whatsapp_cloud_accounts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row && toStored(row);
+  }
+
+  async recordSignatureFailure(accountId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_cloud_accounts')
+      .set((eb) => ({ signature_failures: eb('signature_failures', '+', 1), last_signature_failure_at: at }))
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  /** Stores a verified body and stamps the account's last delivery, in one transaction. */
+  async enqueue(accountId: string, body: string, at: number): Promise<string> {
+    const id = newId('whd');
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('webhook_deliveries')
+        .values({
+          id,
+          account_id: accountId,
+          received_at: at,
+          body,
+          state: 'pending',
+          attempts: 0,
+          error: null,
+          next_attempt_at: at,
+          processed_at: null,
+        })
+        .execute();
+      await trx
+        .updateTable('whatsapp_cloud_accounts')
+        .set({ last_delivery_at: at })
+        .where('account_id', '=', accountId)
+        .execute();
+    });
+    return id;
+  }
+
+  /** Claims due deliveries, oldest first, by pushing their next attempt `leaseMs` ahead (see MediaRepository). */
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<PendingDelivery[]> {
+    const due = await this.db
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'account_id', 'body', 'attempts', 'next_attempt_at'])
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    const claimed: PendingDelivery[] = [];
+    for (const row of due) {
+      const result = await this.db
+        .updateTable('webhook_deliveries')
+        .set({ next_attempt_at: now + leaseMs })
+        .where('id', '=', row.id)
+        .where('next_attempt_at', '=', row.next_attempt_at)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1)
+        claimed.push({ id: row.id, accountId: row.account_id, body: row.body, attempts: row.attempts });
+    }
+    return claimed;
+  }
+
+  async markProcessed(id: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({
+        state: 'processed',
+        attempts: eb('attempts', '+', 1),
+        error: null,
+        next_attempt_at: null,
+        processed_at: at,
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** A failed attempt: the delivery stays pending and is tried again at `retryAt`. */
+  async markFailed(id: string, error: string, retryAt: number): Promise<void> {
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), error, next_attempt_at: retryAt }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async counts(accountId: string): Promise<DeliveryCounts> {
+    const rows = await this.db
+      .selectFrom('webhook_deliveries')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('account_id', '=', accountId)
+      .groupBy('state')
+      .execute();
+    const failing = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('error')
+      .where('account_id', '=', accountId)
+      .where('state', '=', 'pending')
+      .where('error', 'is not', null)
+      .orderBy('received_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
+    return {
+      pending: count('pending'),
+      processed: count('processed'),
+      lastError: failing?.error ?? undefined,
+    };
+  }
+
+  async updateHistoryProgress(accountId: string, progress: HistoryProgress): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_cloud_accounts')
+      .set({ history_progress: JSON.stringify(progress), updated_at: Date.now() })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+}
+
+function toStored(row: Selectable<WhatsAppCloudAccountTable>): StoredCloudAccount {
+  return {
+    accountId: row.account_id,
+    phoneNumberId: row.phone_number_id,
+    wabaId: row.waba_id ?? undefined,
+    graphBaseUrl: row.graph_base_url,
+    apiVersion: row.api_version,
+    verifyToken: row.verify_token,
+    sealedCredentials: row.credentials,
+    historyProgress: row.history_progress === null ? {} : readJson<HistoryProgress>(row.history_progress),
+    lastDeliveryAt: row.last_delivery_at === null ? undefined : new Date(Number(row.last_delivery_at)),
+    signatureFailures: Number(row.signature_failures),
+    lastSignatureFailureAt:
+      row.last_signature_failure_at === null ? undefined : new Date(Number(row.last_signature_failure_at)),
+  };
+}

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import {
+  buildWhatsAppCloudSandbox,
+  SANDBOX_ACCESS_TOKEN,
+  type WhatsAppCloudSandbox,
+} from '../../src/sandboxes/whatsapp-cloud/index.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+const APP_SECRET = 'sandbox-app-secret';
+const PHONE_NUMBER_ID = '106540352242922';
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describeEachDatabase('WhatsApp Cloud sandbox with wasync', (database) => {
+  let h: Harness;
+  let sandbox: WhatsAppCloudSandbox;
+  let sandboxUrl: string;
+  let wasyncUrl: string;
+  let accountId: string;
+  let proxy: http.Server | undefined;
+
+  beforeEach(async () => {
+    h = await startHarness(database);
+    wasyncUrl = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    sandbox = await buildWhatsAppCloudSandbox({ retryDelaysMs: [50, 100, 200], mediaUrlTtlMs: 60_000 });
+    sandboxUrl = await sandbox.listen();
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: h.auth,
+      payload: {
+        phone: '+1 415 555 2671',
+        cloud: {
+          phoneNumberId: PHONE_NUMBER_ID,
+          accessToken: SANDBOX_ACCESS_TOKEN,
+          appSecret: APP_SECRET,
+          graphBaseUrl: sandboxUrl,
+          apiVersion: 'v23.0',
+        },
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    accountId = created.json().id;
+  });
+  afterEach(async () => {
+    proxy?.close();
+    proxy = undefined;
+    await sandbox.close();
+    await h.close();
+  });
+
+  const configureNumber = async (webhookUrl: string) => {
+    const response = await sandbox.app.inject({
+      method: 'POST',
+      url: '/__sandbox/numbers',
+      payload: {
+        phoneNumberId: PHONE_NUMBER_ID,
+        displayPhoneNumber: '14155552671',
+        webhookUrl,
+        appSecret: APP_SECRET,
+      },
+    });
+    expect(response.statusCode).toBe(201);
+  };
+  const send = async (payload: Record<string, unknown>) => {
+    const response = await sandbox.app.inject({
+      method: 'POST',
+      url: '/__sandbox/messages',
+      payload: { phoneNumberId: PHONE_NUMBER_ID, from: '16505551234', name: 'Pablo', ...payload },
+    });
+    expect(response.statusCode).toBe(202);
+    return response.json() as { messageId: string; deliveryId: string; mediaId?: string };
+  };
+  const delivered = (deliveryId: string) =>
+    until(async () => {
+      const found = sandbox.deliveries.find((d) => d.id === deliveryId);
+      return found?.state === 'delivered' ? found : undefined;
+    }, 'the webhook delivery');
+  const storedMessage = (sourceId: string) =>
+    h.services.store.sql.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('source_message_id', '=', sourceId)
+      .executeTakeFirst();
+
+  it('delivers a simulated inbound message as a signed webhook that wasync stores', async () => {
+    await configureNumber(`${wasyncUrl}/webhooks/whatsapp-cloud/${accountId}`);
+    const sent = await send({ text: 'hello from the sandbox' });
+    const delivery = await delivered(sent.deliveryId);
+    expect(delivery.attempts).toBe(1);
+    await h.services.webhookProcessor.drain();
+    expect(await storedMessage(sent.messageId)).toMatchObject({
+      type: 'text',
+      text: 'hello from the sandbox',
+      from_me: 0,
+    });
+  });
+
+  it('retries a delivery the target refused, as Meta does', async () => {
+    let refused = 0;
+    proxy = http.createServer(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      if (refused < 2) {
+        refused++;
+        response.writeHead(503).end();
+        return;
+      }
+      const forwarded = await fetch(`${wasyncUrl}${request.url}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': String(request.headers['x-hub-signature-256']),
+        },
+        body: Buffer.concat(chunks),
+      });
+      response.writeHead(forwarded.status).end(await forwarded.text());
+    });
+    await new Promise<void>((resolve) => proxy?.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as AddressInfo).port;
+    await configureNumber(`http://127.0.0.1:${port}/webhooks/whatsapp-cloud/${accountId}`);
+    const sent = await send({ text: 'retried' });
+    const delivery = await delivered(sent.deliveryId);
+    expect(delivery.attempts).toBe(3);
+    await h.services.webhookProcessor.drain();
+    expect(await storedMessage(sent.messageId)).toMatchObject({ text: 'retried' });
+  });
+
+  it('downloads media through the two Graph API hops with the bearer token, retrying a failure', async () => {
+    // The two hops need the bearer; an expired or unsigned URL is refused.
+    const bytes = Buffer.from(`%PDF-1.4 sandbox document ${Date.now()}`);
+    await configureNumber(`${wasyncUrl}/webhooks/whatsapp-cloud/${accountId}`);
+    const sent = await send({
+      media: {
+        base64: bytes.toString('base64'),
+        mimeType: 'application/pdf',
+        fileName: 'quote.pdf',
+        caption: 'the quote',
+      },
+    });
+    const lookup = await fetch(`${sandboxUrl}/v23.0/${sent.mediaId}`);
+    expect(lookup.status).toBe(401);
+    const info = (await (
+      await fetch(`${sandboxUrl}/v23.0/${sent.mediaId}`, {
+        headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}` },
+      })
+    ).json()) as { url: string };
+    expect((await fetch(info.url)).status).toBe(401);
+
+    await delivered(sent.deliveryId);
+    await h.services.webhookProcessor.drain();
+    const message = await storedMessage(sent.messageId);
+    expect(message).toMatchObject({ type: 'document', text: 'the quote' });
+    const media = () =>
+      h.services.store.sql.db
+        .selectFrom('media')
+        .selectAll()
+        .where('message_id', '=', message?.id ?? '')
+        .executeTakeFirstOrThrow();
+    expect(await media()).toMatchObject({ state: 'pending', file_name: 'quote.pdf' });
+
+    // First download fails (500): kept pending with the reason, the message stays stored.
+    await sandbox.app.inject({ method: 'POST', url: '/__sandbox/faults', payload: { mediaFailures: 1 } });
+    expect(await h.services.mediaFetcher.drain()).toBe(1);
+    expect(await media()).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      failure: 'HTTP 500 from the media URL',
+    });
+
+    // The retry, once its delay has passed, stores the bytes with their sha256.
+    expect(await h.services.mediaFetcher.drain(() => Date.now() + 60 * 60_000)).toBe(1);
+    const stored = await media();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(stored).toMatchObject({
+      state: 'stored',
+      sha256,
+      size_bytes: bytes.length,
+      mime_type: 'application/pdf',
+    });
+    expect(await h.services.store.blobs.has(sha256)).toBe(true);
+  });
+});
