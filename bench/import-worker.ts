@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseString } from 'whatsapp-chat-parser';
-import { classify } from '../src/sources/chat-export/markers.js';
+import { classify, mayNameAFile } from '../src/sources/chat-export/markers.js';
 import {
   type DateOrder,
   DateOrderDetector,
@@ -20,8 +20,12 @@ if (which === 'wasync') {
   // The import's two passes: a scan that decides the date order, then the pass that builds messages.
   const detector = new DateOrderDetector();
   const scan = new ExportLineParser(
-    (m) => detector.observe(m),
+    (m) => {
+      detector.observe(m);
+      if (m.marked || mayNameAFile(m.text)) classify(m.text);
+    },
     () => {},
+    { firstLinesOnly: true },
   );
   await readLines(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), (lines) => {
     for (const line of lines) scan.push(line);

@@ -19,7 +19,7 @@ import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestChat, IngestMessage } from '../../ingest/types.js';
 import { BlobTooLargeError, type MediaBlobStore, type StoredBlob } from '../../store/media-blobs.js';
 import { DEFAULT_LIMITS, type ExportFile, type ExportLimits, openExportFile } from './archive.js';
-import { classify, mimeTypeOf } from './markers.js';
+import { classify, mayNameAFile, mimeTypeOf } from './markers.js';
 import {
   type DateOrder,
   DateOrderDetector,
@@ -64,6 +64,9 @@ export interface ImportSummary {
   skipped: { total: number; reasons: Record<string, number> };
   authors: { me: string | undefined; others: number };
 }
+
+/** What the scan takes a line it does not classify for: plain text. */
+const PLAIN = { kind: 'text' } as const;
 
 const MAX_AUTHORS = 10_000;
 
@@ -111,7 +114,8 @@ export async function importChatExport(
     (m) => {
       scan.messages++;
       scan.detector.observe(m);
-      const meaning = classify(m.text);
+      // The scan parser hands over first lines only; most are plain text, not worth classifying.
+      const meaning = m.marked || mayNameAFile(m.text) ? classify(m.text) : PLAIN;
       if (meaning.kind === 'attached' && source.hasMedia(meaning.fileName))
         scan.attachments.add(meaning.fileName);
       if (isSystem(m, meaning.kind) || m.author === undefined) return;
@@ -121,6 +125,8 @@ export async function importChatExport(
       }
     },
     () => {},
+    // The scan classifies by the first line (markers, attachments); whole texts come in the import pass.
+    { firstLinesOnly: true },
   );
   await readLines(await source.openText(), (lines, bytes) => {
     for (const line of lines) scanParser.push(line);

@@ -127,6 +127,14 @@ const ANDROID_ATTACHED_WORDS = new Set([
   'file allegato',
 ]);
 const ANDROID_ATTACHED = /^(\S[^\n]*?\.[\w]{1,6}) \(([^()\n]{3,30})\)$/u;
+const DOCUMENT_OMITTED = [
+  'document omitted',
+  'dokument weggelassen',
+  'documento omitido',
+  'document omis',
+  'documento omesso',
+];
+const INLINE_ATTACHED = /<\s*[^<>:]{1,30}?\s*:\s*([^<>]+?\.[\w]{1,6})\s*>$/u;
 const LOCATION =
   /^(?:location|standort|ubicación|localização|position|posizione|live location shared)?:? ?(https:\/\/maps\.google\.com\/\?q=\S+|https:\/\/foursquare\.com\/\S+)$/iu;
 const DELETED = new Set([
@@ -155,8 +163,34 @@ const DELETED = new Set([
   'hai eliminato questo messaggio.',
 ]);
 
+/**
+ * Whether a message's first line could name an attached file (every attachment marker ends with `>` or
+ * `)`): the scan pass classifies only those, and marked (iOS system) lines.
+ */
+export function mayNameAFile(firstLine: string): boolean {
+  let i = firstLine.length - 1;
+  while (i >= 0 && firstLine.charCodeAt(i) <= 0x20) i--;
+  const last = firstLine.charCodeAt(i);
+  return last === 0x3e || last === 0x29;
+}
+
+/** The longest whole-line phrase (an iOS "image omitted", a "message was deleted"), for classify's fast path. */
+const LONGEST_PHRASE = Math.max(...[...Object.keys(IOS_OMITTED), ...DELETED].map((p) => p.length)) + 2;
+
 export function classify(text: string): Classified {
   const newline = text.indexOf('\n');
+  // Fast path for the common case, a plain line longer than any whole-line phrase: no marker can match
+  // unless the line ends with `>` or `)`, ends with a document-omitted phrase, or holds a map link.
+  const end = newline < 0 ? text.length : newline;
+  if (end > LONGEST_PHRASE && end <= 300 && !mayNameAFile(newline < 0 ? text : text.slice(0, end))) {
+    const tail = text
+      .slice(Math.max(0, end - 24), end)
+      .trimEnd()
+      .toLowerCase();
+    if (!DOCUMENT_OMITTED.some((words) => tail.endsWith(words)) && !text.slice(0, end).includes('https://')) {
+      return { kind: 'text', text };
+    }
+  }
   const first = (newline < 0 ? text : text.slice(0, newline)).trim();
   const caption = newline < 0 ? undefined : text.slice(newline + 1) || undefined;
   if (first.length > 300) return { kind: 'text', text };
@@ -169,21 +203,28 @@ export function classify(text: string): Classified {
   }
   const iosType = IOS_OMITTED[lower];
   if (iosType !== undefined) return { kind: 'omitted', type: iosType, caption };
+  // Most messages are plain text: each pattern below is tried only when the line ends the way it must
+  // (the regexes are anchored at the end, and unanchored starts make them walk the whole line).
   // iOS documents: "Report.pdf • 3 pages document omitted".
-  if (
-    /(document omitted|dokument weggelassen|documento omitido|document omis|documento omesso)$/.test(lower)
-  ) {
+  if (DOCUMENT_OMITTED.some((words) => lower.endsWith(words))) {
     return { kind: 'omitted', type: 'document', caption };
   }
+  const last = first.charCodeAt(first.length - 1);
   // iOS documents with a caption before the marker: "Some file.txt <attached: 00000046-Some file.txt>".
-  const inline = /<\s*[^<>:]{1,30}?\s*:\s*([^<>]+?\.[\w]{1,6})\s*>$/u.exec(first);
-  if (inline?.[1] && inline.index > 0) return attachedFile(inline[1], caption);
-  const android = ANDROID_ATTACHED.exec(first);
-  if (android?.[1] && android[2] && ANDROID_ATTACHED_WORDS.has(android[2].toLowerCase())) {
-    return attachedFile(android[1], caption);
+  if (last === 0x3e /* > */) {
+    const inline = INLINE_ATTACHED.exec(first);
+    if (inline?.[1] && inline.index > 0) return attachedFile(inline[1], caption);
   }
-  const location = LOCATION.exec(first);
-  if (location?.[1] && newline < 0) return { kind: 'location', url: location[1], text };
+  if (last === 0x29 /* ) */) {
+    const android = ANDROID_ATTACHED.exec(first);
+    if (android?.[1] && android[2] && ANDROID_ATTACHED_WORDS.has(android[2].toLowerCase())) {
+      return attachedFile(android[1], caption);
+    }
+  }
+  if (newline < 0 && first.includes('https://')) {
+    const location = LOCATION.exec(first);
+    if (location?.[1]) return { kind: 'location', url: location[1], text };
+  }
   if (DELETED.has(lower)) return { kind: 'deleted', text };
   return { kind: 'text', text };
 }

@@ -49,9 +49,14 @@ export class ExportLineParser {
   private lineNumber = 0;
   private truncated = false;
 
+  /**
+   * `firstLinesOnly`: messages carry their first line only (continuation lines are counted but not
+   * joined), for a pass that needs dates, authors and markers but not whole texts.
+   */
   constructor(
     private readonly onMessage: (message: RawMessage) => void,
     private readonly onSkip: (reason: SkipReason, line: number) => void,
+    private readonly options: { firstLinesOnly?: boolean } = {},
   ) {}
 
   get lines(): number {
@@ -62,6 +67,7 @@ export class ExportLineParser {
     this.lineNumber++;
     let line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     const header = parseHeader(line, this.lineNumber);
+    if (header === undefined && this.current !== undefined && this.options.firstLinesOnly) return;
     if (header === undefined) {
       // Not a header: the previous message goes on. Marks inside a continuation are just removed.
       if (MAY_HAVE_MARKS.test(line)) line = line.replace(MARKS, '');
@@ -105,13 +111,15 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     if (!MAY_HAVE_MARKS.test(line.slice(0, 2))) return undefined;
     line = line.replace(/^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/, '');
   }
-  const close = line.indexOf(']');
-  const dash = line.indexOf(' - ');
-  const headerEnd = close > 0 && (dash < 0 || close < dash) ? close + 1 : dash < 0 ? -1 : dash + 3;
+  // iOS headers are bracketed, Android ones end at " - "; looking for "]" only after a "[" spares a
+  // scan of every Android line.
+  const close = line.charCodeAt(0) === 91 ? line.indexOf(']') : -1;
+  const dash = close > 0 ? -1 : line.indexOf(' - ');
+  const headerEnd = close > 0 ? close + 1 : dash < 0 ? -1 : dash + 3;
   if (headerEnd < 0) return undefined;
   let head = line;
   // Marks and odd spaces are normalized in the header only: the text keeps them until it is classified.
-  if (MAY_HAVE_MARKS.test(line.slice(0, headerEnd))) {
+  if (hasMarkBefore(line, headerEnd)) {
     head = line.slice(0, headerEnd).replace(SPACES, ' ').replace(MARKS, '') + line.slice(headerEnd);
   }
   const match = HEADER.exec(head);
@@ -154,6 +162,26 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     marked,
     bracketed: bracket !== undefined,
   };
+}
+
+/** MAY_HAVE_MARKS over the first `end` characters, without slicing: every header is checked. */
+function hasMarkBefore(line: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 0xa0) continue;
+    if (
+      c === 0xa0 ||
+      c === 0x2009 ||
+      c === 0x200e ||
+      c === 0x200f ||
+      (c >= 0x202a && c <= 0x202f) ||
+      (c >= 0x2066 && c <= 0x2069) ||
+      c === 0xfeff
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function cleanAuthor(author: string): string {
@@ -218,8 +246,11 @@ export function localDateTime(message: RawMessage, order: DateOrder): LocalDateT
   return { year, month, day, hour: message.hour, minute: message.minute, second: message.second };
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1] ?? 31;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -229,10 +260,19 @@ export function formatLocal(t: LocalDateTime): string {
   return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`;
 }
 
-/** Converts wall-clock readings in one zone to epoch milliseconds, caching offsets per quarter hour. */
+const QUARTER_HOUR = 900_000;
+const SIX_HOURS = 6 * 3_600_000;
+
+/**
+ * Converts wall-clock readings in one zone to epoch milliseconds. Offsets are read from Intl (which
+ * knows each zone's history) and cached per six hours when the offset is the same at both ends of
+ * them (no zone changes its offset twice within six hours), else per quarter hour.
+ */
 export class ZonedClock {
   private readonly format: Intl.DateTimeFormat;
   private readonly offsets = new Map<number, number>();
+  private readonly spans = new Map<number, number | null>();
+  private readonly utc: boolean;
 
   constructor(readonly timeZone: string) {
     this.format = new Intl.DateTimeFormat('en-US', {
@@ -246,6 +286,7 @@ export class ZonedClock {
       hourCycle: 'h23',
       numberingSystem: 'latn',
     });
+    this.utc = this.format.resolvedOptions().timeZone === 'UTC';
   }
 
   toEpoch(t: LocalDateTime): number {
@@ -258,7 +299,21 @@ export class ZonedClock {
 
   /** Zone offset (local minus UTC) in milliseconds at an instant. */
   private offsetAt(instant: number): number {
-    const bucket = Math.floor(instant / 900_000);
+    if (this.utc) return 0;
+    const span = Math.floor(instant / SIX_HOURS);
+    let steady = this.spans.get(span);
+    if (steady === undefined) {
+      const first = this.quarterOffset(span * SIX_HOURS);
+      const last = this.quarterOffset((span + 1) * SIX_HOURS - QUARTER_HOUR);
+      steady = first === last ? first : null;
+      if (this.spans.size > 10_000) this.spans.clear();
+      this.spans.set(span, steady);
+    }
+    return steady ?? this.quarterOffset(instant);
+  }
+
+  private quarterOffset(instant: number): number {
+    const bucket = Math.floor(instant / QUARTER_HOUR);
     const cached = this.offsets.get(bucket);
     if (cached !== undefined) return cached;
     const parts = this.format.formatToParts(new Date(bucket * 900_000));
