@@ -182,13 +182,11 @@ export function classify(text: string): Classified {
   // Fast path for the common case, a plain line longer than any whole-line phrase: no marker can match
   // unless the line ends with `>` or `)`, ends with a document-omitted phrase, or holds a map link.
   const end = newline < 0 ? text.length : newline;
-  if (end > LONGEST_PHRASE && end <= 300 && !mayNameAFile(newline < 0 ? text : text.slice(0, end))) {
-    const tail = text
-      .slice(Math.max(0, end - 24), end)
-      .trimEnd()
-      .toLowerCase();
-    if (!DOCUMENT_OMITTED.some((words) => tail.endsWith(words)) && !text.slice(0, end).includes('https://')) {
-      return { kind: 'text', text };
+  if (end > LONGEST_PHRASE && end <= 300) {
+    const firstLine = newline < 0 ? text : text.slice(0, end);
+    if (!mayNameAFile(firstLine) && !firstLine.includes('https://')) {
+      const tail = firstLine.slice(-24).trimEnd().toLowerCase();
+      if (!DOCUMENT_OMITTED.some((words) => tail.endsWith(words))) return { kind: 'text', text };
     }
   }
   const first = (newline < 0 ? text : text.slice(0, newline)).trim();

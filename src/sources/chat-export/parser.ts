@@ -111,19 +111,21 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     if (!MAY_HAVE_MARKS.test(line.slice(0, 2))) return undefined;
     line = line.replace(/^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/, '');
   }
-  // iOS headers are bracketed, Android ones end at " - "; looking for "]" only after a "[" spares a
-  // scan of every Android line.
-  const close = line.charCodeAt(0) === 91 ? line.indexOf(']') : -1;
-  const dash = close > 0 ? -1 : line.indexOf(' - ');
-  const headerEnd = close > 0 ? close + 1 : dash < 0 ? -1 : dash + 3;
-  if (headerEnd < 0) return undefined;
   let head = line;
-  // Marks and odd spaces are normalized in the header only: the text keeps them until it is classified.
-  if (hasMarkBefore(line, headerEnd)) {
+  // Most headers are plain ASCII and match as they are. Where marks or odd spaces stand in the header
+  // (a narrow no-break space before "PM", a direction mark after "["), or keep it from matching, they
+  // are normalized, in the header only: the text keeps them until it is classified.
+  let match = HEADER.exec(head);
+  if (match === null || hasMarkBefore(line, match[0].length)) {
+    // iOS headers are bracketed, Android ones end at " - ".
+    const close = line.charCodeAt(0) === 91 ? line.indexOf(']') : -1;
+    const dash = close > 0 ? -1 : line.indexOf(' - ');
+    const headerEnd = close > 0 ? close + 1 : dash < 0 ? -1 : dash + 3;
+    if (headerEnd < 0 || !hasMarkBefore(line, headerEnd)) return undefined;
     head = line.slice(0, headerEnd).replace(SPACES, ' ').replace(MARKS, '') + line.slice(headerEnd);
+    match = HEADER.exec(head);
+    if (match === null) return undefined;
   }
-  const match = HEADER.exec(head);
-  if (match === null) return undefined;
   const [whole, bracket, a, b, c, h, mi, s, marker] = match;
   let hour = Number(h);
   const minute = Number(mi);
@@ -138,6 +140,8 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
   }
   if (hour > 23 || minute > 59 || second > 59) return 'invalid_time';
   let rest = head.slice(whole.length);
+  // One look for marks over author and text together; most lines have none.
+  const clean = !MAY_HAVE_MARKS.test(rest);
   let author: string | undefined;
   const colon = rest.indexOf(': ');
   if (colon > 0) {
@@ -147,9 +151,9 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     author = rest.slice(0, -1);
     rest = '';
   }
-  if (author !== undefined) author = cleanAuthor(author);
-  const marked = rest.charCodeAt(0) === 0x200e;
-  if (MAY_HAVE_MARKS.test(rest)) rest = rest.replace(MARKS, '');
+  if (author !== undefined) author = clean ? plainAuthor(author) : cleanAuthor(author);
+  const marked = !clean && rest.charCodeAt(0) === 0x200e;
+  if (!clean && MAY_HAVE_MARKS.test(rest)) rest = rest.replace(MARKS, '');
   return {
     line: lineNumber,
     date: [Number(a), Number(b), Number(c)],
@@ -182,6 +186,14 @@ function hasMarkBefore(line: string, end: number): boolean {
     }
   }
   return false;
+}
+
+/** cleanAuthor for an author known to hold no marks. */
+function plainAuthor(author: string): string {
+  const name = author.charCodeAt(0) === 0x7e /* ~ */ ? author.slice(1) : author;
+  const first = name.charCodeAt(0);
+  const last = name.charCodeAt(name.length - 1);
+  return first > 0x20 && last > 0x20 ? name : name.trim();
 }
 
 function cleanAuthor(author: string): string {
