@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Logger } from 'pino';
+import { BackgroundPass } from '../core/background-pass.js';
 import { BlobTooLargeError, type MediaBlobStore } from '../store/media-blobs.js';
 import type { MediaRepository, PendingMedia } from '../store/repositories/media.js';
 
@@ -48,18 +49,18 @@ const BATCH = 8;
  * failed with the reason, and the message stays stored.
  */
 export class MediaFetcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: BackgroundPass;
   private readonly retryDelays: readonly number[];
   private readonly timeoutMs: number;
-  private readonly pollMs: number;
   private readonly resolvers = new Map<string, MediaResolver>();
 
   constructor(private readonly options: MediaFetcherOptions) {
     this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRIES;
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.pollMs = options.pollMs ?? 15_000;
+    this.loop = new BackgroundPass(() => this.drain(), {
+      pollMs: options.pollMs ?? 15_000,
+      onError: (error) => this.options.logger.error({ err: error }, 'media fetch pass failed'),
+    });
     for (const [protocol, resolver] of Object.entries(options.resolvers ?? {}))
       this.resolvers.set(protocol, resolver);
   }
@@ -70,29 +71,16 @@ export class MediaFetcher {
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Runs a pass now (or right after the current one) instead of waiting for the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.running ??= this.drain()
-      .then(
-        () => undefined,
-        (error: unknown) => this.options.logger.error({ err: error }, 'media fetch pass failed'),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.pollMs);
-      });
+    this.loop.wake();
   }
 
   /** Fetches everything due now; returns how many downloads were attempted. */

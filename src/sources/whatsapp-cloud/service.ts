@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { BackgroundPass } from '../../core/background-pass.js';
 import type { Account } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { SecretBox } from '../../core/secret-box.js';
@@ -324,11 +325,8 @@ const BATCH = 16;
  * it takes: a webhook Meta has been told we received must never be lost.
  */
 export class WebhookProcessor {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: BackgroundPass;
   private readonly retryDelays: readonly number[];
-  private readonly pollMs: number;
 
   constructor(
     private readonly cloud: WhatsAppCloudService,
@@ -336,32 +334,22 @@ export class WebhookProcessor {
     options: { retryDelaysMs?: readonly number[]; pollMs?: number } = {},
   ) {
     this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRIES;
-    this.pollMs = options.pollMs ?? 10_000;
+    this.loop = new BackgroundPass(() => this.drain(), {
+      pollMs: options.pollMs ?? 10_000,
+      onError: (error) => this.logger.error({ err: error }, 'webhook processing pass failed'),
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.running ??= this.drain()
-      .then(
-        () => undefined,
-        (error: unknown) => this.logger.error({ err: error }, 'webhook processing pass failed'),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.pollMs);
-      });
+    this.loop.wake();
   }
 
   /** Processes every delivery due now, one at a time in arrival order; returns how many were tried. */
