@@ -369,6 +369,52 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     expect((await messages(account.id)).map((m) => m.type)).toEqual(['text', 'system', 'system']);
   });
 
+  it('records the delivery status of a message sent from the account, only ever moving it forward', async () => {
+    const account = await createCloudAccount();
+    const statuses = fixture('message_status.json') as Record<
+      string,
+      { entry: { changes: { value: { statuses: { id: string }[] } }[] }[] }
+    >;
+    const wamid = statuses.sent?.entry[0]?.changes[0]?.value.statuses[0]?.id ?? '';
+    // The message, as the account sent it (here through the REST ingest, as another tool would).
+    const posted = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/accounts/${account.id}/messages`,
+      headers: h.auth,
+      payload: {
+        messages: [
+          {
+            id: wamid,
+            chat: { type: 'direct', with: '+14155550123' },
+            fromMe: true,
+            timestamp: 1698266940,
+            text: 'Your order shipped',
+          },
+        ],
+      },
+    });
+    expect(posted.statusCode, posted.body).toBe(200);
+    const deliveryOf = async () => {
+      const chats = (
+        await h.app.inject({ method: 'GET', url: `/api/v1/chats?accountId=${account.id}`, headers: h.auth })
+      ).json().data as { id: string }[];
+      const list = await h.app.inject({
+        method: 'GET',
+        url: `/api/v1/chats/${chats[0]?.id}/messages`,
+        headers: h.auth,
+      });
+      return (list.json().data as { id: string; delivery?: { status: string } }[])[0]?.delivery?.status;
+    };
+    for (const name of ['sent', 'read', 'delivered'] as const) {
+      const body = structuredClone(statuses[name]);
+      for (const entry of body?.entry ?? [])
+        for (const change of entry.changes) for (const s of change.value.statuses) s.id = wamid;
+      await deliverAndProcess(account.id, body);
+      // Delivered arriving after read does not take it back.
+      expect(await deliveryOf(), name).toBe(name === 'delivered' ? 'read' : name);
+    }
+  });
+
   it('accepts statuses and every field that carries nothing to store, recording them processed', async () => {
     const files = [
       'message_status.json',

@@ -106,6 +106,8 @@ export interface Message {
   text: string | undefined;
   replyToSourceId: string | undefined;
   editedAt: Date | undefined;
+  /** For messages sent from the account, where WhatsApp last said they stand (sent … read, or failed). */
+  delivery: { status: string; at: Date } | undefined;
   deletedAt: Date | undefined;
   /** Type-specific fields: location coordinates, contact cards, interactive replies. */
   details: Record<string, unknown> | undefined;

@@ -87,6 +87,10 @@ export const MessageSchema = z
     replyTo: z.string().optional(),
     editedAt: iso.optional(),
     deletedAt: iso.optional(),
+    delivery: z
+      .object({ status: z.string(), at: iso })
+      .optional()
+      .describe('For messages sent from the account: sent, delivered, read, played or failed, and when.'),
     details: z.record(z.string(), z.unknown()).optional(),
     reactions: z.array(
       z.object({ emoji: z.string(), fromMe: z.boolean(), senderId: z.string().optional(), at: iso }),
@@ -192,6 +196,7 @@ export function messageDto(message: Message): z.infer<typeof MessageSchema> {
     replyTo: message.replyToSourceId,
     editedAt: isoOf(message.editedAt),
     deletedAt: isoOf(message.deletedAt),
+    delivery: message.delivery && { status: message.delivery.status, at: message.delivery.at.toISOString() },
     details: message.details,
     reactions: message.reactions.map((r) =>
       defined({ emoji: r.emoji, fromMe: r.fromMe, senderId: r.identityId, at: r.reactedAt.toISOString() }),

@@ -127,6 +127,9 @@ export interface MessageTable {
   received_at: number;
   /** Stored, edited, deleted, reacted to, media fetched or moved by a merge: the sync engine's cue. */
   changed_at: number;
+  /** sent, delivered, read, played or failed, for messages sent from the account (Cloud API statuses). */
+  delivery_status: string | null;
+  delivery_status_at: number | null;
 }
 
 export interface MessageEventTable {

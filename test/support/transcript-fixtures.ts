@@ -35,6 +35,7 @@ export function message(at: string, overrides: Partial<Message> = {}): Message {
     text: 'hello',
     replyToSourceId: undefined,
     editedAt: undefined,
+    delivery: undefined,
     deletedAt: undefined,
     details: undefined,
     reactions: [],

@@ -207,6 +207,8 @@ export class WhatsAppCloudService {
     }
     const items = uniqueItems(mapped.items.map((item) => afterKeyChanges(item, mapped)));
     if (items.length > 0) await ingest.ingest(account, items);
+    // After the items: an echo and its first status may come in one delivery.
+    if (mapped.statuses.length > 0) await store.messages.applyStatuses(account.id, mapped.statuses);
     if (mapped.history.length > 0) await this.recordHistory(account.id, mapped);
     return mapped;
   }

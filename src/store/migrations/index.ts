@@ -4,6 +4,7 @@ import { crmConnections } from './002-crm-connections.js';
 import { recordLinks } from './003-record-links.js';
 import { syncState } from './004-sync.js';
 import { whatsappCloud } from './005-whatsapp-cloud.js';
+import { deliveryStatus } from './006-delivery-status.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -19,6 +20,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '003-record-links': recordLinks(dialect),
     '004-sync': syncState(dialect),
     '005-whatsapp-cloud': whatsappCloud(dialect),
+    '006-delivery-status': deliveryStatus(dialect),
   };
 }
 

@@ -34,6 +34,8 @@ export type NewMedia =
     }
   | { state: 'pending'; sourceUrl: string; mimeType: string | undefined; fileName: string | undefined };
 
+const DELIVERY_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 4, failed: 5 };
+
 const INSERT_CHUNK = 500;
 
 const MESSAGE_COLUMNS = [
@@ -130,6 +132,54 @@ export class MessageRepository {
       (row) => toMessage(row, reactions.get(row.id) ?? [], media.get(row.id)),
       (row) => ({ at: row.sent_at, id: row.id }),
     );
+  }
+
+  /**
+   * Records delivery statuses of messages sent from the account, each only when it moves the message
+   * forward (sent < delivered < read < played; failed ends it): statuses arrive out of order and twice.
+   * A status for a message not stored (sent by another tool through the API) changes nothing.
+   */
+  async applyStatuses(
+    accountId: string,
+    statuses: readonly { messageId: string; status: string; at: number }[],
+  ): Promise<number> {
+    let applied = 0;
+    for (const { messageId, status, at } of statuses) {
+      const rank = DELIVERY_RANK[status];
+      if (rank === undefined) continue;
+      const result = await this.db
+        .updateTable('messages')
+        .set({ delivery_status: status, delivery_status_at: at })
+        .where('account_id', '=', accountId)
+        .where('source_message_id', '=', messageId)
+        .where('from_me', '=', 1)
+        .where((eb) =>
+          eb.or([
+            eb('delivery_status', 'is', null),
+            eb(
+              eb
+                .case('delivery_status')
+                .when('sent')
+                .then(1)
+                .when('delivered')
+                .then(2)
+                .when('read')
+                .then(3)
+                .when('played')
+                .then(4)
+                .when('failed')
+                .then(5)
+                .else(0)
+                .end(),
+              '<',
+              rank,
+            ),
+          ]),
+        )
+        .executeTakeFirst();
+      applied += Number(result.numUpdatedRows);
+    }
+    return applied;
   }
 
   /**
@@ -262,6 +312,10 @@ function toMessage(row: MessageRow, reactions: Reaction[], media: MediaInfo | un
     text: row.text ?? undefined,
     replyToSourceId: row.reply_to_source_id ?? undefined,
     editedAt: row.edited_at === null ? undefined : new Date(row.edited_at),
+    delivery:
+      row.delivery_status === null
+        ? undefined
+        : { status: row.delivery_status, at: new Date(Number(row.delivery_status_at ?? 0)) },
     deletedAt: row.deleted_at === null ? undefined : new Date(row.deleted_at),
     details: row.details === null ? undefined : readJson<Record<string, unknown>>(row.details),
     reactions,
