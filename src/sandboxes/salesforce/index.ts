@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { listenOn } from '../listen.js';
 import { notFound } from './errors.js';
 import { registerBodyParsers, registerSalesforceErrors } from './http-errors.js';
 import { resolveOptions, type SalesforceSandboxOptions } from './options.js';
@@ -91,12 +92,7 @@ export async function buildSalesforceSandbox(
 
   return {
     app,
-    async listen(port = 0, host = '127.0.0.1') {
-      await app.listen({ port, host });
-      const address = app.server.address();
-      const bound = typeof address === 'object' && address !== null ? address.port : port;
-      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
-    },
+    listen: (port = 0, host = '127.0.0.1') => listenOn(app, port, host),
     close: () => app.close(),
   };
 }

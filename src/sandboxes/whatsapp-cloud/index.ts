@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { listenOn } from '../listen.js';
 
 /**
  * A local stand-in for the WhatsApp Cloud API, for tests and demos: the Graph API's two-hop media
@@ -267,12 +268,7 @@ export async function buildWhatsAppCloudSandbox(
   return {
     app,
     deliveries,
-    async listen(port = 0, host = '127.0.0.1') {
-      await app.listen({ port, host });
-      const address = app.server.address();
-      const bound = typeof address === 'object' && address !== null ? address.port : port;
-      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
-    },
+    listen: (port = 0, host = '127.0.0.1') => listenOn(app, port, host),
     close: () => app.close(),
   };
 }
