@@ -8,7 +8,9 @@ import {
   DateOrderDetector,
   ExportLineParser,
   formatLocal,
+  HEADER_GRAMMAR,
   localDateTime,
+  matchHeader,
   type RawMessage,
   ZonedClock,
 } from '../src/sources/chat-export/parser.js';
@@ -144,6 +146,95 @@ describe('chat export parser: layouts and clocks', () => {
     expect(new Date(clock.toEpoch({ year: 2021, month: 7, day: 2, ...base })).toISOString()).toBe(
       '2021-07-02T10:00:00.000Z',
     );
+  });
+});
+
+describe('chat export header matcher', () => {
+  // matchHeader is HEADER_GRAMMAR written out by hand; both must read every line the same way. The
+  // lines are built part by part, each part usually well-formed and sometimes not, so that every branch
+  // of the grammar meets both.
+  const choices: string[][] = [
+    ['', '', '[', '\u200e[', ' '],
+    ['1', '12', '31', '2020', '12345', '', 'a'],
+    ['/', '.', '-', ':', ''],
+    ['1', '09', '12', '123', ''],
+    ['/', '.', '-', ',', ''],
+    ['20', '2020', '5', '12345', ''],
+    ['', '', '.', ',', '.,', ',.'],
+    [' ', ' ', '', '  ', '\u00a0'],
+    ['9', '21', '123', '', 'x'],
+    [':', '.', ''],
+    ['07', '7', '075', ''],
+    ['', '', ':05', '.05', ':5', ':055'],
+    [
+      '',
+      '',
+      '',
+      ' PM',
+      ' am',
+      'PM',
+      ' a. m.',
+      ' p.\u202fm.',
+      '\u202fPM',
+      '\u00a0AM',
+      ' 午後',
+      ' nachm.',
+      ' abcdefghijk',
+      ' abcdefghijkl',
+      ' abcdefghijklm',
+      ' a-b',
+      ' a]b',
+      ' 5pm',
+      ' -',
+      ' ]',
+      '  PM',
+      ' x y',
+    ],
+    ['] ', ' - ', ']', ' -', '- ', '', ' - ', '] '],
+    ['Ana: hi', 'x', '', ' - more', '] more', 'Bob: a - b'],
+  ];
+  // A small linear congruential generator: the same lines on every run, and a failure names its line.
+  let seed = 20261121;
+  const next = (n: number) => {
+    seed = (seed * 48_271) % 2_147_483_647;
+    return seed % n;
+  };
+  const lines: string[] = [];
+  for (let n = 0; n < 50_000; n++) {
+    // Most parts are the usual one (the first few choices); now and then any choice.
+    lines.push(choices.map((options) => options[next(20) === 0 ? next(options.length) : 0] ?? '').join(''));
+  }
+  for (let n = 0; n < 50_000; n++) {
+    lines.push(choices.map((options) => options[next(options.length)] ?? '').join(''));
+  }
+
+  it('agrees with the header regex on every line, header or not', () => {
+    let headersSeen = 0;
+    for (const line of lines) {
+      const regex = HEADER_GRAMMAR.exec(line);
+      const mine = matchHeader(line);
+      if (regex === null) {
+        expect(mine, line).toBeUndefined();
+        continue;
+      }
+      headersSeen++;
+      const [whole, bracket, a, b, c, h, mi, s, marker] = regex;
+      expect(mine, line).toEqual({
+        end: whole.length,
+        bracket: bracket !== undefined,
+        date: [Number(a), Number(b), Number(c)],
+        yearFirst: a?.length === 4,
+        hour: Number(h),
+        minute: Number(mi),
+        second: s === undefined ? -1 : Number(s),
+        markerStart: marker === undefined ? -1 : whole.indexOf(marker, whole.length - marker.length - 3),
+        markerEnd:
+          marker === undefined ? -1 : whole.indexOf(marker, whole.length - marker.length - 3) + marker.length,
+      });
+    }
+    // Both kinds were tried many times.
+    expect(headersSeen).toBeGreaterThan(10_000);
+    expect(lines.length - headersSeen).toBeGreaterThan(10_000);
   });
 });
 

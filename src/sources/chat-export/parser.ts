@@ -33,9 +33,148 @@ export type SkipReason = 'before_first_message' | 'invalid_time' | 'unknown_time
 /** Messages longer than this are cut: an export is text typed by people, not a place for files. */
 export const MAX_MESSAGE_CHARS = 65_536;
 
-/** `[date, time]` or `date, time -`, then the rest of the line. The marker group takes AM/PM words. */
-const HEADER =
+/**
+ * The header grammar, `[date, time]` or `date, time -` and then the rest of the line; the marker group
+ * takes AM/PM words. `matchHeader` is this regex written out by hand (every header of a file goes
+ * through it, and the regex's nine captures cost more than the rest of the parse); a test holds the
+ * two to the same answers.
+ */
+export const HEADER_GRAMMAR =
   /^(\[)?(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\.?,? (\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?: ?([^\d\s\]-][^\]-]{0,11}?))?(?:\] | - )/;
+
+/** What matchHeader found: numbers as read, the marker as a range of the line. */
+export interface HeaderMatch {
+  /** Length of the whole header, separator included. */
+  end: number;
+  bracket: boolean;
+  date: [number, number, number];
+  /** The first number had four digits. */
+  yearFirst: boolean;
+  hour: number;
+  minute: number;
+  /** -1 when the time has no seconds. */
+  second: number;
+  /** Marker range, both -1 when there is none. */
+  markerStart: number;
+  markerEnd: number;
+}
+
+/** HEADER_GRAMMAR.exec, by hand: the header at the start of `line`, or undefined. */
+export function matchHeader(line: string): HeaderMatch | undefined {
+  const m: HeaderMatch = {
+    end: -1,
+    bracket: false,
+    date: [0, 0, 0],
+    yearFirst: false,
+    hour: 0,
+    minute: 0,
+    second: -1,
+    markerStart: -1,
+    markerEnd: -1,
+  };
+  let i = 0;
+  if (line.charCodeAt(0) === 91 /* [ */) {
+    m.bracket = true;
+    i = 1;
+  }
+  // Date: 1-4, 1-2 and 1-4 digits, each pair split by one of . / -
+  for (let part = 0; part < 3; part++) {
+    if (part > 0) {
+      if (!isDateSeparator(line.charCodeAt(i))) return undefined;
+      i++;
+    }
+    const start = i;
+    let value = 0;
+    while (i - start < (part === 1 ? 2 : 4) && isDigit(line.charCodeAt(i)))
+      value = value * 10 + line.charCodeAt(i++) - 48;
+    if (i === start) return undefined;
+    m.date[part] = value;
+    if (part === 0) m.yearFirst = i - start === 4;
+  }
+  if (line.charCodeAt(i) === 46 /* . */) i++;
+  if (line.charCodeAt(i) === 44 /* , */) i++;
+  if (line.charCodeAt(i) !== 32) return undefined;
+  i++;
+  // Time: 1-2 digits, then : or . and two digits, then maybe seconds the same way.
+  if (!isDigit(line.charCodeAt(i))) return undefined;
+  m.hour = line.charCodeAt(i++) - 48;
+  if (isDigit(line.charCodeAt(i))) m.hour = m.hour * 10 + line.charCodeAt(i++) - 48;
+  const minute = twoDigitsAfterSeparator(line, i);
+  if (minute < 0) return undefined;
+  m.minute = minute;
+  i += 3;
+  const second = twoDigitsAfterSeparator(line, i);
+  if (second >= 0 && endOfHeader(line, i + 3, m)) {
+    m.second = second;
+    return m;
+  }
+  // The regex backtracks to "no seconds" when the rest fails with them.
+  return endOfHeader(line, i, m) ? m : undefined;
+}
+
+/** The optional marker (` ?` then a word of up to 12 characters, shortest first) and "] " or " - ". */
+function endOfHeader(line: string, from: number, m: HeaderMatch): boolean {
+  m.markerStart = -1;
+  m.markerEnd = -1;
+  const start = line.charCodeAt(from) === 32 ? from + 1 : from;
+  const first = line.charCodeAt(start);
+  if (start < line.length && !isDigit(first) && !isJsSpace(first) && first !== 93 && first !== 45) {
+    for (let i = start + 1; i <= start + 12 && i < line.length; i++) {
+      const end = separatorEnd(line, i);
+      if (end > 0) {
+        m.markerStart = start;
+        m.markerEnd = i;
+        m.end = end;
+        return true;
+      }
+      const c = line.charCodeAt(i);
+      if (c === 93 || c === 45) break;
+    }
+  }
+  m.end = separatorEnd(line, from);
+  return m.end > 0;
+}
+
+/** The end of "] " or " - " at `i`, or -1. */
+function separatorEnd(line: string, i: number): number {
+  const c = line.charCodeAt(i);
+  if (c === 93 /* ] */ && line.charCodeAt(i + 1) === 32) return i + 2;
+  if (c === 32 && line.charCodeAt(i + 1) === 45 /* - */ && line.charCodeAt(i + 2) === 32) return i + 3;
+  return -1;
+}
+
+function twoDigitsAfterSeparator(line: string, i: number): number {
+  const sep = line.charCodeAt(i);
+  if (sep !== 58 /* : */ && sep !== 46 /* . */) return -1;
+  const a = line.charCodeAt(i + 1);
+  const b = line.charCodeAt(i + 2);
+  return isDigit(a) && isDigit(b) ? (a - 48) * 10 + b - 48 : -1;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isDateSeparator(c: number): boolean {
+  return c === 46 || c === 47 || c === 45;
+}
+
+/** What `\s` matches in a JavaScript regex. */
+function isJsSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
 /** Direction and embedding marks WhatsApp sprinkles into exports. */
 const MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const SPACES = /[\u202f\u00a0\u2009]/g;
@@ -115,23 +254,22 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
   // Most headers are plain ASCII and match as they are. Where marks or odd spaces stand in the header
   // (a narrow no-break space before "PM", a direction mark after "["), or keep it from matching, they
   // are normalized, in the header only: the text keeps them until it is classified.
-  let match = HEADER.exec(head);
-  if (match === null || hasMarkBefore(line, match[0].length)) {
+  let match = matchHeader(head);
+  if (match === undefined || hasMarkBefore(line, match.end)) {
     // iOS headers are bracketed, Android ones end at " - ".
     const close = line.charCodeAt(0) === 91 ? line.indexOf(']') : -1;
     const dash = close > 0 ? -1 : line.indexOf(' - ');
     const headerEnd = close > 0 ? close + 1 : dash < 0 ? -1 : dash + 3;
     if (headerEnd < 0 || !hasMarkBefore(line, headerEnd)) return undefined;
     head = line.slice(0, headerEnd).replace(SPACES, ' ').replace(MARKS, '') + line.slice(headerEnd);
-    match = HEADER.exec(head);
-    if (match === null) return undefined;
+    match = matchHeader(head);
+    if (match === undefined) return undefined;
   }
-  const [whole, bracket, a, b, c, h, mi, s, marker] = match;
-  let hour = Number(h);
-  const minute = Number(mi);
-  const second = s === undefined ? 0 : Number(s);
-  if (marker !== undefined) {
-    const word = marker.toLowerCase().replace(/[.\s]/g, '');
+  let hour = match.hour;
+  const minute = match.minute;
+  const second = match.second < 0 ? 0 : match.second;
+  if (match.markerStart >= 0) {
+    const word = head.slice(match.markerStart, match.markerEnd).toLowerCase().replace(/[.\s]/g, '');
     const pm = PM.has(word);
     if (!pm && !AM.has(word)) return 'unknown_time_marker';
     if (hour > 12) return 'invalid_time';
@@ -139,7 +277,7 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     else if (!pm && hour === 12) hour = 0;
   }
   if (hour > 23 || minute > 59 || second > 59) return 'invalid_time';
-  let rest = head.slice(whole.length);
+  let rest = head.slice(match.end);
   // One look for marks over author and text together; most lines have none.
   const clean = !MAY_HAVE_MARKS.test(rest);
   let author: string | undefined;
@@ -156,15 +294,15 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
   if (!clean && MAY_HAVE_MARKS.test(rest)) rest = rest.replace(MARKS, '');
   return {
     line: lineNumber,
-    date: [Number(a), Number(b), Number(c)],
-    yearFirst: (a ?? '').length === 4,
+    date: match.date,
+    yearFirst: match.yearFirst,
     hour,
     minute,
     second,
     author: author === '' ? undefined : author,
     text: rest.length > MAX_MESSAGE_CHARS ? rest.slice(0, MAX_MESSAGE_CHARS) : rest,
     marked,
-    bracketed: bracket !== undefined,
+    bracketed: match.bracket,
   };
 }
 
