@@ -28,7 +28,7 @@ const ANDROID_OMITTED = new Set([
 ]);
 
 /** iOS `image omitted` and friends: the words for each kind, in each language. */
-const IOS_OMITTED: Record<string, MessageType> = {};
+const IOS_OMITTED = new Map<string, MessageType>();
 const omitted: [MessageType, string[]][] = [
   [
     'image',
@@ -113,7 +113,7 @@ const omitted: [MessageType, string[]][] = [
     ],
   ],
 ];
-for (const [type, words] of omitted) for (const word of words) IOS_OMITTED[word] = type;
+for (const [type, words] of omitted) for (const word of words) IOS_OMITTED.set(word, type);
 
 /** iOS `<attached: NAME>` words (any `<word: file.ext>` is accepted too). */
 const IOS_ATTACHED = /^<\s*([^<>:]{1,30}?)\s*:\s*([^<>]+?\.[\w]{1,6})\s*>$/u;
@@ -126,7 +126,8 @@ const ANDROID_ATTACHED_WORDS = new Set([
   'fichier joint',
   'file allegato',
 ]);
-const ANDROID_ATTACHED = /^(\S[^\n]*?\.[\w]{1,6}) \(([^()\n]{3,30})\)$/u;
+/** The file name of an Android `NAME (file attached)` line. */
+const FILE_NAME = /^\S.*\.\w{1,6}$/u;
 const DOCUMENT_OMITTED = [
   'document omitted',
   'dokument weggelassen',
@@ -174,56 +175,68 @@ export function mayNameAFile(firstLine: string): boolean {
   return last === 0x3e || last === 0x29;
 }
 
-/** The longest whole-line phrase (an iOS "image omitted", a "message was deleted"), for classify's fast path. */
-const LONGEST_PHRASE = Math.max(...[...Object.keys(IOS_OMITTED), ...DELETED].map((p) => p.length)) + 2;
+/**
+ * The last three letters (lower case, a final "." dropped) of every phrase that is a marker by itself or
+ * ends one: a first line that ends otherwise, and holds no link and no `>` or `)` at its end, is text.
+ */
+const PHRASE_ENDINGS = new Set(
+  [...IOS_OMITTED.keys(), ...DELETED, ...DOCUMENT_OMITTED].map((phrase) => ending(phrase)),
+);
+
+function ending(line: string): string {
+  const trimmed = line.trimEnd();
+  const end = trimmed.charCodeAt(trimmed.length - 1) === 0x2e /* . */ ? trimmed.length - 1 : trimmed.length;
+  return trimmed.slice(Math.max(0, end - 3), end).toLowerCase();
+}
 
 export function classify(text: string): Classified {
   const newline = text.indexOf('\n');
-  // Fast path for the common case, a plain line longer than any whole-line phrase: no marker can match
-  // unless the line ends with `>` or `)`, ends with a document-omitted phrase, or holds a map link.
-  const end = newline < 0 ? text.length : newline;
-  if (end > LONGEST_PHRASE && end <= 300) {
-    const firstLine = newline < 0 ? text : text.slice(0, end);
-    if (!mayNameAFile(firstLine) && !firstLine.includes('https://')) {
-      const tail = firstLine.slice(-24).trimEnd().toLowerCase();
-      if (!DOCUMENT_OMITTED.some((words) => tail.endsWith(words))) return { kind: 'text', text };
-    }
-  }
-  const first = (newline < 0 ? text : text.slice(0, newline)).trim();
-  const caption = newline < 0 ? undefined : text.slice(newline + 1) || undefined;
+  const firstLine = newline < 0 ? text : text.slice(0, newline);
+  // Most messages are plain text. A marker is one of three shapes, told apart by the end of the first
+  // line: a file (`>` or `)`), a whole-line phrase (its last letters), or a map link.
+  const file = mayNameAFile(firstLine);
+  const phrase = !file && PHRASE_ENDINGS.has(ending(firstLine));
+  const link = newline < 0 && firstLine.includes('https://');
+  if (!file && !phrase && !link) return { kind: 'text', text };
+  const first = firstLine.trim();
   if (first.length > 300) return { kind: 'text', text };
-  const lower = first.toLowerCase();
-  if (lower.startsWith('<') && lower.endsWith('>')) {
-    if (ANDROID_OMITTED.has(lower.slice(1, -1).trim()))
-      return { kind: 'omitted', type: 'unsupported', caption };
-    const attached = IOS_ATTACHED.exec(first);
-    if (attached?.[2]) return attachedFile(attached[2], caption);
-  }
-  const iosType = IOS_OMITTED[lower];
-  if (iosType !== undefined) return { kind: 'omitted', type: iosType, caption };
-  // Most messages are plain text: each pattern below is tried only when the line ends the way it must
-  // (the regexes are anchored at the end, and unanchored starts make them walk the whole line).
-  // iOS documents: "Report.pdf • 3 pages document omitted".
-  if (DOCUMENT_OMITTED.some((words) => lower.endsWith(words))) {
-    return { kind: 'omitted', type: 'document', caption };
-  }
-  const last = first.charCodeAt(first.length - 1);
-  // iOS documents with a caption before the marker: "Some file.txt <attached: 00000046-Some file.txt>".
-  if (last === 0x3e /* > */) {
-    const inline = INLINE_ATTACHED.exec(first);
-    if (inline?.[1] && inline.index > 0) return attachedFile(inline[1], caption);
-  }
-  if (last === 0x29 /* ) */) {
-    const android = ANDROID_ATTACHED.exec(first);
-    if (android?.[1] && android[2] && ANDROID_ATTACHED_WORDS.has(android[2].toLowerCase())) {
-      return attachedFile(android[1], caption);
+  const caption = newline < 0 ? undefined : text.slice(newline + 1) || undefined;
+  if (file) {
+    const last = first.charCodeAt(first.length - 1);
+    if (last === 0x3e /* > */) {
+      if (first.charCodeAt(0) === 0x3c /* < */) {
+        if (ANDROID_OMITTED.has(first.slice(1, -1).trim().toLowerCase())) {
+          return { kind: 'omitted', type: 'unsupported', caption };
+        }
+        const attached = IOS_ATTACHED.exec(first);
+        if (attached?.[2]) return attachedFile(attached[2], caption);
+      }
+      // iOS documents with a caption before the marker: "Some file.txt <attached: 00000046-Some file.txt>".
+      const inline = INLINE_ATTACHED.exec(first);
+      if (inline?.[1] && inline.index > 0) return attachedFile(inline[1], caption);
+    } else {
+      // Android: the words are the last parenthesized group; the file name is all before it.
+      const open = first.lastIndexOf(' (');
+      if (open > 0 && ANDROID_ATTACHED_WORDS.has(first.slice(open + 2, -1).toLowerCase())) {
+        const name = first.slice(0, open);
+        if (FILE_NAME.test(name)) return attachedFile(name, caption);
+      }
     }
   }
-  if (newline < 0 && first.includes('https://')) {
+  if (phrase) {
+    const lower = first.toLowerCase();
+    const iosType = IOS_OMITTED.get(lower);
+    if (iosType !== undefined) return { kind: 'omitted', type: iosType, caption };
+    // iOS documents: "Report.pdf • 3 pages document omitted".
+    if (DOCUMENT_OMITTED.some((words) => lower.endsWith(words))) {
+      return { kind: 'omitted', type: 'document', caption };
+    }
+    if (DELETED.has(lower)) return { kind: 'deleted', text };
+  }
+  if (link) {
     const location = LOCATION.exec(first);
     if (location?.[1]) return { kind: 'location', url: location[1], text };
   }
-  if (DELETED.has(lower)) return { kind: 'deleted', text };
   return { kind: 'text', text };
 }
 
