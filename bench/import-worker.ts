@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseString } from 'whatsapp-chat-parser';
-import { classify, mayNameAFile } from '../src/sources/chat-export/markers.js';
+import { classify } from '../src/sources/chat-export/markers.js';
 import {
   type DateOrder,
   DateOrderDetector,
@@ -9,7 +9,8 @@ import {
   localDateTime,
   ZonedClock,
 } from '../src/sources/chat-export/parser.js';
-import { readLines } from '../src/sources/chat-export/text.js';
+import { ExportScanner } from '../src/sources/chat-export/scan.js';
+import { readLineBlocks, readLines } from '../src/sources/chat-export/text.js';
 
 /** One parser on one file, in a process of its own; prints {seconds, messages, peakRssMb}. */
 const [which, file] = process.argv.slice(2);
@@ -19,18 +20,13 @@ let messages = 0;
 if (which === 'wasync') {
   // The import's two passes: a scan that decides the date order, then the pass that builds messages.
   const detector = new DateOrderDetector();
-  const scan = new ExportLineParser(
-    (m) => {
-      detector.observe(m);
-      if (m.marked || mayNameAFile(m.text)) classify(m.text);
-    },
-    () => {},
-    { firstLinesOnly: true },
-  );
-  await readLines(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), (lines) => {
-    for (const line of lines) scan.push(line);
+  const scan = new ExportScanner((m) => {
+    detector.observe(m);
+    if (m.firstLine !== undefined) classify(m.firstLine);
   });
-  scan.end();
+  await readLineBlocks(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), (block) => {
+    scan.pushBlock(block);
+  });
   const order = detector.decide() as DateOrder;
   const clock = new ZonedClock('UTC');
   const parser = new ExportLineParser(

@@ -1,7 +1,7 @@
 /**
  * Imports a WhatsApp chat export into an account, in three steps so that a bad file stores nothing:
  *
- * 1. scan: the whole chat text is read once (UTF-8, binary, grammar, date order, authors); a zip's
+ * 1. scan: the whole chat text is read once, as bytes (UTF-8, binary, date order, authors); a zip's
  *    directory was already checked when it was opened. Nothing is written.
  * 2. media: attachment files the text names are streamed into the content-addressed blob store
  *    (an unreferenced blob is harmless, as in the ingest pipeline).
@@ -19,7 +19,7 @@ import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestChat, IngestMessage } from '../../ingest/types.js';
 import { BlobTooLargeError, type MediaBlobStore, type StoredBlob } from '../../store/media-blobs.js';
 import { DEFAULT_LIMITS, type ExportFile, type ExportLimits, openExportFile } from './archive.js';
-import { classify, mayNameAFile, mimeTypeOf } from './markers.js';
+import { classify, mimeTypeOf } from './markers.js';
 import {
   type DateOrder,
   DateOrderDetector,
@@ -29,7 +29,8 @@ import {
   type RawMessage,
   ZonedClock,
 } from './parser.js';
-import { readLines } from './text.js';
+import { ExportScanner } from './scan.js';
+import { readLineBlocks, readLines } from './text.js';
 
 export interface ImportOptions {
   account: Account;
@@ -110,29 +111,23 @@ export async function importChatExport(
     attachments: new Set(),
     messages: 0,
   };
-  const scanParser = new ExportLineParser(
-    (m) => {
-      scan.messages++;
-      scan.detector.observe(m);
-      // The scan parser hands over first lines only; most are plain text, not worth classifying.
-      const meaning = m.marked || mayNameAFile(m.text) ? classify(m.text) : PLAIN;
-      if (meaning.kind === 'attached' && source.hasMedia(meaning.fileName))
-        scan.attachments.add(meaning.fileName);
-      if (isSystem(m, meaning.kind) || m.author === undefined) return;
-      scan.authors.set(m.author, (scan.authors.get(m.author) ?? 0) + 1);
-      if (scan.authors.size > MAX_AUTHORS) {
-        throw new WasyncError('export_invalid', `More than ${MAX_AUTHORS} authors: this is no chat export.`);
-      }
-    },
-    () => {},
-    // The scan classifies by the first line (markers, attachments); whole texts come in the import pass.
-    { firstLinesOnly: true },
-  );
-  await readLines(await source.openText(), (lines, bytes) => {
-    for (const line of lines) scanParser.push(line);
+  const scanner = new ExportScanner((m) => {
+    scan.messages++;
+    scan.detector.observe(m);
+    // The scanner hands over the first line of those messages only that may be a marker.
+    const meaning = m.firstLine === undefined ? PLAIN : classify(m.firstLine);
+    if (meaning.kind === 'attached' && source.hasMedia(meaning.fileName))
+      scan.attachments.add(meaning.fileName);
+    if (isSystem(m, meaning.kind) || m.author === undefined) return;
+    scan.authors.set(m.author, (scan.authors.get(m.author) ?? 0) + 1);
+    if (scan.authors.size > MAX_AUTHORS) {
+      throw new WasyncError('export_invalid', `More than ${MAX_AUTHORS} authors: this is no chat export.`);
+    }
+  });
+  await readLineBlocks(await source.openText(), (block, bytes) => {
+    scanner.pushBlock(block);
     progress({ phase: 'scan', done: bytes, total: source.textBytes });
   });
-  scanParser.end();
   if (scan.messages === 0) {
     throw new WasyncError('export_invalid', 'No WhatsApp message line was found in the file.');
   }
@@ -241,7 +236,10 @@ interface Parties {
   byAuthor: Map<string, PartyRef>;
 }
 
-function isSystem(m: RawMessage, kind: ReturnType<typeof classify>['kind']): boolean {
+function isSystem(
+  m: Pick<RawMessage, 'author' | 'marked'>,
+  kind: ReturnType<typeof classify>['kind'],
+): boolean {
   // Android writes system lines without an author; iOS gives them the chat's name and a U+200E mark.
   return m.author === undefined || (m.marked && kind === 'text');
 }

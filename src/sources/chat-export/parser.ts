@@ -59,6 +59,24 @@ export interface HeaderMatch {
   markerEnd: number;
 }
 
+/**
+ * Turns a matched header's clock into 24 hours (AM/PM words in the languages of AM and PM), seconds
+ * into 0 when absent; or says why the line cannot be read.
+ */
+export function settleClock(head: string, match: HeaderMatch): SkipReason | undefined {
+  if (match.second < 0) match.second = 0;
+  if (match.markerStart >= 0) {
+    const word = head.slice(match.markerStart, match.markerEnd).toLowerCase().replace(/[.\s]/g, '');
+    const pm = PM.has(word);
+    if (!pm && !AM.has(word)) return 'unknown_time_marker';
+    if (match.hour > 12) return 'invalid_time';
+    if (pm && match.hour < 12) match.hour += 12;
+    else if (!pm && match.hour === 12) match.hour = 0;
+  }
+  if (match.hour > 23 || match.minute > 59 || match.second > 59) return 'invalid_time';
+  return undefined;
+}
+
 /** HEADER_GRAMMAR.exec, by hand: the header at the start of `line`, or undefined. */
 export function matchHeader(line: string): HeaderMatch | undefined {
   const m: HeaderMatch = {
@@ -178,7 +196,6 @@ function isJsSpace(c: number): boolean {
 /** Direction and embedding marks WhatsApp sprinkles into exports. */
 const MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const SPACES = /[\u202f\u00a0\u2009]/g;
-const MAY_HAVE_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u202f\u00a0\u2009]/;
 
 const AM = new Set(['am', 'a', 'vorm', 'ص', '午前', '上午', 'πμ', 'fm', 'ap']);
 const PM = new Set(['pm', 'p', 'nachm', 'م', '午後', '下午', 'μμ', 'em', 'ip']);
@@ -188,14 +205,9 @@ export class ExportLineParser {
   private lineNumber = 0;
   private truncated = false;
 
-  /**
-   * `firstLinesOnly`: messages carry their first line only (continuation lines are counted but not
-   * joined), for a pass that needs dates, authors and markers but not whole texts.
-   */
   constructor(
     private readonly onMessage: (message: RawMessage) => void,
     private readonly onSkip: (reason: SkipReason, line: number) => void,
-    private readonly options: { firstLinesOnly?: boolean } = {},
   ) {}
 
   get lines(): number {
@@ -206,10 +218,9 @@ export class ExportLineParser {
     this.lineNumber++;
     let line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     const header = parseHeader(line, this.lineNumber);
-    if (header === undefined && this.current !== undefined && this.options.firstLinesOnly) return;
     if (header === undefined) {
       // Not a header: the previous message goes on. Marks inside a continuation are just removed.
-      if (MAY_HAVE_MARKS.test(line)) line = line.replace(MARKS, '');
+      if (hasMark(line, 0, line.length)) line = line.replace(MARKS, '');
       if (this.current === undefined) {
         if (line.trim() !== '') this.onSkip('before_first_message', this.lineNumber);
         return;
@@ -247,7 +258,7 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
   const first = line.charCodeAt(0);
   // Fast path: a header starts with a digit, "[", or an invisible mark before those.
   if (!(first >= 48 && first <= 57) && first !== 91) {
-    if (!MAY_HAVE_MARKS.test(line.slice(0, 2))) return undefined;
+    if (!hasMark(line, 0, 2)) return undefined;
     line = line.replace(/^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/, '');
   }
   let head = line;
@@ -255,31 +266,21 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
   // (a narrow no-break space before "PM", a direction mark after "["), or keep it from matching, they
   // are normalized, in the header only: the text keeps them until it is classified.
   let match = matchHeader(head);
-  if (match === undefined || hasMarkBefore(line, match.end)) {
+  if (match === undefined || hasMark(line, 0, match.end)) {
     // iOS headers are bracketed, Android ones end at " - ".
     const close = line.charCodeAt(0) === 91 ? line.indexOf(']') : -1;
     const dash = close > 0 ? -1 : line.indexOf(' - ');
     const headerEnd = close > 0 ? close + 1 : dash < 0 ? -1 : dash + 3;
-    if (headerEnd < 0 || !hasMarkBefore(line, headerEnd)) return undefined;
+    if (headerEnd < 0 || !hasMark(line, 0, headerEnd)) return undefined;
     head = line.slice(0, headerEnd).replace(SPACES, ' ').replace(MARKS, '') + line.slice(headerEnd);
     match = matchHeader(head);
     if (match === undefined) return undefined;
   }
-  let hour = match.hour;
-  const minute = match.minute;
-  const second = match.second < 0 ? 0 : match.second;
-  if (match.markerStart >= 0) {
-    const word = head.slice(match.markerStart, match.markerEnd).toLowerCase().replace(/[.\s]/g, '');
-    const pm = PM.has(word);
-    if (!pm && !AM.has(word)) return 'unknown_time_marker';
-    if (hour > 12) return 'invalid_time';
-    if (pm && hour < 12) hour += 12;
-    else if (!pm && hour === 12) hour = 0;
-  }
-  if (hour > 23 || minute > 59 || second > 59) return 'invalid_time';
+  const invalid = settleClock(head, match);
+  if (invalid !== undefined) return invalid;
   let rest = head.slice(match.end);
   // One look for marks over author and text together; most lines have none.
-  const clean = !MAY_HAVE_MARKS.test(rest);
+  const clean = !hasMark(rest, 0, rest.length);
   let author: string | undefined;
   const colon = rest.indexOf(': ');
   if (colon > 0) {
@@ -289,16 +290,16 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     author = rest.slice(0, -1);
     rest = '';
   }
-  if (author !== undefined) author = clean ? plainAuthor(author) : cleanAuthor(author);
+  if (author !== undefined) author = cleanAuthor(author);
   const marked = !clean && rest.charCodeAt(0) === 0x200e;
-  if (!clean && MAY_HAVE_MARKS.test(rest)) rest = rest.replace(MARKS, '');
+  if (!clean && hasMark(rest, 0, rest.length)) rest = rest.replace(MARKS, '');
   return {
     line: lineNumber,
     date: match.date,
     yearFirst: match.yearFirst,
-    hour,
-    minute,
-    second,
+    hour: match.hour,
+    minute: match.minute,
+    second: match.second,
     author: author === '' ? undefined : author,
     text: rest.length > MAX_MESSAGE_CHARS ? rest.slice(0, MAX_MESSAGE_CHARS) : rest,
     marked,
@@ -306,9 +307,10 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
   };
 }
 
-/** MAY_HAVE_MARKS over the first `end` characters, without slicing: every header is checked. */
-function hasMarkBefore(line: string, end: number): boolean {
-  for (let i = 0; i < end; i++) {
+/** Whether characters `from` to `to` hold a direction mark or an odd space. */
+export function hasMark(line: string, from: number, to: number): boolean {
+  const end = Math.min(to, line.length);
+  for (let i = from; i < end; i++) {
     const c = line.charCodeAt(i);
     if (c < 0xa0) continue;
     if (
@@ -326,19 +328,15 @@ function hasMarkBefore(line: string, end: number): boolean {
   return false;
 }
 
-/** cleanAuthor for an author known to hold no marks. */
-function plainAuthor(author: string): string {
-  const name = author.charCodeAt(0) === 0x7e /* ~ */ ? author.slice(1) : author;
+/** An author as written, without marks, odd spaces, or the "~" of someone not in the address book. */
+export function cleanAuthor(author: string): string {
+  let name = hasMark(author, 0, author.length) ? author.replace(MARKS, '').replace(SPACES, ' ') : author;
+  // Newer exports write people who are not in the address book as "~ Name".
+  if (name.charCodeAt(0) === 0x7e /* ~ */) name = name.slice(1);
+  // Most names need no trim: look at the ends before making a new string.
   const first = name.charCodeAt(0);
   const last = name.charCodeAt(name.length - 1);
-  return first > 0x20 && last > 0x20 ? name : name.trim();
-}
-
-function cleanAuthor(author: string): string {
-  let name = MAY_HAVE_MARKS.test(author) ? author.replace(MARKS, '').replace(SPACES, ' ') : author;
-  // Newer exports write people who are not in the address book as "~ Name".
-  if (name.startsWith('~')) name = name.slice(1);
-  return name.trim();
+  return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 ? name : name.trim();
 }
 
 /**
@@ -403,11 +401,13 @@ function daysIn(year: number, month: number): number {
   return DAYS_IN_MONTH[month - 1] ?? 31;
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+/** "00" to "99": every field but the year has two digits. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 
 /** `YYYY-MM-DDTHH:mm:ss`, the wall-clock reading as the export wrote it. */
 export function formatLocal(t: LocalDateTime): string {
-  return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`;
+  const year = String(t.year).padStart(4, '0');
+  return `${year}-${TWO_DIGITS[t.month]}-${TWO_DIGITS[t.day]}T${TWO_DIGITS[t.hour]}:${TWO_DIGITS[t.minute]}:${TWO_DIGITS[t.second]}`;
 }
 
 const QUARTER_HOUR = 900_000;
