@@ -563,6 +563,47 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     });
     const progress = await h.services.cloud.repository.get(account.id);
     expect(progress?.historyProgress).toEqual({ 1: { chunks: [1, 2], progress: 100 } });
+
+    // The placeholder's content comes later on `history`, shaped like `messages`: it fills the
+    // placeholder (type, caption, media to download) and marks the chat changed for the sync.
+    const chatOf = () =>
+      h.services.store.sql.db
+        .selectFrom('chats')
+        .select(['id', 'change_seq'])
+        .where('id', '=', stored[2]?.chat_id ?? '')
+        .executeTakeFirstOrThrow();
+    const before = await chatOf();
+    const content = envelope('history', {
+      messages: [
+        {
+          from: '16505551234',
+          id: 'wamid.h3',
+          timestamp: '1739230970',
+          type: 'image',
+          image: { caption: 'the invoice', mime_type: 'image/jpeg', sha256: 'abc', id: '1003383421387256' },
+        },
+      ],
+    });
+    await deliverAndProcess(account.id, content);
+    await deliverAndProcess(account.id, content);
+    // The placeholder delivered again changes nothing back.
+    await deliverAndProcess(
+      account.id,
+      history(1, 50, [
+        { from: '16505551234', id: 'wamid.h3', timestamp: '1739230970', type: 'media_placeholder' },
+      ]),
+    );
+    const [filled] = (await messages(account.id)).filter((m) => m.source_message_id === 'wamid.h3');
+    expect(filled).toMatchObject({ type: 'image', text: 'the invoice' });
+    expect(json(filled?.details)).toMatchObject({ filledPlaceholder: true });
+    expect(json(filled?.details).mediaPlaceholder).toBeUndefined();
+    const media = await h.services.store.sql.db
+      .selectFrom('media')
+      .select(['state', 'mime_type'])
+      .where('message_id', '=', filled?.id ?? '')
+      .execute();
+    expect(media).toEqual([{ state: expect.any(String), mime_type: 'image/jpeg' }]);
+    expect(Number((await chatOf()).change_seq)).toBeGreaterThan(Number(before.change_seq));
   });
 
   it('keeps a delivery whose processing fails and processes it on a later pass', async () => {

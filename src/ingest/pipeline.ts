@@ -83,6 +83,9 @@ export class IngestPipeline {
       media: media.get(m),
     }));
     const inserted = await this.store.messages.insertNew(trx, account.id, rows);
+    // A message stored before without its content (a media placeholder) gets it from this delivery.
+    const repeated = rows.filter((row) => !inserted.has(row.sourceMessageId));
+    const filled = await this.store.messages.fillPlaceholders(trx, account.id, repeated);
     const newEvents = await this.store.events.insertNew(
       trx,
       account.id,
@@ -94,7 +97,7 @@ export class IngestPipeline {
     ]);
 
     // Chats whose messages only changed (an edit, a reaction) are stamped too: 0 moves no time.
-    const latest = new Map<string, number>([...changedChats].map((chatId) => [chatId, 0]));
+    const latest = new Map<string, number>([...changedChats, ...filled.chatIds].map((chatId) => [chatId, 0]));
     for (const row of rows) {
       if (!inserted.has(row.sourceMessageId)) continue;
       latest.set(row.chatId, Math.max(latest.get(row.chatId) ?? 0, row.sentAt));
@@ -105,7 +108,9 @@ export class IngestPipeline {
       merged,
       messages: inserted.size,
       events: newEvents.length,
-      pendingMedia: rows.some((r) => r.media?.state === 'pending' && inserted.has(r.sourceMessageId)),
+      pendingMedia:
+        filled.pendingMedia ||
+        rows.some((r) => r.media?.state === 'pending' && inserted.has(r.sourceMessageId)),
     };
   }
 

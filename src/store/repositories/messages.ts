@@ -135,6 +135,61 @@ export class MessageRepository {
   }
 
   /**
+   * Fills messages stored as media placeholders with the content of a later delivery of the same id.
+   * A WhatsApp Business app number shared with the Cloud API sends its media history that way: each
+   * media message first as a placeholder without content, then (for the last 14 days) again with it.
+   * `candidates` are messages insertNew found already stored; those with content replace a
+   * placeholder's type, text and details and bring their media. Returns the chats of the filled ones,
+   * and whether any media waits to be downloaded. Run inside the caller's transaction.
+   */
+  async fillPlaceholders(
+    db: Kysely<Database>,
+    accountId: string,
+    candidates: readonly NewMessage[],
+  ): Promise<{ chatIds: Set<string>; pendingMedia: boolean }> {
+    const filled = { chatIds: new Set<string>(), pendingMedia: false };
+    const withContent = new Map(
+      candidates.filter((m) => m.type !== 'unsupported').map((m) => [m.sourceMessageId, m]),
+    );
+    if (withContent.size === 0) return filled;
+    const now = Date.now();
+    const sourceIds = [...withContent.keys()];
+    for (let i = 0; i < sourceIds.length; i += INSERT_CHUNK) {
+      const placeholders = await db
+        .selectFrom('messages')
+        .select(['id', 'chat_id', 'source_message_id', 'details'])
+        .where('account_id', '=', accountId)
+        .where('source_message_id', 'in', sourceIds.slice(i, i + INSERT_CHUNK))
+        .where('type', '=', 'unsupported')
+        .execute();
+      for (const row of placeholders) {
+        const details = readJson<Record<string, unknown> | null>(row.details);
+        const content = withContent.get(row.source_message_id);
+        if (details?.mediaPlaceholder !== true || content === undefined) continue;
+        await db
+          .updateTable('messages')
+          .set({
+            type: content.type,
+            text: content.text ?? null,
+            details: JSON.stringify({ ...content.details, filledPlaceholder: true }),
+            changed_at: now,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        if (content.media) {
+          await db
+            .insertInto('media')
+            .values(toMediaRow(row.id, content.media, now))
+            .execute();
+          if (content.media.state === 'pending') filled.pendingMedia = true;
+        }
+        filled.chatIds.add(row.chat_id);
+      }
+    }
+    return filled;
+  }
+
+  /**
    * Records delivery statuses of messages sent from the account, each only when it moves the message
    * forward (sent < delivered < read < played; failed ends it): statuses arrive out of order and twice.
    * A status for a message not stored (sent by another tool through the API) changes nothing.
