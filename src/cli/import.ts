@@ -3,12 +3,9 @@ import { Command, Option } from 'commander';
 import { isWasyncError } from '../core/errors.js';
 import { normalizePhone } from '../core/phone.js';
 import { openServices } from '../services.js';
-import {
-  type ImportProgress,
-  type ImportSummary,
-  importChatExportFile,
-} from '../sources/chat-export/import.js';
+import { type ImportSummary, importChatExportFile } from '../sources/chat-export/import.js';
 import { DATE_ORDERS, type DateOrder } from '../sources/chat-export/parser.js';
+import { progressReporter } from './progress.js';
 import { withConfig } from './with-config.js';
 
 interface ImportCliOptions {
@@ -41,7 +38,7 @@ export function importCommand(): Command {
         const phone = normalizePhone(options.account, { defaultRegion: config.defaultRegion });
         if (!phone.ok) throw new Error(`--account ${options.account}: ${phone.message}`);
         const services = await openServices(config);
-        const progress = progressReporter(options.json === true);
+        const progress = progressReporter({ quiet: options.json === true });
         try {
           const { store, workspace } = services;
           const account =
@@ -83,37 +80,6 @@ export function importCommand(): Command {
         }
       }),
     );
-}
-
-/** A bar redrawn in place on a terminal; on a pipe, one line per phase and no noise. */
-function progressReporter(quiet: boolean) {
-  const tty = process.stderr.isTTY === true && !quiet;
-  let phase = '';
-  let drawn = 0;
-  return {
-    update: (p: ImportProgress) => {
-      if (quiet) return;
-      if (!tty) {
-        if (p.phase !== phase) process.stderr.write(`${p.phase}…\n`);
-        phase = p.phase;
-        return;
-      }
-      const now = Date.now();
-      if (now - drawn < 100 && p.done < p.total) return;
-      drawn = now;
-      const share = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
-      const width = 30;
-      const filled = Math.round(share * width);
-      process.stderr.write(
-        `\r${p.phase.padEnd(6)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`,
-      );
-      phase = p.phase;
-    },
-    done: () => {
-      if (tty && phase !== '') process.stderr.write('\n');
-      phase = '';
-    },
-  };
 }
 
 function printSummary(s: ImportSummary): void {
