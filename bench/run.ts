@@ -84,6 +84,18 @@ try {
     },
     { figure: '  its peak RSS', value: chatExport.packagePeakRssMb, unit: 'MB', goal: '' },
     { figure: '  ratio wasync / whatsapp-chat-parser', value: chatExport.ratio, unit: '', goal: '> 1' },
+    {
+      figure: `  wasync on ${chatExport.largerLines.toLocaleString('en')} lines (${Math.round(chatExport.largerFileMb)} MB)`,
+      value: chatExport.largerLinesPerSecond,
+      unit: 'lines/s',
+      goal: '',
+    },
+    {
+      figure: '  its peak RSS',
+      value: chatExport.largerPeakRssMb,
+      unit: 'MB',
+      goal: 'same as for the smaller file',
+    },
   );
   console.log(
     `\nwasync bench: ${messages.toLocaleString('en')} messages, ${os.cpus().length} cores, Node ${process.version}\n`,
