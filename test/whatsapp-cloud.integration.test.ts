@@ -131,6 +131,60 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     expect(missing.json().error.code).toBe('validation_failed');
   });
 
+  it('rotates the app secret and verify token of an account, admin only, and lists cloud settings', async () => {
+    const account = await createCloudAccount({ verifyToken: 'first-verify-token' });
+    const patch = (payload: Record<string, unknown>, headers = h.auth, id = account.id) =>
+      h.app.inject({ method: 'PATCH', url: `/api/v1/accounts/${id}/cloud`, headers, payload });
+    const member = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: h.auth,
+      payload: { name: 'rep', role: 'member' },
+    });
+    const memberAuth = { authorization: `Bearer ${member.json().token}` };
+    expect((await patch({ appSecret: 'new-app-secret' }, memberAuth)).statusCode).toBe(403);
+    expect((await patch({})).json().error.code).toBe('validation_failed');
+    expect((await patch({ appSecret: 'new-app-secret' }, h.auth, 'acc_missing')).statusCode).toBe(404);
+    const rest = await h.createAccount('+14155559876');
+    const notCloud = await patch({ appSecret: 'new-app-secret' }, h.auth, rest.id);
+    expect(notCloud.statusCode).toBe(404);
+    expect(notCloud.json().error.message).toContain('not a WhatsApp Cloud API account');
+
+    const rotated = await patch({ appSecret: 'new-app-secret', verifyToken: 'second-verify-token' });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect(rotated.json().cloud).toMatchObject({
+      verifyToken: 'second-verify-token',
+      phoneNumberId: '1122334455667',
+    });
+    expect(rotated.body).not.toContain('new-app-secret');
+    // Webhooks signed with the old secret are refused from now on; the new one is taken.
+    const body = JSON.stringify(fixture('message.json').text);
+    expect((await deliver(account.id, body)).statusCode).toBe(401);
+    expect((await deliver(account.id, body, sign(body, 'new-app-secret'))).statusCode).toBe(200);
+    const handshake = (token: string) =>
+      h.app.inject({
+        method: 'GET',
+        url: `/webhooks/whatsapp-cloud/${account.id}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=42`,
+      });
+    expect((await handshake('first-verify-token')).statusCode).toBe(403);
+    expect((await handshake('second-verify-token')).body).toBe('42');
+    // The access token was left as it was: still sealed, still the one media downloads use.
+    const stored = await h.services.cloud.repository.get(account.id);
+    expect(stored?.sealedCredentials).not.toContain('EAAG-test-token');
+
+    // The list shows each Cloud API account's settings and webhook health, the others without.
+    const list = await h.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: h.auth });
+    const listed = list.json().data as {
+      id: string;
+      cloud?: { verifyToken: string; signatureFailures: number };
+    }[];
+    expect(listed.find((a) => a.id === account.id)?.cloud).toMatchObject({
+      verifyToken: 'second-verify-token',
+      signatureFailures: 1,
+    });
+    expect(listed.find((a) => a.id === rest.id)?.cloud).toBeUndefined();
+  });
+
   it('answers the verify handshake with the challenge, and 403 otherwise, without a bearer token', async () => {
     const account = await createCloudAccount({ verifyToken: 'my-verify-token' });
     const url = `/webhooks/whatsapp-cloud/${account.id}`;

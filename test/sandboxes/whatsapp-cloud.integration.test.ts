@@ -192,4 +192,44 @@ describeEachDatabase('WhatsApp Cloud sandbox with wasync', (database) => {
     });
     expect(await h.services.store.blobs.has(sha256)).toBe(true);
   });
+
+  it('takes a rotated access token for the next media download', async () => {
+    // The account holds a token the Graph API no longer takes: the download fails and is kept.
+    const outdated = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/accounts/${accountId}/cloud`,
+      headers: h.auth,
+      payload: { accessToken: 'an-outdated-access-token' },
+    });
+    expect(outdated.statusCode, outdated.body).toBe(200);
+    await configureNumber(`${wasyncUrl}/webhooks/whatsapp-cloud/${accountId}`);
+    const sent = await send({
+      media: { base64: Buffer.from('a photo').toString('base64'), mimeType: 'image/jpeg' },
+    });
+    await delivered(sent.deliveryId);
+    await h.services.webhookProcessor.drain();
+    const message = await storedMessage(sent.messageId);
+    const media = () =>
+      h.services.store.sql.db
+        .selectFrom('media')
+        .selectAll()
+        .where('message_id', '=', message?.id ?? '')
+        .executeTakeFirstOrThrow();
+    expect(await h.services.mediaFetcher.drain()).toBe(1);
+    expect(await media()).toMatchObject({
+      state: 'pending',
+      failure: 'HTTP 401 from the Graph API media lookup',
+    });
+
+    const rotated = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/accounts/${accountId}/cloud`,
+      headers: h.auth,
+      payload: { accessToken: SANDBOX_ACCESS_TOKEN },
+    });
+    expect(rotated.statusCode).toBe(200);
+    expect(rotated.body).not.toContain(SANDBOX_ACCESS_TOKEN);
+    expect(await h.services.mediaFetcher.drain(() => Date.now() + 60 * 60_000)).toBe(1);
+    expect(await media()).toMatchObject({ state: 'stored', size_bytes: 'a photo'.length });
+  });
 });

@@ -4,8 +4,8 @@ import { WasyncError } from '../../core/errors.js';
 import { SOURCE_KINDS } from '../../core/model.js';
 import { normalizePhone } from '../../core/phone.js';
 import type { Services } from '../../services.js';
-import { CloudAccountInput } from '../../sources/whatsapp-cloud/service.js';
-import { grantOf } from '../auth.js';
+import { CloudAccountInput, CloudAccountUpdate } from '../../sources/whatsapp-cloud/service.js';
+import { grantOf, requireAdmin } from '../auth.js';
 import { AccountSchema, accountDto } from '../dto.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
 
@@ -85,7 +85,10 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
           store.accounts.list(workspaceId),
           store.accounts.stats(workspaceId),
         ]);
-        return { data: accounts.map((a) => accountDto(a, stats.get(a.id))) };
+        const clouds = await Promise.all(
+          accounts.map((a) => (a.sourceKind === 'whatsapp_cloud' ? cloudOf(a.id, request) : undefined)),
+        );
+        return { data: accounts.map((a, i) => accountDto(a, stats.get(a.id), clouds[i])) };
       },
     );
 
@@ -103,6 +106,37 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         const { workspaceId } = grantOf(request);
         const account = await store.accounts.get(workspaceId, request.params.accountId);
         if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
+        const stats = await store.accounts.stats(workspaceId);
+        return accountDto(account, stats.get(account.id), await cloudOf(account.id, request));
+      },
+    );
+
+    app.patch(
+      '/accounts/:accountId/cloud',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: "Change a Cloud API account's settings: rotate its access token or app secret",
+          description:
+            'Admin only. Fields left out keep their value; the secrets are sealed again and never come back.',
+          params: z.object({ accountId: z.string() }),
+          body: CloudAccountUpdate,
+          response: {
+            200: AccountSchema,
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = requireAdmin(request);
+        const account = await store.accounts.get(workspaceId, request.params.accountId);
+        if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
+        const view = await cloud.reconfigure(account.id, request.body);
+        if (!view) {
+          throw new WasyncError('not_found', `Account ${account.id} is not a WhatsApp Cloud API account.`);
+        }
         const stats = await store.accounts.stats(workspaceId);
         return accountDto(account, stats.get(account.id), await cloudOf(account.id, request));
       },

@@ -64,6 +64,12 @@ export const CloudAccountInput = z
   .meta({ id: 'CloudAccountInput' });
 export type CloudAccountInput = z.infer<typeof CloudAccountInput>;
 
+/** The body of `PATCH /api/v1/accounts/{id}/cloud`: any of the settings, to rotate or correct them. */
+export const CloudAccountUpdate = CloudAccountInput.partial()
+  .refine((update) => Object.keys(update).length > 0, { message: 'Give at least one setting to change.' })
+  .meta({ id: 'CloudAccountUpdate' });
+export type CloudAccountUpdate = z.infer<typeof CloudAccountUpdate>;
+
 interface CloudSecrets {
   accessToken: string;
   appSecret: string;
@@ -116,6 +122,33 @@ export class WhatsAppCloudService {
     const view = await this.view(account.id);
     if (!view) throw new Error('the Cloud API settings just stored are gone');
     return view;
+  }
+
+  /**
+   * Changes the settings of a Cloud API account: a rotated access token or app secret, a new verify
+   * token, a corrected number id. Takes effect with the next webhook and the next media download.
+   * Undefined when the account has no Cloud API settings.
+   */
+  async reconfigure(accountId: string, update: CloudAccountUpdate): Promise<CloudAccountView | undefined> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return undefined;
+    const secrets = this.secrets(stored);
+    const rotated: CloudSecrets = {
+      accessToken: update.accessToken ?? secrets.accessToken,
+      appSecret: update.appSecret ?? secrets.appSecret,
+    };
+    await this.repository.update(accountId, {
+      phoneNumberId: update.phoneNumberId,
+      wabaId: update.wabaId,
+      graphBaseUrl: update.graphBaseUrl?.replace(/\/+$/, ''),
+      apiVersion: update.apiVersion,
+      verifyToken: update.verifyToken,
+      sealedCredentials:
+        update.accessToken === undefined && update.appSecret === undefined
+          ? undefined
+          : this.box.seal(JSON.stringify(rotated), accountId),
+    });
+    return this.view(accountId);
   }
 
   async view(accountId: string): Promise<CloudAccountView | undefined> {

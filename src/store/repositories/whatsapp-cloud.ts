@@ -64,6 +64,34 @@ export class WhatsAppCloudRepository {
       .execute();
   }
 
+  /** Changes settings of an account; fields left undefined keep their value. */
+  async update(
+    accountId: string,
+    changes: {
+      [K in
+        | 'phoneNumberId'
+        | 'wabaId'
+        | 'graphBaseUrl'
+        | 'apiVersion'
+        | 'verifyToken'
+        | 'sealedCredentials']?: StoredCloudAccount[K] | undefined;
+    },
+  ): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_cloud_accounts')
+      .set({
+        ...(changes.phoneNumberId === undefined ? {} : { phone_number_id: changes.phoneNumberId }),
+        ...(changes.wabaId === undefined ? {} : { waba_id: changes.wabaId }),
+        ...(changes.graphBaseUrl === undefined ? {} : { graph_base_url: changes.graphBaseUrl }),
+        ...(changes.apiVersion === undefined ? {} : { api_version: changes.apiVersion }),
+        ...(changes.verifyToken === undefined ? {} : { verify_token: changes.verifyToken }),
+        ...(changes.sealedCredentials === undefined ? {} : { credentials: changes.sealedCredentials }),
+        updated_at: Date.now(),
+      })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
   async get(accountId: string): Promise<StoredCloudAccount | undefined> {
     const row = await this.db
       .selectFrom('whatsapp_cloud_accounts')
