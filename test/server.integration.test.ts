@@ -17,6 +17,7 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/accounts'],
     ['POST', '/api/v1/accounts'],
     ['GET', '/api/v1/accounts/acc_x'],
+    ['PATCH', '/api/v1/accounts/acc_x/cloud'],
     ['POST', '/api/v1/accounts/acc_x/messages'],
     ['GET', '/api/v1/chats'],
     ['GET', '/api/v1/chats/chat_x'],
@@ -46,7 +47,7 @@ describe('HTTP server', () => {
   ];
 
   it.each(API_ROUTES)('%s %s without a token answers 401', async (method, url) => {
-    const body = method === 'POST' ? { payload: {} } : {};
+    const body = method === 'POST' || method === 'PATCH' ? { payload: {} } : {};
     const response = await h.app.inject({ method: method as 'GET', url, ...body });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toContain('Bearer');
