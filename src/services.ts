@@ -40,6 +40,8 @@ export const LOG_REDACTIONS = [
   'req.headers.cookie',
   '*.token',
   '*.password',
+  '*.currentPassword',
+  '*.newPassword',
   '*.secret',
   '*.accessToken',
   '*.appSecret',

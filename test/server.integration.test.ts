@@ -43,8 +43,32 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/chats/chat_x/records'],
     ['DELETE', '/api/v1/chats/chat_x/links?connection=crm_x'],
     ['POST', '/api/v1/accounts/acc_x/imports'],
+    ['GET', '/api/v1/session'],
+    ['DELETE', '/api/v1/session'],
+    ['POST', '/api/v1/session/password'],
+    ['GET', '/api/v1/users'],
+    ['PATCH', '/api/v1/users/usr_x'],
+    ['DELETE', '/api/v1/users/usr_x'],
+    ['POST', '/api/v1/invites'],
+    ['GET', '/api/v1/invites'],
+    ['DELETE', '/api/v1/invites/inv_x'],
     ['GET', '/api/v1/no-such-route'],
   ];
+  /** Reachable without a token: the first-run page, signing in, and invite links. */
+  const PUBLIC_ROUTES: [string, string][] = [
+    ['GET', '/api/v1/setup'],
+    ['POST', '/api/v1/setup/admin'],
+    ['POST', '/api/v1/session'],
+    ['GET', '/api/v1/invites/wsi_x'],
+    ['POST', '/api/v1/invites/wsi_x/accept'],
+  ];
+
+  it.each(PUBLIC_ROUTES)('%s %s is public: no 401 without a token', async (method, url) => {
+    const body = method === 'POST' ? { payload: {} } : {};
+    const response = await h.app.inject({ method: method as 'GET', url, ...body });
+    expect(response.statusCode).not.toBe(401);
+    expect(response.statusCode).toBeLessThan(500);
+  });
 
   it.each(API_ROUTES)('%s %s without a token answers 401', async (method, url) => {
     const body = method === 'POST' || method === 'PATCH' ? { payload: {} } : {};
@@ -68,8 +92,8 @@ describe('HTTP server', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, ops]) => Object.keys(ops).map((op) => `${op.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
     );
-    const tested = API_ROUTES.map(
-      ([m, u]) => `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm)_x/g, 'x')}`,
+    const tested = [...API_ROUTES, ...PUBLIC_ROUTES].map(
+      ([m, u]) => `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi)_x/g, 'x')}`,
     );
     expect(documented.filter((route) => !tested.includes(route))).toEqual([]);
   });

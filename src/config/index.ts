@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { getCountries } from 'libphonenumber-js';
 import { z } from 'zod';
+import { DEFAULT_PASSWORD_COST } from '../auth/passwords.js';
 import type { CountryCode } from '../core/phone.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -37,6 +38,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Public base URL of this server, used in webhook URLs shown to users (WASYNC_PUBLIC_URL). */
   publicUrl: string | undefined;
+  /** log2 of scrypt's cost for password hashes (WASYNC_PASSWORD_COST, 12-20, default 17: 128 MiB). */
+  passwordCost: number;
 }
 
 export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -114,6 +117,7 @@ const envSchema = z.object({
   WASYNC_MEDIA_MAX_BYTES: size('WASYNC_MEDIA_MAX_BYTES').default(100 * 1024 ** 2),
   WASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WASYNC_PUBLIC_URL: z.url('WASYNC_PUBLIC_URL must be an absolute URL').optional(),
+  WASYNC_PASSWORD_COST: integer('WASYNC_PASSWORD_COST', 12, 20).default(DEFAULT_PASSWORD_COST),
 });
 
 /** Every variable the config reads; the README's configuration table lists each (a test checks). */
@@ -159,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaMaxBytes: e.WASYNC_MEDIA_MAX_BYTES,
     logLevel: e.WASYNC_LOG_LEVEL,
     publicUrl: e.WASYNC_PUBLIC_URL,
+    passwordCost: e.WASYNC_PASSWORD_COST,
   };
 }
 

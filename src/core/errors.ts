@@ -47,8 +47,30 @@ export const ERROR_CODES = {
     description:
       'The zip unpacks past a limit (details.limit: total size, entry count or compression ratio), as a zip bomb would. Nothing was stored.',
   },
-  unauthorized: { status: 401, description: 'No bearer token, or a token that is unknown or revoked.' },
-  forbidden: { status: 403, description: 'The token is valid but may not do this.' },
+  unauthorized: {
+    status: 401,
+    description: 'No bearer token or session cookie, or a token that is unknown or revoked.',
+  },
+  invalid_credentials: {
+    status: 401,
+    description:
+      'Sign-in refused: no user with that e-mail, or a wrong password (the answer does not say which).',
+  },
+  session_expired: {
+    status: 401,
+    description:
+      'The session cookie belongs to a session that ended (signed out, expired or the user removed).',
+  },
+  forbidden: { status: 403, description: 'The token or user is valid but may not do this.' },
+  csrf_failed: {
+    status: 403,
+    description:
+      'A change made with a session cookie lacked the X-CSRF-Token header of that session (GET /api/v1/session gives it).',
+  },
+  invite_invalid: {
+    status: 404,
+    description: 'The invite link is unknown, used, revoked or expired.',
+  },
   not_found: { status: 404, description: 'No such resource (or route).' },
   conflict: { status: 409, description: 'The resource already exists.' },
   payload_too_large: { status: 413, description: 'The body is larger than WASYNC_BODY_LIMIT.' },

@@ -20,7 +20,9 @@ export type IdPrefix =
   | 'crm'
   | 'lnk'
   | 'wr'
-  | 'whd';
+  | 'whd'
+  | 'ses'
+  | 'inv';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -9,7 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Services } from '../services.js';
 import { LOG_REDACTIONS } from '../services.js';
-import { registerBearerAuth } from './auth.js';
+import { registerAuth } from './auth.js';
 import { registerErrorEnvelope } from './error-envelope.js';
 import { Metrics, registerMetrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -18,6 +19,7 @@ import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { peopleRoutes } from './routes/people.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whatsappCloudWebhookRoutes } from './routes/whatsapp-cloud-webhook.js';
@@ -53,7 +55,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         title: 'wasync API',
         version: '1',
         description:
-          'WhatsApp conversations, backed up into the CRM. Every route needs `Authorization: Bearer <token>`.',
+          'WhatsApp conversations, backed up into the CRM. Every route needs `Authorization: Bearer <token>` or the session cookie of a signed-in person (then changes need its `X-CSRF-Token`).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -66,13 +68,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   const metrics = new Metrics();
   registerMetrics(app, metrics);
-  registerBearerAuth(app, services.store.tokens);
+  await app.register(cookie);
+  registerAuth(app, services.store);
   await app.register(healthRoutes(services));
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
   await app.register(ingestRoutes(services, metrics), { prefix: '/api/v1' });
   await app.register(importRoutes(services), { prefix: '/api/v1' });
   await app.register(chatRoutes(services), { prefix: '/api/v1' });
   await app.register(tokenRoutes(services), { prefix: '/api/v1' });
+  await app.register(peopleRoutes(services), { prefix: '/api/v1' });
   await app.register(connectionRoutes(services), { prefix: '/api/v1' });
   await app.register(syncRoutes(services), { prefix: '/api/v1' });
   await app.register(whatsappCloudWebhookRoutes(services));

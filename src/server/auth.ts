@@ -1,44 +1,142 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WasyncError } from '../core/errors.js';
-import type { TokenGrant, TokenRepository } from '../store/repositories/tokens.js';
+import type { Role } from '../core/model.js';
+import type { SessionRepository } from '../store/repositories/sessions.js';
+import type { TokenRepository } from '../store/repositories/tokens.js';
+
+/** Who a request acts for: an API token, or a person signed in through the browser. */
+export type Grant =
+  | { via: 'token'; tokenId: string; workspaceId: string; role: Role; name: string }
+  | {
+      via: 'session';
+      sessionId: string;
+      userId: string;
+      workspaceId: string;
+      role: Role;
+      name: string;
+      email: string;
+      csrfToken: string;
+      expiresAt: number;
+    };
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set on every /api request that passed authentication. */
-    grant: TokenGrant | undefined;
+    grant: Grant | undefined;
   }
 }
 
-/** Documentation is readable without a token; everything else under /api needs one. */
-const PUBLIC_API = [/^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs(\/|$)/];
+export const SESSION_COOKIE = 'wasync_session';
+export const CSRF_HEADER = 'x-csrf-token';
 
-export function registerBearerAuth(app: FastifyInstance, tokens: TokenRepository): void {
+/**
+ * What is reachable without a token or session: the documentation, the first-run check and first
+ * admin sign-up, signing in, and opening or accepting an invite.
+ */
+const PUBLIC_API: [method: string, path: RegExp][] = [
+  ['GET', /^\/api\/v1\/openapi\.json$/],
+  ['GET', /^\/api\/v1\/docs(\/|$)/],
+  ['GET', /^\/api\/v1\/setup$/],
+  ['POST', /^\/api\/v1\/setup\/admin$/],
+  ['POST', /^\/api\/v1\/session$/],
+  ['GET', /^\/api\/v1\/invites\/wsi_[\w-]+$/],
+  ['POST', /^\/api\/v1\/invites\/wsi_[\w-]+\/accept$/],
+];
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Authentication for /api: `Authorization: Bearer <token>` (scripts, the CLI, integrations), or the
+ * session cookie the web app signs in with. A change made with the cookie must carry the session's
+ * CSRF token in `X-CSRF-Token`, which a page of another site cannot read; a bearer token needs none,
+ * since no browser sends it on its own.
+ */
+export function registerAuth(
+  app: FastifyInstance,
+  repositories: { tokens: TokenRepository; sessions: SessionRepository },
+): void {
+  const { tokens, sessions } = repositories;
   app.decorateRequest('grant', undefined);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/') || PUBLIC_API.some((re) => re.test(path))) return;
+    if (!path.startsWith('/api/')) return;
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const isPublic = PUBLIC_API.some(([m, re]) => m === method && re.test(path));
     const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-    if (!token)
-      throw new WasyncError('unauthorized', 'Send an API token as `Authorization: Bearer <token>`.');
-    const grant = await tokens.verify(token);
-    if (!grant) throw new WasyncError('unauthorized', 'The token is unknown or has been revoked.');
-    request.grant = grant;
-    await tokens.touch(grant.tokenId);
+    const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    if (bearer) {
+      const grant = await tokens.verify(bearer);
+      if (!grant) throw new WasyncError('unauthorized', 'The token is unknown or has been revoked.');
+      request.grant = { via: 'token', ...grant };
+      await tokens.touch(grant.tokenId);
+      return;
+    }
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) {
+      const grant = await sessions.verify(cookie);
+      if (grant) {
+        request.grant = { via: 'session', ...grant };
+        if (!SAFE_METHODS.has(request.method) && !csrfMatches(request, grant.csrfToken)) {
+          throw new WasyncError(
+            'csrf_failed',
+            'This change needs the X-CSRF-Token header of your session; reload the page.',
+          );
+        }
+        return;
+      }
+      if (!isPublic) throw new WasyncError('session_expired', 'Your session has ended; sign in again.');
+    }
+    if (isPublic) return;
+    throw new WasyncError(
+      'unauthorized',
+      'Sign in, or send an API token as `Authorization: Bearer <token>`.',
+    );
   });
-  app.addHook('onSend', async (_request, reply) => {
-    if (reply.statusCode === 401) reply.header('WWW-Authenticate', 'Bearer realm="wasync"');
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode === 401 && !request.cookies[SESSION_COOKIE]) {
+      reply.header('WWW-Authenticate', 'Bearer realm="wasync"');
+    }
   });
 }
 
+function csrfMatches(request: FastifyRequest, expected: string): boolean {
+  const sent = request.headers[CSRF_HEADER];
+  if (typeof sent !== 'string') return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Sets the session cookie: httpOnly, SameSite=Lax, Secure when the server is reached over https. */
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  expiresAt: number,
+  publicUrl: string | undefined,
+): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https' || publicUrl?.startsWith('https:') === true,
+    expires: new Date(expiresAt),
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
 /** The grant of an authenticated request; routes under /api can rely on it. */
-export function grantOf(request: FastifyRequest): TokenGrant {
+export function grantOf(request: FastifyRequest): Grant {
   if (!request.grant) throw new WasyncError('unauthorized', 'Authentication required.');
   return request.grant;
 }
 
-export function requireAdmin(request: FastifyRequest): TokenGrant {
+export function requireAdmin(request: FastifyRequest): Grant {
   const grant = grantOf(request);
-  if (grant.role !== 'admin') throw new WasyncError('forbidden', 'Only an admin token may do this.');
+  if (grant.role !== 'admin') throw new WasyncError('forbidden', 'Only an admin may do this.');
   return grant;
 }

@@ -8,7 +8,9 @@ import { EventRepository } from './repositories/events.js';
 import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
+import { PeopleRepository } from './repositories/people.js';
 import { RecordLinkRepository } from './repositories/record-links.js';
+import { SessionRepository } from './repositories/sessions.js';
 import { SyncJobRepository } from './repositories/sync-jobs.js';
 import { SyncLedgerRepository } from './repositories/sync-ledger.js';
 import { SyncProgressRepository } from './repositories/sync-progress.js';
@@ -21,6 +23,8 @@ export interface Store {
   blobs: MediaBlobStore;
   workspaces: WorkspaceRepository;
   tokens: TokenRepository;
+  people: PeopleRepository;
+  sessions: SessionRepository;
   accounts: AccountRepository;
   identities: IdentityRepository;
   chats: ChatRepository;
@@ -43,6 +47,8 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     blobs: new MediaBlobStore(config.dataDir),
     workspaces: new WorkspaceRepository(db),
     tokens: new TokenRepository(db),
+    people: new PeopleRepository(db),
+    sessions: new SessionRepository(db),
     accounts: new AccountRepository(db),
     identities: new IdentityRepository(db),
     chats: new ChatRepository(db, sql.dialect),

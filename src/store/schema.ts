@@ -9,6 +9,8 @@ import type { ColumnType } from 'kysely';
 export interface Database {
   workspaces: WorkspaceTable;
   users: UserTable;
+  sessions: SessionTable;
+  invites: InviteTable;
   api_tokens: ApiTokenTable;
   accounts: AccountTable;
   identities: IdentityTable;
@@ -47,6 +49,32 @@ export interface UserTable {
   role: string;
   password_hash: string | null;
   created_at: number;
+  last_sign_in_at: number | null;
+  removed_at: number | null;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  user_agent: string | null;
+}
+
+export interface InviteTable {
+  id: string;
+  workspace_id: string;
+  token_hash: string;
+  email: string;
+  role: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  revoked_at: number | null;
 }
 
 export interface ApiTokenTable {

@@ -32,7 +32,11 @@ export async function startHarness(
 ): Promise<Harness> {
   const created = await database.create();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-data-'));
-  const config: Config = { ...loadConfig({ WASYNC_DATA_DIR: dataDir, ...env }), database: created.config };
+  // Password hashes at a low cost: the tests sign in often, and the cost is read from each hash anyway.
+  const config: Config = {
+    ...loadConfig({ WASYNC_DATA_DIR: dataDir, WASYNC_PASSWORD_COST: '12', ...env }),
+    database: created.config,
+  };
   const services = await openServices(config, pino({ level: 'silent' }));
   const token = await ensureFirstAdminToken(services);
   if (!token) throw new Error('a fresh store should have no token');

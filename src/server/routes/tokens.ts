@@ -63,8 +63,13 @@ export function tokenRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { workspaceId } = requireAdmin(request);
-        const { token, info } = await store.tokens.create({ workspaceId, ...request.body });
+        const grant = requireAdmin(request);
+        // A token made by a signed-in person is theirs: removing them revokes it.
+        const { token, info } = await store.tokens.create({
+          workspaceId: grant.workspaceId,
+          userId: grant.via === 'session' ? grant.userId : undefined,
+          ...request.body,
+        });
         return reply.status(201).send({ ...tokenDto(info), token });
       },
     );

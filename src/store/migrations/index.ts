@@ -5,6 +5,7 @@ import { recordLinks } from './003-record-links.js';
 import { syncState } from './004-sync.js';
 import { whatsappCloud } from './005-whatsapp-cloud.js';
 import { deliveryStatus } from './006-delivery-status.js';
+import { people } from './007-people.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -21,6 +22,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '004-sync': syncState(dialect),
     '005-whatsapp-cloud': whatsappCloud(dialect),
     '006-delivery-status': deliveryStatus(dialect),
+    '007-people': people(dialect),
   };
 }
 

@@ -54,12 +54,14 @@ export class TokenRepository {
     workspaceId: string;
     name: string;
     role: Role;
+    /** The person it belongs to, when a signed-in person made it. */
+    userId?: string | undefined;
   }): Promise<{ token: string; info: ApiTokenInfo }> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const row: ApiTokenTable = {
       id: newId('tok'),
       workspace_id: input.workspaceId,
-      user_id: null,
+      user_id: input.userId ?? null,
       name: input.name,
       role: input.role,
       token_hash: hashToken(token),

@@ -1,0 +1,230 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachDatabase } from './support/databases.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+describeEachDatabase('people: first admin, sign-in, sessions, invites', (database) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness(database);
+  });
+  afterEach(() => h.close());
+
+  type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** A browser: keeps the session cookie it is given and sends the CSRF token it learned. */
+  const browser = () => {
+    let cookie: string | undefined;
+    let csrf: string | undefined;
+    const call = async (method: Method, url: string, payload?: unknown, options: { csrf?: boolean } = {}) => {
+      const headers: Record<string, string> = {};
+      if (cookie) headers.cookie = `wasync_session=${cookie}`;
+      if (csrf && options.csrf !== false) headers['x-csrf-token'] = csrf;
+      const response = await h.app.inject({
+        method,
+        url: `/api/v1${url}`,
+        headers,
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      });
+      const set = response.cookies.find((c) => c.name === 'wasync_session');
+      if (set) cookie = set.value === '' ? undefined : set.value;
+      if (response.statusCode < 300 && String(response.headers['content-type']).includes('json')) {
+        const body = response.json() as { csrfToken?: string };
+        if (body.csrfToken) csrf = body.csrfToken;
+      }
+      return response;
+    };
+    return { call, cookie: () => cookie };
+  };
+  const ADMIN = { email: 'Ada@Example.com', name: 'Ada Admin', password: 'a long admin password' };
+
+  it('lets the first person create the admin account, once, and signs them in', async () => {
+    const ada = browser();
+    expect((await ada.call('GET', '/setup')).json()).toEqual({ needsFirstAdmin: true });
+    const weak = await ada.call('POST', '/setup/admin', { ...ADMIN, password: 'short' });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error.code).toBe('validation_failed');
+    const created = await ada.call('POST', '/setup/admin', ADMIN);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().user).toMatchObject({ email: 'ada@example.com', name: 'Ada Admin', role: 'admin' });
+    const cookie = created.cookies.find((c) => c.name === 'wasync_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(created.body).not.toContain(ADMIN.password);
+    expect((await ada.call('GET', '/session')).json().user.email).toBe('ada@example.com');
+    expect((await ada.call('GET', '/setup')).json()).toEqual({ needsFirstAdmin: false });
+
+    const late = await browser().call('POST', '/setup/admin', { ...ADMIN, email: 'eve@example.com' });
+    expect(late.statusCode).toBe(409);
+    // The stored hash is scrypt, never the password.
+    const row = await h.services.store.sql.db.selectFrom('users').selectAll().executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^scrypt\$12\$8\$1\$/);
+  });
+
+  it('refuses a wrong password and an unknown e-mail alike, and signs in with the right one', async () => {
+    await browser().call('POST', '/setup/admin', ADMIN);
+    const someone = browser();
+    for (const attempt of [
+      { email: ADMIN.email, password: 'not the password' },
+      { email: 'nobody@example.com', password: ADMIN.password },
+    ]) {
+      const refused = await someone.call('POST', '/session', attempt);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error.code).toBe('invalid_credentials');
+      expect(someone.cookie()).toBeUndefined();
+    }
+    const signedIn = await someone.call('POST', '/session', {
+      email: ' ada@EXAMPLE.com ',
+      password: ADMIN.password,
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect((await someone.call('GET', '/session')).json().user.lastSignInAt).toBeDefined();
+  });
+
+  it('needs the CSRF token for changes made with the session cookie, not for reads or bearer tokens', async () => {
+    const ada = browser();
+    await ada.call('POST', '/setup/admin', ADMIN);
+    expect((await ada.call('GET', '/accounts')).statusCode).toBe(200);
+    const forged = await ada.call('POST', '/accounts', { phone: '+14155550101' }, { csrf: false });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().error.code).toBe('csrf_failed');
+    expect((await ada.call('POST', '/accounts', { phone: '+14155550101' })).statusCode).toBe(201);
+    const viaToken = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: h.auth,
+      payload: { phone: '+14155550102' },
+    });
+    expect(viaToken.statusCode).toBe(201);
+  });
+
+  it('invites a member who signs up through the link once, and may not reach admin routes', async () => {
+    const ada = browser();
+    await ada.call('POST', '/setup/admin', ADMIN);
+    const invited = await ada.call('POST', '/invites', { email: 'Bob@example.com' });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const { url, invite } = invited.json() as { url: string; invite: { id: string; role: string } };
+    expect(invite.role).toBe('member');
+    const token = url.split('/invite/')[1] ?? '';
+    expect((await ada.call('GET', '/invites')).json().data).toHaveLength(1);
+
+    const bob = browser();
+    expect((await bob.call('GET', `/invites/${token}`)).json()).toMatchObject({ email: 'bob@example.com' });
+    const joined = await bob.call('POST', `/invites/${token}/accept`, {
+      name: 'Bob',
+      password: 'bobs long password',
+    });
+    expect(joined.statusCode, joined.body).toBe(201);
+    expect(joined.json().user).toMatchObject({ email: 'bob@example.com', role: 'member' });
+    const again = await browser().call('POST', `/invites/${token}/accept`, {
+      name: 'Eve',
+      password: 'eves long password',
+    });
+    expect(again.statusCode).toBe(404);
+    expect(again.json().error.code).toBe('invite_invalid');
+
+    // A member reads and works with chats, but not with people, tokens or connections.
+    expect((await bob.call('GET', '/chats')).statusCode).toBe(200);
+    for (const [method, path, body] of [
+      ['GET', '/users', undefined],
+      ['POST', '/invites', { email: 'eve@example.com' }],
+      ['GET', '/tokens', undefined],
+      ['POST', '/tokens', { name: 'a token of my own' }],
+    ] as const) {
+      const response = await bob.call(method, path, body);
+      expect(response.statusCode, `${method} ${path}`).toBe(403);
+      expect(response.json().error.code).toBe('forbidden');
+    }
+    expect((await ada.call('GET', '/users')).json().data.map((u: { email: string }) => u.email)).toEqual([
+      'ada@example.com',
+      'bob@example.com',
+    ]);
+  });
+
+  it('ends a session on sign-out, at its deadline, and when the user is removed', async () => {
+    const ada = browser();
+    await ada.call('POST', '/setup/admin', ADMIN);
+    const invited = await ada.call('POST', '/invites', { email: 'bob@example.com' });
+    const token = (invited.json().url as string).split('/invite/')[1] ?? '';
+    const bob = browser();
+    const joined = await bob.call('POST', `/invites/${token}/accept`, {
+      name: 'Bob',
+      password: 'bobs long password',
+    });
+    const bobId = joined.json().user.id as string;
+
+    // Expired: the deadline passed (as after a week away).
+    await h.services.store.sql.db
+      .updateTable('sessions')
+      .set({ expires_at: Date.now() - 1 })
+      .where('user_id', '=', bobId)
+      .execute();
+    const expired = await bob.call('GET', '/session');
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error.code).toBe('session_expired');
+    await bob.call('POST', '/session', { email: 'bob@example.com', password: 'bobs long password' });
+    expect((await bob.call('GET', '/session')).statusCode).toBe(200);
+
+    // Removed by an admin: the session ends at once, and so does an API token they made.
+    await h.services.store.people.setRole(h.services.workspace.id, bobId, 'admin');
+    const made = await bob.call('POST', '/tokens', { name: 'bobs script' });
+    expect(made.statusCode).toBe(201);
+    const bobsToken = { authorization: `Bearer ${made.json().token}` };
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: bobsToken })).statusCode).toBe(
+      200,
+    );
+    expect((await ada.call('DELETE', `/users/${bobId}`)).statusCode).toBe(204);
+    expect((await bob.call('GET', '/session')).json().error.code).toBe('session_expired');
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: bobsToken })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (await bob.call('POST', '/session', { email: 'bob@example.com', password: 'bobs long password' }))
+        .statusCode,
+    ).toBe(401);
+
+    // Signed out: the cookie is cleared and the old value opens nothing.
+    const before = ada.cookie();
+    expect((await ada.call('DELETE', '/session')).statusCode).toBe(204);
+    expect(ada.cookie()).toBeUndefined();
+    const reused = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/session',
+      headers: { cookie: `wasync_session=${before}` },
+    });
+    expect(reused.json().error.code).toBe('session_expired');
+  });
+
+  it('keeps an admin: the last one can be neither demoted nor removed', async () => {
+    const ada = browser();
+    const created = await ada.call('POST', '/setup/admin', ADMIN);
+    const adaId = created.json().user.id as string;
+    expect((await ada.call('PATCH', `/users/${adaId}`, { role: 'member' })).statusCode).toBe(409);
+    expect((await ada.call('DELETE', `/users/${adaId}`)).statusCode).toBe(409);
+    const invited = await ada.call('POST', '/invites', { email: 'cy@example.com', role: 'admin' });
+    const token = (invited.json().url as string).split('/invite/')[1] ?? '';
+    const cy = browser();
+    await cy.call('POST', `/invites/${token}/accept`, { name: 'Cy', password: 'cys long password!' });
+    expect((await cy.call('PATCH', `/users/${adaId}`, { role: 'member' })).json().role).toBe('member');
+  });
+
+  it('changes the password, ending the other sessions but not this one', async () => {
+    const first = browser();
+    await first.call('POST', '/setup/admin', ADMIN);
+    const second = browser();
+    await second.call('POST', '/session', { email: ADMIN.email, password: ADMIN.password });
+    const wrong = await first.call('POST', '/session/password', {
+      currentPassword: 'nope nope nope',
+      newPassword: 'a new long password',
+    });
+    expect(wrong.json().error.code).toBe('invalid_credentials');
+    const changed = await first.call('POST', '/session/password', {
+      currentPassword: ADMIN.password,
+      newPassword: 'a new long password',
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await first.call('GET', '/session')).statusCode).toBe(200);
+    expect((await second.call('GET', '/session')).json().error.code).toBe('session_expired');
+    expect(
+      (await browser().call('POST', '/session', { email: ADMIN.email, password: 'a new long password' }))
+        .statusCode,
+    ).toBe(200);
+  });
+});
