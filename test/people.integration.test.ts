@@ -49,7 +49,10 @@ describeEachDatabase('people: first admin, sign-in, sessions, invites', (databas
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(created.body).not.toContain(ADMIN.password);
     expect((await ada.call('GET', '/session')).json().user.email).toBe('ada@example.com');
-    expect((await ada.call('GET', '/setup')).json()).toEqual({ needsFirstAdmin: false });
+    // Where the web app starts: with the cookie it learns who is signed in, without an error status.
+    const start = (await ada.call('GET', '/setup')).json();
+    expect(start).toMatchObject({ needsFirstAdmin: false, session: { user: { email: 'ada@example.com' } } });
+    expect((await browser().call('GET', '/setup')).json()).toEqual({ needsFirstAdmin: false });
 
     const late = await browser().call('POST', '/setup/admin', { ...ADMIN, email: 'eve@example.com' });
     expect(late.statusCode).toBe(409);

@@ -80,6 +80,11 @@ export function serveCommand(): Command {
         process.stdout.write(
           `wasync is serving on http://${config.host}:${server.port} (${storage}); API docs at /api/v1/docs\n`,
         );
+        if ((await services.store.people.count(services.workspace.id)) === 0) {
+          process.stdout.write(
+            `Open http://${config.host}:${server.port} to create the admin account of the workspace.\n`,
+          );
+        }
         const shutdown = async () => {
           await server.close();
           process.exit(0);

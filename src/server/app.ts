@@ -11,7 +11,7 @@ import {
 import type { Services } from '../services.js';
 import { LOG_REDACTIONS } from '../services.js';
 import { registerAuth } from './auth.js';
-import { registerErrorEnvelope } from './error-envelope.js';
+import { notFoundEnvelope, registerErrorEnvelope } from './error-envelope.js';
 import { Metrics, registerMetrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
 import { chatRoutes } from './routes/chats.js';
@@ -23,6 +23,7 @@ import { peopleRoutes } from './routes/people.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whatsappCloudWebhookRoutes } from './routes/whatsapp-cloud-webhook.js';
+import { registerWebApp } from './web.js';
 
 export interface AppOptions {
   /** Set false in tests to keep output quiet; the default logs JSON at the configured level. */
@@ -80,5 +81,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(connectionRoutes(services), { prefix: '/api/v1' });
   await app.register(syncRoutes(services), { prefix: '/api/v1' });
   await app.register(whatsappCloudWebhookRoutes(services));
+  await registerWebApp(app, notFoundEnvelope);
   return app;
 }

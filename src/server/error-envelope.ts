@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type ErrorCode, isWasyncError } from '../core/errors.js';
@@ -59,14 +59,15 @@ export function registerErrorEnvelope(app: FastifyInstance): void {
       'Something went wrong; the server log has details under this request id.',
     );
   });
+}
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      error: {
-        code: 'not_found',
-        message: `No route ${request.method} ${request.url.split('?')[0]}`,
-        requestId: request.id,
-      },
-    }),
-  );
+/** The JSON 404 of a route that does not exist (the web app answers page addresses first). */
+export function notFoundEnvelope(request: FastifyRequest, reply: FastifyReply) {
+  return reply.status(404).send({
+    error: {
+      code: 'not_found',
+      message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      requestId: request.id,
+    },
+  });
 }

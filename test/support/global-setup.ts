@@ -1,9 +1,11 @@
 import type { TestProject } from 'vitest/node';
+import { ensureChromium, ensureWebBuild } from './browser.js';
 import { DEFAULT_POSTGRES_URL, probePostgres, REQUIRE_SERVICES_VAR } from './services-available.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgres: { url: string } | { skipped: string };
+    browser: { executablePath: string } | { skipped: string };
   }
 }
 
@@ -13,6 +15,7 @@ declare module 'vitest' {
  * so a broken service connection can never pass silently.
  */
 export default async function setup(project: TestProject): Promise<void> {
+  setupBrowser(project);
   const url = process.env.WASYNC_TEST_POSTGRES_URL || DEFAULT_POSTGRES_URL;
   const problem = await probePostgres(url);
   if (problem === undefined) {
@@ -27,4 +30,19 @@ export default async function setup(project: TestProject): Promise<void> {
     `\n  SKIPPED: the Postgres suites (${reason}). Set WASYNC_TEST_POSTGRES_URL to run them.\n\n`,
   );
   project.provide('postgres', { skipped: reason });
+}
+
+/**
+ * The browser suites need chromium and a current build of the web app. Without chromium they are
+ * skipped with the reason printed; with WASYNC_TEST_REQUIRE_SERVICES=1 the run fails instead.
+ */
+function setupBrowser(project: TestProject): void {
+  const browser = ensureChromium();
+  if ('skipped' in browser) {
+    if (process.env[REQUIRE_SERVICES_VAR] === '1') {
+      throw new Error(`${REQUIRE_SERVICES_VAR}=1 but ${browser.skipped}`);
+    }
+    process.stderr.write(`\n  SKIPPED: the browser suites (${browser.skipped}).\n\n`);
+  } else ensureWebBuild();
+  project.provide('browser', browser);
 }

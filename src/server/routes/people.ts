@@ -106,12 +106,32 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['people'],
-          summary: 'Whether the workspace still needs its first admin (public)',
+          summary:
+            'Where a browser starts (public): does the workspace need its first admin, who is signed in',
+          description:
+            'The web app asks this first: it answers without an error whether or not the session cookie is good.',
           security: [],
-          response: { 200: z.object({ needsFirstAdmin: z.boolean() }) },
+          response: { 200: z.object({ needsFirstAdmin: z.boolean(), session: SessionSchema.optional() }) },
         },
       },
-      async () => ({ needsFirstAdmin: (await store.people.count(workspace.id)) === 0 }),
+      async (request) => {
+        const needsFirstAdmin = (await store.people.count(workspace.id)) === 0;
+        const grant = request.grant;
+        if (grant?.via !== 'session') return { needsFirstAdmin };
+        const user = await store.people.get(grant.workspaceId, grant.userId);
+        return {
+          needsFirstAdmin,
+          ...(user
+            ? {
+                session: {
+                  user: userDto(user),
+                  csrfToken: grant.csrfToken,
+                  expiresAt: new Date(grant.expiresAt).toISOString(),
+                },
+              }
+            : {}),
+        };
+      },
     );
 
     app.post(

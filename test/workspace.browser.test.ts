@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testDatabases } from './support/databases.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+/** Where the screenshots of each main screen go (kept by CI as artifacts). */
+export const SCREENSHOTS = path.resolve('artifacts/screenshots');
+
+const browserSetup = inject('browser');
+const skipped = 'skipped' in browserSetup ? browserSetup.skipped : undefined;
+
+describe.skipIf(skipped !== undefined)(
+  `workspace in a browser${skipped ? ` (skipped: ${skipped})` : ''}`,
+  { timeout: 60_000 },
+  () => {
+    let h: Harness;
+    let url: string;
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+
+    beforeAll(async () => {
+      const sqlite = testDatabases().find((d) => d.dialect === 'sqlite');
+      if (!sqlite) throw new Error('no sqlite');
+      h = await startHarness(sqlite);
+      url = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      if (!('executablePath' in browserSetup)) throw new Error('no browser');
+      browser = await chromium.launch({
+        executablePath: browserSetup.executablePath,
+        args: ['--no-sandbox'],
+      });
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    });
+    afterAll(async () => {
+      for (const context of contexts) await context.close();
+      await browser?.close();
+      await h?.close();
+    });
+
+    /** A new browser profile (its own cookies) with a page that records console errors. */
+    const open = async (viewport = { width: 1280, height: 800 }) => {
+      const context = await browser.newContext({ viewport });
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      return { page, errors };
+    };
+    const shot = (page: Page, name: string) =>
+      page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+    const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'a long admin password' };
+    let admin: { page: Page; errors: string[] };
+    let inviteLink = '';
+
+    it('lets the first visitor create the admin account and lands on the chats', async () => {
+      admin = await open();
+      const { page } = admin;
+      await page.goto(url);
+      await page.getByRole('heading', { name: 'Set up your workspace' }).waitFor();
+      await shot(page, 'first-run');
+      await page.getByLabel('Your name').fill(ADMIN.name);
+      await page.getByLabel('E-mail').fill(ADMIN.email);
+      await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+      await page.getByLabel('Repeat the password').fill('something else entirely');
+      await page.getByRole('button', { name: 'Create admin account' }).click();
+      await page.getByText('The two passwords differ.').waitFor();
+      await page.getByLabel('Repeat the password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Create admin account' }).click();
+      await page.getByRole('heading', { name: 'Chats' }).waitFor();
+      await page.getByText('No chats yet.').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/chats');
+      expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(1);
+    });
+
+    it('lists chats with their last message time, filtered by name or number', async () => {
+      const account = await h.createAccount('+14155550000');
+      const posted = await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/accounts/${account.id}/messages`,
+        headers: h.auth,
+        payload: {
+          messages: [
+            {
+              id: 'wamid.w1',
+              chat: { type: 'direct', with: { phone: '+55 11 98765-4321', name: 'Ana Lima' } },
+              timestamp: new Date().toISOString(),
+              text: 'Do you have the blue one?',
+            },
+            {
+              id: 'wamid.w2',
+              chat: { type: 'direct', with: { phone: '+49 151 2345 6789', name: 'Bruno Keller' } },
+              timestamp: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+              text: 'Danke!',
+            },
+          ],
+        },
+      });
+      expect(posted.statusCode, posted.body).toBe(200);
+      const { page } = admin;
+      await page.reload();
+      const list = page.getByRole('list', { name: 'Chats' });
+      await list.getByText('Ana Lima').waitFor();
+      expect(await list.getByRole('listitem').count()).toBe(2);
+      // Newest first.
+      expect(await list.getByRole('listitem').first().textContent()).toContain('Ana Lima');
+      await shot(page, 'chats');
+      await page.getByLabel('Search chats by name or number').fill('4915123');
+      await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+      expect(await list.textContent()).toContain('Bruno Keller');
+      await page.getByLabel('Search chats by name or number').fill('nobody');
+      await page.getByText('No chat matches').waitFor();
+    });
+
+    it('has the admin invite a member, and shows the link once', async () => {
+      const { page } = admin;
+      await page.getByRole('link', { name: 'Team' }).click();
+      await page.getByRole('heading', { name: 'Team' }).waitFor();
+      await page.getByRole('region', { name: 'Invite someone' }).getByLabel('E-mail').fill('bob@example.com');
+      await page.getByRole('button', { name: 'Create invite link' }).click();
+      const link = page.getByLabel('Invite link');
+      await link.waitFor();
+      inviteLink = await link.inputValue();
+      expect(inviteLink).toMatch(/\/invite\/wsi_/);
+      await page.getByText('bob@example.com').first().waitFor();
+      await shot(page, 'team');
+      expect(admin.errors).toEqual([]);
+    });
+
+    it('lets the member join through the link, without admin pages or routes', async () => {
+      const bob = await open({ width: 390, height: 844 });
+      const { page } = bob;
+      await page.goto(inviteLink);
+      await page.getByRole('heading', { name: 'Join your team on wasync' }).waitFor();
+      await page.getByText('as a member with bob@example.com').waitFor();
+      await shot(page, 'invite');
+      await page.getByLabel('Your name').fill('Bob Member');
+      await page.getByLabel('Password', { exact: true }).fill('bobs long password');
+      await page.getByLabel('Repeat the password').fill('bobs long password');
+      await page.getByRole('button', { name: 'Join' }).click();
+      await page.getByRole('heading', { name: 'Chats' }).waitFor();
+      await page.getByText('Ana Lima').waitFor();
+      await shot(page, 'chats-phone');
+      expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(0);
+      await page.goto(`${url}/team`);
+      await page.getByRole('heading', { name: 'For admins' }).waitFor();
+      // The routes behind the admin pages refuse the member's session too.
+      const status = await page.evaluate(async () => (await fetch('/api/v1/users')).status);
+      expect(status).toBe(403);
+      // The used link does not open twice.
+      const again = await open();
+      await again.page.goto(inviteLink);
+      await again.page.getByRole('heading', { name: 'This invite cannot be used' }).waitFor();
+      expect(bob.errors.filter((e) => !e.includes('403'))).toEqual([]);
+
+      // Signing out, a wrong password, then the right one.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByText('You are signed out.').waitFor();
+      await page.getByLabel('E-mail').fill('bob@example.com');
+      await page.getByLabel('Password').fill('not his password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('That e-mail and password do not match an account.').waitFor();
+      await shot(page, 'sign-in-error');
+      await page.getByLabel('Password').fill('bobs long password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // Back on the page where they signed out.
+      await page.getByRole('heading', { name: 'For admins' }).waitFor();
+    });
+
+    it('sends someone whose session ended to the sign-in, saying so, and back to work after it', async () => {
+      const { page } = admin;
+      await h.services.store.sql.db
+        .updateTable('sessions')
+        .set({ expires_at: Date.now() - 1 })
+        .execute();
+      await page.getByRole('link', { name: 'Chats' }).click();
+      await page.getByText('Your session has ended. Sign in again to go on.').waitFor();
+      await page.getByLabel('E-mail').fill(ADMIN.email);
+      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Chats' }).waitFor();
+      await page.getByText('Ana Lima').waitFor();
+    });
+
+    it('is usable by keyboard: a skip link, and the sign-in form submits with Enter', async () => {
+      const { page } = await open();
+      await page.goto(url);
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      // The e-mail field has focus on arrival; type, tab to the password, press Enter.
+      await page.keyboard.type(ADMIN.email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(ADMIN.password);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Chats' }).waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.locator(':focus').textContent()).toBe('Skip to content');
+    });
+  },
+);

@@ -1,0 +1,98 @@
+import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { ChatsPage } from './pages/Chats';
+import { FirstRunPage } from './pages/FirstRun';
+import { InvitePage } from './pages/Invite';
+import { SignInPage } from './pages/SignIn';
+import { TeamPage } from './pages/Team';
+import { SessionProvider, useSession, useUser } from './session';
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Routes>
+        <Route path="/invite/:token" element={<InvitePage />} />
+        <Route path="*" element={<Gate />} />
+      </Routes>
+    </SessionProvider>
+  );
+}
+
+/** Everything but invite links: the first-run page, the sign-in, or the workspace. */
+function Gate() {
+  const { session } = useSession();
+  switch (session.state) {
+    case 'loading':
+      return (
+        <main className="auth" aria-busy="true">
+          <p className="muted">Loading…</p>
+        </main>
+      );
+    case 'first-run':
+      return <FirstRunPage />;
+    case 'signed-out':
+      return <SignInPage reason={session.reason} />;
+    case 'signed-in':
+      return <Workspace />;
+  }
+}
+
+function Workspace() {
+  const user = useUser();
+  const { signOut } = useSession();
+  return (
+    <div className="shell">
+      <a className="skip" href="#content">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand" aria-hidden="true">
+          <span className="brand-mark" />
+          wasync
+        </div>
+        <nav aria-label="Main">
+          <NavLink to="/chats">Chats</NavLink>
+          {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
+        </nav>
+        <div className="account">
+          <span className="account-name" title={user.email}>
+            {user.name}
+            <span className="role">{user.role}</span>
+          </span>
+          <button type="button" className="link" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="content" className="content">
+        <Routes>
+          <Route path="/" element={<Navigate to="/chats" replace />} />
+          <Route path="/chats" element={<ChatsPage />} />
+          <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}
+
+function AdminsOnly() {
+  return (
+    <section className="panel">
+      <h1>For admins</h1>
+      <p className="muted">
+        This page is for the admins of your workspace. Ask one of them if you need something here.
+      </p>
+    </section>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="panel">
+      <h1>Nothing here</h1>
+      <p className="muted">
+        This address leads nowhere. <NavLink to="/chats">Go to the chats</NavLink>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, describe } from '../api';
+import { formatTime, Notice } from '../ui';
+
+interface Chat {
+  id: string;
+  type: 'direct' | 'group';
+  title?: string;
+  partner?: { phone?: string; displayName?: string };
+  lastMessageAt?: string;
+}
+
+interface Page<T> {
+  data: T[];
+  nextCursor?: string;
+}
+
+/** Every chat wasync holds, newest first, with a filter by name or number. */
+export function ChatsPage() {
+  const [chats, setChats] = useState<Chat[]>();
+  const [error, setError] = useState<string>();
+  const [query, setQuery] = useState('');
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      const all: Chat[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api<Page<Chat>>(
+          'GET',
+          `/chats?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        all.push(...page.data);
+        cursor = page.nextCursor;
+      } while (cursor && all.length < 5_000);
+      if (!cancelled) setChats(all);
+    })().catch((failure) => !cancelled && setError(describe(failure)));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    const digits = q.replace(/\D/g, '');
+    return (chats ?? [])
+      .filter(
+        (chat) =>
+          q === '' ||
+          (chat.title ?? '').toLowerCase().includes(q) ||
+          (digits !== '' && (chat.partner?.phone ?? '').replace(/\D/g, '').includes(digits)),
+      )
+      .sort((a, b) => (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? ''));
+  }, [chats, query]);
+
+  return (
+    <section className="panel">
+      <div className="panel-head">
+        <h1>Chats</h1>
+        <input
+          type="search"
+          className="search"
+          placeholder="Search by name or number"
+          aria-label="Search chats by name or number"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+      </div>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      {chats === undefined && !error ? <p className="muted">Loading chats…</p> : null}
+      {chats?.length === 0 ? (
+        <p className="empty">
+          No chats yet. They appear here as soon as a connected WhatsApp number receives or sends a message.
+        </p>
+      ) : null}
+      {chats && chats.length > 0 && shown.length === 0 ? (
+        <p className="empty">No chat matches “{query}”.</p>
+      ) : null}
+      {shown.length > 0 ? (
+        <ul className="list" aria-label="Chats">
+          {shown.map((chat) => (
+            <li key={chat.id} className="row">
+              <span className={`avatar ${chat.type}`} aria-hidden="true">
+                {(chat.title ?? '#').slice(0, 1).toUpperCase()}
+              </span>
+              <span className="row-main">
+                <span className="row-title">{chat.title ?? chat.partner?.phone ?? 'Unnamed chat'}</span>
+                <span className="row-sub">
+                  {chat.type === 'group' ? 'Group' : (chat.partner?.phone ?? '')}
+                </span>
+              </span>
+              <span className="row-meta">{formatTime(chat.lastMessageAt)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

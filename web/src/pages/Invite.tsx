@@ -1,0 +1,91 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { api, describe, type Session } from '../api';
+import { useSession } from '../session';
+import { AuthCard, Field, Notice } from '../ui';
+
+interface InviteInfo {
+  email: string;
+  role: 'admin' | 'member';
+  expiresAt: string;
+}
+
+/** The page an invite link opens: the invited person picks a name and password. */
+export function InvitePage() {
+  const { token = '' } = useParams();
+  const { signedIn } = useSession();
+  const navigate = useNavigate();
+  const [invite, setInvite] = useState<InviteInfo | 'invalid'>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api<InviteInfo>('GET', `/invites/${encodeURIComponent(token)}`).then(setInvite, () =>
+      setInvite('invalid'),
+    );
+  }, [token]);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    if (form.get('password') !== form.get('repeat')) {
+      setError('The two passwords differ.');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const session = await api<Session>('POST', `/invites/${encodeURIComponent(token)}/accept`, {
+        name: form.get('name'),
+        password: form.get('password'),
+      });
+      signedIn(session);
+      navigate('/chats', { replace: true });
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (invite === undefined) return <AuthCard title="Opening your invite…">{null}</AuthCard>;
+  if (invite === 'invalid') {
+    return (
+      <AuthCard title="This invite cannot be used">
+        <Notice kind="error">
+          The link is used, revoked or expired. Ask the admin who sent it for a new one.
+        </Notice>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard
+      title="Join your team on wasync"
+      intro={`You are invited as ${invite.role === 'admin' ? 'an admin' : 'a member'} with ${invite.email}.`}
+    >
+      <form onSubmit={submit} className="stack">
+        <Field label="Your name" name="name" autoComplete="name" required autoFocus />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          required
+          hint="At least 10 characters."
+        />
+        <Field
+          label="Repeat the password"
+          name="repeat"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Joining…' : 'Join'}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

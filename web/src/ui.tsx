@@ -1,0 +1,64 @@
+import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
+
+/** A labelled input; the hint is read out with it. */
+export function Field({
+  label,
+  hint,
+  ...input
+}: { label: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Notice({ kind, children }: { kind: 'error' | 'info' | 'success'; children: ReactNode }) {
+  return (
+    <div className={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+/** The centred card of the pages before sign-in. */
+export function AuthCard({
+  title,
+  intro,
+  children,
+}: {
+  title: string;
+  intro?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <main className="auth">
+      <div className="auth-card">
+        <div className="brand brand-large" aria-hidden="true">
+          <span className="brand-mark" />
+          wasync
+        </div>
+        <h1>{title}</h1>
+        {intro ? <p className="muted">{intro}</p> : null}
+        {children}
+      </div>
+    </main>
+  );
+}
+
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const at = new Date(iso);
+  const today = new Date();
+  const sameDay = at.toDateString() === today.toDateString();
+  return sameDay
+    ? at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : at.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
