@@ -214,6 +214,46 @@ describeEachDatabase('REST ingest', (database) => {
     expect(await h.services.store.blobs.has(sha)).toBe(true);
   });
 
+  it('serves a stored media file from its message: images inline, documents as a download', async () => {
+    const image = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const pdf = Buffer.from('%PDF-1.4 fake quote');
+    await post([
+      textMessage({ type: 'image', media: { base64: image.toString('base64'), mimeType: 'image/png' } }),
+      textMessage({
+        type: 'document',
+        media: { base64: pdf.toString('base64'), mimeType: 'application/pdf', fileName: 'quote "Q4".pdf' },
+      }),
+      textMessage({ type: 'image', media: { url: 'http://127.0.0.1:9/never.png', mimeType: 'image/png' } }),
+    ]);
+    const chats = (await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: h.auth })).json().data;
+    const chatId = chats[0].id as string;
+    const { messages } = await allMessages();
+    const get = (messageId: string, chat = chatId) =>
+      h.app.inject({
+        method: 'GET',
+        url: `/api/v1/chats/${chat}/messages/${messageId}/media`,
+        headers: h.auth,
+      });
+    const shown = await get(messages[0].id);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.rawPayload.equals(image)).toBe(true);
+    expect(shown.headers).toMatchObject({
+      'content-type': 'image/png',
+      'content-disposition': `inline; filename="${messages[0].id}"`,
+      'x-content-type-options': 'nosniff',
+    });
+    const download = await get(messages[1].id);
+    expect(download.rawPayload.equals(pdf)).toBe(true);
+    expect(download.headers['content-disposition']).toBe('attachment; filename="quote _Q4_.pdf"');
+    // Not downloaded yet, another chat's message, no media at all.
+    expect((await get(messages[2].id)).json().error.code).toBe('conflict');
+    expect((await get(messages[0].id, 'chat_other')).statusCode).toBe(404);
+    const plain = await post([textMessage({ text: 'no media' })]);
+    expect(plain.statusCode).toBe(200);
+    const withText = (await allMessages()).messages.find((m: { text?: string }) => m.text === 'no media');
+    expect((await get(withText.id)).statusCode).toBe(404);
+  });
+
   it('refuses media over the size limit and anything that is not base64', async () => {
     const small = await startHarness(database, { WASYNC_MEDIA_MAX_BYTES: '1kb' });
     try {

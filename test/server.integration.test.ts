@@ -22,6 +22,7 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/chats'],
     ['GET', '/api/v1/chats/chat_x'],
     ['GET', '/api/v1/chats/chat_x/messages'],
+    ['GET', '/api/v1/chats/chat_x/messages/msg_x/media'],
     ['GET', '/api/v1/tokens'],
     ['POST', '/api/v1/tokens'],
     ['DELETE', '/api/v1/tokens/tok_x'],
@@ -93,7 +94,7 @@ describe('HTTP server', () => {
       ([path, ops]) => Object.keys(ops).map((op) => `${op.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
     );
     const tested = [...API_ROUTES, ...PUBLIC_ROUTES].map(
-      ([m, u]) => `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi)_x/g, 'x')}`,
+      ([m, u]) => `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi|msg)_x/g, 'x')}`,
     );
     expect(documented.filter((route) => !tested.includes(route))).toEqual([]);
   });

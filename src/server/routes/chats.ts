@@ -88,5 +88,44 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
         };
       },
     );
+
+    app.get(
+      '/chats/:chatId/messages/:messageId/media',
+      {
+        schema: {
+          tags: ['chats'],
+          summary:
+            "A message's media file, once downloaded (images, video and audio inline, others as a download)",
+          params: z.object({ chatId: z.string(), messageId: z.string() }),
+          response: {
+            200: z.any().describe('The file itself.'),
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = grantOf(request);
+        const chat = await store.chats.get(workspaceId, request.params.chatId);
+        if (!chat) throw new WasyncError('not_found', `No chat ${request.params.chatId}.`);
+        const media = await store.messages.mediaOf(chat.id, request.params.messageId);
+        if (!media) throw new WasyncError('not_found', `No media on message ${request.params.messageId}.`);
+        if (media.state !== 'stored' || !media.sha256) {
+          throw new WasyncError('conflict', `The media is ${media.state}: not downloaded yet.`, {
+            state: media.state,
+          });
+        }
+        const type = media.mimeType ?? 'application/octet-stream';
+        const inline = /^(image|video|audio)\//.test(type) && type !== 'image/svg+xml';
+        const name = (media.fileName ?? `${request.params.messageId}`).replace(/["\\\r\n]/g, '_');
+        return reply
+          .type(type)
+          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, max-age=31536000, immutable')
+          .send(store.blobs.open(media.sha256));
+      },
+    );
   };
 }

@@ -296,6 +296,18 @@ export class MessageRepository {
     return result;
   }
 
+  /** The media of one message of a chat, or undefined (no such message there, or no media). */
+  async mediaOf(chatId: string, messageId: string): Promise<MediaInfo | undefined> {
+    const row = await this.db
+      .selectFrom('media')
+      .innerJoin('messages', 'messages.id', 'media.message_id')
+      .selectAll('media')
+      .where('messages.chat_id', '=', chatId)
+      .where('media.message_id', '=', messageId)
+      .executeTakeFirst();
+    return row && toMediaInfo(row);
+  }
+
   private async mediaFor(messageIds: string[]): Promise<Map<string, MediaInfo>> {
     if (messageIds.length === 0) return new Map();
     const rows = await this.db
