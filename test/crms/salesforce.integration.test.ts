@@ -161,6 +161,11 @@ describe('Salesforce destination against the sandbox', () => {
     expect(card.latestNotes).toEqual([
       expect.objectContaining({ title: 'WhatsApp chat with Ana Souza — 2026-11-20' }),
     ]);
+    // The preview is the note's text as a person reads it: no tags, no entities.
+    expect(card.latestNotes[0]?.excerpt).toBe(
+      'WhatsApp chat with Ana Souza — 2026-11-20\n09:15 Ana: hello (3) & more',
+    );
+    expect(card.latestNotes[0]?.excerpt).not.toMatch(/<\/?p>|&(amp|quot|lt|gt);/);
   });
 
   it('adopts the note an interrupted attempt created but never linked, instead of writing a second', async () => {

@@ -39,7 +39,7 @@ function normalizeNote(store: OrgStore, change: PendingChange): void {
     const stored = Buffer.from(html, 'utf8');
     blobs.set('Content', stored);
     record.fields.ContentSize = stored.length;
-    record.fields.TextPreview = text.slice(0, 255);
+    record.fields.TextPreview = plainText(html).slice(0, 255);
     record.fields.FileType = 'SNOTE';
   }
   if (!change.inserting) {
@@ -203,3 +203,20 @@ export const CONTENT_TRIGGERS: ReadonlyMap<string, RecordTriggers> = new Map([
   ['ContentDocument', contentDocument],
   ['*', anyRecord],
 ]);
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** A note's text as Salesforce previews it: blocks become line breaks, tags go, entities are decoded. */
+function plainText(html: string): string {
+  return html
+    .replace(/<(br|\/p|\/div|\/li|\/h[1-6])\b[^<>]*>/gi, '\n')
+    .replace(/<\/?[A-Za-z][^<>]*>/g, '')
+    .replace(/&(#x[0-9A-Fa-f]+|#\d+|[A-Za-z]+);/g, (entity, name: string) => {
+      if (name.startsWith('#x')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+      return ENTITIES[name] ?? entity;
+    })
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*/g, '\n')
+    .trim();
+}
