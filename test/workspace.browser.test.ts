@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testDatabases } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 
 /** Where the screenshots of each main screen go (kept by CI as artifacts). */
 export const SCREENSHOTS = path.resolve('artifacts/screenshots');
@@ -18,6 +19,7 @@ describe.skipIf(skipped !== undefined)(
     let h: Harness;
     let url: string;
     let browser: Browser;
+    let org: TestOrg;
     const contexts: BrowserContext[] = [];
 
     beforeAll(async () => {
@@ -25,17 +27,23 @@ describe.skipIf(skipped !== undefined)(
       if (!sqlite) throw new Error('no sqlite');
       h = await startHarness(sqlite);
       url = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      // The background work of `wasync serve`: media downloads, webhook processing, the sync worker.
+      h.services.mediaFetcher.start();
+      h.services.webhookProcessor.start();
+      h.services.syncWorker.start();
       if (!('executablePath' in browserSetup)) throw new Error('no browser');
       browser = await chromium.launch({
         executablePath: browserSetup.executablePath,
         args: ['--no-sandbox'],
       });
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      org = await startTestOrg();
     });
     afterAll(async () => {
       for (const context of contexts) await context.close();
       await browser?.close();
       await h?.close();
+      await org?.close();
     });
 
     /** A new browser profile (its own cookies) with a page that records console errors. */
@@ -184,6 +192,122 @@ describe.skipIf(skipped !== undefined)(
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Chats' }).waitFor();
       await page.getByText('Ana Lima').waitFor();
+    });
+
+    it('shows a chat with media, replies, edits, deletions and reactions, and creates its contact from the card', async () => {
+      const api = async (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => {
+        const response = await h.app.inject({
+          method,
+          url: `/api/v1${url}`,
+          headers: h.auth,
+          ...(payload ? { payload } : {}),
+        });
+        expect(response.statusCode, response.body).toBeLessThan(300);
+        return response.json();
+      };
+      const connection = await api('POST', '/connections', org.connectionInput());
+      await api('POST', `/connections/${connection.id}/setup`);
+      const [account] = (await api('GET', '/accounts')).data;
+      const png =
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+      const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      const chloe = { phone: '+44 7911 123456', name: 'Chloe Price' };
+      await api('POST', `/accounts/${account.id}/messages`, {
+        messages: [
+          {
+            id: 'wamid.c1',
+            chat: { type: 'direct', with: chloe },
+            timestamp: at(30),
+            text: 'Hi! Is the blue sofa still available?',
+          },
+          {
+            id: 'wamid.c2',
+            chat: { type: 'direct', with: chloe },
+            timestamp: at(29),
+            type: 'image',
+            text: 'This one',
+            media: { base64: png, mimeType: 'image/png' },
+          },
+          {
+            id: 'wamid.c3',
+            chat: { type: 'direct', with: chloe },
+            fromMe: true,
+            timestamp: at(28),
+            text: 'Yes, 499 EUR',
+            replyTo: 'wamid.c1',
+          },
+          {
+            id: 'wamid.c4',
+            chat: { type: 'direct', with: chloe },
+            timestamp: at(27),
+            text: 'oops, wrong chat',
+          },
+          {
+            kind: 'reaction',
+            id: 'wamid.r1',
+            target: 'wamid.c3',
+            emoji: '👍',
+            from: chloe.phone,
+            timestamp: at(26),
+          },
+          {
+            kind: 'edit',
+            id: 'wamid.e1',
+            target: 'wamid.c3',
+            text: 'Yes, 449 EUR this week',
+            fromMe: true,
+            timestamp: at(25),
+          },
+          { kind: 'delete', id: 'wamid.d1', target: 'wamid.c4', from: chloe.phone, timestamp: at(24) },
+        ],
+      });
+
+      const { page, errors } = admin;
+      // The expired session before left its 401 in the console; from here on, nothing may.
+      errors.length = 0;
+      await page.goto(`${url}/chats`);
+      await page.getByRole('link', { name: /Chloe Price/ }).click();
+      await page.getByRole('heading', { name: 'Chloe Price' }).waitFor();
+      const messages = page.getByRole('list', { name: 'Messages' });
+      await messages.getByText('Hi! Is the blue sofa still available?').first().waitFor();
+      // The reply quotes its message; the edit replaced the text and says so; the deletion shows.
+      await messages.getByText('Yes, 449 EUR this week').waitFor();
+      expect(await messages.locator('.quote').first().textContent()).toBe(
+        'Hi! Is the blue sofa still available?',
+      );
+      await messages.getByText('edited').waitFor();
+      await messages.getByText('This message was deleted').waitFor();
+      expect(await messages.getByText('oops, wrong chat').count()).toBe(0);
+      await messages.getByText('Reactions:').waitFor();
+      const image = messages.getByRole('img', { name: 'Image: This one' });
+      await image.waitFor();
+      await expect
+        .poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBe(1);
+
+      // Not in the CRM yet: create the contact from the chat, then sync now.
+      const card = page.getByRole('complementary', { name: 'In the CRM' });
+      await card.getByText('is not linked to a record in Sandbox org').waitFor();
+      await card.getByRole('button', { name: 'Create contact or lead' }).click();
+      expect(await card.getByLabel('Name').inputValue()).toBe('Chloe Price');
+      await card.getByRole('button', { name: 'Create in the CRM' }).click();
+      await card.getByText('Chloe Price', { exact: true }).waitFor();
+      await expect.poll(() => card.getByTestId('last-sync').textContent()).toBe('Not yet');
+      await card.getByRole('button', { name: 'Sync now' }).click();
+      await card.getByText('Synced.').waitFor({ timeout: 30_000 });
+      expect(await card.getByTestId('last-sync').textContent()).not.toBe('Not yet');
+      expect(await card.getByRole('link', { name: 'Open in CRM' }).getAttribute('href')).toContain(org.url);
+      await shot(page, 'chat');
+
+      // The sandbox holds the day's transcript on the new contact.
+      const [contact] = (await org.records('Contact')).filter(
+        (c) => c.LastName === 'Price' || c.Name === 'Chloe Price',
+      );
+      expect(contact).toBeDefined();
+      const days = (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === contact?.Id);
+      expect(days.length).toBeGreaterThan(0);
+      expect(JSON.stringify(days)).toContain('449 EUR this week');
+      expect(errors, errors.join('\n')).toEqual([]);
     });
 
     it('is usable by keyboard: a skip link, and the sign-in form submits with Enter', async () => {

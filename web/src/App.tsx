@@ -1,5 +1,6 @@
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { ChatsPage } from './pages/Chats';
+import { ChatViewPage } from './pages/ChatView';
 import { FirstRunPage } from './pages/FirstRun';
 import { InvitePage } from './pages/Invite';
 import { SignInPage } from './pages/SignIn';
@@ -50,7 +51,9 @@ function Workspace() {
           wasync
         </div>
         <nav aria-label="Main">
-          <NavLink to="/chats">Chats</NavLink>
+          <NavLink to="/chats" end={false}>
+            Chats
+          </NavLink>
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
         </nav>
         <div className="account">
@@ -67,6 +70,7 @@ function Workspace() {
         <Routes>
           <Route path="/" element={<Navigate to="/chats" replace />} />
           <Route path="/chats" element={<ChatsPage />} />
+          <Route path="/chats/:chatId" element={<ChatViewPage />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { api, describe } from '../api';
 import { formatTime, Notice } from '../ui';
 
@@ -80,17 +81,19 @@ export function ChatsPage() {
       {shown.length > 0 ? (
         <ul className="list" aria-label="Chats">
           {shown.map((chat) => (
-            <li key={chat.id} className="row">
-              <span className={`avatar ${chat.type}`} aria-hidden="true">
-                {(chat.title ?? '#').slice(0, 1).toUpperCase()}
-              </span>
-              <span className="row-main">
-                <span className="row-title">{chat.title ?? chat.partner?.phone ?? 'Unnamed chat'}</span>
-                <span className="row-sub">
-                  {chat.type === 'group' ? 'Group' : (chat.partner?.phone ?? '')}
+            <li key={chat.id}>
+              <Link to={`/chats/${chat.id}`} className="row row-link">
+                <span className={`avatar ${chat.type}`} aria-hidden="true">
+                  {(chat.title ?? '#').slice(0, 1).toUpperCase()}
                 </span>
-              </span>
-              <span className="row-meta">{formatTime(chat.lastMessageAt)}</span>
+                <span className="row-main">
+                  <span className="row-title">{chat.title ?? chat.partner?.phone ?? 'Unnamed chat'}</span>
+                  <span className="row-sub">
+                    {chat.type === 'group' ? 'Group' : (chat.partner?.phone ?? '')}
+                  </span>
+                </span>
+                <span className="row-meta">{formatTime(chat.lastMessageAt)}</span>
+              </Link>
             </li>
           ))}
         </ul>

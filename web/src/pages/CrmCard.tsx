@@ -1,0 +1,368 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api, describe } from '../api';
+import type { Chat, Connection, CrmRecord, Identity, RecordCard, RecordLink } from '../types';
+import { formatTime, Notice } from '../ui';
+
+/**
+ * The mini-CRM beside a chat: for each CRM connection, each person of the chat with their linked
+ * record (fields, open deals, latest notes, last sync), or the ways to get one: create it from the chat,
+ * or link an existing record found by name or number.
+ */
+export function CrmCard({ chat }: { chat: Chat }) {
+  const [connections, setConnections] = useState<Connection[]>();
+  const [links, setLinks] = useState<RecordLink[]>([]);
+  const [error, setError] = useState<string>();
+
+  const loadLinks = useCallback(async () => {
+    const result = await api<{ data: RecordLink[] }>('GET', `/chats/${chat.id}/records`);
+    setLinks(result.data);
+    return result.data;
+  }, [chat.id]);
+
+  useEffect(() => {
+    Promise.all([api<{ data: Connection[] }>('GET', '/connections'), loadLinks()]).then(
+      ([result]) => setConnections(result.data),
+      (failure) => setError(describe(failure)),
+    );
+  }, [loadLinks]);
+
+  const people: Identity[] =
+    chat.type === 'direct' ? (chat.partner ? [chat.partner] : []) : (chat.participants ?? []);
+
+  return (
+    <aside className="panel card" aria-labelledby="card-title">
+      <h2 id="card-title">In the CRM</h2>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      {connections === undefined && !error ? <p className="muted">Loading…</p> : null}
+      {connections?.length === 0 ? (
+        <p className="muted">No CRM is connected yet. An admin connects one under Setup.</p>
+      ) : null}
+      {connections?.map((connection) => (
+        <section key={connection.id} className="connection" aria-label={connection.name}>
+          <h3>
+            {connection.name} <span className="tag">{connection.kind}</span>
+          </h3>
+          {connection.state === 'parked' ? (
+            <Notice kind="error">
+              The sync is paused: {connection.parkedReason ?? 'an admin must act'}.
+            </Notice>
+          ) : null}
+          {people.length === 0 ? <p className="muted">WhatsApp has not shared who is in this chat.</p> : null}
+          {people.map((person) => {
+            const link = links.find((l) => l.connectionId === connection.id && l.identity.id === person.id);
+            return (
+              <div key={person.id} className="person">
+                {chat.type === 'group' ? (
+                  <div className="person-name">{person.name ?? person.phone ?? 'Someone'}</div>
+                ) : null}
+                {link ? (
+                  <Linked chat={chat} connection={connection} link={link} reload={loadLinks} />
+                ) : (
+                  <Unlinked chat={chat} connection={connection} person={person} reload={loadLinks} />
+                )}
+              </div>
+            );
+          })}
+        </section>
+      ))}
+    </aside>
+  );
+}
+
+function Linked({
+  chat,
+  connection,
+  link,
+  reload,
+}: {
+  chat: Chat;
+  connection: Connection;
+  link: RecordLink;
+  reload: () => Promise<RecordLink[]>;
+}) {
+  const [card, setCard] = useState<RecordCard>();
+  const [message, setMessage] = useState<{ kind: 'error' | 'info' | 'success'; text: string }>();
+  const [syncing, setSyncing] = useState(false);
+
+  useEffect(() => {
+    api<RecordCard>(
+      'GET',
+      `/connections/${connection.id}/records/${link.record.type}/${encodeURIComponent(link.record.id)}`,
+    ).then(setCard, (failure) =>
+      setMessage({ kind: 'error', text: `The CRM record could not be read: ${describe(failure)}` }),
+    );
+  }, [connection.id, link.record.type, link.record.id]);
+
+  const syncNow = async () => {
+    setSyncing(true);
+    setMessage({ kind: 'info', text: 'Syncing…' });
+    const before = link.lastSyncedAt;
+    try {
+      await api('POST', `/connections/${connection.id}/sync`);
+      // Watch the link until the run reaches it (a run takes seconds; give up after a minute).
+      for (let waited = 0; waited < 60_000; waited += 1_500) {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        const fresh = (await reload()).find((l) => l.id === link.id);
+        if (fresh?.lastSyncedAt && fresh.lastSyncedAt !== before) {
+          setMessage({ kind: 'success', text: 'Synced.' });
+          return;
+        }
+      }
+      setMessage({ kind: 'info', text: 'The sync is queued; the time below updates when it has run.' });
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    } finally {
+      setSyncing(false);
+    }
+  };
+
+  const unlink = async () => {
+    const query = new URLSearchParams({ connection: connection.id });
+    if (chat.type === 'group') query.set('identityId', link.identity.id);
+    try {
+      await api('DELETE', `/chats/${chat.id}/links?${query}`);
+      await reload();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    }
+  };
+
+  const name = card?.name ?? link.record.name ?? link.record.id;
+  return (
+    <div className="record">
+      <div className="record-head">
+        <span className="record-name">{name}</span>
+        <span className="tag">{link.record.type}</span>
+      </div>
+      <dl className="fields">
+        {card?.company ? (
+          <>
+            <dt>Company</dt>
+            <dd>{card.company}</dd>
+          </>
+        ) : null}
+        {card?.owner ? (
+          <>
+            <dt>Owner</dt>
+            <dd>{card.owner}</dd>
+          </>
+        ) : null}
+        {card?.phones.length ? (
+          <>
+            <dt>Phone</dt>
+            <dd>{card.phones.join(', ')}</dd>
+          </>
+        ) : null}
+        {card?.email ? (
+          <>
+            <dt>E-mail</dt>
+            <dd>{card.email}</dd>
+          </>
+        ) : null}
+        {card?.leadStatus ? (
+          <>
+            <dt>Lead status</dt>
+            <dd>{card.leadStatus}</dd>
+          </>
+        ) : null}
+        <dt>Last sync</dt>
+        <dd data-testid="last-sync">{link.lastSyncedAt ? formatTime(link.lastSyncedAt) : 'Not yet'}</dd>
+      </dl>
+      {card?.openDeals.length ? (
+        <>
+          <h4>Open deals</h4>
+          <ul className="plain">
+            {card.openDeals.map((deal) => (
+              <li key={deal.id}>
+                <a href={deal.url} target="_blank" rel="noreferrer noopener">
+                  {deal.name}
+                </a>{' '}
+                <span className="muted small">
+                  {[deal.stage, deal.amount !== undefined ? deal.amount.toLocaleString() : undefined]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {card?.latestNotes.length ? (
+        <>
+          <h4>Latest notes</h4>
+          <ul className="plain notes">
+            {card.latestNotes.map((note) => (
+              <li key={note.id}>
+                <span className="note-title">{note.title}</span>
+                <span className="muted small"> · {formatTime(note.createdAt)}</span>
+                <p className="small">{note.excerpt}</p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+      <div className="buttons">
+        <button type="button" className="primary" disabled={syncing} onClick={() => void syncNow()}>
+          Sync now
+        </button>
+        {card ? (
+          <a className="button" href={card.url} target="_blank" rel="noreferrer noopener">
+            Open in CRM
+          </a>
+        ) : null}
+        <button type="button" className="link" onClick={() => void unlink()}>
+          Unlink
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Unlinked({
+  chat,
+  connection,
+  person,
+  reload,
+}: {
+  chat: Chat;
+  connection: Connection;
+  person: Identity;
+  reload: () => Promise<RecordLink[]>;
+}) {
+  const [mode, setMode] = useState<'create' | 'link'>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [results, setResults] = useState<CrmRecord[]>();
+  const identity = chat.type === 'group' ? { identityId: person.id } : {};
+
+  const create = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const type = String(form.get('type'));
+    const company = String(form.get('company') ?? '').trim();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/chats/${chat.id}/records`, {
+        connection: connection.id,
+        type,
+        name: String(form.get('name')).trim() || undefined,
+        ...(type === 'lead' && company ? { company } : {}),
+        ...identity,
+      });
+      await reload();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const search = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const q = String(new FormData(event.currentTarget).get('q')).trim();
+    if (!q) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const found = await api<{ data: CrmRecord[] }>(
+        'GET',
+        `/connections/${connection.id}/records?q=${encodeURIComponent(q)}`,
+      );
+      setResults(found.data);
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const link = async (record: CrmRecord) => {
+    setBusy(true);
+    try {
+      await api('POST', `/chats/${chat.id}/links`, {
+        connection: connection.id,
+        record: { type: record.type, id: record.id },
+        ...identity,
+      });
+      await reload();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="unlinked">
+      <p className="muted small">
+        {person.phone ?? person.name ?? 'This person'} is not linked to a record in {connection.name}.
+      </p>
+      <div className="buttons">
+        <button type="button" aria-pressed={mode === 'create'} onClick={() => setMode('create')}>
+          Create contact or lead
+        </button>
+        <button type="button" aria-pressed={mode === 'link'} onClick={() => setMode('link')}>
+          Link existing record
+        </button>
+      </div>
+      {mode === 'create' ? (
+        <form className="stack compact" onSubmit={create} aria-label="Create a record">
+          <div className="field">
+            <label htmlFor={`name-${person.id}`}>Name</label>
+            <input
+              id={`name-${person.id}`}
+              name="name"
+              defaultValue={person.name ?? ''}
+              placeholder={person.phone}
+            />
+          </div>
+          <fieldset className="choice">
+            <legend>Create as</legend>
+            <label>
+              <input type="radio" name="type" value="contact" defaultChecked /> Contact
+            </label>
+            <label>
+              <input type="radio" name="type" value="lead" /> Lead
+            </label>
+          </fieldset>
+          <div className="field">
+            <label htmlFor={`company-${person.id}`}>Company (leads)</label>
+            <input id={`company-${person.id}`} name="company" />
+          </div>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create in the CRM'}
+          </button>
+        </form>
+      ) : null}
+      {mode === 'link' ? (
+        <div className="stack compact">
+          <form className="search-form" onSubmit={search} aria-label="Search the CRM">
+            <input name="q" placeholder="Name or number" aria-label="Search the CRM by name or number" />
+            <button type="submit" disabled={busy}>
+              Search
+            </button>
+          </form>
+          {results?.length === 0 ? <p className="muted small">No record matches.</p> : null}
+          {results && results.length > 0 ? (
+            <ul className="plain results">
+              {results.map((record) => (
+                <li key={`${record.type}-${record.id}`}>
+                  <span>
+                    {record.name} <span className="tag">{record.type}</span>
+                    <span className="muted small"> {record.phones.join(', ')}</span>
+                  </span>
+                  <button type="button" disabled={busy} onClick={() => void link(record)}>
+                    Link
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {error ? <Notice kind="error">{error}</Notice> : null}
+    </div>
+  );
+}
