@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/index.js';
+import { LiveEvents } from './core/live.js';
 import type { Workspace } from './core/model.js';
 import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
@@ -27,6 +28,8 @@ export interface Services {
   sync: SyncService;
   /** Runs due sync jobs in this process; started by `wasync serve`. */
   syncWorker: SyncWorker;
+  /** Changes as they happen, for the open pages of the workspace. */
+  live: LiveEvents;
   /** WhatsApp Cloud API accounts: settings, webhook signature check, delivery queue. */
   cloud: WhatsAppCloudService;
   /** Processes stored Cloud API webhook deliveries; started by `wasync serve`. */
@@ -69,6 +72,8 @@ export async function openServices(config: Config, logger: Logger = createLogger
     maxBytes: config.mediaMaxBytes,
   });
   ingest.onPendingMedia = () => mediaFetcher.wake();
+  const live = new LiveEvents();
+  ingest.onChatsChanged = (accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds });
   const cloud = new WhatsAppCloudService({
     store,
     ingest,
@@ -87,6 +92,8 @@ export async function openServices(config: Config, logger: Logger = createLogger
     intervalMs: config.syncIntervalMs,
   });
   const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
+  sync.onRunFinished = (connectionId, outcome) =>
+    live.publish({ type: 'sync', connectionId, state: outcome.state, at: new Date().toISOString() });
   return {
     config,
     logger,
@@ -100,6 +107,7 @@ export async function openServices(config: Config, logger: Logger = createLogger
     syncWorker,
     cloud,
     webhookProcessor,
+    live,
     close: async () => {
       await syncWorker.stop();
       await webhookProcessor.stop();

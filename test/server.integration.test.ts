@@ -53,6 +53,7 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/invites'],
     ['GET', '/api/v1/invites'],
     ['DELETE', '/api/v1/invites/inv_x'],
+    ['GET', '/api/v1/events'],
     ['GET', '/api/v1/no-such-route'],
   ];
   /** Reachable without a token: the first-run page, signing in, and invite links. */

@@ -265,7 +265,8 @@ describe.skipIf(skipped !== undefined)(
       const { page, errors } = admin;
       // The expired session before left its 401 in the console; from here on, nothing may.
       errors.length = 0;
-      await page.goto(`${url}/chats`);
+      // The admin is on the chat list: the new chat appears there live, without a reload.
+      expect(new URL(page.url()).pathname).toBe('/chats');
       await page.getByRole('link', { name: /Chloe Price/ }).click();
       await page.getByRole('heading', { name: 'Chloe Price' }).waitFor();
       const messages = page.getByRole('list', { name: 'Messages' });
@@ -292,12 +293,24 @@ describe.skipIf(skipped !== undefined)(
       expect(await card.getByLabel('Name').inputValue()).toBe('Chloe Price');
       await card.getByRole('button', { name: 'Create in the CRM' }).click();
       await card.getByText('Chloe Price', { exact: true }).waitFor();
-      await expect.poll(() => card.getByTestId('last-sync').textContent()).toBe('Not yet');
       await card.getByRole('button', { name: 'Sync now' }).click();
       await card.getByText('Synced.').waitFor({ timeout: 30_000 });
       expect(await card.getByTestId('last-sync').textContent()).not.toBe('Not yet');
       expect(await card.getByRole('link', { name: 'Open in CRM' }).getAttribute('href')).toContain(org.url);
       await shot(page, 'chat');
+
+      // A new message of this chat shows in the open conversation as it arrives.
+      await api('POST', `/accounts/${account.id}/messages`, {
+        messages: [
+          {
+            id: 'wamid.c5',
+            chat: { type: 'direct', with: chloe },
+            timestamp: at(0),
+            text: 'Great, I will pick it up tomorrow',
+          },
+        ],
+      });
+      await messages.getByText('Great, I will pick it up tomorrow').waitFor();
 
       // The sandbox holds the day's transcript on the new contact.
       const [contact] = (await org.records('Contact')).filter(

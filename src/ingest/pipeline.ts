@@ -18,6 +18,8 @@ import type { IngestEvent, IngestItem, IngestMessage, IngestResult } from './typ
 export class IngestPipeline {
   /** Called after a commit that stored media still to be downloaded. */
   onPendingMedia: (() => void) | undefined;
+  /** Called after a commit that stored or changed messages, with the chats they are in. */
+  onChatsChanged: ((accountId: string, chatIds: string[]) => void) | undefined;
 
   private readonly cache = new ResolutionCache();
 
@@ -49,6 +51,7 @@ export class IngestPipeline {
     this.cache.remember(result.resolved);
     const { outcome } = result;
     if (outcome.pendingMedia) this.onPendingMedia?.();
+    if (outcome.changedChats.length > 0) this.onChatsChanged?.(account.id, outcome.changedChats);
     return {
       received: items.length,
       stored: { messages: outcome.messages, events: outcome.events },
@@ -108,6 +111,7 @@ export class IngestPipeline {
       merged,
       messages: inserted.size,
       events: newEvents.length,
+      changedChats: [...latest.keys()],
       pendingMedia:
         filled.pendingMedia ||
         rows.some((r) => r.media?.state === 'pending' && inserted.has(r.sourceMessageId)),

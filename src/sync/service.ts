@@ -74,6 +74,8 @@ export class SyncService {
   readonly queue: SyncQueue;
   /** Called after a run was asked for, so an idle worker in this process starts at once. */
   onEnqueue: (() => void) | undefined;
+  /** Called after each run of this process, however it ended. */
+  onRunFinished: ((connectionId: string, outcome: RunOutcome) => void) | undefined;
   readonly owner = `${hostname()}:${process.pid}`;
   private readonly destinations = new Map<string, Promise<Destination>>();
   private readonly leaseMs: number;
@@ -120,6 +122,12 @@ export class SyncService {
 
   /** Runs a claimed job, renewing its lease meanwhile, and schedules what comes next. */
   async runJob(job: ClaimedJob): Promise<RunOutcome> {
+    const outcome = await this.run(job);
+    this.onRunFinished?.(job.connectionId, outcome);
+    return outcome;
+  }
+
+  private async run(job: ClaimedJob): Promise<RunOutcome> {
     const log = this.options.logger.child({ connection: job.connectionId, reason: job.reason });
     let connection: ConnectionView;
     try {

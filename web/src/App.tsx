@@ -1,4 +1,5 @@
 import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { LiveProvider } from './live';
 import { ChatsPage } from './pages/Chats';
 import { ChatViewPage } from './pages/ChatView';
 import { FirstRunPage } from './pages/FirstRun';
@@ -33,7 +34,11 @@ function Gate() {
     case 'signed-out':
       return <SignInPage reason={session.reason} />;
     case 'signed-in':
-      return <Workspace />;
+      return (
+        <LiveProvider>
+          <Workspace />
+        </LiveProvider>
+      );
   }
 }
 

@@ -1,6 +1,7 @@
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, describe } from '../api';
+import { useLive } from '../live';
 import type { Chat, Message, Page } from '../types';
 import { Notice } from '../ui';
 import { CrmCard } from './CrmCard';
@@ -27,6 +28,10 @@ export function ChatViewPage() {
     }
   }, [chatId]);
   useEffect(() => void load(), [load]);
+  // New messages, edits and reactions of this chat show as they arrive.
+  useLive((event) => {
+    if (event.type === 'messages' && event.chatIds.includes(chatId)) void load();
+  });
 
   const loadOlder = async () => {
     if (!older) return;

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, describe } from '../api';
+import { useLive } from '../live';
 import { formatTime, Notice } from '../ui';
 
 interface Chat {
@@ -22,9 +23,8 @@ export function ChatsPage() {
   const [error, setError] = useState<string>();
   const [query, setQuery] = useState('');
 
-  useEffect(() => {
-    let cancelled = false;
-    (async () => {
+  const load = useCallback(async () => {
+    try {
       const all: Chat[] = [];
       let cursor: string | undefined;
       do {
@@ -35,12 +35,22 @@ export function ChatsPage() {
         all.push(...page.data);
         cursor = page.nextCursor;
       } while (cursor && all.length < 5_000);
-      if (!cancelled) setChats(all);
-    })().catch((failure) => !cancelled && setError(describe(failure)));
-    return () => {
-      cancelled = true;
-    };
+      setChats(all);
+      setError(undefined);
+    } catch (failure) {
+      setError(describe(failure));
+    }
   }, []);
+  useEffect(() => void load(), [load]);
+
+  // New and changed chats appear as their messages arrive, a burst of them reloading the list once.
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useLive((event) => {
+    if (event.type !== 'messages') return;
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => void load(), 250);
+  });
+  useEffect(() => () => clearTimeout(pending.current), []);
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();

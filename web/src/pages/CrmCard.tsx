@@ -1,5 +1,6 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, describe } from '../api';
+import { useLive } from '../live';
 import type { Chat, Connection, CrmRecord, Identity, RecordCard, RecordLink } from '../types';
 import { formatTime, Notice } from '../ui';
 
@@ -25,6 +26,11 @@ export function CrmCard({ chat }: { chat: Chat }) {
       (failure) => setError(describe(failure)),
     );
   }, [loadLinks]);
+
+  // A finished sync run may have moved a last-sync time or linked someone.
+  useLive((event) => {
+    if (event.type === 'sync') void loadLinks();
+  });
 
   const people: Identity[] =
     chat.type === 'direct' ? (chat.partner ? [chat.partner] : []) : (chat.participants ?? []);
@@ -93,26 +99,38 @@ function Linked({
     );
   }, [connection.id, link.record.type, link.record.id]);
 
+  // After "Sync now", the run's end arrives as a live event for this connection.
+  const waiting = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useLive((event) => {
+    if (event.type !== 'sync' || event.connectionId !== connection.id || waiting.current === undefined)
+      return;
+    clearTimeout(waiting.current);
+    waiting.current = undefined;
+    setSyncing(false);
+    if (event.state === 'done') setMessage({ kind: 'success', text: 'Synced.' });
+    else if (event.state === 'parked')
+      setMessage({ kind: 'error', text: 'The sync is paused until an admin fixes the connection.' });
+    else if (event.state === 'retrying')
+      setMessage({ kind: 'error', text: 'The CRM did not take everything; wasync tries again by itself.' });
+    else setMessage({ kind: 'info', text: 'Another run was going on; it includes this chat.' });
+    void reload();
+  });
+  useEffect(() => () => clearTimeout(waiting.current), []);
+
   const syncNow = async () => {
     setSyncing(true);
     setMessage({ kind: 'info', text: 'Syncing…' });
-    const before = link.lastSyncedAt;
     try {
       await api('POST', `/connections/${connection.id}/sync`);
-      // Watch the link until the run reaches it (a run takes seconds; give up after a minute).
-      for (let waited = 0; waited < 60_000; waited += 1_500) {
-        await new Promise((resolve) => setTimeout(resolve, 1_500));
-        const fresh = (await reload()).find((l) => l.id === link.id);
-        if (fresh?.lastSyncedAt && fresh.lastSyncedAt !== before) {
-          setMessage({ kind: 'success', text: 'Synced.' });
-          return;
-        }
-      }
-      setMessage({ kind: 'info', text: 'The sync is queued; the time below updates when it has run.' });
+      clearTimeout(waiting.current);
+      waiting.current = setTimeout(() => {
+        waiting.current = undefined;
+        setSyncing(false);
+        setMessage({ kind: 'info', text: 'The sync is queued; the time above updates when it has run.' });
+      }, 60_000);
     } catch (failure) {
-      setMessage({ kind: 'error', text: describe(failure) });
-    } finally {
       setSyncing(false);
+      setMessage({ kind: 'error', text: describe(failure) });
     }
   };
 
