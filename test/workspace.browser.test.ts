@@ -323,6 +323,34 @@ describe.skipIf(skipped !== undefined)(
       expect(errors, errors.join('\n')).toEqual([]);
     });
 
+    it('lists the unmatched chats, one click from a contact, and shows the sync status per connection', async () => {
+      const { page, errors } = admin;
+      await h.services.sync.runNow('Sandbox org');
+      await page.getByRole('link', { name: 'Unmatched' }).click();
+      const list = page.getByRole('list', { name: 'Unmatched chats of Sandbox org' });
+      const bruno = list.getByRole('listitem').filter({ hasText: 'Bruno Keller' });
+      await bruno.waitFor();
+      expect(await list.getByText('Chloe Price').count()).toBe(0);
+      await shot(page, 'unmatched');
+      await bruno.getByRole('button', { name: 'Create contact' }).click();
+      await page.getByText('Bruno Keller now has a contact in Sandbox org.').waitFor();
+      expect(await list.getByText('Bruno Keller').count()).toBe(0);
+      expect((await org.records('Contact')).some((c) => c.LastName === 'Keller')).toBe(true);
+
+      await page.getByRole('link', { name: 'Sync' }).click();
+      const status = page.getByRole('region', { name: /Sandbox org/ });
+      await status.getByRole('button', { name: 'Sync now' }).click();
+      const linked = page.getByRole('table', { name: 'Linked records of Sandbox org' });
+      // The run ends and the page follows: Bruno's new contact gets its first sync time.
+      const brunoRow = linked.getByRole('row').filter({ hasText: 'Bruno Keller' });
+      await expect
+        .poll(() => brunoRow.getByRole('cell').last().textContent(), { timeout: 20_000 })
+        .not.toBe('Not yet');
+      expect(await linked.getByRole('row').filter({ hasText: 'Chloe Price' }).count()).toBe(1);
+      await shot(page, 'sync');
+      expect(errors, errors.join('\n')).toEqual([]);
+    });
+
     it('is usable by keyboard: a skip link, and the sign-in form submits with Enter', async () => {
       const { page } = await open();
       await page.goto(url);

@@ -5,7 +5,9 @@ import { ChatViewPage } from './pages/ChatView';
 import { FirstRunPage } from './pages/FirstRun';
 import { InvitePage } from './pages/Invite';
 import { SignInPage } from './pages/SignIn';
+import { SyncPage } from './pages/Sync';
 import { TeamPage } from './pages/Team';
+import { UnmatchedPage } from './pages/Unmatched';
 import { SessionProvider, useSession, useUser } from './session';
 
 export function App() {
@@ -59,6 +61,8 @@ function Workspace() {
           <NavLink to="/chats" end={false}>
             Chats
           </NavLink>
+          <NavLink to="/unmatched">Unmatched</NavLink>
+          <NavLink to="/sync">Sync</NavLink>
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
         </nav>
         <div className="account">
@@ -76,6 +80,8 @@ function Workspace() {
           <Route path="/" element={<Navigate to="/chats" replace />} />
           <Route path="/chats" element={<ChatsPage />} />
           <Route path="/chats/:chatId" element={<ChatViewPage />} />
+          <Route path="/unmatched" element={<UnmatchedPage />} />
+          <Route path="/sync" element={<SyncPage />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

@@ -1,0 +1,259 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { api, describe } from '../api';
+import { useLive } from '../live';
+import { useUser } from '../session';
+import type { Connection, SyncJob } from '../types';
+import { formatTime, Notice } from '../ui';
+
+interface SyncStatus {
+  connection: { id: string; name: string; kind: string; state: 'active' | 'parked'; parkedReason?: string };
+  job: SyncJob & { attempts: number; nextRunReason?: string };
+  chats: { synced: number; unmatched: number; failed: number; pending: number };
+  writes: { done: number; intent: number; failed: number; rejected: number };
+  problems: {
+    key: string;
+    kind: 'transcript' | 'file';
+    chatId: string;
+    record: { type: string; id: string };
+    day?: string;
+    state: string;
+    attempts: number;
+    lastError?: string;
+    nextAttemptAt?: string;
+  }[];
+}
+
+interface Linked {
+  id: string;
+  identity: { id: string; phone?: string; name?: string };
+  record: { type: string; id: string; name?: string };
+  linkedBy: string;
+  lastSyncedAt?: string;
+}
+
+/** Per CRM connection: the last and next run, what waits, what failed and why, and each contact's last sync. */
+export function SyncPage() {
+  const [connections, setConnections] = useState<Connection[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api<{ data: Connection[] }>('GET', '/connections').then(
+      (result) => setConnections(result.data),
+      (failure) => setError(describe(failure)),
+    );
+  }, []);
+  return (
+    <div className="stack-lg">
+      <section className="panel">
+        <h1>Sync status</h1>
+        <p className="muted">
+          Each connection runs by itself on its schedule; this page follows along as runs finish.
+        </p>
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        {connections?.length === 0 ? <p className="empty">No CRM is connected yet.</p> : null}
+      </section>
+      {connections?.map((connection) => (
+        <ConnectionStatus key={connection.id} connectionId={connection.id} />
+      ))}
+    </div>
+  );
+}
+
+function ConnectionStatus({ connectionId }: { connectionId: string }) {
+  const user = useUser();
+  const [status, setStatus] = useState<SyncStatus>();
+  const [links, setLinks] = useState<Linked[]>();
+  const [message, setMessage] = useState<{ kind: 'error' | 'info' | 'success'; text: string }>();
+
+  const load = useCallback(async () => {
+    try {
+      const [next, linked] = await Promise.all([
+        api<SyncStatus>('GET', `/connections/${connectionId}/sync`),
+        api<{ data: Linked[] }>('GET', `/connections/${connectionId}/links`),
+      ]);
+      setStatus(next);
+      setLinks(linked.data);
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    }
+  }, [connectionId]);
+  useEffect(() => void load(), [load]);
+  useLive((event) => {
+    if (event.type !== 'sync' || event.connectionId !== connectionId) return;
+    void load();
+    // A "queued" note gives way to how the run ended.
+    setMessage((current) =>
+      current?.kind !== 'info'
+        ? current
+        : event.state === 'done'
+          ? { kind: 'success', text: 'The run has finished.' }
+          : { kind: 'error', text: 'The run did not finish everything; see below.' },
+    );
+  });
+
+  const syncNow = async () => {
+    try {
+      await api('POST', `/connections/${connectionId}/sync`);
+      setMessage({ kind: 'info', text: 'A run is queued; this page updates when it ends.' });
+      await load();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    }
+  };
+  const retry = async () => {
+    try {
+      const result = await api<{ chats: number }>('POST', `/connections/${connectionId}/sync/retry`);
+      setMessage({
+        kind: 'info',
+        text: `Trying the writes of ${result.chats} chat(s) again, in a run queued now.`,
+      });
+      await load();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    }
+  };
+
+  if (!status)
+    return (
+      <section className="panel">
+        {message ? <Notice kind={message.kind}>{message.text}</Notice> : <p className="muted">Loading…</p>}
+      </section>
+    );
+  const { connection, job, chats, writes, problems } = status;
+  return (
+    <section className="panel" aria-labelledby={`sync-${connection.id}`}>
+      <div className="panel-head">
+        <h2 id={`sync-${connection.id}`}>
+          {connection.name} <span className="tag">{connection.kind}</span>
+        </h2>
+        <div className="buttons">
+          <button type="button" className="primary" onClick={() => void syncNow()}>
+            Sync now
+          </button>
+          {user.role === 'admin' && problems.length > 0 ? (
+            <button type="button" onClick={() => void retry()}>
+              Retry failed writes
+            </button>
+          ) : null}
+        </div>
+      </div>
+      {connection.state === 'parked' ? (
+        <Notice kind="error">Paused: {connection.parkedReason ?? 'an admin must fix the connection'}.</Notice>
+      ) : null}
+      {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+      <dl className="facts">
+        <div>
+          <dt>State</dt>
+          <dd>{job.running ? 'Running now' : connection.state === 'parked' ? 'Paused' : 'Idle'}</dd>
+        </div>
+        <div>
+          <dt>Last run</dt>
+          <dd>{formatTime(job.lastFinishedAt)}</dd>
+        </div>
+        <div>
+          <dt>Last success</dt>
+          <dd>{formatTime(job.lastSuccessAt)}</dd>
+        </div>
+        <div>
+          <dt>Next run</dt>
+          <dd>{job.nextRunAt ? formatTime(job.nextRunAt) : '—'}</dd>
+        </div>
+        <div>
+          <dt>Chats synced</dt>
+          <dd>{chats.synced}</dd>
+        </div>
+        <div>
+          <dt>Waiting</dt>
+          <dd>{chats.pending}</dd>
+        </div>
+        <div>
+          <dt>Unmatched</dt>
+          <dd>
+            <Link to="/unmatched">{chats.unmatched}</Link>
+          </dd>
+        </div>
+        <div>
+          <dt>Failed</dt>
+          <dd>{chats.failed + writes.rejected}</dd>
+        </div>
+      </dl>
+      {job.lastError ? <Notice kind="error">The last run stopped: {job.lastError}</Notice> : null}
+      {problems.length > 0 ? (
+        <>
+          <h3>Failures</h3>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Chat</th>
+                  <th scope="col">What</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {problems.map((problem) => (
+                  <tr key={problem.key}>
+                    <td>
+                      <Link to={`/chats/${problem.chatId}`}>Open chat</Link>
+                    </td>
+                    <td>
+                      {problem.kind === 'file' ? 'File' : `Day ${problem.day ?? ''}`} on {problem.record.type}
+                    </td>
+                    <td>
+                      {problem.state === 'rejected'
+                        ? 'Refused by the CRM'
+                        : problem.state === 'failed'
+                          ? `Retrying (${problem.attempts})`
+                          : 'Unknown outcome'}
+                    </td>
+                    <td className="small">{problem.lastError ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+      <h3>Contacts and leads</h3>
+      {links?.length === 0 ? <p className="muted">No one is linked yet.</p> : null}
+      {links && links.length > 0 ? (
+        <div className="table-wrap">
+          <table aria-label={`Linked records of ${connection.name}`}>
+            <thead>
+              <tr>
+                <th scope="col">WhatsApp</th>
+                <th scope="col">Record</th>
+                <th scope="col">Linked</th>
+                <th scope="col">Last sync</th>
+              </tr>
+            </thead>
+            <tbody>
+              {links.map((link) => (
+                <tr key={link.id}>
+                  <td>
+                    {link.identity.name ?? link.identity.phone ?? '—'}
+                    {link.identity.name && link.identity.phone ? (
+                      <span className="muted small"> {link.identity.phone}</span>
+                    ) : null}
+                  </td>
+                  <td>
+                    {link.record.name ?? link.record.id} <span className="tag">{link.record.type}</span>
+                  </td>
+                  <td className="small">
+                    {link.linkedBy === 'lookup'
+                      ? 'by phone'
+                      : link.linkedBy === 'created'
+                        ? 'created here'
+                        : 'by hand'}
+                  </td>
+                  <td>{link.lastSyncedAt ? formatTime(link.lastSyncedAt) : 'Not yet'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

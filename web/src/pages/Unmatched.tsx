@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { api, describe } from '../api';
+import { useLive } from '../live';
+import type { Chat, Connection } from '../types';
+import { formatTime, Notice } from '../ui';
+
+interface Unmatched {
+  chat: Chat;
+  reason?: string;
+  checkedAt: string;
+}
+
+/** Chats no CRM record matched, per connection, each one click from a new contact or a link. */
+export function UnmatchedPage() {
+  const [connections, setConnections] = useState<Connection[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    api<{ data: Connection[] }>('GET', '/connections').then(
+      (result) => setConnections(result.data),
+      (failure) => setError(describe(failure)),
+    );
+  }, []);
+  return (
+    <div className="stack-lg">
+      <section className="panel">
+        <h1>Unmatched</h1>
+        <p className="muted">
+          WhatsApp chats whose people have no contact or lead in the CRM with their number. Create one, or
+          open the chat to link an existing record.
+        </p>
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        {connections?.length === 0 ? <p className="empty">No CRM is connected yet.</p> : null}
+      </section>
+      {connections?.map((connection) => (
+        <UnmatchedOf key={connection.id} connection={connection} />
+      ))}
+    </div>
+  );
+}
+
+function UnmatchedOf({ connection }: { connection: Connection }) {
+  const [rows, setRows] = useState<Unmatched[]>();
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
+  const [busy, setBusy] = useState<string>();
+  const load = useCallback(
+    () =>
+      api<{ data: Unmatched[] }>('GET', `/connections/${connection.id}/unmatched`).then(
+        (result) => setRows(result.data),
+        (failure) => setMessage({ kind: 'error', text: describe(failure) }),
+      ),
+    [connection.id],
+  );
+  useEffect(() => void load(), [load]);
+  useLive((event) => {
+    if (event.type === 'sync' && event.connectionId === connection.id) void load();
+  });
+
+  const create = async (row: Unmatched, type: 'contact' | 'lead') => {
+    setBusy(row.chat.id);
+    try {
+      await api('POST', `/chats/${row.chat.id}/records`, { connection: connection.id, type });
+      setMessage({
+        kind: 'success',
+        text: `${row.chat.title ?? 'The chat'} now has a ${type} in ${connection.name}.`,
+      });
+      setRows((current) => current?.filter((r) => r.chat.id !== row.chat.id));
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby={`unmatched-${connection.id}`}>
+      <h2 id={`unmatched-${connection.id}`}>
+        {connection.name} <span className="tag">{connection.kind}</span>
+      </h2>
+      {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+      {rows?.length === 0 ? <p className="muted">Every chat has its record. Nothing to do here.</p> : null}
+      {rows && rows.length > 0 ? (
+        <ul className="list" aria-label={`Unmatched chats of ${connection.name}`}>
+          {rows.map((row) => (
+            <li key={row.chat.id} className="row">
+              <span className="row-main">
+                <span className="row-title">
+                  {row.chat.title ?? row.chat.partner?.phone ?? 'Unnamed chat'}
+                </span>
+                <span className="row-sub">
+                  {row.chat.type === 'group' ? 'Group' : (row.chat.partner?.phone ?? '')}
+                  {row.reason ? ` · ${row.reason}` : ''} · checked {formatTime(row.checkedAt)}
+                </span>
+              </span>
+              <span className="buttons">
+                {row.chat.type === 'direct' ? (
+                  <>
+                    <button
+                      type="button"
+                      disabled={busy === row.chat.id}
+                      onClick={() => void create(row, 'contact')}
+                    >
+                      Create contact
+                    </button>
+                    <button
+                      type="button"
+                      disabled={busy === row.chat.id}
+                      onClick={() => void create(row, 'lead')}
+                    >
+                      Create lead
+                    </button>
+                  </>
+                ) : null}
+                <Link className="button" to={`/chats/${row.chat.id}`}>
+                  {row.chat.type === 'direct' ? 'Link…' : 'Open'}
+                </Link>
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
