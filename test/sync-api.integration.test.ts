@@ -119,6 +119,42 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect(deleted.status).toBe(204);
   };
 
+  it('lists chats with their latest message and CRM records with last sync, and finds them by name or number', async () => {
+    const now = Date.now();
+    await post([
+      direct(ANA, 'first', now - 3 * MINUTE, 'Ana'),
+      direct(ANA, 'the latest', now - 2 * MINUTE, 'Ana'),
+      direct(STRANGER, 'who is this?', now - MINUTE, 'Zed 100% Real_Name'),
+      group(EVE, 'in the group', now - 4 * MINUTE),
+    ]);
+    await sync();
+    const list = (await api('GET', '/chats')).json().data as {
+      title?: string;
+      type: string;
+      lastMessage?: { text?: string; fromMe: boolean; deleted: boolean };
+      links: { record: { id: string }; lastSyncedAt?: string }[];
+    }[];
+    const ana = list.find((c) => c.title === 'Ana');
+    expect(ana?.lastMessage).toMatchObject({ text: 'the latest', fromMe: false, deleted: false });
+    expect(ana?.links).toEqual([expect.objectContaining({ record: expect.objectContaining({ id: anaId }) })]);
+    expect(ana?.links[0]?.lastSyncedAt).toMatch(ISO);
+    // A group lists the records of its members; the stranger has none.
+    expect(list.find((c) => c.type === 'group')?.links.map((l) => l.record.id)).toEqual([anaId]);
+    expect(list.find((c) => c.title?.startsWith('Zed'))?.links).toEqual([]);
+
+    const search = async (q: string) =>
+      ((await api('GET', `/chats?q=${encodeURIComponent(q)}`)).json().data as { title?: string }[]).map(
+        (c) => c.title,
+      );
+    expect(await search('ana')).toEqual(['Ana']);
+    expect(await search('98765')).toEqual(['Ana']);
+    expect(await search('acme')).toEqual(['Acme buyers']);
+    // LIKE's own characters are taken literally.
+    expect(await search('100%')).toEqual(['Zed 100% Real_Name']);
+    expect(await search('e_l')).toEqual([]);
+    expect(await search('nobody at all')).toEqual([]);
+  });
+
   it('answers the sync status before and after a run, queues "sync now" and a retry', async () => {
     const now = Date.now();
     await post([

@@ -70,6 +70,31 @@ export const ChatSchema = z
     groupId: z.string().optional(),
     createdAt: iso,
     lastMessageAt: iso.optional(),
+    lastMessage: z
+      .object({
+        type: z.enum(MESSAGE_TYPES),
+        text: z.string().optional(),
+        fromMe: z.boolean(),
+        at: iso,
+        deleted: z.boolean(),
+      })
+      .optional()
+      .describe('In lists: the latest message (system notices aside).'),
+    links: z
+      .array(
+        z.object({
+          connectionId: z.string(),
+          identityId: z.string(),
+          record: z.object({
+            type: z.enum(['contact', 'lead']),
+            id: z.string(),
+            name: z.string().optional(),
+          }),
+          lastSyncedAt: iso.optional(),
+        }),
+      )
+      .optional()
+      .describe('In lists: the CRM records of the people of the chat, per connection, with their last sync.'),
   })
   .meta({ id: 'ChatSummary' });
 

@@ -29,6 +29,11 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
             accountId: z.string().optional(),
             limit: limit(200, 50),
             cursor: z.string().optional(),
+            q: z
+              .string()
+              .max(200)
+              .optional()
+              .describe("Part of a chat's title or person's name, or digits of the number."),
           }),
           response: { 200: pageOf(ChatSchema), 400: ErrorEnvelopeSchema },
         },
@@ -36,7 +41,58 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         const { workspaceId } = grantOf(request);
         const page = await store.chats.list(workspaceId, request.query);
-        return { data: page.data.map(chatDto), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+        const chatIds = page.data.map((chat) => chat.id);
+        const [latest, participants] = await Promise.all([
+          store.messages.latestOf(chatIds),
+          store.chats.participantsOf(
+            page.data.filter((chat) => chat.kind === 'group').map((chat) => chat.id),
+          ),
+        ]);
+        // The people of each chat: the partner of a direct chat, the members of a group.
+        const people = new Map(
+          page.data.map((chat) => [
+            chat.id,
+            chat.kind === 'direct'
+              ? chat.partner
+                ? [chat.partner.id]
+                : []
+              : (participants.get(chat.id) ?? []).map((p) => p.id),
+          ]),
+        );
+        const links = await store.links.ofIdentities([...new Set([...people.values()].flat())]);
+        return {
+          data: page.data.map((chat) => {
+            const last = latest.get(chat.id);
+            const mine = new Set(people.get(chat.id));
+            return {
+              ...chatDto(chat),
+              ...(last
+                ? {
+                    lastMessage: {
+                      type: last.type,
+                      ...(last.text !== undefined && !last.deleted ? { text: last.text.slice(0, 200) } : {}),
+                      fromMe: last.fromMe,
+                      at: new Date(last.sentAt).toISOString(),
+                      deleted: last.deleted,
+                    },
+                  }
+                : {}),
+              links: links
+                .filter((link) => mine.has(link.identityId))
+                .map((link) => ({
+                  connectionId: link.connectionId,
+                  identityId: link.identityId,
+                  record: {
+                    type: link.record.type,
+                    id: link.record.id,
+                    ...(link.record.name ? { name: link.record.name } : {}),
+                  },
+                  ...(link.lastSyncedAt ? { lastSyncedAt: link.lastSyncedAt.toISOString() } : {}),
+                })),
+            };
+          }),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
       },
     );
 

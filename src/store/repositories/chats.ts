@@ -208,11 +208,29 @@ export class ChatRepository {
   /** Chats with the most recent conversation first. */
   async list(
     workspaceId: string,
-    options: { accountId?: string | undefined; limit: number; cursor?: string | undefined },
+    options: {
+      accountId?: string | undefined;
+      limit: number;
+      cursor?: string | undefined;
+      /** Part of the chat's title, the partner's name, or digits of the partner's number. */
+      q?: string | undefined;
+    },
   ): Promise<Page<Chat>> {
     const activity = sql<number>`coalesce(chats.last_message_at, 0)`;
     let query = this.baseQuery(workspaceId);
     if (options.accountId) query = query.where('chats.account_id', '=', options.accountId);
+    const q = options.q?.trim().toLowerCase();
+    if (q) {
+      const words = `%${escapeLike(q)}%`;
+      const digits = q.replace(/\D/g, '');
+      query = query.where((eb) =>
+        eb.or([
+          eb(sql`lower(chats.title)`, 'like', sql`${words} escape '\\'`),
+          eb(sql`lower(identities.display_name)`, 'like', sql`${words} escape '\\'`),
+          ...(digits.length >= 3 ? [eb('identities.phone_e164', 'like', `%${digits}%`)] : []),
+        ]),
+      );
+    }
     if (options.cursor) {
       const cursor = decodeCursor(options.cursor);
       query = query.where((eb) =>
@@ -305,4 +323,9 @@ function rowKeyString(row: ChatTable): string {
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
+}
+
+/** A LIKE pattern's own characters, escaped with a backslash. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

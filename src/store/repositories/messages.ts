@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { MediaInfo, MediaState, Message, MessageType, Reaction } from '../../core/model.js';
 import { bulkInsert } from '../bulk-insert.js';
@@ -33,6 +33,15 @@ export type NewMedia =
       fileName: string | undefined;
     }
   | { state: 'pending'; sourceUrl: string; mimeType: string | undefined; fileName: string | undefined };
+
+/** What a chat list shows of a chat's latest message. */
+export interface LatestMessage {
+  type: MessageType;
+  text: string | undefined;
+  fromMe: boolean;
+  sentAt: number;
+  deleted: boolean;
+}
 
 const DELIVERY_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 4, failed: 5 };
 
@@ -294,6 +303,39 @@ export class MessageRepository {
       result.set(row.message_id, list);
     }
     return result;
+  }
+
+  /** The latest message of each chat, for chat lists. */
+  async latestOf(chatIds: readonly string[]): Promise<Map<string, LatestMessage>> {
+    const latest = new Map<string, LatestMessage>();
+    for (let i = 0; i < chatIds.length; i += INSERT_CHUNK) {
+      const ids = chatIds.slice(i, i + INSERT_CHUNK);
+      if (ids.length === 0) continue;
+      const result = await sql<{
+        chat_id: string;
+        type: string;
+        text: string | null;
+        from_me: number | boolean;
+        sent_at: number | string;
+        deleted_at: number | string | null;
+      }>`
+        select chat_id, type, text, from_me, sent_at, deleted_at from (
+          select chat_id, type, text, from_me, sent_at, deleted_at,
+            row_number() over (partition by chat_id order by sent_at desc, id desc) as rank
+          from messages
+          where chat_id in (${sql.join(ids)}) and type <> 'system'
+        ) latest where rank = 1`.execute(this.db);
+      for (const row of result.rows) {
+        latest.set(row.chat_id, {
+          type: row.type as MessageType,
+          text: row.text ?? undefined,
+          fromMe: row.from_me === 1 || row.from_me === true,
+          sentAt: Number(row.sent_at),
+          deleted: row.deleted_at !== null,
+        });
+      }
+    }
+    return latest;
   }
 
   /** The media of one message of a chat, or undefined (no such message there, or no media). */

@@ -83,6 +83,22 @@ export class RecordLinkRepository {
     return links;
   }
 
+  /** The links of these people in every connection. */
+  async ofIdentities(identityIds: readonly string[]): Promise<RecordLink[]> {
+    const links: RecordLink[] = [];
+    for (let i = 0; i < identityIds.length; i += 400) {
+      const ids = identityIds.slice(i, i + 400);
+      if (ids.length === 0) continue;
+      const rows = await this.db
+        .selectFrom('record_links')
+        .selectAll()
+        .where('identity_id', 'in', ids)
+        .execute();
+      links.push(...rows.map(toLink));
+    }
+    return links;
+  }
+
   async list(connectionId: string): Promise<RecordLink[]> {
     const rows = await this.db
       .selectFrom('record_links')
