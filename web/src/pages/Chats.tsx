@@ -1,69 +1,76 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, describe } from '../api';
 import { useLive } from '../live';
+import type { Chat, Page } from '../types';
 import { formatTime, Notice } from '../ui';
 
-interface Chat {
-  id: string;
-  type: 'direct' | 'group';
-  title?: string;
-  partner?: { phone?: string; displayName?: string };
-  lastMessageAt?: string;
+interface ChatRow extends Chat {
+  lastMessage?: { type: string; text?: string; fromMe: boolean; at: string; deleted: boolean };
+  links: {
+    connectionId: string;
+    identityId: string;
+    record: { type: string; id: string; name?: string };
+    lastSyncedAt?: string;
+  }[];
 }
 
-interface Page<T> {
-  data: T[];
-  nextCursor?: string;
-}
+const PAGE = 100;
 
-/** Every chat wasync holds, newest first, with a filter by name or number. */
+/** Every chat, newest first: the last message, whether it is in the CRM, when it last synced. */
 export function ChatsPage() {
-  const [chats, setChats] = useState<Chat[]>();
+  const [chats, setChats] = useState<ChatRow[]>();
+  const [more, setMore] = useState<string>();
   const [error, setError] = useState<string>();
   const [query, setQuery] = useState('');
+  const current = useRef('');
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (q: string) => {
+    current.current = q;
     try {
-      const all: Chat[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api<Page<Chat>>(
-          'GET',
-          `/chats?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        );
-        all.push(...page.data);
-        cursor = page.nextCursor;
-      } while (cursor && all.length < 5_000);
-      setChats(all);
+      const page = await api<Page<ChatRow>>(
+        'GET',
+        `/chats?limit=${PAGE}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+      );
+      // A slower answer to an older search does not overwrite a newer one.
+      if (current.current !== q) return;
+      setChats(page.data);
+      setMore(page.nextCursor);
       setError(undefined);
     } catch (failure) {
       setError(describe(failure));
     }
   }, []);
-  useEffect(() => void load(), [load]);
 
-  // New and changed chats appear as their messages arrive, a burst of them reloading the list once.
+  // Searching asks the server (name or number), a moment after the typing stops.
+  useEffect(() => {
+    const timer = setTimeout(() => void load(query.trim()), query ? 200 : 0);
+    return () => clearTimeout(timer);
+  }, [query, load]);
+
+  const loadMore = async () => {
+    if (!more) return;
+    const q = current.current;
+    try {
+      const page = await api<Page<ChatRow>>(
+        'GET',
+        `/chats?limit=${PAGE}&cursor=${encodeURIComponent(more)}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+      );
+      setChats((list) => [...(list ?? []), ...page.data]);
+      setMore(page.nextCursor);
+    } catch (failure) {
+      setError(describe(failure));
+    }
+  };
+
+  // New and changed chats appear as their messages arrive, and sync times as runs end; a burst of
+  // events reloads the list once.
   const pending = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useLive((event) => {
-    if (event.type !== 'messages') return;
+  useLive(() => {
     clearTimeout(pending.current);
-    pending.current = setTimeout(() => void load(), 250);
+    pending.current = setTimeout(() => void load(current.current), 250);
   });
   useEffect(() => () => clearTimeout(pending.current), []);
-
-  const shown = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    const digits = q.replace(/\D/g, '');
-    return (chats ?? [])
-      .filter(
-        (chat) =>
-          q === '' ||
-          (chat.title ?? '').toLowerCase().includes(q) ||
-          (digits !== '' && (chat.partner?.phone ?? '').replace(/\D/g, '').includes(digits)),
-      )
-      .sort((a, b) => (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? ''));
-  }, [chats, query]);
 
   return (
     <section className="panel">
@@ -80,17 +87,17 @@ export function ChatsPage() {
       </div>
       {error ? <Notice kind="error">{error}</Notice> : null}
       {chats === undefined && !error ? <p className="muted">Loading chats…</p> : null}
-      {chats?.length === 0 ? (
+      {chats?.length === 0 && !query.trim() ? (
         <p className="empty">
           No chats yet. They appear here as soon as a connected WhatsApp number receives or sends a message.
         </p>
       ) : null}
-      {chats && chats.length > 0 && shown.length === 0 ? (
-        <p className="empty">No chat matches “{query}”.</p>
+      {chats?.length === 0 && query.trim() ? (
+        <p className="empty">No chat matches “{query.trim()}”.</p>
       ) : null}
-      {shown.length > 0 ? (
+      {chats && chats.length > 0 ? (
         <ul className="list" aria-label="Chats">
-          {shown.map((chat) => (
+          {chats.map((chat) => (
             <li key={chat.id}>
               <Link to={`/chats/${chat.id}`} className="row row-link">
                 <span className={`avatar ${chat.type}`} aria-hidden="true">
@@ -98,16 +105,46 @@ export function ChatsPage() {
                 </span>
                 <span className="row-main">
                   <span className="row-title">{chat.title ?? chat.partner?.phone ?? 'Unnamed chat'}</span>
-                  <span className="row-sub">
-                    {chat.type === 'group' ? 'Group' : (chat.partner?.phone ?? '')}
-                  </span>
+                  <span className="row-sub">{preview(chat)}</span>
                 </span>
-                <span className="row-meta">{formatTime(chat.lastMessageAt)}</span>
+                <span className="row-side">
+                  <span className="row-meta">{formatTime(chat.lastMessage?.at ?? chat.lastMessageAt)}</span>
+                  <CrmState chat={chat} />
+                </span>
               </Link>
             </li>
           ))}
         </ul>
       ) : null}
+      {more ? (
+        <button type="button" className="link" onClick={() => void loadMore()}>
+          Show more chats
+        </button>
+      ) : null}
     </section>
+  );
+}
+
+function preview(chat: ChatRow): string {
+  const last = chat.lastMessage;
+  const who = chat.type === 'group' ? 'Group' : (chat.partner?.phone ?? '');
+  if (!last) return who;
+  const body = last.deleted ? 'Message deleted' : (last.text ?? `[${last.type}]`);
+  return `${last.fromMe ? 'You: ' : ''}${body}`;
+}
+
+/** Whether the chat's people are in the CRM, and when it last synced there. */
+function CrmState({ chat }: { chat: ChatRow }) {
+  if (chat.links.length === 0) return <span className="crm-state none">Not in CRM</span>;
+  const synced = chat.links
+    .map((link) => link.lastSyncedAt)
+    .filter((at): at is string => at !== undefined)
+    .sort()
+    .at(-1);
+  const names = [...new Set(chat.links.map((link) => link.record.name ?? link.record.type))].join(', ');
+  return (
+    <span className="crm-state linked" title={`In the CRM as ${names}`}>
+      {synced ? `Synced ${formatTime(synced)}` : 'Linked, not synced yet'}
+    </span>
   );
 }

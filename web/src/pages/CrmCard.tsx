@@ -120,15 +120,18 @@ function Linked({
   const syncNow = async () => {
     setSyncing(true);
     setMessage({ kind: 'info', text: 'Syncing…' });
+    // Waiting starts before the request: the run can end before its answer is read.
+    clearTimeout(waiting.current);
+    waiting.current = setTimeout(() => {
+      waiting.current = undefined;
+      setSyncing(false);
+      setMessage({ kind: 'info', text: 'The sync is queued; the time above updates when it has run.' });
+    }, 60_000);
     try {
       await api('POST', `/connections/${connection.id}/sync`);
-      clearTimeout(waiting.current);
-      waiting.current = setTimeout(() => {
-        waiting.current = undefined;
-        setSyncing(false);
-        setMessage({ kind: 'info', text: 'The sync is queued; the time above updates when it has run.' });
-      }, 60_000);
     } catch (failure) {
+      clearTimeout(waiting.current);
+      waiting.current = undefined;
       setSyncing(false);
       setMessage({ kind: 'error', text: describe(failure) });
     }
