@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -197,6 +198,100 @@ describe.skipIf(skipped !== undefined)(
       await page.getByText('Ana Lima').waitFor();
     });
 
+    it('connects the Salesforce sandbox and a Cloud API number in Setup; a signed webhook chat appears live', async () => {
+      const { page, errors } = admin;
+      errors.length = 0;
+      await page.getByRole('link', { name: 'Setup' }).click();
+      await page.getByRole('button', { name: 'Connect a CRM' }).click();
+      const form = page.getByRole('form', { name: 'Connect Salesforce' });
+      const input = org.connectionInput();
+      await form.getByLabel('Name').fill('Sandbox org');
+      await form.getByLabel('Login URL').fill(input.loginUrl);
+      await form.getByLabel('Consumer key (client id)').fill(input.auth.clientId);
+      await form.getByLabel('Consumer secret').fill(input.auth.clientSecret);
+      await shot(page, 'setup-crm');
+      await form.getByRole('button', { name: 'Connect' }).click();
+      const connection = page.getByRole('article', { name: 'Sandbox org' });
+      // The test org has the WhatsApp Chat object deployed already: setup finds it and creates nothing.
+      await connection.getByRole('button', { name: 'Set up the WhatsApp Chat object' }).click();
+      await connection.getByText(/^(Set up: \d+ component|Already set up)/).waitFor();
+      await connection.getByRole('button', { name: 'Test connection' }).click();
+      await connection.getByText('Connected, and everything wasync writes into is set up.').waitFor();
+
+      await page.getByRole('button', { name: 'Add a Cloud API number' }).click();
+      const cloud = page.getByRole('form', { name: 'Add a Cloud API number' });
+      await cloud.getByLabel('Phone number', { exact: true }).fill('+1 415 555 2671');
+      await cloud.getByLabel('Phone number ID').fill('1122334455667');
+      await cloud.getByLabel('Access token').fill('EAAG-browser-test');
+      await cloud.getByLabel('App secret').fill('browser-app-secret');
+      await cloud.getByRole('button', { name: 'Add number' }).click();
+      const webhookUrl = await page.getByLabel('Callback URL', { exact: true }).inputValue();
+      const verifyToken = await page.getByLabel('Verify token', { exact: true }).inputValue();
+      expect(webhookUrl).toMatch(/\/webhooks\/whatsapp-cloud\/acc_/);
+      await shot(page, 'setup');
+      // A chat export, uploaded with a progress bar, ends in the import's summary.
+      await page.getByRole('button', { name: 'Done' }).click();
+      await page.getByRole('button', { name: 'Import a chat export' }).click();
+      const importForm = page.getByRole('form', { name: 'Import a chat export' });
+      await importForm
+        .getByLabel('Export file')
+        .setInputFiles(path.resolve('../shared/fixtures/chat-export/test_ddmmyy_24hrs.txt'));
+      await importForm.getByRole('button', { name: 'Upload and import' }).click();
+      await importForm.getByText(/^Imported the group .*: 9 new messages \(0 already there/).waitFor();
+      await shot(page, 'setup-import');
+      await importForm.getByRole('button', { name: 'Close' }).click();
+
+      // Meta's verify handshake with the values shown.
+      const handshake = await fetch(
+        `${webhookUrl}?hub.mode=subscribe&hub.verify_token=${verifyToken}&hub.challenge=1234`,
+      );
+      expect(await handshake.text()).toBe('1234');
+
+      // On the chat list, a signed webhook delivers a new person's message: the chat appears live.
+      await page.getByRole('link', { name: 'Chats' }).click();
+      await page.getByRole('list', { name: 'Chats' }).waitFor();
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: 'waba',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '14155552671', phone_number_id: '1122334455667' },
+                  contacts: [{ profile: { name: 'Dana Scully' }, wa_id: '5511912345678' }],
+                  messages: [
+                    {
+                      from: '5511912345678',
+                      id: 'wamid.dana1',
+                      timestamp: String(Math.floor(Date.now() / 1000)),
+                      type: 'text',
+                      text: { body: 'Hello from the Cloud API' },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      const delivered = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': `sha256=${createHmac('sha256', 'browser-app-secret').update(body).digest('hex')}`,
+        },
+        body,
+      });
+      expect(delivered.status).toBe(200);
+      const dana = page.getByRole('link', { name: /Dana Scully/ });
+      await dana.waitFor();
+      expect(await dana.textContent()).toContain('Hello from the Cloud API');
+      expect(errors, errors.join('\n')).toEqual([]);
+    });
+
     it('shows a chat with media, replies, edits, deletions and reactions, and creates its contact from the card', async () => {
       const api = async (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => {
         const response = await h.app.inject({
@@ -208,9 +303,10 @@ describe.skipIf(skipped !== undefined)(
         expect(response.statusCode, response.body).toBeLessThan(300);
         return response.json();
       };
-      const connection = await api('POST', '/connections', org.connectionInput());
-      await api('POST', `/connections/${connection.id}/setup`);
-      const [account] = (await api('GET', '/accounts')).data;
+      // The connection made in Setup; the REST account of the chat list test.
+      const account = (await api('GET', '/accounts')).data.find(
+        (a: { phone: string }) => a.phone === '+14155550000',
+      );
       const png =
         'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
       const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();

@@ -4,6 +4,7 @@ import { ChatsPage } from './pages/Chats';
 import { ChatViewPage } from './pages/ChatView';
 import { FirstRunPage } from './pages/FirstRun';
 import { InvitePage } from './pages/Invite';
+import { SetupPage } from './pages/Setup';
 import { SignInPage } from './pages/SignIn';
 import { SyncPage } from './pages/Sync';
 import { TeamPage } from './pages/Team';
@@ -63,6 +64,7 @@ function Workspace() {
           </NavLink>
           <NavLink to="/unmatched">Unmatched</NavLink>
           <NavLink to="/sync">Sync</NavLink>
+          {user.role === 'admin' ? <NavLink to="/setup">Setup</NavLink> : null}
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
         </nav>
         <div className="account">
@@ -82,6 +84,7 @@ function Workspace() {
           <Route path="/chats/:chatId" element={<ChatViewPage />} />
           <Route path="/unmatched" element={<UnmatchedPage />} />
           <Route path="/sync" element={<SyncPage />} />
+          <Route path="/setup" element={user.role === 'admin' ? <SetupPage /> : <AdminsOnly />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

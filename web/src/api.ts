@@ -15,6 +15,11 @@ export class ApiError extends Error {
 
 let csrfToken: string | undefined;
 
+/** The session's CSRF token, for requests made without api() (uploads with progress). */
+export function currentCsrf(): string | undefined {
+  return csrfToken;
+}
+
 /** Set from every answer that carries the session's CSRF token (sign-in, GET /session). */
 export function rememberCsrf(token: string | undefined): void {
   csrfToken = token;

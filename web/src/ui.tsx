@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, useId, useState } from 'react';
 
 /** A labelled input; the hint is read out with it. */
 export function Field({
@@ -61,4 +61,29 @@ export function formatTime(iso: string | undefined): string {
   return sameDay
     ? at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
     : at.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** A read-only value with a Copy button: a link or a token to paste elsewhere. */
+export function CopyField({ value, label }: { value: string; label: string }) {
+  const [copied, setCopied] = useState(false);
+  const id = useId();
+  return (
+    <div className="copy">
+      <label htmlFor={id} className="copy-label">
+        {label}
+      </label>
+      <input id={id} readOnly value={value} onFocus={(event) => event.currentTarget.select()} />
+      <button
+        type="button"
+        onClick={() =>
+          void navigator.clipboard?.writeText(value).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </div>
+  );
 }

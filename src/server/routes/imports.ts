@@ -61,6 +61,13 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             chatWith: z.string().optional().describe('Phone of the other person of a 1:1 chat.'),
             me: z.string().optional().describe("The account owner's name as the export writes it."),
             chatName: z.string().optional().describe('Name of the chat; a group chat is keyed by it.'),
+            fileName: z
+              .string()
+              .max(255)
+              .optional()
+              .describe(
+                'The name of the uploaded file, which names the chat ("WhatsApp Chat with Ana.txt").',
+              ),
             tz: z
               .string()
               .optional()
@@ -117,7 +124,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
           const summary = await importChatExportFile(
             { ingest: services.ingest, blobs: store.blobs },
             file,
-            query.chatName ?? 'upload',
+            query.fileName ?? query.chatName ?? 'upload',
             {
               account,
               chatWith: query.chatWith,

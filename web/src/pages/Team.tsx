@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, describe, type User } from '../api';
 import { useUser } from '../session';
-import { Field, formatTime, Notice } from '../ui';
+import { CopyField, Field, formatTime, Notice } from '../ui';
 
 interface Invite {
   id: string;
@@ -298,25 +298,5 @@ function Tokens() {
         </ul>
       ) : null}
     </section>
-  );
-}
-
-function CopyField({ value, label }: { value: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div className="copy">
-      <input readOnly value={value} aria-label={label} onFocus={(event) => event.currentTarget.select()} />
-      <button
-        type="button"
-        onClick={() =>
-          void navigator.clipboard?.writeText(value).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
-        }
-      >
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-    </div>
   );
 }
