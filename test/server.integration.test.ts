@@ -54,6 +54,11 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/invites'],
     ['DELETE', '/api/v1/invites/inv_x'],
     ['GET', '/api/v1/events'],
+    ['GET', '/api/v1/settings'],
+    ['PATCH', '/api/v1/settings'],
+    ['GET', '/api/v1/exclusions'],
+    ['POST', '/api/v1/exclusions'],
+    ['DELETE', '/api/v1/exclusions/exc_x'],
     ['GET', '/api/v1/no-such-route'],
   ];
   /** Reachable without a token: the first-run page, signing in, and invite links. */
@@ -95,7 +100,7 @@ describe('HTTP server', () => {
       ([path, ops]) => Object.keys(ops).map((op) => `${op.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
     );
     const tested = [...API_ROUTES, ...PUBLIC_ROUTES].map(
-      ([m, u]) => `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi|msg)_x/g, 'x')}`,
+      ([m, u]) => `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi|msg|exc)_x/g, 'x')}`,
     );
     expect(documented.filter((route) => !tested.includes(route))).toEqual([]);
   });

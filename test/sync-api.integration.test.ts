@@ -44,7 +44,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
   });
   afterEach(() => h.close());
 
-  type Method = 'GET' | 'POST' | 'DELETE';
+  type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
   const api = (method: Method, url: string, payload?: unknown, headers = h.auth) =>
     h.app.inject({
       method,
@@ -155,6 +155,91 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect(await search('nobody at all')).toEqual([]);
   });
 
+  it("never writes an excluded number's chat, and writes it once the exclusion is removed", async () => {
+    await post([
+      direct(ANA, 'private, please', Date.now() - MINUTE, 'Ana'),
+      direct(STRANGER, 'hi', Date.now()),
+    ]);
+    const member = await memberAuth();
+    expect(
+      (await api('POST', '/exclusions', { kind: 'phone', value: '(11) 98765-4321' }, member)).statusCode,
+    ).toBe(403);
+    const bad = await api('POST', '/exclusions', { kind: 'phone', value: 'not a number' });
+    expect(errorOf(bad).code).toBe('invalid_phone');
+    expect(errorOf(await api('POST', '/exclusions', { kind: 'group', value: 'chat_nope' })).code).toBe(
+      'not_found',
+    );
+    // Written as a person types it, stored as E.164 with the default region (BR).
+    const excluded = await api('POST', '/exclusions', {
+      kind: 'phone',
+      value: '(11) 98765-4321',
+      label: 'Ana, private',
+    });
+    expect(excluded.statusCode, excluded.body).toBe(201);
+    expect(excluded.json()).toMatchObject({ kind: 'phone', value: ANA, label: 'Ana, private' });
+    expect((await api('GET', '/exclusions', undefined, member)).json().data).toHaveLength(1);
+
+    await sync();
+    await sync();
+    expect(await chatRowsOn(anaId)).toEqual([]);
+    const status = (await api('GET', `/connections/${connectionId}/sync`)).json();
+    expect(status.chats).toMatchObject({ excluded: 1, unmatched: 1 });
+    expect((await api('GET', `/connections/${connectionId}/links`)).json().data).toEqual([]);
+
+    // Removed: the chat is looked at again and written.
+    expect((await api('DELETE', `/exclusions/${excluded.json().id}`)).statusCode).toBe(204);
+    await sync();
+    const rows = await chatRowsOn(anaId);
+    expect(rows).toHaveLength(1);
+    expect(String(rows[0]?.Transcript__c)).toContain('private, please');
+  });
+
+  it('keeps workspace settings: defaults from the server, changes by admins, null for the default again', async () => {
+    const settings = (await api('GET', '/settings')).json();
+    expect(settings).toEqual({
+      syncIntervalMinutes: 3,
+      backfillDays: 3,
+      timeZone: 'UTC',
+      defaultRegion: 'BR',
+      defaults: { syncIntervalMinutes: 3, backfillDays: 3 },
+    });
+    const member = await memberAuth();
+    expect((await api('PATCH', '/settings', { backfillDays: 1 }, member)).statusCode).toBe(403);
+    const wrong = await api('PATCH', '/settings', { timeZone: 'Mars/Olympus' });
+    expect(errorOf(wrong).code).toBe('validation_failed');
+    const changed = await api('PATCH', '/settings', {
+      syncIntervalMinutes: 10,
+      backfillDays: 1,
+      timeZone: 'Europe/Berlin',
+      defaultRegion: 'de',
+    });
+    expect(changed.json()).toMatchObject({
+      syncIntervalMinutes: 10,
+      backfillDays: 1,
+      timeZone: 'Europe/Berlin',
+      defaultRegion: 'DE',
+    });
+    // A run reads them: the next run is scheduled an interval of 10 minutes on.
+    const before = Date.now();
+    await sync();
+    const job = (await api('GET', `/connections/${connectionId}/sync`)).json().job;
+    const next = Date.parse(job.nextRunAt) - before;
+    expect(next).toBeGreaterThan(9 * MINUTE);
+    expect(next).toBeLessThan(11 * MINUTE);
+    expect(h.services.workspace.timeZone).toBe('Europe/Berlin');
+    const reset = await api('PATCH', '/settings', {
+      syncIntervalMinutes: null,
+      backfillDays: null,
+      defaultRegion: null,
+    });
+    expect(reset.json()).toMatchObject({
+      syncIntervalMinutes: 3,
+      backfillDays: 3,
+      timeZone: 'Europe/Berlin',
+    });
+    expect(reset.json().defaultRegion).toBeUndefined();
+  });
+
   it('answers the sync status before and after a run, queues "sync now" and a retry', async () => {
     const now = Date.now();
     await post([
@@ -167,7 +252,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect(before.json()).toEqual({
       connection: { id: connectionId, name: 'Sandbox org', kind: 'salesforce', state: 'active' },
       job: { connectionId, running: false, attempts: 0 },
-      chats: { synced: 0, unmatched: 0, failed: 0, pending: 0 },
+      chats: { synced: 0, unmatched: 0, failed: 0, pending: 0, excluded: 0 },
       writes: { done: 0, intent: 0, failed: 0, rejected: 0 },
       problems: [],
     });
@@ -208,7 +293,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     });
     expect(status.job.lastError).toBeUndefined();
     expect(Date.parse(status.job.nextRunAt)).toBeGreaterThan(Date.now() + MINUTE);
-    expect(status.chats).toEqual({ synced: 1, unmatched: 1, failed: 0, pending: 0 });
+    expect(status.chats).toEqual({ synced: 1, unmatched: 1, failed: 0, pending: 0, excluded: 0 });
     expect(status.writes.done).toBeGreaterThanOrEqual(1);
     expect(status.writes).toMatchObject({ intent: 0, failed: 0, rejected: 0 });
     expect(status.problems).toEqual([]);

@@ -22,7 +22,8 @@ export type IdPrefix =
   | 'wr'
   | 'whd'
   | 'ses'
-  | 'inv';
+  | 'inv'
+  | 'exc';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

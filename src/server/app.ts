@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { peopleRoutes } from './routes/people.js';
+import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whatsappCloudWebhookRoutes } from './routes/whatsapp-cloud-webhook.js';
@@ -82,6 +83,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(connectionRoutes(services), { prefix: '/api/v1' });
   await app.register(syncRoutes(services), { prefix: '/api/v1' });
   await app.register(eventRoutes(services), { prefix: '/api/v1' });
+  await app.register(settingsRoutes(services), { prefix: '/api/v1' });
   await app.register(whatsappCloudWebhookRoutes(services));
   await registerWebApp(app, notFoundEnvelope);
   return app;

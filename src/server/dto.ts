@@ -311,6 +311,7 @@ export const SyncStatusSchema = z
         unmatched: z.number().int(),
         failed: z.number().int(),
         pending: z.number().int(),
+        excluded: z.number().int().describe('Chats on the exclusion list: never written.'),
       })
       .describe('Chats by sync status.'),
     writes: z

@@ -5,6 +5,7 @@ import { AccountRepository } from './repositories/accounts.js';
 import { ChatRepository } from './repositories/chats.js';
 import { CrmConnectionRepository } from './repositories/crm-connections.js';
 import { EventRepository } from './repositories/events.js';
+import { ExclusionRepository } from './repositories/exclusions.js';
 import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
@@ -25,6 +26,7 @@ export interface Store {
   tokens: TokenRepository;
   people: PeopleRepository;
   sessions: SessionRepository;
+  exclusions: ExclusionRepository;
   accounts: AccountRepository;
   identities: IdentityRepository;
   chats: ChatRepository;
@@ -49,6 +51,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     tokens: new TokenRepository(db),
     people: new PeopleRepository(db),
     sessions: new SessionRepository(db),
+    exclusions: new ExclusionRepository(db),
     accounts: new AccountRepository(db),
     identities: new IdentityRepository(db),
     chats: new ChatRepository(db, sql.dialect),

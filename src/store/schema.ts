@@ -11,6 +11,7 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   invites: InviteTable;
+  exclusions: ExclusionTable;
   api_tokens: ApiTokenTable;
   accounts: AccountTable;
   identities: IdentityTable;
@@ -39,6 +40,8 @@ export interface WorkspaceTable {
   time_zone: string;
   default_region: string | null;
   created_at: number;
+  sync_interval_ms: number | null;
+  backfill_days: number | null;
 }
 
 export interface UserTable {
@@ -315,4 +318,13 @@ export interface WebhookDeliveryTable {
 /** JSON columns come back parsed from Postgres and as text from SQLite. */
 export function readJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export interface ExclusionTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  value: string;
+  label: string | null;
+  created_at: number;
 }

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Account, Chat, Identity, Message, Workspace } from '../core/model.js';
 import { CrmError, type Destination, type TranscriptRef } from '../crms/types.js';
 import type { Store } from '../store/index.js';
+import type { ExclusionMatcher } from '../store/repositories/exclusions.js';
 import type { Intent, LedgerEntry } from '../store/repositories/sync-ledger.js';
 import { backoffMs } from './backoff.js';
 import {
@@ -77,6 +78,8 @@ interface RunContext {
   startedAt: number;
   summary: RunSummary;
   accounts: Map<string, Account>;
+  /** Numbers, groups and accounts never backed up. */
+  exclusions: ExclusionMatcher;
   /** Earliest time a failed write is due again, for the scheduler. */
   nextRetryAt: number | undefined;
 }
@@ -98,6 +101,11 @@ export class SyncEngine {
     return this.options.backfillDays * DAY_MS;
   }
 
+  /** The workspace's backfill window changed (its settings are read at the start of each run). */
+  setBackfillDays(days: number): void {
+    this.options.backfillDays = days;
+  }
+
   /**
    * One run over the connection's changed chats. Throws SyncStopped when the CRM says to wait
    * (retryable) or to stop until a person acts (park); everything done before that is kept.
@@ -116,6 +124,7 @@ export class SyncEngine {
       accounts: new Map(
         (await this.store.accounts.list(this.options.workspace.id)).map((account) => [account.id, account]),
       ),
+      exclusions: await this.store.exclusions.matcher(this.options.workspace.id),
       nextRetryAt: undefined,
     };
     const rules = { now: startedAt, backfillMs: this.backfillMs, recheckMs: this.recheckMs };
@@ -148,10 +157,26 @@ export class SyncEngine {
   private async syncPage(context: RunContext, page: readonly { id: string; seq: number }[]): Promise<void> {
     const workspaceId = this.options.workspace.id;
     const seqOf = new Map(page.map((chat) => [chat.id, chat.seq]));
-    const chats = await this.store.chats.getMany(
+    const found = await this.store.chats.getMany(
       workspaceId,
       page.map((chat) => chat.id),
     );
+    // Excluded chats are settled as such and never reach the CRM.
+    const chats = new Map<string, Chat>();
+    for (const [id, chat] of found) {
+      const why = exclusionOf(chat, context.exclusions);
+      if (why === undefined) {
+        chats.set(id, chat);
+        continue;
+      }
+      await this.store.syncProgress.saveChat(context.connectionId, chat.id, {
+        status: 'excluded',
+        reason: why,
+        settled: { seq: seqOf.get(chat.id) ?? 0, through: context.startedAt },
+        retryAt: undefined,
+        synced: false,
+      });
+    }
     const groups = [...chats.values()].filter((chat) => chat.kind === 'group').map((chat) => chat.id);
     const participants = await this.store.chats.participantsOf(groups);
     const people: ChatPeople[] = [...chats.values()].map((chat) => ({
@@ -500,4 +525,13 @@ export class SyncEngine {
       synced: allSettled,
     });
   }
+}
+
+/** Why a chat is excluded from backups, or undefined. */
+function exclusionOf(chat: Chat, exclusions: ExclusionMatcher): string | undefined {
+  if (exclusions.accounts.has(chat.accountId)) return 'its WhatsApp number is excluded';
+  if (chat.kind === 'group' && exclusions.groups.has(chat.id)) return 'the group is excluded';
+  const phone = chat.kind === 'direct' ? chat.partner?.phone : undefined;
+  if (phone && exclusions.phones.has(phone)) return 'the number is excluded';
+  return undefined;
 }

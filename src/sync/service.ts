@@ -79,10 +79,15 @@ export class SyncService {
   readonly owner = `${hostname()}:${process.pid}`;
   private readonly destinations = new Map<string, Promise<Destination>>();
   private readonly leaseMs: number;
+  /** The workspace's sync interval and backfill days, as of the last run. */
+  private intervalMs: number;
+  private backfillDays: number;
 
   constructor(private readonly options: SyncServiceOptions) {
     this.queue = options.store.syncJobs;
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.intervalMs = options.intervalMs;
+    this.backfillDays = options.backfillDays;
     this.engine = new SyncEngine({
       store: options.store,
       workspace: options.workspace,
@@ -129,6 +134,7 @@ export class SyncService {
 
   private async run(job: ClaimedJob): Promise<RunOutcome> {
     const log = this.options.logger.child({ connection: job.connectionId, reason: job.reason });
+    await this.refreshSettings();
     let connection: ConnectionView;
     try {
       connection = await this.options.connections.get(this.options.workspace.id, job.connectionId);
@@ -148,7 +154,7 @@ export class SyncService {
       const destination = await this.destination(connection.id);
       const result = await this.engine.run(connection, destination);
       const { nextRetryAt, ...summary } = result;
-      const nextAt = Math.min(Date.now() + this.options.intervalMs, nextRetryAt ?? Number.POSITIVE_INFINITY);
+      const nextAt = Math.min(Date.now() + this.intervalMs, nextRetryAt ?? Number.POSITIVE_INFINITY);
       await this.queue.complete(job, summary, nextAt);
       log.info({ summary }, 'sync run finished');
       return { state: 'done', summary };
@@ -160,7 +166,7 @@ export class SyncService {
         const reason = `${crmError.message} (${crmError.code})`;
         await this.options.connections.park(connection.id, reason);
         this.destinations.delete(connection.id);
-        await this.queue.fail(job, reason, Date.now() + this.options.intervalMs, summary);
+        await this.queue.fail(job, reason, Date.now() + this.intervalMs, summary);
         // Nothing runs until a person acts: "sync now" (or a setup) queues the next run.
         await this.queue.unschedule(connection.id);
         log.warn({ parkedReason: reason }, 'connection parked: a person must act');
@@ -171,7 +177,7 @@ export class SyncService {
         Date.now() +
         backoffMs(job.attempts, {
           baseMs: this.options.retryBaseMs ?? 5_000,
-          maxMs: this.options.intervalMs,
+          maxMs: this.intervalMs,
           retryAfterMs: crmError?.retryAfterMs,
         });
       await this.queue.fail(job, message, retryAt, summary);
@@ -181,6 +187,20 @@ export class SyncService {
     } finally {
       clearInterval(renew);
     }
+  }
+
+  /**
+   * Reads the workspace's settings, which an admin may have changed since the last run: time zone and
+   * default region (on the shared workspace object), backfill window and sync interval (the server's
+   * configured values where the workspace sets none).
+   */
+  async refreshSettings(): Promise<void> {
+    const settings = await this.options.store.workspaces.settings(this.options.workspace.id);
+    this.options.workspace.timeZone = settings.timeZone;
+    this.options.workspace.defaultRegion = settings.defaultRegion;
+    this.intervalMs = settings.syncIntervalMs ?? this.options.intervalMs;
+    this.backfillDays = settings.backfillDays ?? this.options.backfillDays;
+    this.engine.setBackfillDays(this.backfillDays);
   }
 
   /** "Sync now": a parked connection is given another try (it parks again if nothing was fixed). */
@@ -345,7 +365,7 @@ export class SyncService {
       identityId: person.id,
       record: { type: record.type, id: record.id, name: record.name },
       linkedBy,
-      backfillFrom: Date.now() - this.options.backfillDays * 86_400_000,
+      backfillFrom: Date.now() - this.backfillDays * 86_400_000,
     });
     await this.touchChatsOf(connectionId, person.id);
     await this.queue.enqueue(connectionId, Date.now(), 'record linked');

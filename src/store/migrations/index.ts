@@ -6,6 +6,7 @@ import { syncState } from './004-sync.js';
 import { whatsappCloud } from './005-whatsapp-cloud.js';
 import { deliveryStatus } from './006-delivery-status.js';
 import { people } from './007-people.js';
+import { settings } from './008-settings.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -23,6 +24,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '005-whatsapp-cloud': whatsappCloud(dialect),
     '006-delivery-status': deliveryStatus(dialect),
     '007-people': people(dialect),
+    '008-settings': settings(dialect),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SyncChatTable } from '../schema.js';
 
-export type ChatSyncStatus = 'synced' | 'unmatched' | 'failed' | 'pending';
+export type ChatSyncStatus = 'synced' | 'unmatched' | 'failed' | 'pending' | 'excluded';
 
 export interface ChatSyncState {
   chatId: string;
@@ -242,7 +242,13 @@ export class SyncProgressRepository {
       .where('connection_id', '=', connectionId)
       .groupBy('status')
       .execute();
-    const counts: Record<ChatSyncStatus, number> = { synced: 0, unmatched: 0, failed: 0, pending: 0 };
+    const counts: Record<ChatSyncStatus, number> = {
+      synced: 0,
+      unmatched: 0,
+      failed: 0,
+      pending: 0,
+      excluded: 0,
+    };
     for (const row of rows) counts[row.status as ChatSyncStatus] = Number(row.n);
     return counts;
   }

@@ -28,11 +28,52 @@ export class WorkspaceRepository {
       time_zone: defaults.timeZone,
       default_region: defaults.defaultRegion ?? null,
       created_at: Date.now(),
+      sync_interval_ms: null,
+      backfill_days: null,
     };
     await this.db.insertInto('workspaces').values(row).execute();
     return toWorkspace(row);
   }
+
+  async settings(workspaceId: string): Promise<WorkspaceSettings> {
+    const row = await this.db
+      .selectFrom('workspaces')
+      .selectAll()
+      .where('id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
+    return {
+      timeZone: row.time_zone,
+      defaultRegion: row.default_region ?? undefined,
+      syncIntervalMs: row.sync_interval_ms === null ? undefined : Number(row.sync_interval_ms),
+      backfillDays: row.backfill_days ?? undefined,
+    };
+  }
+
+  /** Changes settings; a field left undefined stays, null returns it to the server's default. */
+  async updateSettings(workspaceId: string, change: SettingsChange): Promise<WorkspaceSettings> {
+    const set: Partial<WorkspaceTable> = {};
+    if (change.timeZone) set.time_zone = change.timeZone;
+    if (change.defaultRegion !== undefined) set.default_region = change.defaultRegion;
+    if (change.syncIntervalMs !== undefined) set.sync_interval_ms = change.syncIntervalMs;
+    if (change.backfillDays !== undefined) set.backfill_days = change.backfillDays;
+    if (Object.keys(set).length > 0) {
+      await this.db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
+    }
+    return this.settings(workspaceId);
+  }
 }
+
+/** What an admin set in the workspace; undefined is the server's configured default. */
+export interface WorkspaceSettings {
+  timeZone: string;
+  defaultRegion: string | undefined;
+  syncIntervalMs: number | undefined;
+  backfillDays: number | undefined;
+}
+
+export type SettingsChange = {
+  [K in keyof WorkspaceSettings]?: WorkspaceSettings[K] | null;
+};
 
 function toWorkspace(row: WorkspaceTable): Workspace {
   return {

@@ -1,0 +1,227 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { getCountries } from 'libphonenumber-js';
+import { z } from 'zod';
+import { WasyncError } from '../../core/errors.js';
+import { type CountryCode, normalizePhone } from '../../core/phone.js';
+import type { Services } from '../../services.js';
+import { EXCLUSION_KINDS, type Exclusion } from '../../store/repositories/exclusions.js';
+import type { WorkspaceSettings } from '../../store/repositories/workspaces.js';
+import { grantOf, requireAdmin } from '../auth.js';
+import { ErrorEnvelopeSchema } from '../error-envelope.js';
+
+const REGIONS = new Set<string>(getCountries());
+const MINUTE = 60_000;
+
+const SettingsSchema = z
+  .object({
+    syncIntervalMinutes: z.number().describe('How often each CRM connection is synced.'),
+    backfillDays: z.number().int().describe('Days of history sent when a CRM or a number is first linked.'),
+    timeZone: z.string().describe('Days of transcripts and chat-export times are read in this zone.'),
+    defaultRegion: z.string().optional().describe('Country of numbers written without one (ISO 3166).'),
+    defaults: z
+      .object({ syncIntervalMinutes: z.number(), backfillDays: z.number().int() })
+      .describe("The server's configured values, which apply where the workspace sets none."),
+  })
+  .meta({ id: 'WorkspaceSettings' });
+
+const SettingsChange = z
+  .strictObject({
+    syncIntervalMinutes: z.number().min(1).max(1440).nullable().optional(),
+    backfillDays: z.number().int().min(0).max(3650).nullable().optional(),
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'an IANA time zone such as Europe/Berlin')
+      .optional(),
+    defaultRegion: z
+      .string()
+      .transform((v) => v.toUpperCase())
+      .refine((v) => REGIONS.has(v), 'an ISO 3166 country code such as BR, US or DE')
+      .nullable()
+      .optional(),
+  })
+  .meta({ id: 'WorkspaceSettingsChange' });
+
+const ExclusionSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(EXCLUSION_KINDS),
+    value: z.string().describe('The number (E.164), the group chat id, or the account id.'),
+    label: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Exclusion' });
+
+function exclusionDto(exclusion: Exclusion): z.infer<typeof ExclusionSchema> {
+  return {
+    id: exclusion.id,
+    kind: exclusion.kind,
+    value: exclusion.value,
+    ...(exclusion.label ? { label: exclusion.label } : {}),
+    createdAt: exclusion.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Workspace settings (sync interval, backfill days, time zone, default region) and the exclusion list:
+ * numbers, group chats and whole accounts whose chats are never backed up. Anyone reads; admins change.
+ */
+export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
+  const { store, config, workspace } = services;
+  const settingsDto = (settings: WorkspaceSettings): z.infer<typeof SettingsSchema> => ({
+    syncIntervalMinutes: (settings.syncIntervalMs ?? config.syncIntervalMs) / MINUTE,
+    backfillDays: settings.backfillDays ?? config.backfillDays,
+    timeZone: settings.timeZone,
+    ...(settings.defaultRegion ? { defaultRegion: settings.defaultRegion } : {}),
+    defaults: { syncIntervalMinutes: config.syncIntervalMs / MINUTE, backfillDays: config.backfillDays },
+  });
+
+  /** Marks the chats an exclusion covers as changed, so the next run looks at them again. */
+  const touchChatsOf = async (exclusion: Exclusion) => {
+    const db = store.sql.db;
+    let query = db
+      .selectFrom('chats')
+      .innerJoin('accounts', 'accounts.id', 'chats.account_id')
+      .select('chats.id')
+      .where('accounts.workspace_id', '=', workspace.id);
+    if (exclusion.kind === 'account') query = query.where('chats.account_id', '=', exclusion.value);
+    else if (exclusion.kind === 'group') query = query.where('chats.id', '=', exclusion.value);
+    else {
+      query = query
+        .innerJoin('identities', 'identities.id', 'chats.partner_identity_id')
+        .where('identities.phone_e164', '=', exclusion.value);
+    }
+    const rows = await query.execute();
+    await store.chats.advanceLastMessage(db, new Map(rows.map((row) => [row.id, 0])));
+  };
+
+  return async (app) => {
+    app.get(
+      '/settings',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: "The workspace's settings",
+          response: { 200: SettingsSchema },
+        },
+      },
+      async (request) => settingsDto(await store.workspaces.settings(grantOf(request).workspaceId)),
+    );
+
+    app.patch(
+      '/settings',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'Change settings (admin); null returns a setting to the server default',
+          description: 'They take effect with the next sync run.',
+          body: SettingsChange,
+          response: { 200: SettingsSchema, 400: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = requireAdmin(request);
+        const { syncIntervalMinutes, backfillDays, timeZone, defaultRegion } = request.body;
+        const settings = await store.workspaces.updateSettings(workspaceId, {
+          ...(syncIntervalMinutes !== undefined
+            ? {
+                syncIntervalMs:
+                  syncIntervalMinutes === null ? null : Math.round(syncIntervalMinutes * MINUTE),
+              }
+            : {}),
+          ...(backfillDays !== undefined ? { backfillDays } : {}),
+          ...(timeZone !== undefined ? { timeZone } : {}),
+          ...(defaultRegion !== undefined ? { defaultRegion } : {}),
+        });
+        return settingsDto(settings);
+      },
+    );
+
+    app.get(
+      '/exclusions',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'Numbers, groups and accounts whose chats are never backed up',
+          response: { 200: z.object({ data: z.array(ExclusionSchema) }) },
+        },
+      },
+      async (request) => ({
+        data: (await store.exclusions.list(grantOf(request).workspaceId)).map(exclusionDto),
+      }),
+    );
+
+    app.post(
+      '/exclusions',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'Exclude a number, a group chat or a whole account from backups (admin)',
+          description:
+            'From the next run on, nothing of it is written to any CRM; what was written before stays there.',
+          body: z.strictObject({
+            kind: z.enum(EXCLUSION_KINDS),
+            value: z
+              .string()
+              .min(1)
+              .max(100)
+              .describe('A phone number in any spelling, a group chat id, or an account id.'),
+            label: z.string().trim().max(200).optional(),
+          }),
+          response: {
+            201: ExclusionSchema,
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = requireAdmin(request);
+        const { kind, label } = request.body;
+        let value = request.body.value.trim();
+        if (kind === 'phone') {
+          const settings = await store.workspaces.settings(workspaceId);
+          const phone = normalizePhone(value, {
+            defaultRegion: (settings.defaultRegion as CountryCode | undefined) ?? config.defaultRegion,
+          });
+          if (!phone.ok)
+            throw new WasyncError('invalid_phone', `${value}: ${phone.message}`, { field: 'value' });
+          value = phone.e164;
+        } else if (kind === 'group') {
+          const chat = await store.chats.get(workspaceId, value);
+          if (chat?.kind !== 'group') throw new WasyncError('not_found', `No group chat ${value}.`);
+        } else if (!(await store.accounts.get(workspaceId, value))) {
+          throw new WasyncError('not_found', `No account ${value}.`);
+        }
+        const exclusion = await store.exclusions.add(workspaceId, { kind, value, label: label || undefined });
+        return reply.status(201).send(exclusionDto(exclusion));
+      },
+    );
+
+    app.delete(
+      '/exclusions/:exclusionId',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'Back up what an exclusion kept out again (admin), from the next run on',
+          params: z.object({ exclusionId: z.string() }),
+          response: { 204: z.null(), 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = requireAdmin(request);
+        const removed = await store.exclusions.remove(workspaceId, request.params.exclusionId);
+        if (!removed) throw new WasyncError('not_found', `No exclusion ${request.params.exclusionId}.`);
+        await touchChatsOf(removed);
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}
