@@ -450,6 +450,58 @@ describe.skipIf(skipped !== undefined)(
       expect(errors, errors.join('\n')).toEqual([]);
     });
 
+    it("keeps an excluded number's chat out of the sandbox, and saves the settings", async () => {
+      const { page, errors } = admin;
+      // Dana (the Cloud API chat) is a contact in the CRM, so her chat would be written by phone.
+      const danaId = await org.seed('Contact', {
+        FirstName: 'Dana',
+        LastName: 'Scully',
+        Phone: '+55 11 91234-5678',
+      });
+      await page.getByRole('link', { name: 'Setup' }).click();
+      const exclude = page.getByRole('form', { name: 'Exclude from backups' });
+      await exclude.getByLabel('Number').fill('+55 11 91234-5678');
+      await exclude.getByLabel('Note (optional)').fill('private');
+      await exclude.getByRole('button', { name: 'Exclude' }).click();
+      await page.getByText('Excluded: from the next sync run on').waitFor();
+      await page.getByRole('list', { name: 'Excluded' }).getByText('+5511912345678').waitFor();
+
+      const settings = page.getByRole('form', { name: 'Settings' });
+      await settings.getByLabel('Sync interval (minutes)').fill('5');
+      await settings.getByLabel('Time zone').fill('Europe/Berlin');
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      await settings.getByText('Saved. The next sync run uses these settings.').waitFor();
+      await shot(page, 'settings');
+
+      await h.services.sync.runNow('Sandbox org');
+      await h.services.sync.runNow('Sandbox org');
+      const written = (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === danaId);
+      expect(written).toEqual([]);
+      expect(
+        (
+          await h.app.inject({
+            method: 'GET',
+            url: '/api/v1/connections/Sandbox%20org/sync',
+            headers: h.auth,
+          })
+        ).json().chats.excluded,
+      ).toBe(1);
+
+      // What kept it out was the exclusion: backed up again, the next run writes Dana's chat.
+      await page
+        .getByRole('list', { name: 'Excluded' })
+        .getByRole('button', { name: 'Back up again' })
+        .click();
+      await page.getByText('is backed up again from the next sync run on.').waitFor();
+      await h.services.sync.runNow('Sandbox org');
+      await expect
+        .poll(
+          async () => (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === danaId).length,
+        )
+        .toBe(1);
+      expect(errors, errors.join('\n')).toEqual([]);
+    });
+
     it('is usable by keyboard: a skip link, and the sign-in form submits with Enter', async () => {
       const { page } = await open();
       await page.goto(url);

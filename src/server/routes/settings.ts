@@ -82,7 +82,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
     defaults: { syncIntervalMinutes: config.syncIntervalMs / MINUTE, backfillDays: config.backfillDays },
   });
 
-  /** Marks the chats an exclusion covers as changed, so the next run looks at them again. */
+  /** Marks the chats an exclusion covers as changed, so the next run looks at them again (added or removed). */
   const touchChatsOf = async (exclusion: Exclusion) => {
     const db = store.sql.db;
     let query = db
@@ -201,6 +201,8 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           throw new WasyncError('not_found', `No account ${value}.`);
         }
         const exclusion = await store.exclusions.add(workspaceId, { kind, value, label: label || undefined });
+        // The next run looks at its chats again and settles them as excluded.
+        await touchChatsOf(exclusion);
         return reply.status(201).send(exclusionDto(exclusion));
       },
     );
