@@ -137,6 +137,19 @@ describe('wasync demo', () => {
     expect(output()).toContain(`${demo.url}/api/v1/docs`);
     expect(output()).toContain(`/api/v1/connections/${demo.connection.id}/sync`);
     expect(output()).toContain(demo.token);
+    // The workspace opens with the demo's data: the printed sign-in works and shows the chats.
+    expect(output()).toContain(`sign in as ${demo.signIn.email} / ${demo.signIn.password}`);
+    const signedIn = await fetch(`${demo.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(demo.signIn),
+    });
+    expect(signedIn.status).toBe(200);
+    const cookie = signedIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const chats = (await (await fetch(`${demo.url}/api/v1/chats`, { headers: { cookie } })).json()) as {
+      data: unknown[];
+    };
+    expect(chats.data.length).toBeGreaterThanOrEqual(5);
     await eventually('a finished run reported', async () =>
       /sync run finished: \d+ day transcripts written, 1 file uploaded/.test(output()) ? true : undefined,
     );

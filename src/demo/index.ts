@@ -6,8 +6,10 @@
  * Nothing is faked on wasync's side: the sync worker moves the chats into the org as it would into
  * a real one.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hashPassword } from '../auth/passwords.js';
 import { startServer } from '../cli/serve.js';
 import { loadConfig } from '../config/index.js';
 import type { ConnectionView } from '../crms/connections.js';
@@ -57,6 +59,8 @@ export interface DemoHandle {
   org: DemoOrg;
   /** The admin token made for this run (earlier demo tokens are revoked). */
   token: string;
+  /** Who signs in to the workspace: the demo admin, with this run's password. */
+  signIn: { email: string; password: string };
   connection: ConnectionView;
   accountId: string;
   /** Stops the simulated account, wasync and the sandbox started here. Safe to call twice. */
@@ -104,6 +108,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       if (servicesOpen) await services.close();
     });
     const token = await demoToken(services);
+    const signIn = await demoAdmin(services);
     const { connection, remade } = await demoConnection(services, org, config.dataDir);
     const setup = await services.connections.setUp(services.workspace.id, connection.id);
     const before = await services.store.syncJobs.state(connection.id);
@@ -127,6 +132,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
         url: server.url,
         dataDir: config.dataDir,
         token,
+        signIn,
         org,
         seeded,
         setupCreated: setup.created.length,
@@ -152,6 +158,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       url: server.url,
       org,
       token,
+      signIn,
       connection,
       accountId,
       close: () => {
@@ -163,6 +170,38 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     await closeAll().catch(() => {});
     throw error;
   }
+}
+
+export const DEMO_ADMIN = { email: 'demo@example.com', name: 'Demo Admin' };
+
+/**
+ * The person who signs in to the demo's workspace: created on the first run, given a new password on
+ * each (printed with the rest), so the demo opens on the workspace with its data in place.
+ */
+async function demoAdmin(services: Services): Promise<{ email: string; password: string }> {
+  const { store, workspace, config } = services;
+  const password = `demo-${randomBytes(9).toString('base64url')}`;
+  const passwordHash = await hashPassword(password, config.passwordCost);
+  const existing = await store.people.findByEmail(DEMO_ADMIN.email);
+  if (existing) await store.people.setPassword(existing.id, passwordHash);
+  else {
+    const created = await store.people.createFirstAdmin({
+      workspaceId: workspace.id,
+      ...DEMO_ADMIN,
+      passwordHash,
+    });
+    if (!created) {
+      // The workspace has other people already (a data dir used outside the demo): add the demo admin too.
+      const { token } = await store.people.invite({
+        workspaceId: workspace.id,
+        email: DEMO_ADMIN.email,
+        role: 'admin',
+        invitedBy: undefined,
+      });
+      await store.people.acceptInvite({ token, name: DEMO_ADMIN.name, passwordHash });
+    }
+  }
+  return { email: DEMO_ADMIN.email, password };
 }
 
 /** A fresh admin token for this run; the previous runs' demo tokens are revoked, so one stays valid. */
@@ -387,6 +426,7 @@ function guide(info: {
   url: string;
   dataDir: string;
   token: string;
+  signIn: { email: string; password: string };
   org: DemoOrg;
   seeded: { created: number; existing: number };
   setupCreated: number;
@@ -408,7 +448,7 @@ function guide(info: {
     '',
     'wasync demo is running. Ctrl-C stops it.',
     '',
-    `  wasync             ${url}   (SQLite in ${info.dataDir})`,
+    `  workspace          ${url}   sign in as ${info.signIn.email} / ${info.signIn.password}   (SQLite in ${info.dataDir})`,
     `  API docs           ${url}/api/v1/docs`,
     `  admin token        ${token}   (a new one each run; the previous demo token is revoked)`,
     '',
