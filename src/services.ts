@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config/index.js';
 import { LiveEvents } from './core/live.js';
 import type { Workspace } from './core/model.js';
+import type { CountryCode } from './core/phone.js';
 import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
@@ -130,4 +131,13 @@ export async function ensureFirstAdminToken(services: Services): Promise<string 
     role: 'admin',
   });
   return token;
+}
+
+/**
+ * The country of numbers written without one: the workspace's setting, else the server's
+ * WASYNC_DEFAULT_REGION. The workspace object follows changes made through this process's API, and
+ * each sync run reads them again.
+ */
+export function defaultRegionOf(services: Pick<Services, 'workspace' | 'config'>): CountryCode | undefined {
+  return (services.workspace.defaultRegion as CountryCode | undefined) ?? services.config.defaultRegion;
 }

@@ -227,6 +227,9 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect(next).toBeGreaterThan(9 * MINUTE);
     expect(next).toBeLessThan(11 * MINUTE);
     expect(h.services.workspace.timeZone).toBe('Europe/Berlin');
+    // The workspace's country reads numbers written without one, from now on.
+    await post([direct('0151 2345 6789', 'hallo', Date.now())]);
+    expect(await chatWith('+4915123456789')).toMatch(/^chat_/);
     const reset = await api('PATCH', '/settings', {
       syncIntervalMinutes: null,
       backfillDays: null,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import { SOURCE_KINDS } from '../../core/model.js';
 import { normalizePhone } from '../../core/phone.js';
-import type { Services } from '../../services.js';
+import { defaultRegionOf, type Services } from '../../services.js';
 import { CloudAccountInput, CloudAccountUpdate } from '../../sources/whatsapp-cloud/service.js';
 import { grantOf, requireAdmin } from '../auth.js';
 import { AccountSchema, accountDto } from '../dto.js';
@@ -37,7 +37,7 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { workspaceId } = grantOf(request);
-        const phone = normalizePhone(request.body.phone, { defaultRegion: config.defaultRegion });
+        const phone = normalizePhone(request.body.phone, { defaultRegion: defaultRegionOf(services) });
         if (!phone.ok)
           throw new WasyncError('invalid_phone', `${request.body.phone}: ${phone.message}`, {
             field: 'phone',

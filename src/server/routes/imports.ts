@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import type { Services } from '../../services.js';
+import { defaultRegionOf, type Services } from '../../services.js';
 import { DEFAULT_LIMITS } from '../../sources/chat-export/archive.js';
 import { importChatExportFile } from '../../sources/chat-export/import.js';
 import { DATE_ORDERS } from '../../sources/chat-export/parser.js';
@@ -132,7 +132,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
               chatName: query.chatName,
               timeZone: query.tz ?? services.workspace.timeZone,
               dateOrder: query.dateOrder,
-              defaultRegion: config.defaultRegion,
+              defaultRegion: defaultRegionOf(services),
               mediaMaxBytes: config.mediaMaxBytes,
             },
           );

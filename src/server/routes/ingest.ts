@@ -2,7 +2,7 @@ import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import type { Services } from '../../services.js';
+import { defaultRegionOf, type Services } from '../../services.js';
 import { parseBatch } from '../../sources/rest/parse.js';
 import { IngestBatchSchema, IngestResultSchema, MAX_BATCH } from '../../sources/rest/schema.js';
 import { grantOf } from '../auth.js';
@@ -42,7 +42,7 @@ export function ingestRoutes(services: Services, metrics: Metrics): FastifyPlugi
         if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
         const items = batchItems(request.body);
         const parsed = parseBatch(items, {
-          defaultRegion: config.defaultRegion,
+          defaultRegion: defaultRegionOf(services),
           mediaMaxBytes: config.mediaMaxBytes,
           now: Date.now(),
         });

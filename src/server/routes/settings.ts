@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getCountries } from 'libphonenumber-js';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import { type CountryCode, normalizePhone } from '../../core/phone.js';
-import type { Services } from '../../services.js';
+import { normalizePhone } from '../../core/phone.js';
+import { defaultRegionOf, type Services } from '../../services.js';
 import { EXCLUSION_KINDS, type Exclusion } from '../../store/repositories/exclusions.js';
 import type { WorkspaceSettings } from '../../store/repositories/workspaces.js';
 import { grantOf, requireAdmin } from '../auth.js';
@@ -139,6 +139,9 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...(timeZone !== undefined ? { timeZone } : {}),
           ...(defaultRegion !== undefined ? { defaultRegion } : {}),
         });
+        // This process's workspace follows at once; sync runs read the settings as they start.
+        workspace.timeZone = settings.timeZone;
+        workspace.defaultRegion = settings.defaultRegion;
         return settingsDto(settings);
       },
     );
@@ -187,10 +190,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         const { kind, label } = request.body;
         let value = request.body.value.trim();
         if (kind === 'phone') {
-          const settings = await store.workspaces.settings(workspaceId);
-          const phone = normalizePhone(value, {
-            defaultRegion: (settings.defaultRegion as CountryCode | undefined) ?? config.defaultRegion,
-          });
+          const phone = normalizePhone(value, { defaultRegion: defaultRegionOf(services) });
           if (!phone.ok)
             throw new WasyncError('invalid_phone', `${value}: ${phone.message}`, { field: 'value' });
           value = phone.e164;
