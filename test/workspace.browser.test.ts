@@ -189,7 +189,7 @@ describe.skipIf(skipped !== undefined)(
         .updateTable('sessions')
         .set({ expires_at: Date.now() - 1 })
         .execute();
-      await page.getByRole('link', { name: 'Chats' }).click();
+      await page.getByRole('link', { name: 'Chats', exact: true }).click();
       await page.getByText('Your session has ended. Sign in again to go on.').waitFor();
       await page.getByLabel('E-mail').fill(ADMIN.email);
       await page.getByLabel('Password').fill(ADMIN.password);
@@ -248,7 +248,7 @@ describe.skipIf(skipped !== undefined)(
       expect(await handshake.text()).toBe('1234');
 
       // On the chat list, a signed webhook delivers a new person's message: the chat appears live.
-      await page.getByRole('link', { name: 'Chats' }).click();
+      await page.getByRole('link', { name: 'Chats', exact: true }).click();
       await page.getByRole('list', { name: 'Chats' }).waitFor();
       const body = JSON.stringify({
         object: 'whatsapp_business_account',
@@ -289,6 +289,24 @@ describe.skipIf(skipped !== undefined)(
       const dana = page.getByRole('link', { name: /Dana Scully/ });
       await dana.waitFor();
       expect(await dana.textContent()).toContain('Hello from the Cloud API');
+
+      // From that chat: create the contact, sync now, and the card shows the last sync time.
+      await dana.click();
+      await page.getByRole('list', { name: 'Messages' }).getByText('Hello from the Cloud API').waitFor();
+      const card = page.getByRole('complementary', { name: 'In the CRM' });
+      await card.getByRole('button', { name: 'Create contact or lead' }).click();
+      expect(await card.getByLabel('Name').inputValue()).toBe('Dana Scully');
+      await card.getByRole('button', { name: 'Create in the CRM' }).click();
+      await card.getByText('Dana Scully', { exact: true }).waitFor();
+      await card.getByRole('button', { name: 'Sync now' }).click();
+      await card.getByText('Synced.').waitFor({ timeout: 30_000 });
+      expect(await card.getByTestId('last-sync').textContent()).toMatch(/\d/);
+      // The sandbox holds the transcript on the contact made from the chat.
+      const [contact] = (await org.records('Contact')).filter((c) => c.LastName === 'Scully');
+      const days = (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === contact?.Id);
+      expect(days).toHaveLength(1);
+      expect(String(days[0]?.Transcript__c)).toContain('Hello from the Cloud API');
+      await page.getByRole('link', { name: 'Chats', exact: true }).click();
       expect(errors, errors.join('\n')).toEqual([]);
     });
 
@@ -452,19 +470,38 @@ describe.skipIf(skipped !== undefined)(
 
     it("keeps an excluded number's chat out of the sandbox, and saves the settings", async () => {
       const { page, errors } = admin;
-      // Dana (the Cloud API chat) is a contact in the CRM, so her chat would be written by phone.
-      const danaId = await org.seed('Contact', {
-        FirstName: 'Dana',
-        LastName: 'Scully',
-        Phone: '+55 11 91234-5678',
+      // Eve is a contact in the CRM, so her chat would be written by phone.
+      const eveId = await org.seed('Contact', {
+        FirstName: 'Eve',
+        LastName: 'Polastri',
+        Phone: '+55 11 93333-4444',
       });
+      const account = (await h.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: h.auth }))
+        .json()
+        .data.find((a: { phone: string }) => a.phone === '+14155550000');
+      const posted = await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/accounts/${account.id}/messages`,
+        headers: h.auth,
+        payload: {
+          messages: [
+            {
+              id: 'wamid.eve1',
+              chat: { type: 'direct', with: { phone: '+55 11 93333-4444', name: 'Eve Polastri' } },
+              timestamp: new Date().toISOString(),
+              text: 'a private matter',
+            },
+          ],
+        },
+      });
+      expect(posted.statusCode).toBe(200);
       await page.getByRole('link', { name: 'Setup' }).click();
       const exclude = page.getByRole('form', { name: 'Exclude from backups' });
-      await exclude.getByLabel('Number').fill('+55 11 91234-5678');
+      await exclude.getByLabel('Number').fill('+55 11 93333-4444');
       await exclude.getByLabel('Note (optional)').fill('private');
       await exclude.getByRole('button', { name: 'Exclude' }).click();
       await page.getByText('Excluded: from the next sync run on').waitFor();
-      await page.getByRole('list', { name: 'Excluded' }).getByText('+5511912345678').waitFor();
+      await page.getByRole('list', { name: 'Excluded' }).getByText('+5511933334444').waitFor();
 
       const settings = page.getByRole('form', { name: 'Settings' });
       await settings.getByLabel('Sync interval (minutes)').fill('5');
@@ -475,7 +512,7 @@ describe.skipIf(skipped !== undefined)(
 
       await h.services.sync.runNow('Sandbox org');
       await h.services.sync.runNow('Sandbox org');
-      const written = (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === danaId);
+      const written = (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === eveId);
       expect(written).toEqual([]);
       expect(
         (
@@ -487,7 +524,7 @@ describe.skipIf(skipped !== undefined)(
         ).json().chats.excluded,
       ).toBe(1);
 
-      // What kept it out was the exclusion: backed up again, the next run writes Dana's chat.
+      // What kept it out was the exclusion: backed up again, the next run writes Eve's chat.
       await page
         .getByRole('list', { name: 'Excluded' })
         .getByRole('button', { name: 'Back up again' })
@@ -496,7 +533,7 @@ describe.skipIf(skipped !== undefined)(
       await h.services.sync.runNow('Sandbox org');
       await expect
         .poll(
-          async () => (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === danaId).length,
+          async () => (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === eveId).length,
         )
         .toBe(1);
       expect(errors, errors.join('\n')).toEqual([]);
