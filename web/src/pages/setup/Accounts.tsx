@@ -1,0 +1,363 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api, currentCsrf, describe } from '../../api';
+import { CopyField, Field, formatTime, Notice } from '../../ui';
+
+export interface Account {
+  id: string;
+  phone: string;
+  sourceKind: string;
+  displayName?: string;
+  lastMessageAt?: string;
+  chats: number;
+  messages: number;
+  cloud?: {
+    phoneNumberId: string;
+    webhookUrl: string;
+    verifyToken: string;
+    lastDeliveryAt?: string;
+    signatureFailures: number;
+    deliveries: { pending: number; processed: number; lastError?: string };
+  };
+}
+
+const KIND_NAMES: Record<string, string> = {
+  whatsapp_cloud: 'Cloud API',
+  chat_export: 'Chat exports',
+  rest: 'REST ingest',
+  linked_device: 'Linked device',
+};
+
+export function Accounts() {
+  const [rows, setRows] = useState<Account[]>();
+  const [adding, setAdding] = useState<'whatsapp_cloud' | 'chat_export'>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(
+    () =>
+      api<{ data: Account[] }>('GET', '/accounts').then(
+        (r) => setRows(r.data),
+        (e) => setError(describe(e)),
+      ),
+    [],
+  );
+  useEffect(() => void load(), [load]);
+  return (
+    <section className="panel" aria-labelledby="accounts-title">
+      <div className="panel-head">
+        <h1 id="accounts-title">WhatsApp numbers</h1>
+        <div className="buttons">
+          <button type="button" className="primary" onClick={() => setAdding('whatsapp_cloud')}>
+            Add a Cloud API number
+          </button>
+          <button type="button" onClick={() => setAdding('chat_export')}>
+            Import a chat export
+          </button>
+        </div>
+      </div>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      {adding === 'whatsapp_cloud' ? (
+        <CloudForm onDone={() => void load()} onCancel={() => setAdding(undefined)} />
+      ) : null}
+      {adding === 'chat_export' ? (
+        <ImportForm accounts={rows ?? []} onDone={() => void load()} onCancel={() => setAdding(undefined)} />
+      ) : null}
+      {rows?.length === 0 ? <p className="muted">No number yet.</p> : null}
+      {rows?.map((account) => (
+        <article key={account.id} className="item" aria-label={account.phone}>
+          <div className="item-head">
+            <div>
+              <span className="item-title">{account.displayName ?? account.phone}</span>{' '}
+              <span className="tag">{KIND_NAMES[account.sourceKind] ?? account.sourceKind}</span>
+              <div className="muted small">
+                {account.displayName ? `${account.phone} · ` : ''}
+                {account.chats} chats · {account.messages} messages · last message{' '}
+                {formatTime(account.lastMessageAt)}
+              </div>
+            </div>
+          </div>
+          {account.cloud ? (
+            <div className="cloud">
+              <CopyField value={account.cloud.webhookUrl} label="Webhook URL" />
+              <CopyField value={account.cloud.verifyToken} label="Verify token (webhook)" />
+              <p className="small muted">
+                Webhook: last delivery {formatTime(account.cloud.lastDeliveryAt)} ·{' '}
+                {account.cloud.deliveries.processed} processed · {account.cloud.deliveries.pending} waiting ·{' '}
+                {account.cloud.signatureFailures} refused (bad signature)
+              </p>
+              {account.cloud.deliveries.lastError ? (
+                <Notice kind="error">Last processing error: {account.cloud.deliveries.lastError}</Notice>
+              ) : null}
+            </div>
+          ) : null}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
+  const [error, setError] = useState<string>();
+  const [created, setCreated] = useState<Account>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const value = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const account = await api<Account>('POST', '/accounts', {
+        phone: value('phone'),
+        displayName: value('displayName'),
+        sourceKind: 'whatsapp_cloud',
+        cloud: {
+          phoneNumberId: value('phoneNumberId'),
+          wabaId: value('wabaId'),
+          accessToken: value('accessToken'),
+          appSecret: value('appSecret'),
+          verifyToken: value('verifyToken'),
+          graphBaseUrl: value('graphBaseUrl'),
+        },
+      });
+      setCreated(account);
+      onDone();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (created?.cloud) {
+    return (
+      <div className="form-box">
+        <Notice kind="success">
+          {created.phone} is added. In Meta's App Dashboard, open WhatsApp → Configuration → Webhook, paste
+          these two values, verify, and subscribe the <code>messages</code> field (and{' '}
+          <code>smb_message_echoes</code>, <code>history</code>, <code>smb_app_state_sync</code> if the number
+          is shared with the WhatsApp Business app):
+          <CopyField value={created.cloud.webhookUrl} label="Callback URL" />
+          <CopyField value={created.cloud.verifyToken} label="Verify token" />
+        </Notice>
+        <button type="button" onClick={onCancel}>
+          Done
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form className="stack form-box" onSubmit={submit} aria-label="Add a Cloud API number">
+      <h2>WhatsApp Cloud API</h2>
+      <Field label="Phone number" name="phone" required placeholder="+1 415 555 2671" />
+      <Field label="Name (optional)" name="displayName" />
+      <Field
+        label="Phone number ID"
+        name="phoneNumberId"
+        required
+        inputMode="numeric"
+        hint="WhatsApp Manager → Phone numbers."
+      />
+      <Field label="WhatsApp Business Account ID (optional)" name="wabaId" inputMode="numeric" />
+      <Field
+        label="Access token"
+        name="accessToken"
+        type="password"
+        required
+        autoComplete="off"
+        hint="A system user's permanent token."
+      />
+      <Field
+        label="App secret"
+        name="appSecret"
+        type="password"
+        required
+        autoComplete="off"
+        hint="App settings → Basic; it signs the webhooks."
+      />
+      <Field
+        label="Verify token (optional)"
+        name="verifyToken"
+        autoComplete="off"
+        hint="Made up for you when left empty."
+      />
+      <Field
+        label="Graph API URL (optional)"
+        name="graphBaseUrl"
+        type="url"
+        placeholder="https://graph.facebook.com"
+      />
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Adding…' : 'Add number'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+interface ImportSummary {
+  chat: { kind: 'direct' | 'group'; key: string; title?: string };
+  lines: number;
+  messages: { total: number; new: number; existing: number; system: number };
+  media: { found: number; missing: number; omitted: number; tooLarge: number };
+  skipped: { total: number; reasons: Record<string, number> };
+}
+
+function ImportForm({
+  accounts,
+  onDone,
+  onCancel,
+}: {
+  accounts: Account[];
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const [progress, setProgress] = useState<number>();
+  const [summary, setSummary] = useState<ImportSummary>();
+  const [error, setError] = useState<string>();
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const file = form.get('file');
+    if (!(file instanceof File) || file.size === 0) {
+      setError('Choose the exported .txt or .zip file.');
+      return;
+    }
+    setError(undefined);
+    setSummary(undefined);
+    try {
+      // The number: an existing account, or a new one for exports.
+      let accountId = String(form.get('accountId') ?? '');
+      if (accountId === 'new') {
+        const created = await api<Account>('POST', '/accounts', {
+          phone: String(form.get('phone') ?? ''),
+          sourceKind: 'chat_export',
+        });
+        accountId = created.id;
+      }
+      const query = new URLSearchParams({ fileName: file.name });
+      for (const name of ['chatWith', 'me', 'tz', 'dateOrder']) {
+        const value = String(form.get(name) ?? '').trim();
+        if (value) query.set(name, value);
+      }
+      setProgress(0);
+      setSummary(await upload(`/api/v1/accounts/${accountId}/imports?${query}`, file, setProgress));
+      onDone();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : describe(failure));
+    } finally {
+      setProgress(undefined);
+    }
+  };
+  const [target, setTarget] = useState(accounts[0]?.id ?? 'new');
+  return (
+    <form className="stack form-box" onSubmit={submit} aria-label="Import a chat export">
+      <h2>Chat export</h2>
+      <p className="muted small">
+        In WhatsApp, open the chat → More → Export chat (with media for the files), and upload the .txt or
+        .zip here. Importing the same export again, or a newer one, adds only what is new.
+      </p>
+      <div className="field">
+        <label htmlFor="import-account">Into the number</label>
+        <select
+          id="import-account"
+          name="accountId"
+          value={target}
+          onChange={(event) => setTarget(event.target.value)}
+        >
+          {accounts.map((account) => (
+            <option key={account.id} value={account.id}>
+              {account.displayName ? `${account.displayName} (${account.phone})` : account.phone}
+            </option>
+          ))}
+          <option value="new">A new number…</option>
+        </select>
+      </div>
+      {target === 'new' ? (
+        <Field label="The number that exported" name="phone" required placeholder="+55 11 98765-4321" />
+      ) : null}
+      <div className="field">
+        <label htmlFor="import-file">Export file</label>
+        <input
+          id="import-file"
+          name="file"
+          type="file"
+          accept=".txt,.zip,text/plain,application/zip"
+          required
+        />
+      </div>
+      <Field
+        label="Other person's number (1:1 chats)"
+        name="chatWith"
+        hint="When the export names them without a number."
+      />
+      <Field label="Your name in the export (optional)" name="me" />
+      <Field label="Time zone of the phone (optional)" name="tz" placeholder="Europe/Berlin" />
+      <div className="field">
+        <label htmlFor="import-order">Date order (only if asked)</label>
+        <select id="import-order" name="dateOrder" defaultValue="">
+          <option value="">Detect</option>
+          <option value="dmy">Day/month/year</option>
+          <option value="mdy">Month/day/year</option>
+          <option value="ymd">Year-month-day</option>
+        </select>
+      </div>
+      {progress !== undefined ? (
+        <div className="progress">
+          <progress value={progress} max={1} aria-label="Upload progress" />
+          <span className="small muted">
+            {progress < 1 ? `Uploading ${Math.round(progress * 100)}%` : 'Importing…'}
+          </span>
+        </div>
+      ) : null}
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      {summary ? (
+        <Notice kind="success">
+          Imported {summary.chat.kind === 'group' ? `the group ${summary.chat.title ?? ''}` : 'the chat'}:{' '}
+          {summary.messages.new} new messages ({summary.messages.existing} already there, {summary.lines}{' '}
+          lines); media {summary.media.found} found, {summary.media.missing} missing, {summary.media.omitted}{' '}
+          left out of the export
+          {summary.skipped.total > 0
+            ? `; ${summary.skipped.total} lines skipped (${Object.entries(summary.skipped.reasons)
+                .map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`)
+                .join(', ')})`
+            : ''}
+          .
+        </Notice>
+      ) : null}
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={progress !== undefined}>
+          Upload and import
+        </button>
+        <button type="button" onClick={onCancel}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** An upload with progress (fetch cannot report it): the file itself as the body, the CSRF token sent. */
+function upload(url: string, file: File, onProgress: (share: number) => void): Promise<ImportSummary> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', url);
+    request.setRequestHeader(
+      'content-type',
+      file.name.toLowerCase().endsWith('.zip') ? 'application/zip' : 'text/plain',
+    );
+    const csrf = currentCsrf();
+    if (csrf) request.setRequestHeader('x-csrf-token', csrf);
+    request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+    request.upload.onload = () => onProgress(1);
+    request.onload = () => {
+      const body = JSON.parse(request.responseText || '{}');
+      if (request.status >= 200 && request.status < 300) resolve(body as ImportSummary);
+      else reject(new Error(body?.error?.message ?? `The server answered ${request.status}.`));
+    };
+    request.onerror = () => reject(new Error('The upload was cut off. Check your connection and try again.'));
+    request.send(file);
+  });
+}

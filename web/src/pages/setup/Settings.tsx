@@ -1,0 +1,256 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api, describe } from '../../api';
+import { Field, Notice } from '../../ui';
+import type { Account } from './Accounts';
+
+interface SettingsValues {
+  syncIntervalMinutes: number;
+  backfillDays: number;
+  timeZone: string;
+  defaultRegion?: string;
+  defaults: { syncIntervalMinutes: number; backfillDays: number };
+}
+
+const TIME_ZONES: string[] = (() => {
+  try {
+    return (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf('timeZone');
+  } catch {
+    return [];
+  }
+})();
+
+export function Settings() {
+  const [values, setValues] = useState<SettingsValues>();
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
+  useEffect(() => {
+    api<SettingsValues>('GET', '/settings').then(setValues, (e) =>
+      setMessage({ kind: 'error', text: describe(e) }),
+    );
+  }, []);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const region = String(form.get('defaultRegion') ?? '').trim();
+    try {
+      const saved = await api<SettingsValues>('PATCH', '/settings', {
+        syncIntervalMinutes: Number(form.get('syncIntervalMinutes')),
+        backfillDays: Number(form.get('backfillDays')),
+        timeZone: String(form.get('timeZone') ?? '').trim(),
+        defaultRegion: region ? region : null,
+      });
+      setValues(saved);
+      setMessage({ kind: 'success', text: 'Saved. The next sync run uses these settings.' });
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      {values ? (
+        <form className="stack form-box" onSubmit={submit} aria-label="Settings">
+          <Field
+            label="Sync interval (minutes)"
+            name="syncIntervalMinutes"
+            type="number"
+            min={1}
+            max={1440}
+            step="any"
+            required
+            defaultValue={values.syncIntervalMinutes}
+            hint={`How often chats go to each CRM. The server's default is ${values.defaults.syncIntervalMinutes}.`}
+          />
+          <Field
+            label="Backfill (days)"
+            name="backfillDays"
+            type="number"
+            min={0}
+            max={3650}
+            required
+            defaultValue={values.backfillDays}
+            hint="Days of history sent when a CRM or a person is first linked."
+          />
+          <Field
+            label="Time zone"
+            name="timeZone"
+            required
+            list="time-zones"
+            defaultValue={values.timeZone}
+            hint="Transcripts are one per day in this zone."
+          />
+          <datalist id="time-zones">
+            {TIME_ZONES.map((zone) => (
+              <option key={zone} value={zone} />
+            ))}
+          </datalist>
+          <Field
+            label="Default country"
+            name="defaultRegion"
+            maxLength={2}
+            defaultValue={values.defaultRegion ?? ''}
+            placeholder="BR"
+            hint="For numbers written without a country code, in WhatsApp and in the CRM (ISO code)."
+          />
+          {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+          <div className="buttons">
+            <button type="submit" className="primary">
+              Save settings
+            </button>
+          </div>
+        </form>
+      ) : message ? (
+        <Notice kind={message.kind}>{message.text}</Notice>
+      ) : (
+        <p className="muted">Loading…</p>
+      )}
+    </section>
+  );
+}
+
+interface ExclusionRow {
+  id: string;
+  kind: 'phone' | 'group' | 'account';
+  value: string;
+  label?: string;
+}
+
+export function Exclusions() {
+  const [rows, setRows] = useState<ExclusionRow[]>();
+  const [kind, setKind] = useState<ExclusionRow['kind']>('phone');
+  const [groups, setGroups] = useState<{ id: string; title?: string }[]>([]);
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
+  const load = useCallback(
+    () =>
+      api<{ data: ExclusionRow[] }>('GET', '/exclusions').then(
+        (r) => setRows(r.data),
+        (e) => setMessage({ kind: 'error', text: describe(e) }),
+      ),
+    [],
+  );
+  useEffect(() => {
+    void load();
+    api<{ data: { id: string; type: string; title?: string }[] }>('GET', '/chats?limit=200').then(
+      (r) => setGroups(r.data.filter((chat) => chat.type === 'group')),
+      () => setGroups([]),
+    );
+    api<{ data: Account[] }>('GET', '/accounts').then(
+      (r) => setAccounts(r.data),
+      () => setAccounts([]),
+    );
+  }, [load]);
+  const nameOf = (row: ExclusionRow) =>
+    row.kind === 'group'
+      ? (groups.find((g) => g.id === row.value)?.title ?? row.value)
+      : row.kind === 'account'
+        ? (accounts.find((a) => a.id === row.value)?.phone ?? row.value)
+        : row.value;
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    try {
+      await api('POST', '/exclusions', {
+        kind,
+        value: String(form.get('value') ?? ''),
+        label: String(form.get('label') ?? '').trim() || undefined,
+      });
+      setMessage({
+        kind: 'success',
+        text: 'Excluded: from the next sync run on, nothing of it goes to a CRM.',
+      });
+      formElement.reset();
+      await load();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    }
+  };
+  const remove = async (row: ExclusionRow) => {
+    try {
+      await api('DELETE', `/exclusions/${row.id}`);
+      setMessage({ kind: 'success', text: `${nameOf(row)} is backed up again from the next sync run on.` });
+      await load();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    }
+  };
+  const KIND_LABELS = {
+    phone: 'Number',
+    group: 'Group',
+    account: 'WhatsApp number (all its chats)',
+  } as const;
+  return (
+    <section className="panel" aria-labelledby="exclusions-title">
+      <h1 id="exclusions-title">Never back up</h1>
+      <p className="muted">
+        Private chats stay out of every CRM: a person's number, a group, or all chats of one of your WhatsApp
+        numbers. What a CRM received before stays there.
+      </p>
+      <form className="inline-form" onSubmit={submit} aria-label="Exclude from backups">
+        <div className="field">
+          <label htmlFor="exclusion-kind">What</label>
+          <select
+            id="exclusion-kind"
+            value={kind}
+            onChange={(event) => setKind(event.target.value as ExclusionRow['kind'])}
+          >
+            <option value="phone">A number</option>
+            <option value="group">A group</option>
+            <option value="account">A WhatsApp number of yours</option>
+          </select>
+        </div>
+        {kind === 'phone' ? (
+          <Field label="Number" name="value" required placeholder="+55 11 98765-4321" />
+        ) : null}
+        {kind === 'group' ? (
+          <div className="field">
+            <label htmlFor="exclusion-group">Group</label>
+            <select id="exclusion-group" name="value" required>
+              {groups.map((group) => (
+                <option key={group.id} value={group.id}>
+                  {group.title ?? group.id}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {kind === 'account' ? (
+          <div className="field">
+            <label htmlFor="exclusion-account">WhatsApp number</label>
+            <select id="exclusion-account" name="value" required>
+              {accounts.map((account) => (
+                <option key={account.id} value={account.id}>
+                  {account.displayName ? `${account.displayName} (${account.phone})` : account.phone}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <Field label="Note (optional)" name="label" placeholder="e.g. family" />
+        <button type="submit" className="primary">
+          Exclude
+        </button>
+      </form>
+      {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+      {rows?.length === 0 ? <p className="muted">Nothing is excluded: every chat is backed up.</p> : null}
+      {rows && rows.length > 0 ? (
+        <ul className="list compact" aria-label="Excluded">
+          {rows.map((row) => (
+            <li key={row.id} className="row">
+              <span className="row-main">
+                <span className="row-title">{nameOf(row)}</span>
+                <span className="row-sub">
+                  {KIND_LABELS[row.kind]}
+                  {row.label ? ` · ${row.label}` : ''}
+                </span>
+              </span>
+              <button type="button" className="link" onClick={() => void remove(row)}>
+                Back up again
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
