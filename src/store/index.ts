@@ -16,6 +16,7 @@ import { SyncJobRepository } from './repositories/sync-jobs.js';
 import { SyncLedgerRepository } from './repositories/sync-ledger.js';
 import { SyncProgressRepository } from './repositories/sync-progress.js';
 import { TokenRepository } from './repositories/tokens.js';
+import { WhatsAppWebAuthRepository } from './repositories/whatsapp-web-auth.js';
 import { WorkspaceRepository } from './repositories/workspaces.js';
 
 /** The store: one SQL database (SQLite or Postgres, migrated on open) and the media blob folder. */
@@ -27,6 +28,7 @@ export interface Store {
   people: PeopleRepository;
   sessions: SessionRepository;
   exclusions: ExclusionRepository;
+  whatsappWebAuth: WhatsAppWebAuthRepository;
   accounts: AccountRepository;
   identities: IdentityRepository;
   chats: ChatRepository;
@@ -52,6 +54,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     people: new PeopleRepository(db),
     sessions: new SessionRepository(db),
     exclusions: new ExclusionRepository(db),
+    whatsappWebAuth: new WhatsAppWebAuthRepository(db),
     accounts: new AccountRepository(db),
     identities: new IdentityRepository(db),
     chats: new ChatRepository(db, sql.dialect),

@@ -12,6 +12,7 @@ export interface Database {
   sessions: SessionTable;
   invites: InviteTable;
   exclusions: ExclusionTable;
+  whatsapp_web_auth: WhatsAppWebAuthTable;
   api_tokens: ApiTokenTable;
   accounts: AccountTable;
   identities: IdentityTable;
@@ -327,4 +328,12 @@ export interface ExclusionTable {
   value: string;
   label: string | null;
   created_at: number;
+}
+
+export interface WhatsAppWebAuthTable {
+  account_id: string;
+  kind: string;
+  key_id: string;
+  value: string;
+  updated_at: number;
 }

@@ -7,6 +7,7 @@ import { whatsappCloud } from './005-whatsapp-cloud.js';
 import { deliveryStatus } from './006-delivery-status.js';
 import { people } from './007-people.js';
 import { settings } from './008-settings.js';
+import { linkedDevice } from './009-linked-device.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -25,6 +26,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '006-delivery-status': deliveryStatus(dialect),
     '007-people': people(dialect),
     '008-settings': settings(dialect),
+    '009-linked-device': linkedDevice(dialect),
   };
 }
 
