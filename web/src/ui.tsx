@@ -87,3 +87,39 @@ export function CopyField({ value, label }: { value: string; label: string }) {
     </div>
   );
 }
+
+/** A new password and its repetition, as the first-run and invite pages ask for them. */
+export function NewPasswordFields() {
+  return (
+    <>
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        minLength={10}
+        required
+        hint="At least 10 characters."
+      />
+      <Field label="Repeat the password" name="repeat" type="password" autoComplete="new-password" required />
+    </>
+  );
+}
+
+/** Whether the two new-password fields of a form differ. */
+export function passwordsDiffer(form: FormData): boolean {
+  return form.get('password') !== form.get('repeat');
+}
+
+/** Admin or member, for invites and API tokens. */
+export function RoleSelect({ id }: { id: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>Role</label>
+      <select id={id} name="role" defaultValue="member">
+        <option value="member">Member</option>
+        <option value="admin">Admin</option>
+      </select>
+    </div>
+  );
+}

@@ -133,13 +133,7 @@ export class PeopleRepository {
     role: Role,
   ): Promise<'changed' | 'not_found' | 'last_admin'> {
     return this.db.transaction().execute(async (trx) => {
-      const user = await trx
-        .selectFrom('users')
-        .select(['role'])
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', userId)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst();
+      const user = await this.activeRole(trx, workspaceId, userId);
       if (!user) return 'not_found';
       if (user.role === 'admin' && role !== 'admin' && (await this.admins(trx, workspaceId)) <= 1)
         return 'last_admin';
@@ -154,13 +148,7 @@ export class PeopleRepository {
    */
   async remove(workspaceId: string, userId: string): Promise<'removed' | 'not_found' | 'last_admin'> {
     return this.db.transaction().execute(async (trx) => {
-      const user = await trx
-        .selectFrom('users')
-        .select(['role'])
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', userId)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst();
+      const user = await this.activeRole(trx, workspaceId, userId);
       if (!user) return 'not_found';
       if (user.role === 'admin' && (await this.admins(trx, workspaceId)) <= 1) return 'last_admin';
       const now = Date.now();
@@ -281,6 +269,17 @@ export class PeopleRepository {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** The role of a user of the workspace who was not removed. */
+  private activeRole(db: Kysely<Database>, workspaceId: string, userId: string) {
+    return db
+      .selectFrom('users')
+      .select(['role'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', userId)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
   }
 
   private async admins(db: Kysely<Database>, workspaceId: string): Promise<number> {

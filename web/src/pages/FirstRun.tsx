@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, describe, type Session } from '../api';
 import { useSession } from '../session';
-import { AuthCard, Field, Notice } from '../ui';
+import { AuthCard, Field, NewPasswordFields, Notice, passwordsDiffer } from '../ui';
 
 /** The first start: whoever opens wasync first creates the admin account. */
 export function FirstRunPage() {
@@ -12,7 +12,7 @@ export function FirstRunPage() {
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    if (form.get('password') !== form.get('repeat')) {
+    if (passwordsDiffer(form)) {
       setError('The two passwords differ.');
       return;
     }
@@ -41,22 +41,7 @@ export function FirstRunPage() {
       <form onSubmit={submit} className="stack">
         <Field label="Your name" name="name" autoComplete="name" required />
         <Field label="E-mail" name="email" type="email" autoComplete="email" required />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          minLength={10}
-          required
-          hint="At least 10 characters."
-        />
-        <Field
-          label="Repeat the password"
-          name="repeat"
-          type="password"
-          autoComplete="new-password"
-          required
-        />
+        <NewPasswordFields />
         {error ? <Notice kind="error">{error}</Notice> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create admin account'}

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, describe, type Session } from '../api';
 import { useSession } from '../session';
-import { AuthCard, Field, Notice } from '../ui';
+import { AuthCard, Field, NewPasswordFields, Notice, passwordsDiffer } from '../ui';
 
 interface InviteInfo {
   email: string;
@@ -28,7 +28,7 @@ export function InvitePage() {
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    if (form.get('password') !== form.get('repeat')) {
+    if (passwordsDiffer(form)) {
       setError('The two passwords differ.');
       return;
     }
@@ -65,22 +65,7 @@ export function InvitePage() {
     >
       <form onSubmit={submit} className="stack">
         <Field label="Your name" name="name" autoComplete="name" required autoFocus />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          minLength={10}
-          required
-          hint="At least 10 characters."
-        />
-        <Field
-          label="Repeat the password"
-          name="repeat"
-          type="password"
-          autoComplete="new-password"
-          required
-        />
+        <NewPasswordFields />
         {error ? <Notice kind="error">{error}</Notice> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Joining…' : 'Join'}

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, describe } from '../api';
+import { useConnections } from '../connections';
 import { useLive } from '../live';
 import { useUser } from '../session';
-import type { Connection, SyncJob } from '../types';
+import type { SyncJob } from '../types';
 import { formatTime, Notice } from '../ui';
 
 interface SyncStatus {
@@ -34,14 +35,7 @@ interface Linked {
 
 /** Per CRM connection: the last and next run, what waits, what failed and why, and each contact's last sync. */
 export function SyncPage() {
-  const [connections, setConnections] = useState<Connection[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    api<{ data: Connection[] }>('GET', '/connections').then(
-      (result) => setConnections(result.data),
-      (failure) => setError(describe(failure)),
-    );
-  }, []);
+  const { connections, error } = useConnections();
   return (
     <div className="stack-lg">
       <section className="panel">

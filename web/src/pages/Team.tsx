@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, describe, type User } from '../api';
 import { useUser } from '../session';
-import { CopyField, Field, formatTime, Notice } from '../ui';
+import { CopyField, Field, formatTime, Notice, RoleSelect } from '../ui';
 
 interface Invite {
   id: string;
@@ -172,13 +172,7 @@ function Invites() {
       <h2 id="invites-title">Invite someone</h2>
       <form onSubmit={submit} className="inline-form">
         <Field label="E-mail" name="email" type="email" required />
-        <div className="field">
-          <label htmlFor="invite-role">Role</label>
-          <select id="invite-role" name="role" defaultValue="member">
-            <option value="member">Member</option>
-            <option value="admin">Admin</option>
-          </select>
-        </div>
+        <RoleSelect id="invite-role" />
         <button type="submit" className="primary">
           Create invite link
         </button>
@@ -262,13 +256,7 @@ function Tokens() {
       <p className="muted">For scripts, the CLI and integrations that post messages or read chats.</p>
       <form onSubmit={submit} className="inline-form">
         <Field label="Name" name="name" required maxLength={128} placeholder="e.g. browser extension" />
-        <div className="field">
-          <label htmlFor="token-role">Role</label>
-          <select id="token-role" name="role" defaultValue="member">
-            <option value="member">Member</option>
-            <option value="admin">Admin</option>
-          </select>
-        </div>
+        <RoleSelect id="token-role" />
         <button type="submit" className="primary">
           Create token
         </button>

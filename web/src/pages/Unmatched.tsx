@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, describe } from '../api';
+import { useConnections } from '../connections';
 import { useLive } from '../live';
 import type { Chat, Connection } from '../types';
 import { formatTime, Notice } from '../ui';
@@ -13,14 +14,7 @@ interface Unmatched {
 
 /** Chats no CRM record matched, per connection, each one click from a new contact or a link. */
 export function UnmatchedPage() {
-  const [connections, setConnections] = useState<Connection[]>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    api<{ data: Connection[] }>('GET', '/connections').then(
-      (result) => setConnections(result.data),
-      (failure) => setError(describe(failure)),
-    );
-  }, []);
+  const { connections, error } = useConnections();
   return (
     <div className="stack-lg">
       <section className="panel">
