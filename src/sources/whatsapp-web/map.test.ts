@@ -1,0 +1,174 @@
+import { proto, type WAMessage } from 'baileys';
+import { describe, expect, it } from 'vitest';
+import { mapWebMessage } from './map.js';
+
+const context = { accountId: 'acc_1' };
+const AT = 1_795_000_000;
+
+/** A message as the library hands it over in `messages.upsert`. */
+function web(
+  key: WAMessage['key'],
+  message: proto.IMessage | null,
+  extra: Partial<WAMessage> = {},
+): WAMessage {
+  return { key, message, messageTimestamp: AT, pushName: 'Ana Souza', ...extra } as WAMessage;
+}
+
+const ANA_LID = '123456789@lid';
+const ANA_PN = '5511987654321@s.whatsapp.net';
+const GROUP = '120363012345678901@g.us';
+
+describe('linked-device messages in the ingest contract', () => {
+  it('keeps both keys of a person addressed by @lid with the phone beside it, and the push name', () => {
+    const [item] = mapWebMessage(
+      web({ remoteJid: ANA_LID, remoteJidAlt: ANA_PN, fromMe: false, id: 'A1' }, { conversation: 'Oi!' }),
+      context,
+    );
+    expect(item).toMatchObject({
+      kind: 'message',
+      sourceId: 'A1',
+      chat: { kind: 'direct', partner: { lid: '123456789@lid', phone: '+5511987654321', name: 'Ana Souza' } },
+      sender: { lid: '123456789@lid', phone: '+5511987654321' },
+      fromMe: false,
+      sentAt: AT * 1000,
+      type: 'text',
+      text: 'Oi!',
+    });
+  });
+
+  it('stores a message sent from the phone as from me, with the message it replies to', () => {
+    const [item] = mapWebMessage(
+      web(
+        { remoteJid: ANA_PN, fromMe: true, id: 'A2' },
+        { extendedTextMessage: { text: 'Sim, temos', contextInfo: { stanzaId: 'A1', participant: ANA_PN } } },
+        { pushName: 'Me' },
+      ),
+      context,
+    );
+    expect(item).toMatchObject({ fromMe: true, sender: undefined, text: 'Sim, temos', replyTo: 'A1' });
+    expect(item?.kind === 'message' && item.chat).toEqual({
+      kind: 'direct',
+      partner: { phone: '+5511987654321' },
+    });
+  });
+
+  it('maps a group image with its caption and sender, media to download later', () => {
+    const [item] = mapWebMessage(
+      web(
+        { remoteJid: GROUP, participant: ANA_LID, participantAlt: ANA_PN, fromMe: false, id: 'G1' },
+        {
+          imageMessage: { caption: 'the shelf', mimetype: 'image/jpeg', contextInfo: { isForwarded: true } },
+        },
+      ),
+      context,
+    );
+    expect(item).toMatchObject({
+      chat: { kind: 'group', groupKey: GROUP },
+      sender: { lid: ANA_LID, phone: '+5511987654321', name: 'Ana Souza' },
+      type: 'image',
+      text: 'the shelf',
+      details: { forwarded: true },
+      media: { kind: 'url', url: 'whatsapp-web://acc_1/G1', mimeType: 'image/jpeg' },
+    });
+  });
+
+  it('tells voice notes, stickers, documents, locations and contact cards apart', () => {
+    const key = (id: string) => ({ remoteJid: ANA_PN, fromMe: false, id });
+    const types = [
+      [{ audioMessage: { ptt: true, mimetype: 'audio/ogg; codecs=opus' } }, 'voice'],
+      [{ audioMessage: { ptt: false, mimetype: 'audio/mp4' } }, 'audio'],
+      [{ stickerMessage: { mimetype: 'image/webp' } }, 'sticker'],
+      [{ documentMessage: { fileName: 'quote.pdf', mimetype: 'application/pdf' } }, 'document'],
+      [{ locationMessage: { degreesLatitude: -23.55, degreesLongitude: -46.63, name: 'Loja' } }, 'location'],
+      [
+        {
+          contactMessage: {
+            displayName: 'Bruno',
+            vcard: 'BEGIN:VCARD\nTEL;type=CELL:+55 11 91234-5678\nEND:VCARD',
+          },
+        },
+        'contacts',
+      ],
+      [{ pollCreationMessage: { name: 'Which day?' } }, 'unsupported'],
+    ] as const;
+    const mapped = types.map(
+      ([message], i) => mapWebMessage(web(key(`T${i}`), message as proto.IMessage), context)[0],
+    );
+    expect(mapped.map((m) => (m?.kind === 'message' ? m.type : undefined))).toEqual(
+      types.map(([, type]) => type),
+    );
+    expect(mapped[3]).toMatchObject({ media: { fileName: 'quote.pdf' } });
+    expect(mapped[4]).toMatchObject({
+      text: 'Loja',
+      details: { location: { latitude: -23.55, longitude: -46.63 } },
+    });
+    expect(mapped[5]).toMatchObject({
+      details: { contacts: [{ name: 'Bruno', phones: ['+55 11 91234-5678'] }] },
+    });
+    expect(mapped[6]).toMatchObject({ details: { originalType: 'pollCreationMessage' } });
+  });
+
+  it('turns reactions, revokes and edits into events on their message', () => {
+    const key = (id: string, fromMe = false) => ({ remoteJid: ANA_PN, fromMe, id });
+    const [reaction] = mapWebMessage(
+      web(key('R1'), { reactionMessage: { key: { id: 'A2' }, text: '👍' } }),
+      context,
+    );
+    const [unreaction] = mapWebMessage(
+      web(key('R2'), { reactionMessage: { key: { id: 'A2' }, text: '' } }),
+      context,
+    );
+    const [revoke] = mapWebMessage(
+      web(key('P1'), {
+        protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE, key: { id: 'A1' } },
+      }),
+      context,
+    );
+    const [edit] = mapWebMessage(
+      web(key('P2', true), {
+        protocolMessage: {
+          type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT,
+          key: { id: 'A2' },
+          editedMessage: { conversation: 'Sim, temos dois' },
+        },
+      }),
+      context,
+    );
+    expect(reaction).toMatchObject({ kind: 'reaction', sourceId: 'R1', target: 'A2', emoji: '👍' });
+    expect(unreaction).toMatchObject({ kind: 'reaction', emoji: '' });
+    expect(revoke).toMatchObject({ kind: 'delete', target: 'A1', sender: { phone: '+5511987654321' } });
+    expect(edit).toMatchObject({ kind: 'edit', target: 'A2', text: 'Sim, temos dois', fromMe: true });
+  });
+
+  it('unwraps ephemeral and view-once messages', () => {
+    const [item] = mapWebMessage(
+      web(
+        { remoteJid: ANA_PN, fromMe: false, id: 'E1' },
+        { ephemeralMessage: { message: { conversation: 'some secret' } } },
+      ),
+      context,
+    );
+    expect(item).toMatchObject({ type: 'text', text: 'some secret' });
+  });
+
+  it('keeps group notices as system messages, and skips broadcasts and undecryptable stubs', () => {
+    const [notice] = mapWebMessage(
+      web({ remoteJid: GROUP, fromMe: false, id: 'S1', participant: ANA_PN }, null, {
+        messageStubType: proto.WebMessageInfo.StubType.GROUP_PARTICIPANT_ADD,
+        messageStubParameters: [ANA_PN],
+      }),
+      context,
+    );
+    expect(notice).toMatchObject({ type: 'system', details: { stub: 'GROUP_PARTICIPANT_ADD' } });
+    const broken = web({ remoteJid: ANA_PN, fromMe: false, id: 'S2' }, null, {
+      messageStubType: proto.WebMessageInfo.StubType.CIPHERTEXT,
+      messageStubParameters: ['Bad MAC'],
+    });
+    expect(mapWebMessage(broken, context)).toEqual([]);
+    const status = web(
+      { remoteJid: 'status@broadcast', participant: ANA_PN, fromMe: false, id: 'B1' },
+      { conversation: 'story' },
+    );
+    expect(mapWebMessage(status, context)).toEqual([]);
+  });
+});

@@ -1,0 +1,235 @@
+import { getContentType, normalizeMessageContent, proto, type WAMessage } from 'baileys';
+import type { MessageType } from '../../core/model.js';
+import type { PartyRef } from '../../core/party.js';
+import { parseWhatsAppId } from '../../core/whatsapp-id.js';
+import type { IngestChat, IngestItem, IngestMedia } from '../../ingest/types.js';
+
+/**
+ * The linked-device source's messages (the library's `WAMessage`) in the ingest contract, by the rules
+ * the Cloud API source follows: every content type kept (unknown ones as `unsupported`), replies,
+ * edits, revokes and reactions as events, from-me messages as such. Media is left to download later
+ * through a `whatsapp-web://<account>/<message id>` URL. Status broadcasts and channels are not chats.
+ */
+export interface MapContext {
+  accountId: string;
+}
+
+/** A person from a JID and its alternate (a `@lid` with its phone, or the other way round). */
+export function partyOf(
+  jid: string | null | undefined,
+  alt?: string | null,
+  name?: string | null,
+): PartyRef | undefined {
+  const party: PartyRef = {};
+  for (const candidate of [jid, alt]) {
+    if (!candidate) continue;
+    const parsed = parseWhatsAppId(candidate);
+    if (!parsed.ok) continue;
+    if (parsed.address.kind === 'phone') party.phone = parsed.address.e164;
+    else if (parsed.address.kind === 'lid') party.lid = parsed.address.lid;
+  }
+  if (!party.phone && !party.lid) return undefined;
+  if (name) party.name = name;
+  return party;
+}
+
+function chatOf(message: WAMessage): IngestChat | undefined {
+  const { key } = message;
+  const remote = key.remoteJid ?? '';
+  const parsed = parseWhatsAppId(remote);
+  if (!parsed.ok) return undefined;
+  if (parsed.address.kind === 'group') {
+    return { kind: 'group', groupKey: parsed.address.groupJid, title: undefined, participants: [] };
+  }
+  if (parsed.address.kind !== 'phone' && parsed.address.kind !== 'lid') return undefined;
+  const partner = partyOf(remote, key.remoteJidAlt, key.fromMe ? undefined : message.pushName);
+  return partner && { kind: 'direct', partner };
+}
+
+const MEDIA: Partial<Record<keyof proto.IMessage, MessageType>> = {
+  imageMessage: 'image',
+  videoMessage: 'video',
+  ptvMessage: 'video',
+  audioMessage: 'audio',
+  documentMessage: 'document',
+  stickerMessage: 'sticker',
+};
+
+/** The messages and events of one `WAMessage`; empty for what is no chat content (stubs, broadcasts). */
+export function mapWebMessage(message: WAMessage, context: MapContext): IngestItem[] {
+  const { key } = message;
+  const id = key.id;
+  const chat = chatOf(message);
+  if (!id || !chat) return [];
+  const fromMe = key.fromMe === true;
+  const sender = fromMe
+    ? undefined
+    : chat.kind === 'direct'
+      ? chat.partner
+      : partyOf(key.participant, key.participantAlt, message.pushName);
+  if (!fromMe && !sender) return [];
+  const sentAt = Number(message.messageTimestamp ?? 0) * 1000;
+  const content = normalizeMessageContent(message.message);
+  const type = getContentType(content ?? undefined);
+  const raw = proto.WebMessageInfo.toObject(message as proto.WebMessageInfo, {
+    longs: String,
+    bytes: String,
+  });
+  const event = (
+    kind: 'edit' | 'delete' | 'reaction',
+    target: string,
+    text?: string,
+    emoji?: string,
+  ): IngestItem => ({
+    kind,
+    sourceId: id,
+    target,
+    sender,
+    fromMe,
+    occurredAt: sentAt,
+    text,
+    emoji,
+    raw,
+  });
+
+  if (!content || !type) {
+    // A system notice (someone joined, the group was renamed); undecryptable stubs are skipped.
+    if (message.messageStubType) {
+      const parameters = (message.messageStubParameters ?? []) as string[];
+      if (parameters.some((p) => /Bad MAC|No session|Invalid PreKey|No matching sessions/i.test(String(p))))
+        return [];
+      return [
+        {
+          kind: 'message',
+          sourceId: id,
+          chat,
+          sender: undefined,
+          fromMe,
+          sentAt,
+          type: 'system',
+          text: undefined,
+          replyTo: undefined,
+          details: {
+            stub: proto.WebMessageInfo.StubType[message.messageStubType] ?? message.messageStubType,
+            parameters,
+          },
+          media: undefined,
+          raw,
+        },
+      ];
+    }
+    return [];
+  }
+  if (type === 'reactionMessage') {
+    const reaction = content.reactionMessage;
+    return reaction?.key?.id ? [event('reaction', reaction.key.id, undefined, reaction.text ?? '')] : [];
+  }
+  if (type === 'protocolMessage') {
+    const protocol = content.protocolMessage;
+    const target = protocol?.key?.id;
+    if (!target) return [];
+    if (protocol.type === proto.Message.ProtocolMessage.Type.REVOKE) return [event('delete', target)];
+    if (protocol.type === proto.Message.ProtocolMessage.Type.MESSAGE_EDIT) {
+      const edited = normalizeMessageContent(protocol.editedMessage);
+      return [event('edit', target, textOf(edited) ?? '')];
+    }
+    return [];
+  }
+
+  const context_ = contextInfoOf(content);
+  const details: Record<string, unknown> = {};
+  if (context_?.isForwarded) details.forwarded = true;
+  if ((context_?.forwardingScore ?? 0) >= 5) details.frequentlyForwarded = true;
+  let messageType: MessageType = 'text';
+  let text = textOf(content);
+  let media: IngestMedia | undefined;
+  const mediaType = MEDIA[type];
+  if (mediaType) {
+    const body = content[type] as {
+      mimetype?: string | null;
+      fileName?: string | null;
+      ptt?: boolean | null;
+    };
+    messageType = type === 'audioMessage' && body.ptt ? 'voice' : mediaType;
+    media = {
+      kind: 'url',
+      url: `whatsapp-web://${encodeURIComponent(context.accountId)}/${encodeURIComponent(id)}`,
+      mimeType: body.mimetype ?? undefined,
+      fileName: body.fileName ?? undefined,
+    };
+  } else if (type === 'locationMessage' || type === 'liveLocationMessage') {
+    const live = content.liveLocationMessage;
+    const fixed = content.locationMessage;
+    const location = fixed ?? live;
+    messageType = 'location';
+    text = fixed?.name ?? live?.caption ?? undefined;
+    details.location = {
+      latitude: location?.degreesLatitude ?? undefined,
+      longitude: location?.degreesLongitude ?? undefined,
+      ...(fixed?.name ? { name: fixed.name } : {}),
+      ...(fixed?.address ? { address: fixed.address } : {}),
+      ...(live ? { live: true } : {}),
+    };
+  } else if (type === 'contactMessage' || type === 'contactsArrayMessage') {
+    messageType = 'contacts';
+    const cards =
+      type === 'contactMessage' ? [content.contactMessage] : (content.contactsArrayMessage?.contacts ?? []);
+    details.contacts = cards.map((card) => ({
+      name: card?.displayName ?? undefined,
+      phones: [...(card?.vcard ?? '').matchAll(/TEL[^:]*:([^\r\n]+)/g)].map((m) => (m[1] ?? '').trim()),
+    }));
+  } else if (
+    type === 'buttonsResponseMessage' ||
+    type === 'listResponseMessage' ||
+    type === 'templateButtonReplyMessage' ||
+    type === 'interactiveResponseMessage'
+  ) {
+    messageType = 'interactive';
+    details.interactive = { type };
+  } else if (type !== 'conversation' && type !== 'extendedTextMessage') {
+    messageType = 'unsupported';
+    details.originalType = type;
+  }
+  return [
+    {
+      kind: 'message',
+      sourceId: id,
+      chat,
+      sender,
+      fromMe,
+      sentAt,
+      type: messageType,
+      text: text ?? undefined,
+      replyTo: context_?.stanzaId ?? undefined,
+      details: Object.keys(details).length > 0 ? details : undefined,
+      media,
+      raw,
+    },
+  ];
+}
+
+/** The words of a message: plain text, extended text, or a media caption. */
+function textOf(content: proto.IMessage | undefined): string | undefined {
+  if (!content) return undefined;
+  return (
+    content.conversation ??
+    content.extendedTextMessage?.text ??
+    content.imageMessage?.caption ??
+    content.videoMessage?.caption ??
+    content.documentMessage?.caption ??
+    content.buttonsResponseMessage?.selectedDisplayText ??
+    content.listResponseMessage?.title ??
+    content.templateButtonReplyMessage?.selectedDisplayText ??
+    content.interactiveResponseMessage?.body?.text ??
+    undefined
+  );
+}
+
+function contextInfoOf(content: proto.IMessage): proto.IContextInfo | undefined {
+  const type = getContentType(content);
+  if (!type) return undefined;
+  const body = content[type] as { contextInfo?: proto.IContextInfo | null } | null | undefined;
+  return body && typeof body === 'object' && 'contextInfo' in body
+    ? (body.contextInfo ?? undefined)
+    : undefined;
+}
