@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { getCountries } from 'libphonenumber-js';
 import { z } from 'zod';
 import { DEFAULT_PASSWORD_COST } from '../auth/passwords.js';
 import type { CountryCode } from '../core/phone.js';
+import { isRegion } from '../core/phone.js';
+import { isTimeZone } from '../core/time-zone.js';
 import { parseDuration, parseSize } from './units.js';
 
 /**
@@ -53,8 +54,6 @@ export class ConfigError extends Error {
   }
 }
 
-const REGIONS = new Set<string>(getCountries());
-
 const duration = (name: string) =>
   z.string().transform((text, ctx) => {
     const ms = parseDuration(text);
@@ -102,10 +101,7 @@ const envSchema = z.object({
   WASYNC_DEFAULT_REGION: z
     .string()
     .transform((v) => v.toUpperCase())
-    .refine(
-      (v) => REGIONS.has(v),
-      'WASYNC_DEFAULT_REGION must be an ISO 3166 country code such as BR, US or DE',
-    )
+    .refine((v) => isRegion(v), 'WASYNC_DEFAULT_REGION must be an ISO 3166 country code such as BR, US or DE')
     .transform((v) => v as CountryCode)
     .optional(),
   WASYNC_TIME_ZONE: z
@@ -122,15 +118,6 @@ const envSchema = z.object({
 
 /** Every variable the config reads; the README's configuration table lists each (a test checks). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Reads and validates the environment. Throws a {@link ConfigError} listing every problem at once, so

@@ -7,6 +7,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import {
+  getCountries,
   getCountryCallingCode,
   ParseError,
   type PhoneNumber,
@@ -207,4 +208,11 @@ export function parseValid(e164: string): PhoneNumber | undefined {
   } catch {
     return undefined;
   }
+}
+
+const REGIONS = new Set<string>(getCountries());
+
+/** Whether `code` is an ISO 3166 country code libphonenumber knows (upper case, as `BR`). */
+export function isRegion(code: string): code is CountryCode {
+  return REGIONS.has(code);
 }

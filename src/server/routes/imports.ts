@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
+import { isTimeZone } from '../../core/time-zone.js';
 import { defaultRegionOf, type Services } from '../../services.js';
 import { DEFAULT_LIMITS } from '../../sources/chat-export/archive.js';
 import { importChatExportFile } from '../../sources/chat-export/import.js';
@@ -94,7 +95,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
           );
         }
         const query = request.query;
-        if (query.tz !== undefined && !validZone(query.tz)) {
+        if (query.tz !== undefined && !isTimeZone(query.tz)) {
           throw new WasyncError('validation_failed', `Unknown time zone ${query.tz}.`, {
             issues: [{ field: 'querystring.tz', message: 'not an IANA time zone' }],
           });
@@ -148,13 +149,4 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
       },
     );
   };
-}
-
-function validZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getCountries } from 'libphonenumber-js';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import { normalizePhone } from '../../core/phone.js';
+import { isRegion, normalizePhone } from '../../core/phone.js';
+import { isTimeZone } from '../../core/time-zone.js';
 import { defaultRegionOf, type Services } from '../../services.js';
 import { EXCLUSION_KINDS, type Exclusion } from '../../store/repositories/exclusions.js';
 import type { WorkspaceSettings } from '../../store/repositories/workspaces.js';
 import { grantOf, requireAdmin } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
 
-const REGIONS = new Set<string>(getCountries());
 const MINUTE = 60_000;
 
 const SettingsSchema = z
@@ -28,21 +27,11 @@ const SettingsChange = z
   .strictObject({
     syncIntervalMinutes: z.number().min(1).max(1440).nullable().optional(),
     backfillDays: z.number().int().min(0).max(3650).nullable().optional(),
-    timeZone: z
-      .string()
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'an IANA time zone such as Europe/Berlin')
-      .optional(),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin').optional(),
     defaultRegion: z
       .string()
       .transform((v) => v.toUpperCase())
-      .refine((v) => REGIONS.has(v), 'an ISO 3166 country code such as BR, US or DE')
+      .refine(isRegion, 'an ISO 3166 country code such as BR, US or DE')
       .nullable()
       .optional(),
   })
