@@ -1,16 +1,10 @@
-import { useEffect, useState } from 'react';
-import { api, describe } from './api';
+import { useState } from 'react';
+import { useList } from './list';
 import type { Connection } from './types';
 
 /** The workspace's CRM connections, loaded once, and why they could not be, if so. */
 export function useConnections(): { connections: Connection[] | undefined; error: string | undefined } {
-  const [connections, setConnections] = useState<Connection[]>();
   const [error, setError] = useState<string>();
-  useEffect(() => {
-    api<{ data: Connection[] }>('GET', '/connections').then(
-      (result) => setConnections(result.data),
-      (failure) => setError(describe(failure)),
-    );
-  }, []);
-  return { connections, error };
+  const { rows } = useList<Connection>('/connections', setError);
+  return { connections: rows, error };
 }

@@ -1,5 +1,6 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api, describe, type User } from '../api';
+import { useList } from '../list';
 import { useUser } from '../session';
 import { CopyField, Field, formatTime, Notice, RoleSelect } from '../ui';
 
@@ -33,17 +34,10 @@ export function TeamPage() {
 
 function People() {
   const me = useUser();
-  const [users, setUsers] = useState<User[]>();
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
-  const load = useCallback(
-    () =>
-      api<{ data: User[] }>('GET', '/users').then(
-        (r) => setUsers(r.data),
-        (e) => setMessage({ kind: 'error', text: describe(e) }),
-      ),
-    [],
+  const { rows: users, reload: load } = useList<User>('/users', (text) =>
+    setMessage({ kind: 'error', text }),
   );
-  useEffect(() => void load(), [load]);
 
   const setRole = async (user: User, role: 'admin' | 'member') => {
     try {
@@ -128,18 +122,9 @@ function People() {
 }
 
 function Invites() {
-  const [invites, setInvites] = useState<Invite[]>();
   const [link, setLink] = useState<{ email: string; url: string }>();
   const [error, setError] = useState<string>();
-  const load = useCallback(
-    () =>
-      api<{ data: Invite[] }>('GET', '/invites').then(
-        (r) => setInvites(r.data),
-        (e) => setError(describe(e)),
-      ),
-    [],
-  );
-  useEffect(() => void load(), [load]);
+  const { rows: invites, reload: load } = useList<Invite>('/invites', setError);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -209,18 +194,9 @@ function Invites() {
 }
 
 function Tokens() {
-  const [tokens, setTokens] = useState<Token[]>();
   const [created, setCreated] = useState<{ name: string; token: string }>();
   const [error, setError] = useState<string>();
-  const load = useCallback(
-    () =>
-      api<{ data: Token[] }>('GET', '/tokens').then(
-        (r) => setTokens(r.data),
-        (e) => setError(describe(e)),
-      ),
-    [],
-  );
-  useEffect(() => void load(), [load]);
+  const { rows: tokens, reload: load } = useList<Token>('/tokens', setError);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -1,5 +1,6 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api, currentCsrf, describe } from '../../api';
+import { useList } from '../../list';
 import { CopyField, Field, formatTime, Notice } from '../../ui';
 
 export interface Account {
@@ -28,18 +29,9 @@ const KIND_NAMES: Record<string, string> = {
 };
 
 export function Accounts() {
-  const [rows, setRows] = useState<Account[]>();
   const [adding, setAdding] = useState<'whatsapp_cloud' | 'chat_export'>();
   const [error, setError] = useState<string>();
-  const load = useCallback(
-    () =>
-      api<{ data: Account[] }>('GET', '/accounts').then(
-        (r) => setRows(r.data),
-        (e) => setError(describe(e)),
-      ),
-    [],
-  );
-  useEffect(() => void load(), [load]);
+  const { rows, reload: load } = useList<Account>('/accounts', setError);
   return (
     <section className="panel" aria-labelledby="accounts-title">
       <div className="panel-head">

@@ -1,5 +1,6 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api, describe } from '../../api';
+import { useList } from '../../list';
 import type { Connection } from '../../types';
 import { Field, formatTime, Notice } from '../../ui';
 
@@ -11,18 +12,9 @@ interface ConnectionRow extends Connection {
 }
 
 export function Connections() {
-  const [rows, setRows] = useState<ConnectionRow[]>();
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<string>();
-  const load = useCallback(
-    () =>
-      api<{ data: ConnectionRow[] }>('GET', '/connections').then(
-        (r) => setRows(r.data),
-        (e) => setError(describe(e)),
-      ),
-    [],
-  );
-  useEffect(() => void load(), [load]);
+  const { rows, reload: load } = useList<ConnectionRow>('/connections', setError);
   return (
     <section className="panel" aria-labelledby="crm-title">
       <div className="panel-head">

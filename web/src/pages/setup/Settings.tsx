@@ -1,5 +1,6 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { api, describe } from '../../api';
+import { useList } from '../../list';
 import { Field, Notice } from '../../ui';
 import type { Account } from './Accounts';
 
@@ -115,21 +116,14 @@ interface ExclusionRow {
 }
 
 export function Exclusions() {
-  const [rows, setRows] = useState<ExclusionRow[]>();
   const [kind, setKind] = useState<ExclusionRow['kind']>('phone');
   const [groups, setGroups] = useState<{ id: string; title?: string }[]>([]);
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
-  const load = useCallback(
-    () =>
-      api<{ data: ExclusionRow[] }>('GET', '/exclusions').then(
-        (r) => setRows(r.data),
-        (e) => setMessage({ kind: 'error', text: describe(e) }),
-      ),
-    [],
+  const { rows, reload: load } = useList<ExclusionRow>('/exclusions', (text) =>
+    setMessage({ kind: 'error', text }),
   );
   useEffect(() => {
-    void load();
     api<{ data: { id: string; type: string; title?: string }[] }>('GET', '/chats?limit=200').then(
       (r) => setGroups(r.data.filter((chat) => chat.type === 'group')),
       () => setGroups([]),
@@ -138,7 +132,7 @@ export function Exclusions() {
       (r) => setAccounts(r.data),
       () => setAccounts([]),
     );
-  }, [load]);
+  }, []);
   const nameOf = (row: ExclusionRow) =>
     row.kind === 'group'
       ? (groups.find((g) => g.id === row.value)?.title ?? row.value)
