@@ -11,14 +11,7 @@ describeEachDatabase('linked-device auth state in the store', (database) => {
   let account: Account;
   beforeEach(async () => {
     h = await startHarness(database);
-    const created = await h.services.store.accounts.create({
-      workspaceId: h.services.workspace.id,
-      phone: '+5511987654321',
-      sourceKind: 'linked_device',
-      displayName: undefined,
-    });
-    if (!created) throw new Error('no account');
-    account = created;
+    account = await h.createAccount('+5511987654321', 'linked_device');
   });
   afterEach(() => h.close());
 

@@ -14,14 +14,7 @@ describeEachDatabase('linked-device messages in the store', (database) => {
   let account: Account;
   beforeEach(async () => {
     h = await startHarness(database);
-    const created = await h.services.store.accounts.create({
-      workspaceId: h.services.workspace.id,
-      phone: '+14155550000',
-      sourceKind: 'linked_device',
-      displayName: undefined,
-    });
-    if (!created) throw new Error('no account');
-    account = created;
+    account = await h.createAccount('+14155550000', 'linked_device');
   });
   afterEach(() => h.close());
 

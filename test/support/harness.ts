@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { type Config, loadConfig } from '../../src/config/index.js';
-import type { Account } from '../../src/core/model.js';
+import type { Account, SourceKind } from '../../src/core/model.js';
 import { buildApp } from '../../src/server/app.js';
 import { ensureFirstAdminToken, openServices, type Services } from '../../src/services.js';
 import type { TestDatabase } from './databases.js';
@@ -17,8 +17,8 @@ export interface Harness {
   config: Config;
   /** Authorization header for `app.inject`. */
   auth: { authorization: string };
-  /** A connected WhatsApp number to ingest into, straight through the store. */
-  createAccount(phone?: string): Promise<Account>;
+  /** A connected WhatsApp number to ingest into, straight through the store (a REST one by default). */
+  createAccount(phone?: string, sourceKind?: SourceKind): Promise<Account>;
   close(): Promise<void>;
 }
 
@@ -47,11 +47,11 @@ export async function startHarness(
     token,
     config,
     auth: { authorization: `Bearer ${token}` },
-    createAccount: async (phone = '+14155552671') => {
+    createAccount: async (phone = '+14155552671', sourceKind: SourceKind = 'rest') => {
       const account = await services.store.accounts.create({
         workspaceId: services.workspace.id,
         phone,
-        sourceKind: 'rest',
+        sourceKind,
         displayName: undefined,
       });
       if (!account) throw new Error(`an account for ${phone} exists already`);
