@@ -17,6 +17,7 @@ import { SyncLedgerRepository } from './repositories/sync-ledger.js';
 import { SyncProgressRepository } from './repositories/sync-progress.js';
 import { TokenRepository } from './repositories/tokens.js';
 import { WhatsAppWebAuthRepository } from './repositories/whatsapp-web-auth.js';
+import { WhatsAppWebSessionRepository } from './repositories/whatsapp-web-sessions.js';
 import { WorkspaceRepository } from './repositories/workspaces.js';
 
 /** The store: one SQL database (SQLite or Postgres, migrated on open) and the media blob folder. */
@@ -29,6 +30,7 @@ export interface Store {
   sessions: SessionRepository;
   exclusions: ExclusionRepository;
   whatsappWebAuth: WhatsAppWebAuthRepository;
+  whatsappWebSessions: WhatsAppWebSessionRepository;
   accounts: AccountRepository;
   identities: IdentityRepository;
   chats: ChatRepository;
@@ -55,6 +57,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     sessions: new SessionRepository(db),
     exclusions: new ExclusionRepository(db),
     whatsappWebAuth: new WhatsAppWebAuthRepository(db),
+    whatsappWebSessions: new WhatsAppWebSessionRepository(db),
     accounts: new AccountRepository(db),
     identities: new IdentityRepository(db),
     chats: new ChatRepository(db, sql.dialect),

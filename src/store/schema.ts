@@ -13,6 +13,7 @@ export interface Database {
   invites: InviteTable;
   exclusions: ExclusionTable;
   whatsapp_web_auth: WhatsAppWebAuthTable;
+  whatsapp_web_sessions: WhatsAppWebSessionTable;
   api_tokens: ApiTokenTable;
   accounts: AccountTable;
   identities: IdentityTable;
@@ -336,4 +337,22 @@ export interface WhatsAppWebAuthTable {
   key_id: string;
   value: string;
   updated_at: number;
+}
+
+export interface WhatsAppWebSessionTable {
+  account_id: string;
+  opted_in_by: string | null;
+  opted_in_at: number | null;
+  /** unpaired, pairing, connecting, connected, disconnected or logged_out. */
+  state: string;
+  reason: string | null;
+  status_code: number | null;
+  state_at: number;
+  me: string | null;
+  connected_at: number | null;
+  last_event_at: number | null;
+  gap_since: number | null;
+  history: NullableJson;
+  lease_owner: string | null;
+  lease_until: number | null;
 }

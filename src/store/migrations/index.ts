@@ -8,6 +8,7 @@ import { deliveryStatus } from './006-delivery-status.js';
 import { people } from './007-people.js';
 import { settings } from './008-settings.js';
 import { linkedDevice } from './009-linked-device.js';
+import { linkedDeviceSessions } from './010-linked-device-sessions.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -27,6 +28,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '007-people': people(dialect),
     '008-settings': settings(dialect),
     '009-linked-device': linkedDevice(dialect),
+    '010-linked-device-sessions': linkedDeviceSessions(dialect),
   };
 }
 

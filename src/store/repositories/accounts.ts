@@ -47,6 +47,16 @@ export class AccountRepository {
     return row && toAccount(row);
   }
 
+  /** An account of any workspace, for background work that starts from the account alone. */
+  async byId(accountId: string): Promise<Account | undefined> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
+
   async findByPhone(workspaceId: string, phone: string): Promise<Account | undefined> {
     const row = await this.db
       .selectFrom('accounts')

@@ -305,6 +305,46 @@ export class MessageRepository {
     return result;
   }
 
+  /** The source's original payload of one message of an account, or undefined when not stored. */
+  async rawOf(accountId: string, sourceMessageId: string): Promise<unknown> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select('raw')
+      .where('account_id', '=', accountId)
+      .where('source_message_id', '=', sourceMessageId)
+      .executeTakeFirst();
+    return row?.raw === undefined || row.raw === null ? undefined : readJson<unknown>(row.raw);
+  }
+
+  /**
+   * Per chat of an account, its earliest message sent at or after `since`, with the source's payload:
+   * where filling a gap in the chat's history starts (the source asks for what came before it).
+   */
+  async firstSince(
+    accountId: string,
+    since: number,
+  ): Promise<{ chatId: string; sourceMessageId: string; sentAt: number; raw: unknown }[]> {
+    const result = await sql<{
+      chat_id: string;
+      source_message_id: string;
+      sent_at: number | string;
+      raw: unknown;
+    }>`
+      select chat_id, source_message_id, sent_at, raw from (
+        select chat_id, source_message_id, sent_at, raw,
+          row_number() over (partition by chat_id order by sent_at asc, id asc) as rank
+        from messages
+        where account_id = ${accountId} and sent_at >= ${since}
+      ) earliest where rank = 1
+      order by sent_at desc`.execute(this.db);
+    return result.rows.map((row) => ({
+      chatId: row.chat_id,
+      sourceMessageId: row.source_message_id,
+      sentAt: Number(row.sent_at),
+      raw: row.raw === null ? undefined : readJson<unknown>(row.raw),
+    }));
+  }
+
   /** The latest message of each chat, for chat lists. */
   async latestOf(chatIds: readonly string[]): Promise<Map<string, LatestMessage>> {
     const latest = new Map<string, LatestMessage>();

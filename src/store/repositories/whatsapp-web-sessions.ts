@@ -1,0 +1,243 @@
+import type { Kysely, Selectable } from 'kysely';
+import { type Database, readJson, type WhatsAppWebSessionTable } from '../schema.js';
+
+export const LINKED_DEVICE_STATES = [
+  'unpaired',
+  'pairing',
+  'connecting',
+  'connected',
+  'disconnected',
+  'logged_out',
+] as const;
+export type LinkedDeviceState = (typeof LINKED_DEVICE_STATES)[number];
+
+/** One history sync phase (bootstrap, recent, full, on demand, ...) as far as it has arrived. */
+export interface HistoryPhase {
+  /** Chunk numbers received (a chunk delivered again is counted once). */
+  chunks: number[];
+  /** Messages in those chunks. */
+  messages: number;
+  /** The phone's own progress figure, 0–100. */
+  progress: number;
+  complete: boolean;
+}
+
+export interface LinkedDeviceSession {
+  accountId: string;
+  optedInBy: string | undefined;
+  optedInAt: Date | undefined;
+  state: LinkedDeviceState;
+  /** Why the session is in its state, in words (a disconnection's cause, a failed pairing). */
+  reason: string | undefined;
+  /** The library's status code of the last disconnection. */
+  statusCode: number | undefined;
+  stateAt: Date;
+  /** The linked device's own JID once paired. */
+  me: string | undefined;
+  connectedAt: Date | undefined;
+  lastEventAt: Date | undefined;
+  /** Start of the disconnection whose gap is still to fill. */
+  gapSince: Date | undefined;
+  history: Record<string, HistoryPhase>;
+  leaseOwner: string | undefined;
+  leaseUntil: Date | undefined;
+}
+
+export interface StateChange {
+  state: LinkedDeviceState;
+  reason?: string | undefined;
+  statusCode?: number | undefined;
+  me?: string | undefined;
+  connectedAt?: number | undefined;
+}
+
+/** The state of linked-device sessions, and the lease that gives each account one running socket. */
+export class WhatsAppWebSessionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(accountId: string): Promise<LinkedDeviceSession | undefined> {
+    const row = await this.db
+      .selectFrom('whatsapp_web_sessions')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row && toSession(row);
+  }
+
+  async getMany(accountIds: readonly string[]): Promise<Map<string, LinkedDeviceSession>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('whatsapp_web_sessions')
+      .selectAll()
+      .where('account_id', 'in', accountIds)
+      .execute();
+    return new Map(rows.map((row) => [row.account_id, toSession(row)]));
+  }
+
+  /** The row of an account, made (unpaired) if it has none. */
+  async ensure(accountId: string, now = Date.now()): Promise<LinkedDeviceSession> {
+    await this.db
+      .insertInto('whatsapp_web_sessions')
+      .values({ account_id: accountId, state: 'unpaired', state_at: now, history: '{}' })
+      .onConflict((oc) => oc.column('account_id').doNothing())
+      .execute();
+    const session = await this.get(accountId);
+    if (!session) throw new Error(`the session row of ${accountId} vanished`);
+    return session;
+  }
+
+  /** Records who accepted the risk of linking this account, and when (the latest opt-in counts). */
+  async optIn(accountId: string, by: string, now = Date.now()): Promise<void> {
+    await this.ensure(accountId, now);
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ opted_in_by: by, opted_in_at: now })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  async setState(accountId: string, change: StateChange, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({
+        state: change.state,
+        reason: change.reason ?? null,
+        status_code: change.statusCode ?? null,
+        state_at: now,
+        ...(change.me !== undefined ? { me: change.me } : {}),
+        ...(change.connectedAt !== undefined ? { connected_at: change.connectedAt } : {}),
+        ...(change.state === 'logged_out' || change.state === 'unpaired'
+          ? { me: null, gap_since: null }
+          : {}),
+      })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  async touch(accountId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ last_event_at: at })
+      .where('account_id', '=', accountId)
+      .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<', at)]))
+      .execute();
+  }
+
+  /** Notes the start of a disconnection; an earlier gap still open is kept (it is the wider one). */
+  async openGap(accountId: string, since: number): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ gap_since: since })
+      .where('account_id', '=', accountId)
+      .where('gap_since', 'is', null)
+      .execute();
+  }
+
+  async closeGap(accountId: string): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ gap_since: null })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  /**
+   * Adds a history chunk to its phase. Only the process holding the account's lease writes here, so
+   * read-then-write cannot lose a chunk to another writer.
+   */
+  async recordHistoryChunk(
+    accountId: string,
+    phase: string,
+    chunk: { order: number | undefined; messages: number; progress: number | undefined },
+  ): Promise<void> {
+    const session = await this.get(accountId);
+    if (!session) return;
+    const found = session.history[phase] ?? { chunks: [], messages: 0, progress: 0, complete: false };
+    const repeated = chunk.order !== undefined && found.chunks.includes(chunk.order);
+    const next: HistoryPhase = {
+      chunks:
+        chunk.order === undefined || repeated
+          ? found.chunks
+          : [...found.chunks, chunk.order].sort((a, b) => a - b),
+      messages: found.messages + (repeated ? 0 : chunk.messages),
+      progress: Math.max(found.progress, chunk.progress ?? 0),
+      complete: found.complete || (chunk.progress ?? 0) >= 100,
+    };
+    await this.writeHistory(accountId, { ...session.history, [phase]: next });
+  }
+
+  async completeHistory(accountId: string, phase: string): Promise<void> {
+    const session = await this.get(accountId);
+    if (!session) return;
+    const found = session.history[phase] ?? { chunks: [], messages: 0, progress: 0, complete: false };
+    await this.writeHistory(accountId, { ...session.history, [phase]: { ...found, complete: true } });
+  }
+
+  private async writeHistory(accountId: string, history: Record<string, HistoryPhase>): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ history: JSON.stringify(history) })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  /**
+   * Takes or renews the account's lease for `owner`: granted when nobody holds it, the owner already
+   * does, or the holder let it run out. One conditional update, so two processes never both win.
+   */
+  async acquireLease(accountId: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    const result = await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ lease_owner: owner, lease_until: now + ttlMs })
+      .where('account_id', '=', accountId)
+      .where((eb) =>
+        eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_until', '<', now)]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async releaseLease(accountId: string, owner: string): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ lease_owner: null, lease_until: null })
+      .where('account_id', '=', accountId)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  /** Paired sessions of every workspace: the ones a process should keep connected. */
+  async paired(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('whatsapp_web_sessions')
+      .innerJoin('accounts', 'accounts.id', 'whatsapp_web_sessions.account_id')
+      .select('whatsapp_web_sessions.account_id')
+      .where('accounts.source_kind', '=', 'linked_device')
+      .where('whatsapp_web_sessions.me', 'is not', null)
+      .where('whatsapp_web_sessions.state', '!=', 'logged_out')
+      .orderBy('whatsapp_web_sessions.account_id')
+      .execute();
+    return rows.map((row) => row.account_id);
+  }
+}
+
+const date = (value: number | null) => (value === null ? undefined : new Date(Number(value)));
+
+function toSession(row: Selectable<WhatsAppWebSessionTable>): LinkedDeviceSession {
+  return {
+    accountId: row.account_id,
+    optedInBy: row.opted_in_by ?? undefined,
+    optedInAt: date(row.opted_in_at),
+    state: row.state as LinkedDeviceState,
+    reason: row.reason ?? undefined,
+    statusCode: row.status_code ?? undefined,
+    stateAt: new Date(Number(row.state_at)),
+    me: row.me ?? undefined,
+    connectedAt: date(row.connected_at),
+    lastEventAt: date(row.last_event_at),
+    gapSince: date(row.gap_since),
+    history: row.history === null ? {} : readJson<Record<string, HistoryPhase>>(row.history),
+    leaseOwner: row.lease_owner ?? undefined,
+    leaseUntil: date(row.lease_until),
+  };
+}
