@@ -3,10 +3,15 @@ import type { Config } from './config/index.js';
 import { LiveEvents } from './core/live.js';
 import type { Workspace } from './core/model.js';
 import type { CountryCode } from './core/phone.js';
+import { SecretBox } from './core/secret-box.js';
 import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
+import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
+import type { SessionTiming } from './sources/whatsapp-web/session.js';
+import { LinkedDevices } from './sources/whatsapp-web/sessions.js';
+import { librarySocketFactory, type SocketFactory } from './sources/whatsapp-web/socket.js';
 import { openStore, type Store } from './store/index.js';
 import { resolveSecretKey } from './store/secret-key.js';
 import { SyncService } from './sync/service.js';
@@ -35,7 +40,15 @@ export interface Services {
   cloud: WhatsAppCloudService;
   /** Processes stored Cloud API webhook deliveries; started by `wasync serve`. */
   webhookProcessor: WebhookProcessor;
+  /** Linked-device sessions (a rep's own WhatsApp, paired by QR code); started by `wasync serve`. */
+  linkedDevices: LinkedDevices;
   close(): Promise<void>;
+}
+
+/** Parts a test swaps for its own: the WhatsApp socket, so no test reaches WhatsApp. */
+export interface ServiceOverrides {
+  whatsappWebSocket?: SocketFactory;
+  linkedDeviceTiming?: Partial<SessionTiming>;
 }
 
 /** Secrets never reach the log, whatever object they travel in. */
@@ -57,7 +70,11 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, redact: { paths: LOG_REDACTIONS, censor: '[redacted]' } });
 }
 
-export async function openServices(config: Config, logger: Logger = createLogger(config)): Promise<Services> {
+export async function openServices(
+  config: Config,
+  logger: Logger = createLogger(config),
+  overrides: ServiceOverrides = {},
+): Promise<Services> {
   const secretKey = resolveSecretKey({ configured: config.secretKey, dataDir: config.dataDir });
   const store = await openStore(config);
   const workspace = await store.workspaces.ensureDefault({
@@ -82,6 +99,15 @@ export async function openServices(config: Config, logger: Logger = createLogger
     logger: logger.child({ component: 'whatsapp-cloud' }),
   });
   mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver());
+  const linkedDevices = new LinkedDevices({
+    store,
+    ingest,
+    box: new SecretBox(secretKey),
+    factory: overrides.whatsappWebSocket ?? librarySocketFactory({ url: config.whatsappWebUrl }),
+    logger: logger.child({ component: 'linked-devices' }),
+    timing: overrides.linkedDeviceTiming,
+  });
+  mediaFetcher.registerResolver('whatsapp-web:', linkedDeviceMediaResolver(store, linkedDevices, logger));
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
   const connections = new ConnectionService(store.connections, secretKey);
   const sync = new SyncService({
@@ -108,8 +134,10 @@ export async function openServices(config: Config, logger: Logger = createLogger
     syncWorker,
     cloud,
     webhookProcessor,
+    linkedDevices,
     live,
     close: async () => {
+      await linkedDevices.stop();
       await syncWorker.stop();
       await webhookProcessor.stop();
       await mediaFetcher.stop();

@@ -47,6 +47,7 @@ export async function startServer(
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   services.mediaFetcher.start();
   services.webhookProcessor.start();
+  services.linkedDevices.start();
   if (!options.deferSync) services.syncWorker.start();
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | undefined;

@@ -41,6 +41,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** log2 of scrypt's cost for password hashes (WASYNC_PASSWORD_COST, 12-20, default 17: 128 MiB). */
   passwordCost: number;
+  /** WebSocket URL linked-device sessions connect to (WASYNC_WHATSAPP_WEB_URL); WhatsApp's own by default. */
+  whatsappWebUrl: string | undefined;
 }
 
 export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -114,6 +116,9 @@ const envSchema = z.object({
   WASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WASYNC_PUBLIC_URL: z.url('WASYNC_PUBLIC_URL must be an absolute URL').optional(),
   WASYNC_PASSWORD_COST: integer('WASYNC_PASSWORD_COST', 12, 20).default(DEFAULT_PASSWORD_COST),
+  WASYNC_WHATSAPP_WEB_URL: z
+    .url({ protocol: /^wss?$/, error: 'WASYNC_WHATSAPP_WEB_URL must be a ws:// or wss:// URL' })
+    .optional(),
 });
 
 /** Every variable the config reads; the README's configuration table lists each (a test checks). */
@@ -151,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.WASYNC_LOG_LEVEL,
     publicUrl: e.WASYNC_PUBLIC_URL,
     passwordCost: e.WASYNC_PASSWORD_COST,
+    whatsappWebUrl: e.WASYNC_WHATSAPP_WEB_URL,
   };
 }
 

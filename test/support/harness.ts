@@ -6,7 +6,12 @@ import pino from 'pino';
 import { type Config, loadConfig } from '../../src/config/index.js';
 import type { Account, SourceKind } from '../../src/core/model.js';
 import { buildApp } from '../../src/server/app.js';
-import { ensureFirstAdminToken, openServices, type Services } from '../../src/services.js';
+import {
+  ensureFirstAdminToken,
+  openServices,
+  type ServiceOverrides,
+  type Services,
+} from '../../src/services.js';
 import type { TestDatabase } from './databases.js';
 
 export interface Harness {
@@ -29,6 +34,7 @@ export interface Harness {
 export async function startHarness(
   database: TestDatabase,
   env: Record<string, string> = {},
+  overrides: ServiceOverrides = {},
 ): Promise<Harness> {
   const created = await database.create();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-data-'));
@@ -37,7 +43,7 @@ export async function startHarness(
     ...loadConfig({ WASYNC_DATA_DIR: dataDir, WASYNC_PASSWORD_COST: '12', ...env }),
     database: created.config,
   };
-  const services = await openServices(config, pino({ level: 'silent' }));
+  const services = await openServices(config, pino({ level: 'silent' }), overrides);
   const token = await ensureFirstAdminToken(services);
   if (!token) throw new Error('a fresh store should have no token');
   const app = await buildApp(services, { logger: false });

@@ -20,8 +20,16 @@ export function partyOf(
   alt?: string | null,
   name?: string | null,
 ): PartyRef | undefined {
+  return partyOfJids([jid, alt], name);
+}
+
+/** A person from every JID known for them (a contact's id, lid and phone number). */
+export function partyOfJids(
+  jids: readonly (string | null | undefined)[],
+  name?: string | null,
+): PartyRef | undefined {
   const party: PartyRef = {};
-  for (const candidate of [jid, alt]) {
+  for (const candidate of jids) {
     if (!candidate) continue;
     const parsed = parseWhatsAppId(candidate);
     if (!parsed.ok) continue;
@@ -95,6 +103,8 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
   if (!content || !type) {
     // A system notice (someone joined, the group was renamed); undecryptable stubs are skipped.
     if (message.messageStubType) {
+      // A message the device could not decrypt yet: the phone resends it under the same id.
+      if (message.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) return [];
       const parameters = (message.messageStubParameters ?? []) as string[];
       if (parameters.some((p) => /Bad MAC|No session|Invalid PreKey|No matching sessions/i.test(String(p))))
         return [];

@@ -1,0 +1,126 @@
+import { EventEmitter } from 'node:events';
+import {
+  type BaileysEventMap,
+  type Contact,
+  DisconnectReason,
+  type GroupMetadata,
+  makeEventBuffer,
+  type WAMessage,
+  type WAMessageKey,
+} from 'baileys';
+import pino from 'pino';
+import type { CaptureSocket, SocketFactory, SocketOptions } from '../../src/sources/whatsapp-web/socket.js';
+
+/** The library's way of telling why a socket closed: an error carrying `output.statusCode`. */
+export function disconnectError(statusCode: number, message = 'closed'): Error {
+  return Object.assign(new Error(message), { output: { statusCode } });
+}
+
+/**
+ * A stand-in for the library's socket: events go through the library's own event buffer in the
+ * library's own types, so the session under test hears exactly what it would from WhatsApp. What
+ * the session asks of it (history on demand, a pairing code, a media re-upload) is recorded and
+ * answered as the test says.
+ */
+export class FakeSocket implements CaptureSocket {
+  readonly ev = makeEventBuffer(pino({ level: 'silent' }));
+  readonly ws = new EventEmitter();
+  user: Contact | undefined;
+  ended: { error: Error | undefined } | undefined;
+  loggedOut = false;
+  readonly historyRequests: { id: string; count: number; key: WAMessageKey; timestampMs: number }[] = [];
+  readonly pairingCodeRequests: string[] = [];
+  groups: Record<string, GroupMetadata> = {};
+  reupload: ((message: WAMessage) => WAMessage) | undefined;
+
+  constructor(readonly options: SocketOptions) {}
+
+  emit<E extends keyof BaileysEventMap>(event: E, data: BaileysEventMap[E]): void {
+    this.ev.emit(event, data);
+  }
+
+  /** The phone confirmed pairing: the library fills in `creds.me` and asks for it to be saved. */
+  pairSucceeds(me = '14155550000:3@s.whatsapp.net'): void {
+    this.options.auth.creds.me = { id: me, lid: '999000111:3@lid', name: 'Rep' };
+    this.options.auth.creds.registered = true;
+    this.emit('creds.update', { me: this.options.auth.creds.me });
+  }
+
+  open(): void {
+    this.user = this.options.auth.creds.me ?? { id: '14155550000:3@s.whatsapp.net' };
+    this.emit('connection.update', { connection: 'open', isNewLogin: false });
+  }
+
+  close(statusCode: number, message = 'closed'): void {
+    this.emit('connection.update', {
+      connection: 'close',
+      lastDisconnect: { error: disconnectError(statusCode, message), date: new Date() },
+    });
+  }
+
+  /** A frame arrived (a keep-alive answer, say): the watchdog's sign of life. */
+  frame(): void {
+    this.ws.emit('frame', {});
+  }
+
+  end(error: Error | undefined): void {
+    if (this.ended) return;
+    this.ended = { error };
+    this.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } });
+  }
+
+  async logout(): Promise<void> {
+    this.loggedOut = true;
+    this.end(disconnectError(DisconnectReason.loggedOut, 'Intentional Logout'));
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    this.pairingCodeRequests.push(phoneNumber);
+    return 'ABCD1234';
+  }
+
+  async fetchMessageHistory(count: number, key: WAMessageKey, timestampMs: number): Promise<string> {
+    const id = `pdo-${this.historyRequests.length + 1}`;
+    this.historyRequests.push({ id, count, key, timestampMs });
+    return id;
+  }
+
+  async groupFetchAllParticipating(): Promise<Record<string, GroupMetadata>> {
+    return this.groups;
+  }
+
+  async updateMediaMessage(message: WAMessage): Promise<WAMessage> {
+    if (!this.reupload) throw new Error('no re-upload configured');
+    return this.reupload(message);
+  }
+}
+
+/** Makes fake sockets for a session and keeps every one, newest last. */
+export class FakeWhatsApp {
+  readonly sockets: FakeSocket[] = [];
+  /** Groups every new socket reports on connect. */
+  groups: Record<string, GroupMetadata> = {};
+
+  readonly factory: SocketFactory = async (options) => {
+    const socket = new FakeSocket(options);
+    socket.groups = this.groups;
+    this.sockets.push(socket);
+    return socket;
+  };
+
+  get current(): FakeSocket {
+    const socket = this.sockets.at(-1);
+    if (!socket) throw new Error('no socket was made yet');
+    return socket;
+  }
+
+  /** Waits until the session has made its `n`th socket (a reconnect makes a new one). */
+  async socket(n: number, timeoutMs = 5_000): Promise<FakeSocket> {
+    const until = Date.now() + timeoutMs;
+    while (this.sockets.length < n) {
+      if (Date.now() > until) throw new Error(`socket ${n} was never made (${this.sockets.length} so far)`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return this.sockets[n - 1] as FakeSocket;
+  }
+}
