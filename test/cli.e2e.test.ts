@@ -368,7 +368,16 @@ describe('wasync CLI (end to end)', () => {
         database: 'sqlite',
         totals: { accounts: 1, chats: 1, messages: 1 },
         accounts: [
-          { id, phone: '+14155552671', source: 'rest', chats: 1, messages: 1, lastMessageAt, webhook: null },
+          {
+            id,
+            phone: '+14155552671',
+            source: 'rest',
+            chats: 1,
+            messages: 1,
+            lastMessageAt,
+            webhook: null,
+            linkedDevice: null,
+          },
         ],
         connections: [],
       });
@@ -382,6 +391,37 @@ describe('wasync CLI (end to end)', () => {
     },
     SERVE_TIMEOUT,
   );
+
+  it('link-device asks the owner to accept the risk, says why pairing failed, and status shows it', async ({
+    onTestFinished,
+  }) => {
+    const dataDir = newDataDir(onTestFinished);
+    // Nothing listens there: the library's real socket is made and fails to connect.
+    const env = { WASYNC_DATA_DIR: dataDir, WASYNC_WHATSAPP_WEB_URL: 'ws://127.0.0.1:9/ws/chat' };
+    const unasked = await runCli(['link-device', '--account', '+5511912340000'], env);
+    expect(unasked.code).toBe(2);
+    expect(unasked.stdout).toContain('can restrict or ban a number');
+    expect(unasked.stderr).toContain('the owner of the account must accept the risk');
+
+    const failed = await runCli(
+      ['link-device', '--account', '+55 11 91234-0000', '--accept-risk'],
+      env,
+      30_000,
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^Not linked: Could not reach WhatsApp to pair\./);
+
+    const status = await runCli(['status', '--json'], env);
+    const [account] = JSON.parse(status.stdout).accounts;
+    expect(account).toMatchObject({
+      phone: '+5511912340000',
+      source: 'linked_device',
+      linkedDevice: { state: 'unpaired', reason: expect.stringMatching(/^Could not reach WhatsApp/) },
+    });
+    const table = await runCli(['status'], env);
+    expect(table.stdout).toContain('linked device +5511912340000: unpaired (Could not reach WhatsApp');
+    expect(table.stdout).toContain('pair it: wasync link-device --account +5511912340000');
+  });
 
   it('sync --once writes chats into a Salesforce sandbox with a summary; status shows the contact and its last sync', async ({
     onTestFinished,

@@ -18,10 +18,21 @@ const GROUP = '120363025246125486@g.us';
 const TIMING = {
   reconnectDelaysMs: [20],
   gapSettleMs: 5_000,
+  gapQuietMs: 20,
+  gapRequestSpacingMs: 1,
   watchdogMs: 60_000,
   watchdogCheckMs: 60_000,
   storeRetryMs: [20],
 };
+
+/** Waits until `check` holds (the session works in the background), or fails after a while. */
+async function until(check: () => boolean, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 const text = (
   remoteJid: string,
@@ -326,6 +337,7 @@ describeEachDatabase('a linked-device session driven by the library events', (da
       messages: [text(ANA_PN, 'M5', 'five', now + 30), text(ANA_PN, 'M2', 'two', now - 50)],
     });
     second.emit('connection.update', { receivedPendingNotifications: true });
+    await until(() => second.historyRequests.length > 0, 'the history request');
     await devices().idle();
     expect(second.historyRequests).toHaveLength(1);
     const request = second.historyRequests[0];
@@ -363,7 +375,7 @@ describeEachDatabase('a linked-device session driven by the library events', (da
     second.open();
     second.emit('messages.upsert', { type: 'append', messages: [text(ANA_PN, 'NEW', 'after', now + 600)] });
     second.emit('connection.update', { receivedPendingNotifications: true });
-    await devices().idle();
+    await until(() => second.historyRequests.length > 0, 'the history request');
     const full = Array.from({ length: 50 }, (_, i) => text(ANA_PN, `F${i}`, `missed ${i}`, now + 100 + i));
     second.emit('messaging-history.set', {
       chats: [],
@@ -372,6 +384,7 @@ describeEachDatabase('a linked-device session driven by the library events', (da
       syncType: proto.HistorySync.HistorySyncType.ON_DEMAND,
       peerDataRequestSessionId: second.historyRequests[0]?.id ?? null,
     });
+    await until(() => second.historyRequests.length > 1, 'the second history request');
     await devices().idle();
     expect(second.historyRequests).toHaveLength(2);
     expect(second.historyRequests[1]?.key.id).toBe('F0');
@@ -386,6 +399,60 @@ describeEachDatabase('a linked-device session driven by the library events', (da
     await devices().idle();
     expect((await session())?.gapSince).toBeUndefined();
     expect(await messages()).toHaveLength(53);
+  });
+
+  it('stores what the library still buffered when the socket closed', async () => {
+    const socket = await pairAndConnect();
+    // While the library buffers (offline catch-up), a message arrives; then the connection drops.
+    socket.ev.buffer();
+    socket.emit('messages.upsert', {
+      type: 'append',
+      messages: [text(ANA_PN, 'B1', 'delivered just before the drop', 1_795_000_000)],
+    });
+    socket.close(DisconnectReason.connectionLost);
+    await devices().idle();
+    expect((await messages()).map((m) => m.source_message_id)).toEqual(['B1']);
+  });
+
+  it('learns the @lid ↔ phone pairs the library keeps to itself, from the keys it stores', async () => {
+    const socket = await pairAndConnect();
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [text(ANA_LID, 'K1', 'under the lid', 1_795_000_000)],
+    });
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [text(ANA_PN, 'K2', 'by phone', 1_795_000_060)],
+    });
+    await devices().idle();
+    expect(await chats()).toHaveLength(2);
+    // What the library writes when it learns a mapping from a message key or a history sync.
+    await socket.options.auth.keys.set({
+      'lid-mapping': { '5511987654321': '123456789', '123456789_reverse': '5511987654321' },
+    });
+    await devices().idle();
+    expect(await chats()).toHaveLength(1);
+    expect(await store().identities.findByKey(h.services.workspace.id, 'lid', ANA_LID)).toMatchObject({
+      phone: '+5511987654321',
+    });
+  });
+
+  it('keeps the key fields the protobuf form drops, so a stored message can be read back whole', async () => {
+    const socket = await pairAndConnect();
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [
+        {
+          ...text(ANA_LID, 'R1', 'hello', 1_795_000_000),
+          key: { remoteJid: ANA_LID, remoteJidAlt: ANA_PN, fromMe: false, id: 'R1', addressingMode: 'lid' },
+        } as WAMessage,
+      ],
+    });
+    await devices().idle();
+    expect(await store().messages.rawOf(account.id, 'R1')).toMatchObject({
+      key: { remoteJid: ANA_LID, remoteJidAlt: ANA_PN, id: 'R1', addressingMode: 'lid' },
+      message: { conversation: 'hello' },
+    });
   });
 
   it('stops for good when the phone logs the device out, and forgets the keys', async () => {
@@ -416,6 +483,22 @@ describeEachDatabase('a linked-device session driven by the library events', (da
     await devices().unlink(account);
     expect(socket.loggedOut).toBe(true);
     expect(await session()).toMatchObject({ state: 'logged_out', me: undefined, leaseOwner: undefined });
+    expect(
+      await store()
+        .sql.db.selectFrom('whatsapp_web_auth')
+        .select('kind')
+        .where('account_id', '=', account.id)
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it('says so when unlinking a session that is not connected: the phone must remove it too', async () => {
+    await pairAndConnect();
+    await devices().stop();
+    await devices().unlink(account);
+    const gone = await session();
+    expect(gone).toMatchObject({ state: 'logged_out', me: undefined });
+    expect(gone?.reason).toMatch(/while not connected: remove it on the phone too/);
     expect(
       await store()
         .sql.db.selectFrom('whatsapp_web_auth')

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testDatabases } from './support/databases.js';
+import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 
@@ -22,11 +23,13 @@ describe.skipIf(skipped !== undefined)(
     let browser: Browser;
     let org: TestOrg;
     const contexts: BrowserContext[] = [];
+    // Linked-device sessions reach this stand-in, not WhatsApp: the test plays the phone.
+    const whatsapp = new FakeWhatsApp();
 
     beforeAll(async () => {
       const sqlite = testDatabases().find((d) => d.dialect === 'sqlite');
       if (!sqlite) throw new Error('no sqlite');
-      h = await startHarness(sqlite);
+      h = await startHarness(sqlite, {}, { whatsappWebSocket: whatsapp.factory });
       url = await h.app.listen({ port: 0, host: '127.0.0.1' });
       // The background work of `wasync serve`: media downloads, webhook processing, the sync worker.
       h.services.mediaFetcher.start();
@@ -536,6 +539,60 @@ describe.skipIf(skipped !== undefined)(
           async () => (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === eveId).length,
         )
         .toBe(1);
+      expect(errors, errors.join('\n')).toEqual([]);
+    });
+
+    it('links a WhatsApp by QR code once the owner accepts the risk; its chats then arrive live', async () => {
+      const { page, errors } = admin;
+      errors.length = 0;
+      await page.getByRole('link', { name: 'Setup' }).click();
+      await page.getByRole('button', { name: 'Link a WhatsApp (QR code)' }).click();
+      const form = page.getByRole('form', { name: 'Link a WhatsApp account' });
+      await form.getByLabel('Phone number', { exact: true }).fill('+55 11 91234 0000');
+      await form.getByLabel('Name (optional)').fill('Rita (sales)');
+      await form.getByRole('button', { name: 'Next: pair' }).click();
+      const pairing = page.getByRole('form', { name: 'Pair +5511912340000' });
+      await pairing.getByText(/can restrict or ban a number/).waitFor();
+      // No QR code before the owner's opt-in: the form will not submit without it.
+      await pairing.getByRole('button', { name: 'Show the code' }).click();
+      expect(whatsapp.sockets).toHaveLength(0);
+      await pairing.getByLabel('I own this WhatsApp account and accept this risk.').check();
+      await shot(page, 'setup-link-device');
+      await pairing.getByRole('button', { name: 'Show the code' }).click();
+
+      // The phone's side: WhatsApp hands out a QR code, the screen shows it; the phone scans it.
+      const first = await whatsapp.socket(1);
+      first.emit('connection.update', { qr: '2@browser-test-qr,abc,def,ghi' });
+      const qr = page.getByRole('img', { name: 'QR code to scan with WhatsApp on the phone' });
+      await qr.waitFor();
+      await shot(page, 'setup-pairing-qr');
+      first.pairSucceeds('5511912340000:4@s.whatsapp.net');
+      first.close(515, 'restart required');
+      const linked = await whatsapp.socket(2);
+      linked.open();
+      await page.getByText(/^Linked\. History is arriving/).waitFor();
+      await page.getByRole('button', { name: 'Done' }).click();
+      const card = page.getByRole('article', { name: '+5511912340000' });
+      await card.getByText('Connected', { exact: true }).waitFor();
+      await card.getByText(/Opted in by ada@example\.com/).waitFor();
+
+      // A message to that WhatsApp shows up in Chats by itself.
+      await page.getByRole('link', { name: 'Chats', exact: true }).click();
+      await page.getByRole('list', { name: 'Chats' }).waitFor();
+      linked.emit('messages.upsert', {
+        type: 'notify',
+        messages: [
+          {
+            key: { remoteJid: '5511955554444@s.whatsapp.net', fromMe: false, id: '3EB0LINKED1' },
+            message: { conversation: 'Oi Rita, can we talk prices?' },
+            messageTimestamp: Math.floor(Date.now() / 1000),
+            pushName: 'Paulo Prado',
+          },
+        ],
+      });
+      const paulo = page.getByRole('link', { name: /Paulo Prado/ });
+      await paulo.waitFor();
+      expect(await paulo.textContent()).toContain('Oi Rita, can we talk prices?');
       expect(errors, errors.join('\n')).toEqual([]);
     });
 

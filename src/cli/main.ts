@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { demoCommand } from './demo.js';
 import { importCommand } from './import.js';
+import { linkDeviceCommand } from './link-device.js';
 import { migrateCommand } from './migrate.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   program.addCommand(sandboxCommand());
   program.addCommand(demoCommand());
   program.addCommand(importCommand());
+  program.addCommand(linkDeviceCommand());
   return program;
 }
 

@@ -6,7 +6,7 @@ import { withConfig } from './with-config.js';
 export function statusCommand(): Command {
   return new Command('status')
     .description(
-      'Show accounts with their chats, messages, last message time and (Cloud API) webhook health, and each CRM connection with its state, last and next sync, and linked contacts and leads with their last sync time.',
+      'Show accounts with their chats, messages, last message time, (Cloud API) webhook health and (linked device) session state, and each CRM connection with its state, last and next sync, and linked contacts and leads with their last sync time.',
     )
     .option('--json', 'print JSON instead of a table')
     .action(
@@ -19,8 +19,10 @@ export function statusCommand(): Command {
             store.accounts.stats(workspace.id),
           ]);
           const rows = [];
+          const sessions = await store.whatsappWebSessions.getMany(accounts.map((a) => a.id));
           for (const a of accounts) {
             const cloud = a.sourceKind === 'whatsapp_cloud' ? await services.cloud.view(a.id) : undefined;
+            const linked = sessions.get(a.id);
             rows.push({
               id: a.id,
               phone: a.phone,
@@ -37,6 +39,23 @@ export function statusCommand(): Command {
                     lastError: cloud.deliveries.lastError ?? null,
                   }
                 : null,
+              // Linked-device session: state, why, last event, the gap being filled, history progress.
+              linkedDevice:
+                a.sourceKind === 'linked_device'
+                  ? {
+                      state: linked?.state ?? 'unpaired',
+                      reason: linked?.reason ?? null,
+                      since: linked?.stateAt.toISOString() ?? null,
+                      lastEventAt: linked?.lastEventAt?.toISOString() ?? null,
+                      gapSince: linked?.gapSince?.toISOString() ?? null,
+                      history: Object.fromEntries(
+                        Object.entries(linked?.history ?? {}).map(([phase, h]) => [
+                          phase,
+                          { messages: h.messages, progress: h.progress, complete: h.complete },
+                        ]),
+                      ),
+                    }
+                  : null,
             });
           }
           const totals = {
@@ -66,6 +85,19 @@ export function statusCommand(): Command {
             process.stdout.write(
               `webhook ${r.phone}: last delivery ${w.lastDeliveryAt ?? 'never'}, ${w.signatureFailures} signature failures, ${w.pending} waiting${w.lastError ? ` (last error: ${w.lastError})` : ''}\n`,
             );
+          }
+          for (const r of rows) {
+            const d = r.linkedDevice;
+            if (!d) continue;
+            const history = Object.entries(d.history)
+              .map(([phase, h]) => `${phase} ${h.messages} messages${h.complete ? '' : ` (${h.progress}%)`}`)
+              .join(', ');
+            process.stdout.write(
+              `linked device ${r.phone}: ${d.state.replace('_', ' ')}${d.reason ? ` (${d.reason})` : ''}; last event ${d.lastEventAt ?? 'never'}${d.gapSince ? `; filling the gap since ${d.gapSince}` : ''}${history ? `; history: ${history}` : ''}\n`,
+            );
+            if (d.state === 'unpaired' || d.state === 'logged_out') {
+              process.stdout.write(`  pair it: wasync link-device --account ${r.phone}\n`);
+            }
           }
           for (const connection of connections) printConnection(connection);
         } finally {

@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { pairingRoutes } from './routes/pairing.js';
 import { peopleRoutes } from './routes/people.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/sync.js';
@@ -75,6 +76,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerAuth(app, services.store);
   await app.register(healthRoutes(services));
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
+  await app.register(pairingRoutes(services), { prefix: '/api/v1' });
   await app.register(ingestRoutes(services, metrics), { prefix: '/api/v1' });
   await app.register(importRoutes(services), { prefix: '/api/v1' });
   await app.register(chatRoutes(services), { prefix: '/api/v1' });

@@ -6,6 +6,10 @@ import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
 import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
+import {
+  LINKED_DEVICE_STATES,
+  type LinkedDeviceSession,
+} from '../store/repositories/whatsapp-web-sessions.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
 import type { ChatRecordView, SyncStatus, UnmatchedChat } from '../sync/service.js';
 
@@ -57,6 +61,41 @@ export const AccountSchema = z
       })
       .optional()
       .describe('WhatsApp Cloud API settings and webhook health; secrets are never shown.'),
+    linkedDevice: z
+      .object({
+        state: z
+          .enum(LINKED_DEVICE_STATES)
+          .describe('unpaired, pairing, connecting, connected, disconnected (reconnecting) or logged_out.'),
+        reason: z
+          .string()
+          .optional()
+          .describe('Why, in words: the cause of a disconnection, a failed pairing.'),
+        statusCode: z.number().int().optional().describe("The library's code of the last disconnection."),
+        since: iso.describe('When the session entered this state.'),
+        me: z.string().optional().describe("The linked device's WhatsApp id, once paired."),
+        connectedAt: iso.optional(),
+        lastEventAt: iso.optional().describe('When the session last received anything from WhatsApp.'),
+        gapSince: iso
+          .optional()
+          .describe('Start of a disconnection whose missed history is still being asked of the phone.'),
+        history: z
+          .record(
+            z.string(),
+            z.object({
+              chunks: z.number().int(),
+              messages: z.number().int(),
+              progress: z.number(),
+              complete: z.boolean(),
+            }),
+          )
+          .describe(
+            'History sync per phase (bootstrap, recent, full, on_demand, ...): chunks, messages, progress.',
+          ),
+        optedInBy: z.string().optional().describe('Who accepted the risk of linking this account.'),
+        optedInAt: iso.optional(),
+      })
+      .optional()
+      .describe('Linked-device session state and history sync progress.'),
   })
   .meta({ id: 'Account' });
 
@@ -162,6 +201,7 @@ export function accountDto(
   account: Account,
   stats: AccountStats | undefined,
   cloud?: { view: CloudAccountView; origin: string },
+  linked?: LinkedDeviceSession,
 ): z.infer<typeof AccountSchema> {
   return defined({
     id: account.id,
@@ -173,6 +213,52 @@ export function accountDto(
     chats: stats?.chats ?? 0,
     messages: stats?.messages ?? 0,
     cloud: cloud && cloudDto(cloud.view, cloud.origin),
+    linkedDevice:
+      account.sourceKind === 'linked_device'
+        ? linkedDeviceDto(linked ?? unpaired(account.createdAt))
+        : undefined,
+  });
+}
+
+function unpaired(since: Date): LinkedDeviceSession {
+  return {
+    accountId: '',
+    optedInBy: undefined,
+    optedInAt: undefined,
+    state: 'unpaired',
+    reason: undefined,
+    statusCode: undefined,
+    stateAt: since,
+    me: undefined,
+    connectedAt: undefined,
+    lastEventAt: undefined,
+    gapSince: undefined,
+    history: {},
+    leaseOwner: undefined,
+    leaseUntil: undefined,
+  };
+}
+
+function linkedDeviceDto(
+  session: LinkedDeviceSession,
+): NonNullable<z.infer<typeof AccountSchema>['linkedDevice']> {
+  return defined({
+    state: session.state,
+    reason: session.reason,
+    statusCode: session.statusCode,
+    since: session.stateAt.toISOString(),
+    me: session.me,
+    connectedAt: isoOf(session.connectedAt),
+    lastEventAt: isoOf(session.lastEventAt),
+    gapSince: isoOf(session.gapSince),
+    history: Object.fromEntries(
+      Object.entries(session.history).map(([phase, h]) => [
+        phase,
+        { chunks: h.chunks.length, messages: h.messages, progress: h.progress, complete: h.complete },
+      ]),
+    ),
+    optedInBy: session.optedInBy,
+    optedInAt: isoOf(session.optedInAt),
   });
 }
 

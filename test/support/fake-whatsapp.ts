@@ -42,8 +42,13 @@ export class FakeSocket implements CaptureSocket {
   /** The phone confirmed pairing: the library fills in `creds.me` and asks for it to be saved. */
   pairSucceeds(me = '14155550000:3@s.whatsapp.net'): void {
     this.options.auth.creds.me = { id: me, lid: '999000111:3@lid', name: 'Rep' };
-    this.options.auth.creds.registered = true;
-    this.emit('creds.update', { me: this.options.auth.creds.me });
+    this.options.auth.creds.account = {
+      details: Buffer.from('signed device identity'),
+      accountSignatureKey: Buffer.alloc(32, 1),
+      accountSignature: Buffer.alloc(64, 2),
+      deviceSignature: Buffer.alloc(64, 3),
+    };
+    this.emit('creds.update', { me: this.options.auth.creds.me, account: this.options.auth.creds.account });
   }
 
   open(): void {
@@ -51,11 +56,9 @@ export class FakeSocket implements CaptureSocket {
     this.emit('connection.update', { connection: 'open', isNewLogin: false });
   }
 
+  /** The connection ends as the library ends it: the close is told, then the event buffer is dropped. */
   close(statusCode: number, message = 'closed'): void {
-    this.emit('connection.update', {
-      connection: 'close',
-      lastDisconnect: { error: disconnectError(statusCode, message), date: new Date() },
-    });
+    this.end(disconnectError(statusCode, message));
   }
 
   /** A frame arrived (a keep-alive answer, say): the watchdog's sign of life. */
@@ -67,6 +70,7 @@ export class FakeSocket implements CaptureSocket {
     if (this.ended) return;
     this.ended = { error };
     this.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } });
+    this.ev.destroy();
   }
 
   async logout(): Promise<void> {
@@ -76,6 +80,8 @@ export class FakeSocket implements CaptureSocket {
 
   async requestPairingCode(phoneNumber: string): Promise<string> {
     this.pairingCodeRequests.push(phoneNumber);
+    // As the library does: `me` is set before anything is paired.
+    this.options.auth.creds.me = { id: `${phoneNumber}@s.whatsapp.net`, name: '~' };
     return 'ABCD1234';
   }
 

@@ -96,3 +96,58 @@ export function describe(error: unknown): string {
   }
   return error.message;
 }
+
+/**
+ * Sends a request whose answer is a stream of server-sent events (EventSource only does GET), and
+ * hands each event to `onEvent` as it arrives. Resolves when the stream ends; a refused request
+ * throws an ApiError like api() does.
+ */
+export async function streamEvents(
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  onEvent: (event: string, data: unknown) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(signal ? { signal } : {}),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok || !response.body) {
+    const json = (await response.json().catch(() => undefined)) as
+      | { error?: { code?: string; message?: string; details?: unknown } }
+      | undefined;
+    throw new ApiError(
+      response.status,
+      json?.error?.code ?? 'http_error',
+      json?.error?.message ?? `The server answered ${response.status}.`,
+      json?.error?.details,
+    );
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += value;
+    let end = buffered.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      end = buffered.indexOf('\n\n');
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      if (data.length > 0) onEvent(event, JSON.parse(data.join('\n')));
+    }
+  }
+}

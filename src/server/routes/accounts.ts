@@ -88,7 +88,8 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         const clouds = await Promise.all(
           accounts.map((a) => (a.sourceKind === 'whatsapp_cloud' ? cloudOf(a.id, request) : undefined)),
         );
-        return { data: accounts.map((a, i) => accountDto(a, stats.get(a.id), clouds[i])) };
+        const linked = await store.whatsappWebSessions.getMany(accounts.map((a) => a.id));
+        return { data: accounts.map((a, i) => accountDto(a, stats.get(a.id), clouds[i], linked.get(a.id))) };
       },
     );
 
@@ -107,7 +108,8 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         const account = await store.accounts.get(workspaceId, request.params.accountId);
         if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
         const stats = await store.accounts.stats(workspaceId);
-        return accountDto(account, stats.get(account.id), await cloudOf(account.id, request));
+        const linked = await store.whatsappWebSessions.get(account.id);
+        return accountDto(account, stats.get(account.id), await cloudOf(account.id, request), linked);
       },
     );
 

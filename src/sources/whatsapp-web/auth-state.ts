@@ -3,6 +3,7 @@ import {
   type AuthenticationState,
   BufferJSON,
   initAuthCreds,
+  type LIDMapping,
   proto,
   type SignalDataSet,
   type SignalDataTypeMap,
@@ -31,8 +32,13 @@ export async function storedAuthState(options: {
   accountId: string;
   repository: WhatsAppWebAuthRepository;
   box: SecretBox;
+  /**
+   * Hears every @lid ↔ phone pair the library stores. Most reach no event at all (the library keeps
+   * the pairs it learns from message keys and history to itself), so this is where they are caught.
+   */
+  onLidMappings?: (mappings: LIDMapping[]) => void;
 }): Promise<StoredAuthState> {
-  const { accountId, repository, box } = options;
+  const { accountId, repository, box, onLidMappings } = options;
   const context = (kind: string, id: string) => `whatsapp-web:${accountId}:${kind}:${id}`;
   const seal = (kind: string, id: string, value: unknown) =>
     box.seal(JSON.stringify(value, BufferJSON.replacer), context(kind, id));
@@ -68,6 +74,8 @@ export async function storedAuthState(options: {
             }
           }
           await repository.write(accountId, changes);
+          const pairs = lidMappingsOf(data['lid-mapping']);
+          if (pairs.length > 0) onLidMappings?.(pairs);
         },
         clear: () => repository.clear(accountId),
       },
@@ -75,4 +83,19 @@ export async function storedAuthState(options: {
     saveCreds: () => repository.write(accountId, [{ kind: CREDS, id: '', value: seal(CREDS, '', creds) }]),
     clear: () => repository.clear(accountId),
   };
+}
+
+/**
+ * The library's lid-mapping entries as pairs: it writes `<phone user>` → `<lid user>` and
+ * `<lid user>_reverse` → `<phone user>` (users without server or device).
+ */
+export function lidMappingsOf(entries: SignalDataSet['lid-mapping']): LIDMapping[] {
+  const pairs = new Map<string, LIDMapping>();
+  for (const [id, value] of Object.entries(entries ?? {})) {
+    if (typeof value !== 'string' || !value) continue;
+    const [pn, lid] = id.endsWith('_reverse') ? [value, id.slice(0, -'_reverse'.length)] : [id, value];
+    if (!/^\d+$/.test(pn) || !/^\d+$/.test(lid)) continue;
+    pairs.set(`${lid}:${pn}`, { lid: `${lid}@lid`, pn: `${pn}@s.whatsapp.net` });
+  }
+  return [...pairs.values()];
 }

@@ -171,4 +171,30 @@ describe('linked-device messages in the ingest contract', () => {
     );
     expect(mapWebMessage(status, context)).toEqual([]);
   });
+
+  it('skips a placeholder for a message not decrypted yet: the phone resends it under the same id', () => {
+    const waiting = web({ remoteJid: ANA_PN, fromMe: false, id: 'P1' }, null, {
+      messageStubType: proto.WebMessageInfo.StubType.CIPHERTEXT,
+      messageStubParameters: ['Message absent from node'],
+    });
+    expect(mapWebMessage(waiting, context)).toEqual([]);
+  });
+
+  it('reads a message the library folded an edit or a revoke onto while buffering', () => {
+    // The edit lands on the original: its content becomes the edited one.
+    const [edited] = mapWebMessage(
+      web(
+        { remoteJid: ANA_PN, fromMe: false, id: 'F1' },
+        { editedMessage: { message: { conversation: 'fixed' } } },
+      ),
+      context,
+    );
+    expect(edited).toMatchObject({ sourceId: 'F1', type: 'text', text: 'fixed', details: { edited: true } });
+    // The revoke leaves an empty shell under the revoke's key: nothing to store (the revoke's own
+    // protocol message carries the deletion).
+    const shell = web({ remoteJid: ANA_PN, fromMe: false, id: 'F2' }, null, {
+      messageStubType: proto.WebMessageInfo.StubType.REVOKE,
+    });
+    expect(mapWebMessage(shell, context)).toEqual([]);
+  });
 });

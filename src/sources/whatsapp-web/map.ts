@@ -83,6 +83,13 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
     longs: String,
     bytes: String,
   });
+  // The key's alternates (the phone behind a @lid) are no protobuf fields: kept beside the rest.
+  raw.key = {
+    ...(raw.key as object),
+    ...(key.remoteJidAlt ? { remoteJidAlt: key.remoteJidAlt } : {}),
+    ...(key.participantAlt ? { participantAlt: key.participantAlt } : {}),
+    ...(key.addressingMode ? { addressingMode: key.addressingMode } : {}),
+  };
   const event = (
     kind: 'edit' | 'delete' | 'reaction',
     target: string,
@@ -105,6 +112,9 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
     if (message.messageStubType) {
       // A message the device could not decrypt yet: the phone resends it under the same id.
       if (message.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) return [];
+      // A revoke the library folded onto its message while buffering: the revoke's own protocol
+      // message deletes the original, and this shell carries nothing of it.
+      if (message.messageStubType === proto.WebMessageInfo.StubType.REVOKE) return [];
       const parameters = (message.messageStubParameters ?? []) as string[];
       if (parameters.some((p) => /Bad MAC|No session|Invalid PreKey|No matching sessions/i.test(String(p))))
         return [];
@@ -148,6 +158,8 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
 
   const context_ = contextInfoOf(content);
   const details: Record<string, unknown> = {};
+  // An edit the library folded onto its message while buffering: the content is the edited one.
+  if (message.message?.editedMessage) details.edited = true;
   if (context_?.isForwarded) details.forwarded = true;
   if ((context_?.forwardingScore ?? 0) >= 5) details.frequentlyForwarded = true;
   let messageType: MessageType = 'text';

@@ -47,6 +47,11 @@ export function linkedDeviceMediaResolver(
       message = await session.reuploadMedia(message);
       stream = await download(message);
     }
+    // The library's download does not take the signal: end the stream when the fetcher gives up.
+    const abort = () => stream.destroy(new Error('the media download timed out'));
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    stream.once('close', () => signal.removeEventListener('abort', abort));
     const sha = media.fileSha256 ? Buffer.from(media.fileSha256).toString('hex') : undefined;
     return {
       response: new Response(Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>, {

@@ -1,4 +1,11 @@
-import { DisconnectReason, type LIDMapping, proto, type WAMessage } from 'baileys';
+import {
+  DisconnectReason,
+  type LIDMapping,
+  makeCacheableSignalKeyStore,
+  proto,
+  type SignalKeyStore,
+  type WAMessage,
+} from 'baileys';
 import type { Logger } from 'pino';
 import type { Account } from '../../core/model.js';
 import type { SecretBox } from '../../core/secret-box.js';
@@ -36,13 +43,20 @@ export interface SessionTiming {
   watchdogCheckMs: number;
   /** After a reconnect, how long to wait for offline messages before filling the gap anyway. */
   gapSettleMs: number;
+  /** Once offline messages are in, how long nothing new must arrive before the gap is filled. */
+  gapQuietMs: number;
+  /** Chats asked about per gap (most recent first), and the pause between two requests. */
+  gapFillChats: number;
+  gapRequestSpacingMs: number;
+  /** How long the phone has to upload expired media again. */
+  reuploadTimeoutMs: number;
   /** A gap fill's requests that get no answer in this long are given up (the gap is closed). */
   gapTimeoutMs: number;
   /** Messages asked for per history request (the phone answers at most 50). */
   gapFillCount: number;
   /** Requests per chat for one gap before it is called filled. */
   gapFillRounds: number;
-  /** Wait between attempts to store what arrived when the database refuses. */
+  /** Waits between attempts to store what arrived while the database refuses; one retry per entry. */
   storeRetryMs: readonly number[];
 }
 
@@ -50,11 +64,15 @@ export const DEFAULT_TIMING: SessionTiming = {
   reconnectDelaysMs: [1_000, 2_000, 5_000, 15_000, 30_000, 60_000],
   watchdogMs: 120_000,
   watchdogCheckMs: 15_000,
-  gapSettleMs: 10_000,
+  gapSettleMs: 30_000,
+  gapQuietMs: 3_000,
+  gapFillChats: 100,
+  gapRequestSpacingMs: 500,
+  reuploadTimeoutMs: 30_000,
   gapTimeoutMs: 300_000,
   gapFillCount: 50,
   gapFillRounds: 10,
-  storeRetryMs: [500, 2_000, 5_000, 15_000, 60_000],
+  storeRetryMs: [500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 60_000, 60_000, 60_000],
 };
 
 export interface SessionDependencies {
@@ -65,7 +83,7 @@ export interface SessionDependencies {
   logger: Logger;
   timing?: Partial<SessionTiming> | undefined;
   /** Called once the session stops on its own (logged out, pairing over): its lease can go. */
-  onEnded?: ((session: LinkedDeviceSession) => void) | undefined;
+  onEnded?: ((session: LinkedDeviceSession) => Promise<void>) | undefined;
 }
 
 /** The library's history phases by name, as the account shows them. */
@@ -80,6 +98,17 @@ const HISTORY_PHASES: Record<number, string> = {
 };
 
 const INGEST_BATCH = 500;
+
+/** A disconnection's gap being filled: since when, the history requests out, and where it stands. */
+interface Gap {
+  since: number;
+  requests: Map<string, { jid: string; rounds: number }>;
+  /** settle: waiting for offline messages; quiet: waiting for them to stop; done: requests sent. */
+  pending: 'settle' | 'quiet' | 'done';
+  /** The first requests are still going out, one by one. */
+  sending: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
 const TOUCH_EVERY_MS = 5_000;
 
 /** Why a socket closed, in words a person can act on. */
@@ -116,26 +145,31 @@ export function statusCodeOf(error: unknown): number | undefined {
 /**
  * One linked-device account's connection to WhatsApp, capture only: it stores what arrives and
  * never sends a message, a read receipt or a presence. Events are handled one batch at a time, in
- * the order they came, and a batch the database refuses is retried until it is stored. A close
- * reconnects with backoff unless WhatsApp logged the device out; a socket that looks open but goes
- * silent is recycled; after a reconnect, the history each chat missed is asked for again.
+ * the order they came; a write the database refuses is retried. A close reconnects with backoff
+ * unless WhatsApp logged the device out; a socket that looks open but goes silent is recycled; after
+ * a reconnect, the history each chat missed is asked of the phone.
  */
 export class LinkedDeviceSession {
   private socket: CaptureSocket | undefined;
   private auth: StoredAuthState | undefined;
+  private keys: SignalKeyStore | undefined;
   private running = false;
+  /** The current socket is open (not just connecting). */
+  private connected = false;
+  /** The session was paired when it last connected (a logout while away is worded differently). */
+  private wasPaired = false;
   private failures = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private watchdog: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
+  /** Creds are saved on a line of their own, at once: behind a history batch a crash could lose them. */
+  private credsWrites: Promise<void> = Promise.resolve();
   private lastSignAt = 0;
   private lastTouchAt = 0;
   private pairing: (PairingRequest & { codeRequested?: boolean }) | undefined;
   private readonly listeners = new Set<(update: PairingUpdate) => void>();
   private lastPairingUpdate: PairingUpdate | undefined;
-  /** The gap being filled: since when, and the chats whose history requests are still out. */
-  private gap: { since: number; requests: Map<string, { jid: string; rounds: number }> } | undefined;
-  private gapSettle: NodeJS.Timeout | undefined;
+  private gap: Gap | undefined;
   private readonly timing: SessionTiming;
   private readonly log: Logger;
 
@@ -151,9 +185,12 @@ export class LinkedDeviceSession {
     return this.running;
   }
 
-  /** Whether this session holds a paired device (it may still be connecting). */
+  /**
+   * Whether this session holds a paired device (it may still be connecting). Only a successful
+   * pairing sets `account`; `me` is set already when a pairing code is asked for.
+   */
   get isPaired(): boolean {
-    return this.auth?.state.creds.me?.id !== undefined;
+    return Boolean(this.auth?.state.creds.account);
   }
 
   get isPairing(): boolean {
@@ -186,8 +223,9 @@ export class LinkedDeviceSession {
     this.clearTimers();
     const socket = this.socket;
     this.socket = undefined;
+    this.connected = false;
     if (this.pairing) this.endPairing({ type: 'failed', code: 'stopped', reason: 'wasync stopped.' });
-    socket?.end(undefined);
+    this.endSocket(socket, undefined);
     await this.idle();
     if (this.isPaired) {
       await this.deps.store.whatsappWebSessions.openGap(this.account.id, this.gapStart());
@@ -197,53 +235,94 @@ export class LinkedDeviceSession {
     }
   }
 
-  /** Unlinks the device (WhatsApp removes it from the phone's Linked devices) and forgets the session. */
+  /**
+   * Unlinks the device and forgets the session. Connected, WhatsApp removes the device from the
+   * phone's Linked devices; otherwise only wasync forgets it, and the state says to remove it there.
+   */
   async logout(): Promise<void> {
     const socket = this.socket;
+    const connected = this.connected;
     this.running = false;
     this.clearTimers();
     this.socket = undefined;
-    if (socket) {
+    this.connected = false;
+    let removed = false;
+    if (socket && connected) {
       try {
+        socket.ev.flush();
         await socket.logout('unlinked in wasync');
+        removed = true;
       } catch (error) {
         this.log.warn({ err: error }, 'logging out over the socket failed; forgetting the session anyway');
       }
-      socket.end(undefined);
     }
+    this.endSocket(socket, undefined);
     await this.idle();
-    await this.forget('Unlinked in wasync.', undefined);
+    const stored = await this.deps.store.whatsappWebSessions.get(this.account.id);
+    const paired = this.wasPaired || this.isPaired || stored?.me !== undefined;
+    await this.forget(
+      removed || !paired
+        ? 'Unlinked in wasync.'
+        : 'Unlinked in wasync while not connected: remove it on the phone too (Settings → Linked devices).',
+      undefined,
+    );
   }
 
   /** Asks the phone to upload a message's media again (WhatsApp's servers no longer hold it). */
   async reuploadMedia(message: WAMessage): Promise<WAMessage> {
-    if (!this.socket)
+    const socket = this.socket;
+    if (!socket || !this.connected) {
       throw new Error('the session is not connected, so the phone cannot be asked to re-upload');
-    return this.socket.updateMediaMessage(message);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        socket.updateMediaMessage(message),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('the phone did not upload the media again in time (is it online?)')),
+            this.timing.reuploadTimeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  /** Resolves once every event received so far has been handled. */
+  /** Resolves once every event received so far has been handled and the creds are saved. */
   async idle(): Promise<void> {
-    let seen: Promise<void> | undefined;
-    while (seen !== this.queue) {
-      seen = this.queue;
-      await seen;
+    let seen: Promise<void>[] = [];
+    while (seen[0] !== this.queue || seen[1] !== this.credsWrites) {
+      seen = [this.queue, this.credsWrites];
+      await Promise.all(seen);
     }
   }
 
   private async connect(): Promise<void> {
     if (!this.running) return;
     const { store, box, factory } = this.deps;
-    this.auth ??= await storedAuthState({
-      accountId: this.account.id,
-      repository: store.whatsappWebAuth,
-      box,
-    });
+    if (!this.auth) {
+      this.auth = await storedAuthState({
+        accountId: this.account.id,
+        repository: store.whatsappWebAuth,
+        box,
+        onLidMappings: (pairs) =>
+          this.enqueue(() => this.persist(() => recordLidMappings(store, this.account.workspaceId, pairs))),
+      });
+      this.keys = undefined;
+    }
+    // One key cache per session, not per socket: each cache runs a timer the library never stops.
+    this.keys ??= makeCacheableSignalKeyStore(
+      this.auth.state.keys,
+      this.log.child({ component: 'baileys' }, { level: 'warn' }),
+    );
+    this.wasPaired = this.isPaired;
     await this.setState(this.isPaired ? 'connecting' : 'pairing');
     let socket: CaptureSocket;
     try {
       socket = await factory({
-        auth: this.auth.state,
+        auth: { creds: this.auth.state.creds, keys: this.keys },
         getMessage: (key) => this.storedContent(key.id),
         logger: this.log.child({ component: 'baileys' }, { level: 'warn' }),
       });
@@ -265,16 +344,48 @@ export class LinkedDeviceSession {
 
   private listen(socket: CaptureSocket, ev: SocketEvents): void {
     ev.process((events) => {
-      this.queue = this.queue.then(() => this.handle(socket, events));
+      if (events['creds.update']) this.saveCreds();
+      // The library drops what it still buffers when a socket ends, though it has acknowledged it to
+      // WhatsApp: let it out first (it comes back through this callback, so it is queued first).
+      if (events['connection.update']?.connection === 'close') ev.flush();
+      this.enqueue(() => this.handle(socket, events));
     });
   }
 
-  private async handle(socket: CaptureSocket, events: Parameters<Parameters<SocketEvents['process']>[0]>[0]) {
+  /** Runs work after everything queued before it; a failure is logged and the queue goes on. */
+  private enqueue(work: () => Promise<unknown>): void {
+    this.queue = this.queue.then(work).then(
+      () => undefined,
+      (error: unknown) => this.log.error({ err: error }, 'handling what WhatsApp sent failed'),
+    );
+  }
+
+  private saveCreds(): void {
+    const auth = this.auth;
+    if (!auth) return;
+    this.credsWrites = this.credsWrites
+      .then(() => this.persist(() => auth.saveCreds()))
+      .then(
+        () => undefined,
+        (error: unknown) => this.log.error({ err: error }, 'saving the session creds failed'),
+      );
+  }
+
+  /** Ends a socket of this session, letting out what it still buffers first. */
+  private endSocket(socket: CaptureSocket | undefined, error: Error | undefined): void {
+    if (!socket) return;
+    try {
+      socket.ev.flush();
+    } catch (failure) {
+      this.log.warn({ err: failure }, 'letting out the buffered events failed');
+    }
+    socket.end(error);
+  }
+
+  private async handle(socket: CaptureSocket, events: SocketEventMap): Promise<void> {
     if (socket === this.socket) this.lastSignAt = Date.now();
-    if (events['creds.update'] && this.auth)
-      await this.persist(() => (this.auth as StoredAuthState).saveCreds());
     if (events['connection.update']) await this.onConnection(socket, events['connection.update']);
-    const { store, ingest } = this.deps;
+    const { store } = this.deps;
     const workspaceId = this.account.workspaceId;
     const mapping = events['lid-mapping.update'];
     if (mapping) await this.persist(() => recordLidMappings(store, workspaceId, [mapping]));
@@ -299,23 +410,23 @@ export class LinkedDeviceSession {
     }
     const upsert = events['messages.upsert'];
     if (upsert) {
-      const items = this.map(upsert.messages);
-      if (items.length) await this.persist(() => ingest.ingest(this.account, items));
+      await this.store(this.map(upsert.messages));
+      // Offline messages still coming in: the gap fill waits for a quiet moment.
+      if (this.gap?.pending === 'quiet') this.scheduleGapFill(socket, this.timing.gapQuietMs);
     }
     await this.touch();
   }
 
   private async onConnection(
     socket: CaptureSocket,
-    update: NonNullable<Parameters<Parameters<SocketEvents['process']>[0]>[0]['connection.update']>,
+    update: NonNullable<SocketEventMap['connection.update']>,
   ): Promise<void> {
     if (socket !== this.socket) return;
     if (update.qr) await this.onQr(socket, update.qr);
     if (update.connection === 'open') await this.onOpen(socket);
-    if (update.receivedPendingNotifications && this.gapSettle) {
-      clearTimeout(this.gapSettle);
-      this.gapSettle = undefined;
-      await this.fillGap(socket);
+    if (update.receivedPendingNotifications && this.gap?.pending === 'settle') {
+      this.gap.pending = 'quiet';
+      this.scheduleGapFill(socket, this.timing.gapQuietMs);
     }
     if (update.connection === 'close') {
       this.socket = undefined;
@@ -330,11 +441,11 @@ export class LinkedDeviceSession {
       // The stored session no longer logs in and nobody asked to pair: a person has to.
       this.running = false;
       this.socket = undefined;
-      socket.end(undefined);
+      this.endSocket(socket, undefined);
       await this.setState('unpaired', {
         reason: 'The session needs pairing again (WhatsApp asked for a new QR scan).',
       });
-      this.deps.onEnded?.(this);
+      await this.deps.onEnded?.(this);
       return;
     }
     if (pairing.method === 'code') {
@@ -351,9 +462,9 @@ export class LinkedDeviceSession {
         });
         this.running = false;
         this.socket = undefined;
-        socket.end(undefined);
+        this.endSocket(socket, undefined);
         await this.setState('unpaired', { reason: 'Pairing failed: no pairing code.' });
-        this.deps.onEnded?.(this);
+        await this.deps.onEnded?.(this);
       }
       return;
     }
@@ -362,34 +473,42 @@ export class LinkedDeviceSession {
 
   private async onOpen(socket: CaptureSocket): Promise<void> {
     this.failures = 0;
+    this.connected = true;
+    this.wasPaired = true;
     const me = socket.user?.id ?? this.auth?.state.creds.me?.id;
-    const stored = await this.deps.store.whatsappWebSessions.get(this.account.id);
+    const stored = await this.persist(() => this.deps.store.whatsappWebSessions.get(this.account.id));
     await this.setState('connected', { me, connectedAt: Date.now() });
     if (this.pairing) {
       this.log.info({ me }, 'paired');
       this.endPairing({ type: 'connected', me: me ?? '' });
     }
     this.startWatchdog(socket);
-    this.queue = this.queue.then(() => this.fetchGroups(socket));
+    this.enqueue(() => this.fetchGroups(socket));
     if (stored?.gapSince) {
-      this.gap = { since: stored.gapSince.getTime(), requests: new Map() };
+      this.gap = {
+        since: stored.gapSince.getTime(),
+        requests: new Map(),
+        pending: 'settle',
+        sending: false,
+        timer: undefined,
+      };
       // Offline messages arrive first; the gap is filled once they have (or after a while anyway).
-      this.gapSettle = this.timer(this.timing.gapSettleMs, () => {
-        this.gapSettle = undefined;
-        this.queue = this.queue.then(() => this.fillGap(socket));
-      });
+      this.scheduleGapFill(socket, this.timing.gapSettleMs);
     }
   }
 
-  /** Every close but a log-out reconnects, sooner after a restart request, later after each failure. */
+  /** Every close but a log-out reconnects, at once after a restart request, later after each failure. */
   private async afterClose(code: number | undefined, message: string | undefined): Promise<void> {
     this.stopWatchdog();
+    this.connected = false;
+    if (this.gap?.timer) clearTimeout(this.gap.timer);
+    this.gap = undefined;
     if (!this.running) return;
     const reason = describeDisconnect(code, message);
     if (code === DisconnectReason.loggedOut || code === DisconnectReason.forbidden) {
       this.running = false;
       await this.forget(reason, code);
-      this.deps.onEnded?.(this);
+      await this.deps.onEnded?.(this);
       return;
     }
     if (code === DisconnectReason.restartRequired) {
@@ -398,12 +517,16 @@ export class LinkedDeviceSession {
       return;
     }
     if (!this.isPaired) {
-      // QR codes ran out (or the pairing code expired) before the phone confirmed.
+      // QR codes ran out (or the pairing code expired) before the phone confirmed, or WhatsApp was
+      // never reached: either way nobody is pairing any more, so no reconnect.
       this.running = false;
-      const ended = 'Pairing ended: nothing was scanned or entered on the phone in time.';
-      this.endPairing({ type: 'failed', code: 'pairing_timeout', reason: ended });
+      const shown = this.lastPairingUpdate !== undefined;
+      const ended = shown
+        ? 'Pairing ended: nothing was scanned or entered on the phone in time.'
+        : `Could not reach WhatsApp to pair. ${reason}`;
+      this.endPairing({ type: 'failed', code: shown ? 'pairing_timeout' : 'pairing_failed', reason: ended });
       await this.setState('unpaired', { reason: ended, statusCode: code });
-      this.deps.onEnded?.(this);
+      await this.deps.onEnded?.(this);
       return;
     }
     await this.persist(() => this.deps.store.whatsappWebSessions.openGap(this.account.id, this.gapStart()));
@@ -419,9 +542,7 @@ export class LinkedDeviceSession {
       reason: `${reason} Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s.`,
       statusCode: code,
     });
-    this.timer(delay, () => {
-      this.queue = this.queue.then(() => this.connect());
-    });
+    this.timer(delay, () => this.enqueue(() => this.connect()));
   }
 
   /** A socket that has received nothing (not even the keep-alive answers) for too long is recycled. */
@@ -433,8 +554,8 @@ export class LinkedDeviceSession {
       if (silentMs < this.timing.watchdogMs) return;
       this.log.warn({ silentMs }, 'the socket went silent; recycling it');
       this.socket = undefined;
-      socket.end(new Error('no sign of life'));
-      this.queue = this.queue.then(() =>
+      this.endSocket(socket, new Error('no sign of life'));
+      this.enqueue(() =>
         this.afterClose(undefined, `no frame received for ${Math.round(silentMs / 1000)} s (watchdog)`),
       );
     }, this.timing.watchdogCheckMs);
@@ -448,9 +569,9 @@ export class LinkedDeviceSession {
 
   private async onHistory(
     socket: CaptureSocket,
-    history: NonNullable<Parameters<Parameters<SocketEvents['process']>[0]>[0]['messaging-history.set']>,
+    history: NonNullable<SocketEventMap['messaging-history.set']>,
   ): Promise<void> {
-    const { store, ingest } = this.deps;
+    const { store } = this.deps;
     const workspaceId = this.account.workspaceId;
     const mappings: LIDMapping[] = history.lidPnMappings ?? [];
     if (mappings.length) await this.persist(() => recordLidMappings(store, workspaceId, mappings));
@@ -461,10 +582,9 @@ export class LinkedDeviceSession {
       .filter((g): g is GroupRecord => g?.title !== undefined);
     if (groups.length) await this.persist(() => recordGroups(store, this.account, groups));
     const items = this.map(history.messages);
-    for (let i = 0; i < items.length; i += INGEST_BATCH) {
-      const batch = items.slice(i, i + INGEST_BATCH);
-      await this.persist(() => ingest.ingest(this.account, batch));
-    }
+    for (let i = 0; i < items.length; i += INGEST_BATCH) await this.store(items.slice(i, i + INGEST_BATCH));
+    // Sets that arrive while the library buffers are merged into one, keeping the last one's type,
+    // chunk and progress: the phases' figures are as close as the library lets them be.
     const phase = HISTORY_PHASES[history.syncType ?? -1] ?? String(history.syncType ?? 'unknown');
     await this.persist(() =>
       store.whatsappWebSessions.recordHistoryChunk(this.account.id, phase, {
@@ -473,78 +593,119 @@ export class LinkedDeviceSession {
         progress: history.progress ?? undefined,
       }),
     );
-    if (history.syncType === proto.HistorySync.HistorySyncType.ON_DEMAND)
-      await this.continueGap(socket, history);
+    // Any set, not only an on-demand one: a merged set may carry the answer.
+    if (this.gap) this.continueGap(socket, history);
+  }
+
+  /** Fills the gap `delayMs` from now; called again, the wait starts over (offline messages trickle in). */
+  private scheduleGapFill(socket: CaptureSocket, delayMs: number): void {
+    const gap = this.gap;
+    if (!gap || gap.pending === 'done') return;
+    if (gap.timer) {
+      clearTimeout(gap.timer);
+      this.timers.delete(gap.timer);
+    }
+    gap.timer = this.timer(delayMs, () => {
+      gap.timer = undefined;
+      if (this.gap !== gap || gap.pending === 'done') return;
+      gap.pending = 'done';
+      this.enqueue(() => this.fillGap(socket, gap));
+    });
   }
 
   /**
    * Asks the phone for what each chat missed during the disconnection: for every chat with a message
-   * since the gap began, the messages before its earliest such one. Answers come back as on-demand
-   * history chunks (stored like any other), and a full answer that still ends inside the gap asks again.
+   * since the gap began (most recent first, up to a limit), the messages before its earliest such one.
+   * The requests go out one by one, spaced, outside the event queue; the answers come back as history
+   * sets, stored like any other, and a full answer that still ends inside the gap asks again.
    */
-  private async fillGap(socket: CaptureSocket): Promise<void> {
-    const gap = this.gap;
-    if (!gap || socket !== this.socket) return;
-    const firsts = await this.deps.store.messages.firstSince(this.account.id, gap.since);
-    for (const first of firsts) {
-      const message = toWAMessage(first.raw);
-      if (!message?.key?.remoteJid || socket !== this.socket) continue;
-      await this.requestHistory(socket, message, { jid: message.key.remoteJid, rounds: 1 });
-    }
-    if (gap.requests.size === 0) await this.closeGap();
-    else this.timer(this.timing.gapTimeoutMs, () => void this.closeGap());
+  private async fillGap(socket: CaptureSocket, gap: Gap): Promise<void> {
+    if (this.gap !== gap || socket !== this.socket) return;
+    const firsts = await this.persist(() => this.deps.store.messages.firstSince(this.account.id, gap.since));
+    const anchors = firsts
+      .map((first) => toWAMessage(first.raw))
+      .filter((message): message is WAMessage => Boolean(message?.key?.remoteJid))
+      .slice(0, this.timing.gapFillChats);
+    if (anchors.length === 0) return this.closeGap(gap);
+    // Given up on if the phone never answers (it may be offline), so a later drop opens a new gap.
+    this.timer(this.timing.gapTimeoutMs, () => this.enqueue(() => this.closeGap(gap)));
+    gap.sending = true;
+    void (async () => {
+      for (const [i, anchor] of anchors.entries()) {
+        if (this.gap !== gap || socket !== this.socket) return;
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, this.timing.gapRequestSpacingMs));
+        await this.requestHistory(socket, gap, anchor, { jid: anchor.key.remoteJid ?? '', rounds: 1 });
+      }
+      gap.sending = false;
+      this.closeGapWhenAnswered(gap);
+    })();
   }
 
-  private async continueGap(
+  /** Settles the requests a history set answers, chat by chat; asks again where a full answer ends in the gap. */
+  private continueGap(
     socket: CaptureSocket,
     history: { messages: WAMessage[]; peerDataRequestSessionId?: string | null },
-  ): Promise<void> {
+  ): void {
     const gap = this.gap;
     if (!gap) return;
-    const requestId = history.peerDataRequestSessionId ?? undefined;
-    const jid = history.messages[0]?.key.remoteJid ?? undefined;
-    const entry =
-      (requestId && gap.requests.has(requestId)
-        ? ([requestId, gap.requests.get(requestId)] as const)
-        : undefined) ?? [...gap.requests.entries()].find(([, request]) => request.jid === jid);
-    if (!entry?.[1]) return;
-    const [id, request] = entry;
-    gap.requests.delete(id);
-    const oldest = history.messages.reduce<WAMessage | undefined>(
-      (found, m) => (!found || Number(m.messageTimestamp) < Number(found.messageTimestamp) ? m : found),
-      undefined,
-    );
-    const oldestAt = Number(oldest?.messageTimestamp ?? 0) * 1000;
-    if (
-      oldest &&
-      history.messages.length >= this.timing.gapFillCount &&
-      oldestAt > gap.since &&
-      request.rounds < this.timing.gapFillRounds
-    ) {
-      await this.requestHistory(socket, oldest, { jid: request.jid, rounds: request.rounds + 1 });
+    const byChat = new Map<string, WAMessage[]>();
+    for (const message of history.messages) {
+      const jid = message.key.remoteJid;
+      if (jid) byChat.set(jid, [...(byChat.get(jid) ?? []), message]);
     }
-    if (gap.requests.size === 0) await this.closeGap();
+    const answered = [...gap.requests].filter(
+      ([id, request]) => id === history.peerDataRequestSessionId || byChat.has(request.jid),
+    );
+    for (const [id, request] of answered) {
+      gap.requests.delete(id);
+      const messages = byChat.get(request.jid) ?? [];
+      const oldest = messages.reduce<WAMessage | undefined>(
+        (found, m) => (!found || Number(m.messageTimestamp) < Number(found.messageTimestamp) ? m : found),
+        undefined,
+      );
+      const oldestAt = Number(oldest?.messageTimestamp ?? 0) * 1000;
+      if (
+        oldest &&
+        messages.length >= this.timing.gapFillCount &&
+        oldestAt > gap.since &&
+        request.rounds < this.timing.gapFillRounds
+      ) {
+        void this.requestHistory(socket, gap, oldest, { jid: request.jid, rounds: request.rounds + 1 });
+      }
+    }
+    if (answered.length > 0) this.closeGapWhenAnswered(gap);
+  }
+
+  /** Closes the gap once every request has gone out and been answered. */
+  private closeGapWhenAnswered(gap: Gap): void {
+    if (this.gap === gap && !gap.sending && gap.requests.size === 0) this.enqueue(() => this.closeGap(gap));
   }
 
   private async requestHistory(
     socket: CaptureSocket,
+    gap: Gap,
     before: WAMessage,
     request: { jid: string; rounds: number },
   ): Promise<void> {
+    // Counted as out before the phone is asked, so an answer cannot overtake its own request.
+    const placeholder = `pending:${request.jid}:${request.rounds}`;
+    gap.requests.set(placeholder, request);
     try {
       const id = await socket.fetchMessageHistory(
         this.timing.gapFillCount,
         before.key,
         Number(before.messageTimestamp ?? 0) * 1000,
       );
-      this.gap?.requests.set(id, request);
+      if (gap.requests.delete(placeholder)) gap.requests.set(id, request);
     } catch (error) {
+      gap.requests.delete(placeholder);
       this.log.warn({ err: error, chat: request.jid }, 'asking the phone for missed history failed');
     }
   }
 
-  private async closeGap(): Promise<void> {
-    if (!this.gap) return;
+  /** Ends a gap (filled, or given up on); a newer gap is left alone. */
+  private async closeGap(gap: Gap): Promise<void> {
+    if (this.gap !== gap) return;
     this.gap = undefined;
     await this.persist(() => this.deps.store.whatsappWebSessions.closeGap(this.account.id));
   }
@@ -576,32 +737,58 @@ export class LinkedDeviceSession {
   }
 
   /**
-   * Runs a write until it succeeds: what the socket delivered exists nowhere else on this side, so a
-   * database that refuses for a while delays the events behind it rather than losing them.
+   * Runs a write, retrying while it fails (one retry per entry of `delays`): what the socket
+   * delivered exists nowhere else on this side, so a database that refuses for a while delays the
+   * events behind it rather than losing them.
    */
-  private async persist<T>(write: () => Promise<T>): Promise<T | undefined> {
-    const delays = this.timing.storeRetryMs;
+  private async persist<T>(write: () => Promise<T>, delays = this.timing.storeRetryMs): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await write();
       } catch (error) {
-        const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
+        const delay = delays[attempt];
+        if (delay === undefined) throw error;
         this.log.error({ err: error, attempt }, `storing what WhatsApp sent failed; retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }
 
+  /**
+   * Stores messages and events. A batch refused on every retry is stored item by item, so one item
+   * the store cannot take costs only itself (logged with its id) and does not hold up the account.
+   */
+  private async store(items: IngestItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const { ingest } = this.deps;
+    try {
+      await this.persist(() => ingest.ingest(this.account, items));
+    } catch (error) {
+      const one = items.length === 1;
+      for (const item of items) {
+        try {
+          if (one) throw error;
+          await this.persist(() => ingest.ingest(this.account, [item]), this.timing.storeRetryMs.slice(0, 2));
+        } catch (failure) {
+          this.log.error({ err: failure, id: item.sourceId }, 'a message could not be stored; skipped');
+        }
+      }
+    }
+  }
+
   private async storedContent(id: string | null | undefined): Promise<proto.IMessage | undefined> {
     if (!id) return undefined;
-    const raw = await this.deps.store.messages.rawOf(this.account.id, id);
+    const raw = await this.deps.store.messages.rawOf(this.account.id, id).catch(() => undefined);
     return toWAMessage(raw)?.message ?? undefined;
   }
 
   private async forget(reason: string, code: number | undefined): Promise<void> {
     if (this.pairing) this.endPairing({ type: 'failed', code: 'logged_out', reason });
-    await this.auth?.clear();
+    await this.persist(
+      async () => this.auth?.clear() ?? this.deps.store.whatsappWebAuth.clear(this.account.id),
+    );
     this.auth = undefined;
+    this.keys = undefined;
     await this.setState('logged_out', { reason, statusCode: code });
   }
 
@@ -647,10 +834,13 @@ export class LinkedDeviceSession {
   private clearTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.gapSettle = undefined;
+    if (this.gap) this.gap.timer = undefined;
     this.stopWatchdog();
   }
 }
+
+/** The library's events as its `process` callback hands them over: several kinds at once. */
+type SocketEventMap = Parameters<Parameters<SocketEvents['process']>[0]>[0];
 
 /** A stored message's payload back as the library's type (it was stored as its plain-object form). */
 export function toWAMessage(raw: unknown): WAMessage | undefined {

@@ -140,10 +140,10 @@ export class LinkedDevices {
       factory,
       logger: logger.child({ component: 'linked-device' }),
       timing,
-      onEnded: (session) => {
+      onEnded: async (session) => {
         if (this.sessions.get(account.id) !== session) return;
         this.sessions.delete(account.id);
-        void store.whatsappWebSessions.releaseLease(account.id, this.owner);
+        await store.whatsappWebSessions.releaseLease(account.id, this.owner);
       },
     });
   }

@@ -6,7 +6,6 @@ import {
   type GroupMetadata,
   isJidBroadcast,
   isJidNewsletter,
-  makeCacheableSignalKeyStore,
   makeEventBuffer,
   makeWASocket,
   type proto,
@@ -37,6 +36,7 @@ export interface CaptureSocket {
 }
 
 export interface SocketOptions {
+  /** Creds and signal keys (the session wraps its stored keys in the library's cache once). */
   auth: AuthenticationState;
   /** The stored content of a message, which the library asks for to decrypt poll votes and retries. */
   getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
@@ -58,7 +58,7 @@ export function librarySocketFactory(config: { url?: string | undefined }): Sock
     const { version } = await fetchLatestWaWebVersion({ signal: AbortSignal.timeout(10_000) });
     const socket = makeWASocket({
       version,
-      auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, logger) },
+      auth,
       logger,
       browser: Browsers.macOS('Desktop'),
       ...(config.url ? { waWebSocketUrl: config.url } : {}),

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
 import { CopyField, Field, formatTime, Notice } from '../../ui';
+import { LinkedDeviceStatus, LinkForm } from './LinkedDevice';
 
 export interface Account {
   id: string;
@@ -19,6 +20,17 @@ export interface Account {
     signatureFailures: number;
     deliveries: { pending: number; processed: number; lastError?: string };
   };
+  linkedDevice?: {
+    state: 'unpaired' | 'pairing' | 'connecting' | 'connected' | 'disconnected' | 'logged_out';
+    reason?: string;
+    since: string;
+    me?: string;
+    lastEventAt?: string;
+    gapSince?: string;
+    history: Record<string, { chunks: number; messages: number; progress: number; complete: boolean }>;
+    optedInBy?: string;
+    optedInAt?: string;
+  };
 }
 
 const KIND_NAMES: Record<string, string> = {
@@ -29,7 +41,7 @@ const KIND_NAMES: Record<string, string> = {
 };
 
 export function Accounts() {
-  const [adding, setAdding] = useState<'whatsapp_cloud' | 'chat_export'>();
+  const [adding, setAdding] = useState<'whatsapp_cloud' | 'chat_export' | 'linked_device'>();
   const [error, setError] = useState<string>();
   const { rows, reload: load } = useList<Account>('/accounts', setError);
   return (
@@ -40,6 +52,9 @@ export function Accounts() {
           <button type="button" className="primary" onClick={() => setAdding('whatsapp_cloud')}>
             Add a Cloud API number
           </button>
+          <button type="button" onClick={() => setAdding('linked_device')}>
+            Link a WhatsApp (QR code)
+          </button>
           <button type="button" onClick={() => setAdding('chat_export')}>
             Import a chat export
           </button>
@@ -48,6 +63,9 @@ export function Accounts() {
       {error ? <Notice kind="error">{error}</Notice> : null}
       {adding === 'whatsapp_cloud' ? (
         <CloudForm onDone={() => void load()} onCancel={() => setAdding(undefined)} />
+      ) : null}
+      {adding === 'linked_device' ? (
+        <LinkForm onDone={() => void load()} onCancel={() => setAdding(undefined)} />
       ) : null}
       {adding === 'chat_export' ? (
         <ImportForm accounts={rows ?? []} onDone={() => void load()} onCancel={() => setAdding(undefined)} />
@@ -79,6 +97,9 @@ export function Accounts() {
                 <Notice kind="error">Last processing error: {account.cloud.deliveries.lastError}</Notice>
               ) : null}
             </div>
+          ) : null}
+          {account.linkedDevice ? (
+            <LinkedDeviceStatus account={account} onChanged={() => void load()} />
           ) : null}
         </article>
       ))}

@@ -1,0 +1,165 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { WasyncError } from '../../core/errors.js';
+import type { Services } from '../../services.js';
+import { LINKED_DEVICE_RISK } from '../../sources/whatsapp-web/risk.js';
+import type { LinkedDeviceSession, PairingUpdate } from '../../sources/whatsapp-web/session.js';
+import { type Grant, grantOf } from '../auth.js';
+import { AccountSchema, accountDto } from '../dto.js';
+import { ErrorEnvelopeSchema } from '../error-envelope.js';
+
+const HEARTBEAT_MS = 15_000;
+
+const PairingSchema = z
+  .strictObject({
+    method: z
+      .enum(['qr', 'code'])
+      .default('qr')
+      .describe(
+        'qr: QR codes to scan under Linked devices; code: an 8-character code to type there instead.',
+      ),
+    acceptRisk: z
+      .literal(true, { error: `acceptRisk must be true: ${LINKED_DEVICE_RISK}` })
+      .describe(`The account owner's opt-in. ${LINKED_DEVICE_RISK}`),
+  })
+  .meta({ id: 'Pairing' });
+
+/** Who accepted the risk, as the account shows it. */
+function optedInBy(grant: Grant): string {
+  return grant.via === 'session' ? grant.email : `API token "${grant.name}"`;
+}
+
+/**
+ * Pairing a linked-device account: POST starts it and streams its progress as server-sent events
+ * (`qr` with the code's text and an SVG, or `code`; then `connected` or `failed`), GET joins a pairing
+ * under way (a reloaded page), DELETE unlinks the device.
+ */
+export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
+  const { store, linkedDevices } = services;
+  const open = new Set<ServerResponse>();
+  const accountOf = async (workspaceId: string, accountId: string) => {
+    const account = await store.accounts.get(workspaceId, accountId);
+    if (!account) throw new WasyncError('not_found', `No account ${accountId}.`);
+    return account;
+  };
+  const stream = (session: LinkedDeviceSession, response: ServerResponse) => {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    open.add(response);
+    // QR codes are drawn one after another, so a slow drawing never sends an older code last.
+    let writing = Promise.resolve();
+    const send = (update: PairingUpdate) => {
+      writing = writing.then(async () => {
+        if (response.writableEnded) return;
+        const { type, ...data } = update;
+        const payload =
+          type === 'qr'
+            ? { ...data, svg: await QRCode.toString(update.qr, { type: 'svg', margin: 2 }) }
+            : data;
+        response.write(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
+        if (type === 'connected' || type === 'failed') response.end();
+      });
+    };
+    const unsubscribe = session.onPairing(send);
+    const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS);
+    response.once('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      open.delete(response);
+    });
+  };
+
+  return async (app) => {
+    app.addHook('preClose', async () => {
+      for (const response of open) response.end();
+    });
+
+    app.post(
+      '/accounts/:accountId/pairing',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary:
+            'Pair a linked-device account: stream QR codes (or a pairing code) until the phone confirms',
+          description:
+            'text/event-stream. Events: `qr` ({qr, svg}; a new one about every 20 s), `code` ({code}), then ' +
+            '`connected` ({me}) or `failed` ({code, reason}). The account must be of kind linked_device and not ' +
+            `linked yet. ${LINKED_DEVICE_RISK}`,
+          params: z.object({ accountId: z.string() }),
+          body: PairingSchema,
+          response: { 400: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema },
+        },
+      },
+      async (request, reply) => {
+        const grant = grantOf(request);
+        const account = await accountOf(grant.workspaceId, request.params.accountId);
+        const session = await linkedDevices.pair(account, { method: request.body.method }, optedInBy(grant));
+        reply.hijack();
+        stream(session, reply.raw);
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/pairing',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'Follow a pairing under way (the same events as starting it)',
+          params: z.object({ accountId: z.string() }),
+          response: { 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request, reply) => {
+        const grant = grantOf(request);
+        const account = await accountOf(grant.workspaceId, request.params.accountId);
+        const session = linkedDevices.get(account.id);
+        if (!session?.isPairing)
+          throw new WasyncError('not_found', `No pairing of ${account.phone} is under way.`);
+        reply.hijack();
+        stream(session, reply.raw);
+      },
+    );
+
+    app.delete(
+      '/accounts/:accountId/pairing',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'Unlink a linked-device account: WhatsApp removes the device and its keys are forgotten',
+          description:
+            'Messages already stored stay. Pairing again starts a new session (and a new history sync).',
+          params: z.object({ accountId: z.string() }),
+          response: {
+            200: AccountSchema,
+            400: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const grant = grantOf(request);
+        const account = await accountOf(grant.workspaceId, request.params.accountId);
+        if (account.sourceKind !== 'linked_device') {
+          throw new WasyncError(
+            'validation_failed',
+            `Account ${account.id} is not a linked-device account.`,
+            {
+              issues: [{ field: 'accountId', message: `its source is ${account.sourceKind}` }],
+            },
+          );
+        }
+        await linkedDevices.unlink(account);
+        const stats = await store.accounts.stats(grant.workspaceId);
+        const linked = await store.whatsappWebSessions.get(account.id);
+        return accountDto(account, stats.get(account.id), undefined, linked);
+      },
+    );
+  };
+}
