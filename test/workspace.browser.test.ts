@@ -593,6 +593,13 @@ describe.skipIf(skipped !== undefined)(
       const paulo = page.getByRole('link', { name: /Paulo Prado/ });
       await paulo.waitFor();
       expect(await paulo.textContent()).toContain('Oi Rita, can we talk prices?');
+
+      // The connection drops while Setup is open: the card follows by itself.
+      await page.getByRole('link', { name: 'Setup' }).click();
+      await card.getByText('Connected', { exact: true }).waitFor();
+      linked.close(408, 'Connection was lost');
+      await whatsapp.socket(3, 15_000);
+      await card.getByText('Connecting', { exact: true }).waitFor({ timeout: 15_000 });
       expect(errors, errors.join('\n')).toEqual([]);
     });
 

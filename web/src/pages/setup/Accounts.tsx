@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
 import { CopyField, Field, formatTime, Notice } from '../../ui';
@@ -33,6 +33,8 @@ export interface Account {
   };
 }
 
+const LINKED_DEVICE_REFRESH_MS = 10_000;
+
 const KIND_NAMES: Record<string, string> = {
   whatsapp_cloud: 'Cloud API',
   chat_export: 'Chat exports',
@@ -44,6 +46,13 @@ export function Accounts() {
   const [adding, setAdding] = useState<'whatsapp_cloud' | 'chat_export' | 'linked_device'>();
   const [error, setError] = useState<string>();
   const { rows, reload: load } = useList<Account>('/accounts', setError);
+  // A linked device's state changes on its own (a drop, a reconnect, history arriving): look again.
+  const watching = rows?.some((account) => account.linkedDevice) ?? false;
+  useEffect(() => {
+    if (!watching) return;
+    const timer = setInterval(() => void load(), LINKED_DEVICE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [watching, load]);
   return (
     <section className="panel" aria-labelledby="accounts-title">
       <div className="panel-head">
