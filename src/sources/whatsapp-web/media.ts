@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
-import { downloadMediaMessage, getContentType, normalizeMessageContent, type WAMessage } from 'baileys';
+import type { WAMessage } from 'baileys';
 import type { Logger } from 'pino';
 import type { MediaResolver } from '../../ingest/media-fetcher.js';
 import type { Store } from '../../store/index.js';
 import { BlobTooLargeError } from '../../store/media-blobs.js';
-import { statusCodeOf, toWAMessage } from './session.js';
 import type { LinkedDevices } from './sessions.js';
 
 /** What WhatsApp's media servers answer for a file they no longer hold: the phone must upload it again. */
@@ -24,11 +23,13 @@ export function linkedDeviceMediaResolver(
 ): MediaResolver {
   const log = logger.child({ component: 'linked-device-media' });
   return async (url, { signal, maxBytes }) => {
+    const { downloadMediaMessage, getContentType, normalizeMessageContent } = await import('baileys');
+    const { statusCodeOf, toWAMessage } = await import('./session.js');
     const accountId = decodeURIComponent(url.host);
     const messageId = decodeURIComponent(url.pathname.replace(/^\//, ''));
     let message = toWAMessage(await store.messages.rawOf(accountId, messageId));
     if (!message) throw new Error(`message ${messageId} of ${accountId} is not stored`);
-    const media = mediaOf(message);
+    const media = mediaOf(message, getContentType, normalizeMessageContent);
     if (!media) throw new Error(`message ${messageId} carries no media`);
     if (Number(media.fileLength ?? 0) > maxBytes) throw new BlobTooLargeError(maxBytes);
     const download = (m: WAMessage) => downloadMediaMessage(m, 'stream', { options: { signal } });
@@ -62,7 +63,11 @@ export function linkedDeviceMediaResolver(
   };
 }
 
-function mediaOf(message: WAMessage) {
+function mediaOf(
+  message: WAMessage,
+  getContentType: typeof import('baileys').getContentType,
+  normalizeMessageContent: typeof import('baileys').normalizeMessageContent,
+) {
   const content = normalizeMessageContent(message.message);
   const type = getContentType(content ?? undefined);
   if (!content || !type) return undefined;

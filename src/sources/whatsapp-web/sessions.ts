@@ -7,7 +7,7 @@ import type { Account } from '../../core/model.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { Store } from '../../store/index.js';
-import { LinkedDeviceSession, type PairingRequest, type SessionTiming } from './session.js';
+import type { LinkedDeviceSession, PairingRequest, SessionTiming } from './session.js';
 import type { SocketFactory } from './socket.js';
 
 export interface LinkedDevicesOptions {
@@ -111,7 +111,7 @@ export class LinkedDevices {
       if (!(await store.whatsappWebSessions.acquireLease(accountId, this.owner, this.leaseMs))) continue;
       const account = await store.accounts.byId(accountId);
       if (!account) continue;
-      const session = this.create(account);
+      const session = await this.create(account);
       this.sessions.set(accountId, session);
       await session.start();
     }
@@ -126,13 +126,15 @@ export class LinkedDevices {
         `Another wasync process runs the session of ${account.phone}; try again there, or once it stops.`,
       );
     }
-    const session = this.create(account);
+    const session = await this.create(account);
     this.sessions.set(account.id, session);
     return session;
   }
 
-  private create(account: Account): LinkedDeviceSession {
+  private async create(account: Account): Promise<LinkedDeviceSession> {
     const { store, ingest, box, factory, logger, timing } = this.options;
+    // The session module loads the WhatsApp library: only once a session is wanted.
+    const { LinkedDeviceSession } = await import('./session.js');
     return new LinkedDeviceSession(account, {
       store,
       ingest,

@@ -1,16 +1,11 @@
-import {
-  type AuthenticationState,
-  Browsers,
-  type Contact,
-  fetchLatestWaWebVersion,
-  type GroupMetadata,
-  isJidBroadcast,
-  isJidNewsletter,
+import type {
+  AuthenticationState,
+  Contact,
+  GroupMetadata,
   makeEventBuffer,
-  makeWASocket,
-  type proto,
-  type WAMessage,
-  type WAMessageKey,
+  proto,
+  WAMessage,
+  WAMessageKey,
 } from 'baileys';
 import type { Logger } from 'pino';
 
@@ -53,6 +48,11 @@ export type SocketFactory = (options: SocketOptions) => Promise<CaptureSocket>;
  */
 export function librarySocketFactory(config: { url?: string | undefined }): SocketFactory {
   return async ({ auth, getMessage, logger }) => {
+    // Loaded on first use: the library takes most of a second to load, which every other command
+    // would pay for nothing.
+    const { Browsers, fetchLatestWaWebVersion, isJidBroadcast, isJidNewsletter, makeWASocket } = await import(
+      'baileys'
+    );
     // The WhatsApp Web version moves; connecting with a stale one is refused (405). The library
     // falls back to the version it ships with when the lookup fails.
     const { version } = await fetchLatestWaWebVersion({ signal: AbortSignal.timeout(10_000) });
@@ -72,5 +72,3 @@ export function librarySocketFactory(config: { url?: string | undefined }): Sock
     return socket as unknown as CaptureSocket;
   };
 }
-
-export { makeEventBuffer };
