@@ -41,16 +41,7 @@ export function importCommand(): Command {
         const progress = progressReporter({ quiet: options.json === true });
         try {
           const { store, workspace } = services;
-          const account =
-            (await store.accounts.findByPhone(workspace.id, phone.e164)) ??
-            (await store.accounts.create({
-              workspaceId: workspace.id,
-              phone: phone.e164,
-              sourceKind: 'chat_export',
-              displayName: undefined,
-            })) ??
-            (await store.accounts.findByPhone(workspace.id, phone.e164));
-          if (!account) throw new Error(`could not create the account ${phone.e164}`);
+          const account = await store.accounts.findOrCreate(workspace.id, phone.e164, 'chat_export');
           const summary = await importChatExportFile(
             { ingest: services.ingest, blobs: store.blobs },
             file,

@@ -39,16 +39,7 @@ export function linkDeviceCommand(): Command {
         const services = await openServices(config);
         try {
           const { store, workspace } = services;
-          const account =
-            (await store.accounts.findByPhone(workspace.id, phone.e164)) ??
-            (await store.accounts.create({
-              workspaceId: workspace.id,
-              phone: phone.e164,
-              sourceKind: 'linked_device',
-              displayName: undefined,
-            })) ??
-            (await store.accounts.findByPhone(workspace.id, phone.e164));
-          if (!account) throw new Error(`could not create the account ${phone.e164}`);
+          const account = await store.accounts.findOrCreate(workspace.id, phone.e164, 'linked_device');
           if (account.sourceKind !== 'linked_device') {
             throw new Error(`${phone.e164} is connected already as a ${account.sourceKind} account`);
           }

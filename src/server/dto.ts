@@ -213,35 +213,16 @@ export function accountDto(
     chats: stats?.chats ?? 0,
     messages: stats?.messages ?? 0,
     cloud: cloud && cloudDto(cloud.view, cloud.origin),
-    linkedDevice:
-      account.sourceKind === 'linked_device'
-        ? linkedDeviceDto(linked ?? unpaired(account.createdAt))
-        : undefined,
+    linkedDevice: account.sourceKind === 'linked_device' ? linkedDeviceDto(account, linked) : undefined,
   });
 }
 
-function unpaired(since: Date): LinkedDeviceSession {
-  return {
-    accountId: '',
-    optedInBy: undefined,
-    optedInAt: undefined,
-    state: 'unpaired',
-    reason: undefined,
-    statusCode: undefined,
-    stateAt: since,
-    me: undefined,
-    connectedAt: undefined,
-    lastEventAt: undefined,
-    gapSince: undefined,
-    history: {},
-    leaseOwner: undefined,
-    leaseUntil: undefined,
-  };
-}
-
+/** A linked-device account's session; one never paired has no row yet and shows as unpaired since made. */
 function linkedDeviceDto(
-  session: LinkedDeviceSession,
+  account: Account,
+  session: LinkedDeviceSession | undefined,
 ): NonNullable<z.infer<typeof AccountSchema>['linkedDevice']> {
+  if (!session) return { state: 'unpaired', since: account.createdAt.toISOString(), history: {} };
   return defined({
     state: session.state,
     reason: session.reason,

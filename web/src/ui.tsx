@@ -63,6 +63,35 @@ export function formatTime(iso: string | undefined): string {
     : at.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
+/** The end of a form: its error, the submit button (worded while busy), and Cancel. */
+export function FormActions({
+  error,
+  busy,
+  submit,
+  busyLabel,
+  onCancel,
+}: {
+  error: string | undefined;
+  busy: boolean;
+  submit: string;
+  busyLabel: string;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? busyLabel : submit}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** A read-only value with a Copy button: a link or a token to paste elsewhere. */
 export function CopyField({ value, label }: { value: string; label: string }) {
   const [copied, setCopied] = useState(false);

@@ -255,3 +255,13 @@ function contextInfoOf(content: proto.IMessage): proto.IContextInfo | undefined 
     ? (body.contextInfo ?? undefined)
     : undefined;
 }
+
+/** A stored message's payload back as the library's type (it was stored as its plain-object form). */
+export function toWAMessage(raw: unknown): WAMessage | undefined {
+  if (!raw || typeof raw !== 'object' || !('key' in raw)) return undefined;
+  try {
+    return proto.WebMessageInfo.fromObject(raw as Record<string, unknown>) as WAMessage;
+  } catch {
+    return undefined;
+  }
+}

@@ -24,7 +24,8 @@ export function linkedDeviceMediaResolver(
   const log = logger.child({ component: 'linked-device-media' });
   return async (url, { signal, maxBytes }) => {
     const { downloadMediaMessage, getContentType, normalizeMessageContent } = await import('baileys');
-    const { statusCodeOf, toWAMessage } = await import('./session.js');
+    const { toWAMessage } = await import('./map.js');
+    const { statusCodeOf } = await import('./session.js');
     const accountId = decodeURIComponent(url.host);
     const messageId = decodeURIComponent(url.pathname.replace(/^\//, ''));
     let message = toWAMessage(await store.messages.rawOf(accountId, messageId));

@@ -14,6 +14,7 @@ import type { IngestItem } from '../../ingest/types.js';
 import type { Store } from '../../store/index.js';
 import type { LinkedDeviceState, StateChange } from '../../store/repositories/whatsapp-web-sessions.js';
 import { type StoredAuthState, storedAuthState } from './auth-state.js';
+import { GapFill } from './gap-fill.js';
 import {
   type GroupRecord,
   groupRecord,
@@ -21,7 +22,7 @@ import {
   recordGroups,
   recordLidMappings,
 } from './identity.js';
-import { mapWebMessage } from './map.js';
+import { mapWebMessage, toWAMessage } from './map.js';
 import type { CaptureSocket, SocketEvents, SocketFactory } from './socket.js';
 
 /** How a person pairs: scanning QR codes, or typing a code on the phone (Link with phone number). */
@@ -99,16 +100,6 @@ const HISTORY_PHASES: Record<number, string> = {
 
 const INGEST_BATCH = 500;
 
-/** A disconnection's gap being filled: since when, the history requests out, and where it stands. */
-interface Gap {
-  since: number;
-  requests: Map<string, { jid: string; rounds: number }>;
-  /** settle: waiting for offline messages; quiet: waiting for them to stop; done: requests sent. */
-  pending: 'settle' | 'quiet' | 'done';
-  /** The first requests are still going out, one by one. */
-  sending: boolean;
-  timer: NodeJS.Timeout | undefined;
-}
 const TOUCH_EVERY_MS = 5_000;
 
 /** Why a socket closed, in words a person can act on. */
@@ -169,7 +160,7 @@ export class LinkedDeviceSession {
   private pairing: (PairingRequest & { codeRequested?: boolean }) | undefined;
   private readonly listeners = new Set<(update: PairingUpdate) => void>();
   private lastPairingUpdate: PairingUpdate | undefined;
-  private gap: Gap | undefined;
+  private readonly gapFill: GapFill;
   private readonly timing: SessionTiming;
   private readonly log: Logger;
 
@@ -179,6 +170,16 @@ export class LinkedDeviceSession {
   ) {
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.log = deps.logger.child({ accountId: account.id });
+    this.gapFill = new GapFill({
+      accountId: account.id,
+      store: deps.store,
+      timing: this.timing,
+      log: this.log,
+      enqueue: (work) => this.enqueue(work),
+      persist: (write) => this.persist(write),
+      timer: (ms, run) => this.timer(ms, run),
+      isCurrent: (socket) => this.socket === socket,
+    });
   }
 
   get isRunning(): boolean {
@@ -411,8 +412,7 @@ export class LinkedDeviceSession {
     const upsert = events['messages.upsert'];
     if (upsert) {
       await this.store(this.map(upsert.messages));
-      // Offline messages still coming in: the gap fill waits for a quiet moment.
-      if (this.gap?.pending === 'quiet') this.scheduleGapFill(socket, this.timing.gapQuietMs);
+      this.gapFill.messagesArrived(socket);
     }
     await this.touch();
   }
@@ -424,10 +424,7 @@ export class LinkedDeviceSession {
     if (socket !== this.socket) return;
     if (update.qr) await this.onQr(socket, update.qr);
     if (update.connection === 'open') await this.onOpen(socket);
-    if (update.receivedPendingNotifications && this.gap?.pending === 'settle') {
-      this.gap.pending = 'quiet';
-      this.scheduleGapFill(socket, this.timing.gapQuietMs);
-    }
+    if (update.receivedPendingNotifications) this.gapFill.offlineDelivered(socket);
     if (update.connection === 'close') {
       this.socket = undefined;
       const error = update.lastDisconnect?.error;
@@ -484,25 +481,14 @@ export class LinkedDeviceSession {
     }
     this.startWatchdog(socket);
     this.enqueue(() => this.fetchGroups(socket));
-    if (stored?.gapSince) {
-      this.gap = {
-        since: stored.gapSince.getTime(),
-        requests: new Map(),
-        pending: 'settle',
-        sending: false,
-        timer: undefined,
-      };
-      // Offline messages arrive first; the gap is filled once they have (or after a while anyway).
-      this.scheduleGapFill(socket, this.timing.gapSettleMs);
-    }
+    if (stored?.gapSince) this.gapFill.begin(socket, stored.gapSince.getTime());
   }
 
   /** Every close but a log-out reconnects, at once after a restart request, later after each failure. */
   private async afterClose(code: number | undefined, message: string | undefined): Promise<void> {
     this.stopWatchdog();
     this.connected = false;
-    if (this.gap?.timer) clearTimeout(this.gap.timer);
-    this.gap = undefined;
+    this.gapFill.abandon();
     if (!this.running) return;
     const reason = describeDisconnect(code, message);
     if (code === DisconnectReason.loggedOut || code === DisconnectReason.forbidden) {
@@ -594,120 +580,7 @@ export class LinkedDeviceSession {
       }),
     );
     // Any set, not only an on-demand one: a merged set may carry the answer.
-    if (this.gap) this.continueGap(socket, history);
-  }
-
-  /** Fills the gap `delayMs` from now; called again, the wait starts over (offline messages trickle in). */
-  private scheduleGapFill(socket: CaptureSocket, delayMs: number): void {
-    const gap = this.gap;
-    if (!gap || gap.pending === 'done') return;
-    if (gap.timer) {
-      clearTimeout(gap.timer);
-      this.timers.delete(gap.timer);
-    }
-    gap.timer = this.timer(delayMs, () => {
-      gap.timer = undefined;
-      if (this.gap !== gap || gap.pending === 'done') return;
-      gap.pending = 'done';
-      this.enqueue(() => this.fillGap(socket, gap));
-    });
-  }
-
-  /**
-   * Asks the phone for what each chat missed during the disconnection: for every chat with a message
-   * since the gap began (most recent first, up to a limit), the messages before its earliest such one.
-   * The requests go out one by one, spaced, outside the event queue; the answers come back as history
-   * sets, stored like any other, and a full answer that still ends inside the gap asks again.
-   */
-  private async fillGap(socket: CaptureSocket, gap: Gap): Promise<void> {
-    if (this.gap !== gap || socket !== this.socket) return;
-    const firsts = await this.persist(() => this.deps.store.messages.firstSince(this.account.id, gap.since));
-    const anchors = firsts
-      .map((first) => toWAMessage(first.raw))
-      .filter((message): message is WAMessage => Boolean(message?.key?.remoteJid))
-      .slice(0, this.timing.gapFillChats);
-    if (anchors.length === 0) return this.closeGap(gap);
-    // Given up on if the phone never answers (it may be offline), so a later drop opens a new gap.
-    this.timer(this.timing.gapTimeoutMs, () => this.enqueue(() => this.closeGap(gap)));
-    gap.sending = true;
-    void (async () => {
-      for (const [i, anchor] of anchors.entries()) {
-        if (this.gap !== gap || socket !== this.socket) return;
-        if (i > 0) await new Promise((resolve) => setTimeout(resolve, this.timing.gapRequestSpacingMs));
-        await this.requestHistory(socket, gap, anchor, { jid: anchor.key.remoteJid ?? '', rounds: 1 });
-      }
-      gap.sending = false;
-      this.closeGapWhenAnswered(gap);
-    })();
-  }
-
-  /** Settles the requests a history set answers, chat by chat; asks again where a full answer ends in the gap. */
-  private continueGap(
-    socket: CaptureSocket,
-    history: { messages: WAMessage[]; peerDataRequestSessionId?: string | null },
-  ): void {
-    const gap = this.gap;
-    if (!gap) return;
-    const byChat = new Map<string, WAMessage[]>();
-    for (const message of history.messages) {
-      const jid = message.key.remoteJid;
-      if (jid) byChat.set(jid, [...(byChat.get(jid) ?? []), message]);
-    }
-    const answered = [...gap.requests].filter(
-      ([id, request]) => id === history.peerDataRequestSessionId || byChat.has(request.jid),
-    );
-    for (const [id, request] of answered) {
-      gap.requests.delete(id);
-      const messages = byChat.get(request.jid) ?? [];
-      const oldest = messages.reduce<WAMessage | undefined>(
-        (found, m) => (!found || Number(m.messageTimestamp) < Number(found.messageTimestamp) ? m : found),
-        undefined,
-      );
-      const oldestAt = Number(oldest?.messageTimestamp ?? 0) * 1000;
-      if (
-        oldest &&
-        messages.length >= this.timing.gapFillCount &&
-        oldestAt > gap.since &&
-        request.rounds < this.timing.gapFillRounds
-      ) {
-        void this.requestHistory(socket, gap, oldest, { jid: request.jid, rounds: request.rounds + 1 });
-      }
-    }
-    if (answered.length > 0) this.closeGapWhenAnswered(gap);
-  }
-
-  /** Closes the gap once every request has gone out and been answered. */
-  private closeGapWhenAnswered(gap: Gap): void {
-    if (this.gap === gap && !gap.sending && gap.requests.size === 0) this.enqueue(() => this.closeGap(gap));
-  }
-
-  private async requestHistory(
-    socket: CaptureSocket,
-    gap: Gap,
-    before: WAMessage,
-    request: { jid: string; rounds: number },
-  ): Promise<void> {
-    // Counted as out before the phone is asked, so an answer cannot overtake its own request.
-    const placeholder = `pending:${request.jid}:${request.rounds}`;
-    gap.requests.set(placeholder, request);
-    try {
-      const id = await socket.fetchMessageHistory(
-        this.timing.gapFillCount,
-        before.key,
-        Number(before.messageTimestamp ?? 0) * 1000,
-      );
-      if (gap.requests.delete(placeholder)) gap.requests.set(id, request);
-    } catch (error) {
-      gap.requests.delete(placeholder);
-      this.log.warn({ err: error, chat: request.jid }, 'asking the phone for missed history failed');
-    }
-  }
-
-  /** Ends a gap (filled, or given up on); a newer gap is left alone. */
-  private async closeGap(gap: Gap): Promise<void> {
-    if (this.gap !== gap) return;
-    this.gap = undefined;
-    await this.persist(() => this.deps.store.whatsappWebSessions.closeGap(this.account.id));
+    this.gapFill.historyArrived(socket, history);
   }
 
   private async fetchGroups(socket: CaptureSocket): Promise<void> {
@@ -834,20 +707,10 @@ export class LinkedDeviceSession {
   private clearTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    if (this.gap) this.gap.timer = undefined;
+    this.gapFill.abandon();
     this.stopWatchdog();
   }
 }
 
 /** The library's events as its `process` callback hands them over: several kinds at once. */
 type SocketEventMap = Parameters<Parameters<SocketEvents['process']>[0]>[0];
-
-/** A stored message's payload back as the library's type (it was stored as its plain-object form). */
-export function toWAMessage(raw: unknown): WAMessage | undefined {
-  if (!raw || typeof raw !== 'object' || !('key' in raw)) return undefined;
-  try {
-    return proto.WebMessageInfo.fromObject(raw as Record<string, unknown>) as WAMessage;
-  } catch {
-    return undefined;
-  }
-}

@@ -37,6 +37,19 @@ export class AccountRepository {
     return inserted ? toAccount({ ...row, settings: {} }) : undefined;
   }
 
+  /**
+   * The workspace's account for this number, made with `sourceKind` when it has none (the CLI's import
+   * and link-device take a number, not an id). Two callers at once both get the one account.
+   */
+  async findOrCreate(workspaceId: string, phone: string, sourceKind: SourceKind): Promise<Account> {
+    const account =
+      (await this.findByPhone(workspaceId, phone)) ??
+      (await this.create({ workspaceId, phone, sourceKind, displayName: undefined })) ??
+      (await this.findByPhone(workspaceId, phone));
+    if (!account) throw new Error(`could not create the account ${phone}`);
+    return account;
+  }
+
   async get(workspaceId: string, accountId: string): Promise<Account | undefined> {
     const row = await this.db
       .selectFrom('accounts')

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
-import { CopyField, Field, formatTime, Notice } from '../../ui';
+import { CopyField, Field, FormActions, formatTime, Notice } from '../../ui';
 import { LinkedDeviceStatus, LinkForm } from './LinkedDevice';
 
 export interface Account {
@@ -206,15 +206,7 @@ function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => v
         type="url"
         placeholder="https://graph.facebook.com"
       />
-      {error ? <Notice kind="error">{error}</Notice> : null}
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add number'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submit="Add number" busyLabel="Adding…" onCancel={onCancel} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { LINKED_DEVICE_RISK as RISK } from '../../../../src/sources/whatsapp-web/risk.js';
 import { ApiError, api, describe, streamEvents } from '../../api';
-import { Field, formatTime, Notice } from '../../ui';
+import { Field, FormActions, formatTime, Notice } from '../../ui';
 import type { Account } from './Accounts';
 
 const STATE_NAMES: Record<string, string> = {
@@ -135,15 +135,7 @@ export function LinkForm({ onDone, onCancel }: { onDone: () => void; onCancel: (
       </p>
       <Field label="Phone number" name="phone" required placeholder="+55 11 98765 4321" />
       <Field label="Name (optional)" name="displayName" />
-      {error ? <Notice kind="error">{error}</Notice> : null}
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Next: pair'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submit="Next: pair" busyLabel="Adding…" onCancel={onCancel} />
     </form>
   );
 }
