@@ -34,37 +34,47 @@ export function onSessionEnded(listener: Listener): () => void {
   return () => sessionListeners.delete(listener);
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** A request to the API as the browser sends it: JSON body, session cookie, CSRF token on changes. */
+function request(method: string, path: string, body: unknown, accept: string, signal?: AbortSignal) {
+  const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  return fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(signal ? { signal } : {}),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** The API's error envelope as an ApiError; a session found gone is told to whoever listens. */
+function refused(status: number, path: string, json: unknown): ApiError {
+  const envelope = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)
+    ?.error;
+  const error = new ApiError(
+    status,
+    envelope?.code ?? 'http_error',
+    envelope?.message ?? `The server answered ${status}.`,
+    envelope?.details,
+  );
+  if (error.code === 'session_expired' || (error.code === 'unauthorized' && path !== '/session')) {
+    for (const listener of sessionListeners) listener(error);
+  }
+  return error;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`/api/v1${path}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    response = await request(method, path, body, 'application/json');
   } catch {
     throw new ApiError(0, 'network', 'wasync cannot be reached. Check your connection and try again.');
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!response.ok) {
-    const envelope = (json as { error?: { code?: string; message?: string; details?: unknown } })?.error;
-    const error = new ApiError(
-      response.status,
-      envelope?.code ?? 'http_error',
-      envelope?.message ?? `The server answered ${response.status}.`,
-      envelope?.details,
-    );
-    if (error.code === 'session_expired' || (error.code === 'unauthorized' && path !== '/session')) {
-      for (const listener of sessionListeners) listener(error);
-    }
-    throw error;
-  }
+  if (!response.ok) throw refused(response.status, path, json);
   const token = (json as { csrfToken?: unknown } | undefined)?.csrfToken;
   if (typeof token === 'string') rememberCsrf(token);
   return json as T;
@@ -109,26 +119,9 @@ export async function streamEvents(
   onEvent: (event: string, data: unknown) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const headers: Record<string, string> = { accept: 'text/event-stream' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(`/api/v1${path}`, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(signal ? { signal } : {}),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const response = await request(method, path, body, 'text/event-stream', signal);
   if (!response.ok || !response.body) {
-    const json = (await response.json().catch(() => undefined)) as
-      | { error?: { code?: string; message?: string; details?: unknown } }
-      | undefined;
-    throw new ApiError(
-      response.status,
-      json?.error?.code ?? 'http_error',
-      json?.error?.message ?? `The server answered ${response.status}.`,
-      json?.error?.details,
-    );
+    throw refused(response.status, path, await response.json().catch(() => undefined));
   }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';
