@@ -8,7 +8,7 @@ export function setupCommand(): Command {
   setup
     .command('salesforce')
     .description(
-      'Create the WhatsApp Chat custom object and its fields in the org, with the Metadata API. Sign in as a user with "Customize Application" and "Modify Metadata". Safe to run again.',
+      'Create the WhatsApp Chat custom object and its fields (Metadata API), grant the connection\'s user access to them through the "WhatsApp Backup" permission set, and add the WhatsApp Chats related list to the Contact and Lead page layouts. The README lists the permissions it needs. Safe to run again.',
     )
     .requiredOption(
       '-c, --connection <id-or-name>',
@@ -21,7 +21,12 @@ export function setupCommand(): Command {
           const report = await services.connections.setUp(services.workspace.id, options.connection);
           for (const name of report.created) process.stdout.write(`created  ${name}\n`);
           for (const name of report.existing) process.stdout.write(`existing ${name}\n`);
-          process.stdout.write('The org is ready for wasync.\n');
+          for (const step of report.manualSteps) process.stdout.write(`to do    ${step}\n`);
+          process.stdout.write(
+            report.manualSteps.length === 0
+              ? 'The org is ready for wasync.\n'
+              : 'The org is ready for wasync; the steps marked "to do" are left for you in Salesforce.\n',
+          );
         } catch (error) {
           if (!(error instanceof CrmError)) throw error;
           process.stderr.write(`wasync: ${error.message} (${error.code})\n`);

@@ -8,7 +8,7 @@ import {
   salesforceTransport,
   splitSalesforceInput,
 } from './salesforce/connection.js';
-import { type SetupReport, setUpCustomObject } from './salesforce/setup.js';
+import { type SetupReport, setUpSalesforce } from './salesforce/setup/index.js';
 import type { Destination } from './types.js';
 
 /** The input of every CRM kind wasync can connect (one schema per kind, registered here by hand). */
@@ -89,7 +89,7 @@ export class ConnectionService {
   /** Creates the CRM-side objects wasync writes into (Salesforce: the WhatsApp_Chat__c object). */
   async setUp(workspaceId: string, idOrName: string): Promise<SetupReport> {
     const stored = await this.stored(workspaceId, idOrName);
-    return setUpCustomObject(salesforceTransport(stored.settings, this.secrets(stored)));
+    return setUpSalesforce(salesforceTransport(stored.settings, this.secrets(stored)));
   }
 
   private secrets(stored: StoredConnection): unknown {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { crmPhoneSpellings } from '../../src/core/phone-spellings.js';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
-import { setUpCustomObject } from '../../src/crms/salesforce/setup.js';
 import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import type { DayTranscriptWrite } from '../../src/crms/types.js';
 import {
@@ -366,22 +365,5 @@ describe('Salesforce destination against the sandbox', () => {
     const versions = (await inspect('ContentVersion')).filter((v) => v.FileType !== 'SNOTE');
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({ Title: 'quote.pdf', FirstPublishLocationId: day.ref.id });
-  });
-
-  it('sets up the custom object with the Metadata API, and a second setup changes nothing', async () => {
-    const bare = await buildSalesforceSandbox();
-    const bareUrl = await bare.listen(0);
-    try {
-      const admin = transportTo(bareUrl, DEMO_CLIENT.clientSecret);
-      const first = await setUpCustomObject(admin);
-      expect(first.created).toContain('WhatsApp_Chat__c');
-      expect(first.created).toContain('WhatsApp_Chat__c.Chat_Key__c');
-      expect(first.created).toHaveLength(10);
-      expect(await new SalesforceDestination(admin).test()).toEqual([]);
-      const again = await setUpCustomObject(admin);
-      expect(again).toEqual({ created: [], existing: first.created });
-    } finally {
-      await bare.close();
-    }
   });
 });

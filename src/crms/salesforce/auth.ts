@@ -12,6 +12,8 @@ export interface SalesforceToken {
   instanceUrl: string;
   /** A rotated refresh token, when the org rotates them; persist it. */
   refreshToken: string | undefined;
+  /** The user the session runs as: the last segment of the token answer's identity URL (`id`). */
+  userId: string | undefined;
 }
 
 /** The form body of a token request for each flow (Salesforce OAuth 2.0 token endpoint). */

@@ -22,6 +22,7 @@ import {
   toCrmRecord,
 } from './mapping.js';
 import { queryMany } from './query.js';
+import { fieldAccessProblems, type ObjectDescribe } from './setup/field-access.js';
 import { isSalesforceId, soqlContains, soqlList } from './soql.js';
 import { upsertTranscripts } from './transcripts.js';
 import type { SalesforceTransport } from './transport.js';
@@ -48,8 +49,11 @@ export class SalesforceDestination implements Destination {
 
   async test(): Promise<string[]> {
     try {
-      await this.transport.request('GET', 'sobjects/WhatsApp_Chat__c/describe');
-      return [];
+      const describe = await this.transport.request<ObjectDescribe>(
+        'GET',
+        'sobjects/WhatsApp_Chat__c/describe',
+      );
+      return fieldAccessProblems(describe.body);
     } catch (error) {
       if (error instanceof CrmError && (error.code === 'NOT_FOUND' || error.code === 'INVALID_TYPE')) {
         return ['The WhatsApp Chat custom object is not set up in this org: run `wasync setup salesforce`.'];

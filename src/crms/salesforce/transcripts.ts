@@ -129,7 +129,7 @@ function explainMissingSetup(error: unknown): never {
     throw new CrmError({
       kind: 'park',
       code: 'SETUP_REQUIRED',
-      message: 'The WhatsApp Chat custom object is not set up in this org: run `wasync setup salesforce`.',
+      message: `The WhatsApp Chat custom object is not set up in this org, or its fields are not accessible to the user wasync signs in as: run \`wasync setup salesforce\` (${error.message}).`,
     });
   }
   throw error;

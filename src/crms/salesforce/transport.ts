@@ -55,6 +55,11 @@ export class SalesforceTransport {
     return (await this.currentToken()).instanceUrl;
   }
 
+  /** The id of the user wasync signs in as (setup grants this user access). */
+  async userId(): Promise<string | undefined> {
+    return (await this.currentToken()).userId;
+  }
+
   /** `path` is relative to /services/data/vXX.X/ unless it starts with /services/. */
   async request<T>(method: string, path: string, body?: unknown): Promise<SalesforceResponse<T>> {
     const token = await this.currentToken();
@@ -189,7 +194,7 @@ export class SalesforceTransport {
 
 function toToken(body: unknown): SalesforceToken {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const { access_token: accessToken, instance_url: instanceUrl, refresh_token: refreshToken } = record;
+  const { access_token: accessToken, instance_url: instanceUrl, refresh_token: refreshToken, id } = record;
   if (typeof accessToken !== 'string' || typeof instanceUrl !== 'string') {
     throw new CrmError({
       kind: 'retryable',
@@ -201,6 +206,8 @@ function toToken(body: unknown): SalesforceToken {
     accessToken,
     instanceUrl: instanceUrl.replace(/\/$/, ''),
     refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
+    // https://login.salesforce.com/id/00D…/005… (OAuth token response: `id`, the identity URL).
+    userId: typeof id === 'string' ? id.split('/').filter(Boolean).at(-1) : undefined,
   };
 }
 

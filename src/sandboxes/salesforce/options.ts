@@ -43,6 +43,11 @@ export interface SalesforceSandboxOptions {
   latencyMs?: number;
   /** Start with WhatsApp_Chat__c already deployed (as wasync's setup would deploy it). Default false. */
   customObjectDeployed?: boolean;
+  /**
+   * Page layouts the Metadata API may not change (updateMetadata answers INSUFFICIENT_ACCESS), as in an
+   * org whose admin keeps integrations off some layouts. Default none.
+   */
+  lockedLayouts?: string[];
   /** Log requests as JSON lines with pino. Default false. */
   logger?: boolean;
   /** Milliseconds since the epoch; tests pass a controllable clock to expire tokens or roll the daily window. Default `Date.now`. */
@@ -61,6 +66,7 @@ export interface ResolvedOptions {
   faults: Required<FaultOptions>;
   latencyMs: number;
   customObjectDeployed: boolean;
+  lockedLayouts: string[];
   logger: boolean;
   clock: () => number;
 }
@@ -84,6 +90,7 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
     faults: { rate, seed: options.faults?.seed ?? 1, timeoutMs: options.faults?.timeoutMs ?? 30_000, kinds },
     latencyMs: options.latencyMs ?? 0,
     customObjectDeployed: options.customObjectDeployed ?? false,
+    lockedLayouts: options.lockedLayouts ?? [],
     logger: options.logger ?? false,
     clock: options.clock ?? Date.now,
   };

@@ -3,11 +3,13 @@ import { ApiUsage, RequestCounters } from './api-usage.js';
 import { TokenStore } from './auth/token-store.js';
 import { FaultInjector } from './faults.js';
 import { newSalesforceId } from './ids.js';
+import { LayoutStore } from './metadata/layouts.js';
 import type { OAuthClient, ResolvedOptions } from './options.js';
 import { WHATSAPP_CHAT_METADATA } from './schema/whatsapp-chat.js';
 import { SerialLock } from './serial-lock.js';
 import { CONTENT_TRIGGERS } from './store/content-triggers.js';
 import { OrgStore } from './store/org-store.js';
+import { PERMISSION_TRIGGERS } from './store/permission-triggers.js';
 
 /**
  * Everything one sandbox org holds in memory: data, schema, sessions, API usage, counters and the
@@ -18,6 +20,8 @@ export class SandboxOrg {
   /** The user every API session runs as unless a JWT `sub` names another seeded User. */
   readonly integrationUserId = newSalesforceId('005');
   readonly store: OrgStore;
+  /** Page layouts, read and changed through the Metadata API. */
+  readonly layouts: LayoutStore;
   readonly tokens: TokenStore;
   readonly usage: ApiUsage;
   readonly counters = new RequestCounters();
@@ -30,7 +34,8 @@ export class SandboxOrg {
   readonly hungRequests = new Set<AbortController>();
 
   constructor(readonly options: ResolvedOptions) {
-    this.store = new OrgStore(options.clock, CONTENT_TRIGGERS);
+    this.layouts = new LayoutStore(options.lockedLayouts);
+    this.store = new OrgStore(options.clock, new Map([...CONTENT_TRIGGERS, ...PERMISSION_TRIGGERS]));
     this.tokens = new TokenStore(this.orgId, options.tokenTtlMs, options.clock);
     this.usage = new ApiUsage(options.dailyRequestLimit, options.clock);
     this.faults = new FaultInjector(options.faults);
@@ -49,6 +54,7 @@ export class SandboxOrg {
 
   reset(): void {
     this.store.reset();
+    this.layouts.reset();
     this.tokens.reset();
     this.usage.reset();
     this.counters.reset();
@@ -70,6 +76,46 @@ export class SandboxOrg {
       },
       this.integrationUserId,
     );
-    if (this.options.customObjectDeployed) this.store.schema.addCustomObject(WHATSAPP_CHAT_METADATA);
+    if (this.options.customObjectDeployed) this.deployWhatsAppChat();
+  }
+
+  /** What `wasync setup salesforce` leaves behind: the object, and its fields granted to the integration user. */
+  private deployWhatsAppChat(): void {
+    const def = this.store.schema.addCustomObject(WHATSAPP_CHAT_METADATA);
+    const ctx = { userId: this.integrationUserId, seeding: true };
+    const set = this.store.insert(
+      'PermissionSet',
+      { Name: 'WhatsApp_Backup', Label: 'WhatsApp Backup' },
+      ctx,
+    );
+    this.store.insert(
+      'ObjectPermissions',
+      {
+        ParentId: set.id,
+        SobjectType: def.name,
+        PermissionsRead: true,
+        PermissionsCreate: true,
+        PermissionsEdit: true,
+      },
+      ctx,
+    );
+    for (const field of def.fields.filter((f) => f.requiresGrant)) {
+      this.store.insert(
+        'FieldPermissions',
+        {
+          ParentId: set.id,
+          SobjectType: def.name,
+          Field: `${def.name}.${field.name}`,
+          PermissionsRead: true,
+          PermissionsEdit: true,
+        },
+        ctx,
+      );
+    }
+    this.store.insert(
+      'PermissionSetAssignment',
+      { PermissionSetId: set.id, AssigneeId: this.integrationUserId },
+      ctx,
+    );
   }
 }

@@ -135,10 +135,17 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['connections'],
-          summary: 'Create what wasync writes into (Salesforce: the WhatsApp Chat custom object)',
+          summary:
+            'Prepare the CRM for wasync (Salesforce: the WhatsApp Chat object, access for the connection user, page layouts)',
+          description:
+            'Safe to run again. `created` lists what this run created or changed, `existing` what was there already, `manualSteps` what a person must still do in the CRM (a page layout setup may not change).',
           params: Params,
           response: {
-            200: z.object({ created: z.array(z.string()), existing: z.array(z.string()) }),
+            200: z.object({
+              created: z.array(z.string()),
+              existing: z.array(z.string()),
+              manualSteps: z.array(z.string()),
+            }),
             403: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
             502: ErrorEnvelopeSchema,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATA, type SandboxHarness, startSandbox } from './support.js';
+import { DATA, grantFieldAccess, type SandboxHarness, startSandbox } from './support.js';
 
 const CUSTOM_OBJECT = `<metadata xsi:type="CustomObject"><fullName>WhatsApp_Chat__c</fullName><label>WhatsApp Chat</label><pluralLabel>WhatsApp Chats</pluralLabel>
   <nameField><type>AutoNumber</type><label>Chat #</label><displayFormat>WA-{000000}</displayFormat></nameField>
@@ -7,6 +7,18 @@ const CUSTOM_OBJECT = `<metadata xsi:type="CustomObject"><fullName>WhatsApp_Chat
 
 const field = (name: string, inner: string) =>
   `<metadata xsi:type="CustomField"><fullName>WhatsApp_Chat__c.${name}</fullName><label>${name}</label>${inner}</metadata>`;
+
+const FIELD_NAMES = [
+  'Chat_Key__c',
+  'Contact__c',
+  'Lead__c',
+  'Transcript__c',
+  'Message_Count__c',
+  'First_Message_At__c',
+  'Last_Message_At__c',
+  'Chat_Type__c',
+  'Group_Name__c',
+];
 
 const FIELDS = [
   field(
@@ -75,6 +87,14 @@ describe('Salesforce sandbox: WhatsApp_Chat__c and the Metadata API', () => {
     expect(response.body.match(/<success>true<\/success>/g)).toHaveLength(10);
     expect(response.body).toContain('<fullName>WhatsApp_Chat__c.Chat_Key__c</fullName>');
 
+    // Deployed, but no one may see the fields yet: field-level security comes with a grant.
+    const hidden = await h.api('PATCH', `${DATA}/sobjects/WhatsApp_Chat__c/Chat_Key__c/k1`, {});
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json()[0].message).toBe(
+      'Provided external ID field does not exist or is not accessible: Chat_Key__c',
+    );
+    await grantFieldAccess(h, 'WhatsApp_Chat__c', FIELD_NAMES);
+
     const describe = (await h.api('GET', `${DATA}/sobjects/WhatsApp_Chat__c/describe`)).json();
     expect(describe).toMatchObject({ name: 'WhatsApp_Chat__c', custom: true, keyPrefix: 'a0X' });
     expect(describe.fields.find((f: { name: string }) => f.name === 'Chat_Key__c')).toMatchObject({
@@ -112,6 +132,7 @@ describe('Salesforce sandbox: WhatsApp_Chat__c and the Metadata API', () => {
 
   it('enforces the LongTextArea length with STRING_TOO_LONG and the unique key with DUPLICATE_VALUE', async () => {
     await soap(envelope(session, [CUSTOM_OBJECT, ...FIELDS]));
+    await grantFieldAccess(h, 'WhatsApp_Chat__c', FIELD_NAMES);
     const tooLong = await h.api('POST', `${DATA}/sobjects/WhatsApp_Chat__c`, {
       Chat_Key__c: 'k',
       Transcript__c: 'x'.repeat(131_073),
@@ -132,6 +153,7 @@ describe('Salesforce sandbox: WhatsApp_Chat__c and the Metadata API', () => {
 
   it('rejects writes to fields that were never deployed', async () => {
     await soap(envelope(session, [CUSTOM_OBJECT, FIELDS[0] ?? '']));
+    await grantFieldAccess(h, 'WhatsApp_Chat__c', ['Chat_Key__c']);
     const response = await h.api('POST', `${DATA}/sobjects/WhatsApp_Chat__c`, {
       Chat_Key__c: 'k',
       Transcript__c: 'x',

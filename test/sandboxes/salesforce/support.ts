@@ -78,3 +78,38 @@ export async function startSandbox(options: SalesforceSandboxOptions = {}): Prom
     close: () => sandbox.close(),
   };
 }
+
+/**
+ * Grants the session's user read and edit on fields through a permission set, as `wasync setup
+ * salesforce` does: fields deployed through the Metadata API are invisible until then.
+ */
+export async function grantFieldAccess(
+  h: SandboxHarness,
+  object: string,
+  fields: readonly string[],
+  options: { edit?: boolean; name?: string } = {},
+): Promise<string> {
+  const created = async (type: string, body: Record<string, unknown>) => {
+    const response = await h.api('POST', `${DATA}/sobjects/${type}`, body);
+    if (response.statusCode !== 201) throw new Error(`creating ${type} failed: ${response.body}`);
+    return response.json().id as string;
+  };
+  const name = options.name ?? 'Test_Access';
+  const set = await created('PermissionSet', { Name: name, Label: name.replaceAll('_', ' ') });
+  for (const field of fields) {
+    await created('FieldPermissions', {
+      ParentId: set,
+      SobjectType: object,
+      Field: `${object}.${field}`,
+      PermissionsRead: true,
+      PermissionsEdit: options.edit ?? true,
+    });
+  }
+  // Client-credentials sessions run as the org's integration user.
+  await created('PermissionSetAssignment', { PermissionSetId: set, AssigneeId: await integrationUser(h) });
+  return set;
+}
+
+async function integrationUser(h: SandboxHarness): Promise<string> {
+  return (await h.sandbox.app.inject({ method: 'GET', url: '/__sandbox' })).json().integrationUserId;
+}

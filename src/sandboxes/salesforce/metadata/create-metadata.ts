@@ -2,9 +2,7 @@ import type { z } from 'zod';
 import { SalesforceError } from '../errors.js';
 import { customFieldMetadataSchema, customObjectMetadataSchema } from '../schema/custom-objects.js';
 import type { SchemaRegistry } from '../store/schema-registry.js';
-import { type SaveResult, SoapFault } from './soap-envelope.js';
-
-const MAX_COMPONENTS = 10;
+import { limitedComponents, type SaveResult, SoapFault } from './soap-envelope.js';
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'component'}: ${i.message}`).join('; ');
@@ -15,18 +13,12 @@ function describeIssues(error: z.ZodError): string {
  * API: one bad field does not undo the object created before it.
  */
 export function createMetadata(schema: SchemaRegistry, body: Record<string, unknown>): SaveResult[] {
-  const components = Array.isArray(body.metadata) ? body.metadata : [];
+  const components = limitedComponents(body.metadata);
   if (components.length === 0)
     throw new SoapFault(
       'sf:INVALID_CROSS_REFERENCE_KEY',
       'createMetadata needs at least one metadata component',
     );
-  if (components.length > MAX_COMPONENTS) {
-    throw new SoapFault(
-      'sf:EXCEEDED_ID_LIMIT',
-      `EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than ${MAX_COMPONENTS} records in this operation`,
-    );
-  }
   return components.map((component): SaveResult => {
     const record =
       component !== null && typeof component === 'object' ? (component as Record<string, unknown>) : {};

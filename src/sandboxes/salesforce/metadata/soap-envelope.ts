@@ -2,7 +2,18 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
-const REPEATED = new Set(['metadata', 'fields', 'value']);
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+const REPEATED = new Set([
+  'metadata',
+  'fields',
+  'value',
+  'fullNames',
+  'queries',
+  'layoutSections',
+  'layoutColumns',
+  'layoutItems',
+  'relatedLists',
+]);
 
 /** A Metadata API call: its operation, the session it carries, and the operation's children. */
 export interface SoapCall {
@@ -57,7 +68,7 @@ const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function envelope(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="${METADATA_NS}"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:xsi="${XSI}" xmlns="${METADATA_NS}"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
 export interface SaveResult {
@@ -66,8 +77,13 @@ export interface SaveResult {
   error?: { statusCode: string; message: string };
 }
 
-/** The `createMetadataResponse` with one SaveResult per component, in request order. */
-export function createMetadataResponse(results: SaveResult[]): string {
+/** `<{operation}Response>` around results already rendered as XML. */
+export function operationResponse(operation: string, inner: string): string {
+  return envelope(`<${operation}Response>${inner}</${operation}Response>`);
+}
+
+/** The `createMetadataResponse` (or `updateMetadataResponse`) with one SaveResult per component, in order. */
+export function createMetadataResponse(results: SaveResult[], operation = 'createMetadata'): string {
   const items = results
     .map((r) => {
       const errors = r.error
@@ -76,11 +92,28 @@ export function createMetadataResponse(results: SaveResult[]): string {
       return `<result>${errors}<fullName>${escapeXml(r.fullName)}</fullName><success>${r.success}</success></result>`;
     })
     .join('');
-  return envelope(`<createMetadataResponse>${items}</createMetadataResponse>`);
+  return operationResponse(operation, items);
 }
 
 export function soapFaultXml(faultCode: string, message: string): string {
   return envelope(
     `<soapenv:Fault><faultcode>${escapeXml(faultCode)}</faultcode><faultstring>${escapeXml(message)}</faultstring></soapenv:Fault>`,
   );
+}
+
+const MAX_COMPONENTS = 10;
+
+/**
+ * The components (or names) of a CRUD-based Metadata API call as a list: at most 10 per call
+ * (Metadata API Developer Guide, createMetadata / readMetadata / updateMetadata).
+ */
+export function limitedComponents(values: unknown): unknown[] {
+  const list = Array.isArray(values) ? values : values === undefined ? [] : [values];
+  if (list.length > MAX_COMPONENTS) {
+    throw new SoapFault(
+      'sf:EXCEEDED_ID_LIMIT',
+      `EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than ${MAX_COMPONENTS} records in this operation`,
+    );
+  }
+  return list;
 }

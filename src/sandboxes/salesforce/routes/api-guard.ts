@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { faultResponse } from '../faults.js';
 import type { SandboxOrg } from '../org.js';
+import type { SchemaLookup } from '../store/field-security.js';
 
 /** How a family of routes reports the guard's refusals: REST error arrays or SOAP faults. */
 export interface GuardRenderer {
@@ -27,6 +28,11 @@ export function sessionOf(request: FastifyRequest): ApiSession {
   const session = sessions.get(request);
   if (!session) throw new Error('route reached without passing the API guard');
   return session;
+}
+
+/** The schema as the request's user sees it through field-level security. */
+export function schemaOf(org: SandboxOrg, request: FastifyRequest): SchemaLookup {
+  return org.store.schemaFor(sessionOf(request).userId);
 }
 
 export function isSubrequest(org: SandboxOrg, request: FastifyRequest): boolean {

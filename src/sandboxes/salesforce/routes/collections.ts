@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { badRequest, SalesforceError } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
-import { sessionOf } from './api-guard.js';
-import { upsertByExternalId } from './upsert.js';
+import { schemaOf, sessionOf } from './api-guard.js';
+import { requireExternalIdField, upsertByExternalId } from './upsert.js';
 
 const MAX_RECORDS = 200;
 
@@ -103,8 +103,10 @@ export function collectionRoutes(org: SandboxOrg) {
       '/:version/composite/sobjects/:type/:field',
       async (request) => {
         const { records, allOrNone = false } = parse(request.body);
-        const def = store.schema.require(request.params.type);
+        const def = schemaOf(org, request).require(request.params.type);
         const userId = sessionOf(request).userId;
+        // The key field is checked once for the whole call: one the user cannot see fails it all.
+        requireExternalIdField(def, request.params.field);
         return runCollection(org, records, allOrNone, (record) => {
           const key = Object.entries(record).find(
             ([name]) => name.toLowerCase() === request.params.field.toLowerCase(),

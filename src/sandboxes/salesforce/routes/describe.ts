@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxOrg } from '../org.js';
 import type { FieldDef, SObjectDef } from '../schema/types.js';
+import { schemaOf } from './api-guard.js';
 
 const TEXT_TYPES = new Set(['string', 'textarea', 'phone', 'email', 'url', 'picklist']);
 
@@ -61,13 +62,15 @@ export function describeRoutes(org: SandboxOrg) {
     app.get<{ Params: { version: string } }>('/:version/sobjects', async (request) => ({
       encoding: 'UTF-8',
       maxBatchSize: 200,
-      sobjects: org.store.schema.list().map((def) => describeObject(def, request.params.version)),
+      sobjects: schemaOf(org, request)
+        .list()
+        .map((def) => describeObject(def, request.params.version)),
     }));
 
     app.get<{ Params: { version: string; type: string } }>(
       '/:version/sobjects/:type/describe',
       async (request) => {
-        const def = org.store.schema.require(request.params.type);
+        const def = schemaOf(org, request).require(request.params.type);
         return {
           ...describeObject(def, request.params.version),
           fields: def.fields.map(describeField),

@@ -40,9 +40,12 @@ export function inspectionRoutes(org: SandboxOrg) {
         'POST /__sandbox/refresh-tokens',
         'POST /__sandbox/tokens/expire',
         'GET /__sandbox/counters',
+        'GET /__sandbox/layouts',
         'POST /__sandbox/reset',
       ],
     }));
+
+    app.get('/__sandbox/layouts', async () => ({ layouts: org.layouts.inspect() }));
 
     app.get<{ Params: { type: string } }>('/__sandbox/records/:type', async (request) => {
       const def = org.store.schema.require(request.params.type);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
 import { executeSoql } from '../soql/execute.js';
+import { schemaOf } from './api-guard.js';
 
 const DEFAULT_BATCH = 2000;
 const MIN_BATCH = 200;
@@ -44,7 +45,10 @@ export function queryRoutes(org: SandboxOrg) {
       async (request) => {
         const soql = request.query.q;
         if (!soql) throw badRequest('MALFORMED_QUERY', 'A query string has to be specified');
-        const result = executeSoql(org.store, soql, request.params.version);
+        const result = executeSoql(org.store, soql, {
+          version: request.params.version,
+          schema: schemaOf(org, request),
+        });
         const batchSize = batchSizeOf(request.headers['sforce-query-options']);
         if (result.records.length <= batchSize)
           return { totalSize: result.totalSize, done: true, records: result.records };

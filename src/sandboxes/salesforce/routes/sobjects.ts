@@ -6,7 +6,7 @@ import type { SandboxOrg } from '../org.js';
 import { recordView } from '../record-view.js';
 import type { SObjectDef } from '../schema/types.js';
 import { findField } from '../store/schema-registry.js';
-import { sessionOf } from './api-guard.js';
+import { schemaOf, sessionOf } from './api-guard.js';
 import { upsertByExternalId } from './upsert.js';
 
 type TypeParams = { version: string; type: string };
@@ -48,7 +48,7 @@ export function sobjectRoutes(org: SandboxOrg) {
   const { store } = org;
   return async (app: FastifyInstance) => {
     app.post<{ Params: TypeParams }>('/:version/sobjects/:type', async (request, reply) => {
-      const def = store.schema.require(request.params.type);
+      const def = schemaOf(org, request).require(request.params.type);
       const input = Buffer.isBuffer(request.body) ? multipartInput(request, def) : objectBody(request.body);
       const record = store.insert(def.name, input, { userId: sessionOf(request).userId });
       return reply.status(201).send({ id: record.id, success: true, errors: [] });
@@ -57,7 +57,7 @@ export function sobjectRoutes(org: SandboxOrg) {
     app.get<{ Params: RecordParams; Querystring: { fields?: string } }>(
       '/:version/sobjects/:type/:id',
       async (request) => {
-        const def = store.schema.require(request.params.type);
+        const def = schemaOf(org, request).require(request.params.type);
         const record = store.require(def.name, request.params.id);
         const fields = request.query.fields?.split(',').map((name) => {
           const field = findField(def, name.trim());
@@ -77,7 +77,7 @@ export function sobjectRoutes(org: SandboxOrg) {
     );
 
     app.patch<{ Params: RecordParams }>('/:version/sobjects/:type/:id', async (request, reply) => {
-      const def = store.schema.require(request.params.type);
+      const def = schemaOf(org, request).require(request.params.type);
       store.update(def.name, request.params.id, objectBody(request.body), {
         userId: sessionOf(request).userId,
       });
@@ -85,14 +85,14 @@ export function sobjectRoutes(org: SandboxOrg) {
     });
 
     app.delete<{ Params: RecordParams }>('/:version/sobjects/:type/:id', async (request, reply) => {
-      const def = store.schema.require(request.params.type);
+      const def = schemaOf(org, request).require(request.params.type);
       store.remove(def.name, request.params.id);
       return reply.status(204).send();
     });
 
     // Two segments after the type are either `{id}/{blobField}` or `{externalIdField}/{value}`.
     app.get<{ Params: PairParams }>('/:version/sobjects/:type/:first/:second', async (request, reply) => {
-      const def = store.schema.require(request.params.type);
+      const def = schemaOf(org, request).require(request.params.type);
       const { first, second } = request.params;
       const blobField = findField(def, second);
       if (toId18(first) !== undefined && blobField?.type === 'base64') {
@@ -105,7 +105,7 @@ export function sobjectRoutes(org: SandboxOrg) {
     });
 
     app.patch<{ Params: PairParams }>('/:version/sobjects/:type/:first/:second', async (request, reply) => {
-      const def = store.schema.require(request.params.type);
+      const def = schemaOf(org, request).require(request.params.type);
       const result = upsertByExternalId(org, def, {
         field: request.params.first,
         value: request.params.second,
@@ -119,7 +119,7 @@ export function sobjectRoutes(org: SandboxOrg) {
     });
 
     app.delete<{ Params: PairParams }>('/:version/sobjects/:type/:first/:second', async (request, reply) => {
-      const def = store.schema.require(request.params.type);
+      const def = schemaOf(org, request).require(request.params.type);
       store.remove(def.name, findOneByExternalId(org, def, request.params.first, request.params.second).id);
       return reply.status(204).send();
     });

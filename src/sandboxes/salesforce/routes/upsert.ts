@@ -1,6 +1,6 @@
 import { notFound } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
-import type { SObjectDef } from '../schema/types.js';
+import type { FieldDef, SObjectDef } from '../schema/types.js';
 import { findField } from '../store/schema-registry.js';
 
 export type UpsertResult =
@@ -16,10 +16,7 @@ export function upsertByExternalId(
   def: SObjectDef,
   request: { field: string; value: string; input: Record<string, unknown>; userId: string; version: string },
 ): UpsertResult {
-  const field = findField(def, request.field);
-  if (!field || !(field.externalId || field.type === 'id')) {
-    throw notFound(`Provided external ID field does not exist or is not accessible: ${request.field}`);
-  }
+  const field = requireExternalIdField(def, request.field);
   const matches = org.store.findByExternalId(def, field, request.value);
   const ctx = { userId: request.userId };
   // The key comes from the URL; the body must not move the record to another key.
@@ -38,4 +35,13 @@ export function upsertByExternalId(
   if (field.type === 'id') throw notFound();
   const record = org.store.insert(def.name, { ...input, [field.name]: request.value }, ctx);
   return { kind: 'done', id: record.id, created: true };
+}
+
+/** The external id field named in an upsert URL, if the user can see it and it is one. */
+export function requireExternalIdField(def: SObjectDef, name: string): FieldDef {
+  const field = findField(def, name);
+  if (!field || !(field.externalId || field.type === 'id')) {
+    throw notFound(`Provided external ID field does not exist or is not accessible: ${name}`);
+  }
+  return field;
 }

@@ -84,7 +84,16 @@ const TEXT_TYPES: Record<string, FieldDef['type']> = {
 
 /** Maps one CustomField component to the field describe would show; unknown types are refused. */
 export function customFieldFromMetadata(meta: CustomFieldMetadata, fieldName: string): FieldDef {
-  const base = { name: fieldName, label: meta.label ?? fieldName, createable: true, updateable: true };
+  // A field deployed through the Metadata API comes without field-level security for any profile: it
+  // stays hidden from the API until a profile or permission set grants it (Object Reference,
+  // FieldPermissions; the well-known "field does not exist or is not accessible" after a deploy).
+  const base = {
+    name: fieldName,
+    label: meta.label ?? fieldName,
+    createable: true,
+    updateable: true,
+    requiresGrant: true,
+  };
   const flag = (value: string | undefined) => value === 'true';
   const textType = TEXT_TYPES[meta.type];
   if (textType) {

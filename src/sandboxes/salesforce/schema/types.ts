@@ -43,6 +43,11 @@ export interface FieldDef {
   compute?: (record: Readonly<Record<string, FieldValue>>) => FieldValue;
   /** An autonumber display format such as `WA-{000000}`. */
   autoNumberFormat?: string;
+  /**
+   * Field-level security: a custom field created through the Metadata API is visible to no user until
+   * a permission set assigned to them grants it (FieldPermissions); see store/field-security.ts.
+   */
+  requiresGrant?: boolean;
 }
 
 export interface SObjectDef {

@@ -1,5 +1,6 @@
 import { readField, recordAttributes } from '../record-view.js';
 import type { FieldValue, SObjectDef } from '../schema/types.js';
+import type { SchemaLookup } from '../store/field-security.js';
 import type { OrgStore, StoredRecord } from '../store/org-store.js';
 import type { Condition, SelectQuery } from './ast.js';
 import { compareValues, matches, resolveCondition } from './filter.js';
@@ -16,9 +17,14 @@ export interface SoqlResult {
  * Runs one SOQL statement against the store and shapes rows as the REST API does: `attributes`
  * first, parent fields nested under the relationship name (null when there is no parent).
  */
-export function executeSoql(store: OrgStore, query: string, version: string): SoqlResult {
+export function executeSoql(
+  store: OrgStore,
+  query: string,
+  options: { version: string; schema: SchemaLookup },
+): SoqlResult {
+  const { version, schema } = options;
   const parsed = parseSoql(query);
-  const def = store.schema.find(parsed.from.name);
+  const def = schema.find(parsed.from.name);
   if (!def) {
     throw malformedQuery(
       query,
@@ -27,7 +33,7 @@ export function executeSoql(store: OrgStore, query: string, version: string): So
       'INVALID_TYPE',
     );
   }
-  const resolve = (path: Parameters<typeof resolvePath>[2]) => resolvePath(store.schema, def, path, query);
+  const resolve = (path: Parameters<typeof resolvePath>[2]) => resolvePath(schema, def, path, query);
   const select = parsed.select === 'count' ? [] : parsed.select.map(resolve);
   const where = parsed.where ? resolveCondition(parsed.where, resolve, query) : undefined;
   const order = parsed.orderBy.map((item) => ({ ...item, path: resolve(item.field) }));

@@ -1,5 +1,6 @@
 import type { FieldDef, SObjectDef } from '../schema/types.js';
-import { findField, type SchemaRegistry } from '../store/schema-registry.js';
+import type { SchemaLookup } from '../store/field-security.js';
+import { findField } from '../store/schema-registry.js';
 import type { FieldPath } from './ast.js';
 import { malformedQuery } from './lexer.js';
 
@@ -18,7 +19,7 @@ export interface ResolvedPath {
  * INVALID_FIELD wording.
  */
 export function resolvePath(
-  schema: SchemaRegistry,
+  schema: SchemaLookup,
   root: SObjectDef,
   path: FieldPath,
   query: string,

@@ -1,6 +1,7 @@
 import { notFound, SalesforceError } from '../errors.js';
 import { newSalesforceId, toId18 } from '../ids.js';
 import type { FieldDef, FieldValue, SObjectDef } from '../schema/types.js';
+import { type SchemaLookup, schemaForUser } from './field-security.js';
 import { formatDateTime } from './field-values.js';
 import { applyInput, auditFields, requireFields } from './record-input.js';
 import { SchemaRegistry } from './schema-registry.js';
@@ -89,8 +90,13 @@ export class OrgStore {
     this.blobs.set(`${id}/${field}`, data);
   }
 
+  /** The objects and fields as `userId` sees them through field-level security. */
+  schemaFor(userId: string): SchemaLookup {
+    return schemaForUser(this.schema, (type) => this.all(type), userId);
+  }
+
   insert(type: string, input: Record<string, unknown>, ctx: WriteContext): StoredRecord {
-    const def = this.schema.require(type);
+    const def = this.writableDef(type, ctx);
     const id = newSalesforceId(def.keyPrefix);
     const record: StoredRecord = { type: def.name, id, fields: {} };
     const blobs = applyInput(def, record.fields, input, this.inputOptions(ctx, true));
@@ -119,7 +125,7 @@ export class OrgStore {
   }
 
   update(type: string, id: string, input: Record<string, unknown>, ctx: WriteContext): StoredRecord {
-    const def = this.schema.require(type);
+    const def = this.writableDef(type, ctx);
     const current = this.require(def.name, id);
     const next: StoredRecord = { ...current, fields: { ...current.fields } };
     const blobs = applyInput(def, next.fields, input, this.inputOptions(ctx, false));
@@ -207,6 +213,11 @@ export class OrgStore {
     const n = (this.autoNumbers.get(type) ?? 0) + 1;
     this.autoNumbers.set(type, n);
     return format.replace(/\{(0+)\}/, (_, zeros: string) => String(n).padStart(zeros.length, '0'));
+  }
+
+  /** API writes see only the fields their user may see; seeding sees them all. */
+  private writableDef(type: string, ctx: WriteContext): SObjectDef {
+    return ctx.seeding ? this.schema.require(type) : this.schemaFor(ctx.userId).require(type);
   }
 
   private inputOptions(ctx: WriteContext, inserting: boolean) {

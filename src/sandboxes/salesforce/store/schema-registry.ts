@@ -6,8 +6,10 @@ import {
   customFieldFromMetadata,
   customObjectFromMetadata,
 } from '../schema/custom-objects.js';
+import { PERMISSION_OBJECTS } from '../schema/permission-objects.js';
 import { STANDARD_OBJECTS } from '../schema/standard-objects.js';
 import type { FieldDef, SObjectDef } from '../schema/types.js';
+import type { SchemaLookup } from './field-security.js';
 
 /** Custom objects get prefixes a0X, a0Y, … in deployment order, as new objects do in an org. */
 const CUSTOM_PREFIXES = 'XYZabcdefghijklmnopqrstuvw';
@@ -16,7 +18,7 @@ const CUSTOM_PREFIXES = 'XYZabcdefghijklmnopqrstuvw';
  * The org's objects and fields. Names are case-insensitive in URLs and SOQL, so lookups go through
  * lower-cased keys while answers use the canonical spelling.
  */
-export class SchemaRegistry {
+export class SchemaRegistry implements SchemaLookup {
   private objects = new Map<string, SObjectDef>();
 
   constructor() {
@@ -25,7 +27,10 @@ export class SchemaRegistry {
 
   reset(): void {
     this.objects = new Map(
-      [...STANDARD_OBJECTS, ...CONTENT_OBJECTS].map((o) => [o.name.toLowerCase(), cloneDef(o)]),
+      [...STANDARD_OBJECTS, ...CONTENT_OBJECTS, ...PERMISSION_OBJECTS].map((o) => [
+        o.name.toLowerCase(),
+        cloneDef(o),
+      ]),
     );
   }
 

@@ -75,17 +75,19 @@ function ConnectionItem({ connection, reload }: { connection: ConnectionRow; rel
     });
   const setUp = () =>
     run(async () => {
-      const answer = await api<{ created: string[]; existing: string[] }>(
+      const answer = await api<{ created: string[]; existing: string[]; manualSteps: string[] }>(
         'POST',
         `/connections/${connection.id}/setup`,
       );
-      setResult({
-        kind: 'success',
-        text:
-          answer.created.length > 0
-            ? `Set up: ${answer.created.length} component(s) created${answer.existing.length ? `, ${answer.existing.length} already there` : ''}.`
-            : 'Already set up: nothing to create.',
-      });
+      const done =
+        answer.created.length > 0
+          ? `Set up: ${answer.created.length} change(s) made${answer.existing.length ? `, ${answer.existing.length} already there` : ''}.`
+          : 'Already set up: nothing to change.';
+      setResult(
+        answer.manualSteps.length > 0
+          ? { kind: 'info', text: `${done} Left for you to do in Salesforce:`, items: answer.manualSteps }
+          : { kind: 'success', text: done },
+      );
       await reload();
     });
   const remove = () =>
