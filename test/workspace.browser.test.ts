@@ -217,7 +217,7 @@ describe.skipIf(skipped !== undefined)(
       const connection = page.getByRole('article', { name: 'Sandbox org' });
       // The test org has the WhatsApp Chat object deployed already: setup finds it and creates nothing.
       await connection.getByRole('button', { name: 'Set up the WhatsApp Chat object' }).click();
-      await connection.getByText(/^(Set up: \d+ component|Already set up)/).waitFor();
+      await connection.getByText(/^(Set up: \d+ change|Already set up)/).waitFor();
       await connection.getByRole('button', { name: 'Test connection' }).click();
       await connection.getByText('Connected, and everything wasync writes into is set up.').waitFor();
 
