@@ -272,6 +272,30 @@ describe('Salesforce destination against the sandbox', () => {
     ]);
   });
 
+  it('shows the open deals a contact has a role on, as orgs link contacts to opportunities', async () => {
+    const contactId = await seed('Contact', { LastName: 'Buyer' });
+    const deal = (Name: string, StageName: string, CloseDate: string) =>
+      seed('Opportunity', { Name, StageName, CloseDate, Amount: 500 });
+    const open = await deal('Fleet renewal', 'Proposal', '2026-12-31');
+    const sooner = await deal('Spare parts', 'Prospecting', '2026-12-01');
+    const closed = await deal('Old order', 'Closed Won', '2026-01-31');
+    await seed('Opportunity', { Name: 'Not theirs', StageName: 'Proposal', CloseDate: '2026-12-15' });
+    for (const [opportunity, Role, IsPrimary] of [
+      [open, 'Decision Maker', true],
+      [sooner, 'Evaluator', false],
+      [closed, 'Economic Buyer', true],
+    ] as const) {
+      await seed('OpportunityContactRole', {
+        OpportunityId: opportunity,
+        ContactId: contactId,
+        Role,
+        IsPrimary,
+      });
+    }
+    const card = await destination.card({ type: 'contact', id: contactId });
+    expect(card.openDeals.map((d) => d.name)).toEqual(['Spare parts', 'Fleet renewal']);
+  });
+
   it('signs in again once when the token expires, however many requests notice it', async () => {
     await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
     await destination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);

@@ -35,12 +35,7 @@ export async function readCard(
     });
   }
   const instanceUrl = await transport.instanceUrl();
-  const deals =
-    record.type === 'contact'
-      ? await query(
-          `SELECT Id, Name, StageName, Amount FROM Opportunity WHERE ContactId = ${soqlString(record.id)} AND IsClosed = false ORDER BY CloseDate LIMIT 10`,
-        )
-      : [];
+  const deals = record.type === 'contact' ? await openDealsOf(query, record.id) : [];
   const links = await query(
     `SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = ${soqlString(record.id)}`,
   );
@@ -67,6 +62,29 @@ export async function readCard(
       createdAt: new Date(text(note, 'CreatedDate') ?? 0),
     })),
   };
+}
+
+/**
+ * A contact's open opportunities: those it has a role on (OpportunityContactRole, how orgs link
+ * contacts to deals) and those naming it as their contact (Opportunity.ContactId, the primary one).
+ */
+async function openDealsOf(
+  query: (soql: string) => Promise<SoqlRow[]>,
+  contactId: string,
+): Promise<SoqlRow[]> {
+  const roles = await query(
+    `SELECT OpportunityId FROM OpportunityContactRole WHERE ContactId = ${soqlString(contactId)} LIMIT 200`,
+  );
+  const viaRoles = [
+    ...new Set(roles.map((row) => text(row, 'OpportunityId')).filter((id) => id !== undefined)),
+  ];
+  const linked =
+    viaRoles.length > 0
+      ? `(ContactId = ${soqlString(contactId)} OR Id IN ${soqlList(viaRoles)})`
+      : `ContactId = ${soqlString(contactId)}`;
+  return query(
+    `SELECT Id, Name, StageName, Amount FROM Opportunity WHERE IsClosed = false AND ${linked} ORDER BY CloseDate LIMIT 10`,
+  );
 }
 
 function toDeal(row: SoqlRow, instanceUrl: string): RecordCard['openDeals'][number] {

@@ -150,5 +150,57 @@ const opportunity: SObjectDef = {
   ),
 };
 
+/**
+ * How most orgs tie people to deals: a role of a contact on an opportunity (Object Reference,
+ * OpportunityContactRole), many per opportunity, one of them primary.
+ */
+const opportunityContactRole: SObjectDef = {
+  name: 'OpportunityContactRole',
+  label: 'Opportunity Contact Role',
+  labelPlural: 'Opportunity Contact Role',
+  keyPrefix: '00K',
+  custom: false,
+  fields: withSystemFields(
+    [
+      reference('OpportunityId', 'Opportunity ID', 'Opportunity', 'Opportunity', {
+        required: true,
+        updateable: false,
+      }),
+      reference('ContactId', 'Contact ID', 'Contact', 'Contact', { required: true }),
+      text('Role', 'Role', {
+        type: 'picklist',
+        length: 40,
+        picklistValues: [
+          'Business User',
+          'Decision Maker',
+          'Economic Buyer',
+          'Economic Decision Maker',
+          'Evaluator',
+          'Executive Sponsor',
+          'Influencer',
+          'Technical Buyer',
+          'Other',
+        ],
+      }),
+      {
+        name: 'IsPrimary',
+        label: 'Primary',
+        type: 'boolean',
+        createable: true,
+        updateable: true,
+        defaultValue: false,
+      },
+    ],
+    { owned: false },
+  ),
+};
+
 /** The standard objects wasync reads and writes; content objects live in content-objects.ts. */
-export const STANDARD_OBJECTS: readonly SObjectDef[] = [user, account, contact, lead, opportunity];
+export const STANDARD_OBJECTS: readonly SObjectDef[] = [
+  user,
+  account,
+  contact,
+  lead,
+  opportunity,
+  opportunityContactRole,
+];
