@@ -469,6 +469,32 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect(String(rows[0]?.Transcript__c)).toContain('Please add me to your list');
   });
 
+  it('answers 409 crm_duplicates with the matching records when the org blocks a duplicate', async () => {
+    const blocking = await startTestOrg({ duplicateRules: 'block' });
+    try {
+      const eveThere = await blocking.seed('Contact', { FirstName: 'Eve', LastName: 'Stone', Phone: EVE });
+      const connection = await api('POST', '/connections', blocking.connectionInput('Blocking org'));
+      expect(connection.statusCode, connection.body).toBe(201);
+      await post([direct(EVE, 'Hello again', Date.now() - 5 * MINUTE, 'Eve Stone')]);
+      const chatId = await chatWith(EVE);
+      const refused = await api('POST', `/chats/${chatId}/records`, {
+        connection: 'Blocking org',
+        type: 'contact',
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(errorOf(refused)).toMatchObject({
+        code: 'crm_duplicates',
+        details: {
+          crmCode: 'DUPLICATES_DETECTED',
+          duplicates: [{ type: 'contact', id: eveThere, name: 'Eve Stone' }],
+        },
+      });
+      expect(await blocking.records('Contact')).toHaveLength(1);
+    } finally {
+      await blocking.close();
+    }
+  });
+
   it('creates a lead for one person of a group chat, named by identityId', async () => {
     await post([group(EVE, 'Count me in', Date.now() - 5 * MINUTE)]);
     const chatId = await chatWith('group');

@@ -76,6 +76,11 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, description: 'The body is larger than WASYNC_BODY_LIMIT.' },
   unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
   rate_limited: { status: 429, description: 'Too many requests.' },
+  crm_duplicates: {
+    status: 409,
+    description:
+      "The CRM's duplicate rules refuse the new record; details.duplicates lists the records it matched, to link one instead.",
+  },
   crm_refused: {
     status: 502,
     description: 'The CRM refused the operation; details.crmCode is its own error code.',

@@ -13,7 +13,7 @@ import type { Destination } from './types.js';
 
 /** The input of every CRM kind wasync can connect (one schema per kind, registered here by hand). */
 export const ConnectionInput = SalesforceConnectionInput;
-export type ConnectionInput = z.infer<typeof ConnectionInput>;
+export type ConnectionInput = z.input<typeof ConnectionInput>;
 
 /** What the API and the CLI show of a connection: never a secret. */
 export interface ConnectionView {
@@ -40,7 +40,9 @@ export class ConnectionService {
     this.box = new SecretBox(secretKey);
   }
 
-  async create(workspaceId: string, input: ConnectionInput): Promise<ConnectionView> {
+  /** Stores a connection; `input` is checked (and its defaults filled) here, whoever calls. */
+  async create(workspaceId: string, given: ConnectionInput): Promise<ConnectionView> {
+    const input = ConnectionInput.parse(given);
     const { settings, secrets } = splitSalesforceInput(input);
     const id = this.repository.newId();
     const stored = await this.repository.create({

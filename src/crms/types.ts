@@ -127,18 +127,36 @@ export class CrmError extends Error {
   /** The CRM's own code, e.g. INVALID_SESSION_ID, REQUEST_LIMIT_EXCEEDED. */
   readonly code: string;
   readonly retryAfterMs: number | undefined;
+  /** The CRM's own error answer, for the adapter that reads more from it than the code. */
+  readonly vendorAnswer: unknown;
 
   constructor(options: {
     kind: CrmFailureKind;
     code: string;
     message: string;
     retryAfterMs?: number | undefined;
+    vendorAnswer?: unknown;
   }) {
     super(options.message);
     this.name = 'CrmError';
     this.kind = options.kind;
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
+    this.vendorAnswer = options.vendorAnswer;
+  }
+}
+
+/**
+ * The CRM refused a new record as a duplicate of records it holds (its duplicate rules block the
+ * save): the user links one of `duplicates` instead.
+ */
+export class DuplicateRecordsError extends CrmError {
+  readonly duplicates: CrmRecord[];
+
+  constructor(options: { code: string; message: string; duplicates: CrmRecord[] }) {
+    super({ kind: 'rejected', code: options.code, message: options.message });
+    this.name = 'DuplicateRecordsError';
+    this.duplicates = options.duplicates;
   }
 }
 

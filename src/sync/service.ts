@@ -12,6 +12,7 @@ import {
   CrmError,
   type CrmRecord,
   type Destination,
+  DuplicateRecordsError,
   type RecordCard,
   type RecordType,
 } from '../crms/types.js';
@@ -410,6 +411,18 @@ export class SyncService {
     try {
       return await call();
     } catch (error) {
+      if (error instanceof DuplicateRecordsError) {
+        throw new WasyncError('crm_duplicates', error.message, {
+          crmCode: error.code,
+          duplicates: error.duplicates.map(({ type, id, name, phones, url }) => ({
+            type,
+            id,
+            name,
+            phones,
+            url,
+          })),
+        });
+      }
       if (error instanceof CrmError) {
         throw new WasyncError('crm_refused', error.message, { crmCode: error.code, kind: error.kind });
       }

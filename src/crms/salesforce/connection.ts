@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SalesforceAuth } from './auth.js';
 import { SalesforceDestination } from './destination.js';
+import { DEFAULT_RECORD_DEFAULTS } from './record-defaults.js';
 import { SalesforceTransport } from './transport.js';
 
 /** What a user gives to connect an org (API body, UI form). Base URLs are ordinary fields. */
@@ -17,6 +18,22 @@ export const SalesforceConnectionInput = z
       .string()
       .regex(/^\d{2}\.\d$/)
       .default('62.0'),
+    leadSource: z
+      .string()
+      .trim()
+      .max(255)
+      .nullable()
+      .default(DEFAULT_RECORD_DEFAULTS.leadSource ?? null)
+      .describe(
+        "Lead Source of contacts and leads created from a chat; null for none. Left out where the org's picklist has no such value.",
+      ),
+    leadCompany: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .default(DEFAULT_RECORD_DEFAULTS.leadCompany)
+      .describe('Company of a lead created from a chat when none is given (Salesforce requires one).'),
     auth: z.discriminatedUnion('flow', [
       z.strictObject({
         flow: z.literal('client_credentials'),
@@ -45,6 +62,12 @@ export type SalesforceConnectionInput = z.infer<typeof SalesforceConnectionInput
 const SalesforceSettings = z.object({
   loginUrl: z.string(),
   apiVersion: z.string(),
+  // Connections stored before these settings existed keep the defaults.
+  leadSource: z
+    .string()
+    .nullable()
+    .default(DEFAULT_RECORD_DEFAULTS.leadSource ?? null),
+  leadCompany: z.string().default(DEFAULT_RECORD_DEFAULTS.leadCompany),
   flow: z.enum(['client_credentials', 'refresh_token', 'jwt_bearer']),
   clientId: z.string(),
   username: z.string().optional(),
@@ -65,6 +88,8 @@ export function splitSalesforceInput(input: SalesforceConnectionInput): {
   const base = {
     loginUrl: input.loginUrl,
     apiVersion: input.apiVersion,
+    leadSource: input.leadSource,
+    leadCompany: input.leadCompany,
     flow: auth.flow,
     clientId: auth.clientId,
   };
@@ -112,7 +137,11 @@ export function salesforceDestination(
   secrets: unknown,
   onSecretsChanged?: (secrets: Record<string, unknown>) => Promise<void>,
 ): SalesforceDestination {
-  return new SalesforceDestination(salesforceTransport(settings, secrets, onSecretsChanged));
+  const { leadSource, leadCompany } = SalesforceSettings.parse(settings);
+  return new SalesforceDestination(salesforceTransport(settings, secrets, onSecretsChanged), {
+    leadSource: leadSource ?? undefined,
+    leadCompany,
+  });
 }
 
 function toAuth(s: z.infer<typeof SalesforceSettings>, k: z.infer<typeof SalesforceSecrets>): SalesforceAuth {

@@ -12,6 +12,7 @@ import {
   type TranscriptUpsert,
 } from '../types.js';
 import { readCard } from './card.js';
+import { duplicatesError } from './duplicates.js';
 import {
   OBJECT_OF,
   type QueryAnswer,
@@ -22,10 +23,14 @@ import {
   toCrmRecord,
 } from './mapping.js';
 import { queryMany } from './query.js';
+import { DEFAULT_RECORD_DEFAULTS, LeadSourcePicklist, type RecordDefaults } from './record-defaults.js';
 import { fieldAccessProblems, type ObjectDescribe } from './setup/field-access.js';
 import { isSalesforceId, soqlContains, soqlList } from './soql.js';
 import { upsertTranscripts } from './transcripts.js';
 import type { SalesforceTransport } from './transport.js';
+
+/** Lead.Company is a 255-character text field. */
+const COMPANY_LENGTH = 255;
 
 /** Spellings per query: keeps each SOQL statement far below Salesforce's 100,000-character limit. */
 const SPELLINGS_PER_QUERY = 300;
@@ -45,7 +50,14 @@ export class SalesforceDestination implements Destination {
     maxBatchRecords: 200,
   };
 
-  constructor(private readonly transport: SalesforceTransport) {}
+  private readonly leadSources: LeadSourcePicklist;
+
+  constructor(
+    private readonly transport: SalesforceTransport,
+    private readonly defaults: RecordDefaults = DEFAULT_RECORD_DEFAULTS,
+  ) {
+    this.leadSources = new LeadSourcePicklist(transport);
+  }
 
   async test(): Promise<string[]> {
     try {
@@ -119,17 +131,26 @@ export class SalesforceDestination implements Destination {
   }
 
   async createRecord(record: NewRecord): Promise<CrmRecord> {
-    const fields: Record<string, unknown> = {
-      ...splitName(record.name),
-      MobilePhone: record.phone,
-      LeadSource: 'WhatsApp',
-    };
-    if (record.type === 'lead') fields.Company = record.company ?? 'Unknown (WhatsApp)';
-    const created = await this.transport.request<{ id: string }>(
-      'POST',
-      `sobjects/${OBJECT_OF[record.type]}`,
-      fields,
-    );
+    const fields: Record<string, unknown> = { ...splitName(record.name), MobilePhone: record.phone };
+    if (record.type === 'lead') {
+      fields.Company = (record.company?.trim() || this.defaults.leadCompany).slice(0, COMPANY_LENGTH);
+    }
+    const source = await this.leadSources.allowed(OBJECT_OF[record.type], this.defaults.leadSource);
+    if (source) fields.LeadSource = source;
+    // The user asked for this record: an alerting duplicate rule lets it through with this header
+    // (REST API Developer Guide, Duplicate Rule Header, API 52.0+); a blocking one still refuses, and
+    // then the user is shown the records it matched, to link one instead.
+    const created = await this.transport
+      .request<{ id: string }>('POST', `sobjects/${OBJECT_OF[record.type]}`, fields, {
+        headers: {
+          'Sforce-Duplicate-Rule-Header': 'allowSave=true; includeRecordDetails=false; runAsCurrentUser=true',
+        },
+      })
+      .catch(async (error: unknown) => {
+        throw error instanceof CrmError && error.code === 'DUPLICATES_DETECTED'
+          ? await duplicatesError(this.transport, record.type, error)
+          : error;
+      });
     const instanceUrl = await this.transport.instanceUrl();
     return toCrmRecord(
       { Id: created.body.id, Name: record.name, MobilePhone: record.phone },

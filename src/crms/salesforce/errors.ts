@@ -47,7 +47,7 @@ export function salesforceError(status: number, body: unknown, retryAfterHeader:
     return new CrmError({ kind: 'retryable', code, message, retryAfterMs });
   if (status === 401 || status === 403 || PARK.has(code))
     return new CrmError({ kind: 'park', code, message });
-  return new CrmError({ kind: 'rejected', code, message });
+  return new CrmError({ kind: 'rejected', code, message, vendorAnswer: body });
 }
 
 /** The token endpoint answers `{"error","error_description"}`. */

@@ -40,10 +40,21 @@ export function recordUrl(instanceUrl: string, object: string, id: string): stri
   return `${instanceUrl.replace('.my.salesforce.com', '.lightning.force.com')}/lightning/r/${object}/${id}/view`;
 }
 
-/** Salesforce wants a last name on every contact and lead; WhatsApp gives one display name. */
+/** FirstName and LastName lengths on Contact and Lead (Object Reference); longer values are refused. */
+const FIRST_NAME_LENGTH = 40;
+const LAST_NAME_LENGTH = 80;
+
+/**
+ * Salesforce wants a last name on every contact and lead; WhatsApp gives one display name. Each part
+ * is cut to its field's length (a push name can be any length; the org refuses STRING_TOO_LONG).
+ */
 export function splitName(name: string): { FirstName?: string; LastName: string } {
   const parts = name.trim().split(/\s+/).filter(Boolean);
+  const cut = (value: string, length: number) => [...value].slice(0, length).join('').trim();
   if (parts.length === 0) return { LastName: 'WhatsApp contact' };
-  if (parts.length === 1) return { LastName: parts[0] ?? 'WhatsApp contact' };
-  return { FirstName: parts.slice(0, -1).join(' '), LastName: parts.at(-1) ?? '' };
+  if (parts.length === 1) return { LastName: cut(parts[0] ?? 'WhatsApp contact', LAST_NAME_LENGTH) };
+  return {
+    FirstName: cut(parts.slice(0, -1).join(' '), FIRST_NAME_LENGTH),
+    LastName: cut(parts.at(-1) ?? '', LAST_NAME_LENGTH),
+  };
 }

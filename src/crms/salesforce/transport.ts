@@ -13,6 +13,11 @@ export interface SalesforceTransportOptions {
   onToken?: (token: SalesforceToken) => void | Promise<void>;
 }
 
+export interface RequestOptions {
+  /** Extra request headers, e.g. Sforce-Duplicate-Rule-Header. */
+  headers?: Record<string, string>;
+}
+
 export interface SalesforceResponse<T> {
   status: number;
   body: T;
@@ -61,13 +66,18 @@ export class SalesforceTransport {
   }
 
   /** `path` is relative to /services/data/vXX.X/ unless it starts with /services/. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<SalesforceResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<SalesforceResponse<T>> {
     const token = await this.currentToken();
-    const first = await this.send<T>(token, method, path, body);
+    const first = await this.send<T>(token, { method, path, body, options });
     if (first.status !== 401) return this.checked(first);
     // A token expires whenever the org's session policy says; there is no expires_in to plan by.
     const renewed = await this.renewToken(token);
-    return this.checked(await this.send<T>(renewed, method, path, body));
+    return this.checked(await this.send<T>(renewed, { method, path, body, options }));
   }
 
   /**
@@ -106,14 +116,14 @@ export class SalesforceTransport {
 
   private async send<T>(
     token: SalesforceToken,
-    method: string,
-    path: string,
-    body: unknown,
+    call: { method: string; path: string; body: unknown; options: RequestOptions },
   ): Promise<SalesforceResponse<T> & { headers: Headers }> {
+    const { method, path, body } = call;
     const url = path.startsWith('/services/')
       ? `${token.instanceUrl}${path}`
       : `${token.instanceUrl}/services/data/v${this.options.apiVersion}/${path}`;
     const headers: Record<string, string> = {
+      ...call.options.headers,
       authorization: `Bearer ${token.accessToken}`,
       accept: 'application/json',
     };

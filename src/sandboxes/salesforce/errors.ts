@@ -3,6 +3,7 @@ export interface SalesforceErrorBody {
   message: string;
   errorCode: string;
   fields?: string[];
+  [more: string]: unknown;
 }
 
 /**
@@ -13,23 +14,32 @@ export class SalesforceError extends Error {
   readonly status: number;
   readonly errorCode: string;
   readonly fields: string[] | undefined;
+  /** More the org says beside the code, e.g. `duplicateResult` with the matching records. */
+  readonly extra: Record<string, unknown> | undefined;
 
-  constructor(options: { status: number; errorCode: string; message: string; fields?: string[] }) {
+  constructor(options: {
+    status: number;
+    errorCode: string;
+    message: string;
+    fields?: string[];
+    extra?: Record<string, unknown>;
+  }) {
     super(options.message);
     this.status = options.status;
     this.errorCode = options.errorCode;
     this.fields = options.fields;
+    this.extra = options.extra;
   }
 
   toBody(): SalesforceErrorBody[] {
-    const entry: SalesforceErrorBody = { message: this.message, errorCode: this.errorCode };
+    const entry: SalesforceErrorBody = { ...this.extra, message: this.message, errorCode: this.errorCode };
     if (this.fields !== undefined) entry.fields = this.fields;
     return [entry];
   }
 
   /** sObject Collections and composite results name the code `statusCode` and always carry `fields`. */
   toCollectionError(): { statusCode: string; message: string; fields: string[] } {
-    return { statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
+    return { ...this.extra, statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
   }
 }
 

@@ -1,3 +1,5 @@
+import type { DuplicateRuleAction } from './duplicate-rules.js';
+
 /** A connected app the sandbox accepts at its token endpoint. */
 export interface OAuthClient {
   /** The consumer key; also the `iss` of JWT bearer assertions. */
@@ -44,6 +46,16 @@ export interface SalesforceSandboxOptions {
   /** Start with WhatsApp_Chat__c already deployed (as wasync's setup would deploy it). Default false. */
   customObjectDeployed?: boolean;
   /**
+   * The standard Contact and Lead duplicate rules on create: `alert` (a new org's default: refused with
+   * DUPLICATES_DETECTED unless the Duplicate Rule Header says allowSave=true), `block`, or `off`.
+   */
+  duplicateRules?: DuplicateRuleAction;
+  /**
+   * The values of the Lead Source picklist (Contact and Lead), a restricted picklist in the sandbox.
+   * Default the five a new org has: Web, Phone Inquiry, Partner Referral, Purchased List, Other.
+   */
+  leadSourceValues?: string[];
+  /**
    * Page layouts the Metadata API may not change (updateMetadata answers INSUFFICIENT_ACCESS), as in an
    * org whose admin keeps integrations off some layouts. Default none.
    */
@@ -67,6 +79,8 @@ export interface ResolvedOptions {
   latencyMs: number;
   customObjectDeployed: boolean;
   lockedLayouts: string[];
+  leadSourceValues: string[] | undefined;
+  duplicateRules: DuplicateRuleAction;
   logger: boolean;
   clock: () => number;
 }
@@ -91,6 +105,8 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
     latencyMs: options.latencyMs ?? 0,
     customObjectDeployed: options.customObjectDeployed ?? false,
     lockedLayouts: options.lockedLayouts ?? [],
+    leadSourceValues: options.leadSourceValues,
+    duplicateRules: options.duplicateRules ?? 'alert',
     logger: options.logger ?? false,
     clock: options.clock ?? Date.now,
   };

@@ -76,6 +76,10 @@ export class SandboxOrg {
       },
       this.integrationUserId,
     );
+    const sources = this.options.leadSourceValues;
+    if (sources)
+      for (const object of ['Contact', 'Lead'])
+        this.store.schema.setPicklistValues(object, 'LeadSource', sources);
     if (this.options.customObjectDeployed) this.deployWhatsAppChat();
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { checkDuplicateRules } from '../duplicate-rules.js';
 import { badRequest, SalesforceError } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
 import { schemaOf, sessionOf } from './api-guard.js';
@@ -81,11 +82,19 @@ export function collectionRoutes(org: SandboxOrg) {
     app.post('/:version/composite/sobjects', async (request) => {
       const { records, allOrNone = false } = parse(request.body);
       const ctx = { userId: sessionOf(request).userId };
-      return runCollection(org, records, allOrNone, (record) => ({
-        id: store.insert(typeOf(record), record, ctx).id,
-        success: true,
-        errors: [],
-      }));
+      const { version } = request.params as { version: string };
+      return runCollection(org, records, allOrNone, (record) => {
+        const type = store.schema.require(typeOf(record)).name;
+        checkDuplicateRules({
+          store,
+          type,
+          input: record,
+          action: org.options.duplicateRules,
+          header: request.headers['sforce-duplicate-rule-header'],
+          version,
+        });
+        return { id: store.insert(type, record, ctx).id, success: true, errors: [] };
+      });
     });
 
     app.patch('/:version/composite/sobjects', async (request) => {

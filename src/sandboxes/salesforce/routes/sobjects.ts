@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { checkDuplicateRules } from '../duplicate-rules.js';
 import { badRequest, notFound } from '../errors.js';
 import { toId18 } from '../ids.js';
 import { multipartBoundary, parseMultipart } from '../multipart.js';
@@ -50,6 +51,14 @@ export function sobjectRoutes(org: SandboxOrg) {
     app.post<{ Params: TypeParams }>('/:version/sobjects/:type', async (request, reply) => {
       const def = schemaOf(org, request).require(request.params.type);
       const input = Buffer.isBuffer(request.body) ? multipartInput(request, def) : objectBody(request.body);
+      checkDuplicateRules({
+        store,
+        type: def.name,
+        input,
+        action: org.options.duplicateRules,
+        header: request.headers['sforce-duplicate-rule-header'],
+        version: request.params.version,
+      });
       const record = store.insert(def.name, input, { userId: sessionOf(request).userId });
       return reply.status(201).send({ id: record.id, success: true, errors: [] });
     });

@@ -11,6 +11,19 @@ const computed = (name: string, label: string, type: FieldDef['type'], compute: 
 });
 
 const phone = (name: string, label: string): FieldDef => text(name, label, { type: 'phone', length: 40 });
+
+/**
+ * The Lead Source values a new org has (a standard value set shared by Contact and Lead). Kept
+ * restricted in the sandbox, as an admin may make it, so a value the org does not know is refused
+ * (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST) instead of passing silently.
+ */
+export const STANDARD_LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
+const leadSource = (): FieldDef =>
+  text('LeadSource', 'Lead Source', {
+    type: 'picklist',
+    length: 255,
+    picklistValues: [...STANDARD_LEAD_SOURCES],
+  });
 const CLOSED_STAGES = ['Closed Won', 'Closed Lost'];
 
 const user: SObjectDef = {
@@ -78,7 +91,7 @@ const contact: SObjectDef = {
       phone('Fax', 'Business Fax'),
       text('Email', 'Email', { type: 'email', length: 80 }),
       text('Title', 'Title', { length: 128 }),
-      text('LeadSource', 'Lead Source', { type: 'picklist' }),
+      leadSource(),
       text('Description', 'Contact Description', { type: 'textarea', length: 32000 }),
     ],
     { owned: true },
@@ -102,7 +115,7 @@ const lead: SObjectDef = {
       phone('Fax', 'Fax'),
       text('Email', 'Email', { type: 'email', length: 80 }),
       text('Status', 'Status', { type: 'picklist', defaultValue: 'Open - Not Contacted' }),
-      text('LeadSource', 'Lead Source', { type: 'picklist' }),
+      leadSource(),
       // Createable but not updateable: an org only converts leads through convertLead.
       {
         name: 'IsConverted',

@@ -68,6 +68,15 @@ export class SchemaRegistry implements SchemaLookup {
     return def;
   }
 
+  /** Replaces a restricted picklist's values, as an admin editing the value set does. */
+  setPicklistValues(object: string, fieldName: string, values: readonly string[]): void {
+    const def = this.find(object);
+    const index = def ? def.fields.findIndex((f) => f.name === fieldName) : -1;
+    const field = def?.fields[index];
+    if (!def || !field) throw new Error(`no field ${object}.${fieldName}`);
+    def.fields[index] = { ...field, picklistValues: [...values] };
+  }
+
   /** Adds `Object.Field__c`; custom fields may go on standard objects too (e.g. Contact.Phone_E164__c). */
   addCustomField(meta: CustomFieldMetadata): FieldDef {
     const [objectName, fieldName, extra] = meta.fullName.split('.');

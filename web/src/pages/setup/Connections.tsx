@@ -177,6 +177,8 @@ function ConnectionForm({ onDone }: { onDone: () => Promise<void> }) {
         name: value('name'),
         loginUrl: value('loginUrl'),
         apiVersion: value('apiVersion') || undefined,
+        leadSource: value('leadSource') || null,
+        leadCompany: value('leadCompany') || undefined,
         auth,
       });
       await onDone();
@@ -209,6 +211,18 @@ function ConnectionForm({ onDone }: { onDone: () => Promise<void> }) {
         hint="https://test.salesforce.com for a sandbox org, or your My Domain URL."
       />
       <Field label="API version" name="apiVersion" defaultValue="62.0" pattern="\d{2}\.\d" />
+      <Field
+        label="Lead Source of records made from a chat"
+        name="leadSource"
+        defaultValue="WhatsApp"
+        hint="Left out where your org's Lead Source picklist has no such value. Empty for none."
+      />
+      <Field
+        label="Company of leads made from a chat"
+        name="leadCompany"
+        defaultValue="Unknown (WhatsApp)"
+        hint="Salesforce requires a company on every lead; used when none is given."
+      />
       <fieldset className="choice">
         <legend>Sign-in</legend>
         {(
