@@ -33,7 +33,10 @@ export interface SalesforceSandboxOptions {
   clients?: OAuthClient[];
   /** Lifetime of access tokens; after it the API answers 401 INVALID_SESSION_ID. Default 2 hours (an org's default session timeout). */
   tokenTtlMs?: number;
-  /** Refresh-token rotation: each refresh returns a new refresh token and invalidates the old one. Default false. */
+  /**
+   * Refresh-token rotation: each refresh returns a new refresh token and invalidates the old one.
+   * Without it a refresh answers no `refresh_token` and the old one stays valid. Default false.
+   */
   rotateRefreshTokens?: boolean;
   /** API requests allowed per rolling 24 hours; past it, 403 REQUEST_LIMIT_EXCEEDED. Default 100 000. */
   dailyRequestLimit?: number;

@@ -53,7 +53,7 @@ describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
     expect(password.json().error).toBe('unsupported_grant_type');
   });
 
-  it('exchanges a minted refresh token for a session, and refuses an unknown one with invalid_grant', async () => {
+  it('without rotation, exchanges a minted refresh token for a session and sends no refresh token back; refuses an unknown one', async () => {
     h = await startSandbox();
     const minted = await h.sandbox.app.inject({
       method: 'POST',
@@ -65,7 +65,12 @@ describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
       tokenForm({ ...CLIENT_CREDENTIALS, grant_type: 'refresh_token', refresh_token: refreshToken }),
     );
     expect(refreshed.statusCode).toBe(200);
-    expect(refreshed.json().refresh_token).toBe(refreshToken);
+    expect(refreshed.json()).not.toHaveProperty('refresh_token');
+    // The same refresh token keeps working: nothing was rotated.
+    const again = await h.sandbox.app.inject(
+      tokenForm({ ...CLIENT_CREDENTIALS, grant_type: 'refresh_token', refresh_token: refreshToken }),
+    );
+    expect(again.statusCode).toBe(200);
     const session = { authorization: `Bearer ${refreshed.json().access_token}` };
     expect(
       (await h.sandbox.app.inject({ method: 'GET', url: `${DATA}/limits`, headers: session })).statusCode,

@@ -43,7 +43,7 @@ export function oauthRoutes(org: SandboxOrg) {
         return sendToken(org, request, reply, {
           clientId: client.clientId,
           userId: redeemed.userId,
-          refreshToken: redeemed.refreshToken,
+          ...(redeemed.rotatedRefreshToken ? { refreshToken: redeemed.rotatedRefreshToken } : {}),
         });
       }
       if (grantType === JWT_BEARER) {
