@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SalesforceAuth } from './auth.js';
 import { SalesforceDestination } from './destination.js';
+import { type RefreshTokenStore, SalesforceSignIn } from './sign-in.js';
 import { SalesforceTransport } from './transport.js';
 
 /** What a user gives to connect an org (API body, UI form). Base URLs are ordinary fields. */
@@ -84,35 +85,40 @@ export function splitSalesforceInput(input: SalesforceConnectionInput): {
   }
 }
 
-/** The transport of a stored connection; throws when settings and secrets do not fit together. */
-export function salesforceTransport(
+/**
+ * The token holder of a stored connection; throws when settings and secrets do not fit together.
+ * `refreshTokens` is where the connection's refresh token is stored: an org that rotates refresh
+ * tokens invalidates the old one with each refresh, so the new one must be stored, and read back by
+ * every process before it refreshes.
+ */
+export function salesforceSignIn(
   settings: unknown,
   secrets: unknown,
-  onSecretsChanged?: (secrets: Record<string, unknown>) => Promise<void>,
-): SalesforceTransport {
+  refreshTokens?: RefreshTokenStore,
+): SalesforceSignIn {
   const s = SalesforceSettings.parse(settings);
-  const k = SalesforceSecrets.parse(secrets);
-  return new SalesforceTransport({
+  return new SalesforceSignIn({
     loginUrl: s.loginUrl,
-    apiVersion: s.apiVersion,
-    auth: toAuth(s, k),
-    // An org that rotates refresh tokens invalidates the old one with each refresh: the new one must
-    // be stored, or the next start signs in with a dead token.
-    onToken: (token) => {
-      if (token.refreshToken && k.refreshToken && token.refreshToken !== k.refreshToken) {
-        k.refreshToken = token.refreshToken;
-        return onSecretsChanged?.({ ...k });
-      }
-    },
+    auth: toAuth(s, SalesforceSecrets.parse(secrets)),
+    ...(refreshTokens ? { refreshTokens } : {}),
   });
 }
 
-export function salesforceDestination(
-  settings: unknown,
-  secrets: unknown,
-  onSecretsChanged?: (secrets: Record<string, unknown>) => Promise<void>,
-): SalesforceDestination {
-  return new SalesforceDestination(salesforceTransport(settings, secrets, onSecretsChanged));
+/** The refresh token inside a connection's (opened) secrets, and the secrets with another one. */
+export const refreshTokenOf = (secrets: unknown): string | undefined =>
+  SalesforceSecrets.parse(secrets).refreshToken;
+
+export function withRefreshToken(secrets: unknown, refreshToken: string): Record<string, unknown> {
+  return { ...SalesforceSecrets.parse(secrets), refreshToken };
+}
+
+/** A transport of a stored connection, signing in through the connection's token holder. */
+export function salesforceTransport(settings: unknown, signIn: SalesforceSignIn): SalesforceTransport {
+  return new SalesforceTransport({ apiVersion: SalesforceSettings.parse(settings).apiVersion, signIn });
+}
+
+export function salesforceDestination(settings: unknown, signIn: SalesforceSignIn): SalesforceDestination {
+  return new SalesforceDestination(salesforceTransport(settings, signIn));
 }
 
 function toAuth(s: z.infer<typeof SalesforceSettings>, k: z.infer<typeof SalesforceSecrets>): SalesforceAuth {
