@@ -1,12 +1,23 @@
+import { DEMO_JWT_PUBLIC_KEY_PEM } from './auth/demo-jwt-key.js';
+
 /** A connected app the sandbox accepts at its token endpoint. */
 export interface OAuthClient {
   /** The consumer key; also the `iss` of JWT bearer assertions. */
   clientId: string;
   /** The consumer secret, checked by the client-credentials and refresh-token flows. */
   clientSecret: string;
-  /** PEM public key: when set, JWT bearer assertions from this client must carry a valid RS256 signature. */
+  /**
+   * PEM public key of the app's certificate: JWT bearer assertions from this client must carry an
+   * RS256 signature by it. A client without one cannot use the JWT bearer flow.
+   */
   jwtPublicKeyPem?: string;
 }
+
+/**
+ * An `aud` a JWT bearer assertion may carry: Salesforce's generic login hosts, or `my-domain` for
+ * this server's own URL standing in for the org's My Domain.
+ */
+export type JwtAudience = 'https://login.salesforce.com' | 'https://test.salesforce.com' | 'my-domain';
 
 /** The kinds of injected failure: an HTTP status, or a request that hangs and is then cut off. */
 export type FaultKind = '429' | '500' | '503' | 'timeout';
@@ -31,6 +42,14 @@ export interface SalesforceSandboxOptions {
   apiVersion?: string;
   /** Connected apps allowed at the token endpoint. Default: one demo app, {@link DEMO_CLIENT}. */
   clients?: OAuthClient[];
+  /**
+   * The `aud` values JWT bearer assertions may carry. A production org takes
+   * https://login.salesforce.com, a sandbox org https://test.salesforce.com, and apps that require
+   * it the org's My Domain URL (Salesforce Help, "OAuth 2.0 JWT Bearer Flow for Server-to-Server
+   * Integration"). Default: a production org that also takes its My Domain,
+   * `['https://login.salesforce.com', 'my-domain']`.
+   */
+  jwtAudiences?: JwtAudience[];
   /** Lifetime of access tokens; after it the API answers 401 INVALID_SESSION_ID. Default 2 hours (an org's default session timeout). */
   tokenTtlMs?: number;
   /**
@@ -52,12 +71,23 @@ export interface SalesforceSandboxOptions {
   clock?: () => number;
 }
 
-/** The demo connected app the sandbox accepts when no clients are configured. */
-export const DEMO_CLIENT: OAuthClient = { clientId: 'wasync-sandbox', clientSecret: 'wasync-sandbox-secret' };
+/**
+ * The demo connected app the sandbox accepts when no clients are configured, with the sandbox's
+ * published demo key pair registered for the JWT bearer flow (see `auth/demo-jwt-key.ts`).
+ */
+export const DEMO_CLIENT: Required<OAuthClient> = {
+  clientId: 'wasync-sandbox',
+  clientSecret: 'wasync-sandbox-secret',
+  jwtPublicKeyPem: DEMO_JWT_PUBLIC_KEY_PEM,
+};
+
+/** The username of the org's seeded integration user: the `sub` of demo JWT bearer assertions. */
+export const DEMO_USERNAME = 'integration@wasync.sandbox';
 
 export interface ResolvedOptions {
   apiVersion: string;
   clients: OAuthClient[];
+  jwtAudiences: JwtAudience[];
   tokenTtlMs: number;
   rotateRefreshTokens: boolean;
   dailyRequestLimit: number;
@@ -81,6 +111,7 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
   return {
     apiVersion,
     clients: options.clients ?? [DEMO_CLIENT],
+    jwtAudiences: options.jwtAudiences ?? ['https://login.salesforce.com', 'my-domain'],
     tokenTtlMs: options.tokenTtlMs ?? 2 * 60 * 60 * 1000,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     dailyRequestLimit: options.dailyRequestLimit ?? 100_000,

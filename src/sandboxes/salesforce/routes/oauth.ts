@@ -6,7 +6,7 @@ import { addLatency } from './api-guard.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-type OAuthError = 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type';
+type OAuthError = 'invalid_grant' | 'invalid_client' | 'invalid_client_id' | 'unsupported_grant_type';
 
 /** The URL this server is reached at, from the Host header, so `instance_url` works behind any port. */
 export function baseUrlOf(request: FastifyRequest): string {
@@ -47,12 +47,19 @@ export function oauthRoutes(org: SandboxOrg) {
         });
       }
       if (grantType === JWT_BEARER) {
-        const check = checkJwtAssertion(form.assertion ?? '', org.options.clients, org.options.clock());
-        if (!check.ok) return fail(check.error, check.description);
-        return sendToken(org, request, reply, {
-          clientId: check.clientId,
-          userId: org.userFor(check.subject),
+        const check = checkJwtAssertion(form.assertion ?? '', {
+          clients: org.options.clients,
+          audiences: org.options.jwtAudiences.map((aud) => (aud === 'my-domain' ? baseUrlOf(request) : aud)),
+          nowMs: org.options.clock(),
         });
+        if (!check.ok) return fail(check.error, check.description);
+        // The assertion's user must be one of the org's, and active. Orgs answer an unknown username
+        // like one that never approved the app; "inactive user" for a deactivated one (both as
+        // observed from orgs; the help page does not list them).
+        const user = org.userNamed(check.subject);
+        if (!user) return fail('invalid_grant', "user hasn't approved this consumer");
+        if (!user.active) return fail('invalid_grant', 'inactive user');
+        return sendToken(org, request, reply, { clientId: check.clientId, userId: user.id });
       }
       return fail('unsupported_grant_type', 'grant type not supported');
     });
