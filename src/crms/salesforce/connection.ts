@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SalesforceAuth } from './auth.js';
+import { defaultJwtAudience, type SalesforceAuth } from './auth.js';
 import { SalesforceDestination } from './destination.js';
 import { type RefreshTokenStore, SalesforceSignIn } from './sign-in.js';
 import { SalesforceTransport } from './transport.js';
@@ -35,6 +35,12 @@ export const SalesforceConnectionInput = z
         clientId: z.string().min(1),
         username: z.string().min(1),
         privateKeyPem: z.string().includes('PRIVATE KEY'),
+        audience: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .describe(
+            "The assertion's aud. Default: https://test.salesforce.com for a sandbox org's login URL, else https://login.salesforce.com; your My Domain URL for apps that require it.",
+          ),
       }),
     ]),
   })
@@ -49,6 +55,8 @@ const SalesforceSettings = z.object({
   flow: z.enum(['client_credentials', 'refresh_token', 'jwt_bearer']),
   clientId: z.string(),
   username: z.string().optional(),
+  /** JWT bearer: the assertion's `aud`, resolved when the connection was made. */
+  audience: z.string().optional(),
 });
 
 /** Sealed at rest. */
@@ -79,7 +87,11 @@ export function splitSalesforceInput(input: SalesforceConnectionInput): {
       };
     case 'jwt_bearer':
       return {
-        settings: { ...base, username: auth.username },
+        settings: {
+          ...base,
+          username: auth.username,
+          audience: auth.audience ?? defaultJwtAudience(input.loginUrl),
+        },
         secrets: { privateKeyPem: auth.privateKeyPem },
       };
   }
@@ -142,6 +154,7 @@ function toAuth(s: z.infer<typeof SalesforceSettings>, k: z.infer<typeof Salesfo
         clientId: s.clientId,
         username: s.username,
         privateKeyPem: k.privateKeyPem,
+        ...(s.audience ? { audience: s.audience } : {}),
       };
   }
 }
