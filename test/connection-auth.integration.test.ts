@@ -48,6 +48,35 @@ describeEachDatabase('Salesforce connections: what each sign-in flow needs', (da
     ...extra,
   });
 
+  it('client credentials: refuses login.salesforce.com and test.salesforce.com, and says to use the My Domain URL', async () => {
+    const clientCredentials = {
+      flow: 'client_credentials',
+      clientId: DEMO_CLIENT.clientId,
+      clientSecret: DEMO_CLIENT.clientSecret,
+    };
+    for (const loginUrl of ['https://login.salesforce.com', 'https://TEST.salesforce.com/']) {
+      const refused = await connect('Generic host', loginUrl, clientCredentials);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error).toMatchObject({
+        code: 'validation_failed',
+        details: {
+          issues: [{ field: 'body.loginUrl', message: expect.stringContaining('My Domain URL') }],
+        },
+      });
+    }
+    expect((await connect('My Domain', 'https://acme.my.salesforce.com', clientCredentials)).statusCode).toBe(
+      201,
+    );
+    // The other flows are served at the generic login hosts.
+    const refresh = { ...clientCredentials, flow: 'refresh_token', refreshToken: '5Aep-anything' };
+    expect((await connect('Refresh', 'https://login.salesforce.com', refresh)).statusCode).toBe(201);
+    expect((await connect('JWT', 'https://test.salesforce.com', jwtAuth())).json().settings.audience).toBe(
+      'https://test.salesforce.com',
+    );
+    const listed = await h.app.inject({ method: 'GET', url: '/api/v1/connections', headers: h.auth });
+    expect(listed.json().data.map((c: { name: string }) => c.name)).toEqual(['My Domain', 'Refresh', 'JWT']);
+  });
+
   it('JWT bearer signs in with aud https://login.salesforce.com by default, not the login URL', async () => {
     const url = await startOrg({ jwtAudiences: ['https://login.salesforce.com'] });
     const created = await connect('JWT org', url, jwtAuth());

@@ -12,7 +12,7 @@ export const SalesforceConnectionInput = z
     loginUrl: z
       .url({ protocol: /^https?$/ })
       .describe(
-        'https://login.salesforce.com, https://test.salesforce.com, your My Domain URL, or a sandbox URL.',
+        'Your My Domain URL (the only one the client credentials flow works on), https://login.salesforce.com, https://test.salesforce.com, or a sandbox URL.',
       ),
     apiVersion: z
       .string()
@@ -44,7 +44,28 @@ export const SalesforceConnectionInput = z
       }),
     ]),
   })
+  .superRefine((input, context) => {
+    if (input.auth.flow === 'client_credentials' && isGenericLoginHost(input.loginUrl)) {
+      context.addIssue({ code: 'custom', path: ['loginUrl'], message: CLIENT_CREDENTIALS_NEEDS_MY_DOMAIN });
+    }
+  })
   .meta({ id: 'SalesforceConnectionInput' });
+
+/**
+ * The client credentials flow is served only at the org's My Domain: "The client credentials flow
+ * doesn't support calls to login.salesforce.com or test.salesforce.com" (Salesforce Help, KB 000886201
+ * "Migrate from OAuth Username-Password to Client Credentials Flow"; "OAuth 2.0 Client Credentials
+ * Flow for Server-to-Server Integration" posts to the My Domain token endpoint). An org answers
+ * `invalid_grant` "request not supported on this domain" there, which says little; refusing the
+ * connection says what to do.
+ */
+const CLIENT_CREDENTIALS_NEEDS_MY_DOMAIN =
+  "The client credentials flow works only on your org's My Domain URL (https://MyDomainName.my.salesforce.com, or https://MyDomainName--SandboxName.sandbox.my.salesforce.com for a sandbox org), not on login.salesforce.com or test.salesforce.com.";
+
+function isGenericLoginHost(loginUrl: string): boolean {
+  const host = URL.parse(loginUrl)?.hostname.toLowerCase();
+  return host === 'login.salesforce.com' || host === 'test.salesforce.com';
+}
 
 export type SalesforceConnectionInput = z.infer<typeof SalesforceConnectionInput>;
 

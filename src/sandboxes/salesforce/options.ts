@@ -50,6 +50,14 @@ export interface SalesforceSandboxOptions {
    * `['https://login.salesforce.com', 'my-domain']`.
    */
   jwtAudiences?: JwtAudience[];
+  /**
+   * Host names (of the Host header, without port) that stand for Salesforce's generic login hosts
+   * rather than the org's My Domain: there the client-credentials grant is refused, as
+   * login.salesforce.com and test.salesforce.com refuse it. Default
+   * `['login.salesforce.com', 'test.salesforce.com']`; tests add a name of their own, such as
+   * `login.sandbox.test`, and send it as the Host header.
+   */
+  genericLoginHosts?: string[];
   /** Lifetime of access tokens; after it the API answers 401 INVALID_SESSION_ID. Default 2 hours (an org's default session timeout). */
   tokenTtlMs?: number;
   /**
@@ -88,6 +96,7 @@ export interface ResolvedOptions {
   apiVersion: string;
   clients: OAuthClient[];
   jwtAudiences: JwtAudience[];
+  genericLoginHosts: string[];
   tokenTtlMs: number;
   rotateRefreshTokens: boolean;
   dailyRequestLimit: number;
@@ -112,6 +121,9 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
     apiVersion,
     clients: options.clients ?? [DEMO_CLIENT],
     jwtAudiences: options.jwtAudiences ?? ['https://login.salesforce.com', 'my-domain'],
+    genericLoginHosts: (options.genericLoginHosts ?? ['login.salesforce.com', 'test.salesforce.com']).map(
+      (host) => host.toLowerCase(),
+    ),
     tokenTtlMs: options.tokenTtlMs ?? 2 * 60 * 60 * 1000,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     dailyRequestLimit: options.dailyRequestLimit ?? 100_000,

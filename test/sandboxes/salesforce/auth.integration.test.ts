@@ -54,6 +54,33 @@ describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
     expect(body).not.toHaveProperty('expires_in');
   });
 
+  it('refuses the client-credentials grant at a generic login host, and takes it at the My Domain', async () => {
+    h = await startSandbox({ genericLoginHosts: ['login.sandbox.test'] });
+    const at = (host: string, fields: Record<string, string>) =>
+      h.sandbox.app.inject({
+        ...tokenForm(fields),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', host },
+      });
+    const generic = await at('login.sandbox.test:4100', CLIENT_CREDENTIALS);
+    expect(generic.statusCode).toBe(400);
+    expect(generic.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'request not supported on this domain',
+    });
+    expect((await at('LOGIN.sandbox.test', CLIENT_CREDENTIALS)).statusCode).toBe(400);
+    expect((await at('acme.sandbox.test:4100', CLIENT_CREDENTIALS)).statusCode).toBe(200);
+    // Other grants are served at the generic host, as login.salesforce.com serves them.
+    const minted = (
+      await h.sandbox.app.inject({ method: 'POST', url: '/__sandbox/refresh-tokens', payload: {} })
+    ).json().refresh_token;
+    const refreshed = await at('login.sandbox.test:4100', {
+      ...CLIENT_CREDENTIALS,
+      grant_type: 'refresh_token',
+      refresh_token: minted,
+    });
+    expect(refreshed.statusCode).toBe(200);
+  });
+
   it('refuses a wrong secret with invalid_client and an unknown grant with unsupported_grant_type', async () => {
     h = await startSandbox();
     const badSecret = await h.sandbox.app.inject(tokenForm({ ...CLIENT_CREDENTIALS, client_secret: 'nope' }));

@@ -26,6 +26,16 @@ export function oauthRoutes(org: SandboxOrg) {
       const fail = (error: OAuthError, description: string) =>
         reply.status(400).send({ error, error_description: description });
       const grantType = form.grant_type;
+      // "The client credentials flow doesn't support calls to login.salesforce.com or
+      // test.salesforce.com" (Salesforce Help, KB 000886201; "OAuth 2.0 Client Credentials Flow for
+      // Server-to-Server Integration" uses the My Domain token endpoint). The error body is what
+      // orgs answer there (observed; the help pages do not quote it).
+      if (
+        grantType === 'client_credentials' &&
+        org.options.genericLoginHosts.includes(request.hostname.toLowerCase())
+      ) {
+        return fail('invalid_grant', 'request not supported on this domain');
+      }
       if (grantType === 'client_credentials' || grantType === 'refresh_token') {
         const client = org.client(form.client_id);
         if (!client || client.clientSecret !== form.client_secret)
