@@ -27,7 +27,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
       command
         .option(
           '--fault-rate <rate>',
-          'share of API requests that fail with 429/500/503/timeout (0..1)',
+          'share of API requests that fail with the concurrency limit (403)/500/503/timeout (0..1)',
           parseRate,
         )
         .option('--deploy-custom-object', 'start with WhatsApp_Chat__c already deployed'),

@@ -155,7 +155,12 @@ export class SalesforceTransport {
 
   private checked<T>(response: SalesforceResponse<T> & { headers: Headers }): SalesforceResponse<T> {
     if (response.status >= 400) {
-      throw salesforceError(response.status, response.body, response.headers.get('retry-after'));
+      throw salesforceError(
+        response.status,
+        response.body,
+        response.headers.get('retry-after'),
+        response.headers.get('sforce-limit-info'),
+      );
     }
     return { status: response.status, body: response.body };
   }

@@ -26,6 +26,7 @@ export {
   DEMO_CLIENT,
   DEMO_USERNAME,
   type FaultKind,
+  type FaultKindOption,
   type FaultOptions,
   type JwtAudience,
   type OAuthClient,

@@ -19,8 +19,15 @@ export interface OAuthClient {
  */
 export type JwtAudience = 'https://login.salesforce.com' | 'https://test.salesforce.com' | 'my-domain';
 
-/** The kinds of injected failure: an HTTP status, or a request that hangs and is then cut off. */
-export type FaultKind = '429' | '500' | '503' | 'timeout';
+/**
+ * The kinds of injected failure: `concurrency`, the org's concurrent-request limit (403
+ * REQUEST_LIMIT_EXCEEDED, as an org answers it); `500` and `503`, the server failing; `timeout`, a
+ * request that hangs and is then cut off.
+ */
+export type FaultKind = 'concurrency' | '500' | '503' | 'timeout';
+
+/** A fault kind as options take it: `'429'` is the old name of `concurrency`, still accepted. */
+export type FaultKindOption = FaultKind | '429';
 
 export interface FaultOptions {
   /** Share of API requests (0..1) that fail instead of being served. */
@@ -30,7 +37,7 @@ export interface FaultOptions {
   /** How long a `timeout` fault holds the request before closing the connection unanswered. Default 30 000 ms. */
   timeoutMs?: number;
   /** Which failures to pick from, uniformly. Default all four. */
-  kinds?: FaultKind[];
+  kinds?: FaultKindOption[];
 }
 
 /** Options of {@link buildSalesforceSandbox}; every one is optional. */
@@ -100,14 +107,14 @@ export interface ResolvedOptions {
   tokenTtlMs: number;
   rotateRefreshTokens: boolean;
   dailyRequestLimit: number;
-  faults: Required<FaultOptions>;
+  faults: Required<Omit<FaultOptions, 'kinds'>> & { kinds: FaultKind[] };
   latencyMs: number;
   customObjectDeployed: boolean;
   logger: boolean;
   clock: () => number;
 }
 
-const ALL_FAULTS: FaultKind[] = ['429', '500', '503', 'timeout'];
+const ALL_FAULTS: FaultKind[] = ['concurrency', '500', '503', 'timeout'];
 
 /** Fills in defaults and refuses values that would make the sandbox misbehave silently. */
 export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptions {
@@ -115,7 +122,9 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
   if (!/^v\d+\.\d$/.test(apiVersion)) throw new Error(`apiVersion must look like v62.0, not ${apiVersion}`);
   const rate = options.faults?.rate ?? 0;
   if (!(rate >= 0 && rate <= 1)) throw new Error(`faults.rate must be between 0 and 1, not ${rate}`);
-  const kinds = options.faults?.kinds ?? ALL_FAULTS;
+  const kinds = [
+    ...new Set((options.faults?.kinds ?? ALL_FAULTS).map((kind) => (kind === '429' ? 'concurrency' : kind))),
+  ];
   if (kinds.length === 0) throw new Error('faults.kinds must name at least one kind');
   return {
     apiVersion,
