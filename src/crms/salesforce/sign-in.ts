@@ -44,15 +44,9 @@ const REFRESH_ATTEMPTS = 4;
 export class SalesforceSignIn {
   private token: Promise<SalesforceToken> | undefined;
   private refreshToken: string | undefined;
-  private signIns = 0;
 
   constructor(private readonly options: SalesforceSignInOptions) {
     this.refreshToken = options.auth.flow === 'refresh_token' ? options.auth.refreshToken : undefined;
-  }
-
-  /** Token requests made so far (successful or not), for tests and the benchmark. */
-  get signInCount(): number {
-    return this.signIns;
   }
 
   /** The live token, signing in first if there is none. */
@@ -122,7 +116,6 @@ export class SalesforceSignIn {
 
   private async requestToken(auth: SalesforceAuth): Promise<SalesforceToken> {
     const loginUrl = this.options.loginUrl.replace(/\/$/, '');
-    this.signIns++;
     let response: Response;
     try {
       response = await fetch(`${loginUrl}/services/oauth2/token`, {
