@@ -38,7 +38,7 @@ describeEachDatabase('record links', (database) => {
     const connection = await h.services.connections.create(h.services.workspace.id, {
       kind: 'salesforce',
       name: 'Acme org',
-      loginUrl: 'https://login.salesforce.com',
+      loginUrl: 'https://acme.my.salesforce.com',
       apiVersion: '62.0',
       auth: { flow: 'client_credentials', clientId: 'id', clientSecret: 'secret' },
     });

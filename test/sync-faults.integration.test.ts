@@ -13,7 +13,7 @@ describeEachDatabase('sync with 30% injected faults', (database) => {
   let account: Account;
 
   beforeEach(async () => {
-    // 429, 500, 503 and dropped connections, a seeded mix so a failure can be replayed.
+    // The concurrency limit (403), 500, 503 and dropped connections, a seeded mix so a failure can be replayed.
     org = await startTestOrg({ faults: { rate: 0.3, seed: 7, timeoutMs: 150 } });
     h = await startHarness(database);
     account = await h.createAccount('+14155550000');

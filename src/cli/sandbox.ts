@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { buildSalesforceSandbox, DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { buildSalesforceSandbox, DEMO_CLIENT, DEMO_USERNAME } from '../sandboxes/salesforce/index.js';
 import { buildWhatsAppCloudSandbox, SANDBOX_ACCESS_TOKEN } from '../sandboxes/whatsapp-cloud/index.js';
 import { parsePort } from './arguments.js';
 
@@ -27,7 +27,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
       command
         .option(
           '--fault-rate <rate>',
-          'share of API requests that fail with 429/500/503/timeout (0..1)',
+          'share of API requests that fail with the concurrency limit (403)/500/503/timeout (0..1)',
           parseRate,
         )
         .option('--deploy-custom-object', 'start with WhatsApp_Chat__c already deployed'),
@@ -43,6 +43,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           `  login URL:      ${url}  (token endpoint ${url}/services/oauth2/token)`,
           `  client id:      ${DEMO_CLIENT.clientId}`,
           `  client secret:  ${DEMO_CLIENT.clientSecret}`,
+          `  JWT bearer:     username ${DEMO_USERNAME}, demo private key at ${url}/__sandbox/demo-jwt-key`,
           `  inspect:        ${url}/__sandbox  (test/demo only)`,
         ],
         close: () => sandbox.close(),

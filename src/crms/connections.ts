@@ -3,12 +3,16 @@ import { WasyncError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
 import type { CrmConnectionRepository, StoredConnection } from '../store/repositories/crm-connections.js';
 import {
+  refreshTokenOf,
   SalesforceConnectionInput,
   salesforceDestination,
+  salesforceSignIn,
   salesforceTransport,
   splitSalesforceInput,
+  withRefreshToken,
 } from './salesforce/connection.js';
 import { type SetupReport, setUpSalesforce } from './salesforce/setup/index.js';
+import type { RefreshTokenStore, SalesforceSignIn } from './salesforce/sign-in.js';
 import type { Destination } from './types.js';
 
 /** The input of every CRM kind wasync can connect (one schema per kind, registered here by hand). */
@@ -32,6 +36,11 @@ export interface ConnectionView {
  */
 export class ConnectionService {
   private readonly box: SecretBox;
+  /**
+   * One token holder per connection in this process, shared by setup, the connection test and the
+   * sync: one sign-in serves them all, and a refresh token an org rotates is never spent twice here.
+   */
+  private readonly signIns = new Map<string, SalesforceSignIn>();
 
   constructor(
     private readonly repository: CrmConnectionRepository,
@@ -68,15 +77,13 @@ export class ConnectionService {
   async delete(workspaceId: string, idOrName: string): Promise<void> {
     const stored = await this.stored(workspaceId, idOrName);
     await this.repository.delete(workspaceId, stored.id);
+    this.signIns.delete(stored.id);
   }
 
   /** A destination for the connection, signed in lazily on its first call. */
   async destination(workspaceId: string, idOrName: string): Promise<Destination> {
     const stored = await this.stored(workspaceId, idOrName);
-    // Stored before the new token is used, so a restart right after still has a live refresh token.
-    return salesforceDestination(stored.settings, this.secrets(stored), (secrets) =>
-      this.repository.updateCredentials(stored.id, this.box.seal(JSON.stringify(secrets), stored.id)),
-    );
+    return salesforceDestination(stored.settings, this.signInOf(stored));
   }
 
   /** Stops syncing the connection until a person fixes what `reason` says. */
@@ -91,7 +98,35 @@ export class ConnectionService {
   /** Creates the CRM-side objects wasync writes into (Salesforce: the WhatsApp_Chat__c object). */
   async setUp(workspaceId: string, idOrName: string): Promise<SetupReport> {
     const stored = await this.stored(workspaceId, idOrName);
-    return setUpSalesforce(salesforceTransport(stored.settings, this.secrets(stored)));
+    return setUpSalesforce(salesforceTransport(stored.settings, this.signInOf(stored)));
+  }
+
+  private signInOf(stored: StoredConnection): SalesforceSignIn {
+    let signIn = this.signIns.get(stored.id);
+    if (!signIn) {
+      signIn = salesforceSignIn(stored.settings, this.secrets(stored), this.refreshTokens(stored));
+      this.signIns.set(stored.id, signIn);
+    }
+    return signIn;
+  }
+
+  /**
+   * The connection's refresh token as the store holds it: read fresh before each refresh (another
+   * process may have rotated it), written as soon as the org rotates it, before the new session is used.
+   */
+  private refreshTokens(stored: StoredConnection): RefreshTokenStore {
+    const current = async () => {
+      const row = await this.repository.find(stored.workspaceId, stored.id);
+      if (!row) throw new WasyncError('not_found', `No CRM connection ${stored.id}.`);
+      return this.secrets(row);
+    };
+    return {
+      read: async () => refreshTokenOf(await current()),
+      write: async (refreshToken) => {
+        const secrets = withRefreshToken(await current(), refreshToken);
+        await this.repository.updateCredentials(stored.id, this.box.seal(JSON.stringify(secrets), stored.id));
+      },
+    };
   }
 
   private secrets(stored: StoredConnection): unknown {

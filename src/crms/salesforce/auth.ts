@@ -4,7 +4,14 @@ import { createSign } from 'node:crypto';
 export type SalesforceAuth =
   | { flow: 'client_credentials'; clientId: string; clientSecret: string }
   | { flow: 'refresh_token'; clientId: string; clientSecret: string; refreshToken: string }
-  | { flow: 'jwt_bearer'; clientId: string; username: string; privateKeyPem: string };
+  | {
+      flow: 'jwt_bearer';
+      clientId: string;
+      username: string;
+      privateKeyPem: string;
+      /** The assertion's `aud`; by default {@link defaultJwtAudience} of the login URL. */
+      audience?: string;
+    };
 
 export interface SalesforceToken {
   accessToken: string;
@@ -40,7 +47,29 @@ export function tokenRequestBody(auth: SalesforceAuth, loginUrl: string, now = D
   }
 }
 
-/** RS256-signed assertion: iss = consumer key, sub = username, aud = login URL, a short expiry. */
+export const PRODUCTION_LOGIN = 'https://login.salesforce.com';
+export const SANDBOX_LOGIN = 'https://test.salesforce.com';
+
+/**
+ * The `aud` a JWT bearer assertion carries unless the connection says otherwise. Salesforce asks for
+ * the authorization server's URL: https://login.salesforce.com, https://test.salesforce.com for
+ * sandbox orgs, or an Experience Cloud site's URL (Salesforce Help, "OAuth 2.0 JWT Bearer Flow for
+ * Server-to-Server Integration"), also when the request itself goes to a My Domain URL. A sandbox
+ * org is told by its host as the Salesforce CLI tells it (sfdx-core `SfdcUrl.isSandboxUrl`):
+ * test.salesforce.com, `…sandbox.my.salesforce.com` (enhanced domains), a `csNN` instance. Apps that
+ * want the My Domain URL as `aud` instead (reported for External Client Apps since Spring '26;
+ * unverified in the docs) set it on the connection.
+ */
+export function defaultJwtAudience(loginUrl: string): string {
+  const host = new URL(loginUrl).hostname.toLowerCase();
+  const sandbox =
+    host === 'test.salesforce.com' ||
+    host.endsWith('.sandbox.my.salesforce.com') ||
+    /(^|\.)cs\d+(\.my)?\.salesforce\.com$/.test(host);
+  return sandbox ? SANDBOX_LOGIN : PRODUCTION_LOGIN;
+}
+
+/** RS256-signed assertion: iss = consumer key, sub = username, aud = the org's audience, a short expiry. */
 export function jwtAssertion(
   auth: Extract<SalesforceAuth, { flow: 'jwt_bearer' }>,
   loginUrl: string,
@@ -51,7 +80,8 @@ export function jwtAssertion(
   const claims = encode({
     iss: auth.clientId,
     sub: auth.username,
-    aud: loginUrl.replace(/\/$/, ''),
+    aud: (auth.audience ?? defaultJwtAudience(loginUrl)).replace(/\/$/, ''),
+    // The help page asks for an expiry within 3 minutes.
     exp: Math.floor(now / 1000) + 180,
   });
   const signature = createSign('RSA-SHA256')

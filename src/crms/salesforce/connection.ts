@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { SalesforceAuth } from './auth.js';
+import { defaultJwtAudience, type SalesforceAuth } from './auth.js';
 import { SalesforceDestination } from './destination.js';
 import { DEFAULT_RECORD_DEFAULTS } from './record-defaults.js';
+import { type RefreshTokenStore, SalesforceSignIn } from './sign-in.js';
 import { SalesforceTransport } from './transport.js';
 
 /** What a user gives to connect an org (API body, UI form). Base URLs are ordinary fields. */
@@ -12,7 +13,7 @@ export const SalesforceConnectionInput = z
     loginUrl: z
       .url({ protocol: /^https?$/ })
       .describe(
-        'https://login.salesforce.com, https://test.salesforce.com, your My Domain URL, or a sandbox URL.',
+        'Your My Domain URL (the only one the client credentials flow works on), https://login.salesforce.com, https://test.salesforce.com, or a sandbox URL.',
       ),
     apiVersion: z
       .string()
@@ -51,10 +52,37 @@ export const SalesforceConnectionInput = z
         clientId: z.string().min(1),
         username: z.string().min(1),
         privateKeyPem: z.string().includes('PRIVATE KEY'),
+        audience: z
+          .url({ protocol: /^https?$/ })
+          .optional()
+          .describe(
+            "The assertion's aud. Default: https://test.salesforce.com for a sandbox org's login URL, else https://login.salesforce.com; your My Domain URL for apps that require it.",
+          ),
       }),
     ]),
   })
+  .superRefine((input, context) => {
+    if (input.auth.flow === 'client_credentials' && isGenericLoginHost(input.loginUrl)) {
+      context.addIssue({ code: 'custom', path: ['loginUrl'], message: CLIENT_CREDENTIALS_NEEDS_MY_DOMAIN });
+    }
+  })
   .meta({ id: 'SalesforceConnectionInput' });
+
+/**
+ * The client credentials flow is served only at the org's My Domain: "The client credentials flow
+ * doesn't support calls to login.salesforce.com or test.salesforce.com" (Salesforce Help, KB 000886201
+ * "Migrate from OAuth Username-Password to Client Credentials Flow"; "OAuth 2.0 Client Credentials
+ * Flow for Server-to-Server Integration" posts to the My Domain token endpoint). An org answers
+ * `invalid_grant` "request not supported on this domain" there, which says little; refusing the
+ * connection says what to do.
+ */
+const CLIENT_CREDENTIALS_NEEDS_MY_DOMAIN =
+  "The client credentials flow works only on your org's My Domain URL (https://MyDomainName.my.salesforce.com, or https://MyDomainName--SandboxName.sandbox.my.salesforce.com for a sandbox org), not on login.salesforce.com or test.salesforce.com.";
+
+function isGenericLoginHost(loginUrl: string): boolean {
+  const host = URL.parse(loginUrl)?.hostname.toLowerCase();
+  return host === 'login.salesforce.com' || host === 'test.salesforce.com';
+}
 
 export type SalesforceConnectionInput = z.infer<typeof SalesforceConnectionInput>;
 
@@ -71,6 +99,8 @@ const SalesforceSettings = z.object({
   flow: z.enum(['client_credentials', 'refresh_token', 'jwt_bearer']),
   clientId: z.string(),
   username: z.string().optional(),
+  /** JWT bearer: the assertion's `aud`, resolved when the connection was made. */
+  audience: z.string().optional(),
 });
 
 /** Sealed at rest. */
@@ -103,42 +133,51 @@ export function splitSalesforceInput(input: SalesforceConnectionInput): {
       };
     case 'jwt_bearer':
       return {
-        settings: { ...base, username: auth.username },
+        settings: {
+          ...base,
+          username: auth.username,
+          audience: auth.audience ?? defaultJwtAudience(input.loginUrl),
+        },
         secrets: { privateKeyPem: auth.privateKeyPem },
       };
   }
 }
 
-/** The transport of a stored connection; throws when settings and secrets do not fit together. */
-export function salesforceTransport(
+/**
+ * The token holder of a stored connection; throws when settings and secrets do not fit together.
+ * `refreshTokens` is where the connection's refresh token is stored: an org that rotates refresh
+ * tokens invalidates the old one with each refresh, so the new one must be stored, and read back by
+ * every process before it refreshes.
+ */
+export function salesforceSignIn(
   settings: unknown,
   secrets: unknown,
-  onSecretsChanged?: (secrets: Record<string, unknown>) => Promise<void>,
-): SalesforceTransport {
+  refreshTokens?: RefreshTokenStore,
+): SalesforceSignIn {
   const s = SalesforceSettings.parse(settings);
-  const k = SalesforceSecrets.parse(secrets);
-  return new SalesforceTransport({
+  return new SalesforceSignIn({
     loginUrl: s.loginUrl,
-    apiVersion: s.apiVersion,
-    auth: toAuth(s, k),
-    // An org that rotates refresh tokens invalidates the old one with each refresh: the new one must
-    // be stored, or the next start signs in with a dead token.
-    onToken: (token) => {
-      if (token.refreshToken && k.refreshToken && token.refreshToken !== k.refreshToken) {
-        k.refreshToken = token.refreshToken;
-        return onSecretsChanged?.({ ...k });
-      }
-    },
+    auth: toAuth(s, SalesforceSecrets.parse(secrets)),
+    ...(refreshTokens ? { refreshTokens } : {}),
   });
 }
 
-export function salesforceDestination(
-  settings: unknown,
-  secrets: unknown,
-  onSecretsChanged?: (secrets: Record<string, unknown>) => Promise<void>,
-): SalesforceDestination {
+/** The refresh token inside a connection's (opened) secrets, and the secrets with another one. */
+export const refreshTokenOf = (secrets: unknown): string | undefined =>
+  SalesforceSecrets.parse(secrets).refreshToken;
+
+export function withRefreshToken(secrets: unknown, refreshToken: string): Record<string, unknown> {
+  return { ...SalesforceSecrets.parse(secrets), refreshToken };
+}
+
+/** A transport of a stored connection, signing in through the connection's token holder. */
+export function salesforceTransport(settings: unknown, signIn: SalesforceSignIn): SalesforceTransport {
+  return new SalesforceTransport({ apiVersion: SalesforceSettings.parse(settings).apiVersion, signIn });
+}
+
+export function salesforceDestination(settings: unknown, signIn: SalesforceSignIn): SalesforceDestination {
   const { leadSource, leadCompany } = SalesforceSettings.parse(settings);
-  return new SalesforceDestination(salesforceTransport(settings, secrets, onSecretsChanged), {
+  return new SalesforceDestination(salesforceTransport(settings, signIn), {
     leadSource: leadSource ?? undefined,
     leadCompany,
   });
@@ -165,6 +204,7 @@ function toAuth(s: z.infer<typeof SalesforceSettings>, k: z.infer<typeof Salesfo
         clientId: s.clientId,
         username: s.username,
         privateKeyPem: k.privateKeyPem,
+        ...(s.audience ? { audience: s.audience } : {}),
       };
   }
 }

@@ -18,13 +18,32 @@ describe('Salesforce errors → what the engine does', () => {
     expect(salesforceError(status, body(code), null)).toMatchObject({ kind, code });
   });
 
+  // Both limits answer 403 REQUEST_LIMIT_EXCEEDED; the message says which one.
+  const DAILY = 'TotalRequests Limit exceeded.';
+  const CONCURRENT = 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.';
+  const limit = (message: string) => [{ message, errorCode: 'REQUEST_LIMIT_EXCEEDED' }];
+  it.each([
+    ['the daily allocation', DAILY, null, 30 * 60_000],
+    ['the concurrency limit', CONCURRENT, null, undefined],
+    ['the concurrency limit, whatever the usage header', CONCURRENT, 'api-usage=5000/5000', undefined],
+    ['an unknown wording with the allocation spent', 'Limit exceeded', 'api-usage=5000/5000', 30 * 60_000],
+    ['an unknown wording with room left', 'Limit exceeded', 'api-usage=18/5000', undefined],
+    ['an unknown wording and no usage', 'Limit exceeded', null, 30 * 60_000],
+  ])('403 REQUEST_LIMIT_EXCEEDED for %s', (_case, message, limitInfo, wait) => {
+    expect(salesforceError(403, limit(message), null, limitInfo)).toMatchObject({
+      kind: 'retryable',
+      code: 'REQUEST_LIMIT_EXCEEDED',
+      retryAfterMs: wait,
+    });
+  });
+
   it('waits half an hour on a spent daily quota, and honours Retry-After when there is one', () => {
-    expect(salesforceError(403, body('REQUEST_LIMIT_EXCEEDED'), null).retryAfterMs).toBe(30 * 60_000);
+    expect(salesforceError(403, limit(DAILY), null).retryAfterMs).toBe(30 * 60_000);
     expect(salesforceError(503, body('SERVER_UNAVAILABLE'), '7').retryAfterMs).toBe(7000);
   });
 
-  it('treats a 429 as the concurrency limit of the moment, not the daily quota', () => {
-    expect(salesforceError(429, body('REQUEST_LIMIT_EXCEEDED'), null)).toMatchObject({
+  it("waits only the engine's short backoff on the concurrency limit, not the daily window", () => {
+    expect(salesforceError(403, limit(CONCURRENT), null)).toMatchObject({
       kind: 'retryable',
       retryAfterMs: undefined,
     });

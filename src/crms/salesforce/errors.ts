@@ -27,20 +27,29 @@ const RETRY = new Set([
 /** The daily pool refills over a rolling 24 hours; trying again within minutes only burns requests. */
 const DAILY_LIMIT_BACKOFF_MS = 30 * 60_000;
 
-/** Maps an error answer of the data API to what the sync engine should do about it. */
-export function salesforceError(status: number, body: unknown, retryAfterHeader: string | null): CrmError {
+/**
+ * Maps an error answer of the data API to what the sync engine should do about it. `limitInfo` is
+ * the answer's `Sforce-Limit-Info` header (`api-usage=used/max`), when it has one.
+ */
+export function salesforceError(
+  status: number,
+  body: unknown,
+  retryAfterHeader: string | null,
+  limitInfo: string | null = null,
+): CrmError {
   const first = Array.isArray(body) ? (body as SalesforceErrorBody)[0] : undefined;
   const code = first?.errorCode ?? `HTTP_${status}`;
   const message = first?.message ?? `Salesforce answered ${status}`;
   const retryAfterMs = parseRetryAfter(retryAfterHeader);
-  // 403 REQUEST_LIMIT_EXCEEDED is the org's daily pool; a 429 with the same code is the concurrency
-  // limit of the moment, gone in seconds.
-  if (code === 'REQUEST_LIMIT_EXCEEDED' && status === 403) {
+  if (code === 'REQUEST_LIMIT_EXCEEDED') {
+    // The daily pool waits for its rolling window; the concurrency limit is gone once a long request
+    // ends, so the engine's own short backoff fits it.
+    const daily = requestLimitOf(message, limitInfo) === 'daily';
     return new CrmError({
       kind: 'retryable',
       code,
       message,
-      retryAfterMs: retryAfterMs ?? DAILY_LIMIT_BACKOFF_MS,
+      retryAfterMs: retryAfterMs ?? (daily ? DAILY_LIMIT_BACKOFF_MS : undefined),
     });
   }
   if (status === 429 || status >= 500 || RETRY.has(code))
@@ -48,6 +57,24 @@ export function salesforceError(status: number, body: unknown, retryAfterHeader:
   if (status === 401 || status === 403 || PARK.has(code))
     return new CrmError({ kind: 'park', code, message });
   return new CrmError({ kind: 'rejected', code, message, vendorAnswer: body });
+}
+
+/**
+ * Which limit a REQUEST_LIMIT_EXCEEDED is about. Both come as 403 REQUEST_LIMIT_EXCEEDED (Salesforce
+ * App Limits Cheatsheet, "API Request Limits and Allocations": past either limit "the API returns a
+ * REQUEST_LIMIT_EXCEEDED exception code"; the REST API's status-code table has no 429); the message
+ * tells them apart: "TotalRequests Limit exceeded." for the rolling 24-hour allocation,
+ * "ConcurrentRequests (Concurrent API Requests) Limit exceeded." for more than 25 (5 in Developer
+ * Edition) requests running 20 seconds or longer (messages as orgs send them; unverified: the HTTP
+ * status of the concurrency refusal, taken as 403 like the daily one). An unknown wording falls back
+ * to the usage the answer reports: a spent allocation is the daily limit.
+ */
+function requestLimitOf(message: string, limitInfo: string | null): 'daily' | 'concurrency' {
+  if (/ConcurrentRequests|Concurrent API Requests/i.test(message)) return 'concurrency';
+  if (/TotalRequests/i.test(message)) return 'daily';
+  const usage = limitInfo ? /api-usage=(\d+)\/(\d+)/.exec(limitInfo) : null;
+  if (usage) return Number(usage[1]) >= Number(usage[2]) ? 'daily' : 'concurrency';
+  return 'daily';
 }
 
 /** The token endpoint answers `{"error","error_description"}`. */

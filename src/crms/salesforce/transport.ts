@@ -1,17 +1,25 @@
-import { CrmError } from '../types.js';
-import { type SalesforceAuth, type SalesforceToken, tokenRequestBody } from './auth.js';
-import { networkError, oauthError, salesforceError } from './errors.js';
+import type { SalesforceAuth, SalesforceToken } from './auth.js';
+import { networkError, salesforceError } from './errors.js';
+import { SalesforceSignIn } from './sign-in.js';
 
-export interface SalesforceTransportOptions {
-  /** OAuth host: https://login.salesforce.com, a My Domain URL, or a sandbox's base URL. */
-  loginUrl: string;
+/**
+ * How the transport signs in: through a connection's shared token holder, or (tests, one-off tools)
+ * with credentials of its own.
+ */
+export type SalesforceTransportOptions = {
   /** Data API version, e.g. '62.0'. */
   apiVersion: string;
-  auth: SalesforceAuth;
   timeoutMs?: number;
-  /** Called with each new token, so a rotated refresh token can be persisted; awaited before use. */
-  onToken?: (token: SalesforceToken) => void | Promise<void>;
-}
+} & (
+  | { signIn: SalesforceSignIn }
+  | {
+      /** OAuth host: https://login.salesforce.com, a My Domain URL, or a sandbox's base URL. */
+      loginUrl: string;
+      auth: SalesforceAuth;
+      /** Called with each new token; awaited before the token is used. */
+      onToken?: (token: SalesforceToken) => void | Promise<void>;
+    }
+);
 
 export interface RequestOptions {
   /** Extra request headers, e.g. Sforce-Duplicate-Rule-Header. */
@@ -30,16 +38,27 @@ export interface ApiUsage {
 }
 
 /**
- * The only place wasync speaks HTTP to Salesforce. Signs in with the configured flow, signs in again
- * once when a token expires (one sign-in at a time, however many requests found the token stale),
- * and turns every failure into a CrmError that says whether to retry, park or give up.
+ * The only place wasync speaks HTTP to Salesforce's APIs (the token endpoint is `sign-in.ts`'s).
+ * Signs in through the connection's token holder, signs in again once when a token expires (one
+ * sign-in at a time, however many requests found the token stale), and turns every failure into a
+ * CrmError that says whether to retry, park or give up.
  */
 export class SalesforceTransport {
-  private token: Promise<SalesforceToken> | undefined;
+  private readonly signIn: SalesforceSignIn;
   private usage: ApiUsage | undefined;
   private calls = 0;
 
-  constructor(private readonly options: SalesforceTransportOptions) {}
+  constructor(private readonly options: SalesforceTransportOptions) {
+    this.signIn =
+      'signIn' in options
+        ? options.signIn
+        : new SalesforceSignIn({
+            loginUrl: options.loginUrl,
+            auth: options.auth,
+            ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+            ...(options.onToken ? { onToken: options.onToken } : {}),
+          });
+  }
 
   get apiUsage(): ApiUsage | undefined {
     return this.usage;
@@ -151,74 +170,28 @@ export class SalesforceTransport {
 
   private checked<T>(response: SalesforceResponse<T> & { headers: Headers }): SalesforceResponse<T> {
     if (response.status >= 400) {
-      throw salesforceError(response.status, response.body, response.headers.get('retry-after'));
+      throw salesforceError(
+        response.status,
+        response.body,
+        response.headers.get('retry-after'),
+        response.headers.get('sforce-limit-info'),
+      );
     }
     return { status: response.status, body: response.body };
   }
 
   private currentToken(): Promise<SalesforceToken> {
-    this.token ??= this.signIn();
-    return this.token;
+    return this.signIn.current();
   }
 
-  /** Renews once per stale token: requests that fail with the same token share one sign-in. */
-  private async renewToken(stale: SalesforceToken): Promise<SalesforceToken> {
-    const current = this.token ? await this.token.catch(() => undefined) : undefined;
-    if (current && current.accessToken !== stale.accessToken) return current;
-    this.token = this.signIn();
-    return this.token;
-  }
-
-  private async signIn(): Promise<SalesforceToken> {
-    const loginUrl = this.options.loginUrl.replace(/\/$/, '');
-    let response: Response;
-    try {
-      response = await fetch(`${loginUrl}/services/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: tokenRequestBody(this.options.auth, loginUrl),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
-      });
-    } catch (error) {
-      this.token = undefined;
-      throw networkError(error);
-    }
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      this.token = undefined;
-      throw oauthError(response.status, body);
-    }
-    const token = toToken(body);
-    if (token.refreshToken && this.options.auth.flow === 'refresh_token') {
-      this.options.auth.refreshToken = token.refreshToken;
-    }
-    await this.options.onToken?.(token);
-    return token;
+  private renewToken(stale: SalesforceToken): Promise<SalesforceToken> {
+    return this.signIn.renew(stale);
   }
 
   private recordUsage(header: string | null): void {
     const match = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
     if (match) this.usage = { used: Number(match[1]), max: Number(match[2]) };
   }
-}
-
-function toToken(body: unknown): SalesforceToken {
-  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const { access_token: accessToken, instance_url: instanceUrl, refresh_token: refreshToken, id } = record;
-  if (typeof accessToken !== 'string' || typeof instanceUrl !== 'string') {
-    throw new CrmError({
-      kind: 'retryable',
-      code: 'BAD_TOKEN_RESPONSE',
-      message: 'Salesforce sent a token answer without a token',
-    });
-  }
-  return {
-    accessToken,
-    instanceUrl: instanceUrl.replace(/\/$/, ''),
-    refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
-    // https://login.salesforce.com/id/00D…/005… (OAuth token response: `id`, the identity URL).
-    userId: typeof id === 'string' ? id.split('/').filter(Boolean).at(-1) : undefined,
-  };
 }
 
 /** JSON when it is JSON; a proxy's HTML error page stays text, for the error message. */

@@ -21,10 +21,14 @@ import { oauthRoutes } from './routes/oauth.js';
 import { queryRoutes } from './routes/query.js';
 import { sobjectRoutes } from './routes/sobjects.js';
 
+export { DEMO_JWT_PRIVATE_KEY_PEM, DEMO_JWT_PUBLIC_KEY_PEM } from './auth/demo-jwt-key.js';
 export {
   DEMO_CLIENT,
+  DEMO_USERNAME,
   type FaultKind,
+  type FaultKindOption,
   type FaultOptions,
+  type JwtAudience,
   type OAuthClient,
   type SalesforceSandboxOptions,
 } from './options.js';

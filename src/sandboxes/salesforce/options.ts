@@ -1,3 +1,4 @@
+import { DEMO_JWT_PUBLIC_KEY_PEM } from './auth/demo-jwt-key.js';
 import type { DuplicateRuleAction } from './duplicate-rules.js';
 
 /** A connected app the sandbox accepts at its token endpoint. */
@@ -6,12 +7,28 @@ export interface OAuthClient {
   clientId: string;
   /** The consumer secret, checked by the client-credentials and refresh-token flows. */
   clientSecret: string;
-  /** PEM public key: when set, JWT bearer assertions from this client must carry a valid RS256 signature. */
+  /**
+   * PEM public key of the app's certificate: JWT bearer assertions from this client must carry an
+   * RS256 signature by it. A client without one cannot use the JWT bearer flow.
+   */
   jwtPublicKeyPem?: string;
 }
 
-/** The kinds of injected failure: an HTTP status, or a request that hangs and is then cut off. */
-export type FaultKind = '429' | '500' | '503' | 'timeout';
+/**
+ * An `aud` a JWT bearer assertion may carry: Salesforce's generic login hosts, or `my-domain` for
+ * this server's own URL standing in for the org's My Domain.
+ */
+export type JwtAudience = 'https://login.salesforce.com' | 'https://test.salesforce.com' | 'my-domain';
+
+/**
+ * The kinds of injected failure: `concurrency`, the org's concurrent-request limit (403
+ * REQUEST_LIMIT_EXCEEDED, as an org answers it); `500` and `503`, the server failing; `timeout`, a
+ * request that hangs and is then cut off.
+ */
+export type FaultKind = 'concurrency' | '500' | '503' | 'timeout';
+
+/** A fault kind as options take it: `'429'` is the old name of `concurrency`, still accepted. */
+export type FaultKindOption = FaultKind | '429';
 
 export interface FaultOptions {
   /** Share of API requests (0..1) that fail instead of being served. */
@@ -21,7 +38,7 @@ export interface FaultOptions {
   /** How long a `timeout` fault holds the request before closing the connection unanswered. Default 30 000 ms. */
   timeoutMs?: number;
   /** Which failures to pick from, uniformly. Default all four. */
-  kinds?: FaultKind[];
+  kinds?: FaultKindOption[];
 }
 
 /** Options of {@link buildSalesforceSandbox}; every one is optional. */
@@ -33,9 +50,28 @@ export interface SalesforceSandboxOptions {
   apiVersion?: string;
   /** Connected apps allowed at the token endpoint. Default: one demo app, {@link DEMO_CLIENT}. */
   clients?: OAuthClient[];
+  /**
+   * The `aud` values JWT bearer assertions may carry. A production org takes
+   * https://login.salesforce.com, a sandbox org https://test.salesforce.com, and apps that require
+   * it the org's My Domain URL (Salesforce Help, "OAuth 2.0 JWT Bearer Flow for Server-to-Server
+   * Integration"). Default: a production org that also takes its My Domain,
+   * `['https://login.salesforce.com', 'my-domain']`.
+   */
+  jwtAudiences?: JwtAudience[];
+  /**
+   * Host names (of the Host header, without port) that stand for Salesforce's generic login hosts
+   * rather than the org's My Domain: there the client-credentials grant is refused, as
+   * login.salesforce.com and test.salesforce.com refuse it. Default
+   * `['login.salesforce.com', 'test.salesforce.com']`; tests add a name of their own, such as
+   * `login.sandbox.test`, and send it as the Host header.
+   */
+  genericLoginHosts?: string[];
   /** Lifetime of access tokens; after it the API answers 401 INVALID_SESSION_ID. Default 2 hours (an org's default session timeout). */
   tokenTtlMs?: number;
-  /** Refresh-token rotation: each refresh returns a new refresh token and invalidates the old one. Default false. */
+  /**
+   * Refresh-token rotation: each refresh returns a new refresh token and invalidates the old one.
+   * Without it a refresh answers no `refresh_token` and the old one stays valid. Default false.
+   */
   rotateRefreshTokens?: boolean;
   /** API requests allowed per rolling 24 hours; past it, 403 REQUEST_LIMIT_EXCEEDED. Default 100 000. */
   dailyRequestLimit?: number;
@@ -66,16 +102,28 @@ export interface SalesforceSandboxOptions {
   clock?: () => number;
 }
 
-/** The demo connected app the sandbox accepts when no clients are configured. */
-export const DEMO_CLIENT: OAuthClient = { clientId: 'wasync-sandbox', clientSecret: 'wasync-sandbox-secret' };
+/**
+ * The demo connected app the sandbox accepts when no clients are configured, with the sandbox's
+ * published demo key pair registered for the JWT bearer flow (see `auth/demo-jwt-key.ts`).
+ */
+export const DEMO_CLIENT: Required<OAuthClient> = {
+  clientId: 'wasync-sandbox',
+  clientSecret: 'wasync-sandbox-secret',
+  jwtPublicKeyPem: DEMO_JWT_PUBLIC_KEY_PEM,
+};
+
+/** The username of the org's seeded integration user: the `sub` of demo JWT bearer assertions. */
+export const DEMO_USERNAME = 'integration@wasync.sandbox';
 
 export interface ResolvedOptions {
   apiVersion: string;
   clients: OAuthClient[];
+  jwtAudiences: JwtAudience[];
+  genericLoginHosts: string[];
   tokenTtlMs: number;
   rotateRefreshTokens: boolean;
   dailyRequestLimit: number;
-  faults: Required<FaultOptions>;
+  faults: Required<Omit<FaultOptions, 'kinds'>> & { kinds: FaultKind[] };
   latencyMs: number;
   customObjectDeployed: boolean;
   lockedLayouts: string[];
@@ -85,7 +133,7 @@ export interface ResolvedOptions {
   clock: () => number;
 }
 
-const ALL_FAULTS: FaultKind[] = ['429', '500', '503', 'timeout'];
+const ALL_FAULTS: FaultKind[] = ['concurrency', '500', '503', 'timeout'];
 
 /** Fills in defaults and refuses values that would make the sandbox misbehave silently. */
 export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptions {
@@ -93,11 +141,17 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
   if (!/^v\d+\.\d$/.test(apiVersion)) throw new Error(`apiVersion must look like v62.0, not ${apiVersion}`);
   const rate = options.faults?.rate ?? 0;
   if (!(rate >= 0 && rate <= 1)) throw new Error(`faults.rate must be between 0 and 1, not ${rate}`);
-  const kinds = options.faults?.kinds ?? ALL_FAULTS;
+  const kinds = [
+    ...new Set((options.faults?.kinds ?? ALL_FAULTS).map((kind) => (kind === '429' ? 'concurrency' : kind))),
+  ];
   if (kinds.length === 0) throw new Error('faults.kinds must name at least one kind');
   return {
     apiVersion,
     clients: options.clients ?? [DEMO_CLIENT],
+    jwtAudiences: options.jwtAudiences ?? ['https://login.salesforce.com', 'my-domain'],
+    genericLoginHosts: (options.genericLoginHosts ?? ['login.salesforce.com', 'test.salesforce.com']).map(
+      (host) => host.toLowerCase(),
+    ),
     tokenTtlMs: options.tokenTtlMs ?? 2 * 60 * 60 * 1000,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     dailyRequestLimit: options.dailyRequestLimit ?? 100_000,

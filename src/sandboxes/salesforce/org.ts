@@ -4,7 +4,7 @@ import { TokenStore } from './auth/token-store.js';
 import { FaultInjector } from './faults.js';
 import { newSalesforceId } from './ids.js';
 import { LayoutStore } from './metadata/layouts.js';
-import type { OAuthClient, ResolvedOptions } from './options.js';
+import { DEMO_USERNAME, type OAuthClient, type ResolvedOptions } from './options.js';
 import { WHATSAPP_CHAT_METADATA } from './schema/whatsapp-chat.js';
 import { SerialLock } from './serial-lock.js';
 import { CONTENT_TRIGGERS } from './store/content-triggers.js';
@@ -48,8 +48,13 @@ export class SandboxOrg {
 
   /** The seeded User whose Username is `subject`, else the integration user. */
   userFor(subject: string | undefined): string {
-    const user = this.store.all('User').find((u) => subject !== undefined && u.fields.Username === subject);
-    return user?.id ?? this.integrationUserId;
+    return (subject === undefined ? undefined : this.userNamed(subject))?.id ?? this.integrationUserId;
+  }
+
+  /** The User with this Username, and whether it is active. */
+  userNamed(username: string): { id: string; active: boolean } | undefined {
+    const user = this.store.all('User').find((u) => u.fields.Username === username);
+    return user && { id: user.id, active: user.fields.IsActive !== false };
   }
 
   reset(): void {
@@ -67,7 +72,7 @@ export class SandboxOrg {
       'User',
       {
         Id: this.integrationUserId,
-        Username: 'integration@wasync.sandbox',
+        Username: DEMO_USERNAME,
         FirstName: 'Sandbox',
         LastName: 'Integration',
         Email: 'integration@wasync.sandbox',

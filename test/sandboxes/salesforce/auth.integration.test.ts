@@ -1,8 +1,16 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEMO_CLIENT,
+  DEMO_JWT_PRIVATE_KEY_PEM,
+  DEMO_USERNAME,
+} from '../../../src/sandboxes/salesforce/index.js';
 import { CLIENT_CREDENTIALS, DATA, type SandboxHarness, startSandbox, tokenForm } from './support.js';
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+const jwtGrant = (h: SandboxHarness, assertion: string) =>
+  h.sandbox.app.inject(tokenForm({ grant_type: JWT_GRANT, assertion }));
 
 function jwt(payload: Record<string, unknown>, privateKey?: Parameters<typeof sign>[2]): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -14,6 +22,14 @@ function jwt(payload: Record<string, unknown>, privateKey?: Parameters<typeof si
 }
 
 const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
+
+/** What wasync's adapter sends for the demo client: the seeded user, the production login host. */
+const demoClaims = () => ({
+  iss: DEMO_CLIENT.clientId,
+  sub: DEMO_USERNAME,
+  aud: 'https://login.salesforce.com',
+  exp: inAMinute(),
+});
 
 describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
   let h: SandboxHarness;
@@ -38,6 +54,33 @@ describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
     expect(body).not.toHaveProperty('expires_in');
   });
 
+  it('refuses the client-credentials grant at a generic login host, and takes it at the My Domain', async () => {
+    h = await startSandbox({ genericLoginHosts: ['login.sandbox.test'] });
+    const at = (host: string, fields: Record<string, string>) =>
+      h.sandbox.app.inject({
+        ...tokenForm(fields),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', host },
+      });
+    const generic = await at('login.sandbox.test:4100', CLIENT_CREDENTIALS);
+    expect(generic.statusCode).toBe(400);
+    expect(generic.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'request not supported on this domain',
+    });
+    expect((await at('LOGIN.sandbox.test', CLIENT_CREDENTIALS)).statusCode).toBe(400);
+    expect((await at('acme.sandbox.test:4100', CLIENT_CREDENTIALS)).statusCode).toBe(200);
+    // Other grants are served at the generic host, as login.salesforce.com serves them.
+    const minted = (
+      await h.sandbox.app.inject({ method: 'POST', url: '/__sandbox/refresh-tokens', payload: {} })
+    ).json().refresh_token;
+    const refreshed = await at('login.sandbox.test:4100', {
+      ...CLIENT_CREDENTIALS,
+      grant_type: 'refresh_token',
+      refresh_token: minted,
+    });
+    expect(refreshed.statusCode).toBe(200);
+  });
+
   it('refuses a wrong secret with invalid_client and an unknown grant with unsupported_grant_type', async () => {
     h = await startSandbox();
     const badSecret = await h.sandbox.app.inject(tokenForm({ ...CLIENT_CREDENTIALS, client_secret: 'nope' }));
@@ -53,7 +96,7 @@ describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
     expect(password.json().error).toBe('unsupported_grant_type');
   });
 
-  it('exchanges a minted refresh token for a session, and refuses an unknown one with invalid_grant', async () => {
+  it('without rotation, exchanges a minted refresh token for a session and sends no refresh token back; refuses an unknown one', async () => {
     h = await startSandbox();
     const minted = await h.sandbox.app.inject({
       method: 'POST',
@@ -65,7 +108,12 @@ describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
       tokenForm({ ...CLIENT_CREDENTIALS, grant_type: 'refresh_token', refresh_token: refreshToken }),
     );
     expect(refreshed.statusCode).toBe(200);
-    expect(refreshed.json().refresh_token).toBe(refreshToken);
+    expect(refreshed.json()).not.toHaveProperty('refresh_token');
+    // The same refresh token keeps working: nothing was rotated.
+    const again = await h.sandbox.app.inject(
+      tokenForm({ ...CLIENT_CREDENTIALS, grant_type: 'refresh_token', refresh_token: refreshToken }),
+    );
+    expect(again.statusCode).toBe(200);
     const session = { authorization: `Bearer ${refreshed.json().access_token}` };
     expect(
       (await h.sandbox.app.inject({ method: 'GET', url: `${DATA}/limits`, headers: session })).statusCode,
@@ -94,46 +142,103 @@ describe('Salesforce sandbox: OAuth token endpoint and sessions', () => {
     expect(reused.json().error).toBe('invalid_grant');
   });
 
-  it('JWT bearer: accepts any signature without a registered key, refuses unknown iss and expired exp', async () => {
+  it('JWT bearer: the demo client signs in with the published demo key, as the user its sub names', async () => {
     h = await startSandbox();
-    const grant = (assertion: string) =>
-      h.sandbox.app.inject(tokenForm({ grant_type: JWT_GRANT, assertion }));
-    const ok = await grant(
-      jwt({
-        iss: 'wasync-sandbox',
-        sub: 'someone@example.com',
-        aud: 'https://login.salesforce.com',
-        exp: inAMinute(),
-      }),
-    );
-    expect(ok.statusCode).toBe(200);
-    expect(ok.json()).not.toHaveProperty('refresh_token');
-    expect((await grant(jwt({ iss: 'other-app', exp: inAMinute() }))).json().error).toBe('invalid_client');
-    expect((await grant(jwt({ iss: 'wasync-sandbox', exp: 1_000 }))).json().error).toBe('invalid_grant');
-    expect((await grant('not.a-jwt')).json().error).toBe('invalid_grant');
+    const response = await jwtGrant(h, jwt(demoClaims(), DEMO_JWT_PRIVATE_KEY_PEM));
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).not.toHaveProperty('refresh_token');
+    const userId = (await h.sandbox.app.inject({ method: 'GET', url: '/__sandbox' })).json()
+      .integrationUserId;
+    expect(response.json().id).toMatch(new RegExp(`/${userId}$`));
   });
 
-  it('JWT bearer: with a registered public key only a valid RS256 signature passes', async () => {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  it('JWT bearer: always checks the RS256 signature against the key registered on the app', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
     h = await startSandbox({
-      clients: [
-        {
-          clientId: 'jwt-app',
-          clientSecret: 's',
-          jwtPublicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        },
-      ],
+      clients: [DEMO_CLIENT, { clientId: 'no-certificate', clientSecret: 's' }],
     });
-    const grant = (assertion: string) =>
-      h.sandbox.app.inject(tokenForm({ grant_type: JWT_GRANT, assertion }));
-    const payload = { iss: 'jwt-app', sub: 'u@example.com', exp: inAMinute() };
-    expect((await grant(jwt(payload, privateKey))).statusCode).toBe(200);
-    expect((await grant(jwt(payload, other.privateKey))).json()).toEqual({
+    const invalidAssertion = { error: 'invalid_grant', error_description: 'invalid assertion' };
+    for (const assertion of [
+      jwt(demoClaims()),
+      jwt(demoClaims(), other.privateKey),
+      jwt({ ...demoClaims(), iss: 'no-certificate' }, DEMO_JWT_PRIVATE_KEY_PEM),
+      'not.a-jwt',
+    ]) {
+      const refused = await jwtGrant(h, assertion);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toEqual(invalidAssertion);
+    }
+  });
+
+  it('JWT bearer: aud must be an audience the org takes (login and its My Domain by default, configurable)', async () => {
+    h = await startSandbox();
+    const signed = (aud: string) => jwt({ ...demoClaims(), aud }, DEMO_JWT_PRIVATE_KEY_PEM);
+    const viaMyDomain = (assertion: string) =>
+      h.sandbox.app.inject({
+        ...tokenForm({ grant_type: JWT_GRANT, assertion }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'acme.sandbox.test:4100' },
+      });
+    expect((await viaMyDomain(signed('https://login.salesforce.com'))).statusCode).toBe(200);
+    expect((await viaMyDomain(signed('http://acme.sandbox.test:4100'))).statusCode).toBe(200);
+    for (const aud of [
+      'https://test.salesforce.com',
+      'http://other.sandbox.test:4100',
+      'login.salesforce.com',
+    ]) {
+      const refused = await viaMyDomain(signed(aud));
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toEqual({ error: 'invalid_grant', error_description: 'audience is invalid' });
+    }
+    await h.close();
+
+    h = await startSandbox({ jwtAudiences: ['https://test.salesforce.com'] });
+    expect((await jwtGrant(h, signed('https://test.salesforce.com'))).statusCode).toBe(200);
+    expect((await jwtGrant(h, signed('https://login.salesforce.com'))).json().error_description).toBe(
+      'audience is invalid',
+    );
+  });
+
+  it('JWT bearer: sub must name an active user of the org', async () => {
+    h = await startSandbox();
+    const [, rep] = await h.seed('User', [
+      { Username: 'gone@wasync.sandbox', LastName: 'Gone', Email: 'gone@example.com', IsActive: false },
+      { Username: 'rep@wasync.sandbox', LastName: 'Rep', Email: 'rep@example.com' },
+    ]);
+    const as = (sub: string) => jwtGrant(h, jwt({ ...demoClaims(), sub }, DEMO_JWT_PRIVATE_KEY_PEM));
+    expect((await as('nobody@wasync.sandbox')).json()).toEqual({
       error: 'invalid_grant',
-      error_description: 'invalid assertion',
+      error_description: "user hasn't approved this consumer",
     });
-    expect((await grant(jwt(payload))).json().error).toBe('invalid_grant');
+    expect((await as('gone@wasync.sandbox')).json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'inactive user',
+    });
+    const signedIn = await as('rep@wasync.sandbox');
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.json().id).toMatch(new RegExp(`/${rep}$`));
+  });
+
+  it("JWT bearer: refuses an unknown iss and an expired exp with the org's errors", async () => {
+    h = await startSandbox();
+    expect(
+      (await jwtGrant(h, jwt({ ...demoClaims(), iss: 'other-app' }, DEMO_JWT_PRIVATE_KEY_PEM))).json(),
+    ).toEqual({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+    expect(
+      (await jwtGrant(h, jwt({ ...demoClaims(), exp: 1_000 }, DEMO_JWT_PRIVATE_KEY_PEM))).json(),
+    ).toEqual({
+      error: 'invalid_grant',
+      error_description: 'expired authorization code',
+    });
+  });
+
+  it('lists the demo private key, so a JWT bearer connection needs no key generation', async () => {
+    h = await startSandbox();
+    const key = await h.sandbox.app.inject({ method: 'GET', url: '/__sandbox/demo-jwt-key' });
+    expect(key.statusCode).toBe(200);
+    expect(key.body).toBe(DEMO_JWT_PRIVATE_KEY_PEM);
+    expect(createPublicKey(key.body).export({ type: 'spki', format: 'pem' })).toBe(
+      DEMO_CLIENT.jwtPublicKeyPem,
+    );
   });
 
   it('answers 401 INVALID_SESSION_ID without a token, with a forged one, and once the token expired', async () => {

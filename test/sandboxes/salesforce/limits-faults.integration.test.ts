@@ -43,7 +43,7 @@ describe('Salesforce sandbox: API limits and injected faults', () => {
     expect(counters.faults).toEqual({});
   });
 
-  it('at fault rate 1 answers only 429, 500, 503 or a dropped connection after timeoutMs', async () => {
+  it('at fault rate 1 answers only 403 (the concurrency limit), 500, 503 or a dropped connection after timeoutMs', async () => {
     h = await startSandbox({ faults: { rate: 1, seed: 7, timeoutMs: 50 } });
     const base = await h.sandbox.listen(0);
     const outcomes = new Map<string, number>();
@@ -58,7 +58,7 @@ describe('Salesforce sandbox: API limits and injected faults', () => {
       );
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
-    expect([...outcomes.keys()].sort()).toEqual(['429', '500', '503', 'timeout']);
+    expect([...outcomes.keys()].sort()).toEqual(['403', '500', '503', 'timeout']);
     const counters = (await h.sandbox.app.inject({ method: 'GET', url: '/__sandbox/counters' })).json();
     expect(Object.values(counters.faults as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(40);
     // A hung request must not hold up close().
@@ -67,7 +67,9 @@ describe('Salesforce sandbox: API limits and injected faults', () => {
 
   it('the same seed fails the same requests the same way', async () => {
     const run = async () => {
-      const local = await startSandbox({ faults: { rate: 0.5, seed: 42, kinds: ['429', '500', '503'] } });
+      const local = await startSandbox({
+        faults: { rate: 0.5, seed: 42, kinds: ['concurrency', '500', '503'] },
+      });
       const statuses = [];
       for (let i = 0; i < 30; i++) statuses.push((await local.api('GET', CONTACTS)).statusCode);
       await local.close();
@@ -77,6 +79,25 @@ describe('Salesforce sandbox: API limits and injected faults', () => {
     expect(first).toContain(200);
     expect(first.some((s) => s !== 200)).toBe(true);
     expect(await run()).toEqual(first);
+    h = await startSandbox();
+  });
+
+  it('the concurrency fault answers as an org past its concurrent-request limit, not as the daily one', async () => {
+    for (const kind of ['concurrency', '429'] as const) {
+      const local = await startSandbox({ faults: { rate: 1, kinds: [kind] } });
+      const response = await local.api('GET', CONTACTS);
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toEqual([
+        {
+          message: 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.',
+          errorCode: 'REQUEST_LIMIT_EXCEEDED',
+        },
+      ]);
+      expect(response.headers['retry-after']).toBeUndefined();
+      const counters = (await local.sandbox.app.inject({ method: 'GET', url: '/__sandbox/counters' })).json();
+      expect(counters.faults).toEqual({ concurrency: 1 });
+      await local.close();
+    }
     h = await startSandbox();
   });
 

@@ -52,18 +52,23 @@ export class TokenStore {
 
   /**
    * Exchanges a refresh token. With rotation the old token dies and a new one comes back, so a client
-   * that fails to persist the new one is locked out, as with a rotating connected app.
+   * that fails to persist the new one is locked out, as with a rotating connected app. Without
+   * rotation no refresh token comes back: the client keeps the one it has.
+   * (Salesforce Help, "OAuth 2.0 Refresh Token Flow for Renewed Sessions": with refresh token
+   * rotation enabled "the connected app issues a new refresh token along with the access token each
+   * time the flow is invoked. The previous refresh token is automatically invalidated"; the doc's
+   * response example without rotation carries no refresh_token.)
    */
   redeemRefreshToken(
     clientId: string,
     token: string,
     rotate: boolean,
-  ): { userId: string; refreshToken: string } | undefined {
+  ): { userId: string; rotatedRefreshToken: string | undefined } | undefined {
     const grant = this.refresh.get(token);
     if (!grant || grant.clientId !== clientId) return undefined;
-    if (!rotate) return { userId: grant.userId, refreshToken: token };
+    if (!rotate) return { userId: grant.userId, rotatedRefreshToken: undefined };
     this.refresh.delete(token);
-    return { userId: grant.userId, refreshToken: this.mintRefreshToken(clientId, grant.userId) };
+    return { userId: grant.userId, rotatedRefreshToken: this.mintRefreshToken(clientId, grant.userId) };
   }
 
   /** Ends every session now; refresh tokens survive, as when an admin clears sessions. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { DEMO_JWT_PRIVATE_KEY_PEM } from '../auth/demo-jwt-key.js';
 import { badRequest } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
 import type { StoredRecord } from '../store/org-store.js';
@@ -38,6 +39,7 @@ export function inspectionRoutes(org: SandboxOrg) {
         'GET /__sandbox/records/:type',
         'POST /__sandbox/records/:type',
         'POST /__sandbox/refresh-tokens',
+        'GET /__sandbox/demo-jwt-key',
         'POST /__sandbox/tokens/expire',
         'GET /__sandbox/counters',
         'GET /__sandbox/layouts',
@@ -82,6 +84,12 @@ export function inspectionRoutes(org: SandboxOrg) {
         );
         return reply.status(201).send({ client_id: client.clientId, refresh_token: refreshToken });
       },
+    );
+
+    // The published demo private key (never a real one), so a JWT bearer connection to the sandbox
+    // can be made from the CLI or the workspace without generating keys.
+    app.get('/__sandbox/demo-jwt-key', async (_request, reply) =>
+      reply.type('application/x-pem-file').send(DEMO_JWT_PRIVATE_KEY_PEM),
     );
 
     app.post('/__sandbox/tokens/expire', async () => ({ expired: org.tokens.expireAll() }));

@@ -6,7 +6,7 @@ import { addLatency } from './api-guard.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-type OAuthError = 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type';
+type OAuthError = 'invalid_grant' | 'invalid_client' | 'invalid_client_id' | 'unsupported_grant_type';
 
 /** The URL this server is reached at, from the Host header, so `instance_url` works behind any port. */
 export function baseUrlOf(request: FastifyRequest): string {
@@ -26,6 +26,16 @@ export function oauthRoutes(org: SandboxOrg) {
       const fail = (error: OAuthError, description: string) =>
         reply.status(400).send({ error, error_description: description });
       const grantType = form.grant_type;
+      // "The client credentials flow doesn't support calls to login.salesforce.com or
+      // test.salesforce.com" (Salesforce Help, KB 000886201; "OAuth 2.0 Client Credentials Flow for
+      // Server-to-Server Integration" uses the My Domain token endpoint). The error body is what
+      // orgs answer there (observed; the help pages do not quote it).
+      if (
+        grantType === 'client_credentials' &&
+        org.options.genericLoginHosts.includes(request.hostname.toLowerCase())
+      ) {
+        return fail('invalid_grant', 'request not supported on this domain');
+      }
       if (grantType === 'client_credentials' || grantType === 'refresh_token') {
         const client = org.client(form.client_id);
         if (!client || client.clientSecret !== form.client_secret)
@@ -43,16 +53,23 @@ export function oauthRoutes(org: SandboxOrg) {
         return sendToken(org, request, reply, {
           clientId: client.clientId,
           userId: redeemed.userId,
-          refreshToken: redeemed.refreshToken,
+          ...(redeemed.rotatedRefreshToken ? { refreshToken: redeemed.rotatedRefreshToken } : {}),
         });
       }
       if (grantType === JWT_BEARER) {
-        const check = checkJwtAssertion(form.assertion ?? '', org.options.clients, org.options.clock());
-        if (!check.ok) return fail(check.error, check.description);
-        return sendToken(org, request, reply, {
-          clientId: check.clientId,
-          userId: org.userFor(check.subject),
+        const check = checkJwtAssertion(form.assertion ?? '', {
+          clients: org.options.clients,
+          audiences: org.options.jwtAudiences.map((aud) => (aud === 'my-domain' ? baseUrlOf(request) : aud)),
+          nowMs: org.options.clock(),
         });
+        if (!check.ok) return fail(check.error, check.description);
+        // The assertion's user must be one of the org's, and active. Orgs answer an unknown username
+        // like one that never approved the app; "inactive user" for a deactivated one (both as
+        // observed from orgs; the help page does not list them).
+        const user = org.userNamed(check.subject);
+        if (!user) return fail('invalid_grant', "user hasn't approved this consumer");
+        if (!user.active) return fail('invalid_grant', 'inactive user');
+        return sendToken(org, request, reply, { clientId: check.clientId, userId: user.id });
       }
       return fail('unsupported_grant_type', 'grant type not supported');
     });

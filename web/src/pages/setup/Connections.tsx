@@ -168,6 +168,7 @@ function ConnectionForm({ onDone }: { onDone: () => Promise<void> }) {
               clientId: value('clientId'),
               username: value('username'),
               privateKeyPem: String(form.get('privateKeyPem') ?? ''),
+              audience: value('audience') || undefined,
             };
     setBusy(true);
     setError(undefined);
@@ -207,8 +208,12 @@ function ConnectionForm({ onDone }: { onDone: () => Promise<void> }) {
         name="loginUrl"
         type="url"
         required
-        defaultValue="https://login.salesforce.com"
-        hint="https://test.salesforce.com for a sandbox org, or your My Domain URL."
+        placeholder="https://MyDomainName.my.salesforce.com"
+        hint={
+          flow === 'client_credentials'
+            ? 'Your My Domain URL: the client credentials flow does not work on login.salesforce.com or test.salesforce.com.'
+            : 'Your My Domain URL, https://login.salesforce.com, or https://test.salesforce.com for a sandbox org.'
+        }
       />
       <Field label="API version" name="apiVersion" defaultValue="62.0" pattern="\d{2}\.\d" />
       <Field
@@ -254,6 +259,13 @@ function ConnectionForm({ onDone }: { onDone: () => Promise<void> }) {
       {flow === 'jwt_bearer' ? (
         <>
           <Field label="Username" name="username" required autoComplete="off" />
+          <Field
+            label="Audience (aud)"
+            name="audience"
+            type="url"
+            autoComplete="off"
+            hint="Leave empty for https://login.salesforce.com (https://test.salesforce.com for a sandbox org); your My Domain URL if your app requires it."
+          />
           <div className="field">
             <label htmlFor="privateKeyPem">Private key (PEM)</label>
             <textarea

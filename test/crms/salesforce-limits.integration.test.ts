@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
+import { CrmError } from '../../src/crms/types.js';
+import { DEMO_CLIENT, type SalesforceSandboxOptions } from '../../src/sandboxes/salesforce/index.js';
+import { startTestOrg, type TestOrg } from '../support/salesforce-org.js';
+
+/** The two REQUEST_LIMIT_EXCEEDED of an org, as the sync engine is told to wait for them. */
+describe('Salesforce request limits: the concurrency limit is not the daily allocation', () => {
+  let org: TestOrg | undefined;
+  afterEach(() => org?.close());
+
+  const refusalOf = async (options: SalesforceSandboxOptions, callsBefore = 0): Promise<CrmError> => {
+    org = await startTestOrg(options);
+    const transport = new SalesforceTransport({
+      loginUrl: org.url,
+      apiVersion: '62.0',
+      auth: {
+        flow: 'client_credentials',
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+      },
+    });
+    // One API request each.
+    const call = () => transport.request('GET', 'limits');
+    for (let i = 0; i < callsBefore; i++) await call();
+    const error = await call().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    if (!(error instanceof CrmError)) throw new Error(`expected a CrmError, got ${String(error)}`);
+    return error;
+  };
+
+  it("past the concurrent-request limit: retried after the engine's short backoff", async () => {
+    const error = await refusalOf({ faults: { rate: 1, kinds: ['concurrency'] } });
+    expect(error).toMatchObject({
+      kind: 'retryable',
+      code: 'REQUEST_LIMIT_EXCEEDED',
+      retryAfterMs: undefined,
+    });
+  });
+
+  it('past the daily allocation: retried once the rolling window has room, not before', async () => {
+    const error = await refusalOf({ dailyRequestLimit: 1 }, 1);
+    expect(error).toMatchObject({
+      kind: 'retryable',
+      code: 'REQUEST_LIMIT_EXCEEDED',
+      retryAfterMs: 30 * 60_000,
+    });
+  });
+});
