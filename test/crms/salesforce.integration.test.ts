@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { crmPhoneSpellings } from '../../src/core/phone-spellings.js';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
+import { queryMany } from '../../src/crms/salesforce/query.js';
 import { setUpCustomObject } from '../../src/crms/salesforce/setup.js';
 import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import type { DayTranscriptWrite } from '../../src/crms/types.js';
@@ -58,6 +59,11 @@ describe('Salesforce destination against the sandbox', () => {
     return body.id ?? body.Id ?? '';
   };
 
+  /** Requests the sandbox served, by route (`POST /services/data/:version/composite`, …). */
+  const routeCounts = async (): Promise<Record<string, number>> =>
+    ((await (await fetch(`${baseUrl}/__sandbox/counters`)).json()) as { byRoute: Record<string, number> })
+      .byRoute;
+
   beforeAll(async () => {
     sandbox = await buildSalesforceSandbox({ customObjectDeployed: true });
     baseUrl = await sandbox.listen(0);
@@ -91,6 +97,31 @@ describe('Salesforce destination against the sandbox', () => {
     ]);
     expect(found.get('ana')?.[0]?.id).toBe(contactId);
     expect(found.get('nobody')).toEqual([]);
+  });
+
+  it('runs a dozen queries as Composite calls of at most five queries, answering each in order', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `Query${i}`);
+    for (const name of names) await seed('Contact', { LastName: name });
+    const before = (await routeCounts())['POST /services/data/:version/composite'] ?? 0;
+    const answers = await queryMany(
+      transport,
+      names.map((name) => `SELECT Id, LastName FROM Contact WHERE LastName = '${name}'`),
+    );
+    expect(answers.map((rows) => rows.map((row) => row.LastName))).toEqual(names.map((name) => [name]));
+    expect(((await routeCounts())['POST /services/data/:version/composite'] ?? 0) - before).toBe(3);
+  });
+
+  it('looks up forty numbers in one batch and finds every one', async () => {
+    const phones = Array.from({ length: 40 }, (_, i) => `+1415555${String(1000 + i)}`);
+    const ids = new Map<string, string>();
+    for (const phone of phones)
+      ids.set(phone, await seed('Contact', { LastName: 'Batch', MobilePhone: phone }));
+    const found = await destination.findByPhones(
+      phones.map((phone) => ({ key: phone, spellings: crmPhoneSpellings(phone) })),
+    );
+    expect(phones.map((phone) => found.get(phone)?.map((r) => r.id))).toEqual(
+      phones.map((phone) => [ids.get(phone)]),
+    );
   });
 
   it('creates contacts and leads the way Salesforce requires them', async () => {
