@@ -6,6 +6,7 @@ import { newSalesforceId } from './ids.js';
 import type { OAuthClient, ResolvedOptions } from './options.js';
 import { WHATSAPP_CHAT_METADATA } from './schema/whatsapp-chat.js';
 import { SerialLock } from './serial-lock.js';
+import { SearchIndex, withSearchIndexing } from './sosl/search-index.js';
 import { CONTENT_TRIGGERS } from './store/content-triggers.js';
 import { OrgStore } from './store/org-store.js';
 
@@ -18,6 +19,8 @@ export class SandboxOrg {
   /** The user every API session runs as unless a JWT `sub` names another seeded User. */
   readonly integrationUserId = newSalesforceId('005');
   readonly store: OrgStore;
+  /** What SOSL searches: phone fields, indexed `searchIndexLagMs` after each write. */
+  readonly searchIndex: SearchIndex;
   readonly tokens: TokenStore;
   readonly usage: ApiUsage;
   readonly counters = new RequestCounters();
@@ -30,7 +33,8 @@ export class SandboxOrg {
   readonly hungRequests = new Set<AbortController>();
 
   constructor(readonly options: ResolvedOptions) {
-    this.store = new OrgStore(options.clock, CONTENT_TRIGGERS);
+    this.searchIndex = new SearchIndex(options.searchIndexLagMs, options.clock);
+    this.store = new OrgStore(options.clock, withSearchIndexing(CONTENT_TRIGGERS, this.searchIndex));
     this.tokens = new TokenStore(this.orgId, options.tokenTtlMs, options.clock);
     this.usage = new ApiUsage(options.dailyRequestLimit, options.clock);
     this.faults = new FaultInjector(options.faults);
@@ -49,6 +53,7 @@ export class SandboxOrg {
 
   reset(): void {
     this.store.reset();
+    this.searchIndex.reset();
     this.tokens.reset();
     this.usage.reset();
     this.counters.reset();

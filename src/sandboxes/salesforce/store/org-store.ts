@@ -115,6 +115,7 @@ export class OrgStore {
     for (const [field, data] of blobs) this.setBlob(id, field, data);
     this.bucket(def.name).set(id, record);
     triggers?.afterInsert?.(this, record, ctx);
+    this.triggers.get('*')?.afterInsert?.(this, record, ctx);
     return record;
   }
 
@@ -134,6 +135,7 @@ export class OrgStore {
     current.fields = { ...next.fields, ...audit };
     for (const [field, data] of blobs) this.setBlob(current.id, field, data);
     this.triggers.get(def.name)?.afterUpdate?.(this, current, ctx);
+    this.triggers.get('*')?.afterUpdate?.(this, current, ctx);
     return current;
   }
 
