@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { crmPhoneSpellings } from '../../src/core/phone-spellings.js';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
 import { queryMany } from '../../src/crms/salesforce/query.js';
 import { setUpCustomObject } from '../../src/crms/salesforce/setup.js';
@@ -12,6 +11,8 @@ import {
 } from '../../src/sandboxes/salesforce/index.js';
 
 type Row = Record<string, unknown> & { Id: string };
+
+const NO_REGION = { defaultRegion: undefined };
 
 /** A sign-in to the sandbox with the demo client (or another secret). */
 function transportTo(url: string, clientSecret = DEMO_CLIENT.clientSecret): SalesforceTransport {
@@ -87,10 +88,13 @@ describe('Salesforce destination against the sandbox', () => {
     });
     await seed('Lead', { LastName: 'Souza', Company: 'Acme', MobilePhone: '+5511987654321' });
     await seed('Contact', { LastName: 'Other', Phone: '(11) 91111-2222' });
-    const found = await destination.findByPhones([
-      { key: 'ana', spellings: crmPhoneSpellings('+5511987654321') },
-      { key: 'nobody', spellings: crmPhoneSpellings('+4915123456789') },
-    ]);
+    const found = await destination.findByPhones(
+      [
+        { key: 'ana', phone: '+5511987654321' },
+        { key: 'nobody', phone: '+4915123456789' },
+      ],
+      { defaultRegion: undefined },
+    );
     expect(found.get('ana')?.map((r) => [r.type, r.name])).toEqual([
       ['contact', 'Ana Souza'],
       ['lead', 'Souza'],
@@ -117,7 +121,8 @@ describe('Salesforce destination against the sandbox', () => {
     for (const phone of phones)
       ids.set(phone, await seed('Contact', { LastName: 'Batch', MobilePhone: phone }));
     const found = await destination.findByPhones(
-      phones.map((phone) => ({ key: phone, spellings: crmPhoneSpellings(phone) })),
+      phones.map((phone) => ({ key: phone, phone })),
+      { defaultRegion: undefined },
     );
     expect(phones.map((phone) => found.get(phone)?.map((r) => r.id))).toEqual(
       phones.map((phone) => [ids.get(phone)]),
@@ -306,7 +311,7 @@ describe('Salesforce destination against the sandbox', () => {
 
   it('signs in again once when the token expires, however many requests notice it', async () => {
     await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
-    await destination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);
+    await destination.findByPhones([{ key: 'a', phone: '+5511987654321' }], NO_REGION);
     await fetch(`${baseUrl}/__sandbox/tokens/expire`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -326,7 +331,7 @@ describe('Salesforce destination against the sandbox', () => {
       },
     });
     const watchedDestination = new SalesforceDestination(watched);
-    await watchedDestination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);
+    await watchedDestination.findByPhones([{ key: 'a', phone: '+5511987654321' }], NO_REGION);
     await fetch(`${baseUrl}/__sandbox/tokens/expire`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -334,7 +339,7 @@ describe('Salesforce destination against the sandbox', () => {
     });
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        watchedDestination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]),
+        watchedDestination.findByPhones([{ key: 'a', phone: '+5511987654321' }], NO_REGION),
       ),
     );
     expect(answers.every((a) => a.get('a')?.length === 1)).toBe(true);
@@ -343,7 +348,7 @@ describe('Salesforce destination against the sandbox', () => {
 
   it('parks on bad credentials and reports a missing custom object as a setup problem', async () => {
     const wrong = new SalesforceDestination(transportTo(baseUrl, 'wrong'));
-    await expect(wrong.findByPhones([{ key: 'a', spellings: ['+1'] }])).rejects.toMatchObject({
+    await expect(wrong.findByPhones([{ key: 'a', phone: '+12015550123' }], NO_REGION)).rejects.toMatchObject({
       kind: 'park',
       code: 'invalid_client',
     });
