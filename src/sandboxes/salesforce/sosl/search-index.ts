@@ -20,7 +20,9 @@
  * punctuation dropped (`+55 (11) 98765-4321` is `5511987654321`), and a search term matches when its
  * own digits equal that token (wildcards `*` and `?` stand for digits). It does not match digit groups
  * alone, suffixes, or a number with its country code against one stored without it: an adapter must
- * search for each digit string a number may be stored under, and confirm what it finds.
+ * search for each digit string a number may be stored under, and confirm what it finds. Also
+ * unverified: a write an allOrNone call rolled back still reaches the sandbox's index (search then
+ * answers only records that exist, with their current fields).
  */
 import type { OrgStore, RecordTriggers, StoredRecord } from '../store/org-store.js';
 

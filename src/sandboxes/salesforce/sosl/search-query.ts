@@ -5,7 +5,8 @@
  * literally only when escaped with a backslash; "an error occurs if you do not precede reserved
  * characters with a backslash. This is true even if the SearchQuery is enclosed in double quotes."
  * The error is MALFORMED_SEARCH with the caret message an org gives, e.g.
- * `line 1:10 mismatched character '|' expecting '}'` (as answered for `FIND {John|jane…}`).
+ * `line 1:10 mismatched character '|' expecting '}'` (as answered for `FIND {John|jane…}`). The
+ * wording of the other refusals (an operator out of place, an empty query) is the sandbox's own.
  */
 import { malformedQuery } from '../soql/lexer.js';
 
