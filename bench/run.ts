@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
+import { benchLookup } from './lookup.js';
 import { benchSync } from './sync.js';
 
 /**
@@ -61,6 +62,13 @@ try {
     { figure: 'message → CRM after "sync now", median', value: sync.latencyP50Ms, unit: 'ms', goal: '' },
     { figure: 'message → CRM after "sync now", p95', value: sync.latencyP95Ms, unit: 'ms', goal: '' },
   );
+  const lookup = await benchLookup({ numbers: 100 });
+  rows.push({
+    figure: 'CRM calls, lookup of 100 numbers (SOSL, and SOQL for the unindexed)',
+    value: lookup.calls,
+    unit: `calls (fewest ${lookup.minimum})`,
+    goal: '',
+  });
   const exportLines = Number(process.env.BENCH_EXPORT_LINES ?? 1_000_000);
   const chatExport = await benchImport({ workDir, lines: exportLines });
   rows.push(
@@ -120,6 +128,7 @@ try {
     },
     ingest,
     sync,
+    lookup,
     chatExport,
   };
   const out = path.join('bench', 'results', 'latest.json');

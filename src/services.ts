@@ -117,6 +117,7 @@ export async function openServices(
     logger: logger.child({ component: 'sync' }),
     backfillDays: config.backfillDays,
     intervalMs: config.syncIntervalMs,
+    defaultRegion: config.defaultRegion,
   });
   const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
   sync.onRunFinished = (connectionId, outcome) =>

@@ -440,6 +440,25 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect((await api('GET', `/connections/${connectionId}/links`)).json().data).toEqual([]);
   });
 
+  it('links a chat to a contact however the org spelled its number, reading it with the workspace region', async () => {
+    // Typed long ago (so only the org's search index knows it) with a trunk zero and a lone 9th digit.
+    const longAgo = new Date(Date.now() - 3 * 24 * 60 * MINUTE).toISOString();
+    const bia = await org.seed('Contact', {
+      LastName: 'Bia',
+      MobilePhone: '011 9 1234-5678',
+      SystemModstamp: longAgo,
+    });
+    await post([direct('+5511912345678', 'oi', Date.now() - 5 * MINUTE, 'Bia')]);
+    await sync();
+    expect((await chatRowsOn(bia)).map((row) => row.Contact__c)).toEqual([bia]);
+    // "Link existing record" by number goes through the same lookup, in the workspace's region (BR).
+    const found = await api(
+      'GET',
+      `/connections/${connectionId}/records?q=${encodeURIComponent('(11) 91234-5678')}`,
+    );
+    expect(found.json().data.map((r: { id: string }) => r.id)).toEqual([bia]);
+  });
+
   it('creates a contact from an unmatched chat: it is in the CRM with the phone, leaves the unmatched list and gets the transcript', async () => {
     await post([direct(EVE, 'Please add me to your list', Date.now() - 5 * MINUTE, 'Eve Stone')]);
     await sync();

@@ -21,7 +21,8 @@ interface SandboxKind {
 /** One entry per sandbox kind; zoho and bitrix24 join here when they exist. */
 const SANDBOX_KINDS: Record<string, SandboxKind> = {
   salesforce: {
-    description: 'a local Salesforce org: OAuth, REST data API, composite, Metadata createMetadata',
+    description:
+      'a local Salesforce org: OAuth, REST data API, SOSL phone search, composite, Metadata createMetadata',
     defaultPort: 4100,
     configure: (command) =>
       command
@@ -30,10 +31,18 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           'share of API requests that fail with the concurrency limit (403)/500/503/timeout (0..1)',
           parseRate,
         )
-        .option('--deploy-custom-object', 'start with WhatsApp_Chat__c already deployed'),
+        .option('--deploy-custom-object', 'start with WhatsApp_Chat__c already deployed')
+        .option(
+          '--search-index-lag <seconds>',
+          'how long after a write SOSL search finds the record (default 900, as in an org; 0 at once)',
+          parseLagSeconds,
+        ),
     async start(options) {
       const sandbox = await buildSalesforceSandbox({
         customObjectDeployed: options.deployCustomObject === true,
+        ...(typeof options.searchIndexLag === 'number'
+          ? { searchIndexLagMs: options.searchIndexLag * 1000 }
+          : {}),
         ...(typeof options.faultRate === 'number' ? { faults: { rate: options.faultRate } } : {}),
       });
       const url = await sandbox.listen(options.port, options.host);
@@ -123,5 +132,12 @@ function parseRate(value: string): number {
 function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!(seconds > 0)) throw new InvalidArgumentError('a number of seconds greater than 0');
+  return seconds;
+}
+
+function parseLagSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!(seconds >= 0 && Number.isFinite(seconds)))
+    throw new InvalidArgumentError('a number of seconds from 0');
   return seconds;
 }

@@ -5,6 +5,8 @@
  * or a vendor's JSON, and a destination never sees a WhatsApp source's types.
  */
 
+import type { CountryCode } from '../core/phone.js';
+
 export type CrmKind = 'salesforce' | 'zoho' | 'bitrix24';
 
 /** Which kind of record a chat partner is linked to. */
@@ -160,6 +162,23 @@ export class DuplicateRecordsError extends CrmError {
   }
 }
 
+/** A WhatsApp number to find in the CRM. */
+export interface PhoneLookup {
+  /** The caller's name for this number; the answer is keyed by it. */
+  key: string;
+  /** E.164, as WhatsApp identities hold it. */
+  phone: string;
+}
+
+/** What a lookup needs to know of the workspace to read the numbers the CRM holds. */
+export interface LookupContext {
+  /**
+   * The country of numbers stored without one (the workspace's default region, else the server's
+   * WASYNC_DEFAULT_REGION): `07400 123456` is a British number only when this says GB.
+   */
+  defaultRegion: CountryCode | undefined;
+}
+
 /** A connected CRM. Every method may throw CrmError; none returns partial success silently. */
 export interface Destination {
   readonly kind: CrmKind;
@@ -169,17 +188,21 @@ export interface Destination {
   test(): Promise<string[]>;
 
   /**
-   * For each number, the records whose phone fields hold exactly one of its spellings (see
-   * crmPhoneSpellings), contacts first, then leads (converted leads excluded). Exact matching is what
-   * the CRMs offer without index lag. Many numbers go in one call where the CRM allows, so the answer
-   * is keyed by each number's `key`; a number with no record maps to an empty list.
+   * For each number, the contacts and leads (converted leads excluded) whose phone or mobile field
+   * holds it in any spelling that reads as the same number with the context's default region, or as
+   * one WhatsApp treats as the same (see numberToFind in core/phone-lookup); a number one digit off is
+   * another number. Contacts first, then leads. The CRM's own search finds spellings no list of
+   * exact spellings foresees; records younger than its search index are found by exact spellings.
+   * Many numbers go in one call where the CRM allows, so the answer is keyed by each number's `key`;
+   * a number with no record maps to an empty list.
    */
-  findByPhones(
-    numbers: readonly { key: string; spellings: readonly string[] }[],
-  ): Promise<Map<string, CrmRecord[]>>;
+  findByPhones(numbers: readonly PhoneLookup[], context: LookupContext): Promise<Map<string, CrmRecord[]>>;
 
-  /** Searches records by name or number for linking by hand. */
-  search(query: string): Promise<CrmRecord[]>;
+  /**
+   * Searches records for linking by hand: by name, or, when the query reads as a phone number (with the
+   * context's default region), with the same lookup as findByPhones.
+   */
+  search(query: string, context: LookupContext): Promise<CrmRecord[]>;
 
   createRecord(record: NewRecord): Promise<CrmRecord>;
 

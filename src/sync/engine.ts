@@ -8,7 +8,8 @@
  */
 import type { Logger } from 'pino';
 import type { Account, Chat, Identity, Message, Workspace } from '../core/model.js';
-import { CrmError, type Destination, type TranscriptRef } from '../crms/types.js';
+import { type CountryCode, isRegion } from '../core/phone.js';
+import { CrmError, type Destination, type LookupContext, type TranscriptRef } from '../crms/types.js';
 import type { Store } from '../store/index.js';
 import type { ExclusionMatcher } from '../store/repositories/exclusions.js';
 import type { Intent, LedgerEntry } from '../store/repositories/sync-ledger.js';
@@ -40,6 +41,8 @@ export interface SyncEngineOptions {
   workspace: Workspace;
   logger: Logger;
   backfillDays: number;
+  /** The server's WASYNC_DEFAULT_REGION, for a workspace that sets no default region of its own. */
+  defaultRegion?: CountryCode | undefined;
   /** How long a change may take to commit: changes this close before a run are read again by the next. */
   marginMs?: number;
   /** How often a chat with no record is looked up again though nothing changed. */
@@ -99,6 +102,15 @@ export class SyncEngine {
 
   get backfillMs(): number {
     return this.options.backfillDays * DAY_MS;
+  }
+
+  /**
+   * What CRM lookups need of the workspace: its default region (as its settings hold it now), else the
+   * server's, so numbers stored without a country read as the API reads them.
+   */
+  lookupContext(): LookupContext {
+    const region = this.options.workspace.defaultRegion;
+    return { defaultRegion: region !== undefined && isRegion(region) ? region : this.options.defaultRegion };
   }
 
   /** The workspace's backfill window changed (its settings are read at the start of each run). */
@@ -189,6 +201,7 @@ export class SyncEngine {
       chats: people,
       links: this.store.links,
       destination: context.destination,
+      lookup: this.lookupContext(),
       backfillFrom: context.startedAt - this.backfillMs,
     });
     context.summary.linksFound += linksFound;

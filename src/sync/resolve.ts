@@ -4,8 +4,7 @@
  * number but no link are looked up in the CRM in one batch, and what is found becomes a link.
  */
 import type { Chat, Identity } from '../core/model.js';
-import { crmPhoneSpellings } from '../core/phone-spellings.js';
-import type { CrmRecord, Destination } from '../crms/types.js';
+import type { CrmRecord, Destination, LookupContext } from '../crms/types.js';
 import type { RecordLink, RecordLinkRepository } from '../store/repositories/record-links.js';
 
 export interface Target {
@@ -29,6 +28,8 @@ export async function resolveTargets(options: {
   chats: readonly ChatPeople[];
   links: RecordLinkRepository;
   destination: Destination;
+  /** The workspace's default region, to read numbers the CRM stores without a country. */
+  lookup: LookupContext;
   /** Backfill window start for links this lookup creates. */
   backfillFrom: number;
 }): Promise<{ resolutions: Map<string, Resolution>; linksFound: number }> {
@@ -37,13 +38,16 @@ export async function resolveTargets(options: {
   for (const { people } of options.chats) for (const person of people) identities.set(person.id, person);
   const links = await options.links.forIdentities(connectionId, [...identities.keys()]);
 
-  const toLookUp = [...identities.values()].filter((i) => !links.has(i.id) && i.phone !== undefined);
+  const toLookUp = [...identities.values()].flatMap((identity) =>
+    !links.has(identity.id) && identity.phone !== undefined ? [{ identity, phone: identity.phone }] : [],
+  );
   let linksFound = 0;
   if (toLookUp.length > 0) {
     const found = await options.destination.findByPhones(
-      toLookUp.map((identity) => ({ key: identity.id, spellings: crmPhoneSpellings(identity.phone ?? '') })),
+      toLookUp.map(({ identity, phone }) => ({ key: identity.id, phone })),
+      options.lookup,
     );
-    for (const identity of toLookUp) {
+    for (const { identity } of toLookUp) {
       const record = preferred(found.get(identity.id) ?? []);
       if (!record) continue;
       const link = await options.links.link({

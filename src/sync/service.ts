@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { WasyncError } from '../core/errors.js';
 import type { Chat, Identity, Workspace } from '../core/model.js';
+import type { CountryCode } from '../core/phone.js';
 import type { ConnectionService, ConnectionView } from '../crms/connections.js';
 import {
   CrmError,
@@ -31,6 +32,8 @@ export interface SyncServiceOptions {
   logger: Logger;
   backfillDays: number;
   intervalMs: number;
+  /** The server's WASYNC_DEFAULT_REGION, for a workspace that sets no default region of its own. */
+  defaultRegion?: CountryCode | undefined;
   /** How long a run's lease lasts without renewal: a process that dies frees its jobs after this. */
   leaseMs?: number;
   /** First step of the backoff after a failed run. */
@@ -94,6 +97,7 @@ export class SyncService {
       workspace: options.workspace,
       logger: options.logger,
       backfillDays: options.backfillDays,
+      defaultRegion: options.defaultRegion,
       ...options.engine,
     });
   }
@@ -346,7 +350,7 @@ export class SyncService {
   async search(idOrName: string, query: string): Promise<CrmRecord[]> {
     const connection = await this.options.connections.get(this.options.workspace.id, idOrName);
     const destination = await this.destination(connection.id);
-    return this.crm(() => destination.search(query));
+    return this.crm(() => destination.search(query, this.engine.lookupContext()));
   }
 
   async card(idOrName: string, record: { type: RecordType; id: string }): Promise<RecordCard> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { crmPhoneSpellings } from '../../src/core/phone-spellings.js';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
+import { queryMany } from '../../src/crms/salesforce/query.js';
 import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import type { DayTranscriptWrite } from '../../src/crms/types.js';
 import {
@@ -10,6 +10,8 @@ import {
 } from '../../src/sandboxes/salesforce/index.js';
 
 type Row = Record<string, unknown> & { Id: string };
+
+const NO_REGION = { defaultRegion: undefined };
 
 /** A sign-in to the sandbox with the demo client (or another secret). */
 function transportTo(url: string, clientSecret = DEMO_CLIENT.clientSecret): SalesforceTransport {
@@ -57,6 +59,11 @@ describe('Salesforce destination against the sandbox', () => {
     return body.id ?? body.Id ?? '';
   };
 
+  /** Requests the sandbox served, by route (`POST /services/data/:version/composite`, …). */
+  const routeCounts = async (): Promise<Record<string, number>> =>
+    ((await (await fetch(`${baseUrl}/__sandbox/counters`)).json()) as { byRoute: Record<string, number> })
+      .byRoute;
+
   beforeAll(async () => {
     sandbox = await buildSalesforceSandbox({ customObjectDeployed: true });
     baseUrl = await sandbox.listen(0);
@@ -80,16 +87,45 @@ describe('Salesforce destination against the sandbox', () => {
     });
     await seed('Lead', { LastName: 'Souza', Company: 'Acme', MobilePhone: '+5511987654321' });
     await seed('Contact', { LastName: 'Other', Phone: '(11) 91111-2222' });
-    const found = await destination.findByPhones([
-      { key: 'ana', spellings: crmPhoneSpellings('+5511987654321') },
-      { key: 'nobody', spellings: crmPhoneSpellings('+4915123456789') },
-    ]);
+    const found = await destination.findByPhones(
+      [
+        { key: 'ana', phone: '+5511987654321' },
+        { key: 'nobody', phone: '+4915123456789' },
+      ],
+      { defaultRegion: undefined },
+    );
     expect(found.get('ana')?.map((r) => [r.type, r.name])).toEqual([
       ['contact', 'Ana Souza'],
       ['lead', 'Souza'],
     ]);
     expect(found.get('ana')?.[0]?.id).toBe(contactId);
     expect(found.get('nobody')).toEqual([]);
+  });
+
+  it('runs a dozen queries as Composite calls of at most five queries, answering each in order', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `Query${i}`);
+    for (const name of names) await seed('Contact', { LastName: name });
+    const before = (await routeCounts())['POST /services/data/:version/composite'] ?? 0;
+    const answers = await queryMany(
+      transport,
+      names.map((name) => `SELECT Id, LastName FROM Contact WHERE LastName = '${name}'`),
+    );
+    expect(answers.map((rows) => rows.map((row) => row.LastName))).toEqual(names.map((name) => [name]));
+    expect(((await routeCounts())['POST /services/data/:version/composite'] ?? 0) - before).toBe(3);
+  });
+
+  it('looks up forty numbers in one batch and finds every one', async () => {
+    const phones = Array.from({ length: 40 }, (_, i) => `+1415555${String(1000 + i)}`);
+    const ids = new Map<string, string>();
+    for (const phone of phones)
+      ids.set(phone, await seed('Contact', { LastName: 'Batch', MobilePhone: phone }));
+    const found = await destination.findByPhones(
+      phones.map((phone) => ({ key: phone, phone })),
+      { defaultRegion: undefined },
+    );
+    expect(phones.map((phone) => found.get(phone)?.map((r) => r.id))).toEqual(
+      phones.map((phone) => [ids.get(phone)]),
+    );
   });
 
   it('creates contacts and leads the way Salesforce requires them', async () => {
@@ -298,7 +334,7 @@ describe('Salesforce destination against the sandbox', () => {
 
   it('signs in again once when the token expires, however many requests notice it', async () => {
     await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
-    await destination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);
+    await destination.findByPhones([{ key: 'a', phone: '+5511987654321' }], NO_REGION);
     await fetch(`${baseUrl}/__sandbox/tokens/expire`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -318,7 +354,7 @@ describe('Salesforce destination against the sandbox', () => {
       },
     });
     const watchedDestination = new SalesforceDestination(watched);
-    await watchedDestination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]);
+    await watchedDestination.findByPhones([{ key: 'a', phone: '+5511987654321' }], NO_REGION);
     await fetch(`${baseUrl}/__sandbox/tokens/expire`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -326,7 +362,7 @@ describe('Salesforce destination against the sandbox', () => {
     });
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        watchedDestination.findByPhones([{ key: 'a', spellings: ['+5511987654321'] }]),
+        watchedDestination.findByPhones([{ key: 'a', phone: '+5511987654321' }], NO_REGION),
       ),
     );
     expect(answers.every((a) => a.get('a')?.length === 1)).toBe(true);
@@ -335,7 +371,7 @@ describe('Salesforce destination against the sandbox', () => {
 
   it('parks on bad credentials and reports a missing custom object as a setup problem', async () => {
     const wrong = new SalesforceDestination(transportTo(baseUrl, 'wrong'));
-    await expect(wrong.findByPhones([{ key: 'a', spellings: ['+1'] }])).rejects.toMatchObject({
+    await expect(wrong.findByPhones([{ key: 'a', phone: '+12015550123' }], NO_REGION)).rejects.toMatchObject({
       kind: 'park',
       code: 'invalid_client',
     });

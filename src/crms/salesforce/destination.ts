@@ -1,11 +1,13 @@
-import { crmPhoneSpellings } from '../../core/phone-spellings.js';
+import { type CountryCode, normalizePhone } from '../../core/phone.js';
 import {
   type AttachmentUpload,
   CrmError,
   type CrmRecord,
   type Destination,
   type DestinationCapabilities,
+  type LookupContext,
   type NewRecord,
+  type PhoneLookup,
   type RecordCard,
   type RecordType,
   type TranscriptResult,
@@ -22,18 +24,22 @@ import {
   text,
   toCrmRecord,
 } from './mapping.js';
-import { queryMany } from './query.js';
+import { findRecordsByPhone } from './phone-lookup.js';
 import { DEFAULT_RECORD_DEFAULTS, LeadSourcePicklist, type RecordDefaults } from './record-defaults.js';
 import { fieldAccessProblems, type ObjectDescribe } from './setup/field-access.js';
-import { isSalesforceId, soqlContains, soqlList } from './soql.js';
+import { isSalesforceId, soqlContains } from './soql.js';
 import { upsertTranscripts } from './transcripts.js';
 import type { SalesforceTransport } from './transport.js';
 
 /** Lead.Company is a 255-character text field. */
 const COMPANY_LENGTH = 255;
 
-/** Spellings per query: keeps each SOQL statement far below Salesforce's 100,000-character limit. */
-const SPELLINGS_PER_QUERY = 300;
+/** A query typed as a phone number (6 digits at least, nothing but phone punctuation), read as E.164. */
+function asPhoneNumber(query: string, defaultRegion: CountryCode | undefined): string | undefined {
+  if (!/^[+\d\s()./-]+$/.test(query) || query.replace(/\D/g, '').length < 6) return undefined;
+  const read = normalizePhone(query, { defaultRegion });
+  return read.ok ? read.e164 : undefined;
+}
 
 /**
  * Salesforce as a wasync destination. Chats land as one WhatsApp_Chat__c record per chat, record and
@@ -75,56 +81,20 @@ export class SalesforceDestination implements Destination {
     }
   }
 
-  async findByPhones(
-    numbers: readonly { key: string; spellings: readonly string[] }[],
-  ): Promise<Map<string, CrmRecord[]>> {
-    const spellings = [...new Set(numbers.flatMap((n) => n.spellings))];
-    const queries: { type: RecordType; soql: string }[] = [];
-    for (const type of ['contact', 'lead'] as const) {
-      for (let i = 0; i < spellings.length; i += SPELLINGS_PER_QUERY) {
-        const list = soqlList(spellings.slice(i, i + SPELLINGS_PER_QUERY));
-        const phoneMatch = `(Phone IN ${list} OR MobilePhone IN ${list})`;
-        const where = type === 'lead' ? `IsConverted = false AND ${phoneMatch}` : phoneMatch;
-        queries.push({
-          type,
-          soql: `SELECT ${RECORD_FIELDS.join(', ')} FROM ${OBJECT_OF[type]} WHERE ${where}`,
-        });
-      }
-    }
-    // Contacts and leads, every chunk of spellings: one Composite call for up to 25 queries.
-    const instanceUrl = queries.length > 0 ? await this.transport.instanceUrl() : '';
-    const answers = await queryMany(
-      this.transport,
-      queries.map((q) => q.soql),
-    );
-    const found = answers.flatMap((rows, i) =>
-      rows.map((row) => toCrmRecord(row, queries[i]?.type ?? 'contact', instanceUrl)),
-    );
-    // A record holding two spellings of one number came back once per query chunk it matched.
-    const unique = [...new Map(found.map((record) => [record.id, record])).values()];
-    const result = new Map<string, CrmRecord[]>();
-    for (const number of numbers) {
-      const wanted = new Set(number.spellings);
-      result.set(
-        number.key,
-        unique.filter((record) => record.phones.some((phone) => wanted.has(phone))),
-      );
-    }
-    return result;
+  findByPhones(numbers: readonly PhoneLookup[], context: LookupContext): Promise<Map<string, CrmRecord[]>> {
+    return findRecordsByPhone(this.transport, numbers, { ...context, now: Date.now() });
   }
 
-  async search(query: string): Promise<CrmRecord[]> {
+  async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
     const trimmed = query.trim();
     if (trimmed === '') return [];
-    const asPhone =
-      /^[+\d\s().-]{6,}$/.test(trimmed) && trimmed.startsWith('+') ? crmPhoneSpellings(trimmed) : [];
+    const phone = asPhoneNumber(trimmed, context.defaultRegion);
+    if (phone !== undefined)
+      return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
     const results: CrmRecord[] = [];
     for (const type of ['contact', 'lead'] as const) {
-      const conditions = [`Name LIKE ${soqlContains(trimmed)}`];
-      if (asPhone.length > 0)
-        conditions.push(`Phone IN ${soqlList(asPhone)}`, `MobilePhone IN ${soqlList(asPhone)}`);
       const converted = type === 'lead' ? 'IsConverted = false AND ' : '';
-      const soql = `SELECT ${RECORD_FIELDS.join(', ')} FROM ${OBJECT_OF[type]} WHERE ${converted}(${conditions.join(' OR ')}) ORDER BY Name LIMIT 20`;
+      const soql = `SELECT ${RECORD_FIELDS.join(', ')} FROM ${OBJECT_OF[type]} WHERE ${converted}Name LIKE ${soqlContains(trimmed)} ORDER BY Name LIMIT 20`;
       results.push(...(await this.records(type, soql)));
     }
     return results;

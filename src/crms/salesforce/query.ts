@@ -2,15 +2,19 @@ import { salesforceError } from './errors.js';
 import type { QueryAnswer, SoqlRow } from './mapping.js';
 import type { SalesforceTransport } from './transport.js';
 
-/** Subrequests per Composite call. */
-const COMPOSITE_LIMIT = 25;
+/**
+ * Queries per Composite call. REST API Developer Guide, "Send Multiple Requests Using Composite": "You
+ * can have up to 25 subrequests in a single call. Up to 5 of these subrequests can be sObject
+ * Collections or query operations, including Query and QueryAll requests."
+ */
+const QUERIES_PER_COMPOSITE = 5;
 
 interface CompositeAnswer {
   compositeResponse: { body: unknown; httpStatusCode: number; referenceId: string }[];
 }
 
 /**
- * Runs many SOQL queries in as few calls as Composite allows (25 per call), answering each query's
+ * Runs many SOQL queries in as few calls as Composite allows (5 per call), answering each query's
  * rows in order. A query travels in the request body, not the URL: a URL and its headers may not
  * exceed 16,384 bytes, which a lookup of a few hundred phone spellings would. Results beyond the
  * first page are fetched through their nextRecordsUrl.
@@ -20,8 +24,8 @@ export async function queryMany(
   soqls: readonly string[],
 ): Promise<SoqlRow[][]> {
   const results: SoqlRow[][] = [];
-  for (let start = 0; start < soqls.length; start += COMPOSITE_LIMIT) {
-    const chunk = soqls.slice(start, start + COMPOSITE_LIMIT);
+  for (let start = 0; start < soqls.length; start += QUERIES_PER_COMPOSITE) {
+    const chunk = soqls.slice(start, start + QUERIES_PER_COMPOSITE);
     const answer = await transport.request<CompositeAnswer>('POST', 'composite', {
       allOrNone: false,
       compositeRequest: chunk.map((soql, i) => ({

@@ -19,6 +19,7 @@ import { inspectionRoutes } from './routes/inspection.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { queryRoutes } from './routes/query.js';
+import { searchRoutes } from './routes/search.js';
 import { sobjectRoutes } from './routes/sobjects.js';
 
 export { DEMO_JWT_PRIVATE_KEY_PEM, DEMO_JWT_PUBLIC_KEY_PEM } from './auth/demo-jwt-key.js';
@@ -48,8 +49,8 @@ export interface SalesforceSandbox {
 const BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Builds a local stand-in for a Salesforce org: OAuth token endpoint, REST data API (query,
- * sObjects, composite, collections), the Metadata API's createMetadata, and `/__sandbox/`
+ * Builds a local stand-in for a Salesforce org: OAuth token endpoint, REST data API (query, SOSL
+ * search in phone fields, sObjects, composite, collections), the Metadata API's createMetadata, and `/__sandbox/`
  * inspection routes for tests. State is in memory and belongs to this instance.
  */
 export async function buildSalesforceSandbox(
@@ -86,6 +87,7 @@ export async function buildSalesforceSandbox(
         if (!(await admitApiRequest(org, request, reply, { token, renderer: REST_RENDERER }))) return reply;
       });
       await data.register(queryRoutes(org));
+      await data.register(searchRoutes(org));
       await data.register(describeRoutes(org));
       await data.register(sobjectRoutes(org));
       await data.register(compositeRoutes(org, () => app));

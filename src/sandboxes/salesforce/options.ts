@@ -79,6 +79,13 @@ export interface SalesforceSandboxOptions {
   faults?: FaultOptions;
   /** Delay added to every API and token request, in ms. Default 0. */
   latencyMs?: number;
+  /**
+   * How long after a write its record becomes searchable by SOSL. Default 15 minutes: "After a
+   * searchable object's record is created or updated, it could take about 15 minutes or more for the
+   * updated text to become searchable" (Best Practices for Deployments with Large Data Volumes,
+   * Search Architecture). Tests set 0 to search at once, or a controllable `clock`.
+   */
+  searchIndexLagMs?: number;
   /** Start with WhatsApp_Chat__c already deployed (as wasync's setup would deploy it). Default false. */
   customObjectDeployed?: boolean;
   /**
@@ -125,6 +132,7 @@ export interface ResolvedOptions {
   dailyRequestLimit: number;
   faults: Required<Omit<FaultOptions, 'kinds'>> & { kinds: FaultKind[] };
   latencyMs: number;
+  searchIndexLagMs: number;
   customObjectDeployed: boolean;
   lockedLayouts: string[];
   leadSourceValues: string[] | undefined;
@@ -132,6 +140,8 @@ export interface ResolvedOptions {
   logger: boolean;
   clock: () => number;
 }
+
+export const DEFAULT_SEARCH_INDEX_LAG_MS = 15 * 60 * 1000;
 
 const ALL_FAULTS: FaultKind[] = ['concurrency', '500', '503', 'timeout'];
 
@@ -145,6 +155,9 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
     ...new Set((options.faults?.kinds ?? ALL_FAULTS).map((kind) => (kind === '429' ? 'concurrency' : kind))),
   ];
   if (kinds.length === 0) throw new Error('faults.kinds must name at least one kind');
+  const searchIndexLagMs = options.searchIndexLagMs ?? DEFAULT_SEARCH_INDEX_LAG_MS;
+  if (!(searchIndexLagMs >= 0 && Number.isFinite(searchIndexLagMs)))
+    throw new Error(`searchIndexLagMs must be a number of milliseconds from 0, not ${searchIndexLagMs}`);
   return {
     apiVersion,
     clients: options.clients ?? [DEMO_CLIENT],
@@ -157,6 +170,7 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
     dailyRequestLimit: options.dailyRequestLimit ?? 100_000,
     faults: { rate, seed: options.faults?.seed ?? 1, timeoutMs: options.faults?.timeoutMs ?? 30_000, kinds },
     latencyMs: options.latencyMs ?? 0,
+    searchIndexLagMs,
     customObjectDeployed: options.customObjectDeployed ?? false,
     lockedLayouts: options.lockedLayouts ?? [],
     leadSourceValues: options.leadSourceValues,

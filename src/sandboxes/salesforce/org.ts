@@ -7,6 +7,7 @@ import { LayoutStore } from './metadata/layouts.js';
 import { DEMO_USERNAME, type OAuthClient, type ResolvedOptions } from './options.js';
 import { WHATSAPP_CHAT_METADATA } from './schema/whatsapp-chat.js';
 import { SerialLock } from './serial-lock.js';
+import { SearchIndex, withSearchIndexing } from './sosl/search-index.js';
 import { CONTENT_TRIGGERS } from './store/content-triggers.js';
 import { OrgStore } from './store/org-store.js';
 import { PERMISSION_TRIGGERS } from './store/permission-triggers.js';
@@ -22,6 +23,8 @@ export class SandboxOrg {
   readonly store: OrgStore;
   /** Page layouts, read and changed through the Metadata API. */
   readonly layouts: LayoutStore;
+  /** What SOSL searches: phone fields, indexed `searchIndexLagMs` after each write. */
+  readonly searchIndex: SearchIndex;
   readonly tokens: TokenStore;
   readonly usage: ApiUsage;
   readonly counters = new RequestCounters();
@@ -35,7 +38,11 @@ export class SandboxOrg {
 
   constructor(readonly options: ResolvedOptions) {
     this.layouts = new LayoutStore(options.lockedLayouts);
-    this.store = new OrgStore(options.clock, new Map([...CONTENT_TRIGGERS, ...PERMISSION_TRIGGERS]));
+    this.searchIndex = new SearchIndex(options.searchIndexLagMs, options.clock);
+    this.store = new OrgStore(
+      options.clock,
+      withSearchIndexing(new Map([...CONTENT_TRIGGERS, ...PERMISSION_TRIGGERS]), this.searchIndex),
+    );
     this.tokens = new TokenStore(this.orgId, options.tokenTtlMs, options.clock);
     this.usage = new ApiUsage(options.dailyRequestLimit, options.clock);
     this.faults = new FaultInjector(options.faults);
@@ -60,6 +67,7 @@ export class SandboxOrg {
   reset(): void {
     this.store.reset();
     this.layouts.reset();
+    this.searchIndex.reset();
     this.tokens.reset();
     this.usage.reset();
     this.counters.reset();

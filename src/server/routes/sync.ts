@@ -194,7 +194,14 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Search the CRM for contacts and leads by name or number (for linking by hand)',
           params: ConnectionParams,
           querystring: z.object({
-            q: z.string().trim().min(1).max(200).describe('A name, part of one, or a number with +.'),
+            q: z
+              .string()
+              .trim()
+              .min(1)
+              .max(200)
+              .describe(
+                'A name, part of one, or a phone number in any spelling (national ones read in the workspace region).',
+              ),
           }),
           response: {
             200: z.object({ data: z.array(CrmRecordSchema) }),

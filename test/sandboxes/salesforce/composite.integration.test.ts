@@ -24,6 +24,80 @@ describe('Salesforce sandbox: composite and sObject collections', () => {
     expect(await h.records('Contact')).toEqual([]);
   });
 
+  const querySub = (i: number) => ({
+    method: 'GET',
+    url: `${DATA}/query?q=${encodeURIComponent('SELECT Id FROM Contact')}`,
+    referenceId: `q${i}`,
+  });
+  const createSub = (i: number) => ({
+    method: 'POST',
+    url: `${DATA}/sobjects/Contact`,
+    referenceId: `c${i}`,
+    body: { LastName: `C${i}` },
+  });
+
+  it('refuses a sixth query subrequest and runs none of the others', async () => {
+    const compositeRequest = [createSub(0), ...Array.from({ length: 6 }, (_, i) => querySub(i))];
+    const response = await h.api('POST', `${DATA}/composite`, { compositeRequest });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual([
+      {
+        errorCode: 'LIMIT_EXCEEDED',
+        message: expect.stringContaining('at most 5 query or sObject Collections subrequests'),
+      },
+    ]);
+    expect(await h.records('Contact')).toEqual([]);
+  });
+
+  it('counts queries, QueryAll and sObject Collections together against the five', async () => {
+    const compositeRequest = [
+      querySub(0),
+      querySub(1),
+      {
+        method: 'GET',
+        url: `${DATA}/queryAll?q=${encodeURIComponent('SELECT Id FROM Lead')}`,
+        referenceId: 'all',
+      },
+      ...[0, 1, 2].map((i) => ({
+        method: 'POST',
+        url: `${DATA}/composite/sobjects`,
+        referenceId: `col${i}`,
+        body: { records: contacts(2) },
+      })),
+    ];
+    const response = await h.api('POST', `${DATA}/composite`, { compositeRequest });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()[0].errorCode).toBe('LIMIT_EXCEEDED');
+    expect(await h.records('Contact')).toEqual([]);
+  });
+
+  it('runs five queries beside twenty other subrequests', async () => {
+    const compositeRequest = [
+      ...Array.from({ length: 20 }, (_, i) => createSub(i)),
+      ...Array.from({ length: 5 }, (_, i) => querySub(i)),
+    ];
+    const response = await h.api('POST', `${DATA}/composite`, { compositeRequest });
+    expect(response.statusCode).toBe(200);
+    const results = response.json().compositeResponse as { httpStatusCode: number; body: unknown }[];
+    expect(results.map((r) => r.httpStatusCode)).toEqual([...Array(20).fill(201), ...Array(5).fill(200)]);
+    expect(results.at(-1)?.body).toMatchObject({ totalSize: 20 });
+  });
+
+  it('refuses a SOSL search inside a composite call (Composite runs sObject, query and collection resources)', async () => {
+    const response = await h.api('POST', `${DATA}/composite`, {
+      compositeRequest: [
+        createSub(0),
+        {
+          method: 'GET',
+          url: `${DATA}/search?q=${encodeURIComponent('FIND {5551234567} IN PHONE FIELDS RETURNING Contact(Id)')}`,
+          referenceId: 'found',
+        },
+      ],
+    });
+    expect(response.statusCode).toBe(400);
+    expect(await h.records('Contact')).toEqual([]);
+  });
+
   it('counts a composite call as one API request and chains a query result into the next subrequest', async () => {
     await h.seed('Contact', [{ LastName: 'Silva', Phone: '(11) 98765-4321' }]);
     const response = await h.api('POST', `${DATA}/composite`, {

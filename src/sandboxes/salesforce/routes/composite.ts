@@ -4,7 +4,22 @@ import { badRequest } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
 import { resolveReferences, UnresolvedReference } from './composite-references.js';
 
+/**
+ * REST API Developer Guide, "Send Multiple Requests Using Composite" (note): "You can have up to 25
+ * subrequests in a single call. Up to 5 of these subrequests can be sObject Collections or query
+ * operations, including Query and QueryAll requests."
+ */
 const MAX_SUBREQUESTS = 25;
+const MAX_QUERY_OR_COLLECTION_SUBREQUESTS = 5;
+
+/** Query, QueryAll (and their `nextRecordsUrl` pages) and sObject Collections: the kinds limited to five. */
+const QUERY_OR_COLLECTION = /^\/services\/data\/v\d+\.\d\/(?:query|queryAll|composite\/sobjects)(?:[/?]|$)/;
+
+/**
+ * The same page lists what Composite runs: sObject resources, Query, QueryAll and sObject Collections.
+ * Search is not among them (Composite Batch carries it, each subrequest counted as its own call).
+ */
+const UNSUPPORTED_IN_COMPOSITE = /^\/services\/data\/v\d+\.\d\/(?:search|parameterizedSearch)(?:[/?]|$)/;
 
 const compositeBody = z.object({
   allOrNone: z.boolean().optional(),
@@ -35,7 +50,7 @@ const HALTED = [
 ];
 
 /**
- * `POST /composite`: up to 25 subrequests run in order through the sandbox's own routes (so they
+ * `POST /composite`: up to 25 subrequests (at most 5 of them queries or collections) run in order through the sandbox's own routes (so they
  * behave exactly like direct calls), one API request in all. With allOrNone, a failure rolls the
  * store back and every other subrequest reports PROCESSING_HALTED.
  */
@@ -55,6 +70,7 @@ export function compositeRoutes(org: SandboxOrg, root: () => FastifyInstance) {
           `A composite request must have between 1 and ${MAX_SUBREQUESTS} subrequests; this one has ${compositeRequest.length}.`,
         );
       }
+      refuseOutsideCompositeLimits(compositeRequest.map((sub) => sub.url));
       const snapshot = allOrNone ? org.store.snapshot() : undefined;
       const bodies = new Map<string, unknown>();
       const results: SubrequestResult[] = [];
@@ -118,6 +134,25 @@ export function compositeRoutes(org: SandboxOrg, root: () => FastifyInstance) {
       return { compositeResponse: results };
     });
   };
+}
+
+/**
+ * The whole call is refused before any subrequest runs, as for more than 25 subrequests. Unverified:
+ * the exact errorCode and message an org answers with; the status and error-array shape are the
+ * REST API's usual ones.
+ */
+function refuseOutsideCompositeLimits(urls: readonly string[]): void {
+  const limited = urls.filter((url) => QUERY_OR_COLLECTION.test(url)).length;
+  if (limited > MAX_QUERY_OR_COLLECTION_SUBREQUESTS) {
+    throw badRequest(
+      'LIMIT_EXCEEDED',
+      `A composite request may contain at most ${MAX_QUERY_OR_COLLECTION_SUBREQUESTS} query or sObject Collections subrequests; this one has ${limited}.`,
+    );
+  }
+  const unsupported = urls.find((url) => UNSUPPORTED_IN_COMPOSITE.test(url));
+  if (unsupported !== undefined) {
+    throw badRequest('INVALID_API_INPUT', `Composite does not support this resource: ${unsupported}`);
+  }
 }
 
 function parseBody(text: string): unknown {

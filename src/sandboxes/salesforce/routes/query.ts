@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
 import { executeSoql } from '../soql/execute.js';
 import { schemaOf } from './api-guard.js';
@@ -71,9 +71,5 @@ export function queryRoutes(org: SandboxOrg) {
     app.get('/:version/limits', async () => ({
       DailyApiRequests: { Max: org.usage.limit, Remaining: Math.max(0, org.usage.limit - org.usage.used()) },
     }));
-
-    app.get('/:version/search', async () => {
-      throw notFound('SOSL search is not implemented by the sandbox; use SOQL');
-    });
   };
 }

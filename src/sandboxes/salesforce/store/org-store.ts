@@ -121,6 +121,7 @@ export class OrgStore {
     for (const [field, data] of blobs) this.setBlob(id, field, data);
     this.bucket(def.name).set(id, record);
     triggers?.afterInsert?.(this, record, ctx);
+    this.triggers.get('*')?.afterInsert?.(this, record, ctx);
     return record;
   }
 
@@ -140,6 +141,7 @@ export class OrgStore {
     current.fields = { ...next.fields, ...audit };
     for (const [field, data] of blobs) this.setBlob(current.id, field, data);
     this.triggers.get(def.name)?.afterUpdate?.(this, current, ctx);
+    this.triggers.get('*')?.afterUpdate?.(this, current, ctx);
     return current;
   }
 
