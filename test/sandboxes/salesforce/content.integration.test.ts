@@ -109,6 +109,28 @@ describe('Salesforce sandbox: notes and files', () => {
     expect(await h.records('ContentNote')).toEqual([]);
   });
 
+  it('refuses &apos; and other named entities in a note, and takes numeric references and the XML ones', async () => {
+    for (const html of ['<p>Tom&apos;s</p>', '<p>caf&eacute;</p>', '<p>a&nbsp;b</p>']) {
+      const response = await h.api('POST', `${DATA}/sobjects/ContentNote`, {
+        Title: 'T',
+        Content: base64(html),
+      });
+      expect(response.statusCode, html).toBe(400);
+      expect(response.json()[0]).toMatchObject({
+        errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+        fields: ['Content'],
+      });
+    }
+    expect(await h.records('ContentNote')).toEqual([]);
+    const accepted = await h.api('POST', `${DATA}/sobjects/ContentNote`, {
+      Title: 'T',
+      Content: base64('<p>Tom&#39;s &#34;x&#34; &quot;y&quot; &amp; &lt;b&gt; café</p>'),
+    });
+    expect(accepted.statusCode).toBe(201);
+    const [note] = await h.records('ContentNote');
+    expect(note?.TextPreview).toBe(`Tom's "x" "y" & <b> café`);
+  });
+
   it('uploads a ContentVersion as multipart, publishes it to the record, and answers the ContentDocumentId query', async () => {
     const file = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x0d, 0x0a]);
     const boundary = 'boundary_wasync_1';
