@@ -58,7 +58,9 @@ describe('Salesforce sandbox: API limits and injected faults', () => {
     // The sandbox's own answer, by rule: Node's parser would have closed with an empty body.
     expect(await heavy.text()).toContain('Request Header Fields Too Large');
     // Refused at the door: neither counted against the daily allocation nor handed to a route.
-    const counters = await (await fetch(`${url}/__sandbox/counters`)).json();
+    const counters = (await (await fetch(`${url}/__sandbox/counters`)).json()) as {
+      apiUsage: { used: number };
+    };
     expect(counters.apiUsage.used).toBe(1);
   });
 
