@@ -14,6 +14,27 @@ function multipartBody(boundary: string, entity: Record<string, unknown>, file: 
   ]);
 }
 
+interface Part {
+  name: string;
+  filename?: string;
+  contentType: string;
+  data: Buffer | string;
+}
+
+/** A multipart body from parts, each with a filename only when given one. */
+function multipartParts(boundary: string, parts: Part[]): Buffer {
+  return Buffer.concat([
+    ...parts.flatMap((part) => [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}\r\nContent-Type: ${part.contentType}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(part.data) ? part.data : Buffer.from(part.data),
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+}
+
 describe('Salesforce sandbox: notes and files', () => {
   let h: SandboxHarness;
   let contact: string;
@@ -168,6 +189,57 @@ describe('Salesforce sandbox: notes and files', () => {
       ContentSize: file.length,
       IsLatest: true,
     });
+  });
+
+  it('refuses a JSON part with a filename, two binary parts, and a non-JSON fields part, storing nothing', async () => {
+    const entity = JSON.stringify({ Title: 'a.pdf', PathOnClient: 'a.pdf', FirstPublishLocationId: contact });
+    const file: Part = {
+      name: 'VersionData',
+      filename: 'a.pdf',
+      contentType: 'application/pdf',
+      data: '%PDF',
+    };
+    const upload = (parts: Part[]) =>
+      h.sandbox.app.inject({
+        method: 'POST',
+        url: `${DATA}/sobjects/ContentVersion`,
+        headers: { ...h.auth, 'content-type': 'multipart/form-data; boundary=b0' },
+        payload: multipartParts('b0', parts),
+      });
+    const cases: [Part[], string][] = [
+      // What Node's FormData sends for a Blob: every part with a filename, `blob` for the JSON one.
+      [
+        [{ name: 'entity_content', filename: 'blob', contentType: 'application/json', data: entity }, file],
+        'Cannot include more than one binary part',
+      ],
+      [
+        [
+          { name: 'entity_content', contentType: 'application/json', data: entity },
+          file,
+          { ...file, name: 'x' },
+        ],
+        'Cannot include more than one binary part',
+      ],
+      [
+        [{ name: 'entity_content', filename: 'blob', contentType: 'application/json', data: entity }],
+        'Multipart message must include a non-binary part',
+      ],
+      [
+        [{ name: 'entity_content', contentType: 'text/plain', data: entity }, file],
+        "Non-binary part must be JSON or XML, was: 'text/plain'",
+      ],
+    ];
+    for (const [parts, message] of cases) {
+      const response = await upload(parts);
+      expect(response.statusCode, message).toBe(400);
+      expect(response.json()).toEqual([{ errorCode: 'INVALID_MULTIPART_REQUEST', message }]);
+    }
+    expect(await h.records('ContentVersion')).toEqual([]);
+    const good = await upload([
+      { name: 'entity_content', contentType: 'application/json', data: entity },
+      file,
+    ]);
+    expect(good.statusCode).toBe(201);
   });
 
   it('accepts a ContentVersion as JSON with base64 VersionData and can link the document to a second record', async () => {
