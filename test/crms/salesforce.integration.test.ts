@@ -341,31 +341,99 @@ describe('Salesforce destination against the sandbox', () => {
     }
   });
 
-  it('uploads a file onto the chat record once per key', async () => {
+  /** A file on a contact's day, its bytes yielded in chunks by `open`. */
+  const fileUpload = (transcript: { id: string; related: Record<string, string> }, contactId: string) => ({
+    transcript,
+    record: { type: 'contact' as const, id: contactId },
+    key: 'conn1:msg1:file',
+    fileName: 'quote "final".pdf',
+    mimeType: 'application/pdf',
+    sizeBytes: 3 * 64 * 1024,
+    description: 'WhatsApp file from Ana',
+    async *open(): AsyncIterable<Uint8Array> {
+      for (let i = 0; i < 3; i++) yield new Uint8Array(64 * 1024).fill(65 + i);
+    },
+  });
+
+  it('uploads a file onto the chat record as one JSON part and one streamed binary part, once', async () => {
     const contactId = await seed('Contact', { LastName: 'Souza' });
     const [day] = await destination.upsertDayTranscripts([
       { write: smallDay(contactId, 'k-files'), existing: undefined },
     ]);
     if (!day?.ok) throw new Error('transcript failed');
-    const upload = {
-      transcript: day.ref,
-      record: { type: 'contact' as const, id: contactId },
-      key: 'conn1:msg1:file',
-      fileName: 'quote.pdf',
-      mimeType: 'application/pdf',
-      sizeBytes: 9,
-      description: 'WhatsApp file from Ana',
-      async *open() {
-        yield new TextEncoder().encode('%PDF-1.4 ');
+    const upload = fileUpload(day.ref, contactId);
+    const uploadRequests = async () => {
+      const counters = (await (await fetch(`${baseUrl}/__sandbox/counters`)).json()) as {
+        byRoute: Record<string, number>;
+      };
+      return counters.byRoute['POST /services/data/:version/sobjects/:type'] ?? 0;
+    };
+    const streamed = {
+      ...upload,
+      // The second chunk waits until the org has the request: a body read whole before sending never gets there.
+      async *open(): AsyncIterable<Uint8Array> {
+        let first = true;
+        for await (const chunk of upload.open()) {
+          if (!first) {
+            const deadline = Date.now() + 5_000;
+            while ((await uploadRequests()) === 0) {
+              if (Date.now() > deadline) throw new Error('the upload was not sent until the file was read');
+              await new Promise((resolve) => setTimeout(resolve, 5));
+            }
+          }
+          first = false;
+          yield chunk;
+        }
       },
     };
-    const first = await destination.uploadAttachment(upload);
+    const first = await destination.uploadAttachment(streamed);
     const again = await destination.uploadAttachment(upload);
     expect(again).toEqual(first);
     // Notes are ContentVersions too (FileType SNOTE); the file is the one other version.
     const versions = (await inspect('ContentVersion')).filter((v) => v.FileType !== 'SNOTE');
-    expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({ Title: 'quote.pdf', FirstPublishLocationId: day.ref.id });
+    expect(versions).toEqual([
+      expect.objectContaining({
+        Id: first.id,
+        Title: 'quote "final".pdf',
+        FirstPublishLocationId: day.ref.id,
+        ContentSize: 3 * 64 * 1024,
+        // Nothing written into a field users see to find the file again.
+        ReasonForChange: null,
+      }),
+    ]);
+    // The bytes as they were read, chunk after chunk (all ASCII, so they read back as text).
+    const download = await transport.request<string>(
+      'GET',
+      `sobjects/ContentVersion/${first.id}/VersionData`,
+    );
+    expect(download.body).toBe(['A', 'B', 'C'].map((c) => c.repeat(64 * 1024)).join(''));
+  });
+
+  it('finds a file already on the chat record by its title and bytes, and uploads a different one', async () => {
+    const contactId = await seed('Contact', { LastName: 'Souza' });
+    const [day] = await destination.upsertDayTranscripts([
+      { write: smallDay(contactId, 'k-files'), existing: undefined },
+    ]);
+    if (!day?.ok) throw new Error('transcript failed');
+    const upload = fileUpload(day.ref, contactId);
+    const first = await destination.uploadAttachment(upload);
+    // An attempt under another key (the ledger lost it, or the media was stored again) finds the file.
+    expect(await destination.uploadAttachment({ ...upload, key: 'conn1:msg1:file-again' })).toEqual(first);
+    // Same name, other bytes: another file. Same bytes on another day's record: another file too.
+    const other = await destination.uploadAttachment({
+      ...upload,
+      key: 'conn1:msg2:file',
+      async *open() {
+        yield new TextEncoder().encode('other bytes');
+      },
+    });
+    const [nextDay] = await destination.upsertDayTranscripts([
+      { write: smallDay(contactId, 'k-files-next-day'), existing: undefined },
+    ]);
+    if (!nextDay?.ok) throw new Error('transcript failed');
+    const elsewhere = await destination.uploadAttachment({ ...upload, transcript: nextDay.ref, key: 'k3' });
+    expect(new Set([first.id, other.id, elsewhere.id]).size).toBe(3);
+    expect((await inspect('ContentVersion')).filter((v) => v.FileType !== 'SNOTE')).toHaveLength(3);
   });
 
   it('sets up the custom object with the Metadata API, and a second setup changes nothing', async () => {
