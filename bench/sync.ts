@@ -30,6 +30,7 @@ export interface SyncFigures {
 const COLLECTION = 200;
 /** Characters of a SOSL search query that keeps its OR operators (SOSL reference, FIND). */
 const SEARCH_QUERY_MAX = 4000;
+const COLLECTIONS_PER_COMPOSITE = 5;
 
 /**
  * The sync against the Salesforce sandbox (in this process, no injected latency): how many HTTP calls
@@ -110,9 +111,12 @@ export async function benchSync(options: {
     const terms = [...new Set(phones.flatMap((phone) => numberToFind(phone).searchTerms))];
     const lookups = Math.ceil(terms.join(' OR ').length / SEARCH_QUERY_MAX) + 1;
     const records = Math.ceil(options.chats / COLLECTION);
-    const noteInserts = Math.ceil(options.chats / COLLECTION);
-    const noteLinks = Math.ceil((2 * options.chats) / COLLECTION);
-    const firstSyncMinimum = lookups + records + noteInserts + noteLinks;
+    // Notes and their two links each travel in collections of 200, up to five collections to a
+    // Composite call (one call, so a note never lands without its links).
+    const noteCollections =
+      Math.ceil(options.chats / COLLECTION) + Math.ceil((2 * options.chats) / COLLECTION);
+    const noteWrites = Math.ceil(noteCollections / COLLECTIONS_PER_COMPOSITE);
+    const firstSyncMinimum = lookups + records + noteWrites;
 
     const more = phones.map((phone, n) =>
       message(`bench-more-${n}`, phone, dayStart + 20 * 3_600_000 + n, false),

@@ -4,9 +4,12 @@ import type { Account } from '../src/core/model.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
+import { seededRandom } from './support/seeded-random.js';
 import { buildScenario, expectExactlyOnce } from './support/sync-scenario.js';
 
 const RUNS = 10;
+/** Seeds the kill points, so a failing run can be replayed. */
+const KILL_SEED = 12;
 
 describeEachDatabase('sync killed with SIGKILL and restarted', (database) => {
   let org: TestOrg;
@@ -64,7 +67,7 @@ describeEachDatabase('sync killed with SIGKILL and restarted', (database) => {
     return { child, exited, line, output: () => output };
   };
 
-  it(`puts every message on its record exactly once across ${RUNS} kills at random points`, async () => {
+  it(`puts every message on its record exactly once across ${RUNS} kills at seeded points`, async () => {
     const scenario = await buildScenario(org, { people: 20, now: Date.now() });
     const connection = await h.services.connections.create(h.services.workspace.id, org.connectionInput());
     const post = async (round: Record<string, unknown>[] | undefined) => {
@@ -85,15 +88,16 @@ describeEachDatabase('sync killed with SIGKILL and restarted', (database) => {
     let killedMidRun = 0;
     // Kills that left writes of unknown outcome: sent (or about to be) with no answer recorded.
     let killedMidWrite = 0;
+    const random = seededRandom(KILL_SEED);
     for (let run = 0; run < RUNS; run++) {
       // New messages and edits arrive between crashes, as they would in production.
       await post(slices[run]);
       const worker = startWorker(connection.id);
       await worker.line('ready', 30_000);
-      // Killed while its n-th request to the CRM is in flight (n random, 1 to 6): anywhere from the
+      // Killed while its n-th request to the CRM is in flight (n seeded, 1 to 6): anywhere from the
       // lookups to the writes and the uploads, answers lost on the way back. A run with fewer
       // requests ends on its own, which is a crash-free run among the others.
-      const target = (await requests()) + 1 + Math.floor(Math.random() * 6);
+      const target = (await requests()) + 1 + Math.floor(random() * 6);
       while (worker.child.exitCode === null && (await requests()) < target) {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }

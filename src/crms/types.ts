@@ -99,7 +99,7 @@ export interface AttachmentUpload {
   fileName: string;
   mimeType: string;
   sizeBytes: number;
-  /** Opens the bytes; called at most once per attempt. */
+  /** Opens the bytes from the start, a new stream each call (a destination may read them twice). */
   open(): AsyncIterable<Uint8Array>;
   description: string;
 }

@@ -13,7 +13,7 @@ describe('transcript HTML', () => {
     const messages = [message(T, { text: 'Hi\nthere' }), fromMe('2026-11-20T10:01:00Z', { text: 'Hello' })];
     const [day] = renderDayTranscripts(groupChat(messages));
     expect(day?.html).toBe(
-      '<p><b>WhatsApp group &quot;Acme buyers&quot; — 2026-11-20</b></p>' +
+      '<p><b>WhatsApp group &#34;Acme buyers&#34; — 2026-11-20</b></p>' +
         '<p>10:00 <b>Ana Souza</b>: Hi<br>there</p>' +
         '<p>10:01 <b>You</b>: Hello</p>',
     );
@@ -35,15 +35,30 @@ describe('transcript HTML', () => {
     const html = day?.html ?? '';
     expect(html).not.toContain('<script');
     expect(html).toContain(
-      '<b>WhatsApp group &quot;R&amp;D &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot;',
+      '<b>WhatsApp group &#34;R&amp;D &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#34;',
     );
-    expect(html).toContain('<b>Tom &amp; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</b>');
-    expect(html).toContain('A&amp;B &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#39;quoted&#39;');
+    expect(html).toContain('<b>Tom &amp; &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</b>');
+    expect(html).toContain('A&amp;B &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &#39;quoted&#39;');
     expect(html).toContain(
-      '<b>Me &lt;b&gt;</b>: 📎 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;.pdf',
+      '<b>Me &lt;b&gt;</b>: 📎 &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;.pdf',
     );
     // Every tag left is one the renderer wrote.
     expect(html.match(/<[^>]*>/g)?.filter((tag) => !/^<\/?(p|b|br)>$/.test(tag))).toEqual([]);
+  });
+
+  it('writes no named entity but &amp;, &lt; and &gt;, which a ContentNote insert is reported to refuse', () => {
+    const text = `Tom's "quote" & <tag> café ÷ ©`;
+    const evil = { identityId: 'idn_q', name: `O'Brien "Bob"`, phone: undefined };
+    const [day] = renderDayTranscripts(
+      groupChat([message(T, { senderIdentityId: evil.identityId, text })], {
+        chat: { id: 'g', kind: 'group', title: `"Bob's" group` },
+        participants: new Map([[evil.identityId, evil]]),
+      }),
+    );
+    const named = day?.html.match(/&[A-Za-z][A-Za-z0-9]*;/g) ?? [];
+    expect(named.filter((entity) => !['&amp;', '&lt;', '&gt;'].includes(entity))).toEqual([]);
+    expect(day?.html).toContain('Tom&#39;s &#34;quote&#34; &amp; &lt;tag&gt; café ÷ ©');
+    expect(day?.html).toContain('<b>O&#39;Brien &#34;Bob&#34;</b>');
   });
 
   it('escapes the partner’s name in a direct chat header', () => {
@@ -86,9 +101,9 @@ describe('transcript HTML', () => {
 });
 
 describe('escapeHtml', () => {
-  it('escapes the five special characters and nothing else', () => {
+  it('escapes the five special characters, quotes as numeric references, and nothing else', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a> é 👍`)).toBe(
-      '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é 👍',
+      '&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é 👍',
     );
   });
 });

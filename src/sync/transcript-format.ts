@@ -58,12 +58,19 @@ function html(line: Line): string {
     .join('');
 }
 
+/**
+ * ContentNote's Content must have the special characters of its plain text escaped (Object Reference,
+ * ContentNote: "Any special characters within plain text in the Content field must be escaped"). Inserts
+ * are reported to fail on named entities other than the XML ones, `&apos;` included (D. Reed, "Importing
+ * Notes in Salesforce", and his DMRNoteAttachmentImporter: "Other entities, including &apos;, result in
+ * an exception"), so both quotes go as numeric references, and `&amp;`, `&lt;`, `&gt;` are the only
+ * named entities written.
+ */
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
-  '"': '&quot;',
-  // escapeHtml4 leaves the apostrophe alone; escaping it too keeps text safe inside attributes.
+  '"': '&#34;',
   "'": '&#39;',
   // Lines never hold newlines; if one slipped through, Salesforce would delete it and glue two words.
   '\n': ' ',
@@ -71,8 +78,9 @@ const ENTITIES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The characters escapeHtml4 must escape for ContentNote. Other characters stay as UTF-8: the note is
- * sent base64-encoded, so `é` needs no `&eacute;`, and emoji have no named entity anyway.
+ * The five XML special characters, escaped for ContentNote. Other characters stay as UTF-8: the note is
+ * sent base64-encoded, so `é` needs no `&eacute;` (which an insert would refuse), and emoji have no
+ * named entity anyway.
  */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'\r\n]/g, (char) => ENTITIES[char] ?? char);

@@ -79,6 +79,20 @@ describe('Salesforce destination against the sandbox', () => {
     destination = new SalesforceDestination(transport);
   });
 
+  /** A file on a contact's day, its bytes yielded in chunks by `open`. */
+  const fileUpload = (transcript: { id: string; related: Record<string, string> }, contactId: string) => ({
+    transcript,
+    record: { type: 'contact' as const, id: contactId },
+    key: 'conn1:msg1:file',
+    fileName: 'quote "final".pdf',
+    mimeType: 'application/pdf',
+    sizeBytes: 3 * 64 * 1024,
+    description: 'WhatsApp file from Ana',
+    async *open(): AsyncIterable<Uint8Array> {
+      for (let i = 0; i < 3; i++) yield new Uint8Array(64 * 1024).fill(65 + i);
+    },
+  });
+
   it('finds a contact stored as (11) 98765-4321 from WhatsApp 5511987654321, before a lead with the number', async () => {
     const contactId = await seed('Contact', {
       FirstName: 'Ana',
@@ -203,59 +217,173 @@ describe('Salesforce destination against the sandbox', () => {
     expect(card.latestNotes[0]?.excerpt).not.toMatch(/<\/?p>|&(amp|quot|lt|gt);/);
   });
 
-  it('adopts the note an interrupted attempt created but never linked, instead of writing a second', async () => {
+  /** A contact's day whose chat record an earlier attempt already wrote, as the first call of a write does. */
+  const dayWithChatRecord = async (key: string) => {
     const contactId = await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
     const write: DayTranscriptWrite = {
-      ...smallDay(contactId, `chat9:${contactId}:2026-11-20`),
+      ...smallDay(contactId, key),
       title: 'WhatsApp chat with Ana — 2026-11-20',
       html: '<p>hello again</p>',
     };
-    // What a crash between "note created" and "note linked" leaves behind: a note linked to no record.
-    await transport.request('POST', 'composite/sobjects', {
-      allOrNone: false,
-      records: [
-        {
-          attributes: { type: 'ContentNote' },
-          Title: write.title,
-          Content: Buffer.from('<p>hello</p>').toString('base64'),
-        },
-      ],
+    const chat = await transport.request<{ id: string }>(
+      'PATCH',
+      `sobjects/WhatsApp_Chat__c/Chat_Key__c/${encodeURIComponent(key)}`,
+      { Contact__c: contactId, Message_Count__c: 1 },
+    );
+    return { contactId, chatId: chat.body.id, write };
+  };
+  const createNote = async (title: string, linkedTo: string[]) => {
+    const created = await transport.request<{ id: string }>('POST', 'sobjects/ContentNote', {
+      Title: title,
+      Content: Buffer.from('<p>hello</p>').toString('base64'),
     });
-    const [plain] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
-    expect(plain?.ok).toBe(true);
-    // Without the hint nothing is adopted (a normal first write never looks)...
-    expect(await inspect('ContentNote')).toHaveLength(2);
-    await fetch(`${baseUrl}/__sandbox/reset`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    for (const to of linkedTo) {
+      await transport.request('POST', 'sobjects/ContentDocumentLink', {
+        ContentDocumentId: created.body.id,
+        LinkedEntityId: to,
+        ShareType: 'V',
+      });
+    }
+    return created.body.id;
+  };
+  const linksOf = async (documentId: string) =>
+    (await inspect('ContentDocumentLink'))
+      .filter((l) => l.ContentDocumentId === documentId && !String(l.LinkedEntityId).startsWith('005'))
+      .map((l) => String(l.LinkedEntityId))
+      .sort();
 
-    const contact = await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
-    const retried: DayTranscriptWrite = { ...write, record: { type: 'contact', id: contact } };
-    await transport.request('POST', 'composite/sobjects', {
-      allOrNone: false,
-      records: [
-        {
-          attributes: { type: 'ContentNote' },
-          Title: retried.title,
-          Content: Buffer.from('<p>hello</p>').toString('base64'),
-        },
-      ],
-    });
-    // ...with it, the orphan becomes the day's note: updated and linked to the contact and the chat record.
-    const [result] = await destination.upsertDayTranscripts([
-      { write: retried, existing: undefined, uncertain: true },
-    ]);
+  it('adopts a note an earlier attempt created but never linked, though that attempt was not marked uncertain', async () => {
+    const { contactId, chatId, write } = await dayWithChatRecord('chat9:2026-11-20');
+    // What a link call that failed (a 503, not a lost answer) left behind: a note linked to no record.
+    const orphan = await createNote(write.title, []);
+    const [result] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
     if (!result?.ok) throw new Error(`write failed: ${JSON.stringify(result)}`);
     const notes = await inspect('ContentNote');
-    expect(notes).toHaveLength(1);
-    expect(notes[0]?.Id).toBe(result.ref.related.note);
+    expect(notes.map((n) => n.Id)).toEqual([orphan]);
+    expect(result.ref).toEqual({ id: chatId, related: { note: orphan } });
     expect(String(notes[0]?.Content)).toContain('hello again');
-    const links = (await inspect('ContentDocumentLink')).filter(
-      (l) => !String(l.LinkedEntityId).startsWith('005'),
+    expect(await linksOf(orphan)).toEqual([contactId, chatId].sort());
+  });
+
+  it('links a note found on its chat record to the contact it lacks, instead of writing a second', async () => {
+    const { contactId, chatId, write } = await dayWithChatRecord('chat10:2026-11-20');
+    // What a link collection that failed halfway left: the note on the chat record, not on the contact.
+    const half = await createNote(write.title, [chatId]);
+    const [result] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
+    expect(result).toEqual({ ok: true, ref: { id: chatId, related: { note: half } } });
+    expect((await inspect('ContentNote')).map((n) => n.Id)).toEqual([half]);
+    expect(await linksOf(half)).toEqual([contactId, chatId].sort());
+  });
+
+  it('takes the note on the chat record by its file type, never a file uploaded to the same record', async () => {
+    const contactId = await seed('Contact', { LastName: 'Souza' });
+    const write = smallDay(contactId, 'chat11:2026-11-20');
+    const [first] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
+    if (!first?.ok) throw new Error('transcript failed');
+    await destination.uploadAttachment(fileUpload(first.ref, contactId));
+    // The ledger lost the note: the chat record holds the note and the file, both documents (069…).
+    const [again] = await destination.upsertDayTranscripts([
+      { write: { ...write, html: '<p>t, later</p>' }, existing: undefined },
+    ]);
+    expect(again).toEqual(first);
+    expect((await inspect('ContentNote')).map((n) => [n.Id, String(n.Content)])).toEqual([
+      [first.ref.related.note, '<p>t, later</p>'],
+    ]);
+  });
+
+  it('leaves one note, on the contact and the chat record, whichever call of a write the org refused', async () => {
+    const DAILY = 20;
+    for (let allowed = 1; allowed <= 3; allowed++) {
+      let now = Date.UTC(2026, 10, 20, 12);
+      const org = await buildSalesforceSandbox({
+        customObjectDeployed: true,
+        dailyRequestLimit: DAILY,
+        clock: () => now,
+      });
+      try {
+        const url = await org.listen(0);
+        const seeded = await fetch(`${url}/__sandbox/records/Contact`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ LastName: 'Souza' }),
+        });
+        const contactId = ((await seeded.json()) as { id: string }).id;
+        const limitedTransport = transportTo(url);
+        const limited = new SalesforceDestination(limitedTransport);
+        // The org's daily allowance has `allowed` requests left: the write is refused at the next call.
+        for (let used = 0; used < DAILY - allowed; used++) await limitedTransport.request('GET', 'limits');
+        const write = smallDay(contactId, `chat12:${allowed}`);
+        await limited.upsertDayTranscripts([{ write, existing: undefined }]).catch(() => undefined);
+        // A day later the allowance is back; the engine retries, knowing nothing of what landed.
+        now += 24 * 60 * 60 * 1000;
+        const [result] = await limited.upsertDayTranscripts([{ write, existing: undefined }]);
+        if (!result?.ok) throw new Error(`retry failed: ${JSON.stringify(result)}`);
+        const records = async (type: string) =>
+          ((await (await fetch(`${url}/__sandbox/records/${type}`)).json()) as { records: Row[] }).records;
+        const notes = await records('ContentNote');
+        expect(
+          notes.map((n) => n.Id),
+          `refused after ${allowed}`,
+        ).toEqual([result.ref.related.note]);
+        const links = (await records('ContentDocumentLink'))
+          .filter((l) => l.ContentDocumentId === result.ref.related.note)
+          .map((l) => String(l.LinkedEntityId))
+          .filter((id) => !id.startsWith('005'))
+          .sort();
+        expect(links, `refused after ${allowed}`).toEqual([contactId, result.ref.id].sort());
+      } finally {
+        await org.close();
+      }
+    }
+  });
+
+  it('writes the other notes of a batch when the org refuses one, and leaves nothing of the refused one', async () => {
+    const contactIds = [
+      await seed('Contact', { LastName: 'A' }),
+      await seed('Contact', { LastName: 'B' }),
+      await seed('Contact', { LastName: 'C' }),
+    ];
+    const writes = contactIds.map((id, n) => ({
+      ...smallDay(id, `chat13:${n}`),
+      // The middle one carries an entity a note insert refuses.
+      html: n === 1 ? '<p>Tom&apos;s</p>' : `<p>day ${n}</p>`,
+    }));
+    const results = await destination.upsertDayTranscripts(
+      writes.map((write) => ({ write, existing: undefined })),
     );
-    expect(links.map((l) => l.LinkedEntityId).sort()).toEqual([contact, result.ref.id].sort());
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[1]).toMatchObject({
+      ok: false,
+      error: { kind: 'rejected', code: 'FIELD_INTEGRITY_EXCEPTION' },
+    });
+    const notes = await inspect('ContentNote');
+    expect(notes.map((n) => String(n.Content)).sort()).toEqual(['<p>day 0</p>', '<p>day 2</p>']);
+    for (const [n, result] of results.entries()) {
+      if (!result.ok) continue;
+      expect(await linksOf(result.ref.related.note ?? '')).toEqual([contactIds[n], result.ref.id].sort());
+    }
+  });
+
+  it('recovers 200 days at once whatever their titles: the lookups travel in the body, not the URL', async () => {
+    const contactId = await seed('Contact', { LastName: 'Souza' });
+    const writes = Array.from({ length: 200 }, (_, n) => ({
+      ...smallDay(contactId, `chat14:${n}`),
+      title: `WhatsApp group "Équipe commerciale — São Paulo & região" — 2026-11-${String(n).padStart(3, '0')}`,
+    }));
+    // A first attempt wrote the chat records and died before the notes.
+    await transport.request('PATCH', 'composite/sobjects/WhatsApp_Chat__c/Chat_Key__c', {
+      allOrNone: false,
+      records: writes.map((w) => ({
+        attributes: { type: 'WhatsApp_Chat__c' },
+        Chat_Key__c: w.key,
+        Contact__c: contactId,
+      })),
+    });
+    const results = await destination.upsertDayTranscripts(
+      writes.map((write) => ({ write, existing: undefined, uncertain: true })),
+    );
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(await inspect('ContentNote')).toHaveLength(200);
   });
 
   it('puts lead transcripts on the chat record only, and shows open deals on a contact card', async () => {
@@ -400,30 +528,84 @@ describe('Salesforce destination against the sandbox', () => {
     }
   });
 
-  it('uploads a file onto the chat record once per key', async () => {
+  it('uploads a file onto the chat record as one JSON part and one streamed binary part, once', async () => {
     const contactId = await seed('Contact', { LastName: 'Souza' });
     const [day] = await destination.upsertDayTranscripts([
       { write: smallDay(contactId, 'k-files'), existing: undefined },
     ]);
     if (!day?.ok) throw new Error('transcript failed');
-    const upload = {
-      transcript: day.ref,
-      record: { type: 'contact' as const, id: contactId },
-      key: 'conn1:msg1:file',
-      fileName: 'quote.pdf',
-      mimeType: 'application/pdf',
-      sizeBytes: 9,
-      description: 'WhatsApp file from Ana',
-      async *open() {
-        yield new TextEncoder().encode('%PDF-1.4 ');
+    const upload = fileUpload(day.ref, contactId);
+    const uploadRequests = async () => {
+      const counters = (await (await fetch(`${baseUrl}/__sandbox/counters`)).json()) as {
+        byRoute: Record<string, number>;
+      };
+      return counters.byRoute['POST /services/data/:version/sobjects/:type'] ?? 0;
+    };
+    const streamed = {
+      ...upload,
+      // The second chunk waits until the org has the request: a body read whole before sending never gets there.
+      async *open(): AsyncIterable<Uint8Array> {
+        let first = true;
+        for await (const chunk of upload.open()) {
+          if (!first) {
+            const deadline = Date.now() + 5_000;
+            while ((await uploadRequests()) === 0) {
+              if (Date.now() > deadline) throw new Error('the upload was not sent until the file was read');
+              await new Promise((resolve) => setTimeout(resolve, 5));
+            }
+          }
+          first = false;
+          yield chunk;
+        }
       },
     };
-    const first = await destination.uploadAttachment(upload);
+    const first = await destination.uploadAttachment(streamed);
     const again = await destination.uploadAttachment(upload);
     expect(again).toEqual(first);
     // Notes are ContentVersions too (FileType SNOTE); the file is the one other version.
     const versions = (await inspect('ContentVersion')).filter((v) => v.FileType !== 'SNOTE');
-    expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({ Title: 'quote.pdf', FirstPublishLocationId: day.ref.id });
+    expect(versions).toEqual([
+      expect.objectContaining({
+        Id: first.id,
+        Title: 'quote "final".pdf',
+        FirstPublishLocationId: day.ref.id,
+        ContentSize: 3 * 64 * 1024,
+        // Nothing written into a field users see to find the file again.
+        ReasonForChange: null,
+      }),
+    ]);
+    // The bytes as they were read, chunk after chunk (all ASCII, so they read back as text).
+    const download = await transport.request<string>(
+      'GET',
+      `sobjects/ContentVersion/${first.id}/VersionData`,
+    );
+    expect(download.body).toBe(['A', 'B', 'C'].map((c) => c.repeat(64 * 1024)).join(''));
+  });
+
+  it('finds a file already on the chat record by its title and bytes, and uploads a different one', async () => {
+    const contactId = await seed('Contact', { LastName: 'Souza' });
+    const [day] = await destination.upsertDayTranscripts([
+      { write: smallDay(contactId, 'k-files'), existing: undefined },
+    ]);
+    if (!day?.ok) throw new Error('transcript failed');
+    const upload = fileUpload(day.ref, contactId);
+    const first = await destination.uploadAttachment(upload);
+    // An attempt under another key (the ledger lost it, or the media was stored again) finds the file.
+    expect(await destination.uploadAttachment({ ...upload, key: 'conn1:msg1:file-again' })).toEqual(first);
+    // Same name, other bytes: another file. Same bytes on another day's record: another file too.
+    const other = await destination.uploadAttachment({
+      ...upload,
+      key: 'conn1:msg2:file',
+      async *open() {
+        yield new TextEncoder().encode('other bytes');
+      },
+    });
+    const [nextDay] = await destination.upsertDayTranscripts([
+      { write: smallDay(contactId, 'k-files-next-day'), existing: undefined },
+    ]);
+    if (!nextDay?.ok) throw new Error('transcript failed');
+    const elsewhere = await destination.uploadAttachment({ ...upload, transcript: nextDay.ref, key: 'k3' });
+    expect(new Set([first.id, other.id, elsewhere.id]).size).toBe(3);
+    expect((await inspect('ContentVersion')).filter((v) => v.FileType !== 'SNOTE')).toHaveLength(3);
   });
 });

@@ -150,15 +150,49 @@ export async function expectExactlyOnce(org: TestOrg, scenario: Scenario): Promi
     const onRecords = await filesOn(org, rows);
     expect(onRecords.sort(), `files on ${recordId}`).toEqual([...expectedFiles].sort());
   }
-  // No note was left behind unlinked by an interrupted attempt.
-  const links = await org.records('ContentDocumentLink');
-  const usedNotes = new Set(
-    links
-      .filter((link) => !String(link.LinkedEntityId).startsWith('005'))
-      .map((link) => link.ContentDocumentId),
+  await expectEveryDocumentAccountedFor(org, scenario, chatRecords);
+}
+
+/**
+ * Counts the way a person auditing the org would: every ContentNote, ContentVersion and ContentDocument
+ * there is, not only those linked to a record. A note left behind by an interrupted attempt (linked to
+ * nobody but its owner, or to the chat record but not the contact) is one too many.
+ */
+async function expectEveryDocumentAccountedFor(
+  org: TestOrg,
+  scenario: Scenario,
+  chatRecords: readonly SandboxRow[],
+): Promise<void> {
+  const contactChats = chatRecords.filter((row) => scenario.contacts.has(String(row.Contact__c)));
+  const fileCount = [...scenario.files.values()].reduce((sum, names) => sum + names.length, 0);
+  const notes = await org.records('ContentNote');
+  expect(notes.length, 'ContentNotes in the org: one per chat-day on a contact').toBe(contactChats.length);
+  // Notes are documents too (one version each, as wasync updates them in place); files are the rest.
+  expect((await org.records('ContentDocument')).length, 'ContentDocuments in the org').toBe(
+    contactChats.length + fileCount,
   );
-  const orphans = (await org.records('ContentNote')).filter((note) => !usedNotes.has(note.Id));
-  expect(orphans.map((note) => note.Title)).toEqual([]);
+  expect((await org.records('ContentVersion')).length, 'ContentVersions in the org').toBe(
+    contactChats.length + fileCount,
+  );
+  // Each note on exactly its chat record and that record's contact, besides its owner.
+  const links = (await org.records('ContentDocumentLink')).filter(
+    (link) => !String(link.LinkedEntityId).startsWith('005'),
+  );
+  const linkedTo = (noteId: string) =>
+    links
+      .filter((link) => link.ContentDocumentId === noteId)
+      .map((link) => String(link.LinkedEntityId))
+      .sort();
+  const expectedLinks = new Map(
+    contactChats.map((chat) => [chat.Id, [chat.Id, String(chat.Contact__c)].sort()]),
+  );
+  const actualLinks = new Map(
+    notes.map((note) => {
+      const targets = linkedTo(note.Id);
+      return [targets.find((id) => expectedLinks.has(id)) ?? `unlinked ${note.Title}`, targets];
+    }),
+  );
+  expect(actualLinks).toEqual(expectedLinks);
 }
 
 async function filesOn(org: TestOrg, chatRecords: readonly SandboxRow[]): Promise<string[]> {

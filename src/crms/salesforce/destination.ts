@@ -15,13 +15,13 @@ import {
 } from '../types.js';
 import { readCard } from './card.js';
 import { duplicatesError } from './duplicates.js';
+import { uploadOnce } from './files.js';
 import {
   OBJECT_OF,
   type QueryAnswer,
   RECORD_FIELDS,
   type SoqlRow,
   splitName,
-  text,
   toCrmRecord,
 } from './mapping.js';
 import { findRecordsByPhone } from './phone-lookup.js';
@@ -143,28 +143,8 @@ export class SalesforceDestination implements Destination {
     return upsertTranscripts(this.transport, batch);
   }
 
-  async uploadAttachment(upload: AttachmentUpload): Promise<{ id: string }> {
-    const existing = await this.transport.request<QueryAnswer>(
-      'GET',
-      `query?q=${encodeURIComponent(`SELECT Id FROM ContentVersion WHERE ReasonForChange = '${upload.key.replace(/'/g, '')}' LIMIT 1`)}`,
-    );
-    const found = existing.body.records[0] && text(existing.body.records[0], 'Id');
-    if (found) return { id: found };
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of upload.open()) chunks.push(chunk);
-    const form = new FormData();
-    const entity = {
-      Title: upload.fileName,
-      PathOnClient: upload.fileName,
-      FirstPublishLocationId: upload.transcript.id,
-      Description: upload.description,
-      // The upload's key, so a retry after a lost answer finds the file instead of uploading it twice.
-      ReasonForChange: upload.key,
-    };
-    form.append('entity_content', new Blob([JSON.stringify(entity)], { type: 'application/json' }));
-    form.append('VersionData', new Blob(chunks, { type: upload.mimeType }), upload.fileName);
-    const created = await this.transport.request<{ id: string }>('POST', 'sobjects/ContentVersion', form);
-    return { id: created.body.id };
+  uploadAttachment(upload: AttachmentUpload): Promise<{ id: string }> {
+    return uploadOnce(this.transport, upload);
   }
 
   private async records(type: RecordType, soql: string): Promise<CrmRecord[]> {

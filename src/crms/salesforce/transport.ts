@@ -1,6 +1,7 @@
 import type { SalesforceAuth, SalesforceToken } from './auth.js';
 import { networkError, salesforceError } from './errors.js';
 import { SalesforceSignIn } from './sign-in.js';
+import { StreamingBody } from './streaming-body.js';
 
 /**
  * How the transport signs in: through a connection's shared token holder, or (tests, one-off tools)
@@ -146,9 +147,13 @@ export class SalesforceTransport {
       authorization: `Bearer ${token.accessToken}`,
       accept: 'application/json',
     };
-    let payload: string | FormData | undefined;
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
+    let payload: string | ReadableStream<Uint8Array> | undefined;
+    let timeoutMs = this.options.timeoutMs ?? 60_000;
+    if (body instanceof StreamingBody) {
+      headers['content-type'] = body.contentType;
+      payload = body.stream();
+      timeoutMs = Math.max(timeoutMs, body.timeoutMs);
+    } else if (body !== undefined) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
@@ -158,8 +163,9 @@ export class SalesforceTransport {
       response = await fetch(url, {
         method,
         headers,
-        ...(payload === undefined ? {} : { body: payload }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+        // A stream body is sent as it is read; fetch requires saying so (`duplex: 'half'`).
+        ...(payload === undefined ? {} : { body: payload, duplex: 'half' as const }),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw networkError(error);

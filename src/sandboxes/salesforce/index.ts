@@ -4,6 +4,7 @@ import { notFound } from './errors.js';
 import { registerBodyParsers, registerSalesforceErrors } from './http-errors.js';
 import { resolveOptions, type SalesforceSandboxOptions } from './options.js';
 import { SandboxOrg } from './org.js';
+import { NODE_MAX_HEADER_SIZE, refuseOversizedRequest } from './request-size.js';
 import {
   addLatency,
   admitApiRequest,
@@ -61,12 +62,15 @@ export async function buildSalesforceSandbox(
     logger: org.options.logger,
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    http: { maxHeaderSize: NODE_MAX_HEADER_SIZE },
   });
   registerBodyParsers(app);
   registerSalesforceErrors(app);
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/services/') || isSubrequest(org, request)) return;
+    // Refused at the org's front door: not an API request, so neither counted nor faulted.
+    if (refuseOversizedRequest(request, reply)) return reply;
     org.counters.recordRequest(`${request.method} ${request.routeOptions.url ?? '(no route)'}`);
     await addLatency(org);
   });

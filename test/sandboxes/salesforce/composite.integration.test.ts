@@ -212,6 +212,54 @@ describe('Salesforce sandbox: composite and sObject collections', () => {
     expect((await h.records('Contact')).length).toBe(before);
   });
 
+  it('under an allOrNone composite, one record a collection refuses rolls back every subrequest', async () => {
+    const records = [...contacts(2), { attributes: { type: 'Lead' }, LastName: 'NoCompany' }];
+    const response = await h.api('POST', `${DATA}/composite`, {
+      allOrNone: true,
+      compositeRequest: [
+        { method: 'POST', url: `${DATA}/sobjects/Contact`, referenceId: 'single', body: { LastName: 'One' } },
+        // The collection's own allOrNone: false is overridden by the composite's.
+        {
+          method: 'POST',
+          url: `${DATA}/composite/sobjects`,
+          referenceId: 'many',
+          body: { allOrNone: false, records },
+        },
+        {
+          method: 'POST',
+          url: `${DATA}/sobjects/Contact`,
+          referenceId: 'after',
+          body: { LastName: '@{many[0].id}' },
+        },
+      ],
+    });
+    const [single, many, after] = response.json().compositeResponse;
+    expect(single).toMatchObject({ httpStatusCode: 400, body: [{ errorCode: 'PROCESSING_HALTED' }] });
+    expect(after).toMatchObject({ httpStatusCode: 400, body: [{ errorCode: 'PROCESSING_HALTED' }] });
+    expect(many.body.map((r: { errors: { statusCode: string }[] }) => r.errors[0]?.statusCode)).toEqual([
+      'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+      'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+      'REQUIRED_FIELD_MISSING',
+    ]);
+    expect(await h.records('Contact')).toEqual([]);
+    expect(await h.records('Lead')).toEqual([]);
+
+    // Without allOrNone on the composite, the collection keeps its own choice.
+    const partial = await h.api('POST', `${DATA}/composite`, {
+      allOrNone: false,
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: `${DATA}/composite/sobjects`,
+          referenceId: 'many',
+          body: { allOrNone: false, records },
+        },
+      ],
+    });
+    expect(partial.json().compositeResponse[0].httpStatusCode).toBe(200);
+    expect(await h.records('Contact')).toHaveLength(2);
+  });
+
   it('upserts a collection by external id, reporting created per record', async () => {
     await h.api('PATCH', `${DATA}/sobjects/WhatsApp_Chat__c/Chat_Key__c/a`, { Message_Count__c: 1 });
     const response = await h.api('PATCH', `${DATA}/composite/sobjects/WhatsApp_Chat__c/Chat_Key__c`, {

@@ -14,6 +14,27 @@ function multipartBody(boundary: string, entity: Record<string, unknown>, file: 
   ]);
 }
 
+interface Part {
+  name: string;
+  filename?: string;
+  contentType: string;
+  data: Buffer | string;
+}
+
+/** A multipart body from parts, each with a filename only when given one. */
+function multipartParts(boundary: string, parts: Part[]): Buffer {
+  return Buffer.concat([
+    ...parts.flatMap((part) => [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}\r\nContent-Type: ${part.contentType}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(part.data) ? part.data : Buffer.from(part.data),
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+}
+
 describe('Salesforce sandbox: notes and files', () => {
   let h: SandboxHarness;
   let contact: string;
@@ -109,6 +130,28 @@ describe('Salesforce sandbox: notes and files', () => {
     expect(await h.records('ContentNote')).toEqual([]);
   });
 
+  it('refuses &apos; and other named entities in a note, and takes numeric references and the XML ones', async () => {
+    for (const html of ['<p>Tom&apos;s</p>', '<p>caf&eacute;</p>', '<p>a&nbsp;b</p>']) {
+      const response = await h.api('POST', `${DATA}/sobjects/ContentNote`, {
+        Title: 'T',
+        Content: base64(html),
+      });
+      expect(response.statusCode, html).toBe(400);
+      expect(response.json()[0]).toMatchObject({
+        errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+        fields: ['Content'],
+      });
+    }
+    expect(await h.records('ContentNote')).toEqual([]);
+    const accepted = await h.api('POST', `${DATA}/sobjects/ContentNote`, {
+      Title: 'T',
+      Content: base64('<p>Tom&#39;s &#34;x&#34; &quot;y&quot; &amp; &lt;b&gt; café</p>'),
+    });
+    expect(accepted.statusCode).toBe(201);
+    const [note] = await h.records('ContentNote');
+    expect(note?.TextPreview).toBe(`Tom's "x" "y" & <b> café`);
+  });
+
   it('uploads a ContentVersion as multipart, publishes it to the record, and answers the ContentDocumentId query', async () => {
     const file = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x0d, 0x0a]);
     const boundary = 'boundary_wasync_1';
@@ -146,6 +189,57 @@ describe('Salesforce sandbox: notes and files', () => {
       ContentSize: file.length,
       IsLatest: true,
     });
+  });
+
+  it('refuses a JSON part with a filename, two binary parts, and a non-JSON fields part, storing nothing', async () => {
+    const entity = JSON.stringify({ Title: 'a.pdf', PathOnClient: 'a.pdf', FirstPublishLocationId: contact });
+    const file: Part = {
+      name: 'VersionData',
+      filename: 'a.pdf',
+      contentType: 'application/pdf',
+      data: '%PDF',
+    };
+    const upload = (parts: Part[]) =>
+      h.sandbox.app.inject({
+        method: 'POST',
+        url: `${DATA}/sobjects/ContentVersion`,
+        headers: { ...h.auth, 'content-type': 'multipart/form-data; boundary=b0' },
+        payload: multipartParts('b0', parts),
+      });
+    const cases: [Part[], string][] = [
+      // What Node's FormData sends for a Blob: every part with a filename, `blob` for the JSON one.
+      [
+        [{ name: 'entity_content', filename: 'blob', contentType: 'application/json', data: entity }, file],
+        'Cannot include more than one binary part',
+      ],
+      [
+        [
+          { name: 'entity_content', contentType: 'application/json', data: entity },
+          file,
+          { ...file, name: 'x' },
+        ],
+        'Cannot include more than one binary part',
+      ],
+      [
+        [{ name: 'entity_content', filename: 'blob', contentType: 'application/json', data: entity }],
+        'Multipart message must include a non-binary part',
+      ],
+      [
+        [{ name: 'entity_content', contentType: 'text/plain', data: entity }, file],
+        "Non-binary part must be JSON or XML, was: 'text/plain'",
+      ],
+    ];
+    for (const [parts, message] of cases) {
+      const response = await upload(parts);
+      expect(response.statusCode, message).toBe(400);
+      expect(response.json()).toEqual([{ errorCode: 'INVALID_MULTIPART_REQUEST', message }]);
+    }
+    expect(await h.records('ContentVersion')).toEqual([]);
+    const good = await upload([
+      { name: 'entity_content', contentType: 'application/json', data: entity },
+      file,
+    ]);
+    expect(good.statusCode).toBe(201);
   });
 
   it('accepts a ContentVersion as JSON with base64 VersionData and can link the document to a second record', async () => {

@@ -36,6 +36,34 @@ describe('Salesforce sandbox: API limits and injected faults', () => {
     expect(nextDay.headers['sforce-limit-info']).toBe('api-usage=1/3');
   });
 
+  it('answers 414 past 16,384 bytes of URI and 431 past 16,384 bytes of URI and headers, over real HTTP', async () => {
+    h = await startSandbox();
+    const url = await h.sandbox.listen(0);
+    // A query padded with spaces to an exact length of URI; the auth header is the rest of the head.
+    const query = (uriBytes: number) => {
+      const base = `${DATA}/query?q=${encodeURIComponent('SELECT Id FROM Contact')}`;
+      return `${base}${'%20'.repeat(Math.floor((uriBytes - base.length) / 3))}${'+'.repeat((uriBytes - base.length) % 3)}`;
+    };
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, { headers: { ...h.auth, ...headers } });
+
+    const longUri = await get(query(16_385));
+    expect(longUri.status).toBe(414);
+    expect(await longUri.text()).toContain('URI Too Long');
+
+    // 12,000 bytes of URI fit; with 4,500 bytes of headers beside them the head does not.
+    expect((await get(query(12_000))).status).toBe(200);
+    const heavy = await get(query(12_000), { 'x-padding': 'p'.repeat(4_500) });
+    expect(heavy.status).toBe(431);
+    // The sandbox's own answer, by rule: Node's parser would have closed with an empty body.
+    expect(await heavy.text()).toContain('Request Header Fields Too Large');
+    // Refused at the door: neither counted against the daily allocation nor handed to a route.
+    const counters = (await (await fetch(`${url}/__sandbox/counters`)).json()) as {
+      apiUsage: { used: number };
+    };
+    expect(counters.apiUsage.used).toBe(1);
+  });
+
   it('at fault rate 0 every request is served', async () => {
     h = await startSandbox({ faults: { rate: 0 } });
     for (let i = 0; i < 50; i++) expect((await h.api('GET', CONTACTS)).statusCode).toBe(200);

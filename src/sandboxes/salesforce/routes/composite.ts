@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
 import type { SandboxOrg } from '../org.js';
+import { collectionBodyUnder, collectionRefusedARecord } from './composite-collections.js';
 import { resolveReferences, UnresolvedReference } from './composite-references.js';
 
 /**
@@ -84,7 +85,7 @@ export function compositeRoutes(org: SandboxOrg, root: () => FastifyInstance) {
         let body: unknown;
         try {
           url = String(resolveReferences(sub.url, bodies));
-          body = resolveReferences(sub.body, bodies);
+          body = collectionBodyUnder(allOrNone, url, resolveReferences(sub.body, bodies));
         } catch (error) {
           if (!(error instanceof UnresolvedReference)) throw error;
           failed ??= results.length;
@@ -121,7 +122,8 @@ export function compositeRoutes(org: SandboxOrg, root: () => FastifyInstance) {
           httpStatusCode: response.statusCode,
           referenceId: sub.referenceId,
         });
-        if (response.statusCode >= 400) failed ??= results.length - 1;
+        if (response.statusCode >= 400 || (allOrNone && collectionRefusedARecord(url, responseBody)))
+          failed ??= results.length - 1;
         else bodies.set(sub.referenceId, responseBody);
       }
       if (snapshot && failed !== undefined) {

@@ -22,16 +22,32 @@ export function objectBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** A ContentVersion multipart upload: `entity_content` JSON, then the `VersionData` bytes. */
+/**
+ * A blob upload (REST API Developer Guide, "Insert or Update Blob Data"): the first part holds the
+ * record's fields as JSON, the second the file. A part is binary when it has a filename, so a JSON part
+ * sent with one (Node's FormData names every Blob part `filename="blob"`) makes two binary parts and
+ * no non-binary one. The messages are an org's, as reported in public issue threads (frankframework
+ * #3917 and #6118, SalesforceMobileSDK-ReactNative #237); the 400 status is unverified.
+ */
 function multipartInput(request: FastifyRequest, def: SObjectDef): Record<string, unknown> {
   const boundary = multipartBoundary(request.headers['content-type']);
   if (!boundary || !Buffer.isBuffer(request.body))
     throw badRequest('INVALID_MULTIPART_REQUEST', 'Multipart message has no boundary');
   const parts = parseMultipart(request.body, boundary);
-  const entity = parts.find((p) => p.name.startsWith('entity_'));
+  const binaries = parts.filter((p) => p.filename !== undefined);
+  if (binaries.length > 1)
+    throw badRequest('INVALID_MULTIPART_REQUEST', 'Cannot include more than one binary part');
+  const entity = parts.find((p) => p.filename === undefined);
   if (!entity)
     throw badRequest('INVALID_MULTIPART_REQUEST', 'Multipart message must include a non-binary part');
-  const binary = parts.find((p) => p !== entity);
+  const entityType = (entity.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (entityType !== 'application/json') {
+    throw badRequest(
+      'INVALID_MULTIPART_REQUEST',
+      `Non-binary part must be JSON or XML, was: '${entity.contentType ?? ''}'`,
+    );
+  }
+  const [binary] = binaries;
   if (!binary || findField(def, binary.name)?.type !== 'base64') {
     throw badRequest('INVALID_MULTIPART_REQUEST', `Binary part name must be a blob field of ${def.name}`);
   }
