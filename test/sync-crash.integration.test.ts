@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
 import { describeEachDatabase } from './support/databases.js';
@@ -6,6 +5,7 @@ import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 import { seededRandom } from './support/seeded-random.js';
 import { buildScenario, expectExactlyOnce } from './support/sync-scenario.js';
+import { startSyncWorker } from './support/sync-worker-process.js';
 
 const RUNS = 10;
 /** Seeds the kill points, so a failing run can be replayed. */
@@ -27,45 +27,8 @@ describeEachDatabase('sync killed with SIGKILL and restarted', (database) => {
     await org.close();
   });
 
-  const startWorker = (connectionId: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sync-worker.ts'], {
-      env: {
-        ...process.env,
-        WASYNC_WORKER_INPUT: JSON.stringify({
-          database: h.config.database,
-          dataDir: h.config.dataDir,
-          connectionId,
-        }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const line = (text: string, timeoutMs: number) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no "${text}" from the worker: ${output}`)),
-          timeoutMs,
-        );
-        const check = () => {
-          if (output.includes(text)) {
-            clearTimeout(timer);
-            resolve();
-          } else if (child.exitCode !== null) {
-            clearTimeout(timer);
-            reject(new Error(`the worker exited before "${text}": ${output}`));
-          } else setTimeout(check, 10);
-        };
-        check();
-      });
-    return { child, exited, line, output: () => output };
-  };
+  const startWorker = (connectionId: string) =>
+    startSyncWorker({ database: h.config.database, dataDir: h.config.dataDir, connectionId });
 
   it(`puts every message on its record exactly once across ${RUNS} kills at seeded points`, async () => {
     const scenario = await buildScenario(org, { people: 20, now: Date.now() });

@@ -179,6 +179,18 @@ export interface LookupContext {
   defaultRegion: CountryCode | undefined;
 }
 
+/** What the engine may pass to a call that writes: a signal that cuts it and every request it makes. */
+export interface CallOptions {
+  /** Aborted when the run lost its lease: the destination stops at once and writes nothing more. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called before each request the call makes; throws (the signal's reason) once the run may no
+   * longer write, e.g. its lease ran out by the clock while the process was paused, before any timer
+   * could notice.
+   */
+  beforeRequest?: (() => void) | undefined;
+}
+
 /** A connected CRM. Every method may throw CrmError; none returns partial success silently. */
 export interface Destination {
   readonly kind: CrmKind;
@@ -196,7 +208,11 @@ export interface Destination {
    * Many numbers go in one call where the CRM allows, so the answer is keyed by each number's `key`;
    * a number with no record maps to an empty list.
    */
-  findByPhones(numbers: readonly PhoneLookup[], context: LookupContext): Promise<Map<string, CrmRecord[]>>;
+  findByPhones(
+    numbers: readonly PhoneLookup[],
+    context: LookupContext,
+    options?: CallOptions,
+  ): Promise<Map<string, CrmRecord[]>>;
 
   /**
    * Searches records for linking by hand: by name, or, when the query reads as a phone number (with the
@@ -212,8 +228,11 @@ export interface Destination {
    * Creates or updates (by key) the transcripts of chat-days on records, as few calls as the CRM's
    * batch limits allow. Idempotent. Answers per item, in order: one refused item does not fail the rest.
    */
-  upsertDayTranscripts(batch: readonly TranscriptUpsert[]): Promise<TranscriptResult[]>;
+  upsertDayTranscripts(
+    batch: readonly TranscriptUpsert[],
+    options?: CallOptions,
+  ): Promise<TranscriptResult[]>;
 
   /** Uploads one file beside a transcript. Idempotent on the upload's key where the CRM allows. */
-  uploadAttachment(upload: AttachmentUpload): Promise<{ id: string }>;
+  uploadAttachment(upload: AttachmentUpload, options?: CallOptions): Promise<{ id: string }>;
 }

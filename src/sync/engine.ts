@@ -9,7 +9,13 @@
 import type { Logger } from 'pino';
 import type { Account, Chat, Identity, Message, Workspace } from '../core/model.js';
 import { type CountryCode, isRegion } from '../core/phone.js';
-import { CrmError, type Destination, type LookupContext, type TranscriptRef } from '../crms/types.js';
+import {
+  type CallOptions,
+  CrmError,
+  type Destination,
+  type LookupContext,
+  type TranscriptRef,
+} from '../crms/types.js';
 import type { Store } from '../store/index.js';
 import type { ExclusionMatcher } from '../store/repositories/exclusions.js';
 import type { Intent, LedgerEntry } from '../store/repositories/sync-ledger.js';
@@ -74,8 +80,20 @@ interface ChatPlan {
   targets: TargetPlan[];
 }
 
+/**
+ * A run's hold on its connection (the lease, in the service): `confirm` before each write, and
+ * `signal` to cut what is in flight once the hold is gone.
+ */
+export interface RunGuard {
+  readonly signal: AbortSignal;
+  confirm(): Promise<void>;
+  /** Throws once the run may no longer write; cheap, called before each CRM request. */
+  beforeRequest(): void;
+}
+
 interface RunContext {
   connectionId: string;
+  guard: RunGuard | undefined;
   crmName: string;
   destination: Destination;
   startedAt: number;
@@ -125,10 +143,12 @@ export class SyncEngine {
   async run(
     connection: { id: string; name: string },
     destination: Destination,
+    guard?: RunGuard,
   ): Promise<RunSummary & { nextRetryAt: number | undefined }> {
     const startedAt = this.clock();
     const context: RunContext = {
       connectionId: connection.id,
+      guard,
       crmName: connection.name,
       destination,
       startedAt,
@@ -151,6 +171,7 @@ export class SyncEngine {
           PAGE,
         );
         if (page.length === 0) break;
+        guard?.signal.throwIfAborted();
         after = page[page.length - 1]?.id ?? after;
         await this.syncPage(context, page);
       }
@@ -202,6 +223,7 @@ export class SyncEngine {
       links: this.store.links,
       destination: context.destination,
       lookup: this.lookupContext(),
+      call: callOptions(context),
       backfillFrom: context.startedAt - this.backfillMs,
     });
     context.summary.linksFound += linksFound;
@@ -323,6 +345,7 @@ export class SyncEngine {
     const size = Math.max(1, context.destination.capabilities.maxBatchRecords);
     for (let start = 0; start < pending.length; start += size) {
       const batch = pending.slice(start, start + size);
+      await context.guard?.confirm();
       context.summary.recovered += batch.filter(({ day }) => day.entry?.state === 'intent').length;
       await this.store.ledger.recordIntents(
         context.connectionId,
@@ -347,6 +370,7 @@ export class SyncEngine {
             existing: day.entry?.ref,
             uncertain: outcomeUnknown(day.entry),
           })),
+          callOptions(context),
         );
       } catch (error) {
         if (!(error instanceof CrmError)) throw error;
@@ -452,6 +476,7 @@ export class SyncEngine {
               contentHash: sha256 ?? '',
               messageCount: 0,
             };
+            await context.guard?.confirm();
             await this.store.ledger.recordIntents(context.connectionId, [intent]);
             if (sha256 === undefined || (file.sizeBytes ?? 0) > maxBytes) {
               await this.store.ledger.markFailed(context.connectionId, [
@@ -465,16 +490,19 @@ export class SyncEngine {
               continue;
             }
             try {
-              const uploaded = await context.destination.uploadAttachment({
-                transcript: ref,
-                record: { type: plan.target.record.type, id: plan.target.record.id },
-                key,
-                fileName: file.fileName,
-                mimeType: file.mimeType ?? 'application/octet-stream',
-                sizeBytes: file.sizeBytes ?? 0,
-                open: () => this.store.blobs.open(sha256),
-                description: `WhatsApp, from ${file.senderName}, ${file.sentAt.toISOString()}`,
-              });
+              const uploaded = await context.destination.uploadAttachment(
+                {
+                  transcript: ref,
+                  record: { type: plan.target.record.type, id: plan.target.record.id },
+                  key,
+                  fileName: file.fileName,
+                  mimeType: file.mimeType ?? 'application/octet-stream',
+                  sizeBytes: file.sizeBytes ?? 0,
+                  open: () => this.store.blobs.open(sha256),
+                  description: `WhatsApp, from ${file.senderName}, ${file.sentAt.toISOString()}`,
+                },
+                callOptions(context),
+              );
               await this.store.ledger.markDone(context.connectionId, [
                 { key, ref: { id: uploaded.id, related: {} } },
               ]);
@@ -547,4 +575,10 @@ function exclusionOf(chat: Chat, exclusions: ExclusionMatcher): string | undefin
   const phone = chat.kind === 'direct' ? chat.partner?.phone : undefined;
   if (phone && exclusions.phones.has(phone)) return 'the number is excluded';
   return undefined;
+}
+
+/** What each destination call carries of the run's guard. */
+function callOptions(context: RunContext): CallOptions {
+  const { guard } = context;
+  return guard ? { signal: guard.signal, beforeRequest: () => guard.beforeRequest() } : {};
 }

@@ -4,7 +4,7 @@
  * number but no link are looked up in the CRM in one batch, and what is found becomes a link.
  */
 import type { Chat, Identity } from '../core/model.js';
-import type { CrmRecord, Destination, LookupContext } from '../crms/types.js';
+import type { CallOptions, CrmRecord, Destination, LookupContext } from '../crms/types.js';
 import type { RecordLink, RecordLinkRepository } from '../store/repositories/record-links.js';
 
 export interface Target {
@@ -32,6 +32,8 @@ export async function resolveTargets(options: {
   lookup: LookupContext;
   /** Backfill window start for links this lookup creates. */
   backfillFrom: number;
+  /** Cuts the lookup when the run loses its lease. */
+  call?: CallOptions | undefined;
 }): Promise<{ resolutions: Map<string, Resolution>; linksFound: number }> {
   const { connectionId } = options;
   const identities = new Map<string, Identity>();
@@ -46,6 +48,7 @@ export async function resolveTargets(options: {
     const found = await options.destination.findByPhones(
       toLookUp.map(({ identity, phone }) => ({ key: identity.id, phone })),
       options.lookup,
+      options.call,
     );
     for (const { identity } of toLookUp) {
       const record = preferred(found.get(identity.id) ?? []);

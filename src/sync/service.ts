@@ -23,6 +23,7 @@ import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
 import type { ChatSyncState, ChatSyncStatus } from '../store/repositories/sync-progress.js';
 import { backoffMs } from './backoff.js';
 import { SyncEngine, type SyncEngineOptions, SyncStopped } from './engine.js';
+import { LeaseLost, RunLease } from './lease.js';
 import type { ClaimedJob, JobState, RunSummary, SyncQueue } from './queue.js';
 
 export interface SyncServiceOptions {
@@ -147,23 +148,20 @@ export class SyncService {
       // Deleted while queued: its job row went with it.
       return { state: 'busy' };
     }
-    const renew = setInterval(
-      () => {
-        this.queue
-          .extend(job, this.leaseMs)
-          .catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'));
-      },
-      Math.max(250, Math.floor(this.leaseMs / 3)),
-    );
+    const lease = new RunLease({ queue: this.queue, job, leaseMs: this.leaseMs, logger: log });
+    lease.start();
     try {
       const destination = await this.destination(connection.id);
-      const result = await this.engine.run(connection, destination);
+      const result = await this.engine.run(connection, destination, lease);
+      lease.throwIfLost();
       const { nextRetryAt, ...summary } = result;
       const nextAt = Math.min(Date.now() + this.intervalMs, nextRetryAt ?? Number.POSITIVE_INFINITY);
       await this.queue.complete(job, summary, nextAt);
       log.info({ summary }, 'sync run finished');
       return { state: 'done', summary };
     } catch (error) {
+      // The job is another process's now: it finishes the work, and this one must not touch the job.
+      if (error instanceof LeaseLost || lease.signal.aborted) return { state: 'busy' };
       const crmError =
         error instanceof SyncStopped ? error.crmError : error instanceof CrmError ? error : undefined;
       const summary = error instanceof SyncStopped ? error.summary : undefined;
@@ -190,7 +188,7 @@ export class SyncService {
       else log.error({ err: error }, 'sync run failed');
       return { state: 'retrying', summary, error: message, retryAt: new Date(retryAt) };
     } finally {
-      clearInterval(renew);
+      lease.stop();
     }
   }
 

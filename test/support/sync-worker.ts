@@ -35,6 +35,8 @@ try {
   for (;;) {
     const outcome = await sync.runNow(input.connectionId);
     if (outcome.state === 'busy') {
+      // Another process holds the connection (or took it from this one mid-run): say so, wait, retry.
+      process.stdout.write('busy\n');
       // A killed process still holds the lease until it runs out.
       await new Promise((resolve) => setTimeout(resolve, 100));
       continue;

@@ -1,6 +1,7 @@
 import { type CountryCode, normalizePhone } from '../../core/phone.js';
 import {
   type AttachmentUpload,
+  type CallOptions,
   CrmError,
   type CrmRecord,
   type Destination,
@@ -81,8 +82,15 @@ export class SalesforceDestination implements Destination {
     }
   }
 
-  findByPhones(numbers: readonly PhoneLookup[], context: LookupContext): Promise<Map<string, CrmRecord[]>> {
-    return findRecordsByPhone(this.transport, numbers, { ...context, now: Date.now() });
+  findByPhones(
+    numbers: readonly PhoneLookup[],
+    context: LookupContext,
+    options: CallOptions = {},
+  ): Promise<Map<string, CrmRecord[]>> {
+    return findRecordsByPhone(this.transport.forCall(options), numbers, {
+      ...context,
+      now: Date.now(),
+    });
   }
 
   async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
@@ -139,12 +147,15 @@ export class SalesforceDestination implements Destination {
     return readCard(this.transport, record);
   }
 
-  upsertDayTranscripts(batch: readonly TranscriptUpsert[]): Promise<TranscriptResult[]> {
-    return upsertTranscripts(this.transport, batch);
+  upsertDayTranscripts(
+    batch: readonly TranscriptUpsert[],
+    options: CallOptions = {},
+  ): Promise<TranscriptResult[]> {
+    return upsertTranscripts(this.transport.forCall(options), batch);
   }
 
-  uploadAttachment(upload: AttachmentUpload): Promise<{ id: string }> {
-    return uploadOnce(this.transport, upload);
+  uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
+    return uploadOnce(this.transport.forCall(options), upload);
   }
 
   private async records(type: RecordType, soql: string): Promise<CrmRecord[]> {

@@ -1,3 +1,4 @@
+import type { CallOptions } from '../types.js';
 import type { SalesforceAuth, SalesforceToken } from './auth.js';
 import { networkError, salesforceError } from './errors.js';
 import { SalesforceSignIn } from './sign-in.js';
@@ -49,7 +50,14 @@ export class SalesforceTransport {
   private usage: ApiUsage | undefined;
   private calls = 0;
 
-  constructor(private readonly options: SalesforceTransportOptions) {
+  /**
+   * `call` may cut every request of this transport (a run that lost its lease): one not yet sent is
+   * not sent, one in flight is dropped, and either rejects with the signal's reason.
+   */
+  constructor(
+    private readonly options: SalesforceTransportOptions,
+    private readonly call: CallOptions = {},
+  ) {
     this.signIn =
       'signIn' in options
         ? options.signIn
@@ -59,6 +67,16 @@ export class SalesforceTransport {
             ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
             ...(options.onToken ? { onToken: options.onToken } : {}),
           });
+  }
+
+  /** This transport's sign-in (shared, not repeated), with requests checked and cut as `call` says. */
+  forCall(call: CallOptions): SalesforceTransport {
+    if (!call.signal && !call.beforeRequest) return this;
+    const { apiVersion, timeoutMs } = this.options;
+    return new SalesforceTransport(
+      { apiVersion, signIn: this.signIn, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+      call,
+    );
   }
 
   get apiUsage(): ApiUsage | undefined {
@@ -125,11 +143,12 @@ export class SalesforceTransport {
         method: 'POST',
         headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: '""' },
         body: envelope,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+        signal: this.signalFor(this.options.timeoutMs ?? 60_000),
       });
       this.recordUsage(response.headers.get('sforce-limit-info'));
       return await response.text();
     } catch (error) {
+      this.call.signal?.throwIfAborted();
       throw networkError(error);
     }
   }
@@ -165,13 +184,22 @@ export class SalesforceTransport {
         headers,
         // A stream body is sent as it is read; fetch requires saying so (`duplex: 'half'`).
         ...(payload === undefined ? {} : { body: payload, duplex: 'half' as const }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: this.signalFor(timeoutMs),
       });
     } catch (error) {
+      this.call.signal?.throwIfAborted();
       throw networkError(error);
     }
     this.recordUsage(response.headers.get('sforce-limit-info'));
     return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
+  }
+
+  /** The request's timeout, and the run's abort when there is one. */
+  private signalFor(timeoutMs: number): AbortSignal {
+    this.call.beforeRequest?.();
+    this.call.signal?.throwIfAborted();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return this.call.signal ? AbortSignal.any([timeout, this.call.signal]) : timeout;
   }
 
   private checked<T>(response: SalesforceResponse<T> & { headers: Headers }): SalesforceResponse<T> {
