@@ -114,6 +114,8 @@ const lead: SObjectDef = {
       phone('MobilePhone', 'Mobile Phone'),
       phone('Fax', 'Fax'),
       text('Email', 'Email', { type: 'email', length: 80 }),
+      // The person's job title, as on Contact (Salesforce Field Reference, Lead: Title, string 128).
+      text('Title', 'Title', { length: 128 }),
       text('Status', 'Status', { type: 'picklist', defaultValue: 'Open - Not Contacted' }),
       leadSource(),
       // Createable but not updateable: an org only converts leads through convertLead.

@@ -1,0 +1,135 @@
+/**
+ * The live suite's body: setup, the destination conformance suite, and one sync end to end, run
+ * against the org a connection reaches. Every record it makes is deleted at the end, also after a
+ * failure; what setup makes (the custom object, the permission set and its assignment, the related
+ * lists) stays, since removing metadata is a separate, deliberate step.
+ */
+import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SecretBox } from '../../src/core/secret-box.js';
+import { refreshTokenOf, type SalesforceConnectionInput } from '../../src/crms/salesforce/connection.js';
+import { CHAT_OBJECT, PERMISSION_SET, setUpSalesforce } from '../../src/crms/salesforce/setup/index.js';
+import { soqlString } from '../../src/crms/salesforce/soql.js';
+import { describeDestinationConformance } from '../crms/conformance.js';
+import { testDatabases } from '../support/databases.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { LiveOrg } from './live-org.js';
+import { queryAll } from './live-query.js';
+
+export function describeLiveSalesforce(connection: SalesforceConnectionInput): void {
+  // Each call may cross the internet, and setup waits for the org to deploy metadata.
+  vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+  describe(`Salesforce live org at ${connection.loginUrl} (${connection.auth.flow})`, () => {
+    let opened: LiveOrg | undefined;
+    const org = (): LiveOrg => {
+      if (!opened) throw new Error('the org was not opened (see the error of beforeAll)');
+      return opened;
+    };
+    beforeAll(async () => {
+      opened = await LiveOrg.open(connection);
+    });
+    afterAll(async () => {
+      await opened?.cleanUp();
+    });
+
+    it('setup deploys the chat object and grants its user access; the connection test is then clean, and setup again changes nothing', async () => {
+      const first = await setUpSalesforce(org().transport);
+      console.info(`setup changed: ${JSON.stringify(first, null, 2)}`);
+      expect([...first.created, ...first.existing]).toEqual(
+        expect.arrayContaining([CHAT_OBJECT, `PermissionSet ${PERMISSION_SET.Name}`]),
+      );
+      const userId = await org().transport.userId();
+      const assigned = await queryAll(
+        org().transport,
+        `SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = ${soqlString(PERMISSION_SET.Name)} AND AssigneeId = ${soqlString(userId ?? '')}`,
+      );
+      expect(assigned).toHaveLength(1);
+      expect(await org().destination.test()).toEqual([]);
+
+      const second = await setUpSalesforce(org().transport);
+      expect(second.created).toEqual([]);
+      expect(second.manualSteps).toEqual(first.manualSteps);
+    });
+
+    describeDestinationConformance('Salesforce (live org)', async () => {
+      // What the previous test made goes, as the sandbox's reset would empty it.
+      await org().cleanUp();
+      return org().conformanceTarget();
+    });
+
+    it("one sync writes a chat from a contact's number to a WhatsApp Chat record and a note on that contact", async () => {
+      const sqlite = testDatabases().find((database) => database.dialect === 'sqlite');
+      if (!sqlite) throw new Error('no SQLite test database');
+      const h = await startHarness(sqlite, { WASYNC_DEFAULT_REGION: 'BR' });
+      let connectionId: string | undefined;
+      try {
+        // Stored as people type it into a CRM: national format.
+        const contactId = await org().seed('contact', {
+          firstName: 'Ana',
+          lastName: 'Souza',
+          phone: parsePhoneNumberWithError(org().runPhone).formatNational(),
+        });
+        const account = await h.createAccount('+5511900001111');
+        connectionId = (await h.services.connections.create(h.services.workspace.id, org().connectionInput()))
+          .id;
+        const said = `Live check ${org().tag}`;
+        await postDirectMessage(h, account.id, {
+          id: `wamid.${org().tag}`,
+          from: { phone: org().runPhone, name: 'Ana Souza' },
+          text: said,
+        });
+
+        expect(await h.services.sync.runNow(connectionId)).toMatchObject({
+          state: 'done',
+          summary: { chats: 1, matched: 1, linksFound: 1, transcriptsWritten: 1, failed: 0, rejected: 0 },
+        });
+
+        const chats = await org().chatRecordsOn(contactId);
+        expect(chats).toHaveLength(1);
+        expect(chats[0]?.Transcript__c).toContain(`Ana Souza: ${said}`);
+        expect(chats[0]?.Message_Count__c).toBe(1);
+        const notes = await org().notesOn(contactId);
+        expect(notes).toHaveLength(1);
+        expect(notes[0]?.preview).toContain(said);
+      } finally {
+        if (connectionId) org().adoptRefreshToken(await storedRefreshToken(h, connectionId));
+        await h.close();
+      }
+    });
+  });
+}
+
+/** A message received a minute ago in a direct chat, through the REST ingest. */
+async function postDirectMessage(
+  h: Harness,
+  accountId: string,
+  message: { id: string; from: { phone: string; name: string }; text: string },
+): Promise<void> {
+  const posted = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/accounts/${accountId}/messages`,
+    headers: h.auth,
+    payload: {
+      messages: [
+        {
+          id: message.id,
+          chat: { type: 'direct', with: message.from },
+          timestamp: new Date(Date.now() - 60_000).toISOString(),
+          text: message.text,
+        },
+      ],
+    },
+  });
+  expect(posted.statusCode, posted.body).toBe(200);
+}
+
+/** The refresh token a wasync store holds for a connection after the sync (rotated, if the org rotates). */
+async function storedRefreshToken(h: Harness, connectionId: string): Promise<string | undefined> {
+  const stored = await h.services.store.connections.find(h.services.workspace.id, connectionId);
+  if (!stored) return undefined;
+  const secrets: unknown = JSON.parse(
+    new SecretBox(h.services.secretKey).open(stored.sealedCredentials, stored.id),
+  );
+  return refreshTokenOf(secrets);
+}
