@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { seededRandom } from '../src/core/seeded-random.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
-import { seededRandom } from './support/seeded-random.js';
 import { buildScenario, expectExactlyOnce } from './support/sync-scenario.js';
 import { startSyncWorker } from './support/sync-worker-process.js';
 
@@ -31,15 +31,6 @@ describeEachDatabase(
       const account = await h.createAccount('+14155550000');
       const scenario = await buildScenario(org, { people: 20, now: Date.now() });
       const connection = await h.services.connections.create(h.services.workspace.id, org.connectionInput());
-      const post = async (round: Record<string, unknown>[]) => {
-        const response = await h.app.inject({
-          method: 'POST',
-          url: `/api/v1/accounts/${account.id}/messages`,
-          headers: h.auth,
-          payload: { messages: round },
-        });
-        expect(response.statusCode, response.body).toBe(200);
-      };
       const input = { database: h.config.database, dataDir: h.config.dataDir, connectionId: connection.id };
       const requests = async () => Number((await org.counters()).total);
       const random = seededRandom(KILL_SEED);
@@ -50,7 +41,7 @@ describeEachDatabase(
       let killed = 0;
       for (let kill = 0; kill < KILLS; kill++) {
         const round = scenario.rounds[kill];
-        if (round) await post(round);
+        if (round) await h.postMessages(account, round);
         const victim = startSyncWorker(input);
         const target = (await requests()) + 1 + Math.floor(random() * 8);
         while (victim.child.exitCode === null && (await requests()) < target) {
@@ -62,7 +53,7 @@ describeEachDatabase(
         }
         await victim.exited;
       }
-      for (const round of scenario.rounds.slice(KILLS)) await post(round);
+      for (const round of scenario.rounds.slice(KILLS)) await h.postMessages(account, round);
       const last = startSyncWorker(input);
       await Promise.all([steady.line('quiet', 120_000), last.line('quiet', 120_000)]);
       await Promise.all([steady.exited, last.exited]);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
+import { seededRandom } from '../src/core/seeded-random.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
-import { seededRandom } from './support/seeded-random.js';
 import { buildScenario, expectExactlyOnce } from './support/sync-scenario.js';
 import { startSyncWorker } from './support/sync-worker-process.js';
 
@@ -35,13 +35,7 @@ describeEachDatabase('sync killed with SIGKILL and restarted', (database) => {
     const connection = await h.services.connections.create(h.services.workspace.id, org.connectionInput());
     const post = async (round: Record<string, unknown>[] | undefined) => {
       if (!round) return;
-      const response = await h.app.inject({
-        method: 'POST',
-        url: `/api/v1/accounts/${account.id}/messages`,
-        headers: h.auth,
-        payload: { messages: round },
-      });
-      expect(response.statusCode, response.body).toBe(200);
+      await h.postMessages(account, round);
     };
 
     const items = scenario.rounds.flat();

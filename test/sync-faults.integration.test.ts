@@ -64,13 +64,7 @@ describeEachDatabase('sync with 30% injected faults', (database) => {
       };
 
       for (const round of scenario.rounds) {
-        const response = await h.app.inject({
-          method: 'POST',
-          url: `/api/v1/accounts/${account.id}/messages`,
-          headers: h.auth,
-          payload: { messages: round },
-        });
-        expect(response.statusCode, response.body).toBe(200);
+        await h.postMessages(account, round);
         // A run or two between rounds: faults strike writes that create, and writes that update.
         await sync.runNow(connection.id);
         await sync.runNow(connection.id);

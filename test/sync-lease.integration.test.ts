@@ -42,13 +42,7 @@ describeEachDatabase('a sync run that loses its lease', (database) => {
     const scenario = await buildScenario(org, { people: 20, now: Date.now() });
     const connection = await h.services.connections.create(h.services.workspace.id, org.connectionInput());
     for (const round of scenario.rounds) {
-      const response = await h.app.inject({
-        method: 'POST',
-        url: `/api/v1/accounts/${account.id}/messages`,
-        headers: h.auth,
-        payload: { messages: round },
-      });
-      expect(response.statusCode, response.body).toBe(200);
+      await h.postMessages(account, round);
     }
 
     // Process A takes the connection (its lease lasts 500 ms) and is stopped right after its first

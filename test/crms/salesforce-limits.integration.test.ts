@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import { CrmError } from '../../src/crms/types.js';
-import { DEMO_CLIENT, type SalesforceSandboxOptions } from '../../src/sandboxes/salesforce/index.js';
-import { startTestOrg, type TestOrg } from '../support/salesforce-org.js';
+import type { SalesforceSandboxOptions } from '../../src/sandboxes/salesforce/index.js';
+import { sandboxTransport, startTestOrg, type TestOrg } from '../support/salesforce-org.js';
 
 /** The two REQUEST_LIMIT_EXCEEDED of an org, as the sync engine is told to wait for them. */
 describe('Salesforce request limits: the concurrency limit is not the daily allocation', () => {
@@ -11,15 +10,7 @@ describe('Salesforce request limits: the concurrency limit is not the daily allo
 
   const refusalOf = async (options: SalesforceSandboxOptions, callsBefore = 0): Promise<CrmError> => {
     org = await startTestOrg(options);
-    const transport = new SalesforceTransport({
-      loginUrl: org.url,
-      apiVersion: '62.0',
-      auth: {
-        flow: 'client_credentials',
-        clientId: DEMO_CLIENT.clientId,
-        clientSecret: DEMO_CLIENT.clientSecret,
-      },
-    });
+    const transport = sandboxTransport(org.url);
     // One API request each.
     const call = () => transport.request('GET', 'limits');
     for (let i = 0; i < callsBefore; i++) await call();

@@ -9,10 +9,9 @@ import { crmPhoneSpellings } from '../../src/core/phone-spellings.js';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
 import { queryMany } from '../../src/crms/salesforce/query.js';
 import { soqlList } from '../../src/crms/salesforce/soql.js';
-import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
-import { DEMO_CLIENT } from '../../src/sandboxes/salesforce/index.js';
+import type { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import { CRM_SPELLINGS, type CrmSpellingCase } from '../fixtures/crm-phone-spellings.js';
-import { startTestOrg, type TestOrg } from '../support/salesforce-org.js';
+import { sandboxTransport, startTestOrg, type TestOrg } from '../support/salesforce-org.js';
 
 const MINUTE = 60_000;
 /** Records an org has held for days: its search index has them. */
@@ -50,15 +49,7 @@ describe('Salesforce lookup by phone, whatever the spelling', () => {
   beforeEach(async () => {
     ahead = 0;
     await org.reset();
-    transport = new SalesforceTransport({
-      loginUrl: org.url,
-      apiVersion: '62.0',
-      auth: {
-        flow: 'client_credentials',
-        clientId: DEMO_CLIENT.clientId,
-        clientSecret: DEMO_CLIENT.clientSecret,
-      },
-    });
+    transport = sandboxTransport(org.url);
     destination = new SalesforceDestination(transport);
   });
 

@@ -1,21 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
 import type { RecordDefaults } from '../../src/crms/salesforce/record-defaults.js';
-import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import { DuplicateRecordsError } from '../../src/crms/types.js';
 import type { SalesforceSandboxOptions } from '../../src/sandboxes/salesforce/index.js';
-import { startTestOrg, type TestOrg } from '../support/salesforce-org.js';
+import { sandboxTransport, startTestOrg, type TestOrg } from '../support/salesforce-org.js';
 
 /** Contacts and leads created from a chat, against what an org's picklists, lengths and duplicate rules allow. */
 describe('Salesforce: records created from a chat', () => {
   let org: TestOrg;
   const start = async (options: SalesforceSandboxOptions = {}, defaults?: RecordDefaults) => {
     org = await startTestOrg(options);
-    const transport = new SalesforceTransport({
-      loginUrl: org.url,
-      apiVersion: '62.0',
-      auth: org.connectionInput().auth,
-    });
+    const transport = sandboxTransport(org.url);
     return new SalesforceDestination(transport, defaults);
   };
   afterEach(() => org.close());

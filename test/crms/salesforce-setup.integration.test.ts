@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
 import { CHAT_FIELDS, setUpSalesforce } from '../../src/crms/salesforce/setup/index.js';
-import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
+import type { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import { CrmError, type DayTranscriptWrite } from '../../src/crms/types.js';
 import {
   buildSalesforceSandbox,
-  DEMO_CLIENT,
   type SalesforceSandbox,
   type SalesforceSandboxOptions,
 } from '../../src/sandboxes/salesforce/index.js';
+import { sandboxTransport } from '../support/salesforce-org.js';
 
 interface InspectedLayout {
   fullName: string;
@@ -39,15 +39,7 @@ describe('Salesforce setup on a bare org', () => {
   const start = async (options: SalesforceSandboxOptions = {}) => {
     sandbox = await buildSalesforceSandbox(options);
     url = await sandbox.listen(0);
-    transport = new SalesforceTransport({
-      loginUrl: url,
-      apiVersion: '62.0',
-      auth: {
-        flow: 'client_credentials',
-        clientId: DEMO_CLIENT.clientId,
-        clientSecret: DEMO_CLIENT.clientSecret,
-      },
-    });
+    transport = sandboxTransport(url);
   };
   // biome-ignore lint/suspicious/noExplicitAny: the inspection routes' JSON, read loosely
   const inspect = async (path: string): Promise<any> => (await fetch(`${url}/__sandbox/${path}`)).json();

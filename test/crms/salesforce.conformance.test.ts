@@ -1,8 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
-import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
-import { DEMO_CLIENT } from '../../src/sandboxes/salesforce/index.js';
-import { startTestOrg, type TestOrg } from '../support/salesforce-org.js';
+import { sandboxTransport, startTestOrg, type TestOrg } from '../support/salesforce-org.js';
 import { describeDestinationConformance } from './conformance.js';
 
 let org: TestOrg;
@@ -13,17 +11,7 @@ afterAll(() => org.close());
 
 describeDestinationConformance('Salesforce', async () => {
   await org.reset();
-  const destination = new SalesforceDestination(
-    new SalesforceTransport({
-      loginUrl: org.url,
-      apiVersion: '62.0',
-      auth: {
-        flow: 'client_credentials',
-        clientId: DEMO_CLIENT.clientId,
-        clientSecret: DEMO_CLIENT.clientSecret,
-      },
-    }),
-  );
+  const destination = new SalesforceDestination(sandboxTransport(org.url));
   const chatRecordsOf = async (id: string) =>
     (await org.records('WhatsApp_Chat__c')).filter((row) => row.Contact__c === id || row.Lead__c === id);
   return {

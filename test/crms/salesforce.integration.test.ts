@@ -8,6 +8,7 @@ import {
   DEMO_CLIENT,
   type SalesforceSandbox,
 } from '../../src/sandboxes/salesforce/index.js';
+import { sandboxTransport } from '../support/salesforce-org.js';
 
 type Row = Record<string, unknown> & { Id: string };
 
@@ -15,11 +16,7 @@ const NO_REGION = { defaultRegion: undefined };
 
 /** A sign-in to the sandbox with the demo client (or another secret). */
 function transportTo(url: string, clientSecret = DEMO_CLIENT.clientSecret): SalesforceTransport {
-  return new SalesforceTransport({
-    loginUrl: url,
-    apiVersion: '62.0',
-    auth: { flow: 'client_credentials', clientId: DEMO_CLIENT.clientId, clientSecret },
-  });
+  return sandboxTransport(url, clientSecret);
 }
 
 /** A one-message day on a contact. */

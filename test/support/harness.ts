@@ -24,6 +24,8 @@ export interface Harness {
   auth: { authorization: string };
   /** A connected WhatsApp number to ingest into, straight through the store (a REST one by default). */
   createAccount(phone?: string, sourceKind?: SourceKind): Promise<Account>;
+  /** Posts messages to the account through the REST ingest, as a client would; throws unless 200. */
+  postMessages(account: Account, messages: readonly Record<string, unknown>[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,16 @@ export async function startHarness(
       });
       if (!account) throw new Error(`an account for ${phone} exists already`);
       return account;
+    },
+    postMessages: async (account, messages) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/api/v1/accounts/${account.id}/messages`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { messages },
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`ingest answered ${response.statusCode}: ${response.body}`);
     },
     close: async () => {
       await app.close();

@@ -1,3 +1,4 @@
+import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import {
   buildSalesforceSandbox,
   DEMO_CLIENT,
@@ -25,6 +26,20 @@ export interface TestOrg {
     auth: { flow: 'client_credentials'; clientId: string; clientSecret: string };
   };
   close(): Promise<void>;
+}
+
+/** The demo connected app's client-credentials sign-in, as a connection or a transport carries it. */
+export function demoClientCredentials(clientSecret = DEMO_CLIENT.clientSecret) {
+  return { flow: 'client_credentials' as const, clientId: DEMO_CLIENT.clientId, clientSecret };
+}
+
+/** A transport signed in to a sandbox at `url` with the demo app (or another secret). */
+export function sandboxTransport(url: string, clientSecret?: string): SalesforceTransport {
+  return new SalesforceTransport({
+    loginUrl: url,
+    apiVersion: '62.0',
+    auth: demoClientCredentials(clientSecret),
+  });
 }
 
 export async function startTestOrg(options: SalesforceSandboxOptions = {}): Promise<TestOrg> {
@@ -64,11 +79,7 @@ export async function startTestOrg(options: SalesforceSandboxOptions = {}): Prom
       name,
       loginUrl: url,
       apiVersion: '62.0',
-      auth: {
-        flow: 'client_credentials',
-        clientId: DEMO_CLIENT.clientId,
-        clientSecret: DEMO_CLIENT.clientSecret,
-      },
+      auth: demoClientCredentials(),
     }),
     close: () => sandbox.close(),
   };

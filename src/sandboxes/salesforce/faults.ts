@@ -1,17 +1,6 @@
+import { seededRandom } from '../../core/seeded-random.js';
 import type { SalesforceErrorBody } from './errors.js';
 import type { FaultKind, ResolvedOptions } from './options.js';
-
-/** mulberry32: tiny, seedable, and good enough to spread faults evenly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Decides, request by request and reproducibly for a seed, whether and how an API request fails. */
 export class FaultInjector {
