@@ -208,6 +208,104 @@ describeEachDatabase('people: first admin, sign-in, sessions, invites', (databas
     expect((await cy.call('PATCH', `/users/${adaId}`, { role: 'member' })).json().role).toBe('member');
   });
 
+  /** Ada signs up as first admin and brings in Cy with the given role; both are signed in. */
+  const adaAndCy = async (role: 'admin' | 'member') => {
+    const ada = browser();
+    const adaId = (await ada.call('POST', '/setup/admin', ADMIN)).json().user.id as string;
+    const invited = await ada.call('POST', '/invites', { email: 'cy@example.com', role });
+    const link = (invited.json().url as string).split('/invite/')[1] ?? '';
+    const cy = browser();
+    const joined = await cy.call('POST', `/invites/${link}/accept`, {
+      name: 'Cy',
+      password: 'cys long password!',
+    });
+    return { ada, adaId, cy, cyId: joined.json().user.id as string };
+  };
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const withToken = (token: string, method: Method, url: string, payload?: Record<string, unknown>) =>
+    h.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: bearer(token),
+      ...(payload === undefined ? {} : { payload }),
+    });
+
+  it("bounds a token by its owner's role now: a demoted admin's tokens lose admin and cannot re-promote", async () => {
+    const { ada, cy, cyId } = await adaAndCy('admin');
+    const cysToken = (await cy.call('POST', '/tokens', { name: 'cys script', role: 'admin' })).json()
+      .token as string;
+    const minted = await withToken(cysToken, 'POST', '/tokens', { name: 'made by a token', role: 'admin' });
+    expect(minted.statusCode, minted.body).toBe(201);
+    const childToken = minted.json().token as string;
+    for (const token of [cysToken, childToken])
+      expect((await withToken(token, 'GET', '/users')).statusCode).toBe(200);
+
+    expect((await ada.call('PATCH', `/users/${cyId}`, { role: 'member' })).statusCode).toBe(200);
+    for (const token of [cysToken, childToken]) {
+      // Still a member's token: it reads chats, but admin routes are closed from the next request on.
+      expect((await withToken(token, 'GET', '/chats')).statusCode).toBe(200);
+      const listed = await withToken(token, 'GET', '/tokens');
+      expect(listed.statusCode).toBe(403);
+      expect(listed.json().error.code).toBe('forbidden');
+      const repromoted = await withToken(token, 'PATCH', `/users/${cyId}`, { role: 'admin' });
+      expect(repromoted.statusCode).toBe(403);
+    }
+    expect(
+      (await ada.call('GET', '/users')).json().data.find((u: { id: string }) => u.id === cyId).role,
+    ).toBe('member');
+    // Made admin again, the tokens are admin's again: the token's own role was never lowered.
+    expect((await ada.call('PATCH', `/users/${cyId}`, { role: 'admin' })).statusCode).toBe(200);
+    expect((await withToken(childToken, 'GET', '/tokens')).statusCode).toBe(200);
+  });
+
+  it("revokes a removed person's tokens at once, and the tokens made with them", async () => {
+    const { ada, cy, cyId } = await adaAndCy('admin');
+    const cysToken = (await cy.call('POST', '/tokens', { name: 'cys script', role: 'admin' })).json()
+      .token as string;
+    const childToken = (
+      await withToken(cysToken, 'POST', '/tokens', { name: 'child', role: 'member' })
+    ).json().token as string;
+    const grandchild = (await withToken(childToken, 'POST', '/tokens', { name: 'grandchild' })).json();
+    expect(grandchild.token, JSON.stringify(grandchild)).toBeUndefined();
+    for (const token of [cysToken, childToken])
+      expect((await withToken(token, 'GET', '/chats')).statusCode).toBe(200);
+
+    expect((await ada.call('DELETE', `/users/${cyId}`)).statusCode).toBe(204);
+    for (const token of [cysToken, childToken]) {
+      const refused = await withToken(token, 'GET', '/chats');
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error.code).toBe('unauthorized');
+    }
+    // The admin token of first start is Ada's and unaffected.
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: h.auth })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it("lists each token with its owner, the first-start token and operator tokens as the first admin's", async () => {
+    const { ada, adaId, cy, cyId } = await adaAndCy('admin');
+    const cysToken = (await cy.call('POST', '/tokens', { name: 'cys script', role: 'admin' })).json()
+      .token as string;
+    await withToken(cysToken, 'POST', '/tokens', { name: 'made by cys token' });
+    await h.services.store.tokens.create({
+      workspaceId: h.services.workspace.id,
+      name: 'cli',
+      role: 'admin',
+    });
+    const listed = await ada.call('GET', '/tokens');
+    expect(listed.statusCode).toBe(200);
+    const owners = Object.fromEntries(
+      (listed.json().data as { name: string; owner?: { id: string } }[]).map((t) => [t.name, t.owner?.id]),
+    );
+    expect(owners).toEqual({
+      'first admin token': adaId,
+      'cys script': cyId,
+      'made by cys token': cyId,
+      cli: adaId,
+    });
+    expect(listed.json().data[1].owner).toEqual({ id: cyId, name: 'Cy', email: 'cy@example.com' });
+  });
+
   it('changes the password, ending the other sessions but not this one', async () => {
     const first = browser();
     await first.call('POST', '/setup/admin', ADMIN);

@@ -342,7 +342,7 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           workspaceId: grant.workspaceId,
           email: request.body.email,
           role: request.body.role,
-          invitedBy: grant.via === 'session' ? grant.userId : undefined,
+          invitedBy: grant.userId,
         });
         const origin = config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
         return reply.status(201).send({ invite: inviteDto(invite), url: `${origin}/invite/${token}` });
