@@ -306,6 +306,94 @@ describeEachDatabase('people: first admin, sign-in, sessions, invites', (databas
     expect(listed.json().data[1].owner).toEqual({ id: cyId, name: 'Cy', email: 'cy@example.com' });
   });
 
+  it('throttles sign-in per account: after 10 wrong passwords, 429 with Retry-After and no hash, until the window passes', async () => {
+    await browser().call('POST', '/setup/admin', ADMIN);
+    const guesser = browser();
+    const answers: number[] = [];
+    let hashesWhileLocked = 0;
+    for (let i = 0; i < 30; i++) {
+      const before = h.services.passwords.derivations;
+      const response = await guesser.call('POST', '/session', { email: ADMIN.email, password: `guess ${i}` });
+      answers.push(response.statusCode);
+      if (response.statusCode === 429) {
+        hashesWhileLocked += h.services.passwords.derivations - before;
+        expect(response.json().error.code).toBe('rate_limited');
+        const retryAfter = Number(response.headers['retry-after']);
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      }
+    }
+    expect(answers).toEqual([...Array(10).fill(401), ...Array(20).fill(429)]);
+    expect(hashesWhileLocked).toBe(0);
+    // The right password does not open a locked account either: the guesser cannot tell it was right.
+    const locked = await browser().call('POST', '/session', { email: ADMIN.email, password: ADMIN.password });
+    expect(locked.statusCode).toBe(429);
+
+    // Once the window has passed (moved back in the store, as after 15 minutes), it opens again.
+    await h.services.store.sql.db
+      .updateTable('auth_throttle')
+      .set((eb) => ({ window_start: eb('window_start', '-', 15 * 60_000) }))
+      .execute();
+    const ada = browser();
+    const signedIn = await ada.call('POST', '/session', { email: ADMIN.email, password: ADMIN.password });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    // A good sign-in clears the account's count: a mistyped password later is no lockout.
+    expect(
+      (await ada.call('POST', '/session', { email: ADMIN.email, password: 'typo typo' })).statusCode,
+    ).toBe(401);
+    expect(
+      (await ada.call('POST', '/session', { email: ADMIN.email, password: ADMIN.password })).statusCode,
+    ).toBe(200);
+  });
+
+  it('throttles sign-in per client address across accounts', async () => {
+    await browser().call('POST', '/setup/admin', ADMIN);
+    const from = (remoteAddress: string, email: string, password: string) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress, payload: { email, password } });
+    for (let i = 0; i < 50; i++) {
+      expect((await from('203.0.113.7', `person${i}@example.com`, 'some password')).statusCode).toBe(401);
+    }
+    const refused = await from('203.0.113.7', 'person50@example.com', 'some password');
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address, and the account itself, are not held back by it.
+    expect((await from('198.51.100.2', ADMIN.email, ADMIN.password)).statusCode).toBe(200);
+  });
+
+  it('refuses a first-admin sign-up or an invite that cannot succeed before hashing any password', async () => {
+    const ada = browser();
+    await ada.call('POST', '/setup/admin', ADMIN);
+    const invited = await ada.call('POST', '/invites', { email: 'dee@example.com' });
+    const link = (invited.json().url as string).split('/invite/')[1] ?? '';
+    const taken = await ada.call('POST', '/invites', { email: 'eli@example.com' });
+    const takenLink = (taken.json().url as string).split('/invite/')[1] ?? '';
+    // Eli signs up through a second invite to the same address, made before the first was used.
+    const again = await h.services.store.people.invite({
+      workspaceId: h.services.workspace.id,
+      email: 'eli@example.com',
+      role: 'member',
+      invitedBy: undefined,
+    });
+    await browser().call('POST', `/invites/${again.token}/accept`, {
+      name: 'Eli',
+      password: 'elis long password',
+    });
+    await browser().call('POST', `/invites/${link}/accept`, { name: 'Dee', password: 'dees long password' });
+
+    const before = h.services.passwords.derivations;
+    const impossible = [
+      ['/setup/admin', { ...ADMIN, email: 'eve@example.com' }, 409],
+      [`/invites/${link}/accept`, { name: 'Eve', password: 'eves long password' }, 404],
+      ['/invites/wsi_no-such-invite/accept', { name: 'Eve', password: 'eves long password' }, 404],
+      [`/invites/${takenLink}/accept`, { name: 'Eve', password: 'eves long password' }, 409],
+    ] as const;
+    for (const [url, body, status] of impossible) {
+      const response = await browser().call('POST', url, body);
+      expect(response.statusCode, `${url}: ${response.body}`).toBe(status);
+    }
+    expect(h.services.passwords.derivations - before).toBe(0);
+  });
+
   it('changes the password, ending the other sessions but not this one', async () => {
     const first = browser();
     await first.call('POST', '/setup/admin', ADMIN);

@@ -10,6 +10,7 @@ import { settings } from './008-settings.js';
 import { linkedDevice } from './009-linked-device.js';
 import { linkedDeviceSessions } from './010-linked-device-sessions.js';
 import { tokenOwners } from './011-token-owners.js';
+import { signInThrottle } from './012-sign-in-throttle.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -31,6 +32,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '009-linked-device': linkedDevice(dialect),
     '010-linked-device-sessions': linkedDeviceSessions(dialect),
     '011-token-owners': tokenOwners(),
+    '012-sign-in-throttle': signInThrottle(dialect),
   };
 }
 
