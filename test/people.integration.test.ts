@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { tokenOwners } from '../src/store/migrations/011-token-owners.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -304,6 +305,23 @@ describeEachDatabase('people: first admin, sign-in, sessions, invites', (databas
       cli: adaId,
     });
     expect(listed.json().data[1].owner).toEqual({ id: cyId, name: 'Cy', email: 'cy@example.com' });
+  });
+
+  it('gives tokens stored without an owner to the first admin still on the team (migration 011)', async () => {
+    const { ada, adaId, cy, cyId } = await adaAndCy('admin');
+    const bobsInvite = await ada.call('POST', '/invites', { email: 'bob@example.com' });
+    const bobsLink = (bobsInvite.json().url as string).split('/invite/')[1] ?? '';
+    await browser().call('POST', `/invites/${bobsLink}/accept`, {
+      name: 'Bob',
+      password: 'bobs long password',
+    });
+    await cy.call('POST', '/tokens', { name: 'cys script' });
+    expect((await cy.call('DELETE', `/users/${adaId}`)).statusCode).toBe(204);
+    const { db } = h.services.store.sql;
+    await db.updateTable('api_tokens').set({ user_id: null }).execute();
+    await tokenOwners().up(db);
+    const owners = await db.selectFrom('api_tokens').select('user_id').execute();
+    expect(owners.map((o) => o.user_id)).toEqual([cyId, cyId]);
   });
 
   it('throttles sign-in per account: after 10 wrong passwords, 429 with Retry-After and no hash, until the window passes', async () => {

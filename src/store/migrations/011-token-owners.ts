@@ -19,7 +19,12 @@ export function tokenOwners(): MigrationSet[string] {
           limit 1
         )
         where user_id is null`.execute(db);
-      await db.schema.createIndex('api_tokens_user').on('api_tokens').column('user_id').execute();
+      await db.schema
+        .createIndex('api_tokens_user')
+        .ifNotExists()
+        .on('api_tokens')
+        .column('user_id')
+        .execute();
     },
   };
 }
