@@ -364,6 +364,17 @@ describeEachDatabase('people: first admin, sign-in, sessions, invites', (databas
     ).toBe(200);
   });
 
+  it('counts wrong current passwords on a password change like failed sign-ins', async () => {
+    const ada = browser();
+    await ada.call('POST', '/setup/admin', ADMIN);
+    const change = (currentPassword: string) =>
+      ada.call('POST', '/session/password', { currentPassword, newPassword: 'a new long password' });
+    for (let i = 0; i < 10; i++) expect((await change(`guess ${i}`)).statusCode).toBe(401);
+    const refused = await change(ADMIN.password);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
   it('throttles sign-in per client address across accounts', async () => {
     await browser().call('POST', '/setup/admin', ADMIN);
     const from = (remoteAddress: string, email: string, password: string) =>

@@ -246,11 +246,18 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['people'],
           summary: "Change the signed-in user's password; ends their other sessions",
           body: z.strictObject({ currentPassword: z.string().max(256), newPassword: Password }),
-          response: { 204: z.null(), 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema },
+          response: {
+            204: z.null(),
+            400: ErrorEnvelopeSchema,
+            401: ErrorEnvelopeSchema,
+            429: ErrorEnvelopeSchema,
+          },
         },
       },
       async (request, reply) => {
         const grant = sessionGrant(request);
+        // A stolen session must not become a way to guess the password: the same count as sign-in.
+        const attempt = await startSignIn(store.throttle, grant.email, request.ip);
         const found = await store.people.findByEmail(grant.email);
         if (
           !found?.passwordHash ||
@@ -258,6 +265,7 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         ) {
           throw new WasyncError('invalid_credentials', 'The current password is not right.');
         }
+        await attempt.succeeded();
         await store.people.setPassword(found.id, await passwords.hash(request.body.newPassword));
         await store.sessions.endAllOf(found.id, grant.sessionId);
         return reply.status(204).send(null);
