@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { PasswordHasher } from './auth/password-hasher.js';
 import type { Config } from './config/index.js';
 import { LiveEvents } from './core/live.js';
 import type { Workspace } from './core/model.js';
@@ -28,6 +29,8 @@ export interface Services {
   workspace: Workspace;
   ingest: IngestPipeline;
   mediaFetcher: MediaFetcher;
+  /** Hashes and checks passwords, a few at a time (each scrypt run holds its memory). */
+  passwords: PasswordHasher;
   /** Encrypts CRM credentials at rest (see resolveSecretKey). */
   secretKey: string;
   connections: ConnectionService;
@@ -129,6 +132,7 @@ export async function openServices(
     workspace,
     ingest,
     mediaFetcher,
+    passwords: new PasswordHasher(config.passwordCost),
     secretKey,
     connections,
     sync,

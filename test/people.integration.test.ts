@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { tokenOwners } from '../src/store/migrations/011-token-owners.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -206,6 +207,220 @@ describeEachDatabase('people: first admin, sign-in, sessions, invites', (databas
     const cy = browser();
     await cy.call('POST', `/invites/${token}/accept`, { name: 'Cy', password: 'cys long password!' });
     expect((await cy.call('PATCH', `/users/${adaId}`, { role: 'member' })).json().role).toBe('member');
+  });
+
+  /** Ada signs up as first admin and brings in Cy with the given role; both are signed in. */
+  const adaAndCy = async (role: 'admin' | 'member') => {
+    const ada = browser();
+    const adaId = (await ada.call('POST', '/setup/admin', ADMIN)).json().user.id as string;
+    const invited = await ada.call('POST', '/invites', { email: 'cy@example.com', role });
+    const link = (invited.json().url as string).split('/invite/')[1] ?? '';
+    const cy = browser();
+    const joined = await cy.call('POST', `/invites/${link}/accept`, {
+      name: 'Cy',
+      password: 'cys long password!',
+    });
+    return { ada, adaId, cy, cyId: joined.json().user.id as string };
+  };
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const withToken = (token: string, method: Method, url: string, payload?: Record<string, unknown>) =>
+    h.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: bearer(token),
+      ...(payload === undefined ? {} : { payload }),
+    });
+
+  it("bounds a token by its owner's role now: a demoted admin's tokens lose admin and cannot re-promote", async () => {
+    const { ada, cy, cyId } = await adaAndCy('admin');
+    const cysToken = (await cy.call('POST', '/tokens', { name: 'cys script', role: 'admin' })).json()
+      .token as string;
+    const minted = await withToken(cysToken, 'POST', '/tokens', { name: 'made by a token', role: 'admin' });
+    expect(minted.statusCode, minted.body).toBe(201);
+    const childToken = minted.json().token as string;
+    for (const token of [cysToken, childToken])
+      expect((await withToken(token, 'GET', '/users')).statusCode).toBe(200);
+
+    expect((await ada.call('PATCH', `/users/${cyId}`, { role: 'member' })).statusCode).toBe(200);
+    for (const token of [cysToken, childToken]) {
+      // Still a member's token: it reads chats, but admin routes are closed from the next request on.
+      expect((await withToken(token, 'GET', '/chats')).statusCode).toBe(200);
+      const listed = await withToken(token, 'GET', '/tokens');
+      expect(listed.statusCode).toBe(403);
+      expect(listed.json().error.code).toBe('forbidden');
+      const repromoted = await withToken(token, 'PATCH', `/users/${cyId}`, { role: 'admin' });
+      expect(repromoted.statusCode).toBe(403);
+    }
+    expect(
+      (await ada.call('GET', '/users')).json().data.find((u: { id: string }) => u.id === cyId).role,
+    ).toBe('member');
+    // Made admin again, the tokens are admin's again: the token's own role was never lowered.
+    expect((await ada.call('PATCH', `/users/${cyId}`, { role: 'admin' })).statusCode).toBe(200);
+    expect((await withToken(childToken, 'GET', '/tokens')).statusCode).toBe(200);
+  });
+
+  it("revokes a removed person's tokens at once, and the tokens made with them", async () => {
+    const { ada, cy, cyId } = await adaAndCy('admin');
+    const cysToken = (await cy.call('POST', '/tokens', { name: 'cys script', role: 'admin' })).json()
+      .token as string;
+    const childToken = (
+      await withToken(cysToken, 'POST', '/tokens', { name: 'child', role: 'member' })
+    ).json().token as string;
+    const grandchild = (await withToken(childToken, 'POST', '/tokens', { name: 'grandchild' })).json();
+    expect(grandchild.token, JSON.stringify(grandchild)).toBeUndefined();
+    for (const token of [cysToken, childToken])
+      expect((await withToken(token, 'GET', '/chats')).statusCode).toBe(200);
+
+    expect((await ada.call('DELETE', `/users/${cyId}`)).statusCode).toBe(204);
+    for (const token of [cysToken, childToken]) {
+      const refused = await withToken(token, 'GET', '/chats');
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error.code).toBe('unauthorized');
+    }
+    // The admin token of first start is Ada's and unaffected.
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: h.auth })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it("lists each token with its owner, the first-start token and operator tokens as the first admin's", async () => {
+    const { ada, adaId, cy, cyId } = await adaAndCy('admin');
+    const cysToken = (await cy.call('POST', '/tokens', { name: 'cys script', role: 'admin' })).json()
+      .token as string;
+    await withToken(cysToken, 'POST', '/tokens', { name: 'made by cys token' });
+    await h.services.store.tokens.create({
+      workspaceId: h.services.workspace.id,
+      name: 'cli',
+      role: 'admin',
+    });
+    const listed = await ada.call('GET', '/tokens');
+    expect(listed.statusCode).toBe(200);
+    const owners = Object.fromEntries(
+      (listed.json().data as { name: string; owner?: { id: string } }[]).map((t) => [t.name, t.owner?.id]),
+    );
+    expect(owners).toEqual({
+      'first admin token': adaId,
+      'cys script': cyId,
+      'made by cys token': cyId,
+      cli: adaId,
+    });
+    expect(listed.json().data[1].owner).toEqual({ id: cyId, name: 'Cy', email: 'cy@example.com' });
+  });
+
+  it('gives tokens stored without an owner to the first admin still on the team (migration 011)', async () => {
+    const { ada, adaId, cy, cyId } = await adaAndCy('admin');
+    const bobsInvite = await ada.call('POST', '/invites', { email: 'bob@example.com' });
+    const bobsLink = (bobsInvite.json().url as string).split('/invite/')[1] ?? '';
+    await browser().call('POST', `/invites/${bobsLink}/accept`, {
+      name: 'Bob',
+      password: 'bobs long password',
+    });
+    await cy.call('POST', '/tokens', { name: 'cys script' });
+    expect((await cy.call('DELETE', `/users/${adaId}`)).statusCode).toBe(204);
+    const { db } = h.services.store.sql;
+    await db.updateTable('api_tokens').set({ user_id: null }).execute();
+    await tokenOwners().up(db);
+    const owners = await db.selectFrom('api_tokens').select('user_id').execute();
+    expect(owners.map((o) => o.user_id)).toEqual([cyId, cyId]);
+  });
+
+  it('throttles sign-in per account: after 10 wrong passwords, 429 with Retry-After and no hash, until the window passes', async () => {
+    await browser().call('POST', '/setup/admin', ADMIN);
+    const guesser = browser();
+    const answers: number[] = [];
+    let hashesWhileLocked = 0;
+    for (let i = 0; i < 30; i++) {
+      const before = h.services.passwords.derivations;
+      const response = await guesser.call('POST', '/session', { email: ADMIN.email, password: `guess ${i}` });
+      answers.push(response.statusCode);
+      if (response.statusCode === 429) {
+        hashesWhileLocked += h.services.passwords.derivations - before;
+        expect(response.json().error.code).toBe('rate_limited');
+        const retryAfter = Number(response.headers['retry-after']);
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      }
+    }
+    expect(answers).toEqual([...Array(10).fill(401), ...Array(20).fill(429)]);
+    expect(hashesWhileLocked).toBe(0);
+    // The right password does not open a locked account either: the guesser cannot tell it was right.
+    const locked = await browser().call('POST', '/session', { email: ADMIN.email, password: ADMIN.password });
+    expect(locked.statusCode).toBe(429);
+
+    // Once the window has passed (moved back in the store, as after 15 minutes), it opens again.
+    await h.services.store.sql.db
+      .updateTable('auth_throttle')
+      .set((eb) => ({ window_start: eb('window_start', '-', 15 * 60_000) }))
+      .execute();
+    const ada = browser();
+    const signedIn = await ada.call('POST', '/session', { email: ADMIN.email, password: ADMIN.password });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    // A good sign-in clears the account's count: a mistyped password later is no lockout.
+    expect(
+      (await ada.call('POST', '/session', { email: ADMIN.email, password: 'typo typo' })).statusCode,
+    ).toBe(401);
+    expect(
+      (await ada.call('POST', '/session', { email: ADMIN.email, password: ADMIN.password })).statusCode,
+    ).toBe(200);
+  });
+
+  it('counts wrong current passwords on a password change like failed sign-ins', async () => {
+    const ada = browser();
+    await ada.call('POST', '/setup/admin', ADMIN);
+    const change = (currentPassword: string) =>
+      ada.call('POST', '/session/password', { currentPassword, newPassword: 'a new long password' });
+    for (let i = 0; i < 10; i++) expect((await change(`guess ${i}`)).statusCode).toBe(401);
+    const refused = await change(ADMIN.password);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('throttles sign-in per client address across accounts', async () => {
+    await browser().call('POST', '/setup/admin', ADMIN);
+    const from = (remoteAddress: string, email: string, password: string) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress, payload: { email, password } });
+    for (let i = 0; i < 50; i++) {
+      expect((await from('203.0.113.7', `person${i}@example.com`, 'some password')).statusCode).toBe(401);
+    }
+    const refused = await from('203.0.113.7', 'person50@example.com', 'some password');
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address, and the account itself, are not held back by it.
+    expect((await from('198.51.100.2', ADMIN.email, ADMIN.password)).statusCode).toBe(200);
+  });
+
+  it('refuses a first-admin sign-up or an invite that cannot succeed before hashing any password', async () => {
+    const ada = browser();
+    await ada.call('POST', '/setup/admin', ADMIN);
+    const invited = await ada.call('POST', '/invites', { email: 'dee@example.com' });
+    const link = (invited.json().url as string).split('/invite/')[1] ?? '';
+    const taken = await ada.call('POST', '/invites', { email: 'eli@example.com' });
+    const takenLink = (taken.json().url as string).split('/invite/')[1] ?? '';
+    // Eli signs up through a second invite to the same address, made before the first was used.
+    const again = await h.services.store.people.invite({
+      workspaceId: h.services.workspace.id,
+      email: 'eli@example.com',
+      role: 'member',
+      invitedBy: undefined,
+    });
+    await browser().call('POST', `/invites/${again.token}/accept`, {
+      name: 'Eli',
+      password: 'elis long password',
+    });
+    await browser().call('POST', `/invites/${link}/accept`, { name: 'Dee', password: 'dees long password' });
+
+    const before = h.services.passwords.derivations;
+    const impossible = [
+      ['/setup/admin', { ...ADMIN, email: 'eve@example.com' }, 409],
+      [`/invites/${link}/accept`, { name: 'Eve', password: 'eves long password' }, 404],
+      ['/invites/wsi_no-such-invite/accept', { name: 'Eve', password: 'eves long password' }, 404],
+      [`/invites/${takenLink}/accept`, { name: 'Eve', password: 'eves long password' }, 409],
+    ] as const;
+    for (const [url, body, status] of impossible) {
+      const response = await browser().call('POST', url, body);
+      expect(response.statusCode, `${url}: ${response.body}`).toBe(status);
+    }
+    expect(h.services.passwords.derivations - before).toBe(0);
   });
 
   it('changes the password, ending the other sessions but not this one', async () => {

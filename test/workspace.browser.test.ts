@@ -142,6 +142,9 @@ describe.skipIf(skipped !== undefined)(
       inviteLink = await link.inputValue();
       expect(inviteLink).toMatch(/\/invite\/wsi_/);
       await page.getByText('bob@example.com').first().waitFor();
+      // The first-start token is the first admin's once they signed up, and the list says so.
+      const tokens = page.getByRole('list', { name: 'Active API tokens' });
+      expect(await tokens.getByRole('listitem').first().textContent()).toContain(`owner ${ADMIN.name}`);
       await shot(page, 'team');
       expect(admin.errors).toEqual([]);
     });

@@ -75,7 +75,11 @@ export const ERROR_CODES = {
   conflict: { status: 409, description: 'The resource already exists.' },
   payload_too_large: { status: 413, description: 'The body is larger than WASYNC_BODY_LIMIT.' },
   unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
-  rate_limited: { status: 429, description: 'Too many requests.' },
+  rate_limited: {
+    status: 429,
+    description:
+      'Too many requests; Retry-After (and details.retryAfterSeconds) says when to try again. Sign-in answers it after too many failures for one account or from one address.',
+  },
   crm_duplicates: {
     status: 409,
     description:
@@ -90,6 +94,11 @@ export const ERROR_CODES = {
     description: 'An unexpected failure; the log has the details under the request id.',
   },
   not_ready: { status: 503, description: 'The server is starting or its database is unreachable.' },
+  server_busy: {
+    status: 503,
+    description:
+      'Too many passwords are being checked at once; Retry-After (and details.retryAfterSeconds) says when to try again.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,7 +7,16 @@ import type { TokenRepository } from '../store/repositories/tokens.js';
 
 /** Who a request acts for: an API token, or a person signed in through the browser. */
 export type Grant =
-  | { via: 'token'; tokenId: string; workspaceId: string; role: Role; name: string }
+  | {
+      via: 'token';
+      tokenId: string;
+      workspaceId: string;
+      /** The lesser of the token's role and its owner's role at this request. */
+      role: Role;
+      name: string;
+      /** The token's owner; undefined only before the workspace's first admin signs up. */
+      userId: string | undefined;
+    }
   | {
       via: 'session';
       sessionId: string;

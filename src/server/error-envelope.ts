@@ -36,7 +36,13 @@ export function registerErrorEnvelope(app: FastifyInstance): void {
         .status(status)
         .send({ error: { code, message, ...(details ? { details } : {}), requestId: request.id } });
 
-    if (isWasyncError(error)) return send(error.status, error.code, error.message, error.details);
+    if (isWasyncError(error)) {
+      // A refusal that passes (429, 503) says when to come back, as RFC 9110 §10.2.3 lets it.
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number')
+        reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+      return send(error.status, error.code, error.message, error.details);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issues = error.validation.map((v) => ({
         field: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),

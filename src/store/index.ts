@@ -15,6 +15,7 @@ import { SessionRepository } from './repositories/sessions.js';
 import { SyncJobRepository } from './repositories/sync-jobs.js';
 import { SyncLedgerRepository } from './repositories/sync-ledger.js';
 import { SyncProgressRepository } from './repositories/sync-progress.js';
+import { ThrottleRepository } from './repositories/throttle.js';
 import { TokenRepository } from './repositories/tokens.js';
 import { WhatsAppWebAuthRepository } from './repositories/whatsapp-web-auth.js';
 import { WhatsAppWebSessionRepository } from './repositories/whatsapp-web-sessions.js';
@@ -28,6 +29,8 @@ export interface Store {
   tokens: TokenRepository;
   people: PeopleRepository;
   sessions: SessionRepository;
+  /** Sign-in attempts per account and address, across processes. */
+  throttle: ThrottleRepository;
   exclusions: ExclusionRepository;
   whatsappWebAuth: WhatsAppWebAuthRepository;
   whatsappWebSessions: WhatsAppWebSessionRepository;
@@ -55,6 +58,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     tokens: new TokenRepository(db),
     people: new PeopleRepository(db),
     sessions: new SessionRepository(db),
+    throttle: new ThrottleRepository(db),
     exclusions: new ExclusionRepository(db),
     whatsappWebAuth: new WhatsAppWebAuthRepository(db),
     whatsappWebSessions: new WhatsAppWebSessionRepository(db),

@@ -15,6 +15,7 @@ export interface Database {
   whatsapp_web_auth: WhatsAppWebAuthTable;
   whatsapp_web_sessions: WhatsAppWebSessionTable;
   api_tokens: ApiTokenTable;
+  auth_throttle: AuthThrottleTable;
   accounts: AccountTable;
   identities: IdentityTable;
   chats: ChatTable;
@@ -93,6 +94,12 @@ export interface ApiTokenTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+export interface AuthThrottleTable {
+  key: string;
+  attempts: number;
+  window_start: number;
 }
 
 export interface AccountTable {

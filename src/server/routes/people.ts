@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hashPassword, needsRehash, passwordProblem, verifyPassword } from '../../auth/passwords.js';
+import { passwordProblem } from '../../auth/passwords.js';
+import { startSignIn } from '../../auth/sign-in-throttle.js';
 import { WasyncError } from '../../core/errors.js';
 import type { Services } from '../../services.js';
 import type { Invite, User } from '../../store/repositories/people.js';
@@ -75,11 +76,11 @@ function inviteDto(invite: Invite): z.infer<typeof InviteSchema> {
  * the team: users, roles, invites. Sessions are httpOnly cookies; see auth.ts for CSRF.
  */
 export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config, workspace } = services;
+  const { store, config, workspace, passwords } = services;
   // A hash to check against when the e-mail is unknown, so that the answer takes as long either way.
   let decoy: Promise<string> | undefined;
   const decoyHash = () => {
-    decoy ??= hashPassword('no user has this password', config.passwordCost);
+    decoy ??= passwords.hash('no user has this password');
     return decoy;
   };
 
@@ -142,18 +143,26 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           summary: "Create the workspace's first user, an admin, and sign in (public, once)",
           security: [],
           body: z.strictObject({ email: Email, name: Name, password: Password }),
-          response: { 201: SessionSchema, 400: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema },
+          response: {
+            201: SessionSchema,
+            400: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+            503: ErrorEnvelopeSchema,
+          },
         },
       },
       async (request, reply) => {
-        const passwordHash = await hashPassword(request.body.password, config.passwordCost);
+        // Checked before the costly hash, so that repeating this request costs the server nothing;
+        // createFirstAdmin checks again atomically for two people racing.
+        if ((await store.people.count(workspace.id)) > 0) throw firstAdminExists();
+        const passwordHash = await passwords.hash(request.body.password);
         const user = await store.people.createFirstAdmin({
           workspaceId: workspace.id,
           email: request.body.email,
           name: request.body.name,
           passwordHash,
         });
-        if (!user) throw new WasyncError('conflict', 'The workspace has its admin already; sign in instead.');
+        if (!user) throw firstAdminExists();
         await store.people.recordSignIn(user.id);
         return reply.status(201).send(await startSession(request, reply, user));
       },
@@ -167,18 +176,25 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'Sign in with e-mail and password; sets the session cookie (public)',
           security: [],
           body: z.strictObject({ email: z.string().max(254), password: z.string().max(256) }),
-          response: { 200: SessionSchema, 401: ErrorEnvelopeSchema },
+          response: {
+            200: SessionSchema,
+            401: ErrorEnvelopeSchema,
+            429: ErrorEnvelopeSchema,
+            503: ErrorEnvelopeSchema,
+          },
         },
       },
       async (request, reply) => {
+        const attempt = await startSignIn(store.throttle, request.body.email, request.ip);
         const found = await store.people.findByEmail(request.body.email);
-        const ok = await verifyPassword(request.body.password, found?.passwordHash ?? (await decoyHash()));
+        const ok = await passwords.verify(request.body.password, found?.passwordHash ?? (await decoyHash()));
         if (!found?.passwordHash || !ok) {
           throw new WasyncError('invalid_credentials', 'That e-mail and password do not match an account.');
         }
+        await attempt.succeeded();
         // A hash made with a lower cost than configured now is replaced while the password is at hand.
-        const rehash = needsRehash(found.passwordHash, config.passwordCost)
-          ? await hashPassword(request.body.password, config.passwordCost)
+        const rehash = passwords.needsRehash(found.passwordHash)
+          ? await passwords.hash(request.body.password)
           : undefined;
         await store.people.recordSignIn(found.id, rehash);
         return startSession(request, reply, found);
@@ -230,22 +246,27 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['people'],
           summary: "Change the signed-in user's password; ends their other sessions",
           body: z.strictObject({ currentPassword: z.string().max(256), newPassword: Password }),
-          response: { 204: z.null(), 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema },
+          response: {
+            204: z.null(),
+            400: ErrorEnvelopeSchema,
+            401: ErrorEnvelopeSchema,
+            429: ErrorEnvelopeSchema,
+          },
         },
       },
       async (request, reply) => {
         const grant = sessionGrant(request);
+        // A stolen session must not become a way to guess the password: the same count as sign-in.
+        const attempt = await startSignIn(store.throttle, grant.email, request.ip);
         const found = await store.people.findByEmail(grant.email);
         if (
           !found?.passwordHash ||
-          !(await verifyPassword(request.body.currentPassword, found.passwordHash))
+          !(await passwords.verify(request.body.currentPassword, found.passwordHash))
         ) {
           throw new WasyncError('invalid_credentials', 'The current password is not right.');
         }
-        await store.people.setPassword(
-          found.id,
-          await hashPassword(request.body.newPassword, config.passwordCost),
-        );
+        await attempt.succeeded();
+        await store.people.setPassword(found.id, await passwords.hash(request.body.newPassword));
         await store.sessions.endAllOf(found.id, grant.sessionId);
         return reply.status(204).send(null);
       },
@@ -342,7 +363,7 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           workspaceId: grant.workspaceId,
           email: request.body.email,
           role: request.body.role,
-          invitedBy: grant.via === 'session' ? grant.userId : undefined,
+          invitedBy: grant.userId,
         });
         const origin = config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
         return reply.status(201).send({ invite: inviteDto(invite), url: `${origin}/invite/${token}` });
@@ -396,7 +417,7 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const invite = await store.people.openInvite(request.params.token);
-        if (!invite) throw new WasyncError('invite_invalid', 'This invite link is used, revoked or expired.');
+        if (!invite) throw inviteInvalid();
         return inviteDto(invite);
       },
     );
@@ -415,23 +436,32 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
             400: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
             409: ErrorEnvelopeSchema,
+            503: ErrorEnvelopeSchema,
           },
         },
       },
       async (request, reply) => {
-        const passwordHash = await hashPassword(request.body.password, config.passwordCost);
+        // Checked before the costly hash (acceptInvite checks again atomically).
+        const invite = await store.people.openInvite(request.params.token);
+        if (!invite) throw inviteInvalid();
+        if (await store.people.findByEmail(invite.email)) throw emailTaken();
+        const passwordHash = await passwords.hash(request.body.password);
         const outcome = await store.people.acceptInvite({
           token: request.params.token,
           name: request.body.name,
           passwordHash,
         });
-        if (outcome === 'used')
-          throw new WasyncError('invite_invalid', 'This invite link is used, revoked or expired.');
-        if (outcome === 'email_taken')
-          throw new WasyncError('conflict', 'That e-mail has an account already; sign in.');
+        if (outcome === 'used') throw inviteInvalid();
+        if (outcome === 'email_taken') throw emailTaken();
         await store.people.recordSignIn(outcome.id);
         return reply.status(201).send(await startSession(request, reply, outcome));
       },
     );
   };
 }
+
+const firstAdminExists = () =>
+  new WasyncError('conflict', 'The workspace has its admin already; sign in instead.');
+const inviteInvalid = () =>
+  new WasyncError('invite_invalid', 'This invite link is used, revoked or expired.');
+const emailTaken = () => new WasyncError('conflict', 'That e-mail has an account already; sign in.');

@@ -10,7 +10,13 @@ const TokenSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    role: z.enum(['admin', 'member']),
+    role: z
+      .enum(['admin', 'member'])
+      .describe("The role it was made with; it acts with the lesser of this and its owner's role."),
+    owner: z
+      .object({ id: z.string(), name: z.string(), email: z.string() })
+      .optional()
+      .describe('The person it belongs to; absent only before the first admin signs up.'),
     prefix: z.string().describe('The first characters of the token, to recognise it.'),
     createdAt: z.string(),
     lastUsedAt: z.string().optional(),
@@ -23,6 +29,7 @@ function tokenDto(info: ApiTokenInfo): z.infer<typeof TokenSchema> {
     id: info.id,
     name: info.name,
     role: info.role,
+    ...(info.owner ? { owner: info.owner } : {}),
     prefix: info.prefix,
     createdAt: info.createdAt.toISOString(),
     ...(info.lastUsedAt ? { lastUsedAt: info.lastUsedAt.toISOString() } : {}),
@@ -64,10 +71,11 @@ export function tokenRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const grant = requireAdmin(request);
-        // A token made by a signed-in person is theirs: removing them revokes it.
+        // A token belongs to the person who made it, or to the owner of the token it was made with:
+        // it never does more than they may, and removing them revokes it.
         const { token, info } = await store.tokens.create({
           workspaceId: grant.workspaceId,
-          userId: grant.via === 'session' ? grant.userId : undefined,
+          userId: grant.userId,
           ...request.body,
         });
         return reply.status(201).send({ ...tokenDto(info), token });

@@ -9,6 +9,8 @@ import { people } from './007-people.js';
 import { settings } from './008-settings.js';
 import { linkedDevice } from './009-linked-device.js';
 import { linkedDeviceSessions } from './010-linked-device-sessions.js';
+import { tokenOwners } from './011-token-owners.js';
+import { signInThrottle } from './012-sign-in-throttle.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -29,6 +31,8 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '008-settings': settings(dialect),
     '009-linked-device': linkedDevice(dialect),
     '010-linked-device-sessions': linkedDeviceSessions(dialect),
+    '011-token-owners': tokenOwners(),
+    '012-sign-in-throttle': signInThrottle(dialect),
   };
 }
 

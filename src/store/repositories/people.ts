@@ -74,7 +74,15 @@ export class PeopleRepository {
         .limit(1)
         .executeTakeFirst();
       if (existing) return undefined;
-      return this.insert(trx, { ...input, role: 'admin' });
+      const admin = await this.insert(trx, { ...input, role: 'admin' });
+      // The first-start token was made before anyone could own it: it is the first admin's now.
+      await trx
+        .updateTable('api_tokens')
+        .set({ user_id: admin.id })
+        .where('workspace_id', '=', input.workspaceId)
+        .where('user_id', 'is', null)
+        .execute();
+      return admin;
     });
   }
 

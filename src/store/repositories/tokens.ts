@@ -8,14 +8,26 @@ import type { ApiTokenTable, Database } from '../schema.js';
 export interface TokenGrant {
   tokenId: string;
   workspaceId: string;
+  /** The lesser of the token's own role and its owner's role now. */
   role: Role;
   name: string;
+  /** Its owner; undefined only for the first-start token while the workspace has no user yet. */
+  userId: string | undefined;
+}
+
+/** The person a token belongs to. */
+export interface TokenOwner {
+  id: string;
+  name: string;
+  email: string;
 }
 
 export interface ApiTokenInfo {
   id: string;
   name: string;
+  /** The role it was made with; it acts with the lesser of this and its owner's role. */
   role: Role;
+  owner: TokenOwner | undefined;
   prefix: string;
   createdAt: Date;
   lastUsedAt: Date | undefined;
@@ -49,19 +61,24 @@ export class TokenRepository {
     return Number(row.n);
   }
 
-  /** Creates a token and returns its secret, which is never retrievable again. */
+  /**
+   * Creates a token and returns its secret, which is never retrievable again. A token made by the
+   * server's operator (first start, `wasync token create`) names no user: it belongs to the
+   * workspace's first admin, or, while there is none yet, to the first admin once they sign up.
+   */
   async create(input: {
     workspaceId: string;
     name: string;
     role: Role;
-    /** The person it belongs to, when a signed-in person made it. */
+    /** The person it belongs to: who made it, or the owner of the token it was made with. */
     userId?: string | undefined;
   }): Promise<{ token: string; info: ApiTokenInfo }> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const ownerId = input.userId ?? (await this.firstAdmin(input.workspaceId));
     const row: ApiTokenTable = {
       id: newId('tok'),
       workspace_id: input.workspaceId,
-      user_id: input.userId ?? null,
+      user_id: ownerId ?? null,
       name: input.name,
       role: input.role,
       token_hash: hashToken(token),
@@ -71,20 +88,42 @@ export class TokenRepository {
       revoked_at: null,
     };
     await this.db.insertInto('api_tokens').values(row).execute();
-    return { token, info: toInfo(row) };
+    const owner = ownerId ? await this.owner(ownerId) : undefined;
+    return { token, info: toInfo({ ...row, ...ownerColumns(owner) }) };
   }
 
-  /** The grant of an unrevoked token, or undefined. */
+  /**
+   * The grant of an unrevoked token whose owner is still on the team, or undefined. Read from the
+   * store on every request, never cached: a removal or demotion holds from the next request on.
+   */
   async verify(token: string): Promise<TokenGrant | undefined> {
     if (!token.startsWith(TOKEN_PREFIX)) return undefined;
     const row = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'workspace_id', 'role', 'name'])
-      .where('token_hash', '=', hashToken(token))
-      .where('revoked_at', 'is', null)
+      .leftJoin('users', 'users.id', 'api_tokens.user_id')
+      .select([
+        'api_tokens.id',
+        'api_tokens.workspace_id',
+        'api_tokens.role',
+        'api_tokens.name',
+        'api_tokens.user_id',
+        'users.role as owner_role',
+        'users.removed_at as owner_removed_at',
+      ])
+      .where('api_tokens.token_hash', '=', hashToken(token))
+      .where('api_tokens.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
-    return { tokenId: row.id, workspaceId: row.workspace_id, role: row.role as Role, name: row.name };
+    const ownerRole = row.owner_role as Role | null;
+    if (row.user_id !== null && (ownerRole === null || row.owner_removed_at !== null)) return undefined;
+    const role = ownerRole === null ? (row.role as Role) : lesserRole(row.role as Role, ownerRole);
+    return {
+      tokenId: row.id,
+      workspaceId: row.workspace_id,
+      role,
+      name: row.name,
+      userId: row.user_id ?? undefined,
+    };
   }
 
   /**
@@ -109,9 +148,12 @@ export class TokenRepository {
   async list(workspaceId: string): Promise<ApiTokenInfo[]> {
     const rows = await this.db
       .selectFrom('api_tokens')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('created_at')
+      .leftJoin('users', 'users.id', 'api_tokens.user_id')
+      .selectAll('api_tokens')
+      .select(['users.name as owner_name', 'users.email as owner_email'])
+      .where('api_tokens.workspace_id', '=', workspaceId)
+      .orderBy('api_tokens.created_at')
+      .orderBy('api_tokens.id')
       .execute();
     return rows.map(toInfo);
   }
@@ -126,13 +168,54 @@ export class TokenRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
+
+  /** The workspace's first admin still on the team, who answers for the operator's tokens. */
+  private async firstAdmin(workspaceId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('role', '=', 'admin')
+      .where('removed_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  private async owner(userId: string): Promise<TokenOwner | undefined> {
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'name', 'email'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+  }
 }
 
-function toInfo(row: ApiTokenTable): ApiTokenInfo {
+/** A token never does more than its owner may: admin only when both say admin. */
+export function lesserRole(a: Role, b: Role): Role {
+  return a === 'admin' && b === 'admin' ? 'admin' : 'member';
+}
+
+interface OwnerColumns {
+  owner_name: string | null;
+  owner_email: string | null;
+}
+
+function ownerColumns(owner: TokenOwner | undefined): OwnerColumns {
+  return { owner_name: owner?.name ?? null, owner_email: owner?.email ?? null };
+}
+
+function toInfo(row: ApiTokenTable & OwnerColumns): ApiTokenInfo {
   return {
     id: row.id,
     name: row.name,
     role: row.role as Role,
+    owner:
+      row.user_id !== null && row.owner_name !== null && row.owner_email !== null
+        ? { id: row.user_id, name: row.owner_name, email: row.owner_email }
+        : undefined,
     prefix: row.token_prefix,
     createdAt: new Date(row.created_at),
     lastUsedAt: row.last_used_at === null ? undefined : new Date(row.last_used_at),

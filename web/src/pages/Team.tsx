@@ -14,7 +14,9 @@ interface Invite {
 interface Token {
   id: string;
   name: string;
+  /** The role it was made with; it acts with the lesser of this and its owner's role. */
   role: 'admin' | 'member';
+  owner?: { id: string; name: string; email: string };
   prefix: string;
   createdAt: string;
   lastUsedAt?: string;
@@ -251,7 +253,9 @@ function Tokens() {
               <span className="row-main">
                 <span className="row-title">{token.name}</span>
                 <span className="row-sub">
-                  {token.prefix}… · {token.role} · last used {formatTime(token.lastUsedAt)}
+                  {token.prefix}… · {token.role} ·{' '}
+                  {token.owner ? `owner ${token.owner.name}` : 'no owner yet'} · last used{' '}
+                  {formatTime(token.lastUsedAt)}
                 </span>
               </span>
               <button type="button" className="link" onClick={() => void revoke(token)}>
