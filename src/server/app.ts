@@ -48,6 +48,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
   });
+  // The API speaks JSON (docs/errors.md): a text/plain body is answered 415, not read as a string
+  // that then fails validation. Routes that take other bodies (imports, webhooks) add their own parsers.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorEnvelope(app);

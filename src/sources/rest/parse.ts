@@ -16,6 +16,7 @@ import {
   type MessageItemInput,
   type ReactionItemInput,
 } from './schema.js';
+import { findUnstorable } from './storable.js';
 
 export { ITEM_ERROR_CODES, type ItemError, type ItemErrorCode, type ParseContext } from './fields.js';
 
@@ -62,6 +63,12 @@ function parseItem(
         { index, id, code: 'invalid_item', field: undefined, message: 'each item must be a JSON object' },
       ],
     };
+  }
+  const unstorable = findUnstorable(item);
+  if (unstorable) {
+    const code = unstorable.kind === 'text' ? 'invalid_text' : 'too_deep';
+    const field = unstorable.path === '' ? undefined : unstorable.path;
+    return { errors: [{ index, id: storableId(id), code, field, message: unstorable.message }] };
   }
   const kind = item.kind ?? 'message';
   if (typeof kind !== 'string' || !(kind in ITEM_SCHEMAS)) {
@@ -201,6 +208,11 @@ function details(input: MessageItemInput): Record<string, unknown> | undefined {
   if (input.contacts) result.contacts = input.contacts;
   if (input.forwarded) result.forwarded = true;
   return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/** The item's id to name it by in an error, unless the id is itself the bad text. */
+function storableId(id: string | undefined): string | undefined {
+  return id === undefined || findUnstorable(id) ? undefined : id;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
