@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MessageType } from '../../core/model.js';
+import { findUnstorable } from '../../core/storable-text.js';
 import type { IngestEvent, IngestItem, IngestMessage } from '../../ingest/types.js';
 import {
   type ItemError,
@@ -16,7 +17,6 @@ import {
   type MessageItemInput,
   type ReactionItemInput,
 } from './schema.js';
-import { findUnstorable } from './storable.js';
 
 export { ITEM_ERROR_CODES, type ItemError, type ItemErrorCode, type ParseContext } from './fields.js';
 

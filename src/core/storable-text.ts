@@ -27,7 +27,8 @@ export function findUnstorable(value: unknown): StorableProblem | undefined {
       if (problem) return { kind: 'text', path: path.join('.'), message: problem };
       continue;
     }
-    if (typeof current !== 'object' || current === null) continue;
+    // Media bytes are no text; walking them byte by byte would only cost time.
+    if (typeof current !== 'object' || current === null || ArrayBuffer.isView(current)) continue;
     if (path.length >= MAX_DEPTH) {
       return {
         kind: 'depth',
