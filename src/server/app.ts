@@ -74,7 +74,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const metrics = new Metrics();
-  registerMetrics(app, metrics);
+  registerMetrics(app, metrics, config.metricsToken);
   await app.register(cookie);
   registerAuth(app, services.store);
   await app.register(healthRoutes(services));
