@@ -112,3 +112,64 @@ describeEachDatabase('REST ingest of hostile input', (database) => {
     expect(response.json().error.code).toBe('unsupported_media_type');
   });
 });
+
+describeEachDatabase('text no database can store, anywhere in the API', (database) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness(database);
+  });
+  afterEach(() => h.close());
+
+  it.each([
+    [
+      'POST',
+      '/api/v1/accounts',
+      { phone: '+1 415 555 2671', displayName: 'Sales\u0000' },
+      'body.displayName',
+    ],
+    [
+      'POST',
+      '/api/v1/accounts',
+      { phone: '+1 415 555 2671', displayName: 'Sales \ud800' },
+      'body.displayName',
+    ],
+    ['POST', '/api/v1/tokens', { name: 'ci\u0000', role: 'member' }, 'body.name'],
+    ['GET', '/api/v1/chats?q=%00', undefined, 'querystring.q'],
+    ['GET', '/api/v1/chats?accountId=acc_%00', undefined, 'querystring.accountId'],
+    ['GET', '/api/v1/chats/chat_%00', undefined, 'params.chatId'],
+  ])(
+    '%s %s with a NUL or lone surrogate answers 400 validation_failed',
+    async (method, url, payload, field) => {
+      const response = await h.app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        headers: h.auth,
+        ...(payload ? { payload } : {}),
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: 'validation_failed',
+        details: { issues: [expect.objectContaining({ field })] },
+      });
+      const accounts = await h.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: h.auth });
+      expect(accounts.json().data).toHaveLength(0);
+    },
+  );
+
+  it('stores a display name in any script, emoji included, as sent', async () => {
+    const displayName = 'Vendas 🇧🇷 — 営業 𝒳';
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers: h.auth,
+      payload: { phone: '+1 415 555 2671', displayName },
+    });
+    expect(created.statusCode).toBe(201);
+    const read = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/accounts/${created.json().id}`,
+      headers: h.auth,
+    });
+    expect(read.json().displayName).toBe(displayName);
+  });
+});

@@ -26,6 +26,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whatsappCloudWebhookRoutes } from './routes/whatsapp-cloud-webhook.js';
+import { registerStorableInput } from './storable-input.js';
 import { registerWebApp } from './web.js';
 
 export interface AppOptions {
@@ -54,6 +55,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorEnvelope(app);
+  registerStorableInput(app);
 
   await app.register(swagger, {
     openapi: {
