@@ -768,4 +768,43 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     await deliverAndProcess(account.id, textDelivery('for this number'));
     expect((await messages(account.id)).map((m) => m.text)).toEqual(['for this number']);
   });
+
+  it('stores a message whose timestamp no date can hold at its arrival time, and it reads back', async () => {
+    const account = await createCloudAccount();
+    const before = Date.now();
+    await deliverAndProcess(account.id, textDelivery('from the far future', { timestamp: '1e300' }));
+    const chats = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/chats?accountId=${account.id}`,
+      headers: h.auth,
+    });
+    const list = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/chats/${chats.json().data[0]?.id}/messages`,
+      headers: h.auth,
+    });
+    expect(list.statusCode).toBe(200);
+    const [message] = list.json().data;
+    expect(message.text).toBe('from the far future');
+    expect(Date.parse(message.timestamp)).toBeGreaterThanOrEqual(before - 1000);
+    expect(await deliveryStates(account.id)).toEqual(['processed']);
+  });
+
+  it('parks a delivery Postgres refuses with a data exception instead of retrying it', async () => {
+    const account = await createCloudAccount();
+    const original = h.services.ingest.ingest.bind(h.services.ingest);
+    // What node-postgres throws for text Postgres cannot take (SQLSTATE 22P05, untranslatable character).
+    h.services.ingest.ingest = async () => {
+      throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+    };
+    await deliver(account.id, textDelivery('x'));
+    await h.services.webhookProcessor.drain();
+    h.services.ingest.ingest = original;
+    await h.services.webhookProcessor.drain(() => Date.now() + 24 * 3_600_000);
+    expect(await deliveryStates(account.id)).toEqual(['parked']);
+    expect(await webhookHealth(account.id)).toMatchObject({
+      parked: 1,
+      lastParkedReason: 'unsupported Unicode escape sequence',
+    });
+  });
 });
