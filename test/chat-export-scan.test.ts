@@ -183,7 +183,13 @@ describe('chat export text blocks', () => {
     const latin1 = Buffer.from('12/31/20, 9:07 - Zo\xeb: ol\xe1\n', 'latin1');
     expect((await failure(latin1, 5)).code).toBe('export_not_utf8');
     const endless = Buffer.alloc(17 * 1024 * 1024, 0x61);
-    expect((await failure(endless, 1024 * 1024)).code).toBe('export_binary');
+    // A long line of text is reported as what it is, not as binary data.
+    const tooLong = await failure(endless, 1024 * 1024);
+    expect(tooLong.code).toBe('export_line_too_long');
+    expect(tooLong.details).toEqual({ offset: 0, limitBytes: 16 * 1024 * 1024 });
+    const binaryLine = Buffer.from(endless);
+    binaryLine[5_000_000] = 0;
+    expect((await failure(binaryLine, 1024 * 1024)).code).toBe('export_binary');
   });
 
   it('gives each line as a string of its own, split characters whole', async () => {

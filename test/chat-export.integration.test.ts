@@ -246,6 +246,15 @@ describeEachDatabase('chat-export import', (database) => {
       'export_binary',
     ],
     [
+      'a line of 17 MB',
+      async () =>
+        write(
+          'long.txt',
+          Buffer.concat([Buffer.from('1/13/21, 10:00 - Ana: hi\n'), Buffer.alloc(17 * 1024 * 1024, 0x61)]),
+        ),
+      'export_line_too_long',
+    ],
+    [
       'non-UTF-8 text',
       async () =>
         write('latin1.txt', Buffer.from('1/13/21, 10:00 - Ana: hi\n1/13/21, 10:01 - Bob: café', 'latin1')),

@@ -325,4 +325,23 @@ describeEachDatabase('REST ingest', (database) => {
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('not_found');
   });
+
+  it('creates no chat for a re-posted id that names another chat', async () => {
+    const first = textMessage({ id: 'wamid.once' });
+    expect((await post([first])).statusCode).toBe(200);
+    const before = await allMessages();
+
+    const again = await post([
+      textMessage({ id: 'wamid.once', chat: { type: 'direct', with: '+49 1512 3456789' } }),
+    ]);
+    expect(again.json()).toMatchObject({ stored: { messages: 0 }, duplicates: { messages: 1 } });
+    const asGroup = await post([groupMessage({ id: 'wamid.once' })]);
+    expect(asGroup.json()).toMatchObject({ stored: { messages: 0 }, duplicates: { messages: 1 } });
+
+    const after = await allMessages();
+    expect(after.chats.map((c: { id: string }) => c.id)).toEqual(
+      before.chats.map((c: { id: string }) => c.id),
+    );
+    expect(after.messages).toEqual(before.messages);
+  });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/index.js';
 import { textMessage } from './support/batches.js';
 import { testDatabases } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -254,5 +255,43 @@ describe('HTTP server', () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: member })).statusCode).toBe(
       401,
     );
+  });
+});
+
+describe('metrics behind WASYNC_METRICS_TOKEN', () => {
+  const METRICS_TOKEN = 'metrics-token-0123456789';
+  let h: Harness;
+  beforeAll(async () => {
+    if (!sqlite) throw new Error('no sqlite');
+    h = await startHarness(sqlite, { WASYNC_METRICS_TOKEN: METRICS_TOKEN });
+  });
+  afterAll(() => h.close());
+
+  it('answers /metrics only with the metrics token, whatever the spelling of the path', async () => {
+    for (const url of ['/metrics', '/%6detrics', '/metrics?x=1']) {
+      const open = await h.app.inject({ method: 'GET', url });
+      expect(open.statusCode, url).toBe(401);
+      expect(open.json().error.code).toBe('unauthorized');
+      expect(open.body).not.toContain('wasync_http_requests_total');
+    }
+    const wrong = await h.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: 'Bearer metrics-token-012345678X' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    // An API token is no metrics token: the two are handed to different systems.
+    expect((await h.app.inject({ method: 'GET', url: '/metrics', headers: h.auth })).statusCode).toBe(401);
+    const allowed = await h.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.body).toContain('wasync_http_requests_total');
+  });
+
+  it('refuses a metrics token shorter than 16 characters at start', () => {
+    expect(() => loadConfig({ WASYNC_METRICS_TOKEN: 'short' })).toThrow(/WASYNC_METRICS_TOKEN/);
   });
 });

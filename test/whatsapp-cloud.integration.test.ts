@@ -96,6 +96,11 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
       .orderBy('sent_at')
       .execute();
   const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  /** A fixture body as Meta would send it to the test accounts' number (some fixtures name others). */
+  const toTestNumber = (body: unknown) =>
+    JSON.parse(
+      JSON.stringify(body).replace(/"phone_number_id":"[^"]*"/g, '"phone_number_id":"1122334455667"'),
+    );
   const deliveryStates = async (accountId: string) =>
     (
       await h.services.store.sql.db
@@ -339,13 +344,13 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
       JSON.stringify(fixture('message.json').image).replace('"wamid.xyzxyz"', JSON.stringify(original)),
     );
     await deliverAndProcess(account.id, image);
-    await deliverAndProcess(account.id, edited);
+    await deliverAndProcess(account.id, toTestNumber(edited));
     let [message] = await messages(account.id);
     expect(message?.text).toBe('Updated image caption');
     expect(message?.edited_at).not.toBeNull();
 
     // deleted_message.json has placeholders for ids; its revoke event is accepted and waits for its target.
-    await deliverAndProcess(account.id, fixture('deleted_message.json').revoke);
+    await deliverAndProcess(account.id, toTestNumber(fixture('deleted_message.json').revoke));
     const events = await h.services.store.sql.db
       .selectFrom('message_events')
       .select(['kind', 'target_source_message_id'])
@@ -486,7 +491,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     let bodies = 0;
     for (const file of files) {
       for (const body of Object.values(fixture(file))) {
-        const response = await deliver(account.id, body);
+        const response = await deliver(account.id, toTestNumber(body));
         expect(response.statusCode, file).toBe(200);
         bodies++;
       }
@@ -677,5 +682,129 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     await h.services.webhookProcessor.drain(() => Date.now() + 60_000);
     expect(await messages(account.id)).toHaveLength(1);
     expect(await deliveryStates(account.id)).toEqual(['processed']);
+  });
+
+  /** The text message of message.json with `text` as its body (escaped by JSON.stringify as Meta would). */
+  const textDelivery = (text: string, extra: Record<string, unknown> = {}) => {
+    const body = structuredClone(fixture('message.json').text) as {
+      entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[];
+    };
+    const message = body.entry[0]?.changes[0]?.value.messages[0];
+    if (!message) throw new Error('message.json changed shape');
+    Object.assign(message, { text: { body: text }, ...extra });
+    return body;
+  };
+  const webhookHealth = async (accountId: string) =>
+    (await h.app.inject({ method: 'GET', url: `/api/v1/accounts/${accountId}`, headers: h.auth })).json()
+      .cloud.deliveries;
+  /** Nested as JSON text: stringifying so deep a value would overflow the stack of the test itself. */
+  const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+  it.each([
+    ['a NUL in the text', () => JSON.stringify(textDelivery('a\u0000b')), 'a NUL character'],
+    [
+      'a lone surrogate in the text',
+      () => JSON.stringify(textDelivery('half \ud83d')),
+      'lone UTF-16 surrogate',
+    ],
+    ['a NUL in a key', () => JSON.stringify(textDelivery('ok', { 'x\u0000': 1 })), 'a NUL character'],
+    [
+      'nesting 5,000 levels deep',
+      () => JSON.stringify(textDelivery('ok', { extra: 'DEEP' })).replace('"DEEP"', deepJson(5000)),
+      'deeper than 64',
+    ],
+    ['NUL bytes in the body', () => `${JSON.stringify(textDelivery('ok'))}\u0000`, 'NUL bytes'],
+  ])(
+    'parks a signed delivery with %s, visible in webhook health, instead of retrying it forever',
+    async (_name, body, reason) => {
+      const account = await createCloudAccount();
+      const response = await deliver(account.id, body());
+      expect(response.statusCode).toBe(200);
+      await h.services.webhookProcessor.drain();
+      // Much later, nothing is retried: the delivery stays parked after one attempt at most.
+      await h.services.webhookProcessor.drain(() => Date.now() + 24 * 3_600_000);
+      const [delivery] = await h.services.store.sql.db
+        .selectFrom('webhook_deliveries')
+        .select(['state', 'error', 'attempts'])
+        .where('account_id', '=', account.id)
+        .execute();
+      expect(delivery?.state).toBe('parked');
+      expect(delivery?.error).toContain(reason);
+      expect(delivery?.attempts).toBeLessThanOrEqual(1);
+      expect(await messages(account.id)).toHaveLength(0);
+      expect(await webhookHealth(account.id)).toMatchObject({
+        pending: 0,
+        parked: 1,
+        lastParkedReason: expect.stringContaining(reason),
+      });
+    },
+  );
+
+  it('stores emoji and other scripts of a delivery faithfully', async () => {
+    const account = await createCloudAccount();
+    await deliverAndProcess(account.id, textDelivery('Olá 👋🏽 日本語 𝄞'));
+    const [message] = await messages(account.id);
+    expect(message?.text).toBe('Olá 👋🏽 日本語 𝄞');
+  });
+
+  it('refuses a delivery for another phone_number_id: nothing lands in this account', async () => {
+    const account = await createCloudAccount();
+    const foreign = JSON.parse(
+      JSON.stringify(textDelivery('for another number')).replace('"1122334455667"', '"9988776655"'),
+    );
+    await deliverAndProcess(account.id, foreign);
+    expect(await messages(account.id)).toHaveLength(0);
+    const chats = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/chats?accountId=${account.id}`,
+      headers: h.auth,
+    });
+    expect(chats.json().data).toHaveLength(0);
+    expect(await webhookHealth(account.id)).toMatchObject({
+      parked: 1,
+      lastParkedReason: expect.stringContaining('9988776655'),
+    });
+    // The same message addressed to the account's own number is stored.
+    await deliverAndProcess(account.id, textDelivery('for this number'));
+    expect((await messages(account.id)).map((m) => m.text)).toEqual(['for this number']);
+  });
+
+  it('stores a message whose timestamp no date can hold at its arrival time, and it reads back', async () => {
+    const account = await createCloudAccount();
+    const before = Date.now();
+    await deliverAndProcess(account.id, textDelivery('from the far future', { timestamp: '1e300' }));
+    const chats = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/chats?accountId=${account.id}`,
+      headers: h.auth,
+    });
+    const list = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/chats/${chats.json().data[0]?.id}/messages`,
+      headers: h.auth,
+    });
+    expect(list.statusCode).toBe(200);
+    const [message] = list.json().data;
+    expect(message.text).toBe('from the far future');
+    expect(Date.parse(message.timestamp)).toBeGreaterThanOrEqual(before - 1000);
+    expect(await deliveryStates(account.id)).toEqual(['processed']);
+  });
+
+  it('parks a delivery Postgres refuses with a data exception instead of retrying it', async () => {
+    const account = await createCloudAccount();
+    const original = h.services.ingest.ingest.bind(h.services.ingest);
+    // What node-postgres throws for text Postgres cannot take (SQLSTATE 22P05, untranslatable character).
+    h.services.ingest.ingest = async () => {
+      throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+    };
+    await deliver(account.id, textDelivery('x'));
+    await h.services.webhookProcessor.drain();
+    h.services.ingest.ingest = original;
+    await h.services.webhookProcessor.drain(() => Date.now() + 24 * 3_600_000);
+    expect(await deliveryStates(account.id)).toEqual(['parked']);
+    expect(await webhookHealth(account.id)).toMatchObject({
+      parked: 1,
+      lastParkedReason: 'unsupported Unicode escape sequence',
+    });
   });
 });

@@ -37,6 +37,8 @@ export function statusCommand(): Command {
                     signatureFailures: cloud.signatureFailures,
                     pending: cloud.deliveries.pending,
                     lastError: cloud.deliveries.lastError ?? null,
+                    parked: cloud.deliveries.parked,
+                    lastParkedReason: cloud.deliveries.lastParkedReason ?? null,
                   }
                 : null,
               // Linked-device session: state, why, last event, the gap being filled, history progress.
@@ -83,7 +85,7 @@ export function statusCommand(): Command {
             if (!r.webhook) continue;
             const w = r.webhook;
             process.stdout.write(
-              `webhook ${r.phone}: last delivery ${w.lastDeliveryAt ?? 'never'}, ${w.signatureFailures} signature failures, ${w.pending} waiting${w.lastError ? ` (last error: ${w.lastError})` : ''}\n`,
+              `webhook ${r.phone}: last delivery ${w.lastDeliveryAt ?? 'never'}, ${w.signatureFailures} signature failures, ${w.pending} waiting${w.lastError ? ` (last error: ${w.lastError})` : ''}, ${w.parked} parked${w.lastParkedReason ? ` (last: ${w.lastParkedReason})` : ''}\n`,
             );
           }
           for (const r of rows) {

@@ -43,6 +43,8 @@ export interface Config {
   passwordCost: number;
   /** WebSocket URL linked-device sessions connect to (WASYNC_WHATSAPP_WEB_URL); WhatsApp's own by default. */
   whatsappWebUrl: string | undefined;
+  /** Bearer token `/metrics` requires when set (WASYNC_METRICS_TOKEN); open when unset. */
+  metricsToken: string | undefined;
 }
 
 export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -119,6 +121,7 @@ const envSchema = z.object({
   WASYNC_WHATSAPP_WEB_URL: z
     .url({ protocol: /^wss?$/, error: 'WASYNC_WHATSAPP_WEB_URL must be a ws:// or wss:// URL' })
     .optional(),
+  WASYNC_METRICS_TOKEN: z.string().min(16, 'WASYNC_METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 /** Every variable the config reads; the README's configuration table lists each (a test checks). */
@@ -157,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.WASYNC_PUBLIC_URL,
     passwordCost: e.WASYNC_PASSWORD_COST,
     whatsappWebUrl: e.WASYNC_WHATSAPP_WEB_URL,
+    metricsToken: e.WASYNC_METRICS_TOKEN,
   };
 }
 

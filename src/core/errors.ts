@@ -32,6 +32,11 @@ export const ERROR_CODES = {
     status: 400,
     description: 'The chat text holds binary data (control bytes), so it is no export. Nothing was stored.',
   },
+  export_line_too_long: {
+    status: 400,
+    description:
+      'The chat text has a line longer than any WhatsApp writes (details.limitBytes); it is no export. Nothing was stored.',
+  },
   export_not_utf8: {
     status: 400,
     description:

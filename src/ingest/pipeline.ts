@@ -69,12 +69,25 @@ export class IngestPipeline {
     resolved: ResolvedEntries;
   }) {
     const { trx, account, messages, events, media } = options;
-    const { identityOf, chatIds, merged } = await resolveBatch({ ...options, store: this.store });
+    // A message stored already is a duplicate whatever chat it names now: only new ones resolve
+    // their chat and people, so a re-posted id naming another chat creates no empty chat.
+    const storedChats = await this.store.messages.chatsOfStored(
+      trx,
+      account.id,
+      messages.map((m) => m.sourceId),
+    );
+    const fresh = messages.filter((m) => !storedChats.has(m.sourceId));
+    const { identityOf, chatIds, merged } = await resolveBatch({
+      ...options,
+      messages: fresh,
+      store: this.store,
+    });
+    const freshChat = new Map(fresh.map((m, i) => [m, present(chatIds[i])]));
 
-    const rows: NewMessage[] = messages.map((m, i) => ({
-      chatId: present(chatIds[i]),
+    const rows: NewMessage[] = messages.map((m) => ({
+      chatId: freshChat.get(m) ?? present(storedChats.get(m.sourceId)),
       sourceMessageId: m.sourceId,
-      senderIdentityId: m.fromMe || !m.sender ? undefined : identityOf(m.sender),
+      senderIdentityId: m.fromMe || !m.sender || !freshChat.has(m) ? undefined : identityOf(m.sender),
       senderName: m.fromMe ? undefined : (m.sender?.name ?? m.senderName),
       fromMe: m.fromMe,
       sentAt: m.sentAt,

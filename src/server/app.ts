@@ -26,6 +26,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whatsappCloudWebhookRoutes } from './routes/whatsapp-cloud-webhook.js';
+import { registerStorableInput } from './storable-input.js';
 import { registerWebApp } from './web.js';
 
 export interface AppOptions {
@@ -48,9 +49,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
   });
+  // The API speaks JSON (docs/errors.md): a text/plain body is answered 415, not read as a string
+  // that then fails validation. Routes that take other bodies (imports, webhooks) add their own parsers.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorEnvelope(app);
+  registerStorableInput(app);
 
   await app.register(swagger, {
     openapi: {
@@ -71,7 +76,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const metrics = new Metrics();
-  registerMetrics(app, metrics);
+  registerMetrics(app, metrics, config.metricsToken);
   await app.register(cookie);
   registerAuth(app, services.store);
   await app.register(healthRoutes(services));

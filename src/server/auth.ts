@@ -68,8 +68,10 @@ export function registerAuth(
   const { tokens, sessions } = repositories;
   app.decorateRequest('grant', undefined);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/')) return;
+    const path = decodedPath(request.url);
+    // The router decodes the path and reads absolute-form targets, so the check goes by both what
+    // the path says and which route was matched: `/%61pi/v1/accounts` reaches /api/v1/accounts.
+    if (!path.startsWith('/api/') && !request.routeOptions.url?.startsWith('/api/')) return;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const isPublic = PUBLIC_API.some(([m, re]) => m === method && re.test(path));
     const header = request.headers.authorization;
@@ -107,6 +109,26 @@ export function registerAuth(
       reply.header('WWW-Authenticate', 'Bearer realm="wasync"');
     }
   });
+}
+
+/**
+ * The path of a request target as the router reads it: percent-decoded, and for an absolute-form
+ * target (`GET http://host/api/v1/accounts`, RFC 9112 §3.2.2) the part after the authority.
+ */
+export function decodedPath(target: string): string {
+  let path = target.split('?')[0] ?? '';
+  if (!path.startsWith('/')) {
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return path;
+    }
+  }
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function csrfMatches(request: FastifyRequest, expected: string): boolean {

@@ -57,6 +57,13 @@ export const AccountSchema = z
           pending: z.number().int().describe('Received, not yet processed (or failing and being retried).'),
           processed: z.number().int(),
           lastError: z.string().optional(),
+          parked: z
+            .number()
+            .int()
+            .describe(
+              'Signed deliveries set aside for good, nothing stored: content no database can keep, or another number.',
+            ),
+          lastParkedReason: z.string().optional(),
         }),
       })
       .optional()

@@ -35,6 +35,8 @@ export function ingestRoutes(services: Services, metrics: Metrics): FastifyPlugi
         // The body schema documents the batch; items are validated one by one below (so errors can
         // name each bad item), and validating the whole body first as well would do the work twice.
         validatorCompiler: exceptBody,
+        // Bad text is reported per item (invalid_text), naming the item, like every other item error.
+        config: { checksBodyTextItself: true },
       },
       async (request) => {
         const { workspaceId } = grantOf(request);

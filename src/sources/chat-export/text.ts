@@ -29,7 +29,7 @@ export async function readLineBlocks(
     const buffer = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
     const last = buffer.lastIndexOf(0x0a);
     if (last < 0) {
-      if (buffer.length > MAX_LINE_BYTES) throw binary(bytes);
+      if (buffer.length > MAX_LINE_BYTES) throw overLongLine(buffer, bytes - buffer.length);
       carry = buffer;
       continue;
     }
@@ -119,6 +119,20 @@ function notUtf8(offset: number): WasyncError {
     'export_not_utf8',
     `The chat text is not UTF-8 (in the block from byte ${offset}); export it again from WhatsApp, or convert it.`,
     { offset },
+  );
+}
+
+/**
+ * A line past MAX_LINE_BYTES: binary if it holds a control byte, else text with no line breaks for
+ * too long, which is reported as that (no UTF-8 check: the buffer may end inside a character).
+ */
+function overLongLine(buffer: Buffer, offset: number): WasyncError {
+  const at = firstControlByte(buffer);
+  if (at >= 0) return binary(offset + at);
+  return new WasyncError(
+    'export_line_too_long',
+    `The chat text has a line longer than ${MAX_LINE_BYTES} bytes (from byte ${offset}); WhatsApp writes no such line, so it is not an export.`,
+    { offset, limitBytes: MAX_LINE_BYTES },
   );
 }
 

@@ -17,6 +17,8 @@ export const ITEM_ERROR_CODES = [
   'invalid_phone',
   'invalid_whatsapp_id',
   'invalid_timestamp',
+  'invalid_text',
+  'too_deep',
   'invalid_media',
   'media_too_large',
   'duplicate_id',
@@ -58,23 +60,38 @@ export function parseTimestamp(value: number | string, context: ParseContext): n
     throw new ItemProblem(
       'invalid_timestamp',
       'timestamp',
-      'use Unix seconds or ISO 8601 with a zone (…Z or …+02:00)',
+      'use Unix seconds or ISO 8601 with a zone (…Z or …+02:00), naming a real date and time',
     );
   }
-  if (ms < EARLIEST || ms > context.now + FUTURE_SLACK_MS) {
+  // Checked before formatting: a date past JavaScript's range (9e12 seconds, 1e308) cannot be printed.
+  if (!Number.isFinite(ms) || ms < EARLIEST || ms > context.now + FUTURE_SLACK_MS) {
     throw new ItemProblem(
       'invalid_timestamp',
       'timestamp',
-      `${new Date(ms).toISOString()} is out of range (numbers are Unix seconds, not milliseconds)`,
+      `${String(value)} is out of range: after 2009 and at most a day ahead (numbers are Unix seconds, not milliseconds)`,
     );
   }
   return ms;
 }
 
+const ISO_WITH_ZONE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
 function parseIsoWithZone(text: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
+  const match = ISO_WITH_ZONE.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+  // Date.parse rolls 2026-02-30 over to 2 March and 24:00 to the next day; a wrong date is refused instead.
+  if (!isCalendarDate(year ?? 0, month ?? 0, day ?? 0)) return undefined;
+  if ((hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
 }
 
 export function parseMedia(

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MessageType } from '../../core/model.js';
+import { findUnstorable } from '../../core/storable-text.js';
 import type { IngestEvent, IngestItem, IngestMessage } from '../../ingest/types.js';
 import {
   type ItemError,
@@ -62,6 +63,12 @@ function parseItem(
         { index, id, code: 'invalid_item', field: undefined, message: 'each item must be a JSON object' },
       ],
     };
+  }
+  const unstorable = findUnstorable(item);
+  if (unstorable) {
+    const code = unstorable.kind === 'text' ? 'invalid_text' : 'too_deep';
+    const field = unstorable.path === '' ? undefined : unstorable.path;
+    return { errors: [{ index, id: storableId(id), code, field, message: unstorable.message }] };
   }
   const kind = item.kind ?? 'message';
   if (typeof kind !== 'string' || !(kind in ITEM_SCHEMAS)) {
@@ -201,6 +208,11 @@ function details(input: MessageItemInput): Record<string, unknown> | undefined {
   if (input.contacts) result.contacts = input.contacts;
   if (input.forwarded) result.forwarded = true;
   return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/** The item's id to name it by in an error, unless the id is itself the bad text. */
+function storableId(id: string | undefined): string | undefined {
+  return id === undefined || findUnstorable(id) ? undefined : id;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -417,9 +417,14 @@ function parseJson(value: unknown): unknown {
   }
 }
 
+/** The latest time a date can hold (ECMAScript Language Specification, "Time Values and Time Range"). */
+const MAX_TIME_MS = 8.64e15;
+
+/** Unix seconds as milliseconds; undefined when absent or no time a date can hold (1e300, say). */
 function seconds(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-  return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : undefined;
+  const ms = Math.round(n * 1000);
+  return Number.isFinite(ms) && ms > 0 && ms <= MAX_TIME_MS ? ms : undefined;
 }
 
 function str(value: unknown): string | undefined {

@@ -5,6 +5,7 @@ import { BackgroundPass } from '../../core/background-pass.js';
 import type { Account } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { SecretBox } from '../../core/secret-box.js';
+import { findUnstorable, MAX_DEPTH } from '../../core/storable-text.js';
 import type { MediaResolver } from '../../ingest/media-fetcher.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
@@ -197,15 +198,26 @@ export class WhatsAppCloudService {
       await this.repository.recordSignatureFailure(accountId, now);
       return 'bad_signature';
     }
+    // Postgres cannot hold a NUL byte in text, and a body with one is no JSON anyway: it is kept
+    // (NULs spelled as escapes) parked, so Meta gets its 200 rather than retrying it for days.
+    if (body.includes(0)) {
+      const text = body.toString('utf8').replaceAll('\u0000', '\\u0000');
+      await this.repository.enqueue(accountId, text, now, 'the body holds NUL bytes, so it is no JSON');
+      return 'accepted';
+    }
     await this.repository.enqueue(accountId, body.toString('utf8'), now);
     return 'accepted';
   }
 
-  /** Maps one stored delivery into the store; throws (and the delivery is retried) on failure. */
+  /**
+   * Maps one stored delivery into the store; throws on failure: an {@link UnstorableDelivery} when no
+   * retry can help (the delivery is parked), anything else to be retried.
+   */
   async process(delivery: PendingDelivery): Promise<MappedDelivery> {
     const { store, ingest } = this.options;
     const account = await accountById(store, delivery.accountId);
     if (!account) throw new Error(`account ${delivery.accountId} is gone`);
+    const settings = await this.repository.get(account.id);
     let body: unknown;
     try {
       body = JSON.parse(delivery.body);
@@ -220,7 +232,20 @@ export class WhatsAppCloudService {
         ignored: ['body is not JSON'],
       };
     }
+    if (settings) refuseOtherNumbers(body, settings.phoneNumberId);
     const mapped = mapDelivery(body, account.id, Date.now());
+    const unstorable = findUnstorable({
+      items: mapped.items,
+      contacts: mapped.contacts,
+      keys: mapped.keyChanges,
+    });
+    if (unstorable) {
+      throw new UnstorableDelivery(
+        unstorable.kind === 'depth'
+          ? `a message nests deeper than ${MAX_DEPTH} levels`
+          : `a message holds ${unstorable.message}, which cannot be stored`,
+      );
+    }
     if (mapped.keyChanges.length > 0 || mapped.contacts.length > 0) {
       // Number changes first, so the notice itself (sent from the new number) lands in the same chat.
       await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
@@ -286,6 +311,47 @@ export class WhatsAppCloudService {
   private secrets(stored: StoredCloudAccount): CloudSecrets {
     return JSON.parse(this.box.open(stored.sealedCredentials, stored.accountId)) as CloudSecrets;
   }
+}
+
+/** A delivery no retry can store: it is parked with this message as its reason. */
+export class UnstorableDelivery extends Error {
+  override readonly name = 'UnstorableDelivery';
+}
+
+/**
+ * Meta sends every number of an app to the app's one callback URL, and anyone holding the app secret
+ * can sign: a change for another `phone_number_id` is not stored in this account.
+ */
+function refuseOtherNumbers(body: unknown, phoneNumberId: string): void {
+  const entries = isRecord(body) && Array.isArray(body.entry) ? body.entry : [];
+  for (const entry of entries) {
+    const changes = isRecord(entry) && Array.isArray(entry.changes) ? entry.changes : [];
+    for (const change of changes) {
+      const value = isRecord(change) && isRecord(change.value) ? change.value : undefined;
+      const metadata = value && isRecord(value.metadata) ? value.metadata : undefined;
+      const addressed = metadata?.phone_number_id;
+      if (addressed !== undefined && String(addressed) !== phoneNumberId) {
+        throw new UnstorableDelivery(
+          `addressed to phone_number_id ${String(addressed).slice(0, 64)}, not this account's ${phoneNumberId}`,
+        );
+      }
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether a failed attempt can never succeed: an UnstorableDelivery, or Postgres refusing the data
+ * itself (SQLSTATE class 22, data exception: "PostgreSQL Documentation, Appendix A. PostgreSQL Error
+ * Codes"), which the same content will meet on every retry.
+ */
+function isPermanent(error: unknown): boolean {
+  if (error instanceof UnstorableDelivery) return true;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 export function webhookPath(accountId: string): string {
@@ -405,6 +471,14 @@ export class WebhookProcessor {
             );
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
+          if (isPermanent(error)) {
+            await this.cloud.repository.markParked(delivery.id, reason, now());
+            this.logger.warn(
+              { deliveryId: delivery.id, reason },
+              'webhook delivery parked: it cannot be stored',
+            );
+            continue;
+          }
           const delay = this.retryDelays[Math.min(delivery.attempts, this.retryDelays.length - 1)] ?? 60_000;
           await this.cloud.repository.markFailed(delivery.id, reason, now() + delay);
           this.logger.warn(

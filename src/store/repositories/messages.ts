@@ -73,6 +73,26 @@ export class MessageRepository {
     private readonly dialect: DialectName,
   ) {}
 
+  /** The chat of each of these source ids that is stored in the account already. */
+  async chatsOfStored(
+    db: Kysely<Database>,
+    accountId: string,
+    sourceIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const chats = new Map<string, string>();
+    const unique = [...new Set(sourceIds)];
+    for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
+      const rows = await db
+        .selectFrom('messages')
+        .select(['source_message_id', 'chat_id'])
+        .where('account_id', '=', accountId)
+        .where('source_message_id', 'in', unique.slice(i, i + INSERT_CHUNK))
+        .execute();
+      for (const row of rows) chats.set(row.source_message_id, row.chat_id);
+    }
+    return chats;
+  }
+
   /**
    * Inserts messages that are not stored yet (idempotent on account + source message id) and returns
    * the source ids that were new, mapped to their stored ids. Run inside the caller's transaction.

@@ -31,6 +31,9 @@ export interface DeliveryCounts {
   pending: number;
   processed: number;
   lastError: string | undefined;
+  /** Deliveries set aside for good: content no retry can store (see markParked). */
+  parked: number;
+  lastParkedReason: string | undefined;
 }
 
 /** Cloud API account settings, webhook health, and the queue of received webhook bodies. */
@@ -109,8 +112,11 @@ export class WhatsAppCloudRepository {
       .execute();
   }
 
-  /** Stores a verified body and stamps the account's last delivery, in one transaction. */
-  async enqueue(accountId: string, body: string, at: number): Promise<string> {
+  /**
+   * Stores a verified body and stamps the account's last delivery, in one transaction. With
+   * `parkedReason` the body is stored parked at once: it can never be processed.
+   */
+  async enqueue(accountId: string, body: string, at: number, parkedReason?: string): Promise<string> {
     const id = newId('whd');
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -120,10 +126,10 @@ export class WhatsAppCloudRepository {
           account_id: accountId,
           received_at: at,
           body,
-          state: 'pending',
+          state: parkedReason === undefined ? 'pending' : 'parked',
           attempts: 0,
-          error: null,
-          next_attempt_at: at,
+          error: parkedReason ?? null,
+          next_attempt_at: parkedReason === undefined ? at : null,
           processed_at: null,
         })
         .execute();
@@ -184,6 +190,24 @@ export class WhatsAppCloudRepository {
       .execute();
   }
 
+  /**
+   * Sets a delivery aside for good, with the reason: its content cannot be stored (text a database
+   * refuses, a number that is not the account's), so retrying would only fail again, forever.
+   */
+  async markParked(id: string, reason: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({
+        state: 'parked',
+        attempts: eb('attempts', '+', 1),
+        error: reason,
+        next_attempt_at: null,
+        processed_at: at,
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
   async counts(accountId: string): Promise<DeliveryCounts> {
     const rows = await this.db
       .selectFrom('webhook_deliveries')
@@ -200,11 +224,22 @@ export class WhatsAppCloudRepository {
       .orderBy('received_at', 'desc')
       .limit(1)
       .executeTakeFirst();
+    const parked = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('error')
+      .where('account_id', '=', accountId)
+      .where('state', '=', 'parked')
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
     return {
       pending: count('pending'),
       processed: count('processed'),
       lastError: failing?.error ?? undefined,
+      parked: count('parked'),
+      lastParkedReason: parked?.error ?? undefined,
     };
   }
 
