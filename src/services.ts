@@ -7,6 +7,7 @@ import { SecretBox } from './core/secret-box.js';
 import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
+import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
 import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
 import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
 import type { SessionTiming } from './sources/whatsapp-web/session.js';
@@ -28,6 +29,8 @@ export interface Services {
   workspace: Workspace;
   ingest: IngestPipeline;
   mediaFetcher: MediaFetcher;
+  /** The HTTP client for every URL that comes from outside (WASYNC_OUTBOUND_ALLOW applies). */
+  outbound: GuardedFetch;
   /** Encrypts CRM credentials at rest (see resolveSecretKey). */
   secretKey: string;
   connections: ConnectionService;
@@ -83,7 +86,9 @@ export async function openServices(
     defaultRegion: config.defaultRegion,
   });
   const ingest = new IngestPipeline(store);
+  const outbound = createGuardedFetch({ allow: config.outboundAllow });
   const mediaFetcher = new MediaFetcher({
+    fetch: outbound,
     media: store.media,
     blobs: store.blobs,
     logger: logger.child({ component: 'media-fetcher' }),
@@ -96,6 +101,7 @@ export async function openServices(
     store,
     ingest,
     secretKey,
+    fetch: outbound,
     logger: logger.child({ component: 'whatsapp-cloud' }),
   });
   mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver());
@@ -129,6 +135,7 @@ export async function openServices(
     workspace,
     ingest,
     mediaFetcher,
+    outbound,
     secretKey,
     connections,
     sync,

@@ -8,6 +8,7 @@ import { SecretBox } from '../../core/secret-box.js';
 import type { MediaResolver } from '../../ingest/media-fetcher.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
+import type { GuardedFetch } from '../../net/guarded-fetch.js';
 import type { Store } from '../../store/index.js';
 import { BlobTooLargeError } from '../../store/media-blobs.js';
 import {
@@ -101,7 +102,14 @@ export class WhatsAppCloudService {
   private readonly box: SecretBox;
 
   constructor(
-    private readonly options: { store: Store; ingest: IngestPipeline; secretKey: string; logger: Logger },
+    private readonly options: {
+      store: Store;
+      ingest: IngestPipeline;
+      secretKey: string;
+      logger: Logger;
+      /** The guarded client: the Graph base URL and the media URLs it answers come from outside. */
+      fetch: GuardedFetch;
+    },
   ) {
     this.repository = new WhatsAppCloudRepository(options.store.sql.db);
     this.box = new SecretBox(options.secretKey);
@@ -254,7 +262,7 @@ export class WhatsAppCloudService {
       const stored = await this.repository.get(accountId);
       if (!stored) throw new Error(`no Cloud API settings for account ${accountId}`);
       const headers = { authorization: `Bearer ${this.secrets(stored).accessToken}` };
-      const lookup = await fetch(
+      const lookup = await this.options.fetch(
         `${stored.graphBaseUrl}/${stored.apiVersion}/${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(stored.phoneNumberId)}`,
         { headers, signal },
       );
@@ -263,7 +271,7 @@ export class WhatsAppCloudService {
       if (typeof info.url !== 'string') throw new Error('the Graph API media lookup gave no url');
       if (Number(info.file_size ?? 0) > maxBytes) throw new BlobTooLargeError(maxBytes);
       const expected = hexSha256(info.sha256) ?? hexSha256(url.searchParams.get('sha256'));
-      const response = await fetch(info.url, { headers, signal, redirect: 'follow' });
+      const response = await this.options.fetch(info.url, { headers, signal });
       return { response, expectedSha256: expected };
     };
   }

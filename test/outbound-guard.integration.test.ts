@@ -1,0 +1,133 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { textMessage } from './support/batches.js';
+import { describeEachDatabase } from './support/databases.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+interface LocalServer {
+  port: number;
+  /** Paths requested, in order. */
+  hits: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback server: `/secret` stands for an internal service, `/to?url=` redirects, `/photo.jpg` is
+ * an ordinary file.
+ */
+function startServer(): Promise<LocalServer> {
+  const hits: string[] = [];
+  const server = http.createServer((request, response) => {
+    hits.push(request.url ?? '');
+    const url = new URL(request.url ?? '/', 'http://local');
+    if (url.pathname === '/to')
+      return response.writeHead(302, { location: url.searchParams.get('url') ?? '/' }).end();
+    if (url.pathname === '/photo.jpg')
+      return response.writeHead(200, { 'content-type': 'image/jpeg' }).end('jpeg');
+    return response.writeHead(200, { 'content-type': 'text/plain' }).end('internal secret');
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        hits,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}
+
+describeEachDatabase('outbound guard: media URLs', (database) => {
+  let internal: LocalServer;
+  let allowed: LocalServer;
+  let h: Harness;
+  let accountId: string;
+
+  beforeAll(async () => {
+    internal = await startServer();
+    allowed = await startServer();
+  });
+  afterAll(async () => {
+    await internal.close();
+    await allowed.close();
+  });
+  beforeEach(async () => {
+    // Only the "allowed" server, by name and port, is on the list; the internal one is not.
+    h = await startHarness(database, { WASYNC_OUTBOUND_ALLOW: `localhost:${allowed.port}` });
+    accountId = (await h.createAccount()).id;
+    internal.hits.length = 0;
+    allowed.hits.length = 0;
+  });
+  afterEach(() => h.close());
+
+  /** Ingests one image message with `url`, runs the fetcher, and answers what the API shows of the media. */
+  const fetchThrough = async (url: string) => {
+    const posted = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/accounts/${accountId}/messages`,
+      headers: h.auth,
+      payload: {
+        messages: [textMessage({ type: 'image', text: 'look', media: { url, fileName: 'p.jpg' } })],
+      },
+    });
+    expect(posted.statusCode).toBe(200);
+    await h.services.mediaFetcher.drain(() => Date.now() + 60_000);
+    const [chat] = (await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: h.auth })).json().data;
+    const [message] = (
+      await h.app.inject({ method: 'GET', url: `/api/v1/chats/${chat.id}/messages`, headers: h.auth })
+    ).json().data;
+    return message.media;
+  };
+
+  const refusedCases: [string, () => string, RegExp][] = [
+    ['a loopback URL', () => `http://127.0.0.1:${internal.port}/secret`, /plain http is allowed only/],
+    ['a loopback URL over https', () => `https://127.0.0.1:${internal.port}/secret`, /local, private/],
+    [
+      'a redirect from an allow-listed host',
+      () =>
+        `http://localhost:${allowed.port}/to?url=${encodeURIComponent(`https://127.0.0.1:${internal.port}/secret`)}`,
+      /127\.0\.0\.1 is a local, private or reserved address/,
+    ],
+    [
+      'loopback spelled as a decimal number',
+      () => `https://2130706433:${internal.port}/secret`,
+      /local, private/,
+    ],
+    [
+      'loopback spelled as IPv4-mapped IPv6',
+      () => `https://[::ffff:127.0.0.1]:${internal.port}/secret`,
+      /local, private/,
+    ],
+    [
+      'a host name that resolves to loopback',
+      () => `https://localhost:${internal.port}/secret`,
+      /resolves to/,
+    ],
+    [
+      'a URL with a user name and password',
+      () => `https://user:pass@localhost:${allowed.port}/photo.jpg`,
+      /user name or password/,
+    ],
+    ['the cloud metadata address', () => 'https://169.254.169.254/latest/meta-data/', /local, private/],
+  ];
+
+  for (const [name, url, reason] of refusedCases) {
+    it(`refuses ${name}: nothing fetched, nothing stored, the reason on the media`, async () => {
+      const media = await fetchThrough(url());
+      expect(media).toMatchObject({ state: 'failed', failure: expect.stringMatching(reason) });
+      expect(media.failure).toMatch(/url_forbidden|is not allowed/);
+      expect(media.failure).not.toContain('pass@');
+      expect(media.sha256).toBeUndefined();
+      expect(internal.hits).toEqual([]);
+      expect(allowed.hits.filter((hit) => hit.includes('photo'))).toEqual([]);
+    });
+  }
+
+  it('still downloads from an allow-listed host', async () => {
+    expect(await fetchThrough(`http://localhost:${allowed.port}/photo.jpg`)).toMatchObject({
+      state: 'stored',
+      size: 4,
+    });
+  });
+});
