@@ -131,3 +131,89 @@ describeEachDatabase('outbound guard: media URLs', (database) => {
     });
   });
 });
+
+describeEachDatabase('outbound guard: vendor base URLs', (database) => {
+  let h: Harness;
+  let memberAuth: { authorization: string };
+  let phoneSeq = 0;
+
+  beforeEach(async () => {
+    // One sandbox host:port allow-listed, as an operator running the Cloud API sandbox would.
+    h = await startHarness(database, { WASYNC_OUTBOUND_ALLOW: 'localhost:4200' });
+    const member = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: h.auth,
+      payload: { name: 'rep', role: 'member' },
+    });
+    memberAuth = { authorization: `Bearer ${member.json().token}` };
+  });
+  afterEach(() => h.close());
+
+  const createCloudAccount = (headers: { authorization: string }, graphBaseUrl?: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      headers,
+      payload: {
+        phone: `+1 415 555 ${String(2000 + ++phoneSeq)}`,
+        cloud: {
+          phoneNumberId: '1122334455667',
+          accessToken: 'EAAG-test-token',
+          appSecret: 'app-secret-123',
+          ...(graphBaseUrl === undefined ? {} : { graphBaseUrl }),
+        },
+      },
+    });
+  const accountCount = async () =>
+    (await h.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: h.auth })).json().data.length;
+
+  it('lets a member create a Cloud API account only with the default Graph base URL', async () => {
+    const refused = await createCloudAccount(memberAuth, 'https://graph.facebook.com');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({
+      code: 'forbidden',
+      details: { field: 'cloud.graphBaseUrl' },
+    });
+    expect(await accountCount()).toBe(0);
+    const created = await createCloudAccount(memberAuth);
+    expect(created.statusCode).toBe(201);
+    expect(created.json().cloud.graphBaseUrl).toBe('https://graph.facebook.com');
+  });
+
+  it("lets an admin set only Meta's Graph host or an allow-listed one", async () => {
+    for (const url of [
+      'http://127.0.0.1:4200',
+      'http://localhost:4201',
+      'https://localhost.evil.example:4200',
+      'https://graph.facebook.com.evil.example',
+      'http://graph.facebook.com',
+      'https://user:pass@graph.facebook.com',
+      'http://2130706433:4200',
+      'http://[::ffff:127.0.0.1]:4200',
+      'https://169.254.169.254',
+    ]) {
+      const refused = await createCloudAccount(h.auth, url);
+      expect(refused.statusCode, url).toBe(400);
+      expect(refused.json().error, url).toMatchObject({
+        code: 'url_forbidden',
+        details: { field: 'cloud.graphBaseUrl' },
+      });
+    }
+    expect(await accountCount()).toBe(0);
+    expect((await createCloudAccount(h.auth, 'https://graph.facebook.com/')).statusCode).toBe(201);
+    const sandbox = await createCloudAccount(h.auth, 'http://localhost:4200');
+    expect(sandbox.statusCode).toBe(201);
+    expect(sandbox.json().cloud.graphBaseUrl).toBe('http://localhost:4200');
+
+    const patch = (graphBaseUrl: string) =>
+      h.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/accounts/${sandbox.json().id}/cloud`,
+        headers: h.auth,
+        payload: { graphBaseUrl },
+      });
+    expect((await patch('http://127.0.0.1:8080')).json().error.code).toBe('url_forbidden');
+    expect((await patch('https://graph.facebook.com')).statusCode).toBe(200);
+  });
+});

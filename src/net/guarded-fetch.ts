@@ -31,7 +31,10 @@ export interface GuardedRequestInit {
 }
 
 /** fetch with the outbound rules applied; answers a WHATWG Response like fetch. */
-export type GuardedFetch = (url: string | URL, init?: GuardedRequestInit) => Promise<Response>;
+export type GuardedFetch = ((url: string | URL, init?: GuardedRequestInit) => Promise<Response>) & {
+  /** The allow-list it applies, for checks made before any request (vendor base URLs). */
+  readonly allow: OutboundAllowList;
+};
 
 export class ResponseTooLargeError extends Error {
   constructor(limit: number) {
@@ -59,7 +62,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     'http:': new http.Agent({ keepAlive: true }),
     'https:': new https.Agent({ keepAlive: true }),
   };
-  return async (input, init = {}) => {
+  const guarded = async (input: string | URL, init: GuardedRequestInit = {}): Promise<Response> => {
     const signal = init.signal
       ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
       : AbortSignal.timeout(timeoutMs);
@@ -88,6 +91,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
       url = next;
     }
   };
+  return Object.assign(guarded, { allow: options.allow });
 }
 
 interface Outgoing {

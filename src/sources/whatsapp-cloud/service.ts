@@ -9,6 +9,7 @@ import type { MediaResolver } from '../../ingest/media-fetcher.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
+import { checkVendorUrl, GRAPH_API } from '../../net/vendor-urls.js';
 import type { Store } from '../../store/index.js';
 import { BlobTooLargeError } from '../../store/media-blobs.js';
 import {
@@ -55,7 +56,9 @@ export const CloudAccountInput = z
     graphBaseUrl: z
       .url({ protocol: /^https?$/ })
       .optional()
-      .describe(`Default ${DEFAULT_GRAPH_BASE_URL}.`),
+      .describe(
+        `Default ${DEFAULT_GRAPH_BASE_URL}. Admins only; must be that, or a host the server allow-lists (WASYNC_OUTBOUND_ALLOW).`,
+      ),
     apiVersion: z
       .string()
       .regex(/^v\d+\.\d+$/)
@@ -117,6 +120,8 @@ export class WhatsAppCloudService {
 
   /** Stores the Cloud API settings of a freshly created account (its secrets sealed to its id). */
   async configure(account: Account, input: CloudAccountInput): Promise<CloudAccountView> {
+    if (input.graphBaseUrl !== undefined)
+      checkVendorUrl(input.graphBaseUrl, GRAPH_API, this.options.fetch.allow, 'cloud.graphBaseUrl');
     const secrets: CloudSecrets = { accessToken: input.accessToken, appSecret: input.appSecret };
     await this.repository.create({
       accountId: account.id,
@@ -138,6 +143,8 @@ export class WhatsAppCloudService {
    * Undefined when the account has no Cloud API settings.
    */
   async reconfigure(accountId: string, update: CloudAccountUpdate): Promise<CloudAccountView | undefined> {
+    if (update.graphBaseUrl !== undefined)
+      checkVendorUrl(update.graphBaseUrl, GRAPH_API, this.options.fetch.allow, 'graphBaseUrl');
     const stored = await this.repository.get(accountId);
     if (!stored) return undefined;
     const secrets = this.secrets(stored);
