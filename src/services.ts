@@ -115,7 +115,7 @@ export async function openServices(
   });
   mediaFetcher.registerResolver('whatsapp-web:', linkedDeviceMediaResolver(store, linkedDevices, logger));
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
-  const connections = new ConnectionService(store.connections, secretKey);
+  const connections = new ConnectionService(store.connections, secretKey, outbound);
   const sync = new SyncService({
     store,
     workspace,

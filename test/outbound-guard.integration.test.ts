@@ -217,3 +217,118 @@ describeEachDatabase('outbound guard: vendor base URLs', (database) => {
     expect((await patch('https://graph.facebook.com')).statusCode).toBe(200);
   });
 });
+
+describeEachDatabase('outbound guard: CRM login and instance URLs', (database) => {
+  let internal: LocalServer;
+  let tokenServer: LocalServer;
+  let h: Harness;
+
+  beforeAll(async () => {
+    internal = await startServer();
+    tokenServer = await startTokenServer(() => `http://127.0.0.1:${internal.port}`);
+  });
+  afterAll(async () => {
+    await internal.close();
+    await tokenServer.close();
+  });
+  beforeEach(async () => {
+    h = await startHarness(database, { WASYNC_OUTBOUND_ALLOW: `localhost:${tokenServer.port}` });
+    internal.hits.length = 0;
+  });
+  afterEach(() => h.close());
+
+  const connect = (loginUrl: string, headers = h.auth, name = 'Acme') =>
+    h.app.inject({
+      method: 'POST',
+      url: '/api/v1/connections',
+      headers,
+      payload: {
+        kind: 'salesforce',
+        name,
+        loginUrl,
+        auth: { flow: 'refresh_token', clientId: 'client', clientSecret: 'secret', refreshToken: 'r' },
+      },
+    });
+  const connectionCount = async () =>
+    (await h.app.inject({ method: 'GET', url: '/api/v1/connections', headers: h.auth })).json().data.length;
+
+  it('refuses a member, whatever the login URL', async () => {
+    const member = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: h.auth,
+      payload: { name: 'rep', role: 'member' },
+    });
+    const refused = await connect('https://login.salesforce.com', {
+      authorization: `Bearer ${member.json().token}`,
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(await connectionCount()).toBe(0);
+  });
+
+  it("lets an admin name only Salesforce's hosts or an allow-listed one", async () => {
+    for (const url of [
+      `http://127.0.0.1:${internal.port}`,
+      `https://127.0.0.1:${internal.port}`,
+      'http://login.salesforce.com',
+      'https://user:pass@login.salesforce.com',
+      `http://2130706433:${internal.port}`,
+      `http://[::ffff:127.0.0.1]:${internal.port}`,
+      'https://login.salesforce.com.evil.example',
+      'https://salesforce.com@evil.example',
+      'https://169.254.169.254',
+    ]) {
+      const refused = await connect(url);
+      expect(refused.statusCode, url).toBe(400);
+      expect(refused.json().error, url).toMatchObject({
+        code: 'url_forbidden',
+        details: { field: 'loginUrl' },
+      });
+    }
+    expect(await connectionCount()).toBe(0);
+    for (const [i, url] of [
+      'https://login.salesforce.com',
+      'https://test.salesforce.com',
+      'https://acme.my.salesforce.com',
+      'https://acme--uat.sandbox.my.salesforce.com',
+      'https://acme.lightning.force.com',
+      `http://localhost:${tokenServer.port}`,
+    ].entries())
+      expect((await connect(url, h.auth, `org ${i}`)).statusCode, url).toBe(201);
+    expect(internal.hits).toEqual([]);
+  });
+
+  it('refuses a token answer whose instance URL is not Salesforce, without calling it', async () => {
+    const created = await connect(`http://localhost:${tokenServer.port}`);
+    expect(created.statusCode).toBe(201);
+    const tested = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${created.json().id}/test`,
+      headers: h.auth,
+    });
+    expect(tested.json()).toMatchObject({ ok: false, problems: [expect.stringMatching(/url_forbidden/)] });
+    expect(tokenServer.hits).toContain('/services/oauth2/token');
+    expect(internal.hits).toEqual([]);
+  });
+});
+
+/** A login server that signs anyone in and names `instanceUrl()` as the org's instance. */
+function startTokenServer(instanceUrl: () => string): Promise<LocalServer> {
+  const hits: string[] = [];
+  const server = http.createServer((request, response) => {
+    hits.push(request.url ?? '');
+    request.resume();
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ access_token: 'token', instance_url: instanceUrl(), token_type: 'Bearer' }));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        hits,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}

@@ -15,7 +15,7 @@ export interface GuardedFetchOptions {
   allow: OutboundAllowList;
   /** Redirects followed before giving up (each one checked like the first URL). Default 5. */
   maxRedirects?: number;
-  /** Whole request, body included. Default 60 s. */
+  /** Whole request, body included, for a request without a signal of its own. Default 60 s. */
   timeoutMs?: number;
   /** Largest response body read. Default 256 MiB. */
   maxResponseBytes?: number;
@@ -24,7 +24,7 @@ export interface GuardedFetchOptions {
 /** What a guarded request may carry: the part of fetch's RequestInit wasync uses. */
 export interface GuardedRequestInit {
   method?: string;
-  headers?: ConstructorParameters<typeof Headers>[0];
+  headers?: NonNullable<ConstructorParameters<typeof Headers>[0]>;
   body?: string | URLSearchParams | Uint8Array | ReadableStream<Uint8Array> | null;
   signal?: AbortSignal | null;
   duplex?: 'half';
@@ -63,9 +63,8 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     'https:': new https.Agent({ keepAlive: true }),
   };
   const guarded = async (input: string | URL, init: GuardedRequestInit = {}): Promise<Response> => {
-    const signal = init.signal
-      ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
-      : AbortSignal.timeout(timeoutMs);
+    // A caller's signal carries its own deadline (a large upload may need more than the default).
+    const signal = init.signal ?? AbortSignal.timeout(timeoutMs);
     let url = checkOutboundUrl(input, options.allow);
     let method = (init.method ?? 'GET').toUpperCase();
     const headers = new Headers(init.headers ?? undefined);
