@@ -86,7 +86,11 @@ export async function openServices(
     defaultRegion: config.defaultRegion,
   });
   const ingest = new IngestPipeline(store);
-  const outbound = createGuardedFetch({ allow: config.outboundAllow });
+  // Room for the largest media file: the blob store enforces WASYNC_MEDIA_MAX_BYTES itself, with its own error.
+  const outbound = createGuardedFetch({
+    allow: config.outboundAllow,
+    maxResponseBytes: Math.max(256 * 1024 ** 2, config.mediaMaxBytes + 1),
+  });
   const mediaFetcher = new MediaFetcher({
     fetch: outbound,
     media: store.media,

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { ConnectionService } from '../src/crms/connections.js';
+import { createGuardedFetch } from '../src/net/guarded-fetch.js';
 import { textMessage } from './support/batches.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -309,6 +311,23 @@ describeEachDatabase('outbound guard: CRM login and instance URLs', (database) =
     expect(tested.json()).toMatchObject({ ok: false, problems: [expect.stringMatching(/url_forbidden/)] });
     expect(tokenServer.hits).toContain('/services/oauth2/token');
     expect(internal.hits).toEqual([]);
+  });
+
+  it('refuses a stored connection whose login URL is no longer allowed, without calling it', async () => {
+    const created = await connect(`http://localhost:${tokenServer.port}`);
+    expect(created.statusCode).toBe(201);
+    // The same store under a server whose operator took the host off the allow-list.
+    const strict = new ConnectionService(
+      h.services.store.connections,
+      h.services.secretKey,
+      createGuardedFetch({ allow: [] }),
+    );
+    tokenServer.hits.length = 0;
+    const destination = await strict.destination(h.services.workspace.id, created.json().id);
+    expect(await destination.test()).toEqual([
+      expect.stringMatching(/plain http is allowed only.*url_forbidden/),
+    ]);
+    expect(tokenServer.hits).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GuardedFetch, GuardedRequestInit } from '../../net/guarded-fetch.js';
+import { UrlForbiddenError } from '../../net/outbound-url.js';
 import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
 import { CrmError } from '../types.js';
 import { type SalesforceAuth, type SalesforceToken, tokenRequestBody } from './auth.js';
@@ -139,6 +140,10 @@ export class SalesforceSignIn {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
       });
     } catch (error) {
+      // A login URL stored before the outbound rules, or one whose host now resolves to a local
+      // address: no retry will change that, so the connection parks with the reason.
+      if (error instanceof UrlForbiddenError)
+        throw new CrmError({ kind: 'park', code: 'url_forbidden', message: error.message });
       throw networkError(error);
     }
     const body: unknown = await response.json().catch(() => undefined);
