@@ -23,7 +23,11 @@ export const GRAPH_API: VendorHosts = {
 
 /**
  * Salesforce's login and instance hosts: login.salesforce.com, test.salesforce.com, My Domains
- * (`*.my.salesforce.com`, `*.sandbox.my.salesforce.com`) and the older `*.force.com` instance hosts.
+ * (`MyDomainName.my.salesforce.com`, `MyDomainName--SandboxName.sandbox.my.salesforce.com`, the
+ * partitioned `*.develop.my.salesforce.com` and the like) and the older `*.force.com` instance hosts.
+ * Formats: Packaging Guide, "Call Salesforce URLs Within a Package" (pointing to Salesforce Help, "My
+ * Domain URL Formats"). Unverified: whether any org (Government Cloud, other partitions) is served
+ * outside these two domains; such an org's host can be allow-listed.
  */
 export const SALESFORCE: VendorHosts = {
   vendor: 'Salesforce',
