@@ -47,6 +47,7 @@ export async function benchSync(options: {
   const config = loadConfig({
     WASYNC_DATA_DIR: path.join(options.workDir, 'sync'),
     WASYNC_LOG_LEVEL: 'silent',
+    WASYNC_OUTBOUND_ALLOW: new URL(url).host,
   });
   const services = await openServices(config, pino({ level: 'silent' }));
   try {

@@ -8,6 +8,7 @@ import { SecretBox } from './core/secret-box.js';
 import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
+import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
 import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
 import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
 import type { SessionTiming } from './sources/whatsapp-web/session.js';
@@ -31,6 +32,8 @@ export interface Services {
   mediaFetcher: MediaFetcher;
   /** Hashes and checks passwords, a few at a time (each scrypt run holds its memory). */
   passwords: PasswordHasher;
+  /** The HTTP client for every URL that comes from outside (WASYNC_OUTBOUND_ALLOW applies). */
+  outbound: GuardedFetch;
   /** Encrypts CRM credentials at rest (see resolveSecretKey). */
   secretKey: string;
   connections: ConnectionService;
@@ -86,7 +89,13 @@ export async function openServices(
     defaultRegion: config.defaultRegion,
   });
   const ingest = new IngestPipeline(store);
+  // Room for the largest media file: the blob store enforces WASYNC_MEDIA_MAX_BYTES itself, with its own error.
+  const outbound = createGuardedFetch({
+    allow: config.outboundAllow,
+    maxResponseBytes: Math.max(256 * 1024 ** 2, config.mediaMaxBytes + 1),
+  });
   const mediaFetcher = new MediaFetcher({
+    fetch: outbound,
     media: store.media,
     blobs: store.blobs,
     logger: logger.child({ component: 'media-fetcher' }),
@@ -99,6 +108,7 @@ export async function openServices(
     store,
     ingest,
     secretKey,
+    fetch: outbound,
     logger: logger.child({ component: 'whatsapp-cloud' }),
   });
   mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver());
@@ -112,7 +122,7 @@ export async function openServices(
   });
   mediaFetcher.registerResolver('whatsapp-web:', linkedDeviceMediaResolver(store, linkedDevices, logger));
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
-  const connections = new ConnectionService(store.connections, secretKey);
+  const connections = new ConnectionService(store.connections, secretKey, outbound);
   const sync = new SyncService({
     store,
     workspace,
@@ -133,6 +143,7 @@ export async function openServices(
     ingest,
     mediaFetcher,
     passwords: new PasswordHasher(config.passwordCost),
+    outbound,
     secretKey,
     connections,
     sync,

@@ -427,7 +427,8 @@ describe('wasync CLI (end to end)', () => {
     onTestFinished,
   }) => {
     const dataDir = newDataDir(onTestFinished);
-    const env = { WASYNC_DATA_DIR: dataDir, WASYNC_DEFAULT_REGION: 'BR' };
+    // The sandbox is on loopback over http: allow-listed, as an operator would for a local one.
+    const env = { WASYNC_DATA_DIR: dataDir, WASYNC_DEFAULT_REGION: 'BR', WASYNC_OUTBOUND_ALLOW: '127.0.0.1' };
     const org = await startTestOrg();
     onTestFinished(() => org.close());
     const anaId = await org.seed('Contact', {

@@ -173,7 +173,11 @@ describeEachDatabase('Salesforce sign-in shared by a connection', (database) => 
     expect(await storedRefreshToken()).toBe(lastIssued);
 
     // A process started now (a restart) signs in with what the store holds.
-    const restarted = new ConnectionService(h.services.store.connections, h.services.secretKey);
+    const restarted = new ConnectionService(
+      h.services.store.connections,
+      h.services.secretKey,
+      h.services.outbound,
+    );
     expect(await (await restarted.destination(workspaceId, connectionId)).test()).toEqual([]);
   });
 });

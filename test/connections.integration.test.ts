@@ -181,7 +181,11 @@ describeEachDatabase('CRM connections', (database) => {
       expect(await sealed()).not.toBe(before);
       // ...so a new process (a restart) signs in with it, and the one after that too.
       for (let restart = 0; restart < 2; restart++) {
-        const restarted = new ConnectionService(h.services.store.connections, h.services.secretKey);
+        const restarted = new ConnectionService(
+          h.services.store.connections,
+          h.services.secretKey,
+          h.services.outbound,
+        );
         expect(await (await restarted.destination(workspace.id, connection.id)).test()).toEqual([]);
       }
     } finally {

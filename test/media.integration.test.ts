@@ -60,6 +60,7 @@ describeEachDatabase('media by URL', (database) => {
     ).json().id;
     clock = Date.now() + 60_000; // a minute ahead, so media ingested during the test is due
     fetcher = new MediaFetcher({
+      fetch: h.services.outbound,
       media: h.services.store.media,
       blobs: h.services.store.blobs,
       logger: pino({ level: 'silent' }),

@@ -50,6 +50,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
         url,
         lines: [
           `  login URL:      ${url}  (token endpoint ${url}/services/oauth2/token)`,
+          `  allow-list it:  WASYNC_OUTBOUND_ALLOW=${new URL(url).host}  (for wasync; it is plain http)`,
           `  client id:      ${DEMO_CLIENT.clientId}`,
           `  client secret:  ${DEMO_CLIENT.clientSecret}`,
           `  JWT bearer:     username ${DEMO_USERNAME}, demo private key at ${url}/__sandbox/demo-jwt-key`,
@@ -78,6 +79,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
         url,
         lines: [
           `  Graph base URL: ${url}  (use as cloud.graphBaseUrl)`,
+          `  allow-list it:  WASYNC_OUTBOUND_ALLOW=${new URL(url).host}  (for wasync; it is plain http)`,
           `  access token:   ${SANDBOX_ACCESS_TOKEN}`,
           `  configure:      POST ${url}/__sandbox/numbers {phoneNumberId, displayPhoneNumber, webhookUrl, appSecret}`,
           `  send inbound:   POST ${url}/__sandbox/messages {phoneNumberId, from, text | media}`,

@@ -19,6 +19,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the outbound allow-list, none by default, and refuses an entry that is no host', () => {
+    expect(loadConfig({}).outboundAllow).toEqual([]);
+    expect(
+      loadConfig({ WASYNC_OUTBOUND_ALLOW: ' 127.0.0.1, localhost:4100,[::1]:80 ' }).outboundAllow,
+    ).toEqual(['127.0.0.1', 'localhost:4100', '[::1]:80']);
+    expect(() => loadConfig({ WASYNC_OUTBOUND_ALLOW: 'http://x/y' })).toThrow(/WASYNC_OUTBOUND_ALLOW/);
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       WASYNC_PORT: '8080',

@@ -4,6 +4,7 @@ import { DEFAULT_PASSWORD_COST } from '../auth/passwords.js';
 import type { CountryCode } from '../core/phone.js';
 import { isRegion } from '../core/phone.js';
 import { isTimeZone } from '../core/time-zone.js';
+import { splitAllowEntry } from '../net/outbound-url.js';
 import { parseDuration, parseSize } from './units.js';
 
 /**
@@ -45,6 +46,11 @@ export interface Config {
   whatsappWebUrl: string | undefined;
   /** Bearer token `/metrics` requires when set (WASYNC_METRICS_TOKEN); open when unset. */
   metricsToken: string | undefined;
+  /**
+   * Hosts (host or host:port) wasync may fetch from over plain http and on local or private addresses
+   * (WASYNC_OUTBOUND_ALLOW, comma-separated; none by default): self-hosted sandboxes, a test server.
+   */
+  outboundAllow: readonly string[];
 }
 
 export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -122,6 +128,26 @@ const envSchema = z.object({
     .url({ protocol: /^wss?$/, error: 'WASYNC_WHATSAPP_WEB_URL must be a ws:// or wss:// URL' })
     .optional(),
   WASYNC_METRICS_TOKEN: z.string().min(16, 'WASYNC_METRICS_TOKEN must be at least 16 characters').optional(),
+  WASYNC_OUTBOUND_ALLOW: z
+    .string()
+    .transform((text, ctx) => {
+      const entries = text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      for (const entry of entries) {
+        try {
+          splitAllowEntry(entry);
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: `WASYNC_OUTBOUND_ALLOW: "${entry}" is not a host or host:port (like localhost:4100 or 10.0.0.5)`,
+          });
+        }
+      }
+      return entries;
+    })
+    .optional(),
 });
 
 /** Every variable the config reads; the README's configuration table lists each (a test checks). */
@@ -161,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     passwordCost: e.WASYNC_PASSWORD_COST,
     whatsappWebUrl: e.WASYNC_WHATSAPP_WEB_URL,
     metricsToken: e.WASYNC_METRICS_TOKEN,
+    outboundAllow: e.WASYNC_OUTBOUND_ALLOW ?? [],
   };
 }
 

@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   },
   invalid_cursor: { status: 400, description: 'The pagination cursor is not one this server issued.' },
   invalid_phone: { status: 400, description: 'A phone number could not be read as a valid number.' },
+  url_forbidden: {
+    status: 400,
+    description:
+      "A URL wasync would fetch is not allowed: not https, credentials in it, a local or private address, or a vendor base URL not on the vendor's hosts (and not allow-listed).",
+  },
   export_invalid: {
     status: 400,
     description:

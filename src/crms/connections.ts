@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
+import type { GuardedFetch } from '../net/guarded-fetch.js';
+import { checkVendorUrl, SALESFORCE } from '../net/vendor-urls.js';
 import type { CrmConnectionRepository, StoredConnection } from '../store/repositories/crm-connections.js';
 import {
   refreshTokenOf,
@@ -42,9 +44,14 @@ export class ConnectionService {
    */
   private readonly signIns = new Map<string, SalesforceSignIn>();
 
+  /**
+   * `guarded` is the client every CRM request goes through; its allow-list also decides which base
+   * URLs a connection may name beside the vendor's own hosts.
+   */
   constructor(
     private readonly repository: CrmConnectionRepository,
     secretKey: string,
+    private readonly guarded: GuardedFetch,
   ) {
     this.box = new SecretBox(secretKey);
   }
@@ -52,6 +59,7 @@ export class ConnectionService {
   /** Stores a connection; `input` is checked (and its defaults filled) here, whoever calls. */
   async create(workspaceId: string, given: ConnectionInput): Promise<ConnectionView> {
     const input = ConnectionInput.parse(given);
+    checkVendorUrl(input.loginUrl, SALESFORCE, this.guarded.allow, 'loginUrl');
     const { settings, secrets } = splitSalesforceInput(input);
     const id = this.repository.newId();
     const stored = await this.repository.create({
@@ -104,7 +112,12 @@ export class ConnectionService {
   private signInOf(stored: StoredConnection): SalesforceSignIn {
     let signIn = this.signIns.get(stored.id);
     if (!signIn) {
-      signIn = salesforceSignIn(stored.settings, this.secrets(stored), this.refreshTokens(stored));
+      signIn = salesforceSignIn(
+        stored.settings,
+        this.secrets(stored),
+        this.refreshTokens(stored),
+        this.guarded,
+      );
       this.signIns.set(stored.id, signIn);
     }
     return signIn;

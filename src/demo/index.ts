@@ -102,7 +102,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     cleanup.push(() => org.close());
     const seeded = await seedPeople(org);
 
-    const services = await openServices(config);
+    // The demo's own sandbox is local and plain http: allow-listed for this process, nothing more.
+    const services = await openServices({
+      ...config,
+      outboundAllow: [...config.outboundAllow, new URL(org.url).host],
+    });
     let servicesOpen = true;
     cleanup.push(async () => {
       if (servicesOpen) await services.close();

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Logger } from 'pino';
 import { BackgroundPass } from '../core/background-pass.js';
+import type { GuardedFetch } from '../net/guarded-fetch.js';
+import { UrlForbiddenError } from '../net/outbound-url.js';
 import { BlobTooLargeError, type MediaBlobStore } from '../store/media-blobs.js';
 import type { MediaRepository, PendingMedia } from '../store/repositories/media.js';
 
@@ -10,6 +12,8 @@ export interface MediaFetcherOptions {
   blobs: MediaBlobStore;
   logger: Logger;
   maxBytes: number;
+  /** The client for plain http(s) media URLs: they come from whoever posts media, so it is the guarded one. */
+  fetch: GuardedFetch;
   /** Delay before each retry; the number of entries is the number of retries. */
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
@@ -111,7 +115,8 @@ export class MediaFetcher {
       await this.options.media.markStored(id, { ...blob, mimeType });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const permanent = error instanceof BlobTooLargeError;
+      // A forbidden URL stays forbidden: trying it again would only knock on the same door.
+      const permanent = error instanceof BlobTooLargeError || error instanceof UrlForbiddenError;
       const delay = permanent ? undefined : this.retryDelays[attempts];
       await this.options.media.markAttemptFailed(id, reason, delay === undefined ? undefined : now() + delay);
       this.options.logger.warn(
@@ -125,7 +130,7 @@ export class MediaFetcher {
     const protocol = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0]?.toLowerCase();
     const resolver = protocol ? this.resolvers.get(protocol) : undefined;
     if (resolver) return resolver(new URL(url), { signal, maxBytes: this.options.maxBytes });
-    const response = await fetch(url, { signal, redirect: 'follow' });
+    const response = await this.options.fetch(url, { signal });
     return { response, expectedSha256: undefined };
   }
 }

@@ -41,8 +41,15 @@ export async function startHarness(
   const created = await database.create();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-data-'));
   // Password hashes at a low cost: the tests sign in often, and the cost is read from each hash anyway.
+  // The sandboxes and file servers of the tests listen on loopback over http: allow-listed here, on
+  // purpose, unless a test gives its own list (the outbound-guard tests do).
   const config: Config = {
-    ...loadConfig({ WASYNC_DATA_DIR: dataDir, WASYNC_PASSWORD_COST: '12', ...env }),
+    ...loadConfig({
+      WASYNC_DATA_DIR: dataDir,
+      WASYNC_PASSWORD_COST: '12',
+      WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost,[::1]',
+      ...env,
+    }),
     database: created.config,
   };
   const services = await openServices(config, pino({ level: 'silent' }), overrides);

@@ -14,7 +14,10 @@ const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
   accountId: string;
   batches: [number, number][];
 };
-const config = { ...loadConfig({ WASYNC_DATA_DIR: input.dataDir }), database: input.database };
+const config = {
+  ...loadConfig({ WASYNC_DATA_DIR: input.dataDir, WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost' }),
+  database: input.database,
+};
 const services = await openServices(config, pino({ level: 'silent' }));
 try {
   const account = await services.store.accounts.get(services.workspace.id, input.accountId);

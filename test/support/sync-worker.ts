@@ -13,7 +13,10 @@ const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
   dataDir: string;
   connectionId: string;
 };
-const config = { ...loadConfig({ WASYNC_DATA_DIR: input.dataDir }), database: input.database };
+const config = {
+  ...loadConfig({ WASYNC_DATA_DIR: input.dataDir, WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost' }),
+  database: input.database,
+};
 const services = await openServices(config, pino({ level: 'silent' }));
 const sync = new SyncService({
   store: services.store,

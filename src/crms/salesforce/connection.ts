@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { GuardedFetch } from '../../net/guarded-fetch.js';
 import { defaultJwtAudience, type SalesforceAuth } from './auth.js';
 import { SalesforceDestination } from './destination.js';
 import { DEFAULT_RECORD_DEFAULTS } from './record-defaults.js';
@@ -153,12 +154,14 @@ export function salesforceSignIn(
   settings: unknown,
   secrets: unknown,
   refreshTokens?: RefreshTokenStore,
+  guarded?: GuardedFetch,
 ): SalesforceSignIn {
   const s = SalesforceSettings.parse(settings);
   return new SalesforceSignIn({
     loginUrl: s.loginUrl,
     auth: toAuth(s, SalesforceSecrets.parse(secrets)),
     ...(refreshTokens ? { refreshTokens } : {}),
+    ...(guarded ? { guarded } : {}),
   });
 }
 

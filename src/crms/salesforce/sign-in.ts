@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { GuardedFetch, GuardedRequestInit } from '../../net/guarded-fetch.js';
+import { UrlForbiddenError } from '../../net/outbound-url.js';
+import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
 import { CrmError } from '../types.js';
 import { type SalesforceAuth, type SalesforceToken, tokenRequestBody } from './auth.js';
 import { networkError, oauthError } from './errors.js';
+
+/** How the adapter speaks HTTP: the guarded client for stored connections, plain fetch in tests. */
+export type HttpFetch = (url: string, init: GuardedRequestInit) => Promise<Response>;
 
 /**
  * Where a connection's refresh token is kept between sign-ins. Orgs that rotate refresh tokens
@@ -24,6 +30,12 @@ export interface SalesforceSignInOptions {
   refreshTokens?: RefreshTokenStore;
   /** Called with each new token, after a rotated refresh token is stored and before the token is used. */
   onToken?: (token: SalesforceToken) => void | Promise<void>;
+  /**
+   * The guarded client. With it, the token endpoint and every API call go through it, and the
+   * instance URL a token answer names must be a Salesforce host (or allow-listed): a login URL that
+   * answers with an internal instance URL must not turn the sync into a reader of internal services.
+   */
+  guarded?: GuardedFetch;
 }
 
 /**
@@ -44,9 +56,12 @@ const REFRESH_ATTEMPTS = 4;
 export class SalesforceSignIn {
   private token: Promise<SalesforceToken> | undefined;
   private refreshToken: string | undefined;
+  /** The HTTP client of this connection, shared with its transports. */
+  readonly fetch: HttpFetch;
 
   constructor(private readonly options: SalesforceSignInOptions) {
     this.refreshToken = options.auth.flow === 'refresh_token' ? options.auth.refreshToken : undefined;
+    this.fetch = options.guarded ?? fetch;
   }
 
   /** The live token, signing in first if there is none. */
@@ -118,18 +133,37 @@ export class SalesforceSignIn {
     const loginUrl = this.options.loginUrl.replace(/\/$/, '');
     let response: Response;
     try {
-      response = await fetch(`${loginUrl}/services/oauth2/token`, {
+      response = await this.fetch(`${loginUrl}/services/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: tokenRequestBody(auth, loginUrl),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
       });
     } catch (error) {
+      // A login URL stored before the outbound rules, or one whose host now resolves to a local
+      // address: no retry will change that, so the connection parks with the reason.
+      if (error instanceof UrlForbiddenError)
+        throw new CrmError({ kind: 'park', code: 'url_forbidden', message: error.message });
       throw networkError(error);
     }
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) throw oauthError(response.status, body);
-    return toToken(body);
+    const token = toToken(body);
+    if (this.options.guarded) checkInstanceUrl(token.instanceUrl, this.options.guarded);
+    return token;
+  }
+}
+
+/** Parks the connection when the token answer points the API calls at a host that is not Salesforce's. */
+function checkInstanceUrl(instanceUrl: string, guarded: GuardedFetch): void {
+  try {
+    checkVendorUrl(instanceUrl, SALESFORCE, guarded.allow, 'instance_url');
+  } catch (error) {
+    throw new CrmError({
+      kind: 'park',
+      code: 'url_forbidden',
+      message: `The token answer names an instance URL wasync will not call: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 }
 

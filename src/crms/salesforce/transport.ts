@@ -139,12 +139,15 @@ export class SalesforceTransport {
     ].join('');
     this.calls++;
     try {
-      const response = await fetch(`${token.instanceUrl}/services/Soap/m/${this.options.apiVersion}`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: '""' },
-        body: envelope,
-        signal: this.signalFor(this.options.timeoutMs ?? 60_000),
-      });
+      const response = await this.signIn.fetch(
+        `${token.instanceUrl}/services/Soap/m/${this.options.apiVersion}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'text/xml; charset=UTF-8', soapaction: '""' },
+          body: envelope,
+          signal: this.signalFor(this.options.timeoutMs ?? 60_000),
+        },
+      );
       this.recordUsage(response.headers.get('sforce-limit-info'));
       return await response.text();
     } catch (error) {
@@ -179,7 +182,7 @@ export class SalesforceTransport {
     this.calls++;
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await this.signIn.fetch(url, {
         method,
         headers,
         // A stream body is sent as it is read; fetch requires saying so (`duplex: 'half'`).

@@ -32,11 +32,21 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['accounts'],
           summary: 'Connect a WhatsApp number',
           body: CreateAccountSchema,
-          response: { 201: AccountSchema, 400: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema },
+          response: {
+            201: AccountSchema,
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
         },
       },
       async (request, reply) => {
-        const { workspaceId } = grantOf(request);
+        const { workspaceId, role } = grantOf(request);
+        // Where wasync sends the account's token and fetches its media from is an admin's choice.
+        if (request.body.cloud?.graphBaseUrl !== undefined && role !== 'admin')
+          throw new WasyncError('forbidden', 'Only an admin may set cloud.graphBaseUrl.', {
+            field: 'cloud.graphBaseUrl',
+          });
         const phone = normalizePhone(request.body.phone, { defaultRegion: defaultRegionOf(services) });
         if (!phone.ok)
           throw new WasyncError('invalid_phone', `${request.body.phone}: ${phone.message}`, {

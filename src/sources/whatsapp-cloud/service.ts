@@ -9,6 +9,8 @@ import { findUnstorable, MAX_DEPTH } from '../../core/storable-text.js';
 import type { MediaResolver } from '../../ingest/media-fetcher.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
+import type { GuardedFetch } from '../../net/guarded-fetch.js';
+import { checkVendorUrl, GRAPH_API } from '../../net/vendor-urls.js';
 import type { Store } from '../../store/index.js';
 import { BlobTooLargeError } from '../../store/media-blobs.js';
 import {
@@ -55,7 +57,9 @@ export const CloudAccountInput = z
     graphBaseUrl: z
       .url({ protocol: /^https?$/ })
       .optional()
-      .describe(`Default ${DEFAULT_GRAPH_BASE_URL}.`),
+      .describe(
+        `Default ${DEFAULT_GRAPH_BASE_URL}. Admins only; must be that, or a host the server allow-lists (WASYNC_OUTBOUND_ALLOW).`,
+      ),
     apiVersion: z
       .string()
       .regex(/^v\d+\.\d+$/)
@@ -102,7 +106,14 @@ export class WhatsAppCloudService {
   private readonly box: SecretBox;
 
   constructor(
-    private readonly options: { store: Store; ingest: IngestPipeline; secretKey: string; logger: Logger },
+    private readonly options: {
+      store: Store;
+      ingest: IngestPipeline;
+      secretKey: string;
+      logger: Logger;
+      /** The guarded client: the Graph base URL and the media URLs it answers come from outside. */
+      fetch: GuardedFetch;
+    },
   ) {
     this.repository = new WhatsAppCloudRepository(options.store.sql.db);
     this.box = new SecretBox(options.secretKey);
@@ -110,6 +121,8 @@ export class WhatsAppCloudService {
 
   /** Stores the Cloud API settings of a freshly created account (its secrets sealed to its id). */
   async configure(account: Account, input: CloudAccountInput): Promise<CloudAccountView> {
+    if (input.graphBaseUrl !== undefined)
+      checkVendorUrl(input.graphBaseUrl, GRAPH_API, this.options.fetch.allow, 'cloud.graphBaseUrl');
     const secrets: CloudSecrets = { accessToken: input.accessToken, appSecret: input.appSecret };
     await this.repository.create({
       accountId: account.id,
@@ -131,6 +144,8 @@ export class WhatsAppCloudService {
    * Undefined when the account has no Cloud API settings.
    */
   async reconfigure(accountId: string, update: CloudAccountUpdate): Promise<CloudAccountView | undefined> {
+    if (update.graphBaseUrl !== undefined)
+      checkVendorUrl(update.graphBaseUrl, GRAPH_API, this.options.fetch.allow, 'graphBaseUrl');
     const stored = await this.repository.get(accountId);
     if (!stored) return undefined;
     const secrets = this.secrets(stored);
@@ -279,7 +294,7 @@ export class WhatsAppCloudService {
       const stored = await this.repository.get(accountId);
       if (!stored) throw new Error(`no Cloud API settings for account ${accountId}`);
       const headers = { authorization: `Bearer ${this.secrets(stored).accessToken}` };
-      const lookup = await fetch(
+      const lookup = await this.options.fetch(
         `${stored.graphBaseUrl}/${stored.apiVersion}/${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(stored.phoneNumberId)}`,
         { headers, signal },
       );
@@ -288,7 +303,7 @@ export class WhatsAppCloudService {
       if (typeof info.url !== 'string') throw new Error('the Graph API media lookup gave no url');
       if (Number(info.file_size ?? 0) > maxBytes) throw new BlobTooLargeError(maxBytes);
       const expected = hexSha256(info.sha256) ?? hexSha256(url.searchParams.get('sha256'));
-      const response = await fetch(info.url, { headers, signal, redirect: 'follow' });
+      const response = await this.options.fetch(info.url, { headers, signal });
       return { response, expectedSha256: expected };
     };
   }

@@ -1,0 +1,66 @@
+import { WasyncError } from '../core/errors.js';
+import {
+  checkOutboundUrl,
+  isAllowListed,
+  type OutboundAllowList,
+  UrlForbiddenError,
+} from './outbound-url.js';
+
+/** Where a vendor's API lives: the hosts a base URL for it may name (unless an admin allow-listed another). */
+export interface VendorHosts {
+  vendor: string;
+  /** What the hosts are, for the message of a refusal. */
+  described: string;
+  matches(host: string): boolean;
+}
+
+/** The Graph API of WhatsApp's Cloud API. */
+export const GRAPH_API: VendorHosts = {
+  vendor: 'the Graph API',
+  described: 'https://graph.facebook.com',
+  matches: (host) => host === 'graph.facebook.com',
+};
+
+/**
+ * Salesforce's login and instance hosts: login.salesforce.com, test.salesforce.com, My Domains
+ * (`MyDomainName.my.salesforce.com`, `MyDomainName--SandboxName.sandbox.my.salesforce.com`, the
+ * partitioned `*.develop.my.salesforce.com` and the like) and the older `*.force.com` instance hosts.
+ * Formats: Packaging Guide, "Call Salesforce URLs Within a Package" (pointing to Salesforce Help, "My
+ * Domain URL Formats"). Unverified: whether any org (Government Cloud, other partitions) is served
+ * outside these two domains; such an org's host can be allow-listed.
+ */
+export const SALESFORCE: VendorHosts = {
+  vendor: 'Salesforce',
+  described: 'an https URL on salesforce.com or force.com',
+  matches: (host) => host.endsWith('.salesforce.com') || host.endsWith('.force.com'),
+};
+
+/**
+ * Checks a vendor base URL an admin gives (or a vendor's answer names): the outbound rules, then an
+ * https URL on the vendor's own hosts, or any allow-listed host. Throws `url_forbidden` naming `field`.
+ */
+export function checkVendorUrl(
+  raw: string,
+  vendor: VendorHosts,
+  allow: OutboundAllowList,
+  field: string,
+): URL {
+  const refuse = (reason: string) =>
+    new WasyncError('url_forbidden', `${field}: ${reason}`, { field, issues: [{ field, message: reason }] });
+  let url: URL;
+  try {
+    url = checkOutboundUrl(raw, allow);
+  } catch (error) {
+    if (error instanceof UrlForbiddenError) throw refuse(error.message);
+    throw error;
+  }
+  if (url.search !== '' || url.hash !== '') throw refuse('a base URL has no query or fragment');
+  if (
+    !isAllowListed(url, allow) &&
+    (url.protocol !== 'https:' || !vendor.matches(url.hostname.toLowerCase()))
+  )
+    throw refuse(
+      `${url.origin} is not ${vendor.vendor}: use ${vendor.described}, or ask the server's operator to allow-list the host (WASYNC_OUTBOUND_ALLOW)`,
+    );
+  return url;
+}
