@@ -238,7 +238,7 @@ describe.skipIf(skipped !== undefined)(
       const importForm = page.getByRole('form', { name: 'Import a chat export' });
       await importForm
         .getByLabel('Export file')
-        .setInputFiles(path.resolve('../shared/fixtures/chat-export/test_ddmmyy_24hrs.txt'));
+        .setInputFiles(path.resolve('test/fixtures/chat-export/group_ddmmyy_24hrs.txt'));
       await importForm.getByRole('button', { name: 'Upload and import' }).click();
       await importForm.getByText(/^Imported the group .*: 9 new messages \(0 already there/).waitFor();
       await shot(page, 'setup-import');
