@@ -4,6 +4,7 @@ import { DEFAULT_PASSWORD_COST } from '../auth/passwords.js';
 import type { CountryCode } from '../core/phone.js';
 import { isRegion } from '../core/phone.js';
 import { isTimeZone } from '../core/time-zone.js';
+import { POSTGRES_NEEDS_A_KEY } from '../store/secret-key.js';
 import { parseDuration, parseSize } from './units.js';
 
 /**
@@ -29,8 +30,10 @@ export interface Config {
   defaultRegion: CountryCode | undefined;
   /** IANA time zone that day transcripts are cut in (WASYNC_TIME_ZONE, default UTC). */
   timeZone: string;
-  /** Key for encrypting CRM credentials at rest (WASYNC_SECRET_KEY); generated into the data dir when unset. */
+  /** Key sealing stored secrets (WASYNC_SECRET_KEY); generated into the data dir when unset, on SQLite only. */
   secretKey: string | undefined;
+  /** A file holding that key instead (WASYNC_SECRET_KEY_FILE); one of the two is required with Postgres. */
+  secretKeyFile: string | undefined;
   /** Largest request body accepted (WASYNC_BODY_LIMIT, default 32mb). */
   bodyLimitBytes: number;
   /** Largest single media file stored (WASYNC_MEDIA_MAX_BYTES, default 100mb). */
@@ -111,6 +114,7 @@ const envSchema = z.object({
     .refine(isTimeZone, 'WASYNC_TIME_ZONE must be an IANA time zone such as Europe/Berlin or UTC')
     .default('UTC'),
   WASYNC_SECRET_KEY: z.string().min(32, 'WASYNC_SECRET_KEY must be at least 32 characters').optional(),
+  WASYNC_SECRET_KEY_FILE: z.string().min(1).optional(),
   WASYNC_BODY_LIMIT: size('WASYNC_BODY_LIMIT').default(32 * 1024 ** 2),
   WASYNC_MEDIA_MAX_BYTES: size('WASYNC_MEDIA_MAX_BYTES').default(100 * 1024 ** 2),
   WASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -140,6 +144,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.WASYNC_DATA_DIR);
   const database = parseDatabaseUrl(e.DATABASE_URL, dataDir);
   if ('problem' in database) throw new ConfigError([`DATABASE_URL: ${database.problem}`]);
+  if (database.dialect === 'postgres' && !e.WASYNC_SECRET_KEY && !e.WASYNC_SECRET_KEY_FILE)
+    throw new ConfigError([`WASYNC_SECRET_KEY: ${POSTGRES_NEEDS_A_KEY}`]);
   return {
     port: e.WASYNC_PORT,
     host: e.WASYNC_HOST,
@@ -151,6 +157,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRegion: e.WASYNC_DEFAULT_REGION,
     timeZone: e.WASYNC_TIME_ZONE,
     secretKey: e.WASYNC_SECRET_KEY,
+    secretKeyFile:
+      e.WASYNC_SECRET_KEY_FILE === undefined ? undefined : path.resolve(e.WASYNC_SECRET_KEY_FILE),
     bodyLimitBytes: e.WASYNC_BODY_LIMIT,
     mediaMaxBytes: e.WASYNC_MEDIA_MAX_BYTES,
     logLevel: e.WASYNC_LOG_LEVEL,

@@ -13,6 +13,7 @@ import {
   type Services,
 } from '../../src/services.js';
 import type { TestDatabase } from './databases.js';
+import { secretKeyEnv } from './secret-key.js';
 
 export interface Harness {
   services: Services;
@@ -42,7 +43,13 @@ export async function startHarness(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-data-'));
   // Password hashes at a low cost: the tests sign in often, and the cost is read from each hash anyway.
   const config: Config = {
-    ...loadConfig({ WASYNC_DATA_DIR: dataDir, WASYNC_PASSWORD_COST: '12', ...env }),
+    ...loadConfig({
+      WASYNC_DATA_DIR: dataDir,
+      WASYNC_PASSWORD_COST: '12',
+      // Postgres needs a key given (no generated one); SQLite keeps generating its own into the data dir.
+      ...secretKeyEnv(created.config.dialect),
+      ...env,
+    }),
     database: created.config,
   };
   const services = await openServices(config, pino({ level: 'silent' }), overrides);

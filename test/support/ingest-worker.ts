@@ -7,6 +7,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { openServices } from '../../src/services.js';
 import { testBatch } from './concurrent-batches.js';
+import { secretKeyEnv } from './secret-key.js';
 
 const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
   database: Parameters<typeof openServices>[0]['database'];
@@ -14,7 +15,10 @@ const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
   accountId: string;
   batches: [number, number][];
 };
-const config = { ...loadConfig({ WASYNC_DATA_DIR: input.dataDir }), database: input.database };
+const config = {
+  ...loadConfig({ WASYNC_DATA_DIR: input.dataDir, ...secretKeyEnv(input.database.dialect) }),
+  database: input.database,
+};
 const services = await openServices(config, pino({ level: 'silent' }));
 try {
   const account = await services.store.accounts.get(services.workspace.id, input.accountId);

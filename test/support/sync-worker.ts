@@ -7,13 +7,17 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { openServices } from '../../src/services.js';
 import { SyncService } from '../../src/sync/service.js';
+import { secretKeyEnv } from './secret-key.js';
 
 const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
   database: Parameters<typeof openServices>[0]['database'];
   dataDir: string;
   connectionId: string;
 };
-const config = { ...loadConfig({ WASYNC_DATA_DIR: input.dataDir }), database: input.database };
+const config = {
+  ...loadConfig({ WASYNC_DATA_DIR: input.dataDir, ...secretKeyEnv(input.database.dialect) }),
+  database: input.database,
+};
 const services = await openServices(config, pino({ level: 'silent' }));
 const sync = new SyncService({
   store: services.store,
