@@ -73,6 +73,11 @@ export const ERROR_CODES = {
   },
   not_found: { status: 404, description: 'No such resource (or route).' },
   conflict: { status: 409, description: 'The resource already exists.' },
+  public_url_required: {
+    status: 409,
+    description:
+      'An invite link cannot be made: WASYNC_PUBLIC_URL is unset and the request did not come to this machine by a loopback address.',
+  },
   payload_too_large: { status: 413, description: 'The body is larger than WASYNC_BODY_LIMIT.' },
   unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
   rate_limited: { status: 429, description: 'Too many requests.' },
