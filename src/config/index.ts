@@ -38,6 +38,14 @@ export interface Config {
   bodyLimitBytes: number;
   /** Largest single media file stored (WASYNC_MEDIA_MAX_BYTES, default 100mb). */
   mediaMaxBytes: number;
+  /** Largest upload and largest total a chat-export zip unpacks to (WASYNC_IMPORT_MAX_BYTES, default 2gb). */
+  importMaxBytes: number;
+  /** Media files one chat-export import may store (WASYNC_IMPORT_MAX_MEDIA_FILES, default 5000). */
+  importMaxMediaFiles: number;
+  /** Bytes of media one chat-export import may store (WASYNC_IMPORT_MAX_MEDIA_BYTES, default 1gb). */
+  importMaxMediaBytes: number;
+  /** Media bytes the workspace may hold in all (WASYNC_STORAGE_QUOTA, default 20gb; `none` for no quota). */
+  storageQuotaBytes: number | undefined;
   /** pino log level (WASYNC_LOG_LEVEL, default info). */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Public base URL of this server, used in webhook URLs shown to users (WASYNC_PUBLIC_URL). */
@@ -117,6 +125,10 @@ const envSchema = z.object({
   WASYNC_SECRET_KEY_FILE: z.string().min(1).optional(),
   WASYNC_BODY_LIMIT: size('WASYNC_BODY_LIMIT').default(32 * 1024 ** 2),
   WASYNC_MEDIA_MAX_BYTES: size('WASYNC_MEDIA_MAX_BYTES').default(100 * 1024 ** 2),
+  WASYNC_IMPORT_MAX_BYTES: size('WASYNC_IMPORT_MAX_BYTES').default(2 * 1024 ** 3),
+  WASYNC_IMPORT_MAX_MEDIA_FILES: integer('WASYNC_IMPORT_MAX_MEDIA_FILES', 0, 10_000_000).default(5_000),
+  WASYNC_IMPORT_MAX_MEDIA_BYTES: size('WASYNC_IMPORT_MAX_MEDIA_BYTES').default(1024 ** 3),
+  WASYNC_STORAGE_QUOTA: z.union([z.literal('none'), size('WASYNC_STORAGE_QUOTA')]).default(20 * 1024 ** 3),
   WASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WASYNC_PUBLIC_URL: z.url('WASYNC_PUBLIC_URL must be an absolute URL').optional(),
   WASYNC_PASSWORD_COST: integer('WASYNC_PASSWORD_COST', 12, 20).default(DEFAULT_PASSWORD_COST),
@@ -161,6 +173,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.WASYNC_SECRET_KEY_FILE === undefined ? undefined : path.resolve(e.WASYNC_SECRET_KEY_FILE),
     bodyLimitBytes: e.WASYNC_BODY_LIMIT,
     mediaMaxBytes: e.WASYNC_MEDIA_MAX_BYTES,
+    importMaxBytes: e.WASYNC_IMPORT_MAX_BYTES,
+    importMaxMediaFiles: e.WASYNC_IMPORT_MAX_MEDIA_FILES,
+    importMaxMediaBytes: e.WASYNC_IMPORT_MAX_MEDIA_BYTES,
+    storageQuotaBytes: e.WASYNC_STORAGE_QUOTA === 'none' ? undefined : e.WASYNC_STORAGE_QUOTA,
     logLevel: e.WASYNC_LOG_LEVEL,
     publicUrl: e.WASYNC_PUBLIC_URL,
     passwordCost: e.WASYNC_PASSWORD_COST,

@@ -45,7 +45,12 @@ export const ERROR_CODES = {
   export_too_large: {
     status: 413,
     description:
-      'The zip unpacks past a limit (details.limit: total size, entry count or compression ratio), as a zip bomb would. Nothing was stored.',
+      'The export passes a limit (details.limit: totalBytes, entries, ratio, mediaFiles or mediaBytes), as a zip bomb would, or an upload is larger than WASYNC_IMPORT_MAX_BYTES. Nothing was stored.',
+  },
+  storage_quota_exceeded: {
+    status: 413,
+    description:
+      "The import's media would take the workspace past its storage quota (WASYNC_STORAGE_QUOTA); details give usedBytes, quotaBytes and importBytes. Nothing was stored.",
   },
   unauthorized: {
     status: 401,
