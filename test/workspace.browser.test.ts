@@ -511,6 +511,11 @@ describe.skipIf(skipped !== undefined)(
       await settings.getByLabel('Time zone').fill('Europe/Berlin');
       await settings.getByRole('button', { name: 'Save settings' }).click();
       await settings.getByText('Saved. The next sync run uses these settings.').waitFor();
+      // Media storage against the quota (20 GB by default), with what one import may add.
+      await settings
+        .getByRole('region', { name: 'Media storage' })
+        .getByText(/^[\d.]+ \S+ of 20\.0 GB used\.$/)
+        .waitFor();
       await shot(page, 'settings');
 
       await h.services.sync.runNow('Sandbox org');
