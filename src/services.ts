@@ -15,7 +15,8 @@ import type { SessionTiming } from './sources/whatsapp-web/session.js';
 import { LinkedDevices } from './sources/whatsapp-web/sessions.js';
 import { librarySocketFactory, type SocketFactory } from './sources/whatsapp-web/socket.js';
 import { openStore, type Store } from './store/index.js';
-import { resolveSecretKey } from './store/secret-key.js';
+import { checkSecretKey } from './store/sealed-secrets.js';
+import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
 import { SyncService } from './sync/service.js';
 import { SyncWorker } from './sync/worker.js';
 
@@ -81,8 +82,15 @@ export async function openServices(
   logger: Logger = createLogger(config),
   overrides: ServiceOverrides = {},
 ): Promise<Services> {
-  const secretKey = resolveSecretKey({ configured: config.secretKey, dataDir: config.dataDir });
+  const secretKey = resolveSecretKey({ ...config, dialect: config.database.dialect });
+  ensureDataDir(config.dataDir);
   const store = await openStore(config);
+  try {
+    await checkSecretKey(store.sql.db, new SecretBox(secretKey));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const workspace = await store.workspaces.ensureDefault({
     name: 'wasync',
     timeZone: config.timeZone,

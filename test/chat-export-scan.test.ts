@@ -7,8 +7,19 @@ import { mayNameAFile } from '../src/sources/chat-export/markers.js';
 import { ExportLineParser, type RawMessage } from '../src/sources/chat-export/parser.js';
 import { ExportScanner, type ScannedMessage } from '../src/sources/chat-export/scan.js';
 import { readLineBlocks, readLines } from '../src/sources/chat-export/text.js';
+import {
+  hasSharedFixtures,
+  noteSkippedWithoutSharedFixtures,
+  OWN_FIXTURES,
+  SHARED_FIXTURES,
+} from './support/fixtures.js';
 
-const FIXTURES = '../shared/fixtures/chat-export';
+/** Our own exports, and chat-miner's five styles when they are kept beside the project. */
+const FIXTURE_DIRS = [
+  path.join(OWN_FIXTURES, 'chat-export'),
+  ...(hasSharedFixtures ? [path.join(SHARED_FIXTURES, 'chat-export')] : []),
+];
+noteSkippedWithoutSharedFixtures('chat export scan');
 
 /** The text cut into chunks of `size` bytes, so lines and characters split across chunks. */
 function chunked(text: string, size: number): Readable {
@@ -113,10 +124,12 @@ function generatedExport(count: number): string {
 describe('chat export scan on bytes', () => {
   // The import decides date order and authors from the scan, then builds messages with the line
   // parser: the two must read the same messages, dates, authors and markers from every file.
-  const fixtureTexts = fs
-    .readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => [f, fs.readFileSync(path.join(FIXTURES, f), 'utf8')] as const);
+  const fixtureTexts = FIXTURE_DIRS.flatMap((dir) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')] as const),
+  );
 
   it.each(fixtureTexts)('agrees with the line parser on %s', async (_name, text) => {
     const expected = await byLineParser(text);

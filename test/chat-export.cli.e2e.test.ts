@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 
 /** `wasync import` as a user runs it: `node --import tsx src/cli/run.ts import …` on a fresh data dir. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURE = '../shared/fixtures/chat-export/test_mmddyyyy_12hrs.txt';
+const FIXTURE = 'test/fixtures/chat-export/group_mmddyyyy_12hrs.txt';
 
 let dataDir: string;
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 }));
@@ -30,7 +30,7 @@ it('imports a fixture, prints the summary, and status shows the messages', { tim
   const first = await runCli(['import', FIXTURE, '--account', '+1 415 555 2671']);
   expect(first.stderr).not.toContain('wasync:');
   expect(first.code).toBe(0);
-  expect(first.stdout).toContain('Imported the group test_mmddyyyy_12hrs (11 lines, dates mdy)');
+  expect(first.stdout).toContain('Imported the group group_mmddyyyy_12hrs (11 lines, dates mdy)');
   expect(first.stdout).toContain('messages: 9 (9 new, 0 already there; 3 system)');
   expect(first.stdout).toContain('media: 0 found, 0 missing, 0 left out of the export');
   expect(first.stdout).toContain('lines skipped: 0');

@@ -8,9 +8,10 @@ import type { ExportLimits } from '../src/sources/chat-export/archive.js';
 import { DEFAULT_LIMITS } from '../src/sources/chat-export/archive.js';
 import { type ImportOptions, importChatExportFile } from '../src/sources/chat-export/import.js';
 import { describeEachDatabase } from './support/databases.js';
+import { OWN_FIXTURES } from './support/fixtures.js';
 import { type Harness, startHarness } from './support/harness.js';
 
-const FIXTURES = '../shared/fixtures/chat-export';
+const FIXTURES = path.join(OWN_FIXTURES, 'chat-export');
 
 interface ZipEntry {
   name: string;
@@ -112,11 +113,11 @@ describeEachDatabase('chat-export import', (database) => {
     return all;
   };
 
-  it('imports a shared fixture as a group chat, and a second import adds nothing', async () => {
-    const file = path.join(FIXTURES, 'test_ddmmyy_24hrs.txt');
+  it('imports a fixture as a group chat, and a second import adds nothing', async () => {
+    const file = path.join(FIXTURES, 'group_ddmmyy_24hrs.txt');
     const first = await run(file);
     expect(first).toMatchObject({
-      chat: { kind: 'group', title: 'test_ddmmyy_24hrs' },
+      chat: { kind: 'group', title: 'group_ddmmyy_24hrs' },
       dateOrder: 'dmy',
       lines: 11,
       messages: { total: 9, new: 9, existing: 0, system: 3 },
@@ -124,9 +125,9 @@ describeEachDatabase('chat-export import', (database) => {
     });
     const stored = await messages();
     expect(stored).toHaveLength(9);
-    const jahn = stored.find((m) => m.text?.startsWith('Lorem ipsum dolor sit amet,\n'));
+    const bruno = stored.find((m) => m.text?.startsWith('Thanks for the quote,\n'));
     // 20:49 in São Paulo (UTC-2 in that summer of 2019).
-    expect(jahn).toMatchObject({ timestamp: '2019-01-30T22:49:00.000Z', type: 'text' });
+    expect(bruno).toMatchObject({ timestamp: '2019-01-30T22:49:00.000Z', type: 'text' });
     const again = await run(file);
     expect(again.messages).toMatchObject({ total: 9, new: 0, existing: 9 });
     expect(await messageCount()).toBe(9);
@@ -276,7 +277,7 @@ describeEachDatabase('chat-export import', (database) => {
   });
 
   it('the upload route imports a text export and answers the summary; a bad file gets its code', async () => {
-    const body = fs.readFileSync(path.join(FIXTURES, 'test_mmddyyyy_12hrs.txt'));
+    const body = fs.readFileSync(path.join(FIXTURES, 'group_mmddyyyy_12hrs.txt'));
     const response = await h.app.inject({
       method: 'POST',
       url: `/api/v1/accounts/${account.id}/imports?chatName=Groupname&tz=UTC`,

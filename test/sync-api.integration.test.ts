@@ -202,6 +202,12 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
       timeZone: 'UTC',
       defaultRegion: 'BR',
       defaults: { syncIntervalMinutes: 3, backfillDays: 3 },
+      storage: {
+        usedBytes: 0,
+        quotaBytes: 20 * 1024 ** 3,
+        importMaxMediaBytes: 1024 ** 3,
+        importMaxMediaFiles: 5000,
+      },
     });
     const member = await memberAuth();
     expect((await api('PATCH', '/settings', { backfillDays: 1 }, member)).statusCode).toBe(403);

@@ -3,12 +3,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from './support/databases.js';
+import {
+  hasSharedFixtures,
+  noteSkippedWithoutSharedFixtures,
+  OWN_FIXTURES,
+  SHARED_FIXTURES,
+} from './support/fixtures.js';
 import { type Harness, startHarness } from './support/harness.js';
 
-const FIXTURES = path.resolve('../shared/fixtures/cloud-api');
 const APP_SECRET = 'app-secret-for-tests';
-const fixture = (file: string): Record<string, unknown> =>
-  JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8'));
+const readVariants = (dir: string, file: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'cloud-api', file), 'utf8'));
+/** pywa's webhook bodies, kept beside the project: the tests of every update type read these. */
+const fixture = (file: string) => readVariants(SHARED_FIXTURES, file);
+/** Our own text and reaction bodies: enough for signatures, retries and duplicates. */
+const ownFixture = (file: 'message.json') => readVariants(OWN_FIXTURES, file);
+const withShared = it.skipIf(!hasSharedFixtures);
+noteSkippedWithoutSharedFixtures('WhatsApp Cloud API webhooks');
 const sign = (body: string, secret = APP_SECRET) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
@@ -163,7 +174,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     });
     expect(rotated.body).not.toContain('new-app-secret');
     // Webhooks signed with the old secret are refused from now on; the new one is taken.
-    const body = JSON.stringify(fixture('message.json').text);
+    const body = JSON.stringify(ownFixture('message.json').text);
     expect((await deliver(account.id, body)).statusCode).toBe(401);
     expect((await deliver(account.id, body, sign(body, 'new-app-secret'))).statusCode).toBe(200);
     const handshake = (token: string) =>
@@ -217,7 +228,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
 
   it('refuses a wrong signature with 401, stores nothing, and counts it for webhook health', async () => {
     const account = await createCloudAccount();
-    const body = JSON.stringify(fixture('message.json').text);
+    const body = JSON.stringify(ownFixture('message.json').text);
     for (const signature of [sign(body, 'another-secret'), 'sha256=00', '', sign(`${body} `)]) {
       const response = await deliver(account.id, body, signature);
       expect(response.statusCode).toBe(401);
@@ -235,7 +246,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
   it('verifies the signature over the raw bytes, escaped unicode and slashes included', async () => {
     const account = await createCloudAccount();
     // Meta signs an escaped body; re-serialising it would give other bytes and fail the check.
-    const raw = JSON.stringify(fixture('message.json').text)
+    const raw = JSON.stringify(ownFixture('message.json').text)
       .replace('Body Text', 'K\\u00e4se \\/ @name')
       .replace('wamid.xyzxyz', 'wamid.escaped');
     await deliverAndProcess(account.id, raw);
@@ -243,47 +254,50 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     expect(stored?.text).toBe('Käse / @name');
   });
 
-  it('stores every message type of message.json as the right type, with parties, replies and forwards', async () => {
-    const variants = fixture('message.json');
-    expect(Object.keys(variants).sort()).toEqual(
-      [...Object.keys(MESSAGE_EXPECTATIONS), 'reaction', 'unreaction_empty', 'unreaction_no_emoji'].sort(),
-    );
-    for (const [name, expected] of Object.entries(MESSAGE_EXPECTATIONS)) {
-      const account = await createCloudAccount();
-      await deliverAndProcess(account.id, variants[name]);
-      const stored = await messages(account.id);
-      expect(stored, name).toHaveLength(1);
-      const [message] = stored;
-      expect(message?.type, name).toBe(expected.type);
-      expect(message?.from_me, name).toBe(0);
-      if (expected.text !== undefined) expect(message?.text, name).toBe(expected.text);
-      if (expected.details) expect(json(message?.details), name).toMatchObject(expected.details);
-      const media = await h.services.store.sql.db
-        .selectFrom('media')
-        .selectAll()
-        .where('message_id', '=', message?.id ?? '')
-        .execute();
-      expect(media.length, name).toBe(expected.media ? 1 : 0);
-      if (expected.media) {
-        expect(media[0]?.state).toBe('pending');
-        expect(media[0]?.source_url).toMatch(/^whatsapp-cloud:\/\//);
+  withShared(
+    'stores every message type of message.json as the right type, with parties, replies and forwards',
+    async () => {
+      const variants = fixture('message.json');
+      expect(Object.keys(variants).sort()).toEqual(
+        [...Object.keys(MESSAGE_EXPECTATIONS), 'reaction', 'unreaction_empty', 'unreaction_no_emoji'].sort(),
+      );
+      for (const [name, expected] of Object.entries(MESSAGE_EXPECTATIONS)) {
+        const account = await createCloudAccount();
+        await deliverAndProcess(account.id, variants[name]);
+        const stored = await messages(account.id);
+        expect(stored, name).toHaveLength(1);
+        const [message] = stored;
+        expect(message?.type, name).toBe(expected.type);
+        expect(message?.from_me, name).toBe(0);
+        if (expected.text !== undefined) expect(message?.text, name).toBe(expected.text);
+        if (expected.details) expect(json(message?.details), name).toMatchObject(expected.details);
+        const media = await h.services.store.sql.db
+          .selectFrom('media')
+          .selectAll()
+          .where('message_id', '=', message?.id ?? '')
+          .execute();
+        expect(media.length, name).toBe(expected.media ? 1 : 0);
+        if (expected.media) {
+          expect(media[0]?.state).toBe('pending');
+          expect(media[0]?.source_url).toMatch(/^whatsapp-cloud:\/\//);
+        }
+        if (name === 'reply') expect(message?.reply_to_source_id).toBe('wamid.xyzxyz==');
+        if (name === 'document') expect(media[0]?.file_name).toBe('filename.pdf');
+        // The sender: phone from wa_id, business-scoped ids and the profile name from value.contacts.
+        const sender = await h.services.store.identities.get(message?.sender_identity_id ?? '');
+        expect(sender, name).toMatchObject({
+          phone: '+972987654321',
+          waId: '972987654321',
+          bsuid: 'US.13491208655302741918',
+          parentBsuid: 'US.ENT.11815799212886844830',
+          displayName: 'Test Name',
+        });
+        expect(await deliveryStates(account.id)).toEqual(['processed']);
       }
-      if (name === 'reply') expect(message?.reply_to_source_id).toBe('wamid.xyzxyz==');
-      if (name === 'document') expect(media[0]?.file_name).toBe('filename.pdf');
-      // The sender: phone from wa_id, business-scoped ids and the profile name from value.contacts.
-      const sender = await h.services.store.identities.get(message?.sender_identity_id ?? '');
-      expect(sender, name).toMatchObject({
-        phone: '+972987654321',
-        waId: '972987654321',
-        bsuid: 'US.13491208655302741918',
-        parentBsuid: 'US.ENT.11815799212886844830',
-        displayName: 'Test Name',
-      });
-      expect(await deliveryStates(account.id)).toEqual(['processed']);
-    }
-  });
+    },
+  );
 
-  it('applies reactions and un-reactions, before or after their message arrives', async () => {
+  withShared('applies reactions and un-reactions, before or after their message arrives', async () => {
     const variants = fixture('message.json');
     const account = await createCloudAccount();
     // The reaction first: it waits for its target.
@@ -309,7 +323,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     expect(await reactions()).toEqual([]);
   });
 
-  it('stores button, list and flow replies as interactive messages', async () => {
+  withShared('stores button, list and flow replies as interactive messages', async () => {
     const cases: [string, string, string, string | undefined][] = [
       ['callback_button.json', 'button', 'interactive', 'title'],
       ['callback_button.json', 'quick_reply', 'button', 'title'],
@@ -334,7 +348,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     });
   });
 
-  it('applies edits and revokes, and stores business-app echoes as from me', async () => {
+  withShared('applies edits and revokes, and stores business-app echoes as from me', async () => {
     const account = await createCloudAccount();
     const edited = fixture('edited_message.json').image as {
       entry: { changes: { value: { messages: { edit: { original_message_id: string } }[] } }[] }[];
@@ -392,7 +406,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     });
   });
 
-  it('moves the identity on a number change, keeping its chat', async () => {
+  withShared('moves the identity on a number change, keeping its chat', async () => {
     const account = await createCloudAccount();
     await deliverAndProcess(account.id, fixture('message.json').text);
     await deliverAndProcess(account.id, fixture('system.json').phone_number_change);
@@ -428,97 +442,103 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
     expect((await messages(account.id)).map((m) => m.type)).toEqual(['text', 'system', 'system']);
   });
 
-  it('records the delivery status of a message sent from the account, only ever moving it forward', async () => {
-    const account = await createCloudAccount();
-    const statuses = fixture('message_status.json') as Record<
-      string,
-      { entry: { changes: { value: { statuses: { id: string }[] } }[] }[] }
-    >;
-    const wamid = statuses.sent?.entry[0]?.changes[0]?.value.statuses[0]?.id ?? '';
-    // The message, as the account sent it (here through the REST ingest, as another tool would).
-    const posted = await h.app.inject({
-      method: 'POST',
-      url: `/api/v1/accounts/${account.id}/messages`,
-      headers: h.auth,
-      payload: {
-        messages: [
-          {
-            id: wamid,
-            chat: { type: 'direct', with: '+14155550123' },
-            fromMe: true,
-            timestamp: 1698266940,
-            text: 'Your order shipped',
-          },
-        ],
-      },
-    });
-    expect(posted.statusCode, posted.body).toBe(200);
-    const deliveryOf = async () => {
-      const chats = (
-        await h.app.inject({ method: 'GET', url: `/api/v1/chats?accountId=${account.id}`, headers: h.auth })
-      ).json().data as { id: string }[];
-      const list = await h.app.inject({
-        method: 'GET',
-        url: `/api/v1/chats/${chats[0]?.id}/messages`,
+  withShared(
+    'records the delivery status of a message sent from the account, only ever moving it forward',
+    async () => {
+      const account = await createCloudAccount();
+      const statuses = fixture('message_status.json') as Record<
+        string,
+        { entry: { changes: { value: { statuses: { id: string }[] } }[] }[] }
+      >;
+      const wamid = statuses.sent?.entry[0]?.changes[0]?.value.statuses[0]?.id ?? '';
+      // The message, as the account sent it (here through the REST ingest, as another tool would).
+      const posted = await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/accounts/${account.id}/messages`,
         headers: h.auth,
+        payload: {
+          messages: [
+            {
+              id: wamid,
+              chat: { type: 'direct', with: '+14155550123' },
+              fromMe: true,
+              timestamp: 1698266940,
+              text: 'Your order shipped',
+            },
+          ],
+        },
       });
-      return (list.json().data as { id: string; delivery?: { status: string } }[])[0]?.delivery?.status;
-    };
-    for (const name of ['sent', 'read', 'delivered'] as const) {
-      const body = structuredClone(statuses[name]);
-      for (const entry of body?.entry ?? [])
-        for (const change of entry.changes) for (const s of change.value.statuses) s.id = wamid;
-      await deliverAndProcess(account.id, body);
-      // Delivered arriving after read does not take it back.
-      expect(await deliveryOf(), name).toBe(name === 'delivered' ? 'read' : name);
-    }
-  });
-
-  it('accepts statuses and every field that carries nothing to store, recording them processed', async () => {
-    const files = [
-      'message_status.json',
-      'account_update.json',
-      'call_connect.json',
-      'call_status.json',
-      'call_terminate.json',
-      'template_category_update.json',
-      'template_components_update.json',
-      'template_quality_update.json',
-      'template_status_update.json',
-      'user_marketing_preferences.json',
-    ];
-    const account = await createCloudAccount();
-    let bodies = 0;
-    for (const file of files) {
-      for (const body of Object.values(fixture(file))) {
-        const response = await deliver(account.id, toTestNumber(body));
-        expect(response.statusCode, file).toBe(200);
-        bodies++;
+      expect(posted.statusCode, posted.body).toBe(200);
+      const deliveryOf = async () => {
+        const chats = (
+          await h.app.inject({ method: 'GET', url: `/api/v1/chats?accountId=${account.id}`, headers: h.auth })
+        ).json().data as { id: string }[];
+        const list = await h.app.inject({
+          method: 'GET',
+          url: `/api/v1/chats/${chats[0]?.id}/messages`,
+          headers: h.auth,
+        });
+        return (list.json().data as { id: string; delivery?: { status: string } }[])[0]?.delivery?.status;
+      };
+      for (const name of ['sent', 'read', 'delivered'] as const) {
+        const body = structuredClone(statuses[name]);
+        for (const entry of body?.entry ?? [])
+          for (const change of entry.changes) for (const s of change.value.statuses) s.id = wamid;
+        await deliverAndProcess(account.id, body);
+        // Delivered arriving after read does not take it back.
+        expect(await deliveryOf(), name).toBe(name === 'delivered' ? 'read' : name);
       }
-    }
-    await h.services.webhookProcessor.drain();
-    const states = await deliveryStates(account.id);
-    expect(states).toHaveLength(bodies);
-    expect(states.every((s) => s === 'processed')).toBe(true);
-    expect(await messages(account.id)).toHaveLength(0);
+    },
+  );
 
-    // A call permission reply is the user answering in the chat: stored, as an interactive reply.
-    for (const body of Object.values(fixture('call_permission_update.json')))
-      await deliverAndProcess(account.id, body);
-    const [reply] = await messages(account.id);
-    expect(reply?.type).toBe('interactive');
-    expect(json(reply?.details)).toMatchObject({
-      interactive: { type: 'call_permission_reply', response: 'accept' },
-    });
-  });
+  withShared(
+    'accepts statuses and every field that carries nothing to store, recording them processed',
+    async () => {
+      const files = [
+        'message_status.json',
+        'account_update.json',
+        'call_connect.json',
+        'call_status.json',
+        'call_terminate.json',
+        'template_category_update.json',
+        'template_components_update.json',
+        'template_quality_update.json',
+        'template_status_update.json',
+        'user_marketing_preferences.json',
+      ];
+      const account = await createCloudAccount();
+      let bodies = 0;
+      for (const file of files) {
+        for (const body of Object.values(fixture(file))) {
+          const response = await deliver(account.id, toTestNumber(body));
+          expect(response.statusCode, file).toBe(200);
+          bodies++;
+        }
+      }
+      await h.services.webhookProcessor.drain();
+      const states = await deliveryStates(account.id);
+      expect(states).toHaveLength(bodies);
+      expect(states.every((s) => s === 'processed')).toBe(true);
+      expect(await messages(account.id)).toHaveLength(0);
+
+      // A call permission reply is the user answering in the chat: stored, as an interactive reply.
+      for (const body of Object.values(fixture('call_permission_update.json')))
+        await deliverAndProcess(account.id, body);
+      const [reply] = await messages(account.id);
+      expect(reply?.type).toBe('interactive');
+      expect(json(reply?.details)).toMatchObject({
+        interactive: { type: 'call_permission_reply', response: 'accept' },
+      });
+    },
+  );
 
   it('stores the same update once, however often it is delivered', async () => {
     const account = await createCloudAccount();
-    const body = fixture('message.json').text;
+    const body = ownFixture('message.json').text;
     await deliverAndProcess(account.id, body);
     await deliverAndProcess(account.id, body);
-    await deliverAndProcess(account.id, fixture('message.json').reaction);
-    await deliverAndProcess(account.id, fixture('message.json').reaction);
+    await deliverAndProcess(account.id, ownFixture('message.json').reaction);
+    await deliverAndProcess(account.id, ownFixture('message.json').reaction);
     expect(await messages(account.id)).toHaveLength(1);
     const events = await h.services.store.sql.db
       .selectFrom('message_events')
@@ -673,7 +693,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
       if (fail) throw new Error('database went away');
       return original(...args);
     };
-    await deliver(account.id, fixture('message.json').text);
+    await deliver(account.id, ownFixture('message.json').text);
     await h.services.webhookProcessor.drain();
     expect(await messages(account.id)).toHaveLength(0);
     const [pending] = await h.services.store.sql.db.selectFrom('webhook_deliveries').selectAll().execute();
@@ -686,7 +706,7 @@ describeEachDatabase('WhatsApp Cloud API webhooks', (database) => {
 
   /** The text message of message.json with `text` as its body (escaped by JSON.stringify as Meta would). */
   const textDelivery = (text: string, extra: Record<string, unknown> = {}) => {
-    const body = structuredClone(fixture('message.json').text) as {
+    const body = structuredClone(ownFixture('message.json').text) as {
       entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[];
     };
     const message = body.entry[0]?.changes[0]?.value.messages[0];

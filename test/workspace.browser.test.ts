@@ -241,7 +241,7 @@ describe.skipIf(skipped !== undefined)(
       const importForm = page.getByRole('form', { name: 'Import a chat export' });
       await importForm
         .getByLabel('Export file')
-        .setInputFiles(path.resolve('../shared/fixtures/chat-export/test_ddmmyy_24hrs.txt'));
+        .setInputFiles(path.resolve('test/fixtures/chat-export/group_ddmmyy_24hrs.txt'));
       await importForm.getByRole('button', { name: 'Upload and import' }).click();
       await importForm.getByText(/^Imported the group .*: 9 new messages \(0 already there/).waitFor();
       await shot(page, 'setup-import');
@@ -514,6 +514,11 @@ describe.skipIf(skipped !== undefined)(
       await settings.getByLabel('Time zone').fill('Europe/Berlin');
       await settings.getByRole('button', { name: 'Save settings' }).click();
       await settings.getByText('Saved. The next sync run uses these settings.').waitFor();
+      // Media storage against the quota (20 GB by default), with what one import may add.
+      await settings
+        .getByRole('region', { name: 'Media storage' })
+        .getByText(/^[\d.]+ \S+ of 20\.0 GB used\.$/)
+        .waitFor();
       await shot(page, 'settings');
 
       await h.services.sync.runNow('Sandbox org');

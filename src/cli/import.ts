@@ -4,6 +4,7 @@ import { isWasyncError } from '../core/errors.js';
 import { normalizePhone } from '../core/phone.js';
 import { openServices } from '../services.js';
 import { type ImportSummary, importChatExportFile } from '../sources/chat-export/import.js';
+import { importContext } from '../sources/chat-export/limits.js';
 import { DATE_ORDERS, type DateOrder } from '../sources/chat-export/parser.js';
 import { progressReporter } from './progress.js';
 import { withConfig } from './with-config.js';
@@ -42,22 +43,18 @@ export function importCommand(): Command {
         try {
           const { store, workspace } = services;
           const account = await store.accounts.findOrCreate(workspace.id, phone.e164, 'chat_export');
-          const summary = await importChatExportFile(
-            { ingest: services.ingest, blobs: store.blobs },
-            file,
-            path.basename(file),
-            {
-              account,
-              chatWith: options.chatWith,
-              me: options.me,
-              chatName: options.chatName,
-              timeZone: options.tz ?? workspace.timeZone,
-              dateOrder: options.dateOrder,
-              defaultRegion: config.defaultRegion,
-              mediaMaxBytes: config.mediaMaxBytes,
-              onProgress: progress.update,
-            },
-          );
+          const context = importContext(services);
+          const summary = await importChatExportFile(context.services, file, path.basename(file), {
+            account,
+            chatWith: options.chatWith,
+            me: options.me,
+            chatName: options.chatName,
+            timeZone: options.tz ?? workspace.timeZone,
+            dateOrder: options.dateOrder,
+            defaultRegion: config.defaultRegion,
+            ...context.limits,
+            onProgress: progress.update,
+          });
           progress.done();
           if (options.json) {
             process.stdout.write(`${JSON.stringify({ accountId: account.id, ...summary }, null, 2)}\n`);

@@ -3,6 +3,7 @@ import { demoCommand } from './demo.js';
 import { importCommand } from './import.js';
 import { linkDeviceCommand } from './link-device.js';
 import { migrateCommand } from './migrate.js';
+import { rotateKeyCommand } from './rotate-key.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
 import { setupCommand } from './setup.js';
@@ -17,6 +18,7 @@ export function buildCli(): Command {
     .showHelpAfterError();
   program.addCommand(serveCommand());
   program.addCommand(migrateCommand());
+  program.addCommand(rotateKeyCommand());
   program.addCommand(tokenCommand());
   program.addCommand(statusCommand());
   program.addCommand(syncCommand());

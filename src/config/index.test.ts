@@ -97,6 +97,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('with Postgres, refuses to start without a secret key or a key file', () => {
+    const postgres = 'postgres://u:p@db:5432/wasync';
+    expect(() => loadConfig({ DATABASE_URL: postgres })).toThrow(
+      /WASYNC_SECRET_KEY: With Postgres, set WASYNC_SECRET_KEY \(or WASYNC_SECRET_KEY_FILE\)/,
+    );
+    expect(loadConfig({ DATABASE_URL: postgres, WASYNC_SECRET_KEY_FILE: 'key' }).secretKeyFile).toBe(
+      path.resolve('key'),
+    );
+  });
+
   it('refuses a DATABASE_URL it cannot use', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db/wasync' })).toThrow(/DATABASE_URL: must be postgres/);
   });

@@ -5,6 +5,7 @@ import type { CountryCode } from '../core/phone.js';
 import { isRegion } from '../core/phone.js';
 import { isTimeZone } from '../core/time-zone.js';
 import { splitAllowEntry } from '../net/outbound-url.js';
+import { POSTGRES_NEEDS_A_KEY } from '../store/secret-key.js';
 import { parseDuration, parseSize } from './units.js';
 
 /**
@@ -30,12 +31,22 @@ export interface Config {
   defaultRegion: CountryCode | undefined;
   /** IANA time zone that day transcripts are cut in (WASYNC_TIME_ZONE, default UTC). */
   timeZone: string;
-  /** Key for encrypting CRM credentials at rest (WASYNC_SECRET_KEY); generated into the data dir when unset. */
+  /** Key sealing stored secrets (WASYNC_SECRET_KEY); generated into the data dir when unset, on SQLite only. */
   secretKey: string | undefined;
+  /** A file holding that key instead (WASYNC_SECRET_KEY_FILE); one of the two is required with Postgres. */
+  secretKeyFile: string | undefined;
   /** Largest request body accepted (WASYNC_BODY_LIMIT, default 32mb). */
   bodyLimitBytes: number;
   /** Largest single media file stored (WASYNC_MEDIA_MAX_BYTES, default 100mb). */
   mediaMaxBytes: number;
+  /** Largest upload and largest total a chat-export zip unpacks to (WASYNC_IMPORT_MAX_BYTES, default 2gb). */
+  importMaxBytes: number;
+  /** Media files one chat-export import may store (WASYNC_IMPORT_MAX_MEDIA_FILES, default 5000). */
+  importMaxMediaFiles: number;
+  /** Bytes of media one chat-export import may store (WASYNC_IMPORT_MAX_MEDIA_BYTES, default 1gb). */
+  importMaxMediaBytes: number;
+  /** Media bytes the workspace may hold in all (WASYNC_STORAGE_QUOTA, default 20gb; `none` for no quota). */
+  storageQuotaBytes: number | undefined;
   /** pino log level (WASYNC_LOG_LEVEL, default info). */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Public base URL of this server, used in webhook URLs shown to users (WASYNC_PUBLIC_URL). */
@@ -119,8 +130,13 @@ const envSchema = z.object({
     .refine(isTimeZone, 'WASYNC_TIME_ZONE must be an IANA time zone such as Europe/Berlin or UTC')
     .default('UTC'),
   WASYNC_SECRET_KEY: z.string().min(32, 'WASYNC_SECRET_KEY must be at least 32 characters').optional(),
+  WASYNC_SECRET_KEY_FILE: z.string().min(1).optional(),
   WASYNC_BODY_LIMIT: size('WASYNC_BODY_LIMIT').default(32 * 1024 ** 2),
   WASYNC_MEDIA_MAX_BYTES: size('WASYNC_MEDIA_MAX_BYTES').default(100 * 1024 ** 2),
+  WASYNC_IMPORT_MAX_BYTES: size('WASYNC_IMPORT_MAX_BYTES').default(2 * 1024 ** 3),
+  WASYNC_IMPORT_MAX_MEDIA_FILES: integer('WASYNC_IMPORT_MAX_MEDIA_FILES', 0, 10_000_000).default(5_000),
+  WASYNC_IMPORT_MAX_MEDIA_BYTES: size('WASYNC_IMPORT_MAX_MEDIA_BYTES').default(1024 ** 3),
+  WASYNC_STORAGE_QUOTA: z.union([z.literal('none'), size('WASYNC_STORAGE_QUOTA')]).default(20 * 1024 ** 3),
   WASYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WASYNC_PUBLIC_URL: z.url('WASYNC_PUBLIC_URL must be an absolute URL').optional(),
   WASYNC_PASSWORD_COST: integer('WASYNC_PASSWORD_COST', 12, 20).default(DEFAULT_PASSWORD_COST),
@@ -169,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.WASYNC_DATA_DIR);
   const database = parseDatabaseUrl(e.DATABASE_URL, dataDir);
   if ('problem' in database) throw new ConfigError([`DATABASE_URL: ${database.problem}`]);
+  if (database.dialect === 'postgres' && !e.WASYNC_SECRET_KEY && !e.WASYNC_SECRET_KEY_FILE)
+    throw new ConfigError([`WASYNC_SECRET_KEY: ${POSTGRES_NEEDS_A_KEY}`]);
   return {
     port: e.WASYNC_PORT,
     host: e.WASYNC_HOST,
@@ -180,8 +198,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRegion: e.WASYNC_DEFAULT_REGION,
     timeZone: e.WASYNC_TIME_ZONE,
     secretKey: e.WASYNC_SECRET_KEY,
+    secretKeyFile:
+      e.WASYNC_SECRET_KEY_FILE === undefined ? undefined : path.resolve(e.WASYNC_SECRET_KEY_FILE),
     bodyLimitBytes: e.WASYNC_BODY_LIMIT,
     mediaMaxBytes: e.WASYNC_MEDIA_MAX_BYTES,
+    importMaxBytes: e.WASYNC_IMPORT_MAX_BYTES,
+    importMaxMediaFiles: e.WASYNC_IMPORT_MAX_MEDIA_FILES,
+    importMaxMediaBytes: e.WASYNC_IMPORT_MAX_MEDIA_BYTES,
+    storageQuotaBytes: e.WASYNC_STORAGE_QUOTA === 'none' ? undefined : e.WASYNC_STORAGE_QUOTA,
     logLevel: e.WASYNC_LOG_LEVEL,
     publicUrl: e.WASYNC_PUBLIC_URL,
     passwordCost: e.WASYNC_PASSWORD_COST,

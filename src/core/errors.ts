@@ -55,7 +55,12 @@ export const ERROR_CODES = {
   export_too_large: {
     status: 413,
     description:
-      'The zip unpacks past a limit (details.limit: total size, entry count or compression ratio), as a zip bomb would. Nothing was stored.',
+      'The export passes a limit (details.limit: totalBytes, entries, ratio, mediaFiles or mediaBytes), as a zip bomb would, or an upload is larger than WASYNC_IMPORT_MAX_BYTES. Nothing was stored.',
+  },
+  storage_quota_exceeded: {
+    status: 413,
+    description:
+      "The import's media would take the workspace past its storage quota (WASYNC_STORAGE_QUOTA); details give usedBytes, quotaBytes and importBytes. Nothing was stored.",
   },
   unauthorized: {
     status: 401,
@@ -83,6 +88,11 @@ export const ERROR_CODES = {
   },
   not_found: { status: 404, description: 'No such resource (or route).' },
   conflict: { status: 409, description: 'The resource already exists.' },
+  public_url_required: {
+    status: 409,
+    description:
+      'An invite link cannot be made: WASYNC_PUBLIC_URL is unset and the request did not come to this machine by a loopback address.',
+  },
   payload_too_large: { status: 413, description: 'The body is larger than WASYNC_BODY_LIMIT.' },
   unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
   rate_limited: {

@@ -8,10 +8,12 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Services } from '../services.js';
 import { LOG_REDACTIONS } from '../services.js';
 import { registerAuth } from './auth.js';
 import { notFoundEnvelope, registerErrorEnvelope } from './error-envelope.js';
+import { serializeRequest } from './log-redaction.js';
 import { Metrics, registerMetrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
 import { chatRoutes } from './routes/chats.js';
@@ -32,6 +34,8 @@ import { registerWebApp } from './web.js';
 export interface AppOptions {
   /** Set false in tests to keep output quiet; the default logs JSON at the configured level. */
   logger?: boolean;
+  /** Where log lines go (stdout by default); tests pass a stream to read what was logged. */
+  logStream?: DestinationStream;
 }
 
 /**
@@ -44,7 +48,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     logger:
       options.logger === false
         ? false
-        : { level: config.logLevel, redact: { paths: LOG_REDACTIONS, censor: '[redacted]' } },
+        : {
+            level: config.logLevel,
+            redact: { paths: LOG_REDACTIONS, censor: '[redacted]' },
+            // Request URLs carry secrets (invite tokens, hub.verify_token): the log gets them redacted.
+            serializers: { req: serializeRequest },
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,

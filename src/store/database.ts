@@ -55,7 +55,7 @@ export async function openDatabase(
 }
 
 function openSqlite(file: string): SqlStore {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') createOwnerOnly(file);
   const connection = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
   const db = new Kysely<Database>({
@@ -69,6 +69,15 @@ function openSqlite(file: string): SqlStore {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * The database holds messages and sealed secrets: its folder is created 0700 and the file 0600 before
+ * SQLite opens it (SQLite gives its -wal and -shm files the database file's permissions).
+ */
+function createOwnerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
 }
 
 function openPostgres(url: string): SqlStore {

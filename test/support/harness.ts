@@ -13,6 +13,7 @@ import {
   type Services,
 } from '../../src/services.js';
 import type { TestDatabase } from './databases.js';
+import { secretKeyEnv } from './secret-key.js';
 
 export interface Harness {
   services: Services;
@@ -48,6 +49,8 @@ export async function startHarness(
       WASYNC_DATA_DIR: dataDir,
       WASYNC_PASSWORD_COST: '12',
       WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost,[::1]',
+      // Postgres needs a key given (no generated one); SQLite keeps generating its own into the data dir.
+      ...secretKeyEnv(created.config.dialect),
       ...env,
     }),
     database: created.config,

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/index.js';
 import { openServices } from '../../src/services.js';
 import { SyncService } from '../../src/sync/service.js';
+import { secretKeyEnv } from './secret-key.js';
 
 const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
   database: Parameters<typeof openServices>[0]['database'];
@@ -14,7 +15,11 @@ const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
   connectionId: string;
 };
 const config = {
-  ...loadConfig({ WASYNC_DATA_DIR: input.dataDir, WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost' }),
+  ...loadConfig({
+    WASYNC_DATA_DIR: input.dataDir,
+    WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost',
+    ...secretKeyEnv(input.database.dialect),
+  }),
   database: input.database,
 };
 const services = await openServices(config, pino({ level: 'silent' }));

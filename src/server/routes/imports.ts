@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import { isTimeZone } from '../../core/time-zone.js';
 import { defaultRegionOf, type Services } from '../../services.js';
-import { DEFAULT_LIMITS } from '../../sources/chat-export/archive.js';
 import { importChatExportFile } from '../../sources/chat-export/import.js';
+import { importContext } from '../../sources/chat-export/limits.js';
 import { DATE_ORDERS } from '../../sources/chat-export/parser.js';
 import { grantOf } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
@@ -104,7 +104,8 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
         const file = path.join(dir, 'upload');
         try {
           let size = 0;
-          const limit = DEFAULT_LIMITS.maxTotalBytes;
+          // The spool is bounded too: an upload may not fill the temp dir past WASYNC_IMPORT_MAX_BYTES.
+          const limit = config.importMaxBytes;
           await pipeline(
             body,
             new Transform({
@@ -122,8 +123,9 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             }),
             fs.createWriteStream(file),
           );
+          const context = importContext(services);
           const summary = await importChatExportFile(
-            { ingest: services.ingest, blobs: store.blobs },
+            context.services,
             file,
             query.fileName ?? query.chatName ?? 'upload',
             {
@@ -134,7 +136,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
               timeZone: query.tz ?? services.workspace.timeZone,
               dateOrder: query.dateOrder,
               defaultRegion: defaultRegionOf(services),
-              mediaMaxBytes: config.mediaMaxBytes,
+              ...context.limits,
             },
           );
           return {

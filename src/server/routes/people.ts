@@ -8,6 +8,7 @@ import type { Services } from '../../services.js';
 import type { Invite, User } from '../../store/repositories/people.js';
 import { clearSessionCookie, grantOf, requireAdmin, setSessionCookie } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
+import { secretLinkOrigin } from '../link-origin.js';
 
 const Role = z.enum(['admin', 'member']);
 
@@ -359,13 +360,14 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         if (await store.people.findByEmail(request.body.email)) {
           throw new WasyncError('conflict', `${request.body.email} has an account already.`);
         }
+        // Before the invite is made: a link that cannot be built leaves no invite behind.
+        const origin = secretLinkOrigin(config.publicUrl, request);
         const { token, invite } = await store.people.invite({
           workspaceId: grant.workspaceId,
           email: request.body.email,
           role: request.body.role,
           invitedBy: grant.userId,
         });
-        const origin = config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
         return reply.status(201).send({ invite: inviteDto(invite), url: `${origin}/invite/${token}` });
       },
     );

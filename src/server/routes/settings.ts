@@ -20,6 +20,20 @@ const SettingsSchema = z
     defaults: z
       .object({ syncIntervalMinutes: z.number(), backfillDays: z.number().int() })
       .describe("The server's configured values, which apply where the workspace sets none."),
+    storage: z
+      .object({
+        usedBytes: z.number().int().describe('Bytes of media the workspace holds, each file counted once.'),
+        quotaBytes: z
+          .number()
+          .int()
+          .optional()
+          .describe(
+            'WASYNC_STORAGE_QUOTA: an import that would pass it is refused (storage_quota_exceeded).',
+          ),
+        importMaxMediaBytes: z.number().int().describe('Bytes of media one chat-export import may store.'),
+        importMaxMediaFiles: z.number().int().describe('Media files one chat-export import may store.'),
+      })
+      .describe('Media storage and the import limits (server configuration).'),
   })
   .meta({ id: 'WorkspaceSettings' });
 
@@ -63,12 +77,21 @@ function exclusionDto(exclusion: Exclusion): z.infer<typeof ExclusionSchema> {
  */
 export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
   const { store, config, workspace } = services;
-  const settingsDto = (settings: WorkspaceSettings): z.infer<typeof SettingsSchema> => ({
+  const settingsDto = async (
+    workspaceId: string,
+    settings: WorkspaceSettings,
+  ): Promise<z.infer<typeof SettingsSchema>> => ({
     syncIntervalMinutes: (settings.syncIntervalMs ?? config.syncIntervalMs) / MINUTE,
     backfillDays: settings.backfillDays ?? config.backfillDays,
     timeZone: settings.timeZone,
     ...(settings.defaultRegion ? { defaultRegion: settings.defaultRegion } : {}),
     defaults: { syncIntervalMinutes: config.syncIntervalMs / MINUTE, backfillDays: config.backfillDays },
+    storage: {
+      usedBytes: await store.media.storedBytes(workspaceId),
+      ...(config.storageQuotaBytes === undefined ? {} : { quotaBytes: config.storageQuotaBytes }),
+      importMaxMediaBytes: config.importMaxMediaBytes,
+      importMaxMediaFiles: config.importMaxMediaFiles,
+    },
   });
 
   /** Marks the chats an exclusion covers as changed, so the next run looks at them again (added or removed). */
@@ -100,7 +123,10 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           response: { 200: SettingsSchema },
         },
       },
-      async (request) => settingsDto(await store.workspaces.settings(grantOf(request).workspaceId)),
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        return settingsDto(workspaceId, await store.workspaces.settings(workspaceId));
+      },
     );
 
     app.patch(
@@ -131,7 +157,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         // This process's workspace follows at once; sync runs read the settings as they start.
         workspace.timeZone = settings.timeZone;
         workspace.defaultRegion = settings.defaultRegion;
-        return settingsDto(settings);
+        return settingsDto(workspaceId, settings);
       },
     );
 

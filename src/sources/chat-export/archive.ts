@@ -16,13 +16,20 @@ export interface ExportLimits {
   /** Uncompressed over compressed size, checked for entries larger than `ratioFloorBytes`. */
   maxRatio: number;
   ratioFloorBytes: number;
+  /** Media files one import may store (WASYNC_IMPORT_MAX_MEDIA_FILES). */
+  maxMediaFiles: number;
+  /** Bytes of media one import may store (WASYNC_IMPORT_MAX_MEDIA_BYTES). */
+  maxMediaBytes: number;
 }
 
+/** The defaults of the configuration (src/config): keep the two in step. */
 export const DEFAULT_LIMITS: ExportLimits = {
-  maxTotalBytes: 16 * 1024 ** 3,
+  maxTotalBytes: 2 * 1024 ** 3,
   maxEntries: 100_000,
   maxRatio: 200,
   ratioFloorBytes: 1024 ** 2,
+  maxMediaFiles: 5_000,
+  maxMediaBytes: 1024 ** 3,
 };
 
 export interface ExportFile {
@@ -33,6 +40,8 @@ export interface ExportFile {
   openText(): Promise<Readable>;
   /** Media files of a zip by base name. */
   hasMedia(fileName: string): boolean;
+  /** The size a media file unpacks to, as the zip declares it (reading never yields more). */
+  mediaBytes(fileName: string): number;
   openMedia(fileName: string): Promise<Readable>;
   close(): void;
 }
@@ -60,6 +69,7 @@ export async function openExportFile(
     textBytes: stat.size,
     openText: async () => fs.createReadStream(file, { highWaterMark: 256 * 1024 }),
     hasMedia: () => false,
+    mediaBytes: () => 0,
     openMedia: async (name) => {
       throw new Error(`no media ${name} in a text export`);
     },
@@ -172,6 +182,7 @@ function openZip(file: string, displayName: string, limits: ExportLimits): Promi
             textBytes: text.uncompressedSize,
             openText: () => open(text),
             hasMedia: (name) => media.has(name),
+            mediaBytes: (name) => media.get(name)?.uncompressedSize ?? 0,
             openMedia: (name) => {
               const entry = media.get(name);
               if (!entry) return Promise.reject(new Error(`no media ${name}`));

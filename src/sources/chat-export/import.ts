@@ -45,6 +45,8 @@ export interface ImportOptions {
   defaultRegion: CountryCode | undefined;
   mediaMaxBytes: number;
   limits?: ExportLimits;
+  /** Media bytes the workspace may hold in all (WASYNC_STORAGE_QUOTA); undefined: no quota. */
+  storageQuotaBytes?: number | undefined;
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -74,6 +76,8 @@ const MAX_AUTHORS = 10_000;
 export interface ImportServices {
   ingest: IngestPipeline;
   blobs: MediaBlobStore;
+  /** Media bytes the workspace holds now; asked only when there is a quota. */
+  storedMediaBytes?: () => Promise<number>;
 }
 
 /** Opens the file (zip or text), imports it, and closes it. */
@@ -88,6 +92,49 @@ export async function importChatExportFile(
     return await importChatExport(services, source, options);
   } finally {
     source.close();
+  }
+}
+
+/**
+ * Refuses, before a byte is written, an import whose media would pass the per-import limits or the
+ * workspace's storage quota. The sizes are those the zip declares, which reading never exceeds; files
+ * over WASYNC_MEDIA_MAX_BYTES are left out of the import, so they do not count.
+ */
+async function checkMediaLimits(
+  services: ImportServices,
+  source: ExportFile,
+  attachments: ReadonlySet<string>,
+  options: ImportOptions,
+): Promise<void> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const sizes = [...attachments]
+    .map((name) => source.mediaBytes(name))
+    .filter((b) => b <= options.mediaMaxBytes);
+  const importBytes = sizes.reduce((sum, bytes) => sum + bytes, 0);
+  if (sizes.length > limits.maxMediaFiles) {
+    throw new WasyncError(
+      'export_too_large',
+      `The export holds ${sizes.length} media files; one import may store ${limits.maxMediaFiles}.`,
+      { limit: 'mediaFiles', mediaFiles: sizes.length, maxMediaFiles: limits.maxMediaFiles },
+    );
+  }
+  if (importBytes > limits.maxMediaBytes) {
+    throw new WasyncError(
+      'export_too_large',
+      `The export holds ${importBytes} bytes of media; one import may store ${limits.maxMediaBytes}.`,
+      { limit: 'mediaBytes', mediaBytes: importBytes, maxMediaBytes: limits.maxMediaBytes },
+    );
+  }
+  const quota = options.storageQuotaBytes;
+  if (quota === undefined || importBytes === 0 || !services.storedMediaBytes) return;
+  const used = await services.storedMediaBytes();
+  if (used + importBytes > quota) {
+    throw new WasyncError(
+      'storage_quota_exceeded',
+      `The import's ${importBytes} bytes of media would take the workspace past its storage quota ` +
+        `(${used} of ${quota} bytes used).`,
+      { usedBytes: used, quotaBytes: quota, importBytes },
+    );
   }
 }
 
@@ -144,6 +191,8 @@ export async function importChatExport(
     );
   }
   const parties = resolveParties(scan, source, options);
+
+  await checkMediaLimits(services, source, scan.attachments, options);
 
   // 2. Media into the blob store, before any message refers to them.
   const blobs = new Map<string, StoredBlob>();

@@ -12,6 +12,27 @@ export class MediaRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
+   * Bytes of media the workspace's messages hold, each stored file counted once (blobs are stored once
+   * per content): what the storage quota measures.
+   */
+  async storedBytes(workspaceId: string): Promise<number> {
+    const files = this.db
+      .selectFrom('media')
+      .innerJoin('messages', 'messages.id', 'media.message_id')
+      .innerJoin('accounts', 'accounts.id', 'messages.account_id')
+      .where('accounts.workspace_id', '=', workspaceId)
+      .where('media.sha256', 'is not', null)
+      .select(['media.sha256', 'media.size_bytes'])
+      .distinct()
+      .as('files');
+    const row = await this.db
+      .selectFrom(files)
+      .select((eb) => eb.fn.sum<number | string | null>('files.size_bytes').as('bytes'))
+      .executeTakeFirst();
+    return Number(row?.bytes ?? 0);
+  }
+
+  /**
    * Claims up to `limit` due downloads by pushing their next attempt `leaseMs` into the future, so
    * another process polling at the same time skips them; a crash simply lets the lease run out.
    */

@@ -10,6 +10,47 @@ interface SettingsValues {
   timeZone: string;
   defaultRegion?: string;
   defaults: { syncIntervalMinutes: number; backfillDays: number };
+  storage: {
+    usedBytes: number;
+    quotaBytes?: number;
+    importMaxMediaBytes: number;
+    importMaxMediaFiles: number;
+  };
+}
+
+/** 1536 → "1.5 KB": sizes as people read them. */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The workspace's media storage against its quota, and what one import may add (server configuration). */
+function Storage({ storage }: { storage: SettingsValues['storage'] }) {
+  const { usedBytes, quotaBytes } = storage;
+  return (
+    <section className="stack" aria-labelledby="storage-title">
+      <h2 id="storage-title">Media storage</h2>
+      <p>
+        {quotaBytes === undefined
+          ? `${formatBytes(usedBytes)} used; no quota.`
+          : `${formatBytes(usedBytes)} of ${formatBytes(quotaBytes)} used.`}
+      </p>
+      {quotaBytes !== undefined ? (
+        <progress aria-label="Storage used" max={quotaBytes} value={Math.min(usedBytes, quotaBytes)} />
+      ) : null}
+      <p className="muted">
+        An import may add up to {storage.importMaxMediaFiles} media files and{' '}
+        {formatBytes(storage.importMaxMediaBytes)}; one that would pass these limits or the quota is refused
+        whole. Set by the server's configuration (WASYNC_STORAGE_QUOTA, WASYNC_IMPORT_MAX_MEDIA_*).
+      </p>
+    </section>
+  );
 }
 
 const TIME_ZONES: string[] = (() => {
@@ -98,6 +139,7 @@ export function Settings() {
               Save settings
             </button>
           </div>
+          <Storage storage={values.storage} />
         </form>
       ) : message ? (
         <Notice kind={message.kind}>{message.text}</Notice>
