@@ -4,25 +4,15 @@
  * listed batches all at once, and prints what the pipeline answered as JSON.
  */
 import pino from 'pino';
-import { loadConfig } from '../../src/config/index.js';
 import { openServices } from '../../src/services.js';
 import { testBatch } from './concurrent-batches.js';
-import { secretKeyEnv } from './secret-key.js';
+import { type WorkerInput, workerConfig } from './worker-config.js';
 
-const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
-  database: Parameters<typeof openServices>[0]['database'];
-  dataDir: string;
+const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as WorkerInput & {
   accountId: string;
   batches: [number, number][];
 };
-const config = {
-  ...loadConfig({
-    WASYNC_DATA_DIR: input.dataDir,
-    WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost',
-    ...secretKeyEnv(input.database.dialect),
-  }),
-  database: input.database,
-};
+const config = workerConfig(input);
 const services = await openServices(config, pino({ level: 'silent' }));
 try {
   const account = await services.store.accounts.get(services.workspace.id, input.accountId);

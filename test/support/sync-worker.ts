@@ -4,24 +4,14 @@
  * it with SIGKILL at a random moment; a killed run's lease is short, so the next process takes over.
  */
 import pino from 'pino';
-import { loadConfig } from '../../src/config/index.js';
 import { openServices } from '../../src/services.js';
 import { SyncService } from '../../src/sync/service.js';
-import { secretKeyEnv } from './secret-key.js';
+import { type WorkerInput, workerConfig } from './worker-config.js';
 
-const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as {
-  database: Parameters<typeof openServices>[0]['database'];
-  dataDir: string;
+const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as WorkerInput & {
   connectionId: string;
 };
-const config = {
-  ...loadConfig({
-    WASYNC_DATA_DIR: input.dataDir,
-    WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost',
-    ...secretKeyEnv(input.database.dialect),
-  }),
-  database: input.database,
-};
+const config = workerConfig(input);
 const services = await openServices(config, pino({ level: 'silent' }));
 const sync = new SyncService({
   store: services.store,

@@ -46,6 +46,21 @@ function permissionable(field: FieldDef): boolean {
   return !field.required && !field.compute && field.type !== 'id' && field.createable;
 }
 
+/** One ObjectPermissions row per object, one FieldPermissions row per field, in each permission set. */
+function refuseSecondGrant(store: OrgStore, change: PendingChange, on: 'SobjectType' | 'Field'): void {
+  const { fields } = change.record;
+  const [clash] = siblings(
+    store,
+    change,
+    (o) => o.fields.ParentId === fields.ParentId && o.fields[on] === fields[on],
+  );
+  if (clash) {
+    throw duplicateValue(`duplicate value found: ${on} duplicates value on record with id: ${clash.id}`, [
+      on,
+    ]);
+  }
+}
+
 const permissionSet: RecordTriggers = {
   beforeSave(store, change) {
     const name = String(change.record.fields.Name ?? '');
@@ -70,17 +85,7 @@ const objectPermissions: RecordTriggers = {
     if (!object) throw restrictedPicklist('Sobject Type Name', record.fields.SobjectType, 'SobjectType');
     record.fields.SobjectType = object.name;
     requireRead(record, ['PermissionsCreate', 'PermissionsEdit', 'PermissionsDelete']);
-    const clash = siblings(
-      store,
-      change,
-      (o) => o.fields.ParentId === record.fields.ParentId && o.fields.SobjectType === object.name,
-    );
-    if (clash.length > 0) {
-      throw duplicateValue(
-        `duplicate value found: SobjectType duplicates value on record with id: ${clash[0]?.id}`,
-        ['SobjectType'],
-      );
-    }
+    refuseSecondGrant(store, change, 'SobjectType');
   },
 };
 
@@ -100,17 +105,7 @@ const fieldPermissions: RecordTriggers = {
     record.fields.Field = `${object.name}.${field.name}`;
     record.fields.SobjectType = object.name;
     requireRead(record, ['PermissionsEdit']);
-    const clash = siblings(
-      store,
-      change,
-      (o) => o.fields.ParentId === record.fields.ParentId && o.fields.Field === record.fields.Field,
-    );
-    if (clash.length > 0) {
-      throw duplicateValue(
-        `duplicate value found: Field duplicates value on record with id: ${clash[0]?.id}`,
-        ['Field'],
-      );
-    }
+    refuseSecondGrant(store, change, 'Field');
   },
 };
 
