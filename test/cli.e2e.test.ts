@@ -237,7 +237,7 @@ describe('wasync CLI (end to end)', () => {
     const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toBe(
-      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle\n',
+      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle, 013-account-access\n',
     );
     expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
 
@@ -375,6 +375,10 @@ describe('wasync CLI (end to end)', () => {
             chats: 1,
             messages: 1,
             lastMessageAt,
+            // Made with the operator's token before anyone signed up: the team's, given to no one.
+            owner: null,
+            visibility: 'team',
+            sharedWith: [],
             webhook: null,
             linkedDevice: null,
           },

@@ -19,6 +19,8 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/accounts'],
     ['GET', '/api/v1/accounts/acc_x'],
     ['PATCH', '/api/v1/accounts/acc_x/cloud'],
+    ['PUT', '/api/v1/accounts/acc_x/access'],
+    ['GET', '/api/v1/team'],
     ['POST', '/api/v1/accounts/acc_x/messages'],
     ['POST', '/api/v1/accounts/acc_x/pairing'],
     ['GET', '/api/v1/accounts/acc_x/pairing'],

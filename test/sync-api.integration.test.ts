@@ -201,6 +201,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
       backfillDays: 3,
       timeZone: 'UTC',
       defaultRegion: 'BR',
+      adminsSeeAllChats: true,
       defaults: { syncIntervalMinutes: 3, backfillDays: 3 },
       storage: {
         usedBytes: 0,

@@ -611,6 +611,39 @@ describe.skipIf(skipped !== undefined)(
       expect(errors, errors.join('\n')).toEqual([]);
     });
 
+    it("keeps a linked phone's chats to its owner until they share it with a named teammate", async () => {
+      const bob = await open();
+      await bob.page.goto(url);
+      await bob.page.getByLabel('E-mail').fill('bob@example.com');
+      await bob.page.getByLabel('Password').fill('bobs long password');
+      await bob.page.getByRole('button', { name: 'Sign in' }).click();
+      const list = bob.page.getByRole('list', { name: 'Chats' });
+      await list.getByText('Ana Lima').waitFor();
+      expect(await list.getByText('Paulo Prado').count()).toBe(0);
+
+      const { page, errors } = admin;
+      errors.length = 0;
+      await page.getByRole('link', { name: 'Setup' }).click();
+      const card = page.getByRole('article', { name: '+5511912340000' });
+      await card.getByText(/^Private · owner Ada Admin/).waitFor();
+      await card.getByRole('button', { name: 'Who reads it' }).click();
+      const form = page.getByRole('form', { name: 'Who reads +5511912340000' });
+      await form.getByLabel('Bob Member (bob@example.com)').check();
+      await shot(page, 'setup-account-access');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await card.getByText(/^Private, shared with Bob Member · owner Ada Admin/).waitFor();
+
+      await bob.page.reload();
+      await list.getByText('Paulo Prado').waitFor();
+      await bob.page.getByRole('link', { name: 'My numbers' }).click();
+      await bob.page
+        .getByRole('article', { name: '+5511912340000' })
+        .getByText(/shared with you$/)
+        .waitFor();
+      expect(await bob.page.getByRole('button', { name: 'Who reads it' }).count()).toBe(0);
+      expect([...errors, ...bob.errors], [...errors, ...bob.errors].join('\n')).toEqual([]);
+    });
+
     it('is usable by keyboard: a skip link, and the sign-in form submits with Enter', async () => {
       const { page } = await open();
       await page.goto(url);

@@ -6,11 +6,13 @@ import { openServices } from '../services.js';
 import { type ImportSummary, importChatExportFile } from '../sources/chat-export/import.js';
 import { importContext } from '../sources/chat-export/limits.js';
 import { DATE_ORDERS, type DateOrder } from '../sources/chat-export/parser.js';
+import { OWNER_OPTION, operatorAccount } from './account-owner.js';
 import { progressReporter } from './progress.js';
 import { withConfig } from './with-config.js';
 
 interface ImportCliOptions {
   account: string;
+  owner?: string;
   chatWith?: string;
   me?: string;
   chatName?: string;
@@ -26,6 +28,7 @@ export function importCommand(): Command {
     )
     .argument('<file>', 'the exported .txt or .zip')
     .requiredOption('--account <phone>', "the account's WhatsApp number (created if it does not exist)")
+    .option(...OWNER_OPTION)
     .option('--chat-with <phone>', 'phone of the other person of a 1:1 chat')
     .option('--me <name>', "the account owner's name as the export writes it")
     .option('--chat-name <name>', 'name of the chat (default: from the file name)')
@@ -41,8 +44,8 @@ export function importCommand(): Command {
         const services = await openServices(config);
         const progress = progressReporter({ quiet: options.json === true });
         try {
-          const { store, workspace } = services;
-          const account = await store.accounts.findOrCreate(workspace.id, phone.e164, 'chat_export');
+          const { workspace } = services;
+          const account = await operatorAccount(services, phone.e164, 'chat_export', options.owner);
           const context = importContext(services);
           const summary = await importChatExportFile(context.services, file, path.basename(file), {
             account,

@@ -7,10 +7,12 @@ import { normalizePhone } from '../core/phone.js';
 import { openServices } from '../services.js';
 import { LINKED_DEVICE_RISK } from '../sources/whatsapp-web/risk.js';
 import type { PairingUpdate } from '../sources/whatsapp-web/session.js';
+import { OWNER_OPTION, operatorAccount } from './account-owner.js';
 import { withConfig } from './with-config.js';
 
 interface LinkDeviceOptions {
   account: string;
+  owner?: string;
   code?: boolean;
   acceptRisk?: boolean;
 }
@@ -21,6 +23,7 @@ export function linkDeviceCommand(): Command {
       'Pair a WhatsApp account as a linked device (like WhatsApp Web): shows a QR code to scan on the phone, or a code to type there; then `wasync serve` keeps it connected and backs up every chat, groups included.',
     )
     .requiredOption('--account <phone>', "the account's WhatsApp number (created if it does not exist)")
+    .option(...OWNER_OPTION)
     .option('--code', 'show an 8-character pairing code to type on the phone instead of a QR code')
     .option('--accept-risk', 'accept the risk of linking through an unofficial protocol without being asked')
     .action(
@@ -38,8 +41,7 @@ export function linkDeviceCommand(): Command {
         }
         const services = await openServices(config);
         try {
-          const { store, workspace } = services;
-          const account = await store.accounts.findOrCreate(workspace.id, phone.e164, 'linked_device');
+          const account = await operatorAccount(services, phone.e164, 'linked_device', options.owner);
           if (account.sourceKind !== 'linked_device') {
             throw new Error(`${phone.e164} is connected already as a ${account.sourceKind} account`);
           }

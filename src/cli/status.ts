@@ -20,6 +20,7 @@ export function statusCommand(): Command {
           ]);
           const rows = [];
           const sessions = await store.whatsappWebSessions.getMany(accounts.map((a) => a.id));
+          const access = await store.access.of(accounts.map((a) => a.id));
           for (const a of accounts) {
             const cloud = a.sourceKind === 'whatsapp_cloud' ? await services.cloud.view(a.id) : undefined;
             const linked = sessions.get(a.id);
@@ -30,6 +31,10 @@ export function statusCommand(): Command {
               chats: stats.get(a.id)?.chats ?? 0,
               messages: stats.get(a.id)?.messages ?? 0,
               lastMessageAt: a.lastMessageAt?.toISOString() ?? null,
+              // Who reads its chats: the owner, the visibility, the people it is shared with.
+              owner: access.get(a.id)?.owner?.email ?? null,
+              visibility: a.visibility,
+              sharedWith: access.get(a.id)?.sharedWith.map((p) => p.email) ?? [],
               // Cloud API webhook health: last signed delivery, refused signatures, deliveries waiting.
               webhook: cloud
                 ? {
@@ -78,7 +83,7 @@ export function statusCommand(): Command {
           if (rows.length > 0) {
             console.table(
               rows.map((r) => ({ ...r, lastMessageAt: r.lastMessageAt ?? 'never' })),
-              ['phone', 'source', 'chats', 'messages', 'lastMessageAt'],
+              ['phone', 'source', 'owner', 'visibility', 'chats', 'messages', 'lastMessageAt'],
             );
           }
           for (const r of rows) {

@@ -26,6 +26,21 @@ export interface Account {
   displayName: string | undefined;
   createdAt: Date;
   lastMessageAt: Date | undefined;
+  /** The person the number belongs to; undefined for one made by the operator and given to no one. */
+  ownerId: string | undefined;
+  visibility: AccountVisibility;
+}
+
+/**
+ * Who reads a number's chats: `team`, everyone on the team; `private`, its owner, the people it is
+ * shared with, and admins (unless the workspace narrows admins to what they own or share too).
+ */
+export type AccountVisibility = 'team' | 'private';
+export const ACCOUNT_VISIBILITIES: readonly AccountVisibility[] = ['team', 'private'];
+
+/** A rep's own phone (linked as a device, or imported from its exports) is private unless they share it. */
+export function defaultVisibility(sourceKind: SourceKind): AccountVisibility {
+  return sourceKind === 'linked_device' || sourceKind === 'chat_export' ? 'private' : 'team';
 }
 
 /** One person as WhatsApp knows them: any of phone, lid and business-scoped user id may be unknown. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Account, Chat, Identity, Message } from '../core/model.js';
-import { MESSAGE_TYPES, SOURCE_KINDS } from '../core/model.js';
+import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, SOURCE_KINDS } from '../core/model.js';
 import type { CrmRecord, RecordCard } from '../crms/types.js';
 import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
@@ -12,6 +12,7 @@ import {
 } from '../store/repositories/whatsapp-web-sessions.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
 import type { ChatRecordView, SyncStatus, UnmatchedChat } from '../sync/service.js';
+import type { AccountAccessView } from './access.js';
 
 /**
  * The JSON the API answers with, and the mapping from domain objects to it. Times are ISO 8601 UTC
@@ -32,6 +33,13 @@ export const IdentitySchema = z
   })
   .meta({ id: 'Identity' });
 
+const AccountPersonSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  removed: z.boolean().describe('No longer on the team: reads nothing until someone changes the number.'),
+});
+
 export const AccountSchema = z
   .object({
     id: z.string(),
@@ -42,6 +50,22 @@ export const AccountSchema = z
     lastMessageAt: iso.optional(),
     chats: z.number().int(),
     messages: z.number().int(),
+    access: z
+      .object({
+        owner: AccountPersonSchema.optional().describe('Absent: given to no one (only admins read it).'),
+        visibility: z
+          .enum(ACCOUNT_VISIBILITIES)
+          .describe('team: everyone on the team reads its chats; private: its owner, sharers and admins.'),
+        sharedWith: z.array(AccountPersonSchema),
+        yours: z
+          .enum(['owner', 'shared', 'team', 'admin', 'none'])
+          .describe(
+            'Why you read its chats; none: you manage the number as an admin the workspace narrows, without reading it.',
+          ),
+        canManage: z.boolean().describe('Whether you may change the owner, visibility and sharers.'),
+      })
+      .optional()
+      .describe("Who reads this number's chats."),
     cloud: z
       .object({
         phoneNumberId: z.string(),
@@ -209,6 +233,7 @@ export function accountDto(
   stats: AccountStats | undefined,
   cloud?: { view: CloudAccountView; origin: string },
   linked?: LinkedDeviceSession,
+  access?: AccountAccessView,
 ): z.infer<typeof AccountSchema> {
   return defined({
     id: account.id,
@@ -219,6 +244,7 @@ export function accountDto(
     lastMessageAt: isoOf(account.lastMessageAt),
     chats: stats?.chats ?? 0,
     messages: stats?.messages ?? 0,
+    access: access && defined({ ...access }),
     cloud: cloud && cloudDto(cloud.view, cloud.origin),
     linkedDevice: account.sourceKind === 'linked_device' ? linkedDeviceDto(account, linked) : undefined,
   });

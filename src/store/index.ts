@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import { openDatabase, type SqlStore } from './database.js';
 import { MediaBlobStore } from './media-blobs.js';
+import { AccountAccessRepository } from './repositories/account-access.js';
 import { AccountRepository } from './repositories/accounts.js';
 import { ChatRepository } from './repositories/chats.js';
 import { CrmConnectionRepository } from './repositories/crm-connections.js';
@@ -35,6 +36,8 @@ export interface Store {
   whatsappWebAuth: WhatsAppWebAuthRepository;
   whatsappWebSessions: WhatsAppWebSessionRepository;
   accounts: AccountRepository;
+  /** Owners, sharers and visibility of accounts: which chats each person reads. */
+  access: AccountAccessRepository;
   identities: IdentityRepository;
   chats: ChatRepository;
   messages: MessageRepository;
@@ -63,6 +66,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     whatsappWebAuth: new WhatsAppWebAuthRepository(db),
     whatsappWebSessions: new WhatsAppWebSessionRepository(db),
     accounts: new AccountRepository(db),
+    access: new AccountAccessRepository(db),
     identities: new IdentityRepository(db),
     chats: new ChatRepository(db, sql.dialect),
     messages: new MessageRepository(db, sql.dialect),

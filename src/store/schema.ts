@@ -17,6 +17,7 @@ export interface Database {
   api_tokens: ApiTokenTable;
   auth_throttle: AuthThrottleTable;
   accounts: AccountTable;
+  account_shares: AccountShareTable;
   identities: IdentityTable;
   chats: ChatTable;
   chat_participants: ChatParticipantTable;
@@ -45,6 +46,8 @@ export interface WorkspaceTable {
   created_at: number;
   sync_interval_ms: number | null;
   backfill_days: number | null;
+  /** 1: admins read every number's chats; 0: only those they could as a member (owned, shared, team). */
+  admins_see_all: number;
 }
 
 export interface UserTable {
@@ -111,6 +114,17 @@ export interface AccountTable {
   settings: Json;
   created_at: number;
   last_message_at: number | null;
+  /** Who the number belongs to; null for one made by the operator (the CLI) and not given to anyone. */
+  owner_user_id: string | null;
+  /** team (everyone on the team reads its chats) or private (its owner, its sharers and admins). */
+  visibility: string;
+}
+
+export interface AccountShareTable {
+  account_id: string;
+  user_id: string;
+  shared_by: string | null;
+  shared_at: number;
 }
 
 export interface IdentityTable {

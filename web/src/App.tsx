@@ -7,6 +7,7 @@ import { InvitePage } from './pages/Invite';
 import { SetupPage } from './pages/Setup';
 import { SignInPage } from './pages/SignIn';
 import { SyncPage } from './pages/Sync';
+import { Accounts } from './pages/setup/Accounts';
 import { TeamPage } from './pages/Team';
 import { UnmatchedPage } from './pages/Unmatched';
 import { SessionProvider, useSession, useUser } from './session';
@@ -64,7 +65,11 @@ function Workspace() {
           </NavLink>
           <NavLink to="/unmatched">Unmatched</NavLink>
           <NavLink to="/sync">Sync</NavLink>
-          {user.role === 'admin' ? <NavLink to="/setup">Setup</NavLink> : null}
+          {user.role === 'admin' ? (
+            <NavLink to="/setup">Setup</NavLink>
+          ) : (
+            <NavLink to="/numbers">My numbers</NavLink>
+          )}
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
         </nav>
         <div className="account">
@@ -84,6 +89,7 @@ function Workspace() {
           <Route path="/chats/:chatId" element={<ChatViewPage />} />
           <Route path="/unmatched" element={<UnmatchedPage />} />
           <Route path="/sync" element={<SyncPage />} />
+          <Route path="/numbers" element={<Accounts />} />
           <Route path="/setup" element={user.role === 'admin' ? <SetupPage /> : <AdminsOnly />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
           <Route path="*" element={<NotFound />} />

@@ -1,10 +1,12 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import { SOURCE_KINDS } from '../../core/model.js';
+import { ACCOUNT_VISIBILITIES, type Account, SOURCE_KINDS } from '../../core/model.js';
 import { normalizePhone } from '../../core/phone.js';
 import { defaultRegionOf, type Services } from '../../services.js';
 import { CloudAccountInput, CloudAccountUpdate } from '../../sources/whatsapp-cloud/service.js';
+import { ChatAccess } from '../access.js';
 import { grantOf, requireAdmin } from '../auth.js';
 import { AccountSchema, accountDto } from '../dto.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
@@ -14,15 +16,71 @@ const CreateAccountSchema = z
     phone: z.string().min(1).max(64).describe('The WhatsApp number, in any spelling.'),
     sourceKind: z.enum(SOURCE_KINDS).optional().describe('How its messages arrive. Default rest.'),
     displayName: z.string().min(1).max(256).optional(),
+    visibility: z
+      .enum(ACCOUNT_VISIBILITIES)
+      .optional()
+      .describe(
+        'team: everyone on the team reads its chats; private: you, the people you share it with, and admins. ' +
+          "Default private for linked_device and chat_export (a rep's own phone), team otherwise.",
+      ),
     cloud: CloudAccountInput.optional().describe('Required when sourceKind is whatsapp_cloud.'),
   })
   .meta({ id: 'CreateAccount' });
+
+const AccessChangeSchema = z
+  .strictObject({
+    ownerId: z
+      .string()
+      .min(1)
+      .nullable()
+      .optional()
+      .describe('A person on the team; null (admins only) gives the number to no one.'),
+    visibility: z.enum(ACCOUNT_VISIBILITIES).optional(),
+    sharedWith: z
+      .array(z.string().min(1))
+      .max(500)
+      .optional()
+      .describe('The whole list of people who read its chats besides the owner (replaces the list).'),
+  })
+  .meta({ id: 'AccountAccessChange' });
 
 export function accountRoutes(services: Services): FastifyPluginAsyncZod {
   const { store, config, cloud } = services;
   const cloudOf = async (accountId: string, request: { protocol: string; host: string }) => {
     const view = await cloud.view(accountId);
     return view && { view, origin: config.publicUrl ?? `${request.protocol}://${request.host}` };
+  };
+  const access = new ChatAccess(services);
+  /** Accounts as a request sees them: with their access, and the linked-device and cloud state. */
+  const viewsOf = async (request: FastifyRequest, accounts: readonly Account[]) => {
+    const { workspaceId } = grantOf(request);
+    const [stats, clouds, linked, views] = await Promise.all([
+      store.accounts.stats(workspaceId),
+      Promise.all(
+        accounts.map((a) => (a.sourceKind === 'whatsapp_cloud' ? cloudOf(a.id, request) : undefined)),
+      ),
+      store.whatsappWebSessions.getMany(accounts.map((a) => a.id)),
+      access.views(request, accounts),
+    ]);
+    return accounts.map((a, i) =>
+      accountDto(a, stats.get(a.id), clouds[i], linked.get(a.id), views.get(a.id)),
+    );
+  };
+  const viewOf = async (request: FastifyRequest, account: Account) => {
+    const [view] = await viewsOf(request, [account]);
+    if (!view) throw new WasyncError('not_found', `No account ${account.id}.`);
+    return view;
+  };
+  /**
+   * Members see the numbers whose chats they read; admins see every number (to manage it), each with
+   * `access.yours` saying whether they read its chats.
+   */
+  const visibleAccount = async (request: FastifyRequest, accountId: string): Promise<Account> => {
+    const grant = grantOf(request);
+    if (grant.role !== 'admin') return access.account(request, accountId);
+    const account = await store.accounts.get(grant.workspaceId, accountId);
+    if (!account) throw new WasyncError('not_found', `No account ${accountId}.`);
+    return account;
   };
   return async (app) => {
     app.post(
@@ -41,7 +99,7 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { workspaceId, role } = grantOf(request);
+        const { workspaceId, role, userId } = grantOf(request);
         // Where wasync sends the account's token and fetches its media from is an admin's choice.
         if (request.body.cloud?.graphBaseUrl !== undefined && role !== 'admin')
           throw new WasyncError('forbidden', 'Only an admin may set cloud.graphBaseUrl.', {
@@ -66,6 +124,8 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
           phone: phone.e164,
           sourceKind,
           displayName: request.body.displayName,
+          ownerId: userId,
+          visibility: request.body.visibility,
         });
         if (!account) throw new WasyncError('conflict', `An account for ${phone.e164} already exists.`);
         if (cloudInput) {
@@ -76,7 +136,7 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
             throw error;
           }
         }
-        return reply.status(201).send(accountDto(account, undefined, await cloudOf(account.id, request)));
+        return reply.status(201).send(await viewOf(request, account));
       },
     );
 
@@ -90,16 +150,13 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { workspaceId } = grantOf(request);
-        const [accounts, stats] = await Promise.all([
-          store.accounts.list(workspaceId),
-          store.accounts.stats(workspaceId),
-        ]);
-        const clouds = await Promise.all(
-          accounts.map((a) => (a.sourceKind === 'whatsapp_cloud' ? cloudOf(a.id, request) : undefined)),
-        );
-        const linked = await store.whatsappWebSessions.getMany(accounts.map((a) => a.id));
-        return { data: accounts.map((a, i) => accountDto(a, stats.get(a.id), clouds[i], linked.get(a.id))) };
+        const { workspaceId, role } = grantOf(request);
+        let accounts = await store.accounts.list(workspaceId);
+        if (role !== 'admin') {
+          const readable = await access.readable(request);
+          if (readable !== 'all') accounts = accounts.filter((a) => readable.has(a.id));
+        }
+        return { data: await viewsOf(request, accounts) };
       },
     );
 
@@ -114,12 +171,7 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { workspaceId } = grantOf(request);
-        const account = await store.accounts.get(workspaceId, request.params.accountId);
-        if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
-        const stats = await store.accounts.stats(workspaceId);
-        const linked = await store.whatsappWebSessions.get(account.id);
-        return accountDto(account, stats.get(account.id), await cloudOf(account.id, request), linked);
+        return await viewOf(request, await visibleAccount(request, request.params.accountId));
       },
     );
 
@@ -149,8 +201,79 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         if (!view) {
           throw new WasyncError('not_found', `Account ${account.id} is not a WhatsApp Cloud API account.`);
         }
-        const stats = await store.accounts.stats(workspaceId);
-        return accountDto(account, stats.get(account.id), await cloudOf(account.id, request));
+        return await viewOf(request, account);
+      },
+    );
+
+    app.put(
+      '/accounts/:accountId/access',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary:
+            "Change who reads a number's chats: its owner, visibility and the people it is shared with",
+          description:
+            "The number's owner or an admin. Fields left out keep their value; `sharedWith` replaces the list. " +
+            'It holds from the next request on, including for pages already open.',
+          params: z.object({ accountId: z.string() }),
+          body: AccessChangeSchema,
+          response: {
+            200: AccountSchema,
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const grant = grantOf(request);
+        const account = await visibleAccount(request, request.params.accountId);
+        if (!access.mayManage(request, account))
+          throw new WasyncError(
+            'forbidden',
+            `Only the owner of ${account.phone} or an admin may change who reads it.`,
+          );
+        const { ownerId, visibility, sharedWith } = request.body;
+        if (ownerId === null && grant.role !== 'admin')
+          throw new WasyncError('forbidden', 'Only an admin may give a number to no one.', {
+            field: 'ownerId',
+          });
+        const team = new Set((await store.people.list(grant.workspaceId)).map((user) => user.id));
+        const unknown = [
+          ...(ownerId && !team.has(ownerId)
+            ? [{ field: 'ownerId', message: `${ownerId} is not on the team` }]
+            : []),
+          ...(sharedWith ?? [])
+            .map((id, i) => ({ id, i }))
+            .filter(({ id }) => !team.has(id))
+            .map(({ id, i }) => ({ field: `sharedWith.${i}`, message: `${id} is not on the team` })),
+        ];
+        if (unknown.length > 0)
+          throw new WasyncError('validation_failed', 'Name people who are on the team.', { issues: unknown });
+        await store.access.set(account.id, { ownerId, visibility, sharedWith }, grant.userId);
+        const changed = await store.accounts.get(grant.workspaceId, account.id);
+        if (!changed) throw new WasyncError('not_found', `No account ${account.id}.`);
+        return await viewOf(request, changed);
+      },
+    );
+
+    app.get(
+      '/team',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'The people on the team, to share a number with',
+          response: {
+            200: z.object({
+              data: z.array(z.object({ id: z.string(), name: z.string(), email: z.string() })),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const people = await store.people.list(workspaceId);
+        return { data: people.map(({ id, name, email }) => ({ id, name, email })) };
       },
     );
   };

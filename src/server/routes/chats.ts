@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import type { Services } from '../../services.js';
+import { ChatAccess } from '../access.js';
 import { grantOf } from '../auth.js';
 import {
   ChatSchema,
@@ -18,6 +19,7 @@ const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).
 
 export function chatRoutes(services: Services): FastifyPluginAsyncZod {
   const { store } = services;
+  const access = new ChatAccess(services);
   return async (app) => {
     app.get(
       '/chats',
@@ -40,7 +42,11 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { workspaceId } = grantOf(request);
-        const page = await store.chats.list(workspaceId, request.query);
+        const readable = await access.readable(request);
+        const page = await store.chats.list(workspaceId, {
+          ...request.query,
+          ...(readable === 'all' ? {} : { accountIds: [...readable] }),
+        });
         const chatIds = page.data.map((chat) => chat.id);
         const [latest, participants] = await Promise.all([
           store.messages.latestOf(chatIds),
@@ -110,9 +116,7 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { workspaceId } = grantOf(request);
-        const chat = await store.chats.get(workspaceId, request.params.chatId);
-        if (!chat) throw new WasyncError('not_found', `No chat ${request.params.chatId}.`);
+        const chat = await access.chat(request, request.params.chatId);
         const participants = await store.chats.participants(chat.id);
         return { ...chatDto(chat), participants: participants.map(identityDto) };
       },
@@ -134,9 +138,7 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { workspaceId } = grantOf(request);
-        const chat = await store.chats.get(workspaceId, request.params.chatId);
-        if (!chat) throw new WasyncError('not_found', `No chat ${request.params.chatId}.`);
+        const chat = await access.chat(request, request.params.chatId);
         const page = await store.messages.listByChat(chat.id, request.query);
         return {
           data: page.data.map(messageDto),
@@ -161,9 +163,7 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { workspaceId } = grantOf(request);
-        const chat = await store.chats.get(workspaceId, request.params.chatId);
-        if (!chat) throw new WasyncError('not_found', `No chat ${request.params.chatId}.`);
+        const chat = await access.chat(request, request.params.chatId);
         const media = await store.messages.mediaOf(chat.id, request.params.messageId);
         if (!media) throw new WasyncError('not_found', `No media on message ${request.params.messageId}.`);
         if (media.state !== 'stored' || !media.sha256) {

@@ -1,11 +1,15 @@
 import type { ServerResponse } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { LiveEvent } from '../../core/live.js';
 import type { Services } from '../../services.js';
+import { ChatAccess } from '../access.js';
 import { grantOf } from '../auth.js';
 
 /** A comment line now and then keeps proxies and browsers from closing a quiet stream. */
 const HEARTBEAT_MS = 25_000;
+/** How long a page's list of readable numbers is trusted before it is read again. */
+const ACCESS_REFRESH_MS = 5_000;
 
 /**
  * GET /api/v1/events: server-sent events for the open pages of the workspace. `messages` when
@@ -14,9 +18,24 @@ const HEARTBEAT_MS = 25_000;
  */
 export function eventRoutes(
   services: Services,
-  options: { heartbeatMs?: number } = {},
+  options: { heartbeatMs?: number; accessRefreshMs?: number } = {},
 ): FastifyPluginAsyncZod {
   const open = new Set<ServerResponse>();
+  const access = new ChatAccess(services);
+  /**
+   * Whether the page reads an account's chats, asked of the store again after a few seconds: an
+   * account shared or unshared, a person demoted, changes what an open page hears without a reload.
+   */
+  const readableFor = (request: FastifyRequest) => {
+    let known: { at: number; accounts: Promise<ReadonlySet<string> | 'all'> } | undefined;
+    return async (accountId: string) => {
+      const now = Date.now();
+      if (!known || now - known.at > (options.accessRefreshMs ?? ACCESS_REFRESH_MS))
+        known = { at: now, accounts: access.readable(request).catch(() => new Set<string>()) };
+      const accounts = await known.accounts;
+      return accounts === 'all' || accounts.has(accountId);
+    };
+  };
   return async (app) => {
     // Before the server stops listening, which waits for open connections to end.
     app.addHook('preClose', async () => {
@@ -29,11 +48,12 @@ export function eventRoutes(
           tags: ['events'],
           summary: 'Live updates as server-sent events: messages stored or changed, sync runs finished',
           description:
-            'text/event-stream. Events: `messages` ({accountId, chatIds}) and `sync` ({connectionId, state, at}).',
+            'text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at}).',
         },
       },
       async (request, reply) => {
         grantOf(request);
+        const readable = readableFor(request);
         reply.hijack();
         const response = reply.raw;
         response.writeHead(200, {
@@ -44,9 +64,16 @@ export function eventRoutes(
         });
         response.write('retry: 3000\n\n');
         open.add(response);
+        // In order, each after the check of whether this page reads the chats it names.
+        let queue = Promise.resolve();
         const send = (event: LiveEvent) => {
-          const { type, ...data } = event;
-          response.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+          queue = queue
+            .then(async () => {
+              if (event.type === 'messages' && !(await readable(event.accountId))) return;
+              const { type, ...data } = event;
+              response.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+            })
+            .catch(() => undefined);
         };
         const unsubscribe = services.live.subscribe(send);
         const heartbeat = setInterval(

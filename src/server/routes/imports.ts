@@ -11,7 +11,7 @@ import { defaultRegionOf, type Services } from '../../services.js';
 import { importChatExportFile } from '../../sources/chat-export/import.js';
 import { importContext } from '../../sources/chat-export/limits.js';
 import { DATE_ORDERS } from '../../sources/chat-export/parser.js';
-import { grantOf } from '../auth.js';
+import { ChatAccess } from '../access.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
 
 const ImportSummarySchema = z
@@ -41,7 +41,8 @@ const UPLOAD_TYPES = [
 
 /** Chat-export upload: the raw file as the body, spooled to a temp file, then imported like the CLI does. */
 export function importRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config } = services;
+  const { config } = services;
+  const access = new ChatAccess(services);
   return async (app) => {
     // The body stays a stream: an export can be far larger than WASYNC_BODY_LIMIT.
     app.removeContentTypeParser('text/plain');
@@ -84,9 +85,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { workspaceId } = grantOf(request);
-        const account = await store.accounts.get(workspaceId, request.params.accountId);
-        if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
+        const account = await access.account(request, request.params.accountId);
         const body = request.body as NodeJS.ReadableStream | undefined;
         if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function') {
           throw new WasyncError(

@@ -5,7 +5,7 @@ import { WasyncError } from '../../core/errors.js';
 import { defaultRegionOf, type Services } from '../../services.js';
 import { parseBatch } from '../../sources/rest/parse.js';
 import { IngestBatchSchema, IngestResultSchema, MAX_BATCH } from '../../sources/rest/schema.js';
-import { grantOf } from '../auth.js';
+import { ChatAccess } from '../access.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
 import type { Metrics } from '../metrics.js';
 
@@ -17,7 +17,8 @@ function exceptBody<S>(route: FastifyRouteSchemaDef<S>) {
 
 /** The REST ingest: the generic source any client (an extension, another gateway) can post to. */
 export function ingestRoutes(services: Services, metrics: Metrics): FastifyPluginAsyncZod {
-  const { store, config } = services;
+  const { config } = services;
+  const access = new ChatAccess(services);
   return async (app) => {
     app.post(
       '/accounts/:accountId/messages',
@@ -39,9 +40,7 @@ export function ingestRoutes(services: Services, metrics: Metrics): FastifyPlugi
         config: { checksBodyTextItself: true },
       },
       async (request) => {
-        const { workspaceId } = grantOf(request);
-        const account = await store.accounts.get(workspaceId, request.params.accountId);
-        if (!account) throw new WasyncError('not_found', `No account ${request.params.accountId}.`);
+        const account = await access.account(request, request.params.accountId);
         const items = batchItems(request.body);
         const parsed = parseBatch(items, {
           defaultRegion: defaultRegionOf(services),

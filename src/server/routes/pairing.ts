@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import { WasyncError } from '../../core/errors.js';
 import type { Services } from '../../services.js';
 import { LINKED_DEVICE_RISK } from '../../sources/whatsapp-web/risk.js';
 import type { LinkedDeviceSession, PairingUpdate } from '../../sources/whatsapp-web/session.js';
+import { ChatAccess } from '../access.js';
 import { type Grant, grantOf } from '../auth.js';
 import { AccountSchema, accountDto } from '../dto.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
@@ -39,9 +41,21 @@ function optedInBy(grant: Grant): string {
 export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
   const { store, linkedDevices } = services;
   const open = new Set<ServerResponse>();
-  const accountOf = async (workspaceId: string, accountId: string) => {
-    const account = await store.accounts.get(workspaceId, accountId);
-    if (!account) throw new WasyncError('not_found', `No account ${accountId}.`);
+  const access = new ChatAccess(services);
+  /**
+   * A rep's phone is paired and unlinked by its owner (or an admin, who may unlink a device someone
+   * left behind); following a pairing under way is for whoever reads the number.
+   */
+  const accountOf = async (request: FastifyRequest, accountId: string, need: 'read' | 'manage') => {
+    const account = await store.accounts.get(grantOf(request).workspaceId, accountId);
+    const manages = account !== undefined && access.mayManage(request, account);
+    if (!account || !(manages || (await access.canRead(request, account.id))))
+      throw new WasyncError('not_found', `No account ${accountId}.`);
+    if (need === 'manage' && !manages)
+      throw new WasyncError(
+        'forbidden',
+        `Only the owner of ${account.phone} or an admin may pair or unlink it.`,
+      );
     return account;
   };
   const stream = (session: LinkedDeviceSession, response: ServerResponse) => {
@@ -93,12 +107,17 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
             `linked yet. ${LINKED_DEVICE_RISK}`,
           params: z.object({ accountId: z.string() }),
           body: PairingSchema,
-          response: { 400: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema },
+          response: {
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
         },
       },
       async (request, reply) => {
         const grant = grantOf(request);
-        const account = await accountOf(grant.workspaceId, request.params.accountId);
+        const account = await accountOf(request, request.params.accountId, 'manage');
         const session = await linkedDevices.pair(account, { method: request.body.method }, optedInBy(grant));
         reply.hijack();
         stream(session, reply.raw);
@@ -116,8 +135,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const grant = grantOf(request);
-        const account = await accountOf(grant.workspaceId, request.params.accountId);
+        const account = await accountOf(request, request.params.accountId, 'read');
         const session = linkedDevices.get(account.id);
         if (!session?.isPairing)
           throw new WasyncError('not_found', `No pairing of ${account.phone} is under way.`);
@@ -138,6 +156,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
           response: {
             200: AccountSchema,
             400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
             409: ErrorEnvelopeSchema,
           },
@@ -145,7 +164,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const grant = grantOf(request);
-        const account = await accountOf(grant.workspaceId, request.params.accountId);
+        const account = await accountOf(request, request.params.accountId, 'manage');
         if (account.sourceKind !== 'linked_device') {
           throw new WasyncError(
             'validation_failed',

@@ -17,6 +17,12 @@ const SettingsSchema = z
     backfillDays: z.number().int().describe('Days of history sent when a CRM or a number is first linked.'),
     timeZone: z.string().describe('Days of transcripts and chat-export times are read in this zone.'),
     defaultRegion: z.string().optional().describe('Country of numbers written without one (ISO 3166).'),
+    adminsSeeAllChats: z
+      .boolean()
+      .describe(
+        "Whether admins read every number's chats (default), or only those a member could: numbers they own, " +
+          'that are shared with them, or the team reads. Admins manage every number either way.',
+      ),
     defaults: z
       .object({ syncIntervalMinutes: z.number(), backfillDays: z.number().int() })
       .describe("The server's configured values, which apply where the workspace sets none."),
@@ -48,6 +54,7 @@ const SettingsChange = z
       .refine(isRegion, 'an ISO 3166 country code such as BR, US or DE')
       .nullable()
       .optional(),
+    adminsSeeAllChats: z.boolean().optional(),
   })
   .meta({ id: 'WorkspaceSettingsChange' });
 
@@ -85,6 +92,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
     backfillDays: settings.backfillDays ?? config.backfillDays,
     timeZone: settings.timeZone,
     ...(settings.defaultRegion ? { defaultRegion: settings.defaultRegion } : {}),
+    adminsSeeAllChats: settings.adminsSeeAll,
     defaults: { syncIntervalMinutes: config.syncIntervalMs / MINUTE, backfillDays: config.backfillDays },
     storage: {
       usedBytes: await store.media.storedBytes(workspaceId),
@@ -142,7 +150,8 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { workspaceId } = requireAdmin(request);
-        const { syncIntervalMinutes, backfillDays, timeZone, defaultRegion } = request.body;
+        const { syncIntervalMinutes, backfillDays, timeZone, defaultRegion, adminsSeeAllChats } =
+          request.body;
         const settings = await store.workspaces.updateSettings(workspaceId, {
           ...(syncIntervalMinutes !== undefined
             ? {
@@ -153,6 +162,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...(backfillDays !== undefined ? { backfillDays } : {}),
           ...(timeZone !== undefined ? { timeZone } : {}),
           ...(defaultRegion !== undefined ? { defaultRegion } : {}),
+          ...(adminsSeeAllChats !== undefined ? { adminsSeeAll: adminsSeeAllChats } : {}),
         });
         // This process's workspace follows at once; sync runs read the settings as they start.
         workspace.timeZone = settings.timeZone;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import type { Services } from '../../services.js';
 import type { RecordLink } from '../../store/repositories/record-links.js';
+import { ChatAccess } from '../access.js';
 import { grantOf, requireAdmin } from '../auth.js';
 import {
   ChatRecordSchema,
@@ -77,6 +78,7 @@ const UnlinkQuery = z.object({ connection: ConnectionRef, identityId: IdentityId
  */
 export function syncRoutes(services: Services): FastifyPluginAsyncZod {
   const { sync, store } = services;
+  const access = new ChatAccess(services);
 
   /** The sync service runs for this process's workspace: a token of another one sees nothing of it. */
   const workspaceOf = (grant: { workspaceId: string }) => {
@@ -105,7 +107,12 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         reader(request);
-        return syncStatusDto(await sync.status(request.params.connectionId));
+        const status = await sync.status(request.params.connectionId);
+        // The counts are the connection's; which chat failed and why is shown to those who read it.
+        const readable = await access.readableChats(request, [
+          ...new Set(status.problems.map((p) => p.chatId)),
+        ]);
+        return syncStatusDto({ ...status, problems: status.problems.filter((p) => readable(p.chatId)) });
       },
     );
 
@@ -160,7 +167,15 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         reader(request);
         const views = await sync.linkedRecords(request.params.connectionId);
-        return { data: views.map((view) => recordLinkDto(view.link, view.identity)) };
+        const readable = await access.readablePeople(
+          request,
+          views.map((view) => view.identity.id),
+        );
+        return {
+          data: views
+            .filter((view) => readable(view.identity.id))
+            .map((view) => recordLinkDto(view.link, view.identity)),
+        };
       },
     );
 
@@ -182,7 +197,12 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         reader(request);
         const unmatched = await sync.unmatched(request.params.connectionId, request.query.limit);
-        return { data: unmatched.map(unmatchedChatDto) };
+        const readable = await access.readable(request);
+        return {
+          data: unmatched
+            .filter((item) => readable === 'all' || readable.has(item.chat.accountId))
+            .map(unmatchedChatDto),
+        };
       },
     );
 
@@ -252,6 +272,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         reader(request);
+        await access.chat(request, request.params.chatId);
         return { data: (await sync.chatRecords(request.params.chatId)).map(chatRecordDto) };
       },
     );
@@ -276,6 +297,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         reader(request);
+        await access.chat(request, request.params.chatId);
         const link = await sync.linkChat(request.params.chatId, request.body);
         return reply.status(201).send(await withIdentity(link));
       },
@@ -302,6 +324,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         reader(request);
+        await access.chat(request, request.params.chatId);
         const link = await sync.createRecordFromChat(request.params.chatId, request.body);
         return reply.status(201).send(await withIdentity(link));
       },
@@ -326,6 +349,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         reader(request);
+        await access.chat(request, request.params.chatId);
         const removed = await sync.unlinkChat(request.params.chatId, request.query);
         if (!removed) {
           throw new WasyncError('not_found', 'That person is not linked to a record on this connection.');

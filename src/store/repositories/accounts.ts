@@ -1,6 +1,11 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { newId } from '../../core/ids.js';
-import type { Account, SourceKind } from '../../core/model.js';
+import {
+  type Account,
+  type AccountVisibility,
+  defaultVisibility,
+  type SourceKind,
+} from '../../core/model.js';
 import type { AccountTable, Database } from '../schema.js';
 
 export interface AccountStats {
@@ -17,6 +22,10 @@ export class AccountRepository {
     phone: string;
     sourceKind: SourceKind;
     displayName: string | undefined;
+    /** Who it belongs to: the person who connects it; none when the operator does (the CLI). */
+    ownerId?: string | undefined;
+    /** The default of its kind when not given (see defaultVisibility). */
+    visibility?: AccountVisibility | undefined;
   }): Promise<Account | undefined> {
     const row = {
       id: newId('acc'),
@@ -27,6 +36,8 @@ export class AccountRepository {
       settings: '{}',
       created_at: Date.now(),
       last_message_at: null,
+      owner_user_id: input.ownerId ?? null,
+      visibility: input.visibility ?? defaultVisibility(input.sourceKind),
     } satisfies Insertable<AccountTable>;
     const inserted = await this.db
       .insertInto('accounts')
@@ -41,10 +52,15 @@ export class AccountRepository {
    * The workspace's account for this number, made with `sourceKind` when it has none (the CLI's import
    * and link-device take a number, not an id). Two callers at once both get the one account.
    */
-  async findOrCreate(workspaceId: string, phone: string, sourceKind: SourceKind): Promise<Account> {
+  async findOrCreate(
+    workspaceId: string,
+    phone: string,
+    sourceKind: SourceKind,
+    ownerId?: string | undefined,
+  ): Promise<Account> {
     const account =
       (await this.findByPhone(workspaceId, phone)) ??
-      (await this.create({ workspaceId, phone, sourceKind, displayName: undefined })) ??
+      (await this.create({ workspaceId, phone, sourceKind, displayName: undefined, ownerId })) ??
       (await this.findByPhone(workspaceId, phone));
     if (!account) throw new Error(`could not create the account ${phone}`);
     return account;
@@ -127,5 +143,7 @@ export function toAccount(row: Selectable<AccountTable>): Account {
     displayName: row.display_name ?? undefined,
     createdAt: new Date(row.created_at),
     lastMessageAt: row.last_message_at === null ? undefined : new Date(row.last_message_at),
+    ownerId: row.owner_user_id ?? undefined,
+    visibility: row.visibility as AccountVisibility,
   };
 }

@@ -210,6 +210,8 @@ export class ChatRepository {
     workspaceId: string,
     options: {
       accountId?: string | undefined;
+      /** Only chats of these accounts (the ones the reader may read); all when undefined. */
+      accountIds?: readonly string[] | undefined;
       limit: number;
       cursor?: string | undefined;
       /** Part of the chat's title, the partner's name, or digits of the partner's number. */
@@ -219,6 +221,10 @@ export class ChatRepository {
     const activity = sql<number>`coalesce(chats.last_message_at, 0)`;
     let query = this.baseQuery(workspaceId);
     if (options.accountId) query = query.where('chats.account_id', '=', options.accountId);
+    if (options.accountIds !== undefined) {
+      if (options.accountIds.length === 0) return { data: [], nextCursor: undefined };
+      query = query.where('chats.account_id', 'in', options.accountIds);
+    }
     const q = options.q?.trim().toLowerCase();
     if (q) {
       const words = `%${escapeLike(q)}%`;

@@ -30,6 +30,7 @@ export class WorkspaceRepository {
       created_at: Date.now(),
       sync_interval_ms: null,
       backfill_days: null,
+      admins_see_all: 1,
     };
     await this.db.insertInto('workspaces').values(row).execute();
     return toWorkspace(row);
@@ -46,6 +47,7 @@ export class WorkspaceRepository {
       defaultRegion: row.default_region ?? undefined,
       syncIntervalMs: row.sync_interval_ms === null ? undefined : Number(row.sync_interval_ms),
       backfillDays: row.backfill_days ?? undefined,
+      adminsSeeAll: Number(row.admins_see_all) === 1,
     };
   }
 
@@ -56,6 +58,8 @@ export class WorkspaceRepository {
     if (change.defaultRegion !== undefined) set.default_region = change.defaultRegion;
     if (change.syncIntervalMs !== undefined) set.sync_interval_ms = change.syncIntervalMs;
     if (change.backfillDays !== undefined) set.backfill_days = change.backfillDays;
+    if (change.adminsSeeAll !== undefined && change.adminsSeeAll !== null)
+      set.admins_see_all = change.adminsSeeAll ? 1 : 0;
     if (Object.keys(set).length > 0) {
       await this.db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
     }
@@ -69,6 +73,8 @@ export interface WorkspaceSettings {
   defaultRegion: string | undefined;
   syncIntervalMs: number | undefined;
   backfillDays: number | undefined;
+  /** Whether admins read every number's chats (the default) or only those a member could. */
+  adminsSeeAll: boolean;
 }
 
 export type SettingsChange = {

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
 import { CopyField, Field, FormActions, formatTime, Notice } from '../../ui';
+import { AccessForm, AccessSummary, type AccountAccess } from './AccountAccess';
 import { LinkedDeviceStatus, LinkForm } from './LinkedDevice';
 
 export interface Account {
@@ -12,6 +13,7 @@ export interface Account {
   lastMessageAt?: string;
   chats: number;
   messages: number;
+  access?: AccountAccess;
   cloud?: {
     phoneNumberId: string;
     webhookUrl: string;
@@ -44,6 +46,7 @@ const KIND_NAMES: Record<string, string> = {
 
 export function Accounts() {
   const [adding, setAdding] = useState<'whatsapp_cloud' | 'chat_export' | 'linked_device'>();
+  const [editing, setEditing] = useState<string>();
   const [error, setError] = useState<string>();
   const { rows, reload: load } = useList<Account>('/accounts', setError);
   // A linked device's state changes on its own (a drop, a reconnect, history arriving): look again.
@@ -77,7 +80,11 @@ export function Accounts() {
         <LinkForm onDone={() => void load()} onCancel={() => setAdding(undefined)} />
       ) : null}
       {adding === 'chat_export' ? (
-        <ImportForm accounts={rows ?? []} onDone={() => void load()} onCancel={() => setAdding(undefined)} />
+        <ImportForm
+          accounts={(rows ?? []).filter((account) => account.access?.yours !== 'none')}
+          onDone={() => void load()}
+          onCancel={() => setAdding(undefined)}
+        />
       ) : null}
       {rows?.length === 0 ? <p className="muted">No number yet.</p> : null}
       {rows?.map((account) => (
@@ -91,8 +98,24 @@ export function Accounts() {
                 {account.chats} chats · {account.messages} messages · last message{' '}
                 {formatTime(account.lastMessageAt)}
               </div>
+              {account.access ? <AccessSummary access={account.access} /> : null}
             </div>
+            {account.access?.canManage && editing !== account.id ? (
+              <button type="button" onClick={() => setEditing(account.id)}>
+                Who reads it
+              </button>
+            ) : null}
           </div>
+          {editing === account.id && account.access ? (
+            <AccessForm
+              account={{ ...account, access: account.access }}
+              onSaved={() => {
+                setEditing(undefined);
+                void load();
+              }}
+              onCancel={() => setEditing(undefined)}
+            />
+          ) : null}
           {account.cloud ? (
             <div className="cloud">
               <CopyField value={account.cloud.webhookUrl} label="Webhook URL" />

@@ -9,6 +9,7 @@ interface SettingsValues {
   backfillDays: number;
   timeZone: string;
   defaultRegion?: string;
+  adminsSeeAllChats: boolean;
   defaults: { syncIntervalMinutes: number; backfillDays: number };
   storage: {
     usedBytes: number;
@@ -79,6 +80,7 @@ export function Settings() {
         backfillDays: Number(form.get('backfillDays')),
         timeZone: String(form.get('timeZone') ?? '').trim(),
         defaultRegion: region ? region : null,
+        adminsSeeAllChats: form.get('adminsSeeAllChats') === 'on',
       });
       setValues(saved);
       setMessage({ kind: 'success', text: 'Saved. The next sync run uses these settings.' });
@@ -133,6 +135,16 @@ export function Settings() {
             placeholder="BR"
             hint="For numbers written without a country code, in WhatsApp and in the CRM (ISO code)."
           />
+          <div className="field">
+            <label className="check">
+              <input type="checkbox" name="adminsSeeAllChats" defaultChecked={values.adminsSeeAllChats} />
+              Admins read every number's chats
+            </label>
+            <p className="hint">
+              Unticked, admins read only the numbers they own, that are shared with them, or that the whole
+              team reads, as members do; they still manage every number (owner, sharing).
+            </p>
+          </div>
           {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
           <div className="buttons">
             <button type="submit" className="primary">
