@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { tokenOwners } from '../src/store/migrations/011-token-owners.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { browser as signedOutBrowser } from './support/team.js';
 
 describeEachDatabase('people: first admin, sign-in, sessions, invites', (database) => {
   let h: Harness;
@@ -12,29 +13,7 @@ describeEachDatabase('people: first admin, sign-in, sessions, invites', (databas
 
   type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** A browser: keeps the session cookie it is given and sends the CSRF token it learned. */
-  const browser = () => {
-    let cookie: string | undefined;
-    let csrf: string | undefined;
-    const call = async (method: Method, url: string, payload?: unknown, options: { csrf?: boolean } = {}) => {
-      const headers: Record<string, string> = {};
-      if (cookie) headers.cookie = `wasync_session=${cookie}`;
-      if (csrf && options.csrf !== false) headers['x-csrf-token'] = csrf;
-      const response = await h.app.inject({
-        method,
-        url: `/api/v1${url}`,
-        headers,
-        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-      });
-      const set = response.cookies.find((c) => c.name === 'wasync_session');
-      if (set) cookie = set.value === '' ? undefined : set.value;
-      if (response.statusCode < 300 && String(response.headers['content-type']).includes('json')) {
-        const body = response.json() as { csrfToken?: string };
-        if (body.csrfToken) csrf = body.csrfToken;
-      }
-      return response;
-    };
-    return { call, cookie: () => cookie };
-  };
+  const browser = () => signedOutBrowser(h);
   const ADMIN = { email: 'Ada@Example.com', name: 'Ada Admin', password: 'a long admin password' };
 
   it('lets the first person create the admin account, once, and signs them in', async () => {
