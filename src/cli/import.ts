@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { AuditLog } from '../audit/audit-log.js';
 import { isWasyncError } from '../core/errors.js';
 import { normalizePhone } from '../core/phone.js';
 import { openServices } from '../services.js';
@@ -43,6 +44,12 @@ export function importCommand(): Command {
         try {
           const { store, workspace } = services;
           const account = await store.accounts.findOrCreate(workspace.id, phone.e164, 'chat_export');
+          await services.audit.record(
+            { actor: AuditLog.cli },
+            'import.started',
+            { type: 'account', id: account.id, label: account.phone },
+            { fileName: path.basename(file) },
+          );
           const context = importContext(services);
           const summary = await importChatExportFile(context.services, file, path.basename(file), {
             account,

@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import { openDatabase, type SqlStore } from './database.js';
 import { MediaBlobStore } from './media-blobs.js';
 import { AccountRepository } from './repositories/accounts.js';
+import { AuditRepository } from './repositories/audit.js';
 import { ChatRepository } from './repositories/chats.js';
 import { CrmConnectionRepository } from './repositories/crm-connections.js';
 import { EventRepository } from './repositories/events.js';
@@ -31,6 +32,8 @@ export interface Store {
   sessions: SessionRepository;
   /** Sign-in attempts per account and address, across processes. */
   throttle: ThrottleRepository;
+  /** Who did what: the audit log's events. */
+  audit: AuditRepository;
   exclusions: ExclusionRepository;
   whatsappWebAuth: WhatsAppWebAuthRepository;
   whatsappWebSessions: WhatsAppWebSessionRepository;
@@ -59,6 +62,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     people: new PeopleRepository(db),
     sessions: new SessionRepository(db),
     throttle: new ThrottleRepository(db),
+    audit: new AuditRepository(db),
     exclusions: new ExclusionRepository(db),
     whatsappWebAuth: new WhatsAppWebAuthRepository(db),
     whatsappWebSessions: new WhatsAppWebSessionRepository(db),

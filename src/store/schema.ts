@@ -16,6 +16,7 @@ export interface Database {
   whatsapp_web_sessions: WhatsAppWebSessionTable;
   api_tokens: ApiTokenTable;
   auth_throttle: AuthThrottleTable;
+  audit_events: AuditEventTable;
   accounts: AccountTable;
   identities: IdentityTable;
   chats: ChatTable;
@@ -45,6 +46,7 @@ export interface WorkspaceTable {
   created_at: number;
   sync_interval_ms: number | null;
   backfill_days: number | null;
+  audit_retention_days: number | null;
 }
 
 export interface UserTable {
@@ -100,6 +102,26 @@ export interface AuthThrottleTable {
   key: string;
   attempts: number;
   window_start: number;
+}
+
+export interface AuditEventTable {
+  id: string;
+  workspace_id: string;
+  occurred_at: number;
+  /** session, token, cli, system or anonymous (a sign-in attempt by nobody signed in). */
+  actor_via: string;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  details: NullableJson;
+  client_address: string | null;
+  user_agent: string | null;
+  count: ColumnType<number, number | undefined, number>;
+  dedupe_key: string | null;
 }
 
 export interface AccountTable {

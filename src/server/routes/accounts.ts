@@ -19,7 +19,7 @@ const CreateAccountSchema = z
   .meta({ id: 'CreateAccount' });
 
 export function accountRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config, cloud } = services;
+  const { store, config, cloud, audit } = services;
   const cloudOf = async (accountId: string, request: { protocol: string; host: string }) => {
     const view = await cloud.view(accountId);
     return view && { view, origin: config.publicUrl ?? `${request.protocol}://${request.host}` };
@@ -76,6 +76,12 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
             throw error;
           }
         }
+        await audit.record(
+          request,
+          'account.created',
+          { type: 'account', id: account.id, label: account.phone },
+          { sourceKind: account.sourceKind, displayName: account.displayName },
+        );
         return reply.status(201).send(accountDto(account, undefined, await cloudOf(account.id, request)));
       },
     );
@@ -149,6 +155,13 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         if (!view) {
           throw new WasyncError('not_found', `Account ${account.id} is not a WhatsApp Cloud API account.`);
         }
+        // Which settings changed, by name: the new values may be secrets.
+        await audit.record(
+          request,
+          'account.updated',
+          { type: 'account', id: account.id, label: account.phone },
+          { changed: Object.keys(request.body).sort() },
+        );
         const stats = await store.accounts.stats(workspaceId);
         return accountDto(account, stats.get(account.id), await cloudOf(account.id, request));
       },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../../audit/audit-log.js';
 import { WasyncError } from '../../core/errors.js';
 import { isRegion, normalizePhone } from '../../core/phone.js';
 import { isTimeZone } from '../../core/time-zone.js';
@@ -17,8 +18,16 @@ const SettingsSchema = z
     backfillDays: z.number().int().describe('Days of history sent when a CRM or a number is first linked.'),
     timeZone: z.string().describe('Days of transcripts and chat-export times are read in this zone.'),
     defaultRegion: z.string().optional().describe('Country of numbers written without one (ISO 3166).'),
+    auditRetentionDays: z
+      .number()
+      .int()
+      .describe('Days the audit log keeps an event; older ones are deleted (admins read the log).'),
     defaults: z
-      .object({ syncIntervalMinutes: z.number(), backfillDays: z.number().int() })
+      .object({
+        syncIntervalMinutes: z.number(),
+        backfillDays: z.number().int(),
+        auditRetentionDays: z.number().int(),
+      })
       .describe("The server's configured values, which apply where the workspace sets none."),
     storage: z
       .object({
@@ -48,6 +57,7 @@ const SettingsChange = z
       .refine(isRegion, 'an ISO 3166 country code such as BR, US or DE')
       .nullable()
       .optional(),
+    auditRetentionDays: z.number().int().min(1).max(36500).nullable().optional(),
   })
   .meta({ id: 'WorkspaceSettingsChange' });
 
@@ -71,12 +81,18 @@ function exclusionDto(exclusion: Exclusion): z.infer<typeof ExclusionSchema> {
   };
 }
 
+const exclusionTarget = (exclusion: Exclusion) => ({
+  type: 'exclusion',
+  id: exclusion.id,
+  label: exclusion.label ?? `${exclusion.kind} ${exclusion.value}`,
+});
+
 /**
  * Workspace settings (sync interval, backfill days, time zone, default region) and the exclusion list:
  * numbers, group chats and whole accounts whose chats are never backed up. Anyone reads; admins change.
  */
 export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config, workspace } = services;
+  const { store, config, workspace, audit } = services;
   const settingsDto = async (
     workspaceId: string,
     settings: WorkspaceSettings,
@@ -85,7 +101,12 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
     backfillDays: settings.backfillDays ?? config.backfillDays,
     timeZone: settings.timeZone,
     ...(settings.defaultRegion ? { defaultRegion: settings.defaultRegion } : {}),
-    defaults: { syncIntervalMinutes: config.syncIntervalMs / MINUTE, backfillDays: config.backfillDays },
+    auditRetentionDays: settings.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    defaults: {
+      syncIntervalMinutes: config.syncIntervalMs / MINUTE,
+      backfillDays: config.backfillDays,
+      auditRetentionDays: DEFAULT_AUDIT_RETENTION_DAYS,
+    },
     storage: {
       usedBytes: await store.media.storedBytes(workspaceId),
       ...(config.storageQuotaBytes === undefined ? {} : { quotaBytes: config.storageQuotaBytes }),
@@ -142,7 +163,9 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { workspaceId } = requireAdmin(request);
-        const { syncIntervalMinutes, backfillDays, timeZone, defaultRegion } = request.body;
+        const { syncIntervalMinutes, backfillDays, timeZone, defaultRegion, auditRetentionDays } =
+          request.body;
+        const before = await store.workspaces.settings(workspaceId);
         const settings = await store.workspaces.updateSettings(workspaceId, {
           ...(syncIntervalMinutes !== undefined
             ? {
@@ -153,7 +176,23 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...(backfillDays !== undefined ? { backfillDays } : {}),
           ...(timeZone !== undefined ? { timeZone } : {}),
           ...(defaultRegion !== undefined ? { defaultRegion } : {}),
+          ...(auditRetentionDays !== undefined ? { auditRetentionDays } : {}),
         });
+        // Each setting that changed, old → new as stored (absent: the server's default). None is a secret.
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        for (const key of Object.keys(settings) as (keyof WorkspaceSettings)[]) {
+          if (before[key] !== settings[key]) {
+            changes[key] = { from: before[key] ?? null, to: settings[key] ?? null };
+          }
+        }
+        if (Object.keys(changes).length > 0) {
+          await audit.record(
+            request,
+            'workspace.settings_changed',
+            { type: 'workspace', id: workspaceId },
+            { changes },
+          );
+        }
         // This process's workspace follows at once; sync runs read the settings as they start.
         workspace.timeZone = settings.timeZone;
         workspace.defaultRegion = settings.defaultRegion;
@@ -216,6 +255,11 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           throw new WasyncError('not_found', `No account ${value}.`);
         }
         const exclusion = await store.exclusions.add(workspaceId, { kind, value, label: label || undefined });
+        await audit.record(request, 'exclusion.added', exclusionTarget(exclusion), {
+          kind: exclusion.kind,
+          value: exclusion.value,
+          label: exclusion.label,
+        });
         // The next run looks at its chats again and settles them as excluded.
         await touchChatsOf(exclusion);
         return reply.status(201).send(exclusionDto(exclusion));
@@ -237,6 +281,11 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         const removed = await store.exclusions.remove(workspaceId, request.params.exclusionId);
         if (!removed) throw new WasyncError('not_found', `No exclusion ${request.params.exclusionId}.`);
         await touchChatsOf(removed);
+        await audit.record(request, 'exclusion.removed', exclusionTarget(removed), {
+          kind: removed.kind,
+          value: removed.value,
+          label: removed.label,
+        });
         return reply.status(204).send(null);
       },
     );

@@ -30,6 +30,7 @@ export class WorkspaceRepository {
       created_at: Date.now(),
       sync_interval_ms: null,
       backfill_days: null,
+      audit_retention_days: null,
     };
     await this.db.insertInto('workspaces').values(row).execute();
     return toWorkspace(row);
@@ -46,6 +47,7 @@ export class WorkspaceRepository {
       defaultRegion: row.default_region ?? undefined,
       syncIntervalMs: row.sync_interval_ms === null ? undefined : Number(row.sync_interval_ms),
       backfillDays: row.backfill_days ?? undefined,
+      auditRetentionDays: row.audit_retention_days ?? undefined,
     };
   }
 
@@ -56,6 +58,7 @@ export class WorkspaceRepository {
     if (change.defaultRegion !== undefined) set.default_region = change.defaultRegion;
     if (change.syncIntervalMs !== undefined) set.sync_interval_ms = change.syncIntervalMs;
     if (change.backfillDays !== undefined) set.backfill_days = change.backfillDays;
+    if (change.auditRetentionDays !== undefined) set.audit_retention_days = change.auditRetentionDays;
     if (Object.keys(set).length > 0) {
       await this.db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
     }
@@ -69,6 +72,8 @@ export interface WorkspaceSettings {
   defaultRegion: string | undefined;
   syncIntervalMs: number | undefined;
   backfillDays: number | undefined;
+  /** Days the audit log keeps an event; undefined is the default (DEFAULT_AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number | undefined;
 }
 
 export type SettingsChange = {
