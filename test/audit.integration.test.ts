@@ -414,6 +414,22 @@ describeEachDatabase('audit log', (database) => {
     expect((await events('&action=connection')).map((e) => e.actor.label)).toEqual(['young', 'edge']);
   });
 
+  it('records an import as it starts, with the file it names', async () => {
+    const account = await h.createAccount();
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/accounts/${account.id}/imports?fileName=WhatsApp%20Chat%20with%20Ana.txt&tz=UTC&chatWith=%2B5511987654321`,
+      headers: { ...h.auth, 'content-type': 'text/plain' },
+      payload: '12/31/20, 21:15 - Ana: Hello\n',
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await only('import.started')).toMatchObject({
+      actor: { via: 'token' },
+      target: { type: 'account', id: account.id, label: account.phone },
+      details: { fileName: 'WhatsApp Chat with Ana.txt', contentType: 'text/plain' },
+    });
+  });
+
   it('records connections, sync requests, exclusions and accounts without their secrets', async () => {
     const connect = await h.app.inject({
       method: 'POST',
@@ -444,6 +460,11 @@ describeEachDatabase('audit log', (database) => {
     expect(await only('connection.setup_run')).toMatchObject({ target: { id: connectionId } });
     expect((await post(`/connections/${connectionId}/sync`)).statusCode).toBe(202);
     expect(await only('connection.sync_requested')).toMatchObject({ target: { id: connectionId } });
+    expect((await post(`/connections/${connectionId}/sync/retry`)).statusCode).toBe(202);
+    expect(await only('connection.retry_requested')).toMatchObject({
+      target: { id: connectionId },
+      details: { chats: 0 },
+    });
 
     const account = await h.app.inject({
       method: 'POST',

@@ -340,6 +340,27 @@ describe('wasync CLI (end to end)', () => {
       expect(tokens.status).toBe(200);
       const { data } = (await tokens.json()) as { data: { name: string; role: string }[] };
       expect(data).toContainEqual(expect.objectContaining({ name: 'x', role: 'member' }));
+
+      // The audit log names the command line as who made it, and counts the member token's use.
+      const audit = await call(served, 'GET', '/api/v1/audit?action=token', admin);
+      expect(audit.status).toBe(200);
+      const text = await audit.text();
+      expect(text).not.toContain(member);
+      const events = (
+        JSON.parse(text) as {
+          data: { action: string; actor: { via: string }; target?: { id?: string; label?: string } }[];
+        }
+      ).data;
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          action: 'token.created',
+          actor: expect.objectContaining({ via: 'cli' }),
+          target: expect.objectContaining({ label: 'x' }),
+        }),
+      );
+      expect(
+        events.filter((e) => e.action === 'token.used' && e.actor.via === 'token').map((e) => e.target?.id),
+      ).toEqual(expect.arrayContaining(['chats', 'tokens']));
       await stopCleanly(served);
     },
     SERVE_TIMEOUT,
