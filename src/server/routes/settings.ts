@@ -189,7 +189,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           await audit.record(
             request,
             'workspace.settings_changed',
-            { type: 'workspace', id: workspaceId },
+            { type: 'workspace', id: workspaceId, label: 'workspace settings' },
             { changes },
           );
         }

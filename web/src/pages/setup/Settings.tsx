@@ -9,7 +9,8 @@ interface SettingsValues {
   backfillDays: number;
   timeZone: string;
   defaultRegion?: string;
-  defaults: { syncIntervalMinutes: number; backfillDays: number };
+  auditRetentionDays: number;
+  defaults: { syncIntervalMinutes: number; backfillDays: number; auditRetentionDays: number };
   storage: {
     usedBytes: number;
     quotaBytes?: number;
@@ -79,6 +80,7 @@ export function Settings() {
         backfillDays: Number(form.get('backfillDays')),
         timeZone: String(form.get('timeZone') ?? '').trim(),
         defaultRegion: region ? region : null,
+        auditRetentionDays: Number(form.get('auditRetentionDays')),
       });
       setValues(saved);
       setMessage({ kind: 'success', text: 'Saved. The next sync run uses these settings.' });
@@ -132,6 +134,16 @@ export function Settings() {
             defaultValue={values.defaultRegion ?? ''}
             placeholder="BR"
             hint="For numbers written without a country code, in WhatsApp and in the CRM (ISO code)."
+          />
+          <Field
+            label="Keep the audit log (days)"
+            name="auditRetentionDays"
+            type="number"
+            min={1}
+            max={36500}
+            required
+            defaultValue={values.auditRetentionDays}
+            hint={`Older events are deleted. The default is ${values.defaults.auditRetentionDays}.`}
           />
           {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
           <div className="buttons">
