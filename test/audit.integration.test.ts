@@ -377,13 +377,18 @@ describeEachDatabase('audit log', (database) => {
     const changed = await ada.call('PATCH', '/settings', {
       auditRetentionDays: 30,
       backfillDays: 7,
+      syncIntervalMinutes: 5,
       timeZone: 'UTC',
     });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json().auditRetentionDays).toBe(30);
     const event = await only('workspace.settings_changed');
     expect(event.details).toEqual({
-      changes: { auditRetentionDays: { from: null, to: 30 }, backfillDays: { from: null, to: 7 } },
+      changes: {
+        auditRetentionDays: { from: null, to: 30 },
+        backfillDays: { from: null, to: 7 },
+        syncIntervalMinutes: { from: null, to: 5 },
+      },
     });
     // Setting what is set already changes nothing and records nothing.
     await ada.call('PATCH', '/settings', { auditRetentionDays: 30 });
@@ -412,6 +417,15 @@ describeEachDatabase('audit log', (database) => {
     expect(await h.services.audit.prune()).toBe(older);
     expect(await times()).toHaveLength(2);
     expect((await events('&action=connection')).map((e) => e.actor.label)).toEqual(['young', 'edge']);
+
+    // What `wasync serve` runs in the background does the same, once started.
+    await record(day0 + 4 * DAY, 'old again');
+    now = day0 + 35 * DAY;
+    h.services.audit.start();
+    await expect
+      .poll(async () => (await events('&action=connection')).map((e) => e.actor.label))
+      .toEqual(['young', 'edge']);
+    await h.services.audit.stop();
   });
 
   it('records an import as it starts, with the file it names', async () => {

@@ -81,6 +81,17 @@ function exclusionDto(exclusion: Exclusion): z.infer<typeof ExclusionSchema> {
   };
 }
 
+/** The settings as an admin sets them through the API; null is the server's default. */
+function asSet(settings: WorkspaceSettings) {
+  return {
+    syncIntervalMinutes: settings.syncIntervalMs === undefined ? null : settings.syncIntervalMs / MINUTE,
+    backfillDays: settings.backfillDays ?? null,
+    timeZone: settings.timeZone,
+    defaultRegion: settings.defaultRegion ?? null,
+    auditRetentionDays: settings.auditRetentionDays ?? null,
+  };
+}
+
 const exclusionTarget = (exclusion: Exclusion) => ({
   type: 'exclusion',
   id: exclusion.id,
@@ -178,12 +189,12 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...(defaultRegion !== undefined ? { defaultRegion } : {}),
           ...(auditRetentionDays !== undefined ? { auditRetentionDays } : {}),
         });
-        // Each setting that changed, old → new as stored (absent: the server's default). None is a secret.
+        // Each setting that changed, old → new by its API name (null: the server's default). None is a secret.
         const changes: Record<string, { from: unknown; to: unknown }> = {};
-        for (const key of Object.keys(settings) as (keyof WorkspaceSettings)[]) {
-          if (before[key] !== settings[key]) {
-            changes[key] = { from: before[key] ?? null, to: settings[key] ?? null };
-          }
+        const was = asSet(before);
+        const now = asSet(settings);
+        for (const key of Object.keys(now) as (keyof typeof now)[]) {
+          if (was[key] !== now[key]) changes[key] = { from: was[key], to: now[key] };
         }
         if (Object.keys(changes).length > 0) {
           await audit.record(
