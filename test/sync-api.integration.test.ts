@@ -201,7 +201,8 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
       backfillDays: 3,
       timeZone: 'UTC',
       defaultRegion: 'BR',
-      defaults: { syncIntervalMinutes: 3, backfillDays: 3 },
+      auditRetentionDays: 365,
+      defaults: { syncIntervalMinutes: 3, backfillDays: 3, auditRetentionDays: 365 },
       storage: {
         usedBytes: 0,
         quotaBytes: 20 * 1024 ** 3,
