@@ -194,19 +194,19 @@ export class AuditLog {
     };
     this.uses.set(key, use);
     await this.flushUse(use, now);
-    // Hours gone by are counted in full and forgotten.
-    for (const old of [...this.uses.values()]) {
-      if (old.hour < hour) {
-        await this.flushUse(old, now);
-        this.uses.delete(old.key);
-      }
-    }
+    // A new hour began for this token or family: hours gone by are counted in full and forgotten.
+    if ([...this.uses.values()].some((other) => other.hour < hour)) await this.flush();
   }
 
   /** Writes every token use counted in memory and not yet in the store (before reading, and on stop). */
   async flush(): Promise<void> {
     const now = this.now();
-    for (const use of [...this.uses.values()]) await this.flushUse(use, now);
+    const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    for (const use of [...this.uses.values()]) {
+      await this.flushUse(use, now);
+      // An hour gone by and counted in full is forgotten.
+      if (use.hour < hour && use.pending === 0) this.uses.delete(use.key);
+    }
   }
 
   async list(workspaceId: string, filter: AuditFilter, page: { limit: number; cursor?: string | undefined }) {

@@ -259,7 +259,11 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         const grant = sessionGrant(request);
         await store.sessions.end(grant.sessionId);
         clearSessionCookie(reply);
-        await audit.record(request, 'session.sign_out', userTarget({ id: grant.userId, ...grant }));
+        await audit.record(
+          request,
+          'session.sign_out',
+          userTarget({ id: grant.userId, name: grant.name, email: grant.email }),
+        );
         return reply.status(204).send(null);
       },
     );
