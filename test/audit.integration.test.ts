@@ -305,6 +305,31 @@ describeEachDatabase('audit log', (database) => {
     expect(stored).toHaveLength(3);
   });
 
+  it('adds the counts of several processes for one token, family and hour into one row', async () => {
+    const event = {
+      workspaceId: h.services.workspace.id,
+      occurredAt: now,
+      actor: { via: 'token' as const, tokenId: 'tok_x', label: 'token "x"' },
+      action: 'token.used',
+      target: { type: 'route_family', id: 'ingest' },
+    };
+    await Promise.all([
+      h.services.store.audit.count(event, 'token.used:tok_x:ingest:1', 2),
+      h.services.store.audit.count(event, 'token.used:tok_x:ingest:1', 3),
+    ]);
+    await h.services.store.audit.count(event, 'token.used:tok_x:ingest:2', 1);
+    const rows = await h.services.store.sql.db
+      .selectFrom('audit_events')
+      .select(['dedupe_key', 'count'])
+      .where('actor_token_id', '=', 'tok_x')
+      .orderBy('dedupe_key')
+      .execute();
+    expect(rows.map((r) => [r.dedupe_key, Number(r.count)])).toEqual([
+      ['token.used:tok_x:ingest:1', 5],
+      ['token.used:tok_x:ingest:2', 1],
+    ]);
+  });
+
   it('answers 403 to members, and filters and pages the log', async () => {
     const { ada, adaId } = await signUpAdmin();
     const member = await h.app.inject({
