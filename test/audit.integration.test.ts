@@ -390,6 +390,12 @@ describeEachDatabase('audit log', (database) => {
     expect(seen).toEqual(['+14155550104', '+14155550103', '+14155550102', '+14155550101', '+14155550100']);
     const bad = await h.app.inject({ method: 'GET', url: '/api/v1/audit?cursor=nope', headers: h.auth });
     expect(bad.json().error.code).toBe('invalid_cursor');
+    // The route and its filters are in the API document.
+    const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    expect(doc.paths['/api/v1/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['action', 'actorUserId', 'tokenId', 'since', 'until', 'limit', 'cursor']),
+    );
+    expect(doc.components.schemas.AuditEvent).toBeDefined();
   });
 
   it('records settings changes old → new, and prunes exactly what is past the retention', async () => {
