@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { AuditLog } from './audit/audit-log.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import type { Config } from './config/index.js';
 import { LiveEvents } from './core/live.js';
@@ -49,6 +50,8 @@ export interface Services {
   webhookProcessor: WebhookProcessor;
   /** Linked-device sessions (a rep's own WhatsApp, paired by QR code); started by `wasync serve`. */
   linkedDevices: LinkedDevices;
+  /** Who did what; prunes itself past the workspace's retention once started (`wasync serve`). */
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,8 @@ export interface Services {
 export interface ServiceOverrides {
   whatsappWebSocket?: SocketFactory;
   linkedDeviceTiming?: Partial<SessionTiming>;
+  /** The audit log's clock (token uses are counted per hour, events pruned by age). */
+  auditClock?: () => number;
 }
 
 /** Secrets never reach the log, whatever object they travel in. */
@@ -140,6 +145,14 @@ export async function openServices(
     intervalMs: config.syncIntervalMs,
     defaultRegion: config.defaultRegion,
   });
+  const audit = new AuditLog({
+    repository: store.audit,
+    people: store.people,
+    workspaces: store.workspaces,
+    workspaceId: workspace.id,
+    logger: logger.child({ component: 'audit' }),
+    now: overrides.auditClock,
+  });
   const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
   sync.onRunFinished = (connectionId, outcome) =>
     live.publish({ type: 'sync', connectionId, state: outcome.state, at: new Date().toISOString() });
@@ -160,7 +173,9 @@ export async function openServices(
     webhookProcessor,
     linkedDevices,
     live,
+    audit,
     close: async () => {
+      await audit.stop();
       await linkedDevices.stop();
       await syncWorker.stop();
       await webhookProcessor.stop();

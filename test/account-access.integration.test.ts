@@ -209,6 +209,17 @@ describeEachDatabase('who reads which chats', (database) => {
     });
     expect(back.statusCode).toBe(200);
     expect(await chatIdsOf(bo)).toEqual(Object.values(chats).sort());
+    // Every change of who reads a number is in the audit log, with who made it.
+    const log = (await ada.browser.call('GET', '/audit?action=account.access_changed')).json().data as {
+      actor: { label: string };
+      details: { from: { sharedWith: string[] }; to: { sharedWith: string[]; owner: string } };
+    }[];
+    expect(log.map((e) => [e.actor.label, e.details.to.owner, e.details.to.sharedWith])).toEqual([
+      ['ada <ada@example.com>', 'cy@example.com', []],
+      ['cy <cy@example.com>', 'bo@example.com', []],
+      ['cy <cy@example.com>', 'cy@example.com', []],
+      ['cy <cy@example.com>', 'cy@example.com', ['bo@example.com']],
+    ]);
   });
 
   it('lets a workspace narrow its admins to what they own or are shared, still managing every number', async () => {

@@ -191,12 +191,17 @@ function call(served: Served, method: string, route: string, token?: string, bod
 describe('wasync CLI (end to end)', () => {
   describe('--help', () => {
     it.for<[string, string[], string[]]>([
-      ['the program', [], ['--version', '--help', 'serve', 'migrate', 'token', 'status', 'sync', 'sandbox']],
+      [
+        'the program',
+        [],
+        ['--version', '--help', 'serve', 'migrate', 'token', 'audit', 'status', 'sync', 'sandbox'],
+      ],
       ['serve', ['serve'], ['Usage: wasync serve', '--port <port>', 'WASYNC_PORT']],
       ['migrate', ['migrate'], ['Usage: wasync migrate', '--help', 'schema']],
       ['token', ['token'], ['Usage: wasync token', 'create']],
       ['token create', ['token', 'create'], ['Usage: wasync token create', '--name', '--role', 'member']],
       ['status', ['status'], ['Usage: wasync status', '--json']],
+      ['audit', ['audit'], ['Usage: wasync audit', '--since', '--action', '--json']],
       ['sync', ['sync'], ['Usage: wasync sync', '--once', '--connection', '--json', 'wasync serve']],
       ['setup salesforce', ['setup', 'salesforce'], ['Usage: wasync setup salesforce', '--connection']],
     ])(
@@ -237,7 +242,7 @@ describe('wasync CLI (end to end)', () => {
     const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toBe(
-      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle, 013-account-access\n',
+      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle, 013-account-access, 014-audit-log\n',
     );
     expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
 
@@ -340,6 +345,40 @@ describe('wasync CLI (end to end)', () => {
       expect(tokens.status).toBe(200);
       const { data } = (await tokens.json()) as { data: { name: string; role: string }[] };
       expect(data).toContainEqual(expect.objectContaining({ name: 'x', role: 'member' }));
+
+      // The audit log names the command line as who made it, and counts the member token's use.
+      const audit = await call(served, 'GET', '/api/v1/audit?action=token', admin);
+      expect(audit.status).toBe(200);
+      const text = await audit.text();
+      expect(text).not.toContain(member);
+      const events = (
+        JSON.parse(text) as {
+          data: { action: string; actor: { via: string }; target?: { id?: string; label?: string } }[];
+        }
+      ).data;
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          action: 'token.created',
+          actor: expect.objectContaining({ via: 'cli' }),
+          target: expect.objectContaining({ label: 'x' }),
+        }),
+      );
+      expect(
+        events.filter((e) => e.action === 'token.used' && e.actor.via === 'token').map((e) => e.target?.id),
+      ).toEqual(expect.arrayContaining(['chats', 'tokens']));
+      // The same log from the command line.
+      const printed = await runCli(['audit', '--action', 'token.created', '--since', '1h', '--json'], {
+        WASYNC_DATA_DIR: dataDir,
+      });
+      expect(printed).toMatchObject({ code: 0, stderr: '' });
+      const lines = printed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines).toEqual([
+        expect.objectContaining({ action: 'token.created', actor: { via: 'cli', label: 'command line' } }),
+      ]);
+      expect(printed.stdout).not.toContain(member);
       await stopCleanly(served);
     },
     SERVE_TIMEOUT,

@@ -86,6 +86,16 @@ describeEachDatabase('one secret key for one database', (database) => {
     }
     const restarted = await openServices({ ...h.config, secretKey: newKey }, silent);
     expect((await restarted.cloud.view(accountId))?.verifyToken).toBeDefined();
+    // The rotation is in the audit log, by the command line, without either key.
+    const audited = await restarted.store.audit.list(
+      restarted.workspace.id,
+      { action: 'secret_key' },
+      { limit: 5 },
+    );
+    expect(audited.data.map((e) => [e.action, e.actor.via, e.details])).toEqual([
+      ['secret_key.rotated', 'cli', { resealed: 1 }],
+    ]);
+    expect(JSON.stringify(audited)).not.toContain(newKey);
     await restarted.close();
   });
 

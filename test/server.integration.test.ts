@@ -65,6 +65,7 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/exclusions'],
     ['POST', '/api/v1/exclusions'],
     ['DELETE', '/api/v1/exclusions/exc_x'],
+    ['GET', '/api/v1/audit'],
     ['GET', '/api/v1/no-such-route'],
   ];
   /** Reachable without a token: the first-run page, signing in, and invite links. */

@@ -202,7 +202,8 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
       timeZone: 'UTC',
       defaultRegion: 'BR',
       adminsSeeAllChats: true,
-      defaults: { syncIntervalMinutes: 3, backfillDays: 3 },
+      auditRetentionDays: 365,
+      defaults: { syncIntervalMinutes: 3, backfillDays: 3, auditRetentionDays: 365 },
       storage: {
         usedBytes: 0,
         quotaBytes: 20 * 1024 ** 3,

@@ -90,6 +90,17 @@ describeEachDatabase('pairing a linked-device account through the API', (databas
       reason: 'Unlinked in wasync.',
     });
     expect(fake.sockets[1]?.loggedOut).toBe(true);
+    // Both are in the audit log, against the account.
+    const audited = await h.services.store.audit.list(
+      h.services.workspace.id,
+      { action: 'pairing' },
+      { limit: 10 },
+    );
+    expect(audited.data.map((e) => [e.action, e.target?.id, e.actor.via])).toEqual([
+      ['pairing.unlinked', account.id, 'token'],
+      ['pairing.started', account.id, 'token'],
+    ]);
+    expect(audited.data[1]?.details).toEqual({ method: 'qr' });
   });
 
   it('gives a pairing code instead when asked, and says when pairing ends unfinished', async () => {

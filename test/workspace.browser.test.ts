@@ -164,11 +164,13 @@ describe.skipIf(skipped !== undefined)(
       await page.getByText('Ana Lima').waitFor();
       await shot(page, 'chats-phone');
       expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
       await page.goto(`${url}/team`);
       await page.getByRole('heading', { name: 'For admins' }).waitFor();
       // The routes behind the admin pages refuse the member's session too.
       const status = await page.evaluate(async () => (await fetch('/api/v1/users')).status);
       expect(status).toBe(403);
+      expect(await page.evaluate(async () => (await fetch('/api/v1/audit')).status)).toBe(403);
       // The used link does not open twice.
       const again = await open();
       await again.page.goto(inviteLink);
@@ -547,6 +549,48 @@ describe.skipIf(skipped !== undefined)(
           async () => (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === eveId).length,
         )
         .toBe(1);
+      expect(errors, errors.join('\n')).toEqual([]);
+    });
+
+    it('shows the admin the audit log: who did what, filtered, and the retention in Settings', async () => {
+      const { page, errors } = admin;
+      await page.getByRole('link', { name: 'Setup' }).click();
+      const settings = page.getByRole('form', { name: 'Settings' });
+      await settings.getByLabel('Keep the audit log (days)').fill('90');
+      const saved = page.waitForResponse(
+        (r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PATCH',
+      );
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      expect((await saved).status()).toBe(200);
+
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+      const table = page.getByRole('table', { name: 'Audit events' });
+      await table
+        .getByRole('row')
+        .filter({ hasText: 'Changed settings' })
+        .filter({ hasText: 'auditRetentionDays: 365 → 90' })
+        .first()
+        .waitFor();
+      await table
+        .getByRole('row')
+        .filter({ hasText: 'Bob Member <bob@example.com>' })
+        .filter({ hasText: 'Signed in' })
+        .first()
+        .waitFor();
+      await shot(page, 'audit-log');
+
+      const filter = page.getByRole('form', { name: 'Filter the audit log' });
+      await filter.getByLabel('What').selectOption({ label: 'Exclusions' });
+      await filter.getByRole('button', { name: 'Show' }).click();
+      await table.getByRole('row').filter({ hasText: 'Backed up again' }).waitFor();
+      await expect
+        .poll(async () =>
+          (await table.getByRole('row').allTextContents())
+            .slice(1)
+            .every((row) => /Excluded from backups|Backed up again/.test(row)),
+        )
+        .toBe(true);
       expect(errors, errors.join('\n')).toEqual([]);
     });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { AuditLog } from '../audit/audit-log.js';
 import { isWasyncError } from '../core/errors.js';
 import { normalizePhone } from '../core/phone.js';
 import { openServices } from '../services.js';
@@ -46,6 +47,12 @@ export function importCommand(): Command {
         try {
           const { workspace } = services;
           const account = await operatorAccount(services, phone.e164, 'chat_export', options.owner);
+          await services.audit.record(
+            { actor: AuditLog.cli },
+            'import.started',
+            { type: 'account', id: account.id, label: account.phone },
+            { fileName: path.basename(file) },
+          );
           const context = importContext(services);
           const summary = await importChatExportFile(context.services, file, path.basename(file), {
             account,

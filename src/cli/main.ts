@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
 import { importCommand } from './import.js';
 import { linkDeviceCommand } from './link-device.js';
@@ -20,6 +21,7 @@ export function buildCli(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(rotateKeyCommand());
   program.addCommand(tokenCommand());
+  program.addCommand(auditCommand());
   program.addCommand(statusCommand());
   program.addCommand(syncCommand());
   program.addCommand(setupCommand());

@@ -48,6 +48,7 @@ export async function startServer(
   services.mediaFetcher.start();
   services.webhookProcessor.start();
   services.linkedDevices.start();
+  services.audit.start();
   if (!options.deferSync) services.syncWorker.start();
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | undefined;

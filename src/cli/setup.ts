@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { AuditLog } from '../audit/audit-log.js';
 import { CrmError } from '../crms/types.js';
 import { openServices } from '../services.js';
 import { withConfig } from './with-config.js';
@@ -18,7 +19,14 @@ export function setupCommand(): Command {
       withConfig(async (config, options: { connection: string }) => {
         const services = await openServices(config);
         try {
+          const connection = await services.connections.get(services.workspace.id, options.connection);
           const report = await services.connections.setUp(services.workspace.id, options.connection);
+          await services.audit.record(
+            { actor: AuditLog.cli },
+            'connection.setup_run',
+            { type: 'connection', id: connection.id, label: connection.name },
+            { created: report.created, manualSteps: report.manualSteps.length },
+          );
           for (const name of report.created) process.stdout.write(`created  ${name}\n`);
           for (const name of report.existing) process.stdout.write(`existing ${name}\n`);
           for (const step of report.manualSteps) process.stdout.write(`to do    ${step}\n`);

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { AuditLog } from '../audit/audit-log.js';
 import type { Role } from '../core/model.js';
 import { openServices } from '../services.js';
 import { withConfig } from './with-config.js';
@@ -21,6 +22,12 @@ export function tokenCommand(): Command {
             name: options.name,
             role: options.role,
           });
+          await services.audit.record(
+            { actor: AuditLog.cli },
+            'token.created',
+            { type: 'token', id: created.info.id, label: created.info.name },
+            { role: created.info.role, prefix: created.info.prefix },
+          );
           process.stdout.write(`${created.token}\n`);
         } finally {
           await services.close();

@@ -23,7 +23,8 @@ export type IdPrefix =
   | 'whd'
   | 'ses'
   | 'inv'
-  | 'exc';
+  | 'exc'
+  | 'aud';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -16,6 +16,7 @@ import { notFoundEnvelope, registerErrorEnvelope } from './error-envelope.js';
 import { serializeRequest } from './log-redaction.js';
 import { Metrics, registerMetrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
+import { auditRoutes, registerTokenUseAudit } from './routes/audit.js';
 import { chatRoutes } from './routes/chats.js';
 import { connectionRoutes } from './routes/connections.js';
 import { eventRoutes } from './routes/events.js';
@@ -89,6 +90,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerMetrics(app, metrics, config.metricsToken);
   await app.register(cookie);
   registerAuth(app, services.store);
+  registerTokenUseAudit(app, services.audit);
   await app.register(healthRoutes(services));
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
   await app.register(pairingRoutes(services), { prefix: '/api/v1' });
@@ -101,6 +103,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(syncRoutes(services), { prefix: '/api/v1' });
   await app.register(eventRoutes(services), { prefix: '/api/v1' });
   await app.register(settingsRoutes(services), { prefix: '/api/v1' });
+  await app.register(auditRoutes(services), { prefix: '/api/v1' });
   await app.register(whatsappCloudWebhookRoutes(services));
   await registerWebApp(app, notFoundEnvelope);
   return app;

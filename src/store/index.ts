@@ -3,6 +3,7 @@ import { openDatabase, type SqlStore } from './database.js';
 import { MediaBlobStore } from './media-blobs.js';
 import { AccountAccessRepository } from './repositories/account-access.js';
 import { AccountRepository } from './repositories/accounts.js';
+import { AuditRepository } from './repositories/audit.js';
 import { ChatRepository } from './repositories/chats.js';
 import { CrmConnectionRepository } from './repositories/crm-connections.js';
 import { EventRepository } from './repositories/events.js';
@@ -32,6 +33,8 @@ export interface Store {
   sessions: SessionRepository;
   /** Sign-in attempts per account and address, across processes. */
   throttle: ThrottleRepository;
+  /** Who did what: the audit log's events. */
+  audit: AuditRepository;
   exclusions: ExclusionRepository;
   whatsappWebAuth: WhatsAppWebAuthRepository;
   whatsappWebSessions: WhatsAppWebSessionRepository;
@@ -62,6 +65,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     people: new PeopleRepository(db),
     sessions: new SessionRepository(db),
     throttle: new ThrottleRepository(db),
+    audit: new AuditRepository(db),
     exclusions: new ExclusionRepository(db),
     whatsappWebAuth: new WhatsAppWebAuthRepository(db),
     whatsappWebSessions: new WhatsAppWebSessionRepository(db),

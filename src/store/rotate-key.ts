@@ -1,7 +1,10 @@
 import fs from 'node:fs';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
 import { SecretBox } from '../core/secret-box.js';
 import { openDatabase } from './database.js';
+import { AuditRepository } from './repositories/audit.js';
+import type { Database } from './schema.js';
 import { resealSecrets } from './sealed-secrets.js';
 import { dataDirKeyFile, resolveSecretKey } from './secret-key.js';
 
@@ -31,11 +34,35 @@ export async function rotateSecretKey(config: Config, newKey: string): Promise<R
   try {
     const resealed = await resealSecrets(sql.db, new SecretBox(oldKey), new SecretBox(newKey));
     if (usesDataDirKey) fs.renameSync(staged, keyFile);
+    await auditRotation(sql.db, resealed);
     return { resealed, replacedKeyFile: usesDataDirKey ? keyFile : undefined };
   } catch (error) {
     if (usesDataDirKey) fs.rmSync(staged, { force: true });
     throw error;
   } finally {
     await sql.close();
+  }
+}
+
+/**
+ * Writes `secret_key.rotated` into each workspace's audit log. The rotation has happened by then; a
+ * database whose schema predates the audit log (rotated before the new version first started) has
+ * nowhere to write it, which does not undo the rotation.
+ */
+async function auditRotation(db: Kysely<Database>, resealed: number): Promise<void> {
+  try {
+    const workspaces = await db.selectFrom('workspaces').select('id').execute();
+    const audit = new AuditRepository(db);
+    for (const { id } of workspaces) {
+      await audit.insert({
+        workspaceId: id,
+        occurredAt: Date.now(),
+        actor: { via: 'cli', label: 'command line' },
+        action: 'secret_key.rotated',
+        details: { resealed },
+      });
+    }
+  } catch {
+    // no audit_events table yet: see above
   }
 }

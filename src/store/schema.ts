@@ -16,6 +16,7 @@ export interface Database {
   whatsapp_web_sessions: WhatsAppWebSessionTable;
   api_tokens: ApiTokenTable;
   auth_throttle: AuthThrottleTable;
+  audit_events: AuditEventTable;
   accounts: AccountTable;
   account_shares: AccountShareTable;
   identities: IdentityTable;
@@ -48,6 +49,7 @@ export interface WorkspaceTable {
   backfill_days: number | null;
   /** 1: admins read every number's chats; 0: only those they could as a member (owned, shared, team). */
   admins_see_all: number;
+  audit_retention_days: number | null;
 }
 
 export interface UserTable {
@@ -103,6 +105,26 @@ export interface AuthThrottleTable {
   key: string;
   attempts: number;
   window_start: number;
+}
+
+export interface AuditEventTable {
+  id: string;
+  workspace_id: string;
+  occurred_at: number;
+  /** session, token, cli, system or anonymous (a sign-in attempt by nobody signed in). */
+  actor_via: string;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  details: NullableJson;
+  client_address: string | null;
+  user_agent: string | null;
+  count: ColumnType<number, number | undefined, number>;
+  dedupe_key: string | null;
 }
 
 export interface AccountTable {

@@ -1,5 +1,6 @@
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { LiveProvider } from './live';
+import { AuditPage } from './pages/Audit';
 import { ChatsPage } from './pages/Chats';
 import { ChatViewPage } from './pages/ChatView';
 import { FirstRunPage } from './pages/FirstRun';
@@ -71,6 +72,7 @@ function Workspace() {
             <NavLink to="/numbers">My numbers</NavLink>
           )}
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
+          {user.role === 'admin' ? <NavLink to="/audit">Audit log</NavLink> : null}
         </nav>
         <div className="account">
           <span className="account-name" title={user.email}>
@@ -92,6 +94,7 @@ function Workspace() {
           <Route path="/numbers" element={<Accounts />} />
           <Route path="/setup" element={user.role === 'admin' ? <SetupPage /> : <AdminsOnly />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
+          <Route path="/audit" element={user.role === 'admin' ? <AuditPage /> : <AdminsOnly />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

@@ -6,6 +6,7 @@ import { ACCOUNT_VISIBILITIES, type Account, SOURCE_KINDS } from '../../core/mod
 import { normalizePhone } from '../../core/phone.js';
 import { defaultRegionOf, type Services } from '../../services.js';
 import { CloudAccountInput, CloudAccountUpdate } from '../../sources/whatsapp-cloud/service.js';
+import type { AccountAccess } from '../../store/repositories/account-access.js';
 import { ChatAccess } from '../access.js';
 import { grantOf, requireAdmin } from '../auth.js';
 import { AccountSchema, accountDto } from '../dto.js';
@@ -45,7 +46,7 @@ const AccessChangeSchema = z
   .meta({ id: 'AccountAccessChange' });
 
 export function accountRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config, cloud } = services;
+  const { store, config, cloud, audit } = services;
   const cloudOf = async (accountId: string, request: { protocol: string; host: string }) => {
     const view = await cloud.view(accountId);
     return view && { view, origin: config.publicUrl ?? `${request.protocol}://${request.host}` };
@@ -136,6 +137,16 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
             throw error;
           }
         }
+        await audit.record(
+          request,
+          'account.created',
+          { type: 'account', id: account.id, label: account.phone },
+          {
+            sourceKind: account.sourceKind,
+            displayName: account.displayName,
+            visibility: account.visibility,
+          },
+        );
         return reply.status(201).send(await viewOf(request, account));
       },
     );
@@ -201,6 +212,13 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         if (!view) {
           throw new WasyncError('not_found', `Account ${account.id} is not a WhatsApp Cloud API account.`);
         }
+        // Which settings changed, by name: the new values may be secrets.
+        await audit.record(
+          request,
+          'account.updated',
+          { type: 'account', id: account.id, label: account.phone },
+          { changed: Object.keys(request.body).sort() },
+        );
         return await viewOf(request, account);
       },
     );
@@ -250,9 +268,24 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
         ];
         if (unknown.length > 0)
           throw new WasyncError('validation_failed', 'Name people who are on the team.', { issues: unknown });
+        const before = (await store.access.of([account.id])).get(account.id);
         await store.access.set(account.id, { ownerId, visibility, sharedWith }, grant.userId);
         const changed = await store.accounts.get(grant.workspaceId, account.id);
         if (!changed) throw new WasyncError('not_found', `No account ${account.id}.`);
+        const after = (await store.access.of([account.id])).get(account.id);
+        // Who may read the number's chats, before and after: an admin sharing a rep's phone with
+        // themselves shows here.
+        const people = (access?: AccountAccess) => ({
+          owner: access?.owner?.email ?? null,
+          visibility: access?.visibility,
+          sharedWith: access?.sharedWith.map((p) => p.email) ?? [],
+        });
+        await audit.record(
+          request,
+          'account.access_changed',
+          { type: 'account', id: account.id, label: account.phone },
+          { from: people(before), to: people(after) },
+        );
         return await viewOf(request, changed);
       },
     );

@@ -37,7 +37,12 @@ const Params = z.object({ connectionId: z.string() });
 
 /** CRM connections. Creating, deleting and setting up need an admin token; secrets never come back. */
 export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
-  const { connections } = services;
+  const { connections, audit } = services;
+  const target = (connection: ConnectionView) => ({
+    type: 'connection',
+    id: connection.id,
+    label: connection.name,
+  });
   return async (app) => {
     app.post(
       '/connections',
@@ -56,7 +61,12 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { workspaceId } = requireAdmin(request);
-        return reply.status(201).send(connectionDto(await connections.create(workspaceId, request.body)));
+        const connection = await connections.create(workspaceId, request.body);
+        await audit.record(request, 'connection.created', target(connection), {
+          kind: connection.kind,
+          settings: connection.settings,
+        });
+        return reply.status(201).send(connectionDto(connection));
       },
     );
 
@@ -99,7 +109,10 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        await connections.delete(requireAdmin(request).workspaceId, request.params.connectionId);
+        const { workspaceId } = requireAdmin(request);
+        const connection = await connections.get(workspaceId, request.params.connectionId);
+        await connections.delete(workspaceId, request.params.connectionId);
+        await audit.record(request, 'connection.deleted', target(connection), { kind: connection.kind });
         return reply.status(204).send(null);
       },
     );
@@ -118,13 +131,16 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const destination = await connections.destination(
-          grantOf(request).workspaceId,
-          request.params.connectionId,
-        );
+        const { workspaceId } = grantOf(request);
+        const connection = await connections.get(workspaceId, request.params.connectionId);
+        const destination = await connections.destination(workspaceId, request.params.connectionId);
         const problems = await destination.test().catch((error: unknown) => {
           if (error instanceof CrmError) return [`${error.message} (${error.code})`];
           throw error;
+        });
+        await audit.record(request, 'connection.tested', target(connection), {
+          ok: problems.length === 0,
+          problems: problems.length,
         });
         return { ok: problems.length === 0, problems };
       },
@@ -154,10 +170,19 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { workspaceId } = requireAdmin(request);
+        const connection = await connections.get(workspaceId, request.params.connectionId);
         try {
-          return await connections.setUp(workspaceId, request.params.connectionId);
+          const report = await connections.setUp(workspaceId, request.params.connectionId);
+          await audit.record(request, 'connection.setup_run', target(connection), {
+            created: report.created,
+            manualSteps: report.manualSteps.length,
+          });
+          return report;
         } catch (error) {
           if (!(error instanceof CrmError)) throw error;
+          await audit.record(request, 'connection.setup_run', target(connection), {
+            failed: error.code,
+          });
           throw new WasyncError('crm_refused', error.message, { crmCode: error.code });
         }
       },

@@ -41,7 +41,7 @@ const UPLOAD_TYPES = [
 
 /** Chat-export upload: the raw file as the body, spooled to a temp file, then imported like the CLI does. */
 export function importRoutes(services: Services): FastifyPluginAsyncZod {
-  const { config } = services;
+  const { config, audit } = services;
   const access = new ChatAccess(services);
   return async (app) => {
     // The body stays a stream: an export can be far larger than WASYNC_BODY_LIMIT.
@@ -99,6 +99,17 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             issues: [{ field: 'querystring.tz', message: 'not an IANA time zone' }],
           });
         }
+        await audit.record(
+          request,
+          'import.started',
+          { type: 'account', id: account.id, label: account.phone },
+          {
+            fileName: query.fileName,
+            chatName: query.chatName,
+            contentType: request.headers['content-type'],
+            bytes: Number(request.headers['content-length']) || undefined,
+          },
+        );
         const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'wasync-import-'));
         const file = path.join(dir, 'upload');
         try {

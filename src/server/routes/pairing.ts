@@ -39,7 +39,7 @@ function optedInBy(grant: Grant): string {
  * under way (a reloaded page), DELETE unlinks the device.
  */
 export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, linkedDevices } = services;
+  const { store, linkedDevices, audit } = services;
   const open = new Set<ServerResponse>();
   const access = new ChatAccess(services);
   /**
@@ -119,6 +119,12 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
         const grant = grantOf(request);
         const account = await accountOf(request, request.params.accountId, 'manage');
         const session = await linkedDevices.pair(account, { method: request.body.method }, optedInBy(grant));
+        await audit.record(
+          request,
+          'pairing.started',
+          { type: 'account', id: account.id, label: account.phone },
+          { method: request.body.method },
+        );
         reply.hijack();
         stream(session, reply.raw);
       },
@@ -175,6 +181,11 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
           );
         }
         await linkedDevices.unlink(account);
+        await audit.record(request, 'pairing.unlinked', {
+          type: 'account',
+          id: account.id,
+          label: account.phone,
+        });
         const stats = await store.accounts.stats(grant.workspaceId);
         const linked = await store.whatsappWebSessions.get(account.id);
         return accountDto(account, stats.get(account.id), undefined, linked);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AuditLog } from '../../audit/audit-log.js';
 import { passwordProblem } from '../../auth/passwords.js';
 import { startSignIn } from '../../auth/sign-in-throttle.js';
 import { WasyncError } from '../../core/errors.js';
@@ -77,7 +78,12 @@ function inviteDto(invite: Invite): z.infer<typeof InviteSchema> {
  * the team: users, roles, invites. Sessions are httpOnly cookies; see auth.ts for CSRF.
  */
 export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config, workspace, passwords } = services;
+  const { store, config, workspace, passwords, audit } = services;
+  const userTarget = (user: { id: string; name: string; email: string }) => ({
+    type: 'user',
+    id: user.id,
+    label: `${user.name} <${user.email}>`,
+  });
   // A hash to check against when the e-mail is unknown, so that the answer takes as long either way.
   let decoy: Promise<string> | undefined;
   const decoyHash = () => {
@@ -165,6 +171,14 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         });
         if (!user) throw firstAdminExists();
         await store.people.recordSignIn(user.id);
+        await audit.record(
+          { request, actor: AuditLog.person(user) },
+          'workspace.first_admin_created',
+          userTarget(user),
+          {
+            role: user.role,
+          },
+        );
         return reply.status(201).send(await startSession(request, reply, user));
       },
     );
@@ -190,6 +204,14 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         const found = await store.people.findByEmail(request.body.email);
         const ok = await passwords.verify(request.body.password, found?.passwordHash ?? (await decoyHash()));
         if (!found?.passwordHash || !ok) {
+          // Counted attempts only (the throttle bounds them), so a flood of refused ones adds no rows.
+          const email = request.body.email.trim().toLowerCase();
+          await audit.record(
+            { request, actor: { via: 'anonymous', label: email } },
+            'session.sign_in_failed',
+            found ? userTarget(found) : { type: 'user', label: email },
+            { email, reason: found ? 'wrong_password' : 'unknown_email' },
+          );
           throw new WasyncError('invalid_credentials', 'That e-mail and password do not match an account.');
         }
         await attempt.succeeded();
@@ -198,6 +220,7 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           ? await passwords.hash(request.body.password)
           : undefined;
         await store.people.recordSignIn(found.id, rehash);
+        await audit.record({ request, actor: AuditLog.person(found) }, 'session.sign_in', userTarget(found));
         return startSession(request, reply, found);
       },
     );
@@ -236,6 +259,11 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         const grant = sessionGrant(request);
         await store.sessions.end(grant.sessionId);
         clearSessionCookie(reply);
+        await audit.record(
+          request,
+          'session.sign_out',
+          userTarget({ id: grant.userId, name: grant.name, email: grant.email }),
+        );
         return reply.status(204).send(null);
       },
     );
@@ -269,6 +297,7 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         await attempt.succeeded();
         await store.people.setPassword(found.id, await passwords.hash(request.body.newPassword));
         await store.sessions.endAllOf(found.id, grant.sessionId);
+        await audit.record(request, 'session.password_changed', userTarget(found));
         return reply.status(204).send(null);
       },
     );
@@ -306,12 +335,19 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { workspaceId } = requireAdmin(request);
+        const before = await store.people.get(workspaceId, request.params.userId);
         const outcome = await store.people.setRole(workspaceId, request.params.userId, request.body.role);
         if (outcome === 'not_found') throw new WasyncError('not_found', `No user ${request.params.userId}.`);
         if (outcome === 'last_admin')
           throw new WasyncError('conflict', 'The workspace needs an admin; make someone else admin first.');
         const user = await store.people.get(workspaceId, request.params.userId);
         if (!user) throw new WasyncError('not_found', `No user ${request.params.userId}.`);
+        if (before?.role !== user.role) {
+          await audit.record(request, 'user.role_changed', userTarget(user), {
+            from: before?.role,
+            to: user.role,
+          });
+        }
         return userDto(user);
       },
     );
@@ -333,10 +369,17 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { workspaceId } = requireAdmin(request);
+        const before = await store.people.get(workspaceId, request.params.userId);
         const outcome = await store.people.remove(workspaceId, request.params.userId);
         if (outcome === 'not_found') throw new WasyncError('not_found', `No user ${request.params.userId}.`);
         if (outcome === 'last_admin')
           throw new WasyncError('conflict', 'The workspace needs an admin; make someone else admin first.');
+        await audit.record(
+          request,
+          'user.removed',
+          before ? userTarget(before) : { type: 'user', id: request.params.userId },
+          before ? { role: before.role } : undefined,
+        );
         return reply.status(204).send(null);
       },
     );
@@ -368,6 +411,12 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
           role: request.body.role,
           invitedBy: grant.userId,
         });
+        await audit.record(
+          request,
+          'invite.created',
+          { type: 'invite', id: invite.id, label: invite.email },
+          { email: invite.email, role: invite.role },
+        );
         return reply.status(201).send({ invite: inviteDto(invite), url: `${origin}/invite/${token}` });
       },
     );
@@ -399,9 +448,18 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { workspaceId } = requireAdmin(request);
+        const invite = (await store.people.listInvites(workspaceId)).find(
+          (i) => i.id === request.params.inviteId,
+        );
         if (!(await store.people.revokeInvite(workspaceId, request.params.inviteId))) {
           throw new WasyncError('not_found', `No open invite ${request.params.inviteId}.`);
         }
+        await audit.record(
+          request,
+          'invite.revoked',
+          { type: 'invite', id: request.params.inviteId, label: invite?.email },
+          invite ? { email: invite.email, role: invite.role } : undefined,
+        );
         return reply.status(204).send(null);
       },
     );
@@ -456,6 +514,12 @@ export function peopleRoutes(services: Services): FastifyPluginAsyncZod {
         if (outcome === 'used') throw inviteInvalid();
         if (outcome === 'email_taken') throw emailTaken();
         await store.people.recordSignIn(outcome.id);
+        await audit.record(
+          { request, actor: AuditLog.person(outcome) },
+          'invite.accepted',
+          { type: 'invite', id: invite.id, label: invite.email },
+          { role: outcome.role },
+        );
         return reply.status(201).send(await startSession(request, reply, outcome));
       },
     );

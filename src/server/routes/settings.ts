@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../../audit/audit-log.js';
 import { WasyncError } from '../../core/errors.js';
 import { isRegion, normalizePhone } from '../../core/phone.js';
 import { isTimeZone } from '../../core/time-zone.js';
@@ -23,8 +24,16 @@ const SettingsSchema = z
         "Whether admins read every number's chats (default), or only those a member could: numbers they own, " +
           'that are shared with them, or the team reads. Admins manage every number either way.',
       ),
+    auditRetentionDays: z
+      .number()
+      .int()
+      .describe('Days the audit log keeps an event; older ones are deleted (admins read the log).'),
     defaults: z
-      .object({ syncIntervalMinutes: z.number(), backfillDays: z.number().int() })
+      .object({
+        syncIntervalMinutes: z.number(),
+        backfillDays: z.number().int(),
+        auditRetentionDays: z.number().int(),
+      })
       .describe("The server's configured values, which apply where the workspace sets none."),
     storage: z
       .object({
@@ -55,6 +64,7 @@ const SettingsChange = z
       .nullable()
       .optional(),
     adminsSeeAllChats: z.boolean().optional(),
+    auditRetentionDays: z.number().int().min(1).max(36500).nullable().optional(),
   })
   .meta({ id: 'WorkspaceSettingsChange' });
 
@@ -78,12 +88,30 @@ function exclusionDto(exclusion: Exclusion): z.infer<typeof ExclusionSchema> {
   };
 }
 
+/** The settings as an admin sets them through the API; null is the server's default. */
+function asSet(settings: WorkspaceSettings) {
+  return {
+    syncIntervalMinutes: settings.syncIntervalMs === undefined ? null : settings.syncIntervalMs / MINUTE,
+    backfillDays: settings.backfillDays ?? null,
+    timeZone: settings.timeZone,
+    defaultRegion: settings.defaultRegion ?? null,
+    auditRetentionDays: settings.auditRetentionDays ?? null,
+    adminsSeeAllChats: settings.adminsSeeAll,
+  };
+}
+
+const exclusionTarget = (exclusion: Exclusion) => ({
+  type: 'exclusion',
+  id: exclusion.id,
+  label: exclusion.label ?? `${exclusion.kind} ${exclusion.value}`,
+});
+
 /**
  * Workspace settings (sync interval, backfill days, time zone, default region) and the exclusion list:
  * numbers, group chats and whole accounts whose chats are never backed up. Anyone reads; admins change.
  */
 export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store, config, workspace } = services;
+  const { store, config, workspace, audit } = services;
   const settingsDto = async (
     workspaceId: string,
     settings: WorkspaceSettings,
@@ -93,7 +121,12 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
     timeZone: settings.timeZone,
     ...(settings.defaultRegion ? { defaultRegion: settings.defaultRegion } : {}),
     adminsSeeAllChats: settings.adminsSeeAll,
-    defaults: { syncIntervalMinutes: config.syncIntervalMs / MINUTE, backfillDays: config.backfillDays },
+    auditRetentionDays: settings.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    defaults: {
+      syncIntervalMinutes: config.syncIntervalMs / MINUTE,
+      backfillDays: config.backfillDays,
+      auditRetentionDays: DEFAULT_AUDIT_RETENTION_DAYS,
+    },
     storage: {
       usedBytes: await store.media.storedBytes(workspaceId),
       ...(config.storageQuotaBytes === undefined ? {} : { quotaBytes: config.storageQuotaBytes }),
@@ -150,8 +183,15 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { workspaceId } = requireAdmin(request);
-        const { syncIntervalMinutes, backfillDays, timeZone, defaultRegion, adminsSeeAllChats } =
-          request.body;
+        const {
+          syncIntervalMinutes,
+          backfillDays,
+          timeZone,
+          defaultRegion,
+          adminsSeeAllChats,
+          auditRetentionDays,
+        } = request.body;
+        const before = await store.workspaces.settings(workspaceId);
         const settings = await store.workspaces.updateSettings(workspaceId, {
           ...(syncIntervalMinutes !== undefined
             ? {
@@ -163,7 +203,23 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...(timeZone !== undefined ? { timeZone } : {}),
           ...(defaultRegion !== undefined ? { defaultRegion } : {}),
           ...(adminsSeeAllChats !== undefined ? { adminsSeeAll: adminsSeeAllChats } : {}),
+          ...(auditRetentionDays !== undefined ? { auditRetentionDays } : {}),
         });
+        // Each setting that changed, old → new by its API name (null: the server's default). None is a secret.
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        const was = asSet(before);
+        const now = asSet(settings);
+        for (const key of Object.keys(now) as (keyof typeof now)[]) {
+          if (was[key] !== now[key]) changes[key] = { from: was[key], to: now[key] };
+        }
+        if (Object.keys(changes).length > 0) {
+          await audit.record(
+            request,
+            'workspace.settings_changed',
+            { type: 'workspace', id: workspaceId, label: 'workspace settings' },
+            { changes },
+          );
+        }
         // This process's workspace follows at once; sync runs read the settings as they start.
         workspace.timeZone = settings.timeZone;
         workspace.defaultRegion = settings.defaultRegion;
@@ -226,6 +282,11 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           throw new WasyncError('not_found', `No account ${value}.`);
         }
         const exclusion = await store.exclusions.add(workspaceId, { kind, value, label: label || undefined });
+        await audit.record(request, 'exclusion.added', exclusionTarget(exclusion), {
+          kind: exclusion.kind,
+          value: exclusion.value,
+          label: exclusion.label,
+        });
         // The next run looks at its chats again and settles them as excluded.
         await touchChatsOf(exclusion);
         return reply.status(201).send(exclusionDto(exclusion));
@@ -247,6 +308,11 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         const removed = await store.exclusions.remove(workspaceId, request.params.exclusionId);
         if (!removed) throw new WasyncError('not_found', `No exclusion ${request.params.exclusionId}.`);
         await touchChatsOf(removed);
+        await audit.record(request, 'exclusion.removed', exclusionTarget(removed), {
+          kind: removed.kind,
+          value: removed.value,
+          label: removed.label,
+        });
         return reply.status(204).send(null);
       },
     );

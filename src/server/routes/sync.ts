@@ -77,7 +77,7 @@ const UnlinkQuery = z.object({ connection: ConnectionRef, identityId: IdentityId
  * ask for a sync, as they do from a chat's card; retrying the failed writes of a connection is an admin's.
  */
 export function syncRoutes(services: Services): FastifyPluginAsyncZod {
-  const { sync, store } = services;
+  const { sync, store, audit } = services;
   const access = new ChatAccess(services);
 
   /** The sync service runs for this process's workspace: a token of another one sees nothing of it. */
@@ -130,6 +130,11 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
         reader(request);
         const job = await sync.syncNow(request.params.connectionId);
         const connection = await services.connections.get(services.workspace.id, request.params.connectionId);
+        await audit.record(request, 'connection.sync_requested', {
+          type: 'connection',
+          id: connection.id,
+          label: connection.name,
+        });
         return reply.status(202).send(syncJobDto(connection.id, job, connection.state === 'parked'));
       },
     );
@@ -150,7 +155,15 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         admin(request);
-        return reply.status(202).send({ chats: await sync.retryFailures(request.params.connectionId) });
+        const chats = await sync.retryFailures(request.params.connectionId);
+        const connection = await services.connections.get(services.workspace.id, request.params.connectionId);
+        await audit.record(
+          request,
+          'connection.retry_requested',
+          { type: 'connection', id: connection.id, label: connection.name },
+          { chats },
+        );
+        return reply.status(202).send({ chats });
       },
     );
 

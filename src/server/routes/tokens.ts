@@ -39,7 +39,7 @@ function tokenDto(info: ApiTokenInfo): z.infer<typeof TokenSchema> {
 
 /** API tokens: admin only. A new token's secret is in the creation response and nowhere else, ever. */
 export function tokenRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store } = services;
+  const { store, audit } = services;
   return async (app) => {
     app.get(
       '/tokens',
@@ -78,6 +78,12 @@ export function tokenRoutes(services: Services): FastifyPluginAsyncZod {
           userId: grant.userId,
           ...request.body,
         });
+        await audit.record(
+          request,
+          'token.created',
+          { type: 'token', id: info.id, label: info.name },
+          { role: info.role, prefix: info.prefix, ...(info.owner ? { ownerId: info.owner.id } : {}) },
+        );
         return reply.status(201).send({ ...tokenDto(info), token });
       },
     );
@@ -94,9 +100,15 @@ export function tokenRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { workspaceId } = requireAdmin(request);
+        const revoked = (await store.tokens.list(workspaceId)).find((t) => t.id === request.params.tokenId);
         if (!(await store.tokens.revoke(workspaceId, request.params.tokenId))) {
           throw new WasyncError('not_found', `No active token ${request.params.tokenId}.`);
         }
+        await audit.record(request, 'token.revoked', {
+          type: 'token',
+          id: request.params.tokenId,
+          label: revoked?.name,
+        });
         return reply.status(204).send(null);
       },
     );

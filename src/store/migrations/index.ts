@@ -12,6 +12,7 @@ import { linkedDeviceSessions } from './010-linked-device-sessions.js';
 import { tokenOwners } from './011-token-owners.js';
 import { signInThrottle } from './012-sign-in-throttle.js';
 import { accountAccess } from './013-account-access.js';
+import { auditLog } from './014-audit-log.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -35,6 +36,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '011-token-owners': tokenOwners(),
     '012-sign-in-throttle': signInThrottle(dialect),
     '013-account-access': accountAccess(dialect),
+    '014-audit-log': auditLog(dialect),
   };
 }
 

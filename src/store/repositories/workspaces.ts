@@ -31,6 +31,7 @@ export class WorkspaceRepository {
       sync_interval_ms: null,
       backfill_days: null,
       admins_see_all: 1,
+      audit_retention_days: null,
     };
     await this.db.insertInto('workspaces').values(row).execute();
     return toWorkspace(row);
@@ -48,6 +49,7 @@ export class WorkspaceRepository {
       syncIntervalMs: row.sync_interval_ms === null ? undefined : Number(row.sync_interval_ms),
       backfillDays: row.backfill_days ?? undefined,
       adminsSeeAll: Number(row.admins_see_all) === 1,
+      auditRetentionDays: row.audit_retention_days ?? undefined,
     };
   }
 
@@ -60,6 +62,7 @@ export class WorkspaceRepository {
     if (change.backfillDays !== undefined) set.backfill_days = change.backfillDays;
     if (change.adminsSeeAll !== undefined && change.adminsSeeAll !== null)
       set.admins_see_all = change.adminsSeeAll ? 1 : 0;
+    if (change.auditRetentionDays !== undefined) set.audit_retention_days = change.auditRetentionDays;
     if (Object.keys(set).length > 0) {
       await this.db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
     }
@@ -75,6 +78,8 @@ export interface WorkspaceSettings {
   backfillDays: number | undefined;
   /** Whether admins read every number's chats (the default) or only those a member could. */
   adminsSeeAll: boolean;
+  /** Days the audit log keeps an event; undefined is the default (DEFAULT_AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number | undefined;
 }
 
 export type SettingsChange = {

@@ -10,7 +10,8 @@ interface SettingsValues {
   timeZone: string;
   defaultRegion?: string;
   adminsSeeAllChats: boolean;
-  defaults: { syncIntervalMinutes: number; backfillDays: number };
+  auditRetentionDays: number;
+  defaults: { syncIntervalMinutes: number; backfillDays: number; auditRetentionDays: number };
   storage: {
     usedBytes: number;
     quotaBytes?: number;
@@ -81,6 +82,7 @@ export function Settings() {
         timeZone: String(form.get('timeZone') ?? '').trim(),
         defaultRegion: region ? region : null,
         adminsSeeAllChats: form.get('adminsSeeAllChats') === 'on',
+        auditRetentionDays: Number(form.get('auditRetentionDays')),
       });
       setValues(saved);
       setMessage({ kind: 'success', text: 'Saved. The next sync run uses these settings.' });
@@ -145,6 +147,16 @@ export function Settings() {
               team reads, as members do; they still manage every number (owner, sharing).
             </p>
           </div>
+          <Field
+            label="Keep the audit log (days)"
+            name="auditRetentionDays"
+            type="number"
+            min={1}
+            max={36500}
+            required
+            defaultValue={values.auditRetentionDays}
+            hint={`Older events are deleted. The default is ${values.defaults.auditRetentionDays}.`}
+          />
           {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
           <div className="buttons">
             <button type="submit" className="primary">
