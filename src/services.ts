@@ -9,6 +9,7 @@ import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
+import { ErasureService } from './privacy/erasure.js';
 import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
 import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
 import type { SessionTiming } from './sources/whatsapp-web/session.js';
@@ -49,6 +50,8 @@ export interface Services {
   webhookProcessor: WebhookProcessor;
   /** Linked-device sessions (a rep's own WhatsApp, paired by QR code); started by `wasync serve`. */
   linkedDevices: LinkedDevices;
+  /** Erasure on request: erase a person, delete what was written of them in the CRMs. */
+  erasures: ErasureService;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export async function openServices(
   const store = await openStore(config);
   try {
     await checkSecretKey(store.sql.db, new SecretBox(secretKey));
+    store.tombstones.unlock(new SecretBox(secretKey));
   } catch (error) {
     await store.close();
     throw error;
@@ -160,6 +164,7 @@ export async function openServices(
     webhookProcessor,
     linkedDevices,
     live,
+    erasures: new ErasureService({ store, connections, logger: logger.child({ component: 'erasure' }) }),
     close: async () => {
       await linkedDevices.stop();
       await syncWorker.stop();

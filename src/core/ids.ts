@@ -23,7 +23,9 @@ export type IdPrefix =
   | 'whd'
   | 'ses'
   | 'inv'
-  | 'exc';
+  | 'exc'
+  | 'era'
+  | 'tmb';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

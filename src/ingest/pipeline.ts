@@ -25,7 +25,8 @@ export class IngestPipeline {
 
   constructor(private readonly store: Store) {}
 
-  async ingest(account: Account, items: readonly IngestItem[]): Promise<IngestResult> {
+  async ingest(account: Account, given: readonly IngestItem[]): Promise<IngestResult> {
+    const { items, dropped } = await this.withoutTombstoned(account, given);
     const messages = items.filter((i): i is IngestMessage => i.kind === 'message');
     const events = items.filter((i): i is IngestEvent => i.kind !== 'message');
     // Bytes go to the blob store before the transaction: content-addressed, so an abandoned batch
@@ -53,9 +54,60 @@ export class IngestPipeline {
     if (outcome.pendingMedia) this.onPendingMedia?.();
     if (outcome.changedChats.length > 0) this.onChatsChanged?.(account.id, outcome.changedChats);
     return {
-      received: items.length,
+      received: given.length,
       stored: { messages: outcome.messages, events: outcome.events },
       duplicates: { messages: messages.length - outcome.messages, events: events.length - outcome.events },
+      dropped,
+    };
+  }
+
+  /**
+   * Leaves out what involves an erased person (a tombstone holds their number or WhatsApp id): a direct
+   * chat with them both ways, what they wrote in groups, their reactions and edits, and their place in
+   * a group's participant list; an event on a message left out goes with it. Nothing of it is stored.
+   */
+  private async withoutTombstoned(
+    account: Account,
+    items: readonly IngestItem[],
+  ): Promise<{ items: readonly IngestItem[]; dropped: IngestResult['dropped'] }> {
+    const parties: PartyRef[] = [];
+    for (const item of items) {
+      if (item.sender) parties.push(item.sender);
+      if (item.kind !== 'message') continue;
+      if (item.chat.kind === 'direct') parties.push(item.chat.partner);
+      else parties.push(...item.chat.participants);
+    }
+    const gone = await this.store.tombstones.tombstoned(account.workspaceId, parties);
+    if (gone.size === 0) return { items, dropped: { messages: 0, events: 0 } };
+    const droppedIds = new Set<string>();
+    const kept: IngestItem[] = [];
+    for (const item of items) {
+      if (item.kind === 'message') {
+        const partnerGone = item.chat.kind === 'direct' && gone.has(item.chat.partner);
+        if (partnerGone || (item.sender !== undefined && gone.has(item.sender))) {
+          droppedIds.add(item.sourceId);
+          continue;
+        }
+        kept.push(
+          item.chat.kind === 'group'
+            ? {
+                ...item,
+                chat: { ...item.chat, participants: item.chat.participants.filter((p) => !gone.has(p)) },
+              }
+            : item,
+        );
+      } else if (!(item.sender !== undefined && gone.has(item.sender)) && !droppedIds.has(item.target)) {
+        kept.push(item);
+      }
+    }
+    const keptMessages = kept.filter((i) => i.kind === 'message').length;
+    const allMessages = items.filter((i) => i.kind === 'message').length;
+    return {
+      items: kept,
+      dropped: {
+        messages: allMessages - keptMessages,
+        events: items.length - allMessages - (kept.length - keptMessages),
+      },
     };
   }
 

@@ -11,6 +11,7 @@ import { linkedDevice } from './009-linked-device.js';
 import { linkedDeviceSessions } from './010-linked-device-sessions.js';
 import { tokenOwners } from './011-token-owners.js';
 import { signInThrottle } from './012-sign-in-throttle.js';
+import { erasure } from './015-erasure.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -33,6 +34,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '010-linked-device-sessions': linkedDeviceSessions(dialect),
     '011-token-owners': tokenOwners(),
     '012-sign-in-throttle': signInThrottle(dialect),
+    '015-erasure': erasure(dialect),
   };
 }
 
