@@ -1,9 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import type { Account } from '../src/core/model.js';
 import { zipStream } from '../src/privacy/zip-stream.js';
+import { openServices } from '../src/services.js';
+import { rotateSecretKey } from '../src/store/rotate-key.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
@@ -422,6 +425,23 @@ describeEachDatabase('erasure on request', (database) => {
     expect(await cloudMessages()).toEqual([{ text: 'Ana via Cloud' }]);
     const back = await post([direct(ANA, 'Ana is back', NOW + 2)]);
     expect(back.json()).toMatchObject({ stored: { messages: 1 }, dropped: { messages: 0 } });
+  });
+
+  it('a tombstone outlives a rotation of the secret key; its hash key is sealed like the other secrets', async () => {
+    expect((await erase({ phone: ANA })).statusCode).toBe(201);
+    const newKey = 'the-new-key-after-rotation-0123456789-abcdef';
+    const rotated = await rotateSecretKey(h.config, newKey);
+    expect(rotated.resealed).toBe(1);
+    const restarted = await openServices({ ...h.config, secretKey: newKey }, pino({ level: 'silent' }));
+    try {
+      const gone = await restarted.store.tombstones.tombstoned(h.services.workspace.id, [
+        { phone: ANA },
+        { phone: BRUNO },
+      ]);
+      expect([...gone].map((party) => party.phone)).toEqual([ANA]);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it("exports the person's messages and media, and nothing of others", async () => {
