@@ -4,6 +4,7 @@ import { ChatsPage } from './pages/Chats';
 import { ChatViewPage } from './pages/ChatView';
 import { FirstRunPage } from './pages/FirstRun';
 import { InvitePage } from './pages/Invite';
+import { PrivacyPage } from './pages/Privacy';
 import { SetupPage } from './pages/Setup';
 import { SignInPage } from './pages/SignIn';
 import { SyncPage } from './pages/Sync';
@@ -66,6 +67,7 @@ function Workspace() {
           <NavLink to="/sync">Sync</NavLink>
           {user.role === 'admin' ? <NavLink to="/setup">Setup</NavLink> : null}
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
+          {user.role === 'admin' ? <NavLink to="/privacy">Privacy</NavLink> : null}
         </nav>
         <div className="account">
           <span className="account-name" title={user.email}>
@@ -86,6 +88,7 @@ function Workspace() {
           <Route path="/sync" element={<SyncPage />} />
           <Route path="/setup" element={user.role === 'admin' ? <SetupPage /> : <AdminsOnly />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
+          <Route path="/privacy" element={user.role === 'admin' ? <PrivacyPage /> : <AdminsOnly />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>
