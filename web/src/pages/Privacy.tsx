@@ -154,7 +154,7 @@ function Erase({ onErased }: { onErased: () => Promise<void> }) {
       </form>
       {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
       {preview ? (
-        <div className="stack" aria-label="Erasure preview">
+        <section className="stack" aria-label="Erasure preview">
           <p>
             Erasing <strong>{preview.phone}</strong> removes: {countsLine(preview.removed)}.
           </p>
@@ -183,7 +183,7 @@ function Erase({ onErased }: { onErased: () => Promise<void> }) {
               Cancel
             </button>
           </div>
-        </div>
+        </section>
       ) : null}
     </section>
   );
