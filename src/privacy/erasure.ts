@@ -65,6 +65,7 @@ export class ErasureService {
     // The tombstone key is read (or made) before the transaction: it may need the database.
     const existing = await store.tombstones.findByPhone(workspaceId, e164);
     const { erasure, plan } = await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
+      await store.tombstones.hold(trx, store.sql.dialect, workspaceId, 'update');
       const plan = await store.erasures.plan(trx, workspaceId, e164);
       const reacted = await chatsOfMessages(
         trx,

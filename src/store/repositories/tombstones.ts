@@ -44,17 +44,24 @@ export class TombstoneRepository {
   }
 
   /** The keyed hash of one key, as stored in tombstone_keys. */
-  async hashOf(workspaceId: string, key: TombstoneKey): Promise<string> {
-    const secret = await this.keyOf(workspaceId);
+  async hashOf(workspaceId: string, key: TombstoneKey, db: Kysely<Database> = this.db): Promise<string> {
+    const secret = await this.keyOf(workspaceId, db);
     return createHmac('sha256', secret).update(`${key.kind}:${key.value}`).digest('base64url');
   }
 
-  /** Which of these parties are tombstoned (by any of their keys): one lookup for the whole set. */
-  async tombstoned(workspaceId: string, parties: readonly PartyRef[]): Promise<Set<PartyRef>> {
+  /**
+   * Which of these parties are tombstoned (by any of their keys): one lookup for the whole set. Pass
+   * the caller's transaction as `db` to look inside it.
+   */
+  async tombstoned(
+    workspaceId: string,
+    parties: readonly PartyRef[],
+    db: Kysely<Database> = this.db,
+  ): Promise<Set<PartyRef>> {
     const found = new Set<PartyRef>();
     if (parties.length === 0) return found;
     // Nothing to compare against in a workspace without tombstones (the usual case): no key needed.
-    const any = await this.db
+    const any = await db
       .selectFrom('tombstone_keys')
       .select('tombstone_id')
       .where('workspace_id', '=', workspaceId)
@@ -64,13 +71,13 @@ export class TombstoneRepository {
     const hashesOf = new Map<PartyRef, string[]>();
     for (const party of new Set(parties)) {
       const hashes: string[] = [];
-      for (const key of keysOfParty(party)) hashes.push(await this.hashOf(workspaceId, key));
+      for (const key of keysOfParty(party)) hashes.push(await this.hashOf(workspaceId, key, db));
       hashesOf.set(party, hashes);
     }
     const all = [...new Set([...hashesOf.values()].flat())];
     const hit = new Set<string>();
     for (let i = 0; i < all.length; i += LOOKUP_CHUNK) {
-      const rows = await this.db
+      const rows = await db
         .selectFrom('tombstone_keys')
         .select('key_hash')
         .where('workspace_id', '=', workspaceId)
@@ -163,20 +170,38 @@ export class TombstoneRepository {
     return found;
   }
 
-  private async keyOf(workspaceId: string): Promise<Buffer> {
+  /**
+   * Orders erasures and captures of one workspace on Postgres: a capture holds the workspace row in
+   * share mode for its transaction, an erasure holds it exclusively, so a batch either commits before
+   * an erasure starts (and is erased with the rest) or sees its tombstone. SQLite needs nothing: its
+   * write transactions take the database's one write lock up front (see writeTransaction).
+   */
+  async hold(
+    trx: Kysely<Database>,
+    dialect: 'sqlite' | 'postgres',
+    workspaceId: string,
+    mode: 'share' | 'update',
+  ) {
+    if (dialect !== 'postgres') return;
+    let query = trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId);
+    query = mode === 'share' ? query.forShare() : query.forUpdate();
+    await query.execute();
+  }
+
+  private async keyOf(workspaceId: string, db: Kysely<Database> = this.db): Promise<Buffer> {
     const cached = this.keys.get(workspaceId);
     if (cached) return cached;
     const box = this.box;
     if (!box) throw new Error('the tombstone key is locked: the store was opened without the secret key');
     const context = privacyKeyContext(workspaceId);
-    let row = await this.db
+    let row = await db
       .selectFrom('privacy_keys')
       .select('sealed_key')
       .where('workspace_id', '=', workspaceId)
       .executeTakeFirst();
     if (!row) {
       // Two processes may make one at once: the first insert wins and both read it back.
-      await this.db
+      await db
         .insertInto('privacy_keys')
         .values({
           workspace_id: workspaceId,
@@ -185,7 +210,7 @@ export class TombstoneRepository {
         })
         .onConflict((oc) => oc.column('workspace_id').doNothing())
         .execute();
-      row = await this.db
+      row = await db
         .selectFrom('privacy_keys')
         .select('sealed_key')
         .where('workspace_id', '=', workspaceId)
