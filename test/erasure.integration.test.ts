@@ -17,7 +17,8 @@ const GROUP = '120363000000000001@g.us';
 const APP_SECRET = 'app-secret-for-tests';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const NOW = Date.now();
+/** Midday today (UTC): every day of the test stays whole whatever the hour it runs at. */
+const NOW = Math.floor(Date.now() / DAY) * DAY + DAY / 2;
 const PHOTO = Buffer.from('a photo only Ana sent').toString('base64');
 const SHARED = Buffer.from('the same price list, sent by both').toString('base64');
 
@@ -198,6 +199,17 @@ describeEachDatabase('erasure on request', (database) => {
       expect(response.statusCode, url).toBe(403);
     }
     expect(await texts()).toEqual(before);
+    const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    for (const path of [
+      '/api/v1/erasures',
+      '/api/v1/erasures/{erasureId}/crm-deletions',
+      '/api/v1/tombstones/{tombstoneId}',
+      '/api/v1/people/export',
+    ])
+      expect(Object.keys(doc.paths)).toContain(path);
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Erasure', 'ErasurePreview', 'Tombstone']),
+    );
     const bad = await erase({ phone: '12' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_phone');
@@ -556,6 +568,16 @@ describeEachDatabase('erasure on request', (database) => {
     expect((await org.records('WhatsApp_Chat__c')).map((r) => r.Id).sort()).toEqual(
       onBruno.map((r) => r.Id).sort(),
     );
+    // The group day on Bruno's record is written again without Ana's message on the next run.
+    const groupDay = () =>
+      org
+        .records('WhatsApp_Chat__c')
+        .then((rows) => rows.find((r) => r.Contact__c === brunoContact && r.Chat_Type__c === 'Group'));
+    expect(String((await groupDay())?.Transcript__c)).toContain('Ana in the group');
+    expect((await h.services.sync.runNow(connectionId)).state).toBe('done');
+    const rewritten = String((await groupDay())?.Transcript__c);
+    expect(rewritten).toContain('Bruno quoting Ana');
+    expect(rewritten).not.toContain('Ana in the group');
     // Nothing is left to do: a third call sends no deletion.
     const again = await h.app.inject({
       method: 'POST',
