@@ -321,6 +321,12 @@ describeEachDatabase('erasure on request', (database) => {
       headers: h.auth,
     });
     expect(tombstones.json().data).toMatchObject([{ erasureId: erasure.id, phoneHint: '+55 ••• 21' }]);
+    // Erased again: nothing left to remove, still one tombstone.
+    const again = await erase({ phone: ANA });
+    expect(again.json().removed).toMatchObject({ identities: 0, messages: 0 });
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/tombstones', headers: h.auth })).json().data,
+    ).toHaveLength(1);
     // The store holds a keyed hash, not the number.
     const stored = JSON.stringify(await db().selectFrom('tombstone_keys').selectAll().execute());
     expect(stored).not.toContain('987654321');
@@ -488,6 +494,38 @@ describeEachDatabase('erasure on request', (database) => {
       headers: h.auth,
     });
     expect(nobody.statusCode).toBe(404);
+  });
+
+  it("leaves off the list what was written from someone else's chat onto a record they share", async () => {
+    const CARLA = '+5531987654321';
+    // One contact holds both numbers: Ana's and Carla's chats are both written onto it.
+    const shared = await org.seed('Contact', {
+      FirstName: 'Ana',
+      LastName: 'Souza',
+      Phone: '(11) 98765-4321',
+      MobilePhone: '+55 31 98765-4321',
+    });
+    const connectionId = (await h.services.connections.create(h.services.workspace.id, org.connectionInput()))
+      .id;
+    expect(
+      (await post([direct(ANA, 'from Ana', NOW - DAY), direct(CARLA, 'from Carla', NOW - DAY)])).statusCode,
+    ).toBe(200);
+    expect((await h.services.sync.runNow(connectionId)).state).toBe('done');
+    const records = (await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === shared);
+    const ofCarla = records.filter((r) => String(r.Transcript__c).includes('from Carla'));
+    const ofAna = records.filter((r) => String(r.Transcript__c).includes('from Ana'));
+    expect(ofCarla).toHaveLength(1);
+    expect(ofAna).toHaveLength(1);
+    const erasure = (await erase({ phone: ANA })).json();
+    const listed = erasure.crmWrites.map((w: { crmId: string }) => w.crmId);
+    expect(listed).toContain(ofAna[0]?.Id);
+    expect(listed).not.toContain(ofCarla[0]?.Id);
+    await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/erasures/${erasure.id}/crm-deletions`,
+      headers: h.auth,
+    });
+    expect((await org.records('WhatsApp_Chat__c')).map((r) => r.Id)).toEqual([ofCarla[0]?.Id]);
   });
 
   it('lists the CRM writes made from the chats and deletes them in Salesforce; a refused one is retried', async () => {

@@ -69,6 +69,8 @@ export interface ErasurePlan {
   reactions: { messageId: string; reactorKey: string }[];
   media: { id: string; sha256: string | undefined }[];
   links: { id: string; connectionId: string; recordId: string }[];
+  /** The links to records no one else is linked to: what was written onto those is all the person's. */
+  ownLinks: { id: string; connectionId: string; recordId: string }[];
   ledgerRowIds: string[];
   webhookDeliveryIds: string[];
   pendingDeliveries: number;
@@ -213,7 +215,21 @@ export class ErasureRepository {
       for (const row of await this.ledgerRows(db, (q) => q.where('chat_id', 'in', ids)))
         ledger.set(row.id, row);
     }
+    // A record also linked to someone else (on the same connection) holds their days too: only the
+    // direct chats' writes to it are the person's.
+    const ownLinks: ErasurePlan['links'] = [];
     for (const link of links) {
+      const shared = await db
+        .selectFrom('record_links')
+        .select('id')
+        .where('connection_id', '=', link.connectionId)
+        .where('record_id', '=', link.recordId)
+        .where('identity_id', 'not in', identityIds)
+        .limit(1)
+        .executeTakeFirst();
+      if (!shared) ownLinks.push(link);
+    }
+    for (const link of ownLinks) {
       for (const row of await this.ledgerRows(db, (q) =>
         q.where('connection_id', '=', link.connectionId).where('record_id', '=', link.recordId),
       ))
@@ -300,6 +316,7 @@ export class ErasureRepository {
       reactions: dedupeReactions(reactions),
       media,
       links,
+      ownLinks,
       ledgerRowIds: [...ledger.keys()],
       webhookDeliveryIds,
       pendingDeliveries,
@@ -344,7 +361,7 @@ export class ErasureRepository {
       await trx.deleteFrom('sync_targets').where('chat_id', 'in', ids).execute();
       await trx.deleteFrom('chat_participants').where('chat_id', 'in', ids).execute();
     }
-    for (const link of plan.links)
+    for (const link of plan.ownLinks)
       await trx
         .deleteFrom('sync_targets')
         .where('connection_id', '=', link.connectionId)
