@@ -6,6 +6,7 @@ import yauzl from 'yauzl';
 import type { Account } from '../src/core/model.js';
 import { zipStream } from '../src/privacy/zip-stream.js';
 import { openServices } from '../src/services.js';
+import { recordContacts, recordGroups } from '../src/sources/whatsapp-web/identity.js';
 import { rotateSecretKey } from '../src/store/rotate-key.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -421,6 +422,21 @@ describeEachDatabase('erasure on request', (database) => {
     const cloudMessages = () =>
       db().selectFrom('messages').select('text').where('account_id', '=', cloudId).execute();
     expect(await cloudMessages()).toEqual([]);
+    expect(await db().selectFrom('identities').select('phone_e164').execute()).toEqual([
+      { phone_e164: BRUNO },
+    ]);
+
+    // A linked device's contact and group updates do not record her again either.
+    await recordContacts(h.services.store, h.services.workspace.id, [
+      { id: `${ANA.slice(1)}@s.whatsapp.net`, lid: '99887766@lid', notify: 'Ana Souza' },
+    ]);
+    await recordGroups(h.services.store, account, [
+      {
+        groupKey: GROUP,
+        title: 'Acme buyers',
+        participants: [{ phone: ANA, name: 'Ana' }, { phone: BRUNO }],
+      },
+    ]);
     expect(await db().selectFrom('identities').select('phone_e164').execute()).toEqual([
       { phone_e164: BRUNO },
     ]);
