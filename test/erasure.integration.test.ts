@@ -183,6 +183,7 @@ describeEachDatabase('erasure on request', (database) => {
     expect(await texts()).toEqual(before);
     expect(await db().selectFrom('tombstones').selectAll().execute()).toEqual([]);
     expect(await db().selectFrom('erasures').selectAll().execute()).toEqual([]);
+    expect(await db().selectFrom('privacy_keys').selectAll().execute()).toEqual([]);
 
     const { token } = await h.services.store.tokens.create({
       workspaceId: h.services.workspace.id,

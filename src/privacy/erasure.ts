@@ -62,7 +62,9 @@ export class ErasureService {
   async erase(workspaceId: string, e164: string, requestedBy: string): Promise<Erasure> {
     const { store } = this.deps;
     const hint = hintOf(e164);
-    // The tombstone key is read (or made) before the transaction: it may need the database.
+    // The tombstone key is read (or made) before the transaction: on SQLite it cannot be read from
+    // outside the transaction while the transaction holds the one connection.
+    await store.tombstones.hashOf(workspaceId, { kind: 'phone', value: e164 });
     const existing = await store.tombstones.findByPhone(workspaceId, e164);
     const { erasure, plan } = await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
       await store.tombstones.hold(trx, store.sql.dialect, workspaceId, 'update');
@@ -84,7 +86,7 @@ export class ErasureService {
         crmWrites: plan.crmWrites,
       });
       const hashes: string[] = [];
-      for (const key of plan.keys) hashes.push(await store.tombstones.hashOf(workspaceId, key));
+      for (const key of plan.keys) hashes.push(await store.tombstones.hashOf(workspaceId, key, trx));
       if (!existing)
         await store.tombstones.add(trx, workspaceId, { erasureId: erasure.id, phoneHint: hint, hashes });
       else await store.tombstones.addKeys(trx, workspaceId, existing.id, hashes);

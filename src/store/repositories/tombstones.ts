@@ -148,6 +148,14 @@ export class TombstoneRepository {
 
   /** The tombstone that holds this number, if one does. */
   async findByPhone(workspaceId: string, e164: string): Promise<Tombstone | undefined> {
+    // No tombstone, nothing to find: the key is not made just to look (a dry run writes nothing).
+    const any = await this.db
+      .selectFrom('tombstone_keys')
+      .select('tombstone_id')
+      .where('workspace_id', '=', workspaceId)
+      .limit(1)
+      .executeTakeFirst();
+    if (!any) return undefined;
     const hash = await this.hashOf(workspaceId, { kind: 'phone', value: e164 });
     const row = await this.db
       .selectFrom('tombstone_keys')
