@@ -151,10 +151,13 @@ export function collectionRoutes(org: SandboxOrg) {
       '/:version/composite/sobjects',
       async (request) => {
         const ids = (request.query.ids ?? '').split(',').filter((id) => id !== '');
+        // `ids` is required (the guide); unverified: the code an org answers a call without it.
         if (ids.length === 0) throw badRequest('MISSING_ARGUMENT', 'ids not specified', ['ids']);
         const error = tooMany(ids.length);
         if (error) throw error;
         return runCollection(org, ids, request.query.allOrNone === 'true', (given) => {
+          // Unverified: the codes an org gives a malformed id and a well-formed id it never held (here
+          // MALFORMED_ID, and ENTITY_IS_DELETED as for a deleted one).
           const id = toId18(given);
           if (!id) throw badRequest('MALFORMED_ID', `malformed id ${given}`);
           const type = store.typeOf(id);
