@@ -575,6 +575,17 @@ describeEachDatabase('erasure on request', (database) => {
     const filesBefore = await fileTitles();
     expect(filesBefore.filter((t) => t === 'ana.jpg')).toHaveLength(1);
 
+    // The export names the record Ana is linked to.
+    const exported = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/people/export?phone=${encodeURIComponent(ANA)}`,
+      headers: h.auth,
+    });
+    const person = JSON.parse((await unzip(exported.rawPayload)).get('person.json')?.toString() ?? '{}');
+    expect(person.recordLinks).toMatchObject([
+      { connection: 'Sandbox org', recordType: 'contact', recordId: contact },
+    ]);
+
     const preview = (await erase({ phone: ANA, dryRun: true })).json();
     const listedIds = preview.crmWrites.map((w: { crmId: string }) => w.crmId);
     for (const record of onAna) expect(listedIds).toContain(record.Id);
