@@ -78,6 +78,18 @@ export interface ErasurePlan {
   crmWrites: CrmWriteItem[];
 }
 
+/** The ledger columns an erasure reads: where each write went and what it answered. */
+interface LedgerRow {
+  id: string;
+  connection_id: string;
+  kind: string;
+  chat_id: string;
+  record_type: string;
+  record_id: string;
+  day: string | null;
+  ref: unknown;
+}
+
 function chunks<T>(values: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < values.length; i += CHUNK) out.push(values.slice(i, i + CHUNK));
@@ -210,7 +222,7 @@ export class ErasureRepository {
       .where('workspace_id', '=', workspaceId)
       .execute();
     const nameOf = new Map(connections.map((c) => [c.id, c.name]));
-    const ledger = new Map<string, Awaited<ReturnType<typeof this.ledgerRows>>[number]>();
+    const ledger = new Map<string, LedgerRow>();
     for (const ids of chunks(directChatIds)) {
       for (const row of await this.ledgerRows(db, (q) => q.where('chat_id', 'in', ids)))
         ledger.set(row.id, row);
@@ -237,11 +249,7 @@ export class ErasureRepository {
     }
     const crmWrites: CrmWriteItem[] = [];
     const seen = new Set<string>();
-    const add = (
-      row: typeof ledger extends Map<string, infer R> ? R : never,
-      kind: CrmWriteItem['kind'],
-      crmId: string,
-    ) => {
+    const add = (row: LedgerRow, kind: CrmWriteItem['kind'], crmId: string) => {
       const key = `${row.connection_id}:${crmId}`;
       if (!nameOf.has(row.connection_id) || seen.has(key)) return;
       seen.add(key);
@@ -328,7 +336,7 @@ export class ErasureRepository {
   private ledgerRows(
     db: Kysely<Database>,
     where: (q: ReturnType<typeof this.ledgerQuery>) => ReturnType<typeof this.ledgerQuery>,
-  ) {
+  ): Promise<LedgerRow[]> {
     return where(this.ledgerQuery(db)).execute();
   }
 
