@@ -10,6 +10,7 @@ import { ConnectionService } from './crms/connections.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
+import { ErasureService } from './privacy/erasure.js';
 import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
 import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
 import type { SessionTiming } from './sources/whatsapp-web/session.js';
@@ -52,6 +53,8 @@ export interface Services {
   linkedDevices: LinkedDevices;
   /** Who did what; prunes itself past the workspace's retention once started (`wasync serve`). */
   audit: AuditLog;
+  /** Erasure on request: erase a person, delete what was written of them in the CRMs. */
+  erasures: ErasureService;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ export async function openServices(
   const store = await openStore(config);
   try {
     await checkSecretKey(store.sql.db, new SecretBox(secretKey));
+    store.tombstones.unlock(new SecretBox(secretKey));
   } catch (error) {
     await store.close();
     throw error;
@@ -174,6 +178,7 @@ export async function openServices(
     linkedDevices,
     live,
     audit,
+    erasures: new ErasureService({ store, connections, logger: logger.child({ component: 'erasure' }) }),
     close: async () => {
       await audit.stop();
       await linkedDevices.stop();

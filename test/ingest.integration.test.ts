@@ -58,6 +58,7 @@ describeEachDatabase('REST ingest', (database) => {
       received: 4,
       stored: { messages: 3, events: 1 },
       duplicates: { messages: 0, events: 0 },
+      dropped: { messages: 0, events: 0 },
     });
 
     const second = await post(batch);
@@ -66,6 +67,7 @@ describeEachDatabase('REST ingest', (database) => {
       received: 4,
       stored: { messages: 0, events: 0 },
       duplicates: { messages: 3, events: 1 },
+      dropped: { messages: 0, events: 0 },
     });
 
     const { chats, messages } = await allMessages();

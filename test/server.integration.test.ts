@@ -66,6 +66,13 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/exclusions'],
     ['DELETE', '/api/v1/exclusions/exc_x'],
     ['GET', '/api/v1/audit'],
+    ['POST', '/api/v1/erasures'],
+    ['GET', '/api/v1/erasures'],
+    ['GET', '/api/v1/erasures/era_x'],
+    ['POST', '/api/v1/erasures/era_x/crm-deletions'],
+    ['GET', '/api/v1/tombstones'],
+    ['DELETE', '/api/v1/tombstones/tmb_x'],
+    ['GET', '/api/v1/people/export?phone=%2B5511987654321'],
     ['GET', '/api/v1/no-such-route'],
   ];
   /** Reachable without a token: the first-run page, signing in, and invite links. */
@@ -107,7 +114,8 @@ describe('HTTP server', () => {
       ([path, ops]) => Object.keys(ops).map((op) => `${op.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
     );
     const tested = [...API_ROUTES, ...PUBLIC_ROUTES].map(
-      ([m, u]) => `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi|msg|exc)_x/g, 'x')}`,
+      ([m, u]) =>
+        `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi|msg|exc|era|tmb)_x/g, 'x')}`,
     );
     expect(documented.filter((route) => !tested.includes(route))).toEqual([]);
   });

@@ -594,6 +594,36 @@ describe.skipIf(skipped !== undefined)(
       expect(errors, errors.join('\n')).toEqual([]);
     });
 
+    it('erases Eve by number after a typed confirmation, deletes her chat records in the sandbox, and lifts her tombstone', async () => {
+      const { page, errors } = admin;
+      // Confirmations (delete in the CRM, lift) are accepted as a person would.
+      page.on('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('link', { name: 'Privacy' }).click();
+      await page.getByRole('heading', { name: 'Privacy' }).waitFor();
+      await page.getByLabel('Phone number').first().fill('+55 11 93333-4444');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      const preview = page.getByLabel('Erasure preview');
+      await preview.getByText(/Erasing \+5511933334444 removes: 1 messages/).waitFor();
+      const erase = preview.getByRole('button', { name: 'Erase' });
+      expect(await erase.isDisabled()).toBe(true);
+      await preview.getByLabel('Type +5511933334444 to confirm').fill('+5511933334444');
+      await erase.click();
+      await page.getByText('+55 ••• 44 was erased and tombstoned.').waitFor();
+      const card = page.getByRole('article', { name: 'Erasure of +55 ••• 44' });
+      await card.getByText('Not deleted').first().waitFor();
+      await shot(page, 'privacy');
+      await card.getByRole('button', { name: /^Delete \d+ in the CRM$/ }).click();
+      await card.getByText('Deleted').first().waitFor();
+      expect(await card.getByText('Not deleted').count()).toBe(0);
+      const eve = (await org.records('Contact')).find((r) => r.LastName === 'Polastri');
+      expect((await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === eve?.Id)).toEqual([]);
+      const tombstones = page.getByRole('list', { name: 'Tombstones' });
+      await tombstones.getByText('+55 ••• 44').waitFor();
+      await tombstones.getByRole('button', { name: 'Lift' }).click();
+      await page.getByText('No tombstones.').waitFor();
+      expect(errors, errors.join('\n')).toEqual([]);
+    });
+
     it('links a WhatsApp by QR code once the owner accepts the risk; its chats then arrive live', async () => {
       const { page, errors } = admin;
       errors.length = 0;

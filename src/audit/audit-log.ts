@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   'pairing.unlinked',
   'secret_key.rotated',
   'person.erased',
+  'erasure.crm_deleted',
   'person.exported',
   'tombstone.lifted',
 ] as const;

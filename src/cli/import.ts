@@ -86,7 +86,7 @@ function printSummary(s: ImportSummary): void {
     `Imported ${s.chat.kind === 'direct' ? `the chat with ${s.chat.key.slice('direct:'.length)}` : `the group ${s.chat.title ?? s.chat.key}`} (${s.lines} lines, dates ${s.dateOrder}${s.dateOrderDetected ? '' : ' as given'})`,
   );
   out(
-    `  messages: ${s.messages.total} (${s.messages.new} new, ${s.messages.existing} already there; ${s.messages.system} system)`,
+    `  messages: ${s.messages.total} (${s.messages.new} new, ${s.messages.existing} already there; ${s.messages.system} system${s.messages.dropped ? `; ${s.messages.dropped} left out: erased person` : ''})`,
   );
   out(
     `  media: ${s.media.found} found, ${s.media.missing} missing, ${s.media.omitted} left out of the export${s.media.tooLarge ? `, ${s.media.tooLarge} too large` : ''}`,

@@ -4,6 +4,7 @@ import { demoCommand } from './demo.js';
 import { importCommand } from './import.js';
 import { linkDeviceCommand } from './link-device.js';
 import { migrateCommand } from './migrate.js';
+import { eraseCommand, exportPersonCommand, tombstoneCommand } from './privacy.js';
 import { rotateKeyCommand } from './rotate-key.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
@@ -29,6 +30,9 @@ export function buildCli(): Command {
   program.addCommand(demoCommand());
   program.addCommand(importCommand());
   program.addCommand(linkDeviceCommand());
+  program.addCommand(eraseCommand());
+  program.addCommand(exportPersonCommand());
+  program.addCommand(tombstoneCommand());
   return program;
 }
 

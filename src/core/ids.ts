@@ -24,7 +24,9 @@ export type IdPrefix =
   | 'ses'
   | 'inv'
   | 'exc'
-  | 'aud';
+  | 'aud'
+  | 'era'
+  | 'tmb';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

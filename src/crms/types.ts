@@ -191,6 +191,17 @@ export interface CallOptions {
   beforeRequest?: (() => void) | undefined;
 }
 
+/** Something wasync wrote into the CRM, as the sync ledger's refs name it: what to delete on erasure. */
+export interface WrittenObject {
+  /** A day's chat record, the note written beside it, or a file uploaded to it. */
+  kind: 'chat_record' | 'note' | 'file';
+  /** The CRM id the ledger holds (for a file, the id its upload answered). */
+  id: string;
+}
+
+/** One deletion's outcome: done (or found gone already), or why not. */
+export type DeletionResult = { ok: true; alreadyGone: boolean } | { ok: false; error: CrmError };
+
 /** A connected CRM. Every method may throw CrmError; none returns partial success silently. */
 export interface Destination {
   readonly kind: CrmKind;
@@ -235,4 +246,11 @@ export interface Destination {
 
   /** Uploads one file beside a transcript. Idempotent on the upload's key where the CRM allows. */
   uploadAttachment(upload: AttachmentUpload, options?: CallOptions): Promise<{ id: string }>;
+
+  /**
+   * Deletes what wasync wrote (an erasure on request): chat records, notes and files, as few calls as
+   * the CRM allows. Answers per object, in order; an object the CRM no longer has counts as deleted
+   * (alreadyGone), and one refused does not stop the rest.
+   */
+  deleteWritten(objects: readonly WrittenObject[], options?: CallOptions): Promise<DeletionResult[]>;
 }

@@ -25,7 +25,8 @@ export class IngestPipeline {
 
   constructor(private readonly store: Store) {}
 
-  async ingest(account: Account, items: readonly IngestItem[]): Promise<IngestResult> {
+  async ingest(account: Account, given: readonly IngestItem[]): Promise<IngestResult> {
+    const { items, dropped } = await this.withoutTombstoned(account, given);
     const messages = items.filter((i): i is IngestMessage => i.kind === 'message');
     const events = items.filter((i): i is IngestEvent => i.kind !== 'message');
     // Bytes go to the blob store before the transaction: content-addressed, so an abandoned batch
@@ -52,10 +53,66 @@ export class IngestPipeline {
     const { outcome } = result;
     if (outcome.pendingMedia) this.onPendingMedia?.();
     if (outcome.changedChats.length > 0) this.onChatsChanged?.(account.id, outcome.changedChats);
+    const late = outcome.dropped;
     return {
-      received: items.length,
+      received: given.length,
       stored: { messages: outcome.messages, events: outcome.events },
-      duplicates: { messages: messages.length - outcome.messages, events: events.length - outcome.events },
+      duplicates: {
+        messages: messages.length - late.messages - outcome.messages,
+        events: events.length - late.events - outcome.events,
+      },
+      dropped: { messages: dropped.messages + late.messages, events: dropped.events + late.events },
+    };
+  }
+
+  /**
+   * Leaves out what involves an erased person (a tombstone holds their number or WhatsApp id): a direct
+   * chat with them both ways, what they wrote in groups, their reactions and edits, and their place in
+   * a group's participant list; an event on a message left out goes with it. Nothing of it is stored.
+   */
+  private async withoutTombstoned(
+    account: Account,
+    items: readonly IngestItem[],
+    db: Kysely<Database> = this.store.sql.db,
+  ): Promise<{ items: readonly IngestItem[]; dropped: IngestResult['dropped'] }> {
+    const parties: PartyRef[] = [];
+    for (const item of items) {
+      if (item.sender) parties.push(item.sender);
+      if (item.kind !== 'message') continue;
+      if (item.chat.kind === 'direct') parties.push(item.chat.partner);
+      else parties.push(...item.chat.participants);
+    }
+    const gone = await this.store.tombstones.tombstoned(account.workspaceId, parties, db);
+    if (gone.size === 0) return { items, dropped: { messages: 0, events: 0 } };
+    const droppedIds = new Set<string>();
+    const kept: IngestItem[] = [];
+    for (const item of items) {
+      if (item.kind === 'message') {
+        const partnerGone = item.chat.kind === 'direct' && gone.has(item.chat.partner);
+        if (partnerGone || (item.sender !== undefined && gone.has(item.sender))) {
+          droppedIds.add(item.sourceId);
+          continue;
+        }
+        kept.push(
+          item.chat.kind === 'group'
+            ? {
+                ...item,
+                chat: { ...item.chat, participants: item.chat.participants.filter((p) => !gone.has(p)) },
+              }
+            : item,
+        );
+      } else if (!(item.sender !== undefined && gone.has(item.sender)) && !droppedIds.has(item.target)) {
+        kept.push(item);
+      }
+    }
+    const keptMessages = kept.filter((i) => i.kind === 'message').length;
+    const allMessages = items.filter((i) => i.kind === 'message').length;
+    return {
+      items: kept,
+      dropped: {
+        messages: allMessages - keptMessages,
+        events: items.length - allMessages - (kept.length - keptMessages),
+      },
     };
   }
 
@@ -68,7 +125,15 @@ export class IngestPipeline {
     cache: ResolutionCache | undefined;
     resolved: ResolvedEntries;
   }) {
-    const { trx, account, messages, events, media } = options;
+    const { trx, account, media } = options;
+    // Checked again inside the transaction, ordered against erasures: a person erased since the check
+    // before it is left out too (their bytes, stored already, stay unreferenced).
+    await this.store.tombstones.hold(trx, this.store.sql.dialect, account.workspaceId, 'share');
+    const recheck = await this.withoutTombstoned(account, [...options.messages, ...options.events], trx);
+    const messages = recheck.items.filter((i): i is IngestMessage => i.kind === 'message');
+    const events = recheck.items.filter((i): i is IngestEvent => i.kind !== 'message');
+    // By source id: a group message the check rewrote (a participant left out) is a new object.
+    const mediaOf = new Map([...media].map(([m, stored]) => [m.sourceId, stored]));
     // A message stored already is a duplicate whatever chat it names now: only new ones resolve
     // their chat and people, so a re-posted id naming another chat creates no empty chat.
     const storedChats = await this.store.messages.chatsOfStored(
@@ -96,7 +161,7 @@ export class IngestPipeline {
       replyToSourceId: m.replyTo,
       details: m.details,
       raw: m.raw,
-      media: media.get(m),
+      media: mediaOf.get(m.sourceId),
     }));
     const inserted = await this.store.messages.insertNew(trx, account.id, rows);
     // A message stored before without its content (a media placeholder) gets it from this delivery.
@@ -122,6 +187,7 @@ export class IngestPipeline {
     if (inserted.size > 0) await advanceAccountLastMessage(trx, account.id, Math.max(...latest.values()));
     return {
       merged,
+      dropped: recheck.dropped,
       messages: inserted.size,
       events: newEvents.length,
       changedChats: [...latest.keys()],

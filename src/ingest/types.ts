@@ -63,4 +63,6 @@ export interface IngestResult {
   received: number;
   stored: { messages: number; events: number };
   duplicates: { messages: number; events: number };
+  /** Left out because a tombstone holds the person's number (they were erased): never stored. */
+  dropped: { messages: number; events: number };
 }

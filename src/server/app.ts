@@ -25,6 +25,7 @@ import { importRoutes } from './routes/imports.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { pairingRoutes } from './routes/pairing.js';
 import { peopleRoutes } from './routes/people.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -104,6 +105,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(eventRoutes(services), { prefix: '/api/v1' });
   await app.register(settingsRoutes(services), { prefix: '/api/v1' });
   await app.register(auditRoutes(services), { prefix: '/api/v1' });
+  await app.register(privacyRoutes(services), { prefix: '/api/v1' });
   await app.register(whatsappCloudWebhookRoutes(services));
   await registerWebApp(app, notFoundEnvelope);
   return app;

@@ -6,6 +6,7 @@ import { AccountRepository } from './repositories/accounts.js';
 import { AuditRepository } from './repositories/audit.js';
 import { ChatRepository } from './repositories/chats.js';
 import { CrmConnectionRepository } from './repositories/crm-connections.js';
+import { ErasureRepository } from './repositories/erasures.js';
 import { EventRepository } from './repositories/events.js';
 import { ExclusionRepository } from './repositories/exclusions.js';
 import { IdentityRepository } from './repositories/identities.js';
@@ -19,6 +20,7 @@ import { SyncLedgerRepository } from './repositories/sync-ledger.js';
 import { SyncProgressRepository } from './repositories/sync-progress.js';
 import { ThrottleRepository } from './repositories/throttle.js';
 import { TokenRepository } from './repositories/tokens.js';
+import { TombstoneRepository } from './repositories/tombstones.js';
 import { WhatsAppWebAuthRepository } from './repositories/whatsapp-web-auth.js';
 import { WhatsAppWebSessionRepository } from './repositories/whatsapp-web-sessions.js';
 import { WorkspaceRepository } from './repositories/workspaces.js';
@@ -51,6 +53,9 @@ export interface Store {
   ledger: SyncLedgerRepository;
   syncProgress: SyncProgressRepository;
   syncJobs: SyncJobRepository;
+  /** Erased people kept from being captured again (unlocked with the secret key at start). */
+  tombstones: TombstoneRepository;
+  erasures: ErasureRepository;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,8 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     ledger: new SyncLedgerRepository(db),
     syncProgress: new SyncProgressRepository(db),
     syncJobs: new SyncJobRepository(db),
+    tombstones: new TombstoneRepository(db),
+    erasures: new ErasureRepository(db),
     close: () => sql.close(),
   };
 }

@@ -73,6 +73,15 @@ export class MediaBlobStore {
     return { sha256, sizeBytes: size };
   }
 
+  /** Deletes the file of these bytes (an erasure, once no media row uses them); false if there was none. */
+  async remove(sha256: string): Promise<boolean> {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return false;
+    return fs.promises.rm(this.pathOf(sha256)).then(
+      () => true,
+      () => false,
+    );
+  }
+
   open(sha256: string): Readable {
     return fs.createReadStream(this.pathOf(sha256));
   }

@@ -34,6 +34,10 @@ export interface Database {
   sync_jobs: SyncJobTable;
   whatsapp_cloud_accounts: WhatsAppCloudAccountTable;
   webhook_deliveries: WebhookDeliveryTable;
+  privacy_keys: PrivacyKeyTable;
+  erasures: ErasureTable;
+  tombstones: TombstoneTable;
+  tombstone_keys: TombstoneKeyTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -358,6 +362,42 @@ export interface WebhookDeliveryTable {
   error: string | null;
   next_attempt_at: number | null;
   processed_at: number | null;
+}
+
+export interface PrivacyKeyTable {
+  workspace_id: string;
+  /** The key of the tombstone hashes, sealed with the secret key (context `tombstone-key:<workspace>`). */
+  sealed_key: string;
+  created_at: number;
+}
+
+export interface ErasureTable {
+  id: string;
+  workspace_id: string;
+  /** The country code and last two digits of the erased number; never the number. */
+  phone_hint: string;
+  /** The user (or token) who asked, as `user:<id>` or `token:<id>`, with the name at that time. */
+  requested_by: string;
+  requested_at: number;
+  /** Counts of what was removed. */
+  removed: Json;
+  /** The CRM writes found for the person, each with its deletion state. */
+  crm_writes: Json;
+}
+
+export interface TombstoneTable {
+  id: string;
+  workspace_id: string;
+  erasure_id: string | null;
+  phone_hint: string;
+  created_at: number;
+}
+
+export interface TombstoneKeyTable {
+  workspace_id: string;
+  /** HMAC-SHA256 of `<kind>:<value>` (phone, lid or bsuid) under the workspace's privacy key. */
+  key_hash: string;
+  tombstone_id: string;
 }
 
 /** JSON columns come back parsed from Postgres and as text from SQLite. */

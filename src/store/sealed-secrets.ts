@@ -1,11 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { SecretBox } from '../core/secret-box.js';
+import { privacyKeyContext } from './repositories/tombstones.js';
 import type { Database } from './schema.js';
 
 /**
  * Every value sealed with the secret key, with the context it was sealed under: CRM credentials (the
- * connection id), Cloud API secrets (the account id) and linked-device session keys. Keep in step with
- * the places that seal (ConnectionService, WhatsAppCloudService, storedAuthState).
+ * connection id), Cloud API secrets (the account id), linked-device session keys and the tombstone
+ * hash keys (TombstoneRepository). Keep in step with the places that seal (ConnectionService,
+ * WhatsAppCloudService, storedAuthState, TombstoneRepository).
  */
 interface SealedValue {
   context: string;
@@ -56,6 +58,20 @@ async function* sealedValues(db: Kysely<Database>, limitPerKind?: number): Async
           .where('account_id', '=', row.account_id)
           .where('kind', '=', row.kind)
           .where('key_id', '=', row.key_id)
+          .execute()
+          .then(),
+    };
+  for (const row of await limited(
+    db.selectFrom('privacy_keys').select(['workspace_id', 'sealed_key']),
+  ).execute())
+    yield {
+      context: privacyKeyContext(row.workspace_id),
+      sealed: row.sealed_key,
+      replace: (trx, sealed) =>
+        trx
+          .updateTable('privacy_keys')
+          .set({ sealed_key: sealed })
+          .where('workspace_id', '=', row.workspace_id)
           .execute()
           .then(),
     };

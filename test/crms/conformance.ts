@@ -183,5 +183,56 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       expect(await destination.uploadAttachment(upload)).toEqual(first);
       expect(await target.filesOn(ana)).toEqual(['quote.pdf']);
     });
+
+    it('deletes what it wrote, more than one batch of it, answering per object; gone ones count as gone', async () => {
+      const ana = {
+        type: 'contact' as const,
+        id: await target.seed('contact', { lastName: 'Ana', phone: '+5511987654321' }),
+      };
+      const bruno = {
+        type: 'lead' as const,
+        id: await target.seed('lead', { lastName: 'Bruno', phone: '+5521998765432' }),
+      };
+      const dates = Array.from({ length: 205 }, (_, i) =>
+        new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10),
+      );
+      const written = await destination.upsertDayTranscripts([
+        { write: day(ana, 'conf:erase:ana:2026-11-20', 'to erase'), existing: undefined },
+        ...dates.map((date) => ({
+          write: day(bruno, `conf:erase:bruno:${date}`, 'lead day', date),
+          existing: undefined,
+        })),
+      ]);
+      const refs = written.map((r) => {
+        if (!r.ok) throw new Error('a transcript was not written');
+        return r.ref;
+      });
+      const [anaRef] = refs;
+      if (!anaRef) throw new Error('no transcript for Ana');
+      const file = await destination.uploadAttachment({
+        transcript: anaRef,
+        record: ana,
+        key: 'conf:erase-media:ana',
+        fileName: 'erase-me.pdf',
+        mimeType: 'application/pdf',
+        sizeBytes: 9,
+        description: 'WhatsApp, from Ana',
+        async *open() {
+          yield new TextEncoder().encode('%PDF-1.4 ');
+        },
+      });
+      const objects = [
+        { kind: 'file' as const, id: file.id },
+        ...Object.values(anaRef.related).map((id) => ({ kind: 'note' as const, id })),
+        ...refs.map((ref) => ({ kind: 'chat_record' as const, id: ref.id })),
+      ];
+      const first = await destination.deleteWritten(objects);
+      expect(first).toHaveLength(objects.length);
+      expect(first.every((r) => r.ok && !r.alreadyGone)).toBe(true);
+      expect(await target.transcriptsOn(ana)).toEqual([]);
+      expect(await target.transcriptsOn(bruno)).toEqual([]);
+      const again = await destination.deleteWritten(objects);
+      expect(again.every((r) => r.ok && r.alreadyGone)).toBe(true);
+    });
   });
 }

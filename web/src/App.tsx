@@ -5,6 +5,7 @@ import { ChatsPage } from './pages/Chats';
 import { ChatViewPage } from './pages/ChatView';
 import { FirstRunPage } from './pages/FirstRun';
 import { InvitePage } from './pages/Invite';
+import { PrivacyPage } from './pages/Privacy';
 import { SetupPage } from './pages/Setup';
 import { SignInPage } from './pages/SignIn';
 import { SyncPage } from './pages/Sync';
@@ -73,6 +74,7 @@ function Workspace() {
           )}
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
           {user.role === 'admin' ? <NavLink to="/audit">Audit log</NavLink> : null}
+          {user.role === 'admin' ? <NavLink to="/privacy">Privacy</NavLink> : null}
         </nav>
         <div className="account">
           <span className="account-name" title={user.email}>
@@ -95,6 +97,7 @@ function Workspace() {
           <Route path="/setup" element={user.role === 'admin' ? <SetupPage /> : <AdminsOnly />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
           <Route path="/audit" element={user.role === 'admin' ? <AuditPage /> : <AdminsOnly />} />
+          <Route path="/privacy" element={user.role === 'admin' ? <PrivacyPage /> : <AdminsOnly />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

@@ -4,6 +4,7 @@ import {
   type CallOptions,
   CrmError,
   type CrmRecord,
+  type DeletionResult,
   type Destination,
   type DestinationCapabilities,
   type LookupContext,
@@ -13,8 +14,10 @@ import {
   type RecordType,
   type TranscriptResult,
   type TranscriptUpsert,
+  type WrittenObject,
 } from '../types.js';
 import { readCard } from './card.js';
+import { deleteWritten } from './deletions.js';
 import { duplicatesError } from './duplicates.js';
 import { uploadOnce } from './files.js';
 import {
@@ -156,6 +159,10 @@ export class SalesforceDestination implements Destination {
 
   uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
     return uploadOnce(this.transport.forCall(options), upload);
+  }
+
+  deleteWritten(objects: readonly WrittenObject[], options: CallOptions = {}): Promise<DeletionResult[]> {
+    return deleteWritten(this.transport.forCall(options), objects);
   }
 
   private async records(type: RecordType, soql: string): Promise<CrmRecord[]> {

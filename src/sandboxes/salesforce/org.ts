@@ -35,6 +35,8 @@ export class SandboxOrg {
   readonly lock = new SerialLock();
   /** Requests held open by timeout faults; close() releases them. */
   readonly hungRequests = new Set<AbortController>();
+  /** Records locked as an approval process locks them (tests lock them through /__sandbox/locks). */
+  readonly lockedRecords = new Set<string>();
 
   constructor(readonly options: ResolvedOptions) {
     this.layouts = new LayoutStore(options.lockedLayouts);
@@ -66,6 +68,7 @@ export class SandboxOrg {
 
   reset(): void {
     this.store.reset();
+    this.lockedRecords.clear();
     this.layouts.reset();
     this.searchIndex.reset();
     this.tokens.reset();

@@ -62,7 +62,8 @@ export interface ImportSummary {
   dateOrder: DateOrder;
   dateOrderDetected: boolean;
   lines: number;
-  messages: { total: number; new: number; existing: number; system: number };
+  /** dropped: left out because their author or chat partner was erased (a tombstone holds the number). */
+  messages: { total: number; new: number; existing: number; system: number; dropped: number };
   media: { found: number; missing: number; omitted: number; tooLarge: number };
   skipped: { total: number; reasons: Record<string, number> };
   authors: { me: string | undefined; others: number };
@@ -214,7 +215,7 @@ export async function importChatExport(
     dateOrder,
     dateOrderDetected: options.dateOrder === undefined,
     lines: 0,
-    messages: { total: 0, new: 0, existing: 0, system: 0 },
+    messages: { total: 0, new: 0, existing: 0, system: 0, dropped: 0 },
     media: { found: 0, missing: 0, omitted: 0, tooLarge },
     skipped: { total: 0, reasons: {} },
     authors: { me: parties.me, others: scan.authors.size - (parties.me === undefined ? 0 : 1) },
@@ -233,6 +234,7 @@ export async function importChatExport(
     const result = await services.ingest.ingest(options.account, batch);
     summary.messages.new += result.stored.messages;
     summary.messages.existing += result.duplicates.messages;
+    summary.messages.dropped += result.dropped.messages;
     batch = [];
   };
   const parser = new ExportLineParser(

@@ -151,5 +151,10 @@ export const IngestResultSchema = z
     received: z.number().int(),
     stored: z.object({ messages: z.number().int(), events: z.number().int() }),
     duplicates: z.object({ messages: z.number().int(), events: z.number().int() }),
+    dropped: z
+      .object({ messages: z.number().int(), events: z.number().int() })
+      .describe(
+        'Left out, never stored: they involve a person who was erased (a tombstone holds the number).',
+      ),
   })
   .meta({ id: 'IngestResult' });

@@ -261,6 +261,15 @@ export class WhatsAppCloudService {
           : `a message holds ${unstorable.message}, which cannot be stored`,
       );
     }
+    // An erased person's profile is not recorded again (their messages are left out by the pipeline).
+    const gone = await store.tombstones.tombstoned(account.workspaceId, [
+      ...mapped.contacts,
+      ...mapped.keyChanges.flatMap((change) => [change.from, change.to]),
+    ]);
+    if (gone.size > 0) {
+      mapped.contacts = mapped.contacts.filter((contact) => !gone.has(contact));
+      mapped.keyChanges = mapped.keyChanges.filter((c) => !gone.has(c.from) && !gone.has(c.to));
+    }
     if (mapped.keyChanges.length > 0 || mapped.contacts.length > 0) {
       // Number changes first, so the notice itself (sent from the new number) lands in the same chat.
       await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {

@@ -69,9 +69,20 @@ export function groupRecord(group: Partial<GroupMetadata>): GroupRecord | undefi
 export async function recordGroups(
   store: Store,
   account: Account,
-  groups: readonly GroupRecord[],
+  given: readonly GroupRecord[],
 ): Promise<void> {
+  let groups = given;
   if (groups.length === 0) return;
+  // An erased person is not recorded in any group again.
+  const gone = await store.tombstones.tombstoned(
+    account.workspaceId,
+    groups.flatMap((group) => group.participants),
+  );
+  if (gone.size > 0)
+    groups = groups.map((group) => ({
+      ...group,
+      participants: group.participants.filter((p) => !gone.has(p)),
+    }));
   await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
     const everyone = groups.flatMap((group) => group.participants);
     const { ids } = await store.identities.resolve(trx, account.workspaceId, everyone);
@@ -93,7 +104,10 @@ function contactParty(contact: Partial<Contact>): PartyRef | undefined {
   return partyOfJids([contact.id, contact.lid, contact.phoneNumber], name);
 }
 
-async function recordParties(store: Store, workspaceId: string, parties: PartyRef[]): Promise<number> {
+async function recordParties(store: Store, workspaceId: string, given: PartyRef[]): Promise<number> {
+  // An erased person's names and ids are not recorded again.
+  const gone = await store.tombstones.tombstoned(workspaceId, given);
+  const parties = gone.size === 0 ? given : given.filter((party) => !gone.has(party));
   if (parties.length === 0) return 0;
   await writeTransaction(store.sql.db, store.sql.dialect, (trx) =>
     store.identities.resolve(trx, workspaceId, parties),

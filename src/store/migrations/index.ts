@@ -13,6 +13,7 @@ import { tokenOwners } from './011-token-owners.js';
 import { signInThrottle } from './012-sign-in-throttle.js';
 import { accountAccess } from './013-account-access.js';
 import { auditLog } from './014-audit-log.js';
+import { erasure } from './015-erasure.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -37,6 +38,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '012-sign-in-throttle': signInThrottle(dialect),
     '013-account-access': accountAccess(dialect),
     '014-audit-log': auditLog(dialect),
+    '015-erasure': erasure(dialect),
   };
 }
 

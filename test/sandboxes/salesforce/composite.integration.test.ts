@@ -288,4 +288,34 @@ describe('Salesforce sandbox: composite and sObject collections', () => {
     expect(deleted.json()).toEqual(ids.map((id) => ({ id, success: true, errors: [] })));
     expect(await h.records('Contact')).toEqual([]);
   });
+
+  it('answers a collection delete per id: deleted, already deleted, malformed, a file version, a locked record', async () => {
+    const [kept, locked] = await h.seed('Contact', [{ LastName: 'Kept' }, { LastName: 'Locked' }]);
+    const version = (
+      await h.api('POST', `${DATA}/sobjects/ContentVersion`, {
+        Title: 'a file',
+        PathOnClient: 'a.txt',
+        VersionData: Buffer.from('bytes').toString('base64'),
+      })
+    ).json().id as string;
+    await h.sandbox.app.inject({ method: 'POST', url: `/__sandbox/locks/${locked}` });
+    const first = await h.api(
+      'DELETE',
+      `${DATA}/composite/sobjects?ids=${kept},${kept},nonsense,${version},${locked}`,
+    );
+    expect(first.statusCode).toBe(200);
+    expect(
+      first
+        .json()
+        .map((r: { success: boolean; errors: { statusCode: string }[] }) => r.errors[0]?.statusCode ?? 'ok'),
+    ).toEqual(['ok', 'ENTITY_IS_DELETED', 'MALFORMED_ID', 'INVALID_OPERATION', 'ENTITY_IS_LOCKED']);
+    expect((await h.records('Contact')).map((c) => c.Id)).toEqual([locked]);
+    expect((await h.records('ContentVersion')).length).toBe(1);
+    const tooMany = await h.api(
+      'DELETE',
+      `${DATA}/composite/sobjects?ids=${Array(201).fill(locked).join(',')}`,
+    );
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json()[0].errorCode).toBe('EXCEEDED_ID_LIMIT');
+  });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { checkDuplicateRules } from '../duplicate-rules.js';
 import { badRequest, SalesforceError } from '../errors.js';
+import { toId18 } from '../ids.js';
 import type { SandboxOrg } from '../org.js';
 import { schemaOf, sessionOf } from './api-guard.js';
 import { requireExternalIdField, upsertByExternalId } from './upsert.js';
@@ -142,13 +143,23 @@ export function collectionRoutes(org: SandboxOrg) {
       },
     );
 
+    // Delete Records Using sObject Collections (REST API Developer Guide): `ids` names up to 200
+    // records of any types; a well-formed call answers 200 with one DeleteResult per id, in the order
+    // given, each failure in its own `errors` (the guide's example shows an id already deleted as
+    // ENTITY_IS_DELETED, "entity is deleted"); allOrNone defaults to false.
     app.delete<{ Querystring: { ids?: string; allOrNone?: string } }>(
       '/:version/composite/sobjects',
       async (request) => {
         const ids = (request.query.ids ?? '').split(',').filter((id) => id !== '');
+        // `ids` is required (the guide); unverified: the code an org answers a call without it.
+        if (ids.length === 0) throw badRequest('MISSING_ARGUMENT', 'ids not specified', ['ids']);
         const error = tooMany(ids.length);
         if (error) throw error;
-        return runCollection(org, ids, request.query.allOrNone === 'true', (id) => {
+        return runCollection(org, ids, request.query.allOrNone === 'true', (given) => {
+          // Unverified: the codes an org gives a malformed id and a well-formed id it never held (here
+          // MALFORMED_ID, and ENTITY_IS_DELETED as for a deleted one).
+          const id = toId18(given);
+          if (!id) throw badRequest('MALFORMED_ID', `malformed id ${given}`);
           const type = store.typeOf(id);
           if (!type)
             throw new SalesforceError({
@@ -157,6 +168,21 @@ export function collectionRoutes(org: SandboxOrg) {
               message: 'entity is deleted',
               fields: [],
             });
+          // A file's versions go with its ContentDocument: the Object Reference lists no delete() among
+          // ContentVersion's supported calls, only ContentDocument's (unverified: the code an org
+          // answers such a delete with).
+          if (type === 'ContentVersion')
+            throw badRequest(
+              'INVALID_OPERATION',
+              'ContentVersion cannot be deleted; delete its ContentDocument',
+            );
+          // A record locked by an approval process cannot be deleted by a user without the right to
+          // edit locked records (Salesforce Help, "Locked Records"); unverified: the exact message.
+          if (org.lockedRecords.has(id))
+            throw badRequest(
+              'ENTITY_IS_LOCKED',
+              'This record is locked. If you need to edit it, contact your admin.',
+            );
           store.remove(type, id);
           return { id, success: true, errors: [] };
         });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEMO_JWT_PRIVATE_KEY_PEM } from '../auth/demo-jwt-key.js';
 import { badRequest } from '../errors.js';
+import { toId18 } from '../ids.js';
 import type { SandboxOrg } from '../org.js';
 import type { StoredRecord } from '../store/org-store.js';
 
@@ -44,6 +45,8 @@ export function inspectionRoutes(org: SandboxOrg) {
         'GET /__sandbox/counters',
         'GET /__sandbox/layouts',
         'POST /__sandbox/reset',
+        'POST /__sandbox/locks/:id',
+        'DELETE /__sandbox/locks/:id',
       ],
     }));
 
@@ -98,6 +101,17 @@ export function inspectionRoutes(org: SandboxOrg) {
       ...org.counters.toJSON(),
       apiUsage: { used: org.usage.used(), limit: org.usage.limit },
     }));
+
+    // Locks a record as an approval process would, so deleting it fails with ENTITY_IS_LOCKED.
+    app.post<{ Params: { id: string } }>('/__sandbox/locks/:id', async (request) => {
+      const id = toId18(request.params.id) ?? request.params.id;
+      org.lockedRecords.add(id);
+      return { locked: id };
+    });
+    app.delete<{ Params: { id: string } }>('/__sandbox/locks/:id', async (request) => {
+      const id = toId18(request.params.id) ?? request.params.id;
+      return { unlocked: org.lockedRecords.delete(id) };
+    });
 
     app.post('/__sandbox/reset', async () => {
       org.reset();
