@@ -610,11 +610,12 @@ describe.skipIf(skipped !== undefined)(
       await erase.click();
       await page.getByText('+55 ••• 44 was erased and tombstoned.').waitFor();
       const card = page.getByRole('article', { name: 'Erasure of +55 ••• 44' });
-      await card.getByText('Not deleted').first().waitFor();
+      await card.getByText('Not deleted', { exact: true }).first().waitFor();
       await shot(page, 'privacy');
       await card.getByRole('button', { name: /^Delete \d+ in the CRM$/ }).click();
-      await card.getByText('Deleted').first().waitFor();
-      expect(await card.getByText('Not deleted').count()).toBe(0);
+      // Exact: a plain getByText('Deleted') also matches "Not deleted", and would not wait for the answer.
+      await card.getByText('Deleted', { exact: true }).first().waitFor();
+      expect(await card.getByText('Not deleted', { exact: true }).count()).toBe(0);
       const eve = (await org.records('Contact')).find((r) => r.LastName === 'Polastri');
       expect((await org.records('WhatsApp_Chat__c')).filter((r) => r.Contact__c === eve?.Id)).toEqual([]);
       const tombstones = page.getByRole('list', { name: 'Tombstones' });
