@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
+import { SecretBox } from '../src/core/secret-box.js';
 import { DEMO_CLIENT } from '../src/sandboxes/salesforce/index.js';
+import { oauthAppContext } from '../src/store/repositories/oauth.js';
+import { checkSecretKey, resealSecrets } from '../src/store/sealed-secrets.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
@@ -99,6 +102,18 @@ describeEachDatabase('OAuth sign-in at Salesforce (web server flow with PKCE)', 
     expect((await bo.call('GET', '/oauth/salesforce/app')).statusCode).toBe(403);
     expect((await setApp(bo)).statusCode).toBe(403);
     expect((await ada.call('GET', '/oauth/zoho/app')).statusCode).toBe(400);
+  });
+
+  it("re-seals the app's secret when the secret key rotates, and refuses a key that cannot open it", async () => {
+    await setApp();
+    const { db } = h.services.store.sql;
+    const next = new SecretBox('another secret key, long enough to be one');
+    await expect(checkSecretKey(db, next)).rejects.toThrow(/sealed with another key/);
+    await resealSecrets(db, new SecretBox(h.services.secretKey), next);
+    const row = await db.selectFrom('oauth_apps').selectAll().executeTakeFirstOrThrow();
+    expect(next.open(row.credentials, oauthAppContext(h.services.workspace.id, 'salesforce'))).toBe(
+      DEMO_CLIENT.clientSecret,
+    );
   });
 
   it('connects through the consent page and back, to a connection that signs in and syncs a chat', async () => {
