@@ -232,6 +232,17 @@ describeEachDatabase('OAuth sign-in at Salesforce (web server flow with PKCE)', 
     expect((await connectionRows()).map((r) => r.name)).toEqual(['Org via OAuth']);
   });
 
+  it('refuses the callback of an admin demoted while at the CRM; nothing stored', async () => {
+    await setApp();
+    const location = await consent((await start(cy, 'Demoted')).json().authorizeUrl);
+    const cyId = (await ada.call('GET', '/users'))
+      .json()
+      .data.find((u: { email: string }) => u.email === 'cy@example.com').id;
+    expect((await ada.call('PATCH', `/users/${cyId}`, { role: 'member' })).statusCode).toBe(200);
+    expect(outcomeOf(await callback(cy, location))).toMatchObject({ oauth: 'failed', code: 'forbidden' });
+    expect(await connectionRows()).toEqual([]);
+  });
+
   it('shows a declined consent, and the CRM refusing the code, to the admin', async () => {
     await setApp();
     const declined = outcomeOf(
