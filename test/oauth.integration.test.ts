@@ -273,6 +273,34 @@ describeEachDatabase('OAuth sign-in at Salesforce (web server flow with PKCE)', 
     expect(await connectionRows()).toEqual([]);
   });
 
+  it('shows a wrong client secret as Salesforce refusing it, and an app removed meanwhile; nothing stored', async () => {
+    expect(
+      (
+        await ada.call('PUT', '/oauth/salesforce/app', {
+          clientId: DEMO_CLIENT.clientId,
+          clientSecret: 'not the secret',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const wrongSecret = outcomeOf(await callback(ada, await consent((await start()).json().authorizeUrl)));
+    expect(wrongSecret).toEqual({
+      oauth: 'failed',
+      code: 'oauth_refused',
+      message: 'Salesforce refused the sign-in: invalid client credentials (invalid_client).',
+    });
+
+    await setApp();
+    const location = await consent((await start()).json().authorizeUrl);
+    expect((await ada.call('DELETE', '/oauth/salesforce/app')).statusCode).toBe(204);
+    expect((await ada.call('DELETE', '/oauth/salesforce/app')).statusCode).toBe(404);
+    expect((await ada.call('GET', '/oauth/salesforce/app')).json().configured).toBe(false);
+    expect(outcomeOf(await callback(ada, location))).toMatchObject({
+      oauth: 'failed',
+      code: 'oauth_app_missing',
+    });
+    expect(await connectionRows()).toEqual([]);
+  });
+
   it('starts only for an admin in a browser session, with an app set, a free name and a Salesforce login URL', async () => {
     const missing = await start();
     expect(missing.statusCode).toBe(409);
