@@ -146,6 +146,8 @@ export function oauthRoutes(services: Services): FastifyPluginAsyncZod {
           description:
             "Needs an admin's browser session (the CRM sends that browser back to the callback, which checks it). The sign-in must come back within 10 minutes, once.",
           params: Params,
+          // Salesforce is the one kind signing in so far; with the registry, each kind's provider
+          // gives its own body (OAuthProvider.startInput), which OAuthService.start checks again.
           body: SalesforceOAuthStart,
           response: {
             200: z.object({
