@@ -7,6 +7,8 @@ import type { Workspace } from './core/model.js';
 import type { CountryCode } from './core/phone.js';
 import { SecretBox } from './core/secret-box.js';
 import { ConnectionService } from './crms/connections.js';
+import { OAuthService } from './crms/oauth/flow.js';
+import { salesforceOAuth } from './crms/salesforce/oauth.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
@@ -40,6 +42,8 @@ export interface Services {
   /** Encrypts CRM credentials at rest (see resolveSecretKey). */
   secretKey: string;
   connections: ConnectionService;
+  /** Signing in at a CRM from the workspace (OAuth authorization code with PKCE). */
+  oauth: OAuthService;
   sync: SyncService;
   /** Runs due sync jobs in this process; started by `wasync serve`. */
   syncWorker: SyncWorker;
@@ -171,6 +175,13 @@ export async function openServices(
     outbound,
     secretKey,
     connections,
+    oauth: new OAuthService({
+      repository: store.oauth,
+      connections: store.connections,
+      secretKey,
+      guarded: outbound,
+      providers: [salesforceOAuth],
+    }),
     sync,
     syncWorker,
     cloud,

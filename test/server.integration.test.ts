@@ -42,6 +42,10 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/connections/crm_x/sync'],
     ['POST', '/api/v1/connections/crm_x/sync/retry'],
     ['GET', '/api/v1/connections/crm_x/links'],
+    ['GET', '/api/v1/oauth/x/app'],
+    ['PUT', '/api/v1/oauth/x/app'],
+    ['DELETE', '/api/v1/oauth/x/app'],
+    ['POST', '/api/v1/oauth/x/start'],
     ['GET', '/api/v1/connections/crm_x/unmatched'],
     ['GET', '/api/v1/connections/crm_x/records?q=ana'],
     ['GET', '/api/v1/connections/crm_x/records/x/x'],
@@ -75,13 +79,17 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/people/export?phone=%2B5511987654321'],
     ['GET', '/api/v1/no-such-route'],
   ];
-  /** Reachable without a token: the first-run page, signing in, and invite links. */
+  /**
+   * Reachable without a token: the first-run page, signing in, invite links, and the OAuth callback
+   * (which a browser reaches with its session cookie; without one it is sent to Setup with the reason).
+   */
   const PUBLIC_ROUTES: [string, string][] = [
     ['GET', '/api/v1/setup'],
     ['POST', '/api/v1/setup/admin'],
     ['POST', '/api/v1/session'],
     ['GET', '/api/v1/invites/wsi_x'],
     ['POST', '/api/v1/invites/wsi_x/accept'],
+    ['GET', '/api/v1/oauth/x/callback'],
   ];
 
   it.each(PUBLIC_ROUTES)('%s %s is public: no 401 without a token', async (method, url) => {

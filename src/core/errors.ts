@@ -82,12 +82,22 @@ export const ERROR_CODES = {
     description:
       'A change made with a session cookie lacked the X-CSRF-Token header of that session (GET /api/v1/session gives it).',
   },
+  oauth_session_required: {
+    status: 403,
+    description:
+      'Signing in at a CRM is started from a signed-in browser (the session cookie), not with an API token: the CRM sends that browser back.',
+  },
   invite_invalid: {
     status: 404,
     description: 'The invite link is unknown, used, revoked or expired.',
   },
   not_found: { status: 404, description: 'No such resource (or route).' },
   conflict: { status: 409, description: 'The resource already exists.' },
+  oauth_app_missing: {
+    status: 409,
+    description:
+      'No OAuth app (client id and secret) is set for this CRM kind; an admin sets it with PUT /api/v1/oauth/{kind}/app.',
+  },
   public_url_required: {
     status: 409,
     description:

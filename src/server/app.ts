@@ -23,6 +23,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { pairingRoutes } from './routes/pairing.js';
 import { peopleRoutes } from './routes/people.js';
 import { privacyRoutes } from './routes/privacy.js';
@@ -101,6 +102,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(tokenRoutes(services), { prefix: '/api/v1' });
   await app.register(peopleRoutes(services), { prefix: '/api/v1' });
   await app.register(connectionRoutes(services), { prefix: '/api/v1' });
+  await app.register(oauthRoutes(services), { prefix: '/api/v1' });
   await app.register(syncRoutes(services), { prefix: '/api/v1' });
   await app.register(eventRoutes(services), { prefix: '/api/v1' });
   await app.register(settingsRoutes(services), { prefix: '/api/v1' });

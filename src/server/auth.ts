@@ -51,6 +51,11 @@ const PUBLIC_API: [method: string, path: RegExp][] = [
   ['POST', /^\/api\/v1\/session$/],
   ['GET', /^\/api\/v1\/invites\/wsi_[\w-]+$/],
   ['POST', /^\/api\/v1\/invites\/wsi_[\w-]+\/accept$/],
+  // The CRM sends the browser back here: a top-level GET, so no CSRF header, and it needs the
+  // session, not a bearer token. Listed so that a browser without a (live) session is not answered
+  // a JSON 401 but sent to the workspace with the reason; the route itself accepts only a session
+  // grant, and the state (bound to that session) is the CSRF protection.
+  ['GET', /^\/api\/v1\/oauth\/[a-z0-9-]+\/callback$/],
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

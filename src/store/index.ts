@@ -12,6 +12,7 @@ import { ExclusionRepository } from './repositories/exclusions.js';
 import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
+import { OAuthRepository } from './repositories/oauth.js';
 import { PeopleRepository } from './repositories/people.js';
 import { RecordLinkRepository } from './repositories/record-links.js';
 import { SessionRepository } from './repositories/sessions.js';
@@ -56,6 +57,8 @@ export interface Store {
   /** Erased people kept from being captured again (unlocked with the secret key at start). */
   tombstones: TombstoneRepository;
   erasures: ErasureRepository;
+  /** OAuth apps of the CRMs and the sign-ins under way. */
+  oauth: OAuthRepository;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     syncJobs: new SyncJobRepository(db),
     tombstones: new TombstoneRepository(db),
     erasures: new ErasureRepository(db),
+    oauth: new OAuthRepository(db),
     close: () => sql.close(),
   };
 }

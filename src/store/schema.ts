@@ -38,6 +38,8 @@ export interface Database {
   erasures: ErasureTable;
   tombstones: TombstoneTable;
   tombstone_keys: TombstoneKeyTable;
+  oauth_apps: OAuthAppTable;
+  oauth_requests: OAuthRequestTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -438,4 +440,25 @@ export interface WhatsAppWebSessionTable {
   history: NullableJson;
   lease_owner: string | null;
   lease_until: number | null;
+}
+
+/** The OAuth app (client) of a CRM kind in a workspace; the client secret sealed. */
+export interface OAuthAppTable {
+  workspace_id: string;
+  kind: string;
+  client_id: string;
+  credentials: string;
+  updated_at: number;
+}
+
+/** An authorization under way: found by the hash of its state, single use, short-lived. */
+export interface OAuthRequestTable {
+  state_hash: string;
+  workspace_id: string;
+  kind: string;
+  session_id: string;
+  user_id: string;
+  sealed: string;
+  created_at: number;
+  expires_at: number;
 }

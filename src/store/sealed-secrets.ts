@@ -1,12 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { SecretBox } from '../core/secret-box.js';
+import { oauthAppContext } from './repositories/oauth.js';
 import { privacyKeyContext } from './repositories/tombstones.js';
 import type { Database } from './schema.js';
 
 /**
  * Every value sealed with the secret key, with the context it was sealed under: CRM credentials (the
  * connection id), Cloud API secrets (the account id), linked-device session keys and the tombstone
- * hash keys (TombstoneRepository). Keep in step with the places that seal (ConnectionService,
+ * hash keys (TombstoneRepository), OAuth apps' client secrets (OAuthService). Authorizations under way
+ * (oauth_requests) live ten minutes and are left out: one that no longer opens fails as expired.
+ * Keep in step with the places that seal (ConnectionService,
  * WhatsAppCloudService, storedAuthState, TombstoneRepository).
  */
 interface SealedValue {
@@ -72,6 +75,21 @@ async function* sealedValues(db: Kysely<Database>, limitPerKind?: number): Async
           .updateTable('privacy_keys')
           .set({ sealed_key: sealed })
           .where('workspace_id', '=', row.workspace_id)
+          .execute()
+          .then(),
+    };
+  for (const row of await limited(
+    db.selectFrom('oauth_apps').select(['workspace_id', 'kind', 'credentials']),
+  ).execute())
+    yield {
+      context: oauthAppContext(row.workspace_id, row.kind),
+      sealed: row.credentials,
+      replace: (trx, sealed) =>
+        trx
+          .updateTable('oauth_apps')
+          .set({ credentials: sealed })
+          .where('workspace_id', '=', row.workspace_id)
+          .where('kind', '=', row.kind)
           .execute()
           .then(),
     };

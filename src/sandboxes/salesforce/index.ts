@@ -13,6 +13,7 @@ import {
   releaseHungRequests,
   releaseRequestLock,
 } from './routes/api-guard.js';
+import { authorizeRoutes } from './routes/authorize.js';
 import { collectionRoutes } from './routes/collections.js';
 import { compositeRoutes } from './routes/composite.js';
 import { describeRoutes, versionList } from './routes/describe.js';
@@ -80,6 +81,7 @@ export async function buildSalesforceSandbox(
 
   app.get('/services/data', async () => versionList(org.options.apiVersion));
   await app.register(oauthRoutes(org));
+  await app.register(authorizeRoutes(org));
   await app.register(metadataRoutes(org));
   await app.register(inspectionRoutes(org));
   await app.register(

@@ -12,6 +12,13 @@ export interface OAuthClient {
    * RS256 signature by it. A client without one cannot use the JWT bearer flow.
    */
   jwtPublicKeyPem?: string;
+  /**
+   * The app's callback URLs: the authorize endpoint refuses any other `redirect_uri` (Salesforce
+   * Help, "OAuth 2.0 Web Server Flow for Web App Integration": redirect_uri must be one of the
+   * app's callback URLs). Default: none registered, and any http(s) URL is taken, so tests need not
+   * know their port in advance.
+   */
+  callbackUrls?: string[];
 }
 
 /**
@@ -113,7 +120,7 @@ export interface SalesforceSandboxOptions {
  * The demo connected app the sandbox accepts when no clients are configured, with the sandbox's
  * published demo key pair registered for the JWT bearer flow (see `auth/demo-jwt-key.ts`).
  */
-export const DEMO_CLIENT: Required<OAuthClient> = {
+export const DEMO_CLIENT: Required<Omit<OAuthClient, 'callbackUrls'>> = {
   clientId: 'wasync-sandbox',
   clientSecret: 'wasync-sandbox-secret',
   jwtPublicKeyPem: DEMO_JWT_PUBLIC_KEY_PEM,

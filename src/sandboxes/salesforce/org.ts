@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiUsage, RequestCounters } from './api-usage.js';
+import { AuthorizationCodes } from './auth/authorization-codes.js';
 import { TokenStore } from './auth/token-store.js';
 import { FaultInjector } from './faults.js';
 import { newSalesforceId } from './ids.js';
@@ -26,6 +27,8 @@ export class SandboxOrg {
   /** What SOSL searches: phone fields, indexed `searchIndexLagMs` after each write. */
   readonly searchIndex: SearchIndex;
   readonly tokens: TokenStore;
+  /** The web server flow: consent requests and authorization codes. */
+  readonly authorizations: AuthorizationCodes;
   readonly usage: ApiUsage;
   readonly counters = new RequestCounters();
   readonly faults: FaultInjector;
@@ -46,6 +49,7 @@ export class SandboxOrg {
       withSearchIndexing(new Map([...CONTENT_TRIGGERS, ...PERMISSION_TRIGGERS]), this.searchIndex),
     );
     this.tokens = new TokenStore(this.orgId, options.tokenTtlMs, options.clock);
+    this.authorizations = new AuthorizationCodes(options.clock);
     this.usage = new ApiUsage(options.dailyRequestLimit, options.clock);
     this.faults = new FaultInjector(options.faults);
     this.seedBaseline();
@@ -72,6 +76,7 @@ export class SandboxOrg {
     this.layouts.reset();
     this.searchIndex.reset();
     this.tokens.reset();
+    this.authorizations.reset();
     this.usage.reset();
     this.counters.reset();
     this.faults.reset();

@@ -14,7 +14,8 @@ export function baseUrlOf(request: FastifyRequest): string {
 }
 
 /**
- * `POST /services/oauth2/token`: client credentials, refresh token and JWT bearer, answering with
+ * `POST /services/oauth2/token`: client credentials, refresh token, JWT bearer and the web server
+ * flow's authorization code (with its PKCE verifier; see AuthorizationCodes.redeem), answering with
  * the org's token shape (no `expires_in`, as Salesforce sends none) or its OAuth error body.
  */
 export function oauthRoutes(org: SandboxOrg) {
@@ -56,6 +57,29 @@ export function oauthRoutes(org: SandboxOrg) {
           ...(redeemed.rotatedRefreshToken ? { refreshToken: redeemed.rotatedRefreshToken } : {}),
         });
       }
+      if (grantType === 'authorization_code') {
+        // Salesforce Help, "OAuth 2.0 Web Server Flow for Web App Integration": the token request
+        // carries code, client_id, client_secret (a confidential app), redirect_uri and, with PKCE,
+        // code_verifier; the answer adds the refresh token when the app has the refresh_token scope.
+        const client = org.client(form.client_id);
+        if (!client || client.clientSecret !== form.client_secret)
+          return fail('invalid_client', 'invalid client credentials');
+        const redeemed = org.authorizations.redeem({
+          code: form.code,
+          clientId: client.clientId,
+          redirectUri: form.redirect_uri,
+          codeVerifier: form.code_verifier,
+        });
+        if (!redeemed.ok) return fail('invalid_grant', redeemed.description);
+        const scopes = redeemed.scope.split(/\s+/);
+        const offline = scopes.includes('refresh_token') || scopes.includes('offline_access');
+        return sendToken(org, request, reply, {
+          clientId: client.clientId,
+          userId: redeemed.userId,
+          scope: redeemed.scope,
+          ...(offline ? { refreshToken: org.tokens.mintRefreshToken(client.clientId, redeemed.userId) } : {}),
+        });
+      }
       if (grantType === JWT_BEARER) {
         const check = checkJwtAssertion(form.assertion ?? '', {
           clients: org.options.clients,
@@ -85,7 +109,7 @@ function sendToken(
   org: SandboxOrg,
   request: FastifyRequest,
   reply: FastifyReply,
-  grant: { clientId: string; userId: string; refreshToken?: string },
+  grant: { clientId: string; userId: string; refreshToken?: string; scope?: string },
 ) {
   const base = baseUrlOf(request);
   const issued = org.tokens.issue(grant.clientId, grant.userId);
@@ -95,7 +119,7 @@ function sendToken(
     access_token: issued.accessToken,
     ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}),
     signature: tokenSignature(secret, id, issued.issuedAt),
-    scope: 'api',
+    scope: grant.scope ?? 'api',
     instance_url: base,
     id,
     token_type: 'Bearer',

@@ -3,6 +3,7 @@ import { api, describe } from '../../api';
 import { useList } from '../../list';
 import type { Connection } from '../../types';
 import { Field, formatTime, Notice } from '../../ui';
+import { OAuthConnect, OAuthOutcome } from './OAuthConnect';
 
 type Flow = 'client_credentials' | 'refresh_token' | 'jwt_bearer';
 
@@ -13,19 +14,27 @@ interface ConnectionRow extends Connection {
 
 export function Connections() {
   const [adding, setAdding] = useState(false);
+  const [signingIn, setSigningIn] = useState(false);
   const [error, setError] = useState<string>();
   const { rows, reload: load } = useList<ConnectionRow>('/connections', setError);
   return (
     <section className="panel" aria-labelledby="crm-title">
       <div className="panel-head">
         <h1 id="crm-title">CRM connections</h1>
-        {adding ? null : (
-          <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Connect a CRM
-          </button>
+        {adding || signingIn ? null : (
+          <div className="buttons">
+            <button type="button" className="primary" onClick={() => setSigningIn(true)}>
+              Connect Salesforce
+            </button>
+            <button type="button" onClick={() => setAdding(true)}>
+              Connect a CRM
+            </button>
+          </div>
         )}
       </div>
+      <OAuthOutcome />
       {error ? <Notice kind="error">{error}</Notice> : null}
+      {signingIn ? <OAuthConnect onCancel={() => setSigningIn(false)} /> : null}
       {adding ? (
         <ConnectionForm
           onDone={async () => {
@@ -34,7 +43,7 @@ export function Connections() {
           }}
         />
       ) : null}
-      {rows?.length === 0 && !adding ? (
+      {rows?.length === 0 && !adding && !signingIn ? (
         <p className="muted">No CRM yet. Connect one, and chats are backed up to it every sync interval.</p>
       ) : null}
       {rows?.map((row) => (

@@ -1,0 +1,319 @@
+import { createHash } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import { WasyncError } from '../../core/errors.js';
+import { SecretBox } from '../../core/secret-box.js';
+import type { GuardedFetch } from '../../net/guarded-fetch.js';
+import type { CrmConnectionRepository } from '../../store/repositories/crm-connections.js';
+import {
+  type OAuthRepository,
+  oauthAppContext,
+  oauthRequestContext,
+} from '../../store/repositories/oauth.js';
+import type { OAuthEndpoints, OAuthProvider } from './provider.js';
+
+/** How long an admin has between "Connect" and coming back from the CRM. */
+export const OAUTH_REQUEST_TTL_MS = 10 * 60_000;
+
+/** The admin a sign-in belongs to: their browser session. */
+export interface OAuthSession {
+  sessionId: string;
+  userId: string;
+  workspaceId: string;
+}
+
+/** What `GET /oauth/{kind}/app` shows: never the secret. */
+export interface OAuthAppView {
+  kind: string;
+  configured: boolean;
+  clientId: string | undefined;
+  updatedAt: Date | undefined;
+}
+
+/**
+ * How a callback ended: a new connection, or a stable code and a message for the admin. Codes:
+ * oauth_session_required, oauth_state_invalid, oauth_state_expired, forbidden, oauth_access_denied,
+ * oauth_refused, oauth_app_missing, oauth_no_refresh_token, url_forbidden, conflict (docs/errors.md).
+ */
+export type OAuthOutcome =
+  | { ok: true; connection: { id: string; name: string; kind: string; settings: Record<string, unknown> } }
+  | { ok: false; code: string; message: string };
+
+/** Sealed with the request: what the callback needs and only the server may know. */
+interface PendingSignIn {
+  codeVerifier: string;
+  redirectUri: string;
+  start: { name: string } & Record<string, unknown>;
+}
+
+/**
+ * The OAuth 2.0 authorization-code flow with PKCE (RFC 6749 §4.1, RFC 7636 with S256), the same for
+ * every CRM; each CRM's provider says where its endpoints are and how a token answer becomes a
+ * connection. Requests and answers go through oauth4webapi and the guarded client. The state and
+ * code verifier stay on the server: the state is stored hashed, the verifier sealed, bound to the
+ * admin's session, for ten minutes, and taken (deleted) by the first callback that names it.
+ */
+export class OAuthService {
+  private readonly box: SecretBox;
+  private readonly providers: Map<string, OAuthProvider>;
+
+  constructor(
+    private readonly options: {
+      repository: OAuthRepository;
+      connections: CrmConnectionRepository;
+      secretKey: string;
+      guarded: GuardedFetch;
+      providers: readonly OAuthProvider[];
+      now?: () => number;
+    },
+  ) {
+    this.box = new SecretBox(options.secretKey);
+    this.providers = new Map(options.providers.map((p) => [p.kind, p as OAuthProvider]));
+  }
+
+  /** The kinds that sign in with OAuth. */
+  kinds(): string[] {
+    return [...this.providers.keys()];
+  }
+
+  provider(kind: string): OAuthProvider {
+    const provider = this.providers.get(kind);
+    if (!provider) throw new WasyncError('not_found', `No OAuth sign-in for ${kind}.`);
+    return provider;
+  }
+
+  /** Where the CRM sends the browser back; the URL to register in the CRM's app. */
+  static redirectUri(origin: string, kind: string): string {
+    return `${origin.replace(/\/+$/, '')}/api/v1/oauth/${kind}/callback`;
+  }
+
+  async app(workspaceId: string, kind: string): Promise<OAuthAppView> {
+    this.provider(kind);
+    const stored = await this.options.repository.app(workspaceId, kind);
+    return { kind, configured: !!stored, clientId: stored?.clientId, updatedAt: stored?.updatedAt };
+  }
+
+  async setApp(
+    workspaceId: string,
+    kind: string,
+    app: { clientId: string; clientSecret: string },
+  ): Promise<void> {
+    this.provider(kind);
+    const sealed = this.box.seal(app.clientSecret, oauthAppContext(workspaceId, kind));
+    await this.options.repository.putApp(workspaceId, kind, app.clientId, sealed);
+  }
+
+  async deleteApp(workspaceId: string, kind: string): Promise<void> {
+    this.provider(kind);
+    if (!(await this.options.repository.deleteApp(workspaceId, kind)))
+      throw new WasyncError('not_found', `No OAuth app is set for ${kind}.`);
+  }
+
+  /**
+   * Starts a sign-in: checks what the admin asked for, stores the pending request and answers the
+   * CRM's authorize URL to send the browser to. `origin` is wasync's public origin.
+   */
+  async start(
+    session: OAuthSession,
+    kind: string,
+    given: unknown,
+    origin: string,
+  ): Promise<{ authorizeUrl: string; redirectUri: string; expiresAt: Date }> {
+    const provider = this.provider(kind);
+    const start = provider.startInput.parse(given);
+    provider.checkStart(start, this.options.guarded.allow);
+    const app = await this.options.repository.app(session.workspaceId, kind);
+    if (!app) throw appMissing(provider);
+    // Refused now rather than after the admin went through the CRM's consent.
+    if (await this.options.connections.find(session.workspaceId, start.name))
+      throw new WasyncError('conflict', `A connection named ${start.name} already exists.`);
+    const endpoints = provider.endpoints(start);
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const redirectUri = OAuthService.redirectUri(origin, kind);
+    const stateHash = hashState(state);
+    const now = this.now();
+    const expiresAt = now + OAUTH_REQUEST_TTL_MS;
+    const pending: PendingSignIn = { codeVerifier, redirectUri, start };
+    await this.options.repository.addRequest(
+      {
+        stateHash,
+        workspaceId: session.workspaceId,
+        kind,
+        sessionId: session.sessionId,
+        userId: session.userId,
+        sealed: this.box.seal(JSON.stringify(pending), oauthRequestContext(stateHash)),
+        expiresAt,
+      },
+      now,
+    );
+    const url = new URL(endpoints.authorizationEndpoint);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', app.clientId);
+    url.searchParams.set('redirect_uri', redirectUri);
+    url.searchParams.set('scope', provider.scopes.join(' '));
+    url.searchParams.set('state', state);
+    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+    url.searchParams.set('code_challenge_method', 'S256');
+    return { authorizeUrl: url.toString(), redirectUri, expiresAt: new Date(expiresAt) };
+  }
+
+  /**
+   * The browser is back from the CRM with `query` (code and state, or an error). `session` is the
+   * browser's wasync session, undefined when it has none; `isAdmin` whether its user is an admin now.
+   * Never throws for what a browser can send: every failure is an outcome to show the admin.
+   */
+  async callback(
+    session: (OAuthSession & { isAdmin: boolean }) | undefined,
+    kind: string,
+    query: Record<string, string | undefined>,
+  ): Promise<OAuthOutcome> {
+    const provider = this.provider(kind);
+    const fail = (code: string, message: string): OAuthOutcome => ({ ok: false, code, message });
+    if (!session)
+      return fail(
+        'oauth_session_required',
+        `Sign in to wasync in this browser, then connect ${provider.label} again.`,
+      );
+    const state = query.state;
+    const taken = state
+      ? await this.options.repository.takeRequest(hashState(state), kind, session.sessionId)
+      : undefined;
+    if (!state || !taken)
+      return fail(
+        'oauth_state_invalid',
+        `This sign-in link is not one wasync is waiting for (already used, or started in another browser session). Connect ${provider.label} again.`,
+      );
+    const expired = fail(
+      'oauth_state_expired',
+      `The sign-in took longer than 10 minutes. Connect ${provider.label} again.`,
+    );
+    if (taken.expiresAt <= this.now()) return expired;
+    let pending: PendingSignIn;
+    try {
+      pending = JSON.parse(
+        this.box.open(taken.sealed, oauthRequestContext(taken.stateHash)),
+      ) as PendingSignIn;
+    } catch {
+      return expired; // sealed under a secret key rotated since
+    }
+    if (!session.isAdmin || taken.workspaceId !== session.workspaceId)
+      return fail('forbidden', 'Only an admin may connect a CRM.');
+    const start = provider.startInput.parse(pending.start);
+    const endpoints = provider.endpoints(start);
+    const storedApp = await this.options.repository.app(taken.workspaceId, kind);
+    if (!storedApp) return fail('oauth_app_missing', appMissing(provider).message);
+    const clientSecret = this.box.open(storedApp.sealedSecret, oauthAppContext(taken.workspaceId, kind));
+    const as = authorizationServer(endpoints);
+    const client: oauth.Client = { client_id: storedApp.clientId };
+
+    // Only the parameters of RFC 6749 §4.1.2: the CRM may add others (Salesforce: sfdc_community_url).
+    const parameters = new URLSearchParams();
+    for (const name of ['code', 'state', 'error', 'error_description'] as const) {
+      const value = query[name];
+      if (value !== undefined) parameters.set(name, value);
+    }
+    let callbackParameters: URLSearchParams;
+    try {
+      callbackParameters = oauth.validateAuthResponse(as, client, parameters, state);
+    } catch (error) {
+      if (error instanceof oauth.AuthorizationResponseError) {
+        if (error.error === 'access_denied')
+          return fail('oauth_access_denied', `You declined access in ${provider.label}.`);
+        return fail(
+          'oauth_refused',
+          `${provider.label} refused the sign-in: ${error.error_description ?? error.error} (${error.error}).`,
+        );
+      }
+      return fail('oauth_refused', `${provider.label} sent back an answer wasync cannot read.`);
+    }
+
+    let token: oauth.TokenEndpointResponse;
+    try {
+      const options = {
+        [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<'POST', URLSearchParams>) =>
+          this.options.guarded(url, {
+            method: init.method,
+            headers: init.headers,
+            body: init.body,
+            signal: init.signal ?? AbortSignal.timeout(60_000),
+          }),
+        // The guarded client refuses http itself, but for the hosts an operator allow-listed.
+        [oauth.allowInsecureRequests]: endpoints.tokenEndpoint.startsWith('http:'),
+      };
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretPost(clientSecret),
+        callbackParameters,
+        pending.redirectUri,
+        pending.codeVerifier,
+        options,
+      );
+      token = await oauth.processAuthorizationCodeResponse(as, client, response);
+    } catch (error) {
+      if (error instanceof oauth.ResponseBodyError)
+        return fail(
+          'oauth_refused',
+          `${provider.label} refused the sign-in: ${error.error_description ?? error.error} (${error.error}).`,
+        );
+      return fail(
+        'oauth_refused',
+        `wasync could not complete the sign-in at ${provider.label}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (!token.refresh_token)
+      return fail(
+        'oauth_no_refresh_token',
+        `${provider.label} granted no refresh token: give the app the refresh_token scope ("Perform requests at any time") and connect again.`,
+      );
+    let made: ReturnType<OAuthProvider['connection']>;
+    try {
+      made = provider.connection({
+        start,
+        clientId: storedApp.clientId,
+        clientSecret,
+        refreshToken: token.refresh_token,
+        token,
+        allow: this.options.guarded.allow,
+      });
+    } catch (error) {
+      if (error instanceof WasyncError) return fail(error.code, error.message);
+      throw error;
+    }
+    const id = this.options.connections.newId();
+    // Sealed as ConnectionService seals: bound to the connection's id.
+    const stored = await this.options.connections.create({
+      id,
+      workspaceId: taken.workspaceId,
+      kind,
+      name: start.name,
+      settings: made.settings,
+      sealedCredentials: this.box.seal(JSON.stringify(made.secrets), id),
+    });
+    if (!stored) return fail('conflict', `A connection named ${start.name} already exists.`);
+    return { ok: true, connection: { id, name: stored.name, kind, settings: stored.settings } };
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
+
+function authorizationServer(endpoints: OAuthEndpoints): oauth.AuthorizationServer {
+  return {
+    issuer: endpoints.issuer,
+    authorization_endpoint: endpoints.authorizationEndpoint,
+    token_endpoint: endpoints.tokenEndpoint,
+  };
+}
+
+function hashState(state: string): string {
+  return createHash('sha256').update(state).digest('base64url');
+}
+
+function appMissing(provider: OAuthProvider): WasyncError {
+  return new WasyncError(
+    'oauth_app_missing',
+    `No ${provider.label} app is set for signing in: an admin enters its client id and secret first (PUT /api/v1/oauth/${provider.kind}/app).`,
+  );
+}

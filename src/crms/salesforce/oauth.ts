@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
+import type { OAuthProvider } from '../oauth/provider.js';
+import { SalesforceConnectionInput, splitSalesforceInput } from './connection.js';
+
+/** What an admin gives to sign in at Salesforce: the connection's name, and which login. */
+export const SalesforceOAuthStart = z
+  .strictObject({
+    name: SalesforceConnectionInput.shape.name,
+    loginUrl: SalesforceConnectionInput.shape.loginUrl.describe(
+      'Where to sign in: https://login.salesforce.com (production), https://test.salesforce.com (a sandbox org), or your My Domain URL.',
+    ),
+  })
+  .meta({ id: 'SalesforceOAuthStart' });
+
+export type SalesforceOAuthStart = z.infer<typeof SalesforceOAuthStart>;
+
+/**
+ * Salesforce's web server flow (OAuth 2.0 authorization code grant) with PKCE: Salesforce Help,
+ * "OAuth 2.0 Web Server Flow for Web App Integration" and "Proof Key for Code Exchange (PKCE)
+ * Extension". The authorize and token endpoints live under the login URL (login.salesforce.com,
+ * test.salesforce.com or the org's My Domain); `api` reaches the REST API and `refresh_token` makes
+ * the answer carry the refresh token the connection then signs in with (Salesforce Help, "OAuth
+ * Tokens and Scopes"). The answer's `instance_url` is where the org lives.
+ */
+export const salesforceOAuth: OAuthProvider<SalesforceOAuthStart> = {
+  kind: 'salesforce',
+  label: 'Salesforce',
+  startInput: SalesforceOAuthStart,
+  checkStart: (start, allow) => {
+    checkVendorUrl(start.loginUrl, SALESFORCE, allow, 'loginUrl');
+  },
+  endpoints: (start) => {
+    const base = start.loginUrl.replace(/\/+$/, '');
+    return {
+      issuer: base,
+      authorizationEndpoint: `${base}/services/oauth2/authorize`,
+      tokenEndpoint: `${base}/services/oauth2/token`,
+    };
+  },
+  scopes: ['api', 'refresh_token'],
+  connection: ({ start, clientId, clientSecret, refreshToken, token, allow }) => {
+    const { settings, secrets } = splitSalesforceInput(
+      SalesforceConnectionInput.parse({
+        kind: 'salesforce',
+        name: start.name,
+        loginUrl: start.loginUrl,
+        auth: { flow: 'refresh_token', clientId, clientSecret, refreshToken },
+      }),
+    );
+    const instanceUrl = typeof token.instance_url === 'string' ? token.instance_url : undefined;
+    if (instanceUrl !== undefined) checkVendorUrl(instanceUrl, SALESFORCE, allow, 'instance_url');
+    return {
+      // Every sign-in answers the instance URL again (orgs move); this one is shown, not relied on.
+      settings: {
+        ...settings,
+        ...(instanceUrl ? { instanceUrl: instanceUrl.replace(/\/+$/, '') } : {}),
+        via: 'oauth',
+      },
+      secrets,
+    };
+  },
+};
