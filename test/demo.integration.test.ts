@@ -114,7 +114,7 @@ describe('wasync demo', () => {
     );
     // Carmen has no record: her words are nowhere in the org, and wasync lists her chat as unmatched.
     expect(JSON.stringify(records.WhatsApp_Chat__c)).not.toContain('catalogue');
-    const unmatched = await demo.services.sync.unmatched(demo.connection.id);
+    const unmatched = await demo.services.records.unmatched(demo.connection.id);
     expect(unmatched.map((u) => u.chat.partner?.phone)).toEqual(['+34612345678']);
 
     // The day also lands as a note on the contact (Notes & Attachments), and the PDF as a file.
