@@ -10,10 +10,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashPassword } from '../auth/passwords.js';
-import { startServer } from '../cli/serve.js';
 import { loadConfig } from '../config/index.js';
 import type { ConnectionView } from '../crms/connections.js';
 import { DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { startServer } from '../server/start.js';
 import { openServices, type Services } from '../services.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
 import {
