@@ -165,9 +165,9 @@ describe('wasync demo', () => {
     const { records } = await syncedOrg(demo);
     // Let another run (2 s interval) go by: still nothing new.
     const finished =
-      (await demo.services.store.syncJobs.state(demo.connection.id))?.lastFinishedAt?.getTime() ?? 0;
+      (await demo.services.sync.queue.state(demo.connection.id))?.lastFinishedAt?.getTime() ?? 0;
     await eventually('one more sync run', async () => {
-      const state = await demo.services.store.syncJobs.state(demo.connection.id);
+      const state = await demo.services.sync.queue.state(demo.connection.id);
       return (state?.lastFinishedAt?.getTime() ?? 0) > finished ? state : undefined;
     });
     expect(counts(records)).toEqual(firstCounts);
@@ -201,7 +201,7 @@ describe('wasync demo', () => {
       expect(second.output()).not.toContain('made again');
       expect(second.output()).toContain('already deployed');
       const summary = await eventually('the run after the restart', async () => {
-        const state = await second.demo.services.store.syncJobs.state(connectionId);
+        const state = await second.demo.services.sync.queue.state(connectionId);
         return state?.lastSummary && (state.lastFinishedAt?.getTime() ?? 0) >= restartedAt
           ? state.lastSummary
           : undefined;

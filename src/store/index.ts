@@ -15,7 +15,6 @@ import { MessageRepository } from './repositories/messages.js';
 import { PeopleRepository } from './repositories/people.js';
 import { RecordLinkRepository } from './repositories/record-links.js';
 import { SessionRepository } from './repositories/sessions.js';
-import { SyncJobRepository } from './repositories/sync-jobs.js';
 import { SyncLedgerRepository } from './repositories/sync-ledger.js';
 import { SyncProgressRepository } from './repositories/sync-progress.js';
 import { ThrottleRepository } from './repositories/throttle.js';
@@ -52,7 +51,6 @@ export interface Store {
   links: RecordLinkRepository;
   ledger: SyncLedgerRepository;
   syncProgress: SyncProgressRepository;
-  syncJobs: SyncJobRepository;
   /** Erased people kept from being captured again (unlocked with the secret key at start). */
   tombstones: TombstoneRepository;
   erasures: ErasureRepository;
@@ -85,7 +83,6 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     links: new RecordLinkRepository(db),
     ledger: new SyncLedgerRepository(db),
     syncProgress: new SyncProgressRepository(db),
-    syncJobs: new SyncJobRepository(db),
     tombstones: new TombstoneRepository(db),
     erasures: new ErasureRepository(db),
     close: () => sql.close(),

@@ -16,6 +16,7 @@ import { backoffMs } from './backoff.js';
 import { SyncEngine, type SyncEngineOptions, SyncStopped } from './engine.js';
 import { LeaseLost, RunLease } from './lease.js';
 import type { ClaimedJob, JobState, RunSummary, SyncQueue } from './queue.js';
+import { SqlSyncQueue } from './sql-queue.js';
 
 export interface SyncServiceOptions {
   store: Store;
@@ -63,7 +64,7 @@ export class SyncService {
   private backfillDaysNow: number;
 
   constructor(private readonly options: SyncServiceOptions) {
-    this.queue = options.store.syncJobs;
+    this.queue = new SqlSyncQueue(options.store.sql.db);
     this.leaseMs = options.leaseMs ?? 60_000;
     this.intervalMs = options.intervalMs;
     this.backfillDaysNow = options.backfillDays;
