@@ -9,3 +9,4 @@ export interface PatchedFile {
 export function packageDir(name: string, from?: string): string | undefined;
 export function parsePatch(text: string): PatchedFile[];
 export function applyPatch(patchFile: string, from?: string): { file: string; state: string }[];
+export function applyAll(from?: string): { patch: string; file: string; state: string }[];

@@ -90,13 +90,20 @@ export function applyPatch(patchFile, from = root) {
   return results;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** Applies every patch of wasync's `patches/`; returns what it did, per patch and file. */
+export function applyAll(from = root) {
   const dir = path.join(root, 'patches');
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.patch'))
+    .sort()
+    .flatMap((name) => applyPatch(path.join(dir, name), from).map((result) => ({ patch: name, ...result })));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.patch'))) {
-      for (const { file, state } of applyPatch(path.join(dir, name))) {
-        process.stdout.write(`wasync: ${name}: ${state} to ${file}\n`);
-      }
+    for (const { patch, file, state } of applyAll()) {
+      process.stdout.write(`wasync: ${patch}: ${state} to ${file}\n`);
     }
   } catch (error) {
     process.stderr.write(`wasync: ${error instanceof Error ? error.message : String(error)}\n`);

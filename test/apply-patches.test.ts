@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePatch } from '../scripts/apply-patches.js';
 
@@ -34,6 +35,21 @@ function registryInstall(socketSource: string): { app: string; script: string; s
   const socket = path.join(baileys, 'lib', 'Socket', 'socket.js');
   fs.writeFileSync(socket, socketSource);
   return { app, script: path.join(wasync, 'scripts', 'apply-patches.js'), socket };
+}
+
+/** Puts the compiled runtime check where an installed wasync has it, and runs it in a new process. */
+function runtimeCheck(app: string): { status: number | null; stdout: string; stderr: string } {
+  const dir = path.join(app, 'node_modules', 'wasync', 'dist', 'sources', 'whatsapp-web');
+  fs.mkdirSync(dir, { recursive: true });
+  const source = fs.readFileSync('src/sources/whatsapp-web/library-patch.ts', 'utf8');
+  const compiled = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const file = path.join(dir, 'library-patch.js');
+  fs.writeFileSync(file, compiled);
+  fs.writeFileSync(path.join(app, 'node_modules', 'wasync', 'package.json'), '{"type":"module"}');
+  const program = `import(${JSON.stringify(file)}).then((m) => m.ensureLibraryPatched()).then(() => console.log('ok'), (e) => { console.error(e.message); process.exit(1); })`;
+  return spawnSync(process.execPath, ['-e', program], { encoding: 'utf8' });
 }
 
 describe('the postinstall that applies patches/', () => {
@@ -76,6 +92,26 @@ describe('the postinstall that applies patches/', () => {
     const run = spawnSync(process.execPath, [install.script], { encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('does not fit baileys@7.0.0-rc14 (lib/Socket/socket.js)');
+    expect(fs.readFileSync(install.socket, 'utf8')).toBe(other);
+  });
+
+  it('when the install ran no scripts, patches the library before it is first loaded', () => {
+    const install = registryInstall(unpatched);
+    made.push(install.app);
+    const run = runtimeCheck(install.app);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('ok');
+    expect(fs.readFileSync(install.socket, 'utf8')).toBe(patched);
+  });
+
+  it('refuses to start a library it cannot patch, saying why', () => {
+    const other = unpatched.replace("logger.debug({ name }, 'updated pushName');", '// another version');
+    const install = registryInstall(other);
+    made.push(install.app);
+    const run = runtimeCheck(install.app);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('The WhatsApp library is not patched');
+    expect(run.stderr).toContain('does not fit baileys@7.0.0-rc14');
     expect(fs.readFileSync(install.socket, 'utf8')).toBe(other);
   });
 });
