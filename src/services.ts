@@ -21,6 +21,7 @@ import { librarySocketFactory, type SocketFactory } from './sources/whatsapp-web
 import { openStore, type Store } from './store/index.js';
 import { checkSecretKey } from './store/sealed-secrets.js';
 import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
+import { RecordsService } from './sync/records-service.js';
 import { SyncService } from './sync/service.js';
 import { SyncWorker } from './sync/worker.js';
 
@@ -44,7 +45,10 @@ export interface Services {
   connections: ConnectionService;
   /** Signing in at a CRM from the workspace (OAuth authorization code with PKCE). */
   oauth: OAuthService;
+  /** The run orchestrator: runs, leases, "sync now", retries, status. */
   sync: SyncService;
+  /** Links between chats and CRM records, the record card, CRM search, records created from chats. */
+  records: RecordsService;
   /** Runs due sync jobs in this process; started by `wasync serve`. */
   syncWorker: SyncWorker;
   /** Changes as they happen, for the open pages of the workspace. */
@@ -183,6 +187,7 @@ export async function openServices(
       providers: [salesforceOAuth],
     }),
     sync,
+    records: new RecordsService({ store, workspace, connections, sync }),
     syncWorker,
     cloud,
     webhookProcessor,

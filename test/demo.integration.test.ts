@@ -114,7 +114,7 @@ describe('wasync demo', () => {
     );
     // Carmen has no record: her words are nowhere in the org, and wasync lists her chat as unmatched.
     expect(JSON.stringify(records.WhatsApp_Chat__c)).not.toContain('catalogue');
-    const unmatched = await demo.services.sync.unmatched(demo.connection.id);
+    const unmatched = await demo.services.records.unmatched(demo.connection.id);
     expect(unmatched.map((u) => u.chat.partner?.phone)).toEqual(['+34612345678']);
 
     // The day also lands as a note on the contact (Notes & Attachments), and the PDF as a file.
@@ -165,9 +165,9 @@ describe('wasync demo', () => {
     const { records } = await syncedOrg(demo);
     // Let another run (2 s interval) go by: still nothing new.
     const finished =
-      (await demo.services.store.syncJobs.state(demo.connection.id))?.lastFinishedAt?.getTime() ?? 0;
+      (await demo.services.sync.queue.state(demo.connection.id))?.lastFinishedAt?.getTime() ?? 0;
     await eventually('one more sync run', async () => {
-      const state = await demo.services.store.syncJobs.state(demo.connection.id);
+      const state = await demo.services.sync.queue.state(demo.connection.id);
       return (state?.lastFinishedAt?.getTime() ?? 0) > finished ? state : undefined;
     });
     expect(counts(records)).toEqual(firstCounts);
@@ -201,7 +201,7 @@ describe('wasync demo', () => {
       expect(second.output()).not.toContain('made again');
       expect(second.output()).toContain('already deployed');
       const summary = await eventually('the run after the restart', async () => {
-        const state = await second.demo.services.store.syncJobs.state(connectionId);
+        const state = await second.demo.services.sync.queue.state(connectionId);
         return state?.lastSummary && (state.lastFinishedAt?.getTime() ?? 0) >= restartedAt
           ? state.lastSummary
           : undefined;

@@ -112,11 +112,11 @@ describeEachDatabase('sync engine on the Salesforce sandbox', (database) => {
     expect(notes).toHaveLength(2);
     expect(notes.map((n) => String(n.Content)).join('')).toContain('Do you have the blue one?');
 
-    const unmatched = await h.services.sync.unmatched(connectionId);
+    const unmatched = await h.services.records.unmatched(connectionId);
     expect(unmatched.map((u) => u.chat.partner?.phone)).toEqual([STRANGER]);
     expect(unmatched[0]?.reason).toContain('No contact or lead');
 
-    const links = await h.services.sync.linkedRecords(connectionId);
+    const links = await h.services.records.linkedRecords(connectionId);
     expect(links.map((l) => [l.identity.phone, l.link.record.id, l.link.linkedBy]).sort()).toEqual(
       [
         [ANA, anaId, 'lookup'],
@@ -193,9 +193,9 @@ describeEachDatabase('sync engine on the Salesforce sandbox', (database) => {
       },
     ]);
     await sync();
-    const lidChat = (await h.services.sync.unmatched(connectionId))[0]?.chat;
+    const lidChat = (await h.services.records.unmatched(connectionId))[0]?.chat;
     if (!lidChat) throw new Error('the @lid chat should be unmatched');
-    await h.services.sync.linkChat(lidChat.id, {
+    await h.services.records.linkChat(lidChat.id, {
       connection: connectionId,
       record: { type: 'contact', id: anaId },
     });

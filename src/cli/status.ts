@@ -118,11 +118,11 @@ type ConnectionStatus = Awaited<ReturnType<typeof connectionStatuses>>[number];
 
 /** Each CRM connection as `status --json` carries it: absent values are null, times ISO 8601 UTC. */
 async function connectionStatuses(services: Services) {
-  const { connections, sync, workspace } = services;
+  const { connections, sync, records, workspace } = services;
   const result = [];
   for (const connection of await connections.list(workspace.id)) {
     const status = await sync.status(connection.id);
-    const links = await sync.linkedRecords(connection.id);
+    const links = await records.linkedRecords(connection.id);
     const { job } = status;
     const parked = connection.state === 'parked';
     result.push({

@@ -10,10 +10,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashPassword } from '../auth/passwords.js';
-import { startServer } from '../cli/serve.js';
 import { loadConfig } from '../config/index.js';
 import type { ConnectionView } from '../crms/connections.js';
 import { DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { startServer } from '../server/start.js';
 import { openServices, type Services } from '../services.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
 import {
@@ -115,7 +115,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     const signIn = await demoAdmin(services);
     const { connection, remade } = await demoConnection(services, org, config.dataDir);
     const setup = await services.connections.setUp(services.workspace.id, connection.id);
-    const before = await services.store.syncJobs.state(connection.id);
+    const before = await services.sync.queue.state(connection.id);
 
     const port = options.port ?? (await freePortOr(config.port, config.host));
     // The worker starts once the chats are in, so the first run the demo reports is the one that takes them.
@@ -339,7 +339,7 @@ function watchSyncRuns(
   let polling: Promise<void> = Promise.resolve();
   const poll = async () => {
     try {
-      const state = await services.store.syncJobs.state(connectionId);
+      const state = await services.sync.queue.state(connectionId);
       const finished = state?.lastFinishedAt?.getTime();
       if (state && finished !== undefined && finished !== last) {
         last = finished;

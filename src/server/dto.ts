@@ -11,7 +11,8 @@ import {
   type LinkedDeviceSession,
 } from '../store/repositories/whatsapp-web-sessions.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
-import type { ChatRecordView, SyncStatus, UnmatchedChat } from '../sync/service.js';
+import type { ChatRecordView, UnmatchedChat } from '../sync/records-service.js';
+import type { SyncStatus } from '../sync/service.js';
 import type { AccountAccessView } from './access.js';
 
 /**

@@ -16,7 +16,6 @@ import { OAuthRepository } from './repositories/oauth.js';
 import { PeopleRepository } from './repositories/people.js';
 import { RecordLinkRepository } from './repositories/record-links.js';
 import { SessionRepository } from './repositories/sessions.js';
-import { SyncJobRepository } from './repositories/sync-jobs.js';
 import { SyncLedgerRepository } from './repositories/sync-ledger.js';
 import { SyncProgressRepository } from './repositories/sync-progress.js';
 import { ThrottleRepository } from './repositories/throttle.js';
@@ -53,7 +52,6 @@ export interface Store {
   links: RecordLinkRepository;
   ledger: SyncLedgerRepository;
   syncProgress: SyncProgressRepository;
-  syncJobs: SyncJobRepository;
   /** Erased people kept from being captured again (unlocked with the secret key at start). */
   tombstones: TombstoneRepository;
   erasures: ErasureRepository;
@@ -88,7 +86,6 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     links: new RecordLinkRepository(db),
     ledger: new SyncLedgerRepository(db),
     syncProgress: new SyncProgressRepository(db),
-    syncJobs: new SyncJobRepository(db),
     tombstones: new TombstoneRepository(db),
     erasures: new ErasureRepository(db),
     oauth: new OAuthRepository(db),

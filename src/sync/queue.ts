@@ -1,6 +1,6 @@
 /**
  * The sync work queue: one job per CRM connection, "run this connection's sync at or after this time".
- * Embedded mode keeps the queue's state in the store (SyncJobRepository); scale mode will put a
+ * Embedded mode keeps the queue's state in the store's SQL database (SqlSyncQueue, sql-queue.ts); scale mode will put a
  * distributed queue behind the same interface. A job is leased while it runs, so two processes never
  * sync one connection at once, and a process that dies simply lets its lease run out.
  */

@@ -77,7 +77,7 @@ const UnlinkQuery = z.object({ connection: ConnectionRef, identityId: IdentityId
  * ask for a sync, as they do from a chat's card; retrying the failed writes of a connection is an admin's.
  */
 export function syncRoutes(services: Services): FastifyPluginAsyncZod {
-  const { sync, store, audit } = services;
+  const { sync, records, store, audit } = services;
   const access = new ChatAccess(services);
 
   /** The sync service runs for this process's workspace: a token of another one sees nothing of it. */
@@ -179,7 +179,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         reader(request);
-        const views = await sync.linkedRecords(request.params.connectionId);
+        const views = await records.linkedRecords(request.params.connectionId);
         const readable = await access.readablePeople(
           request,
           views.map((view) => view.identity.id),
@@ -209,7 +209,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         reader(request);
-        const unmatched = await sync.unmatched(request.params.connectionId, request.query.limit);
+        const unmatched = await records.unmatched(request.params.connectionId, request.query.limit);
         const readable = await access.readable(request);
         return {
           data: unmatched
@@ -246,8 +246,8 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request) => {
         reader(request);
-        const records = await sync.search(request.params.connectionId, request.query.q);
-        return { data: records.map(crmRecordDto) };
+        const found = await records.search(request.params.connectionId, request.query.q);
+        return { data: found.map(crmRecordDto) };
       },
     );
 
@@ -269,7 +269,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         reader(request);
         const { connectionId, type, recordId } = request.params;
-        return recordCardDto(await sync.card(connectionId, { type, id: recordId }));
+        return recordCardDto(await records.card(connectionId, { type, id: recordId }));
       },
     );
 
@@ -286,7 +286,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         reader(request);
         await access.chat(request, request.params.chatId);
-        return { data: (await sync.chatRecords(request.params.chatId)).map(chatRecordDto) };
+        return { data: (await records.chatRecords(request.params.chatId)).map(chatRecordDto) };
       },
     );
 
@@ -311,7 +311,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request, reply) => {
         reader(request);
         await access.chat(request, request.params.chatId);
-        const link = await sync.linkChat(request.params.chatId, request.body);
+        const link = await records.linkChat(request.params.chatId, request.body);
         return reply.status(201).send(await withIdentity(link));
       },
     );
@@ -338,7 +338,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request, reply) => {
         reader(request);
         await access.chat(request, request.params.chatId);
-        const link = await sync.createRecordFromChat(request.params.chatId, request.body);
+        const link = await records.createRecordFromChat(request.params.chatId, request.body);
         return reply.status(201).send(await withIdentity(link));
       },
     );
@@ -363,7 +363,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request, reply) => {
         reader(request);
         await access.chat(request, request.params.chatId);
-        const removed = await sync.unlinkChat(request.params.chatId, request.query);
+        const removed = await records.unlinkChat(request.params.chatId, request.query);
         if (!removed) {
           throw new WasyncError('not_found', 'That person is not linked to a record on this connection.');
         }

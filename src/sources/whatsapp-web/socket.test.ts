@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The library as installed, patched by `patches/baileys+*.patch` (applied by patch-package on every
- * install): a capture-only device must never tell WhatsApp it is online.
+ * The library as installed, patched by `patches/baileys+*.patch` (applied by the postinstall,
+ * `scripts/apply-patches.js`, on every install): a capture-only device must never tell WhatsApp it
+ * is online.
  */
 describe('the installed WhatsApp library', () => {
   const socketSource = readFileSync(

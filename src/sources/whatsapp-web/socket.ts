@@ -8,6 +8,7 @@ import type {
   WAMessageKey,
 } from 'baileys';
 import type { Logger } from 'pino';
+import { ensureLibraryPatched } from './library-patch.js';
 
 /** The library's event emitter, as its socket hands it out (`process` batches events). */
 export type SocketEvents = ReturnType<typeof makeEventBuffer>;
@@ -49,7 +50,8 @@ export type SocketFactory = (options: SocketOptions) => Promise<CaptureSocket>;
 export function librarySocketFactory(config: { url?: string | undefined }): SocketFactory {
   return async ({ auth, getMessage, logger }) => {
     // Loaded on first use: the library takes most of a second to load, which every other command
-    // would pay for nothing.
+    // would pay for nothing. Patched first, if the install ran no scripts.
+    await ensureLibraryPatched();
     const { Browsers, fetchLatestWaWebVersion, isJidBroadcast, isJidNewsletter, makeWASocket } = await import(
       'baileys'
     );

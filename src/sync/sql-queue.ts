@@ -1,9 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ClaimedJob, JobState, RunSummary, SyncQueue } from '../../sync/queue.js';
-import { type Database, readJson, type SyncJobTable } from '../schema.js';
+import { type Database, readJson, type SyncJobTable } from '../store/schema.js';
+import type { ClaimedJob, JobState, RunSummary, SyncQueue } from './queue.js';
 
 /** The embedded work queue: its state is a row per connection in `sync_jobs`. */
-export class SyncJobRepository implements SyncQueue {
+export class SqlSyncQueue implements SyncQueue {
   constructor(private readonly db: Kysely<Database>) {}
 
   async enqueue(connectionId: string, at: number, reason: string): Promise<void> {

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { ensureFirstAdminToken, type Services } from '../services.js';
+import { buildApp } from './app.js';
+
+/** A wasync serving HTTP with its background work running: what `wasync serve` and `wasync demo` start. */
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The port bound (the one asked for, or the free one picked for port 0). */
+  port: number;
+  /** Where to reach it, e.g. `http://127.0.0.1:3000` (a wildcard host shows as 127.0.0.1). */
+  url: string;
+  /** The admin token created on the very first start, to be shown once; undefined on every later start. */
+  firstToken: string | undefined;
+  /** Starts the sync worker, when `deferSync` kept it stopped. */
+  startSync(): void;
+  /** Stops serving and the background work, then closes the services. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the app on `services`, listens, makes the first admin token if none exists, and starts the
+ * media fetcher and the sync worker. A listen that fails (bad or busy port) throws before the token
+ * is made, so the one-time token is not used up by a start that did not happen.
+ */
+export async function startServer(
+  services: Services,
+  options: {
+    port: number;
+    host: string;
+    logger?: boolean;
+    /** Leave the sync worker stopped until `startSync()` (the demo posts its chats first). */
+    deferSync?: boolean;
+  },
+): Promise<RunningServer> {
+  const app = await buildApp(services, options.logger === undefined ? {} : { logger: options.logger });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const firstToken = await ensureFirstAdminToken(services);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  services.mediaFetcher.start();
+  services.webhookProcessor.start();
+  services.linkedDevices.start();
+  services.audit.start();
+  if (!options.deferSync) services.syncWorker.start();
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    firstToken,
+    startSync: () => services.syncWorker.start(),
+    close: () => {
+      closing ??= (async () => {
+        await app.close();
+        await services.close();
+      })();
+      return closing;
+    },
+  };
+}
