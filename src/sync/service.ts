@@ -9,11 +9,11 @@ import { WasyncError } from '../core/errors.js';
 import type { Chat, Identity, Workspace } from '../core/model.js';
 import type { CountryCode } from '../core/phone.js';
 import type { ConnectionService, ConnectionView } from '../crms/connections.js';
+import { asApiError } from '../crms/kit/api-errors.js';
 import {
   CrmError,
   type CrmRecord,
   type Destination,
-  DuplicateRecordsError,
   type RecordCard,
   type RecordType,
 } from '../crms/types.js';
@@ -408,28 +408,9 @@ export class SyncService {
     return result;
   }
 
-  /** A CRM's refusal reaches the client as crm_refused with the CRM's own code. */
-  private async crm<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof DuplicateRecordsError) {
-        throw new WasyncError('crm_duplicates', error.message, {
-          crmCode: error.code,
-          duplicates: error.duplicates.map(({ type, id, name, phones, url }) => ({
-            type,
-            id,
-            name,
-            phones,
-            url,
-          })),
-        });
-      }
-      if (error instanceof CrmError) {
-        throw new WasyncError('crm_refused', error.message, { crmCode: error.code, kind: error.kind });
-      }
-      throw error;
-    }
+  /** A CRM's refusal reaches the client as crm_refused (or crm_duplicates) with the CRM's own code. */
+  private crm<T>(call: () => Promise<T>): Promise<T> {
+    return asApiError(call);
   }
 }
 

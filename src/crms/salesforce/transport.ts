@@ -112,10 +112,10 @@ export class SalesforceTransport {
   ): Promise<SalesforceResponse<T>> {
     const token = await this.currentToken();
     const first = await this.send<T>(token, { method, path, body, options });
-    if (first.status !== 401) return this.checked(first);
+    if (first.status !== 401) return this.checked(first, method);
     // A token expires whenever the org's session policy says; there is no expires_in to plan by.
     const renewed = await this.renewToken(token);
-    return this.checked(await this.send<T>(renewed, { method, path, body, options }));
+    return this.checked(await this.send<T>(renewed, { method, path, body, options }), method);
   }
 
   /**
@@ -205,13 +205,17 @@ export class SalesforceTransport {
     return this.call.signal ? AbortSignal.any([timeout, this.call.signal]) : timeout;
   }
 
-  private checked<T>(response: SalesforceResponse<T> & { headers: Headers }): SalesforceResponse<T> {
+  private checked<T>(
+    response: SalesforceResponse<T> & { headers: Headers },
+    method: string,
+  ): SalesforceResponse<T> {
     if (response.status >= 400) {
       throw salesforceError(
         response.status,
         response.body,
         response.headers.get('retry-after'),
         response.headers.get('sforce-limit-info'),
+        method,
       );
     }
     return { status: response.status, body: response.body };
