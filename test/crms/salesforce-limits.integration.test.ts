@@ -37,6 +37,25 @@ describe('Salesforce request limits: the concurrency limit is not the daily allo
       kind: 'retryable',
       code: 'REQUEST_LIMIT_EXCEEDED',
       retryAfterMs: 30 * 60_000,
+    }); // The org said the allocation is spent (Sforce-Limit-Info api-usage=1/1) with the first answer:
+    // the transport waits without spending a request to hear it again.
+    const counters = (await (await fetch(`${org?.url}/__sandbox/counters`)).json()) as { total: number };
+    expect(counters.total).toBe(2);
+  });
+
+  it('past the daily allocation, refused by the org itself: the same wait', async () => {
+    // No answer reported the usage before: the org's own 403 says it.
+    org = await startTestOrg({ dailyRequestLimit: 0 });
+    const error = await sandboxTransport(org.url)
+      .request('GET', 'limits')
+      .then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+    expect(error).toMatchObject({
+      kind: 'retryable',
+      code: 'REQUEST_LIMIT_EXCEEDED',
+      retryAfterMs: 30 * 60_000,
     });
   });
 });

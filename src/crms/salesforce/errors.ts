@@ -26,7 +26,7 @@ const RETRY = new Set([
 ]);
 
 /** The daily pool refills over a rolling 24 hours; trying again within minutes only burns requests. */
-const DAILY_LIMIT_BACKOFF_MS = 30 * 60_000;
+export const DAILY_LIMIT_BACKOFF_MS = 30 * 60_000;
 
 /**
  * Maps an error answer of the data API to what the sync engine should do about it. `limitInfo` is

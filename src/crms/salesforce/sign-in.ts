@@ -1,6 +1,7 @@
 import type { GuardedFetch, GuardedRequestInit } from '../../net/guarded-fetch.js';
 import { UrlForbiddenError } from '../../net/outbound-url.js';
 import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
+import { InProcessRateLimiter, type RateLimiter } from '../kit/rate-limiter.js';
 import {
   memoryTokenStore,
   type RefreshTokenSlot,
@@ -9,7 +10,7 @@ import {
 } from '../kit/token-holder.js';
 import { CrmError } from '../types.js';
 import { type SalesforceAuth, type SalesforceToken, tokenRequestBody } from './auth.js';
-import { networkError, oauthError } from './errors.js';
+import { DAILY_LIMIT_BACKOFF_MS, networkError, oauthError } from './errors.js';
 
 /** How the adapter speaks HTTP: the guarded client for stored connections, plain fetch in tests. */
 export type HttpFetch = (url: string, init: GuardedRequestInit) => Promise<Response>;
@@ -33,6 +34,8 @@ export interface SalesforceSignInOptions {
    * session in the store); by default this process's memory, with `refreshTokens` for the refresh token.
    */
   store?: TokenStore<SalesforceToken>;
+  /** The connection's request budget; by default Salesforce's, in this process. */
+  limiter?: RateLimiter;
   /** Called with each new token, after a rotated refresh token is stored and before the token is used. */
   onToken?: (token: SalesforceToken) => void | Promise<void>;
   /**
@@ -54,9 +57,12 @@ export class SalesforceSignIn {
   private readonly holder: TokenHolder<SalesforceToken>;
   /** The HTTP client of this connection, shared with its transports. */
   readonly fetch: HttpFetch;
+  /** The connection's request budget, shared with its transports. */
+  readonly limiter: RateLimiter;
 
   constructor(private readonly options: SalesforceSignInOptions) {
     this.fetch = options.guarded ?? fetch;
+    this.limiter = options.limiter ?? salesforceLimiter();
     this.holder = new TokenHolder((stored) => this.signIn(stored?.refreshToken), {
       store: options.store ?? memoryTokenStore<SalesforceToken>(options.refreshTokens),
       ...(options.onToken ? { onToken: options.onToken } : {}),
@@ -149,4 +155,27 @@ function toToken(body: unknown): SalesforceToken {
     // https://login.salesforce.com/id/00D…/005… (OAuth token response: `id`, the identity URL).
     userId: typeof id === 'string' ? id.split('/').filter(Boolean).at(-1) : undefined,
   };
+}
+
+/**
+ * Salesforce's budget per connection. The daily allocation is the org's, read from the
+ * `Sforce-Limit-Info: api-usage=used/max` of each answer (REST API Developer Guide, "Limit Info
+ * Header"); once it is spent, requests wait as the org's own REQUEST_LIMIT_EXCEEDED would have them
+ * wait, without spending a request to hear it. The org refuses more than 25 long-running requests at
+ * once (App Limits Cheatsheet); wasync keeps to that many in flight.
+ */
+export function salesforceLimiter(options: { clock?: () => number } = {}): RateLimiter {
+  return new InProcessRateLimiter(
+    { concurrency: 25, spentRetryMs: DAILY_LIMIT_BACKOFF_MS },
+    {
+      ...options,
+      spent: (retryAfterMs) =>
+        new CrmError({
+          kind: 'retryable',
+          code: 'REQUEST_LIMIT_EXCEEDED',
+          message: 'TotalRequests Limit exceeded.',
+          retryAfterMs,
+        }),
+    },
+  );
 }

@@ -1,3 +1,5 @@
+import { requestSignal } from '../kit/errors.js';
+import type { RateLimiter } from '../kit/rate-limiter.js';
 import type { CallOptions } from '../types.js';
 import type { SalesforceAuth, SalesforceToken } from './auth.js';
 import { networkError, salesforceError } from './errors.js';
@@ -20,6 +22,8 @@ export type SalesforceTransportOptions = {
       auth: SalesforceAuth;
       /** Called with each new token; awaited before the token is used. */
       onToken?: (token: SalesforceToken) => void | Promise<void>;
+      /** The request budget; by default Salesforce's, of this transport alone. */
+      limiter?: RateLimiter;
     }
 );
 
@@ -66,6 +70,7 @@ export class SalesforceTransport {
             auth: options.auth,
             ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
             ...(options.onToken ? { onToken: options.onToken } : {}),
+            ...(options.limiter ? { limiter: options.limiter } : {}),
           });
   }
 
@@ -137,6 +142,7 @@ export class SalesforceTransport {
       `<soapenv:Header><SessionHeader><sessionId>${token.accessToken}</sessionId></SessionHeader></soapenv:Header>`,
       `<soapenv:Body>${operation}</soapenv:Body></soapenv:Envelope>`,
     ].join('');
+    const slot = await this.signIn.limiter.acquire(this.call.signal);
     this.calls++;
     try {
       const response = await this.signIn.fetch(
@@ -153,6 +159,8 @@ export class SalesforceTransport {
     } catch (error) {
       this.call.signal?.throwIfAborted();
       throw networkError(error);
+    } finally {
+      slot.release();
     }
   }
 
@@ -179,30 +187,35 @@ export class SalesforceTransport {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
+    // Waits for the connection's budget; the request's own timeout starts once it may go.
+    const slot = await this.signIn.limiter.acquire(this.call.signal);
     this.calls++;
-    let response: Response;
     try {
-      response = await this.signIn.fetch(url, {
-        method,
-        headers,
-        // A stream body is sent as it is read; fetch requires saying so (`duplex: 'half'`).
-        ...(payload === undefined ? {} : { body: payload, duplex: 'half' as const }),
-        signal: this.signalFor(timeoutMs),
-      });
-    } catch (error) {
-      this.call.signal?.throwIfAborted();
-      throw networkError(error);
+      let response: Response;
+      try {
+        response = await this.signIn.fetch(url, {
+          method,
+          headers,
+          // A stream body is sent as it is read; fetch requires saying so (`duplex: 'half'`).
+          ...(payload === undefined ? {} : { body: payload, duplex: 'half' as const }),
+          signal: this.signalFor(timeoutMs),
+        });
+      } catch (error) {
+        this.call.signal?.throwIfAborted();
+        throw networkError(error);
+      }
+      this.recordUsage(response.headers.get('sforce-limit-info'));
+      return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
+    } finally {
+      slot.release();
     }
-    this.recordUsage(response.headers.get('sforce-limit-info'));
-    return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
   }
 
   /** The request's timeout, and the run's abort when there is one. */
   private signalFor(timeoutMs: number): AbortSignal {
     this.call.beforeRequest?.();
     this.call.signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(timeoutMs);
-    return this.call.signal ? AbortSignal.any([timeout, this.call.signal]) : timeout;
+    return requestSignal(timeoutMs, this.call.signal);
   }
 
   private checked<T>(
@@ -231,7 +244,9 @@ export class SalesforceTransport {
 
   private recordUsage(header: string | null): void {
     const match = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
-    if (match) this.usage = { used: Number(match[1]), max: Number(match[2]) };
+    if (!match) return;
+    this.usage = { used: Number(match[1]), max: Number(match[2]) };
+    this.signIn.limiter.reportUsage(this.usage);
   }
 }
 
