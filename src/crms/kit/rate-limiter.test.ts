@@ -92,27 +92,22 @@ describe('rate limiter', () => {
     await expect(limiter.acquire()).rejects.toBeInstanceOf(CrmError);
   });
 
-  it("follows the CRM's own report of its allocation", async () => {
-    const limiter = new InProcessRateLimiter({ dailyRequests: 1, spentRetryMs: 30 * 60_000 }, fakeTime());
-    limiter.reportUsage({ used: 3, max: 5 });
-    // The report replaces the budget known up front.
-    (await limiter.acquire()).release();
-    (await limiter.acquire()).release();
-    limiter.reportUsage({ used: 5, max: 5 });
-    expect(await failure(limiter.acquire())).toMatchObject({ kind: 'retryable', retryAfterMs: 30 * 60_000 });
-    limiter.reportUsage({ used: 4, max: 5 });
-    (await limiter.acquire()).release();
-  });
-
-  it('asks the CRM again once the wait for a spent allocation is over', async () => {
+  it('stops sending once the CRM refuses a spent allocation, for as long as it says', async () => {
     const time = fakeTime();
     const limiter = new InProcessRateLimiter({ spentRetryMs: 30 * 60_000 }, time);
-    limiter.reportUsage({ used: 5, max: 5 });
+    // An org may let requests through past its allocation: the report alone stops nothing.
+    limiter.reportUsage({ used: 5_010, max: 5_000 });
+    (await limiter.acquire()).release();
+    limiter.reportSpent();
     time.now += 5 * 60_000;
-    expect(await failure(limiter.acquire())).toMatchObject({ retryAfterMs: 25 * 60_000 });
-    time.now += 5 * 60_000;
-    expect(await failure(limiter.acquire())).toMatchObject({ retryAfterMs: 20 * 60_000 });
-    time.now += 20 * 60_000;
+    expect(await failure(limiter.acquire())).toMatchObject({ kind: 'retryable', retryAfterMs: 25 * 60_000 });
+    time.now += 25 * 60_000;
+    // The wait is over: one request goes to ask again.
+    (await limiter.acquire()).release();
+    limiter.reportSpent(60_000);
+    expect(await failure(limiter.acquire())).toMatchObject({ retryAfterMs: 60_000 });
+    // An answer that reports room lifts the refusal at once.
+    limiter.reportUsage({ used: 10, max: 5_000 });
     (await limiter.acquire()).release();
   });
 
@@ -124,7 +119,7 @@ describe('rate limiter', () => {
           new CrmError({ kind: 'retryable', code: 'REQUEST_LIMIT_EXCEEDED', message: 'spent', retryAfterMs }),
       },
     );
-    limiter.reportUsage({ used: 5, max: 5 });
+    limiter.reportSpent();
     expect(await failure(limiter.acquire())).toMatchObject({
       code: 'REQUEST_LIMIT_EXCEEDED',
       retryAfterMs: 30 * 60_000,

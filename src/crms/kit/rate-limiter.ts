@@ -30,6 +30,11 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal): Promise<RateSlot>;
   /** What the CRM says of the allocation (used of max), e.g. from Salesforce's `Sforce-Limit-Info`. */
   reportUsage(usage: { used: number; max: number }): void;
+  /**
+   * The CRM refused a request because the allocation is spent: requests fail here, without being
+   * sent, for `retryAfterMs` (the CRM's word, or `spentRetryMs`), or until it reports room again.
+   */
+  reportSpent(retryAfterMs?: number): void;
 }
 
 export interface RateLimiterOptions {
@@ -48,8 +53,8 @@ export class InProcessRateLimiter implements RateLimiter {
   /** Requests counted per bucket start (ms) of the rolling window. */
   private readonly buckets = new Map<number, number>();
   private reported: { used: number; max: number } | undefined;
-  /** When a spent allocation was first noticed: after `spentRetryMs` a request goes to ask again. */
-  private spentAt: number | undefined;
+  /** Until when the CRM's refusal holds: then a request goes to ask again. */
+  private spentUntil: number | undefined;
   private readonly clock: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -93,8 +98,17 @@ export class InProcessRateLimiter implements RateLimiter {
 
   reportUsage(usage: { used: number; max: number }): void {
     this.reported = { ...usage };
-    // Spent as of this answer: the wait counts from now, not from the next request that would go.
-    this.spentAt = usage.used >= usage.max ? this.clock() : undefined;
+    // Room again (or an org allowed past its allocation for a while): the refusal no longer holds.
+    if (usage.used < usage.max) this.spentUntil = undefined;
+  }
+
+  reportSpent(retryAfterMs?: number): void {
+    this.spentUntil = this.clock() + (retryAfterMs ?? this.budget.spentRetryMs ?? 30 * 60_000);
+  }
+
+  /** The CRM's last report of its allocation, for status and benchmarks. */
+  get usage(): { used: number; max: number } | undefined {
+    return this.reported;
   }
 
   private get bucketMs(): number {
@@ -105,23 +119,19 @@ export class InProcessRateLimiter implements RateLimiter {
     return this.budget.windowMs ?? 24 * 60 * 60_000;
   }
 
-  /** Throws when the allocation is spent: by the CRM's last report when there is one, else our own count. */
+  /**
+   * Throws while the CRM's refusal of a spent allocation holds, or when our own count of a budget
+   * known up front is spent. The CRM's report alone does not stop requests: an org may let some
+   * through past its allocation (Salesforce's api-bursts), and only its refusal says it will not.
+   */
   private checkAllocation(): void {
     const now = this.clock();
+    if (this.spentUntil !== undefined) {
+      if (now < this.spentUntil) this.fail(this.spentUntil - now);
+      this.spentUntil = undefined;
+    }
     const oldest = now - this.windowMs;
     for (const start of this.buckets.keys()) if (start + this.bucketMs <= oldest) this.buckets.delete(start);
-    const { reported } = this;
-    if (reported) {
-      // Answers that are not counted (a refused session) carry no report: only the CRM's word counts.
-      if (reported.used < reported.max) return;
-      this.spentAt ??= now;
-      const until = this.spentAt + (this.budget.spentRetryMs ?? 30 * 60_000);
-      if (now < until) this.fail(until - now);
-      // Time to ask the CRM again: this request goes, and its answer reports the allocation anew.
-      this.reported = undefined;
-      this.spentAt = undefined;
-      return;
-    }
     const daily = this.budget.dailyRequests;
     if (daily === undefined) return;
     let used = 0;

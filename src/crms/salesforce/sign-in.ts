@@ -158,11 +158,12 @@ function toToken(body: unknown): SalesforceToken {
 }
 
 /**
- * Salesforce's budget per connection. The daily allocation is the org's, read from the
- * `Sforce-Limit-Info: api-usage=used/max` of each answer (REST API Developer Guide, "Limit Info
- * Header"); once it is spent, requests wait as the org's own REQUEST_LIMIT_EXCEEDED would have them
- * wait, without spending a request to hear it. The org refuses more than 25 long-running requests at
- * once (App Limits Cheatsheet); wasync keeps to that many in flight.
+ * Salesforce's budget per connection. The org counts its daily allocation and reports it in the
+ * `Sforce-Limit-Info: api-usage=used/max` header of each answer (REST API Developer Guide, "Limit Info
+ * Header"); an org may go past it for a while (its api-bursts), so only its refusal (403
+ * REQUEST_LIMIT_EXCEEDED, "TotalRequests") stops the connection: then nothing is sent for the wait the
+ * refusal sets, rather than spending a request to hear the refusal again. The org refuses more than
+ * 25 long-running requests at once (App Limits Cheatsheet); wasync keeps to that many in flight.
  */
 export function salesforceLimiter(options: { clock?: () => number } = {}): RateLimiter {
   return new InProcessRateLimiter(

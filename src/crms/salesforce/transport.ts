@@ -223,13 +223,18 @@ export class SalesforceTransport {
     method: string,
   ): SalesforceResponse<T> {
     if (response.status >= 400) {
-      throw salesforceError(
+      const error = salesforceError(
         response.status,
         response.body,
         response.headers.get('retry-after'),
         response.headers.get('sforce-limit-info'),
         method,
       );
+      // The daily allocation (not the concurrency limit, which has no wait): the connection sends
+      // nothing more until the wait is over or an answer reports room.
+      if (error.code === 'REQUEST_LIMIT_EXCEEDED' && error.retryAfterMs !== undefined)
+        this.signIn.limiter.reportSpent(error.retryAfterMs);
+      throw error;
     }
     return { status: response.status, body: response.body };
   }
