@@ -99,6 +99,25 @@ describeEachDatabase('one secret key for one database', (database) => {
     await restarted.close();
   });
 
+  it("rotate-key re-seals a CRM connection's token session beside its credentials", async () => {
+    const { id } = await h.services.connections.create(h.services.workspace.id, {
+      kind: 'salesforce',
+      name: 'Org',
+      loginUrl: 'http://127.0.0.1:9',
+      auth: { flow: 'client_credentials', clientId: 'id', clientSecret: 'secret' },
+    });
+    const session = { accessToken: '00Dx!session', instanceUrl: 'http://127.0.0.1:9' };
+    const context = `${id}:session`;
+    await h.services.store.connections.storeTokenSession(
+      id,
+      new SecretBox(h.services.secretKey).seal(JSON.stringify(session), context),
+    );
+    const newKey = 'the-new-key-after-rotation-0123456789-abcdef';
+    expect((await rotateSecretKey(h.config, newKey)).resealed).toBe(2);
+    const sealed = await h.services.store.connections.tokenSession(id);
+    expect(JSON.parse(new SecretBox(newKey).open(sealed ?? '', context))).toEqual(session);
+  });
+
   it('creates the data dir (and a SQLite file) readable by their owner only', async () => {
     const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-perm-')), 'nested', 'data');
     dirs.push(path.dirname(path.dirname(dataDir)));

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import { checkVendorUrl, SALESFORCE } from '../net/vendor-urls.js';
 import type { CrmConnectionRepository, StoredConnection } from '../store/repositories/crm-connections.js';
+import { composeTokenStore, storeLease, type TokenStore } from './kit/token-holder.js';
+import type { SalesforceToken } from './salesforce/auth.js';
 import {
   refreshTokenOf,
   SalesforceConnectionInput,
@@ -16,6 +19,12 @@ import {
 import { type SetupReport, setUpSalesforce } from './salesforce/setup/index.js';
 import type { RefreshTokenStore, SalesforceSignIn } from './salesforce/sign-in.js';
 import type { Destination } from './types.js';
+
+/**
+ * How long one process may hold a connection's sign-in lease: longer than a token request may take
+ * (60 s), short enough that a process that died mid-refresh does not hold the others up for long.
+ */
+const TOKEN_LEASE_MS = 90_000;
 
 /** The input of every CRM kind wasync can connect (one schema per kind, registered here by hand). */
 export const ConnectionInput = SalesforceConnectionInput;
@@ -43,6 +52,8 @@ export class ConnectionService {
    * sync: one sign-in serves them all, and a refresh token an org rotates is never spent twice here.
    */
   private readonly signIns = new Map<string, SalesforceSignIn>();
+  /** This process's name on the token leases it takes. */
+  private readonly leaseHolder = `process:${randomUUID()}`;
 
   /**
    * `guarded` is the client every CRM request goes through; its allow-list also decides which base
@@ -117,6 +128,7 @@ export class ConnectionService {
         this.secrets(stored),
         this.refreshTokens(stored),
         this.guarded,
+        this.tokenStore(stored),
       );
       this.signIns.set(stored.id, signIn);
     }
@@ -140,6 +152,38 @@ export class ConnectionService {
         await this.repository.updateCredentials(stored.id, this.box.seal(JSON.stringify(secrets), stored.id));
       },
     };
+  }
+
+  /**
+   * The connection's session as every process shares it: the access token sealed in the store, the
+   * refresh token with the other secrets, and a lease row so that one process at a time refreshes.
+   */
+  private tokenStore(stored: StoredConnection): TokenStore<SalesforceToken> {
+    const binding = `${stored.id}:session`;
+    return composeTokenStore<SalesforceToken>({
+      session: {
+        read: async () => {
+          const sealed = await this.repository.tokenSession(stored.id);
+          if (sealed === undefined) return undefined;
+          try {
+            return JSON.parse(this.box.open(sealed, binding)) as SalesforceToken;
+          } catch {
+            // Sealed under another key (the secret key was replaced): sign in afresh.
+            return undefined;
+          }
+        },
+        write: (token) =>
+          this.repository.storeTokenSession(stored.id, this.box.seal(JSON.stringify(token), binding)),
+      },
+      refreshTokens: this.refreshTokens(stored),
+      exclusive: storeLease(
+        {
+          acquire: (holder, until, now) => this.repository.acquireTokenLease(stored.id, holder, until, now),
+          release: (holder) => this.repository.releaseTokenLease(stored.id, holder),
+        },
+        { holder: this.leaseHolder, leaseMs: TOKEN_LEASE_MS },
+      ),
+    });
   }
 
   private secrets(stored: StoredConnection): unknown {

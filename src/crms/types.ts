@@ -131,6 +131,11 @@ export class CrmError extends Error {
   readonly retryAfterMs: number | undefined;
   /** The CRM's own error answer, for the adapter that reads more from it than the code. */
   readonly vendorAnswer: unknown;
+  /**
+   * The request may have reached the CRM and done its work (a timeout, a connection cut after the
+   * request went out, a server error on a write): a write is looked up before it is made again.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(options: {
     kind: CrmFailureKind;
@@ -138,6 +143,7 @@ export class CrmError extends Error {
     message: string;
     retryAfterMs?: number | undefined;
     vendorAnswer?: unknown;
+    outcomeUnknown?: boolean;
   }) {
     super(options.message);
     this.name = 'CrmError';
@@ -145,6 +151,7 @@ export class CrmError extends Error {
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
     this.vendorAnswer = options.vendorAnswer;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
 

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type ErrorCode, isWasyncError } from '../core/errors.js';
+import { crmErrorAsWasync } from '../crms/kit/api-errors.js';
+import { CrmError } from '../crms/types.js';
 
 /** Every error response has this one shape (docs/errors.md). */
 export const ErrorEnvelopeSchema = z
@@ -25,7 +27,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 export function registerErrorEnvelope(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    // A CRM failure no route caught answers like one that did (one mapping, crms/kit/api-errors.ts).
+    const error = thrown instanceof CrmError ? (crmErrorAsWasync(thrown) as unknown as FastifyError) : thrown;
     const send = (
       status: number,
       code: ErrorCode | string,

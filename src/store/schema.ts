@@ -27,6 +27,7 @@ export interface Database {
   message_reactions: MessageReactionTable;
   media: MediaTable;
   crm_connections: CrmConnectionTable;
+  crm_token_leases: CrmTokenLeaseTable;
   record_links: RecordLinkTable;
   sync_writes: SyncWriteTable;
   sync_chats: SyncChatTable;
@@ -278,6 +279,17 @@ export interface RecordLinkTable {
   last_synced_at: number | null;
 }
 
+/** One row per connection whose token session is shared through the store (the CRM kit). */
+export interface CrmTokenLeaseTable {
+  connection_id: string;
+  /** The process refreshing the session now, until `lease_until`. */
+  holder: string | null;
+  lease_until: number;
+  /** The session (access token, expiry, refresh token), sealed bound to the connection id. */
+  sealed_session: string | null;
+  updated_at: number;
+}
+
 export interface SyncWriteTable {
   id: string;
   connection_id: string;
@@ -294,6 +306,8 @@ export interface SyncWriteTable {
   message_count: number;
   attempts: number;
   last_error: string | null;
+  /** 1: the last attempt failed after it may have reached the CRM (look it up before writing again). */
+  outcome_unknown: ColumnType<number, number | undefined, number>;
   next_attempt_at: number | null;
   written_at: number | null;
   updated_at: number;

@@ -6,10 +6,10 @@ import type { Database } from './schema.js';
 
 /**
  * Every value sealed with the secret key, with the context it was sealed under: CRM credentials (the
- * connection id), Cloud API secrets (the account id), linked-device session keys and the tombstone
- * hash keys (TombstoneRepository), OAuth apps' client secrets (OAuthService). Authorizations under way
- * (oauth_requests) live ten minutes and are left out: one that no longer opens fails as expired.
- * Keep in step with the places that seal (ConnectionService,
+ * connection id) and token sessions (`<connection id>:session`), Cloud API secrets (the account id),
+ * linked-device session keys and the tombstone hash keys (TombstoneRepository), OAuth apps' client
+ * secrets (OAuthService). Authorizations under way (oauth_requests) live ten minutes and are left out:
+ * one that no longer opens fails as expired. Keep in step with the places that seal (ConnectionService,
  * WhatsAppCloudService, storedAuthState, TombstoneRepository).
  */
 interface SealedValue {
@@ -34,6 +34,25 @@ async function* sealedValues(db: Kysely<Database>, limitPerKind?: number): Async
           .execute()
           .then(),
     };
+  // A CRM connection's token session (the CRM kit's token holder), sealed under `<connection id>:session`.
+  for (const row of await limited(
+    db
+      .selectFrom('crm_token_leases')
+      .select(['connection_id', 'sealed_session'])
+      .where('sealed_session', 'is not', null),
+  ).execute())
+    if (row.sealed_session !== null)
+      yield {
+        context: `${row.connection_id}:session`,
+        sealed: row.sealed_session,
+        replace: (trx, sealed) =>
+          trx
+            .updateTable('crm_token_leases')
+            .set({ sealed_session: sealed })
+            .where('connection_id', '=', row.connection_id)
+            .execute()
+            .then(),
+      };
   for (const row of await limited(
     db.selectFrom('whatsapp_cloud_accounts').select(['account_id', 'credentials']),
   ).execute())

@@ -38,11 +38,14 @@ export function planDay(
   return { ...base, outcome: 'write' };
 }
 
-/** The last attempt was cut off (a crash mid-call, a timeout): the CRM may hold what it sent. */
+/**
+ * An attempt was cut off (a crash mid-call, a timeout, a server error on the write): the CRM may hold
+ * what it sent. The ledger keeps the CrmError's flag, not its wording.
+ */
 export function outcomeUnknown(entry: LedgerEntry | undefined): boolean {
   if (entry === undefined) return false;
   if (entry.state === 'intent') return true;
-  return entry.state === 'failed' && /^(TIMEOUT|NETWORK):/.test(entry.lastError ?? '');
+  return entry.state !== 'done' && entry.outcomeUnknown;
 }
 
 export function transcriptIntent(chat: Chat, target: Target, day: DayWrite): Intent {

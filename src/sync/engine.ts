@@ -425,7 +425,7 @@ export class SyncEngine {
         context.summary.failed++;
         this.noteRetry(context, retryAt);
       }
-      return { key: day.key, error: day.error, retryAt };
+      return { key: day.key, error: day.error, retryAt, outcomeUnknown: error.outcomeUnknown };
     });
     await this.store.ledger.markFailed(context.connectionId, rows);
   }
@@ -512,7 +512,12 @@ export class SyncEngine {
               const retryAt =
                 error.kind === 'rejected' ? undefined : this.clock() + this.retryDelay(entry, error);
               await this.store.ledger.markFailed(context.connectionId, [
-                { key, error: `${error.code}: ${error.message}`, retryAt },
+                {
+                  key,
+                  error: `${error.code}: ${error.message}`,
+                  retryAt,
+                  outcomeUnknown: error.outcomeUnknown,
+                },
               ]);
               if (retryAt === undefined) context.summary.rejected++;
               else {

@@ -5,16 +5,12 @@
  * that linking by hand needs. It signs in through the run orchestrator (SyncService), so both share a
  * connection's destination, and asks it for a run after a link changed.
  */
+
 import { WasyncError } from '../core/errors.js';
 import type { Chat, Identity, Workspace } from '../core/model.js';
 import type { ConnectionService } from '../crms/connections.js';
-import {
-  CrmError,
-  type CrmRecord,
-  DuplicateRecordsError,
-  type RecordCard,
-  type RecordType,
-} from '../crms/types.js';
+import { asApiError } from '../crms/kit/api-errors.js';
+import type { CrmRecord, RecordCard, RecordType } from '../crms/types.js';
 import type { Store } from '../store/index.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
 import type { ChatSyncState } from '../store/repositories/sync-progress.js';
@@ -211,28 +207,9 @@ export class RecordsService {
     return result;
   }
 
-  /** A CRM's refusal reaches the client as crm_refused with the CRM's own code. */
-  private async crm<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof DuplicateRecordsError) {
-        throw new WasyncError('crm_duplicates', error.message, {
-          crmCode: error.code,
-          duplicates: error.duplicates.map(({ type, id, name, phones, url }) => ({
-            type,
-            id,
-            name,
-            phones,
-            url,
-          })),
-        });
-      }
-      if (error instanceof CrmError) {
-        throw new WasyncError('crm_refused', error.message, { crmCode: error.code, kind: error.kind });
-      }
-      throw error;
-    }
+  /** A CRM's refusal reaches the client as crm_refused (or crm_duplicates) with the CRM's own code. */
+  private crm<T>(call: () => Promise<T>): Promise<T> {
+    return asApiError(call);
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
 import { queryMany } from '../../src/crms/salesforce/query.js';
+import { salesforceLimiter } from '../../src/crms/salesforce/sign-in.js';
 import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
 import type { DayTranscriptWrite } from '../../src/crms/types.js';
 import {
@@ -305,7 +306,17 @@ describe('Salesforce destination against the sandbox', () => {
           body: JSON.stringify({ LastName: 'Souza' }),
         });
         const contactId = ((await seeded.json()) as { id: string }).id;
-        const limitedTransport = transportTo(url);
+        // The transport's budget keeps the org's time: it waits out the spent allowance with it.
+        const limitedTransport = new SalesforceTransport({
+          loginUrl: url,
+          apiVersion: '62.0',
+          auth: {
+            flow: 'client_credentials',
+            clientId: DEMO_CLIENT.clientId,
+            clientSecret: DEMO_CLIENT.clientSecret,
+          },
+          limiter: salesforceLimiter({ clock: () => now }),
+        });
         const limited = new SalesforceDestination(limitedTransport);
         // The org's daily allowance has `allowed` requests left: the write is refused at the next call.
         for (let used = 0; used < DAILY - allowed; used++) await limitedTransport.request('GET', 'limits');

@@ -16,7 +16,7 @@ describe('JWT bearer audience', () => {
     expect(defaultJwtAudience(loginUrl)).toBe(audience);
   });
 
-  it('puts the configured audience in the assertion, else the default', () => {
+  it('puts the configured audience in the assertion, else the default', async () => {
     const auth = {
       flow: 'jwt_bearer',
       clientId: 'key',
@@ -25,11 +25,13 @@ describe('JWT bearer audience', () => {
     } as const;
     const audOf = (assertion: string) =>
       JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString()).aud;
-    expect(audOf(jwtAssertion(auth, 'https://acme.my.salesforce.com', 0))).toBe(
+    expect(audOf(await jwtAssertion(auth, 'https://acme.my.salesforce.com', 0))).toBe(
       'https://login.salesforce.com',
     );
     expect(
-      audOf(jwtAssertion({ ...auth, audience: 'https://acme.my.salesforce.com/' }, 'https://x.test', 0)),
+      audOf(
+        await jwtAssertion({ ...auth, audience: 'https://acme.my.salesforce.com/' }, 'https://x.test', 0),
+      ),
     ).toBe('https://acme.my.salesforce.com');
   });
 });

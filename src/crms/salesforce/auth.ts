@@ -1,4 +1,5 @@
-import { createSign } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
+import { SignJWT } from 'jose';
 
 /** How wasync signs in to an org. Every flow works headless; none needs a person after setup. */
 export type SalesforceAuth =
@@ -24,7 +25,11 @@ export interface SalesforceToken {
 }
 
 /** The form body of a token request for each flow (Salesforce OAuth 2.0 token endpoint). */
-export function tokenRequestBody(auth: SalesforceAuth, loginUrl: string, now = Date.now()): URLSearchParams {
+export async function tokenRequestBody(
+  auth: SalesforceAuth,
+  loginUrl: string,
+  now = Date.now(),
+): Promise<URLSearchParams> {
   switch (auth.flow) {
     case 'client_credentials':
       return new URLSearchParams({
@@ -42,7 +47,7 @@ export function tokenRequestBody(auth: SalesforceAuth, loginUrl: string, now = D
     case 'jwt_bearer':
       return new URLSearchParams({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-        assertion: jwtAssertion(auth, loginUrl, now),
+        assertion: await jwtAssertion(auth, loginUrl, now),
       });
   }
 }
@@ -69,23 +74,23 @@ export function defaultJwtAudience(loginUrl: string): string {
   return sandbox ? SANDBOX_LOGIN : PRODUCTION_LOGIN;
 }
 
-/** RS256-signed assertion: iss = consumer key, sub = username, aud = the org's audience, a short expiry. */
+/**
+ * RS256-signed assertion (signed by jose): iss = consumer key, sub = username, aud = the org's
+ * audience, a short expiry. The key may be PKCS#8 or PKCS#1 PEM, as Salesforce's own guides make it.
+ */
 export function jwtAssertion(
   auth: Extract<SalesforceAuth, { flow: 'jwt_bearer' }>,
   loginUrl: string,
   now: number,
-): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const header = encode({ alg: 'RS256', typ: 'JWT' });
-  const claims = encode({
-    iss: auth.clientId,
-    sub: auth.username,
-    aud: (auth.audience ?? defaultJwtAudience(loginUrl)).replace(/\/$/, ''),
-    // The help page asks for an expiry within 3 minutes.
-    exp: Math.floor(now / 1000) + 180,
-  });
-  const signature = createSign('RSA-SHA256')
-    .update(`${header}.${claims}`)
-    .sign(auth.privateKeyPem, 'base64url');
-  return `${header}.${claims}.${signature}`;
+): Promise<string> {
+  return (
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+      .setIssuer(auth.clientId)
+      .setSubject(auth.username)
+      .setAudience((auth.audience ?? defaultJwtAudience(loginUrl)).replace(/\/$/, ''))
+      // The help page asks for an expiry within 3 minutes.
+      .setExpirationTime(Math.floor(now / 1000) + 180)
+      .sign(createPrivateKey(auth.privateKeyPem))
+  );
 }

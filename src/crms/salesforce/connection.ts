@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
-import { defaultJwtAudience, type SalesforceAuth } from './auth.js';
+import type { TokenStore } from '../kit/token-holder.js';
+import { defaultJwtAudience, type SalesforceAuth, type SalesforceToken } from './auth.js';
 import { SalesforceDestination } from './destination.js';
 import { DEFAULT_RECORD_DEFAULTS } from './record-defaults.js';
 import { type RefreshTokenStore, SalesforceSignIn } from './sign-in.js';
@@ -155,6 +156,7 @@ export function salesforceSignIn(
   secrets: unknown,
   refreshTokens?: RefreshTokenStore,
   guarded?: GuardedFetch,
+  store?: TokenStore<SalesforceToken>,
 ): SalesforceSignIn {
   const s = SalesforceSettings.parse(settings);
   return new SalesforceSignIn({
@@ -162,6 +164,7 @@ export function salesforceSignIn(
     auth: toAuth(s, SalesforceSecrets.parse(secrets)),
     ...(refreshTokens ? { refreshTokens } : {}),
     ...(guarded ? { guarded } : {}),
+    ...(store ? { store } : {}),
   });
 }
 

@@ -64,3 +64,13 @@ describe('Salesforce errors → what the engine does', () => {
     expect(networkError(new Error('ECONNREFUSED'))).toMatchObject({ kind: 'retryable', code: 'NETWORK' });
   });
 });
+
+describe('Salesforce errors: outcome of a write', () => {
+  it('a server error on a write may have saved it; on a read, nothing is in doubt', () => {
+    expect(salesforceError(500, body('UNKNOWN_EXCEPTION'), null, null, 'POST').outcomeUnknown).toBe(true);
+    expect(salesforceError(503, body('SERVER_UNAVAILABLE'), null, null, 'GET').outcomeUnknown).toBe(false);
+    expect(salesforceError(400, body('REQUIRED_FIELD_MISSING'), null, null, 'POST').outcomeUnknown).toBe(
+      false,
+    );
+  });
+});

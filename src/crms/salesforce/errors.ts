@@ -1,3 +1,4 @@
+import { classifyStatus, networkFailure, parseRetryAfter } from '../kit/errors.js';
 import { CrmError } from '../types.js';
 
 /** Salesforce's error body: `[{"message","errorCode","fields"}]`. */
@@ -25,17 +26,19 @@ const RETRY = new Set([
 ]);
 
 /** The daily pool refills over a rolling 24 hours; trying again within minutes only burns requests. */
-const DAILY_LIMIT_BACKOFF_MS = 30 * 60_000;
+export const DAILY_LIMIT_BACKOFF_MS = 30 * 60_000;
 
 /**
  * Maps an error answer of the data API to what the sync engine should do about it. `limitInfo` is
- * the answer's `Sforce-Limit-Info` header (`api-usage=used/max`), when it has one.
+ * the answer's `Sforce-Limit-Info` header (`api-usage=used/max`), when it has one; `method` the
+ * request's, so that a server error on a write says its outcome is unknown.
  */
 export function salesforceError(
   status: number,
   body: unknown,
   retryAfterHeader: string | null,
   limitInfo: string | null = null,
+  method?: string,
 ): CrmError {
   const first = Array.isArray(body) ? (body as SalesforceErrorBody)[0] : undefined;
   const code = first?.errorCode ?? `HTTP_${status}`;
@@ -52,10 +55,10 @@ export function salesforceError(
       retryAfterMs: retryAfterMs ?? (daily ? DAILY_LIMIT_BACKOFF_MS : undefined),
     });
   }
-  if (status === 429 || status >= 500 || RETRY.has(code))
-    return new CrmError({ kind: 'retryable', code, message, retryAfterMs });
-  if (status === 401 || status === 403 || PARK.has(code))
-    return new CrmError({ kind: 'park', code, message });
+  const { kind, outcomeUnknown } = classifyStatus(status, method);
+  if (kind === 'retryable' || RETRY.has(code))
+    return new CrmError({ kind: 'retryable', code, message, retryAfterMs, outcomeUnknown });
+  if (kind === 'park' || PARK.has(code)) return new CrmError({ kind: 'park', code, message });
   return new CrmError({ kind: 'rejected', code, message, vendorAnswer: body });
 }
 
@@ -88,19 +91,5 @@ export function oauthError(status: number, body: unknown): CrmError {
 }
 
 export function networkError(error: unknown): CrmError {
-  const message = error instanceof Error ? error.message : String(error);
-  const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-  return new CrmError({
-    kind: 'retryable',
-    code: timeout ? 'TIMEOUT' : 'NETWORK',
-    message: timeout ? 'Salesforce did not answer in time' : `Salesforce could not be reached: ${message}`,
-  });
-}
-
-function parseRetryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return networkFailure('Salesforce', error);
 }

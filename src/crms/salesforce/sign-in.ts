@@ -1,10 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GuardedFetch, GuardedRequestInit } from '../../net/guarded-fetch.js';
 import { UrlForbiddenError } from '../../net/outbound-url.js';
 import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
+import { InProcessRateLimiter, type RateLimiter } from '../kit/rate-limiter.js';
+import {
+  memoryTokenStore,
+  type RefreshTokenSlot,
+  TokenHolder,
+  type TokenStore,
+} from '../kit/token-holder.js';
 import { CrmError } from '../types.js';
 import { type SalesforceAuth, type SalesforceToken, tokenRequestBody } from './auth.js';
-import { networkError, oauthError } from './errors.js';
+import { DAILY_LIMIT_BACKOFF_MS, networkError, oauthError } from './errors.js';
 
 /** How the adapter speaks HTTP: the guarded client for stored connections, plain fetch in tests. */
 export type HttpFetch = (url: string, init: GuardedRequestInit) => Promise<Response>;
@@ -14,12 +20,7 @@ export type HttpFetch = (url: string, init: GuardedRequestInit) => Promise<Respo
  * invalidate the old one with each refresh, and every process signed in to the org reads and writes
  * the same stored token.
  */
-export interface RefreshTokenStore {
-  /** The refresh token as stored now: another process may have rotated it since we last looked. */
-  read(): Promise<string | undefined>;
-  /** Stores a rotated refresh token; resolves once it is durable. */
-  write(refreshToken: string): Promise<void>;
-}
+export type RefreshTokenStore = RefreshTokenSlot;
 
 export interface SalesforceSignInOptions {
   /** OAuth host: https://login.salesforce.com, a My Domain URL, or a sandbox's base URL. */
@@ -28,6 +29,13 @@ export interface SalesforceSignInOptions {
   timeoutMs?: number;
   /** The stored refresh token (refresh-token flow); without it the token lives in memory only. */
   refreshTokens?: RefreshTokenStore;
+  /**
+   * Where the session is shared with the connection's other processes (a lease and the sealed
+   * session in the store); by default this process's memory, with `refreshTokens` for the refresh token.
+   */
+  store?: TokenStore<SalesforceToken>;
+  /** The connection's request budget; by default Salesforce's, in this process. */
+  limiter?: RateLimiter;
   /** Called with each new token, after a rotated refresh token is stored and before the token is used. */
   onToken?: (token: SalesforceToken) => void | Promise<void>;
   /**
@@ -39,94 +47,53 @@ export interface SalesforceSignInOptions {
 }
 
 /**
- * After a refresh with a token another process has just spent, how long to wait for that process to
- * store the rotated one: it stores it as soon as its answer arrives, so this is a few round trips.
- */
-const ROTATION_WAITS_MS = [50, 100, 200, 400, 800, 1_600];
-
-/** Refreshes per sign-in: processes racing each other may each spend the token the other just read. */
-const REFRESH_ATTEMPTS = 4;
-
-/**
- * The token holder of one connection: every transport of the connection (setup, the connection
- * test, each sync run) signs in through the same instance, so there is one sign-in at a time and
- * one live token per process. With a refresh token, each refresh starts from the stored token, and
- * a rotated one is stored before the new access token is handed to anyone.
+ * The token holder of one connection, on the kit's {@link TokenHolder}: every transport of the
+ * connection (setup, the connection test, each sync run) signs in through the same instance, so
+ * there is one sign-in at a time in the process; with a shared store, one across processes too.
+ * Each refresh starts from the stored refresh token, and a rotated one is stored before the new
+ * access token is handed to anyone.
  */
 export class SalesforceSignIn {
-  private token: Promise<SalesforceToken> | undefined;
-  private refreshToken: string | undefined;
+  private readonly holder: TokenHolder<SalesforceToken>;
   /** The HTTP client of this connection, shared with its transports. */
   readonly fetch: HttpFetch;
+  /** The connection's request budget, shared with its transports. */
+  readonly limiter: RateLimiter;
 
   constructor(private readonly options: SalesforceSignInOptions) {
-    this.refreshToken = options.auth.flow === 'refresh_token' ? options.auth.refreshToken : undefined;
     this.fetch = options.guarded ?? fetch;
+    this.limiter = options.limiter ?? salesforceLimiter();
+    this.holder = new TokenHolder((stored) => this.signIn(stored?.refreshToken), {
+      store: options.store ?? memoryTokenStore<SalesforceToken>(options.refreshTokens),
+      ...(options.onToken ? { onToken: options.onToken } : {}),
+    });
   }
 
   /** The live token, signing in first if there is none. */
   current(): Promise<SalesforceToken> {
-    this.token ??= this.signIn();
-    return this.token;
+    return this.holder.current();
   }
 
   /** Renews once per stale token: requests that failed with the same token share one sign-in. */
-  async renew(stale: SalesforceToken): Promise<SalesforceToken> {
-    const current = this.token ? await this.token.catch(() => undefined) : undefined;
-    if (current && current.accessToken !== stale.accessToken) return current;
-    this.token = this.signIn();
-    return this.token;
-  }
-
-  private async signIn(): Promise<SalesforceToken> {
-    try {
-      const token =
-        this.options.auth.flow === 'refresh_token'
-          ? await this.refresh()
-          : await this.requestToken(this.options.auth);
-      await this.options.onToken?.(token);
-      return token;
-    } catch (error) {
-      this.token = undefined;
-      throw error;
-    }
+  renew(stale: SalesforceToken): Promise<SalesforceToken> {
+    return this.holder.renew(stale);
   }
 
   /**
-   * Refreshes from the stored token. When the org refuses it as spent, another process rotated it a
-   * moment ago: wait for that process to store the new one, and refresh with that.
+   * One sign-in in the connection's flow. A refresh token the org refuses as spent was rotated by a
+   * process outside the lease (one running an older wasync): with a newer one stored, try that once.
    */
-  private async refresh(): Promise<SalesforceToken> {
+  private async signIn(refreshToken: string | undefined): Promise<SalesforceToken> {
     const { auth, refreshTokens } = this.options;
-    if (auth.flow !== 'refresh_token') throw new Error('not the refresh-token flow');
-    let used = (await refreshTokens?.read()) ?? this.refreshToken ?? auth.refreshToken;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const token = await this.requestToken({ ...auth, refreshToken: used });
-        // A rotated token is stored before the access token is used: a crash right after must not
-        // leave the store holding the spent one (OAuth 2.0 Refresh Token Flow, refresh token rotation).
-        if (token.refreshToken && token.refreshToken !== used) await refreshTokens?.write(token.refreshToken);
-        this.refreshToken = token.refreshToken ?? used;
-        return token;
-      } catch (error) {
-        const retry = attempt < REFRESH_ATTEMPTS && isSpentGrant(error);
-        const newer = retry ? await this.newerStoredToken(used) : undefined;
-        if (newer === undefined) throw error;
-        used = newer;
-      }
+    if (auth.flow !== 'refresh_token') return this.requestToken(auth);
+    const used = refreshToken ?? (await refreshTokens?.read()) ?? auth.refreshToken;
+    try {
+      return await this.requestToken({ ...auth, refreshToken: used });
+    } catch (error) {
+      const newer = isSpentGrant(error) ? await refreshTokens?.read() : undefined;
+      if (newer === undefined || newer === used) throw error;
+      return this.requestToken({ ...auth, refreshToken: newer });
     }
-  }
-
-  /** The stored refresh token once it differs from `spent`, or undefined when it does not in time. */
-  private async newerStoredToken(spent: string): Promise<string | undefined> {
-    const store = this.options.refreshTokens;
-    if (!store) return undefined;
-    for (const waitMs of [0, ...ROTATION_WAITS_MS]) {
-      if (waitMs > 0) await sleep(waitMs);
-      const stored = await store.read();
-      if (stored !== undefined && stored !== spent) return stored;
-    }
-    return undefined;
   }
 
   private async requestToken(auth: SalesforceAuth): Promise<SalesforceToken> {
@@ -136,7 +103,7 @@ export class SalesforceSignIn {
       response = await this.fetch(`${loginUrl}/services/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: tokenRequestBody(auth, loginUrl),
+        body: await tokenRequestBody(auth, loginUrl),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
       });
     } catch (error) {
@@ -188,4 +155,28 @@ function toToken(body: unknown): SalesforceToken {
     // https://login.salesforce.com/id/00D…/005… (OAuth token response: `id`, the identity URL).
     userId: typeof id === 'string' ? id.split('/').filter(Boolean).at(-1) : undefined,
   };
+}
+
+/**
+ * Salesforce's budget per connection. The org counts its daily allocation and reports it in the
+ * `Sforce-Limit-Info: api-usage=used/max` header of each answer (REST API Developer Guide, "Limit Info
+ * Header"); an org may go past it for a while (its api-bursts), so only its refusal (403
+ * REQUEST_LIMIT_EXCEEDED, "TotalRequests") stops the connection: then nothing is sent for the wait the
+ * refusal sets, rather than spending a request to hear the refusal again. The org refuses more than
+ * 25 long-running requests at once (App Limits Cheatsheet); wasync keeps to that many in flight.
+ */
+export function salesforceLimiter(options: { clock?: () => number } = {}): RateLimiter {
+  return new InProcessRateLimiter(
+    { concurrency: 25, spentRetryMs: DAILY_LIMIT_BACKOFF_MS },
+    {
+      ...options,
+      spent: (retryAfterMs) =>
+        new CrmError({
+          kind: 'retryable',
+          code: 'REQUEST_LIMIT_EXCEEDED',
+          message: 'TotalRequests Limit exceeded.',
+          retryAfterMs,
+        }),
+    },
+  );
 }

@@ -1,3 +1,5 @@
+import { requestSignal } from '../kit/errors.js';
+import type { RateLimiter } from '../kit/rate-limiter.js';
 import type { CallOptions } from '../types.js';
 import type { SalesforceAuth, SalesforceToken } from './auth.js';
 import { networkError, salesforceError } from './errors.js';
@@ -20,6 +22,8 @@ export type SalesforceTransportOptions = {
       auth: SalesforceAuth;
       /** Called with each new token; awaited before the token is used. */
       onToken?: (token: SalesforceToken) => void | Promise<void>;
+      /** The request budget; by default Salesforce's, of this transport alone. */
+      limiter?: RateLimiter;
     }
 );
 
@@ -66,6 +70,7 @@ export class SalesforceTransport {
             auth: options.auth,
             ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
             ...(options.onToken ? { onToken: options.onToken } : {}),
+            ...(options.limiter ? { limiter: options.limiter } : {}),
           });
   }
 
@@ -112,10 +117,10 @@ export class SalesforceTransport {
   ): Promise<SalesforceResponse<T>> {
     const token = await this.currentToken();
     const first = await this.send<T>(token, { method, path, body, options });
-    if (first.status !== 401) return this.checked(first);
+    if (first.status !== 401) return this.checked(first, method);
     // A token expires whenever the org's session policy says; there is no expires_in to plan by.
     const renewed = await this.renewToken(token);
-    return this.checked(await this.send<T>(renewed, { method, path, body, options }));
+    return this.checked(await this.send<T>(renewed, { method, path, body, options }), method);
   }
 
   /**
@@ -137,6 +142,7 @@ export class SalesforceTransport {
       `<soapenv:Header><SessionHeader><sessionId>${token.accessToken}</sessionId></SessionHeader></soapenv:Header>`,
       `<soapenv:Body>${operation}</soapenv:Body></soapenv:Envelope>`,
     ].join('');
+    const slot = await this.signIn.limiter.acquire(this.call.signal);
     this.calls++;
     try {
       const response = await this.signIn.fetch(
@@ -153,6 +159,8 @@ export class SalesforceTransport {
     } catch (error) {
       this.call.signal?.throwIfAborted();
       throw networkError(error);
+    } finally {
+      slot.release();
     }
   }
 
@@ -179,40 +187,54 @@ export class SalesforceTransport {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
+    // Waits for the connection's budget; the request's own timeout starts once it may go.
+    const slot = await this.signIn.limiter.acquire(this.call.signal);
     this.calls++;
-    let response: Response;
     try {
-      response = await this.signIn.fetch(url, {
-        method,
-        headers,
-        // A stream body is sent as it is read; fetch requires saying so (`duplex: 'half'`).
-        ...(payload === undefined ? {} : { body: payload, duplex: 'half' as const }),
-        signal: this.signalFor(timeoutMs),
-      });
-    } catch (error) {
-      this.call.signal?.throwIfAborted();
-      throw networkError(error);
+      let response: Response;
+      try {
+        response = await this.signIn.fetch(url, {
+          method,
+          headers,
+          // A stream body is sent as it is read; fetch requires saying so (`duplex: 'half'`).
+          ...(payload === undefined ? {} : { body: payload, duplex: 'half' as const }),
+          signal: this.signalFor(timeoutMs),
+        });
+      } catch (error) {
+        this.call.signal?.throwIfAborted();
+        throw networkError(error);
+      }
+      this.recordUsage(response.headers.get('sforce-limit-info'));
+      return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
+    } finally {
+      slot.release();
     }
-    this.recordUsage(response.headers.get('sforce-limit-info'));
-    return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
   }
 
   /** The request's timeout, and the run's abort when there is one. */
   private signalFor(timeoutMs: number): AbortSignal {
     this.call.beforeRequest?.();
     this.call.signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(timeoutMs);
-    return this.call.signal ? AbortSignal.any([timeout, this.call.signal]) : timeout;
+    return requestSignal(timeoutMs, this.call.signal);
   }
 
-  private checked<T>(response: SalesforceResponse<T> & { headers: Headers }): SalesforceResponse<T> {
+  private checked<T>(
+    response: SalesforceResponse<T> & { headers: Headers },
+    method: string,
+  ): SalesforceResponse<T> {
     if (response.status >= 400) {
-      throw salesforceError(
+      const error = salesforceError(
         response.status,
         response.body,
         response.headers.get('retry-after'),
         response.headers.get('sforce-limit-info'),
+        method,
       );
+      // The daily allocation (not the concurrency limit, which has no wait): the connection sends
+      // nothing more until the wait is over or an answer reports room.
+      if (error.code === 'REQUEST_LIMIT_EXCEEDED' && error.retryAfterMs !== undefined)
+        this.signIn.limiter.reportSpent(error.retryAfterMs);
+      throw error;
     }
     return { status: response.status, body: response.body };
   }
@@ -227,7 +249,9 @@ export class SalesforceTransport {
 
   private recordUsage(header: string | null): void {
     const match = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
-    if (match) this.usage = { used: Number(match[1]), max: Number(match[2]) };
+    if (!match) return;
+    this.usage = { used: Number(match[1]), max: Number(match[2]) };
+    this.signIn.limiter.reportUsage(this.usage);
   }
 }
 

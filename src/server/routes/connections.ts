@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { WasyncError } from '../../core/errors.js';
 import { ConnectionInput, type ConnectionView } from '../../crms/connections.js';
+import { crmErrorAsWasync } from '../../crms/kit/api-errors.js';
 import { CrmError } from '../../crms/types.js';
 import type { Services } from '../../services.js';
 import { grantOf, requireAdmin } from '../auth.js';
@@ -183,7 +183,7 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
           await audit.record(request, 'connection.setup_run', target(connection), {
             failed: error.code,
           });
-          throw new WasyncError('crm_refused', error.message, { crmCode: error.code });
+          throw crmErrorAsWasync(error);
         }
       },
     );

@@ -14,6 +14,7 @@ import { signInThrottle } from './012-sign-in-throttle.js';
 import { accountAccess } from './013-account-access.js';
 import { auditLog } from './014-audit-log.js';
 import { erasure } from './015-erasure.js';
+import { crmKit } from './016-crm-kit.js';
 import { oauth } from './017-oauth.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -40,6 +41,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '013-account-access': accountAccess(dialect),
     '014-audit-log': auditLog(dialect),
     '015-erasure': erasure(dialect),
+    '016-crm-kit': crmKit(dialect),
     '017-oauth': oauth(dialect),
   };
 }

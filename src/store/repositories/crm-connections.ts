@@ -92,6 +92,78 @@ export class CrmConnectionRepository {
       .execute();
   }
 
+  /**
+   * Takes the connection's token lease for `holder` until `until`, unless another holder has it and
+   * it has not run out (one atomic upsert, so two processes never both take it). True when taken.
+   */
+  async acquireTokenLease(
+    connectionId: string,
+    holder: string,
+    until: number,
+    now: number,
+  ): Promise<boolean> {
+    const row = await this.db
+      .insertInto('crm_token_leases')
+      .values({
+        connection_id: connectionId,
+        holder,
+        lease_until: until,
+        sealed_session: null,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('connection_id')
+          .doUpdateSet({ holder, lease_until: until, updated_at: now })
+          .where((eb) =>
+            eb.or([
+              eb('crm_token_leases.holder', 'is', null),
+              eb('crm_token_leases.lease_until', '<=', now),
+              eb('crm_token_leases.holder', '=', holder),
+            ]),
+          ),
+      )
+      .returning('holder')
+      .executeTakeFirst();
+    return row?.holder === holder;
+  }
+
+  async releaseTokenLease(connectionId: string, holder: string): Promise<void> {
+    await this.db
+      .updateTable('crm_token_leases')
+      .set({ holder: null, lease_until: 0 })
+      .where('connection_id', '=', connectionId)
+      .where('holder', '=', holder)
+      .execute();
+  }
+
+  /** The connection's token session as stored (sealed), shared by every process. */
+  async tokenSession(connectionId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('crm_token_leases')
+      .select('sealed_session')
+      .where('connection_id', '=', connectionId)
+      .executeTakeFirst();
+    return row?.sealed_session ?? undefined;
+  }
+
+  async storeTokenSession(connectionId: string, sealedSession: string): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .insertInto('crm_token_leases')
+      .values({
+        connection_id: connectionId,
+        holder: null,
+        lease_until: 0,
+        sealed_session: sealedSession,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.column('connection_id').doUpdateSet({ sealed_session: sealedSession, updated_at: now }),
+      )
+      .execute();
+  }
+
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('crm_connections')

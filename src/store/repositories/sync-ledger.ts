@@ -21,6 +21,8 @@ export interface LedgerEntry {
   messageCount: number;
   attempts: number;
   lastError: string | undefined;
+  /** The last attempt failed after it may have reached the CRM: look it up before writing again. */
+  outcomeUnknown: boolean;
   nextAttemptAt: Date | undefined;
   writtenAt: Date | undefined;
   updatedAt: Date;
@@ -142,6 +144,7 @@ export class SyncLedgerRepository {
             ref: JSON.stringify(ref),
             attempts: 0,
             last_error: null,
+            outcome_unknown: 0,
             next_attempt_at: null,
             written_at: now,
             updated_at: now,
@@ -153,23 +156,28 @@ export class SyncLedgerRepository {
     });
   }
 
-  /** `retryAt` undefined: the CRM refused this input, so it waits for new content or a person. */
+  /**
+   * `retryAt` undefined: the CRM refused this input, so it waits for new content or a person.
+   * `outcomeUnknown`: the attempt may have reached the CRM (a timeout, a connection cut after sending).
+   */
   async markFailed(
     connectionId: string,
-    failed: readonly { key: string; error: string; retryAt: number | undefined }[],
+    failed: readonly { key: string; error: string; retryAt: number | undefined; outcomeUnknown?: boolean }[],
   ): Promise<void> {
     if (failed.length === 0) return;
     const now = Date.now();
     await this.db.transaction().execute(async (trx) => {
-      for (const { key, error, retryAt } of failed) {
+      for (const { key, error, retryAt, outcomeUnknown } of failed) {
         await trx
           .updateTable('sync_writes')
-          .set({
+          .set((eb) => ({
             state: retryAt === undefined ? 'rejected' : 'failed',
             last_error: error,
+            // Once an attempt may have reached the CRM, the write stays in doubt until one is done.
+            outcome_unknown: outcomeUnknown ? 1 : eb.ref('sync_writes.outcome_unknown'),
             next_attempt_at: retryAt ?? null,
             updated_at: now,
-          })
+          }))
           .where('connection_id', '=', connectionId)
           .where('write_key', '=', key)
           .execute();
@@ -241,6 +249,7 @@ function toEntry(row: Selectable<SyncWriteTable>): LedgerEntry {
     messageCount: row.message_count,
     attempts: row.attempts,
     lastError: row.last_error ?? undefined,
+    outcomeUnknown: Number(row.outcome_unknown) === 1,
     nextAttemptAt: row.next_attempt_at === null ? undefined : new Date(row.next_attempt_at),
     writtenAt: row.written_at === null ? undefined : new Date(row.written_at),
     updatedAt: new Date(row.updated_at),
