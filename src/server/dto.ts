@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Account, Chat, Identity, Message } from '../core/model.js';
-import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, SOURCE_KINDS } from '../core/model.js';
+import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, RECORD_TYPES, SOURCE_KINDS } from '../core/model.js';
 import type { CrmRecord, RecordCard } from '../crms/types.js';
 import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
@@ -156,7 +156,7 @@ export const ChatSchema = z
           connectionId: z.string(),
           identityId: z.string(),
           record: z.object({
-            type: z.enum(['contact', 'lead']),
+            type: z.enum(RECORD_TYPES),
             id: z.string(),
             name: z.string().optional(),
           }),
@@ -375,7 +375,7 @@ export const SyncJobSchema = z
   })
   .meta({ id: 'SyncJob' });
 
-const RecordRefSchema = z.object({ type: z.enum(['contact', 'lead']), id: z.string() });
+const RecordRefSchema = z.object({ type: z.enum(RECORD_TYPES), id: z.string() });
 
 export const SyncProblemSchema = z
   .object({
@@ -437,7 +437,7 @@ export const RecordLinkSchema = z
     id: z.string(),
     connectionId: z.string(),
     identity: LinkedIdentitySchema.describe('The WhatsApp person linked.'),
-    record: z.object({ type: z.enum(['contact', 'lead']), id: z.string(), name: z.string().optional() }),
+    record: z.object({ type: z.enum(RECORD_TYPES), id: z.string(), name: z.string().optional() }),
     linkedBy: z
       .enum(['lookup', 'created', 'manual'])
       .describe('Found by phone, created from the chat, or linked by hand.'),
@@ -461,7 +461,7 @@ export const UnmatchedChatSchema = z
 
 export const CrmRecordSchema = z
   .object({
-    type: z.enum(['contact', 'lead']),
+    type: z.enum(RECORD_TYPES),
     id: z.string(),
     name: z.string(),
     phones: z.array(z.string()).describe('The phone fields as the CRM holds them.'),

@@ -298,6 +298,7 @@ export class SyncService {
   ): Promise<RecordLink> {
     const connection = await this.options.connections.get(this.options.workspace.id, input.connection);
     const person = await this.personOf(chatId, input.identityId);
+    supports(await this.destination(connection.id), input.record.type);
     const card = await this.crm(() => this.card(connection.id, input.record));
     return this.saveLink(connection.id, person, card, 'manual');
   }
@@ -322,6 +323,7 @@ export class SyncService {
       );
     }
     const destination = await this.destination(connection.id);
+    supports(destination, input.type);
     const phone = person.phone;
     const record = await this.crm(() =>
       destination.createRecord({
@@ -354,7 +356,10 @@ export class SyncService {
   async card(idOrName: string, record: { type: RecordType; id: string }): Promise<RecordCard> {
     const connection = await this.options.connections.get(this.options.workspace.id, idOrName);
     const destination = await this.destination(connection.id);
-    return this.crm(() => destination.card(record));
+    supports(destination, record.type);
+    const card = await this.crm(() => destination.card(record));
+    // No deals on the card of a CRM (or mode) without them, whatever the CRM answered.
+    return destination.capabilities.deals ? card : { ...card, openDeals: [] };
   }
 
   private async saveLink(
@@ -435,4 +440,13 @@ export class SyncService {
 
 function identityView(identity: Identity | undefined, id: string): LinkedRecordView['identity'] {
   return { id, phone: identity?.phone, name: identity?.displayName };
+}
+
+/** Refuses a lead where the destination's CRM (or mode) has none: the capability decides, not the kind. */
+function supports(destination: Destination, type: RecordType): void {
+  if (type === 'lead' && !destination.capabilities.leads) {
+    throw new WasyncError('crm_unsupported', 'This CRM has no leads: link or create a contact.', {
+      capability: 'leads',
+    });
+  }
 }

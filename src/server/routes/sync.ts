@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
+import { RECORD_TYPES } from '../../core/model.js';
 import type { Services } from '../../services.js';
 import type { RecordLink } from '../../store/repositories/record-links.js';
 import { ChatAccess } from '../access.js';
@@ -28,7 +29,7 @@ const ConnectionParams = z.object({
   connectionId: z.string().describe('The connection id, or its name.'),
 });
 const ChatParams = z.object({ chatId: z.string() });
-const RecordType = z.enum(['contact', 'lead']);
+const RecordType = z.enum(RECORD_TYPES);
 const IdentityId = z
   .string()
   .min(1)
