@@ -52,6 +52,14 @@ export class ReferenceCrm {
   /** The API key a connection must present; the connection test reports any other. */
   constructor(readonly apiKey = 'reference-key') {}
 
+  /** Forgets every record, transcript, file and call count. */
+  reset(): void {
+    this.records.clear();
+    this.transcripts.clear();
+    this.attachments.clear();
+    this.calls.clear();
+  }
+
   nextId(prefix: string): string {
     this.sequence += 1;
     return `${prefix}${String(this.sequence).padStart(6, '0')}`;

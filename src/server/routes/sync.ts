@@ -305,6 +305,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
             400: ErrorEnvelopeSchema,
             403: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
             502: ErrorEnvelopeSchema,
           },
         },
