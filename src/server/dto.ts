@@ -14,6 +14,9 @@ import type { JobState, RunSummary } from '../sync/queue.js';
 import type { ChatRecordView, SyncStatus, UnmatchedChat } from '../sync/service.js';
 import type { AccountAccessView } from './access.js';
 
+/** Which kind of CRM record a link or card names (core/model's RECORD_TYPES). */
+export const RecordTypeSchema = z.enum(RECORD_TYPES).meta({ id: 'RecordType' });
+
 /**
  * The JSON the API answers with, and the mapping from domain objects to it. Times are ISO 8601 UTC
  * strings; absent values are omitted rather than null.
@@ -156,7 +159,7 @@ export const ChatSchema = z
           connectionId: z.string(),
           identityId: z.string(),
           record: z.object({
-            type: z.enum(RECORD_TYPES),
+            type: RecordTypeSchema,
             id: z.string(),
             name: z.string().optional(),
           }),
@@ -375,7 +378,7 @@ export const SyncJobSchema = z
   })
   .meta({ id: 'SyncJob' });
 
-const RecordRefSchema = z.object({ type: z.enum(RECORD_TYPES), id: z.string() });
+const RecordRefSchema = z.object({ type: RecordTypeSchema, id: z.string() });
 
 export const SyncProblemSchema = z
   .object({
@@ -437,7 +440,7 @@ export const RecordLinkSchema = z
     id: z.string(),
     connectionId: z.string(),
     identity: LinkedIdentitySchema.describe('The WhatsApp person linked.'),
-    record: z.object({ type: z.enum(RECORD_TYPES), id: z.string(), name: z.string().optional() }),
+    record: z.object({ type: RecordTypeSchema, id: z.string(), name: z.string().optional() }),
     linkedBy: z
       .enum(['lookup', 'created', 'manual'])
       .describe('Found by phone, created from the chat, or linked by hand.'),
@@ -461,7 +464,7 @@ export const UnmatchedChatSchema = z
 
 export const CrmRecordSchema = z
   .object({
-    type: z.enum(RECORD_TYPES),
+    type: RecordTypeSchema,
     id: z.string(),
     name: z.string(),
     phones: z.array(z.string()).describe('The phone fields as the CRM holds them.'),

@@ -116,12 +116,15 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
           response: { 200: z.object({ data: z.array(CrmKindSchema) }) },
         },
       },
-      async () => ({
-        data: registry.list().map((definition) => {
-          const { setup, sandbox, ...view } = registry.view(definition);
-          return { ...view, ...(setup ? { setup } : {}), ...(sandbox ? { sandbox } : {}) };
-        }),
-      }),
+      async (request) => {
+        grantOf(request);
+        return {
+          data: registry.list().map((definition) => {
+            const { setup, sandbox, ...view } = registry.view(definition);
+            return { ...view, ...(setup ? { setup } : {}), ...(sandbox ? { sandbox } : {}) };
+          }),
+        };
+      },
     );
 
     app.post(

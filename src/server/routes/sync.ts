@@ -2,7 +2,6 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import { RECORD_TYPES } from '../../core/model.js';
 import type { Services } from '../../services.js';
 import type { RecordLink } from '../../store/repositories/record-links.js';
 import { ChatAccess } from '../access.js';
@@ -14,6 +13,7 @@ import {
   crmRecordDto,
   RecordCardSchema,
   RecordLinkSchema,
+  RecordTypeSchema,
   recordCardDto,
   recordLinkDto,
   SyncJobSchema,
@@ -29,7 +29,7 @@ const ConnectionParams = z.object({
   connectionId: z.string().describe('The connection id, or its name.'),
 });
 const ChatParams = z.object({ chatId: z.string() });
-const RecordType = z.enum(RECORD_TYPES);
+const RecordType = RecordTypeSchema;
 const IdentityId = z
   .string()
   .min(1)
