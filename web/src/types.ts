@@ -4,7 +4,8 @@
  */
 import type { components } from './api-types';
 
-type Schemas = components['schemas'];
+/** Every named schema of the OpenAPI document. */
+export type Schemas = components['schemas'];
 
 /** Contact or lead: the one spelling the server's RECORD_TYPES gives. */
 export type RecordType = Schemas['RecordType'];

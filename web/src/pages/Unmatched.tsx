@@ -3,14 +3,10 @@ import { Link } from 'react-router';
 import { api, describe } from '../api';
 import { capabilitiesOf, useConnections, useCrmKinds } from '../connections';
 import { useLive } from '../live';
-import type { Chat, Connection, CrmKind, RecordType } from '../types';
+import type { Connection, CrmKind, RecordType, Schemas } from '../types';
 import { formatTime, Notice } from '../ui';
 
-interface Unmatched {
-  chat: Chat;
-  reason?: string;
-  checkedAt: string;
-}
+type Unmatched = Schemas['UnmatchedChat'];
 
 /** Chats no CRM record matched, per connection, each one click from a new contact or a link. */
 export function UnmatchedPage() {
