@@ -86,6 +86,58 @@ describe.skipIf(skipped !== undefined)(
       expect(stored).toMatchObject({ kind: 'memorycrm', settings: { workspaceLabel: 'sales' } });
     });
 
+    it("keeps Salesforce's form: fields per sign-in flow, its hints, and the body it sends", async () => {
+      await page.getByRole('link', { name: 'Setup' }).click();
+      await page.getByRole('button', { name: 'Connect a CRM' }).click();
+      const form = page.getByRole('form', { name: 'Connect Salesforce' });
+      await form.waitFor();
+      const loginHint = () => form.getByText(/^Your My Domain URL/).textContent();
+      expect(await loginHint()).toContain(
+        'the client credentials flow does not work on login.salesforce.com',
+      );
+      expect(await form.getByLabel('Consumer secret').count()).toBe(1);
+      expect(await form.getByLabel('Username').count()).toBe(0);
+      await form.getByLabel('JWT bearer').check();
+      expect(await loginHint()).toBe(
+        'Your My Domain URL, https://login.salesforce.com, or https://test.salesforce.com for a sandbox org.',
+      );
+      expect(await form.getByLabel('Consumer secret').count()).toBe(0);
+      expect(await form.getByLabel('API version').inputValue()).toBe('62.0');
+      expect(await form.getByLabel('Lead Source of records made from a chat').inputValue()).toBe('WhatsApp');
+      await form.getByLabel('Name', { exact: true }).fill('JWT org');
+      await form.getByLabel('Login URL').fill('https://test.salesforce.com');
+      await form.getByLabel('Lead Source of records made from a chat').fill('');
+      await form.getByLabel('Consumer key (client id)').fill('  jwt-client  ');
+      await form.getByLabel('Username').fill('integration@example.com');
+      await form
+        .getByLabel('Private key (PEM)')
+        .fill('-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+      await form.getByRole('button', { name: 'Connect' }).click();
+      await page
+        .getByRole('article', { name: 'JWT org' })
+        .getByText(/jwt bearer · since/)
+        .waitFor();
+      const jwt = (await h.services.connections.list(h.services.workspace.id)).find(
+        (c) => c.name === 'JWT org',
+      );
+      // An empty Lead Source is "none" (null), the client id is trimmed, and the audience defaults for a sandbox org.
+      expect(jwt).toMatchObject({
+        kind: 'salesforce',
+        settings: {
+          loginUrl: 'https://test.salesforce.com',
+          apiVersion: '62.0',
+          leadSource: null,
+          leadCompany: 'Unknown (WhatsApp)',
+          flow: 'jwt_bearer',
+          clientId: 'jwt-client',
+          username: 'integration@example.com',
+          audience: 'https://test.salesforce.com',
+        },
+      });
+      expect(errors, errors.join('\n')).toEqual([]);
+      await h.services.connections.delete(h.services.workspace.id, 'JWT org');
+    });
+
     it('offers contacts only on the card and the unmatched list of a kind without leads', async () => {
       const account = await h.createAccount('+14155550000');
       await h.postMessages(account, [
