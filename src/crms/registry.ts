@@ -45,7 +45,7 @@ export interface CrmFormField {
 }
 
 export interface CrmForm {
-  /** One line on what the CRM needs before it can be connected. */
+  /** One line on what the CRM needs before it can be connected; `backticks` mark code. */
   intro?: string | undefined;
   fields: CrmFormField[];
 }

@@ -4160,6 +4160,7 @@ export interface components {
             /** @description A person can connect it by signing in at the CRM. */
             oauth: boolean;
             form: {
+                /** @description What the CRM needs first; `backticks` mark code. */
                 intro?: string;
                 fields: components["schemas"]["CrmFormFieldInput"][];
             };
@@ -5157,6 +5158,7 @@ export interface components {
             /** @description A person can connect it by signing in at the CRM. */
             oauth: boolean;
             form: {
+                /** @description What the CRM needs first; `backticks` mark code. */
                 intro?: string;
                 fields: components["schemas"]["CrmFormField"][];
             };

@@ -56,7 +56,7 @@ export const salesforceKind: CrmKindDefinition = {
   capabilities: { leads: true, deals: true },
   form: {
     intro:
-      'A Connected App (or External Client App) with the OAuth scopes api and refresh_token; the user it runs as needs to create contacts, leads, notes and files.',
+      'A Connected App (or External Client App) with the OAuth scopes `api` and `refresh_token`; the user it runs as needs to create contacts, leads, notes and files.',
     fields: [
       {
         name: 'name',

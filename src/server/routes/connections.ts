@@ -89,7 +89,10 @@ const CrmKindSchema = z
       .describe('Present where the kind prepares the CRM (POST /connections/{id}/setup).'),
     sandbox: z.string().optional().describe('`wasync sandbox <name>` runs a local stand-in for it.'),
     oauth: z.boolean().describe('A person can connect it by signing in at the CRM.'),
-    form: z.object({ intro: z.string().optional(), fields: z.array(FormFieldSchema) }),
+    form: z.object({
+      intro: z.string().optional().describe('What the CRM needs first; `backticks` mark code.'),
+      fields: z.array(FormFieldSchema),
+    }),
   })
   .meta({ id: 'CrmKind' });
 

@@ -63,7 +63,7 @@ export function ConnectionForm({ kind, onDone }: { kind: CrmKind; onDone: () => 
   return (
     <form className="stack form-box" onSubmit={submit} aria-label={`Connect ${kind.displayName}`}>
       <h2>{kind.displayName}</h2>
-      {kind.form.intro ? <p className="muted small">{kind.form.intro}</p> : null}
+      {kind.form.intro ? <p className="muted small">{withCode(kind.form.intro)}</p> : null}
       {kind.form.fields
         .filter((field) => visible(field, choices))
         .map((field) =>
@@ -113,6 +113,14 @@ export function ConnectionForm({ kind, onDone }: { kind: CrmKind; onDone: () => 
         </button>
       </div>
     </form>
+  );
+}
+
+/** Text with `backticks` around code, as <code>. */
+function withCode(text: string) {
+  return text.split('`').map((part, index) =>
+    // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text, never reordered.
+    index % 2 === 1 ? <code key={index}>{part}</code> : part,
   );
 }
 
