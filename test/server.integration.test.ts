@@ -32,6 +32,7 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/tokens'],
     ['POST', '/api/v1/tokens'],
     ['DELETE', '/api/v1/tokens/tok_x'],
+    ['GET', '/api/v1/crm-kinds'],
     ['GET', '/api/v1/connections'],
     ['POST', '/api/v1/connections'],
     ['GET', '/api/v1/connections/crm_x'],

@@ -117,7 +117,7 @@ export function statusCommand(): Command {
 type ConnectionStatus = Awaited<ReturnType<typeof connectionStatuses>>[number];
 
 /** Each CRM connection as `status --json` carries it: absent values are null, times ISO 8601 UTC. */
-async function connectionStatuses(services: Services) {
+export async function connectionStatuses(services: Services) {
   const { connections, sync, records, workspace } = services;
   const result = [];
   for (const connection of await connections.list(workspace.id)) {
@@ -125,10 +125,14 @@ async function connectionStatuses(services: Services) {
     const links = await records.linkedRecords(connection.id);
     const { job } = status;
     const parked = connection.state === 'parked';
+    // The kind as the registry knows it; a connection of a kind this build lacks says so.
+    const definition = connections.registry.get(connection.kind);
     result.push({
       id: connection.id,
       name: connection.name,
       kind: connection.kind,
+      kindName: definition?.displayName ?? null,
+      capabilities: definition?.capabilities ?? null,
       state: connection.state,
       parkedReason: connection.parkedReason ?? null,
       running: job?.running !== undefined,
@@ -157,13 +161,13 @@ async function connectionStatuses(services: Services) {
   return result;
 }
 
-function printConnection(connection: ConnectionStatus): void {
+export function printConnection(connection: ConnectionStatus): void {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const state =
     connection.state === 'parked' ? `parked: ${connection.parkedReason ?? 'a person must act'}` : 'active';
   out('');
   out(
-    `CRM connection ${connection.name} (${connection.kind}): ${state}${connection.running ? ', syncing now' : ''}`,
+    `CRM connection ${connection.name} (${connection.kind}${connection.kindName ? '' : ', a kind this build does not know'}): ${state}${connection.running ? ', syncing now' : ''}`,
   );
   const { lastRun } = connection;
   if (!lastRun) out('  last run: never');

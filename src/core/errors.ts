@@ -119,6 +119,11 @@ export const ERROR_CODES = {
     status: 502,
     description: 'The CRM refused the operation; details.crmCode is its own error code.',
   },
+  crm_unsupported: {
+    status: 409,
+    description:
+      "The connection's CRM has no such thing (leads in a CRM without them); details.capability names it.",
+  },
   internal_error: {
     status: 500,
     description: 'An unexpected failure; the log has the details under the request id.',

@@ -129,3 +129,7 @@ export interface Message {
   reactions: Reaction[];
   media: MediaInfo | undefined;
 }
+
+/** Which kind of CRM record a chat partner is linked to; the one spelling store, server and web share. */
+export const RECORD_TYPES = ['contact', 'lead'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];

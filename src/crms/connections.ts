@@ -1,34 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
-import { checkVendorUrl, SALESFORCE } from '../net/vendor-urls.js';
 import type { CrmConnectionRepository, StoredConnection } from '../store/repositories/crm-connections.js';
-import { composeTokenStore, storeLease, type TokenStore } from './kit/token-holder.js';
-import type { SalesforceToken } from './salesforce/auth.js';
 import {
-  refreshTokenOf,
-  SalesforceConnectionInput,
-  salesforceDestination,
-  salesforceSignIn,
-  salesforceTransport,
-  splitSalesforceInput,
-  withRefreshToken,
-} from './salesforce/connection.js';
-import { type SetupReport, setUpSalesforce } from './salesforce/setup/index.js';
-import type { RefreshTokenStore, SalesforceSignIn } from './salesforce/sign-in.js';
+  composeTokenStore,
+  type KitToken,
+  type RefreshTokenSlot,
+  storeLease,
+  type TokenStore,
+} from './kit/token-holder.js';
+import {
+  type CrmKindDefinition,
+  type CrmRegistry,
+  type CrmSession,
+  crmRegistry,
+  type SetupReport,
+} from './registry.js';
 import type { Destination } from './types.js';
+
+/** The input of a connection of any registered kind: `kind` picks the kind's own schema. */
+export type ConnectionInput = { kind: string; name: string } & Record<string, unknown>;
 
 /**
  * How long one process may hold a connection's sign-in lease: longer than a token request may take
  * (60 s), short enough that a process that died mid-refresh does not hold the others up for long.
  */
 const TOKEN_LEASE_MS = 90_000;
-
-/** The input of every CRM kind wasync can connect (one schema per kind, registered here by hand). */
-export const ConnectionInput = SalesforceConnectionInput;
-export type ConnectionInput = z.input<typeof ConnectionInput>;
 
 /** What the API and the CLI show of a connection: never a secret. */
 export interface ConnectionView {
@@ -43,7 +41,7 @@ export interface ConnectionView {
 
 /**
  * CRM connections: stored with their secrets sealed (bound to the connection's id), opened only to
- * build a destination. The registry of kinds is this file; adding Zoho or Bitrix24 adds a case here.
+ * build a destination. What each kind takes and builds comes from the CRM registry.
  */
 export class ConnectionService {
   private readonly box: SecretBox;
@@ -51,7 +49,7 @@ export class ConnectionService {
    * One token holder per connection in this process, shared by setup, the connection test and the
    * sync: one sign-in serves them all, and a refresh token an org rotates is never spent twice here.
    */
-  private readonly signIns = new Map<string, SalesforceSignIn>();
+  private readonly sessions = new Map<string, CrmSession>();
   /** This process's name on the token leases it takes. */
   private readonly leaseHolder = `process:${randomUUID()}`;
 
@@ -63,15 +61,22 @@ export class ConnectionService {
     private readonly repository: CrmConnectionRepository,
     secretKey: string,
     private readonly guarded: GuardedFetch,
+    readonly registry: CrmRegistry = crmRegistry,
   ) {
     this.box = new SecretBox(secretKey);
   }
 
   /** Stores a connection; `input` is checked (and its defaults filled) here, whoever calls. */
-  async create(workspaceId: string, given: ConnectionInput): Promise<ConnectionView> {
-    const input = ConnectionInput.parse(given);
-    checkVendorUrl(input.loginUrl, SALESFORCE, this.guarded.allow, 'loginUrl');
-    const { settings, secrets } = splitSalesforceInput(input);
+  async create(workspaceId: string, given: Readonly<Record<string, unknown>>): Promise<ConnectionView> {
+    const definition = this.registry.get(String(given.kind));
+    if (!definition) {
+      throw new WasyncError('validation_failed', `No CRM kind ${String(given.kind)}.`, {
+        issues: [{ field: 'kind', message: `one of ${this.registry.names().join(', ')}` }],
+      });
+    }
+    const input = definition.input.parse(given) as ConnectionInput;
+    definition.checkInput?.(input, this.guarded);
+    const { settings, secrets } = definition.split(input);
     const id = this.repository.newId();
     const stored = await this.repository.create({
       id,
@@ -96,13 +101,18 @@ export class ConnectionService {
   async delete(workspaceId: string, idOrName: string): Promise<void> {
     const stored = await this.stored(workspaceId, idOrName);
     await this.repository.delete(workspaceId, stored.id);
-    this.signIns.delete(stored.id);
+    this.sessions.delete(stored.id);
   }
 
   /** A destination for the connection, signed in lazily on its first call. */
   async destination(workspaceId: string, idOrName: string): Promise<Destination> {
     const stored = await this.stored(workspaceId, idOrName);
-    return salesforceDestination(stored.settings, this.signInOf(stored));
+    return this.sessionOf(stored).destination();
+  }
+
+  /** The registry's entry of a stored connection's kind. */
+  definitionOf(connection: { kind: string }): CrmKindDefinition {
+    return this.registry.require(connection.kind);
   }
 
   /** Stops syncing the connection until a person fixes what `reason` says. */
@@ -114,59 +124,71 @@ export class ConnectionService {
     await this.repository.setState(id, { parked: false });
   }
 
-  /** Creates the CRM-side objects wasync writes into (Salesforce: the WhatsApp_Chat__c object). */
+  /**
+   * Creates the CRM-side objects wasync writes into (Salesforce: the WhatsApp_Chat__c object); a
+   * kind without a setup answers a 409 that says so.
+   */
   async setUp(workspaceId: string, idOrName: string): Promise<SetupReport> {
     const stored = await this.stored(workspaceId, idOrName);
-    return setUpSalesforce(salesforceTransport(stored.settings, this.signInOf(stored)));
-  }
-
-  private signInOf(stored: StoredConnection): SalesforceSignIn {
-    let signIn = this.signIns.get(stored.id);
-    if (!signIn) {
-      signIn = salesforceSignIn(
-        stored.settings,
-        this.secrets(stored),
-        this.refreshTokens(stored),
-        this.guarded,
-        this.tokenStore(stored),
+    const session = this.sessionOf(stored);
+    if (!session.setUp) {
+      throw new WasyncError(
+        'conflict',
+        `${this.definitionOf(stored).displayName} needs no setup: connect it and sync.`,
       );
-      this.signIns.set(stored.id, signIn);
     }
-    return signIn;
+    return session.setUp();
   }
 
   /**
-   * The connection's refresh token as the store holds it: read fresh before each refresh (another
-   * process may have rotated it), written as soon as the org rotates it, before the new session is used.
+   * The connection's session, opened once per process: its token holder is shared by setup, the
+   * connection test and the sync, and the secrets it reads and writes are the store's, re-read before
+   * each refresh (another process may have rotated a token) and written before a new token is used.
    */
-  private refreshTokens(stored: StoredConnection): RefreshTokenStore {
-    const current = async () => {
-      const row = await this.repository.find(stored.workspaceId, stored.id);
-      if (!row) throw new WasyncError('not_found', `No CRM connection ${stored.id}.`);
-      return this.secrets(row);
-    };
-    return {
-      read: async () => refreshTokenOf(await current()),
-      write: async (refreshToken) => {
-        const secrets = withRefreshToken(await current(), refreshToken);
-        await this.repository.updateCredentials(stored.id, this.box.seal(JSON.stringify(secrets), stored.id));
-      },
-    };
+  private sessionOf(stored: StoredConnection): CrmSession {
+    let session = this.sessions.get(stored.id);
+    if (!session) {
+      const current = async () => {
+        const row = await this.repository.find(stored.workspaceId, stored.id);
+        if (!row) throw new WasyncError('not_found', `No CRM connection ${stored.id}.`);
+        return this.secrets(row);
+      };
+      session = this.definitionOf(stored).open({
+        id: stored.id,
+        workspaceId: stored.workspaceId,
+        settings: stored.settings,
+        secrets: this.secrets(stored),
+        readSecrets: current,
+        writeSecrets: async (secrets) => {
+          await this.repository.updateCredentials(
+            stored.id,
+            this.box.seal(JSON.stringify(secrets), stored.id),
+          );
+        },
+        guarded: this.guarded,
+        tokenStore: (refreshTokens) => this.tokenStore(stored, refreshTokens),
+      });
+      this.sessions.set(stored.id, session);
+    }
+    return session;
   }
 
   /**
    * The connection's session as every process shares it: the access token sealed in the store, the
    * refresh token with the other secrets, and a lease row so that one process at a time refreshes.
    */
-  private tokenStore(stored: StoredConnection): TokenStore<SalesforceToken> {
+  private tokenStore<T extends KitToken>(
+    stored: StoredConnection,
+    refreshTokens: RefreshTokenSlot | undefined,
+  ): TokenStore<T> {
     const binding = `${stored.id}:session`;
-    return composeTokenStore<SalesforceToken>({
+    return composeTokenStore<T>({
       session: {
         read: async () => {
           const sealed = await this.repository.tokenSession(stored.id);
           if (sealed === undefined) return undefined;
           try {
-            return JSON.parse(this.box.open(sealed, binding)) as SalesforceToken;
+            return JSON.parse(this.box.open(sealed, binding)) as T;
           } catch {
             // Sealed under another key (the secret key was replaced): sign in afresh.
             return undefined;
@@ -175,7 +197,7 @@ export class ConnectionService {
         write: (token) =>
           this.repository.storeTokenSession(stored.id, this.box.seal(JSON.stringify(token), binding)),
       },
-      refreshTokens: this.refreshTokens(stored),
+      refreshTokens,
       exclusive: storeLease(
         {
           acquire: (holder, until, now) => this.repository.acquireTokenLease(stored.id, holder, until, now),

@@ -7,10 +7,13 @@
 
 import type { CountryCode } from '../core/phone.js';
 
-export type CrmKind = 'salesforce' | 'zoho' | 'bitrix24';
+/** A registered kind's name (src/crms/registry.ts): salesforce, and later zoho and bitrix24. */
+export type CrmKind = string;
 
-/** Which kind of record a chat partner is linked to. */
-export type RecordType = 'contact' | 'lead';
+/** Which kind of record a chat partner is linked to (defined once, in core/model). */
+import type { RecordType } from '../core/model.js';
+
+export type { RecordType };
 
 /** A CRM record as the engine and the mini-CRM card need it. Ids stay strings (Zoho's exceed 2^53). */
 export interface CrmRecord {

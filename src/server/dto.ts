@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Account, Chat, Identity, Message } from '../core/model.js';
-import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, SOURCE_KINDS } from '../core/model.js';
+import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, RECORD_TYPES, SOURCE_KINDS } from '../core/model.js';
 import type { CrmRecord, RecordCard } from '../crms/types.js';
 import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
@@ -14,6 +14,9 @@ import type { JobState, RunSummary } from '../sync/queue.js';
 import type { ChatRecordView, UnmatchedChat } from '../sync/records-service.js';
 import type { SyncStatus } from '../sync/service.js';
 import type { AccountAccessView } from './access.js';
+
+/** Which kind of CRM record a link or card names (core/model's RECORD_TYPES). */
+export const RecordTypeSchema = z.enum(RECORD_TYPES).meta({ id: 'RecordType' });
 
 /**
  * The JSON the API answers with, and the mapping from domain objects to it. Times are ISO 8601 UTC
@@ -157,7 +160,7 @@ export const ChatSchema = z
           connectionId: z.string(),
           identityId: z.string(),
           record: z.object({
-            type: z.enum(['contact', 'lead']),
+            type: RecordTypeSchema,
             id: z.string(),
             name: z.string().optional(),
           }),
@@ -376,7 +379,7 @@ export const SyncJobSchema = z
   })
   .meta({ id: 'SyncJob' });
 
-const RecordRefSchema = z.object({ type: z.enum(['contact', 'lead']), id: z.string() });
+const RecordRefSchema = z.object({ type: RecordTypeSchema, id: z.string() });
 
 export const SyncProblemSchema = z
   .object({
@@ -438,7 +441,7 @@ export const RecordLinkSchema = z
     id: z.string(),
     connectionId: z.string(),
     identity: LinkedIdentitySchema.describe('The WhatsApp person linked.'),
-    record: z.object({ type: z.enum(['contact', 'lead']), id: z.string(), name: z.string().optional() }),
+    record: z.object({ type: RecordTypeSchema, id: z.string(), name: z.string().optional() }),
     linkedBy: z
       .enum(['lookup', 'created', 'manual'])
       .describe('Found by phone, created from the chat, or linked by hand.'),
@@ -462,7 +465,7 @@ export const UnmatchedChatSchema = z
 
 export const CrmRecordSchema = z
   .object({
-    type: z.enum(['contact', 'lead']),
+    type: RecordTypeSchema,
     id: z.string(),
     name: z.string(),
     phones: z.array(z.string()).describe('The phone fields as the CRM holds them.'),

@@ -10,7 +10,7 @@ import { WasyncError } from '../core/errors.js';
 import type { Chat, Identity, Workspace } from '../core/model.js';
 import type { ConnectionService } from '../crms/connections.js';
 import { asApiError } from '../crms/kit/api-errors.js';
-import type { CrmRecord, RecordCard, RecordType } from '../crms/types.js';
+import type { CrmRecord, Destination, RecordCard, RecordType } from '../crms/types.js';
 import type { Store } from '../store/index.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
 import type { ChatSyncState } from '../store/repositories/sync-progress.js';
@@ -98,6 +98,7 @@ export class RecordsService {
   ): Promise<RecordLink> {
     const connection = await this.options.connections.get(this.options.workspace.id, input.connection);
     const person = await this.personOf(chatId, input.identityId);
+    supports(await this.options.sync.destination(connection.id), input.record.type);
     const card = await this.crm(() => this.card(connection.id, input.record));
     return this.saveLink(connection.id, person, card, 'manual');
   }
@@ -122,6 +123,7 @@ export class RecordsService {
       );
     }
     const destination = await this.options.sync.destination(connection.id);
+    supports(destination, input.type);
     const phone = person.phone;
     const record = await this.crm(() =>
       destination.createRecord({
@@ -154,7 +156,10 @@ export class RecordsService {
   async card(idOrName: string, record: { type: RecordType; id: string }): Promise<RecordCard> {
     const connection = await this.options.connections.get(this.options.workspace.id, idOrName);
     const destination = await this.options.sync.destination(connection.id);
-    return this.crm(() => destination.card(record));
+    supports(destination, record.type);
+    const card = await this.crm(() => destination.card(record));
+    // No deals on the card of a CRM (or mode) without them, whatever the CRM answered.
+    return destination.capabilities.deals ? card : { ...card, openDeals: [] };
   }
 
   private async saveLink(
@@ -215,4 +220,13 @@ export class RecordsService {
 
 function identityView(identity: Identity | undefined, id: string): LinkedRecordView['identity'] {
   return { id, phone: identity?.phone, name: identity?.displayName };
+}
+
+/** A lead where the connection's CRM (or its mode) has none is refused before the CRM is asked. */
+function supports(destination: Destination, type: RecordType): void {
+  if (type === 'lead' && !destination.capabilities.leads) {
+    throw new WasyncError('crm_unsupported', 'This CRM has no leads: link or create a contact.', {
+      capability: 'leads',
+    });
+  }
 }

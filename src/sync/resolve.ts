@@ -4,11 +4,11 @@
  * number but no link are looked up in the CRM in one batch, and what is found becomes a link.
  */
 import type { Chat, Identity } from '../core/model.js';
-import type { CallOptions, CrmRecord, Destination, LookupContext } from '../crms/types.js';
+import type { CallOptions, CrmRecord, Destination, LookupContext, RecordType } from '../crms/types.js';
 import type { RecordLink, RecordLinkRepository } from '../store/repositories/record-links.js';
 
 export interface Target {
-  record: { type: 'contact' | 'lead'; id: string; name: string | undefined };
+  record: { type: RecordType; id: string; name: string | undefined };
   /** Messages sent before this are not the record's (its backfill window). */
   backfillFrom: number;
   links: RecordLink[];
@@ -50,8 +50,10 @@ export async function resolveTargets(options: {
       options.lookup,
       options.call,
     );
+    // A CRM (or mode) without leads links contacts only, whatever its lookup answered.
+    const { leads } = options.destination.capabilities;
     for (const { identity } of toLookUp) {
-      const record = preferred(found.get(identity.id) ?? []);
+      const record = preferred((found.get(identity.id) ?? []).filter((r) => leads || r.type === 'contact'));
       if (!record) continue;
       const link = await options.links.link({
         connectionId,

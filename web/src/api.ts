@@ -1,3 +1,5 @@
+import type { Schemas } from './types';
+
 /**
  * The app's one way to the API: JSON in and out, the session cookie sent by the browser, the session's
  * CSRF token on every change, and the API's error envelope turned into an ApiError with its code.
@@ -80,20 +82,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return json as T;
 }
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'member';
-  createdAt: string;
-  lastSignInAt?: string;
-}
+export type User = Schemas['User'];
 
-export interface Session {
-  user: User;
-  csrfToken: string;
-  expiresAt: string;
-}
+export type Session = Schemas['Session'];
 
 /** A validation failure's first problem, worded for a person, or the error's own message. */
 export function describe(error: unknown): string {

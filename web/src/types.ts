@@ -1,94 +1,38 @@
-/** The API's shapes the app reads (see the OpenAPI document at /api/v1/docs). */
-export interface Identity {
-  id: string;
-  phone?: string;
-  name?: string;
-  username?: string;
-}
+/**
+ * The API's shapes the app reads, taken from the types generated from the server's OpenAPI document
+ * (api-types.ts, `npm run api-types`), never copied by hand.
+ */
+import type { components } from './api-types';
 
-export interface Chat {
-  id: string;
-  accountId: string;
-  type: 'direct' | 'group';
-  title?: string;
-  partner?: Identity;
-  participants?: Identity[];
-  createdAt: string;
-  lastMessageAt?: string;
-}
+/** Every named schema of the OpenAPI document. */
+export type Schemas = components['schemas'];
 
-export interface Message {
-  id: string;
-  sourceId: string;
-  chatId: string;
-  fromMe: boolean;
-  senderId?: string;
-  senderName?: string;
-  timestamp: string;
-  type: string;
-  text?: string;
-  replyTo?: string;
-  editedAt?: string;
-  deletedAt?: string;
-  delivery?: { status: string; at: string };
-  details?: Record<string, unknown>;
-  reactions: { emoji: string; fromMe: boolean; senderId?: string; at: string }[];
-  media?: {
-    state: 'stored' | 'pending' | 'failed';
-    mimeType?: string;
-    size?: number;
-    fileName?: string;
-    failure?: string;
-  };
-}
+/** Contact or lead: the one spelling the server's RECORD_TYPES gives. */
+export type RecordType = Schemas['RecordType'];
+
+export type Identity = Schemas['Identity'];
+
+/** A chat as lists answer it; one chat alone also names its participants. */
+export type Chat = Schemas['ChatSummary'] & { participants?: Identity[] };
+
+export type Message = Schemas['Message'];
 
 export interface Page<T> {
   data: T[];
   nextCursor?: string;
 }
 
-export interface Connection {
-  id: string;
-  kind: string;
-  name: string;
-  state: string;
-  parkedReason?: string;
-}
+/** A CRM connection. Kinds are registered on the server at run time, so `kind` is any kind's name. */
+export type Connection = Omit<Schemas['CrmConnection'], 'kind'> & { kind: string };
 
-export interface RecordLink {
-  id: string;
-  connectionId: string;
-  connection: { id: string; name: string; kind: string };
-  identity: { id: string; phone?: string; name?: string };
-  record: { type: 'contact' | 'lead'; id: string; name?: string };
-  linkedBy: 'lookup' | 'created' | 'manual';
-  linkedAt: string;
-  lastSyncedAt?: string;
-}
+/** A registered kind of CRM: its name, capabilities, setup and the form it is connected with. */
+export type CrmKind = Schemas['CrmKind'];
+export type CrmFormField = Schemas['CrmFormField'];
 
-export interface CrmRecord {
-  type: 'contact' | 'lead';
-  id: string;
-  name: string;
-  phones: string[];
-  url: string;
-}
+export type RecordLink = Schemas['ChatRecordLink'];
 
-export interface RecordCard extends CrmRecord {
-  company?: string;
-  owner?: string;
-  email?: string;
-  leadStatus?: string;
-  openDeals: { id: string; name: string; stage?: string; amount?: number; url: string }[];
-  latestNotes: { id: string; title: string; excerpt: string; createdAt: string }[];
-}
+export type CrmRecord = Schemas['CrmRecord'];
 
-export interface SyncJob {
-  connectionId: string;
-  running: boolean;
-  nextRunAt?: string;
-  lastError?: string;
-  lastStartedAt?: string;
-  lastFinishedAt?: string;
-  lastSuccessAt?: string;
-}
+export type RecordCard = Schemas['RecordCard'];
+
+export type SyncJob = Schemas['SyncJob'];

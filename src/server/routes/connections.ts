@@ -1,56 +1,143 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConnectionInput, type ConnectionView } from '../../crms/connections.js';
+import type { ConnectionService, ConnectionView } from '../../crms/connections.js';
 import { crmErrorAsWasync } from '../../crms/kit/api-errors.js';
+import type { CrmRegistry } from '../../crms/registry.js';
 import { CrmError } from '../../crms/types.js';
 import type { Services } from '../../services.js';
 import { grantOf, requireAdmin } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
 
-const ConnectionSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['salesforce']),
-    name: z.string(),
-    settings: z
-      .record(z.string(), z.unknown())
-      .describe('Base URLs, API version, client id, sign-in flow. Never a secret.'),
-    state: z.enum(['active', 'parked']),
-    parkedReason: z.string().optional(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'CrmConnection' });
+/** A connection row; `kind` names one of the registered kinds. */
+function connectionSchema(registry: CrmRegistry) {
+  return z
+    .object({
+      id: z.string(),
+      kind: z.enum(registry.names()),
+      name: z.string(),
+      settings: z
+        .record(z.string(), z.unknown())
+        .describe('Base URLs, API version, client id, sign-in flow. Never a secret.'),
+      summary: z
+        .string()
+        .optional()
+        .describe(
+          'The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow).',
+        ),
+      state: z.enum(['active', 'parked']),
+      parkedReason: z.string().optional(),
+      createdAt: z.string(),
+    })
+    .meta({ id: 'CrmConnection' });
+}
 
-function connectionDto(connection: ConnectionView): z.infer<typeof ConnectionSchema> {
+function connectionDto(connections: ConnectionService, connection: ConnectionView) {
+  const summary = connections.registry.get(connection.kind)?.describeSettings?.(connection.settings);
   return {
     id: connection.id,
-    kind: 'salesforce',
+    kind: connection.kind,
     name: connection.name,
     settings: connection.settings,
+    ...(summary ? { summary } : {}),
     state: connection.state,
     ...(connection.parkedReason ? { parkedReason: connection.parkedReason } : {}),
     createdAt: connection.createdAt.toISOString(),
   };
 }
 
+const FormFieldSchema = z
+  .object({
+    name: z
+      .string()
+      .describe('Where the value goes in the body; a dot names a nested field (auth.clientId).'),
+    label: z.string(),
+    type: z.enum(['text', 'url', 'password', 'select', 'textarea']),
+    required: z.boolean(),
+    secret: z.boolean().describe('Sealed at rest and never shown again.'),
+    hint: z.string().optional(),
+    hintWhen: z
+      .array(z.object({ field: z.string(), value: z.string(), hint: z.string() }))
+      .optional()
+      .describe('The hint while another field has the value.'),
+    options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+    defaultValue: z.string().optional(),
+    placeholder: z.string().optional(),
+    pattern: z.string().optional(),
+    emptyAsNull: z.boolean().optional().describe('An empty value is sent as null rather than left out.'),
+    when: z
+      .object({ field: z.string(), values: z.array(z.string()) })
+      .optional()
+      .describe('Shown and sent only while another field has one of these values.'),
+  })
+  .meta({ id: 'CrmFormField' });
+
+const CapabilitiesSchema = z
+  .object({
+    leads: z.boolean().describe('Leads exist beside contacts.'),
+    deals: z.boolean().describe('Open deals are shown on the card.'),
+  })
+  .meta({ id: 'CrmCapabilities' });
+
+const CrmKindSchema = z
+  .object({
+    kind: z.string(),
+    displayName: z.string(),
+    capabilities: CapabilitiesSchema,
+    setup: z
+      .object({ label: z.string(), description: z.string() })
+      .optional()
+      .describe('Present where the kind prepares the CRM (POST /connections/{id}/setup).'),
+    sandbox: z.string().optional().describe('`wasync sandbox <name>` runs a local stand-in for it.'),
+    oauth: z.boolean().describe('A person can connect it by signing in at the CRM.'),
+    form: z.object({
+      intro: z.string().optional().describe('What the CRM needs first; `backticks` mark code.'),
+      fields: z.array(FormFieldSchema),
+    }),
+  })
+  .meta({ id: 'CrmKind' });
+
 const Params = z.object({ connectionId: z.string() });
 
 /** CRM connections. Creating, deleting and setting up need an admin token; secrets never come back. */
 export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
   const { connections, audit } = services;
+  const { registry } = connections;
+  const ConnectionSchema = connectionSchema(registry);
+  const dto = (connection: ConnectionView) => connectionDto(connections, connection);
   const target = (connection: ConnectionView) => ({
     type: 'connection',
     id: connection.id,
     label: connection.name,
   });
   return async (app) => {
+    app.get(
+      '/crm-kinds',
+      {
+        schema: {
+          tags: ['connections'],
+          summary: 'The kinds of CRM this server connects, with the form each one is connected with',
+          response: { 200: z.object({ data: z.array(CrmKindSchema) }) },
+        },
+      },
+      async (request) => {
+        grantOf(request);
+        return {
+          data: registry.list().map((definition) => {
+            const { setup, sandbox, ...view } = registry.view(definition);
+            return { ...view, ...(setup ? { setup } : {}), ...(sandbox ? { sandbox } : {}) };
+          }),
+        };
+      },
+    );
+
     app.post(
       '/connections',
       {
         schema: {
           tags: ['connections'],
           summary: 'Connect a CRM (credentials are stored encrypted)',
-          body: ConnectionInput,
+          description: "The body is the kind's own: `kind` picks it (GET /crm-kinds lists the kinds).",
+          body: registry.inputSchema(),
           response: {
             201: ConnectionSchema,
             400: ErrorEnvelopeSchema,
@@ -66,7 +153,7 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
           kind: connection.kind,
           settings: connection.settings,
         });
-        return reply.status(201).send(connectionDto(connection));
+        return reply.status(201).send(dto(connection));
       },
     );
 
@@ -80,7 +167,7 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => ({
-        data: (await connections.list(grantOf(request).workspaceId)).map(connectionDto),
+        data: (await connections.list(grantOf(request).workspaceId)).map(dto),
       }),
     );
 
@@ -95,7 +182,7 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        connectionDto(await connections.get(grantOf(request).workspaceId, request.params.connectionId)),
+        dto(await connections.get(grantOf(request).workspaceId, request.params.connectionId)),
     );
 
     app.delete(

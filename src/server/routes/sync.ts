@@ -13,6 +13,7 @@ import {
   crmRecordDto,
   RecordCardSchema,
   RecordLinkSchema,
+  RecordTypeSchema,
   recordCardDto,
   recordLinkDto,
   SyncJobSchema,
@@ -28,7 +29,7 @@ const ConnectionParams = z.object({
   connectionId: z.string().describe('The connection id, or its name.'),
 });
 const ChatParams = z.object({ chatId: z.string() });
-const RecordType = z.enum(['contact', 'lead']);
+const RecordType = RecordTypeSchema;
 const IdentityId = z
   .string()
   .min(1)
@@ -304,6 +305,7 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
             400: ErrorEnvelopeSchema,
             403: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
             502: ErrorEnvelopeSchema,
           },
         },

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../../core/ids.js';
+import type { RecordType } from '../../core/model.js';
 import type { Database, RecordLinkTable } from '../schema.js';
 
 /** How a link came about: found by phone in the CRM, created from the chat, or made by a person. */
@@ -9,7 +10,7 @@ export interface RecordLink {
   id: string;
   connectionId: string;
   identityId: string;
-  record: { type: 'contact' | 'lead'; id: string; name: string | undefined };
+  record: { type: RecordType; id: string; name: string | undefined };
   linkedBy: LinkedBy;
   linkedAt: Date;
   /** Messages from this time on go to the record (the backfill window of the link). */
@@ -20,7 +21,7 @@ export interface RecordLink {
 export interface NewLink {
   connectionId: string;
   identityId: string;
-  record: { type: 'contact' | 'lead'; id: string; name: string | undefined };
+  record: { type: RecordType; id: string; name: string | undefined };
   linkedBy: LinkedBy;
   backfillFrom: number;
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../../core/ids.js';
+import type { RecordType } from '../../core/model.js';
 import { type Database, readJson, type SyncWriteTable } from '../schema.js';
 
 export type WriteKind = 'transcript' | 'file';
@@ -11,7 +12,7 @@ export interface LedgerEntry {
   key: string;
   kind: WriteKind;
   chatId: string;
-  record: { type: 'contact' | 'lead'; id: string };
+  record: { type: RecordType; id: string };
   day: string | undefined;
   messageId: string | undefined;
   state: WriteState;
@@ -32,7 +33,7 @@ export interface Intent {
   key: string;
   kind: WriteKind;
   chatId: string;
-  record: { type: 'contact' | 'lead'; id: string };
+  record: { type: RecordType; id: string };
   day?: string | undefined;
   messageId?: string | undefined;
   contentHash: string;

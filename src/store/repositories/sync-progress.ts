@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { RecordType } from '../../core/model.js';
 import type { Database, SyncChatTable } from '../schema.js';
 
 export type ChatSyncStatus = 'synced' | 'unmatched' | 'failed' | 'pending' | 'excluded';
@@ -15,7 +16,7 @@ export interface ChatSyncState {
 }
 
 export interface TargetState {
-  recordType: 'contact' | 'lead';
+  recordType: RecordType;
   recordId: string;
   /** The link's backfill window this target was first written with; a new window means a new backfill. */
   backfillFrom: number;
@@ -193,7 +194,7 @@ export class SyncProgressRepository {
   async saveTarget(
     connectionId: string,
     chatId: string,
-    target: { recordType: 'contact' | 'lead'; recordId: string; backfillFrom: number; syncedThrough: number },
+    target: { recordType: RecordType; recordId: string; backfillFrom: number; syncedThrough: number },
   ): Promise<void> {
     const now = Date.now();
     await this.db

@@ -1,25 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, describe, type User } from '../api';
 import { useList } from '../list';
-import type { Page } from '../types';
+import type { Page, Schemas } from '../types';
 import { Notice } from '../ui';
 
-interface AuditEvent {
-  id: string;
-  occurredAt: string;
-  actor: {
-    via: 'session' | 'token' | 'cli' | 'system' | 'anonymous';
-    userId?: string;
-    tokenId?: string;
-    label: string;
-  };
-  action: string;
-  target?: { type: string; id?: string; label?: string };
-  details: Record<string, unknown>;
-  clientAddress?: string;
-  userAgent?: string;
-  count: number;
-}
+type AuditEvent = Schemas['AuditEvent'];
 
 /** The filter's groups of actions: each is the start of the action names it covers. */
 const ACTION_GROUPS: [prefix: string, label: string][] = [

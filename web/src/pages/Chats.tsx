@@ -5,15 +5,8 @@ import { useLive } from '../live';
 import type { Chat, Page } from '../types';
 import { formatTime, Notice } from '../ui';
 
-interface ChatRow extends Chat {
-  lastMessage?: { type: string; text?: string; fromMe: boolean; at: string; deleted: boolean };
-  links: {
-    connectionId: string;
-    identityId: string;
-    record: { type: string; id: string; name?: string };
-    lastSyncedAt?: string;
-  }[];
-}
+/** A chat as the list answers it: always with its links. */
+type ChatRow = Chat & { links: NonNullable<Chat['links']> };
 
 const PAGE = 100;
 

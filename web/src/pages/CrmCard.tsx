@@ -1,7 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, describe } from '../api';
+import { capabilitiesOf, useCrmKinds } from '../connections';
 import { useLive } from '../live';
-import type { Chat, Connection, CrmRecord, Identity, RecordCard, RecordLink } from '../types';
+import type { Chat, Connection, CrmKind, CrmRecord, Identity, RecordCard, RecordLink } from '../types';
 import { formatTime, Notice } from '../ui';
 
 /**
@@ -13,6 +14,7 @@ export function CrmCard({ chat }: { chat: Chat }) {
   const [connections, setConnections] = useState<Connection[]>();
   const [links, setLinks] = useState<RecordLink[]>([]);
   const [error, setError] = useState<string>();
+  const kinds = useCrmKinds(setError);
 
   const loadLinks = useCallback(async () => {
     const result = await api<{ data: RecordLink[] }>('GET', `/chats/${chat.id}/records`);
@@ -62,9 +64,21 @@ export function CrmCard({ chat }: { chat: Chat }) {
                   <div className="person-name">{person.name ?? person.phone ?? 'Someone'}</div>
                 ) : null}
                 {link ? (
-                  <Linked chat={chat} connection={connection} link={link} reload={loadLinks} />
+                  <Linked
+                    chat={chat}
+                    connection={connection}
+                    capabilities={capabilitiesOf(kinds, connection.kind)}
+                    link={link}
+                    reload={loadLinks}
+                  />
                 ) : (
-                  <Unlinked chat={chat} connection={connection} person={person} reload={loadLinks} />
+                  <Unlinked
+                    chat={chat}
+                    connection={connection}
+                    capabilities={capabilitiesOf(kinds, connection.kind)}
+                    person={person}
+                    reload={loadLinks}
+                  />
                 )}
               </div>
             );
@@ -78,11 +92,13 @@ export function CrmCard({ chat }: { chat: Chat }) {
 function Linked({
   chat,
   connection,
+  capabilities,
   link,
   reload,
 }: {
   chat: Chat;
   connection: Connection;
+  capabilities: CrmKind['capabilities'];
   link: RecordLink;
   reload: () => Promise<RecordLink[]>;
 }) {
@@ -189,7 +205,7 @@ function Linked({
         <dt>Last sync</dt>
         <dd data-testid="last-sync">{link.lastSyncedAt ? formatTime(link.lastSyncedAt) : 'Not yet'}</dd>
       </dl>
-      {card?.openDeals.length ? (
+      {capabilities.deals && card?.openDeals.length ? (
         <>
           <h4>Open deals</h4>
           <ul className="plain">
@@ -243,11 +259,13 @@ function Linked({
 function Unlinked({
   chat,
   connection,
+  capabilities,
   person,
   reload,
 }: {
   chat: Chat;
   connection: Connection;
+  capabilities: CrmKind['capabilities'];
   person: Identity;
   reload: () => Promise<RecordLink[]>;
 }) {
@@ -260,7 +278,8 @@ function Unlinked({
   const create = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const type = String(form.get('type'));
+    // Where the CRM has no leads there is no choice: a contact.
+    const type = capabilities.leads ? String(form.get('type')) : 'contact';
     const company = String(form.get('company') ?? '').trim();
     setBusy(true);
     setError(undefined);
@@ -322,7 +341,7 @@ function Unlinked({
       </p>
       <div className="buttons">
         <button type="button" aria-pressed={mode === 'create'} onClick={() => setMode('create')}>
-          Create contact or lead
+          {capabilities.leads ? 'Create contact or lead' : 'Create contact'}
         </button>
         <button type="button" aria-pressed={mode === 'link'} onClick={() => setMode('link')}>
           Link existing record
@@ -339,19 +358,23 @@ function Unlinked({
               placeholder={person.phone}
             />
           </div>
-          <fieldset className="choice">
-            <legend>Create as</legend>
-            <label>
-              <input type="radio" name="type" value="contact" defaultChecked /> Contact
-            </label>
-            <label>
-              <input type="radio" name="type" value="lead" /> Lead
-            </label>
-          </fieldset>
-          <div className="field">
-            <label htmlFor={`company-${person.id}`}>Company (leads)</label>
-            <input id={`company-${person.id}`} name="company" />
-          </div>
+          {capabilities.leads ? (
+            <>
+              <fieldset className="choice">
+                <legend>Create as</legend>
+                <label>
+                  <input type="radio" name="type" value="contact" defaultChecked /> Contact
+                </label>
+                <label>
+                  <input type="radio" name="type" value="lead" /> Lead
+                </label>
+              </fieldset>
+              <div className="field">
+                <label htmlFor={`company-${person.id}`}>Company (leads)</label>
+                <input id={`company-${person.id}`} name="company" />
+              </div>
+            </>
+          ) : null}
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Creating…' : 'Create in the CRM'}
           </button>

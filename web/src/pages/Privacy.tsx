@@ -1,60 +1,17 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, describe } from '../api';
 import { useList } from '../list';
+import type { Schemas } from '../types';
 import { Field, formatTime, Notice } from '../ui';
 
-interface Counts {
-  identities: number;
-  directChats: number;
-  groupChats: number;
-  messages: number;
-  events: number;
-  reactions: number;
-  media: number;
-  mediaFiles: number;
-  recordLinks: number;
-  syncLedgerRows: number;
-  webhookDeliveries: number;
-  webhookDeliveriesPending: number;
-  payloadsRedacted: number;
-}
+type Counts = Schemas['ErasureCounts'];
+type CrmWrite = Schemas['ErasureCrmWrite'];
 
-interface CrmWrite {
-  connectionId: string;
-  connectionName: string;
-  kind: 'chat_record' | 'note' | 'file';
-  crmId: string;
-  recordType: string;
-  recordId: string;
-  day?: string;
-  state: 'listed' | 'deleted' | 'gone' | 'failed';
-  errorCode?: string;
-  error?: string;
-}
+type Erasure = Schemas['Erasure'];
 
-interface Erasure {
-  id: string;
-  phoneHint: string;
-  requestedBy: string;
-  requestedAt: string;
-  removed: Counts;
-  crmWrites: CrmWrite[];
-}
+type Preview = Schemas['ErasurePreview'];
 
-interface Preview {
-  phone: string;
-  phoneHint: string;
-  removed: Counts;
-  crmWrites: CrmWrite[];
-  tombstoned: boolean;
-}
-
-interface Tombstone {
-  id: string;
-  erasureId?: string;
-  phoneHint: string;
-  createdAt: string;
-}
+type Tombstone = Schemas['Tombstone'];
 
 const KIND_LABEL: Record<CrmWrite['kind'], string> = {
   chat_record: 'Chat record',

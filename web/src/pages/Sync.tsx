@@ -4,34 +4,13 @@ import { api, describe } from '../api';
 import { useConnections } from '../connections';
 import { useLive } from '../live';
 import { useUser } from '../session';
-import type { SyncJob } from '../types';
+import type { Schemas } from '../types';
 import { formatTime, Notice } from '../ui';
 
-interface SyncStatus {
-  connection: { id: string; name: string; kind: string; state: 'active' | 'parked'; parkedReason?: string };
-  job: SyncJob & { attempts: number; nextRunReason?: string };
-  chats: { synced: number; unmatched: number; failed: number; pending: number };
-  writes: { done: number; intent: number; failed: number; rejected: number };
-  problems: {
-    key: string;
-    kind: 'transcript' | 'file';
-    chatId: string;
-    record: { type: string; id: string };
-    day?: string;
-    state: string;
-    attempts: number;
-    lastError?: string;
-    nextAttemptAt?: string;
-  }[];
-}
+/** A connection's sync status as GET /connections/{id}/sync answers it. */
+type SyncStatus = Schemas['SyncStatus'];
 
-interface Linked {
-  id: string;
-  identity: { id: string; phone?: string; name?: string };
-  record: { type: string; id: string; name?: string };
-  linkedBy: string;
-  lastSyncedAt?: string;
-}
+type Linked = Schemas['RecordLink'];
 
 /** Per CRM connection: the last and next run, what waits, what failed and why, and each contact's last sync. */
 export function SyncPage() {

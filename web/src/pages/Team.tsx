@@ -2,26 +2,12 @@ import { type FormEvent, useState } from 'react';
 import { api, describe, type User } from '../api';
 import { useList } from '../list';
 import { useUser } from '../session';
+import type { Schemas } from '../types';
 import { CopyField, Field, formatTime, Notice, RoleSelect } from '../ui';
 
-interface Invite {
-  id: string;
-  email: string;
-  role: 'admin' | 'member';
-  expiresAt: string;
-}
+type Invite = Schemas['Invite'];
 
-interface Token {
-  id: string;
-  name: string;
-  /** The role it was made with; it acts with the lesser of this and its owner's role. */
-  role: 'admin' | 'member';
-  owner?: { id: string; name: string; email: string };
-  prefix: string;
-  createdAt: string;
-  lastUsedAt?: string;
-  revokedAt?: string;
-}
+type Token = Schemas['ApiToken'];
 
 /** The team (admins): people and their roles, invites, and API tokens. */
 export function TeamPage() {

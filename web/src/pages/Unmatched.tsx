@@ -1,20 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, describe } from '../api';
-import { useConnections } from '../connections';
+import { capabilitiesOf, useConnections, useCrmKinds } from '../connections';
 import { useLive } from '../live';
-import type { Chat, Connection } from '../types';
+import type { Connection, CrmKind, RecordType, Schemas } from '../types';
 import { formatTime, Notice } from '../ui';
 
-interface Unmatched {
-  chat: Chat;
-  reason?: string;
-  checkedAt: string;
-}
+type Unmatched = Schemas['UnmatchedChat'];
 
 /** Chats no CRM record matched, per connection, each one click from a new contact or a link. */
 export function UnmatchedPage() {
   const { connections, error } = useConnections();
+  const [kindsError, setKindsError] = useState<string>();
+  const kinds = useCrmKinds(setKindsError);
   return (
     <div className="stack-lg">
       <section className="panel">
@@ -23,17 +21,19 @@ export function UnmatchedPage() {
           WhatsApp chats whose people have no contact or lead in the CRM with their number. Create one, or
           open the chat to link an existing record.
         </p>
-        {error ? <Notice kind="error">{error}</Notice> : null}
+        {error || kindsError ? <Notice kind="error">{error ?? kindsError}</Notice> : null}
         {connections?.length === 0 ? <p className="empty">No CRM is connected yet.</p> : null}
       </section>
       {connections?.map((connection) => (
-        <UnmatchedOf key={connection.id} connection={connection} />
+        <UnmatchedOf key={connection.id} connection={connection} kinds={kinds} />
       ))}
     </div>
   );
 }
 
-function UnmatchedOf({ connection }: { connection: Connection }) {
+function UnmatchedOf({ connection, kinds }: { connection: Connection; kinds: CrmKind[] | undefined }) {
+  // No "Create lead" where the connection's CRM has no leads.
+  const { leads } = capabilitiesOf(kinds, connection.kind);
   const [rows, setRows] = useState<Unmatched[]>();
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
   const [busy, setBusy] = useState<string>();
@@ -50,7 +50,7 @@ function UnmatchedOf({ connection }: { connection: Connection }) {
     if (event.type === 'sync' && event.connectionId === connection.id) void load();
   });
 
-  const create = async (row: Unmatched, type: 'contact' | 'lead') => {
+  const create = async (row: Unmatched, type: RecordType) => {
     setBusy(row.chat.id);
     try {
       await api('POST', `/chats/${row.chat.id}/records`, { connection: connection.id, type });
@@ -96,13 +96,15 @@ function UnmatchedOf({ connection }: { connection: Connection }) {
                     >
                       Create contact
                     </button>
-                    <button
-                      type="button"
-                      disabled={busy === row.chat.id}
-                      onClick={() => void create(row, 'lead')}
-                    >
-                      Create lead
-                    </button>
+                    {leads ? (
+                      <button
+                        type="button"
+                        disabled={busy === row.chat.id}
+                        onClick={() => void create(row, 'lead')}
+                      >
+                        Create lead
+                      </button>
+                    ) : null}
                   </>
                 ) : null}
                 <Link className="button" to={`/chats/${row.chat.id}`}>

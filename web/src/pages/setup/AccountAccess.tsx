@@ -4,20 +4,9 @@ import { useUser } from '../../session';
 import { FormActions } from '../../ui';
 import type { Account } from './Accounts';
 
-export interface AccountPerson {
-  id: string;
-  name: string;
-  email: string;
-  removed: boolean;
-}
-
-export interface AccountAccess {
-  owner?: AccountPerson;
-  visibility: 'team' | 'private';
-  sharedWith: AccountPerson[];
-  yours: 'owner' | 'shared' | 'team' | 'admin' | 'none';
-  canManage: boolean;
-}
+/** Who reads a number's chats, as its account carries it. */
+export type AccountAccess = NonNullable<Account['access']>;
+export type AccountPerson = AccountAccess['sharedWith'][number];
 
 const nameOf = (person: AccountPerson) => `${person.name}${person.removed ? ' (left the team)' : ''}`;
 

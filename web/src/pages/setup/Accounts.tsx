@@ -1,39 +1,13 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
+import type { Schemas } from '../../types';
 import { CopyField, Field, FormActions, formatTime, Notice } from '../../ui';
-import { AccessForm, AccessSummary, type AccountAccess } from './AccountAccess';
+import { AccessForm, AccessSummary } from './AccountAccess';
 import { LinkedDeviceStatus, LinkForm } from './LinkedDevice';
 
-export interface Account {
-  id: string;
-  phone: string;
-  sourceKind: string;
-  displayName?: string;
-  lastMessageAt?: string;
-  chats: number;
-  messages: number;
-  access?: AccountAccess;
-  cloud?: {
-    phoneNumberId: string;
-    webhookUrl: string;
-    verifyToken: string;
-    lastDeliveryAt?: string;
-    signatureFailures: number;
-    deliveries: { pending: number; processed: number; lastError?: string };
-  };
-  linkedDevice?: {
-    state: 'unpaired' | 'pairing' | 'connecting' | 'connected' | 'disconnected' | 'logged_out';
-    reason?: string;
-    since: string;
-    me?: string;
-    lastEventAt?: string;
-    gapSince?: string;
-    history: Record<string, { chunks: number; messages: number; progress: number; complete: boolean }>;
-    optedInBy?: string;
-    optedInAt?: string;
-  };
-}
+/** A connected WhatsApp number as GET /accounts answers it. */
+export type Account = Schemas['Account'];
 
 const LINKED_DEVICE_REFRESH_MS = 10_000;
 
@@ -234,13 +208,7 @@ function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => v
   );
 }
 
-interface ImportSummary {
-  chat: { kind: 'direct' | 'group'; key: string; title?: string };
-  lines: number;
-  messages: { total: number; new: number; existing: number; system: number };
-  media: { found: number; missing: number; omitted: number; tooLarge: number };
-  skipped: { total: number; reasons: Record<string, number> };
-}
+type ImportSummary = Schemas['ImportSummary'];
 
 function ImportForm({
   accounts,

@@ -1,27 +1,23 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, describe } from '../../api';
+import { useCrmKinds } from '../../connections';
 import { useList } from '../../list';
-import type { Connection } from '../../types';
-import { Field, formatTime, Notice } from '../../ui';
+import type { Connection, CrmKind } from '../../types';
+import { formatTime, Notice } from '../../ui';
+import { ConnectionForm } from './ConnectionForm';
 import { OAuthConnect, OAuthOutcome } from './OAuthConnect';
-
-type Flow = 'client_credentials' | 'refresh_token' | 'jwt_bearer';
-
-interface ConnectionRow extends Connection {
-  settings: { loginUrl?: string; apiVersion?: string; flow?: Flow; clientId?: string; username?: string };
-  createdAt: string;
-}
 
 export function Connections() {
   const [adding, setAdding] = useState(false);
   const [signingIn, setSigningIn] = useState(false);
   const [error, setError] = useState<string>();
-  const { rows, reload: load } = useList<ConnectionRow>('/connections', setError);
+  const { rows, reload: load } = useList<Connection>('/connections', setError);
+  const kinds = useCrmKinds(setError);
   return (
     <section className="panel" aria-labelledby="crm-title">
       <div className="panel-head">
         <h1 id="crm-title">CRM connections</h1>
-        {adding || signingIn ? null : (
+        {adding || signingIn || !kinds ? null : (
           <div className="buttons">
             <button type="button" className="primary" onClick={() => setSigningIn(true)}>
               Connect Salesforce
@@ -35,8 +31,9 @@ export function Connections() {
       <OAuthOutcome />
       {error ? <Notice kind="error">{error}</Notice> : null}
       {signingIn ? <OAuthConnect onCancel={() => setSigningIn(false)} /> : null}
-      {adding ? (
-        <ConnectionForm
+      {adding && kinds ? (
+        <ConnectDialog
+          kinds={kinds}
           onDone={async () => {
             setAdding(false);
             await load();
@@ -47,13 +44,26 @@ export function Connections() {
         <p className="muted">No CRM yet. Connect one, and chats are backed up to it every sync interval.</p>
       ) : null}
       {rows?.map((row) => (
-        <ConnectionItem key={row.id} connection={row} reload={load} />
+        <ConnectionItem
+          key={row.id}
+          connection={row}
+          kind={kinds?.find((k) => k.kind === row.kind)}
+          reload={load}
+        />
       ))}
     </section>
   );
 }
 
-function ConnectionItem({ connection, reload }: { connection: ConnectionRow; reload: () => Promise<void> }) {
+function ConnectionItem({
+  connection,
+  kind,
+  reload,
+}: {
+  connection: Connection;
+  kind: CrmKind | undefined;
+  reload: () => Promise<void>;
+}) {
   const [result, setResult] = useState<{
     kind: 'error' | 'info' | 'success';
     text: string;
@@ -94,7 +104,11 @@ function ConnectionItem({ connection, reload }: { connection: ConnectionRow; rel
           : 'Already set up: nothing to change.';
       setResult(
         answer.manualSteps.length > 0
-          ? { kind: 'info', text: `${done} Left for you to do in Salesforce:`, items: answer.manualSteps }
+          ? {
+              kind: 'info',
+              text: `${done} Left for you to do in ${kind?.displayName ?? connection.kind}:`,
+              items: answer.manualSteps,
+            }
           : { kind: 'success', text: done },
       );
       await reload();
@@ -116,8 +130,7 @@ function ConnectionItem({ connection, reload }: { connection: ConnectionRow; rel
         <div>
           <span className="item-title">{connection.name}</span> <span className="tag">{connection.kind}</span>
           <div className="muted small">
-            {connection.settings.loginUrl} · {connection.settings.flow?.replaceAll('_', ' ')} · since{' '}
-            {formatTime(connection.createdAt)}
+            {connection.summary ? `${connection.summary} · ` : ''}since {formatTime(connection.createdAt)}
           </div>
         </div>
         <span className={`crm-state ${connection.state === 'parked' ? 'none' : 'linked'}`}>
@@ -129,9 +142,9 @@ function ConnectionItem({ connection, reload }: { connection: ConnectionRow; rel
         <button type="button" disabled={busy} onClick={() => void test()}>
           Test connection
         </button>
-        {connection.kind === 'salesforce' ? (
+        {kind?.setup ? (
           <button type="button" disabled={busy} onClick={() => void setUp()}>
-            Set up the WhatsApp Chat object
+            {kind.setup.label}
           </button>
         ) : null}
         <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
@@ -154,149 +167,29 @@ function ConnectionItem({ connection, reload }: { connection: ConnectionRow; rel
   );
 }
 
-function ConnectionForm({ onDone }: { onDone: () => Promise<void> }) {
-  const [flow, setFlow] = useState<Flow>('client_credentials');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const value = (name: string) => String(form.get(name) ?? '').trim();
-    const auth =
-      flow === 'client_credentials'
-        ? { flow, clientId: value('clientId'), clientSecret: value('clientSecret') }
-        : flow === 'refresh_token'
-          ? {
-              flow,
-              clientId: value('clientId'),
-              clientSecret: value('clientSecret'),
-              refreshToken: value('refreshToken'),
-            }
-          : {
-              flow,
-              clientId: value('clientId'),
-              username: value('username'),
-              privateKeyPem: String(form.get('privateKeyPem') ?? ''),
-              audience: value('audience') || undefined,
-            };
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('POST', '/connections', {
-        kind: 'salesforce',
-        name: value('name'),
-        loginUrl: value('loginUrl'),
-        apiVersion: value('apiVersion') || undefined,
-        leadSource: value('leadSource') || null,
-        leadCompany: value('leadCompany') || undefined,
-        auth,
-      });
-      await onDone();
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+/** "Connect a CRM": the registered kinds to pick from (when there are several), then the kind's own form. */
+function ConnectDialog({ kinds, onDone }: { kinds: CrmKind[]; onDone: () => Promise<void> }) {
+  const [chosen, setChosen] = useState(kinds[0]?.kind);
+  const kind = kinds.find((k) => k.kind === chosen);
   return (
-    <form className="stack form-box" onSubmit={submit} aria-label="Connect Salesforce">
-      <h2>Salesforce</h2>
-      <p className="muted small">
-        A Connected App (or External Client App) with the OAuth scopes <code>api</code> and{' '}
-        <code>refresh_token</code>; the user it runs as needs to create contacts, leads, notes and files.
-      </p>
-      <Field
-        label="Name"
-        name="name"
-        required
-        defaultValue="Salesforce"
-        hint="How wasync shows this connection."
-      />
-      <Field
-        label="Login URL"
-        name="loginUrl"
-        type="url"
-        required
-        placeholder="https://MyDomainName.my.salesforce.com"
-        hint={
-          flow === 'client_credentials'
-            ? 'Your My Domain URL: the client credentials flow does not work on login.salesforce.com or test.salesforce.com.'
-            : 'Your My Domain URL, https://login.salesforce.com, or https://test.salesforce.com for a sandbox org.'
-        }
-      />
-      <Field label="API version" name="apiVersion" defaultValue="62.0" pattern="\d{2}\.\d" />
-      <Field
-        label="Lead Source of records made from a chat"
-        name="leadSource"
-        defaultValue="WhatsApp"
-        hint="Left out where your org's Lead Source picklist has no such value. Empty for none."
-      />
-      <Field
-        label="Company of leads made from a chat"
-        name="leadCompany"
-        defaultValue="Unknown (WhatsApp)"
-        hint="Salesforce requires a company on every lead; used when none is given."
-      />
-      <fieldset className="choice">
-        <legend>Sign-in</legend>
-        {(
-          [
-            ['client_credentials', 'Client credentials'],
-            ['refresh_token', 'Refresh token'],
-            ['jwt_bearer', 'JWT bearer'],
-          ] as const
-        ).map(([value, label]) => (
-          <label key={value}>
-            <input
-              type="radio"
-              name="flow"
-              value={value}
-              checked={flow === value}
-              onChange={() => setFlow(value)}
-            />{' '}
-            {label}
-          </label>
-        ))}
-      </fieldset>
-      <Field label="Consumer key (client id)" name="clientId" required autoComplete="off" />
-      {flow !== 'jwt_bearer' ? (
-        <Field label="Consumer secret" name="clientSecret" type="password" required autoComplete="off" />
+    <div className="stack">
+      {kinds.length > 1 ? (
+        <fieldset className="choice">
+          <legend>CRM</legend>
+          {kinds.map((k) => (
+            <label key={k.kind}>
+              <input
+                type="radio"
+                name="crm-kind"
+                checked={chosen === k.kind}
+                onChange={() => setChosen(k.kind)}
+              />{' '}
+              {k.displayName}
+            </label>
+          ))}
+        </fieldset>
       ) : null}
-      {flow === 'refresh_token' ? (
-        <Field label="Refresh token" name="refreshToken" type="password" required autoComplete="off" />
-      ) : null}
-      {flow === 'jwt_bearer' ? (
-        <>
-          <Field label="Username" name="username" required autoComplete="off" />
-          <Field
-            label="Audience (aud)"
-            name="audience"
-            type="url"
-            autoComplete="off"
-            hint="Leave empty for https://login.salesforce.com (https://test.salesforce.com for a sandbox org); your My Domain URL if your app requires it."
-          />
-          <div className="field">
-            <label htmlFor="privateKeyPem">Private key (PEM)</label>
-            <textarea
-              id="privateKeyPem"
-              name="privateKeyPem"
-              rows={5}
-              required
-              placeholder="-----BEGIN PRIVATE KEY-----"
-            />
-          </div>
-        </>
-      ) : null}
-      <p className="muted small">Secrets are stored encrypted and never shown again.</p>
-      {error ? <Notice kind="error">{error}</Notice> : null}
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Connecting…' : 'Connect'}
-        </button>
-        <button type="button" onClick={() => void onDone()}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      {kind ? <ConnectionForm key={kind.kind} kind={kind} onDone={onDone} /> : null}
+    </div>
   );
 }

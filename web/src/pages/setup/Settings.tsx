@@ -1,24 +1,11 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, describe } from '../../api';
 import { useList } from '../../list';
+import type { Schemas } from '../../types';
 import { Field, Notice } from '../../ui';
 import type { Account } from './Accounts';
 
-interface SettingsValues {
-  syncIntervalMinutes: number;
-  backfillDays: number;
-  timeZone: string;
-  defaultRegion?: string;
-  adminsSeeAllChats: boolean;
-  auditRetentionDays: number;
-  defaults: { syncIntervalMinutes: number; backfillDays: number; auditRetentionDays: number };
-  storage: {
-    usedBytes: number;
-    quotaBytes?: number;
-    importMaxMediaBytes: number;
-    importMaxMediaFiles: number;
-  };
-}
+type SettingsValues = Schemas['WorkspaceSettings'];
 
 /** 1536 → "1.5 KB": sizes as people read them. */
 function formatBytes(bytes: number): string {
@@ -174,12 +161,7 @@ export function Settings() {
   );
 }
 
-interface ExclusionRow {
-  id: string;
-  kind: 'phone' | 'group' | 'account';
-  value: string;
-  label?: string;
-}
+type ExclusionRow = Schemas['Exclusion'];
 
 export function Exclusions() {
   const [kind, setKind] = useState<ExclusionRow['kind']>('phone');

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { DayTranscriptWrite } from '../types.js';
+import { ReferenceCrm } from './crm.js';
+import { ReferenceDestination } from './destination.js';
+
+const context = { defaultRegion: 'BR' as const };
+
+function write(recordId: string, key: string, text: string): DayTranscriptWrite {
+  const at = new Date('2026-11-20T12:00:00Z');
+  return {
+    record: { type: 'contact', id: recordId },
+    key,
+    day: '2026-11-20',
+    chat: { kind: 'direct', title: undefined },
+    title: 'WhatsApp 2026-11-20',
+    text,
+    html: `<p>${text}</p>`,
+    messageCount: 1,
+    firstMessageAt: at,
+    lastMessageAt: at,
+  };
+}
+
+describe('the reference destination', () => {
+  it('finds contacts before leads by any spelling of the number, never converted leads', async () => {
+    const crm = new ReferenceCrm();
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
+    const lead = crm.seed({ type: 'lead', name: 'Ana lead', phones: ['+55 11 98765-4321'] });
+    crm.seed({ type: 'lead', name: 'Ana converted', phones: ['+5511987654321'], converted: true });
+    const contact = crm.seed({ type: 'contact', name: 'Ana', phones: ['(11) 98765-4321'] });
+    crm.seed({ type: 'contact', name: 'One digit off', phones: ['(11) 98765-4322'] });
+    const found = await destination.findByPhones(
+      [
+        { key: 'ana', phone: '+5511987654321' },
+        { key: 'nobody', phone: '+14155550100' },
+      ],
+      context,
+    );
+    expect(found.get('ana')?.map((record) => record.id)).toEqual([contact.id, lead.id]);
+    expect(found.get('nobody')).toEqual([]);
+    expect((await destination.search('ana', context)).map((record) => record.name)).toEqual([
+      'Ana',
+      'Ana lead',
+    ]);
+
+    const contactsOnly = new ReferenceDestination(crm, { apiKey: crm.apiKey, leads: false });
+    expect(
+      (await contactsOnly.findByPhones([{ key: 'ana', phone: '+5511987654321' }], context)).get('ana'),
+    ).toEqual([expect.objectContaining({ id: contact.id })]);
+    await expect(
+      contactsOnly.createRecord({ type: 'lead', name: 'X', phone: '+5511912345678' }),
+    ).rejects.toThrow('This CRM has no leads.');
+  });
+
+  it('upserts transcripts by key, answers per item, and deletes what it wrote', async () => {
+    const crm = new ReferenceCrm();
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey, maxBatchRecords: 3 });
+    const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
+    const first = await destination.upsertDayTranscripts([
+      { write: write(ana.id, 'k1', 'hello'), existing: undefined },
+      { write: write('C-missing', 'k2', 'lost'), existing: undefined },
+    ]);
+    expect(first[0]).toMatchObject({ ok: true });
+    expect(first[1]).toMatchObject({ ok: false, error: { kind: 'rejected', code: 'RECORD_NOT_FOUND' } });
+    const ref = first[0]?.ok ? first[0].ref : undefined;
+    if (!ref) throw new Error('no ref');
+
+    // The same key again (a retry after a lost answer) updates in place.
+    const again = await destination.upsertDayTranscripts([
+      { write: write(ana.id, 'k1', 'hello again'), existing: undefined, uncertain: true },
+    ]);
+    expect(again).toEqual([{ ok: true, ref }]);
+    expect(crm.transcriptsOf(ana.id)).toEqual([
+      expect.objectContaining({ id: ref.id, text: 'hello again', writes: 2 }),
+    ]);
+    await expect(
+      destination.upsertDayTranscripts(
+        ['a', 'b', 'c', 'd'].map((key) => ({ write: write(ana.id, key, key), existing: undefined })),
+      ),
+    ).rejects.toMatchObject({ code: 'BATCH_TOO_LARGE' });
+
+    const upload = {
+      transcript: ref,
+      record: { type: 'contact' as const, id: ana.id },
+      key: 'file-1',
+      fileName: 'photo.jpg',
+      mimeType: 'image/jpeg',
+      sizeBytes: 3,
+      description: 'a photo',
+      async *open() {
+        yield new Uint8Array([1, 2, 3]);
+      },
+    };
+    const file = await destination.uploadAttachment(upload);
+    expect(await destination.uploadAttachment(upload)).toEqual(file);
+    expect(crm.allAttachments()).toEqual([
+      expect.objectContaining({ id: file.id, bytes: Buffer.from([1, 2, 3]) }),
+    ]);
+
+    const card = await destination.card({ type: 'contact', id: ana.id });
+    expect(card).toMatchObject({
+      id: ana.id,
+      openDeals: [],
+      latestNotes: [{ id: ref.id, title: 'WhatsApp 2026-11-20' }],
+    });
+
+    expect(
+      await destination.deleteWritten([
+        { kind: 'chat_record', id: ref.id },
+        { kind: 'file', id: file.id },
+        { kind: 'chat_record', id: ref.id },
+      ]),
+    ).toEqual([
+      { ok: true, alreadyGone: false },
+      { ok: true, alreadyGone: false },
+      { ok: true, alreadyGone: true },
+    ]);
+    expect(crm.allTranscripts()).toEqual([]);
+    expect(crm.allAttachments()).toEqual([]);
+  });
+});
