@@ -8,7 +8,7 @@ import type { CountryCode } from './core/phone.js';
 import { SecretBox } from './core/secret-box.js';
 import { ConnectionService } from './crms/connections.js';
 import { OAuthService } from './crms/oauth/flow.js';
-import { salesforceOAuth } from './crms/salesforce/oauth.js';
+import { crmRegistry } from './crms/registry.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
@@ -184,7 +184,8 @@ export async function openServices(
       connections: store.connections,
       secretKey,
       guarded: outbound,
-      providers: [salesforceOAuth],
+      // Every registered kind that can be connected by signing in at the CRM.
+      providers: crmRegistry.list().flatMap((kind) => (kind.oauth ? [kind.oauth] : [])),
     }),
     sync,
     records: new RecordsService({ store, workspace, connections, sync }),

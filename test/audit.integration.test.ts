@@ -8,6 +8,7 @@ import {
 import { textMessage } from './support/batches.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { browser as signedOutBrowser } from './support/team.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -42,31 +43,8 @@ describeEachDatabase('audit log', (database) => {
   });
   afterEach(() => h.close());
 
-  type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** A browser: keeps the session cookie it is given and sends the CSRF token it learned. */
-  const browser = (userAgent = 'test-browser/1.0') => {
-    let cookie: string | undefined;
-    let csrf: string | undefined;
-    const call = async (method: Method, url: string, payload?: unknown) => {
-      const headers: Record<string, string> = { 'user-agent': userAgent };
-      if (cookie) headers.cookie = `wasync_session=${cookie}`;
-      if (csrf) headers['x-csrf-token'] = csrf;
-      const response = await h.app.inject({
-        method,
-        url: `/api/v1${url}`,
-        headers,
-        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-      });
-      const set = response.cookies.find((c) => c.name === 'wasync_session');
-      if (set) cookie = set.value === '' ? undefined : set.value;
-      if (response.statusCode < 300 && String(response.headers['content-type']).includes('json')) {
-        const body = response.json() as { csrfToken?: string };
-        if (body.csrfToken) csrf = body.csrfToken;
-      }
-      return response;
-    };
-    return { call };
-  };
+  const browser = (userAgent = 'test-browser/1.0') => signedOutBrowser(h, { userAgent });
   const ADMIN = { email: 'ada@example.com', name: 'Ada Admin', password: 'a long admin password' };
 
   /** The audit log as the API lists it, read with the admin token. */

@@ -1,29 +1,16 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
+import { runWasync } from './support/cli.js';
 
 /** `wasync import` as a user runs it: `node --import tsx src/cli/run.ts import …` on a fresh data dir. */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = 'test/fixtures/chat-export/group_mmddyyyy_12hrs.txt';
 
 let dataDir: string;
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 }));
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('WASYNC_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    cwd: ROOT,
-    env: { ...env, WASYNC_DATA_DIR: dataDir, WASYNC_TIME_ZONE: 'UTC' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const runCli = (args: string[]) => runWasync(args, { WASYNC_DATA_DIR: dataDir, WASYNC_TIME_ZONE: 'UTC' });
 
 it('imports a fixture, prints the summary, and status shows the messages', { timeout: 60_000 }, async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-cli-import-'));

@@ -1,29 +1,17 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
+import { runWasync } from './support/cli.js';
 
 /** `wasync erase`, `export-person` and `tombstone` as a user runs them, on a fresh data dir. */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ANA = '+5511987654321';
 
 let dataDir: string;
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 }));
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('WASYNC_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    cwd: ROOT,
-    env: { ...env, WASYNC_DATA_DIR: dataDir, WASYNC_TIME_ZONE: 'UTC', WASYNC_DEFAULT_REGION: 'BR' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const runCli = (args: string[]) =>
+  runWasync(args, { WASYNC_DATA_DIR: dataDir, WASYNC_TIME_ZONE: 'UTC', WASYNC_DEFAULT_REGION: 'BR' });
 
 it('exports a person, previews and erases them, and keeps their chat out of a re-import until lifted', {
   timeout: 90_000,

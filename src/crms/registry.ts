@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { KitToken, RefreshTokenSlot, TokenStore } from './kit/token-holder.js';
+import type { OAuthProvider } from './oauth/provider.js';
 import { salesforceKind } from './salesforce/kind.js';
 import type { Destination } from './types.js';
 
@@ -55,13 +56,6 @@ export interface CrmForm {
  * How a kind signs a person in through the browser (OAuth 2 authorization code with PKCE). Kept
  * minimal here: the OAuth module owns the flow and reads only this.
  */
-export interface CrmOAuthProvider {
-  kind: string;
-  /** The authorize and token endpoints of a connection's settings (its login URL, region or portal). */
-  endpoints(settings: Record<string, unknown>): { authorizeUrl: string; tokenUrl: string };
-  scopes: readonly string[];
-}
-
 /** What a kind's factory is given of one stored connection. */
 export interface OpenedConnection {
   id: string;
@@ -125,7 +119,8 @@ export interface CrmKindDefinition {
   open(connection: OpenedConnection): CrmSession;
   /** Present where the kind prepares the CRM (`wasync setup <kind>`). */
   setup?: { description: string; label: string; done: string } | undefined;
-  oauth?: CrmOAuthProvider | undefined;
+  /** Present where a person can connect the kind by signing in at the CRM (OAuth, crms/oauth). */
+  oauth?: OAuthProvider | undefined;
   /** `wasync sandbox <name>` runs a local stand-in for the kind, where there is one. */
   sandbox?: string | undefined;
   capabilities: CrmCapabilitiesView;

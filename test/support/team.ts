@@ -3,13 +3,13 @@ import type { Harness } from './harness.js';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A browser on the harness's app: keeps the session cookie it is given and sends the CSRF token it learned. */
-export function browser(h: Harness) {
+export function browser(h: Harness, options: { userAgent?: string } = {}) {
   let cookie: string | undefined;
   let csrf: string | undefined;
-  const call = async (method: Method, url: string, payload?: unknown, options: { csrf?: boolean } = {}) => {
-    const headers: Record<string, string> = {};
+  const call = async (method: Method, url: string, payload?: unknown, send: { csrf?: boolean } = {}) => {
+    const headers: Record<string, string> = options.userAgent ? { 'user-agent': options.userAgent } : {};
     if (cookie) headers.cookie = `wasync_session=${cookie}`;
-    if (csrf && options.csrf !== false) headers['x-csrf-token'] = csrf;
+    if (csrf && send.csrf !== false) headers['x-csrf-token'] = csrf;
     const response = await h.app.inject({
       method,
       url: `/api/v1${url}`,

@@ -1,4 +1,5 @@
 import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
+import type { OAuthProvider } from '../oauth/provider.js';
 import type { CrmKindDefinition } from '../registry.js';
 import type { SalesforceToken } from './auth.js';
 import {
@@ -10,6 +11,7 @@ import {
   splitSalesforceInput,
   withRefreshToken,
 } from './connection.js';
+import { salesforceOAuth } from './oauth.js';
 import { DEFAULT_RECORD_DEFAULTS } from './record-defaults.js';
 import { setUpSalesforce } from './setup/index.js';
 
@@ -55,6 +57,7 @@ export const salesforceKind: CrmKindDefinition = {
       'Create the WhatsApp Chat custom object and its fields (Metadata API), grant the connection\'s user access to them through the "WhatsApp Backup" permission set, and add the WhatsApp Chats related list to the Contact and Lead page layouts. The README lists the permissions it needs. Safe to run again.',
     done: 'The org is ready for wasync.',
   },
+  oauth: salesforceOAuth as OAuthProvider,
   sandbox: 'salesforce',
   capabilities: { leads: true, deals: true },
   form: {

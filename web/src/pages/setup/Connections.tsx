@@ -19,9 +19,11 @@ export function Connections() {
         <h1 id="crm-title">CRM connections</h1>
         {adding || signingIn || !kinds ? null : (
           <div className="buttons">
-            <button type="button" className="primary" onClick={() => setSigningIn(true)}>
-              Connect Salesforce
-            </button>
+            {kinds.some((k) => k.kind === 'salesforce' && k.oauth) ? (
+              <button type="button" className="primary" onClick={() => setSigningIn(true)}>
+                Connect Salesforce
+              </button>
+            ) : null}
             <button type="button" onClick={() => setAdding(true)}>
               Connect a CRM
             </button>
