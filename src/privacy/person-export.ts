@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/index.js';
+import { toIdentity } from '../store/repositories/identities.js';
 import { type Database, readJson } from '../store/schema.js';
 import type { ZipEntry } from './zip-stream.js';
 
@@ -193,16 +194,7 @@ export async function personExport(
   const document = {
     exportedAt: new Date().toISOString(),
     phone: e164,
-    identities: identities.map((i) => ({
-      id: i.id,
-      phone: i.phone_e164 ?? undefined,
-      waId: i.wa_id ?? undefined,
-      lid: i.lid ?? undefined,
-      bsuid: i.bsuid ?? undefined,
-      username: i.username ?? undefined,
-      displayName: i.display_name ?? undefined,
-      firstSeenAt: iso(i.created_at),
-    })),
+    identities: identities.map((i) => ({ ...toIdentity(i), firstSeenAt: iso(i.created_at) })),
     chats: chats.map((c) => ({
       id: c.id,
       kind: c.kind,
