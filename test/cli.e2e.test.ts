@@ -464,7 +464,9 @@ describe('wasync CLI (end to end)', () => {
     const table = await runCli(['status'], env);
     expect(table.stdout).toContain('linked device +5511912340000: unpaired (Could not reach WhatsApp');
     expect(table.stdout).toContain('pair it: wasync link-device --account +5511912340000');
-  });
+    // Four CLI processes, one of them waiting out the library's failed connection: a loaded machine
+    // needs more than the default 20 s.
+  }, 60_000);
 
   it('sync --once writes chats into a Salesforce sandbox with a summary; status shows the contact and its last sync', async ({
     onTestFinished,

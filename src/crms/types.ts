@@ -24,6 +24,11 @@ export interface CrmRecord {
   phones: string[];
   /** Where a person opens the record in the CRM's UI. */
   url: string;
+  /**
+   * When the record was created in the CRM, where it says: of several records with one number, the
+   * oldest is linked (ids do not sort by age in every CRM).
+   */
+  createdAt?: Date | undefined;
 }
 
 export interface RecordCard extends CrmRecord {
@@ -54,22 +59,62 @@ export interface NewRecord {
   company?: string | undefined;
 }
 
+/** A piece of a transcript line: text, or a link a rich format makes clickable. */
+export type TranscriptInline = string | { link: string };
+export type TranscriptLine = TranscriptInline[];
+
+/** One message of a day, as every format renders it. */
+export interface TranscriptBlock {
+  /** Local `HH:mm`. */
+  time: string;
+  sender: string;
+  /** At least one line; the first follows the sender's name, the rest are continuation lines. */
+  lines: TranscriptLine[];
+}
+
+/**
+ * A chat-day's messages, structured: each destination renders them in its CRM's format (plain text,
+ * note HTML, BBCode) with the helpers in kit/transcript-render.ts, so no CRM's markup leaks into the
+ * engine and every format says the same thing.
+ */
+export interface TranscriptContent {
+  /** `WhatsApp chat with Ana Souza (+55 11 98765 4321) — 2026-11-20`: the note's title and first line. */
+  header: string;
+  blocks: TranscriptBlock[];
+}
+
+/** A file that travels with its day's transcript, for destinations that attach files inline. */
+export interface InlineAttachment {
+  /** Stable key of the file on this record (the same key an upload after the transcript would have). */
+  key: string;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  /** Opens the bytes from the start, a new stream each call. */
+  open(): AsyncIterable<Uint8Array>;
+}
+
 /** One chat's transcript for one local day, written to one record. */
 export interface DayTranscriptWrite {
   record: { type: RecordType; id: string };
   /**
-   * Stable key of (connection, chat, record, day): the destination stores it as an external id (or its
-   * CRM's equivalent) so the same day is updated in place, never written twice, also after a crash.
+   * Stable key of (connection, chat, record, day). A destination whose CRM has external ids stores it
+   * as one; the others put `dayMarker(key)` (kit/day-marker.ts) in what they write and find it again
+   * by that marker, so the same day is updated in place, never written twice, also after a crash.
    */
   key: string;
   day: string;
   chat: { kind: 'direct' | 'group'; title: string | undefined };
-  title: string;
-  text: string;
-  html: string;
+  content: TranscriptContent;
   messageCount: number;
   firstMessageAt: Date;
   lastMessageAt: Date;
+  /**
+   * The day's files, for a destination whose capabilities say `attachments: 'inline'` (each at most
+   * its maxAttachmentBytes); empty for the others, which are handed files one by one after the day
+   * is written.
+   */
+  attachments: InlineAttachment[];
 }
 
 /** Where a written transcript lives in the CRM, to update it in place later. */
@@ -86,7 +131,8 @@ export interface TranscriptUpsert {
   existing: TranscriptRef | undefined;
   /**
    * An earlier attempt may have reached the CRM without its answer reaching wasync (a crash or a
-   * timeout mid-call): the destination looks for what that attempt left before creating anything.
+   * timeout mid-call): the destination looks for what that attempt left before creating anything
+   * (by its key, or by its marker among the record's notes).
    */
   uncertain?: boolean | undefined;
 }
@@ -118,6 +164,17 @@ export interface DestinationCapabilities {
   maxAttachmentBytes: number;
   /** Most records one batched call can write; the engine plans calls with it. */
   maxBatchRecords: number;
+  /**
+   * Where a day's files go: `after` its transcript is written, one uploadAttachment call each beside
+   * the transcript's ref (Salesforce files on the chat record); or `inline`, handed over with the
+   * transcript itself (a Bitrix24 timeline comment carries its files).
+   */
+  attachments: 'after' | 'inline';
+  /**
+   * How a day is found again: by its key stored as an external id (`external-id`), or by the marker
+   * written into the note (`marker`), for CRMs whose notes have no field of the integration's own.
+   */
+  keys: 'external-id' | 'marker';
 }
 
 /**

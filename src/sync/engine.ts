@@ -13,6 +13,7 @@ import {
   type CallOptions,
   CrmError,
   type Destination,
+  type InlineAttachment,
   type LookupContext,
   type TranscriptRef,
 } from '../crms/types.js';
@@ -33,7 +34,7 @@ import {
 } from './day-writes.js';
 import type { RunSummary } from './queue.js';
 import { type ChatPeople, type Resolution, resolveTargets, type Target } from './resolve.js';
-import { renderDayTranscripts } from './transcript.js';
+import { renderDayTranscripts, type TranscriptAttachment } from './transcript.js';
 import { localTime } from './transcript-time.js';
 
 const DAY_MS = 86_400_000;
@@ -351,6 +352,13 @@ export class SyncEngine {
         context.connectionId,
         batch.map(({ chat, plan, day }) => transcriptIntent(chat, plan.target, day)),
       );
+      const inline = context.destination.capabilities.attachments === 'inline';
+      const files = new Map<DayWrite, InlineAttachment[]>();
+      if (inline) {
+        for (const { chat, plan, day } of batch) {
+          files.set(day, await this.inlineAttachments(context, chat, plan.target, day));
+        }
+      }
       let results: Awaited<ReturnType<Destination['upsertDayTranscripts']>>;
       try {
         results = await context.destination.upsertDayTranscripts(
@@ -360,12 +368,11 @@ export class SyncEngine {
               key: day.key,
               day: day.day,
               chat: { kind: chat.kind === 'group' ? 'group' : 'direct', title: chat.title },
-              title: day.transcript.text.split('\n', 1)[0] ?? day.day,
-              text: day.transcript.text,
-              html: day.transcript.html,
+              content: day.transcript.content,
               messageCount: day.transcript.messageCount,
               firstMessageAt: day.transcript.firstMessageAt,
               lastMessageAt: day.transcript.lastMessageAt,
+              attachments: files.get(day) ?? [],
             },
             existing: day.entry?.ref,
             uncertain: outcomeUnknown(day.entry),
@@ -404,6 +411,9 @@ export class SyncEngine {
       });
       await this.store.ledger.markDone(context.connectionId, done);
       context.summary.transcriptsWritten += done.length;
+      // Files that went inline are in the CRM with their transcript, and deleted with it.
+      for (const { day } of batch)
+        if (day.outcome === 'done') context.summary.filesUploaded += files.get(day)?.length ?? 0;
       await this.recordFailures(context, failures);
       const park = failures.find(({ error }) => error.kind === 'park');
       if (park) throw park.error;
@@ -445,6 +455,7 @@ export class SyncEngine {
 
   /** Uploads the files of every day that is in the CRM, each once (ledger, then the CRM's own key). */
   private async uploadFiles(context: RunContext, plans: readonly ChatPlan[]): Promise<void> {
+    if (context.destination.capabilities.attachments === 'inline') return;
     const maxBytes = context.destination.capabilities.maxAttachmentBytes;
     for (const chatPlan of plans) {
       for (const plan of chatPlan.targets) {
@@ -466,29 +477,14 @@ export class SyncEngine {
               continue;
             }
             const sha256 = media.get(file.mediaId);
-            const intent: Intent = {
-              key,
-              kind: 'file',
-              chatId: chatPlan.chat.id,
-              record: { type: plan.target.record.type, id: plan.target.record.id },
-              day: day.day,
-              messageId: file.sourceMessageId,
-              contentHash: sha256 ?? '',
-              messageCount: 0,
-            };
-            await context.guard?.confirm();
-            await this.store.ledger.recordIntents(context.connectionId, [intent]);
             if (sha256 === undefined || (file.sizeBytes ?? 0) > maxBytes) {
-              await this.store.ledger.markFailed(context.connectionId, [
-                {
-                  key,
-                  error: `FILE_TOO_LARGE: ${file.fileName} is larger than ${context.crmName} accepts`,
-                  retryAt: undefined,
-                },
-              ]);
-              context.summary.rejected++;
+              await this.refuseFile(context, chatPlan.chat, plan.target, day, file, key);
               continue;
             }
+            await context.guard?.confirm();
+            await this.store.ledger.recordIntents(context.connectionId, [
+              fileIntent(chatPlan.chat, plan.target, day, file, key, sha256),
+            ]);
             try {
               const uploaded = await context.destination.uploadAttachment(
                 {
@@ -532,6 +528,61 @@ export class SyncEngine {
         }
       }
     }
+  }
+
+  /**
+   * The day's files for a destination that takes them with the transcript: every stored one it
+   * accepts; a file larger than it takes is recorded as refused (once) and left out.
+   */
+  private async inlineAttachments(
+    context: RunContext,
+    chat: Chat,
+    target: Target,
+    day: DayWrite,
+  ): Promise<InlineAttachment[]> {
+    const maxBytes = context.destination.capabilities.maxAttachmentBytes;
+    const attachments: InlineAttachment[] = [];
+    for (const file of day.transcript.attachments) {
+      const sha256 = file.sha256;
+      if (file.state !== 'stored' || sha256 === undefined) continue;
+      const key = fileKey(file, target.record.id);
+      if ((file.sizeBytes ?? 0) > maxBytes) {
+        const entry = (await this.store.ledger.get(context.connectionId, [key])).get(key);
+        if (entry?.state !== 'rejected') await this.refuseFile(context, chat, target, day, file, key);
+        continue;
+      }
+      attachments.push({
+        key,
+        fileName: file.fileName,
+        mimeType: file.mimeType ?? 'application/octet-stream',
+        sizeBytes: file.sizeBytes ?? 0,
+        open: () => this.store.blobs.open(sha256),
+      });
+    }
+    return attachments;
+  }
+
+  /** Records a file the CRM does not take (too large, or its bytes are gone) as refused: not retried. */
+  private async refuseFile(
+    context: RunContext,
+    chat: Chat,
+    target: Target,
+    day: DayWrite,
+    file: TranscriptAttachment,
+    key: string,
+  ): Promise<void> {
+    await context.guard?.confirm();
+    await this.store.ledger.recordIntents(context.connectionId, [
+      fileIntent(chat, target, day, file, key, file.sha256 ?? ''),
+    ]);
+    await this.store.ledger.markFailed(context.connectionId, [
+      {
+        key,
+        error: `FILE_TOO_LARGE: ${file.fileName} is larger than ${context.crmName} accepts`,
+        retryAt: undefined,
+      },
+    ]);
+    context.summary.rejected++;
   }
 
   /** Moves the cursors of every record whose days are all in the CRM, and records the chat's state. */
@@ -580,6 +631,26 @@ function exclusionOf(chat: Chat, exclusions: ExclusionMatcher): string | undefin
   const phone = chat.kind === 'direct' ? chat.partner?.phone : undefined;
   if (phone && exclusions.phones.has(phone)) return 'the number is excluded';
   return undefined;
+}
+
+function fileIntent(
+  chat: Chat,
+  target: Target,
+  day: DayWrite,
+  file: TranscriptAttachment,
+  key: string,
+  sha256: string,
+): Intent {
+  return {
+    key,
+    kind: 'file',
+    chatId: chat.id,
+    record: { type: target.record.type, id: target.record.id },
+    day: day.day,
+    messageId: file.sourceMessageId,
+    contentHash: sha256,
+    messageCount: 0,
+  };
 }
 
 /** What each destination call carries of the run's guard. */

@@ -95,10 +95,18 @@ export async function resolveTargets(options: {
   return { resolutions, linksFound };
 }
 
-/** A contact over a lead; among several, the one created first (Salesforce ids sort by creation). */
-function preferred(records: readonly CrmRecord[]): CrmRecord | undefined {
+/**
+ * A contact over a lead; among several, the one the CRM created first, by its created time (ids sort
+ * by age in Salesforce, not in every CRM), a record without one after those with, then by id so the
+ * choice never depends on the order of an answer.
+ */
+export function preferred(records: readonly CrmRecord[]): CrmRecord | undefined {
+  const age = (record: CrmRecord) => record.createdAt?.getTime() ?? Number.POSITIVE_INFINITY;
   const sorted = [...records].sort(
-    (a, b) => (a.type === b.type ? 0 : a.type === 'contact' ? -1 : 1) || a.id.localeCompare(b.id),
+    (a, b) =>
+      (a.type === b.type ? 0 : a.type === 'contact' ? -1 : 1) ||
+      age(a) - age(b) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   return sorted[0];
 }

@@ -3,6 +3,7 @@
  * happened to a message later (edits, deletion, reactions) is shown on it.
  */
 import type { Message, MessageType } from '../core/model.js';
+import type { TranscriptLine as Line, TranscriptBlock as MessageBlock } from '../crms/types.js';
 import {
   type ContactCard,
   contactsOf,
@@ -11,7 +12,6 @@ import {
   mapsLink,
   type SharedLocation,
 } from './transcript-details.js';
-import type { Line, MessageBlock } from './transcript-format.js';
 import { isMediaType, mediaLine } from './transcript-media.js';
 import type { Names } from './transcript-names.js';
 import { singleLine, textLines, truncate } from './transcript-text.js';

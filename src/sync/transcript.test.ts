@@ -7,6 +7,7 @@ import {
   groupChat,
   media,
   message,
+  textOf,
 } from '../../test/support/transcript-fixtures.js';
 import { renderDayTranscripts } from './transcript.js';
 
@@ -37,9 +38,9 @@ describe('renderDayTranscripts: cutting days', () => {
       directChat([late, early], { timeZone: 'America/Sao_Paulo' }),
     );
     expect(first?.day).toBe('2026-11-20');
-    expect(first?.text).toContain('23:59 Ana Souza: hello');
+    expect(textOf(first)).toContain('23:59 Ana Souza: hello');
     expect(second?.day).toBe('2026-11-21');
-    expect(second?.text).toContain('00:01 Ana Souza: hello');
+    expect(textOf(second)).toContain('00:01 Ana Souza: hello');
   });
 
   it('cuts at local midnight in Berlin, where UTC has not changed date yet', () => {
@@ -61,7 +62,7 @@ describe('renderDayTranscripts: cutting days', () => {
     const [day, ...rest] = renderDayTranscripts(directChat(messages, { timeZone: 'Europe/Berlin' }));
     expect(rest).toEqual([]);
     expect(day?.day).toBe('2026-10-25');
-    expect(day?.text.split('\n').slice(2)).toEqual([
+    expect(textOf(day).split('\n').slice(2)).toEqual([
       '00:01 Ana Souza: hello',
       '02:30 Ana Souza: hello',
       '02:30 Ana Souza: hello',
@@ -73,8 +74,8 @@ describe('renderDayTranscripts: cutting days', () => {
     const messages = [message('2026-03-28T23:01:00Z'), message('2026-03-29T01:00:00Z')];
     const [day] = renderDayTranscripts(directChat(messages, { timeZone: 'Europe/Berlin' }));
     expect(day?.messageCount).toBe(2);
-    expect(day?.text).toContain('00:01 Ana Souza');
-    expect(day?.text).toContain('03:00 Ana Souza');
+    expect(textOf(day)).toContain('00:01 Ana Souza');
+    expect(textOf(day)).toContain('03:00 Ana Souza');
   });
 
   it('puts both 23:30s of São Paulo’s last DST night (2019-02-16) on the same day', () => {
@@ -167,7 +168,7 @@ describe('renderDayTranscripts: order and bookkeeping', () => {
 
 describe('renderDayTranscripts: headers', () => {
   const header = (input: Parameters<typeof renderDayTranscripts>[0]) =>
-    renderDayTranscripts(input)[0]?.text.split('\n')[0];
+    textOf(renderDayTranscripts(input)[0]).split('\n')[0];
   const one = [message('2026-11-20T10:00:00Z')];
 
   it('names the partner of a direct chat with their number', () => {

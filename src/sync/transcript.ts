@@ -3,7 +3,7 @@
  * place as the day goes on. Pure: the engine loads the messages, renders, and writes the result.
  */
 import type { Message } from '../core/model.js';
-import { transcriptHtml, transcriptText } from './transcript-format.js';
+import type { TranscriptContent } from '../crms/types.js';
 import { type TranscriptAttachment, toAttachment } from './transcript-media.js';
 import { type MessageContext, messageBlock } from './transcript-message.js';
 import { namesFor, personName, type TranscriptParticipant, UNKNOWN_NAME } from './transcript-names.js';
@@ -31,10 +31,8 @@ export interface TranscriptInput {
 export interface DayTranscript {
   /** Local calendar date in the time zone, 'YYYY-MM-DD'. */
   day: string;
-  /** Plain text, a line (or a few) per message, for CRMs whose notes are plain text (Zoho, Bitrix24). */
-  text: string;
-  /** The same as escaped HTML, a `<p>` per message and no newline characters, for Salesforce ContentNote. */
-  html: string;
+  /** The header and a block per message; each destination renders it in its CRM's format. */
+  content: TranscriptContent;
   messageCount: number;
   firstMessageAt: Date;
   lastMessageAt: Date;
@@ -73,8 +71,7 @@ function renderDay(group: DayGroup, title: string, context: MessageContext): Day
   const last = group.messages[group.messages.length - 1] ?? first;
   return {
     day: group.day,
-    text: transcriptText(header, blocks),
-    html: transcriptHtml(header, blocks),
+    content: { header, blocks },
     messageCount: group.messages.length,
     firstMessageAt: new Date(first.message.sentAt),
     lastMessageAt: new Date(last.message.sentAt),

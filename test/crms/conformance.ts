@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DayTranscriptWrite, Destination, RecordType } from '../../src/crms/types.js';
+import { dayContent } from '../support/day-content.js';
 
 export interface ConformanceTarget {
   /** A destination signed in to the sandbox, which is set up for wasync and empty. */
@@ -36,12 +37,11 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       key,
       day: date,
       chat: { kind: 'direct', title: undefined },
-      title: `WhatsApp chat with Ana — ${date}`,
-      text: `WhatsApp chat with Ana — ${date}\n\n${text}`,
-      html: `<p><b>WhatsApp chat with Ana — ${date}</b></p><p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`,
+      content: dayContent(`WhatsApp chat with Ana — ${date}`, ['09:00', 'Ana', text]),
       messageCount: 1,
       firstMessageAt: new Date(`${date}T12:00:00Z`),
       lastMessageAt: new Date(`${date}T12:00:00Z`),
+      attachments: [],
     });
 
     it('declares its capabilities', () => {
@@ -135,8 +135,13 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       const updated = writes.map((write, i) => ({
         write: {
           ...write,
-          text: `${write.text} & later`,
-          html: `${write.html}<p>later</p>`,
+          content: {
+            ...write.content,
+            blocks: write.content.blocks.map((block) => ({
+              ...block,
+              lines: [[`${block.lines[0]?.[0]} & later`]],
+            })),
+          },
           messageCount: 2,
         },
         existing: first[i]?.ok ? first[i].ref : undefined,
@@ -145,7 +150,7 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       expect(second).toEqual(first);
       // As after a crash that lost the answers: written again without refs, still in place.
       const third = await destination.upsertDayTranscripts(
-        updated.map(({ write }) => ({ write, existing: undefined })),
+        updated.map(({ write }) => ({ write, existing: undefined, uncertain: true })),
       );
       expect(third.map((r) => (r.ok ? r.ref.id : undefined))).toEqual(
         first.map((r) => (r.ok ? r.ref.id : undefined)),

@@ -8,6 +8,7 @@ import {
   type SalesforceSandbox,
   type SalesforceSandboxOptions,
 } from '../../src/sandboxes/salesforce/index.js';
+import { dayContent } from '../support/day-content.js';
 import { sandboxTransport } from '../support/salesforce-org.js';
 
 interface InspectedLayout {
@@ -22,12 +23,11 @@ function day(contactId: string): DayTranscriptWrite {
     key: `setup-test:${contactId}`,
     day: '2026-11-20',
     chat: { kind: 'direct', title: undefined },
-    title: 'WhatsApp chat with Ana — 2026-11-20',
-    text: 'Ana: hello',
-    html: '<p>Ana: hello</p>',
+    content: dayContent('WhatsApp chat with Ana — 2026-11-20', ['09:00', 'Ana', 'hello']),
     messageCount: 1,
     firstMessageAt: new Date('2026-11-20T12:00:00Z'),
     lastMessageAt: new Date('2026-11-20T12:00:00Z'),
+    attachments: [],
   };
 }
 

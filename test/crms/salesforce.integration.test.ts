@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
+import { noteHtml } from '../../src/crms/salesforce/note-html.js';
 import { queryMany } from '../../src/crms/salesforce/query.js';
 import { salesforceLimiter } from '../../src/crms/salesforce/sign-in.js';
 import { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
@@ -9,6 +10,7 @@ import {
   DEMO_CLIENT,
   type SalesforceSandbox,
 } from '../../src/sandboxes/salesforce/index.js';
+import { dayContent } from '../support/day-content.js';
 import { sandboxTransport } from '../support/salesforce-org.js';
 
 type Row = Record<string, unknown> & { Id: string };
@@ -27,12 +29,11 @@ function smallDay(contactId: string, key: string): DayTranscriptWrite {
     key,
     day: '2026-11-20',
     chat: { kind: 'direct', title: undefined },
-    title: 't',
-    text: 't',
-    html: '<p>t</p>',
+    content: dayContent('t', ['10:00', 'Ana', 't']),
     messageCount: 1,
     firstMessageAt: new Date(),
     lastMessageAt: new Date(),
+    attachments: [],
   };
 }
 
@@ -174,12 +175,15 @@ describe('Salesforce destination against the sandbox', () => {
       key: `conn1:chat1:${contactId}:2026-11-20`,
       day: '2026-11-20',
       chat: { kind: 'direct', title: undefined },
-      title: 'WhatsApp chat with Ana Souza — 2026-11-20',
-      text: `WhatsApp chat with Ana Souza — 2026-11-20\n\n09:15 Ana: hello (${count})`,
-      html: `<p><b>WhatsApp chat with Ana Souza — 2026-11-20</b></p><p>09:15 <b>Ana</b>: hello (${count}) &amp; more</p>`,
+      content: dayContent('WhatsApp chat with Ana Souza — 2026-11-20', [
+        '09:15',
+        'Ana',
+        `hello (${count}) & more`,
+      ]),
       messageCount: count,
       firstMessageAt: new Date('2026-11-20T12:15:00Z'),
       lastMessageAt: new Date('2026-11-20T12:15:00Z'),
+      attachments: [],
     });
     const [first] = await destination.upsertDayTranscripts([{ write: write(1), existing: undefined }]);
     if (!first?.ok) throw new Error(`first write failed: ${JSON.stringify(first)}`);
@@ -220,8 +224,7 @@ describe('Salesforce destination against the sandbox', () => {
     const contactId = await seed('Contact', { LastName: 'Souza', Phone: '+5511987654321' });
     const write: DayTranscriptWrite = {
       ...smallDay(contactId, key),
-      title: 'WhatsApp chat with Ana — 2026-11-20',
-      html: '<p>hello again</p>',
+      content: dayContent('WhatsApp chat with Ana — 2026-11-20', ['10:00', 'Ana', 'hello again']),
     };
     const chat = await transport.request<{ id: string }>(
       'PATCH',
@@ -253,7 +256,7 @@ describe('Salesforce destination against the sandbox', () => {
   it('adopts a note an earlier attempt created but never linked, though that attempt was not marked uncertain', async () => {
     const { contactId, chatId, write } = await dayWithChatRecord('chat9:2026-11-20');
     // What a link call that failed (a 503, not a lost answer) left behind: a note linked to no record.
-    const orphan = await createNote(write.title, []);
+    const orphan = await createNote(write.content.header, []);
     const [result] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
     if (!result?.ok) throw new Error(`write failed: ${JSON.stringify(result)}`);
     const notes = await inspect('ContentNote');
@@ -266,7 +269,7 @@ describe('Salesforce destination against the sandbox', () => {
   it('links a note found on its chat record to the contact it lacks, instead of writing a second', async () => {
     const { contactId, chatId, write } = await dayWithChatRecord('chat10:2026-11-20');
     // What a link collection that failed halfway left: the note on the chat record, not on the contact.
-    const half = await createNote(write.title, [chatId]);
+    const half = await createNote(write.content.header, [chatId]);
     const [result] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
     expect(result).toEqual({ ok: true, ref: { id: chatId, related: { note: half } } });
     expect((await inspect('ContentNote')).map((n) => n.Id)).toEqual([half]);
@@ -280,12 +283,13 @@ describe('Salesforce destination against the sandbox', () => {
     if (!first?.ok) throw new Error('transcript failed');
     await destination.uploadAttachment(fileUpload(first.ref, contactId));
     // The ledger lost the note: the chat record holds the note and the file, both documents (069…).
+    const later = dayContent('t', ['10:00', 'Ana', 't, later']);
     const [again] = await destination.upsertDayTranscripts([
-      { write: { ...write, html: '<p>t, later</p>' }, existing: undefined },
+      { write: { ...write, content: later }, existing: undefined },
     ]);
     expect(again).toEqual(first);
     expect((await inspect('ContentNote')).map((n) => [n.Id, String(n.Content)])).toEqual([
-      [first.ref.related.note, '<p>t, later</p>'],
+      [first.ref.related.note, noteHtml(later)],
     ]);
   });
 
@@ -351,10 +355,12 @@ describe('Salesforce destination against the sandbox', () => {
       await seed('Contact', { LastName: 'B' }),
       await seed('Contact', { LastName: 'C' }),
     ];
+    // The middle one names a lead as its contact: the org refuses that chat record alone.
+    const leadId = await seed('Lead', { LastName: 'L', Company: 'Acme' });
+    const contents = contactIds.map((_, n) => dayContent('t', ['10:00', 'Ana', `day ${n}`]));
     const writes = contactIds.map((id, n) => ({
-      ...smallDay(id, `chat13:${n}`),
-      // The middle one carries an entity a note insert refuses.
-      html: n === 1 ? '<p>Tom&apos;s</p>' : `<p>day ${n}</p>`,
+      ...smallDay(n === 1 ? leadId : id, `chat13:${n}`),
+      content: contents[n] ?? dayContent('t'),
     }));
     const results = await destination.upsertDayTranscripts(
       writes.map((write) => ({ write, existing: undefined })),
@@ -365,7 +371,9 @@ describe('Salesforce destination against the sandbox', () => {
       error: { kind: 'rejected', code: 'FIELD_INTEGRITY_EXCEPTION' },
     });
     const notes = await inspect('ContentNote');
-    expect(notes.map((n) => String(n.Content)).sort()).toEqual(['<p>day 0</p>', '<p>day 2</p>']);
+    expect(notes.map((n) => String(n.Content)).sort()).toEqual(
+      [contents[0], contents[2]].map((content) => noteHtml(content ?? dayContent('t'))).sort(),
+    );
     for (const [n, result] of results.entries()) {
       if (!result.ok) continue;
       expect(await linksOf(result.ref.related.note ?? '')).toEqual([contactIds[n], result.ref.id].sort());
@@ -376,7 +384,10 @@ describe('Salesforce destination against the sandbox', () => {
     const contactId = await seed('Contact', { LastName: 'Souza' });
     const writes = Array.from({ length: 200 }, (_, n) => ({
       ...smallDay(contactId, `chat14:${n}`),
-      title: `WhatsApp group "Équipe commerciale — São Paulo & região" — 2026-11-${String(n).padStart(3, '0')}`,
+      content: dayContent(
+        `WhatsApp group "Équipe commerciale — São Paulo & região" — 2026-11-${String(n).padStart(3, '0')}`,
+        ['10:00', 'Ana', 't'],
+      ),
     }));
     // A first attempt wrote the chat records and died before the notes.
     await transport.request('PATCH', 'composite/sobjects/WhatsApp_Chat__c/Chat_Key__c', {
@@ -408,12 +419,11 @@ describe('Salesforce destination against the sandbox', () => {
           key: `conn1:group1:${leadId}:2026-11-20`,
           day: '2026-11-20',
           chat: { kind: 'group', title: 'Acme buyers' },
-          title: 'WhatsApp group "Acme buyers" — 2026-11-20',
-          text: 'text',
-          html: '<p>text</p>',
+          content: dayContent('WhatsApp group "Acme buyers" — 2026-11-20', ['12:00', 'Ana', 'text']),
           messageCount: 1,
           firstMessageAt: new Date('2026-11-20T12:00:00Z'),
           lastMessageAt: new Date('2026-11-20T12:00:00Z'),
+          attachments: [],
         },
         existing: undefined,
       },

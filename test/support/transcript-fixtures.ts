@@ -3,7 +3,8 @@
  * people are Ana and Bruno. Kept beside the tests because the renderer is their only user.
  */
 import type { MediaInfo, Message, Reaction } from '../../src/core/model.js';
-import type { TranscriptInput, TranscriptParticipant } from '../../src/sync/transcript.js';
+import { renderText } from '../../src/crms/kit/transcript-render.js';
+import type { DayTranscript, TranscriptInput, TranscriptParticipant } from '../../src/sync/transcript.js';
 
 export const ANA: TranscriptParticipant = {
   identityId: 'idn_ana',
@@ -95,4 +96,9 @@ export function groupChat(
     ]),
     ...overrides,
   });
+}
+
+/** A rendered day as plain text, the form most transcript tests read ('' for no day). */
+export function textOf(day: DayTranscript | undefined): string {
+  return day === undefined ? '' : renderText(day.content);
 }

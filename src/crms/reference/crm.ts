@@ -13,15 +13,20 @@ export interface ReferenceRecord {
   createdAt: Date;
 }
 
-/** A day's transcript as the reference CRM holds it, one per key. */
+/**
+ * A day's transcript as the reference CRM holds it: one per key where the destination writes keys as
+ * external ids; in marker mode (a CRM without them) the key is not stored and the text carries a marker.
+ */
 export interface ReferenceTranscript {
   id: string;
-  key: string;
+  key: string | undefined;
   record: { type: RecordType; id: string };
   day: string;
   title: string;
   text: string;
   messageCount: number;
+  /** Files that came with the transcript (a destination attaching them inline). */
+  files: { key: string; fileName: string; mimeType: string; bytes: Uint8Array }[];
   /** How many times the key was written: 1 after the first write, more after updates in place. */
   writes: number;
   updatedAt: Date;
@@ -93,8 +98,13 @@ export class ReferenceCrm {
     return [...this.records.values()];
   }
 
+  /** The transcript stored under a key (external-id mode). */
   transcript(key: string): ReferenceTranscript | undefined {
-    return this.transcripts.get(key);
+    return this.allTranscripts().find((transcript) => transcript.key === key);
+  }
+
+  transcriptById(id: string): ReferenceTranscript | undefined {
+    return this.transcripts.get(id);
   }
 
   allTranscripts(): ReferenceTranscript[] {
@@ -109,14 +119,11 @@ export class ReferenceCrm {
   }
 
   putTranscript(transcript: ReferenceTranscript): void {
-    this.transcripts.set(transcript.key, transcript);
+    this.transcripts.set(transcript.id, transcript);
   }
 
   deleteTranscript(id: string): boolean {
-    for (const [key, transcript] of this.transcripts) {
-      if (transcript.id === id) return this.transcripts.delete(key);
-    }
-    return false;
+    return this.transcripts.delete(id);
   }
 
   attachment(key: string): ReferenceAttachment | undefined {

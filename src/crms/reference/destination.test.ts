@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { dayContent } from '../../../test/support/day-content.js';
+import { dayMarker } from '../kit/day-marker.js';
 import type { DayTranscriptWrite } from '../types.js';
 import { ReferenceCrm } from './crm.js';
 import { ReferenceDestination } from './destination.js';
@@ -12,12 +14,11 @@ function write(recordId: string, key: string, text: string): DayTranscriptWrite 
     key,
     day: '2026-11-20',
     chat: { kind: 'direct', title: undefined },
-    title: 'WhatsApp 2026-11-20',
-    text,
-    html: `<p>${text}</p>`,
+    content: dayContent('WhatsApp 2026-11-20', ['12:00', 'Ana', text]),
     messageCount: 1,
     firstMessageAt: at,
     lastMessageAt: at,
+    attachments: [],
   };
 }
 
@@ -71,7 +72,11 @@ describe('the reference destination', () => {
     ]);
     expect(again).toEqual([{ ok: true, ref }]);
     expect(crm.transcriptsOf(ana.id)).toEqual([
-      expect.objectContaining({ id: ref.id, text: 'hello again', writes: 2 }),
+      expect.objectContaining({
+        id: ref.id,
+        text: 'WhatsApp 2026-11-20\n\n12:00 Ana: hello again',
+        writes: 2,
+      }),
     ]);
     await expect(
       destination.upsertDayTranscripts(
@@ -117,5 +122,73 @@ describe('the reference destination', () => {
     ]);
     expect(crm.allTranscripts()).toEqual([]);
     expect(crm.allAttachments()).toEqual([]);
+  });
+
+  it('without external ids, finds a day again by the marker in its text, only when a write may have been lost', async () => {
+    const crm = new ReferenceCrm();
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey, keys: 'marker' });
+    const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
+    const [first] = await destination.upsertDayTranscripts([
+      { write: write(ana.id, 'chat1:ana:2026-11-20', 'hello'), existing: undefined },
+    ]);
+    if (!first?.ok) throw new Error('not written');
+    const [stored] = crm.transcriptsOf(ana.id);
+    // The CRM holds no key, only the text with the day's marker at its end.
+    expect(stored?.key).toBeUndefined();
+    expect(stored?.text.endsWith(dayMarker('chat1:ana:2026-11-20'))).toBe(true);
+
+    // The answer was lost: the retry is uncertain, and finds the note by its marker.
+    const [recovered] = await destination.upsertDayTranscripts([
+      { write: write(ana.id, 'chat1:ana:2026-11-20', 'hello, later'), existing: undefined, uncertain: true },
+    ]);
+    expect(recovered).toEqual(first);
+    // Known from the ledger: updated in place by id.
+    const [updated] = await destination.upsertDayTranscripts([
+      { write: write(ana.id, 'chat1:ana:2026-11-20', 'hello, later still'), existing: first.ref },
+    ]);
+    expect(updated).toEqual(first);
+    expect(crm.transcriptsOf(ana.id)).toEqual([
+      expect.objectContaining({
+        id: first.ref.id,
+        writes: 3,
+        text: expect.stringContaining('hello, later still'),
+      }),
+    ]);
+    // Another day of the same chat is another note.
+    const [other] = await destination.upsertDayTranscripts([
+      { write: write(ana.id, 'chat1:ana:2026-11-21', 'next day'), existing: undefined, uncertain: true },
+    ]);
+    expect(other?.ok && other.ref.id).not.toBe(first.ref.id);
+    expect(crm.transcriptsOf(ana.id)).toHaveLength(2);
+  });
+
+  it('takes a day’s files inline with its transcript where it declares so', async () => {
+    const crm = new ReferenceCrm();
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey, attachments: 'inline' });
+    expect(destination.capabilities.attachments).toBe('inline');
+    const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
+    const [result] = await destination.upsertDayTranscripts([
+      {
+        write: {
+          ...write(ana.id, 'k1', 'a photo'),
+          attachments: [
+            {
+              key: 'media-1:ana',
+              fileName: 'photo.jpg',
+              mimeType: 'image/jpeg',
+              sizeBytes: 3,
+              async *open() {
+                yield new Uint8Array([1, 2, 3]);
+              },
+            },
+          ],
+        },
+        existing: undefined,
+      },
+    ]);
+    expect(result).toMatchObject({ ok: true });
+    expect(crm.transcriptsOf(ana.id)[0]?.files).toEqual([
+      { key: 'media-1:ana', fileName: 'photo.jpg', mimeType: 'image/jpeg', bytes: Buffer.from([1, 2, 3]) },
+    ]);
   });
 });

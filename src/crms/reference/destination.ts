@@ -1,5 +1,7 @@
 import { normalizePhone } from '../../core/phone.js';
 import { numberToFind } from '../../core/phone-lookup.js';
+import { dayMarker, markerIn } from '../kit/day-marker.js';
+import { renderText } from '../kit/transcript-render.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -8,6 +10,7 @@ import {
   type DeletionResult,
   type Destination,
   type DestinationCapabilities,
+  type InlineAttachment,
   type LookupContext,
   type NewRecord,
   type PhoneLookup,
@@ -17,7 +20,7 @@ import {
   type TranscriptUpsert,
   type WrittenObject,
 } from '../types.js';
-import type { ReferenceCrm, ReferenceRecord } from './crm.js';
+import type { ReferenceCrm, ReferenceRecord, ReferenceTranscript } from './crm.js';
 
 export interface ReferenceOptions {
   /** Leads beside contacts (default true); without, creating or linking a lead is refused. */
@@ -28,6 +31,13 @@ export interface ReferenceOptions {
   apiKey: string;
   maxBatchRecords?: number | undefined;
   maxAttachmentBytes?: number | undefined;
+  /** Files uploaded after their transcript (default), or carried inside it. */
+  attachments?: 'after' | 'inline' | undefined;
+  /**
+   * Days found again by their key as an external id (default), or, as in a CRM without external
+   * ids, by the marker written into the text.
+   */
+  keys?: 'external-id' | 'marker' | undefined;
 }
 
 /**
@@ -51,6 +61,8 @@ export class ReferenceDestination implements Destination {
       updatableTranscripts: true,
       maxAttachmentBytes: options.maxAttachmentBytes ?? 25 * 1024 * 1024,
       maxBatchRecords: options.maxBatchRecords ?? 50,
+      attachments: options.attachments ?? 'after',
+      keys: options.keys ?? 'external-id',
     };
   }
 
@@ -139,33 +151,57 @@ export class ReferenceDestination implements Destination {
       });
     }
     this.call('upsertDayTranscripts', options);
-    return batch.map(({ write }): TranscriptResult => {
-      const record = this.crm.record(write.record.id);
-      if (!record || record.type !== write.record.type) {
-        return {
-          ok: false,
-          error: new CrmError({
-            kind: 'rejected',
-            code: 'RECORD_NOT_FOUND',
-            message: `No ${write.record.type} ${write.record.id}.`,
-          }),
-        };
-      }
-      const previous = this.crm.transcript(write.key);
-      const id = previous?.id ?? this.crm.nextId('T');
-      this.crm.putTranscript({
-        id,
-        key: write.key,
-        record: { type: write.record.type, id: write.record.id },
-        day: write.day,
-        title: write.title,
-        text: write.text,
-        messageCount: write.messageCount,
-        writes: (previous?.writes ?? 0) + 1,
-        updatedAt: new Date(),
-      });
-      return { ok: true, ref: { id, related: {} } };
+    const results: TranscriptResult[] = [];
+    for (const upsert of batch) results.push(await this.upsertOne(upsert));
+    return results;
+  }
+
+  private async upsertOne({ write, existing, uncertain }: TranscriptUpsert): Promise<TranscriptResult> {
+    const record = this.crm.record(write.record.id);
+    if (!record || record.type !== write.record.type) {
+      return {
+        ok: false,
+        error: new CrmError({
+          kind: 'rejected',
+          code: 'RECORD_NOT_FOUND',
+          message: `No ${write.record.type} ${write.record.id}.`,
+        }),
+      };
+    }
+    const marker = this.capabilities.keys === 'marker' ? dayMarker(write.key) : undefined;
+    const text = renderText(write.content);
+    const previous = this.previousWrite(write, existing, uncertain, marker);
+    const id = previous?.id ?? this.crm.nextId('T');
+    this.crm.putTranscript({
+      id,
+      key: marker === undefined ? write.key : undefined,
+      record: { type: write.record.type, id: write.record.id },
+      day: write.day,
+      title: write.content.header,
+      text: marker === undefined ? text : `${text}\n\n${marker}`,
+      messageCount: write.messageCount,
+      files: await Promise.all(write.attachments.map(readInline)),
+      writes: (previous?.writes ?? 0) + 1,
+      updatedAt: new Date(),
     });
+    return { ok: true, ref: { id, related: {} } };
+  }
+
+  /**
+   * What an earlier write of this day left: by key where keys are external ids; else the transcript
+   * the ledger knows, or, after an attempt whose answer was lost, the one carrying the day's marker.
+   */
+  private previousWrite(
+    write: TranscriptUpsert['write'],
+    existing: TranscriptUpsert['existing'],
+    uncertain: boolean | undefined,
+    marker: string | undefined,
+  ) {
+    if (marker === undefined) return this.crm.transcript(write.key);
+    const known = existing === undefined ? undefined : this.crm.transcriptById(existing.id);
+    if (known !== undefined) return known;
+    if (existing === undefined && !uncertain) return undefined;
+    return this.crm.transcriptsOf(write.record.id).find((transcript) => markerIn(transcript.text) === marker);
   }
 
   async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
@@ -258,5 +294,12 @@ function toCrmRecord(record: ReferenceRecord): CrmRecord {
     name: record.name,
     phones: [...record.phones],
     url: `reference://records/${record.id}`,
+    createdAt: record.createdAt,
   };
+}
+
+async function readInline(file: InlineAttachment): Promise<ReferenceTranscript['files'][number]> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of file.open()) chunks.push(chunk);
+  return { key: file.key, fileName: file.fileName, mimeType: file.mimeType, bytes: Buffer.concat(chunks) };
 }

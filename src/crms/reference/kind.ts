@@ -30,7 +30,14 @@ const Secrets = z.object({ apiKey: z.string() });
  */
 export function referenceKind(
   crm: ReferenceCrm,
-  options: { kind?: string; leads?: boolean; deals?: boolean } = {},
+  options: {
+    kind?: string;
+    leads?: boolean;
+    deals?: boolean;
+    attachments?: 'after' | 'inline';
+    keys?: 'external-id' | 'marker';
+    maxAttachmentBytes?: number;
+  } = {},
 ): CrmKindDefinition {
   const kind = options.kind ?? 'reference';
   const input = referenceConnectionInput(kind);
@@ -48,7 +55,15 @@ export function referenceKind(
     open: (connection) => {
       Settings.parse(connection.settings);
       const { apiKey } = Secrets.parse(connection.secrets);
-      return { destination: () => new ReferenceDestination(crm, { apiKey, leads, deals }, kind) };
+      const { attachments, keys, maxAttachmentBytes } = options;
+      return {
+        destination: () =>
+          new ReferenceDestination(
+            crm,
+            { apiKey, leads, deals, attachments, keys, maxAttachmentBytes },
+            kind,
+          ),
+      };
     },
     capabilities: { leads, deals },
     form: {

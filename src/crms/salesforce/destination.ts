@@ -58,6 +58,10 @@ export class SalesforceDestination implements Destination {
     updatableTranscripts: true,
     maxAttachmentBytes: 2 * 1024 ** 3,
     maxBatchRecords: 200,
+    // Files go on the day's chat record once it exists (ContentVersion with FirstPublishLocationId).
+    attachments: 'after',
+    // Chat_Key__c is an external id: the day's record is upserted by it.
+    keys: 'external-id',
   };
 
   private readonly leadSources: LeadSourcePicklist;

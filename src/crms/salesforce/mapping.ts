@@ -10,7 +10,7 @@ export interface QueryAnswer {
   nextRecordsUrl?: string;
 }
 
-export const RECORD_FIELDS = ['Id', 'Name', 'Phone', 'MobilePhone'] as const;
+export const RECORD_FIELDS = ['Id', 'Name', 'Phone', 'MobilePhone', 'CreatedDate'] as const;
 export const OBJECT_OF: Record<RecordType, 'Contact' | 'Lead'> = { contact: 'Contact', lead: 'Lead' };
 
 export function text(row: SoqlRow, field: string): string | undefined {
@@ -32,7 +32,16 @@ export function toCrmRecord(row: SoqlRow, type: RecordType, instanceUrl: string)
     name: text(row, 'Name') ?? '',
     phones: [text(row, 'Phone'), text(row, 'MobilePhone')].filter((p): p is string => p !== undefined),
     url: recordUrl(instanceUrl, OBJECT_OF[type], id),
+    createdAt: dateOf(text(row, 'CreatedDate')),
   };
+}
+
+/** A dateTime field (`2026-11-20T10:00:00.000+0000`), or undefined when absent or unreadable. */
+function dateOf(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  // JavaScript reads `+0000` only as `+00:00`.
+  const date = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** Lightning's record page. */

@@ -1,4 +1,6 @@
+import { renderText } from '../kit/transcript-render.js';
 import { CrmError, type DayTranscriptWrite, type TranscriptResult, type TranscriptUpsert } from '../types.js';
+import { noteHtml } from './note-html.js';
 import { type NoteItem, planNotes } from './note-lookup.js';
 import { writeNotes } from './note-writes.js';
 import { type SaveResult, saveOutcome } from './save-results.js';
@@ -48,8 +50,8 @@ async function upsertChunk(
         index,
         chatId: result.ref.id,
         contactId: write.record.id,
-        title: write.title.slice(0, TITLE_MAX),
-        content: Buffer.from(write.html, 'utf8').toString('base64'),
+        title: write.content.header.slice(0, TITLE_MAX),
+        content: Buffer.from(noteHtml(write.content), 'utf8').toString('base64'),
         known: existing?.related.note,
         chatCreated: upserted.body[index]?.created === true,
       },
@@ -76,15 +78,15 @@ function explainMissingSetup(error: unknown): never {
   throw error;
 }
 
+/** The day's chat record: the transcript as plain text (cut to the field's length), its counts and times. */
 function chatRecord(write: DayTranscriptWrite): Record<string, unknown> {
+  const text = renderText(write.content);
   return {
     attributes: { type: 'WhatsApp_Chat__c' },
     Chat_Key__c: write.key,
     ...(write.record.type === 'contact' ? { Contact__c: write.record.id } : { Lead__c: write.record.id }),
     Transcript__c:
-      write.text.length > TRANSCRIPT_MAX
-        ? write.text.slice(0, TRANSCRIPT_MAX - CUT_MARK.length) + CUT_MARK
-        : write.text,
+      text.length > TRANSCRIPT_MAX ? text.slice(0, TRANSCRIPT_MAX - CUT_MARK.length) + CUT_MARK : text,
     Message_Count__c: write.messageCount,
     First_Message_At__c: write.firstMessageAt.toISOString(),
     Last_Message_At__c: write.lastMessageAt.toISOString(),

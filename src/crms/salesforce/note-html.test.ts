@@ -1,18 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { directChat, fromMe, groupChat, media, message } from '../../test/support/transcript-fixtures.js';
-import { renderDayTranscripts } from './transcript.js';
-import { escapeHtml } from './transcript-format.js';
-import { formatSize } from './transcript-media.js';
-import { truncate } from './transcript-text.js';
+import {
+  directChat,
+  fromMe,
+  groupChat,
+  media,
+  message,
+  textOf,
+} from '../../../test/support/transcript-fixtures.js';
+import type { DayTranscript } from '../../sync/transcript.js';
+import { renderDayTranscripts } from '../../sync/transcript.js';
+import { escapeHtml, noteHtml } from './note-html.js';
 
 const T = '2026-11-20T10:00:00Z';
+const htmlOf = (day: DayTranscript | undefined) => (day === undefined ? '' : noteHtml(day.content));
 const SCRIPT = '<script>alert("x")</script>';
 
 describe('transcript HTML', () => {
   it('is a bold header and a paragraph per message, lines joined by <br>', () => {
     const messages = [message(T, { text: 'Hi\nthere' }), fromMe('2026-11-20T10:01:00Z', { text: 'Hello' })];
     const [day] = renderDayTranscripts(groupChat(messages));
-    expect(day?.html).toBe(
+    expect(htmlOf(day)).toBe(
       '<p><b>WhatsApp group &#34;Acme buyers&#34; — 2026-11-20</b></p>' +
         '<p>10:00 <b>Ana Souza</b>: Hi<br>there</p>' +
         '<p>10:01 <b>You</b>: Hello</p>',
@@ -32,7 +39,7 @@ describe('transcript HTML', () => {
         participants: new Map([[evil.identityId, evil]]),
       }),
     );
-    const html = day?.html ?? '';
+    const html = htmlOf(day) ?? '';
     expect(html).not.toContain('<script');
     expect(html).toContain(
       '<b>WhatsApp group &#34;R&amp;D &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#34;',
@@ -55,10 +62,10 @@ describe('transcript HTML', () => {
         participants: new Map([[evil.identityId, evil]]),
       }),
     );
-    const named = day?.html.match(/&[A-Za-z][A-Za-z0-9]*;/g) ?? [];
+    const named = htmlOf(day).match(/&[A-Za-z][A-Za-z0-9]*;/g) ?? [];
     expect(named.filter((entity) => !['&amp;', '&lt;', '&gt;'].includes(entity))).toEqual([]);
-    expect(day?.html).toContain('Tom&#39;s &#34;quote&#34; &amp; &lt;tag&gt; café ÷ ©');
-    expect(day?.html).toContain('<b>O&#39;Brien &#34;Bob&#34;</b>');
+    expect(htmlOf(day)).toContain('Tom&#39;s &#34;quote&#34; &amp; &lt;tag&gt; café ÷ ©');
+    expect(htmlOf(day)).toContain('<b>O&#39;Brien &#34;Bob&#34;</b>');
   });
 
   it('escapes the partner’s name in a direct chat header', () => {
@@ -66,7 +73,9 @@ describe('transcript HTML', () => {
     const [day] = renderDayTranscripts(
       directChat([message(T)], { participants: new Map([['idn_ana', participant]]) }),
     );
-    expect(day?.html).toContain('<p><b>WhatsApp chat with Ana &lt;i&gt;&amp;&lt;/i&gt; — 2026-11-20</b></p>');
+    expect(htmlOf(day)).toContain(
+      '<p><b>WhatsApp chat with Ana &lt;i&gt;&amp;&lt;/i&gt; — 2026-11-20</b></p>',
+    );
   });
 
   it('never contains a newline character, whatever the input', () => {
@@ -79,8 +88,8 @@ describe('transcript HTML', () => {
     const [day] = renderDayTranscripts(
       groupChat(messages, { ownerName: 'Me\n', chat: { id: 'g', kind: 'group', title: 'A\nB' } }),
     );
-    expect(day?.html).not.toMatch(/[\r\n\u2028\u2029]/);
-    expect(day?.html).toContain('one<br>two<br>three<br>four<br>five');
+    expect(htmlOf(day)).not.toMatch(/[\r\n\u2028\u2029]/);
+    expect(htmlOf(day)).toContain('one<br>two<br>three<br>four<br>five');
   });
 
   it('makes the maps link of a location clickable', () => {
@@ -88,15 +97,15 @@ describe('transcript HTML', () => {
     const [day] = renderDayTranscripts(
       groupChat([message(T, { type: 'location', text: undefined, details })]),
     );
-    expect(day?.html).toContain(
+    expect(htmlOf(day)).toContain(
       '📍 Location: <a href="https://maps.google.com/?q=1.5,-2">https://maps.google.com/?q=1.5,-2</a>',
     );
   });
 
   it('drops control characters a CRM would refuse', () => {
     const [day] = renderDayTranscripts(groupChat([message(T, { text: 'bell\u0007 null\u0000 tab\there' })]));
-    expect(day?.html).toContain('bell null tab\there');
-    expect(day?.text).toContain('bell null tab\there');
+    expect(htmlOf(day)).toContain('bell null tab\there');
+    expect(textOf(day)).toContain('bell null tab\there');
   });
 });
 
@@ -105,31 +114,5 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a> é 👍`)).toBe(
       '&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é 👍',
     );
-  });
-});
-
-describe('formatSize', () => {
-  it('reads as phones show sizes: bytes, then one decimal', () => {
-    expect(formatSize(0)).toBe('0 B');
-    expect(formatSize(1023)).toBe('1023 B');
-    expect(formatSize(1024)).toBe('1.0 KB');
-    expect(formatSize(1_258_291)).toBe('1.2 MB');
-    expect(formatSize(1_048_575)).toBe('1.0 MB');
-    expect(formatSize(3.5 * 1024 ** 3)).toBe('3.5 GB');
-    expect(formatSize(2048 * 1024 ** 3)).toBe('2048.0 GB');
-  });
-
-  it('leaves out sizes it cannot know', () => {
-    expect(formatSize(undefined)).toBeUndefined();
-    expect(formatSize(-1)).toBeUndefined();
-    expect(formatSize(Number.NaN)).toBeUndefined();
-  });
-});
-
-describe('truncate', () => {
-  it('cuts at a number of characters, never inside an emoji', () => {
-    expect(truncate('short', 60)).toBe('short');
-    expect(truncate('abc def', 4)).toBe('abc…');
-    expect(truncate('👨‍👩‍👧‍👦👍🏽abc', 2)).toBe('👨‍👩‍👧‍👦👍🏽…');
   });
 });
