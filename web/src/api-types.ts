@@ -2361,7 +2361,7 @@ export interface paths {
         };
         /**
          * Where the CRM sends the browser back after the sign-in (not for API clients)
-         * @description Reached by the browser with the admin's session cookie; the `state` is the CSRF protection. Redirects to the workspace's Setup page with `oauth=connected&connection=<id>`, or `oauth=failed&code=<code>&message=<text>` (docs/errors.md, OAuth sign-in outcomes).
+         * @description Reached by the browser with the admin's session cookie; the `state` is the CSRF protection. Redirects to the workspace's Setup page with `oauth=connected&kind=<kind>&connection=<id>&name=<name>`, or `oauth=failed&code=<code>&message=<text>` (docs/errors.md, OAuth sign-in outcomes).
          */
         get: {
             parameters: {
@@ -4386,6 +4386,13 @@ export interface components {
                 value: string;
                 label: string;
             }[];
+            /** @description A select's last choice, whose value is typed in rather than picked. */
+            other?: {
+                label: string;
+                /** @enum {string} */
+                type: "text" | "url";
+                placeholder?: string;
+            };
             defaultValue?: string;
             placeholder?: string;
             pattern?: string;
@@ -4403,6 +4410,19 @@ export interface components {
             /** @description Open deals are shown on the card. */
             deals: boolean;
         };
+        CrmFormInput: {
+            /** @description What the CRM needs first; `backticks` mark code. */
+            intro?: string;
+            fields: components["schemas"]["CrmFormFieldInput"][];
+        };
+        CrmOAuthFormInput: {
+            /** @description What the CRM's app needs, before the callback URL to register in it; `backticks` mark code. */
+            appIntro: string;
+            clientIdLabel: string;
+            clientSecretLabel: string;
+            /** @description The body of POST /oauth/{kind}/start. */
+            start: components["schemas"]["CrmFormInput"];
+        };
         CrmKindInput: {
             kind: string;
             displayName: string;
@@ -4416,11 +4436,9 @@ export interface components {
             sandbox?: string;
             /** @description A person can connect it by signing in at the CRM. */
             oauth: boolean;
-            form: {
-                /** @description What the CRM needs first; `backticks` mark code. */
-                intro?: string;
-                fields: components["schemas"]["CrmFormFieldInput"][];
-            };
+            /** @description Where `oauth` is: what the workspace asks for the app and for a sign-in. */
+            oauthForm?: components["schemas"]["CrmOAuthFormInput"];
+            form: components["schemas"]["CrmFormInput"];
         };
         ImportSummaryInput: {
             accountId: string;
@@ -5406,6 +5424,13 @@ export interface components {
                 value: string;
                 label: string;
             }[];
+            /** @description A select's last choice, whose value is typed in rather than picked. */
+            other?: {
+                label: string;
+                /** @enum {string} */
+                type: "text" | "url";
+                placeholder?: string;
+            };
             defaultValue?: string;
             placeholder?: string;
             pattern?: string;
@@ -5423,6 +5448,19 @@ export interface components {
             /** @description Open deals are shown on the card. */
             deals: boolean;
         };
+        CrmForm: {
+            /** @description What the CRM needs first; `backticks` mark code. */
+            intro?: string;
+            fields: components["schemas"]["CrmFormField"][];
+        };
+        CrmOAuthForm: {
+            /** @description What the CRM's app needs, before the callback URL to register in it; `backticks` mark code. */
+            appIntro: string;
+            clientIdLabel: string;
+            clientSecretLabel: string;
+            /** @description The body of POST /oauth/{kind}/start. */
+            start: components["schemas"]["CrmForm"];
+        };
         CrmKind: {
             kind: string;
             displayName: string;
@@ -5436,11 +5474,9 @@ export interface components {
             sandbox?: string;
             /** @description A person can connect it by signing in at the CRM. */
             oauth: boolean;
-            form: {
-                /** @description What the CRM needs first; `backticks` mark code. */
-                intro?: string;
-                fields: components["schemas"]["CrmFormField"][];
-            };
+            /** @description Where `oauth` is: what the workspace asks for the app and for a sign-in. */
+            oauthForm?: components["schemas"]["CrmOAuthForm"];
+            form: components["schemas"]["CrmForm"];
         };
         ImportSummary: {
             accountId: string;
