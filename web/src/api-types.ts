@@ -345,6 +345,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Server-sent events until `connected` or `failed`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["PairingEvent"];
+                    };
+                };
                 /** @description Default Response */
                 404: {
                     headers: {
@@ -376,6 +385,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Server-sent events until `connected` or `failed`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["PairingEvent"];
+                    };
+                };
                 /** @description Default Response */
                 400: {
                     headers: {
@@ -3074,12 +3092,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Server-sent events while the page is open. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/event-stream": components["schemas"]["LiveEvent"];
+                    };
                 };
             };
         };
@@ -4440,6 +4460,24 @@ export interface components {
             oauthForm?: components["schemas"]["CrmOAuthFormInput"];
             form: components["schemas"]["CrmFormInput"];
         };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        LiveEventInput: {
+            /** @constant */
+            type: "messages";
+            accountId: string;
+            /** @description The chats whose messages were stored or changed. */
+            chatIds: string[];
+        } | {
+            /** @constant */
+            type: "sync";
+            connectionId: string;
+            /**
+             * @description How the run ended.
+             * @enum {string}
+             */
+            state: "done" | "retrying" | "parked" | "busy";
+            at: string;
+        };
         ImportSummaryInput: {
             accountId: string;
             chat: {
@@ -4650,6 +4688,31 @@ export interface components {
              * @constant
              */
             acceptRisk: true;
+        };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        PairingEventInput: {
+            /** @constant */
+            type: "qr";
+            /** @description The QR code's text; a new one about every 20 s. */
+            qr: string;
+            /** @description The QR code drawn as SVG. */
+            svg: string;
+        } | {
+            /** @constant */
+            type: "code";
+            /** @description The 8-character code to type on the phone. */
+            code: string;
+        } | {
+            /** @constant */
+            type: "connected";
+            /** @description The number now linked. */
+            me: string;
+        } | {
+            /** @constant */
+            type: "failed";
+            /** @enum {string} */
+            code: "pairing_timeout" | "logged_out" | "pairing_failed" | "stopped";
+            reason: string;
         };
         UserInput: {
             id: string;
@@ -5478,6 +5541,24 @@ export interface components {
             oauthForm?: components["schemas"]["CrmOAuthForm"];
             form: components["schemas"]["CrmForm"];
         };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        LiveEvent: {
+            /** @constant */
+            type: "messages";
+            accountId: string;
+            /** @description The chats whose messages were stored or changed. */
+            chatIds: string[];
+        } | {
+            /** @constant */
+            type: "sync";
+            connectionId: string;
+            /**
+             * @description How the run ended.
+             * @enum {string}
+             */
+            state: "done" | "retrying" | "parked" | "busy";
+            at: string;
+        };
         ImportSummary: {
             accountId: string;
             chat: {
@@ -5688,6 +5769,31 @@ export interface components {
              * @constant
              */
             acceptRisk: true;
+        };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        PairingEvent: {
+            /** @constant */
+            type: "qr";
+            /** @description The QR code's text; a new one about every 20 s. */
+            qr: string;
+            /** @description The QR code drawn as SVG. */
+            svg: string;
+        } | {
+            /** @constant */
+            type: "code";
+            /** @description The 8-character code to type on the phone. */
+            code: string;
+        } | {
+            /** @constant */
+            type: "connected";
+            /** @description The number now linked. */
+            me: string;
+        } | {
+            /** @constant */
+            type: "failed";
+            /** @enum {string} */
+            code: "pairing_timeout" | "logged_out" | "pairing_failed" | "stopped";
+            reason: string;
         };
         User: {
             id: string;

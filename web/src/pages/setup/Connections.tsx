@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, describe } from '../../api';
 import { useCrmKinds } from '../../connections';
 import { useList } from '../../list';
-import type { Connection, CrmKind } from '../../types';
+import type { Answer, Connection, CrmKind } from '../../types';
 import { formatTime, Notice } from '../../ui';
 import { ConnectionForm } from './ConnectionForm';
 import { OAuthConnect, OAuthOutcome, signsIn } from './OAuthConnect';
@@ -97,7 +97,7 @@ function ConnectionItem({
   };
   const test = () =>
     run(async () => {
-      const answer = await api<{ ok: boolean; problems: string[] }>(
+      const answer = await api<Answer<'/connections/{connectionId}/test', 'post'>>(
         'POST',
         `/connections/${connection.id}/test`,
       );
@@ -109,7 +109,7 @@ function ConnectionItem({
     });
   const setUp = () =>
     run(async () => {
-      const answer = await api<{ created: string[]; existing: string[]; manualSteps: string[] }>(
+      const answer = await api<Answer<'/connections/{connectionId}/setup', 'post'>>(
         'POST',
         `/connections/${connection.id}/setup`,
       );

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, describe } from '../../api';
-import type { CrmKind, Schemas } from '../../types';
+import type { Answer, CrmKind, Schemas } from '../../types';
 import { Field, Notice } from '../../ui';
 import { FormFields, formBody, useChoices, withCode } from './ConnectionForm';
 
@@ -144,7 +144,11 @@ function SignInForm({ kind, onCancel }: { kind: OAuthKind; onCancel: () => void 
     setBusy(true);
     setError(undefined);
     try {
-      const { authorizeUrl } = await api<{ authorizeUrl: string }>('POST', `/oauth/${kind.kind}/start`, body);
+      const { authorizeUrl } = await api<Answer<'/oauth/{kind}/start', 'post'>>(
+        'POST',
+        `/oauth/${kind.kind}/start`,
+        body,
+      );
       window.location.assign(authorizeUrl);
     } catch (failure) {
       setError(describe(failure));
