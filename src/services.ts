@@ -181,7 +181,7 @@ export async function openServices(
     connections,
     oauth: new OAuthService({
       repository: store.oauth,
-      connections: store.connections,
+      connections,
       secretKey,
       guarded: outbound,
       // Every registered kind that can be connected by signing in at the CRM.

@@ -84,6 +84,44 @@ describe.skipIf(skipped !== undefined)(
       expect(errors).toEqual([]);
     });
 
+    it("sends the start body the kind's form describes: a login picked, or a My Domain typed in", async () => {
+      // The answer is held back: test.salesforce.com is not reachable from a test.
+      const bodies: unknown[] = [];
+      await page.route('**/api/v1/oauth/salesforce/start', (route) => {
+        bodies.push(route.request().postDataJSON());
+        return route.fulfill({
+          status: 409,
+          json: { error: { code: 'conflict', message: 'Held back by the test.', requestId: 'test' } },
+        });
+      });
+      try {
+        await page.goto(`${url}/setup`);
+        await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+        const form = page.getByRole('form', { name: 'Sign in at Salesforce' });
+        const where = form.getByRole('group', { name: 'Where you sign in' });
+        expect(await where.getByRole('radio').count()).toBe(3);
+        expect(await where.getByLabel('Production (login.salesforce.com)').isChecked()).toBe(true);
+        expect(await form.getByRole('textbox', { name: 'My Domain URL' }).count()).toBe(0);
+        await form.getByRole('button', { name: 'Sign in at Salesforce' }).click();
+        await form.getByText('Held back by the test.').waitFor();
+        await where.getByLabel('Sandbox org (test.salesforce.com)').check();
+        await form.getByLabel('Name').fill('  Sandbox org  ');
+        await form.getByRole('button', { name: 'Sign in at Salesforce' }).click();
+        await expect.poll(() => bodies.length).toBe(2);
+        await where.getByLabel('My Domain URL').check();
+        await form.getByRole('textbox', { name: 'My Domain URL' }).fill(' https://acme.my.salesforce.com ');
+        await form.getByRole('button', { name: 'Sign in at Salesforce' }).click();
+        await expect.poll(() => bodies.length).toBe(3);
+        expect(bodies).toEqual([
+          { name: 'Salesforce', loginUrl: 'https://login.salesforce.com' },
+          { name: 'Sandbox org', loginUrl: 'https://test.salesforce.com' },
+          { name: 'Sandbox org', loginUrl: 'https://acme.my.salesforce.com' },
+        ]);
+      } finally {
+        await page.unroute('**/api/v1/oauth/salesforce/start');
+      }
+    });
+
     it('shows a declined consent', async () => {
       await signIn('Declined org');
       await page.getByRole('button', { name: 'Deny' }).click();

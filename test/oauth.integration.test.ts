@@ -138,7 +138,7 @@ describeEachDatabase('OAuth sign-in at Salesforce (web server flow with PKCE)', 
 
     const back = await callback(ada, await consent(authorizeUrl.toString()));
     const outcome = outcomeOf(back);
-    expect(outcome).toMatchObject({ oauth: 'connected', name: 'Org via OAuth' });
+    expect(outcome).toMatchObject({ oauth: 'connected', kind: 'salesforce', name: 'Org via OAuth' });
     expect(back.headers['cache-control']).toBe('no-store');
     const connection = (await ada.call('GET', `/connections/${outcome.connection}`)).json();
     expect(connection).toMatchObject({
@@ -181,8 +181,90 @@ describeEachDatabase('OAuth sign-in at Salesforce (web server flow with PKCE)', 
     expect(rows).toHaveLength(1);
     expect(String(rows[0]?.Transcript__c)).toContain('signed in by OAuth');
 
+    // The audit entry of any new connection, saying how it was made.
     const audit = (await ada.call('GET', '/audit?action=connection.created')).json();
-    expect(JSON.stringify(audit)).toContain('"via":"oauth"');
+    expect(audit.data).toHaveLength(1);
+    expect(audit.data[0]).toMatchObject({
+      actor: { via: 'session' },
+      target: { type: 'connection', id: outcome.connection, label: 'Org via OAuth' },
+      details: { kind: 'salesforce', settings: connection.settings, via: 'oauth' },
+    });
+    expect(JSON.stringify(audit)).not.toContain(DEMO_CLIENT.clientSecret);
+  });
+
+  it('makes the connection POST /connections makes from the same body, the instance URL beside it', async () => {
+    await setApp();
+    const signedIn = outcomeOf(
+      await callback(ada, await consent((await start(ada, 'Signed in')).json().authorizeUrl)),
+    );
+    const made = await ada.call('POST', '/connections', {
+      kind: 'salesforce',
+      name: 'Typed in',
+      loginUrl: org.url,
+      auth: { flow: 'refresh_token', clientId: DEMO_CLIENT.clientId, clientSecret: 'x', refreshToken: 'y' },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const viaOAuth = (await ada.call('GET', `/connections/${signedIn.connection}`)).json();
+    // The same defaults filled in and the same one-line summary; the sign-in adds what it learned.
+    expect(viaOAuth.settings).toEqual({ ...made.json().settings, instanceUrl: org.url, via: 'oauth' });
+    expect(viaOAuth.summary).toBe(made.json().summary);
+
+    // A name taken while the admin was at the CRM: refused by the same rule, nothing more stored.
+    const location = await consent((await start(ada, 'Raced')).json().authorizeUrl);
+    expect(
+      (
+        await ada.call('POST', '/connections', {
+          kind: 'salesforce',
+          name: 'Raced',
+          loginUrl: org.url,
+          auth: { flow: 'client_credentials', clientId: 'c', clientSecret: 's' },
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect(outcomeOf(await callback(ada, location))).toEqual({
+      oauth: 'failed',
+      code: 'conflict',
+      message: 'A connection named Raced already exists.',
+    });
+    expect((await connectionRows()).map((r) => r.name).sort()).toEqual(['Raced', 'Signed in', 'Typed in']);
+  });
+
+  it("lists the kind's sign-in forms with the kinds, and takes the start body the form describes", async () => {
+    const kinds = (await ada.call('GET', '/crm-kinds')).json().data;
+    const salesforce = kinds.find((k: { kind: string }) => k.kind === 'salesforce');
+    expect(salesforce).toMatchObject({
+      oauth: true,
+      oauthForm: {
+        clientIdLabel: 'Consumer key (client id)',
+        clientSecretLabel: 'Consumer secret',
+        start: {
+          fields: [
+            { name: 'name', type: 'text', required: true, defaultValue: 'Salesforce' },
+            {
+              name: 'loginUrl',
+              type: 'select',
+              required: true,
+              defaultValue: 'https://login.salesforce.com',
+              options: [{ value: 'https://login.salesforce.com' }, { value: 'https://test.salesforce.com' }],
+              other: { label: 'My Domain URL', type: 'url' },
+            },
+          ],
+        },
+      },
+    });
+    // The document's start body is the provider's own schema.
+    const document = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const body = document.paths['/api/v1/oauth/{kind}/start'].post.requestBody.content['application/json'];
+    expect(body.schema.$ref).toBe('#/components/schemas/SalesforceOAuthStartInput');
+    await setApp();
+    // Only what the form describes: a connection's other fields are not a start's.
+    const extra = await ada.call('POST', '/oauth/salesforce/start', {
+      name: 'Extra',
+      loginUrl: org.url,
+      auth: { flow: 'refresh_token' },
+    });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json().error.code).toBe('validation_failed');
   });
 
   it('refuses a state used twice, from another session, without a session, or expired; nothing stored', async () => {

@@ -66,8 +66,16 @@ export class ConnectionService {
     this.box = new SecretBox(secretKey);
   }
 
-  /** Stores a connection; `input` is checked (and its defaults filled) here, whoever calls. */
-  async create(workspaceId: string, given: Readonly<Record<string, unknown>>): Promise<ConnectionView> {
+  /**
+   * Stores a connection; `input` is checked (and its defaults filled) here, whoever calls: the API,
+   * the CLI, or a sign-in at the CRM, which adds the settings it `learned` there (Salesforce: the
+   * instance URL the token answer named).
+   */
+  async create(
+    workspaceId: string,
+    given: Readonly<Record<string, unknown>>,
+    options: { learned?: Record<string, unknown> | undefined } = {},
+  ): Promise<ConnectionView> {
     const definition = this.registry.get(String(given.kind));
     if (!definition) {
       throw new WasyncError('validation_failed', `No CRM kind ${String(given.kind)}.`, {
@@ -83,7 +91,7 @@ export class ConnectionService {
       workspaceId,
       kind: input.kind,
       name: input.name,
-      settings,
+      settings: { ...settings, ...options.learned },
       sealedCredentials: this.box.seal(JSON.stringify(secrets), id),
     });
     if (!stored) throw new WasyncError('conflict', `A connection named ${input.name} already exists.`);
@@ -92,6 +100,11 @@ export class ConnectionService {
 
   async list(workspaceId: string): Promise<ConnectionView[]> {
     return (await this.repository.list(workspaceId)).map(view);
+  }
+
+  /** Whether the workspace has a connection of that id or name. */
+  async has(workspaceId: string, idOrName: string): Promise<boolean> {
+    return (await this.repository.find(workspaceId, idOrName)) !== undefined;
   }
 
   async get(workspaceId: string, idOrName: string): Promise<ConnectionView> {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { KitToken, RefreshTokenSlot, TokenStore } from './kit/token-holder.js';
-import type { OAuthProvider } from './oauth/provider.js';
+import type { OAuthForm, OAuthProvider } from './oauth/provider.js';
 import { salesforceKind } from './salesforce/kind.js';
 import type { Destination } from './types.js';
 
@@ -37,6 +37,8 @@ export interface CrmFormField {
   hintWhen?: { field: string; value: string; hint: string }[] | undefined;
   /** The choices of a select. */
   options?: { value: string; label: string }[] | undefined;
+  /** A select's last choice, whose value is typed in rather than picked (a My Domain URL). */
+  other?: { label: string; type: 'text' | 'url'; placeholder?: string | undefined } | undefined;
   defaultValue?: string | undefined;
   placeholder?: string | undefined;
   pattern?: string | undefined;
@@ -52,10 +54,6 @@ export interface CrmForm {
   fields: CrmFormField[];
 }
 
-/**
- * How a kind signs a person in through the browser (OAuth 2 authorization code with PKCE). Kept
- * minimal here: the OAuth module owns the flow and reads only this.
- */
 /** What a kind's factory is given of one stored connection. */
 export interface OpenedConnection {
   id: string;
@@ -135,6 +133,8 @@ export interface CrmKindView {
   setup: { label: string; description: string } | undefined;
   sandbox: string | undefined;
   oauth: boolean;
+  /** Where `oauth` is: what the workspace asks for the app and for a sign-in. */
+  oauthForm: OAuthForm | undefined;
   form: CrmForm;
 }
 
@@ -203,6 +203,7 @@ export class CrmRegistry {
         : undefined,
       sandbox: definition.sandbox,
       oauth: definition.oauth !== undefined,
+      oauthForm: definition.oauth?.form,
       form: definition.form,
     };
   }

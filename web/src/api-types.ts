@@ -345,6 +345,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Server-sent events until `connected` or `failed`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["PairingEvent"];
+                    };
+                };
                 /** @description Default Response */
                 404: {
                     headers: {
@@ -376,6 +385,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description Server-sent events until `connected` or `failed`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": components["schemas"]["PairingEvent"];
+                    };
+                };
                 /** @description Default Response */
                 400: {
                     headers: {
@@ -2361,7 +2379,7 @@ export interface paths {
         };
         /**
          * Where the CRM sends the browser back after the sign-in (not for API clients)
-         * @description Reached by the browser with the admin's session cookie; the `state` is the CSRF protection. Redirects to the workspace's Setup page with `oauth=connected&connection=<id>`, or `oauth=failed&code=<code>&message=<text>` (docs/errors.md, OAuth sign-in outcomes).
+         * @description Reached by the browser with the admin's session cookie; the `state` is the CSRF protection. Redirects to the workspace's Setup page with `oauth=connected&kind=<kind>&connection=<id>&name=<name>`, or `oauth=failed&code=<code>&message=<text>` (docs/errors.md, OAuth sign-in outcomes).
          */
         get: {
             parameters: {
@@ -3074,12 +3092,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Server-sent events while the page is open. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/event-stream": components["schemas"]["LiveEvent"];
+                    };
                 };
             };
         };
@@ -4386,6 +4406,13 @@ export interface components {
                 value: string;
                 label: string;
             }[];
+            /** @description A select's last choice, whose value is typed in rather than picked. */
+            other?: {
+                label: string;
+                /** @enum {string} */
+                type: "text" | "url";
+                placeholder?: string;
+            };
             defaultValue?: string;
             placeholder?: string;
             pattern?: string;
@@ -4403,6 +4430,19 @@ export interface components {
             /** @description Open deals are shown on the card. */
             deals: boolean;
         };
+        CrmFormInput: {
+            /** @description What the CRM needs first; `backticks` mark code. */
+            intro?: string;
+            fields: components["schemas"]["CrmFormFieldInput"][];
+        };
+        CrmOAuthFormInput: {
+            /** @description What the CRM's app needs, before the callback URL to register in it; `backticks` mark code. */
+            appIntro: string;
+            clientIdLabel: string;
+            clientSecretLabel: string;
+            /** @description The body of POST /oauth/{kind}/start. */
+            start: components["schemas"]["CrmFormInput"];
+        };
         CrmKindInput: {
             kind: string;
             displayName: string;
@@ -4416,11 +4456,27 @@ export interface components {
             sandbox?: string;
             /** @description A person can connect it by signing in at the CRM. */
             oauth: boolean;
-            form: {
-                /** @description What the CRM needs first; `backticks` mark code. */
-                intro?: string;
-                fields: components["schemas"]["CrmFormFieldInput"][];
-            };
+            /** @description Where `oauth` is: what the workspace asks for the app and for a sign-in. */
+            oauthForm?: components["schemas"]["CrmOAuthFormInput"];
+            form: components["schemas"]["CrmFormInput"];
+        };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        LiveEventInput: {
+            /** @constant */
+            type: "messages";
+            accountId: string;
+            /** @description The chats whose messages were stored or changed. */
+            chatIds: string[];
+        } | {
+            /** @constant */
+            type: "sync";
+            connectionId: string;
+            /**
+             * @description How the run ended.
+             * @enum {string}
+             */
+            state: "done" | "retrying" | "parked" | "busy";
+            at: string;
         };
         ImportSummaryInput: {
             accountId: string;
@@ -4632,6 +4688,31 @@ export interface components {
              * @constant
              */
             acceptRisk: true;
+        };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        PairingEventInput: {
+            /** @constant */
+            type: "qr";
+            /** @description The QR code's text; a new one about every 20 s. */
+            qr: string;
+            /** @description The QR code drawn as SVG. */
+            svg: string;
+        } | {
+            /** @constant */
+            type: "code";
+            /** @description The 8-character code to type on the phone. */
+            code: string;
+        } | {
+            /** @constant */
+            type: "connected";
+            /** @description The number now linked. */
+            me: string;
+        } | {
+            /** @constant */
+            type: "failed";
+            /** @enum {string} */
+            code: "pairing_timeout" | "logged_out" | "pairing_failed" | "stopped";
+            reason: string;
         };
         UserInput: {
             id: string;
@@ -5406,6 +5487,13 @@ export interface components {
                 value: string;
                 label: string;
             }[];
+            /** @description A select's last choice, whose value is typed in rather than picked. */
+            other?: {
+                label: string;
+                /** @enum {string} */
+                type: "text" | "url";
+                placeholder?: string;
+            };
             defaultValue?: string;
             placeholder?: string;
             pattern?: string;
@@ -5423,6 +5511,19 @@ export interface components {
             /** @description Open deals are shown on the card. */
             deals: boolean;
         };
+        CrmForm: {
+            /** @description What the CRM needs first; `backticks` mark code. */
+            intro?: string;
+            fields: components["schemas"]["CrmFormField"][];
+        };
+        CrmOAuthForm: {
+            /** @description What the CRM's app needs, before the callback URL to register in it; `backticks` mark code. */
+            appIntro: string;
+            clientIdLabel: string;
+            clientSecretLabel: string;
+            /** @description The body of POST /oauth/{kind}/start. */
+            start: components["schemas"]["CrmForm"];
+        };
         CrmKind: {
             kind: string;
             displayName: string;
@@ -5436,11 +5537,27 @@ export interface components {
             sandbox?: string;
             /** @description A person can connect it by signing in at the CRM. */
             oauth: boolean;
-            form: {
-                /** @description What the CRM needs first; `backticks` mark code. */
-                intro?: string;
-                fields: components["schemas"]["CrmFormField"][];
-            };
+            /** @description Where `oauth` is: what the workspace asks for the app and for a sign-in. */
+            oauthForm?: components["schemas"]["CrmOAuthForm"];
+            form: components["schemas"]["CrmForm"];
+        };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        LiveEvent: {
+            /** @constant */
+            type: "messages";
+            accountId: string;
+            /** @description The chats whose messages were stored or changed. */
+            chatIds: string[];
+        } | {
+            /** @constant */
+            type: "sync";
+            connectionId: string;
+            /**
+             * @description How the run ended.
+             * @enum {string}
+             */
+            state: "done" | "retrying" | "parked" | "busy";
+            at: string;
         };
         ImportSummary: {
             accountId: string;
@@ -5652,6 +5769,31 @@ export interface components {
              * @constant
              */
             acceptRisk: true;
+        };
+        /** @description One server-sent event: `type` is its event name, the rest its data (JSON). */
+        PairingEvent: {
+            /** @constant */
+            type: "qr";
+            /** @description The QR code's text; a new one about every 20 s. */
+            qr: string;
+            /** @description The QR code drawn as SVG. */
+            svg: string;
+        } | {
+            /** @constant */
+            type: "code";
+            /** @description The 8-character code to type on the phone. */
+            code: string;
+        } | {
+            /** @constant */
+            type: "connected";
+            /** @description The number now linked. */
+            me: string;
+        } | {
+            /** @constant */
+            type: "failed";
+            /** @enum {string} */
+            code: "pairing_timeout" | "logged_out" | "pairing_failed" | "stopped";
+            reason: string;
         };
         User: {
             id: string;

@@ -1,8 +1,5 @@
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
-
-export type LiveEvent =
-  | { type: 'messages'; accountId: string; chatIds: string[] }
-  | { type: 'sync'; connectionId: string; state: string; at: string };
+import type { LiveEvent } from './types';
 
 type Listener = (event: LiveEvent) => void;
 

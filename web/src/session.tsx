@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, onSessionEnded, rememberCsrf, type Session, type User } from './api';
+import type { Answer } from './types';
 
 /**
  * Who is signed in. `state` is 'loading' until the first answer, then 'first-run' (the workspace
@@ -24,7 +25,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
-    api<{ needsFirstAdmin: boolean; session?: Session }>('GET', '/setup').then(
+    api<Answer<'/setup', 'get'>>('GET', '/setup').then(
       (start) => {
         if (cancelled) return;
         if (start.session) {

@@ -2,10 +2,33 @@
  * The API's shapes the app reads, taken from the types generated from the server's OpenAPI document
  * (api-types.ts, `npm run api-types`), never copied by hand.
  */
-import type { components } from './api-types';
+import type { components, paths } from './api-types';
 
 /** Every named schema of the OpenAPI document. */
 export type Schemas = components['schemas'];
+
+/** The API's paths without their `/api/v1` prefix, as `api()` takes them. */
+type ApiPaths = { [P in keyof paths as P extends `/api/v1${infer Path}` ? Path : never]: paths[P] };
+
+/** The JSON of an operation's success (200, 201 or 202), for answers without a named schema. */
+export type Answer<
+  Path extends keyof ApiPaths,
+  Method extends 'get' | 'post' | 'put' | 'patch' | 'delete',
+> = ApiPaths[Path][Method] extends { responses: infer Responses }
+  ? Json<Responses, 200> | Json<Responses, 201> | Json<Responses, 202>
+  : never;
+
+type Json<Responses, Status extends number> = Responses extends {
+  [S in Status]: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
+
+/** A server-sent event of the live stream (GET /events): `type` is its name, the rest its data. */
+export type LiveEvent = Schemas['LiveEvent'];
+
+/** A server-sent event of a pairing (POST/GET /accounts/{id}/pairing). */
+export type PairingEvent = Schemas['PairingEvent'];
 
 /** Contact or lead: the one spelling the server's RECORD_TYPES gives. */
 export type RecordType = Schemas['RecordType'];

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import { SecretBox } from '../../core/secret-box.js';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
-import type { CrmConnectionRepository } from '../../store/repositories/crm-connections.js';
 import {
   type OAuthRepository,
   oauthAppContext,
   oauthRequestContext,
 } from '../../store/repositories/oauth.js';
+import type { ConnectionService, ConnectionView } from '../connections.js';
 import type { OAuthEndpoints, OAuthProvider } from './provider.js';
 
 /** How long an admin has between "Connect" and coming back from the CRM. */
@@ -35,7 +36,7 @@ export interface OAuthAppView {
  * oauth_refused, oauth_app_missing, oauth_no_refresh_token, url_forbidden, conflict (docs/errors.md).
  */
 export type OAuthOutcome =
-  | { ok: true; connection: { id: string; name: string; kind: string; settings: Record<string, unknown> } }
+  | { ok: true; connection: ConnectionView }
   | { ok: false; code: string; message: string };
 
 /** Sealed with the request: what the callback needs and only the server may know. */
@@ -50,7 +51,8 @@ interface PendingSignIn {
  * every CRM; each CRM's provider says where its endpoints are and how a token answer becomes a
  * connection. Requests and answers go through oauth4webapi and the guarded client. The state and
  * code verifier stay on the server: the state is stored hashed, the verifier sealed, bound to the
- * admin's session, for ten minutes, and taken (deleted) by the first callback that names it.
+ * admin's session, for ten minutes, and taken (deleted) by the first callback that names it. The
+ * connection a sign-in makes is created by the connection service, as one made through the API is.
  */
 export class OAuthService {
   private readonly box: SecretBox;
@@ -59,7 +61,7 @@ export class OAuthService {
   constructor(
     private readonly options: {
       repository: OAuthRepository;
-      connections: CrmConnectionRepository;
+      connections: ConnectionService;
       secretKey: string;
       guarded: GuardedFetch;
       providers: readonly OAuthProvider[];
@@ -73,6 +75,16 @@ export class OAuthService {
   /** The kinds that sign in with OAuth. */
   kinds(): string[] {
     return [...this.providers.keys()];
+  }
+
+  /**
+   * The body of `POST /oauth/{kind}/start` for the API document: any provider's start input, which
+   * `start` checks again against the kind's own.
+   */
+  startSchema(): z.ZodType<{ name: string }> {
+    const [first, ...rest] = [...this.providers.values()].map((p) => p.startInput);
+    if (!first) throw new Error('no CRM signs in with OAuth');
+    return rest.length === 0 ? first : z.union([first, ...rest]);
   }
 
   provider(kind: string): OAuthProvider {
@@ -119,12 +131,12 @@ export class OAuthService {
     origin: string,
   ): Promise<{ authorizeUrl: string; redirectUri: string; expiresAt: Date }> {
     const provider = this.provider(kind);
-    const start = provider.startInput.parse(given);
+    const start = startOf(provider, given);
     provider.checkStart(start, this.options.guarded.allow);
     const app = await this.options.repository.app(session.workspaceId, kind);
     if (!app) throw appMissing(provider);
     // Refused now rather than after the admin went through the CRM's consent.
-    if (await this.options.connections.find(session.workspaceId, start.name))
+    if (await this.options.connections.has(session.workspaceId, start.name))
       throw new WasyncError('conflict', `A connection named ${start.name} already exists.`);
     const endpoints = provider.endpoints(start);
     const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -266,9 +278,9 @@ export class OAuthService {
         'oauth_no_refresh_token',
         `${provider.label} granted no refresh token: give the app the refresh_token scope ("Perform requests at any time") and connect again.`,
       );
-    let made: ReturnType<OAuthProvider['connection']>;
+    // The body POST /connections would take, through the same checks, sealing and conflict rule.
     try {
-      made = provider.connection({
+      const made = provider.connection({
         start,
         clientId: storedApp.clientId,
         clientSecret,
@@ -276,22 +288,14 @@ export class OAuthService {
         token,
         allow: this.options.guarded.allow,
       });
+      const connection = await this.options.connections.create(taken.workspaceId, made.input, {
+        learned: made.learned,
+      });
+      return { ok: true, connection };
     } catch (error) {
       if (error instanceof WasyncError) return fail(error.code, error.message);
       throw error;
     }
-    const id = this.options.connections.newId();
-    // Sealed as ConnectionService seals: bound to the connection's id.
-    const stored = await this.options.connections.create({
-      id,
-      workspaceId: taken.workspaceId,
-      kind,
-      name: start.name,
-      settings: made.settings,
-      sealedCredentials: this.box.seal(JSON.stringify(made.secrets), id),
-    });
-    if (!stored) return fail('conflict', `A connection named ${start.name} already exists.`);
-    return { ok: true, connection: { id, name: stored.name, kind, settings: stored.settings } };
   }
 
   private now(): number {
@@ -305,6 +309,19 @@ function authorizationServer(endpoints: OAuthEndpoints): oauth.AuthorizationServ
     authorization_endpoint: endpoints.authorizationEndpoint,
     token_endpoint: endpoints.tokenEndpoint,
   };
+}
+
+/** What the admin gave, by the kind's own start input (the API's body is any kind's). */
+function startOf(provider: OAuthProvider, given: unknown): { name: string } {
+  const parsed = provider.startInput.safeParse(given);
+  if (!parsed.success)
+    throw new WasyncError('validation_failed', `The body does not match the sign-in at ${provider.label}.`, {
+      issues: parsed.error.issues.map((issue) => ({
+        field: ['body', ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+    });
+  return parsed.data;
 }
 
 function hashState(state: string): string {

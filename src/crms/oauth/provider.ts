@@ -1,6 +1,7 @@
 import type { TokenEndpointResponse } from 'oauth4webapi';
 import type { z } from 'zod';
 import type { OutboundAllowList } from '../../net/outbound-url.js';
+import type { CrmForm } from '../registry.js';
 
 /** Where a CRM's authorization server lives, for one sign-in. */
 export interface OAuthEndpoints {
@@ -10,10 +11,24 @@ export interface OAuthEndpoints {
   tokenEndpoint: string;
 }
 
-/** What a sign-in left to store as a connection: settings in the clear, secrets sealed. */
+/**
+ * What a sign-in left to store: the kind's connection body, as `POST /connections` takes it, which
+ * ConnectionService.create checks, splits and seals like any other.
+ */
 export interface OAuthConnection {
-  settings: Record<string, unknown>;
-  secrets: Record<string, unknown>;
+  input: { kind: string; name: string } & Record<string, unknown>;
+  /** Settings the sign-in learned beside the body (Salesforce: the instance URL), stored with its own. */
+  learned?: Record<string, unknown> | undefined;
+}
+
+/** How the workspace asks for the app (once per workspace) and for one sign-in (GET /crm-kinds). */
+export interface OAuthForm {
+  /** What the CRM's app needs, before the callback URL to register in it; `backticks` mark code. */
+  appIntro: string;
+  clientIdLabel: string;
+  clientSecretLabel: string;
+  /** The fields of `startInput`, rendered like a connection form's. */
+  start: CrmForm;
 }
 
 /**
@@ -28,6 +43,7 @@ export interface OAuthProvider<Start extends { name: string } = { name: string }
   label: string;
   /** The body of `POST /oauth/{kind}/start`: the connection's name and where to sign in. */
   startInput: z.ZodType<Start>;
+  form: OAuthForm;
   /** Checks what the admin gave against the outbound rules; throws a WasyncError (url_forbidden). */
   checkStart(start: Start, allow: OutboundAllowList): void;
   endpoints(start: Start): OAuthEndpoints;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
 import type { OAuthProvider } from '../oauth/provider.js';
-import { SalesforceConnectionInput, splitSalesforceInput } from './connection.js';
+import { SalesforceConnectionInput } from './connection.js';
 
 /** What an admin gives to sign in at Salesforce: the connection's name, and which login. */
 export const SalesforceOAuthStart = z
@@ -39,25 +39,55 @@ export const salesforceOAuth: OAuthProvider<SalesforceOAuthStart> = {
     };
   },
   scopes: ['api', 'refresh_token'],
+  form: {
+    appIntro:
+      'Once per workspace: an External Client App (or Connected App) in Salesforce with OAuth on, the scopes `api` and `refresh_token`, PKCE required, and this callback URL:',
+    clientIdLabel: 'Consumer key (client id)',
+    clientSecretLabel: 'Consumer secret',
+    start: {
+      fields: [
+        {
+          name: 'name',
+          label: 'Name',
+          type: 'text',
+          required: true,
+          secret: false,
+          defaultValue: 'Salesforce',
+          hint: 'How wasync shows this connection.',
+        },
+        {
+          name: 'loginUrl',
+          label: 'Where you sign in',
+          type: 'select',
+          required: true,
+          secret: false,
+          defaultValue: 'https://login.salesforce.com',
+          options: [
+            { value: 'https://login.salesforce.com', label: 'Production (login.salesforce.com)' },
+            { value: 'https://test.salesforce.com', label: 'Sandbox org (test.salesforce.com)' },
+          ],
+          other: {
+            label: 'My Domain URL',
+            type: 'url',
+            placeholder: 'https://MyDomainName.my.salesforce.com',
+          },
+        },
+      ],
+    },
+  },
   connection: ({ start, clientId, clientSecret, refreshToken, token, allow }) => {
-    const { settings, secrets } = splitSalesforceInput(
-      SalesforceConnectionInput.parse({
+    const instanceUrl = typeof token.instance_url === 'string' ? token.instance_url : undefined;
+    if (instanceUrl !== undefined) checkVendorUrl(instanceUrl, SALESFORCE, allow, 'instance_url');
+    return {
+      // An ordinary refresh-token connection, as POST /connections takes one.
+      input: {
         kind: 'salesforce',
         name: start.name,
         loginUrl: start.loginUrl,
         auth: { flow: 'refresh_token', clientId, clientSecret, refreshToken },
-      }),
-    );
-    const instanceUrl = typeof token.instance_url === 'string' ? token.instance_url : undefined;
-    if (instanceUrl !== undefined) checkVendorUrl(instanceUrl, SALESFORCE, allow, 'instance_url');
-    return {
-      // Every sign-in answers the instance URL again (orgs move); this one is shown, not relied on.
-      settings: {
-        ...settings,
-        ...(instanceUrl ? { instanceUrl: instanceUrl.replace(/\/+$/, '') } : {}),
-        via: 'oauth',
       },
-      secrets,
+      // Every sign-in answers the instance URL again (orgs move); this one is shown, not relied on.
+      learned: { ...(instanceUrl ? { instanceUrl: instanceUrl.replace(/\/+$/, '') } : {}), via: 'oauth' },
     };
   },
 };

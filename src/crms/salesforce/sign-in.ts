@@ -74,9 +74,12 @@ export class SalesforceSignIn {
     return this.holder.current();
   }
 
-  /** Renews once per stale token: requests that failed with the same token share one sign-in. */
-  renew(stale: SalesforceToken): Promise<SalesforceToken> {
-    return this.holder.renew(stale);
+  /**
+   * Runs `call` with the live token; when its answer says the token was refused (`stale`), signs in
+   * again once (one sign-in however many calls found the same token stale) and runs it once more.
+   */
+  withToken<R>(call: (token: SalesforceToken) => Promise<R>, stale: (result: R) => boolean): Promise<R> {
+    return this.holder.withToken(call, stale);
   }
 
   /**

@@ -45,8 +45,8 @@ export interface ApiUsage {
 
 /**
  * The only place wasync speaks HTTP to Salesforce's APIs (the token endpoint is `sign-in.ts`'s).
- * Signs in through the connection's token holder, signs in again once when a token expires (one
- * sign-in at a time, however many requests found the token stale), and turns every failure into a
+ * Signs in through the connection's token holder, whose `withToken` signs in again once when the org
+ * refuses a token (one sign-in at a time, however many requests found it stale), and turns every failure into a
  * CrmError that says whether to retry, park or give up.
  */
 export class SalesforceTransport {
@@ -100,12 +100,12 @@ export class SalesforceTransport {
 
   /** The org's instance URL (signing in if need be), for links to records. */
   async instanceUrl(): Promise<string> {
-    return (await this.currentToken()).instanceUrl;
+    return (await this.signIn.current()).instanceUrl;
   }
 
   /** The id of the user wasync signs in as (setup grants this user access). */
   async userId(): Promise<string | undefined> {
-    return (await this.currentToken()).userId;
+    return (await this.signIn.current()).userId;
   }
 
   /** `path` is relative to /services/data/vXX.X/ unless it starts with /services/. */
@@ -115,12 +115,12 @@ export class SalesforceTransport {
     body?: unknown,
     options: RequestOptions = {},
   ): Promise<SalesforceResponse<T>> {
-    const token = await this.currentToken();
-    const first = await this.send<T>(token, { method, path, body, options });
-    if (first.status !== 401) return this.checked(first, method);
     // A token expires whenever the org's session policy says; there is no expires_in to plan by.
-    const renewed = await this.renewToken(token);
-    return this.checked(await this.send<T>(renewed, { method, path, body, options }), method);
+    const response = await this.signIn.withToken(
+      (token) => this.send<T>(token, { method, path, body, options }),
+      (answer) => answer.status === 401,
+    );
+    return this.checked(response, method);
   }
 
   /**
@@ -128,10 +128,10 @@ export class SalesforceTransport {
    * SessionHeader; a fault answering INVALID_SESSION_ID signs in again once, like a REST 401.
    */
   async metadata(operation: string): Promise<string> {
-    const token = await this.currentToken();
-    const first = await this.sendSoap(token, operation);
-    if (!first.includes('INVALID_SESSION_ID')) return first;
-    return this.sendSoap(await this.renewToken(token), operation);
+    return this.signIn.withToken(
+      (token) => this.sendSoap(token, operation),
+      (answer) => answer.includes('INVALID_SESSION_ID'),
+    );
   }
 
   private async sendSoap(token: SalesforceToken, operation: string): Promise<string> {
@@ -237,14 +237,6 @@ export class SalesforceTransport {
       throw error;
     }
     return { status: response.status, body: response.body };
-  }
-
-  private currentToken(): Promise<SalesforceToken> {
-    return this.signIn.current();
-  }
-
-  private renewToken(stale: SalesforceToken): Promise<SalesforceToken> {
-    return this.signIn.renew(stale);
   }
 
   private recordUsage(header: string | null): void {

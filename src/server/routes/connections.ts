@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { ConnectionService, ConnectionView } from '../../crms/connections.js';
 import { crmErrorAsWasync } from '../../crms/kit/api-errors.js';
 import type { CrmRegistry } from '../../crms/registry.js';
@@ -60,6 +62,10 @@ const FormFieldSchema = z
       .optional()
       .describe('The hint while another field has the value.'),
     options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+    other: z
+      .object({ label: z.string(), type: z.enum(['text', 'url']), placeholder: z.string().optional() })
+      .optional()
+      .describe("A select's last choice, whose value is typed in rather than picked."),
     defaultValue: z.string().optional(),
     placeholder: z.string().optional(),
     pattern: z.string().optional(),
@@ -78,6 +84,26 @@ const CapabilitiesSchema = z
   })
   .meta({ id: 'CrmCapabilities' });
 
+const FormSchema = z
+  .object({
+    intro: z.string().optional().describe('What the CRM needs first; `backticks` mark code.'),
+    fields: z.array(FormFieldSchema),
+  })
+  .meta({ id: 'CrmForm' });
+
+const OAuthFormSchema = z
+  .object({
+    appIntro: z
+      .string()
+      .describe(
+        "What the CRM's app needs, before the callback URL to register in it; `backticks` mark code.",
+      ),
+    clientIdLabel: z.string(),
+    clientSecretLabel: z.string(),
+    start: FormSchema.describe('The body of POST /oauth/{kind}/start.'),
+  })
+  .meta({ id: 'CrmOAuthForm' });
+
 const CrmKindSchema = z
   .object({
     kind: z.string(),
@@ -89,14 +115,32 @@ const CrmKindSchema = z
       .describe('Present where the kind prepares the CRM (POST /connections/{id}/setup).'),
     sandbox: z.string().optional().describe('`wasync sandbox <name>` runs a local stand-in for it.'),
     oauth: z.boolean().describe('A person can connect it by signing in at the CRM.'),
-    form: z.object({
-      intro: z.string().optional().describe('What the CRM needs first; `backticks` mark code.'),
-      fields: z.array(FormFieldSchema),
-    }),
+    oauthForm: OAuthFormSchema.optional().describe(
+      'Where `oauth` is: what the workspace asks for the app and for a sign-in.',
+    ),
+    form: FormSchema,
   })
   .meta({ id: 'CrmKind' });
 
 const Params = z.object({ connectionId: z.string() });
+
+/**
+ * The audit entry of a new connection, however it was made (this API, or a sign-in at the CRM, whose
+ * `via` says so): what kind, and its settings (never a secret).
+ */
+export function auditCreated(
+  audit: AuditLog,
+  request: FastifyRequest,
+  connection: ConnectionView,
+  extra: { via?: 'oauth' } = {},
+): Promise<void> {
+  return audit.record(
+    request,
+    'connection.created',
+    { type: 'connection', id: connection.id, label: connection.name },
+    { kind: connection.kind, settings: connection.settings, ...extra },
+  );
+}
 
 /** CRM connections. Creating, deleting and setting up need an admin token; secrets never come back. */
 export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
@@ -123,8 +167,13 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
         grantOf(request);
         return {
           data: registry.list().map((definition) => {
-            const { setup, sandbox, ...view } = registry.view(definition);
-            return { ...view, ...(setup ? { setup } : {}), ...(sandbox ? { sandbox } : {}) };
+            const { setup, sandbox, oauthForm, ...view } = registry.view(definition);
+            return {
+              ...view,
+              ...(setup ? { setup } : {}),
+              ...(sandbox ? { sandbox } : {}),
+              ...(oauthForm ? { oauthForm } : {}),
+            };
           }),
         };
       },
@@ -149,10 +198,7 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { workspaceId } = requireAdmin(request);
         const connection = await connections.create(workspaceId, request.body);
-        await audit.record(request, 'connection.created', target(connection), {
-          kind: connection.kind,
-          settings: connection.settings,
-        });
+        await auditCreated(audit, request, connection);
         return reply.status(201).send(dto(connection));
       },
     );

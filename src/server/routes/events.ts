@@ -1,10 +1,31 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { LiveEvent } from '../../core/live.js';
 import type { Services } from '../../services.js';
 import { ChatAccess } from '../access.js';
 import { grantOf } from '../auth.js';
+
+/** The events the stream carries, as the API document shows them. */
+const LiveEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('messages'),
+      accountId: z.string(),
+      chatIds: z.array(z.string()).describe('The chats whose messages were stored or changed.'),
+    }),
+    z.object({
+      type: z.literal('sync'),
+      connectionId: z.string(),
+      state: z.enum(['done', 'retrying', 'parked', 'busy']).describe('How the run ended.'),
+      at: z.string(),
+    }),
+  ])
+  .meta({
+    id: 'LiveEvent',
+    description: 'One server-sent event: `type` is its event name, the rest its data (JSON).',
+  });
 
 /** A comment line now and then keeps proxies and browsers from closing a quiet stream. */
 const HEARTBEAT_MS = 25_000;
@@ -49,6 +70,12 @@ export function eventRoutes(
           summary: 'Live updates as server-sent events: messages stored or changed, sync runs finished',
           description:
             'text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at}).',
+          response: {
+            200: {
+              description: 'Server-sent events while the page is open.',
+              content: { 'text/event-stream': { schema: LiveEventSchema } },
+            },
+          },
         },
       },
       async (request, reply) => {
@@ -70,7 +97,8 @@ export function eventRoutes(
           queue = queue
             .then(async () => {
               if (event.type === 'messages' && !(await readable(event.accountId))) return;
-              const { type, ...data } = event;
+              const documented: z.infer<typeof LiveEventSchema> = event;
+              const { type, ...data } = documented;
               response.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
             })
             .catch(() => undefined);

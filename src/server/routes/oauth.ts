@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import { type OAuthOutcome, OAuthService } from '../../crms/oauth/flow.js';
-import { SalesforceOAuthStart } from '../../crms/salesforce/oauth.js';
 import type { Services } from '../../services.js';
 import { requireAdmin } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
 import { secretLinkOrigin } from '../link-origin.js';
+import { auditCreated } from './connections.js';
 
 const OAuthAppSchema = z
   .object({
@@ -146,9 +146,9 @@ export function oauthRoutes(services: Services): FastifyPluginAsyncZod {
           description:
             "Needs an admin's browser session (the CRM sends that browser back to the callback, which checks it). The sign-in must come back within 10 minutes, once.",
           params: Params,
-          // Salesforce is the one kind signing in so far; with the registry, each kind's provider
-          // gives its own body (OAuthProvider.startInput), which OAuthService.start checks again.
-          body: SalesforceOAuthStart,
+          // Each kind's provider gives its own body (OAuthProvider.startInput): the document shows
+          // them all, and OAuthService.start checks the body against the kind's own.
+          body: oauth.startSchema(),
           response: {
             200: z.object({
               authorizeUrl: z.string(),
@@ -181,7 +181,7 @@ export function oauthRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['oauth'],
           summary: 'Where the CRM sends the browser back after the sign-in (not for API clients)',
           description:
-            "Reached by the browser with the admin's session cookie; the `state` is the CSRF protection. Redirects to the workspace's Setup page with `oauth=connected&connection=<id>`, or `oauth=failed&code=<code>&message=<text>` (docs/errors.md, OAuth sign-in outcomes).",
+            "Reached by the browser with the admin's session cookie; the `state` is the CSRF protection. Redirects to the workspace's Setup page with `oauth=connected&kind=<kind>&connection=<id>&name=<name>`, or `oauth=failed&code=<code>&message=<text>` (docs/errors.md, OAuth sign-in outcomes).",
           params: Params,
           querystring: z.looseObject({
             code: z.string().optional(),
@@ -211,12 +211,7 @@ export function oauthRoutes(services: Services): FastifyPluginAsyncZod {
           error_description,
         });
         if (outcome.ok) {
-          await audit.record(
-            request,
-            'connection.created',
-            { type: 'connection', id: outcome.connection.id, label: outcome.connection.name },
-            { kind: outcome.connection.kind, settings: outcome.connection.settings, via: 'oauth' },
-          );
+          await auditCreated(audit, request, outcome.connection, { via: 'oauth' });
         } else {
           request.log.info({ kind: request.params.kind, outcome: outcome.code }, 'OAuth sign-in failed');
         }
@@ -232,7 +227,12 @@ export function oauthRoutes(services: Services): FastifyPluginAsyncZod {
 function setupUrl(outcome: OAuthOutcome): string {
   const query = new URLSearchParams(
     outcome.ok
-      ? { oauth: 'connected', connection: outcome.connection.id, name: outcome.connection.name }
+      ? {
+          oauth: 'connected',
+          kind: outcome.connection.kind,
+          connection: outcome.connection.id,
+          name: outcome.connection.name,
+        }
       : { oauth: 'failed', code: outcome.code, message: outcome.message },
   );
   return `${SETUP_PAGE}?${query.toString()}`;

@@ -28,6 +28,37 @@ const PairingSchema = z
   })
   .meta({ id: 'Pairing' });
 
+/** The events the pairing streams, as the API document shows them. */
+const PairingEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('qr'),
+      qr: z.string().describe("The QR code's text; a new one about every 20 s."),
+      svg: z.string().describe('The QR code drawn as SVG.'),
+    }),
+    z.object({
+      type: z.literal('code'),
+      code: z.string().describe('The 8-character code to type on the phone.'),
+    }),
+    z.object({ type: z.literal('connected'), me: z.string().describe('The number now linked.') }),
+    z.object({
+      type: z.literal('failed'),
+      code: z.enum(['pairing_timeout', 'logged_out', 'pairing_failed', 'stopped']),
+      reason: z.string(),
+    }),
+  ])
+  .meta({
+    id: 'PairingEvent',
+    description: 'One server-sent event: `type` is its event name, the rest its data (JSON).',
+  });
+
+type PairingEvent = z.infer<typeof PairingEventSchema>;
+
+const PairingStream = {
+  description: 'Server-sent events until `connected` or `failed`.',
+  content: { 'text/event-stream': { schema: PairingEventSchema } },
+};
+
 /** Who accepted the risk, as the account shows it. */
 function optedInBy(grant: Grant): string {
   return grant.via === 'session' ? grant.email : `API token "${grant.name}"`;
@@ -71,12 +102,12 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
     const send = (update: PairingUpdate) => {
       writing = writing.then(async () => {
         if (response.writableEnded) return;
-        const { type, ...data } = update;
-        const payload =
-          type === 'qr'
-            ? { ...data, svg: await QRCode.toString(update.qr, { type: 'svg', margin: 2 }) }
-            : data;
-        response.write(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
+        const event: PairingEvent =
+          update.type === 'qr'
+            ? { ...update, svg: await QRCode.toString(update.qr, { type: 'svg', margin: 2 }) }
+            : update;
+        const { type, ...data } = event;
+        response.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
         if (type === 'connected' || type === 'failed') response.end();
       });
     };
@@ -108,6 +139,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
           params: z.object({ accountId: z.string() }),
           body: PairingSchema,
           response: {
+            200: PairingStream,
             400: ErrorEnvelopeSchema,
             403: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
@@ -137,7 +169,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['accounts'],
           summary: 'Follow a pairing under way (the same events as starting it)',
           params: z.object({ accountId: z.string() }),
-          response: { 404: ErrorEnvelopeSchema },
+          response: { 200: PairingStream, 404: ErrorEnvelopeSchema },
         },
       },
       async (request, reply) => {

@@ -2,13 +2,11 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, describe, type Session } from '../api';
 import { useSession } from '../session';
+import type { Schemas } from '../types';
 import { AuthCard, Field, NewPasswordFields, Notice, passwordsDiffer } from '../ui';
 
-interface InviteInfo {
-  email: string;
-  role: 'admin' | 'member';
-  expiresAt: string;
-}
+/** What an invite link is for: the e-mail and role it gives, until when. */
+type InviteInfo = Schemas['Invite'];
 
 /** The page an invite link opens: the invited person picks a name and password. */
 export function InvitePage() {

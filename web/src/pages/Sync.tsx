@@ -4,7 +4,7 @@ import { api, describe } from '../api';
 import { useConnections } from '../connections';
 import { useLive } from '../live';
 import { useUser } from '../session';
-import type { Schemas } from '../types';
+import type { Answer, Schemas } from '../types';
 import { formatTime, Notice } from '../ui';
 
 /** A connection's sync status as GET /connections/{id}/sync answers it. */
@@ -75,7 +75,10 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
   };
   const retry = async () => {
     try {
-      const result = await api<{ chats: number }>('POST', `/connections/${connectionId}/sync/retry`);
+      const result = await api<Answer<'/connections/{connectionId}/sync/retry', 'post'>>(
+        'POST',
+        `/connections/${connectionId}/sync/retry`,
+      );
       setMessage({
         kind: 'info',
         text: `Trying the writes of ${result.chats} chat(s) again, in a run queued now.`,

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, describe, type User } from '../api';
 import { useList } from '../list';
 import { useUser } from '../session';
-import type { Schemas } from '../types';
+import type { Answer, Schemas } from '../types';
 import { CopyField, Field, formatTime, Notice, RoleSelect } from '../ui';
 
 type Invite = Schemas['Invite'];
@@ -120,7 +120,7 @@ function Invites() {
     const form = new FormData(formElement);
     setError(undefined);
     try {
-      const made = await api<{ invite: Invite; url: string }>('POST', '/invites', {
+      const made = await api<Answer<'/invites', 'post'>>('POST', '/invites', {
         email: form.get('email'),
         role: form.get('role'),
       });
@@ -192,7 +192,7 @@ function Tokens() {
     const form = new FormData(formElement);
     setError(undefined);
     try {
-      const made = await api<Token & { token: string }>('POST', '/tokens', {
+      const made = await api<Answer<'/tokens', 'post'>>('POST', '/tokens', {
         name: form.get('name'),
         role: form.get('role'),
       });

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, describe } from '../../api';
 import { useUser } from '../../session';
+import type { Answer } from '../../types';
 import { FormActions } from '../../ui';
 import type { Account } from './Accounts';
 
@@ -41,12 +42,12 @@ export function AccessForm({
   onCancel: () => void;
 }) {
   const user = useUser();
-  const [team, setTeam] = useState<{ id: string; name: string; email: string }[]>();
+  const [team, setTeam] = useState<Answer<'/team', 'get'>['data']>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [owner, setOwner] = useState(account.access.owner?.id ?? '');
   useEffect(() => {
-    api<{ data: { id: string; name: string; email: string }[] }>('GET', '/team').then(
+    api<Answer<'/team', 'get'>>('GET', '/team').then(
       (result) => setTeam(result.data),
       (failure) => setError(describe(failure)),
     );

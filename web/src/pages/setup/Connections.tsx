@@ -2,37 +2,50 @@ import { useState } from 'react';
 import { api, describe } from '../../api';
 import { useCrmKinds } from '../../connections';
 import { useList } from '../../list';
-import type { Connection, CrmKind } from '../../types';
+import type { Answer, Connection, CrmKind } from '../../types';
 import { formatTime, Notice } from '../../ui';
 import { ConnectionForm } from './ConnectionForm';
-import { OAuthConnect, OAuthOutcome } from './OAuthConnect';
+import { OAuthConnect, OAuthOutcome, signsIn } from './OAuthConnect';
 
 export function Connections() {
   const [adding, setAdding] = useState(false);
-  const [signingIn, setSigningIn] = useState(false);
+  /** The kind being connected by signing in at the CRM. */
+  const [signingIn, setSigningIn] = useState<string>();
   const [error, setError] = useState<string>();
   const { rows, reload: load } = useList<Connection>('/connections', setError);
   const kinds = useCrmKinds(setError);
+  const signingInKind = kinds?.filter(signsIn).find((kind) => kind.kind === signingIn);
   return (
     <section className="panel" aria-labelledby="crm-title">
       <div className="panel-head">
         <h1 id="crm-title">CRM connections</h1>
         {adding || signingIn || !kinds ? null : (
           <div className="buttons">
-            {kinds.some((k) => k.kind === 'salesforce' && k.oauth) ? (
-              <button type="button" className="primary" onClick={() => setSigningIn(true)}>
-                Connect Salesforce
+            {kinds.filter(signsIn).map((kind) => (
+              <button
+                key={kind.kind}
+                type="button"
+                className="primary"
+                onClick={() => setSigningIn(kind.kind)}
+              >
+                Connect {kind.displayName}
               </button>
-            ) : null}
+            ))}
             <button type="button" onClick={() => setAdding(true)}>
               Connect a CRM
             </button>
           </div>
         )}
       </div>
-      <OAuthOutcome />
+      <OAuthOutcome kinds={kinds} />
       {error ? <Notice kind="error">{error}</Notice> : null}
-      {signingIn ? <OAuthConnect onCancel={() => setSigningIn(false)} /> : null}
+      {signingInKind ? (
+        <OAuthConnect
+          key={signingInKind.kind}
+          kind={signingInKind}
+          onCancel={() => setSigningIn(undefined)}
+        />
+      ) : null}
       {adding && kinds ? (
         <ConnectDialog
           kinds={kinds}
@@ -84,7 +97,7 @@ function ConnectionItem({
   };
   const test = () =>
     run(async () => {
-      const answer = await api<{ ok: boolean; problems: string[] }>(
+      const answer = await api<Answer<'/connections/{connectionId}/test', 'post'>>(
         'POST',
         `/connections/${connection.id}/test`,
       );
@@ -96,7 +109,7 @@ function ConnectionItem({
     });
   const setUp = () =>
     run(async () => {
-      const answer = await api<{ created: string[]; existing: string[]; manualSteps: string[] }>(
+      const answer = await api<Answer<'/connections/{connectionId}/setup', 'post'>>(
         'POST',
         `/connections/${connection.id}/setup`,
       );

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { LINKED_DEVICE_RISK as RISK } from '../../../../src/sources/whatsapp-web/risk.js';
 import { ApiError, api, describe, streamEvents } from '../../api';
+import type { PairingEvent, Schemas } from '../../types';
 import { Field, FormActions, formatTime, Notice } from '../../ui';
 import type { Account } from './Accounts';
 
@@ -160,16 +161,17 @@ export function PairingPanel({ account, onDone }: { account: Account; onDone: ()
     abort.current = new AbortController();
     setStep({ kind: 'waiting' });
     try {
+      const body: Schemas['Pairing'] = { method, acceptRisk: true };
       await streamEvents(
         'POST',
         `/accounts/${account.id}/pairing`,
-        { method, acceptRisk: true },
+        body,
         (type, data) => {
-          const d = data as { svg?: string; code?: string; me?: string; reason?: string };
-          if (type === 'qr' && d.svg) setStep({ kind: 'qr', svg: d.svg });
-          else if (type === 'code' && d.code) setStep({ kind: 'code', code: d.code });
-          else if (type === 'connected') setStep({ kind: 'connected', me: d.me ?? '' });
-          else if (type === 'failed') setStep({ kind: 'failed', reason: d.reason ?? 'Pairing failed.' });
+          const event = { ...(data as object), type } as PairingEvent;
+          if (event.type === 'qr') setStep({ kind: 'qr', svg: event.svg });
+          else if (event.type === 'code') setStep({ kind: 'code', code: event.code });
+          else if (event.type === 'connected') setStep({ kind: 'connected', me: event.me });
+          else if (event.type === 'failed') setStep({ kind: 'failed', reason: event.reason });
         },
         abort.current.signal,
       );

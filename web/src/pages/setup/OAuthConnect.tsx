@@ -1,47 +1,46 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, describe } from '../../api';
+import type { Answer, CrmKind, Schemas } from '../../types';
 import { Field, Notice } from '../../ui';
+import { FormFields, formBody, useChoices, withCode } from './ConnectionForm';
 
-interface OAuthApp {
-  configured: boolean;
-  clientId?: string;
-  redirectUri: string | null;
-}
+type OAuthApp = Schemas['OAuthApp'];
 
-type Login = 'production' | 'sandbox' | 'my-domain';
+/** A kind that signs in at the CRM, with the forms the server describes for that (GET /crm-kinds). */
+type OAuthKind = CrmKind & { oauthForm: NonNullable<CrmKind['oauthForm']> };
 
-const LOGIN_URLS: Record<Exclude<Login, 'my-domain'>, string> = {
-  production: 'https://login.salesforce.com',
-  sandbox: 'https://test.salesforce.com',
-};
+/** Whether a kind is connected by signing in at the CRM. */
+export const signsIn = (kind: CrmKind): kind is OAuthKind => kind.oauth && kind.oauthForm !== undefined;
 
 /**
- * "Connect Salesforce": sign in at Salesforce (OAuth, authorization code with PKCE) and come back
- * connected. The app's client id and secret are set once here; then a name and which login is all
- * it takes. The browser leaves for Salesforce and comes back to Setup (see OAuthOutcome).
+ * "Connect <CRM>": sign in at the CRM (OAuth, authorization code with PKCE) and come back connected.
+ * The app's client id and secret are set once here; then the kind's start form (a name and which
+ * login, for Salesforce) is all it takes. The browser leaves for the CRM and comes back to Setup (see
+ * OAuthOutcome).
  */
-export function OAuthConnect({ onCancel }: { onCancel: () => void }) {
+export function OAuthConnect({ kind, onCancel }: { kind: OAuthKind; onCancel: () => void }) {
   const [app, setApp] = useState<OAuthApp>();
   const [editingApp, setEditingApp] = useState(false);
   const [error, setError] = useState<string>();
   const load = useCallback(async () => {
     try {
-      const answer = await api<OAuthApp>('GET', '/oauth/salesforce/app');
+      const answer = await api<OAuthApp>('GET', `/oauth/${kind.kind}/app`);
       setApp(answer);
       setEditingApp(!answer.configured);
     } catch (failure) {
       setError(describe(failure));
     }
-  }, []);
+  }, [kind.kind]);
   useEffect(() => {
     void load();
   }, [load]);
   return (
-    <section className="stack form-box" aria-label="Connect Salesforce">
-      <h2>Connect Salesforce</h2>
+    <section className="stack form-box" aria-label={`Connect ${kind.displayName}`}>
+      <h2>Connect {kind.displayName}</h2>
       {error ? <Notice kind="error">{error}</Notice> : null}
       {app && editingApp ? (
         <OAuthAppForm
+          kind={kind}
           app={app}
           onSaved={async () => {
             await load();
@@ -57,7 +56,7 @@ export function OAuthConnect({ onCancel }: { onCancel: () => void }) {
               Change the app
             </button>
           </p>
-          <SignInForm onCancel={onCancel} />
+          <SignInForm kind={kind} onCancel={onCancel} />
         </>
       ) : null}
     </section>
@@ -65,10 +64,12 @@ export function OAuthConnect({ onCancel }: { onCancel: () => void }) {
 }
 
 function OAuthAppForm({
+  kind,
   app,
   onSaved,
   onCancel,
 }: {
+  kind: OAuthKind;
   app: OAuthApp;
   onSaved: () => Promise<void>;
   onCancel: () => void;
@@ -81,10 +82,11 @@ function OAuthAppForm({
     setBusy(true);
     setError(undefined);
     try {
-      await api('PUT', '/oauth/salesforce/app', {
+      const credentials: Schemas['OAuthAppCredentials'] = {
         clientId: String(form.get('oauthClientId') ?? '').trim(),
         clientSecret: String(form.get('oauthClientSecret') ?? ''),
-      });
+      };
+      await api('PUT', `/oauth/${kind.kind}/app`, credentials);
       await onSaved();
     } catch (failure) {
       setError(describe(failure));
@@ -93,11 +95,8 @@ function OAuthAppForm({
     }
   };
   return (
-    <form className="stack" onSubmit={submit} aria-label="Salesforce app">
-      <p className="muted small">
-        Once per workspace: an External Client App (or Connected App) in Salesforce with OAuth on, the scopes{' '}
-        <code>api</code> and <code>refresh_token</code>, PKCE required, and this callback URL:
-      </p>
+    <form className="stack" onSubmit={submit} aria-label={`${kind.displayName} app`}>
+      <p className="muted small">{withCode(kind.oauthForm.appIntro)}</p>
       {app.redirectUri ? (
         <p>
           Callback URL: <code>{app.redirectUri}</code>
@@ -106,13 +105,19 @@ function OAuthAppForm({
         <Notice kind="info">Set WASYNC_PUBLIC_URL on the server: the callback URL is built from it.</Notice>
       )}
       <Field
-        label="Consumer key (client id)"
+        label={kind.oauthForm.clientIdLabel}
         name="oauthClientId"
         required
         autoComplete="off"
         defaultValue={app.clientId}
       />
-      <Field label="Consumer secret" name="oauthClientSecret" type="password" required autoComplete="off" />
+      <Field
+        label={kind.oauthForm.clientSecretLabel}
+        name="oauthClientSecret"
+        type="password"
+        required
+        autoComplete="off"
+      />
       <p className="muted small">The secret is stored encrypted and never shown again.</p>
       {error ? <Notice kind="error">{error}</Notice> : null}
       <div className="buttons">
@@ -127,21 +132,23 @@ function OAuthAppForm({
   );
 }
 
-function SignInForm({ onCancel }: { onCancel: () => void }) {
-  const [login, setLogin] = useState<Login>('production');
+/** The kind's start form (POST /oauth/{kind}/start), then off to the CRM's authorize page. */
+function SignInForm({ kind, onCancel }: { kind: OAuthKind; onCancel: () => void }) {
+  const { fields, intro } = kind.oauthForm.start;
+  const [choices, setChoices] = useChoices(fields);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const loginUrl = login === 'my-domain' ? String(form.get('myDomainUrl') ?? '').trim() : LOGIN_URLS[login];
+    const body = formBody(fields, choices, new FormData(event.currentTarget));
     setBusy(true);
     setError(undefined);
     try {
-      const { authorizeUrl } = await api<{ authorizeUrl: string }>('POST', '/oauth/salesforce/start', {
-        name: String(form.get('oauthName') ?? '').trim(),
-        loginUrl,
-      });
+      const { authorizeUrl } = await api<Answer<'/oauth/{kind}/start', 'post'>>(
+        'POST',
+        `/oauth/${kind.kind}/start`,
+        body,
+      );
       window.location.assign(authorizeUrl);
     } catch (failure) {
       setError(describe(failure));
@@ -149,49 +156,20 @@ function SignInForm({ onCancel }: { onCancel: () => void }) {
     }
   };
   return (
-    <form className="stack" onSubmit={submit} aria-label="Sign in at Salesforce">
-      <Field
-        label="Name"
-        name="oauthName"
-        required
-        defaultValue="Salesforce"
-        hint="How wasync shows this connection."
+    <form className="stack" onSubmit={submit} aria-label={`Sign in at ${kind.displayName}`}>
+      {intro ? <p className="muted small">{withCode(intro)}</p> : null}
+      <FormFields
+        fields={fields}
+        choices={choices}
+        onChoose={(field, value) => setChoices((current) => ({ ...current, [field]: value }))}
       />
-      <fieldset className="choice">
-        <legend>Where you sign in</legend>
-        {(
-          [
-            ['production', 'Production (login.salesforce.com)'],
-            ['sandbox', 'Sandbox org (test.salesforce.com)'],
-            ['my-domain', 'My Domain URL'],
-          ] as const
-        ).map(([value, label]) => (
-          <label key={value}>
-            <input
-              type="radio"
-              name="login"
-              value={value}
-              checked={login === value}
-              onChange={() => setLogin(value)}
-            />{' '}
-            {label}
-          </label>
-        ))}
-      </fieldset>
-      {login === 'my-domain' ? (
-        <Field
-          label="My Domain URL"
-          name="myDomainUrl"
-          type="url"
-          required
-          placeholder="https://MyDomainName.my.salesforce.com"
-        />
-      ) : null}
-      <p className="muted small">You sign in at Salesforce and allow wasync; then you come back here.</p>
+      <p className="muted small">
+        You sign in at {kind.displayName} and allow wasync; then you come back here.
+      </p>
       {error ? <Notice kind="error">{error}</Notice> : null}
       <div className="buttons">
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Going to Salesforce…' : 'Sign in at Salesforce'}
+          {busy ? `Going to ${kind.displayName}…` : `Sign in at ${kind.displayName}`}
         </button>
         <button type="button" onClick={onCancel}>
           Cancel
@@ -205,19 +183,27 @@ function SignInForm({ onCancel }: { onCancel: () => void }) {
  * How a sign-in at a CRM ended, from the parameters the callback sent the browser back with; the
  * address is cleaned so a reload does not show it again.
  */
-export function OAuthOutcome() {
+export function OAuthOutcome({ kinds }: { kinds: CrmKind[] | undefined }) {
   const [outcome] = useState(() => {
     const params = new URLSearchParams(window.location.search);
     const state = params.get('oauth');
     if (state !== 'connected' && state !== 'failed') return undefined;
-    return { state, name: params.get('name') ?? '', message: params.get('message') ?? '' };
+    return {
+      state,
+      kind: params.get('kind') ?? '',
+      name: params.get('name') ?? '',
+      message: params.get('message') ?? '',
+    };
   });
   useEffect(() => {
     if (outcome) window.history.replaceState(null, '', window.location.pathname);
   }, [outcome]);
   if (!outcome) return null;
   return outcome.state === 'connected' ? (
-    <Notice kind="success">Connected “{outcome.name}”: signed in at Salesforce.</Notice>
+    <Notice kind="success">
+      Connected “{outcome.name}”: signed in at{' '}
+      {kinds?.find((k) => k.kind === outcome.kind)?.displayName ?? outcome.kind}.
+    </Notice>
   ) : (
     <Notice kind="error">{outcome.message || 'The sign-in did not complete.'}</Notice>
   );

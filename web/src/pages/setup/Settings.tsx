@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, describe } from '../../api';
 import { useList } from '../../list';
-import type { Schemas } from '../../types';
+import type { Answer, Schemas } from '../../types';
 import { Field, Notice } from '../../ui';
 import type { Account } from './Accounts';
 
@@ -172,7 +172,7 @@ export function Exclusions() {
     setMessage({ kind: 'error', text }),
   );
   useEffect(() => {
-    api<{ data: { id: string; type: string; title?: string }[] }>('GET', '/chats?limit=200').then(
+    api<Answer<'/chats', 'get'>>('GET', '/chats?limit=200').then(
       (r) => setGroups(r.data.filter((chat) => chat.type === 'group')),
       () => setGroups([]),
     );
