@@ -53,8 +53,8 @@ describe('the reference destination', () => {
   });
 
   it('upserts transcripts by key, answers per item, and deletes what it wrote', async () => {
-    const crm = new ReferenceCrm();
-    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey, maxBatchRecords: 3 });
+    const crm = new ReferenceCrm('reference-key', { batchRecords: 3 });
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
     const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
     const first = await destination.upsertDayTranscripts([
       { write: write(ana.id, 'k1', 'hello'), existing: undefined },
@@ -73,11 +73,17 @@ describe('the reference destination', () => {
     expect(crm.transcriptsOf(ana.id)).toEqual([
       expect.objectContaining({ id: ref.id, text: 'hello again', writes: 2 }),
     ]);
-    await expect(
-      destination.upsertDayTranscripts(
-        ['a', 'b', 'c', 'd'].map((key) => ({ write: write(ana.id, key, key), existing: undefined })),
-      ),
-    ).rejects.toMatchObject({ code: 'BATCH_TOO_LARGE' });
+    // More than the CRM takes per request: split into requests it takes.
+    const callsBefore = crm.calls.get('upsertDayTranscripts') ?? 0;
+    const many = await destination.upsertDayTranscripts(
+      ['a', 'b', 'c', 'd'].map((key) => ({ write: write(ana.id, key, key), existing: undefined })),
+    );
+    expect(many.map((result) => result.ok)).toEqual([true, true, true, true]);
+    expect((crm.calls.get('upsertDayTranscripts') ?? 0) - callsBefore).toBe(2);
+    expect(() => crm.request('upsertDayTranscripts', () => undefined, { records: 4 })).toThrow(
+      'At most 3 records per request',
+    );
+    for (const key of ['a', 'b', 'c', 'd']) crm.deleteTranscript(crm.transcript(key)?.id ?? '');
 
     const upload = {
       transcript: ref,
