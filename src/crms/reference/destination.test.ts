@@ -124,4 +124,32 @@ describe('the reference destination', () => {
     expect(crm.allTranscripts()).toEqual([]);
     expect(crm.allAttachments()).toEqual([]);
   });
+
+  it('reports the CRM refusing its key as a problem, and splits lookups to the CRM’s limit', async () => {
+    const crm = new ReferenceCrm('reference-key', { lookupNumbers: 2 });
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
+    crm.failNext({ kind: 'unauthorized' });
+    expect(await destination.test()).toEqual(['The API key is not accepted. (INVALID_API_KEY)']);
+    expect(await destination.test()).toEqual([]);
+    const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
+    const numbers = [
+      '+5511900000001',
+      '+5511900000002',
+      '+5511987654321',
+      '+5511900000003',
+      '+5511900000004',
+    ];
+    const found = await destination.findByPhones(
+      numbers.map((phone, i) => ({ key: `k${i}`, phone })),
+      context,
+    );
+    expect([...found].map(([key, records]) => [key, records.map((record) => record.id)])).toEqual([
+      ['k0', []],
+      ['k1', []],
+      ['k2', [ana.id]],
+      ['k3', []],
+      ['k4', []],
+    ]);
+    expect(crm.calls.get('findByPhones')).toBe(3);
+  });
 });

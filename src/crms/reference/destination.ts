@@ -64,8 +64,14 @@ export class ReferenceDestination implements Destination {
   }
 
   async test(): Promise<string[]> {
-    const accepted = this.send('test', { write: false }, () => this.options.apiKey === this.crm.apiKey);
-    return accepted ? [] : ['The API key is not this CRM’s.'];
+    try {
+      const accepted = this.send('test', { write: false }, () => this.options.apiKey === this.crm.apiKey);
+      return accepted ? [] : ['The API key is not this CRM’s.'];
+    } catch (error) {
+      // The CRM failing the check is a problem to show, as Salesforce's test reports it.
+      if (error instanceof CrmError) return [`${error.message} (${error.code})`];
+      throw error;
+    }
   }
 
   async findByPhones(
