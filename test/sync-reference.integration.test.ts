@@ -11,13 +11,13 @@ import { type Harness, startHarness } from './support/harness.js';
  * transcript or inline with it, days found by external id or by a marker in the note. The same
  * messages must land the same way whatever the CRM's shape.
  */
-const crm = new ReferenceCrm('ref-key');
+const crm = new ReferenceCrm('ref-key', { attachmentBytes: 64 });
 const SHAPES = [
   { kind: 'refafter', attachments: 'after', keys: 'external-id' },
   { kind: 'refinline', attachments: 'inline', keys: 'marker' },
 ] as const;
 beforeAll(() => {
-  for (const shape of SHAPES) crmRegistry.register(referenceKind(crm, { ...shape, maxAttachmentBytes: 64 }));
+  for (const shape of SHAPES) crmRegistry.register(referenceKind(crm, shape));
 });
 afterAll(() => {
   for (const shape of SHAPES) crmRegistry.unregister(shape.kind);

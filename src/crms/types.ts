@@ -311,7 +311,11 @@ export interface Destination {
     options?: CallOptions,
   ): Promise<TranscriptResult[]>;
 
-  /** Uploads one file beside a transcript. Idempotent on the upload's key where the CRM allows. */
+  /**
+   * Uploads one file beside a transcript. Idempotent on the upload's key where the CRM allows. A file
+   * larger than `capabilities.maxAttachmentBytes` (by its `sizeBytes`) is refused before its bytes are
+   * read: CrmError rejected, code FILE_TOO_LARGE.
+   */
   uploadAttachment(upload: AttachmentUpload, options?: CallOptions): Promise<{ id: string }>;
 
   /**

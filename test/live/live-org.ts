@@ -124,10 +124,36 @@ export class LiveOrg {
     return {
       destination: this.destination,
       seed: (type, fields) => this.seed(type, fields),
+      deleteRecord: (record) => this.deleteRecord(record),
       transcriptsOn: async (record) =>
         (await this.chatRecordsOn(record.id)).map((row) => text(row, 'Transcript__c') ?? ''),
+      duplicatesOn: (record) => this.duplicatesOn(record),
       filesOn: async (record) => filesOn(this.transport, (await this.chatRecordsOn(record.id)).map(idOf)),
     };
+  }
+
+  /** Deletes a record this run made, as a user deleting it would; the cleanup then skips it. */
+  async deleteRecord(record: { type: RecordType; id: string }): Promise<void> {
+    await this.transport.request('DELETE', `sobjects/${objectOf(record.type)}/${record.id}`);
+    this.created = this.created.filter((made) => made.id !== record.id);
+  }
+
+  /**
+   * Notes beyond one per day: a contact's day is a chat record with one note linked to it and to the
+   * contact, a lead's day the chat record alone.
+   */
+  async duplicatesOn(record: { type: RecordType; id: string }): Promise<string[]> {
+    const loose = new Set((await this.notesOn(record.id)).map((note) => note.id));
+    const problems: string[] = [];
+    for (const chat of await this.chatRecordsOn(record.id)) {
+      const onChat = (await this.notesOn(idOf(chat))).map((note) => note.id);
+      const expected = record.type === 'contact' ? 1 : 0;
+      if (onChat.length !== expected)
+        problems.push(`${text(chat, 'Chat_Key__c')} has ${onChat.length} notes, not ${expected}`);
+      for (const note of onChat) loose.delete(note);
+    }
+    for (const note of loose) problems.push(`note ${note} is on the record but on no day`);
+    return problems;
   }
 
   /**

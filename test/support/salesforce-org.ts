@@ -15,6 +15,8 @@ export interface TestOrg {
   records(type: string): Promise<SandboxRow[]>;
   seed(type: string, fields: Record<string, unknown>): Promise<string>;
   counters(): Promise<Record<string, unknown>>;
+  /** Calls an inspection route (`/__sandbox/<path>`); throws unless it answers 2xx. */
+  inspect(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Empties the org (records, sessions, counters). */
   reset(): Promise<void>;
   /** The connection input that signs wasync in to this org with the demo client. */
@@ -71,6 +73,17 @@ export async function startTestOrg(options: SalesforceSandboxOptions = {}): Prom
         headers: { 'content-type': 'application/json' },
         body: '{}',
       });
+    },
+    inspect: async (method, path, body) => {
+      const response = await fetch(`${url}/__sandbox/${path}`, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      const answer: unknown = await response.json();
+      if (!response.ok) throw new Error(`${method} /__sandbox/${path}: ${JSON.stringify(answer)}`);
+      return answer;
     },
     counters: async () =>
       (await (await fetch(`${url}/__sandbox/counters`)).json()) as Record<string, unknown>,

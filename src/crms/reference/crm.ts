@@ -42,6 +42,53 @@ export interface ReferenceAttachment {
   bytes: Uint8Array;
 }
 
+/** What one request to the reference CRM may carry; past it the CRM refuses the whole request. */
+export interface ReferenceLimits {
+  /** Transcripts written by one request. */
+  batchRecords: number;
+  /** Numbers looked up by one request. */
+  lookupNumbers: number;
+  /** Bytes of one file. */
+  attachmentBytes: number;
+}
+
+export const DEFAULT_REFERENCE_LIMITS: ReferenceLimits = {
+  batchRecords: 50,
+  lookupNumbers: 20,
+  attachmentBytes: 25 * 1024 * 1024,
+};
+
+/**
+ * A failure a test makes the CRM answer: a rate limit (429), the server unavailable (503), the API key
+ * no longer taken (401), each with a Retry-After when given; or `lost-answer`, a request done in full
+ * whose answer never reaches the caller.
+ */
+export type ReferenceFault =
+  | { kind: 'rate-limit' | 'unavailable'; retryAfterSeconds?: number | undefined }
+  | { kind: 'unauthorized' | 'lost-answer' };
+
+/** The CRM's answer to a request it refuses, as an HTTP API would give it. */
+export class ReferenceRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The Retry-After header, in delay-seconds, when the CRM sends one. */
+    readonly retryAfter: string | undefined = undefined,
+  ) {
+    super(message);
+    this.name = 'ReferenceRefusal';
+  }
+}
+
+/** The request was done, and then the connection dropped before its answer arrived. */
+export class ReferenceAnswerLost extends Error {
+  constructor(call: string) {
+    super(`the connection closed before ${call} answered`);
+    this.name = 'ReferenceAnswerLost';
+  }
+}
+
 /**
  * The state of an in-memory CRM: what the reference destination reads and writes, and what a test
  * inspects. Nothing here is shared between instances.
@@ -50,24 +97,106 @@ export class ReferenceCrm {
   private readonly records = new Map<string, ReferenceRecord>();
   private readonly transcripts = new Map<string, ReferenceTranscript>();
   private readonly attachments = new Map<string, ReferenceAttachment>();
+  private faults: { fault: ReferenceFault; after: number; times: number }[] = [];
   private sequence = 0;
   /** Calls made into this CRM, by method name. */
   readonly calls = new Map<string, number>();
+  readonly limits: ReferenceLimits;
 
   /** The API key a connection must present; the connection test reports any other. */
-  constructor(readonly apiKey = 'reference-key') {}
+  constructor(
+    readonly apiKey = 'reference-key',
+    limits: Partial<ReferenceLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_REFERENCE_LIMITS, ...limits };
+  }
 
-  /** Forgets every record, transcript, file and call count. */
+  /** Forgets every record, transcript, file, queued fault and call count. */
   reset(): void {
     this.records.clear();
     this.transcripts.clear();
     this.attachments.clear();
+    this.faults = [];
     this.calls.clear();
+  }
+
+  /**
+   * Makes the next `times` requests (default 1) fail as `fault`, once `after` more (default 0) have
+   * been answered. Queued faults apply in order.
+   */
+  failNext(fault: ReferenceFault, options: { after?: number; times?: number } = {}): void {
+    this.faults.push({ fault, after: options.after ?? 0, times: options.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /**
+   * One request: counted, refused as a queued fault or past the CRM's limits, else done by `work`,
+   * whose answer a `lost-answer` fault then withholds. `size` is what the request carries.
+   */
+  request<T>(
+    call: string,
+    work: () => T,
+    size: { records?: number; numbers?: number; bytes?: number } = {},
+  ): T {
+    this.count(call);
+    const fault = this.takeFault();
+    if (fault && fault.kind !== 'lost-answer') throw refusalOf(fault);
+    this.checkLimits(size);
+    const answer = work();
+    if (fault?.kind === 'lost-answer') throw new ReferenceAnswerLost(call);
+    return answer;
+  }
+
+  /** Marks a lead converted, as converting it into a new contact in the CRM's UI does. */
+  convertLead(id: string): ReferenceRecord {
+    const lead = this.records.get(id);
+    if (lead?.type !== 'lead' || lead.converted) throw new Error(`no open lead ${id}`);
+    lead.converted = true;
+    return this.seed({ type: 'contact', name: lead.name, phones: [...lead.phones], email: lead.email });
+  }
+
+  /** Deletes a record as a person would in the CRM; what was written to it stays, as orphans. */
+  deleteRecord(id: string): boolean {
+    return this.records.delete(id);
   }
 
   nextId(prefix: string): string {
     this.sequence += 1;
     return `${prefix}${String(this.sequence).padStart(6, '0')}`;
+  }
+
+  private takeFault(): ReferenceFault | undefined {
+    const next = this.faults[0];
+    if (!next) return undefined;
+    if (next.after > 0) {
+      next.after -= 1;
+      return undefined;
+    }
+    next.times -= 1;
+    if (next.times <= 0) this.faults.shift();
+    return next.fault;
+  }
+
+  private checkLimits(size: { records?: number; numbers?: number; bytes?: number }): void {
+    const over = (what: string, given: number | undefined, limit: number) => {
+      if (given !== undefined && given > limit)
+        throw new ReferenceRefusal(
+          413,
+          'LIMIT_EXCEEDED',
+          `At most ${limit} ${what} per request, not ${given}.`,
+        );
+    };
+    over('records', size.records, this.limits.batchRecords);
+    over('numbers', size.numbers, this.limits.lookupNumbers);
+    if (size.bytes !== undefined && size.bytes > this.limits.attachmentBytes)
+      throw new ReferenceRefusal(
+        413,
+        'FILE_TOO_LARGE',
+        `Files hold at most ${this.limits.attachmentBytes} bytes.`,
+      );
   }
 
   count(call: string): void {
@@ -144,4 +273,14 @@ export class ReferenceCrm {
     }
     return false;
   }
+}
+
+function refusalOf(fault: Exclude<ReferenceFault, { kind: 'lost-answer' }>): ReferenceRefusal {
+  const retryAfter = 'retryAfterSeconds' in fault ? fault.retryAfterSeconds : undefined;
+  const header = retryAfter === undefined ? undefined : String(retryAfter);
+  if (fault.kind === 'rate-limit')
+    return new ReferenceRefusal(429, 'RATE_LIMITED', 'Too many requests.', header);
+  if (fault.kind === 'unavailable')
+    return new ReferenceRefusal(503, 'UNAVAILABLE', 'The CRM is unavailable.', header);
+  return new ReferenceRefusal(401, 'INVALID_API_KEY', 'The API key is not accepted.');
 }

@@ -54,8 +54,8 @@ describe('the reference destination', () => {
   });
 
   it('upserts transcripts by key, answers per item, and deletes what it wrote', async () => {
-    const crm = new ReferenceCrm();
-    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey, maxBatchRecords: 3 });
+    const crm = new ReferenceCrm('reference-key', { batchRecords: 3 });
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
     const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
     const first = await destination.upsertDayTranscripts([
       { write: write(ana.id, 'k1', 'hello'), existing: undefined },
@@ -78,11 +78,17 @@ describe('the reference destination', () => {
         writes: 2,
       }),
     ]);
-    await expect(
-      destination.upsertDayTranscripts(
-        ['a', 'b', 'c', 'd'].map((key) => ({ write: write(ana.id, key, key), existing: undefined })),
-      ),
-    ).rejects.toMatchObject({ code: 'BATCH_TOO_LARGE' });
+    // More than the CRM takes per request: split into requests it takes.
+    const callsBefore = crm.calls.get('upsertDayTranscripts') ?? 0;
+    const many = await destination.upsertDayTranscripts(
+      ['a', 'b', 'c', 'd'].map((key) => ({ write: write(ana.id, key, key), existing: undefined })),
+    );
+    expect(many.map((result) => result.ok)).toEqual([true, true, true, true]);
+    expect((crm.calls.get('upsertDayTranscripts') ?? 0) - callsBefore).toBe(2);
+    expect(() => crm.request('upsertDayTranscripts', () => undefined, { records: 4 })).toThrow(
+      'At most 3 records per request',
+    );
+    for (const key of ['a', 'b', 'c', 'd']) crm.deleteTranscript(crm.transcript(key)?.id ?? '');
 
     const upload = {
       transcript: ref,
@@ -190,5 +196,33 @@ describe('the reference destination', () => {
     expect(crm.transcriptsOf(ana.id)[0]?.files).toEqual([
       { key: 'media-1:ana', fileName: 'photo.jpg', mimeType: 'image/jpeg', bytes: Buffer.from([1, 2, 3]) },
     ]);
+  });
+
+  it('reports the CRM refusing its key as a problem, and splits lookups to the CRM’s limit', async () => {
+    const crm = new ReferenceCrm('reference-key', { lookupNumbers: 2 });
+    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
+    crm.failNext({ kind: 'unauthorized' });
+    expect(await destination.test()).toEqual(['The API key is not accepted. (INVALID_API_KEY)']);
+    expect(await destination.test()).toEqual([]);
+    const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
+    const numbers = [
+      '+5511900000001',
+      '+5511900000002',
+      '+5511987654321',
+      '+5511900000003',
+      '+5511900000004',
+    ];
+    const found = await destination.findByPhones(
+      numbers.map((phone, i) => ({ key: `k${i}`, phone })),
+      context,
+    );
+    expect([...found].map(([key, records]) => [key, records.map((record) => record.id)])).toEqual([
+      ['k0', []],
+      ['k1', []],
+      ['k2', [ana.id]],
+      ['k3', []],
+      ['k4', []],
+    ]);
+    expect(crm.calls.get('findByPhones')).toBe(3);
   });
 });

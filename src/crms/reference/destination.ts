@@ -1,6 +1,7 @@
 import { normalizePhone } from '../../core/phone.js';
 import { numberToFind } from '../../core/phone-lookup.js';
 import { dayMarker, markerIn } from '../kit/day-marker.js';
+import { classifyStatus, networkFailure, parseRetryAfter } from '../kit/errors.js';
 import { renderText } from '../kit/transcript-render.js';
 import {
   type AttachmentUpload,
@@ -20,7 +21,13 @@ import {
   type TranscriptUpsert,
   type WrittenObject,
 } from '../types.js';
-import type { ReferenceCrm, ReferenceRecord, ReferenceTranscript } from './crm.js';
+import {
+  ReferenceAnswerLost,
+  type ReferenceCrm,
+  type ReferenceRecord,
+  ReferenceRefusal,
+  type ReferenceTranscript,
+} from './crm.js';
 
 export interface ReferenceOptions {
   /** Leads beside contacts (default true); without, creating or linking a lead is refused. */
@@ -29,8 +36,6 @@ export interface ReferenceOptions {
   deals?: boolean | undefined;
   /** The API key the connection presents. */
   apiKey: string;
-  maxBatchRecords?: number | undefined;
-  maxAttachmentBytes?: number | undefined;
   /** Files uploaded after their transcript (default), or carried inside it. */
   attachments?: 'after' | 'inline' | undefined;
   /**
@@ -40,10 +45,20 @@ export interface ReferenceOptions {
   keys?: 'external-id' | 'marker' | undefined;
 }
 
+/** What one request carries, for the CRM's per-request limits. */
+interface RequestSize {
+  records?: number;
+  numbers?: number;
+  bytes?: number;
+}
+
 /**
  * The reference destination: the destination contract, kept in memory, for the engine's own tests
  * and as the model of a new CRM's folder. Transcripts are upserted by key (a second write of a key
- * updates it in place), files by their key, and every batch answers per item.
+ * updates it in place), files by their key, and every batch answers per item. Each method call is one
+ * or more requests to the CRM, which refuses a request past its limits (the capabilities are those
+ * limits) and fails requests as a test tells it; the destination splits its calls to fit and maps
+ * every failure to a CrmError as an HTTP destination would.
  */
 export class ReferenceDestination implements Destination {
   readonly kind: string;
@@ -59,16 +74,22 @@ export class ReferenceDestination implements Destination {
       leads: options.leads ?? true,
       deals: options.deals ?? false,
       updatableTranscripts: true,
-      maxAttachmentBytes: options.maxAttachmentBytes ?? 25 * 1024 * 1024,
-      maxBatchRecords: options.maxBatchRecords ?? 50,
+      maxAttachmentBytes: crm.limits.attachmentBytes,
+      maxBatchRecords: crm.limits.batchRecords,
       attachments: options.attachments ?? 'after',
       keys: options.keys ?? 'external-id',
     };
   }
 
   async test(): Promise<string[]> {
-    this.call('test');
-    return this.options.apiKey === this.crm.apiKey ? [] : ['The API key is not this CRM’s.'];
+    try {
+      const accepted = this.send('test', { write: false }, () => this.options.apiKey === this.crm.apiKey);
+      return accepted ? [] : ['The API key is not this CRM’s.'];
+    } catch (error) {
+      // The CRM failing the check is a problem to show, as Salesforce's test reports it.
+      if (error instanceof CrmError) return [`${error.message} (${error.code})`];
+      throw error;
+    }
   }
 
   async findByPhones(
@@ -76,21 +97,29 @@ export class ReferenceDestination implements Destination {
     context: LookupContext,
     options: CallOptions = {},
   ): Promise<Map<string, CrmRecord[]>> {
-    this.call('findByPhones', options);
     const answer = new Map<string, CrmRecord[]>();
-    for (const { key, phone } of numbers) {
-      const wanted = numberToFind(phone);
-      const found = this.visible()
-        .filter((record) => record.phones.some((stored) => wanted.isHeldIn(stored, context.defaultRegion)))
-        .sort(byTypeThenAge)
-        .map(toCrmRecord);
-      answer.set(key, found);
+    // The CRM takes so many numbers per request: one request per slice of them.
+    for (const slice of chunks(numbers, this.crm.limits.lookupNumbers)) {
+      const found = this.send(
+        'findByPhones',
+        { options, write: false, size: { numbers: slice.length } },
+        () =>
+          slice.map(({ phone }) => {
+            const wanted = numberToFind(phone);
+            return this.visible()
+              .filter((record) =>
+                record.phones.some((stored) => wanted.isHeldIn(stored, context.defaultRegion)),
+              )
+              .sort(byTypeThenAge)
+              .map(toCrmRecord);
+          }),
+      );
+      for (const [i, { key }] of slice.entries()) answer.set(key, found[i] ?? []);
     }
     return answer;
   }
 
   async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
-    this.call('search');
     const trimmed = query.trim();
     if (trimmed === '') return [];
     if (/^[+\d\s()./-]+$/.test(trimmed) && trimmed.replace(/\D/g, '').length >= 6) {
@@ -98,26 +127,32 @@ export class ReferenceDestination implements Destination {
       if (read.ok) return (await this.findByPhones([{ key: 'q', phone: read.e164 }], context)).get('q') ?? [];
     }
     const needle = trimmed.toLowerCase();
-    return this.visible()
-      .filter((record) => record.name.toLowerCase().includes(needle))
-      .sort((a, b) => byType(a, b) || a.name.localeCompare(b.name))
-      .map(toCrmRecord);
+    return this.send('search', { write: false }, () =>
+      this.visible()
+        .filter((record) => record.name.toLowerCase().includes(needle))
+        .sort((a, b) => byType(a, b) || a.name.localeCompare(b.name))
+        .map(toCrmRecord),
+    );
   }
 
   async createRecord(record: NewRecord): Promise<CrmRecord> {
-    this.call('createRecord');
     this.checkType(record.type);
-    const stored = this.crm.seed({
-      type: record.type,
-      name: record.name,
-      phones: [record.phone],
-      company: record.type === 'lead' ? record.company?.trim() || 'Unknown' : record.company,
-    });
+    const stored = this.send('createRecord', { write: true }, () =>
+      this.crm.seed({
+        type: record.type,
+        name: record.name,
+        phones: [record.phone],
+        company: record.type === 'lead' ? record.company?.trim() || 'Unknown' : record.company,
+      }),
+    );
     return toCrmRecord(stored);
   }
 
   async card(ref: { type: RecordType; id: string }): Promise<RecordCard> {
-    this.call('card');
+    return this.send('card', { write: false }, () => this.cardOf(ref));
+  }
+
+  private cardOf(ref: { type: RecordType; id: string }): RecordCard {
     const record = this.existing(ref);
     return {
       ...toCrmRecord(record),
@@ -143,20 +178,25 @@ export class ReferenceDestination implements Destination {
     batch: readonly TranscriptUpsert[],
     options: CallOptions = {},
   ): Promise<TranscriptResult[]> {
-    if (batch.length > this.capabilities.maxBatchRecords) {
-      throw new CrmError({
-        kind: 'rejected',
-        code: 'BATCH_TOO_LARGE',
-        message: `At most ${this.capabilities.maxBatchRecords} transcripts per call.`,
-      });
-    }
-    this.call('upsertDayTranscripts', options);
     const results: TranscriptResult[] = [];
-    for (const upsert of batch) results.push(await this.upsertOne(upsert));
+    for (const slice of chunks(batch, this.capabilities.maxBatchRecords)) {
+      // Files that travel inline are read first, as a client builds its request body.
+      const files = await Promise.all(
+        slice.map(({ write }) => Promise.all(write.attachments.map(readInline))),
+      );
+      results.push(
+        ...this.send('upsertDayTranscripts', { options, write: true, size: { records: slice.length } }, () =>
+          slice.map((upsert, i) => this.upsertOne(upsert, files[i] ?? [])),
+        ),
+      );
+    }
     return results;
   }
 
-  private async upsertOne({ write, existing, uncertain }: TranscriptUpsert): Promise<TranscriptResult> {
+  private upsertOne(
+    { write, existing, uncertain }: TranscriptUpsert,
+    files: ReferenceTranscript['files'],
+  ): TranscriptResult {
     const record = this.crm.record(write.record.id);
     if (!record || record.type !== write.record.type) {
       return {
@@ -180,7 +220,7 @@ export class ReferenceDestination implements Destination {
       title: write.content.header,
       text: marker === undefined ? text : `${text}\n\n${marker}`,
       messageCount: write.messageCount,
-      files: await Promise.all(write.attachments.map(readInline)),
+      files,
       writes: (previous?.writes ?? 0) + 1,
       updatedAt: new Date(),
     });
@@ -205,9 +245,11 @@ export class ReferenceDestination implements Destination {
   }
 
   async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
-    this.call('uploadAttachment', options);
-    const existing = this.crm.attachment(upload.key);
+    const existing = this.send('findAttachment', { options, write: false }, () =>
+      this.crm.attachment(upload.key),
+    );
     if (existing) return { id: existing.id };
+    // Refused before a byte is read: the CRM would refuse the file after the whole of it was sent.
     if (upload.sizeBytes > this.capabilities.maxAttachmentBytes) {
       throw new CrmError({
         kind: 'rejected',
@@ -215,36 +257,40 @@ export class ReferenceDestination implements Destination {
         message: `${upload.fileName} is too large.`,
       });
     }
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of upload.open()) chunks.push(chunk);
-    const id = this.crm.nextId('F');
-    this.crm.putAttachment({
-      id,
-      key: upload.key,
-      transcriptId: upload.transcript.id,
-      record: { type: upload.record.type, id: upload.record.id },
-      fileName: upload.fileName,
-      mimeType: upload.mimeType,
-      bytes: Buffer.concat(chunks),
+    const parts: Uint8Array[] = [];
+    for await (const part of upload.open()) parts.push(part);
+    const bytes = Buffer.concat(parts);
+    return this.send('uploadAttachment', { options, write: true, size: { bytes: bytes.length } }, () => {
+      const id = this.crm.nextId('F');
+      this.crm.putAttachment({
+        id,
+        key: upload.key,
+        transcriptId: upload.transcript.id,
+        record: { type: upload.record.type, id: upload.record.id },
+        fileName: upload.fileName,
+        mimeType: upload.mimeType,
+        bytes,
+      });
+      return { id };
     });
-    return { id };
   }
 
   async deleteWritten(
     objects: readonly WrittenObject[],
     options: CallOptions = {},
   ): Promise<DeletionResult[]> {
-    this.call('deleteWritten', options);
-    return objects.map((object): DeletionResult => {
-      // The reference CRM keeps no note beside a day's transcript: a note is always gone already.
-      const deleted =
-        object.kind === 'chat_record'
-          ? this.crm.deleteTranscript(object.id)
-          : object.kind === 'file'
-            ? this.crm.deleteAttachment(object.id)
-            : false;
-      return { ok: true, alreadyGone: !deleted };
-    });
+    return this.send('deleteWritten', { options, write: true }, () =>
+      objects.map((object): DeletionResult => {
+        // The reference CRM keeps no note beside a day's transcript: a note is always gone already.
+        const deleted =
+          object.kind === 'chat_record'
+            ? this.crm.deleteTranscript(object.id)
+            : object.kind === 'file'
+              ? this.crm.deleteAttachment(object.id)
+              : false;
+        return { ok: true, alreadyGone: !deleted };
+      }),
+    );
   }
 
   /** Records a lookup may find: converted leads are not, nor leads where this mode has none. */
@@ -273,11 +319,39 @@ export class ReferenceDestination implements Destination {
     }
   }
 
-  private call(name: string, options: CallOptions = {}): void {
-    options.signal?.throwIfAborted();
-    options.beforeRequest?.();
-    this.crm.count(name);
+  /**
+   * One request to the CRM: checked against the run's lease first, and its failures mapped as an HTTP
+   * destination maps them (a 5xx or a lost answer on a write leaves its outcome unknown).
+   */
+  private send<T>(
+    call: string,
+    request: { options?: CallOptions; write: boolean; size?: RequestSize },
+    work: () => T,
+  ): T {
+    request.options?.signal?.throwIfAborted();
+    request.options?.beforeRequest?.();
+    try {
+      return this.crm.request(call, work, request.size);
+    } catch (error) {
+      if (error instanceof ReferenceAnswerLost) throw networkFailure('The reference CRM', error);
+      if (!(error instanceof ReferenceRefusal)) throw error;
+      const { kind, outcomeUnknown } = classifyStatus(error.status, request.write ? 'POST' : 'GET');
+      throw new CrmError({
+        kind,
+        code: error.code,
+        message: error.message,
+        retryAfterMs: kind === 'retryable' ? parseRetryAfter(error.retryAfter) : undefined,
+        outcomeUnknown,
+      });
+    }
   }
+}
+
+/** Consecutive slices of at most `size` items. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size));
+  return slices;
 }
 
 const byType = (a: ReferenceRecord, b: ReferenceRecord) =>
@@ -293,7 +367,8 @@ function toCrmRecord(record: ReferenceRecord): CrmRecord {
     id: record.id,
     name: record.name,
     phones: [...record.phones],
-    url: `reference://records/${record.id}`,
+    // The contract asks for a link a browser opens; .invalid (RFC 2606) says no server is behind it.
+    url: `https://reference-crm.invalid/records/${record.id}`,
     createdAt: record.createdAt,
   };
 }

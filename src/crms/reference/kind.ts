@@ -36,7 +36,6 @@ export function referenceKind(
     deals?: boolean;
     attachments?: 'after' | 'inline';
     keys?: 'external-id' | 'marker';
-    maxAttachmentBytes?: number;
   } = {},
 ): CrmKindDefinition {
   const kind = options.kind ?? 'reference';
@@ -55,14 +54,9 @@ export function referenceKind(
     open: (connection) => {
       Settings.parse(connection.settings);
       const { apiKey } = Secrets.parse(connection.secrets);
-      const { attachments, keys, maxAttachmentBytes } = options;
+      const { attachments, keys } = options;
       return {
-        destination: () =>
-          new ReferenceDestination(
-            crm,
-            { apiKey, leads, deals, attachments, keys, maxAttachmentBytes },
-            kind,
-          ),
+        destination: () => new ReferenceDestination(crm, { apiKey, leads, deals, attachments, keys }, kind),
       };
     },
     capabilities: { leads, deals },

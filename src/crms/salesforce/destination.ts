@@ -56,6 +56,8 @@ export class SalesforceDestination implements Destination {
     leads: true,
     deals: true,
     updatableTranscripts: true,
+    // "Using a multipart message, you can insert or update files up to 2 GB" (REST API Developer
+    // Guide, Insert or Update Blob Data).
     maxAttachmentBytes: 2 * 1024 ** 3,
     maxBatchRecords: 200,
     // Files go on the day's chat record once it exists (ContentVersion with FirstPublishLocationId).
@@ -161,7 +163,15 @@ export class SalesforceDestination implements Destination {
     return upsertTranscripts(this.transport.forCall(options), batch);
   }
 
-  uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
+  async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
+    // Refused here rather than after streaming gigabytes the org would refuse at the end.
+    if (upload.sizeBytes > this.capabilities.maxAttachmentBytes) {
+      throw new CrmError({
+        kind: 'rejected',
+        code: 'FILE_TOO_LARGE',
+        message: `${upload.fileName} is larger than the ${this.capabilities.maxAttachmentBytes} bytes Salesforce takes in one upload.`,
+      });
+    }
     return uploadOnce(this.transport.forCall(options), upload);
   }
 

@@ -8,6 +8,7 @@ import { NODE_MAX_HEADER_SIZE, refuseOversizedRequest } from './request-size.js'
 import {
   addLatency,
   admitApiRequest,
+  dropLostAnswer,
   isSubrequest,
   REST_RENDERER,
   releaseHungRequests,
@@ -74,6 +75,10 @@ export async function buildSalesforceSandbox(
     if (refuseOversizedRequest(request, reply)) return reply;
     org.counters.recordRequest(`${request.method} ${request.routeOptions.url ?? '(no route)'}`);
     await addLatency(org);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    dropLostAnswer(request, reply);
+    return payload;
   });
   app.addHook('onResponse', async (request) => releaseRequestLock(request));
   app.addHook('onRequestAbort', async (request) => releaseRequestLock(request));

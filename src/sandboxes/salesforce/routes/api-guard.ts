@@ -23,6 +23,13 @@ export interface ApiSession {
 
 const sessions = new WeakMap<FastifyRequest, ApiSession>();
 const heldLocks = new WeakMap<FastifyRequest, () => void>();
+/** Requests served in full whose answer is then dropped (a scripted `lost-answer`). */
+const answersToLose = new WeakSet<FastifyRequest>();
+
+/** Whether this request's answer is to be lost: the connection is cut instead of answering. */
+export function losesAnswer(request: FastifyRequest): boolean {
+  return answersToLose.has(request);
+}
 
 export function sessionOf(request: FastifyRequest): ApiSession {
   const session = sessions.get(request);
@@ -41,7 +48,7 @@ export function isSubrequest(org: SandboxOrg, request: FastifyRequest): boolean 
 
 /**
  * What every API request goes through, in an org's order: session check (401), daily allocation
- * (403), usage header, then an injected fault if the generator picks one, else the org's serial
+ * (403), usage header, then a fault a test scripted or the generator picks, else the org's serial
  * lock. Composite subrequests are authenticated but neither counted, faulted nor locked, since the
  * composite call already was.
  * Returns false when it has answered (or hung) the request itself.
@@ -68,7 +75,17 @@ export async function admitApiRequest(
   }
   reply.header('Sforce-Limit-Info', org.usage.header());
 
-  const fault = org.faults.draw();
+  const scripted = org.faults.takeScripted();
+  if (scripted === 'lost-answer') {
+    org.counters.recordFault(scripted);
+    answersToLose.add(request);
+  } else if (scripted !== undefined) {
+    org.counters.recordFault(scripted);
+    const { status, body } = faultResponse(scripted);
+    const first = body[0];
+    return refuse(status, first?.errorCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? '');
+  }
+  const fault = scripted === undefined ? org.faults.draw() : undefined;
   if (fault === undefined) {
     const release = await org.lock.acquire();
     heldLocks.set(request, release);
@@ -107,6 +124,18 @@ async function hangThenDrop(org: SandboxOrg, request: FastifyRequest, reply: Fas
     request.raw.socket?.destroy();
     reply.raw.destroy();
   }
+}
+
+/**
+ * Cuts the connection of a request whose answer is to be lost, after its work is done and before a
+ * byte of the answer goes out: the client sees the connection close, as when a proxy or the network
+ * drops a finished call.
+ */
+export function dropLostAnswer(request: FastifyRequest, reply: FastifyReply): void {
+  if (!answersToLose.has(request)) return;
+  answersToLose.delete(request);
+  request.raw.socket?.destroy();
+  reply.raw.destroy();
 }
 
 /** Cuts every hung request at once, so closing the sandbox does not wait out their timeouts. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEMO_JWT_PRIVATE_KEY_PEM } from '../auth/demo-jwt-key.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { SCRIPTED_FAULT_KINDS, type ScriptedFaultKind } from '../faults.js';
 import { toId18 } from '../ids.js';
 import type { SandboxOrg } from '../org.js';
 import type { StoredRecord } from '../store/org-store.js';
@@ -47,6 +48,10 @@ export function inspectionRoutes(org: SandboxOrg) {
         'POST /__sandbox/reset',
         'POST /__sandbox/locks/:id',
         'DELETE /__sandbox/locks/:id',
+        'POST /__sandbox/faults',
+        'DELETE /__sandbox/faults',
+        'DELETE /__sandbox/records/:type/:id',
+        'POST /__sandbox/leads/:id/convert',
       ],
     }));
 
@@ -113,9 +118,66 @@ export function inspectionRoutes(org: SandboxOrg) {
       return { unlocked: org.lockedRecords.delete(id) };
     });
 
+    // Fails the next `times` API requests (default 1) as `kind`, after `after` more (default 0) are
+    // served; see ScriptedFaultKind. Queued faults go in order; reset or DELETE forgets them.
+    app.post<{ Body: unknown }>('/__sandbox/faults', async (request, reply) => {
+      const fault = scriptedFault(request.body);
+      org.faults.script(fault);
+      return reply.status(201).send({ scripted: fault });
+    });
+    app.delete('/__sandbox/faults', async () => {
+      org.faults.clearScripted();
+      return { cleared: true };
+    });
+
+    // Deletes a record as a user deleting it in the UI would (triggers run; no recycle bin is kept).
+    app.delete<{ Params: { type: string; id: string } }>('/__sandbox/records/:type/:id', async (request) => {
+      const def = org.store.schema.require(request.params.type);
+      const id = toId18(request.params.id) ?? request.params.id;
+      org.store.remove(def.name, id);
+      return { deleted: id };
+    });
+
+    // Converts a lead as convertLead does with a new contact (SOAP API Developer Guide, convertLead():
+    // the lead's fields go to the contact, the lead gets IsConverted and ConvertedContactId, and
+    // "converted leads are read only"); no account or opportunity is made.
+    app.post<{ Params: { id: string } }>('/__sandbox/leads/:id/convert', async (request) => {
+      const id = toId18(request.params.id) ?? request.params.id;
+      const lead = org.store.find('Lead', id);
+      if (!lead) throw notFound(`No lead ${request.params.id}`);
+      if (lead.fields.IsConverted === true) throw badRequest('INVALID_STATUS', 'Lead is already converted');
+      const ctx = { userId: org.integrationUserId, seeding: true };
+      const carried = ['FirstName', 'LastName', 'Phone', 'MobilePhone', 'Email'].filter(
+        (field) => lead.fields[field] !== undefined && lead.fields[field] !== null,
+      );
+      const contact = org.store.insert(
+        'Contact',
+        Object.fromEntries(carried.map((field) => [field, lead.fields[field]])),
+        ctx,
+      );
+      org.store.update('Lead', id, { IsConverted: true, ConvertedContactId: contact.id }, ctx);
+      return { leadId: id, contactId: contact.id };
+    });
+
     app.post('/__sandbox/reset', async () => {
       org.reset();
       return { reset: true };
     });
   };
+}
+
+/** A fault as the faults route takes it, refused unless every field is one it knows and in range. */
+function scriptedFault(body: unknown): { kind: ScriptedFaultKind; after: number; times: number } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('JSON_PARSER_ERROR', 'A fault is a JSON object: {"kind", "after"?, "times"?}');
+  const { kind, after = 0, times = 1, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw badRequest('INVALID_FIELD', `Unknown fault fields: ${unknown.join(', ')}`);
+  if (!SCRIPTED_FAULT_KINDS.includes(kind as ScriptedFaultKind))
+    throw badRequest('INVALID_FIELD', `kind must be one of ${SCRIPTED_FAULT_KINDS.join(', ')}`);
+  if (!Number.isSafeInteger(after) || (after as number) < 0)
+    throw badRequest('INVALID_FIELD', 'after must be a whole number from 0');
+  if (!Number.isSafeInteger(times) || (times as number) < 1)
+    throw badRequest('INVALID_FIELD', 'times must be a whole number from 1');
+  return { kind: kind as ScriptedFaultKind, after: after as number, times: times as number };
 }
