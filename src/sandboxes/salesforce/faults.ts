@@ -1,33 +1,9 @@
-import { seededRandom } from '../../core/seeded-random.js';
+import type { ConnectionFault } from '../kit/faults.js';
 import type { SalesforceErrorBody } from './errors.js';
-import type { FaultKind, ResolvedOptions } from './options.js';
-
-/** Decides, request by request and reproducibly for a seed, whether and how an API request fails. */
-export class FaultInjector {
-  private random: () => number;
-
-  constructor(private readonly options: ResolvedOptions['faults']) {
-    this.random = seededRandom(options.seed);
-  }
-
-  draw(): FaultKind | undefined {
-    if (this.options.rate <= 0) return undefined;
-    if (this.random() >= this.options.rate) return undefined;
-    const kinds = this.options.kinds;
-    return kinds[Math.floor(this.random() * kinds.length)] ?? kinds[0];
-  }
-
-  get timeoutMs(): number {
-    return this.options.timeoutMs;
-  }
-
-  reset(): void {
-    this.random = seededRandom(this.options.seed);
-  }
-}
+import type { FaultKind } from './options.js';
 
 /** The answer an org gives for each HTTP fault; Salesforce sends no Retry-After header. */
-export function faultResponse(kind: Exclude<FaultKind, 'timeout'>): {
+export function faultResponse(kind: Exclude<FaultKind, ConnectionFault>): {
   status: number;
   body: SalesforceErrorBody[];
 } {

@@ -10,7 +10,6 @@ import {
   admitApiRequest,
   isSubrequest,
   REST_RENDERER,
-  releaseHungRequests,
   releaseRequestLock,
 } from './routes/api-guard.js';
 import { authorizeRoutes } from './routes/authorize.js';
@@ -77,7 +76,7 @@ export async function buildSalesforceSandbox(
   });
   app.addHook('onResponse', async (request) => releaseRequestLock(request));
   app.addHook('onRequestAbort', async (request) => releaseRequestLock(request));
-  app.addHook('preClose', async () => releaseHungRequests(org));
+  org.faults.install(app);
 
   app.get('/services/data', async () => versionList(org.options.apiVersion));
   await app.register(oauthRoutes(org));

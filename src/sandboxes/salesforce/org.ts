@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ApiUsage, RequestCounters } from './api-usage.js';
+import { RequestCounters } from '../kit/counters.js';
+import { FaultGate } from '../kit/faults.js';
+import { ApiUsage } from './api-usage.js';
 import { AuthorizationCodes } from './auth/authorization-codes.js';
 import { TokenStore } from './auth/token-store.js';
-import { FaultInjector } from './faults.js';
 import { newSalesforceId } from './ids.js';
 import { LayoutStore } from './metadata/layouts.js';
-import { DEMO_USERNAME, type OAuthClient, type ResolvedOptions } from './options.js';
+import { DEMO_USERNAME, type FaultKind, type OAuthClient, type ResolvedOptions } from './options.js';
 import { WHATSAPP_CHAT_METADATA } from './schema/whatsapp-chat.js';
 import { SerialLock } from './serial-lock.js';
 import { SearchIndex, withSearchIndexing } from './sosl/search-index.js';
@@ -31,13 +32,12 @@ export class SandboxOrg {
   readonly authorizations: AuthorizationCodes;
   readonly usage: ApiUsage;
   readonly counters = new RequestCounters();
-  readonly faults: FaultInjector;
+  /** Draws the injected faults and carries out timeouts (see the sandbox kit). */
+  readonly faults: FaultGate<FaultKind>;
   /** Marks composite subrequests replayed through `app.inject`, so they are not counted or faulted twice. */
   readonly subrequestSecret = randomUUID();
   /** Held by each API request from admission to response; see SerialLock for why. */
   readonly lock = new SerialLock();
-  /** Requests held open by timeout faults; close() releases them. */
-  readonly hungRequests = new Set<AbortController>();
   /** Records locked as an approval process locks them (tests lock them through /__sandbox/locks). */
   readonly lockedRecords = new Set<string>();
 
@@ -51,7 +51,7 @@ export class SandboxOrg {
     this.tokens = new TokenStore(this.orgId, options.tokenTtlMs, options.clock);
     this.authorizations = new AuthorizationCodes(options.clock);
     this.usage = new ApiUsage(options.dailyRequestLimit, options.clock);
-    this.faults = new FaultInjector(options.faults);
+    this.faults = new FaultGate(options.faults, this.counters);
     this.seedBaseline();
   }
 

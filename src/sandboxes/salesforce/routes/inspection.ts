@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { inspectionRoutes as kitInspectionRoutes } from '../../kit/inspection.js';
 import { DEMO_JWT_PRIVATE_KEY_PEM } from '../auth/demo-jwt-key.js';
 import { badRequest } from '../errors.js';
 import { toId18 } from '../ids.js';
@@ -29,93 +30,77 @@ function inspectRecord(org: SandboxOrg, record: StoredRecord): Record<string, un
  * adapters must never call them: tests use them to seed data, read what landed, and steer sessions.
  */
 export function inspectionRoutes(org: SandboxOrg) {
-  return async (app: FastifyInstance) => {
-    app.get('/__sandbox', async () => ({
-      description: 'Salesforce sandbox inspection routes: test/demo only, not part of the Salesforce API.',
+  return kitInspectionRoutes({
+    description: 'Salesforce sandbox inspection routes: test/demo only, not part of the Salesforce API.',
+    details: () => ({
       orgId: org.orgId,
       integrationUserId: org.integrationUserId,
       apiVersion: org.options.apiVersion,
       clients: org.options.clients.map((c) => c.clientId),
-      routes: [
-        'GET /__sandbox/records/:type',
-        'POST /__sandbox/records/:type',
-        'POST /__sandbox/refresh-tokens',
-        'GET /__sandbox/demo-jwt-key',
-        'POST /__sandbox/tokens/expire',
-        'GET /__sandbox/counters',
-        'GET /__sandbox/layouts',
-        'POST /__sandbox/reset',
-        'POST /__sandbox/locks/:id',
-        'DELETE /__sandbox/locks/:id',
-      ],
-    }));
-
-    app.get('/__sandbox/layouts', async () => ({ layouts: org.layouts.inspect() }));
-
-    app.get<{ Params: { type: string } }>('/__sandbox/records/:type', async (request) => {
-      const def = org.store.schema.require(request.params.type);
-      const records = org.store.all(def.name).map((r) => inspectRecord(org, r));
-      return { type: def.name, totalSize: records.length, records };
-    });
-
-    // Seeding may set audit fields (CreatedDate, LastModifiedDate) and read-only ones such as IsConverted.
-    app.post<{ Params: { type: string } }>('/__sandbox/records/:type', async (request, reply) => {
-      const def = org.store.schema.require(request.params.type);
-      const body: unknown = request.body;
-      const items = Array.isArray(body) ? body : [body];
-      const ctx = { userId: org.integrationUserId, seeding: true };
-      const ids = items.map((item) => {
-        if (item === null || typeof item !== 'object' || Array.isArray(item))
-          throw badRequest('JSON_PARSER_ERROR', 'Seed records must be JSON objects');
-        return org.store.insert(def.name, item as Record<string, unknown>, ctx).id;
-      });
-      // One record in, one id out; an array in, the ids in the same order.
-      return reply
-        .status(201)
-        .send(Array.isArray(body) ? { type: def.name, ids } : { type: def.name, id: ids[0], ids });
-    });
-
-    app.post<{ Body: { clientId?: string; username?: string } | undefined }>(
-      '/__sandbox/refresh-tokens',
-      async (request, reply) => {
-        const clientId = request.body?.clientId ?? org.options.clients[0]?.clientId;
-        const client = org.client(clientId);
-        if (!client) throw badRequest('INVALID_CLIENT', `No client ${String(clientId)} is configured`);
-        const refreshToken = org.tokens.mintRefreshToken(
-          client.clientId,
-          org.userFor(request.body?.username),
-        );
-        return reply.status(201).send({ client_id: client.clientId, refresh_token: refreshToken });
-      },
-    );
-
-    // The published demo private key (never a real one), so a JWT bearer connection to the sandbox
-    // can be made from the CLI or the workspace without generating keys.
-    app.get('/__sandbox/demo-jwt-key', async (_request, reply) =>
-      reply.type('application/x-pem-file').send(DEMO_JWT_PRIVATE_KEY_PEM),
-    );
-
-    app.post('/__sandbox/tokens/expire', async () => ({ expired: org.tokens.expireAll() }));
-
-    app.get('/__sandbox/counters', async () => ({
+    }),
+    counters: () => ({
       ...org.counters.toJSON(),
       apiUsage: { used: org.usage.used(), limit: org.usage.limit },
-    }));
+    }),
+    reset: () => org.reset(),
+    routes: (app: FastifyInstance) => {
+      app.get('/__sandbox/layouts', async () => ({ layouts: org.layouts.inspect() }));
 
-    // Locks a record as an approval process would, so deleting it fails with ENTITY_IS_LOCKED.
-    app.post<{ Params: { id: string } }>('/__sandbox/locks/:id', async (request) => {
-      const id = toId18(request.params.id) ?? request.params.id;
-      org.lockedRecords.add(id);
-      return { locked: id };
-    });
-    app.delete<{ Params: { id: string } }>('/__sandbox/locks/:id', async (request) => {
-      const id = toId18(request.params.id) ?? request.params.id;
-      return { unlocked: org.lockedRecords.delete(id) };
-    });
+      app.get<{ Params: { type: string } }>('/__sandbox/records/:type', async (request) => {
+        const def = org.store.schema.require(request.params.type);
+        const records = org.store.all(def.name).map((r) => inspectRecord(org, r));
+        return { type: def.name, totalSize: records.length, records };
+      });
 
-    app.post('/__sandbox/reset', async () => {
-      org.reset();
-      return { reset: true };
-    });
-  };
+      // Seeding may set audit fields (CreatedDate, LastModifiedDate) and read-only ones such as IsConverted.
+      app.post<{ Params: { type: string } }>('/__sandbox/records/:type', async (request, reply) => {
+        const def = org.store.schema.require(request.params.type);
+        const body: unknown = request.body;
+        const items = Array.isArray(body) ? body : [body];
+        const ctx = { userId: org.integrationUserId, seeding: true };
+        const ids = items.map((item) => {
+          if (item === null || typeof item !== 'object' || Array.isArray(item))
+            throw badRequest('JSON_PARSER_ERROR', 'Seed records must be JSON objects');
+          return org.store.insert(def.name, item as Record<string, unknown>, ctx).id;
+        });
+        // One record in, one id out; an array in, the ids in the same order.
+        return reply
+          .status(201)
+          .send(Array.isArray(body) ? { type: def.name, ids } : { type: def.name, id: ids[0], ids });
+      });
+
+      app.post<{ Body: { clientId?: string; username?: string } | undefined }>(
+        '/__sandbox/refresh-tokens',
+        async (request, reply) => {
+          const clientId = request.body?.clientId ?? org.options.clients[0]?.clientId;
+          const client = org.client(clientId);
+          if (!client) throw badRequest('INVALID_CLIENT', `No client ${String(clientId)} is configured`);
+          const refreshToken = org.tokens.mintRefreshToken(
+            client.clientId,
+            org.userFor(request.body?.username),
+          );
+          return reply.status(201).send({ client_id: client.clientId, refresh_token: refreshToken });
+        },
+      );
+
+      // The published demo private key (never a real one), so a JWT bearer connection to the sandbox
+      // can be made from the CLI or the workspace without generating keys.
+      app.get('/__sandbox/demo-jwt-key', async (_request, reply) =>
+        reply.type('application/x-pem-file').send(DEMO_JWT_PRIVATE_KEY_PEM),
+      );
+
+      app.post('/__sandbox/tokens/expire', async () => ({ expired: org.tokens.expireAll() }));
+
+      // Locks a record as an approval process would, so deleting it fails with ENTITY_IS_LOCKED.
+      app.post<{ Params: { id: string } }>('/__sandbox/locks/:id', async (request) => {
+        const id = toId18(request.params.id) ?? request.params.id;
+        org.lockedRecords.add(id);
+        return { locked: id };
+      });
+      app.delete<{ Params: { id: string } }>('/__sandbox/locks/:id', async (request) => {
+        const id = toId18(request.params.id) ?? request.params.id;
+        return { unlocked: org.lockedRecords.delete(id) };
+      });
+    },
+  });
 }
