@@ -50,13 +50,13 @@ describe('the reference CRM sandbox over HTTP', () => {
 
   it('finds, writes by key, uploads once, shows the card and deletes, counting every request', async () => {
     const { transport, seed, inspect } = await start({ maxLookupsPerCall: 2, maxTranscriptsPerCall: 2 });
-    const destination = new ReferenceHttpDestination(transport, { maxLookupsPerCall: 2, maxBatchRecords: 2 });
+    const destination = new ReferenceHttpDestination(transport);
     expect(await destination.test()).toEqual([]);
     const contact = await seed({ type: 'contact', name: 'Ana', phones: ['(11) 98765-4321'] });
     const lead = await seed({ type: 'lead', name: 'Ana lead', phones: ['+55 11 98765-4321'] });
     await seed({ type: 'lead', name: 'Converted', phones: ['+5511987654321'], converted: true });
 
-    // Three numbers over a limit of two: two lookups, one answer.
+    // Three numbers over the API's limit of two: two lookups, one answer.
     const found = await destination.findByPhones(
       [
         { key: 'ana', phone: '+5511987654321' },
@@ -219,9 +219,21 @@ describe('the reference CRM sandbox over HTTP', () => {
 
     const lost = await start({ faults: { rate: 1, kinds: ['lost-answer'] } });
     const contact = await lost.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
-    const destination = new ReferenceHttpDestination(lost.transport);
+    const transcript = {
+      key: 'k1',
+      record: { type: 'contact', id: contact },
+      day: 'd',
+      title: 't',
+      text: 'x',
+      messageCount: 1,
+    };
     await expect(
-      destination.upsertDayTranscripts([{ write: write(contact, 'k1', 'hello'), existing: undefined }]),
+      lost.transport.request({
+        method: 'PUT',
+        path: '/transcripts',
+        body: { transcripts: [transcript] },
+        write: true,
+      }),
     ).rejects.toMatchObject({ kind: 'retryable', outcomeUnknown: true });
     // The work was done: the transcript is there though its answer never arrived.
     const { transcripts } = await lost.inspect<{ transcripts: { key: string }[] }>('/transcripts');

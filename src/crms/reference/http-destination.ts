@@ -20,9 +20,7 @@ import type { ReferenceTransport } from './transport.js';
 export interface ReferenceHttpOptions {
   /** Leads beside contacts (default true); without, lookups ask for contacts alone. */
   leads?: boolean | undefined;
-  /** Phones per lookup call, the API's limit. Default 20. */
-  maxLookupsPerCall?: number | undefined;
-  /** Transcripts per upsert call, the API's limit. Default 50. */
+  /** Transcripts the engine plans per call (default 50); calls are split further to the API's limit. */
   maxBatchRecords?: number | undefined;
   maxAttachmentBytes?: number | undefined;
 }
@@ -48,7 +46,6 @@ type ApiItemResult = { ok: true; id: string } | { ok: false; error: { code: stri
 export class ReferenceHttpDestination implements Destination {
   readonly kind: string;
   readonly capabilities: DestinationCapabilities;
-  private readonly maxLookups: number;
 
   constructor(
     private readonly transport: ReferenceTransport,
@@ -56,7 +53,6 @@ export class ReferenceHttpDestination implements Destination {
     kind = 'reference',
   ) {
     this.kind = kind;
-    this.maxLookups = options.maxLookupsPerCall ?? 20;
     this.capabilities = {
       leads: options.leads ?? true,
       deals: false,
@@ -82,7 +78,8 @@ export class ReferenceHttpDestination implements Destination {
     options: CallOptions = {},
   ): Promise<Map<string, CrmRecord[]>> {
     const answer = new Map<string, CrmRecord[]>();
-    for (const part of chunks(numbers, this.maxLookups)) {
+    const { lookupsPerCall } = await this.transport.limits(options);
+    for (const part of chunks(numbers, lookupsPerCall)) {
       const { matches } = await this.transport.request<{ matches: Record<string, ApiRecord[]> }>(
         {
           method: 'POST',
@@ -144,26 +141,37 @@ export class ReferenceHttpDestination implements Destination {
     options: CallOptions = {},
   ): Promise<TranscriptResult[]> {
     const results: TranscriptResult[] = [];
-    for (const part of chunks(batch, this.capabilities.maxBatchRecords)) {
-      const answer = await this.transport.request<{ results: ApiItemResult[] }>(
-        {
-          method: 'PUT',
-          path: '/transcripts',
-          // Upserted by key, so a repeat after a lost answer (uncertain) updates what it left.
-          body: {
-            transcripts: part.map(({ write }) => ({
-              key: write.key,
-              record: write.record,
-              day: write.day,
-              title: write.title,
-              text: write.text,
-              messageCount: write.messageCount,
-            })),
+    const { transcriptsPerCall } = await this.transport.limits(options);
+    const parts = chunks(batch, Math.min(transcriptsPerCall, this.capabilities.maxBatchRecords));
+    for (const [index, part] of parts.entries()) {
+      let answer: { results: ApiItemResult[] };
+      try {
+        answer = await this.transport.request<{ results: ApiItemResult[] }>(
+          {
+            method: 'PUT',
+            path: '/transcripts',
+            // Upserted by key, so a repeat after a lost answer (uncertain) updates what it left.
+            body: {
+              transcripts: part.map(({ write }) => ({
+                key: write.key,
+                record: write.record,
+                day: write.day,
+                title: write.title,
+                text: write.text,
+                messageCount: write.messageCount,
+              })),
+            },
+            write: true,
           },
-          write: true,
-        },
-        options,
-      );
+          options,
+        );
+      } catch (error) {
+        // The calls that went through keep their answers; this one's items and those not sent yet
+        // fail with its error (a CRM asking to slow down is not sent more), to be retried.
+        if (!(error instanceof CrmError) || results.length === 0) throw error;
+        for (const _unsent of parts.slice(index).flat()) results.push({ ok: false, error });
+        break;
+      }
       for (const item of answer.results) {
         results.push(
           item.ok

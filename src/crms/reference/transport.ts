@@ -29,6 +29,12 @@ export interface ReferenceRequest {
 
 const NAME = 'The reference CRM';
 
+/** The per-call limits the API reports (GET /account). */
+export interface ReferenceLimits {
+  lookupsPerCall: number;
+  transcriptsPerCall: number;
+}
+
 /**
  * The only place the reference destination speaks HTTP (to the reference CRM sandbox's JSON API,
  * src/sandboxes/reference/README.md). Every failure becomes a CrmError: 429 and 5xx retryable (with
@@ -36,7 +42,23 @@ const NAME = 'The reference CRM';
  * without an answer is retryable with its outcome unknown where it writes.
  */
 export class ReferenceTransport {
+  private knownLimits: Promise<ReferenceLimits> | undefined;
+
   constructor(private readonly options: ReferenceTransportOptions) {}
+
+  /** The API's per-call limits, read once per connection (a failed read is tried again next time). */
+  async limits(call: CallOptions = {}): Promise<ReferenceLimits> {
+    this.knownLimits ??= this.request<{ limits: ReferenceLimits }>(
+      { method: 'GET', path: '/account', write: false },
+      call,
+    ).then((answer) => answer.limits);
+    try {
+      return await this.knownLimits;
+    } catch (error) {
+      this.knownLimits = undefined;
+      throw error;
+    }
+  }
 
   async request<T>(request: ReferenceRequest, call: CallOptions = {}): Promise<T> {
     call.beforeRequest?.();
