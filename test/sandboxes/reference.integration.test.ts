@@ -204,6 +204,27 @@ describe('the reference CRM sandbox over HTTP', () => {
     expect(counters.faults).toEqual({ '503': 1 });
   });
 
+  it('keeps the answers of the calls that went through when a later call of a batch fails', async () => {
+    // Seed 5 at rate 0.5 lets the first two requests through (the limits, the first transcript)
+    // and fails the third with a 503.
+    const { transport, seed } = await start({
+      maxTranscriptsPerCall: 1,
+      faults: { rate: 0.5, seed: 5, kinds: ['503'] },
+    });
+    const contact = await seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
+    const destination = new ReferenceHttpDestination(transport);
+    const results = await destination.upsertDayTranscripts(
+      ['k1', 'k2', 'k3'].map((key) => ({ write: write(contact, key, key), existing: undefined })),
+    );
+    expect(results[0]).toMatchObject({ ok: true });
+    for (const failed of results.slice(1)) {
+      expect(failed).toMatchObject({
+        ok: false,
+        error: { kind: 'retryable', code: 'UNAVAILABLE', outcomeUnknown: true },
+      });
+    }
+  });
+
   it('cuts a request it holds past the timeout, and drops the answer of one it served', async () => {
     const held = await start({ faults: { rate: 1, kinds: ['timeout'], timeoutMs: 50 } });
     const read = held.transport.request({ method: 'GET', path: '/account', write: false });
