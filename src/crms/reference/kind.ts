@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkVendorUrl, type VendorHosts } from '../../net/vendor-urls.js';
 import { type CrmKindDefinition, splitBySecretFields } from '../registry.js';
 import type { ReferenceCrm } from './crm.js';
 import { ReferenceDestination } from './destination.js';
@@ -26,6 +27,13 @@ export function referenceConnectionInput(kind: string) {
     .meta({ id: `${kind[0]?.toUpperCase()}${kind.slice(1)}ConnectionInput` });
 }
 
+/** The reference CRM has no public hosts: its sandbox is reached where an admin allow-listed it. */
+const REFERENCE_HOSTS: VendorHosts = {
+  vendor: 'the reference CRM',
+  described: 'an allow-listed host running its sandbox',
+  matches: () => false,
+};
+
 const Settings = z.object({ workspaceLabel: z.string().optional(), baseUrl: z.string().optional() });
 const Secrets = z.object({ apiKey: z.string() });
 
@@ -51,6 +59,10 @@ export function referenceKind(
     input,
     secretFields,
     split: (given) => splitBySecretFields(input.parse(given), secretFields),
+    checkInput: (given, guarded) => {
+      const { baseUrl } = input.parse(given);
+      if (baseUrl !== undefined) checkVendorUrl(baseUrl, REFERENCE_HOSTS, guarded.allow, 'baseUrl');
+    },
     describeSettings: (settings) =>
       typeof settings.workspaceLabel === 'string'
         ? `workspace ${settings.workspaceLabel}`
