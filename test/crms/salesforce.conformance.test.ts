@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { SalesforceDestination } from '../../src/crms/salesforce/destination.js';
-import type { ScriptedFaultKind } from '../../src/sandboxes/salesforce/faults.js';
+import type { SalesforceFault } from '../../src/sandboxes/salesforce/faults.js';
 import { sandboxTransport, startTestOrg, type TestOrg } from '../support/salesforce-org.js';
 import { type ConformanceFault, describeDestinationConformance } from './conformance.js';
 
@@ -15,7 +15,7 @@ afterAll(() => org.close());
  * request limit (403 REQUEST_LIMIT_EXCEEDED), an outage 503 SERVER_UNAVAILABLE, refused credentials
  * 401 INVALID_SESSION_ID. Salesforce sends no Retry-After, so `retryAfterSeconds` has no say.
  */
-const SANDBOX_FAULT: Record<ConformanceFault['kind'], ScriptedFaultKind> = {
+const SANDBOX_FAULT: Record<ConformanceFault['kind'], SalesforceFault> = {
   'rate-limit': 'concurrency',
   unavailable: '503',
   unauthorized: 'invalid-session',

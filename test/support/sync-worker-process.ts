@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import type { WorkerInput } from './worker-config.js';
 
 /**
  * A sync process of its own (test/support/sync-worker.ts) on the test's store: it runs the connection
  * until a run finds nothing to do, printing `ready` and `quiet`. Tests kill it, stop it and resume it.
  */
-export function startSyncWorker(input: { database: unknown; dataDir: string; connectionId: string }) {
+export function startSyncWorker(input: WorkerInput & { connectionId: string }) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sync-worker.ts'], {
     env: { ...process.env, WASYNC_WORKER_INPUT: JSON.stringify(input) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,8 @@
  * it with SIGKILL at a random moment; a killed run's lease is short, so the next process takes over.
  */
 import pino from 'pino';
+import { referenceKind } from '../../src/crms/reference/kind.js';
+import { crmRegistry } from '../../src/crms/registry.js';
 import { openServices } from '../../src/services.js';
 import { SyncService } from '../../src/sync/service.js';
 import { type WorkerInput, workerConfig } from './worker-config.js';
@@ -12,6 +14,7 @@ const input = JSON.parse(process.env.WASYNC_WORKER_INPUT ?? '{}') as WorkerInput
   connectionId: string;
 };
 const config = workerConfig(input);
+for (const kind of input.kinds?.reference ?? []) crmRegistry.register(referenceKind(undefined, { kind }));
 const services = await openServices(config, pino({ level: 'silent' }));
 const sync = new SyncService({
   store: services.store,

@@ -6,6 +6,11 @@ import { secretKeyEnv } from './secret-key.js';
 export interface WorkerInput {
   database: Parameters<typeof openServices>[0]['database'];
   dataDir: string;
+  /**
+   * Test-only CRM kinds the worker registers before it opens the store: reference kinds by name,
+   * each reaching the reference CRM sandbox at the URL its connection's settings name.
+   */
+  kinds?: { reference?: string[] | undefined } | undefined;
 }
 
 /** The config of a worker process: the test's store, its key, and the loopback sandboxes allowed. */

@@ -247,6 +247,19 @@ export class ReferenceCrm {
       .sort((a, b) => a.day.localeCompare(b.day));
   }
 
+  /** The record's five latest notes, as its page lists them: newest first, a short excerpt each. */
+  latestNotes(recordId: string): { id: string; title: string; excerpt: string; createdAt: Date }[] {
+    return this.transcriptsOf(recordId)
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.day.localeCompare(a.day))
+      .slice(0, 5)
+      .map((transcript) => ({
+        id: transcript.id,
+        title: transcript.title,
+        excerpt: transcript.text.slice(0, 200),
+        createdAt: transcript.updatedAt,
+      }));
+  }
+
   putTranscript(transcript: ReferenceTranscript): void {
     this.transcripts.set(transcript.id, transcript);
   }

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dayContent } from '../../../test/support/day-content.js';
+import { contactDay } from '../../../test/support/day-content.js';
 import { dayMarker } from '../kit/day-marker.js';
-import type { DayTranscriptWrite } from '../types.js';
 import { ReferenceCrm } from './crm.js';
 import { ReferenceDestination } from './destination.js';
 
 const context = { defaultRegion: 'BR' as const };
 
-function write(recordId: string, key: string, text: string): DayTranscriptWrite {
-  const at = new Date('2026-11-20T12:00:00Z');
-  return {
-    record: { type: 'contact', id: recordId },
-    key,
-    day: '2026-11-20',
-    chat: { kind: 'direct', title: undefined },
-    content: dayContent('WhatsApp 2026-11-20', ['12:00', 'Ana', text]),
-    messageCount: 1,
-    firstMessageAt: at,
-    lastMessageAt: at,
-    attachments: [],
-  };
-}
+const write = contactDay;
 
 describe('the reference destination', () => {
   it('finds contacts before leads by any spelling of the number, never converted leads', async () => {

@@ -161,16 +161,7 @@ export class ReferenceDestination implements Destination {
       email: record.email,
       leadStatus: record.type === 'lead' ? (record.converted ? 'Converted' : 'Open') : undefined,
       openDeals: [],
-      latestNotes: this.crm
-        .transcriptsOf(record.id)
-        .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.day.localeCompare(a.day))
-        .slice(0, 5)
-        .map((transcript) => ({
-          id: transcript.id,
-          title: transcript.title,
-          excerpt: transcript.text.slice(0, 200),
-          createdAt: transcript.updatedAt,
-        })),
+      latestNotes: this.crm.latestNotes(record.id),
     };
   }
 

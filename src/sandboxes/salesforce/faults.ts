@@ -1,15 +1,17 @@
-import { seededRandom } from '../../core/seeded-random.js';
+import type { ConnectionFault } from '../kit/faults.js';
 import type { SalesforceErrorBody } from './errors.js';
-import type { FaultKind, ResolvedOptions } from './options.js';
+import type { FaultKind } from './options.js';
 
 /**
- * A failure a test asks for by name, for requests it can point at: the HTTP faults, `invalid-session`
- * (the org no longer takes the session: revoked, or its user deactivated) and `lost-answer` (the
- * request is served in full, then the connection is cut before the answer goes out).
+ * Every fault the sandbox answers: the kinds drawn at random (FaultKind), and those a test scripts
+ * by name for requests it points at: `invalid-session` (the org no longer takes the session: revoked,
+ * or its user deactivated) and `lost-answer` (served in full, then the connection is cut before the
+ * answer goes out).
  */
-export type ScriptedFaultKind = Exclude<FaultKind, 'timeout'> | 'invalid-session' | 'lost-answer';
+export type SalesforceFault = FaultKind | 'invalid-session' | 'lost-answer';
 
-export const SCRIPTED_FAULT_KINDS: readonly ScriptedFaultKind[] = [
+/** What POST /__sandbox/faults takes. */
+export const SCRIPTED_FAULT_KINDS: readonly SalesforceFault[] = [
   'concurrency',
   '500',
   '503',
@@ -17,66 +19,8 @@ export const SCRIPTED_FAULT_KINDS: readonly ScriptedFaultKind[] = [
   'lost-answer',
 ];
 
-/** `times` API requests fail as `kind`, once `after` more have been served. */
-export interface ScriptedFault {
-  kind: ScriptedFaultKind;
-  after: number;
-  times: number;
-}
-
-/**
- * Decides, request by request and reproducibly for a seed, whether and how an API request fails:
- * first as a test scripted it, else as the random generator draws.
- */
-export class FaultInjector {
-  private random: () => number;
-  private scripted: ScriptedFault[] = [];
-
-  constructor(private readonly options: ResolvedOptions['faults']) {
-    this.random = seededRandom(options.seed);
-  }
-
-  draw(): FaultKind | undefined {
-    if (this.options.rate <= 0) return undefined;
-    if (this.random() >= this.options.rate) return undefined;
-    const kinds = this.options.kinds;
-    return kinds[Math.floor(this.random() * kinds.length)] ?? kinds[0];
-  }
-
-  /** Queues a scripted fault behind any already queued. */
-  script(fault: ScriptedFault): void {
-    this.scripted.push({ ...fault });
-  }
-
-  /** The scripted fault this request meets, if one is due; counts the request against the queue. */
-  takeScripted(): ScriptedFaultKind | undefined {
-    const next = this.scripted[0];
-    if (!next) return undefined;
-    if (next.after > 0) {
-      next.after -= 1;
-      return undefined;
-    }
-    next.times -= 1;
-    if (next.times <= 0) this.scripted.shift();
-    return next.kind;
-  }
-
-  clearScripted(): void {
-    this.scripted = [];
-  }
-
-  get timeoutMs(): number {
-    return this.options.timeoutMs;
-  }
-
-  reset(): void {
-    this.random = seededRandom(this.options.seed);
-    this.scripted = [];
-  }
-}
-
 /** The answer an org gives for each HTTP fault; Salesforce sends no Retry-After header. */
-export function faultResponse(kind: Exclude<ScriptedFaultKind, 'lost-answer'>): {
+export function faultResponse(kind: Exclude<SalesforceFault, ConnectionFault>): {
   status: number;
   body: SalesforceErrorBody[];
 } {

@@ -8,10 +8,8 @@ import { NODE_MAX_HEADER_SIZE, refuseOversizedRequest } from './request-size.js'
 import {
   addLatency,
   admitApiRequest,
-  dropLostAnswer,
   isSubrequest,
   REST_RENDERER,
-  releaseHungRequests,
   releaseRequestLock,
 } from './routes/api-guard.js';
 import { authorizeRoutes } from './routes/authorize.js';
@@ -76,13 +74,9 @@ export async function buildSalesforceSandbox(
     org.counters.recordRequest(`${request.method} ${request.routeOptions.url ?? '(no route)'}`);
     await addLatency(org);
   });
-  app.addHook('onSend', async (request, reply, payload) => {
-    dropLostAnswer(request, reply);
-    return payload;
-  });
   app.addHook('onResponse', async (request) => releaseRequestLock(request));
   app.addHook('onRequestAbort', async (request) => releaseRequestLock(request));
-  app.addHook('preClose', async () => releaseHungRequests(org));
+  org.faults.install(app);
 
   app.get('/services/data', async () => versionList(org.options.apiVersion));
   await app.register(oauthRoutes(org));

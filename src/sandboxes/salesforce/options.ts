@@ -1,3 +1,4 @@
+import { type FaultOptions as KitFaultOptions, type ResolvedFaults, resolveFaults } from '../kit/faults.js';
 import { DEMO_JWT_PUBLIC_KEY_PEM } from './auth/demo-jwt-key.js';
 import type { DuplicateRuleAction } from './duplicate-rules.js';
 
@@ -37,16 +38,11 @@ export type FaultKind = 'concurrency' | '500' | '503' | 'timeout';
 /** A fault kind as options take it: `'429'` is the old name of `concurrency`, still accepted. */
 export type FaultKindOption = FaultKind | '429';
 
-export interface FaultOptions {
-  /** Share of API requests (0..1) that fail instead of being served. */
-  rate: number;
-  /** Seed of the generator that picks which requests fail and how, so a run can be replayed. Default 1. */
-  seed?: number;
-  /** How long a `timeout` fault holds the request before closing the connection unanswered. Default 30 000 ms. */
-  timeoutMs?: number;
-  /** Which failures to pick from, uniformly. Default all four. */
-  kinds?: FaultKindOption[];
-}
+/**
+ * Random failures of API requests, drawn by the sandbox kit (rate, seed, timeoutMs, kinds); default
+ * all four kinds.
+ */
+export type FaultOptions = KitFaultOptions<FaultKindOption>;
 
 /** Options of {@link buildSalesforceSandbox}; every one is optional. */
 export interface SalesforceSandboxOptions {
@@ -137,7 +133,7 @@ export interface ResolvedOptions {
   tokenTtlMs: number;
   rotateRefreshTokens: boolean;
   dailyRequestLimit: number;
-  faults: Required<Omit<FaultOptions, 'kinds'>> & { kinds: FaultKind[] };
+  faults: ResolvedFaults<FaultKind>;
   latencyMs: number;
   searchIndexLagMs: number;
   customObjectDeployed: boolean;
@@ -156,12 +152,13 @@ const ALL_FAULTS: FaultKind[] = ['concurrency', '500', '503', 'timeout'];
 export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptions {
   const apiVersion = options.apiVersion ?? 'v62.0';
   if (!/^v\d+\.\d$/.test(apiVersion)) throw new Error(`apiVersion must look like v62.0, not ${apiVersion}`);
-  const rate = options.faults?.rate ?? 0;
-  if (!(rate >= 0 && rate <= 1)) throw new Error(`faults.rate must be between 0 and 1, not ${rate}`);
-  const kinds = [
-    ...new Set((options.faults?.kinds ?? ALL_FAULTS).map((kind) => (kind === '429' ? 'concurrency' : kind))),
-  ];
-  if (kinds.length === 0) throw new Error('faults.kinds must name at least one kind');
+  const faults = resolveFaults(
+    options.faults && {
+      ...options.faults,
+      kinds: options.faults.kinds?.map((kind) => (kind === '429' ? 'concurrency' : kind)),
+    },
+    ALL_FAULTS,
+  );
   const searchIndexLagMs = options.searchIndexLagMs ?? DEFAULT_SEARCH_INDEX_LAG_MS;
   if (!(searchIndexLagMs >= 0 && Number.isFinite(searchIndexLagMs)))
     throw new Error(`searchIndexLagMs must be a number of milliseconds from 0, not ${searchIndexLagMs}`);
@@ -175,7 +172,7 @@ export function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptio
     tokenTtlMs: options.tokenTtlMs ?? 2 * 60 * 60 * 1000,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     dailyRequestLimit: options.dailyRequestLimit ?? 100_000,
-    faults: { rate, seed: options.faults?.seed ?? 1, timeoutMs: options.faults?.timeoutMs ?? 30_000, kinds },
+    faults,
     latencyMs: options.latencyMs ?? 0,
     searchIndexLagMs,
     customObjectDeployed: options.customObjectDeployed ?? false,

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ApiUsage, RequestCounters } from './api-usage.js';
-import { AuthorizationCodes } from './auth/authorization-codes.js';
-import { TokenStore } from './auth/token-store.js';
-import { FaultInjector } from './faults.js';
+import type { AuthorizationCodes } from '../kit/authorization-codes.js';
+import { RequestCounters } from '../kit/counters.js';
+import { FaultGate } from '../kit/faults.js';
+import type { TokenStore } from '../kit/oauth-tokens.js';
+import { ApiUsage } from './api-usage.js';
+import { orgAuthorizationCodes, orgTokenStore } from './auth/tokens.js';
+import type { SalesforceFault } from './faults.js';
 import { newSalesforceId } from './ids.js';
 import { LayoutStore } from './metadata/layouts.js';
 import { DEMO_USERNAME, type OAuthClient, type ResolvedOptions } from './options.js';
@@ -31,13 +34,12 @@ export class SandboxOrg {
   readonly authorizations: AuthorizationCodes;
   readonly usage: ApiUsage;
   readonly counters = new RequestCounters();
-  readonly faults: FaultInjector;
+  /** Draws the injected faults and carries out timeouts (see the sandbox kit). */
+  readonly faults: FaultGate<SalesforceFault>;
   /** Marks composite subrequests replayed through `app.inject`, so they are not counted or faulted twice. */
   readonly subrequestSecret = randomUUID();
   /** Held by each API request from admission to response; see SerialLock for why. */
   readonly lock = new SerialLock();
-  /** Requests held open by timeout faults; close() releases them. */
-  readonly hungRequests = new Set<AbortController>();
   /** Records locked as an approval process locks them (tests lock them through /__sandbox/locks). */
   readonly lockedRecords = new Set<string>();
 
@@ -48,10 +50,10 @@ export class SandboxOrg {
       options.clock,
       withSearchIndexing(new Map([...CONTENT_TRIGGERS, ...PERMISSION_TRIGGERS]), this.searchIndex),
     );
-    this.tokens = new TokenStore(this.orgId, options.tokenTtlMs, options.clock);
-    this.authorizations = new AuthorizationCodes(options.clock);
+    this.tokens = orgTokenStore(this.orgId, options.tokenTtlMs, options.clock);
+    this.authorizations = orgAuthorizationCodes(options.clock);
     this.usage = new ApiUsage(options.dailyRequestLimit, options.clock);
-    this.faults = new FaultInjector(options.faults);
+    this.faults = new FaultGate(options.faults, this.counters);
     this.seedBaseline();
   }
 

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { addLatency as holdFor } from '../../kit/latency.js';
 import { faultResponse } from '../faults.js';
 import type { SandboxOrg } from '../org.js';
 import type { SchemaLookup } from '../store/field-security.js';
@@ -23,14 +23,6 @@ export interface ApiSession {
 
 const sessions = new WeakMap<FastifyRequest, ApiSession>();
 const heldLocks = new WeakMap<FastifyRequest, () => void>();
-/** Requests served in full whose answer is then dropped (a scripted `lost-answer`). */
-const answersToLose = new WeakSet<FastifyRequest>();
-
-/** Whether this request's answer is to be lost: the connection is cut instead of answering. */
-export function losesAnswer(request: FastifyRequest): boolean {
-  return answersToLose.has(request);
-}
-
 export function sessionOf(request: FastifyRequest): ApiSession {
   const session = sessions.get(request);
   if (!session) throw new Error('route reached without passing the API guard');
@@ -75,18 +67,8 @@ export async function admitApiRequest(
   }
   reply.header('Sforce-Limit-Info', org.usage.header());
 
-  const scripted = org.faults.takeScripted();
-  if (scripted === 'lost-answer') {
-    org.counters.recordFault(scripted);
-    answersToLose.add(request);
-  } else if (scripted !== undefined) {
-    org.counters.recordFault(scripted);
-    const { status, body } = faultResponse(scripted);
-    const first = body[0];
-    return refuse(status, first?.errorCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? '');
-  }
-  const fault = scripted === undefined ? org.faults.draw() : undefined;
-  if (fault === undefined) {
+  const fault = await org.faults.decide(request, reply);
+  if (fault.action === 'serve') {
     const release = await org.lock.acquire();
     heldLocks.set(request, release);
     // A client that gives up gets no onResponse; the closed socket must still let the next one in.
@@ -94,13 +76,11 @@ export async function admitApiRequest(
     if (request.raw.destroyed || reply.raw.destroyed) release();
     return true;
   }
-  org.counters.recordFault(fault);
-  if (fault !== 'timeout') {
-    const { status, body } = faultResponse(fault);
+  if (fault.action === 'answer') {
+    const { status, body } = faultResponse(fault.kind);
     const first = body[0];
     return refuse(status, first?.errorCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? '');
   }
-  await hangThenDrop(org, request, reply);
   return false;
 }
 
@@ -110,40 +90,7 @@ export function releaseRequestLock(request: FastifyRequest): void {
   heldLocks.delete(request);
 }
 
-/** Holds the request past the client's patience, then closes the connection without an answer. */
-async function hangThenDrop(org: SandboxOrg, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  reply.hijack();
-  const release = new AbortController();
-  org.hungRequests.add(release);
-  try {
-    await sleep(org.faults.timeoutMs, undefined, { signal: release.signal });
-  } catch {
-    // Released by close(): drop the connection now.
-  } finally {
-    org.hungRequests.delete(release);
-    request.raw.socket?.destroy();
-    reply.raw.destroy();
-  }
-}
-
-/**
- * Cuts the connection of a request whose answer is to be lost, after its work is done and before a
- * byte of the answer goes out: the client sees the connection close, as when a proxy or the network
- * drops a finished call.
- */
-export function dropLostAnswer(request: FastifyRequest, reply: FastifyReply): void {
-  if (!answersToLose.has(request)) return;
-  answersToLose.delete(request);
-  request.raw.socket?.destroy();
-  reply.raw.destroy();
-}
-
-/** Cuts every hung request at once, so closing the sandbox does not wait out their timeouts. */
-export function releaseHungRequests(org: SandboxOrg): void {
-  for (const release of org.hungRequests) release.abort();
-}
-
 /** Adds the configured latency; the sandbox answers no faster than this. */
 export async function addLatency(org: SandboxOrg): Promise<void> {
-  if (org.options.latencyMs > 0) await sleep(org.options.latencyMs);
+  await holdFor(org.options.latencyMs);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ConsentRequest } from '../auth/authorization-codes.js';
+import type { ConsentRequest } from '../../kit/authorization-codes.js';
 import type { SandboxOrg } from '../org.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkJwtAssertion } from '../auth/jwt-bearer.js';
-import { tokenSignature } from '../auth/token-store.js';
+import { CODE_REFUSALS, tokenSignature } from '../auth/tokens.js';
 import type { SandboxOrg } from '../org.js';
 import { addLatency } from './api-guard.js';
 
@@ -43,6 +43,10 @@ export function oauthRoutes(org: SandboxOrg) {
           return fail('invalid_client', 'invalid client credentials');
         if (grantType === 'client_credentials')
           return sendToken(org, request, reply, { clientId: client.clientId, userId: org.integrationUserId });
+        // Rotation as the connected app is set (Salesforce Help, "OAuth 2.0 Refresh Token Flow for
+        // Renewed Sessions": with rotation "the connected app issues a new refresh token along with
+        // the access token each time the flow is invoked. The previous refresh token is automatically
+        // invalidated"; the doc's response example without rotation carries no refresh_token).
         const redeemed = form.refresh_token
           ? org.tokens.redeemRefreshToken(
               client.clientId,
@@ -70,7 +74,7 @@ export function oauthRoutes(org: SandboxOrg) {
           redirectUri: form.redirect_uri,
           codeVerifier: form.code_verifier,
         });
-        if (!redeemed.ok) return fail('invalid_grant', redeemed.description);
+        if (!redeemed.ok) return fail('invalid_grant', CODE_REFUSALS[redeemed.reason]);
         const scopes = redeemed.scope.split(/\s+/);
         const offline = scopes.includes('refresh_token') || scopes.includes('offline_access');
         return sendToken(org, request, reply, {

@@ -1,5 +1,3 @@
-import { createHmac, randomBytes } from 'node:crypto';
-
 interface AccessGrant {
   clientId: string;
   userId: string;
@@ -12,24 +10,28 @@ export interface IssuedToken {
   issuedAt: string;
 }
 
+/** What differs between vendors: token lifetimes and what tokens look like. */
+export interface TokenStoreOptions {
+  ttlMs: number;
+  clock: () => number;
+  newAccessToken(): string;
+  newRefreshToken(): string;
+}
+
 /**
- * Access and refresh tokens of one sandbox org. Access tokens look like an org's (`00D…!AQ…`) and
- * expire after the configured lifetime; the API then answers 401 as a timed-out session does.
+ * Access and refresh tokens of one sandbox (an org, a portal, an accounts server). Access tokens
+ * expire after the configured lifetime; the API then answers as the vendor answers a dead session.
  */
 export class TokenStore {
   private access = new Map<string, AccessGrant>();
   private refresh = new Map<string, { clientId: string; userId: string }>();
 
-  constructor(
-    private readonly orgId: string,
-    private readonly ttlMs: number,
-    private readonly clock: () => number,
-  ) {}
+  constructor(private readonly options: TokenStoreOptions) {}
 
   issue(clientId: string, userId: string): IssuedToken {
-    const accessToken = `${this.orgId.slice(0, 15)}!AQ${randomBytes(72).toString('base64url')}`;
-    const now = this.clock();
-    this.access.set(accessToken, { clientId, userId, expiresAt: now + this.ttlMs });
+    const accessToken = this.options.newAccessToken();
+    const now = this.options.clock();
+    this.access.set(accessToken, { clientId, userId, expiresAt: now + this.options.ttlMs });
     return { accessToken, issuedAt: String(now) };
   }
 
@@ -37,7 +39,7 @@ export class TokenStore {
   verify(accessToken: string): AccessGrant | undefined {
     const grant = this.access.get(accessToken);
     if (!grant) return undefined;
-    if (grant.expiresAt <= this.clock()) {
+    if (grant.expiresAt <= this.options.clock()) {
       this.access.delete(accessToken);
       return undefined;
     }
@@ -45,19 +47,15 @@ export class TokenStore {
   }
 
   mintRefreshToken(clientId: string, userId: string): string {
-    const token = `5Aep${randomBytes(60).toString('base64url')}`;
+    const token = this.options.newRefreshToken();
     this.refresh.set(token, { clientId, userId });
     return token;
   }
 
   /**
    * Exchanges a refresh token. With rotation the old token dies and a new one comes back, so a client
-   * that fails to persist the new one is locked out, as with a rotating connected app. Without
-   * rotation no refresh token comes back: the client keeps the one it has.
-   * (Salesforce Help, "OAuth 2.0 Refresh Token Flow for Renewed Sessions": with refresh token
-   * rotation enabled "the connected app issues a new refresh token along with the access token each
-   * time the flow is invoked. The previous refresh token is automatically invalidated"; the doc's
-   * response example without rotation carries no refresh_token.)
+   * that fails to persist the new one is locked out; without rotation no refresh token comes back and
+   * the client keeps the one it has. Which a vendor does is its sandbox's choice, cited there.
    */
   redeemRefreshToken(
     clientId: string,
@@ -82,11 +80,4 @@ export class TokenStore {
     this.access.clear();
     this.refresh.clear();
   }
-}
-
-/** The token response's `signature`: HMAC-SHA256 of id + issued_at keyed by the client secret. */
-export function tokenSignature(clientSecret: string, identityUrl: string, issuedAt: string): string {
-  return createHmac('sha256', clientSecret)
-    .update(identityUrl + issuedAt)
-    .digest('base64');
 }

@@ -14,27 +14,31 @@ interface IssuedCode extends ConsentRequest {
   expiresAt: number;
 }
 
-/**
- * How long an authorization code may wait to be exchanged. Salesforce does not state it in the pages
- * read for this sandbox; 15 minutes is the figure reported for orgs. wasync exchanges the code at
- * once, so only "short" matters here, and tests move the clock past it.
- */
-export const AUTHORIZATION_CODE_TTL_MS = 15 * 60_000;
+/** Why a code was refused; each vendor words it in its own error description. */
+export type CodeRefusal = 'unknown' | 'expired' | 'redirect_mismatch' | 'verifier_mismatch';
 
 export type CodeRedemption =
   | { ok: true; clientId: string; userId: string; scope: string }
-  | { ok: false; description: string };
+  | { ok: false; reason: CodeRefusal };
+
+/** What differs between vendors: how long a code lives and what it looks like. */
+export interface AuthorizationCodeOptions {
+  clock: () => number;
+  ttlMs: number;
+  /** A new code, in the vendor's shape (the shape does not matter to a client). */
+  newCode(): string;
+}
 
 /**
- * The web server flow's state in one sandbox org: authorization requests shown on the consent page
- * (by ticket) and the codes they turned into, each redeemable once (RFC 6749 §4.1.2: "The client
- * MUST NOT use the authorization code more than once").
+ * The authorization-code flow's state in one sandbox: authorization requests shown on the consent
+ * page (by ticket) and the codes they turned into, each redeemable once (RFC 6749 §4.1.2: "The client
+ * MUST NOT use the authorization code more than once"), with PKCE checked (RFC 7636).
  */
 export class AuthorizationCodes {
   private consents = new Map<string, ConsentRequest>();
   private codes = new Map<string, IssuedCode>();
 
-  constructor(private readonly clock: () => number) {}
+  constructor(private readonly options: AuthorizationCodeOptions) {}
 
   /** Keeps a request for the consent page; the ticket names it in the page's form. */
   awaitConsent(request: ConsentRequest): string {
@@ -51,9 +55,8 @@ export class AuthorizationCodes {
   }
 
   issue(request: ConsentRequest, userId: string): string {
-    // Salesforce's codes are long opaque strings (aPrx…); the shape does not matter to a client.
-    const code = `aPrx${randomBytes(48).toString('base64url')}`;
-    this.codes.set(code, { ...request, userId, expiresAt: this.clock() + AUTHORIZATION_CODE_TTL_MS });
+    const code = this.options.newCode();
+    this.codes.set(code, { ...request, userId, expiresAt: this.options.clock() + this.options.ttlMs });
     return code;
   }
 
@@ -61,10 +64,6 @@ export class AuthorizationCodes {
    * Redeems a code. The code is spent by the attempt, whatever its outcome: a second attempt finds
    * it gone. (RFC 6749 §10.5 wants codes short-lived and single-use; whether an org spends a code on
    * a refused attempt is not documented, and the stricter reading is the one a client must survive.)
-   * Error descriptions are the ones orgs answer: "invalid authorization code" for an unknown or used
-   * code, "expired authorization code" past its lifetime, "invalid code verifier" for a PKCE
-   * mismatch (as reported from orgs; the REST API Developer Guide, "Web Server OAuth Authentication
-   * Flow", says a code_challenge without a code_verifier fails with invalid_grant).
    */
   redeem(params: {
     code: string | undefined;
@@ -74,15 +73,13 @@ export class AuthorizationCodes {
   }): CodeRedemption {
     const issued = params.code === undefined ? undefined : this.codes.get(params.code);
     if (params.code !== undefined) this.codes.delete(params.code);
-    if (!issued || issued.clientId !== params.clientId)
-      return { ok: false, description: 'invalid authorization code' };
-    if (issued.expiresAt <= this.clock()) return { ok: false, description: 'expired authorization code' };
+    if (!issued || issued.clientId !== params.clientId) return { ok: false, reason: 'unknown' };
+    if (issued.expiresAt <= this.options.clock()) return { ok: false, reason: 'expired' };
     // RFC 6749 §4.1.3: redirect_uri must be present and identical when the authorization request had it.
-    if (params.redirectUri !== issued.redirectUri)
-      return { ok: false, description: 'redirect_uri must match configuration' };
+    if (params.redirectUri !== issued.redirectUri) return { ok: false, reason: 'redirect_mismatch' };
     if (issued.codeChallenge !== undefined) {
       if (!params.codeVerifier || !verifierMatches(params.codeVerifier, issued.codeChallenge))
-        return { ok: false, description: 'invalid code verifier' };
+        return { ok: false, reason: 'verifier_mismatch' };
     }
     return { ok: true, clientId: issued.clientId, userId: issued.userId, scope: issued.scope };
   }
