@@ -54,7 +54,10 @@ describeEachDatabase('the engine on the reference destination', (database) => {
     async (shape) => {
       const contact = crm.seed({ type: 'contact', name: 'Ana Lima', phones: ['(11) 98765-4321'] });
       const connectionId = await connect(shape.kind);
-      const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      // All on one local day whatever the time the test runs: yesterday from 11:00 UTC, inside the
+      // backfill window of a new link.
+      const noon = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 12 * 3_600_000;
+      const at = (minutesBeforeNoon: number) => new Date(noon - minutesBeforeNoon * 60_000).toISOString();
       await h.postMessages(account, [
         {
           id: 'wamid.ref-1',
