@@ -99,6 +99,8 @@ describe.skipIf(skipped !== undefined)(
         await page.getByRole('button', { name: 'Connect Salesforce' }).click();
         const form = page.getByRole('form', { name: 'Sign in at Salesforce' });
         const where = form.getByRole('group', { name: 'Where you sign in' });
+        // count() does not wait: the form is on the page first.
+        await where.getByRole('radio').last().waitFor();
         expect(await where.getByRole('radio').count()).toBe(3);
         expect(await where.getByLabel('Production (login.salesforce.com)').isChecked()).toBe(true);
         expect(await form.getByRole('textbox', { name: 'My Domain URL' }).count()).toBe(0);
@@ -107,11 +109,11 @@ describe.skipIf(skipped !== undefined)(
         await where.getByLabel('Sandbox org (test.salesforce.com)').check();
         await form.getByLabel('Name').fill('  Sandbox org  ');
         await form.getByRole('button', { name: 'Sign in at Salesforce' }).click();
-        await expect.poll(() => bodies.length).toBe(2);
+        await expect.poll(() => bodies.length, { timeout: 15_000 }).toBe(2);
         await where.getByLabel('My Domain URL').check();
         await form.getByRole('textbox', { name: 'My Domain URL' }).fill(' https://acme.my.salesforce.com ');
         await form.getByRole('button', { name: 'Sign in at Salesforce' }).click();
-        await expect.poll(() => bodies.length).toBe(3);
+        await expect.poll(() => bodies.length, { timeout: 15_000 }).toBe(3);
         expect(bodies).toEqual([
           { name: 'Salesforce', loginUrl: 'https://login.salesforce.com' },
           { name: 'Sandbox org', loginUrl: 'https://test.salesforce.com' },
