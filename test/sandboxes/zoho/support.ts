@@ -76,3 +76,10 @@ export async function startZoho(options: ZohoSandboxOptions = {}): Promise<ZohoH
   };
   return { sandbox, url, clock, refreshToken, accessToken, api, seed, close: () => sandbox.close() };
 }
+
+/** A JSON answer read loosely: the tests assert on its shape with `expect`. */
+// biome-ignore lint/suspicious/noExplicitAny: the sandbox's JSON answers, read loosely
+export type Answer = any;
+
+export const json = (response: Response | Promise<Response>): Promise<Answer> =>
+  Promise.resolve(response).then((resolved) => resolved.json() as Promise<Answer>);
