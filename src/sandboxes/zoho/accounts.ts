@@ -9,6 +9,8 @@ export const ACCESS_TOKEN_TTL_MS = 60 * 60 * 1000; // an access token lives one 
 export const MAX_LIVE_ACCESS_TOKENS = 15; // the 16th evicts the oldest
 export const MAX_ACCESS_TOKENS_PER_WINDOW = 10; // ... per refresh token in 10 minutes
 export const TOKEN_WINDOW_MS = 10 * 60 * 1000;
+/** Refresh tokens per user and client; the 21st deletes the first and its access tokens (Kaizen #43). */
+export const MAX_REFRESH_TOKENS = 20;
 /** A grant token (authorization code) is valid three minutes (v8 "Token Validity"). */
 const GRANT_TOKEN_TTL_MS = 3 * 60 * 1000;
 
@@ -16,6 +18,7 @@ const GRANT_TOKEN_TTL_MS = 3 * 60 * 1000;
 export const SANDBOX_ZUID = 'sandbox-user';
 
 interface RefreshState {
+  clientId: string;
   /** Live access tokens of this refresh token, oldest first. */
   live: string[];
   /** When each access token of the last 10 minutes was issued. */
@@ -58,7 +61,15 @@ export class ZohoAccounts {
   /** A refresh token as the Self Client console would mint one (a server-to-server setup). */
   mintRefreshToken(clientId: string, scope: string): string {
     const token = this.tokens.mintRefreshToken(clientId, SANDBOX_ZUID);
-    this.refresh.set(token, { live: [], issuedAt: [], scope });
+    const ofClient = [...this.refresh.entries()].filter(([, state]) => state.clientId === clientId);
+    if (ofClient.length >= MAX_REFRESH_TOKENS) {
+      const [oldest, state] = ofClient[0] ?? [];
+      if (oldest && state) {
+        for (const access of state.live) this.tokens.revoke(access);
+        this.refresh.delete(oldest);
+      }
+    }
+    this.refresh.set(token, { clientId, live: [], issuedAt: [], scope });
     return token;
   }
 

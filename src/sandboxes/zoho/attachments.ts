@@ -8,10 +8,10 @@ import { parseFieldsParam, pickFields, successDetails } from './record-writes.js
 /**
  * A record's Attachments related list (crm-oas v8.0/attachments.json; attachments/mds/uploadAttachment.md):
  * upload one file (multipart part `file`) or one link (`attachmentUrl`) per call, list with
- * `fields` required. The OAS caps the request body at 100 MB (413 BODY_SIZE_REACHED); the sandbox
- * refuses a file past `maxAttachmentBytes` (default 20 MB, the per-file limit the issue names;
- * unverified against the v8 OAS, which states only the 100 MB body) with 413
- * FILE_SIZE_MORE_THAN_ALLOWED_SIZE (response-413-filesizeexceeded example).
+ * `fields` required. The v8 OAS states only a 100 MB request body (413 BODY_SIZE_REACHED); Zoho's
+ * API 1.0 uploadFile page caps a file at 20 MB (links exempt). The sandbox takes the stricter 20 MB
+ * by default (`maxAttachmentBytes`) and refuses a larger file with 413
+ * FILE_SIZE_MORE_THAN_ALLOWED_SIZE (v8 response-413-filesizeexceeded example).
  */
 export function attachmentRoutes(org: ZohoOrg, maxAttachmentBytes: number) {
   return async (app: FastifyInstance) => {

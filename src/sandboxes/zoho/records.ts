@@ -17,15 +17,16 @@ import {
 
 /**
  * Records of Contacts and Leads: get by id, create, update (many or one) and upsert, under
- * `/crm/v8/{module}` (crm-oas v8.0/record.json; record/mds/*.md). Deals are read through their
- * contact's related list only.
+ * `/crm/v8/{module}` (crm-oas v8.0/record.json; record/mds/*.md). Deals are read by id and
+ * through their contact's related list, never written through the API.
  */
 export function recordRoutes(org: ZohoOrg, options: ResolvedZohoOptions) {
   return async (app: FastifyInstance) => {
     app.get<{ Params: { module: string; id: string }; Querystring: { fields?: string } }>(
       '/:module/:id',
       async (request, reply) => {
-        const module = personModule(request.params.module);
+        // Deals are readable by id (the mini-CRM card shows them); the sandbox writes them only by seeding.
+        const module = request.params.module === 'Deals' ? 'Deals' : personModule(request.params.module);
         const record = org.find(module, request.params.id);
         // record/mds/getRecord.md: 204 with no body when no record matches.
         if (!record) return reply.status(204).send();
