@@ -13,6 +13,8 @@ export const TOKEN_WINDOW_MS = 10 * 60 * 1000;
 export const MAX_REFRESH_TOKENS = 20;
 /** A grant token (authorization code) is valid three minutes (v8 "Token Validity"). */
 const GRANT_TOKEN_TTL_MS = 3 * 60 * 1000;
+/** Grant tokens per client in 10 minutes; past it, access_denied (v8 "Token Validity"). */
+export const MAX_GRANT_TOKENS_PER_WINDOW = 10;
 
 /** The user every consent signs in as; the sandbox has no login. */
 export const SANDBOX_ZUID = 'sandbox-user';
@@ -37,6 +39,8 @@ export class ZohoAccounts {
   private refresh = new Map<string, RefreshState>();
   /** access_type=offline per consent ticket, then per code: only those codes yield a refresh token. */
   private offline = new Set<string>();
+  /** When each client's grant tokens of the last 10 minutes were issued. */
+  private grants = new Map<string, number[]>();
   /** Makes access tokens distinct even when two are minted in the same instant. */
   private tokenCount = 0;
 
@@ -71,6 +75,15 @@ export class ZohoAccounts {
     }
     this.refresh.set(token, { clientId, live: [], issuedAt: [], scope });
     return token;
+  }
+
+  /** Counts a grant token against its client's window; false once 10 were issued in 10 minutes. */
+  allowGrant(clientId: string): boolean {
+    const now = this.options.clock();
+    const recent = (this.grants.get(clientId) ?? []).filter((at) => at > now - TOKEN_WINDOW_MS);
+    if (recent.length >= MAX_GRANT_TOKENS_PER_WINDOW) return false;
+    this.grants.set(clientId, [...recent, now]);
+    return true;
   }
 
   markOffline(key: string): void {
@@ -122,6 +135,7 @@ export class ZohoAccounts {
     this.codes.reset();
     this.refresh.clear();
     this.offline.clear();
+    this.grants.clear();
   }
 }
 
@@ -189,7 +203,7 @@ export function accountsRoutes(accounts: ZohoAccounts, options: ResolvedZohoOpti
       if (!consent || !form.ticket)
         return errorPage(reply, 'invalid_request', 'This authorization request is over; start again.');
       const offline = accounts.takeOffline(form.ticket);
-      if (form.decision !== 'accept')
+      if (form.decision !== 'accept' || !accounts.allowGrant(consent.clientId))
         return redirect(reply, consent.redirectUri, { error: 'access_denied' }, consent.state);
       const code = accounts.codes.issue(consent, SANDBOX_ZUID);
       if (offline) accounts.markOffline(code);

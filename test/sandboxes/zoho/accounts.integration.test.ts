@@ -58,6 +58,16 @@ describe('Zoho sandbox accounts server', () => {
     expect(back.searchParams.get('code')).toBeNull();
   });
 
+  it('refuses the 11th grant token of a client in 10 minutes with access_denied', async () => {
+    zoho = await startZoho();
+    for (let i = 0; i < 10; i++)
+      expect((await consent(zoho.url, {})).searchParams.get('code')).toMatch(/^1000\./);
+    const refused = await consent(zoho.url, {});
+    expect(refused.searchParams.get('error')).toBe('access_denied');
+    zoho.clock.advance(10 * 60 * 1000 + 1);
+    expect((await consent(zoho.url, {})).searchParams.get('code')).toMatch(/^1000\./);
+  });
+
   it('answers access_type=offline with a refresh token and api_domain, and online without one', async () => {
     zoho = await startZoho();
     const offline = (await (
