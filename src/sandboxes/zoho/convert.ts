@@ -3,7 +3,7 @@ import { ZohoApiError } from './errors.js';
 import { MODULE_FIELDS } from './fields.js';
 import type { ZohoOrg } from './org.js';
 
-/** What converting a lead costs in API credits (the crm-apis notes §2.8: Convert Lead 5; unverified). */
+/** What converting a lead costs in API credits (Zoho CRM "API Limits": Convert Lead, 5 credits). */
 export const CONVERT_CREDITS = 5;
 
 /**

@@ -35,10 +35,6 @@ export const invalidModule = () =>
   // crm-oas v8.0/notes.json `Invalid_Module_API_Exception`.
   new ZohoApiError(400, 'INVALID_MODULE', 'the module name given seems to be invalid');
 
-export const invalidId = (id: string) =>
-  // crm-oas v8.0/notes.json `Note_API_Exception`: "the id given seems to be invalid".
-  new ZohoApiError(400, 'INVALID_DATA', 'the id given seems to be invalid', { id });
-
 /**
  * Renders every failure in the envelope: thrown ZohoApiErrors as they are, a body Fastify could not
  * parse as INVALID_DATA (unverified: the doc shows INVALID_DATA for a body of the wrong type), an

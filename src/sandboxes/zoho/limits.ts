@@ -1,3 +1,4 @@
+import { CONVERT_CREDITS } from './convert.js';
 import { ZohoApiError } from './errors.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -7,7 +8,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * its limit, 1 up to 200 rows, 2 up to 1000, 3 beyond: the crm-apis notes §2.8, unverified).
  */
 export function creditsFor(method: string, route: string, body: unknown): number {
-  if (route.endsWith('/actions/convert')) return 5;
+  if (route.endsWith('/actions/convert')) return CONVERT_CREDITS;
   if (method === 'POST' && route.endsWith('/coql')) {
     const query = (body as { select_query?: unknown } | null)?.select_query;
     const limit =
