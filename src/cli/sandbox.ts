@@ -79,7 +79,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
         )
         .option(
           '--fault-rate <rate>',
-          'share of API requests that fail with 429 TOO_MANY_REQUESTS/500/INVALID_TOKEN/timeout/lost answer (0..1)',
+          'share of API requests that fail with 429 RATE_LIMIT_EXCEEDED/500/INVALID_TOKEN/timeout/lost answer (0..1)',
           parseRate,
         )
         .option(

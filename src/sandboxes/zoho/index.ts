@@ -113,7 +113,12 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
         if (fault.action === 'answer') {
           const error =
             fault.kind === '429'
-              ? new ZohoApiError(429, 'TOO_MANY_REQUESTS', 'concurrency limit exceeded')
+              ? // crm-oas attachments getAttachmentById response-429-ratelimitexceeded example.
+                new ZohoApiError(
+                  429,
+                  'RATE_LIMIT_EXCEEDED',
+                  'API rate limit exceeded. Please retry after some time',
+                )
               : fault.kind === 'invalid-token'
                 ? invalidToken()
                 : new ZohoApiError(500, 'INTERNAL_ERROR', 'Internal server error occurred.');

@@ -21,9 +21,10 @@ export function creditsFor(method: string, route: string, body: unknown): number
 /**
  * An org's API budget: credits spent in a rolling 24-hour window against the edition's budget, and
  * requests in flight against the concurrency limit. Past the concurrency limit the API answers 429
- * TOO_MANY_REQUESTS (the crm-apis notes §2.8; attachments getAttachmentById response-429 example);
- * past the credits, 400 LIMIT_EXCEEDED (unverified: the code Zoho answers when credits run out is
- * not in the OAS).
+ * TOO_MANY_REQUESTS (the crm-apis notes §2.8 and the issue; unverified: the v8 OAS's 429 examples,
+ * e.g. attachments getAttachmentById, show RATE_LIMIT_EXCEEDED, which the `429` fault answers, so a
+ * client must go by the status); past the credits, 400 LIMIT_EXCEEDED (unverified: the code Zoho
+ * answers when credits run out is not in the OAS).
  */
 export class ApiBudget {
   private spent: { at: number; credits: number }[] = [];

@@ -55,7 +55,7 @@ export const DEMO_CLIENT: ZohoClient = {
 };
 
 /**
- * Injected failures: `429` (TOO_MANY_REQUESTS, as past the concurrency limit), `500`
+ * Injected failures: `429` (RATE_LIMIT_EXCEEDED, as the v8 OAS's 429 examples show it), `500`
  * (INTERNAL_ERROR), `invalid-token` (401 INVALID_TOKEN, as a token evicted by the 16th), and the kit's
  * `timeout` and `lost-answer`.
  */

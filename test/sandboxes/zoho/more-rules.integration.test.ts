@@ -141,12 +141,16 @@ describe('Zoho sandbox API, further rules', () => {
     expect(read.data[0]).toMatchObject({ Deal_Name: 'Big', Contact_Name: { id: contact } });
   });
 
-  it('drops the answer of a lost-answer fault after doing the work, and answers INVALID_TOKEN when scripted', async () => {
+  it('drops the answer of a lost-answer fault after doing the work, and answers RATE_LIMIT_EXCEEDED and INVALID_TOKEN when scripted', async () => {
     zoho = await startZoho();
     await script('lost-answer');
     await expect(zoho.api('POST', '/Contacts', { data: [{ Last_Name: 'Lost' }] })).rejects.toThrow();
     const records = (await json(fetch(`${zoho.url}/__sandbox/records?module=Contacts`))).records;
     expect(records.map((record: { Last_Name: string }) => record.Last_Name)).toEqual(['Lost']);
+    await script('429');
+    const limited = await zoho.api('GET', '/Contacts/1');
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).code).toBe('RATE_LIMIT_EXCEEDED');
     await script('invalid-token');
     const refused = await zoho.api('GET', '/Contacts/1');
     expect(refused.status).toBe(401);
