@@ -1,6 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { buildSalesforceSandbox, DEMO_CLIENT, DEMO_USERNAME } from '../sandboxes/salesforce/index.js';
 import { buildWhatsAppCloudSandbox, SANDBOX_ACCESS_TOKEN } from '../sandboxes/whatsapp-cloud/index.js';
+import {
+  buildZohoSandbox,
+  DATA_CENTRES,
+  type DataCentre,
+  DEMO_CLIENT as ZOHO_DEMO_CLIENT,
+} from '../sandboxes/zoho/index.js';
 import { parsePort } from './arguments.js';
 
 /** What every sandbox kind offers the CLI: start on a port, report how to reach it, stop. */
@@ -18,7 +24,7 @@ interface SandboxKind {
   start(options: { port: number; host: string } & Record<string, unknown>): Promise<RunningSandbox>;
 }
 
-/** One entry per sandbox kind; zoho and bitrix24 join here when they exist. */
+/** One entry per sandbox kind; bitrix24 joins here when it exists. */
 const SANDBOX_KINDS: Record<string, SandboxKind> = {
   salesforce: {
     description:
@@ -55,6 +61,52 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           `  client secret:  ${DEMO_CLIENT.clientSecret}`,
           `  JWT bearer:     username ${DEMO_USERNAME}, demo private key at ${url}/__sandbox/demo-jwt-key`,
           `  inspect:        ${url}/__sandbox  (test/demo only)`,
+        ],
+        close: () => sandbox.close(),
+      };
+    },
+  },
+  zoho: {
+    description:
+      "a local Zoho CRM: one data centre's accounts server (consent page, token endpoint, token limits) and the v8 API (records, search, COQL, notes, attachments, deals, lead conversion)",
+    defaultPort: 4300,
+    configure: (command) =>
+      command
+        .option(
+          '--data-centre <dc>',
+          `the data centre it stands for (${Object.keys(DATA_CENTRES).join(', ')}; default us)`,
+          parseDataCentre,
+        )
+        .option(
+          '--fault-rate <rate>',
+          'share of API requests that fail with 429 RATE_LIMIT_EXCEEDED/500/INVALID_TOKEN/timeout/lost answer (0..1)',
+          parseRate,
+        )
+        .option(
+          '--search-index-lag <seconds>',
+          'how long after a write /search finds the record (default 0; COQL sees it at once)',
+          parseLagSeconds,
+        ),
+    async start(options) {
+      const sandbox = await buildZohoSandbox({
+        ...(typeof options.dataCentre === 'string' ? { dataCentre: options.dataCentre as DataCentre } : {}),
+        ...(typeof options.searchIndexLag === 'number'
+          ? { searchIndexLagMs: options.searchIndexLag * 1000 }
+          : {}),
+        ...(typeof options.faultRate === 'number' ? { faults: { rate: options.faultRate } } : {}),
+      });
+      const url = await sandbox.listen(options.port, options.host);
+      return {
+        url,
+        lines: [
+          `  accounts server: ${url}  (data centre ${sandbox.options.dataCentre}; api_domain answers the same URL)`,
+          `  allow-list it:   WASYNC_OUTBOUND_ALLOW=${new URL(url).host}  (for wasync; it is plain http)`,
+          `  client id:       ${ZOHO_DEMO_CLIENT.clientId}`,
+          `  client secret:   ${ZOHO_DEMO_CLIENT.clientSecret}`,
+          `  refresh token:   curl -X POST ${url}/__sandbox/self-client  (as a Self Client), or sign in at`,
+          `                   ${url}/oauth/v2/auth?response_type=code&access_type=offline&scope=ZohoCRM.modules.ALL&client_id=…&redirect_uri=…`,
+          `  record pages:    ${url}/crm/org/${sandbox.options.orgId}/tab/Contacts/<id>`,
+          `  inspect:         ${url}/__sandbox  (test/demo only)`,
         ],
         close: () => sandbox.close(),
       };
@@ -129,6 +181,12 @@ function parseRate(value: string): number {
   const rate = Number(value);
   if (!(rate >= 0 && rate <= 1)) throw new InvalidArgumentError('a fault rate is a number from 0 to 1');
   return rate;
+}
+
+function parseDataCentre(value: string): DataCentre {
+  if (!(value in DATA_CENTRES))
+    throw new InvalidArgumentError(`a data centre: ${Object.keys(DATA_CENTRES).join(', ')}`);
+  return value as DataCentre;
 }
 
 function parseSeconds(value: string): number {

@@ -46,6 +46,11 @@ export class TokenStore {
     return grant;
   }
 
+  /** Ends one session now, as a vendor does when it evicts a token; false when it was not live. */
+  revoke(accessToken: string): boolean {
+    return this.access.delete(accessToken);
+  }
+
   mintRefreshToken(clientId: string, userId: string): string {
     const token = this.options.newRefreshToken();
     this.refresh.set(token, { clientId, userId });
