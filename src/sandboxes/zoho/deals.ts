@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ZohoApiError } from './errors.js';
+import { pageParameter, ZohoApiError } from './errors.js';
 import type { StoredRecord, ZohoOrg } from './org.js';
 import { parseFieldsParam, pickFields, recordView } from './record-writes.js';
 
@@ -32,8 +32,8 @@ export function dealRoutes(org: ZohoOrg) {
           throw new ZohoApiError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
             param_name: 'fields',
           });
-        const page = whole(request.query.page, 1, 'page');
-        const perPage = whole(request.query.per_page, 200, 'per_page');
+        const page = pageParameter(request.query.page, 1, 'page');
+        const perPage = pageParameter(request.query.per_page, 200, 'per_page');
         if (perPage > 200)
           throw new ZohoApiError(400, 'INVALID_DATA', 'invalid data', {
             api_name: 'per_page',
@@ -49,15 +49,4 @@ export function dealRoutes(org: ZohoOrg) {
       },
     );
   };
-}
-
-function whole(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new ZohoApiError(400, 'INVALID_DATA', 'invalid data', {
-      api_name: name,
-      expected_data_type: 'integer',
-    });
-  return parsed;
 }

@@ -68,3 +68,15 @@ export function registerZohoErrors(app: FastifyInstance): void {
       ),
   );
 }
+
+/** `page` or `per_page` of a list: a whole number from 1, else INVALID_DATA naming the parameter. */
+export function pageParameter(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new ZohoApiError(400, 'INVALID_DATA', 'invalid data', {
+      api_name: name,
+      expected_data_type: 'integer',
+    });
+  return parsed;
+}

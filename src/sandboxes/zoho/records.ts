@@ -36,20 +36,7 @@ export function recordRoutes(org: ZohoOrg, options: ResolvedZohoOptions) {
 
     app.post<{ Params: { module: string } }>('/:module', async (request, reply) => {
       const module = personModule(request.params.module);
-      const results = batchOf(request.body).map((input, index) => {
-        const checked = validateFields({
-          module,
-          input,
-          index,
-          creating: true,
-          leadCompanyMandatory: options.leadCompanyMandatory,
-        });
-        if (isError(checked)) return refused(checked);
-        const duplicate = duplicateOf({ org, module, fields: checked, uniqueFields: uniques(module), index });
-        if (duplicate) return refused(duplicate);
-        const record = org.insert(module, checked);
-        return added(record, 'record added');
-      });
+      const results = batchOf(request.body).map((input, index) => create(module, input, index));
       return answer(reply, results, 201);
     });
 
@@ -90,24 +77,27 @@ export function recordRoutes(org: ZohoOrg, options: ResolvedZohoOptions) {
           if (result.ok) result.body = { ...result.body, duplicate_field: matchField, action: 'update' };
           return result;
         }
-        const checked = validateFields({
-          module,
-          input,
-          index,
-          creating: true,
-          leadCompanyMandatory: options.leadCompanyMandatory,
-        });
-        if (isError(checked)) return refused(checked);
-        const duplicate = duplicateOf({ org, module, fields: checked, uniqueFields: uniques(module), index });
-        if (duplicate) return refused(duplicate);
-        const record = org.insert(module, checked);
-        return {
-          ok: true,
-          body: { ...added(record, 'record added').body, duplicate_field: null, action: 'insert' },
-        };
+        const result = create(module, input, index);
+        if (result.ok) result.body = { ...result.body, duplicate_field: null, action: 'insert' };
+        return result;
       });
       return answer(reply, results, 200);
     });
+
+    /** A new record, checked as a create is: its fields, then the module's unique fields. */
+    function create(module: PersonModule, input: Record<string, unknown>, index: number): WriteResult {
+      const checked = validateFields({
+        module,
+        input,
+        index,
+        creating: true,
+        leadCompanyMandatory: options.leadCompanyMandatory,
+      });
+      if (isError(checked)) return refused(checked);
+      const duplicate = duplicateOf({ org, module, fields: checked, uniqueFields: uniques(module), index });
+      if (duplicate) return refused(duplicate);
+      return added(org.insert(module, checked), 'record added');
+    }
 
     function update(
       module: PersonModule,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { countConditions, meets, parseCriteria } from './criteria.js';
-import { ZohoApiError } from './errors.js';
+import { pageParameter, ZohoApiError } from './errors.js';
 import { MODULE_FIELDS, type PersonModule, phoneFields } from './fields.js';
 import type { StoredRecord, ZohoOrg } from './org.js';
 import { parseFieldsParam, pickFields, recordView } from './record-writes.js';
@@ -50,8 +50,8 @@ export function searchRoutes(org: ZohoOrg) {
             param_name: 'criteria|email|phone|word',
           });
         const match = matcher(module, query);
-        const page = positive(query.page, 1, 'page');
-        const perPage = positive(query.per_page, 200, 'per_page');
+        const page = pageParameter(query.page, 1, 'page');
+        const perPage = pageParameter(query.per_page, 200, 'per_page');
         if (perPage > 200)
           throw new ZohoApiError(400, 'INVALID_DATA', 'invalid data', {
             api_name: 'per_page',
@@ -120,15 +120,4 @@ function checkFields(module: PersonModule, criteria: ReturnType<typeof parseCrit
       reason: 'invalid column',
       api_name: criteria.field,
     });
-}
-
-function positive(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new ZohoApiError(400, 'INVALID_DATA', 'invalid data', {
-      api_name: name,
-      expected_data_type: 'integer',
-    });
-  return parsed;
 }

@@ -1,43 +1,9 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+import { withCliSandbox } from '../../support/cli-sandbox.js';
 
 /** Runs `wasync sandbox salesforce` with the options given; `use` gets its URL and printed lines. */
-async function withCliSandbox(
-  options: string[],
-  use: (url: string, stdout: string) => Promise<void>,
-): Promise<number | null> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/run.ts', 'sandbox', 'salesforce', '--port', '0', ...options],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL within 15 s; stderr: ${stderr}`)), 15_000);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-        if (match?.[1] && stdout.includes('client secret')) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
-    await use(url, stdout);
-  } finally {
-    child.kill('SIGTERM');
-  }
-  return exited;
-}
+const withSalesforceSandbox = (options: string[], use: (url: string, stdout: string) => Promise<void>) =>
+  withCliSandbox('salesforce', options, 'client secret', use);
 
 async function signIn(url: string): Promise<Response> {
   return fetch(`${url}/services/oauth2/token`, {
@@ -49,7 +15,7 @@ async function signIn(url: string): Promise<Response> {
 
 describe('wasync sandbox salesforce', () => {
   it('starts, prints the URL and demo credentials, answers a token request, and exits 0 on SIGTERM', async () => {
-    const code = await withCliSandbox([], async (url, stdout) => {
+    const code = await withSalesforceSandbox([], async (url, stdout) => {
       expect(stdout).toContain('client id:      wasync-sandbox');
       expect(stdout).toContain('client secret:  wasync-sandbox-secret');
       const token = await signIn(url);
@@ -60,7 +26,7 @@ describe('wasync sandbox salesforce', () => {
   });
 
   it('--search-index-lag 0 makes a record searchable by SOSL as soon as it is written', async () => {
-    await withCliSandbox(['--search-index-lag', '0'], async (url) => {
+    await withSalesforceSandbox(['--search-index-lag', '0'], async (url) => {
       const { access_token: token } = (await (await signIn(url)).json()) as { access_token: string };
       await fetch(`${url}/__sandbox/records/Contact`, {
         method: 'POST',
