@@ -46,10 +46,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
     async start(options) {
       const sandbox = await buildSalesforceSandbox({
         customObjectDeployed: options.deployCustomObject === true,
-        ...(typeof options.searchIndexLag === 'number'
-          ? { searchIndexLagMs: options.searchIndexLag * 1000 }
-          : {}),
-        ...(typeof options.faultRate === 'number' ? { faults: { rate: options.faultRate } } : {}),
+        ...searchAndFaultOptions(options),
       });
       const url = await sandbox.listen(options.port, options.host);
       return {
@@ -90,10 +87,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
     async start(options) {
       const sandbox = await buildZohoSandbox({
         ...(typeof options.dataCentre === 'string' ? { dataCentre: options.dataCentre as DataCentre } : {}),
-        ...(typeof options.searchIndexLag === 'number'
-          ? { searchIndexLagMs: options.searchIndexLag * 1000 }
-          : {}),
-        ...(typeof options.faultRate === 'number' ? { faults: { rate: options.faultRate } } : {}),
+        ...searchAndFaultOptions(options),
       });
       const url = await sandbox.listen(options.port, options.host);
       return {
@@ -200,4 +194,17 @@ function parseLagSeconds(value: string): number {
   if (!(seconds >= 0 && Number.isFinite(seconds)))
     throw new InvalidArgumentError('a number of seconds from 0');
   return seconds;
+}
+
+/** The search-index lag and fault rate a CRM sandbox's subcommand takes, as its build options. */
+function searchAndFaultOptions(options: Record<string, unknown>): {
+  searchIndexLagMs?: number;
+  faults?: { rate: number };
+} {
+  return {
+    ...(typeof options.searchIndexLag === 'number'
+      ? { searchIndexLagMs: options.searchIndexLag * 1000 }
+      : {}),
+    ...(typeof options.faultRate === 'number' ? { faults: { rate: options.faultRate } } : {}),
+  };
 }
