@@ -89,7 +89,25 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
       );
     return account;
   };
-  const stream = (session: LinkedDeviceSession, response: ServerResponse) => {
+  /**
+   * Hears a pairing from now on and keeps what it hears until a stream takes it over: a pairing that
+   * moves on (or ends) while the route still records its start is not missed by the stream.
+   */
+  const listen = (session: LinkedDeviceSession) => {
+    const heard: PairingUpdate[] = [];
+    let deliver = (update: PairingUpdate) => {
+      heard.push(update);
+    };
+    const unsubscribe = session.onPairing((update) => deliver(update));
+    return {
+      unsubscribe,
+      attach(send: (update: PairingUpdate) => void) {
+        for (const update of heard.splice(0)) send(update);
+        deliver = send;
+      },
+    };
+  };
+  const stream = (feed: ReturnType<typeof listen>, response: ServerResponse) => {
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -111,11 +129,11 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
         if (type === 'connected' || type === 'failed') response.end();
       });
     };
-    const unsubscribe = session.onPairing(send);
+    feed.attach(send);
     const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS);
     response.once('close', () => {
       clearInterval(heartbeat);
-      unsubscribe();
+      feed.unsubscribe();
       open.delete(response);
     });
   };
@@ -151,14 +169,20 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
         const grant = grantOf(request);
         const account = await accountOf(request, request.params.accountId, 'manage');
         const session = await linkedDevices.pair(account, { method: request.body.method }, optedInBy(grant));
-        await audit.record(
-          request,
-          'pairing.started',
-          { type: 'account', id: account.id, label: account.phone },
-          { method: request.body.method },
-        );
+        const feed = listen(session);
+        try {
+          await audit.record(
+            request,
+            'pairing.started',
+            { type: 'account', id: account.id, label: account.phone },
+            { method: request.body.method },
+          );
+        } catch (error) {
+          feed.unsubscribe();
+          throw error;
+        }
         reply.hijack();
-        stream(session, reply.raw);
+        stream(feed, reply.raw);
       },
     );
 
@@ -178,7 +202,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
         if (!session?.isPairing)
           throw new WasyncError('not_found', `No pairing of ${account.phone} is under way.`);
         reply.hijack();
-        stream(session, reply.raw);
+        stream(listen(session), reply.raw);
       },
     );
 
