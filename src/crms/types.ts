@@ -90,8 +90,24 @@ export interface InlineAttachment {
   fileName: string;
   mimeType: string;
   sizeBytes: number;
+  /** Who sent it and when (local `HH:mm` of the day, as the transcript shows): a destination that lists the day's files says so. */
+  senderName: string;
+  time: string;
   /** Opens the bytes from the start, a new stream each call. */
   open(): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A file of the day that an inline destination does not get (larger than its maxAttachmentBytes): the
+ * engine records the refusal once; the destination names it in the transcript, with why.
+ */
+export interface RefusedAttachment {
+  fileName: string;
+  sizeBytes: number;
+  senderName: string;
+  /** Local `HH:mm`. */
+  time: string;
+  reason: 'too_large';
 }
 
 /** One chat's transcript for one local day, written to one record. */
@@ -115,6 +131,8 @@ export interface DayTranscriptWrite {
    * is written.
    */
   attachments: InlineAttachment[];
+  /** The day's files left out of `attachments` because the CRM does not take them (inline destinations). */
+  refusedAttachments?: RefusedAttachment[] | undefined;
 }
 
 /** Where a written transcript lives in the CRM, to update it in place later. */

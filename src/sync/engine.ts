@@ -15,6 +15,7 @@ import {
   type Destination,
   type InlineAttachment,
   type LookupContext,
+  type RefusedAttachment,
   type TranscriptRef,
 } from '../crms/types.js';
 import type { Store } from '../store/index.js';
@@ -353,7 +354,7 @@ export class SyncEngine {
         batch.map(({ chat, plan, day }) => transcriptIntent(chat, plan.target, day)),
       );
       const inline = context.destination.capabilities.attachments === 'inline';
-      const files = new Map<DayWrite, InlineAttachment[]>();
+      const files = new Map<DayWrite, { accepted: InlineAttachment[]; refused: RefusedAttachment[] }>();
       if (inline) {
         for (const { chat, plan, day } of batch) {
           files.set(day, await this.inlineAttachments(context, chat, plan.target, day));
@@ -372,7 +373,8 @@ export class SyncEngine {
               messageCount: day.transcript.messageCount,
               firstMessageAt: day.transcript.firstMessageAt,
               lastMessageAt: day.transcript.lastMessageAt,
-              attachments: files.get(day) ?? [],
+              attachments: files.get(day)?.accepted ?? [],
+              refusedAttachments: files.get(day)?.refused ?? [],
             },
             existing: day.entry?.ref,
             uncertain: outcomeUnknown(day.entry),
@@ -413,7 +415,7 @@ export class SyncEngine {
       context.summary.transcriptsWritten += done.length;
       // Files that went inline are in the CRM with their transcript, and deleted with it.
       for (const { day } of batch)
-        if (day.outcome === 'done') context.summary.filesUploaded += files.get(day)?.length ?? 0;
+        if (day.outcome === 'done') context.summary.filesUploaded += files.get(day)?.accepted.length ?? 0;
       await this.recordFailures(context, failures);
       const park = failures.find(({ error }) => error.kind === 'park');
       if (park) throw park.error;
@@ -532,16 +534,18 @@ export class SyncEngine {
 
   /**
    * The day's files for a destination that takes them with the transcript: every stored one it
-   * accepts; a file larger than it takes is recorded as refused (once) and left out.
+   * accepts; a file larger than it takes is recorded as refused (once), left out, and named to the
+   * destination, which says in the transcript why it is not there.
    */
   private async inlineAttachments(
     context: RunContext,
     chat: Chat,
     target: Target,
     day: DayWrite,
-  ): Promise<InlineAttachment[]> {
+  ): Promise<{ accepted: InlineAttachment[]; refused: RefusedAttachment[] }> {
     const maxBytes = context.destination.capabilities.maxAttachmentBytes;
     const attachments: InlineAttachment[] = [];
+    const refused: RefusedAttachment[] = [];
     for (const file of day.transcript.attachments) {
       const sha256 = file.sha256;
       if (file.state !== 'stored' || sha256 === undefined) continue;
@@ -549,6 +553,13 @@ export class SyncEngine {
       if ((file.sizeBytes ?? 0) > maxBytes) {
         const entry = (await this.store.ledger.get(context.connectionId, [key])).get(key);
         if (entry?.state !== 'rejected') await this.refuseFile(context, chat, target, day, file, key);
+        refused.push({
+          fileName: file.fileName,
+          sizeBytes: file.sizeBytes ?? 0,
+          senderName: file.senderName,
+          time: file.time,
+          reason: 'too_large',
+        });
         continue;
       }
       attachments.push({
@@ -556,10 +567,12 @@ export class SyncEngine {
         fileName: file.fileName,
         mimeType: file.mimeType ?? 'application/octet-stream',
         sizeBytes: file.sizeBytes ?? 0,
+        senderName: file.senderName,
+        time: file.time,
         open: () => this.store.blobs.open(sha256),
       });
     }
-    return attachments;
+    return { accepted: attachments, refused };
   }
 
   /** Records a file the CRM does not take (too large, or its bytes are gone) as refused: not retried. */

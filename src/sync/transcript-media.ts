@@ -15,6 +15,8 @@ export interface TranscriptAttachment {
   sha256: string | undefined;
   senderName: string;
   sentAt: Date;
+  /** Local `HH:mm` of sentAt, as the transcript's lines show it. */
+  time: string;
   /** Source id of the message that carries the file. */
   sourceMessageId: string;
   /** Only `stored` media can be uploaded; the transcript marks the others "(not available)". */
@@ -93,6 +95,7 @@ export function toAttachment(options: {
     sha256: media.sha256,
     senderName,
     sentAt: new Date(message.sentAt),
+    time: local.time,
     sourceMessageId: message.sourceMessageId,
     state: media.state,
   };

@@ -169,6 +169,8 @@ describe('the reference destination', () => {
               fileName: 'photo.jpg',
               mimeType: 'image/jpeg',
               sizeBytes: 3,
+              senderName: 'Ana',
+              time: '10:00',
               async *open() {
                 yield new Uint8Array([1, 2, 3]);
               },
