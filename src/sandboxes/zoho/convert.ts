@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ZohoApiError } from './errors.js';
 import { MODULE_FIELDS } from './fields.js';
-import type { ZohoOrg } from './org.js';
+import type { StoredRecord, ZohoOrg } from './org.js';
 
 /** What converting a lead costs in API credits (Zoho CRM "API Limits": Convert Lead, 5 credits). */
 export const CONVERT_CREDITS = 5;
@@ -27,23 +27,7 @@ export function convertRoutes(org: ZohoOrg) {
         ? (first[0] as { Contacts?: { id?: unknown } } | undefined)
         : undefined;
       const existingId = options?.Contacts?.id;
-      let contact = typeof existingId === 'string' ? org.find('Contacts', existingId) : undefined;
-      if (existingId !== undefined && !contact)
-        throw new ZohoApiError(400, 'INVALID_DATA', 'the id given seems to be invalid', {
-          api_name: 'Contacts',
-          id: String(existingId),
-        });
-      if (!contact) {
-        const fields: Record<string, unknown> = {};
-        for (const name of Object.keys(MODULE_FIELDS.Contacts))
-          if (lead.fields[name] != null) fields[name] = lead.fields[name];
-        contact = org.insert('Contacts', fields);
-      }
-      lead.converted = { contactId: contact.id, at: org.now() };
-      for (const note of org.notes.values())
-        if (note.parent.id === lead.id) note.parent = { module: 'Contacts', id: contact.id };
-      for (const attachment of org.attachments.values())
-        if (attachment.parent.id === lead.id) attachment.parent = { module: 'Contacts', id: contact.id };
+      const contact = convertLead(org, lead, existingId);
       const name = [contact.fields.First_Name, contact.fields.Last_Name].filter(Boolean).join(' ');
       return {
         data: [
@@ -57,4 +41,29 @@ export function convertRoutes(org: ZohoOrg) {
       };
     });
   };
+}
+
+/**
+ * Converts a lead: into a new contact with the lead's person fields, or into the contact `contactId`
+ * names; the lead's notes and attachments move to the contact (see convertRoutes). Answers the contact.
+ */
+export function convertLead(org: ZohoOrg, lead: StoredRecord, contactId?: unknown): StoredRecord {
+  let contact = typeof contactId === 'string' ? org.find('Contacts', contactId) : undefined;
+  if (contactId !== undefined && !contact)
+    throw new ZohoApiError(400, 'INVALID_DATA', 'the id given seems to be invalid', {
+      api_name: 'Contacts',
+      id: String(contactId),
+    });
+  if (!contact) {
+    const fields: Record<string, unknown> = {};
+    for (const name of Object.keys(MODULE_FIELDS.Contacts))
+      if (lead.fields[name] != null) fields[name] = lead.fields[name];
+    contact = org.insert('Contacts', fields);
+  }
+  lead.converted = { contactId: contact.id, at: org.now() };
+  for (const note of org.notes.values())
+    if (note.parent.id === lead.id) note.parent = { module: 'Contacts', id: contact.id };
+  for (const attachment of org.attachments.values())
+    if (attachment.parent.id === lead.id) attachment.parent = { module: 'Contacts', id: contact.id };
+  return contact;
 }

@@ -5,6 +5,7 @@ import type { FaultGate } from '../kit/faults.js';
 import { inspectionRoutes } from '../kit/inspection.js';
 import type { ZohoAccounts } from './accounts.js';
 import { attachmentView } from './attachments.js';
+import { convertLead } from './convert.js';
 import { ZohoApiError } from './errors.js';
 import type { ApiBudget } from './limits.js';
 import { noteView } from './notes.js';
@@ -104,6 +105,19 @@ export function zohoInspection(parts: InspectionParts) {
           refresh_token: accounts.mintRefreshToken(client.clientId, scope),
           scope,
         });
+      });
+      app.delete<{ Params: { id: string } }>('/__sandbox/records/:id', async (request, reply) => {
+        if (!org.remove(request.params.id)) throw new ZohoApiError(404, 'NOT_FOUND', 'no such record');
+        return reply.status(204).send();
+      });
+      app.post<{ Params: { id: string } }>('/__sandbox/leads/:id/convert', async (request) => {
+        const lead = org.find('Leads', request.params.id);
+        if (!lead) throw new ZohoApiError(404, 'NOT_FOUND', 'no such lead');
+        return { contactId: convertLead(org, lead).id };
+      });
+      app.delete('/__sandbox/faults', async (_request, reply) => {
+        faults.clearScripted();
+        return reply.status(204).send();
       });
       app.post('/__sandbox/faults', async (request, reply) => {
         const parsed = Script.safeParse(request.body);

@@ -90,6 +90,17 @@ export class ZohoOrg {
     return record;
   }
 
+  /**
+   * Deletes a record as a person does in the CRM's UI: it goes to the recycle bin, gone from the API,
+   * and its notes and attachments with it (Zoho CRM Help, "Deleting records"; unverified for the API).
+   */
+  remove(id: string): boolean {
+    if (!this.records.delete(id)) return false;
+    for (const [noteId, note] of this.notes) if (note.parent.id === id) this.notes.delete(noteId);
+    for (const [fileId, file] of this.attachments) if (file.parent.id === id) this.attachments.delete(fileId);
+    return true;
+  }
+
   live(module: ModuleName): StoredRecord[] {
     return [...this.records.values()].filter((record) => record.module === module && !record.converted);
   }
