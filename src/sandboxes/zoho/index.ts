@@ -11,6 +11,7 @@ import { dealRoutes } from './deals.js';
 import { invalidToken, registerZohoErrors, ZohoApiError } from './errors.js';
 import { zohoInspection } from './inspection.js';
 import { ApiBudget, creditsFor } from './limits.js';
+import { noteDeleteRoutes } from './note-deletes.js';
 import { noteRoutes } from './notes.js';
 import {
   type ResolvedZohoOptions,
@@ -127,6 +128,7 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       });
       await api.register(coqlRoutes(org));
       await api.register(noteRoutes(org));
+      await api.register(noteDeleteRoutes(org));
       await api.register(dealRoutes(org));
       await api.register(convertRoutes(org));
       await api.register(searchRoutes(org));
