@@ -4,6 +4,7 @@ import { FaultGate } from '../kit/faults.js';
 import { addLatency } from '../kit/latency.js';
 import { listenOn } from '../listen.js';
 import { accountsRoutes, ZohoAccounts } from './accounts.js';
+import { attachmentFileRoutes } from './attachment-files.js';
 import { attachmentRoutes } from './attachments.js';
 import { convertRoutes } from './convert.js';
 import { coqlRoutes } from './coql.js';
@@ -133,6 +134,7 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       await api.register(convertRoutes(org));
       await api.register(searchRoutes(org));
       await api.register(attachmentRoutes(org, resolved.maxAttachmentBytes));
+      await api.register(attachmentFileRoutes(org));
       await api.register(recordRoutes(org, resolved));
     },
     { prefix: '/crm/v8' },
