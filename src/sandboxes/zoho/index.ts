@@ -21,6 +21,7 @@ import {
   type ZohoSandboxOptions,
 } from './options.js';
 import { ZohoOrg } from './org.js';
+import { orgApiRoutes } from './org-api.js';
 import { recordPageRoutes } from './record-page.js';
 import { recordRoutes } from './records.js';
 import { searchRoutes } from './search.js';
@@ -76,7 +77,7 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
   faults.install(app);
 
   await app.register(accountsRoutes(accounts, resolved));
-  await app.register(recordPageRoutes(org, resolved.orgId));
+  await app.register(recordPageRoutes(org, resolved));
   await app.register(
     zohoInspection({
       org,
@@ -127,6 +128,7 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
           return reply.status(error.status).send(error.toBody());
         }
       });
+      await api.register(orgApiRoutes(resolved));
       await api.register(coqlRoutes(org));
       await api.register(noteRoutes(org));
       await api.register(noteDeleteRoutes(org));
