@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ZohoApiError } from './errors.js';
-import { relatedIdInvalid } from './note-deletes.js';
+import { relatedIdInvalid, ZohoApiError } from './errors.js';
 import { parentModule } from './notes.js';
 import type { StoredAttachment, ZohoOrg } from './org.js';
 

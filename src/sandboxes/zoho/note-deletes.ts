@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { recordError, ZohoApiError } from './errors.js';
+import { recordError, relatedIdInvalid, ZohoApiError } from './errors.js';
 import { parentModule } from './notes.js';
 import type { ZohoOrg } from './org.js';
 import { batchStatus, MAX_RECORDS_PER_CALL, type WriteResult } from './record-writes.js';
@@ -91,11 +91,6 @@ function pathId(id: string, index: number): string {
     });
   return id;
 }
-
-export const relatedIdInvalid = (index: number) =>
-  new ZohoApiError(400, 'INVALID_DATA', 'the related id given seems to be invalid', {
-    resource_path_index: index,
-  });
 
 function deleteNote(org: ZohoOrg, id: string): WriteResult {
   if (!org.notes.delete(id)) return notDeleted(id);
