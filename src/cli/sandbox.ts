@@ -99,7 +99,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           `  client secret:   ${ZOHO_DEMO_CLIENT.clientSecret}`,
           `  refresh token:   curl -X POST ${url}/__sandbox/self-client  (as a Self Client), or sign in at`,
           `                   ${url}/oauth/v2/auth?response_type=code&access_type=offline&scope=ZohoCRM.modules.ALL&client_id=…&redirect_uri=…`,
-          `  record pages:    ${url}/crm/org/${sandbox.options.orgId}/tab/Contacts/<id>`,
+          `  record pages:    ${url}/crm/org${sandbox.options.zgid}/tab/Contacts/<id>  (the zgid GET /crm/v8/org answers)`,
           `  inspect:         ${url}/__sandbox  (test/demo only)`,
         ],
         close: () => sandbox.close(),

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { ZohoApiError } from './errors.js';
+import { pageParameter, ZohoApiError } from './errors.js';
 import { formParts } from './multipart.js';
 import { parentModule, requiredFields } from './notes.js';
 import { SANDBOX_USER, type StoredAttachment, type ZohoOrg, zohoTime } from './org.js';
-import { parseFieldsParam, pickFields, successDetails } from './record-writes.js';
+
+// The OAS `Info` block: per_page 1 to 200.
+const MAX_PER_PAGE = 200;
+
+import { parseFieldsParam, pickFields, recordName, successDetails } from './record-writes.js';
 
 /**
  * A record's Attachments related list (crm-oas v8.0/attachments.json; attachments/mds/uploadAttachment.md):
@@ -47,6 +51,7 @@ export function attachmentRoutes(org: ZohoOrg, maxAttachmentBytes: number) {
         parent: { module, id: parent.id },
         fileName: file ? (file.filename ?? 'file') : link ? link.data.toString('utf8') : '',
         bytes: file ? Buffer.from(file.data) : Buffer.alloc(0),
+        contentType: file?.contentType,
         createdAt: org.now(),
         ...(link ? { linkUrl: link.data.toString('utf8') } : {}),
       };
@@ -64,24 +69,47 @@ export function attachmentRoutes(org: ZohoOrg, maxAttachmentBytes: number) {
       };
     });
 
-    /** getAttachments: `fields` required; no attachment is 200 with an empty `data` (response-200-emptylist). */
-    app.get<{ Params: { module: string; id: string }; Querystring: { fields?: string } }>(
-      '/:module/:id/Attachments',
-      async (request) => {
-        const module = parentModule(request.params.module);
-        if (!org.find(module, request.params.id))
-          throw new ZohoApiError(400, 'INVALID_DATA', 'the id given seems to be invalid', {
-            id: request.params.id,
-          });
-        const fields = parseFieldsParam(request.query.fields);
-        if (!fields) throw requiredFields();
-        const list = attachmentsOf(org, module, request.params.id);
-        return {
-          data: list.map((attachment) => pickFields(attachmentView(attachment), fields)),
-          info: { per_page: 200, count: list.length, page: 1, more_records: false },
-        };
-      },
-    );
+    /**
+     * getAttachments: `fields` required (the v8 "Get list of Attachments" page marks it mandatory);
+     * no attachment is 200 with an empty `data` (response-200-emptylist), newest first (unverified).
+     * `page` and `per_page` page the list: the OAS's `Info` block has them with per_page at most 200
+     * and the SDK's GetAttachmentsParam takes PAGE and PER_PAGE (the v8 page lists only `fields`).
+     */
+    app.get<{
+      Params: { module: string; id: string };
+      Querystring: { fields?: string; page?: string; per_page?: string };
+    }>('/:module/:id/Attachments', async (request) => {
+      const module = parentModule(request.params.module);
+      const parent = org.find(module, request.params.id);
+      if (!parent)
+        throw new ZohoApiError(400, 'INVALID_DATA', 'the id given seems to be invalid', {
+          id: request.params.id,
+        });
+      const fields = parseFieldsParam(request.query.fields);
+      if (!fields) throw requiredFields();
+      const page = pageParameter(request.query.page, 1, 'page');
+      const perPage = pageParameter(request.query.per_page, MAX_PER_PAGE, 'per_page');
+      if (perPage > MAX_PER_PAGE)
+        throw new ZohoApiError(400, 'INVALID_DATA', 'invalid data', {
+          api_name: 'per_page',
+          maximum_length: MAX_PER_PAGE,
+        });
+      const list = attachmentsOf(org, module, request.params.id);
+      const slice = list.slice((page - 1) * perPage, page * perPage);
+      return {
+        data: slice.map((attachment) => pickFields(attachmentView(attachment, recordName(parent)), fields)),
+        // response-200-multipleattachments: the page tokens are null for this list.
+        info: {
+          per_page: perPage,
+          next_page_token: null,
+          count: slice.length,
+          page,
+          previous_page_token: null,
+          page_token_expiry: null,
+          more_records: list.length > page * perPage,
+        },
+      };
+    });
   };
 }
 
@@ -91,8 +119,12 @@ export function attachmentsOf(org: ZohoOrg, module: string, id: string): StoredA
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
 }
 
-/** An attachment as getAttachments shows it (response-200-multipleattachments): Size a string of bytes. */
-export function attachmentView(attachment: StoredAttachment): Record<string, unknown> {
+/**
+ * An attachment as getAttachments shows it (operation `AttachmentObject`, response-200-multipleattachments):
+ * Size a string of bytes ("0" for a link), `Parent_Id` the record's id and name, `$se_module` its
+ * module, `$type` "File" or "Link URL", `$file_id` null for a link.
+ */
+export function attachmentView(attachment: StoredAttachment, parentName: string): Record<string, unknown> {
   const user = { name: SANDBOX_USER.name, id: SANDBOX_USER.id, email: SANDBOX_USER.email };
   return {
     id: attachment.id,
@@ -103,9 +135,13 @@ export function attachmentView(attachment: StoredAttachment): Record<string, unk
     Created_By: user,
     Modified_By: user,
     Owner: user,
-    Parent_Id: { id: attachment.parent.id },
+    Parent_Id: { name: parentName, id: attachment.parent.id },
     $se_module: attachment.parent.module,
     $type: attachment.linkUrl ? 'Link URL' : 'File',
-    ...(attachment.linkUrl ? { $link_url: attachment.linkUrl } : {}),
+    $file_id: attachment.linkUrl ? null : `sandbox-file-${attachment.id}`,
+    $link_url: attachment.linkUrl ?? null,
+    $editable: true,
+    $state: 'save',
+    $field_states: null,
   };
 }

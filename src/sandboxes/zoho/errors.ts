@@ -36,6 +36,15 @@ export const invalidModule = () =>
   new ZohoApiError(400, 'INVALID_MODULE', 'the module name given seems to be invalid');
 
 /**
+ * An unknown parent record in a related-list path: 400 INVALID_DATA "the related id given seems to
+ * be invalid" with the path segment's index (crm-oas v8.0/attachments getAttachmentById 400 schema).
+ */
+export const relatedIdInvalid = (index: number) =>
+  new ZohoApiError(400, 'INVALID_DATA', 'the related id given seems to be invalid', {
+    resource_path_index: index,
+  });
+
+/**
  * Renders every failure in the envelope: thrown ZohoApiErrors as they are, a body Fastify could not
  * parse as INVALID_DATA (unverified: the doc shows INVALID_DATA for a body of the wrong type), an
  * unknown route as 404 INVALID_URL_PATTERN (createRecords.md, 404 `RecordInvalidURLResponse`).

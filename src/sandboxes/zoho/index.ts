@@ -4,6 +4,7 @@ import { FaultGate } from '../kit/faults.js';
 import { addLatency } from '../kit/latency.js';
 import { listenOn } from '../listen.js';
 import { accountsRoutes, ZohoAccounts } from './accounts.js';
+import { attachmentFileRoutes } from './attachment-files.js';
 import { attachmentRoutes } from './attachments.js';
 import { convertRoutes } from './convert.js';
 import { coqlRoutes } from './coql.js';
@@ -11,6 +12,7 @@ import { dealRoutes } from './deals.js';
 import { invalidToken, registerZohoErrors, ZohoApiError } from './errors.js';
 import { zohoInspection } from './inspection.js';
 import { ApiBudget, creditsFor } from './limits.js';
+import { noteDeleteRoutes } from './note-deletes.js';
 import { noteRoutes } from './notes.js';
 import {
   type ResolvedZohoOptions,
@@ -19,6 +21,7 @@ import {
   type ZohoSandboxOptions,
 } from './options.js';
 import { ZohoOrg } from './org.js';
+import { orgApiRoutes } from './org-api.js';
 import { recordPageRoutes } from './record-page.js';
 import { recordRoutes } from './records.js';
 import { searchRoutes } from './search.js';
@@ -74,7 +77,7 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
   faults.install(app);
 
   await app.register(accountsRoutes(accounts, resolved));
-  await app.register(recordPageRoutes(org, resolved.orgId));
+  await app.register(recordPageRoutes(org, resolved));
   await app.register(
     zohoInspection({
       org,
@@ -125,12 +128,15 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
           return reply.status(error.status).send(error.toBody());
         }
       });
+      await api.register(orgApiRoutes(resolved));
       await api.register(coqlRoutes(org));
       await api.register(noteRoutes(org));
+      await api.register(noteDeleteRoutes(org));
       await api.register(dealRoutes(org));
       await api.register(convertRoutes(org));
       await api.register(searchRoutes(org));
       await api.register(attachmentRoutes(org, resolved.maxAttachmentBytes));
+      await api.register(attachmentFileRoutes(org));
       await api.register(recordRoutes(org, resolved));
     },
     { prefix: '/crm/v8' },

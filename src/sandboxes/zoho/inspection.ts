@@ -11,7 +11,7 @@ import type { ApiBudget } from './limits.js';
 import { noteView } from './notes.js';
 import type { ResolvedZohoOptions, ZohoFaultKind } from './options.js';
 import type { ZohoOrg } from './org.js';
-import { recordView } from './record-writes.js';
+import { recordName, recordView } from './record-writes.js';
 
 const Seed = z.object({
   module: z.enum(['Contacts', 'Leads', 'Deals']),
@@ -82,12 +82,20 @@ export function zohoInspection(parts: InspectionParts) {
             ...recordView(record),
           })),
       }));
+      // Each note and attachment with its parent as `{module, id}` (what a test asserts on), beside
+      // the API's own view; an attachment also with its size in bytes (a number) and its bytes.
       app.get('/__sandbox/notes', async () => ({
-        notes: [...org.notes.values()].map((note) => noteView(org, note)),
+        notes: [...org.notes.values()].map((note) => ({
+          parent: { ...note.parent },
+          ...noteView(org, note),
+        })),
       }));
       app.get('/__sandbox/attachments', async () => ({
         attachments: [...org.attachments.values()].map((attachment) => ({
-          ...attachmentView(attachment),
+          parent: { ...attachment.parent },
+          size: attachment.bytes.length,
+          contentType: attachment.contentType ?? null,
+          ...attachmentView(attachment, recordName(org.records.get(attachment.parent.id))),
           base64: attachment.bytes.toString('base64'),
         })),
       }));

@@ -3,6 +3,8 @@ import { ZohoApiError } from './errors.js';
 export interface FormPart {
   name: string;
   filename: string | undefined;
+  /** The part's own Content-Type, if it has one. */
+  contentType: string | undefined;
   data: Buffer;
 }
 
@@ -32,6 +34,7 @@ export function formParts(body: Buffer, contentType: string | undefined): FormPa
     parts.push({
       name: disposition[1],
       filename: disposition[2],
+      contentType: /^content-type:\s*([^\r\n]+)/im.exec(headers)?.[1]?.trim(),
       data: body.subarray(headerEnd + 4, next - 2),
     });
     position = next;

@@ -6,6 +6,7 @@ import {
   batchStatus,
   parseFieldsParam,
   pickFields,
+  recordName,
   successDetails,
   type WriteResult,
 } from './record-writes.js';
@@ -192,7 +193,7 @@ export function noteView(org: ZohoOrg, note: StoredNote): Record<string, unknown
     Parent_Id: {
       module: { api_name: note.parent.module },
       id: note.parent.id,
-      name: parent ? String(parent.fields.Last_Name ?? parent.fields.Deal_Name ?? '') : '',
+      name: recordName(parent),
     },
     Owner: user,
     Created_By: user,

@@ -69,8 +69,15 @@ export interface ZohoSandboxOptions {
   dataCentre?: DataCentre;
   /** Clients accepted at the token endpoint. Default {@link DEMO_CLIENT}. */
   clients?: ZohoClient[];
-  /** The org id shown in record page URLs. Default `wasync-sandbox-org`. */
+  /** The org id of the older record page path `/crm/org/{orgId}/tab/…`. Default `wasync-sandbox-org`. */
   orgId?: string;
+  /**
+   * The org's ZGID, digits (`GET /org` answers it; record pages answer at `/crm/org{zgid}/tab/…`,
+   * as Zoho's web UI does). Default `700000001`.
+   */
+  zgid?: string;
+  /** The org's company name (`GET /org` `company_name`). Default `wasync sandbox`. */
+  companyName?: string;
   /** Milliseconds since the epoch; tests pass a clock they move. Default `Date.now`. */
   clock?: () => number;
   /** How long after a write search (`/search`) sees it; COQL and get see it at once. Default 0. */
@@ -101,6 +108,10 @@ export interface ResolvedZohoOptions {
   dataCentre: DataCentre;
   clients: ZohoClient[];
   orgId: string;
+  zgid: string;
+  companyName: string;
+  edition: Edition;
+  licenses: number;
   clock: () => number;
   searchIndexLagMs: number;
   dailyCredits: number;
@@ -113,6 +124,12 @@ export interface ResolvedZohoOptions {
   logger: boolean;
 }
 
+// crm-oas v8.0/org `OrgDetails.zgid`: a string of at most 19 characters; Zoho's are digits.
+function digits(name: string, value: string): string {
+  if (!/^[0-9]{1,19}$/.test(value)) throw new Error(`${name} must be 1 to 19 digits`);
+  return value;
+}
+
 export function resolveZohoOptions(options: ZohoSandboxOptions): ResolvedZohoOptions {
   const count = (name: string, value: number | undefined, fallback: number) => {
     const resolved = value ?? fallback;
@@ -121,7 +138,8 @@ export function resolveZohoOptions(options: ZohoSandboxOptions): ResolvedZohoOpt
     return resolved;
   };
   const dataCentre = options.dataCentre ?? 'us';
-  const edition = EDITIONS[options.edition ?? 'enterprise'];
+  const editionName = options.edition ?? 'enterprise';
+  const edition = EDITIONS[editionName];
   if (!edition)
     throw new Error(`edition: no ${options.edition}; the editions are ${Object.keys(EDITIONS).join(', ')}`);
   const licenses = count('licenses', options.licenses, 10);
@@ -134,6 +152,10 @@ export function resolveZohoOptions(options: ZohoSandboxOptions): ResolvedZohoOpt
     dataCentre,
     clients: options.clients ?? [DEMO_CLIENT],
     orgId: options.orgId ?? 'wasync-sandbox-org',
+    zgid: digits('zgid', options.zgid ?? '700000001'),
+    companyName: options.companyName ?? 'wasync sandbox',
+    edition: editionName,
+    licenses,
     clock: options.clock ?? Date.now,
     searchIndexLagMs: count('searchIndexLagMs', options.searchIndexLagMs, 0),
     dailyCredits: count('dailyCredits', options.dailyCredits, budget),

@@ -29,6 +29,8 @@ export interface StoredAttachment {
   parent: { module: ModuleName; id: string };
   fileName: string;
   bytes: Buffer;
+  /** The upload part's Content-Type, answered again on download. */
+  contentType: string | undefined;
   createdAt: number;
   /** A link attachment (`attachmentUrl`) has a URL and no bytes. */
   linkUrl?: string;

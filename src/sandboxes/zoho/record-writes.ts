@@ -149,3 +149,12 @@ export function parseFieldsParam(value: unknown): string[] | undefined {
     .map((name) => name.trim())
     .filter(Boolean);
 }
+
+/** The name a parent record shows in lookups: a person's full name, a deal's Deal_Name. */
+export function recordName(record: StoredRecord | undefined): string {
+  if (!record) return '';
+  const person = [record.fields.First_Name, record.fields.Last_Name].filter(
+    (part) => typeof part === 'string' && part !== '',
+  );
+  return person.length > 0 ? person.join(' ') : String(record.fields.Deal_Name ?? '');
+}
