@@ -127,8 +127,8 @@ describeEachDatabase('a CRM kind registered through the registry alone', (databa
       setup?: { label: string };
       form: { fields: { name: string; type: string; secret: boolean; required: boolean }[] };
     }[];
-    expect(data.map((kind) => kind.kind)).toEqual(['salesforce', 'memorycrm']);
-    const [salesforce, memory] = data;
+    expect(data.map((kind) => kind.kind)).toEqual(['salesforce', 'zoho', 'memorycrm']);
+    const [salesforce, zoho, memory] = data;
     expect(salesforce).toMatchObject({
       displayName: 'Salesforce',
       capabilities: { leads: true, deals: true },
@@ -138,6 +138,11 @@ describeEachDatabase('a CRM kind registered through the registry alone', (databa
       'auth.clientSecret',
       'auth.refreshToken',
       'auth.privateKeyPem',
+    ]);
+    expect(zoho).toMatchObject({ displayName: 'Zoho CRM', capabilities: { leads: true, deals: true } });
+    expect(zoho?.form.fields.filter((field) => field.secret).map((field) => field.name)).toEqual([
+      'auth.clientSecret',
+      'auth.refreshToken',
     ]);
     expect(memory).toMatchObject({
       displayName: 'Reference CRM',
@@ -156,12 +161,14 @@ describeEachDatabase('a CRM kind registered through the registry alone', (databa
     const body = document.paths['/api/v1/connections'].post.requestBody.content['application/json'].schema;
     const refs = JSON.stringify(body);
     expect(refs).toContain('#/components/schemas/SalesforceConnectionInput');
+    expect(refs).toContain('#/components/schemas/ZohoConnectionInput');
     expect(refs).toContain('#/components/schemas/MemorycrmConnectionInput');
     expect(document.components.schemas.MemorycrmConnectionInput.properties.kind).toMatchObject({
       const: 'memorycrm',
     });
     expect(document.components.schemas.CrmConnection.properties.kind.enum).toEqual([
       'salesforce',
+      'zoho',
       'memorycrm',
     ]);
 

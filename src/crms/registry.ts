@@ -12,6 +12,7 @@ import type { KitToken, RefreshTokenSlot, TokenStore } from './kit/token-holder.
 import type { OAuthForm, OAuthProvider } from './oauth/provider.js';
 import { salesforceKind } from './salesforce/kind.js';
 import type { Destination } from './types.js';
+import { zohoKind } from './zoho/kind.js';
 
 /** What a setup did, for the CLI, the API and the workspace. */
 export interface SetupReport {
@@ -233,3 +234,4 @@ export function splitBySecretFields(
 /** The kinds this build of wasync connects. Adding a CRM adds its line here. */
 export const crmRegistry = new CrmRegistry();
 crmRegistry.register(salesforceKind);
+crmRegistry.register(zohoKind);

@@ -36,6 +36,19 @@ export const SALESFORCE: VendorHosts = {
 };
 
 /**
+ * Zoho's accounts servers and API hosts in every data centre: `accounts.zoho.com|.eu|.in|.com.au|.jp|
+ * .com.cn|.sa|.uk`, `accounts.zohocloud.ca`, and the API domains `www.zohoapis.*` (with the `sandbox.`
+ * and `developer.` prefixes) that token answers name (Zoho Accounts, "Multi DC support"; the crm-apis
+ * notes §2.1). Unverified: whether any data centre is served outside these domains; such a host can be
+ * allow-listed.
+ */
+export const ZOHO: VendorHosts = {
+  vendor: 'Zoho',
+  described: 'an https URL on a Zoho accounts or API domain (accounts.zoho.com, www.zohoapis.eu, …)',
+  matches: (host) => /(^|\.)(zoho|zohoapis|zohocloud)\.(com|eu|in|com\.au|jp|ca|sa|com\.cn|uk)$/.test(host),
+};
+
+/**
  * Checks a vendor base URL an admin gives (or a vendor's answer names): the outbound rules, then an
  * https URL on the vendor's own hosts, or any allow-listed host. Throws `url_forbidden` naming `field`.
  */

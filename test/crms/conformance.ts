@@ -13,6 +13,7 @@ import {
   type RecordType,
   type TranscriptRef,
 } from '../../src/crms/types.js';
+import { writtenObjectsOf } from '../../src/crms/written.js';
 import { dayContent } from '../support/day-content.js';
 
 /**
@@ -312,10 +313,10 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
           yield new TextEncoder().encode('%PDF-1.4 ');
         },
       });
+      // As an erasure lists them: the file, and what each day's ref names.
       const objects = [
         { kind: 'file' as const, id: file.id },
-        ...Object.values(anaRef.related).map((id) => ({ kind: 'note' as const, id })),
-        ...refs.map((ref) => ({ kind: 'chat_record' as const, id: ref.id })),
+        ...refs.flatMap((ref) => writtenObjectsOf(ref)),
       ];
       const first = await destination.deleteWritten(objects);
       expect(first).toHaveLength(objects.length);
@@ -341,13 +342,31 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       expect(down).toMatchObject({ kind: 'retryable', outcomeUnknown: false });
       if (faults.sendsRetryAfter) expect(down.retryAfterMs).toBe(3000);
 
-      // A write the CRM failed on may have been done before it failed.
+      // A write the CRM failed on may have been done before it failed: the error says so, unless the
+      // failure came before anything was written (a destination may read before it writes).
       const { ana } = await seedPeople();
-      await faults.failNext({ kind: 'unavailable' });
-      const write = await failureOf(
-        destination.upsertDayTranscripts([{ write: day(ana, 'conf:down:ana', 'down'), existing: undefined }]),
-      );
-      expect(write).toMatchObject({ kind: 'retryable', outcomeUnknown: true });
+      let failures = 0;
+      for (let after = 0; after < 4; after++) {
+        const before = (await target.transcriptsOn(ana)).length;
+        await faults.failNext({ kind: 'unavailable' }, { after });
+        const outcome = await destination
+          .upsertDayTranscripts([{ write: day(ana, `conf:down:ana:${after}`, 'down'), existing: undefined }])
+          .then(([item]) => (item?.ok ? undefined : item?.error))
+          .catch((error: unknown) => error);
+        await faults.clear();
+        // A write of fewer requests than `after` went through whole.
+        if (outcome === undefined) continue;
+        failures++;
+        expect(outcome).toBeInstanceOf(CrmError);
+        const error = outcome as CrmError;
+        expect(error.kind).toBe('retryable');
+        if (!error.outcomeUnknown)
+          expect(
+            (await target.transcriptsOn(ana)).length,
+            `failed at request ${after + 1}: nothing written`,
+          ).toBe(before);
+      }
+      expect(failures).toBeGreaterThan(0);
 
       // Refused credentials stay refused however often the destination signs in again: a person acts.
       await faults.failNext({ kind: 'unauthorized' }, { times: 5 });

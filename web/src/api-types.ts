@@ -1910,7 +1910,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["SalesforceConnectionInputInput"];
+                    "application/json": components["schemas"]["SalesforceConnectionInputInput"] | components["schemas"]["ZohoConnectionInputInput"];
                 };
             };
             responses: {
@@ -3881,6 +3881,50 @@ export interface components {
              */
             loginUrl: string;
         };
+        ZohoConnectionInputInput: {
+            /** @constant */
+            kind: "zoho";
+            name: string;
+            /**
+             * @description Where the org lives: the data centre of its Zoho account (the domain you sign in at).
+             * @default us
+             * @enum {string}
+             */
+            dataCentre: "us" | "eu" | "in" | "au" | "jp" | "ca" | "sa" | "cn" | "uk";
+            /**
+             * Format: uri
+             * @description The accounts server, when not the data centre's own (a sandbox); the API domain comes from each token answer.
+             */
+            accountsUrl?: string;
+            /**
+             * @description The org's edition: it sets the API credits per day and the requests Zoho takes at once.
+             * @default enterprise
+             * @enum {string}
+             */
+            edition: "free" | "standard" | "professional" | "enterprise" | "ultimate";
+            /**
+             * @description User licenses, which add to the credits.
+             * @default 1
+             */
+            licenses: number;
+            /**
+             * @description Company of a lead created from a chat when none is given.
+             * @default WhatsApp
+             */
+            leadCompany: string;
+            /**
+             * @description Lead Source of contacts and leads created from a chat (a value of the org's picklist); null for none.
+             * @default null
+             */
+            leadSource: string | null;
+            auth: {
+                /** @constant */
+                flow: "refresh_token";
+                clientId: string;
+                clientSecret: string;
+                refreshToken: string;
+            };
+        };
         CloudAccountInputInput: {
             /** @description The number's id in Meta's WhatsApp Manager. */
             phoneNumberId: string;
@@ -4895,7 +4939,7 @@ export interface components {
         CrmConnectionInput: {
             id: string;
             /** @enum {string} */
-            kind: "salesforce";
+            kind: "salesforce" | "zoho";
             name: string;
             /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
             settings: {
@@ -4961,6 +5005,50 @@ export interface components {
              * @description Where to sign in: https://login.salesforce.com (production), https://test.salesforce.com (a sandbox org), or your My Domain URL.
              */
             loginUrl: string;
+        };
+        ZohoConnectionInput: {
+            /** @constant */
+            kind: "zoho";
+            name: string;
+            /**
+             * @description Where the org lives: the data centre of its Zoho account (the domain you sign in at).
+             * @default us
+             * @enum {string}
+             */
+            dataCentre: "us" | "eu" | "in" | "au" | "jp" | "ca" | "sa" | "cn" | "uk";
+            /**
+             * Format: uri
+             * @description The accounts server, when not the data centre's own (a sandbox); the API domain comes from each token answer.
+             */
+            accountsUrl?: string;
+            /**
+             * @description The org's edition: it sets the API credits per day and the requests Zoho takes at once.
+             * @default enterprise
+             * @enum {string}
+             */
+            edition: "free" | "standard" | "professional" | "enterprise" | "ultimate";
+            /**
+             * @description User licenses, which add to the credits.
+             * @default 1
+             */
+            licenses: number;
+            /**
+             * @description Company of a lead created from a chat when none is given.
+             * @default WhatsApp
+             */
+            leadCompany: string;
+            /**
+             * @description Lead Source of contacts and leads created from a chat (a value of the org's picklist); null for none.
+             * @default null
+             */
+            leadSource: string | null;
+            auth: {
+                /** @constant */
+                flow: "refresh_token";
+                clientId: string;
+                clientSecret: string;
+                refreshToken: string;
+            };
         };
         CloudAccountInput: {
             /** @description The number's id in Meta's WhatsApp Manager. */
@@ -5976,7 +6064,7 @@ export interface components {
         CrmConnection: {
             id: string;
             /** @enum {string} */
-            kind: "salesforce";
+            kind: "salesforce" | "zoho";
             name: string;
             /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
             settings: {

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
+import { writtenObjectsOf } from '../../crms/written.js';
 import { type Database, readJson } from '../schema.js';
 
 const CHUNK = 400;
@@ -273,10 +274,9 @@ export class ErasureRepository {
         row.ref === null ? undefined : readJson<{ id?: string; related?: Record<string, string> }>(row.ref);
       if (!ref?.id) continue;
       if (row.kind === 'file') add(row, 'file', ref.id);
-      else {
-        if (ref.related?.note) add(row, 'note', ref.related.note);
-        add(row, 'chat_record', ref.id);
-      }
+      else
+        for (const object of writtenObjectsOf({ id: ref.id, related: ref.related }))
+          add(row, object.kind, object.id);
     }
 
     // Stored webhook bodies that name the person (Cloud API bodies spell numbers as digits).

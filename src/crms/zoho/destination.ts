@@ -1,0 +1,236 @@
+import { normalizePhone } from '../../core/phone.js';
+import {
+  type AttachmentUpload,
+  type CallOptions,
+  CrmError,
+  type CrmRecord,
+  type DeletionResult,
+  type Destination,
+  type DestinationCapabilities,
+  DuplicateRecordsError,
+  type LookupContext,
+  type NewRecord,
+  type PhoneLookup,
+  type RecordCard,
+  type RecordType,
+  type TranscriptResult,
+  type TranscriptUpsert,
+  type WrittenObject,
+} from '../types.js';
+import { readCard } from './card.js';
+import { deleteWritten } from './deletions.js';
+import { recordError, type ZohoErrorBody } from './errors.js';
+import { uploadOnce } from './files.js';
+import {
+  isZohoId,
+  MODULE_OF,
+  RECORD_FIELDS,
+  type RecordLinks,
+  splitName,
+  toCrmRecord,
+  type ZohoList,
+} from './mapping.js';
+import { findRecordsByPhone } from './phone-lookup.js';
+import { upsertTranscripts } from './transcripts.js';
+import type { ZohoTransport } from './transport.js';
+
+/** Lead Company is 200 characters (the sandbox's field lengths; unverified beyond Zoho's usual text). */
+const COMPANY_LENGTH = 200;
+
+export interface ZohoRecordDefaults {
+  /** Company of a lead made from a chat when none is given (a Leads layout usually requires one). */
+  leadCompany: string;
+  /** Lead_Source of records made from a chat; undefined for none (a picklist value the org must have). */
+  leadSource: string | undefined;
+}
+
+export interface ZohoDestinationOptions {
+  defaults: ZohoRecordDefaults;
+  /** Where a person opens the CRM (https://crm.zoho.eu), or undefined for the API domain (a sandbox). */
+  webBase: string | undefined;
+  clock?: () => number;
+}
+
+/** A query typed as a phone number (6 digits at least, nothing but phone punctuation), read as E.164. */
+function asPhoneNumber(query: string, context: LookupContext): string | undefined {
+  if (!/^[+\d\s()./-]+$/.test(query) || query.replace(/\D/g, '').length < 6) return undefined;
+  const read = normalizePhone(query, { defaultRegion: context.defaultRegion });
+  return read.ok ? read.e164 : undefined;
+}
+
+/**
+ * Zoho CRM as a wasync destination. A chat-day is a note on the contact or lead (Notes related list),
+ * the same note on the contact's five most recently modified deals; the day's files are in the
+ * record's Attachments, uploaded once and listed in the note. Notes have no field of wasync's own, so
+ * a day is found again by the marker its note carries (`keys: 'marker'`).
+ */
+export class ZohoDestination implements Destination {
+  readonly kind = 'zoho' as const;
+  readonly capabilities: DestinationCapabilities = {
+    leads: true,
+    deals: true,
+    updatableTranscripts: true,
+    // 20 MB a file: Zoho CRM API "uploadFile Method" (the v8 OAS states only a 100 MB request body);
+    // a larger file is named in the note with why.
+    maxAttachmentBytes: 20 * 1024 * 1024,
+    // A contact's day is up to six notes (its own and five deals') and a call takes 100 notes.
+    maxBatchRecords: 16,
+    // The note lists the day's files, so they are uploaded with it, before it is written.
+    attachments: 'inline',
+    keys: 'marker',
+  };
+
+  private linksOnce: Promise<RecordLinks> | undefined;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly transport: ZohoTransport,
+    private readonly options: ZohoDestinationOptions,
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async test(): Promise<string[]> {
+    try {
+      await this.transport.request('GET', 'users', { query: { type: 'CurrentUser' } });
+      await this.links();
+      return [];
+    } catch (error) {
+      if (error instanceof CrmError) return [`${error.message} (${error.code})`];
+      throw error;
+    }
+  }
+
+  findByPhones(
+    numbers: readonly PhoneLookup[],
+    context: LookupContext,
+    options: CallOptions = {},
+  ): Promise<Map<string, CrmRecord[]>> {
+    return findRecordsByPhone(this.transport.forCall(options), () => this.links(), numbers, context);
+  }
+
+  async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
+    const trimmed = query.trim();
+    if (trimmed.length < 2) return [];
+    const phone = asPhoneNumber(trimmed, context);
+    if (phone !== undefined)
+      return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
+    const links = await this.links();
+    const results: CrmRecord[] = [];
+    for (const type of ['contact', 'lead'] as const) {
+      // The word search looks in the record's text fields; converted leads are not found.
+      const answer = await this.transport.request<ZohoList>('GET', `${MODULE_OF[type]}/search`, {
+        query: { word: trimmed, fields: RECORD_FIELDS.join(','), per_page: 20, page: 1 },
+      });
+      results.push(...(answer.body?.data ?? []).map((row) => toCrmRecord(row, type, links)));
+    }
+    return results;
+  }
+
+  async createRecord(record: NewRecord): Promise<CrmRecord> {
+    const module = MODULE_OF[record.type];
+    const fields: Record<string, unknown> = { ...splitName(record.name), Mobile: record.phone };
+    if (record.type === 'lead')
+      fields.Company = [...(record.company?.trim() || this.options.defaults.leadCompany)]
+        .slice(0, COMPANY_LENGTH)
+        .join('');
+    if (this.options.defaults.leadSource) fields.Lead_Source = this.options.defaults.leadSource;
+    const answer = await this.transport.request<{
+      data?: (ZohoErrorBody & { details?: Record<string, unknown> })[];
+    }>('POST', module, { json: { data: [fields] }, perItem: true });
+    const item = answer.body?.data?.[0];
+    if (item?.status !== 'success' || typeof item.details?.id !== 'string') {
+      if (item?.code === 'DUPLICATE_DATA') throw await this.duplicates(record.type, item);
+      throw recordError(item ?? {});
+    }
+    const id = item.details.id;
+    return toCrmRecord(
+      {
+        id,
+        Full_Name: record.name,
+        Mobile: record.phone,
+        ...(typeof item.details.Created_Time === 'string' ? { Created_Time: item.details.Created_Time } : {}),
+      },
+      record.type,
+      await this.links(),
+    );
+  }
+
+  async card(record: { type: RecordType; id: string }): Promise<RecordCard> {
+    if (!isZohoId(record.id))
+      throw new CrmError({ kind: 'rejected', code: 'INVALID_ID', message: `${record.id} is not a Zoho id` });
+    return readCard(this.transport, await this.links(), record);
+  }
+
+  upsertDayTranscripts(
+    batch: readonly TranscriptUpsert[],
+    options: CallOptions = {},
+  ): Promise<TranscriptResult[]> {
+    return upsertTranscripts(this.transport.forCall(options), batch, {
+      links: () => this.links(),
+      maxAttachmentBytes: this.capabilities.maxAttachmentBytes,
+      today: () => new Date(this.clock()).toISOString().slice(0, 10),
+    });
+  }
+
+  async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
+    if (upload.sizeBytes > this.capabilities.maxAttachmentBytes)
+      throw new CrmError({
+        kind: 'rejected',
+        code: 'FILE_TOO_LARGE',
+        message: `${upload.fileName} is larger than the 20 MB Zoho CRM takes per file.`,
+      });
+    const refs = await uploadOnce(
+      this.transport.forCall(options),
+      { module: MODULE_OF[upload.record.type], id: upload.record.id },
+      [{ ...upload, senderName: '', time: '' }],
+      new Map(),
+    );
+    return { id: refs.get(upload.key) ?? '' };
+  }
+
+  deleteWritten(objects: readonly WrittenObject[], options: CallOptions = {}): Promise<DeletionResult[]> {
+    return deleteWritten(this.transport.forCall(options), objects);
+  }
+
+  /** The org's web address for links to records, read once (`GET /org`: its `zgid`). */
+  links(): Promise<RecordLinks> {
+    this.linksOnce ??= (async () => {
+      const answer = await this.transport.request<{ org?: { zgid?: string | number; id?: string }[] }>(
+        'GET',
+        'org',
+      );
+      const org = answer.body?.org?.[0];
+      const zgid = org?.zgid ?? org?.id;
+      if (zgid === undefined)
+        throw new CrmError({
+          kind: 'retryable',
+          code: 'BAD_ANSWER',
+          message: 'Zoho answered no organization',
+        });
+      return { web: this.options.webBase ?? (await this.transport.apiDomain()), zgid: String(zgid) };
+    })().catch((error: unknown) => {
+      this.linksOnce = undefined;
+      throw error;
+    });
+    return this.linksOnce;
+  }
+
+  /** The records a DUPLICATE_DATA refusal names (`details.duplicate_record`), for linking one instead. */
+  private async duplicates(type: RecordType, item: ZohoErrorBody & { details?: Record<string, unknown> }) {
+    const named = item.details?.duplicate_record as { id?: string } | undefined;
+    const duplicates: CrmRecord[] = [];
+    if (named?.id) {
+      const answer = await this.transport.request<ZohoList>('GET', `${MODULE_OF[type]}/${named.id}`, {
+        query: { fields: RECORD_FIELDS.join(',') },
+      });
+      const row = answer.body?.data?.[0];
+      if (row) duplicates.push(toCrmRecord(row, type, await this.links()));
+    }
+    return new DuplicateRecordsError({
+      code: 'DUPLICATE_DATA',
+      message: item.message ?? 'Zoho refused the record as a duplicate',
+      duplicates,
+    });
+  }
+}
