@@ -60,15 +60,16 @@ for (const kind of EXACTLY_ONCE_TARGETS) {
       // Kills that left writes of unknown outcome: sent (or about to be) with no answer recorded.
       let killedMidWrite = 0;
       const random = seededRandom(KILL_SEED);
+      const killWindow = target.killWindow ?? 6;
       for (let run = 0; run < RUNS; run++) {
         // New messages and edits arrive between crashes, as they would in production.
         await post(slices[run]);
         const worker = startWorker(connection.id);
         await worker.line('ready', 30_000);
-        // Killed while its n-th request to the CRM is in flight (n seeded, 1 to 6): anywhere from the
-        // lookups to the writes and the uploads, answers lost on the way back. A run with fewer
-        // requests ends on its own, which is a crash-free run among the others.
-        const target = (await requests()) + 1 + Math.floor(random() * 6);
+        // Killed while its n-th request to the CRM is in flight (n seeded, 1 to the target's kill
+        // window): anywhere from the lookups to the writes and the uploads, answers lost on the way
+        // back. A run with fewer requests ends on its own, which is a crash-free run among the others.
+        const target = (await requests()) + 1 + Math.floor(random() * killWindow);
         while (worker.child.exitCode === null && (await requests()) < target) {
           await new Promise((resolve) => setTimeout(resolve, 2));
         }

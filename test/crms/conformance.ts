@@ -332,13 +332,16 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       const faults = target.faults;
       const lookup = () =>
         destination.findByPhones([{ key: 'jonas', phone: '+4915123456789' }], { defaultRegion: undefined });
-      await faults.failNext({ kind: 'rate-limit', retryAfterSeconds: 7 });
+      // Limits and outages that last: a destination may try a read again a few times first.
+      await faults.failNext({ kind: 'rate-limit', retryAfterSeconds: 7 }, { times: 5 });
       const limited = await failureOf(lookup());
+      await faults.clear();
       expect(limited).toMatchObject({ kind: 'retryable', outcomeUnknown: false });
       if (faults.sendsRetryAfter) expect(limited.retryAfterMs).toBe(7000);
 
-      await faults.failNext({ kind: 'unavailable', retryAfterSeconds: 3 });
+      await faults.failNext({ kind: 'unavailable', retryAfterSeconds: 3 }, { times: 5 });
       const down = await failureOf(lookup());
+      await faults.clear();
       expect(down).toMatchObject({ kind: 'retryable', outcomeUnknown: false });
       if (faults.sendsRetryAfter) expect(down.retryAfterMs).toBe(3000);
 
@@ -404,8 +407,8 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       const { ana, bruno } = await seedPeople();
       const dates = daysFrom('2026-10-01', 10);
       let lostAnswers = 0;
-      // The answer of the first request of the write is lost, then of the second, and so on, until
-      // the write needs fewer requests than the fault waits for.
+      // The answer of the first request of the write is lost, then of the second, and so on, past the
+      // requests a write needs (a lost read may be tried again by the destination and not show).
       for (const [after, date] of dates.entries()) {
         const writes = [
           day(ana, `conf:lost:ana:${date}`, `lost ${after}`, date),
@@ -421,7 +424,7 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
         await faults.clear();
         if ('results' in outcome) {
           expect(outcome.results.map((result) => result.ok)).toEqual([true, true]);
-          break;
+          continue;
         }
         lostAnswers++;
         expect(outcome.error).toBeInstanceOf(CrmError);
@@ -434,7 +437,7 @@ export function describeDestinationConformance(name: string, fresh: () => Promis
       expect(lostAnswers).toBeGreaterThanOrEqual(1);
       expect(lostAnswers).toBeLessThan(dates.length);
       for (const record of [ana, bruno]) {
-        expect(await target.transcriptsOn(record)).toHaveLength(lostAnswers + 1);
+        expect(await target.transcriptsOn(record)).toHaveLength(dates.length);
         expect(await target.duplicatesOn(record)).toEqual([]);
       }
     });

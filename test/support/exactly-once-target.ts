@@ -8,6 +8,7 @@ import { registerReferenceKind, startReferenceTarget } from './reference-target.
 import { startSalesforceTarget } from './salesforce-target.js';
 import type { Scenario } from './sync-scenario.js';
 import type { WorkerInput } from './worker-config.js';
+import { startZohoTarget } from './zoho-target.js';
 
 export interface TargetOptions {
   /** Share of API requests that fail, seeded, with timeouts held for `timeoutMs`. */
@@ -36,6 +37,12 @@ export interface ExactlyOnceTarget {
   requests(): Promise<number>;
   /** Faults the sandbox has injected so far. */
   faults(): Promise<number>;
+  /**
+   * The requests a killed run's kill point is drawn from (1 to this, default 6): a CRM whose lookups
+   * take more requests before the first write (Zoho searches number by number) gets a wider window,
+   * so kills land among its writes too.
+   */
+  readonly killWindow?: number;
   /** Every expected message on its record exactly once, every file once, nothing else written. */
   expectExactlyOnce(scenario: Scenario): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +57,7 @@ export interface ExactlyOnceTargetKind {
 
 export const EXACTLY_ONCE_TARGETS: ExactlyOnceTargetKind[] = [
   { name: 'Salesforce', start: startSalesforceTarget, register: () => () => {} },
+  { name: 'Zoho CRM', start: startZohoTarget, register: () => () => {} },
   {
     name: 'reference CRM over HTTP',
     start: startReferenceTarget,

@@ -1,8 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { requestSignal } from '../kit/errors.js';
-import type { CallOptions } from '../types.js';
+import { type CallOptions, CrmError } from '../types.js';
 import type { ZohoToken } from './auth.js';
 import { networkError, zohoError } from './errors.js';
 import type { ZohoSignIn } from './sign-in.js';
+
+/** Pauses before a failed read is tried again: three attempts in all. */
+const READ_PAUSES_MS = [200, 1_000];
+/** A read the CRM asks to wait longer for is left to the engine's retry. */
+const MAX_READ_RETRY_WAIT_MS = 5_000;
 
 /** One file part of a multipart upload (Attachments: the part is named `file`). */
 export interface FilePart {
@@ -67,8 +73,38 @@ export class ZohoTransport {
     return (await this.signIn.current()).apiDomain;
   }
 
-  /** `path` is relative to /crm/v8/ (`Contacts/search`). An error answer throws a CrmError. */
+  /**
+   * `path` is relative to /crm/v8/ (`Contacts/search`). An error answer throws a CrmError. A read
+   * that fails in passing (a 5xx, a 429, no answer) is tried again, three attempts in all
+   * with a short pause, so one dropped request does not end a sync run whose lookups take many; a
+   * longer wait the CRM asks for is left to the engine. Writes are never repeated here: after a
+   * failed write the engine looks for what it left first.
+   */
   async request<T>(method: string, path: string, request: ZohoRequest = {}): Promise<ZohoResponse<T>> {
+    const read = request.read === true || method === 'GET';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requestOnce<T>(method, path, request);
+      } catch (error) {
+        const pause = READ_PAUSES_MS[attempt - 1];
+        if (
+          !read ||
+          pause === undefined ||
+          !(error instanceof CrmError) ||
+          error.kind !== 'retryable' ||
+          (error.retryAfterMs ?? 0) > MAX_READ_RETRY_WAIT_MS
+        )
+          throw error;
+        await sleep(
+          Math.max(pause, error.retryAfterMs ?? 0),
+          undefined,
+          this.call.signal ? { signal: this.call.signal } : {},
+        );
+      }
+    }
+  }
+
+  private async requestOnce<T>(method: string, path: string, request: ZohoRequest): Promise<ZohoResponse<T>> {
     const response = await this.signIn.withToken(
       (token) => this.send(token, method, path, request),
       (answer) => answer.status === 401 && codeOf(answer.body) === 'INVALID_TOKEN',

@@ -139,6 +139,12 @@ export function parseQuery(source: string): Query {
         values.push(value());
       }
       if (take() !== ')') throw syntaxError(tokens[at - 1] ?? '');
+      // "in (up to 50 values)" (Query API - Limitations); the code of the refusal is unverified.
+      if (values.length > 50)
+        throw new ZohoApiError(400, 'INVALID_QUERY', 'Invalid query formed', {
+          reason: 'more than 50 values for in',
+          column_name: field,
+        });
       return { kind: 'compare', field, operator: 'in', values };
     }
     if (operator !== '=' && operator !== '!=' && operator !== 'like')
@@ -149,12 +155,15 @@ export function parseQuery(source: string): Query {
       });
     return { kind: 'compare', field, operator, values: [value()] };
   };
+  // "If WHERE has more than two criteria such as A, B, and C, use them as (A and (B and C)) or
+  // ((A and B) and C)" (Zoho CRM API, Query API - Limitations): two criteria a bracket at most.
   const expression = (): Condition => {
     let left = comparison();
-    while (keyword('and') || keyword('or')) {
+    if (keyword('and') || keyword('or')) {
       const join = take().toLowerCase() as 'and' | 'or';
       left = { kind: 'join', join, left, right: comparison() };
     }
+    if (keyword('and') || keyword('or')) throw syntaxError(peek() ?? '');
     return left;
   };
   const where = expression();

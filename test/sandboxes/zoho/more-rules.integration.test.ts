@@ -68,8 +68,20 @@ describe('Zoho sandbox API, further rules', () => {
 
   it('refuses a COQL where of more than 25 conditions and charges 2 credits for a limit past 200', async () => {
     zoho = await startZoho();
-    const many = Array.from({ length: 26 }, (_, i) => `Last_Name = 'n${i}'`).join(' or ');
-    expect((await json(coql(`select id from Contacts where ${many}`))).code).toBe('INVALID_QUERY');
+    const criteria = (count: number) =>
+      Array.from({ length: count }, (_, i) => `Last_Name = 'n${i}'`).reduceRight(
+        (inner, criterion) => `(${criterion} or ${inner})`,
+      );
+    expect((await json(coql(`select id from Contacts where ${criteria(26)}`))).code).toBe('INVALID_QUERY');
+    expect((await coql(`select id from Contacts where ${criteria(25)}`)).status).toBe(204);
+    // More than two criteria are bracketed in pairs, and an `in` takes up to 50 values.
+    const flat = ['a', 'b', 'c'].map((name) => `Last_Name = '${name}'`).join(' or ');
+    expect((await json(coql(`select id from Contacts where ${flat}`))).code).toBe('SYNTAX_ERROR');
+    const values = (count: number) => Array.from({ length: count }, (_, i) => `'v${i}'`).join(', ');
+    expect((await json(coql(`select id from Contacts where Last_Name in (${values(51)})`))).code).toBe(
+      'INVALID_QUERY',
+    );
+    expect((await coql(`select id from Contacts where Last_Name in (${values(50)})`)).status).toBe(204);
     const before = (await json(fetch(`${zoho.url}/__sandbox/counters`))).budget.creditsUsed;
     await coql("select id from Contacts where Last_Name = 'x' limit 1000");
     expect((await json(fetch(`${zoho.url}/__sandbox/counters`))).budget.creditsUsed).toBe(before + 2);
