@@ -229,6 +229,7 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
     await run(connectionId);
     await run(connectionId);
     expect((await org.attachments()).map((a) => a.File_Name)).toEqual(['quote.pdf']);
+    expect(await uploads(org)).toBe(1);
     const notes = await notesOn(org, contact);
     expect(notes).toHaveLength(1);
     expect(String(notes[0]?.Note_Content)).toContain('did you get it?');
@@ -247,16 +248,25 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
     const { contactId } = (await org.inspect('POST', `leads/${lead}/convert`)) as { contactId: string };
     await text('wamid.l2', 40, 'after the conversion');
     await run(connectionId);
-    // And a new day, today.
+    // And a new day, today, with a file: it goes to the contact's Attachments.
     await h.postMessages(account, [
       {
         id: 'wamid.l3',
         chat: { type: 'direct', with: { phone: ANA, name: 'Ana Lima' } },
         timestamp: new Date(NOON + DAY / 2 + 1000).toISOString(),
+        type: 'document',
         text: 'a new day',
+        media: {
+          base64: Buffer.from('%PDF-1.4 order').toString('base64'),
+          mimeType: 'application/pdf',
+          fileName: 'order.pdf',
+        },
       },
     ]);
     await run(connectionId);
+    expect((await org.attachments()).map((a) => [parentOf(a), a.File_Name])).toEqual([
+      [contactId, 'order.pdf'],
+    ]);
     const onContact = (await notesOn(org, contactId)).map((note) => String(note.Note_Content));
     expect(onContact).toEqual(
       expect.arrayContaining([
@@ -309,6 +319,14 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
     expect((await org.records()).map((r) => r.id).sort()).toEqual([contact, deal].sort());
   });
 });
+
+/** Uploads the sandbox took, to any record's Attachments. */
+async function uploads(org: TestZoho): Promise<number> {
+  const counters = (await org.counters()) as { byRoute: Record<string, number> };
+  return Object.entries(counters.byRoute)
+    .filter(([route]) => route.startsWith('POST ') && route.endsWith('/Attachments'))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
 
 /** Requests the sandbox's search answered, all modules. */
 async function searches(org: TestZoho): Promise<number> {
