@@ -286,6 +286,24 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
       Stage: 'Qualification',
       Contact_Name: contact,
     });
+    // A note a person wrote on the contact: the erasure leaves it.
+    const own = await fetch(`${org.url}/crm/v8/Notes`, {
+      method: 'POST',
+      headers: {
+        authorization: `Zoho-oauthtoken ${await tokenFor(org, org.refreshToken)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        data: [
+          {
+            Note_Title: 'Call',
+            Note_Content: 'Called Ana about the quote',
+            Parent_Id: { module: { api_name: 'Contacts' }, id: contact },
+          },
+        ],
+      }),
+    });
+    expect(own.ok, await own.text()).toBe(true);
     const connectionId = await connect(org);
     await h.postMessages(account, [
       {
@@ -302,7 +320,7 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
       },
     ]);
     await run(connectionId);
-    expect((await org.notes()).map(parentOf).sort()).toEqual([contact, deal].sort());
+    expect((await org.notes()).map(parentOf).sort()).toEqual([contact, contact, deal].sort());
     expect(await org.attachments()).toHaveLength(1);
 
     const erasure = await h.services.erasures.erase(h.services.workspace.id, ANA, 'test');
@@ -314,7 +332,7 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
         ['file', 'deleted'],
       ].sort(),
     );
-    expect(await org.notes()).toEqual([]);
+    expect((await org.notes()).map((note) => note.Note_Content)).toEqual(['Called Ana about the quote']);
     expect(await org.attachments()).toEqual([]);
     expect((await org.records()).map((r) => r.id).sort()).toEqual([contact, deal].sort());
   });
