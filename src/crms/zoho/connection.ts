@@ -103,12 +103,18 @@ export function accountsUrlOf(settings: {
   return settings.accountsUrl ?? ZOHO_DATA_CENTRES[settings.dataCentre].accounts;
 }
 
+/** Time as a connection reads it: tests move it to open Zoho's token window or reach a later day. */
+export interface ZohoClockOption {
+  clock?: (() => number) | undefined;
+}
+
 /** The token holder of a stored connection. */
 export function zohoSignIn(
   settings: unknown,
   secrets: unknown,
   guarded?: GuardedFetch,
   store?: TokenStore<ZohoToken>,
+  options: ZohoClockOption = {},
 ): ZohoSignIn {
   const s = ZohoSettings.parse(settings);
   const k = ZohoSecrets.parse(secrets);
@@ -120,15 +126,21 @@ export function zohoSignIn(
     limiter: zohoLimiter(s.edition, { licenses: s.licenses }),
     guarded,
     store,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
 }
 
-export function zohoDestination(settings: unknown, signIn: ZohoSignIn): ZohoDestination {
+export function zohoDestination(
+  settings: unknown,
+  signIn: ZohoSignIn,
+  options: ZohoClockOption = {},
+): ZohoDestination {
   const s = ZohoSettings.parse(settings);
   return new ZohoDestination(new ZohoTransport(signIn), {
     defaults: { leadCompany: s.leadCompany, leadSource: s.leadSource ?? undefined },
     // A connection on its own accounts server (a sandbox) serves the record pages at its API domain.
     webBase: s.accountsUrl === undefined ? ZOHO_DATA_CENTRES[s.dataCentre].web : undefined,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import { dayMarker } from '../kit/day-marker.js';
 import { CrmError, type TranscriptResult, type TranscriptUpsert } from '../types.js';
+import { convertedContact } from './conversions.js';
 import { latestDealIds } from './deals.js';
 import { uploadOnce } from './files.js';
 import { MODULE_OF, type RecordLinks, recordUrl, type ZohoList } from './mapping.js';
@@ -37,8 +38,41 @@ interface Planned {
  * later day), the day's files uploaded once to the record's Attachments before and listed in the note.
  * Notes of the whole batch go out together, 100 a call. A day is updated in place by the ids its ref
  * holds; after a lost answer (`uncertain`) its notes are found by the day's marker before any is made.
+ * A day refused on a lead that was converted is written on the contact the lead became.
  */
 export async function upsertTranscripts(
+  transport: ZohoTransport,
+  batch: readonly TranscriptUpsert[],
+  context: TranscriptContext,
+): Promise<TranscriptResult[]> {
+  const results = await upsertBatch(transport, batch, context);
+  // A lead a person converted is gone from the API, and Zoho refuses the day on it: the day goes on
+  // the contact the lead became (its earlier notes moved there with the conversion).
+  const moved: { index: number; item: TranscriptUpsert }[] = [];
+  for (const [index, item] of batch.entries()) {
+    const result = results[index];
+    if (item.write.record.type !== 'lead' || result?.ok !== false || result.error.kind !== 'rejected')
+      continue;
+    const contact = await convertedContact(transport, item.write.record.id);
+    if (contact)
+      moved.push({
+        index,
+        item: { ...item, write: { ...item.write, record: { type: 'contact', id: contact } } },
+      });
+  }
+  if (moved.length === 0) return results;
+  const again = await upsertBatch(
+    transport,
+    moved.map((m) => m.item),
+    context,
+  );
+  moved.forEach((m, i) => {
+    results[m.index] = again[i] as TranscriptResult;
+  });
+  return results;
+}
+
+async function upsertBatch(
   transport: ZohoTransport,
   batch: readonly TranscriptUpsert[],
   context: TranscriptContext,

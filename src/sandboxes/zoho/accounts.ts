@@ -25,6 +25,8 @@ interface RefreshState {
   live: string[];
   /** When each access token of the last 10 minutes was issued. */
   issuedAt: number[];
+  /** Token requests refused past the limit, ever: a client that keeps the limit never sees one. */
+  denied: number;
   scope: string;
 }
 
@@ -73,7 +75,7 @@ export class ZohoAccounts {
         this.refresh.delete(oldest);
       }
     }
-    this.refresh.set(token, { clientId, live: [], issuedAt: [], scope });
+    this.refresh.set(token, { clientId, live: [], issuedAt: [], denied: 0, scope });
     return token;
   }
 
@@ -104,7 +106,10 @@ export class ZohoAccounts {
     if (!state) throw new Error('unknown refresh token');
     const now = this.options.clock();
     state.issuedAt = state.issuedAt.filter((at) => at > now - TOKEN_WINDOW_MS);
-    if (state.issuedAt.length >= MAX_ACCESS_TOKENS_PER_WINDOW) return 'denied';
+    if (state.issuedAt.length >= MAX_ACCESS_TOKENS_PER_WINDOW) {
+      state.denied++;
+      return 'denied';
+    }
     state.issuedAt.push(now);
     const { accessToken } = this.tokens.issue(clientId, SANDBOX_ZUID);
     state.live = state.live.filter((token) => this.tokens.verify(token));
@@ -120,13 +125,17 @@ export class ZohoAccounts {
     return this.refresh.has(token) && this.tokens.redeemRefreshToken(clientId, token, false) !== undefined;
   }
 
-  /** Counts for the inspection routes: access tokens issued in the window per refresh token. */
+  /**
+   * Counts for the inspection routes, per refresh token: access tokens issued in the window, in all,
+   * and requests refused past the limit.
+   */
   toJSON() {
     const now = this.options.clock();
     return [...this.refresh.entries()].map(([token, state]) => ({
       refreshToken: `${token.slice(0, 12)}…`,
       live: state.live.filter((access) => this.tokens.verify(access)).length,
       issuedInWindow: state.issuedAt.filter((at) => at > now - TOKEN_WINDOW_MS).length,
+      denied: state.denied,
     }));
   }
 

@@ -39,9 +39,9 @@ export interface InspectionParts {
 
 /**
  * The Zoho sandbox's `/__sandbox/` routes: seed records (a deal's `Contact_Name` is the contact's id),
- * read what landed (records, notes, attachments with sizes), counters (requests, faults, credits,
- * tokens per refresh token), expire every access token, mint a Self Client refresh token, script
- * faults, reset. Test and demo controls; an adapter must never call them.
+ * edit a record as a person would in the UI, read what landed (records, notes, attachments with
+ * sizes), counters (requests, faults, credits, tokens per refresh token), expire every access token,
+ * mint a Self Client refresh token, script faults, reset. Test and demo controls; an adapter must never call them.
  */
 export function zohoInspection(parts: InspectionParts) {
   const { org, accounts, budget, counters, faults, options } = parts;
@@ -113,6 +113,15 @@ export function zohoInspection(parts: InspectionParts) {
           refresh_token: accounts.mintRefreshToken(client.clientId, scope),
           scope,
         });
+      });
+      // A person edits a record in the CRM's UI: its fields change and its Modified_Time is now.
+      app.patch<{ Params: { id: string } }>('/__sandbox/records/:id', async (request) => {
+        const record = org.records.get(request.params.id);
+        if (!record) throw new ZohoApiError(404, 'NOT_FOUND', 'no such record');
+        const fields = z.record(z.string(), z.unknown()).safeParse(request.body ?? {});
+        if (!fields.success) throw new ZohoApiError(400, 'INVALID_DATA', z.prettifyError(fields.error));
+        org.update(record, fields.data);
+        return { id: record.id, modifiedAt: new Date(record.modifiedAt).toISOString() };
       });
       app.delete<{ Params: { id: string } }>('/__sandbox/records/:id', async (request, reply) => {
         if (!org.remove(request.params.id)) throw new ZohoApiError(404, 'NOT_FOUND', 'no such record');
