@@ -98,10 +98,12 @@ describeEachDatabase(
       const start = document.paths['/api/v1/oauth/{kind}/start'].post;
       expect(start.parameters.find((p: { name: string }) => p.name === 'kind').schema.enum).toEqual([
         'salesforce',
+        'zoho',
         'oauthcrm',
       ]);
       expect(start.requestBody.content['application/json'].schema.anyOf).toEqual([
         { $ref: '#/components/schemas/SalesforceOAuthStartInput' },
+        { $ref: '#/components/schemas/ZohoOAuthStartInput' },
         { $ref: '#/components/schemas/OauthcrmOAuthStartInput' },
       ]);
 
