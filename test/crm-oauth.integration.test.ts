@@ -45,6 +45,7 @@ const provider: OAuthProvider<z.infer<typeof OAuthCrmStart>> = {
     tokenEndpoint: `${org.url}/services/oauth2/token`,
   }),
   scopes: ['api', 'refresh_token'],
+  noRefreshToken: 'give the app the refresh_token scope and connect again.',
   connection: ({ start }) => ({
     input: { kind: 'oauthcrm', name: start.name, workspaceLabel: start.workspaceLabel, apiKey: crm.apiKey },
     learned: { via: 'oauth' },

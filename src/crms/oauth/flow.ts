@@ -293,7 +293,7 @@ export class OAuthService {
     if (!token.refresh_token)
       return fail(
         'oauth_no_refresh_token',
-        `${provider.label} granted no refresh token: give the app the refresh_token scope ("Perform requests at any time") and connect again.`,
+        `${provider.label} granted no refresh token: ${provider.noRefreshToken}`,
       );
     // The body POST /connections would take, through the same checks, sealing and conflict rule.
     try {

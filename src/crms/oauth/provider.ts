@@ -51,6 +51,8 @@ export interface OAuthProvider<Start extends { name: string } = { name: string }
   scopes: readonly string[];
   /** What joins the scopes in the request: RFC 6749 §3.3's space unless the CRM documents another. */
   scopeDelimiter?: string | undefined;
+  /** What the admin does when a sign-in granted no refresh token (Salesforce: the app's scope). */
+  noRefreshToken: string;
   /** Parameters the CRM's authorization request needs beyond RFC 6749's (Zoho: `access_type`). */
   authorizationParameters?: Readonly<Record<string, string>> | undefined;
   /**

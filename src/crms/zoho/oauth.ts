@@ -70,6 +70,8 @@ export const zohoOAuth: OAuthProvider<ZohoOAuthStart> = {
   endpoints: (start) => endpointsAt(start.accountsUrl),
   scopes: ZOHO_SCOPES,
   scopeDelimiter: ',',
+  // Unexpected with access_type=offline and prompt=consent; a client type without refresh tokens would do it.
+  noRefreshToken: 'use a server-based client of the Zoho API console and connect again.',
   authorizationParameters: { access_type: 'offline', prompt: 'consent' },
   callbackEndpoints: (_start, endpoints, callback, allow) => {
     const server = callback['accounts-server'];
