@@ -60,9 +60,10 @@ describe.skipIf(skipped !== undefined)(
 
       await page.getByRole('link', { name: 'Setup' }).click();
       await page.getByRole('button', { name: 'Connect a CRM' }).click();
-      // Salesforce first, as registered; its form is the one shown until another kind is picked.
+      // Salesforce first, as registered (then Zoho CRM); its form is the one shown until another kind is picked.
       const kinds = page.getByRole('group', { name: 'CRM' });
-      expect(await kinds.getByRole('radio').count()).toBe(2);
+      await kinds.getByRole('radio').last().waitFor();
+      expect(await kinds.getByRole('radio').count()).toBe(3);
       await page.getByRole('form', { name: 'Connect Salesforce' }).waitFor();
       await kinds.getByLabel('Reference CRM').check();
       const form = page.getByRole('form', { name: 'Connect Reference CRM' });

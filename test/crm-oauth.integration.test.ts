@@ -45,6 +45,7 @@ const provider: OAuthProvider<z.infer<typeof OAuthCrmStart>> = {
     tokenEndpoint: `${org.url}/services/oauth2/token`,
   }),
   scopes: ['api', 'refresh_token'],
+  noRefreshToken: 'give the app the refresh_token scope and connect again.',
   connection: ({ start }) => ({
     input: { kind: 'oauthcrm', name: start.name, workspaceLabel: start.workspaceLabel, apiKey: crm.apiKey },
     learned: { via: 'oauth' },
@@ -98,10 +99,12 @@ describeEachDatabase(
       const start = document.paths['/api/v1/oauth/{kind}/start'].post;
       expect(start.parameters.find((p: { name: string }) => p.name === 'kind').schema.enum).toEqual([
         'salesforce',
+        'zoho',
         'oauthcrm',
       ]);
       expect(start.requestBody.content['application/json'].schema.anyOf).toEqual([
         { $ref: '#/components/schemas/SalesforceOAuthStartInput' },
+        { $ref: '#/components/schemas/ZohoOAuthStartInput' },
         { $ref: '#/components/schemas/OauthcrmOAuthStartInput' },
       ]);
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoHandle, runDemo } from '../src/demo/index.js';
 import type { SandboxRecord } from '../src/demo/sandbox.js';
 import { buildSalesforceSandbox, type SalesforceSandbox } from '../src/sandboxes/salesforce/index.js';
+import { buildZohoSandbox, type ZohoSandbox } from '../src/sandboxes/zoho/index.js';
 
 /**
  * `wasync demo` in this process, on free ports and a temp data dir: the sandbox it starts, the real
@@ -37,12 +38,13 @@ async function eventually<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-async function start(dataDir: string, extra: { sandboxUrl?: string } = {}) {
+async function start(dataDir: string, extra: { sandboxUrl?: string; zohoSandboxUrl?: string } = {}) {
   const lines: string[] = [];
   const demo = await runDemo({
     dataDir,
     port: 0,
     sandboxPort: 0,
+    zohoSandboxPort: 0,
     everyMs: 0,
     env: ENV,
     out: (text) => lines.push(text),
@@ -79,6 +81,30 @@ async function syncedOrg(demo: DemoHandle) {
       text(ids.bruno, 'Group').includes('Obrigado, Ana!') &&
       (records.ContentVersion ?? []).some((file) => file.PathOnClient === 'quote-Q-1042.pdf');
     return ready ? { records, ids, on, text } : undefined;
+  });
+}
+
+/** The demo's people and notes in the Zoho org, once the script's days are on Ana's contact and Bruno's lead. */
+async function syncedZoho(demo: DemoHandle) {
+  return eventually('the demo chats in the Zoho sandbox', async () => {
+    const contacts = await demo.zoho.records('Contacts');
+    const leads = await demo.zoho.records('Leads');
+    const ana = contacts.find((record) => record.Last_Name === 'Souza')?.id;
+    const mike = contacts.find((record) => record.Last_Name === 'Chen')?.id;
+    const bruno = leads.find((record) => record.Last_Name === 'Lima')?.id;
+    if (!ana || !mike || !bruno) return undefined;
+    const notes = await demo.zoho.notes();
+    const on = (id: string) =>
+      notes
+        .filter((note) => note.parent.id === id)
+        .map((note) => String(note.Note_Content))
+        .join('\n');
+    const ready =
+      on(ana).includes('Deal: 5% off for 30 units.') &&
+      on(ana).includes('Obrigado, Ana!') &&
+      on(mike).includes('Perfect, see you then') &&
+      on(bruno).includes('About 200 units a month to start.');
+    return ready ? { ids: { ana, mike, bruno }, notes, on } : undefined;
   });
 }
 
@@ -154,6 +180,32 @@ describe('wasync demo', () => {
       /sync run finished: \d+ day transcripts written, 1 file uploaded/.test(output()) ? true : undefined,
     );
     firstCounts = counts(records);
+
+    // The same people in Zoho, the same days as notes on them, and Ana's deals beside her.
+    const zoho = await syncedZoho(demo);
+    expect(zoho.on(zoho.ids.ana)).toContain('Do you still have the blue model in stock?');
+    expect(JSON.stringify(zoho.notes)).not.toContain('catalogue');
+    const deals = (await demo.zoho.records('Deals')).filter(
+      (deal) => (deal.Contact_Name as { id?: string } | undefined)?.id === zoho.ids.ana,
+    );
+    expect(deals.map((deal) => deal.Deal_Name).sort()).toEqual([
+      'Blue model, 30 units',
+      'Blue model, spare parts',
+      'Pilot, 5 units',
+    ]);
+    // The guide prints the record pages to open; they answer with the record.
+    const anaPage = `${demo.zoho.url}/crm/org${demo.zoho.zgid}/tab/Contacts/${zoho.ids.ana}`;
+    expect(output()).toContain(anaPage);
+    expect(output()).toContain(`${demo.zoho.url}/crm/org${demo.zoho.zgid}/tab/Leads/${zoho.ids.bruno}`);
+    expect(output()).toContain(`${demo.zoho.url}/crm/org${demo.zoho.zgid}/tab/Deals/${deals[0]?.id}`);
+    const page = await fetch(anaPage);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Souza');
+    await eventually('a finished Zoho run reported', async () =>
+      /Zoho sandbox: sync run finished: \d+ day transcripts written, 1 file uploaded/.test(output())
+        ? true
+        : undefined,
+    );
     await demo.close();
   });
 
@@ -172,21 +224,29 @@ describe('wasync demo', () => {
     });
     expect(counts(records)).toEqual(firstCounts);
     expect(counts(await syncedOrg(demo).then((r) => r.records))).toEqual(firstCounts);
-    expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(1);
+    expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(2);
+    await syncedZoho(demo);
     await demo.close();
   });
 
   describe('against a sandbox that outlives the demo (--sandbox-url)', () => {
     let sandbox: SalesforceSandbox;
     let url: string;
+    let zohoSandbox: ZohoSandbox;
+    let zohoUrl: string;
     beforeAll(async () => {
       sandbox = await buildSalesforceSandbox();
       url = await sandbox.listen(0);
+      zohoSandbox = await buildZohoSandbox();
+      zohoUrl = await zohoSandbox.listen(0);
     });
-    afterAll(() => sandbox.close());
+    afterAll(async () => {
+      await sandbox.close();
+      await zohoSandbox.close();
+    });
 
     it('the second run reuses the connection, seeds nobody twice and writes nothing twice', async () => {
-      const first = await start(dataDir, { sandboxUrl: url });
+      const first = await start(dataDir, { sandboxUrl: url, zohoSandboxUrl: zohoUrl });
       running.push(first.demo);
       const before = counts((await syncedOrg(first.demo)).records);
       expect(before).toEqual(firstCounts);
@@ -194,10 +254,12 @@ describe('wasync demo', () => {
       await first.demo.close();
 
       const restartedAt = Date.now();
-      const second = await start(dataDir, { sandboxUrl: url });
+      const second = await start(dataDir, { sandboxUrl: url, zohoSandboxUrl: zohoUrl });
       running.push(second.demo);
       expect(second.demo.connection.id).toBe(connectionId);
       expect(second.output()).toContain('(3 were there already)');
+      expect(second.output()).toContain('(3 people were there already)');
+      expect(second.demo.zohoConnection.id).toBe(first.demo.zohoConnection.id);
       expect(second.output()).not.toContain('made again');
       expect(second.output()).toContain('already deployed');
       const summary = await eventually('the run after the restart', async () => {
@@ -218,7 +280,15 @@ describe('wasync demo', () => {
       encoding: 'utf8',
     });
     expect(result.status, result.stderr).toBe(0);
-    for (const option of ['--data-dir', '--port', '--sandbox-port', '--sandbox-url', '--every']) {
+    for (const option of [
+      '--data-dir',
+      '--port',
+      '--sandbox-port',
+      '--sandbox-url',
+      '--zoho-sandbox-port',
+      '--zoho-sandbox-url',
+      '--every',
+    ]) {
       expect(result.stdout).toContain(option);
     }
   });

@@ -7,7 +7,7 @@ import { parsePort } from './arguments.js';
 export function demoCommand(): Command {
   return new Command('demo')
     .description(
-      'Run wasync end to end on this machine, no accounts needed: a seeded Salesforce sandbox, wasync serving a demo data dir with a connection to it, and a simulated WhatsApp account posting chats through the REST ingest.',
+      'Run wasync end to end on this machine, no accounts needed: a seeded Salesforce sandbox and Zoho CRM sandbox, wasync serving a demo data dir with a connection to each, and a simulated WhatsApp account posting chats through the REST ingest.',
     )
     .option('--data-dir <dir>', "wasync's data dir for the demo (SQLite)", './demo-data')
     .option(
@@ -25,6 +25,15 @@ export function demoCommand(): Command {
       'use a Salesforce sandbox already running (`wasync sandbox salesforce`) instead of starting one',
     )
     .option(
+      '--zoho-sandbox-port <port>',
+      "the Zoho CRM sandbox's port (default 4200; a free one if taken)",
+      parsePort,
+    )
+    .option(
+      '--zoho-sandbox-url <url>',
+      'use a Zoho CRM sandbox already running (`wasync sandbox zoho`) instead of starting one',
+    )
+    .option(
       '--every <duration>',
       'how often the simulated account posts a new message, like 30s or 2m; 0 for never (default 30s)',
       parseEvery,
@@ -35,6 +44,8 @@ export function demoCommand(): Command {
         port?: number;
         sandboxPort?: number;
         sandboxUrl?: string;
+        zohoSandboxPort?: number;
+        zohoSandboxUrl?: string;
         every?: number;
       }) => {
         let demo: DemoHandle;
@@ -45,6 +56,8 @@ export function demoCommand(): Command {
             ...(options.port === undefined ? {} : { port: options.port }),
             ...(options.sandboxPort === undefined ? {} : { sandboxPort: options.sandboxPort }),
             ...(options.sandboxUrl === undefined ? {} : { sandboxUrl: options.sandboxUrl }),
+            ...(options.zohoSandboxPort === undefined ? {} : { zohoSandboxPort: options.zohoSandboxPort }),
+            ...(options.zohoSandboxUrl === undefined ? {} : { zohoSandboxUrl: options.zohoSandboxUrl }),
           });
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;

@@ -1,7 +1,8 @@
 /**
  * `wasync demo`: wasync end to end on one machine, without any account anywhere. A Salesforce sandbox
- * seeded with a few people, a real wasync (`startServer`, the same start-up as `wasync serve`) on a
- * demo data dir, a CRM connection set up through the Metadata API, and a simulated WhatsApp account
+ * and a Zoho CRM sandbox seeded with the same few people, a real wasync (`startServer`, the same
+ * start-up as `wasync serve`) on a demo data dir, a connection to each (Salesforce's set up through
+ * the Metadata API, Zoho's signing in with a Self Client's refresh token), and a simulated WhatsApp account
  * that posts conversations through the REST ingest over HTTP and then a new message now and then.
  * Nothing is faked on wasync's side: the sync worker moves the chats into the org as it would into
  * a real one.
@@ -13,6 +14,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { loadConfig } from '../config/index.js';
 import type { ConnectionView } from '../crms/connections.js';
 import { DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { DEMO_CLIENT as ZOHO_DEMO_CLIENT } from '../sandboxes/zoho/index.js';
 import { startServer } from '../server/start.js';
 import { openServices, type Services } from '../services.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
@@ -26,8 +28,10 @@ import {
   seededPeople,
 } from './conversations.js';
 import { attachDemoOrg, type DemoOrg, freePortOr, seedPeople, startDemoOrg } from './sandbox.js';
+import { attachDemoZoho, type DemoZoho, seedZoho, startDemoZoho } from './zoho.js';
 
 export const DEMO_CONNECTION_NAME = 'Salesforce sandbox';
+export const DEMO_ZOHO_CONNECTION_NAME = 'Zoho sandbox';
 const DEMO_TOKEN_NAME = 'wasync demo';
 const STATE_FILE = 'demo.json';
 
@@ -40,6 +44,10 @@ export interface DemoOptions {
   sandboxPort?: number;
   /** Use a Salesforce sandbox already running there instead of starting one. */
   sandboxUrl?: string;
+  /** The Zoho sandbox's port. Default 4200, or any free port when that one is taken. */
+  zohoSandboxPort?: number;
+  /** Use a Zoho sandbox already running there instead of starting one. */
+  zohoSandboxUrl?: string;
   /** How often the simulated account posts a new message, in ms; 0 posts none. Default 30 s. */
   everyMs?: number;
   /**
@@ -57,21 +65,24 @@ export interface DemoHandle {
   /** wasync's base URL. */
   url: string;
   org: DemoOrg;
+  zoho: DemoZoho;
   /** The admin token made for this run (earlier demo tokens are revoked). */
   token: string;
   /** Who signs in to the workspace: the demo admin, with this run's password. */
   signIn: { email: string; password: string };
   connection: ConnectionView;
+  zohoConnection: ConnectionView;
   accountId: string;
   /** Stops the simulated account, wasync and the sandbox started here. Safe to call twice. */
   close(): Promise<void>;
 }
 
-/** What the data dir remembers of the org its connection was made for. */
+/** What the data dir remembers of the orgs its connections were made for. */
 interface DemoState {
   connectionId: string;
   orgId: string;
   loginUrl: string;
+  zoho?: { connectionId: string; zgid: string; accountsUrl: string };
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
@@ -101,11 +112,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       : await startDemoOrg({ port: options.sandboxPort, host: '127.0.0.1' });
     cleanup.push(() => org.close());
     const seeded = await seedPeople(org);
+    const zoho = options.zohoSandboxUrl
+      ? await attachDemoZoho(options.zohoSandboxUrl)
+      : await startDemoZoho({ port: options.zohoSandboxPort, host: '127.0.0.1' });
+    cleanup.push(() => zoho.close());
+    const zohoSeeded = await seedZoho(zoho);
 
-    // The demo's own sandbox is local and plain http: allow-listed for this process, nothing more.
+    // The demo's own sandboxes are local and plain http: allow-listed for this process, nothing more.
     const services = await openServices({
       ...config,
-      outboundAllow: [...config.outboundAllow, new URL(org.url).host],
+      outboundAllow: [...config.outboundAllow, new URL(org.url).host, new URL(zoho.url).host],
     });
     let servicesOpen = true;
     cleanup.push(async () => {
@@ -115,7 +131,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     const signIn = await demoAdmin(services);
     const { connection, remade } = await demoConnection(services, org, config.dataDir);
     const setup = await services.connections.setUp(services.workspace.id, connection.id);
+    const zohoMade = await demoZohoConnection(services, zoho, config.dataDir);
+    const zohoConnection = zohoMade.connection;
     const before = await services.sync.queue.state(connection.id);
+    const zohoBefore = await services.sync.queue.state(zohoConnection.id);
 
     const port = options.port ?? (await freePortOr(config.port, config.host));
     // The worker starts once the chats are in, so the first run the demo reports is the one that takes them.
@@ -129,6 +148,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       messages: scriptedConversations(Date.now()),
     });
     await services.sync.syncNow(connection.id);
+    await services.sync.syncNow(zohoConnection.id);
     server.startSync();
 
     out(
@@ -142,6 +162,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
         setupCreated: setup.created.length,
         connection,
         remade,
+        zoho,
+        zohoSeeded,
+        zohoConnection,
+        zohoRemade: zohoMade.remade,
         accountId,
         ingested,
         everyMs,
@@ -149,8 +173,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       }),
     );
 
-    const watcher = watchSyncRuns(services, connection.id, before, out);
+    const watcher = watchSyncRuns(services, connection, before, out);
     cleanup.push(() => watcher.stop());
+    const zohoWatcher = watchSyncRuns(services, zohoConnection, zohoBefore, out);
+    cleanup.push(() => zohoWatcher.stop());
     if (everyMs > 0) {
       const ticker = postLiveMessages(api, accountId, everyMs, out);
       cleanup.push(() => ticker.stop());
@@ -161,9 +187,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       services,
       url: server.url,
       org,
+      zoho,
       token,
       signIn,
       connection,
+      zohoConnection,
       accountId,
       close: () => {
         closing ??= closeAll();
@@ -260,7 +288,52 @@ async function demoConnection(
       clientSecret: DEMO_CLIENT.clientSecret,
     },
   });
-  const next: DemoState = { connectionId: connection.id, orgId: org.orgId, loginUrl: org.url };
+  const next: DemoState = { ...state, connectionId: connection.id, orgId: org.orgId, loginUrl: org.url };
+  fs.writeFileSync(statePath, `${JSON.stringify(next, null, 2)}\n`);
+  return { connection, remade: existing !== undefined };
+}
+
+/**
+ * The demo's Zoho connection, made once and reused while it points at the same org (by its ZGID and
+ * URL), as the Salesforce one is: a new org gets a new connection, with a refresh token of its Self
+ * Client, and the stored chats are backed up into it from scratch.
+ */
+async function demoZohoConnection(
+  services: Services,
+  zoho: DemoZoho,
+  dataDir: string,
+): Promise<{ connection: ConnectionView; remade: boolean }> {
+  const workspaceId = services.workspace.id;
+  const statePath = path.join(dataDir, STATE_FILE);
+  const state = readState(statePath);
+  const existing = (await services.connections.list(workspaceId)).find(
+    (c) => c.name === DEMO_ZOHO_CONNECTION_NAME,
+  );
+  if (
+    existing &&
+    state?.zoho?.connectionId === existing.id &&
+    state.zoho.zgid === zoho.zgid &&
+    existing.settings.accountsUrl === zoho.url
+  ) {
+    return { connection: existing, remade: false };
+  }
+  if (existing) await services.connections.delete(workspaceId, existing.id);
+  const connection = await services.connections.create(workspaceId, {
+    kind: 'zoho',
+    name: DEMO_ZOHO_CONNECTION_NAME,
+    dataCentre: 'us',
+    accountsUrl: zoho.url,
+    auth: {
+      flow: 'refresh_token',
+      clientId: ZOHO_DEMO_CLIENT.clientId,
+      clientSecret: ZOHO_DEMO_CLIENT.clientSecret,
+      refreshToken: await zoho.mintRefreshToken(),
+    },
+  });
+  const next = {
+    ...readState(statePath),
+    zoho: { connectionId: connection.id, zgid: zoho.zgid, accountsUrl: zoho.url },
+  } as DemoState;
   fs.writeFileSync(statePath, `${JSON.stringify(next, null, 2)}\n`);
   return { connection, remade: existing !== undefined };
 }
@@ -329,7 +402,7 @@ async function demoAccount(api: ApiClient): Promise<string> {
 /** Prints a line whenever a sync run of the connection finishes, by polling the job's state. */
 function watchSyncRuns(
   services: Services,
-  connectionId: string,
+  { id: connectionId, name }: ConnectionView,
   before: JobState | undefined,
   out: (text: string) => void,
 ): { stop(): Promise<void> } {
@@ -343,7 +416,7 @@ function watchSyncRuns(
       const finished = state?.lastFinishedAt?.getTime();
       if (state && finished !== undefined && finished !== last) {
         last = finished;
-        out(`${clock(finished)}  ${describeRun(state)}\n`);
+        out(`${clock(finished)}  ${name}: ${describeRun(state)}\n`);
       }
     } catch (error) {
       if (!stopped) out(`${clock(Date.now())}  could not read the sync state: ${String(error)}\n`);
@@ -436,6 +509,10 @@ function guide(info: {
   setupCreated: number;
   connection: ConnectionView;
   remade: boolean;
+  zoho: DemoZoho;
+  zohoSeeded: Awaited<ReturnType<typeof seedZoho>>;
+  zohoConnection: ConnectionView;
+  zohoRemade: boolean;
   accountId: string;
   ingested: IngestAnswer;
   everyMs: number;
@@ -448,6 +525,17 @@ function guide(info: {
     .map((p) => `${p.name} (${p.record.type.toLowerCase()}, ${crmSpelling(p)})`)
     .join(', ');
   const stored = info.ingested.stored.messages + info.ingested.stored.events;
+  const { zoho, zohoSeeded } = info;
+  const width = Math.max(...zohoSeeded.people.map((p) => p.name.length), 'deal'.length) + 2;
+  const zohoPages = [
+    ...zohoSeeded.people.map(
+      (p) =>
+        `    ${p.name.padEnd(width)} ${zoho.recordPage(p.module, p.id)}   (${p.module === 'Leads' ? 'lead' : 'contact'})`,
+    ),
+    ...zohoSeeded.deals.map(
+      (d) => `    ${'deal'.padEnd(width)} ${zoho.recordPage('Deals', d.id)}   (${d.name})`,
+    ),
+  ];
   const lines = [
     '',
     'wasync demo is running. Ctrl-C stops it.',
@@ -466,6 +554,14 @@ function guide(info: {
     `    setup            WhatsApp_Chat__c ${info.setupCreated > 0 ? `deployed by wasync through the Metadata API (${info.setupCreated} components)` : 'already deployed'}`,
     `  CRM connection     "${info.connection.name}" ${info.connection.id}${info.remade ? ' (made again: this sandbox is a new, empty org, so the stored chats are backed up into it from scratch)' : ''}`,
     '',
+    `  Zoho CRM sandbox   ${zoho.url}   (${zoho.inProcess ? 'started here, in memory' : 'already running'}; Self Client ${ZOHO_DEMO_CLIENT.clientId} / ${ZOHO_DEMO_CLIENT.clientSecret})`,
+    `    seeded           the same people, Ana with ${plural(zohoSeeded.deals.length, 'deal')}${zohoSeeded.existing > 0 ? ` (${zohoSeeded.existing} people were there already)` : ''}`,
+    '    open in a browser (the day notes and files land on these records):',
+    ...zohoPages,
+    `    notes            ${zoho.url}/__sandbox/notes`,
+    `    files            ${zoho.url}/__sandbox/attachments`,
+    `  CRM connection     "${info.zohoConnection.name}" ${info.zohoConnection.id}${info.zohoRemade ? ' (made again: this Zoho sandbox is a new, empty org, so the stored chats are backed up into it from scratch)' : ''}`,
+    '',
     `  Simulated WhatsApp ${DEMO_ACCOUNT.displayName} ${DEMO_ACCOUNT.phone}, account ${info.accountId}, posting to POST ${url}/api/v1/accounts/${info.accountId}/messages`,
     `    chats with       Ana Souza, Mike Chen, Bruno Lima, the group "${DEMO_GROUP.title}" (Ana and Bruno),`,
     `                     and ${PEOPLE.carmen.name} (${PEOPLE.carmen.phone}), who has no CRM record: her chat stays unmatched`,
@@ -476,6 +572,7 @@ function guide(info: {
     '',
     '  See it from wasync:',
     `    curl -s ${url}/api/v1/connections/${info.connection.id}/sync ${auth}`,
+    `    curl -s ${url}/api/v1/connections/${info.zohoConnection.id}/sync ${auth}`,
     `    curl -s ${url}/api/v1/connections/${info.connection.id}/unmatched ${auth}`,
     `    curl -s ${url}/api/v1/chats ${auth}`,
     '',

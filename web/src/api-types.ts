@@ -2178,7 +2178,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce";
+                    kind: "salesforce" | "zoho";
                 };
                 cookie?: never;
             };
@@ -2210,7 +2210,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce";
+                    kind: "salesforce" | "zoho";
                 };
                 cookie?: never;
             };
@@ -2256,7 +2256,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce";
+                    kind: "salesforce" | "zoho";
                 };
                 cookie?: never;
             };
@@ -2312,13 +2312,13 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce";
+                    kind: "salesforce" | "zoho";
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["SalesforceOAuthStartInput"];
+                    "application/json": components["schemas"]["SalesforceOAuthStartInput"] | components["schemas"]["ZohoOAuthStartInput"];
                 };
             };
             responses: {
@@ -2391,7 +2391,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    kind: "salesforce";
+                    kind: "salesforce" | "zoho";
                 };
                 cookie?: never;
             };
@@ -3925,6 +3925,14 @@ export interface components {
                 refreshToken: string;
             };
         };
+        ZohoOAuthStartInput: {
+            name: string;
+            /**
+             * Format: uri
+             * @description Where to sign in: the accounts server of your data centre (https://accounts.zoho.com, https://accounts.zoho.eu, …), or a Zoho sandbox's.
+             */
+            accountsUrl: string;
+        };
         CloudAccountInputInput: {
             /** @description The number's id in Meta's WhatsApp Manager. */
             phoneNumberId: string;
@@ -5049,6 +5057,14 @@ export interface components {
                 clientSecret: string;
                 refreshToken: string;
             };
+        };
+        ZohoOAuthStart: {
+            name: string;
+            /**
+             * Format: uri
+             * @description Where to sign in: the accounts server of your data centre (https://accounts.zoho.com, https://accounts.zoho.eu, …), or a Zoho sandbox's.
+             */
+            accountsUrl: string;
         };
         CloudAccountInput: {
             /** @description The number's id in Meta's WhatsApp Manager. */

@@ -162,7 +162,9 @@ export class OAuthService {
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', app.clientId);
     url.searchParams.set('redirect_uri', redirectUri);
-    url.searchParams.set('scope', provider.scopes.join(' '));
+    url.searchParams.set('scope', provider.scopes.join(provider.scopeDelimiter ?? ' '));
+    for (const [name, value] of Object.entries(provider.authorizationParameters ?? {}))
+      url.searchParams.set(name, value);
     url.searchParams.set('state', state);
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
@@ -211,7 +213,7 @@ export class OAuthService {
     if (!session.isAdmin || taken.workspaceId !== session.workspaceId)
       return fail('forbidden', 'Only an admin may connect a CRM.');
     const start = provider.startInput.parse(pending.start);
-    const endpoints = provider.endpoints(start);
+    let endpoints = provider.endpoints(start);
     const storedApp = await this.options.repository.app(taken.workspaceId, kind);
     if (!storedApp) return fail('oauth_app_missing', appMissing(provider).message);
     const clientSecret = this.box.open(storedApp.sealedSecret, oauthAppContext(taken.workspaceId, kind));
@@ -239,6 +241,14 @@ export class OAuthService {
       return fail('oauth_refused', `${provider.label} sent back an answer wasync cannot read.`);
     }
 
+    if (provider.callbackEndpoints) {
+      try {
+        endpoints = provider.callbackEndpoints(start, endpoints, query, this.options.guarded.allow);
+      } catch (error) {
+        if (error instanceof WasyncError) return fail(error.code, error.message);
+        throw error;
+      }
+    }
     let token: oauth.TokenEndpointResponse;
     try {
       const options = {
@@ -252,8 +262,9 @@ export class OAuthService {
         // The guarded client refuses http itself, but for the hosts an operator allow-listed.
         [oauth.allowInsecureRequests]: endpoints.tokenEndpoint.startsWith('http:'),
       };
+      const tokenServer = authorizationServer(endpoints);
       const response = await oauth.authorizationCodeGrantRequest(
-        as,
+        tokenServer,
         client,
         oauth.ClientSecretPost(clientSecret),
         callbackParameters,
@@ -261,7 +272,13 @@ export class OAuthService {
         pending.codeVerifier,
         options,
       );
-      token = await oauth.processAuthorizationCodeResponse(as, client, response);
+      const refused = await refusalIn(response);
+      if (refused)
+        return fail(
+          'oauth_refused',
+          `${provider.label} refused the sign-in: ${refused.description ?? refused.error} (${refused.error}).`,
+        );
+      token = await oauth.processAuthorizationCodeResponse(tokenServer, client, response);
     } catch (error) {
       if (error instanceof oauth.ResponseBodyError)
         return fail(
@@ -276,7 +293,7 @@ export class OAuthService {
     if (!token.refresh_token)
       return fail(
         'oauth_no_refresh_token',
-        `${provider.label} granted no refresh token: give the app the refresh_token scope ("Perform requests at any time") and connect again.`,
+        `${provider.label} granted no refresh token: ${provider.noRefreshToken}`,
       );
     // The body POST /connections would take, through the same checks, sealing and conflict rule.
     try {
@@ -284,6 +301,8 @@ export class OAuthService {
         start,
         clientId: storedApp.clientId,
         clientSecret,
+        endpoints,
+        callback: query,
         refreshToken: token.refresh_token,
         token,
         allow: this.options.guarded.allow,
@@ -309,6 +328,30 @@ function authorizationServer(endpoints: OAuthEndpoints): oauth.AuthorizationServ
     authorization_endpoint: endpoints.authorizationEndpoint,
     token_endpoint: endpoints.tokenEndpoint,
   };
+}
+
+/**
+ * An error answered with HTTP 200, which RFC 6749 §5.2 answers with 400 but Zoho's token endpoint
+ * does not (its refusals are 200 with an `error` key: the crm-apis notes §2.8; Zoho CRM API v8, "OAuth
+ * Token Validity", "Access Denied" past the token limit): read as the refusal it is, with the CRM's
+ * reason, rather than as a token answer without a token.
+ */
+async function refusalIn(
+  response: Response,
+): Promise<{ error: string; description: string | undefined } | undefined> {
+  if (response.status !== 200) return undefined;
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => undefined);
+  if (!body || typeof body !== 'object' || !('error' in body) || typeof body.error !== 'string')
+    return undefined;
+  if ('access_token' in body) return undefined;
+  const description =
+    'error_description' in body && typeof body.error_description === 'string'
+      ? body.error_description
+      : undefined;
+  return { error: body.error, description };
 }
 
 /** What the admin gave, by the kind's own start input (the API's body is any kind's). */

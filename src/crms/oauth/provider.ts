@@ -47,11 +47,32 @@ export interface OAuthProvider<Start extends { name: string } = { name: string }
   /** Checks what the admin gave against the outbound rules; throws a WasyncError (url_forbidden). */
   checkStart(start: Start, allow: OutboundAllowList): void;
   endpoints(start: Start): OAuthEndpoints;
-  /** Scopes of the authorization request, space-separated there. */
+  /** Scopes of the authorization request. */
   scopes: readonly string[];
+  /** What joins the scopes in the request: RFC 6749 §3.3's space unless the CRM documents another. */
+  scopeDelimiter?: string | undefined;
+  /** What the admin does when a sign-in granted no refresh token (Salesforce: the app's scope). */
+  noRefreshToken: string;
+  /** Parameters the CRM's authorization request needs beyond RFC 6749's (Zoho: `access_type`). */
+  authorizationParameters?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Where to redeem the code, when the callback says (Zoho's `accounts-server`): the endpoints of
+   * `endpoints(start)` adjusted by the callback's parameters. Throws a WasyncError (url_forbidden)
+   * when they name a server wasync will not call. Without it the code goes to `endpoints(start)`.
+   */
+  callbackEndpoints?(
+    start: Start,
+    endpoints: OAuthEndpoints,
+    callback: Readonly<Record<string, string | undefined>>,
+    allow: OutboundAllowList,
+  ): OAuthEndpoints;
   /** The connection to store; throws a WasyncError when the answer names what wasync will not call. */
   connection(signIn: {
     start: Start;
+    /** Where the code was redeemed: the connection signs in there again. */
+    endpoints: OAuthEndpoints;
+    /** The callback's query parameters, as the CRM sent them. */
+    callback: Readonly<Record<string, string | undefined>>;
     clientId: string;
     clientSecret: string;
     refreshToken: string;

@@ -39,6 +39,7 @@ export const salesforceOAuth: OAuthProvider<SalesforceOAuthStart> = {
     };
   },
   scopes: ['api', 'refresh_token'],
+  noRefreshToken: 'give the app the refresh_token scope ("Perform requests at any time") and connect again.',
   form: {
     appIntro:
       'Once per workspace: an External Client App (or Connected App) in Salesforce with OAuth on, the scopes `api` and `refresh_token`, PKCE required, and this callback URL:',

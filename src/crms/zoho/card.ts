@@ -1,3 +1,4 @@
+import { markerIn } from '../kit/day-marker.js';
 import { CrmError, type RecordCard, type RecordType } from '../types.js';
 import { dealsOf } from './deals.js';
 import {
@@ -10,6 +11,7 @@ import {
   text,
   toCrmRecord,
   type ZohoList,
+  type ZohoRow,
 } from './mapping.js';
 import type { ZohoTransport } from './transport.js';
 
@@ -17,6 +19,12 @@ import type { ZohoTransport } from './transport.js';
 const CLOSED_STAGE = /^closed/i;
 const CARD_NOTES = 5;
 const EXCERPT_LENGTH = 200;
+const NOTES_PER_PAGE = 200;
+/**
+ * Pages read for the card's notes at most: Zoho pages by number only through the first 2000 records
+ * (crm-oas v8.0 notes getNotesModule, DISCRETE_PAGINATION_LIMIT_EXCEEDED and `page_token`).
+ */
+const NOTE_PAGES = 2000 / NOTES_PER_PAGE;
 
 /**
  * The mini-CRM card of a contact or lead: its fields (company, owner, email, lead status), the
@@ -53,11 +61,7 @@ export async function readCard(
             url: recordUrl(links, 'Deals', String(deal.id)),
           }))
       : [];
-  const notes = await transport.request<ZohoList>('GET', `${module}/${record.id}/Notes`, {
-    query: { fields: 'Note_Title,Note_Content,Created_Time', per_page: 20, page: 1 },
-  });
-  const latestNotes = (notes.body?.data ?? [])
-    .filter((note) => !/wasync:[0-9a-f]{24}/.test(text(note, 'Note_Content') ?? ''))
+  const latestNotes = (await peopleNotes(transport, module, record.id))
     .map((note) => ({
       id: String(note.id),
       title: text(note, 'Note_Title') ?? '',
@@ -75,4 +79,29 @@ export async function readCard(
     openDeals,
     latestNotes,
   };
+}
+
+/**
+ * The record's latest notes written by people, newest first: wasync's day notes (one per chat-day,
+ * carrying the day marker) are left out, and as they can outnumber people's notes many times over,
+ * pages are read until {@link CARD_NOTES} of people's are found or the notes end. Newest first is
+ * asked for with `sort_by=Created_Time&sort_order=desc` (crm-oas v8.0 notes getNotesModule; that the
+ * related list takes them too is unverified, so the card sorts again).
+ */
+async function peopleNotes(transport: ZohoTransport, module: string, id: string) {
+  const found: ZohoRow[] = [];
+  for (let page = 1; page <= NOTE_PAGES && found.length < CARD_NOTES; page++) {
+    const answer = await transport.request<ZohoList>('GET', `${module}/${id}/Notes`, {
+      query: {
+        fields: 'Note_Title,Note_Content,Created_Time',
+        sort_by: 'Created_Time',
+        sort_order: 'desc',
+        per_page: NOTES_PER_PAGE,
+        page,
+      },
+    });
+    found.push(...(answer.body?.data ?? []).filter((note) => !markerIn(text(note, 'Note_Content') ?? '')));
+    if (!answer.body?.info?.more_records) break;
+  }
+  return found;
 }

@@ -1,4 +1,5 @@
 import { checkVendorUrl, ZOHO } from '../../net/vendor-urls.js';
+import type { OAuthProvider } from '../oauth/provider.js';
 import type { CrmKindDefinition } from '../registry.js';
 import type { ZohoToken } from './auth.js';
 import {
@@ -11,6 +12,7 @@ import {
 } from './connection.js';
 import { ZOHO_DATA_CENTRES } from './data-centres.js';
 import { ZOHO_EDITIONS } from './limits.js';
+import { zohoOAuth } from './oauth.js';
 
 /** Zoho CRM in the CRM registry. */
 export const zohoKind: CrmKindDefinition = {
@@ -35,6 +37,7 @@ export const zohoKind: CrmKindDefinition = {
     );
     return { destination: () => zohoDestination(connection.settings, signIn) };
   },
+  oauth: zohoOAuth as OAuthProvider,
   sandbox: 'zoho',
   capabilities: { leads: true, deals: true },
   form: {

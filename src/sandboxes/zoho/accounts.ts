@@ -11,8 +11,11 @@ export const MAX_ACCESS_TOKENS_PER_WINDOW = 10; // ... per refresh token in 10 m
 export const TOKEN_WINDOW_MS = 10 * 60 * 1000;
 /** Refresh tokens per user and client; the 21st deletes the first and its access tokens (Kaizen #43). */
 export const MAX_REFRESH_TOKENS = 20;
-/** A grant token (authorization code) is valid three minutes (v8 "Token Validity"). */
-const GRANT_TOKEN_TTL_MS = 3 * 60 * 1000;
+/**
+ * A grant token (authorization code) is valid two minutes (Zoho Accounts OAuth, server-based apps,
+ * "Get authorization code"; v8 "Token Validity" says three: the shorter one).
+ */
+const GRANT_TOKEN_TTL_MS = 2 * 60 * 1000;
 /** Grant tokens per client in 10 minutes; past it, access_denied (v8 "Token Validity"). */
 export const MAX_GRANT_TOKENS_PER_WINDOW = 10;
 
@@ -41,6 +44,8 @@ export class ZohoAccounts {
   private refresh = new Map<string, RefreshState>();
   /** access_type=offline per consent ticket, then per code: only those codes yield a refresh token. */
   private offline = new Set<string>();
+  /** Clients the sandbox user granted offline access, whose next consent yields a refresh token only with prompt=consent. */
+  private offlineGranted = new Set<string>();
   /** When each client's grant tokens of the last 10 minutes were issued. */
   private grants = new Map<string, number[]>();
   /** Makes access tokens distinct even when two are minted in the same instant. */
@@ -97,6 +102,19 @@ export class ZohoAccounts {
   }
 
   /**
+   * Whether an authorization request yields a refresh token: access_type=offline gives one the first
+   * time; after that only with prompt=consent, which has the user consent again (Zoho Accounts OAuth,
+   * server-based apps, "Get authorization code": `access_type`, `prompt`).
+   */
+  grantsRefreshToken(clientId: string, accessType: string | undefined, prompt: string | undefined): boolean {
+    return accessType === 'offline' && (prompt === 'consent' || !this.offlineGranted.has(clientId));
+  }
+
+  offlineGrantedTo(clientId: string): void {
+    this.offlineGranted.add(clientId);
+  }
+
+  /**
    * An access token for a refresh token, within the limits: refused ("Access Denied") once 10 were
    * issued in the last 10 minutes; the 16th live token evicts the oldest, which then answers
    * INVALID_TOKEN at the API (v8 "Token Validity").
@@ -144,6 +162,7 @@ export class ZohoAccounts {
     this.codes.reset();
     this.refresh.clear();
     this.offline.clear();
+    this.offlineGranted.clear();
     this.grants.clear();
   }
 }
@@ -186,6 +205,17 @@ export function accountsRoutes(accounts: ZohoAccounts, options: ResolvedZohoOpti
       if (query.response_type !== 'code')
         return redirect(reply, redirectUri, { error: 'unsupported_response_type' }, query.state);
       if (!query.scope) return redirect(reply, redirectUri, { error: 'invalid_scope' }, query.state);
+      // PKCE is optional for server-based apps (Zoho Accounts OAuth, "Server-based apps - Overview");
+      // with a challenge, `code_challenge_method` is S256 or plain, plain by default ("Mobile-based
+      // apps", "Get authorization code"). The sandbox takes S256 only, and a challenge without its
+      // method is refused rather than read as plain (unverified: the stricter reading).
+      if (query.code_challenge !== undefined && query.code_challenge_method !== 'S256')
+        return redirect(
+          reply,
+          redirectUri,
+          { error: 'invalid_request', error_description: 'code_challenge_method must be S256' },
+          query.state,
+        );
       const ticket = accounts.codes.awaitConsent({
         clientId: client.clientId,
         redirectUri,
@@ -193,8 +223,8 @@ export function accountsRoutes(accounts: ZohoAccounts, options: ResolvedZohoOpti
         scope: query.scope,
         codeChallenge: query.code_challenge,
       });
-      // access_type=offline asks for a refresh token too (Zoho Accounts, authorization request).
-      if (query.access_type === 'offline') accounts.markOffline(ticket);
+      if (accounts.grantsRefreshToken(client.clientId, query.access_type, query.prompt))
+        accounts.markOffline(ticket);
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
@@ -254,7 +284,9 @@ export function accountsRoutes(accounts: ZohoAccounts, options: ResolvedZohoOpti
         const refreshToken = accounts.mintRefreshToken(client.clientId, redeemed.scope);
         const issued = accounts.issueFor(refreshToken, client.clientId);
         if (issued === 'denied') return ACCESS_DENIED;
-        // Without access_type=offline the app gets no refresh token (Zoho Accounts: online access).
+        // Without access_type=offline (or past the first offline consent, without prompt=consent)
+        // the app gets no refresh token (Zoho Accounts: online access).
+        if (offline) accounts.offlineGrantedTo(client.clientId);
         return answer(issued.accessToken, issued.scope, offline ? refreshToken : undefined);
       }
       if (params.grant_type === 'refresh_token') {

@@ -49,6 +49,7 @@ export function zohoInspection(parts: InspectionParts) {
     description: 'Zoho CRM sandbox inspection routes: test/demo only, not part of its API.',
     details: () => ({
       orgId: options.orgId,
+      zgid: options.zgid,
       dataCentre: options.dataCentre,
       clients: options.clients.map((client) => client.clientId),
     }),

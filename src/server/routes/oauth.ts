@@ -203,13 +203,12 @@ export function oauthRoutes(services: Services): FastifyPluginAsyncZod {
                 isAdmin: grant.role === 'admin',
               }
             : undefined;
-        const { code, state, error, error_description } = request.query;
-        const outcome = await oauth.callback(session, request.params.kind, {
-          code,
-          state,
-          error,
-          error_description,
-        });
+        // Every string parameter: the CRM may add its own (Zoho: `location`, `accounts-server`),
+        // which its provider reads; the flow itself reads only RFC 6749's.
+        const query: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(request.query))
+          if (typeof value === 'string') query[name] = value;
+        const outcome = await oauth.callback(session, request.params.kind, query);
         if (outcome.ok) {
           await auditCreated(audit, request, outcome.connection, { via: 'oauth' });
         } else {

@@ -85,6 +85,47 @@ describe('Zoho sandbox accounts server', () => {
     expect(online.refresh_token).toBeUndefined();
   });
 
+  it('gives a refresh token for the first offline consent only, then again only with prompt=consent', async () => {
+    zoho = await startZoho();
+    const refreshTokenOf = async (params: Record<string, string>) =>
+      (
+        (await (
+          await exchange(zoho.url, (await consent(zoho.url, params)).searchParams.get('code') ?? '')
+        ).json()) as Answer
+      ).refresh_token;
+    expect(await refreshTokenOf({ access_type: 'offline' })).toMatch(/^1000\./);
+    expect(await refreshTokenOf({ access_type: 'offline' })).toBeUndefined();
+    expect(await refreshTokenOf({ access_type: 'offline', prompt: 'consent' })).toMatch(/^1000\./);
+  });
+
+  it('takes a PKCE challenge with S256 only, and redeems it with its verifier', async () => {
+    zoho = await startZoho();
+    const verifier = 'v'.repeat(50);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    for (const method of [{}, { code_challenge_method: 'plain' }]) {
+      const page = await fetch(
+        `${zoho.url}/oauth/v2/auth?${new URLSearchParams({
+          response_type: 'code',
+          client_id: DEMO_CLIENT.clientId,
+          redirect_uri: REDIRECT,
+          scope: 'ZohoCRM.modules.ALL',
+          code_challenge: challenge,
+          ...method,
+        })}`,
+        { redirect: 'manual' },
+      );
+      expect(page.status).toBe(302);
+      expect(new URL(page.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_request');
+    }
+    const code =
+      (
+        await consent(zoho.url, { code_challenge: challenge, code_challenge_method: 'S256' })
+      ).searchParams.get('code') ?? '';
+    expect(await json(exchange(zoho.url, code, { code_verifier: verifier }))).toMatchObject({
+      access_token: expect.stringMatching(/^1000\./),
+    });
+  });
+
   it('answers token errors as HTTP 200 bodies: a spent code, a wrong secret, a wrong PKCE verifier', async () => {
     zoho = await startZoho();
     const code = (await consent(zoho.url, {})).searchParams.get('code') ?? '';
