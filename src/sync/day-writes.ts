@@ -8,7 +8,7 @@ import type { TranscriptRef } from '../crms/types.js';
 import type { Intent, LedgerEntry } from '../store/repositories/sync-ledger.js';
 import type { RunSummary } from './queue.js';
 import type { Target } from './resolve.js';
-import type { DayTranscript, TranscriptAttachment } from './transcript.js';
+import type { DayTranscript } from './transcript.js';
 
 export interface DayWrite {
   day: string;
@@ -68,10 +68,6 @@ export function transcriptKey(chatId: string, recordId: string, day: string): st
   return `${chatId}:${recordId}:${day}`;
 }
 
-export function fileKey(file: TranscriptAttachment, recordId: string): string {
-  return `${file.mediaId}:${recordId}`;
-}
-
 export function contentHash(target: Target, chat: Chat, transcript: DayTranscript): string {
   return createHash('sha256')
     .update(
@@ -87,10 +83,6 @@ export function contentHash(target: Target, chat: Chat, transcript: DayTranscrip
       ]),
     )
     .digest('base64url');
-}
-
-export function mediaOf(transcript: DayTranscript): Map<string, string | undefined> {
-  return new Map(transcript.attachments.map((file) => [file.mediaId, file.sha256]));
 }
 
 export function emptySummary(startedAt: number): RunSummary {

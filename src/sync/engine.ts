@@ -7,10 +7,9 @@
  * writes they cover are done, so a run that stops anywhere is simply run again.
  */
 import type { Logger } from 'pino';
-import type { Account, Chat, Identity, Message, Workspace } from '../core/model.js';
+import type { Chat, Identity, Message, Workspace } from '../core/model.js';
 import { type CountryCode, isRegion } from '../core/phone.js';
 import {
-  type CallOptions,
   CrmError,
   type Destination,
   type InlineAttachment,
@@ -20,14 +19,13 @@ import {
 } from '../crms/types.js';
 import type { Store } from '../store/index.js';
 import type { ExclusionMatcher } from '../store/repositories/exclusions.js';
-import type { Intent, LedgerEntry } from '../store/repositories/sync-ledger.js';
+import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
 import { backoffMs } from './backoff.js';
+import { type DayFilesEngine, inlineAttachments, uploadFiles } from './day-files.js';
 import {
   contentHash,
   type DayWrite,
   emptySummary,
-  fileKey,
-  mediaOf,
   outcomeUnknown,
   planDay,
   transcriptIntent,
@@ -35,8 +33,17 @@ import {
 } from './day-writes.js';
 import type { RunSummary } from './queue.js';
 import { type ChatPeople, type Resolution, resolveTargets, type Target } from './resolve.js';
-import { renderDayTranscripts, type TranscriptAttachment } from './transcript.js';
+import {
+  type ChatPlan,
+  callOptions,
+  type RunContext,
+  type RunGuard,
+  type TargetPlan,
+} from './run-context.js';
+import { renderDayTranscripts } from './transcript.js';
 import { localTime } from './transcript-time.js';
+
+export type { RunGuard } from './run-context.js';
 
 const DAY_MS = 86_400_000;
 /** No time zone is further than 14 hours from UTC: a local day lies within its UTC date ± 14 hours. */
@@ -72,52 +79,25 @@ export class SyncStopped extends Error {
   }
 }
 
-interface TargetPlan {
-  target: Target;
-  days: DayWrite[];
-}
-
-interface ChatPlan {
-  chat: Chat;
-  targets: TargetPlan[];
-}
-
-/**
- * A run's hold on its connection (the lease, in the service): `confirm` before each write, and
- * `signal` to cut what is in flight once the hold is gone.
- */
-export interface RunGuard {
-  readonly signal: AbortSignal;
-  confirm(): Promise<void>;
-  /** Throws once the run may no longer write; cheap, called before each CRM request. */
-  beforeRequest(): void;
-}
-
-interface RunContext {
-  connectionId: string;
-  guard: RunGuard | undefined;
-  crmName: string;
-  destination: Destination;
-  startedAt: number;
-  summary: RunSummary;
-  accounts: Map<string, Account>;
-  /** Numbers, groups and accounts never backed up. */
-  exclusions: ExclusionMatcher;
-  /** Earliest time a failed write is due again, for the scheduler. */
-  nextRetryAt: number | undefined;
-}
-
 export class SyncEngine {
   private readonly store: Store;
   private readonly marginMs: number;
   private readonly recheckMs: number;
   private readonly clock: () => number;
+  /** What the file steps (day-files.ts) use of the engine. */
+  private readonly files: DayFilesEngine;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.store = options.store;
     this.marginMs = options.marginMs ?? 60_000;
     this.recheckMs = options.recheckMs ?? 3_600_000;
     this.clock = options.clock ?? Date.now;
+    this.files = {
+      store: this.store,
+      clock: this.clock,
+      retryDelay: (entry, error) => this.retryDelay(entry, error),
+      noteRetry: (context, at) => this.noteRetry(context, at),
+    };
   }
 
   get backfillMs(): number {
@@ -249,7 +229,7 @@ export class SyncEngine {
       plans.push(await this.planChat(context, chat, persons, resolution.targets));
     }
     await this.writeTranscripts(context, plans);
-    await this.uploadFiles(context, plans);
+    await uploadFiles(this.files, context, plans);
     for (const plan of plans) await this.settle(context, plan, seqOf.get(plan.chat.id) ?? 0);
   }
 
@@ -357,7 +337,7 @@ export class SyncEngine {
       const files = new Map<DayWrite, { accepted: InlineAttachment[]; refused: RefusedAttachment[] }>();
       if (inline) {
         for (const { chat, plan, day } of batch) {
-          files.set(day, await this.inlineAttachments(context, chat, plan.target, day));
+          files.set(day, await inlineAttachments(this.files, context, chat, plan.target, day));
         }
       }
       let results: Awaited<ReturnType<Destination['upsertDayTranscripts']>>;
@@ -455,149 +435,6 @@ export class SyncEngine {
     context.nextRetryAt = context.nextRetryAt === undefined ? at : Math.min(context.nextRetryAt, at);
   }
 
-  /** Uploads the files of every day that is in the CRM, each once (ledger, then the CRM's own key). */
-  private async uploadFiles(context: RunContext, plans: readonly ChatPlan[]): Promise<void> {
-    if (context.destination.capabilities.attachments === 'inline') return;
-    const maxBytes = context.destination.capabilities.maxAttachmentBytes;
-    for (const chatPlan of plans) {
-      for (const plan of chatPlan.targets) {
-        for (const day of plan.days) {
-          const ref = day.ref;
-          if (ref === undefined || (day.outcome !== 'done' && day.outcome !== 'unchanged')) continue;
-          const files = day.transcript.attachments.filter((file) => file.state === 'stored');
-          if (files.length === 0) continue;
-          const media = mediaOf(day.transcript);
-          const keys = files.map((file) => fileKey(file, plan.target.record.id));
-          const entries = await this.store.ledger.get(context.connectionId, keys);
-          for (const [i, file] of files.entries()) {
-            const key = keys[i] as string;
-            const entry = entries.get(key);
-            if (entry?.state === 'done' || entry?.state === 'rejected') continue;
-            if (entry?.state === 'failed' && (entry.nextAttemptAt?.getTime() ?? 0) > this.clock()) {
-              day.outcome = 'waiting';
-              this.noteRetry(context, entry.nextAttemptAt?.getTime());
-              continue;
-            }
-            const sha256 = media.get(file.mediaId);
-            if (sha256 === undefined || (file.sizeBytes ?? 0) > maxBytes) {
-              await this.refuseFile(context, chatPlan.chat, plan.target, day, file, key);
-              continue;
-            }
-            await context.guard?.confirm();
-            await this.store.ledger.recordIntents(context.connectionId, [
-              fileIntent(chatPlan.chat, plan.target, day, file, key, sha256),
-            ]);
-            try {
-              const uploaded = await context.destination.uploadAttachment(
-                {
-                  transcript: ref,
-                  record: { type: plan.target.record.type, id: plan.target.record.id },
-                  key,
-                  fileName: file.fileName,
-                  mimeType: file.mimeType ?? 'application/octet-stream',
-                  sizeBytes: file.sizeBytes ?? 0,
-                  open: () => this.store.blobs.open(sha256),
-                  description: `WhatsApp, from ${file.senderName}, ${file.sentAt.toISOString()}`,
-                },
-                callOptions(context),
-              );
-              await this.store.ledger.markDone(context.connectionId, [
-                { key, ref: { id: uploaded.id, related: {} } },
-              ]);
-              context.summary.filesUploaded++;
-            } catch (error) {
-              if (!(error instanceof CrmError)) throw error;
-              const retryAt =
-                error.kind === 'rejected' ? undefined : this.clock() + this.retryDelay(entry, error);
-              await this.store.ledger.markFailed(context.connectionId, [
-                {
-                  key,
-                  error: `${error.code}: ${error.message}`,
-                  retryAt,
-                  outcomeUnknown: error.outcomeUnknown,
-                },
-              ]);
-              if (retryAt === undefined) context.summary.rejected++;
-              else {
-                context.summary.failed++;
-                day.outcome = 'failed';
-                day.error = `${error.code}: ${error.message}`;
-                this.noteRetry(context, retryAt);
-              }
-              if (error.kind !== 'rejected') throw error;
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * The day's files for a destination that takes them with the transcript: every stored one it
-   * accepts; a file larger than it takes is recorded as refused (once), left out, and named to the
-   * destination, which says in the transcript why it is not there.
-   */
-  private async inlineAttachments(
-    context: RunContext,
-    chat: Chat,
-    target: Target,
-    day: DayWrite,
-  ): Promise<{ accepted: InlineAttachment[]; refused: RefusedAttachment[] }> {
-    const maxBytes = context.destination.capabilities.maxAttachmentBytes;
-    const attachments: InlineAttachment[] = [];
-    const refused: RefusedAttachment[] = [];
-    for (const file of day.transcript.attachments) {
-      const sha256 = file.sha256;
-      if (file.state !== 'stored' || sha256 === undefined) continue;
-      const key = fileKey(file, target.record.id);
-      if ((file.sizeBytes ?? 0) > maxBytes) {
-        const entry = (await this.store.ledger.get(context.connectionId, [key])).get(key);
-        if (entry?.state !== 'rejected') await this.refuseFile(context, chat, target, day, file, key);
-        refused.push({
-          fileName: file.fileName,
-          sizeBytes: file.sizeBytes ?? 0,
-          senderName: file.senderName,
-          time: file.time,
-          reason: 'too_large',
-        });
-        continue;
-      }
-      attachments.push({
-        key,
-        fileName: file.fileName,
-        mimeType: file.mimeType ?? 'application/octet-stream',
-        sizeBytes: file.sizeBytes ?? 0,
-        senderName: file.senderName,
-        time: file.time,
-        open: () => this.store.blobs.open(sha256),
-      });
-    }
-    return { accepted: attachments, refused };
-  }
-
-  /** Records a file the CRM does not take (too large, or its bytes are gone) as refused: not retried. */
-  private async refuseFile(
-    context: RunContext,
-    chat: Chat,
-    target: Target,
-    day: DayWrite,
-    file: TranscriptAttachment,
-    key: string,
-  ): Promise<void> {
-    await context.guard?.confirm();
-    await this.store.ledger.recordIntents(context.connectionId, [
-      fileIntent(chat, target, day, file, key, file.sha256 ?? ''),
-    ]);
-    await this.store.ledger.markFailed(context.connectionId, [
-      {
-        key,
-        error: `FILE_TOO_LARGE: ${file.fileName} is larger than ${context.crmName} accepts`,
-        retryAt: undefined,
-      },
-    ]);
-    context.summary.rejected++;
-  }
-
   /** Moves the cursors of every record whose days are all in the CRM, and records the chat's state. */
   private async settle(context: RunContext, plan: ChatPlan, seq: number): Promise<void> {
     const now = this.clock();
@@ -644,30 +481,4 @@ function exclusionOf(chat: Chat, exclusions: ExclusionMatcher): string | undefin
   const phone = chat.kind === 'direct' ? chat.partner?.phone : undefined;
   if (phone && exclusions.phones.has(phone)) return 'the number is excluded';
   return undefined;
-}
-
-function fileIntent(
-  chat: Chat,
-  target: Target,
-  day: DayWrite,
-  file: TranscriptAttachment,
-  key: string,
-  sha256: string,
-): Intent {
-  return {
-    key,
-    kind: 'file',
-    chatId: chat.id,
-    record: { type: target.record.type, id: target.record.id },
-    day: day.day,
-    messageId: file.sourceMessageId,
-    contentHash: sha256,
-    messageCount: 0,
-  };
-}
-
-/** What each destination call carries of the run's guard. */
-function callOptions(context: RunContext): CallOptions {
-  const { guard } = context;
-  return guard ? { signal: guard.signal, beforeRequest: () => guard.beforeRequest() } : {};
 }

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReferenceHttpDestination } from '../../src/crms/reference/http-destination.js';
+import { ReferenceDestination } from '../../src/crms/reference/destination.js';
+import { ReferenceHttpBackend } from '../../src/crms/reference/http-backend.js';
 import { ReferenceTransport } from '../../src/crms/reference/transport.js';
 import {
   buildReferenceSandbox,
   type ReferenceSandbox,
   type ReferenceSandboxOptions,
 } from '../../src/sandboxes/reference/index.js';
-import { contactDay } from '../support/day-content.js';
+import { contactDay, inlinePhoto } from '../support/day-content.js';
 
 const context = { defaultRegion: 'BR' as const };
 
@@ -36,7 +37,7 @@ describe('the reference CRM sandbox over HTTP', () => {
 
   it('finds, writes by key, uploads once, shows the card and deletes, counting every request', async () => {
     const { transport, seed, inspect } = await start({ maxLookupsPerCall: 2, maxTranscriptsPerCall: 2 });
-    const destination = new ReferenceHttpDestination(transport);
+    const destination = new ReferenceDestination(new ReferenceHttpBackend(transport));
     expect(await destination.test()).toEqual([]);
     const contact = await seed({ type: 'contact', name: 'Ana', phones: ['(11) 98765-4321'] });
     const lead = await seed({ type: 'lead', name: 'Ana lead', phones: ['+55 11 98765-4321'] });
@@ -135,6 +136,44 @@ describe('the reference CRM sandbox over HTTP', () => {
     );
   });
 
+  it('finds a day again by its marker and carries files inline, for a destination in those modes', async () => {
+    const { transport, seed, inspect } = await start();
+    const destination = new ReferenceDestination(new ReferenceHttpBackend(transport), {
+      keys: 'marker',
+      attachments: 'inline',
+    });
+    const contact = await seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
+    const day = { ...write(contact, 'chat1:ana:2026-11-20', 'hello'), attachments: [inlinePhoto()] };
+    const [first] = await destination.upsertDayTranscripts([{ write: day, existing: undefined }]);
+    if (!first?.ok) throw new Error('not written');
+    // The answer was lost: the uncertain retry finds the note by its marker and updates it.
+    const [recovered] = await destination.upsertDayTranscripts([
+      { write: { ...day, key: 'chat1:ana:2026-11-20' }, existing: undefined, uncertain: true },
+    ]);
+    expect(recovered).toEqual(first);
+    const { transcripts } = await inspect<{
+      transcripts: { id: string; key?: string; text: string; writes: number; files: unknown[] }[];
+    }>('/transcripts');
+    expect(transcripts).toEqual([
+      expect.objectContaining({
+        id: first.ref.id,
+        writes: 2,
+        text: expect.stringMatching(/hello[\s\S]+$/),
+        files: [{ key: 'media-1:ana', fileName: 'photo.jpg', mimeType: 'image/jpeg', base64: 'AQID' }],
+      }),
+    ]);
+    expect(transcripts[0]?.key).toBeUndefined();
+    expect(
+      await transport.request({
+        method: 'GET',
+        path: `/records/contact/${contact}/transcripts`,
+        write: false,
+      }),
+    ).toEqual({
+      transcripts: [{ id: first.ref.id, day: '2026-11-20', text: transcripts[0]?.text }],
+    });
+  });
+
   it('refuses a call over its limit and a wrong API key, each as its CrmError kind', async () => {
     const { transport, baseUrl } = await start({ maxTranscriptsPerCall: 1 });
     await expect(
@@ -156,8 +195,8 @@ describe('the reference CRM sandbox over HTTP', () => {
         write: true,
       }),
     ).rejects.toMatchObject({ kind: 'rejected', code: 'LIMIT_EXCEEDED', outcomeUnknown: false });
-    const wrongKey = new ReferenceHttpDestination(
-      new ReferenceTransport({ baseUrl, apiKey: 'not-it', fetch }),
+    const wrongKey = new ReferenceDestination(
+      new ReferenceHttpBackend(new ReferenceTransport({ baseUrl, apiKey: 'not-it', fetch })),
     );
     expect(await wrongKey.test()).toEqual(['The API key is not this CRM’s.']);
     await expect(wrongKey.search('Ana', context)).rejects.toMatchObject({
@@ -201,7 +240,7 @@ describe('the reference CRM sandbox over HTTP', () => {
       faults: { rate: 0.5, seed: 5, kinds: ['503'] },
     });
     const contact = await seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
-    const destination = new ReferenceHttpDestination(transport);
+    const destination = new ReferenceDestination(new ReferenceHttpBackend(transport));
     const results = await destination.upsertDayTranscripts(
       ['k1', 'k2', 'k3'].map((key) => ({ write: write(contact, key, key), existing: undefined })),
     );

@@ -2,7 +2,7 @@
  * A chat-day's structured content for destination tests: a header and one block per `[time, sender,
  * text]`, each text a single line (split on newlines into continuation lines).
  */
-import type { DayTranscriptWrite, TranscriptContent } from '../../src/crms/types.js';
+import type { DayTranscriptWrite, InlineAttachment, TranscriptContent } from '../../src/crms/types.js';
 
 export function dayContent(header: string, ...messages: [string, string, string][]): TranscriptContent {
   return {
@@ -28,5 +28,20 @@ export function contactDay(recordId: string, key: string, text: string): DayTran
     firstMessageAt: at,
     lastMessageAt: at,
     attachments: [],
+  };
+}
+
+/** A three-byte photo of Ana's, as the engine hands a day's file to an inline destination. */
+export function inlinePhoto(): InlineAttachment {
+  return {
+    key: 'media-1:ana',
+    fileName: 'photo.jpg',
+    mimeType: 'image/jpeg',
+    sizeBytes: 3,
+    senderName: 'Ana',
+    time: '10:00',
+    async *open() {
+      yield new Uint8Array([1, 2, 3]);
+    },
   };
 }

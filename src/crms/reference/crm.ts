@@ -1,3 +1,5 @@
+import type { CountryCode } from '../../core/phone.js';
+import { numberToFind } from '../../core/phone-lookup.js';
 import type { RecordType } from '../types.js';
 
 /** A record the reference CRM holds. */
@@ -31,6 +33,20 @@ export interface ReferenceTranscript {
   writes: number;
   updatedAt: Date;
 }
+
+/**
+ * A day's transcript as a destination writes it: in place over the transcript `id` names, else over
+ * the one stored under `key`, else as a new one (marker mode writes no key).
+ */
+export type ReferenceTranscriptWrite = Pick<
+  ReferenceTranscript,
+  'key' | 'record' | 'day' | 'title' | 'text' | 'messageCount' | 'files'
+> & { id?: string | undefined };
+
+/** One write's answer, per item as the API gives it. */
+export type ReferenceWriteResult =
+  | { ok: true; id: string; created: boolean }
+  | { ok: false; error: { code: string; message: string } };
 
 export interface ReferenceAttachment {
   id: string;
@@ -219,6 +235,44 @@ export class ReferenceCrm {
     return stored;
   }
 
+  /** A record made through the API: a lead without a company gets `Unknown`. */
+  createRecord(record: { type: RecordType; name: string; phone: string; company?: string | undefined }) {
+    return this.seed({
+      type: record.type,
+      name: record.name,
+      phones: [record.phone],
+      company: record.type === 'lead' ? record.company?.trim() || 'Unknown' : record.company,
+    });
+  }
+
+  /** Records a call may see: converted leads never, leads only where the caller asks for them. */
+  visible(types: readonly RecordType[]): ReferenceRecord[] {
+    return this.allRecords().filter(
+      (record) => types.includes(record.type) && !(record.type === 'lead' && record.converted),
+    );
+  }
+
+  /** The records whose phones hold this number in any spelling: contacts first, then the oldest first. */
+  holding(
+    phone: string,
+    defaultRegion: CountryCode | undefined,
+    types: readonly RecordType[],
+  ): ReferenceRecord[] {
+    const wanted = numberToFind(phone);
+    return this.visible(types)
+      .filter((record) => record.phones.some((stored) => wanted.isHeldIn(stored, defaultRegion)))
+      .sort(
+        (a, b) => byType(a, b) || a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
+      );
+  }
+
+  /** The records whose name holds `needle` (lower case): contacts first, then by name. */
+  named(needle: string, types: readonly RecordType[]): ReferenceRecord[] {
+    return this.visible(types)
+      .filter((record) => record.name.toLowerCase().includes(needle))
+      .sort((a, b) => byType(a, b) || a.name.localeCompare(b.name));
+  }
+
   record(id: string): ReferenceRecord | undefined {
     return this.records.get(id);
   }
@@ -264,6 +318,44 @@ export class ReferenceCrm {
     this.transcripts.set(transcript.id, transcript);
   }
 
+  /** Writes one day's transcript (see ReferenceTranscriptWrite); refused per item without its record. */
+  writeTranscript(write: ReferenceTranscriptWrite): ReferenceWriteResult {
+    const record = this.records.get(write.record.id);
+    if (!record || record.type !== write.record.type) {
+      return {
+        ok: false,
+        error: { code: 'RECORD_NOT_FOUND', message: `No ${write.record.type} ${write.record.id}.` },
+      };
+    }
+    const previous =
+      write.id !== undefined
+        ? this.transcripts.get(write.id)
+        : write.key !== undefined
+          ? this.transcript(write.key)
+          : undefined;
+    const id = previous?.id ?? this.nextId('T');
+    this.putTranscript({
+      id,
+      key: write.key,
+      record: { type: write.record.type, id: write.record.id },
+      day: write.day,
+      title: write.title,
+      text: write.text,
+      messageCount: write.messageCount,
+      files: write.files,
+      writes: (previous?.writes ?? 0) + 1,
+      updatedAt: new Date(),
+    });
+    return { ok: true, id, created: previous === undefined };
+  }
+
+  /** Deletes what a destination wrote; false where it was gone already. */
+  deleteWritten(object: { kind: 'chat_record' | 'note' | 'file'; id: string }): boolean {
+    // The reference CRM keeps no note beside a day's transcript: a note is always gone already.
+    if (object.kind === 'chat_record') return this.deleteTranscript(object.id);
+    return object.kind === 'file' ? this.deleteAttachment(object.id) : false;
+  }
+
   deleteTranscript(id: string): boolean {
     return this.transcripts.delete(id);
   }
@@ -287,6 +379,9 @@ export class ReferenceCrm {
     return false;
   }
 }
+
+const byType = (a: ReferenceRecord, b: ReferenceRecord) =>
+  a.type === b.type ? 0 : a.type === 'contact' ? -1 : 1;
 
 function refusalOf(fault: Exclude<ReferenceFault, { kind: 'lost-answer' }>): ReferenceRefusal {
   const retryAfter = 'retryAfterSeconds' in fault ? fault.retryAfterSeconds : undefined;

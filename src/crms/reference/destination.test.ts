@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contactDay } from '../../../test/support/day-content.js';
+import { contactDay, inlinePhoto } from '../../../test/support/day-content.js';
 import { dayMarker } from '../kit/day-marker.js';
 import { ReferenceCrm } from './crm.js';
 import { ReferenceDestination } from './destination.js';
+import { ReferenceMemoryBackend } from './memory-backend.js';
 
 const context = { defaultRegion: 'BR' as const };
 
@@ -11,7 +12,7 @@ const write = contactDay;
 describe('the reference destination', () => {
   it('finds contacts before leads by any spelling of the number, never converted leads', async () => {
     const crm = new ReferenceCrm();
-    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
+    const destination = new ReferenceDestination(new ReferenceMemoryBackend(crm, crm.apiKey));
     const lead = crm.seed({ type: 'lead', name: 'Ana lead', phones: ['+55 11 98765-4321'] });
     crm.seed({ type: 'lead', name: 'Ana converted', phones: ['+5511987654321'], converted: true });
     const contact = crm.seed({ type: 'contact', name: 'Ana', phones: ['(11) 98765-4321'] });
@@ -30,7 +31,9 @@ describe('the reference destination', () => {
       'Ana lead',
     ]);
 
-    const contactsOnly = new ReferenceDestination(crm, { apiKey: crm.apiKey, leads: false });
+    const contactsOnly = new ReferenceDestination(new ReferenceMemoryBackend(crm, crm.apiKey), {
+      leads: false,
+    });
     expect(
       (await contactsOnly.findByPhones([{ key: 'ana', phone: '+5511987654321' }], context)).get('ana'),
     ).toEqual([expect.objectContaining({ id: contact.id })]);
@@ -41,7 +44,7 @@ describe('the reference destination', () => {
 
   it('upserts transcripts by key, answers per item, and deletes what it wrote', async () => {
     const crm = new ReferenceCrm('reference-key', { batchRecords: 3 });
-    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
+    const destination = new ReferenceDestination(new ReferenceMemoryBackend(crm, crm.apiKey));
     const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
     const first = await destination.upsertDayTranscripts([
       { write: write(ana.id, 'k1', 'hello'), existing: undefined },
@@ -118,7 +121,9 @@ describe('the reference destination', () => {
 
   it('without external ids, finds a day again by the marker in its text, only when a write may have been lost', async () => {
     const crm = new ReferenceCrm();
-    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey, keys: 'marker' });
+    const destination = new ReferenceDestination(new ReferenceMemoryBackend(crm, crm.apiKey), {
+      keys: 'marker',
+    });
     const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
     const [first] = await destination.upsertDayTranscripts([
       { write: write(ana.id, 'chat1:ana:2026-11-20', 'hello'), existing: undefined },
@@ -156,26 +161,16 @@ describe('the reference destination', () => {
 
   it('takes a day’s files inline with its transcript where it declares so', async () => {
     const crm = new ReferenceCrm();
-    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey, attachments: 'inline' });
+    const destination = new ReferenceDestination(new ReferenceMemoryBackend(crm, crm.apiKey), {
+      attachments: 'inline',
+    });
     expect(destination.capabilities.attachments).toBe('inline');
     const ana = crm.seed({ type: 'contact', name: 'Ana', phones: ['+5511987654321'] });
     const [result] = await destination.upsertDayTranscripts([
       {
         write: {
           ...write(ana.id, 'k1', 'a photo'),
-          attachments: [
-            {
-              key: 'media-1:ana',
-              fileName: 'photo.jpg',
-              mimeType: 'image/jpeg',
-              sizeBytes: 3,
-              senderName: 'Ana',
-              time: '10:00',
-              async *open() {
-                yield new Uint8Array([1, 2, 3]);
-              },
-            },
-          ],
+          attachments: [inlinePhoto()],
         },
         existing: undefined,
       },
@@ -188,7 +183,7 @@ describe('the reference destination', () => {
 
   it('reports the CRM refusing its key as a problem, and splits lookups to the CRM’s limit', async () => {
     const crm = new ReferenceCrm('reference-key', { lookupNumbers: 2 });
-    const destination = new ReferenceDestination(crm, { apiKey: crm.apiKey });
+    const destination = new ReferenceDestination(new ReferenceMemoryBackend(crm, crm.apiKey));
     crm.failNext({ kind: 'unauthorized' });
     expect(await destination.test()).toEqual(['The API key is not accepted. (INVALID_API_KEY)']);
     expect(await destination.test()).toEqual([]);

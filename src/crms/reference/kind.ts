@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { checkVendorUrl, type VendorHosts } from '../../net/vendor-urls.js';
 import { type CrmKindDefinition, splitBySecretFields } from '../registry.js';
+import type { ReferenceBackend } from './backend.js';
 import type { ReferenceCrm } from './crm.js';
 import { ReferenceDestination } from './destination.js';
-import { ReferenceHttpDestination } from './http-destination.js';
+import { ReferenceHttpBackend } from './http-backend.js';
+import { ReferenceMemoryBackend } from './memory-backend.js';
 import { ReferenceTransport } from './transport.js';
 
 /** The reference kind's connection body: a label (a setting) and an API key (a secret). */
@@ -41,7 +43,7 @@ const Secrets = z.object({ apiKey: z.string() });
  * The reference destination as a registry entry. It is not registered in production: a test
  * registers it (under any kind name) to show that a CRM is one folder plus one registry line. A
  * connection with a `baseUrl` speaks HTTP to the reference CRM sandbox (src/sandboxes/reference);
- * one without writes to `crm` in memory. Without `crm` (a process that reaches the sandbox only), the
+ * one without writes to `crm` in memory: the same destination over either backend. Without `crm` (a process that reaches the sandbox only), the
  * form asks for the base URL.
  */
 export function referenceKind(
@@ -79,16 +81,18 @@ export function referenceKind(
       const { baseUrl } = Settings.parse(connection.settings);
       const { apiKey } = Secrets.parse(connection.secrets);
       const { attachments, keys } = options;
+      let backend: ReferenceBackend;
       if (baseUrl !== undefined) {
-        const transport = new ReferenceTransport({ baseUrl, apiKey, fetch: connection.guarded });
-        return { destination: () => new ReferenceHttpDestination(transport, { leads }, kind) };
-      }
-      if (!crm)
+        backend = new ReferenceHttpBackend(
+          new ReferenceTransport({ baseUrl, apiKey, fetch: connection.guarded }),
+        );
+      } else if (crm) {
+        backend = new ReferenceMemoryBackend(crm, apiKey);
+      } else {
         throw new Error(`the ${kind} connection names no baseUrl, and no in-memory CRM is registered`);
-      const memory = crm;
+      }
       return {
-        destination: () =>
-          new ReferenceDestination(memory, { apiKey, leads, deals, attachments, keys }, kind),
+        destination: () => new ReferenceDestination(backend, { leads, deals, attachments, keys }, kind),
       };
     },
     capabilities: { leads, deals },

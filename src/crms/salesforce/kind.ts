@@ -11,6 +11,7 @@ import {
   splitSalesforceInput,
   withRefreshToken,
 } from './connection.js';
+import { LOGIN_URL_FIELD, NAME_FIELD } from './form-fields.js';
 import { salesforceOAuth } from './oauth.js';
 import { DEFAULT_RECORD_DEFAULTS } from './record-defaults.js';
 import { setUpSalesforce } from './setup/index.js';
@@ -64,22 +65,9 @@ export const salesforceKind: CrmKindDefinition = {
     intro:
       'A Connected App (or External Client App) with the OAuth scopes `api` and `refresh_token`; the user it runs as needs to create contacts, leads, notes and files.',
     fields: [
+      NAME_FIELD,
       {
-        name: 'name',
-        label: 'Name',
-        type: 'text',
-        required: true,
-        secret: false,
-        defaultValue: 'Salesforce',
-        hint: 'How wasync shows this connection.',
-      },
-      {
-        name: 'loginUrl',
-        label: 'Login URL',
-        type: 'url',
-        required: true,
-        secret: false,
-        placeholder: 'https://MyDomainName.my.salesforce.com',
+        ...LOGIN_URL_FIELD,
         hint: 'Your My Domain URL, https://login.salesforce.com, or https://test.salesforce.com for a sandbox org.',
         hintWhen: [
           {

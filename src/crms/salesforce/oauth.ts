@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { checkVendorUrl, SALESFORCE } from '../../net/vendor-urls.js';
 import type { OAuthProvider } from '../oauth/provider.js';
 import { SalesforceConnectionInput } from './connection.js';
+import { LOGIN_URL_FIELD, NAME_FIELD } from './form-fields.js';
+
+// The select keeps the typed field's placeholder for its last, typed-in choice (the My Domain URL).
+const { placeholder: myDomainPlaceholder, ...loginUrlTyped } = LOGIN_URL_FIELD;
 
 /** What an admin gives to sign in at Salesforce: the connection's name, and which login. */
 export const SalesforceOAuthStart = z
@@ -47,31 +51,17 @@ export const salesforceOAuth: OAuthProvider<SalesforceOAuthStart> = {
     clientSecretLabel: 'Consumer secret',
     start: {
       fields: [
+        NAME_FIELD,
         {
-          name: 'name',
-          label: 'Name',
-          type: 'text',
-          required: true,
-          secret: false,
-          defaultValue: 'Salesforce',
-          hint: 'How wasync shows this connection.',
-        },
-        {
-          name: 'loginUrl',
+          ...loginUrlTyped,
           label: 'Where you sign in',
           type: 'select',
-          required: true,
-          secret: false,
           defaultValue: 'https://login.salesforce.com',
           options: [
             { value: 'https://login.salesforce.com', label: 'Production (login.salesforce.com)' },
             { value: 'https://test.salesforce.com', label: 'Sandbox org (test.salesforce.com)' },
           ],
-          other: {
-            label: 'My Domain URL',
-            type: 'url',
-            placeholder: 'https://MyDomainName.my.salesforce.com',
-          },
+          other: { label: 'My Domain URL', type: 'url', placeholder: myDomainPlaceholder },
         },
       ],
     },

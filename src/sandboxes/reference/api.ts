@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type CountryCode, isRegion, normalizePhone } from '../../core/phone.js';
-import { numberToFind } from '../../core/phone-lookup.js';
 import type { ReferenceCrm, ReferenceRecord } from '../../crms/reference/crm.js';
 import { ReferenceApiError } from './errors.js';
 import type { ResolvedReferenceOptions } from './options.js';
@@ -27,15 +26,25 @@ const NewRecord = z.object({
   phone: z.string().min(1),
   company: z.string().optional(),
 });
+/** A file that travels inside its transcript's write. */
+const InlineFile = z.object({
+  key: z.string().min(1),
+  fileName: z.string().min(1),
+  mimeType: z.string().min(1),
+  base64: z.string(),
+});
 const Transcripts = z.object({
   transcripts: z.array(
     z.object({
-      key: z.string().min(1),
+      /** In place over this transcript; else by key; else a new one (a client keeping no keys). */
+      id: z.string().min(1).optional(),
+      key: z.string().min(1).optional(),
       record: RecordRef,
       day: z.string(),
       title: z.string(),
       text: z.string(),
       messageCount: z.number().int().min(0),
+      files: z.array(InlineFile).default([]),
     }),
   ),
 });
@@ -74,7 +83,7 @@ export function apiRoutes(crm: ReferenceCrm, options: ResolvedReferenceOptions) 
       const { phones, defaultRegion, types } = parse(Lookup, request.body);
       if (phones.length > options.maxLookupsPerCall) throw tooMany('phones', options.maxLookupsPerCall);
       const matches: Record<string, ReferenceRecord[]> = {};
-      for (const { key, phone } of phones) matches[key] = holding(crm, phone, defaultRegion, types);
+      for (const { key, phone } of phones) matches[key] = crm.holding(phone, defaultRegion, types);
       return { matches };
     });
 
@@ -84,24 +93,13 @@ export function apiRoutes(crm: ReferenceCrm, options: ResolvedReferenceOptions) 
       if (trimmed === '') return { records: [] };
       if (/^[+\d\s()./-]+$/.test(trimmed) && trimmed.replace(/\D/g, '').length >= 6) {
         const read = normalizePhone(trimmed, { defaultRegion });
-        if (read.ok) return { records: holding(crm, read.e164, defaultRegion, types) };
+        if (read.ok) return { records: crm.holding(read.e164, defaultRegion, types) };
       }
-      const needle = trimmed.toLowerCase();
-      const records = visible(crm, types)
-        .filter((record) => record.name.toLowerCase().includes(needle))
-        .sort((a, b) => byType(a, b) || a.name.localeCompare(b.name));
-      return { records };
+      return { records: crm.named(trimmed.toLowerCase(), types) };
     });
 
     app.post('/records', async (request, reply) => {
-      const record = parse(NewRecord, request.body);
-      const stored = crm.seed({
-        type: record.type,
-        name: record.name,
-        phones: [record.phone],
-        company: record.type === 'lead' ? record.company?.trim() || 'Unknown' : record.company,
-      });
-      return reply.status(201).send(stored);
+      return reply.status(201).send(crm.createRecord(parse(NewRecord, request.body)));
     });
 
     app.get<{ Params: { type: string; id: string } }>('/records/:type/:id', async (request) => {
@@ -110,26 +108,28 @@ export function apiRoutes(crm: ReferenceCrm, options: ResolvedReferenceOptions) 
       return { record, latestNotes: crm.latestNotes(record.id) };
     });
 
+    // What a record holds, for a client that finds a day again by the marker in its text. Transcripts
+    // stay after their record is deleted (as orphans), so this answers whether or not it still exists.
+    app.get<{ Params: { type: string; id: string } }>('/records/:type/:id/transcripts', async (request) => {
+      const ref = parse(RecordRef, request.params);
+      const transcripts = crm
+        .transcriptsOf(ref.id)
+        .filter((transcript) => transcript.record.type === ref.type)
+        .map(({ id, key, day, text }) => ({ id, key, day, text }));
+      return { transcripts };
+    });
+
     app.put('/transcripts', async (request) => {
       const { transcripts } = parse(Transcripts, request.body);
       if (transcripts.length > options.maxTranscriptsPerCall)
         throw tooMany('transcripts', options.maxTranscriptsPerCall);
-      const results = transcripts.map((write) => {
-        const record = crm.record(write.record.id);
-        if (!record || record.type !== write.record.type) {
-          return { ok: false, error: notFound(write.record).toBody().error };
-        }
-        const previous = crm.transcript(write.key);
-        const id = previous?.id ?? crm.nextId('T');
-        crm.putTranscript({
+      const results = transcripts.map(({ files, ...write }) =>
+        crm.writeTranscript({
           ...write,
-          files: [],
-          id,
-          writes: (previous?.writes ?? 0) + 1,
-          updatedAt: new Date(),
-        });
-        return { ok: true, id, created: previous === undefined };
-      });
+          key: write.key,
+          files: files.map(({ base64, ...file }) => ({ ...file, bytes: Buffer.from(base64, 'base64') })),
+        }),
+      );
       return { results };
     });
 
@@ -159,18 +159,9 @@ export function apiRoutes(crm: ReferenceCrm, options: ResolvedReferenceOptions) 
       return reply.status(201).send({ id, created: true });
     });
 
-    // The reference CRM keeps no note beside a day's transcript: a note is always gone already.
     app.post('/deletions', async (request) => {
       const { objects } = parse(Deletions, request.body);
-      const results = objects.map((object) => {
-        const deleted =
-          object.kind === 'chat_record'
-            ? crm.deleteTranscript(object.id)
-            : object.kind === 'file'
-              ? crm.deleteAttachment(object.id)
-              : false;
-        return { ok: true, alreadyGone: !deleted };
-      });
+      const results = objects.map((object) => ({ ok: true, alreadyGone: !crm.deleteWritten(object) }));
       return { results };
     });
   };
@@ -183,31 +174,6 @@ export function limitsOf(options: ResolvedReferenceOptions) {
     attachmentBytes: options.maxAttachmentBytes,
   };
 }
-
-/** Records a call may see: converted leads never, leads only where the caller asks for them. */
-function visible(crm: ReferenceCrm, types: readonly string[]): ReferenceRecord[] {
-  return crm
-    .allRecords()
-    .filter((record) => types.includes(record.type) && !(record.type === 'lead' && record.converted));
-}
-
-/** The records whose phones hold this number in any spelling: contacts first, then the oldest first. */
-function holding(
-  crm: ReferenceCrm,
-  phone: string,
-  defaultRegion: CountryCode | undefined,
-  types: readonly string[],
-): ReferenceRecord[] {
-  const wanted = numberToFind(phone);
-  return visible(crm, types)
-    .filter((record) => record.phones.some((stored) => wanted.isHeldIn(stored, defaultRegion)))
-    .sort(
-      (a, b) => byType(a, b) || a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
-    );
-}
-
-const byType = (a: ReferenceRecord, b: ReferenceRecord) =>
-  a.type === b.type ? 0 : a.type === 'contact' ? -1 : 1;
 
 function notFound(ref: { type: string; id: string }): ReferenceApiError {
   return new ReferenceApiError(404, 'RECORD_NOT_FOUND', `No ${ref.type} ${ref.id}.`);

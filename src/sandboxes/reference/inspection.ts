@@ -43,7 +43,15 @@ export function referenceInspection(crm: ReferenceCrm, counters: RequestCounters
         return reply.status(201).send(Array.isArray(body) ? { ids } : { id: ids[0], ids });
       });
       app.get('/__sandbox/records', async () => ({ records: crm.allRecords() }));
-      app.get('/__sandbox/transcripts', async () => ({ transcripts: crm.allTranscripts() }));
+      app.get('/__sandbox/transcripts', async () => ({
+        transcripts: crm.allTranscripts().map(({ files, ...transcript }) => ({
+          ...transcript,
+          files: files.map(({ bytes, ...file }) => ({
+            ...file,
+            base64: Buffer.from(bytes).toString('base64'),
+          })),
+        })),
+      }));
       app.get('/__sandbox/attachments', async () => ({
         attachments: crm.allAttachments().map(({ bytes, ...attachment }) => ({
           ...attachment,
