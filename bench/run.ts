@@ -5,6 +5,7 @@ import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
 import { benchLookup } from './lookup.js';
 import { benchSync } from './sync.js';
+import { benchZohoSync } from './zoho.js';
 
 /**
  * `npm run bench`: prints one table of figures and writes them as JSON to bench/results/latest.json.
@@ -61,6 +62,30 @@ try {
     },
     { figure: 'message → CRM after "sync now", median', value: sync.latencyP50Ms, unit: 'ms', goal: '' },
     { figure: 'message → CRM after "sync now", p95', value: sync.latencyP95Ms, unit: 'ms', goal: '' },
+  );
+  const zoho = await benchZohoSync({ workDir, chats: 100, messagesPerChat: 10, dealsPerContact: 2 });
+  rows.push(
+    {
+      figure: 'Zoho calls, first sync of 100 chats × 10 messages, 2 deals a contact',
+      value: zoho.firstSyncCalls,
+      unit: 'calls',
+      goal: '',
+    },
+    {
+      figure: '  Zoho API credits for it, per 1,000 messages',
+      value: zoho.firstSyncCreditsPer1000,
+      unit: 'credits',
+      goal: '',
+    },
+    { figure: '  fewest the Zoho limits allow', value: zoho.firstSyncMinimum, unit: 'calls', goal: '' },
+    { figure: '  ratio to the fewest', value: zoho.ratioToMinimum, unit: '', goal: '≤ 1.2' },
+    {
+      figure: 'Zoho calls, next sync after one more message per chat',
+      value: zoho.updateCalls,
+      unit: `calls (fewest ${zoho.updateMinimum})`,
+      goal: '',
+    },
+    { figure: '  access tokens issued for both syncs', value: zoho.tokens, unit: 'tokens', goal: '1' },
   );
   const lookup = await benchLookup({ numbers: 100 });
   rows.push({
@@ -128,6 +153,7 @@ try {
     },
     ingest,
     sync,
+    zoho,
     lookup,
     chatExport,
   };
