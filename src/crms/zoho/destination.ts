@@ -73,8 +73,9 @@ export class ZohoDestination implements Destination {
     // 20 MB a file: Zoho CRM API "uploadFile Method" (the v8 OAS states only a 100 MB request body);
     // a larger file is named in the note with why.
     maxAttachmentBytes: 20 * 1024 * 1024,
-    // A batch's notes (a contact's day is up to six: its own and five deals') go 100 a call.
-    maxBatchRecords: 100,
+    // A contact's day is up to six notes (its own and five deals'): 16 days fill one call of 100
+    // notes, so each batch the engine records is one write to Zoho, not part of several.
+    maxBatchRecords: 16,
     // The note lists the day's files, so they are uploaded with it, before it is written.
     attachments: 'inline',
     keys: 'marker',
