@@ -22,6 +22,7 @@ import {
 } from './options.js';
 import { ZohoOrg } from './org.js';
 import { orgApiRoutes } from './org-api.js';
+import { recordDeleteRoutes } from './record-deletes.js';
 import { recordListRoutes } from './record-list.js';
 import { recordPageRoutes } from './record-page.js';
 import { recordRoutes } from './records.js';
@@ -139,6 +140,7 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       await api.register(attachmentRoutes(org, resolved.maxAttachmentBytes));
       await api.register(attachmentFileRoutes(org));
       await api.register(recordListRoutes(org));
+      await api.register(recordDeleteRoutes(org));
       await api.register(recordRoutes(org, resolved));
     },
     { prefix: '/crm/v8' },
