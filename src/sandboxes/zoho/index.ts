@@ -8,6 +8,7 @@ import { attachmentFileRoutes } from './attachment-files.js';
 import { attachmentRoutes } from './attachments.js';
 import { convertRoutes } from './convert.js';
 import { coqlRoutes } from './coql.js';
+import { dealWriteRoutes } from './deal-writes.js';
 import { dealRoutes } from './deals.js';
 import { invalidToken, registerZohoErrors, ZohoApiError } from './errors.js';
 import { zohoInspection } from './inspection.js';
@@ -135,6 +136,7 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       await api.register(noteRoutes(org));
       await api.register(noteDeleteRoutes(org));
       await api.register(dealRoutes(org));
+      await api.register(dealWriteRoutes(org));
       await api.register(convertRoutes(org));
       await api.register(searchRoutes(org));
       await api.register(attachmentRoutes(org, resolved.maxAttachmentBytes));
