@@ -16,8 +16,9 @@ import { CHAT_OBJECT } from '../../src/crms/salesforce/setup/index.js';
 import type { RefreshTokenStore, SalesforceSignIn } from '../../src/crms/salesforce/sign-in.js';
 import { soqlList, soqlString } from '../../src/crms/salesforce/soql.js';
 import type { SalesforceTransport } from '../../src/crms/salesforce/transport.js';
-import type { CrmRecord, Destination, NewRecord, RecordType } from '../../src/crms/types.js';
+import type { CrmRecord, Destination, RecordType } from '../../src/crms/types.js';
 import type { ConformanceTarget } from '../crms/conformance.js';
+import { onCreatedRecords } from './created-records.js';
 import { deleteRunRecords } from './live-cleanup.js';
 import { LIVE_VARIABLES } from './live-config.js';
 import { queryAll } from './live-query.js';
@@ -184,29 +185,6 @@ export class LiveOrg {
 
 const objectOf = (type: RecordType) => (type === 'contact' ? 'Contact' : 'Lead');
 const idOf = (row: SoqlRow) => String(row.Id);
-
-/**
- * The destination, answering as it does, with `onCreated` told of each record it creates. A proxy
- * rather than a copy of each method, so a method the Destination interface gains passes through.
- */
-function onCreatedRecords(
-  destination: Destination,
-  onCreated: (record: CrmRecord) => Promise<void>,
-): Destination {
-  return new Proxy(destination, {
-    get(target, property) {
-      if (property === 'createRecord') {
-        return async (record: NewRecord) => {
-          const created = await target.createRecord(record);
-          await onCreated(created);
-          return created;
-        };
-      }
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 /** Names of the files (not notes) linked to the chat records. */
 async function filesOn(transport: SalesforceTransport, chatIds: readonly string[]): Promise<string[]> {

@@ -13,6 +13,7 @@ import { soqlString } from '../../src/crms/salesforce/soql.js';
 import { describeDestinationConformance } from '../crms/conformance.js';
 import { testDatabases } from '../support/databases.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { postDirectMessage } from './live-ingest.js';
 import { LiveOrg } from './live-org.js';
 import { queryAll } from './live-query.js';
 
@@ -98,30 +99,6 @@ export function describeLiveSalesforce(connection: SalesforceConnectionInput): v
       }
     });
   });
-}
-
-/** A message received a minute ago in a direct chat, through the REST ingest. */
-async function postDirectMessage(
-  h: Harness,
-  accountId: string,
-  message: { id: string; from: { phone: string; name: string }; text: string },
-): Promise<void> {
-  const posted = await h.app.inject({
-    method: 'POST',
-    url: `/api/v1/accounts/${accountId}/messages`,
-    headers: h.auth,
-    payload: {
-      messages: [
-        {
-          id: message.id,
-          chat: { type: 'direct', with: message.from },
-          timestamp: new Date(Date.now() - 60_000).toISOString(),
-          text: message.text,
-        },
-      ],
-    },
-  });
-  expect(posted.statusCode, posted.body).toBe(200);
 }
 
 /** The refresh token a wasync store holds for a connection after the sync (rotated, if the org rotates). */

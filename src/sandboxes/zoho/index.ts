@@ -8,6 +8,7 @@ import { attachmentFileRoutes } from './attachment-files.js';
 import { attachmentRoutes } from './attachments.js';
 import { convertRoutes } from './convert.js';
 import { coqlRoutes } from './coql.js';
+import { dealWriteRoutes } from './deal-writes.js';
 import { dealRoutes } from './deals.js';
 import { invalidToken, registerZohoErrors, ZohoApiError } from './errors.js';
 import { zohoInspection } from './inspection.js';
@@ -22,6 +23,7 @@ import {
 } from './options.js';
 import { ZohoOrg } from './org.js';
 import { orgApiRoutes } from './org-api.js';
+import { recordDeleteRoutes } from './record-deletes.js';
 import { recordListRoutes } from './record-list.js';
 import { recordPageRoutes } from './record-page.js';
 import { recordRoutes } from './records.js';
@@ -134,11 +136,13 @@ export async function buildZohoSandbox(options: ZohoSandboxOptions = {}): Promis
       await api.register(noteRoutes(org));
       await api.register(noteDeleteRoutes(org));
       await api.register(dealRoutes(org));
+      await api.register(dealWriteRoutes(org));
       await api.register(convertRoutes(org));
       await api.register(searchRoutes(org));
       await api.register(attachmentRoutes(org, resolved.maxAttachmentBytes));
       await api.register(attachmentFileRoutes(org));
       await api.register(recordListRoutes(org));
+      await api.register(recordDeleteRoutes(org));
       await api.register(recordRoutes(org, resolved));
     },
     { prefix: '/crm/v8' },

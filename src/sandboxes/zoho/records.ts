@@ -18,7 +18,7 @@ import {
 /**
  * Records of Contacts and Leads: get by id, create, update (many or one) and upsert, under
  * `/crm/v8/{module}` (crm-oas v8.0/record.json; record/mds/*.md). Deals are read by id and
- * through their contact's related list, never written through the API.
+ * through their contact's related list, and created (deal-writes.ts), as a salesperson opens one.
  */
 export function recordRoutes(org: ZohoOrg, options: ResolvedZohoOptions) {
   return async (app: FastifyInstance) => {
