@@ -22,6 +22,7 @@ import { deleteWritten } from './deletions.js';
 import { recordError, type ZohoErrorBody } from './errors.js';
 import { uploadOnce } from './files.js';
 import {
+  coqlString,
   isZohoId,
   MODULE_OF,
   RECORD_FIELDS,
@@ -117,15 +118,26 @@ export class ZohoDestination implements Destination {
     if (phone !== undefined)
       return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
     const links = await this.links();
-    const results: CrmRecord[] = [];
+    const results = new Map<string, CrmRecord>();
+    const pattern = coqlString(`%${trimmed.replace(/[%_]/g, '')}%`);
     for (const type of ['contact', 'lead'] as const) {
-      // The word search looks in the record's text fields; converted leads are not found.
-      const answer = await this.transport.request<ZohoList>('GET', `${MODULE_OF[type]}/search`, {
+      // COQL sees a record the moment it is made (a contact created from a chat a minute ago); the
+      // word search, behind the index, finds the name in any text field and in any case.
+      const exact = await this.transport.request<ZohoList>('POST', 'coql', {
+        json: {
+          select_query: `select ${RECORD_FIELDS.join(', ')} from ${MODULE_OF[type]} where (First_Name like ${pattern} or Last_Name like ${pattern}) limit 20`,
+        },
+        read: true,
+      });
+      const words = await this.transport.request<ZohoList>('GET', `${MODULE_OF[type]}/search`, {
         query: { word: trimmed, fields: RECORD_FIELDS.join(','), per_page: 20, page: 1 },
       });
-      results.push(...(answer.body?.data ?? []).map((row) => toCrmRecord(row, type, links)));
+      for (const row of [...(exact.body?.data ?? []), ...(words.body?.data ?? [])]) {
+        const record = toCrmRecord(row, type, links);
+        results.set(`${type}:${record.id}`, record);
+      }
     }
-    return results;
+    return [...results.values()];
   }
 
   async createRecord(record: NewRecord): Promise<CrmRecord> {
