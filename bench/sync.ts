@@ -5,6 +5,7 @@ import { numberToFind } from '../src/core/phone-lookup.js';
 import type { IngestItem } from '../src/ingest/types.js';
 import { buildSalesforceSandbox, DEMO_CLIENT } from '../src/sandboxes/salesforce/index.js';
 import { openServices, type Services } from '../src/services.js';
+import { message } from './day-messages.js';
 
 export interface SyncFigures {
   chats: number;
@@ -183,21 +184,4 @@ async function measureLatency(
     await services.syncWorker.stop();
   }
   return latencies;
-}
-
-function message(id: string, phone: string, sentAt: number, fromMe: boolean): IngestItem {
-  return {
-    kind: 'message',
-    sourceId: id,
-    chat: { kind: 'direct', partner: { phone } },
-    sender: fromMe ? undefined : { phone },
-    fromMe,
-    sentAt,
-    type: 'text',
-    text: `${fromMe ? 'Reply' : 'Question'} ${id}: is the blue one in stock, and when can it ship?`,
-    replyTo: undefined,
-    details: undefined,
-    media: undefined,
-    raw: {},
-  };
 }

@@ -5,6 +5,7 @@ import { numberToFind } from '../src/core/phone-lookup.js';
 import type { IngestItem } from '../src/ingest/types.js';
 import { buildZohoSandbox, DEMO_CLIENT } from '../src/sandboxes/zoho/index.js';
 import { openServices } from '../src/services.js';
+import { message } from './day-messages.js';
 
 export interface ZohoSyncFigures {
   chats: number;
@@ -161,21 +162,4 @@ export async function benchZohoSync(options: {
     await services.close();
     await sandbox.close();
   }
-}
-
-function message(id: string, phone: string, sentAt: number, fromMe: boolean): IngestItem {
-  return {
-    kind: 'message',
-    sourceId: id,
-    chat: { kind: 'direct', partner: { phone } },
-    sender: fromMe ? undefined : { phone },
-    fromMe,
-    sentAt,
-    type: 'text',
-    text: `${fromMe ? 'Reply' : 'Question'} ${id}: is the blue one in stock, and when can it ship?`,
-    replyTo: undefined,
-    details: undefined,
-    media: undefined,
-    raw: {},
-  };
 }

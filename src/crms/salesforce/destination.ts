@@ -1,4 +1,4 @@
-import { type CountryCode, normalizePhone } from '../../core/phone.js';
+import { phoneQuery } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -37,13 +37,6 @@ import type { SalesforceTransport } from './transport.js';
 
 /** Lead.Company is a 255-character text field. */
 const COMPANY_LENGTH = 255;
-
-/** A query typed as a phone number (6 digits at least, nothing but phone punctuation), read as E.164. */
-function asPhoneNumber(query: string, defaultRegion: CountryCode | undefined): string | undefined {
-  if (!/^[+\d\s()./-]+$/.test(query) || query.replace(/\D/g, '').length < 6) return undefined;
-  const read = normalizePhone(query, { defaultRegion });
-  return read.ok ? read.e164 : undefined;
-}
 
 /**
  * Salesforce as a wasync destination. Chats land as one WhatsApp_Chat__c record per chat, record and
@@ -105,7 +98,7 @@ export class SalesforceDestination implements Destination {
   async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
     const trimmed = query.trim();
     if (trimmed === '') return [];
-    const phone = asPhoneNumber(trimmed, context.defaultRegion);
+    const phone = phoneQuery(trimmed, context.defaultRegion);
     if (phone !== undefined)
       return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
     const results: CrmRecord[] = [];

@@ -1,3 +1,4 @@
+import { readAnswerBody } from '../kit/answer-body.js';
 import { requestSignal } from '../kit/errors.js';
 import type { RateLimiter } from '../kit/rate-limiter.js';
 import type { CallOptions } from '../types.js';
@@ -205,7 +206,11 @@ export class SalesforceTransport {
         throw networkError(error);
       }
       this.recordUsage(response.headers.get('sforce-limit-info'));
-      return { status: response.status, body: (await readBody(response)) as T, headers: response.headers };
+      return {
+        status: response.status,
+        body: (await readAnswerBody(response)) as T,
+        headers: response.headers,
+      };
     } finally {
       slot.release();
     }
@@ -244,16 +249,5 @@ export class SalesforceTransport {
     if (!match) return;
     this.usage = { used: Number(match[1]), max: Number(match[2]) };
     this.signIn.limiter.reportUsage(this.usage);
-  }
-}
-
-/** JSON when it is JSON; a proxy's HTML error page stays text, for the error message. */
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }

@@ -1,4 +1,4 @@
-import { normalizePhone } from '../../core/phone.js';
+import { phoneQuery } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -50,13 +50,6 @@ export interface ZohoDestinationOptions {
   /** Where a person opens the CRM (https://crm.zoho.eu), or undefined for the API domain (a sandbox). */
   webBase: string | undefined;
   clock?: () => number;
-}
-
-/** A query typed as a phone number (6 digits at least, nothing but phone punctuation), read as E.164. */
-function asPhoneNumber(query: string, context: LookupContext): string | undefined {
-  if (!/^[+\d\s()./-]+$/.test(query) || query.replace(/\D/g, '').length < 6) return undefined;
-  const read = normalizePhone(query, { defaultRegion: context.defaultRegion });
-  return read.ok ? read.e164 : undefined;
 }
 
 /**
@@ -114,7 +107,7 @@ export class ZohoDestination implements Destination {
   async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
     const trimmed = query.trim();
     if (trimmed.length < 2) return [];
-    const phone = asPhoneNumber(trimmed, context);
+    const phone = phoneQuery(trimmed, context.defaultRegion);
     if (phone !== undefined)
       return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
     const links = await this.links();

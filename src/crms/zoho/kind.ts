@@ -1,4 +1,5 @@
 import { checkVendorUrl, ZOHO } from '../../net/vendor-urls.js';
+import { connectionNameField } from '../kit/form-fields.js';
 import type { OAuthProvider } from '../oauth/provider.js';
 import type { CrmKindDefinition } from '../registry.js';
 import type { ZohoToken } from './auth.js';
@@ -44,15 +45,7 @@ export const zohoKind: CrmKindDefinition = {
     intro:
       'A Self Client (or a server-based client) in the Zoho API console, with a refresh token for the scopes `ZohoCRM.modules.ALL`, `ZohoCRM.coql.READ`, `ZohoCRM.settings.fields.READ`, `ZohoCRM.org.READ`, `ZohoCRM.users.READ` and `ZohoSearch.securesearch.READ`.',
     fields: [
-      {
-        name: 'name',
-        label: 'Name',
-        type: 'text',
-        required: true,
-        secret: false,
-        defaultValue: 'Zoho CRM',
-        hint: 'How wasync shows this connection.',
-      },
+      connectionNameField('Zoho CRM'),
       {
         name: 'dataCentre',
         label: 'Data centre',

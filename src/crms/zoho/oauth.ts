@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkVendorUrl, ZOHO } from '../../net/vendor-urls.js';
+import { connectionNameField } from '../kit/form-fields.js';
 import type { OAuthEndpoints, OAuthProvider } from '../oauth/provider.js';
 import { ZohoConnectionInput } from './connection.js';
 import { ZOHO_DATA_CENTRE_NAMES, ZOHO_DATA_CENTRES, type ZohoDataCentre } from './data-centres.js';
@@ -87,15 +88,7 @@ export const zohoOAuth: OAuthProvider<ZohoOAuthStart> = {
     clientSecretLabel: 'Client secret',
     start: {
       fields: [
-        {
-          name: 'name',
-          label: 'Name',
-          type: 'text',
-          required: true,
-          secret: false,
-          defaultValue: 'Zoho CRM',
-          hint: 'How wasync shows this connection.',
-        },
+        connectionNameField('Zoho CRM'),
         {
           name: 'accountsUrl',
           label: 'Data centre',

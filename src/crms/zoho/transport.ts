@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readAnswerBody } from '../kit/answer-body.js';
 import { requestSignal } from '../kit/errors.js';
 import { type CallOptions, CrmError } from '../types.js';
 import type { ZohoToken } from './auth.js';
@@ -162,7 +163,7 @@ export class ZohoTransport {
         this.call.signal?.throwIfAborted();
         throw networkError(error);
       }
-      return { status: response.status, body: await readBody(response), headers: response.headers };
+      return { status: response.status, body: await readAnswerBody(response), headers: response.headers };
     } finally {
       slot.release();
     }
@@ -175,17 +176,6 @@ function hasItems(body: unknown): boolean {
 
 function codeOf(body: unknown): string | undefined {
   return typeof body === 'object' && body !== null ? (body as { code?: string }).code : undefined;
-}
-
-/** JSON when it is JSON; an empty answer (204) is undefined; a proxy's HTML page stays text. */
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**
