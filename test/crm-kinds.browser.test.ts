@@ -1,13 +1,16 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceCrm } from '../src/crms/reference/crm.js';
 import { referenceKind } from '../src/crms/reference/kind.js';
 import { crmRegistry } from '../src/crms/registry.js';
-import { testDatabases } from './support/databases.js';
-import { type Harness, startHarness } from './support/harness.js';
+import type { Harness } from './support/harness.js';
+import {
+  browserSkipped,
+  startWorkspaceInBrowser,
+  type WorkspaceInBrowser,
+} from './support/workspace-browser.js';
 
-const browserSetup = inject('browser');
-const skipped = 'skipped' in browserSetup ? browserSetup.skipped : undefined;
+const skipped = browserSkipped();
 
 /**
  * A third CRM kind, registered through the registry alone before the app starts: the workspace's
@@ -19,45 +22,25 @@ describe.skipIf(skipped !== undefined)(
   { timeout: 60_000 },
   () => {
     const crm = new ReferenceCrm('browser-ref-key');
+    let workspace: WorkspaceInBrowser;
     let h: Harness;
-    let url: string;
-    let browser: Browser;
     let page: Page;
-    const errors: string[] = [];
+    let errors: string[];
 
     beforeAll(async () => {
       crmRegistry.register(referenceKind(crm, { kind: 'memorycrm', leads: false }));
-      const sqlite = testDatabases().find((d) => d.dialect === 'sqlite');
-      if (!sqlite) throw new Error('no sqlite');
-      h = await startHarness(sqlite);
-      url = await h.app.listen({ port: 0, host: '127.0.0.1' });
-      if (!('executablePath' in browserSetup)) throw new Error('no browser');
-      browser = await chromium.launch({
-        executablePath: browserSetup.executablePath,
-        args: ['--no-sandbox'],
+      workspace = await startWorkspaceInBrowser({
+        viewport: { width: 1280, height: 800 },
+        consoleErrors: true,
       });
-      page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
-      });
-      page.on('pageerror', (error) => errors.push(error.message));
+      ({ h, page, errors } = workspace);
     });
     afterAll(async () => {
-      await browser?.close();
-      await h?.close();
+      await workspace?.close();
       crmRegistry.unregister('memorycrm');
     });
 
     it('offers the kind in "Connect a CRM" with its own form, and connects it', async () => {
-      await page.goto(url);
-      await page.getByRole('heading', { name: 'Set up your workspace' }).waitFor();
-      await page.getByLabel('Your name').fill('Ada Admin');
-      await page.getByLabel('E-mail').fill('ada@example.com');
-      await page.getByLabel('Password', { exact: true }).fill('a long admin password');
-      await page.getByLabel('Repeat the password').fill('a long admin password');
-      await page.getByRole('button', { name: 'Create admin account' }).click();
-      await page.getByRole('heading', { name: 'Chats' }).waitFor();
-
       await page.getByRole('link', { name: 'Setup' }).click();
       await page.getByRole('button', { name: 'Connect a CRM' }).click();
       // Salesforce first, as registered (then Zoho CRM); its form is the one shown until another kind is picked.

@@ -1,75 +1,50 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT } from '../src/sandboxes/salesforce/index.js';
-import { testDatabases } from './support/databases.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { type OAuthKindScreens, saveOAuthApp, signInAtSandbox } from './support/oauth-browser.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
+import {
+  browserSkipped,
+  startWorkspaceInBrowser,
+  type WorkspaceInBrowser,
+} from './support/workspace-browser.js';
 
-const browserSetup = inject('browser');
-const skipped = 'skipped' in browserSetup ? browserSetup.skipped : undefined;
+const skipped = browserSkipped();
+
+const SALESFORCE: OAuthKindScreens = {
+  crm: 'Salesforce',
+  kind: 'salesforce',
+  appForm: { name: 'Salesforce app', clientId: 'Consumer key (client id)', clientSecret: 'Consumer secret' },
+  // The sandbox stands in for a My Domain (login.salesforce.com is not reachable from a test).
+  typedServer: 'My Domain URL',
+  consent: { heading: 'Allow Access?', path: '/services/oauth2/authorize' },
+};
 
 /** "Connect Salesforce" in the workspace: through the sandbox's authorize page and back, connected. */
 describe.skipIf(skipped !== undefined)(
   `Connect Salesforce by signing in, in a browser${skipped ? ` (skipped: ${skipped})` : ''}`,
   { timeout: 60_000 },
   () => {
-    let h: Harness;
+    let workspace: WorkspaceInBrowser;
     let url: string;
-    let browser: Browser;
     let org: TestOrg;
     let page: Page;
-    const errors: string[] = [];
+    let errors: string[];
 
     beforeAll(async () => {
-      const sqlite = testDatabases().find((d) => d.dialect === 'sqlite');
-      if (!sqlite) throw new Error('no sqlite');
-      h = await startHarness(sqlite);
-      url = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      workspace = await startWorkspaceInBrowser();
+      ({ url, page, errors } = workspace);
       org = await startTestOrg();
-      if (!('executablePath' in browserSetup)) throw new Error('no browser');
-      browser = await chromium.launch({
-        executablePath: browserSetup.executablePath,
-        args: ['--no-sandbox'],
-      });
-      page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-      page.on('pageerror', (error) => errors.push(error.message));
-      // The first admin, signed in in this browser.
-      await page.goto(url);
-      await page.getByLabel('Your name').fill('Ada Admin');
-      await page.getByLabel('E-mail').fill('ada@example.com');
-      await page.getByLabel('Password', { exact: true }).fill('a long admin password');
-      await page.getByLabel('Repeat the password').fill('a long admin password');
-      await page.getByRole('button', { name: 'Create admin account' }).click();
-      await page.getByRole('heading', { name: 'Chats' }).waitFor();
     });
     afterAll(async () => {
-      await browser?.close();
-      await h?.close();
+      await workspace?.close();
       await org?.close();
     });
 
-    const signIn = async (name: string) => {
-      await page.goto(`${url}/setup`);
-      await page.getByRole('button', { name: 'Connect Salesforce' }).click();
-      const form = page.getByRole('form', { name: 'Sign in at Salesforce' });
-      await form.getByLabel('Name').fill(name);
-      // The sandbox stands in for a My Domain (login.salesforce.com is not reachable from a test).
-      await form.getByLabel('My Domain URL').check();
-      await form.getByRole('textbox', { name: 'My Domain URL' }).fill(org.url);
-      await form.getByRole('button', { name: 'Sign in at Salesforce' }).click();
-      await page.getByRole('heading', { name: 'Allow Access?' }).waitFor();
-      expect(page.url().startsWith(`${org.url}/services/oauth2/authorize?`)).toBe(true);
-    };
+    const signIn = (name: string) => signInAtSandbox(page, url, SALESFORCE, org.url, name);
 
     it('sets the app once, signs in at the sandbox, clicks Allow and comes back to an Active connection', async () => {
-      await page.goto(`${url}/setup`);
-      await page.getByRole('button', { name: 'Connect Salesforce' }).click();
-      const appForm = page.getByRole('form', { name: 'Salesforce app' });
-      await appForm.getByText(`${url}/api/v1/oauth/salesforce/callback`).waitFor();
-      await appForm.getByLabel('Consumer key (client id)').fill(DEMO_CLIENT.clientId);
-      await appForm.getByLabel('Consumer secret').fill(DEMO_CLIENT.clientSecret);
-      await appForm.getByRole('button', { name: 'Save the app' }).click();
-      await page.getByText(`Signs in with the app ${DEMO_CLIENT.clientId}`).waitFor();
+      await saveOAuthApp(page, url, SALESFORCE, DEMO_CLIENT);
 
       await signIn('Sandbox via OAuth');
       await page.getByRole('button', { name: 'Allow' }).click();

@@ -1,13 +1,16 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayMarker } from '../src/crms/kit/day-marker.js';
 import { DEMO_CLIENT } from '../src/sandboxes/zoho/index.js';
-import { testDatabases } from './support/databases.js';
-import { type Harness, startHarness } from './support/harness.js';
+import type { Harness } from './support/harness.js';
+import {
+  browserSkipped,
+  startWorkspaceInBrowser,
+  type WorkspaceInBrowser,
+} from './support/workspace-browser.js';
 import { startTestZoho, type TestZoho } from './support/zoho-org.js';
 
-const browserSetup = inject('browser');
-const skipped = 'skipped' in browserSetup ? browserSetup.skipped : undefined;
+const skipped = browserSkipped();
 
 /**
  * The mini-CRM card of a chat linked to a Zoho contact: Zoho's fields, the contact's open deals (not
@@ -18,12 +21,12 @@ describe.skipIf(skipped !== undefined)(
   `The card of a Zoho contact, in a browser${skipped ? ` (skipped: ${skipped})` : ''}`,
   { timeout: 90_000 },
   () => {
+    let workspace: WorkspaceInBrowser;
     let h: Harness;
     let url: string;
-    let browser: Browser;
     let zoho: TestZoho;
     let page: Page;
-    const errors: string[] = [];
+    let errors: string[];
 
     /** Zoho's API as a CRM user (another app) calls it: a Self Client token, then the request. */
     const zohoApi = async (method: string, route: string, body: unknown) => {
@@ -50,29 +53,12 @@ describe.skipIf(skipped !== undefined)(
     };
 
     beforeAll(async () => {
-      const sqlite = testDatabases().find((d) => d.dialect === 'sqlite');
-      if (!sqlite) throw new Error('no sqlite');
-      h = await startHarness(sqlite, { WASYNC_DEFAULT_REGION: 'BR' });
-      url = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      workspace = await startWorkspaceInBrowser({ env: { WASYNC_DEFAULT_REGION: 'BR' } });
+      ({ h, url, page, errors } = workspace);
       zoho = await startTestZoho();
-      if (!('executablePath' in browserSetup)) throw new Error('no browser');
-      browser = await chromium.launch({
-        executablePath: browserSetup.executablePath,
-        args: ['--no-sandbox'],
-      });
-      page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(url);
-      await page.getByLabel('Your name').fill('Ada Admin');
-      await page.getByLabel('E-mail').fill('ada@example.com');
-      await page.getByLabel('Password', { exact: true }).fill('a long admin password');
-      await page.getByLabel('Repeat the password').fill('a long admin password');
-      await page.getByRole('button', { name: 'Create admin account' }).click();
-      await page.getByRole('heading', { name: 'Chats' }).waitFor();
     });
     afterAll(async () => {
-      await browser?.close();
-      await h?.close();
+      await workspace?.close();
       await zoho?.close();
     });
 

@@ -4,18 +4,16 @@
  * failure; what setup makes (the custom object, the permission set and its assignment, the related
  * lists) stays, since removing metadata is a separate, deliberate step.
  */
-import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SecretBox } from '../../src/core/secret-box.js';
 import { refreshTokenOf, type SalesforceConnectionInput } from '../../src/crms/salesforce/connection.js';
 import { CHAT_OBJECT, PERMISSION_SET, setUpSalesforce } from '../../src/crms/salesforce/setup/index.js';
 import { soqlString } from '../../src/crms/salesforce/soql.js';
 import { describeDestinationConformance } from '../crms/conformance.js';
-import { testDatabases } from '../support/databases.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { postDirectMessage } from './live-ingest.js';
+import type { Harness } from '../support/harness.js';
 import { LiveOrg } from './live-org.js';
 import { queryAll } from './live-query.js';
+import { syncOneChatFromContact } from './live-sync.js';
 
 export function describeLiveSalesforce(connection: SalesforceConnectionInput): void {
   // Each call may cross the internet, and setup waits for the org to deploy metadata.
@@ -60,43 +58,20 @@ export function describeLiveSalesforce(connection: SalesforceConnectionInput): v
     });
 
     it("one sync writes a chat from a contact's number to a WhatsApp Chat record and a note on that contact", async () => {
-      const sqlite = testDatabases().find((database) => database.dialect === 'sqlite');
-      if (!sqlite) throw new Error('no SQLite test database');
-      const h = await startHarness(sqlite, { WASYNC_DEFAULT_REGION: 'BR' });
-      let connectionId: string | undefined;
-      try {
-        // Stored as people type it into a CRM: national format.
-        const contactId = await org().seed('contact', {
-          firstName: 'Ana',
-          lastName: 'Souza',
-          phone: parsePhoneNumberWithError(org().runPhone).formatNational(),
-        });
-        const account = await h.createAccount('+5511900001111');
-        connectionId = (await h.services.connections.create(h.services.workspace.id, org().connectionInput()))
-          .id;
-        const said = `Live check ${org().tag}`;
-        await postDirectMessage(h, account.id, {
-          id: `wamid.${org().tag}`,
-          from: { phone: org().runPhone, name: 'Ana Souza' },
-          text: said,
-        });
-
-        expect(await h.services.sync.runNow(connectionId)).toMatchObject({
-          state: 'done',
-          summary: { chats: 1, matched: 1, linksFound: 1, transcriptsWritten: 1, failed: 0, rejected: 0 },
-        });
-
-        const chats = await org().chatRecordsOn(contactId);
-        expect(chats).toHaveLength(1);
-        expect(chats[0]?.Transcript__c).toContain(`Ana Souza: ${said}`);
-        expect(chats[0]?.Message_Count__c).toBe(1);
-        const notes = await org().notesOn(contactId);
-        expect(notes).toHaveLength(1);
-        expect(notes[0]?.preview).toContain(said);
-      } finally {
-        if (connectionId) org().adoptRefreshToken(await storedRefreshToken(h, connectionId));
-        await h.close();
-      }
+      await syncOneChatFromContact(org(), org().connectionInput(), {
+        check: async ({ contactId, said }) => {
+          const chats = await org().chatRecordsOn(contactId);
+          expect(chats).toHaveLength(1);
+          expect(chats[0]?.Transcript__c).toContain(`Ana Souza: ${said}`);
+          expect(chats[0]?.Message_Count__c).toBe(1);
+          const notes = await org().notesOn(contactId);
+          expect(notes).toHaveLength(1);
+          expect(notes[0]?.preview).toContain(said);
+        },
+        closing: async (h, connectionId) => {
+          org().adoptRefreshToken(await storedRefreshToken(h, connectionId));
+        },
+      });
     });
   });
 }
