@@ -21,8 +21,8 @@ const lowerAlnum = (length: number) =>
 /**
  * The portal's credentials: its inbound webhooks and its local applications' OAuth state (consents,
  * codes, tokens). A code lives 30 seconds and the access token an hour (settings/oauth/index.md);
- * a refresh answers a new refresh token and the old one dies (the crm-apis notes §3.1, "a new
- * refresh_token (store it)"; settings/oauth/auto-renewal.md).
+ * a refresh answers a new refresh token (settings/oauth/auto-renewal.md, "new value") and the old one
+ * dies (unverified: the stricter reading). Refresh tokens do not expire here (180 days in the docs).
  */
 export class PortalCredentials {
   readonly webhooks: Bitrix24Webhook[];
@@ -62,7 +62,8 @@ export class PortalCredentials {
 
   /**
    * A webhook call's caller. No active webhook with this user and secret (unknown, or past its
-   * expiry) is 401 INVALID_CREDENTIALS (_includes/system-errors.md).
+   * expiry, which "returns an authorization error": local-integrations/local-webhooks.md) is 401
+   * INVALID_CREDENTIALS (_includes/system-errors.md).
    */
   webhookCaller(userId: string, secret: string): Caller {
     const now = this.options.clock();

@@ -118,7 +118,7 @@ function tokenGrant(
     refreshToken = credentials.tokens.mintRefreshToken(application.clientId, redeemed.userId);
   } else {
     if (!params.refresh_token) return refuse('invalid_request', 'refresh_token is required');
-    // A refresh answers a new refresh token and the old one dies (the crm-apis notes §3.1).
+    // A new refresh token each time (auto-renewal.md); the old one dies (unverified, stricter).
     const redeemed = credentials.tokens.redeemRefreshToken(application.clientId, params.refresh_token, true);
     if (!redeemed?.rotatedRefreshToken) return refuse('invalid_grant', 'Invalid refresh token');
     userId = Number(redeemed.userId);
