@@ -6,7 +6,6 @@
  */
 import { Bitrix24Error, type MethodDefinition } from '../method.js';
 import type { CommType, EntityKind } from '../portal.js';
-import { requireLeads } from './params.js';
 
 const MAX_VALUES = 20;
 /** The order types are searched in; 20 or more hits in one stops the later ones (the page's "Features"). */
@@ -59,14 +58,11 @@ export const findByComm: MethodDefinition = {
         : TYPES.filter(([name]) => name === String(entityType).toUpperCase());
     if (wantedTypes.length === 0)
       throw new Bitrix24Error(400, 'ERROR_CORE', `Entity type '${String(entityType)}' is not supported.`);
-    if (entityType !== undefined && String(entityType).toUpperCase() === 'LEAD')
-      requireLeads(context, 'lead');
 
     const keys = new Set(values.map((v) => keyOf(type, String(v))).filter((k) => k !== ''));
     const result: Record<string, number[]> = {};
     for (const [name, kind] of wantedTypes) {
-      // Simple mode has no leads to find (crm-settings-mode-get.md).
-      if (kind === 'lead' && context.portal.mode === 2) continue;
+      // Simple mode keeps its leads, converted (see entities.ts), so they are found there too (unverified).
       const ids = context.portal
         .all(kind)
         .filter((e) => e.multifields.some((m) => m.typeId === type && keys.has(keyOf(type, m.value))))

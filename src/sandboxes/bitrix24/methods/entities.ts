@@ -22,7 +22,6 @@ import {
   type Params,
   page,
   parseFilterKey,
-  requireLeads,
   sortBy,
   startParam,
 } from './params.js';
@@ -72,7 +71,7 @@ function applyMultifields(context: MethodContext, entity: CrmEntity, type: CommT
   }
 }
 
-/** Known fields are written; unknown keys are silently ignored (crm-apis.md §3.3). */
+/** Known fields are written; unknown keys are ignored ("An incorrect field in `fields` will be ignored", crm-contact-add.md). */
 function applyFields(context: MethodContext, entity: CrmEntity, fields: Record<string, unknown>): void {
   for (const name of WRITABLE_FIELDS[entity.kind]) {
     if (!(name in fields)) continue;
@@ -88,26 +87,34 @@ function applyFields(context: MethodContext, entity: CrmEntity, fields: Record<s
 }
 
 /**
- * A contact needs a name or last name, a lead a title, name or last name (unverified: the pages mark
- * no field required, the sandbox refuses a nameless record as the stricter choice).
+ * In simple CRM mode (crm.settings.mode.get 2) a new lead is converted at once: "when creating a lead
+ * with a filled-in name, the system automatically converts it into a deal", the lead's STATUS_ID
+ * becomes CONVERTED and the deal carries LEAD_ID (tutorials/crm/how-to-add-crm-objects/
+ * how-to-add-objects-with-crm-mode.md). Whether a contact is made from the lead's name too is
+ * unverified and not modelled.
  */
-const REQUIRED_ONE_OF: Partial<Record<EntityKind, string[]>> = {
-  contact: ['NAME', 'LAST_NAME'],
-  lead: ['TITLE', 'NAME', 'LAST_NAME'],
-};
+function convertInSimpleMode(context: MethodContext, lead: CrmEntity): void {
+  if (context.portal.mode !== 2 || !(lead.fields.NAME || lead.fields.LAST_NAME)) return;
+  lead.fields.STATUS_ID = 'CONVERTED';
+  const title = lead.fields.TITLE ?? [lead.fields.NAME, lead.fields.LAST_NAME].filter(Boolean).join(' ');
+  const deal: Record<string, string> = {
+    TITLE: title,
+    LEAD_ID: String(lead.id),
+    STAGE_ID: 'NEW',
+    CLOSED: 'N',
+  };
+  if (lead.fields.CONTACT_ID) deal.CONTACT_ID = lead.fields.CONTACT_ID;
+  if (lead.fields.COMPANY_ID) deal.COMPANY_ID = lead.fields.COMPANY_ID;
+  context.portal.addEntity('deal', deal, [], context.userId, lead.assignedById);
+}
 
 function add(kind: EntityKind): MethodDefinition {
   return {
     scope: 'crm',
     handle: (params, context) => {
-      requireLeads(context, kind);
+      // No field is required (crm-contact-add.md, crm-lead-add.md mark none; a portal's own mandatory
+      // fields are not modelled) and an unknown field is ignored (crm-contact-add.md `fields`).
       const fields = fieldsParam(params);
-      const oneOf = REQUIRED_ONE_OF[kind] ?? [];
-      if (
-        oneOf.length > 0 &&
-        !oneOf.some((f) => typeof fields[f] === 'string' && String(fields[f]).trim() !== '')
-      )
-        throw new Bitrix24Error(400, 'ERROR_CORE', `One of the fields ${oneOf.join(', ')} is required.`);
       const entity = context.portal.addEntity(kind, {}, [], context.userId);
       try {
         applyFields(context, entity, fields);
@@ -116,6 +123,7 @@ function add(kind: EntityKind): MethodDefinition {
         throw error;
       }
       if (kind === 'lead' && !entity.fields.STATUS_ID) entity.fields.STATUS_ID = 'NEW';
+      if (kind === 'lead') convertInSimpleMode(context, entity);
       // add answers the new id as an integer (crm-contact-add.md: `"result": 46`).
       return { result: entity.id };
     },
@@ -126,7 +134,6 @@ function update(kind: EntityKind): MethodDefinition {
   return {
     scope: 'crm',
     handle: (params, context) => {
-      requireLeads(context, kind);
       const entity = findEntity(context, kind, params);
       const before = structuredClone({
         fields: entity.fields,
@@ -154,7 +161,6 @@ function get(kind: EntityKind): MethodDefinition {
   return {
     scope: 'crm',
     handle: (params, context) => {
-      requireLeads(context, kind);
       return { result: entityView(findEntity(context, kind, params), 'all') };
     },
   };
@@ -197,7 +203,6 @@ function list(kind: EntityKind): MethodDefinition {
   return {
     scope: 'crm',
     handle: (params, context) => {
-      requireLeads(context, kind);
       const matching = filterEntities(context.portal.all(kind), kind, listParam(params, 'filter'));
       const order = listParam(params, 'order');
       const sorted = sortBy(

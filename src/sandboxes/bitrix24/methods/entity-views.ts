@@ -24,6 +24,9 @@ export const WRITABLE_FIELDS: Record<EntityKind, readonly string[]> = {
   ],
   lead: [
     'TITLE',
+    'COMPANY_TITLE',
+    'OPPORTUNITY',
+    'CURRENCY_ID',
     'NAME',
     'LAST_NAME',
     'SECOND_NAME',
@@ -38,6 +41,7 @@ export const WRITABLE_FIELDS: Record<EntityKind, readonly string[]> = {
   ],
   deal: [
     'TITLE',
+    'LEAD_ID',
     'STAGE_ID',
     'CATEGORY_ID',
     'CLOSED',

@@ -7,7 +7,7 @@ import { Bitrix24Error, type MethodDefinition } from '../method.js';
 import type { CrmEntity, EntityKind } from '../portal.js';
 import { filterEntities } from './entities.js';
 import { scalarFieldNames, scalarValue } from './entity-views.js';
-import { idParam, isRecord, page, requireLeads, sortBy, startParam } from './params.js';
+import { idParam, isRecord, page, sortBy, startParam } from './params.js';
 
 const KIND_BY_TYPE_ID: Record<number, EntityKind> = { 1: 'lead', 2: 'deal', 3: 'contact', 4: 'company' };
 
@@ -76,7 +76,6 @@ export const itemList: MethodDefinition = {
     const kind = typeId === undefined ? undefined : KIND_BY_TYPE_ID[typeId];
     // An unknown or missing entityTypeId is refused (the answer's code is unverified).
     if (!kind) throw new Bitrix24Error(400, 'NOT_FOUND', 'Smart process not found');
-    requireLeads(context, kind);
     const fields = itemFields(kind);
     const filter = params.filter;
     let oldFilter: Record<string, unknown> | undefined;

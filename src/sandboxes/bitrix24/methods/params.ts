@@ -1,6 +1,5 @@
 /** Reading a call's parameters the way the portal does, and the shapes its answers share. */
-import { Bitrix24Error, type MethodContext } from '../method.js';
-import type { EntityKind } from '../portal.js';
+import { Bitrix24Error } from '../method.js';
 
 export type Params = Record<string, unknown>;
 
@@ -28,11 +27,11 @@ export function listParam(params: Params, name: 'filter' | 'select' | 'order'): 
 }
 
 /**
- * `fields` in lowercase only: crm 23.100.0 and later accept no other spelling (crm-timeline-comment-add.md
- * warning; the sandbox applies it to every write, which is unverified for crm.contact.* and crm.lead.*).
+ * `fields` of crm.contact.* and crm.lead.* writes: crm-contact-add.md's own cURL example spells it
+ * `FIELDS`, its JS example `fields`, so both are taken here (timeline comments take lowercase only).
  */
 export function fieldsParam(params: Params): Record<string, unknown> {
-  const fields = params.fields;
+  const fields = params.fields ?? params.FIELDS;
   if (!isRecord(fields)) throw new Bitrix24Error(400, 'ERROR_CORE', 'Parameter fields is required.');
   return fields;
 }
@@ -55,15 +54,6 @@ export function page<T>(rows: T[], start: number): { rows: T[]; total: number; n
 /** The portal's datetime: ISO 8601 with the offset, seconds precision (`2024-02-26T00:00:00+02:00`). */
 export function bitrixDate(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
-}
-
-/**
- * Leads exist only in classic mode (crm-settings-mode-get.md: simple mode is "without leads"); what a
- * lead method answers in simple mode is unverified, the sandbox refuses it.
- */
-export function requireLeads(context: MethodContext, kind: EntityKind): void {
-  if (kind === 'lead' && context.portal.mode === 2)
-    throw new Bitrix24Error(400, 'ERROR_CORE', 'Leads are not available in simple CRM mode.');
 }
 
 /** Comparing two field values for `order`: numerically when both are numbers. */

@@ -199,14 +199,17 @@ const list: MethodDefinition = {
   },
 };
 
-/** Deleting a comment removes its files too (unverified), and answers `true` (unverified). */
+/**
+ * Deleting answers `null` ("The operation always returns `null`"), NOT_FOUND "Not found." for an unknown
+ * id (crm-timeline-comment-delete.md); the comment's files go too (unverified).
+ */
 const remove: MethodDefinition = {
   scope: 'crm',
   handle: (params, context) => {
     const comment = findComment(context, params);
     removeFiles(context, comment.fileIds);
     context.portal.comments.delete(comment.id);
-    return { result: true };
+    return { result: null };
   },
 };
 
