@@ -229,7 +229,13 @@ describe('deals and crm.item.list', () => {
       lastName: 'Doe',
       createdTime: '2026-01-15T09:30:00+00:00',
     });
-    expect(refusal('crm.item.list', { entityTypeId: 3, filter: { nope: 1 } }).status).toBe(400);
+    expect(refusal('crm.item.list', { entityTypeId: 3, filter: { nope: 1 } }).code).toBe('INVALID_ARG_VALUE');
+    expect(refusal('crm.item.list', { entityTypeId: 3, order: { id: 'UP' } }).code).toBe('INVALID_ARG_VALUE');
+    expect(refusal('crm.item.list', { entityTypeId: 77 }).code).toBe('NOT_FOUND');
+    const leadId = portal.seedLead({ name: 'Lee' }).id;
+    expect(call('crm.item.list', { entityTypeId: 1, select: ['id', 'stageId'] }).result).toEqual({
+      items: [{ id: leadId, stageId: 'NEW' }],
+    });
   });
 });
 

@@ -11,7 +11,11 @@ import { idParam, isRecord, page, sortBy, startParam } from './params.js';
 
 const KIND_BY_TYPE_ID: Record<number, EntityKind> = { 1: 'lead', 2: 'deal', 3: 'contact', 4: 'company' };
 
-/** Old names whose camelCase is not the plain conversion (crm.item.fields; unverified for this subset). */
+/**
+ * Old names whose camelCase is not the plain conversion: a lead's status is `stageId` (crm-item-list.md
+ * example selects `stageId` on leads), creation/update are createdTime/updatedTime, createdBy/updatedBy
+ * (the page's PHP example).
+ */
 const RENAMED: Record<string, string> = {
   CREATED_BY_ID: 'createdBy',
   MODIFY_BY_ID: 'updatedBy',
@@ -74,7 +78,7 @@ export const itemList: MethodDefinition = {
   handle: (params, context) => {
     const typeId = idParam(params.entityTypeId);
     const kind = typeId === undefined ? undefined : KIND_BY_TYPE_ID[typeId];
-    // An unknown or missing entityTypeId is refused (the answer's code is unverified).
+    // An unknown entityTypeId is NOT_FOUND "Smart process not found" (the page's error table).
     if (!kind) throw new Bitrix24Error(400, 'NOT_FOUND', 'Smart process not found');
     const fields = itemFields(kind);
     const filter = params.filter;
@@ -86,12 +90,32 @@ export const itemList: MethodDefinition = {
         const op = match?.[1] ?? '';
         const name = match?.[2] ?? key;
         const old = fields.get(name);
-        if (!old) throw new Bitrix24Error(400, 'INVALID_ARG_VALUE', `Unknown filter field ${name}.`);
+        // The page's error table; the `logic` sub-filters it documents are not modelled and refused too.
+        if (!old)
+          throw new Bitrix24Error(
+            400,
+            'INVALID_ARG_VALUE',
+            `Invalid filter: field '${name}' is not allowed in filter`,
+          );
         oldFilter[`${op}${old}`] = value;
       }
     }
     const matching = filterEntities(context.portal.all(kind), kind, oldFilter);
     const order = isRecord(params.order) ? params.order : { id: 'ASC' };
+    for (const [field, direction] of Object.entries(order)) {
+      if (!fields.has(field))
+        throw new Bitrix24Error(
+          400,
+          'INVALID_ARG_VALUE',
+          `Invalid order: field '${field}' is not allowed in order`,
+        );
+      if (!['ASC', 'DESC'].includes(String(direction).toUpperCase()))
+        throw new Bitrix24Error(
+          400,
+          'INVALID_ARG_VALUE',
+          `Invalid order: allowed sort directions are ASC, DESC. But got '${String(direction)}' for field '${field}'`,
+        );
+    }
     const sorted = sortBy(
       matching.sort((a, b) => a.id - b.id),
       order,
