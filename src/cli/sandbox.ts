@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { buildBitrix24Sandbox, DEMO_APPLICATION, DEMO_WEBHOOK } from '../sandboxes/bitrix24/index.js';
 import { buildSalesforceSandbox, DEMO_CLIENT, DEMO_USERNAME } from '../sandboxes/salesforce/index.js';
 import { buildWhatsAppCloudSandbox, SANDBOX_ACCESS_TOKEN } from '../sandboxes/whatsapp-cloud/index.js';
 import {
@@ -24,7 +25,7 @@ interface SandboxKind {
   start(options: { port: number; host: string } & Record<string, unknown>): Promise<RunningSandbox>;
 }
 
-/** One entry per sandbox kind; bitrix24 joins here when it exists. */
+/** One entry per sandbox kind. */
 const SANDBOX_KINDS: Record<string, SandboxKind> = {
   salesforce: {
     description:
@@ -101,6 +102,41 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           `                   ${url}/oauth/v2/auth?response_type=code&access_type=offline&scope=ZohoCRM.modules.ALL&client_id=…&redirect_uri=…`,
           `  record pages:    ${url}/crm/org${sandbox.options.zgid}/tab/Contacts/<id>  (the zgid GET /crm/v8/org answers)`,
           `  inspect:         ${url}/__sandbox  (test/demo only)`,
+        ],
+        close: () => sandbox.close(),
+      };
+    },
+  },
+  bitrix24: {
+    description:
+      "a local Bitrix24 portal: inbound webhooks and a local app's OAuth, the CRM methods (findbycomm, contacts, leads, deals, timeline comments with files, Disk), batch, the leaky bucket",
+    defaultPort: 4400,
+    configure: (command) =>
+      command
+        .option(
+          '--fault-rate <rate>',
+          'share of REST calls that fail with 503 QUERY_LIMIT_EXCEEDED/500/expired_token/timeout/lost answer (0..1)',
+          parseRate,
+        )
+        .option(
+          '--enterprise',
+          "the Enterprise plan's bucket (250, draining 5 a second) instead of 50 and 2",
+        ),
+    async start(options) {
+      const sandbox = await buildBitrix24Sandbox({
+        ...(options.enterprise === true ? { plan: 'enterprise' as const } : {}),
+        ...searchAndFaultOptions(options),
+      });
+      const url = await sandbox.listen(options.port, options.host);
+      return {
+        url,
+        lines: [
+          `  webhook:        ${url}/rest/${DEMO_WEBHOOK.userId}/${DEMO_WEBHOOK.secret}/  (paste it as the connection's URL)`,
+          `  allow-list it:  WASYNC_OUTBOUND_ALLOW=${new URL(url).host}  (for wasync; it is plain http)`,
+          `  local app:      client id ${DEMO_APPLICATION.clientId}, secret ${DEMO_APPLICATION.clientSecret}`,
+          `  OAuth:          ${url}/oauth/authorize/?client_id=…  and  ${url}/oauth/token/`,
+          `  contact pages:  ${url}/crm/contact/details/<id>/`,
+          `  inspect:        ${url}/__sandbox  (test/demo only)`,
         ],
         close: () => sandbox.close(),
       };

@@ -13,6 +13,7 @@ import {
   type ResolvedBitrix24Options,
   resolveBitrix24Options,
 } from './options.js';
+import { pageRoutes } from './pages.js';
 import { Portal } from './portal.js';
 import { registerBitrix24Errors, registerFormBodies, restRoutes } from './rest.js';
 
@@ -45,10 +46,10 @@ const BODY_LIMIT = 200 * 1024 * 1024;
  * A local stand-in for one Bitrix24 portal, in memory: the REST API over inbound webhooks and a local
  * application's OAuth (the portal and its OAuth server on one host), `batch`, the leaky bucket and
  * the operating-time limit, `time` in every answer, injected faults, and `/__sandbox/` inspection
- * routes. The REST methods come from `options.methods` (method.ts is their contract). Every rule it
+ * routes. The REST methods are the portal's (methods/), or `options.methods` (method.ts is their contract). Every rule it
  * enforces cites the b24restdocs page it follows beside the code, or says it is unverified.
  */
-export async function buildBitrix24Sandbox(options: Bitrix24SandboxOptions): Promise<Bitrix24Sandbox> {
+export async function buildBitrix24Sandbox(options: Bitrix24SandboxOptions = {}): Promise<Bitrix24Sandbox> {
   const resolved = resolveBitrix24Options(options);
   const portal = new Portal({ clock: resolved.clock });
   const credentials = new PortalCredentials(resolved);
@@ -93,6 +94,7 @@ export async function buildBitrix24Sandbox(options: Bitrix24SandboxOptions): Pro
       },
     }),
   );
+  await app.register(pageRoutes(portal));
   await app.register(
     restRoutes({ dispatcher, credentials, bucket, counters, batchCommands, faults, options: resolved }),
   );
@@ -101,7 +103,12 @@ export async function buildBitrix24Sandbox(options: Bitrix24SandboxOptions): Pro
     app,
     options: resolved,
     portal,
-    listen: (port = 0, host = '127.0.0.1') => listenOn(app, port, host),
+    listen: async (port = 0, host = '127.0.0.1') => {
+      const url = await listenOn(app, port, host);
+      // File links in the portal's answers point at where it listens.
+      portal.options.baseUrl = url;
+      return url;
+    },
     close: () => app.close(),
   };
 }

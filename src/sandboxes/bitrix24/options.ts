@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FaultOptions, type ResolvedFaults, resolveFaults } from '../kit/faults.js';
 import type { MethodDefinition } from './method.js';
+import { PORTAL_METHODS } from './methods/index.js';
 
 /**
  * Faults a test can inject: `503` QUERY_LIMIT_EXCEEDED and `500` INTERNAL_SERVER_ERROR (the system
@@ -47,8 +48,8 @@ export const DEMO_APPLICATION: Bitrix24Application = {
 };
 
 export interface Bitrix24SandboxOptions {
-  /** The REST methods the portal serves, by name (`crm.contact.add` → its definition). */
-  methods: Record<string, MethodDefinition>;
+  /** The REST methods the portal serves, by name (`crm.contact.add` → its definition). Default: the portal's (methods/). */
+  methods?: Record<string, MethodDefinition>;
   /** Milliseconds since the epoch; a test moves it by hand. Default Date.now. */
   clock?: () => number;
   /** `member_id`, the portal's stable id. Default a random 32-hex id. */
@@ -88,7 +89,7 @@ export interface ResolvedBitrix24Options {
 
 export function resolveBitrix24Options(options: Bitrix24SandboxOptions): ResolvedBitrix24Options {
   return {
-    methods: options.methods,
+    methods: options.methods ?? PORTAL_METHODS,
     clock: options.clock ?? Date.now,
     memberId: options.memberId ?? randomBytes(16).toString('hex'),
     domain: options.domain,
