@@ -3,7 +3,7 @@ import type { GuardedFetch } from '../../net/guarded-fetch.js';
 import type { TokenStore } from '../kit/token-holder.js';
 import type { ZohoToken } from './auth.js';
 import { ZOHO_DATA_CENTRE_NAMES, ZOHO_DATA_CENTRES, type ZohoDataCentre } from './data-centres.js';
-import { ZohoDestination } from './destination.js';
+import { type OrgLinks, ZohoDestination } from './destination.js';
 import { ZOHO_EDITION_NAMES, zohoLimiter } from './limits.js';
 import { ZohoSignIn } from './sign-in.js';
 import { ZohoTransport } from './transport.js';
@@ -133,7 +133,7 @@ export function zohoSignIn(
 export function zohoDestination(
   settings: unknown,
   signIn: ZohoSignIn,
-  options: ZohoClockOption = {},
+  options: ZohoClockOption & { orgLinks?: OrgLinks } = {},
 ): ZohoDestination {
   const s = ZohoSettings.parse(settings);
   return new ZohoDestination(new ZohoTransport(signIn), {
@@ -141,6 +141,7 @@ export function zohoDestination(
     // A connection on its own accounts server (a sandbox) serves the record pages at its API domain.
     webBase: s.accountsUrl === undefined ? ZOHO_DATA_CENTRES[s.dataCentre].web : undefined,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.orgLinks ? { orgLinks: options.orgLinks } : {}),
   });
 }
 

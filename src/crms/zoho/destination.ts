@@ -50,6 +50,21 @@ export interface ZohoDestinationOptions {
   /** Where a person opens the CRM (https://crm.zoho.eu), or undefined for the API domain (a sandbox). */
   webBase: string | undefined;
   clock?: () => number;
+  /** The connection's org links, read once and shared by its destinations; by default this one's own. */
+  orgLinks?: OrgLinks | undefined;
+}
+
+/** What is read of the org once per connection: a failed read is tried again by the next caller. */
+export class OrgLinks {
+  private once: Promise<RecordLinks> | undefined;
+
+  get(read: () => Promise<RecordLinks>): Promise<RecordLinks> {
+    this.once ??= read().catch((error: unknown) => {
+      this.once = undefined;
+      throw error;
+    });
+    return this.once;
+  }
 }
 
 /**
@@ -75,7 +90,7 @@ export class ZohoDestination implements Destination {
     keys: 'marker',
   };
 
-  private linksOnce: Promise<RecordLinks> | undefined;
+  private readonly orgLinks: OrgLinks;
   private readonly clock: () => number;
 
   constructor(
@@ -83,6 +98,7 @@ export class ZohoDestination implements Destination {
     private readonly options: ZohoDestinationOptions,
   ) {
     this.clock = options.clock ?? Date.now;
+    this.orgLinks = options.orgLinks ?? new OrgLinks();
   }
 
   async test(): Promise<string[]> {
@@ -199,9 +215,12 @@ export class ZohoDestination implements Destination {
     return deleteWritten(this.transport.forCall(options), objects);
   }
 
-  /** The org's web address for links to records, read once (`GET /org`: its `zgid`). */
+  /**
+   * The org's web address for links to records (`GET /org`: its `zgid`), read once for the connection:
+   * the connection's destinations share it (`orgLinks`), so a sync run does not read it again.
+   */
   links(): Promise<RecordLinks> {
-    this.linksOnce ??= (async () => {
+    return this.orgLinks.get(async () => {
       const answer = await this.transport.request<{ org?: { zgid?: string | number; id?: string }[] }>(
         'GET',
         'org',
@@ -215,11 +234,7 @@ export class ZohoDestination implements Destination {
           message: 'Zoho answered no organization',
         });
       return { web: this.options.webBase ?? (await this.transport.apiDomain()), zgid: String(zgid) };
-    })().catch((error: unknown) => {
-      this.linksOnce = undefined;
-      throw error;
     });
-    return this.linksOnce;
   }
 
   /** The records a DUPLICATE_DATA refusal names (`details.duplicate_record`), for linking one instead. */

@@ -12,6 +12,7 @@ import {
   zohoSignIn,
 } from './connection.js';
 import { ZOHO_DATA_CENTRES } from './data-centres.js';
+import { OrgLinks } from './destination.js';
 import { ZOHO_EDITIONS } from './limits.js';
 import { zohoOAuth } from './oauth.js';
 
@@ -36,7 +37,9 @@ export const zohoKind: CrmKindDefinition = {
       connection.guarded,
       connection.tokenStore<ZohoToken>(),
     );
-    return { destination: () => zohoDestination(connection.settings, signIn) };
+    // The org's links are read once for the session, not once a run.
+    const orgLinks = new OrgLinks();
+    return { destination: () => zohoDestination(connection.settings, signIn, { orgLinks }) };
   },
   oauth: zohoOAuth as OAuthProvider,
   sandbox: 'zoho',
