@@ -49,6 +49,21 @@ export const ZOHO: VendorHosts = {
 };
 
 /**
+ * Bitrix24's cloud portals (`{name}.bitrix24.com`, `.bitrix24.de`, `.bitrix24.com.br`, … one domain per
+ * region) and its OAuth servers `oauth.bitrix.info` and `oauth.bitrix24.tech` (b24restdocs
+ * `settings/oauth/index.md`; the crm-apis notes §3.1). A self-hosted portal (Bitrix24 On-Premise, or a
+ * cloud portal on a domain of its own) is on any host: its operator allow-lists it.
+ */
+export const BITRIX24: VendorHosts = {
+  vendor: 'Bitrix24',
+  described: 'an https URL on a Bitrix24 cloud domain (yourcompany.bitrix24.com, .bitrix24.de, …)',
+  matches: (host) =>
+    /(^|\.)bitrix24\.[a-z]{2,4}(\.[a-z]{2})?$/.test(host) ||
+    host === 'oauth.bitrix.info' ||
+    host === 'oauth.bitrix24.tech',
+};
+
+/**
  * Checks a vendor base URL an admin gives (or a vendor's answer names): the outbound rules, then an
  * https URL on the vendor's own hosts, or any allow-listed host. Throws `url_forbidden` naming `field`.
  */

@@ -1,0 +1,122 @@
+import {
+  type AttachmentUpload,
+  type CallOptions,
+  CrmError,
+  type CrmRecord,
+  type DeletionResult,
+  type Destination,
+  type DestinationCapabilities,
+  type LookupContext,
+  type NewRecord,
+  type PhoneLookup,
+  type RecordCard,
+  type RecordType,
+  type TranscriptResult,
+  type TranscriptUpsert,
+  type WrittenObject,
+} from '../types.js';
+import { CrmMode } from './mode.js';
+import type { Bitrix24Transport } from './transport.js';
+
+export interface Bitrix24RecordDefaults {
+  /** TITLE of a lead made from a chat: `{prefix}: {name}`. */
+  leadTitle: string;
+  /** SOURCE_ID of contacts and leads made from a chat (a value of the portal's source list); undefined for none. */
+  sourceId: string | undefined;
+}
+
+export interface Bitrix24DestinationOptions {
+  defaults: Bitrix24RecordDefaults;
+  clock?: () => number;
+}
+
+/** The largest file wasync puts on a comment: past it, the file is named in the comment with why. */
+export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Bitrix24 as a wasync destination. A chat-day is one timeline comment on the contact's (or lead's)
+ * page, updated in place as the day goes on; its files are on the comment (`FILES`), and files past
+ * the portal's inline limit are uploaded to Disk and linked from the text. Comments have no field of
+ * wasync's own, so a day is found again by the marker its text carries (`keys: 'marker'`).
+ */
+export class Bitrix24Destination implements Destination {
+  readonly kind = 'bitrix24' as const;
+  readonly capabilities: DestinationCapabilities = {
+    leads: true,
+    deals: true,
+    updatableTranscripts: true,
+    maxAttachmentBytes: MAX_ATTACHMENT_BYTES,
+    // Days without files travel 50 commands to a batch request (batch.md); a day's files go with
+    // its own comment, never inside a batch.
+    maxBatchRecords: 50,
+    attachments: 'inline',
+    keys: 'marker',
+  };
+
+  readonly mode: CrmMode;
+  readonly clock: () => number;
+
+  constructor(
+    readonly transport: Bitrix24Transport,
+    readonly options: Bitrix24DestinationOptions,
+  ) {
+    this.mode = new CrmMode(transport);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  get portalUrl(): string {
+    return this.transport.access.portalUrl;
+  }
+
+  /** The webhook or application may call the CRM (a profile read and the mode) and has the scopes. */
+  async test(): Promise<string[]> {
+    try {
+      await this.transport.call('crm.settings.mode.get');
+      await this.transport.call('crm.contact.list', { select: ['ID'] });
+      return [];
+    } catch (error) {
+      if (error instanceof CrmError) return [`${error.message} (${error.code})`];
+      throw error;
+    }
+  }
+
+  findByPhones(
+    _numbers: readonly PhoneLookup[],
+    _context: LookupContext,
+    _options: CallOptions = {},
+  ): Promise<Map<string, CrmRecord[]>> {
+    return Promise.reject(notBuilt('findByPhones'));
+  }
+
+  search(_query: string, _context: LookupContext): Promise<CrmRecord[]> {
+    return Promise.reject(notBuilt('search'));
+  }
+
+  createRecord(_record: NewRecord): Promise<CrmRecord> {
+    return Promise.reject(notBuilt('createRecord'));
+  }
+
+  card(_record: { type: RecordType; id: string }): Promise<RecordCard> {
+    return Promise.reject(notBuilt('card'));
+  }
+
+  upsertDayTranscripts(
+    _batch: readonly TranscriptUpsert[],
+    _options: CallOptions = {},
+  ): Promise<TranscriptResult[]> {
+    return Promise.reject(notBuilt('upsertDayTranscripts'));
+  }
+
+  uploadAttachment(_upload: AttachmentUpload, _options: CallOptions = {}): Promise<{ id: string }> {
+    return Promise.reject(notBuilt('uploadAttachment'));
+  }
+
+  deleteWritten(_objects: readonly WrittenObject[], _options: CallOptions = {}): Promise<DeletionResult[]> {
+    return Promise.reject(notBuilt('deleteWritten'));
+  }
+}
+
+/** The destination is being built: the kind is not registered until every method is. */
+function notBuilt(method: string): CrmError {
+  return new CrmError({ kind: 'park', code: 'NOT_BUILT', message: `Bitrix24 ${method} is not built yet` });
+}
