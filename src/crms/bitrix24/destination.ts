@@ -15,7 +15,10 @@ import {
   type TranscriptUpsert,
   type WrittenObject,
 } from '../types.js';
+import { deleteWritten } from './deletions.js';
+import { diskFolderOf, readAll, uploadToDisk } from './disk.js';
 import { CrmMode } from './mode.js';
+import { upsertTranscripts } from './transcripts.js';
 import type { Bitrix24Transport } from './transport.js';
 
 export interface Bitrix24RecordDefaults {
@@ -101,18 +104,37 @@ export class Bitrix24Destination implements Destination {
   }
 
   upsertDayTranscripts(
-    _batch: readonly TranscriptUpsert[],
-    _options: CallOptions = {},
+    batch: readonly TranscriptUpsert[],
+    options: CallOptions = {},
   ): Promise<TranscriptResult[]> {
-    return Promise.reject(notBuilt('upsertDayTranscripts'));
+    return upsertTranscripts(this.transport.forCall(options), batch, {
+      folder: diskFolderOf(this.transport.access),
+      maxAttachmentBytes: this.capabilities.maxAttachmentBytes,
+    });
   }
 
-  uploadAttachment(_upload: AttachmentUpload, _options: CallOptions = {}): Promise<{ id: string }> {
-    return Promise.reject(notBuilt('uploadAttachment'));
+  /**
+   * A file beside a day's comment, uploaded to Disk (the engine hands this kind its files inline with
+   * the day, so only a caller outside the sync uses it). Refused past maxAttachmentBytes before its
+   * bytes are read. Not idempotent on the key: Disk has no field of wasync's own.
+   */
+  async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
+    if (upload.sizeBytes > this.capabilities.maxAttachmentBytes)
+      throw new CrmError({
+        kind: 'rejected',
+        code: 'FILE_TOO_LARGE',
+        message: `${upload.fileName} is larger than the ${this.capabilities.maxAttachmentBytes} bytes wasync puts on Bitrix24`,
+      });
+    const transport = this.transport.forCall(options);
+    const file = await uploadToDisk(transport, diskFolderOf(this.transport.access), {
+      fileName: upload.fileName,
+      bytes: await readAll(() => upload.open()),
+    });
+    return { id: file.id };
   }
 
-  deleteWritten(_objects: readonly WrittenObject[], _options: CallOptions = {}): Promise<DeletionResult[]> {
-    return Promise.reject(notBuilt('deleteWritten'));
+  deleteWritten(objects: readonly WrittenObject[], options: CallOptions = {}): Promise<DeletionResult[]> {
+    return deleteWritten(this.transport.forCall(options), objects);
   }
 }
 

@@ -1,0 +1,265 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { INLINE_FILE_BYTES } from '../../src/crms/bitrix24/files.js';
+import { dayMarker } from '../../src/crms/kit/day-marker.js';
+import type {
+  DayTranscriptWrite,
+  InlineAttachment,
+  TranscriptRef,
+  TranscriptResult,
+} from '../../src/crms/types.js';
+import { writtenObjectsOf } from '../../src/crms/written.js';
+import { startTestBitrix24, type TestBitrix24 } from '../support/bitrix24-portal.js';
+import { contactDay, dayContent, inlinePhoto } from '../support/day-content.js';
+
+let b24: TestBitrix24;
+afterEach(async () => b24?.close());
+
+const requestsOf = async (method: string) =>
+  ((await b24.counters()).byRoute as Record<string, number> | undefined)?.[method] ?? 0;
+
+/** Ana's day on a contact with `count` messages, one a minute from 09:00. */
+function growingDay(contactId: number, count: number, key = 'chat-1:day'): DayTranscriptWrite {
+  const messages = Array.from(
+    { length: count },
+    (_, i) => [`09:${String(i).padStart(2, '0')}`, 'Ana', `message ${i + 1}`] as [string, string, string],
+  );
+  return {
+    ...contactDay(String(contactId), key, 'unused'),
+    content: dayContent('WhatsApp chat with Ana — 2026-11-20', ...messages),
+    messageCount: count,
+  };
+}
+
+function file(key: string, fileName: string, bytes: Buffer): InlineAttachment {
+  return {
+    key,
+    fileName,
+    mimeType: 'application/octet-stream',
+    sizeBytes: bytes.length,
+    senderName: 'Ana',
+    time: '10:30',
+    async *open() {
+      yield bytes;
+    },
+  };
+}
+
+function refOf(result: TranscriptResult | undefined): TranscriptRef {
+  if (!result?.ok) throw new Error(`not written: ${result?.ok === false ? result.error.message : 'none'}`);
+  return result.ref;
+}
+
+describe('Bitrix24 day transcripts over the sandbox', () => {
+  it('writes one comment a chat-day on the contact and updates it in place as the day grows', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana', phones: ['+5511987654321'] });
+    let ref: TranscriptRef | undefined;
+    for (const count of [1, 2, 3]) {
+      const [result] = await destination.upsertDayTranscripts([
+        { write: growingDay(contact.id, count), existing: ref },
+      ]);
+      ref = refOf(result);
+    }
+    const comments = b24.portal.inspectComments('contact', contact.id);
+    expect(comments).toHaveLength(1);
+    expect(String(comments[0]?.id)).toBe(ref?.id);
+    const lines = comments[0]?.comment.split('\n') ?? [];
+    expect(lines[0]).toBe('[B]WhatsApp chat with Ana — 2026-11-20[/B]');
+    expect(lines).toContain('09:02 [B]Ana[/B]: message 3');
+    expect(lines.at(-1)).toBe(dayMarker('chat-1:day'));
+    expect(await requestsOf('crm.timeline.comment.add')).toBe(1);
+    expect(await requestsOf('crm.timeline.comment.update')).toBe(2);
+  });
+
+  it('finds the comment of an add whose answer was lost, and writes no second one', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    await b24.inspect('POST', 'faults', { kind: 'lost-answer' });
+    const lost = await destination
+      .upsertDayTranscripts([{ write: growingDay(contact.id, 1), existing: undefined }])
+      .catch((error) => error);
+    expect(lost).toMatchObject({ kind: 'retryable', outcomeUnknown: true });
+    expect(b24.portal.inspectComments('contact', contact.id)).toHaveLength(1);
+
+    const [result] = await destination.upsertDayTranscripts([
+      { write: growingDay(contact.id, 2), existing: undefined, uncertain: true },
+    ]);
+    const comments = b24.portal.inspectComments('contact', contact.id);
+    expect(comments).toHaveLength(1);
+    expect(refOf(result).id).toBe(String(comments[0]?.id));
+    expect(comments[0]?.comment).toContain('message 2');
+  });
+
+  it('writes a comment a person deleted anew', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    const [first] = await destination.upsertDayTranscripts([
+      { write: growingDay(contact.id, 1), existing: undefined },
+    ]);
+    const ref = refOf(first);
+    b24.portal.comments.delete(Number(ref.id));
+    const [again] = await destination.upsertDayTranscripts([
+      { write: growingDay(contact.id, 2), existing: ref },
+    ]);
+    const comments = b24.portal.inspectComments('contact', contact.id);
+    expect(comments).toHaveLength(1);
+    expect(refOf(again).id).toBe(String(comments[0]?.id));
+    expect(refOf(again).id).not.toBe(ref.id);
+    expect(comments[0]?.comment).toContain('message 2');
+  });
+
+  it('puts the day’s files on the comment, sending them again only when one is new', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    const photo = inlinePhoto();
+    const quote = file('media-2:ana', 'quote.pdf', Buffer.from('a quote'));
+    const day = (count: number, attachments: InlineAttachment[]) => ({
+      ...growingDay(contact.id, count),
+      attachments,
+    });
+    const [first] = await destination.upsertDayTranscripts([{ write: day(1, [photo]), existing: undefined }]);
+    const filesOf = () => b24.portal.inspectComments('contact', contact.id)[0]?.files ?? [];
+    const [photoOnComment] = filesOf();
+    expect(photoOnComment).toMatchObject({ name: 'photo.jpg', size: 3 });
+    expect([...(photoOnComment?.content ?? [])]).toEqual([1, 2, 3]);
+    const text = b24.portal.inspectComments('contact', contact.id)[0]?.comment ?? '';
+    expect(text).toContain('📎 photo.jpg (from Ana, 2026-11-20 10:00, 3 B): attached to this comment');
+
+    // More messages, no new file: the file stays as it was, not uploaded again.
+    const [second] = await destination.upsertDayTranscripts([
+      { write: day(2, [photo]), existing: refOf(first) },
+    ]);
+    expect(filesOf().map((f) => f.id)).toEqual([photoOnComment?.id]);
+
+    // A new file: the comment carries both (an update with FILES replaces the earlier ones).
+    await destination.upsertDayTranscripts([{ write: day(3, [photo, quote]), existing: refOf(second) }]);
+    expect(filesOf().map((f) => [f.name, f.size])).toEqual([
+      ['photo.jpg', 3],
+      ['quote.pdf', 7],
+    ]);
+    expect(b24.portal.inspectComments('contact', contact.id)).toHaveLength(1);
+  });
+
+  it('uploads a file past the inline limit to Disk once and links it; names a refused file with why', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    const video = file('media-3:ana', 'video.mp4', Buffer.alloc(INLINE_FILE_BYTES + 1, 7));
+    const day = (count: number): DayTranscriptWrite => ({
+      ...growingDay(contact.id, count),
+      attachments: [video],
+      refusedAttachments: [
+        {
+          fileName: 'film.mov',
+          sizeBytes: 300 * 1024 * 1024,
+          senderName: 'Ana',
+          time: '11:00',
+          reason: 'too_large',
+        },
+      ],
+    });
+    const [first] = await destination.upsertDayTranscripts([{ write: day(1), existing: undefined }]);
+    const [onDisk] = b24.portal.inspectDiskFiles();
+    expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
+    expect(onDisk).toMatchObject({ name: 'video.mp4' });
+    expect(onDisk?.content.length).toBe(INLINE_FILE_BYTES + 1);
+    expect(refOf(first).related[`file:media-3:ana`]).toBe(String(onDisk?.id));
+
+    const [second] = await destination.upsertDayTranscripts([{ write: day(2), existing: refOf(first) }]);
+    expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
+    expect(await requestsOf('disk.folder.uploadfile')).toBe(1);
+    const [comment] = b24.portal.inspectComments('contact', contact.id);
+    expect(comment?.files).toEqual([]);
+    expect(comment?.comment).toContain(
+      `📎 video.mp4 (from Ana, 2026-11-20 10:30, 5.0 MB): [URL=${b24.portal.showUrl(onDisk as never)}]open on Drive[/URL]`,
+    );
+    expect(comment?.comment).toContain(
+      '📎 film.mov (from Ana, 2026-11-20 11:00, 300.0 MB): larger than the 100.0 MB wasync puts on Bitrix24 per file',
+    );
+    expect(comment?.comment).toContain('message 2');
+    expect(refOf(second).related).toEqual(refOf(first).related);
+  });
+
+  it('sends file-less days 50 to a batch request, and refuses a day on a deleted contact only', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contacts = Array.from({ length: 60 }, (_, i) => b24.portal.seedContact({ name: `P${i}` }));
+    const writes = contacts.map((c, i) => growingDay(c.id, 1, `chat-${i}:day`));
+    writes[17] = { ...(writes[17] as DayTranscriptWrite), record: { type: 'contact', id: '999999' } };
+    const results = await destination.upsertDayTranscripts(
+      writes.map((write) => ({ write, existing: undefined })),
+    );
+    expect(await requestsOf('batch')).toBe(2);
+    expect(results.filter((r) => r.ok)).toHaveLength(59);
+    expect(results[17]).toMatchObject({ ok: false, error: { kind: 'rejected', code: 'OWNER_NOT_FOUND' } });
+    expect(b24.portal.inspectComments('contact', contacts[18]?.id ?? 0)).toHaveLength(1);
+
+    // The same days updated: again two batch requests, every comment in place.
+    const updates = results.flatMap((result, i) =>
+      result.ok
+        ? [{ write: growingDay(contacts[i]?.id ?? 0, 2, `chat-${i}:day`), existing: result.ref }]
+        : [],
+    );
+    const updated = await destination.upsertDayTranscripts(updates);
+    expect(updated.every((r) => r.ok)).toBe(true);
+    expect(await requestsOf('batch')).toBe(4);
+    expect(b24.portal.comments.size).toBe(59);
+  });
+
+  it('deletes what it wrote, counting comments already gone as deleted', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    const results = await destination.upsertDayTranscripts([
+      { write: growingDay(contact.id, 1, 'chat-1:a'), existing: undefined },
+      { write: growingDay(contact.id, 1, 'chat-1:b'), existing: undefined },
+    ]);
+    const [a, b] = results.map(refOf);
+    b24.portal.comments.delete(Number(b?.id));
+    const objects = [
+      ...writtenObjectsOf(a as TranscriptRef),
+      ...writtenObjectsOf(b as TranscriptRef),
+      { kind: 'note' as const, id: 'not-an-id' },
+    ];
+    const deleted = await destination.deleteWritten(objects);
+    expect(deleted).toEqual([
+      { ok: true, alreadyGone: false },
+      { ok: true, alreadyGone: true },
+      { ok: false, error: expect.objectContaining({ kind: 'rejected', code: 'INVALID_ID' }) },
+    ]);
+    expect(b24.portal.inspectComments('contact', contact.id)).toEqual([]);
+  });
+
+  it('uploads a single file to Disk, refusing one past the largest size before reading it', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    const upload = {
+      transcript: { id: '1', related: {} },
+      record: { type: 'contact' as const, id: String(contact.id) },
+      key: 'media-9:ana',
+      fileName: 'notes.txt',
+      mimeType: 'text/plain',
+      sizeBytes: 5,
+      description: 'from Ana',
+      async *open() {
+        yield Buffer.from('notes');
+      },
+    };
+    const { id } = await destination.uploadAttachment(upload);
+    expect(b24.portal.inspectDiskFiles().map((f) => [String(f.id), f.name])).toEqual([[id, 'notes.txt']]);
+    await expect(
+      destination.uploadAttachment({
+        ...upload,
+        sizeBytes: destination.capabilities.maxAttachmentBytes + 1,
+        open: () => {
+          throw new Error('read');
+        },
+      }),
+    ).rejects.toMatchObject({ kind: 'rejected', code: 'FILE_TOO_LARGE' });
+  });
+});
