@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { diskName } from '../../src/crms/bitrix24/disk.js';
 import { INLINE_FILE_BYTES } from '../../src/crms/bitrix24/files.js';
 import { dayMarker } from '../../src/crms/kit/day-marker.js';
 import type {
@@ -165,7 +166,12 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     const [first] = await destination.upsertDayTranscripts([{ write: day(1), existing: undefined }]);
     const [onDisk] = b24.portal.inspectDiskFiles();
     expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
-    expect(onDisk).toMatchObject({ name: 'video.mp4' });
+    // In wasync's folder on the shared drive, under a name that carries the file's key.
+    expect(onDisk).toMatchObject({ name: diskName('video.mp4', 'media-3:ana') });
+    expect(onDisk?.name).toMatch(/^video \(wasync [0-9a-f]{8}\)\.mp4$/);
+    const folder = b24.portal.folders.get(onDisk?.folderId ?? 0);
+    expect(folder?.name).toBe('wasync');
+    expect(b24.portal.folders.get(folder?.parentId ?? 0)?.parentId).toBeNull();
     expect(onDisk?.content.length).toBe(INLINE_FILE_BYTES + 1);
     expect(refOf(first).related[`file:media-3:ana`]).toBe(String(onDisk?.id));
 
@@ -182,6 +188,32 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     );
     expect(comment?.comment).toContain('message 2');
     expect(refOf(second).related).toEqual(refOf(first).related);
+  });
+
+  it('takes a Disk file whose upload answer was lost as it is, and looks the folder up once', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    const video = file('media-3:ana', 'video.mp4', Buffer.alloc(INLINE_FILE_BYTES + 1, 7));
+    const write = { ...growingDay(contact.id, 1), attachments: [video] };
+    // getlist, the root's children, addfolder, the folder's children: the upload's answer is lost.
+    await b24.inspect('POST', 'faults', { kind: 'lost-answer', after: 4 });
+    const lost = await destination
+      .upsertDayTranscripts([{ write, existing: undefined }])
+      .catch((error) => error);
+    expect(lost).toMatchObject({ kind: 'retryable', outcomeUnknown: true });
+    expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
+
+    const [result] = await destination.upsertDayTranscripts([
+      { write, existing: undefined, uncertain: true },
+    ]);
+    const [onDisk] = b24.portal.inspectDiskFiles();
+    expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
+    expect(refOf(result).related['file:media-3:ana']).toBe(String(onDisk?.id));
+    expect(await requestsOf('disk.folder.uploadfile')).toBe(1);
+    expect(await requestsOf('disk.storage.addfolder')).toBe(1);
+    expect(await requestsOf('disk.storage.getlist')).toBe(1);
+    expect(b24.portal.inspectComments('contact', contact.id)).toHaveLength(1);
   });
 
   it('sends file-less days 50 to a batch request, and refuses a day on a deleted contact only', async () => {
@@ -251,7 +283,12 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
       },
     };
     const { id } = await destination.uploadAttachment(upload);
-    expect(b24.portal.inspectDiskFiles().map((f) => [String(f.id), f.name])).toEqual([[id, 'notes.txt']]);
+    expect(b24.portal.inspectDiskFiles().map((f) => [String(f.id), f.name])).toEqual([
+      [id, diskName('notes.txt', 'media-9:ana')],
+    ]);
+    // Once a key.
+    expect(await destination.uploadAttachment(upload)).toEqual({ id });
+    expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
     await expect(
       destination.uploadAttachment({
         ...upload,

@@ -16,7 +16,7 @@ import {
   type WrittenObject,
 } from '../types.js';
 import { deleteWritten } from './deletions.js';
-import { diskFolderOf, readAll, uploadToDisk } from './disk.js';
+import { diskFolderOf, uploadToDisk } from './disk.js';
 import { CrmMode } from './mode.js';
 import { upsertTranscripts } from './transcripts.js';
 import type { Bitrix24Transport } from './transport.js';
@@ -116,7 +116,7 @@ export class Bitrix24Destination implements Destination {
   /**
    * A file beside a day's comment, uploaded to Disk (the engine hands this kind its files inline with
    * the day, so only a caller outside the sync uses it). Refused past maxAttachmentBytes before its
-   * bytes are read. Not idempotent on the key: Disk has no field of wasync's own.
+   * bytes are read. Idempotent on the key, which the file's name on Disk carries.
    */
   async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
     if (upload.sizeBytes > this.capabilities.maxAttachmentBytes)
@@ -127,8 +127,9 @@ export class Bitrix24Destination implements Destination {
       });
     const transport = this.transport.forCall(options);
     const file = await uploadToDisk(transport, diskFolderOf(this.transport.access), {
+      key: upload.key,
       fileName: upload.fileName,
-      bytes: await readAll(() => upload.open()),
+      open: () => upload.open(),
     });
     return { id: file.id };
   }

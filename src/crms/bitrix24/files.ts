@@ -78,8 +78,9 @@ export async function planFiles(
       diskId !== undefined && diskUrl !== undefined
         ? { id: diskId, url: diskUrl }
         : await uploadToDisk(transport, folder, {
+            key: file.key,
             fileName: file.fileName,
-            bytes: await readAll(() => file.open()),
+            open: () => file.open(),
           });
     planned.related[`${DISK_FILE}${file.key}`] = disk.id;
     planned.related[`${DISK_URL}${file.key}`] = disk.url;
