@@ -78,6 +78,36 @@ export interface DiskFile {
   createdAt: number;
 }
 
+/**
+ * A portal user (b_user), the fields user.get and user.current show (user/index.md lists them; the
+ * sandbox keeps those a card and a comment's author need).
+ */
+export interface PortalUser {
+  id: number;
+  name: string;
+  lastName: string;
+  secondName: string;
+  email: string;
+  /** false for a dismissed employee (user.get's `ACTIVE` filter). */
+  active: boolean;
+  workPosition: string;
+  userType: 'employee' | 'extranet' | 'email';
+  registeredAt: number;
+  departments: number[];
+}
+
+export interface SeedUser {
+  /** A fixed id (say, to match a webhook's user); default the next free one. */
+  id?: number;
+  name?: string;
+  lastName?: string;
+  secondName?: string;
+  email?: string;
+  active?: boolean;
+  workPosition?: string;
+  userType?: PortalUser['userType'];
+}
+
 /** 1 classic (with leads), 2 simple (no leads): crm.enum.settings.mode via crm-settings-mode-get.md. */
 export type CrmMode = 1 | 2;
 
@@ -112,6 +142,7 @@ export class Portal {
   readonly storages = new Map<number, DiskStorage>();
   readonly folders = new Map<number, DiskFolder>();
   readonly files = new Map<number, DiskFile>();
+  readonly users = new Map<number, PortalUser>();
   private counters = new Map<string, number>();
 
   constructor(readonly options: PortalOptions) {
@@ -137,7 +168,15 @@ export class Portal {
     this.storages.clear();
     this.folders.clear();
     this.files.clear();
+    this.users.clear();
     this.counters.clear();
+    this.seedUser({
+      id: PORTAL_ADMIN.id,
+      name: 'Sandbox',
+      lastName: 'Admin',
+      email: 'admin@sandbox.test',
+      workPosition: 'Administrator',
+    });
     // The shared drive, and the service folder where timeline comments' files land (crm-apis.md §3.4:
     // FILES "land on Disk in a service folder"; its name and place are unverified).
     const shared = this.addStorage('Shared drive', 'common', 'shared_files_s1');
@@ -248,7 +287,46 @@ export class Portal {
     return `${this.baseUrl}/disk/showFile/${file.id}/?&ncc=1&filename=${encodeURIComponent(file.name)}`;
   }
 
+  // --- Users ---
+
+  user(id: number): PortalUser | undefined {
+    return this.users.get(id);
+  }
+
+  /** "First Last" as the portal shows a user; `User {id}` for one the sandbox was never told of. */
+  userName(id: number): string {
+    const user = this.users.get(id);
+    const name = user ? [user.name, user.lastName].filter(Boolean).join(' ') : '';
+    return name || `User ${id}`;
+  }
+
   // --- Seeding and reading, for tests and the frame's inspection routes ---
+
+  /**
+   * A user of the portal, to be the responsible person (`assignedById`) of seeded entities or a
+   * webhook's user. An entity may point at a user never seeded: user.get then finds nobody, as it
+   * does for a bot or an Open Channels user (user/user-get.md), and the destination must cope.
+   */
+  seedUser(seed: SeedUser): PortalUser {
+    const id = seed.id ?? this.nextId('user');
+    if (this.users.has(id)) throw new Error(`user ${id} already exists`);
+    // Later ids go past a fixed one.
+    while ((this.counters.get('user') ?? 0) < id) this.nextId('user');
+    const user: PortalUser = {
+      id,
+      name: seed.name ?? '',
+      lastName: seed.lastName ?? '',
+      secondName: seed.secondName ?? '',
+      email: seed.email ?? '',
+      active: seed.active ?? true,
+      workPosition: seed.workPosition ?? '',
+      userType: seed.userType ?? 'employee',
+      registeredAt: this.now(),
+      departments: [1],
+    };
+    this.users.set(id, user);
+    return user;
+  }
 
   seedContact(person: SeedPerson): CrmEntity {
     return this.seedPerson('contact', person);

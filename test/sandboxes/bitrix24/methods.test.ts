@@ -29,7 +29,7 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 beforeEach(() => {
   now = Date.UTC(2026, 0, 15, 9, 30);
   portal = new Portal({ clock: () => now, baseUrl: 'http://portal.test', inlineFileLimit: 1024 });
-  context = { portal, userId: 1, scopes: ['crm', 'disk'] };
+  context = { portal, userId: 1, scopes: ['crm', 'disk', 'user'] };
 });
 
 describe('crm.duplicate.findbycomm', () => {
@@ -121,7 +121,11 @@ describe('contacts and leads', () => {
         .status,
     ).toBe(400);
     expect(portal.all('contact')).toHaveLength(1);
-    expect(refusal('crm.contact.get', { id: 404 }).code).toBe('NOT_FOUND');
+    expect(refusal('crm.contact.get', { id: 404 })).toMatchObject({ code: '', description: 'Not found' });
+    expect(refusal('crm.contact.get', { id: 'x' })).toMatchObject({
+      code: '',
+      description: 'ID is not defined or invalid.',
+    });
   });
 
   it('updates fields and multifields in place and moves DATE_MODIFY', () => {
@@ -377,6 +381,87 @@ describe('disk', () => {
     );
     expect(portalMethod('disk.folder.uploadFile')).toBe(PORTAL_METHODS['disk.folder.uploadfile']);
     expect(PORTAL_METHODS['disk.file.get']?.scope).toBe('disk');
+  });
+});
+
+describe('companies and users', () => {
+  it('crm.company.get answers the company with ids as strings, by id or ID; an unknown id is "Not found"', () => {
+    const manager = portal.seedUser({ name: 'Maria', lastName: 'Lopes' });
+    const company = portal.seedCompany('Acme', manager.id);
+    const jane = portal.seedContact({ name: 'Jane', companyId: company.id, assignedById: manager.id });
+    const contact = call('crm.contact.get', { id: jane.id }).result as Record<string, string>;
+    expect(contact.COMPANY_ID).toBe(String(company.id));
+    expect(contact.ASSIGNED_BY_ID).toBe(String(manager.id));
+    expect(call('crm.company.get', { id: contact.COMPANY_ID }).result).toMatchObject({
+      ID: String(company.id),
+      TITLE: 'Acme',
+      ASSIGNED_BY_ID: String(manager.id),
+      HAS_PHONE: 'N',
+    });
+    expect(call('crm.company.get', { ID: company.id }).result).toMatchObject({ TITLE: 'Acme' });
+    expect(refusal('crm.company.get', { id: 999 })).toMatchObject({
+      status: 400,
+      code: '',
+      description: 'Not found',
+    });
+    expect(PORTAL_METHODS['crm.company.get']?.scope).toBe('crm');
+  });
+
+  it('user.get finds the responsible person by ID, a list of ids, or top-level fields; 50 a page', () => {
+    const maria = portal.seedUser({ name: 'Maria', lastName: 'Lopes', email: 'maria@example.com' });
+    const gone = portal.seedUser({ name: 'Old', lastName: 'Hand', active: false });
+    expect(maria.id).toBe(2);
+    const one = call('user.get', { filter: { ID: maria.id } });
+    expect(one.total).toBe(1);
+    expect(one.result).toEqual([
+      expect.objectContaining({
+        ID: '2',
+        ACTIVE: true,
+        NAME: 'Maria',
+        LAST_NAME: 'Lopes',
+        EMAIL: 'maria@example.com',
+        USER_TYPE: 'employee',
+      }),
+    ]);
+    const ids = (answer: { result: unknown }) => (answer.result as { ID: string }[]).map((u) => u.ID);
+    expect(ids(call('user.get', { FILTER: { '@ID': [1, maria.id] } }))).toEqual(['1', '2']);
+    expect(ids(call('user.get', { filter: { ID: [maria.id, gone.id] } }))).toEqual(['2', '3']);
+    expect(ids(call('user.get', { ID: gone.id }))).toEqual(['3']);
+    expect(ids(call('user.get', { filter: { ACTIVE: true } }))).toEqual(['1', '2']);
+    expect(ids(call('user.get', { SORT: 'ID', ORDER: 'desc' }))).toEqual(['3', '2', '1']);
+    expect(ids(call('user.get', { filter: { ID: 77 } }))).toEqual([]);
+    expect(refusal('user.get', { filter: { NAME_SEARCH: 'Ma' } }).status).toBe(400);
+    expect(refusal('user.get', { SORT: 'ID', ORDER: 'up' }).status).toBe(400);
+    for (let i = 0; i < 60; i++) portal.seedUser({ name: `U${i}` });
+    expect(call('user.get', {})).toMatchObject({ total: 63, next: 50 });
+    expect(call('user.get', { start: 50 }).result as unknown[]).toHaveLength(13);
+  });
+
+  it('user.current is the caller; a brief scope hides the e-mail; a seeded user names comment authors and the card', () => {
+    expect(call('user.current').result).toMatchObject({ ID: '1', NAME: 'Sandbox', LAST_NAME: 'Admin' });
+    const maria = portal.seedUser({ id: 7, name: 'Maria', lastName: 'Lopes', email: 'm@example.com' });
+    expect(portal.seedUser({ name: 'Next' }).id).toBe(8);
+    expect(() => portal.seedUser({ id: 7 })).toThrow();
+    context = { portal, userId: maria.id, scopes: ['crm', 'user_brief'] };
+    const brief = call('user.current').result as Record<string, unknown>;
+    expect(brief).toMatchObject({ ID: '7', NAME: 'Maria', LAST_NAME: 'Lopes' });
+    expect(brief).not.toHaveProperty('EMAIL');
+    expect(PORTAL_METHODS['user.get']?.scope).toEqual(['user', 'user_brief', 'user_basic']);
+    context = { portal, userId: 42, scopes: ['user'] };
+    expect(call('user.current').result).toMatchObject({ ID: '42', NAME: '' });
+
+    context = { portal, userId: maria.id, scopes: ['crm', 'user'] };
+    const jane = portal.seedContact({ name: 'Jane', assignedById: maria.id });
+    call('crm.timeline.comment.add', {
+      fields: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact', COMMENT: 'hi', FILES: [['a.txt', b64('a')]] },
+    });
+    const list = call('crm.timeline.comment.list', {
+      filter: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact' },
+    });
+    const [comment] = list.result as { AUTHOR_ID: string; FILES: Record<string, { authorName: string }> }[];
+    expect(comment?.AUTHOR_ID).toBe('7');
+    expect(Object.values(comment?.FILES ?? {})[0]?.authorName).toBe('Maria Lopes');
+    expect(contactPage(portal, jane.id)).toContain('Maria Lopes');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * `crm.contact.get|list|add|update`, `crm.lead.get|list|add|update` and `crm.deal.list`: the older
+ * `crm.contact.get|list|add|update`, `crm.lead.get|list|add|update`, `crm.company.get` and
+ * `crm.deal.list`: the older
  * CRM methods (marked deprecated in favour of crm.item.*, still answering). Cited pages are under
- * b24restdocs `api-reference/crm/contacts/`, `leads/`, `deals/`.
+ * b24restdocs `api-reference/crm/contacts/`, `leads/`, `companies/`, `deals/`.
  */
 import { Bitrix24Error, type MethodContext, type MethodDefinition } from '../method.js';
 import type { CommType, CrmEntity, EntityKind, Multifield } from '../portal.js';
@@ -35,14 +36,18 @@ const VALUE_TYPES: Record<CommType, readonly string[]> = {
   EMAIL: ['WORK', 'HOME', 'MAILING', 'OTHER'],
 };
 
+/**
+ * A missing or bad id, and an unknown one: 400 with an empty `error` and "ID is not defined or
+ * invalid." / "Not found" (crm-contact-get.md, crm-company-get.md error tables; for the leads' and
+ * the updates' pages the same answer is unverified).
+ */
 function notFound(): never {
-  // The answer for a missing id is unverified; crm-timeline-comment-add.md shows NOT_FOUND "Not found.".
-  throw new Bitrix24Error(400, 'NOT_FOUND', 'Not found');
+  throw new Bitrix24Error(400, '', 'Not found');
 }
 
 function findEntity(context: MethodContext, kind: EntityKind, params: Params): CrmEntity {
   const id = idParam(params.id ?? params.ID);
-  if (id === undefined) throw new Bitrix24Error(400, 'ERROR_CORE', 'ID is not defined or invalid.');
+  if (id === undefined) throw new Bitrix24Error(400, '', 'ID is not defined or invalid.');
   return context.portal.entity(kind, id) ?? notFound();
 }
 
@@ -230,5 +235,7 @@ export const ENTITY_METHODS: Record<string, MethodDefinition> = {
   'crm.lead.list': list('lead'),
   'crm.lead.add': add('lead'),
   'crm.lead.update': update('lead'),
+  // Takes `id` or `ID` (crm-company-get.md: the cURL example sends ID, the JS one id).
+  'crm.company.get': get('company'),
   'crm.deal.list': list('deal'),
 };

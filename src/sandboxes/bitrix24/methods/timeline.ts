@@ -5,7 +5,6 @@
  */
 import { Bitrix24Error, type MethodContext, type MethodDefinition } from '../method.js';
 import type { EntityKind, TimelineComment } from '../portal.js';
-import { PORTAL_ADMIN } from '../portal.js';
 import { inlineFile, isImage } from './files.js';
 import { bitrixDate, idParam, isRecord, type Params, page, sortBy, startParam } from './params.js';
 
@@ -70,7 +69,7 @@ function fileView(context: MethodContext, id: number) {
     name: file.name,
     size: file.content.length,
     authorId: file.createdBy,
-    authorName: file.createdBy === PORTAL_ADMIN.id ? PORTAL_ADMIN.name : `User ${file.createdBy}`,
+    authorName: portal.userName(file.createdBy),
     ...(image ? { urlPreview: `${portal.showUrl(file)}&width=640&height=640` } : {}),
     urlShow: portal.showUrl(file),
     urlDownload: portal.downloadUrl(file),
