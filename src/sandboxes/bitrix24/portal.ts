@@ -15,6 +15,11 @@ export interface PortalOptions {
    * must go through Disk).
    */
   inlineFileLimit?: number;
+  /**
+   * How long an upload URL stays good (unverified: the docs give no lifetime; the real token carries
+   * the caller's access token, which lives an hour). Default 5 minutes, the stricter choice.
+   */
+  uploadUrlTtlMs?: number;
 }
 
 export type EntityKind = 'contact' | 'lead' | 'deal' | 'company';
@@ -76,6 +81,23 @@ export interface DiskFile {
   content: Buffer;
   createdBy: number;
   createdAt: number;
+  /** Set once disk.file.markdeleted moved it to the trash (DELETED_TYPE 3). */
+  deletedAt?: number;
+  deletedBy?: number;
+}
+
+/**
+ * A two-step Disk upload the portal has promised: disk.folder.uploadfile without `fileContent`
+ * answered an upload URL carrying `token`; a POST of the file to it lands here.
+ */
+export interface PendingUpload {
+  token: string;
+  folderId: number;
+  /** `data.NAME` if the first call gave one; else the uploaded file's own name. */
+  name?: string;
+  generateUniqueName: boolean;
+  userId: number;
+  expiresAt: number;
 }
 
 /**
@@ -143,6 +165,7 @@ export class Portal {
   readonly folders = new Map<number, DiskFolder>();
   readonly files = new Map<number, DiskFile>();
   readonly users = new Map<number, PortalUser>();
+  readonly uploads = new Map<string, PendingUpload>();
   private counters = new Map<string, number>();
 
   constructor(readonly options: PortalOptions) {
@@ -169,6 +192,7 @@ export class Portal {
     this.folders.clear();
     this.files.clear();
     this.users.clear();
+    this.uploads.clear();
     this.counters.clear();
     this.seedUser({
       id: PORTAL_ADMIN.id,
@@ -273,9 +297,23 @@ export class Portal {
     return file;
   }
 
+  /** Whether a file in the folder has the name; a trashed one does not count (unverified). */
   nameTaken(folderId: number, name: string): boolean {
-    for (const file of this.files.values()) if (file.folderId === folderId && file.name === name) return true;
+    for (const file of this.files.values())
+      if (file.folderId === folderId && file.name === name && file.deletedAt === undefined) return true;
     return false;
+  }
+
+  get uploadUrlTtlMs(): number {
+    return this.options.uploadUrlTtlMs ?? 5 * 60_000;
+  }
+
+  /** The pending upload for a token, spent by this (any) attempt; undefined if unknown, spent or expired. */
+  takeUpload(token: string): PendingUpload | undefined {
+    const pending = this.uploads.get(token);
+    if (!pending) return undefined;
+    this.uploads.delete(token);
+    return pending.expiresAt > this.now() ? pending : undefined;
   }
 
   /** The file's link as a person opens it (the `/disk/downloadFile/{id}/` shape of crm-timeline-comment-get.md). */

@@ -99,7 +99,7 @@ function callParams(request: FastifyRequest<RestRoute>): Params {
 }
 
 /** The answer an injected fault gives (_includes/system-errors.md). */
-function faultError(
+export function faultError(
   kind: Exclude<Bitrix24FaultKind, 'timeout' | 'lost-answer'>,
   caller: Caller,
 ): Bitrix24Error {

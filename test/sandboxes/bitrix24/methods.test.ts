@@ -363,7 +363,11 @@ describe('disk', () => {
     >;
     expect(again.NAME).toBe('video (1).mp4');
     expect(call('disk.file.get', { id: file.ID }).result).toMatchObject({
-      ID: file.ID,
+      ID: String(file.ID),
+      FILE_ID: String(file.ID),
+      DELETED_TYPE: '0',
+      DELETED_BY: '0',
+      GLOBAL_CONTENT_VERSION: '1',
       DOWNLOAD_URL: file.DOWNLOAD_URL,
     });
     const viaStorage = call('disk.storage.uploadfile', {
@@ -380,6 +384,7 @@ describe('disk', () => {
       'DISK_BASE_SERVICE_22001',
     );
     expect(portalMethod('disk.folder.uploadFile')).toBe(PORTAL_METHODS['disk.folder.uploadfile']);
+    expect(portalMethod('disk.file.markDeleted')).toBe(PORTAL_METHODS['disk.file.markdeleted']);
     expect(PORTAL_METHODS['disk.file.get']?.scope).toBe('disk');
   });
 });
@@ -462,6 +467,60 @@ describe('companies and users', () => {
     expect(comment?.AUTHOR_ID).toBe('7');
     expect(Object.values(comment?.FILES ?? {})[0]?.authorName).toBe('Maria Lopes');
     expect(contactPage(portal, jane.id)).toContain('Maria Lopes');
+  });
+});
+
+describe('disk: trash and delete', () => {
+  const upload = (name: string) =>
+    call('disk.folder.uploadfile', {
+      id: portal.storages.get(1)?.rootFolderId,
+      data: { NAME: name },
+      fileContent: [name, b64(name)],
+    }).result as { ID: number };
+
+  it('markdeleted moves a file to the trash: DELETED_TYPE "3", DELETE_TIME, DELETED_BY; its name is free again', () => {
+    const file = upload('a.txt');
+    now += 60_000;
+    expect(call('disk.file.markdeleted', { id: file.ID }).result).toMatchObject({
+      ID: String(file.ID),
+      DELETED_TYPE: '3',
+      DELETE_TIME: '2026-01-15T09:31:00+00:00',
+      DELETED_BY: '1',
+    });
+    expect(call('disk.file.get', { id: file.ID }).result).toMatchObject({ DELETED_TYPE: '3' });
+    expect(upload('a.txt')).toMatchObject({ NAME: 'a.txt' });
+    expect(refusal('disk.file.markdeleted', { id: 9999 }).code).toBe('ERROR_NOT_FOUND');
+  });
+
+  it('delete removes a file for good, from a folder or the trash; unknown and missing ids refused as documented', () => {
+    const kept = upload('kept.txt');
+    const gone = upload('gone.txt');
+    const trashed = upload('trashed.txt');
+    call('disk.file.markdeleted', { id: trashed.ID });
+    expect(call('disk.file.delete', { id: gone.ID }).result).toBe(true);
+    expect(call('disk.file.delete', { id: String(trashed.ID) }).result).toBe(true);
+    expect(portal.inspectDiskFiles().map((f) => f.id)).toEqual([kept.ID]);
+    expect(refusal('disk.file.get', { id: gone.ID })).toMatchObject({
+      status: 400,
+      code: 'ERROR_NOT_FOUND',
+      description: `Could not find entity with id \`${gone.ID}\``,
+    });
+    expect(refusal('disk.file.delete', { id: gone.ID }).code).toBe('ERROR_NOT_FOUND');
+    expect(refusal('disk.file.delete', {})).toMatchObject({
+      code: 'ERROR_ARGUMENT',
+      description: 'Invalid value of parameter {Parameter #0}',
+    });
+    expect(PORTAL_METHODS['disk.file.delete']?.scope).toBe('disk');
+  });
+
+  it('a comment whose file was deleted on Disk lists no such file', () => {
+    const jane = portal.seedContact({ name: 'Jane' });
+    const id = call('crm.timeline.comment.add', {
+      fields: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact', COMMENT: 'x', FILES: [['a.txt', b64('a')]] },
+    }).result;
+    const [fileId] = portal.comments.get(Number(id))?.fileIds ?? [];
+    call('disk.file.delete', { id: fileId });
+    expect(call('crm.timeline.comment.get', { id }).result).toMatchObject({ FILES: {} });
   });
 });
 
