@@ -389,6 +389,101 @@ describe('disk', () => {
   });
 });
 
+describe('reading several records by id in one call', () => {
+  it('crm.contact.list and crm.lead.list take @ID with a list, select PHONE by name, and order', () => {
+    const ids = [0, 1, 2, 3].map(
+      (i) => portal.seedContact({ name: `C${i}`, phones: [`+1555000000${i}`] }).id,
+    );
+    const answer = call('crm.contact.list', {
+      filter: { '@ID': [ids[3], ids[1], 999] },
+      select: ['ID', 'NAME', 'PHONE'],
+      order: { ID: 'DESC' },
+    });
+    expect(answer.total).toBe(2);
+    expect(answer.result).toEqual([
+      {
+        ID: String(ids[3]),
+        NAME: 'C3',
+        PHONE: [expect.objectContaining({ VALUE: '+15550000003', TYPE_ID: 'PHONE' })],
+      },
+      { ID: String(ids[1]), NAME: 'C1', PHONE: [expect.objectContaining({ VALUE: '+15550000001' })] },
+    ]);
+    expect(
+      (
+        call('crm.contact.list', { FILTER: { '!@ID': [ids[0]] }, SELECT: ['ID'] }).result as { ID: string }[]
+      ).map((c) => c.ID),
+    ).toEqual(ids.slice(1).map(String));
+    const leads = [portal.seedLead({ name: 'A' }).id, portal.seedLead({ name: 'B' }).id];
+    expect(
+      call('crm.lead.list', {
+        filter: { '@ID': leads.map(String) },
+        select: ['ID', 'PHONE'],
+        order: { ID: 'asc' },
+      }).result,
+    ).toEqual([
+      { ID: String(leads[0]), PHONE: [] },
+      { ID: String(leads[1]), PHONE: [] },
+    ]);
+  });
+
+  it('refuses a list under a plain key, one value under @, and an unknown order field or direction', () => {
+    portal.seedContact({ name: 'Jane' });
+    expect(refusal('crm.contact.list', { filter: { ID: [1, 2] } }).description).toContain('@ID');
+    expect(refusal('crm.contact.list', { filter: { '@ID': 1 } }).status).toBe(400);
+    expect(refusal('crm.lead.list', { order: { NOPE: 'ASC' } }).status).toBe(400);
+    expect(refusal('crm.contact.list', { order: { ID: 'UP' } }).status).toBe(400);
+  });
+
+  it('crm.item.list takes @id with a list; a plain key with a list is an invalid value', () => {
+    const ids = [0, 1, 2].map((i) => portal.seedContact({ name: `C${i}`, phones: ['+1'] }).id);
+    const answer = call('crm.item.list', {
+      entityTypeId: 3,
+      filter: { '@id': [ids[0], ids[2]] },
+      select: ['id', 'name', 'fm'],
+      order: { id: 'DESC' },
+    });
+    expect((answer.result as { items: { id: number }[] }).items.map((i) => i.id)).toEqual([ids[2], ids[0]]);
+    expect(refusal('crm.item.list', { entityTypeId: 3, filter: { id: ids } })).toMatchObject({
+      code: 'INVALID_ARG_VALUE',
+      description: "Invalid filter: field 'id' has invalid value",
+    });
+  });
+
+  it('crm.timeline.comment.list: newest first by CREATED, 50 a page with next and total, FILES selected', () => {
+    const jane = portal.seedContact({ name: 'Jane' });
+    for (let i = 0; i < 120; i++) {
+      now += 1000;
+      call('crm.timeline.comment.add', {
+        fields: {
+          ENTITY_ID: jane.id,
+          ENTITY_TYPE: 'contact',
+          COMMENT: `c${i}`,
+          ...(i === 119 ? { FILES: [['last.txt', b64('z')]] } : {}),
+        },
+      });
+    }
+    const params = {
+      filter: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact' },
+      order: { CREATED: 'DESC' },
+      select: ['ID', 'COMMENT', 'CREATED', 'FILES'],
+    };
+    const first = call('crm.timeline.comment.list', params);
+    expect(first).toMatchObject({ total: 120, next: 50 });
+    const rows = first.result as { COMMENT: string; FILES: Record<string, { name: string }> }[];
+    expect(rows.map((r) => r.COMMENT).slice(0, 2)).toEqual(['c119', 'c118']);
+    expect(Object.values(rows[0]?.FILES ?? {}).map((f) => f.name)).toEqual(['last.txt']);
+    expect(rows[1]?.FILES).toEqual({});
+    const last = call('crm.timeline.comment.list', { ...params, start: 100 });
+    expect(last.next).toBeUndefined();
+    expect((last.result as { COMMENT: string }[]).map((r) => r.COMMENT).at(-1)).toBe('c0');
+    const byId = call('crm.timeline.comment.list', { ...params, order: { ID: 'DESC' }, select: ['ID'] });
+    expect((byId.result as { ID: string }[])[0]).toEqual({ ID: '120' });
+    expect(refusal('crm.timeline.comment.list', { ...params, order: { CREATED: 'NEWEST' } }).status).toBe(
+      400,
+    );
+  });
+});
+
 describe('companies and users', () => {
   it('crm.company.get answers the company with ids as strings, by id or ID; an unknown id is "Not found"', () => {
     const manager = portal.seedUser({ name: 'Maria', lastName: 'Lopes' });

@@ -16,7 +16,9 @@ import {
 } from './entity-views.js';
 import {
   fieldsParam,
+  filterValueFits,
   idParam,
+  isDirection,
   isRecord,
   listParam,
   meets,
@@ -185,6 +187,14 @@ export function filterEntities(entities: CrmEntity[], kind: EntityKind, filter: 
     const multi = hasMultifields(kind) && (COMM_TYPES as readonly string[]).includes(field);
     if (!multi && !known.includes(field))
       throw new Bitrix24Error(400, 'ERROR_CORE', `Unknown filter field ${field}.`);
+    if (!filterValueFits(op, wanted))
+      throw new Bitrix24Error(
+        400,
+        'ERROR_CORE',
+        op === '@' || op === '!@'
+          ? `Filter ${key} takes an array.`
+          : `Filter ${key} takes one value; a list of values goes under @${field}.`,
+      );
     return { op, field, wanted, multi };
   });
   return entities.filter((entity) =>
@@ -204,12 +214,33 @@ function selectParam(params: Params): string[] {
   return Array.isArray(select) ? select.map(String) : [];
 }
 
+/**
+ * `order` by the entity's fields, ASC or DESC in either case (crm-contact-list.md, crm-lead-list.md
+ * `order`); another field or direction is refused (unverified, the stricter choice).
+ */
+function checkOrder(kind: EntityKind, order: unknown): void {
+  if (order === undefined || order === null || (Array.isArray(order) && order.length === 0)) return;
+  if (!isRecord(order)) throw new Bitrix24Error(400, 'ERROR_CORE', 'order must be an object.');
+  const known = scalarFieldNames(kind);
+  for (const [field, direction] of Object.entries(order)) {
+    if (!known.includes(field)) throw new Bitrix24Error(400, 'ERROR_CORE', `Cannot order by ${field}.`);
+    if (!isDirection(direction))
+      throw new Bitrix24Error(400, 'ERROR_CORE', `Unknown order direction ${String(direction)}.`);
+  }
+}
+
+/**
+ * A list: `filter` (several ids in one call with `@ID: [...]`), `select` (multifields only when
+ * named: `PHONE`, `EMAIL`), `order`, 50 a page from `start` with `total` and `next`
+ * (crm-contact-list.md, crm-lead-list.md).
+ */
 function list(kind: EntityKind): MethodDefinition {
   return {
     scope: 'crm',
     handle: (params, context) => {
       const matching = filterEntities(context.portal.all(kind), kind, listParam(params, 'filter'));
       const order = listParam(params, 'order');
+      checkOrder(kind, order);
       const sorted = sortBy(
         matching.sort((a, b) => a.id - b.id),
         order,
