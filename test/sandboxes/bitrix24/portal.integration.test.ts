@@ -99,3 +99,30 @@ it('answers user.get to any of user, user_brief, user_basic, and insufficient_sc
   const basic = await userGet(await hook(['user_basic']));
   expect(basic.body.result[0].EMAIL).toBe('maria@example.com');
 });
+
+it('reads several contacts by id over GET with PHP bracket keys: filter[@ID][], select[] with PHONE, order', async () => {
+  sandbox = await buildBitrix24Sandbox();
+  const url = await sandbox.listen(0);
+  const ids = ['+15550000001', '+15550000002', '+15550000003'].map(
+    (phone, i) => sandbox?.portal.seedContact({ name: `C${i}`, phones: [phone] }).id,
+  );
+  const query = [
+    `filter[@ID][]=${ids[0]}`,
+    `filter[@ID][]=${ids[2]}`,
+    'select[]=ID',
+    'select[]=PHONE',
+    'order[ID]=DESC',
+  ].join('&');
+  const answer = await fetch(
+    `${url}/rest/${DEMO_WEBHOOK.userId}/${DEMO_WEBHOOK.secret}/crm.contact.list.json?${encodeURI(query)}`,
+  );
+  const body = (await answer.json()) as Answer;
+  expect(answer.status).toBe(200);
+  expect(body.total).toBe(2);
+  expect(
+    body.result.map((c: { ID: string; PHONE: { VALUE: string }[] }) => [c.ID, c.PHONE[0]?.VALUE]),
+  ).toEqual([
+    [String(ids[2]), '+15550000003'],
+    [String(ids[0]), '+15550000001'],
+  ]);
+});
