@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openDatabase, type SqlStore } from '../src/store/database.js';
+import { type BucketTake, RateBucketRepository } from '../src/store/repositories/rate-buckets.js';
+import { describeEachDatabase } from './support/databases.js';
+
+const T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
+/** A Bitrix24 portal's bucket with headroom taken off: 10 held, 2 a second drained. */
+const RULE = { capacity: 10, drainPerSecond: 2 };
+
+/**
+ * The request buckets in the store, as two processes see them: each opens the database itself (its
+ * own SQLite connection, its own Postgres pool), and both take from one portal's bucket at once.
+ * Every take names its time, so what passes is exact whatever order the database runs them in.
+ */
+describeEachDatabase('CRM rate buckets in the store', (database) => {
+  let drop: () => Promise<void>;
+  let opened: SqlStore[];
+  let first: RateBucketRepository;
+  let second: RateBucketRepository;
+  beforeEach(async () => {
+    const created = await database.create();
+    drop = created.drop;
+    const one = await openDatabase(created.config);
+    const two = await openDatabase(created.config, { migrate: false });
+    opened = [one, two];
+    first = new RateBucketRepository(one.db);
+    second = new RateBucketRepository(two.db);
+  });
+  afterEach(async () => {
+    for (const store of opened) await store.close();
+    await drop();
+  });
+
+  /** `count` takes at `now`, alternating between the two processes, all in flight together. */
+  async function burst(key: string, count: number, now: number, rule = RULE): Promise<BucketTake[]> {
+    return Promise.all(
+      Array.from({ length: count }, (_, i) => (i % 2 === 0 ? first : second).take(key, rule, now)),
+    );
+  }
+  const taken = (answers: BucketTake[]) => answers.filter((answer) => answer.taken).length;
+
+  it('lets through no more than the capacity at once, then what has drained, across processes', async () => {
+    const key = 'bitrix24:portal.example';
+    const opening = await burst(key, 40, T0);
+    expect(taken(opening)).toBe(10);
+    // Full: one more fits once one unit has drained, half a second at 2 a second.
+    expect(opening.filter((answer) => !answer.taken)).toEqual(
+      Array.from({ length: 30 }, () => ({ taken: false, waitMs: 500 })),
+    );
+
+    // A second later two units have drained: two pass, whoever asks.
+    expect(taken(await burst(key, 40, T0 + 1_000))).toBe(2);
+    // A quarter second on, half a unit has drained: not enough, another quarter to wait.
+    expect(await first.take(key, RULE, T0 + 1_250)).toEqual({ taken: false, waitMs: 250 });
+    expect(await second.take(key, RULE, T0 + 1_500)).toEqual({ taken: true });
+
+    // Over a long run the drain rate is all that passes: a minute of bursts lets 120 through.
+    let passed = 0;
+    for (let second = 1; second <= 60; second++)
+      passed += taken(await burst(key, 8, T0 + 1_500 + second * 1_000));
+    expect(passed).toBe(120);
+  });
+
+  it('keeps buckets apart by key', async () => {
+    expect(taken(await burst('bitrix24:a.example', 12, T0))).toBe(10);
+    expect(taken(await burst('bitrix24:b.example', 12, T0))).toBe(10);
+  });
+
+  it('drains nothing for a process whose clock lags the bucket, and does not move its time back', async () => {
+    const key = 'bitrix24:portal.example';
+    expect(taken(await burst(key, 10, T0 + 1_000))).toBe(10);
+    // A process a second behind sees the bucket as full, not as drained by its own clock.
+    expect(await second.take(key, RULE, T0)).toEqual({ taken: false, waitMs: 500 });
+    expect(await first.take(key, RULE, T0 + 1_500)).toEqual({ taken: true });
+    expect(await first.level(key, RULE, T0 + 1_500)).toBe(10);
+  });
+
+  it('a fill (the CRM refused anyway) makes every process wait, and never lowers the level', async () => {
+    const key = 'bitrix24:portal.example';
+    expect(taken(await burst(key, 3, T0))).toBe(3);
+    await first.fill(key, RULE, T0 + 100);
+    expect(await second.take(key, RULE, T0 + 100)).toEqual({ taken: false, waitMs: 500 });
+    // Filled past the capacity (the CRM asked for three seconds): both wait those three seconds.
+    await second.fill(key, RULE, T0 + 100, RULE.capacity - 1 + 6);
+    expect(await first.take(key, RULE, T0 + 100)).toEqual({ taken: false, waitMs: 3_000 });
+    await first.fill(key, RULE, T0 + 100);
+    expect(await second.take(key, RULE, T0 + 3_099)).toEqual({ taken: false, waitMs: 1 });
+    expect(await second.take(key, RULE, T0 + 3_100)).toEqual({ taken: true });
+    // A bucket never taken from is filled as asked.
+    await first.fill('bitrix24:new.example', RULE, T0);
+    expect(await second.level('bitrix24:new.example', RULE, T0)).toBe(10);
+  });
+
+  it('drains at a fractional rate', async () => {
+    const slow = { capacity: 2, drainPerSecond: 0.5 };
+    const key = 'bitrix24:slow.example';
+    expect(taken(await burst(key, 4, T0, slow))).toBe(2);
+    expect(await first.take(key, slow, T0)).toEqual({ taken: false, waitMs: 2_000 });
+    expect(await first.take(key, slow, T0 + 1_999)).toEqual({ taken: false, waitMs: 1 });
+    expect(await second.take(key, slow, T0 + 2_000)).toEqual({ taken: true });
+  });
+});
