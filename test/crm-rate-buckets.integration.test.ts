@@ -1,7 +1,13 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { ConnectionService } from '../src/crms/connections.js';
+import type { RateLimiter } from '../src/crms/kit/rate-limiter.js';
+import { ReferenceCrm } from '../src/crms/reference/crm.js';
+import { referenceKind } from '../src/crms/reference/kind.js';
+import { crmRegistry } from '../src/crms/registry.js';
 import { openDatabase, type SqlStore } from '../src/store/database.js';
 import { type BucketTake, RateBucketRepository } from '../src/store/repositories/rate-buckets.js';
 import { describeEachDatabase } from './support/databases.js';
+import { type Harness, startHarness } from './support/harness.js';
 
 const T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
 /** A Bitrix24 portal's bucket with headroom taken off: 10 held, 2 a second drained. */
@@ -98,5 +104,92 @@ describeEachDatabase('CRM rate buckets in the store', (database) => {
     expect(await first.take(key, slow, T0)).toEqual({ taken: false, waitMs: 2_000 });
     expect(await first.take(key, slow, T0 + 1_999)).toEqual({ taken: false, waitMs: 1 });
     expect(await second.take(key, slow, T0 + 2_000)).toEqual({ taken: true });
+  });
+});
+
+/**
+ * A kind that asks its opened connection for a bucket named by the portal it calls (here the
+ * connection's workspace label), as Bitrix24's kind names it by the portal's host.
+ */
+const BUDGET = { capacity: 4, drainPerSecond: 0.001 };
+const buckets = new Map<string, RateLimiter>();
+beforeAll(() => {
+  const kind = referenceKind(new ReferenceCrm(), { kind: 'bucketcrm' });
+  crmRegistry.register({
+    ...kind,
+    open: (connection) => {
+      const portal = String(connection.settings.workspaceLabel);
+      buckets.set(connection.id, connection.rateBucket(`bucketcrm:${portal}`, BUDGET));
+      return kind.open(connection);
+    },
+  });
+});
+afterAll(() => {
+  crmRegistry.unregister('bucketcrm');
+});
+
+describeEachDatabase("connections' rate buckets", (database) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness(database);
+    buckets.clear();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('two processes and two connections to one portal fill one bucket in the store', async () => {
+    const workspaceId = h.services.workspace.id;
+    // The server's own service, as `wasync serve` builds it, and a sync worker's beside it.
+    const serve = h.services.connections;
+    const worker = new ConnectionService(
+      h.services.store.connections,
+      h.services.secretKey,
+      h.services.outbound,
+      crmRegistry,
+      h.services.store.rateBuckets,
+    );
+    const connect = async (name: string, portal: string) =>
+      (
+        await serve.create(workspaceId, {
+          kind: 'bucketcrm',
+          name,
+          workspaceLabel: portal,
+          apiKey: 'reference-key',
+        })
+      ).id;
+    const sales = await connect('Sales', 'portal-1');
+    const support = await connect('Support', 'portal-1');
+    const other = await connect('Other', 'portal-2');
+    const limiterOf = async (service: ConnectionService, id: string) => {
+      await service.destination(workspaceId, id);
+      const limiter = buckets.get(id);
+      if (!limiter) throw new Error(`connection ${id} was not opened`);
+      buckets.delete(id);
+      return limiter;
+    };
+    const portalOne = [
+      await limiterOf(serve, sales),
+      await limiterOf(worker, sales),
+      await limiterOf(serve, support),
+      await limiterOf(worker, support),
+    ];
+    // One request through each: the portal's bucket is full (4), whichever process and connection.
+    for (const limiter of portalOne) (await limiter.acquire()).release();
+    const level = await h.services.store.rateBuckets.level('bucketcrm:portal-1', BUDGET, Date.now());
+    expect(level).toBeGreaterThan(3.99);
+    expect(level).toBeLessThanOrEqual(4);
+    // A fifth waits for a unit to drain (some 1,000 seconds at this rate), from any of them.
+    for (const limiter of portalOne) {
+      const error = await limiter.acquire(AbortSignal.timeout(30)).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      // Node's timers give up the sleep with their AbortError, the signal's reason as its cause.
+      expect(error).toMatchObject({ name: 'AbortError', cause: { name: 'TimeoutError' } });
+    }
+    // Another portal's bucket is its own.
+    const otherLimiter = await limiterOf(worker, other);
+    for (let i = 0; i < 4; i++) (await otherLimiter.acquire()).release();
   });
 });
