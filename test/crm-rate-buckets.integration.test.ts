@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ConnectionService } from '../src/crms/connections.js';
 import type { RateLimiter } from '../src/crms/kit/rate-limiter.js';
@@ -6,6 +7,7 @@ import { referenceKind } from '../src/crms/reference/kind.js';
 import { crmRegistry } from '../src/crms/registry.js';
 import { openDatabase, type SqlStore } from '../src/store/database.js';
 import { type BucketTake, RateBucketRepository } from '../src/store/repositories/rate-buckets.js';
+import { type BucketWorkerInput, takeRounds } from './support/bucket-worker.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -19,6 +21,7 @@ const RULE = { capacity: 10, drainPerSecond: 2 };
  * Every take names its time, so what passes is exact whatever order the database runs them in.
  */
 describeEachDatabase('CRM rate buckets in the store', (database) => {
+  let config: BucketWorkerInput['database'];
   let drop: () => Promise<void>;
   let opened: SqlStore[];
   let first: RateBucketRepository;
@@ -26,6 +29,7 @@ describeEachDatabase('CRM rate buckets in the store', (database) => {
   beforeEach(async () => {
     const created = await database.create();
     drop = created.drop;
+    config = created.config;
     const one = await openDatabase(created.config);
     const two = await openDatabase(created.config, { migrate: false });
     opened = [one, two];
@@ -65,6 +69,42 @@ describeEachDatabase('CRM rate buckets in the store', (database) => {
     for (let second = 1; second <= 60; second++)
       passed += taken(await burst(key, 8, T0 + 1_500 + second * 1_000));
     expect(passed).toBe(120);
+  });
+
+  it('holds between two operating-system processes taking at the same moments', async () => {
+    // Every round more takes than the bucket holds, from each process: whatever order the database
+    // runs them in, what passes in all is the capacity plus what drained from the first time to the
+    // last (a process running ahead moves the bucket's time on; the other's takes then drain nothing).
+    const input: BucketWorkerInput = {
+      database: config,
+      key: 'bitrix24:portal.example',
+      rule: RULE,
+      // Forty rounds, half a second apart: one unit drains between rounds.
+      rounds: Array.from({ length: 40 }, (_, round) => [T0 + round * 500, 30]),
+    };
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'test/support/bucket-worker.ts'], {
+      env: { ...process.env, WASYNC_WORKER_INPUT: JSON.stringify(input) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    const ready = new Promise<void>((resolve) => {
+      worker.stdout.on('data', () => {
+        if (output.startsWith('ready\n')) resolve();
+      });
+    });
+    await Promise.race([ready, exited.then((code) => Promise.reject(new Error(`worker exited ${code}`)))]);
+    worker.stdin.write('go\n');
+    const mine = await takeRounds(first, input);
+    expect(await exited).toBe(0);
+    const theirs = JSON.parse(output.slice('ready\n'.length)) as number[];
+    const total = [...mine, ...theirs].reduce((sum, n) => sum + n, 0);
+    // 10 held, then one for each of the 39 half seconds after.
+    expect(total).toBe(49);
+    expect(await first.level(input.key, RULE, T0 + 39 * 500)).toBe(10);
   });
 
   it('keeps buckets apart by key', async () => {
