@@ -30,7 +30,9 @@ export interface LeakyBucketBudget {
    * Requests the bucket holds before requests wait. Pass the CRM's threshold less a headroom, not
    * the threshold itself: other applications and webhooks calling the same portal from the same
    * address fill the CRM's bucket too, and processes' clocks differ a little, so a bucket run up
-   * to the CRM's own number would meet its refusal in normal running.
+   * to the CRM's own number would meet its refusal in normal running. Bitrix24 blocks a portal's
+   * requests from one address once its counter is past 50, drained 2 a second (Enterprise: 250 and 5;
+   * limits.md, "Request Intensity Limits").
    */
   capacity: number;
   /** Units drained a second (the CRM's). */
