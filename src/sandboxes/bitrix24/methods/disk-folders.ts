@@ -43,7 +43,8 @@ function folderView(context: MethodContext, folder: DiskFolder) {
 /**
  * A folder's files and folders, filtered by the fields given (NAME and TYPE here; the pages say "fields
  * … as USE_IN_FILTER", exact match assumed, unverified), 50 a page with `start`
- * (list-methods-pecularities.md). Files as getchildren shows them, ids as strings.
+ * (list-methods-pecularities.md). Files as disk.file.get shows them, every value a string (the pages'
+ * example).
  */
 function children(context: MethodContext, folderId: number, params: Params) {
   const { portal } = context;
@@ -52,12 +53,10 @@ function children(context: MethodContext, folderId: number, params: Params) {
     ...[...portal.folders.values()]
       .filter((folder) => folder.parentId === folderId)
       .map((folder) => folderView(context, folder) as Record<string, unknown>),
+    // A file in the trash is not among the folder's children (unverified).
     ...[...portal.files.values()]
-      .filter((file) => file.folderId === folderId)
-      .map((file) => {
-        const view = diskFileView(context, file);
-        return { ...view, ID: String(view.ID), FILE_ID: String(view.FILE_ID) } as Record<string, unknown>;
-      }),
+      .filter((file) => file.folderId === folderId && file.deletedAt === undefined)
+      .map((file) => diskFileView(portal, file, 'read') as Record<string, unknown>),
   ].filter((row) => Object.entries(filter).every(([field, value]) => String(row[field]) === String(value)));
   const { rows: shown, total, next } = page(rows, startParam(params));
   return { result: shown, total, ...(next === undefined ? {} : { next }) };
