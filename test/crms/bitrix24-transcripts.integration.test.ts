@@ -196,8 +196,9 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     const contact = b24.portal.seedContact({ name: 'Ana' });
     const video = file('media-3:ana', 'video.mp4', Buffer.alloc(INLINE_FILE_BYTES + 1, 7));
     const write = { ...growingDay(contact.id, 1), attachments: [video] };
-    // getlist, the root's children, addfolder, the folder's children: the upload's answer is lost.
-    await b24.inspect('POST', 'faults', { kind: 'lost-answer', after: 4 });
+    // getlist, the root's children, addfolder, the folder's children, the upload URL: the answer of
+    // the file's POST to it is lost.
+    await b24.inspect('POST', 'faults', { kind: 'lost-answer', after: 5 });
     const lost = await destination
       .upsertDayTranscripts([{ write, existing: undefined }])
       .catch((error) => error);
@@ -211,6 +212,7 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
     expect(refOf(result).related['file:media-3:ana']).toBe(String(onDisk?.id));
     expect(await requestsOf('disk.folder.uploadfile')).toBe(1);
+    expect(await requestsOf('upload')).toBe(1);
     expect(await requestsOf('disk.storage.addfolder')).toBe(1);
     expect(await requestsOf('disk.storage.getlist')).toBe(1);
     expect(b24.portal.inspectComments('contact', contact.id)).toHaveLength(1);
@@ -242,28 +244,43 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     expect(b24.portal.comments.size).toBe(59);
   });
 
-  it('deletes what it wrote, counting comments already gone as deleted', async () => {
+  it('deletes what it wrote in one batch request, counting what is already gone as deleted', async () => {
     b24 = await startTestBitrix24();
     const destination = await b24.destination();
     const contact = b24.portal.seedContact({ name: 'Ana' });
+    const large = (key: string) => file(key, `${key}.mp4`, Buffer.alloc(INLINE_FILE_BYTES + 1, 1));
     const results = await destination.upsertDayTranscripts([
-      { write: growingDay(contact.id, 1, 'chat-1:a'), existing: undefined },
-      { write: growingDay(contact.id, 1, 'chat-1:b'), existing: undefined },
+      {
+        write: { ...growingDay(contact.id, 1, 'chat-1:a'), attachments: [inlinePhoto(), large('v1')] },
+        existing: undefined,
+      },
+      {
+        write: { ...growingDay(contact.id, 1, 'chat-1:b'), attachments: [large('v2')] },
+        existing: undefined,
+      },
     ]);
     const [a, b] = results.map(refOf);
     b24.portal.comments.delete(Number(b?.id));
+    b24.portal.files.delete(Number(b?.related['file:v2']));
     const objects = [
       ...writtenObjectsOf(a as TranscriptRef),
       ...writtenObjectsOf(b as TranscriptRef),
       { kind: 'note' as const, id: 'not-an-id' },
     ];
+    // The Disk file, then the comment (its own file goes with it), of each day.
+    expect(objects.map((o) => o.kind)).toEqual(['file', 'chat_record', 'file', 'chat_record', 'note']);
+    const batchesBefore = await requestsOf('batch');
     const deleted = await destination.deleteWritten(objects);
     expect(deleted).toEqual([
       { ok: true, alreadyGone: false },
+      { ok: true, alreadyGone: false },
+      { ok: true, alreadyGone: true },
       { ok: true, alreadyGone: true },
       { ok: false, error: expect.objectContaining({ kind: 'rejected', code: 'INVALID_ID' }) },
     ]);
+    expect(await requestsOf('batch')).toBe(batchesBefore + 1);
     expect(b24.portal.inspectComments('contact', contact.id)).toEqual([]);
+    expect(b24.portal.inspectDiskFiles()).toEqual([]);
   });
 
   it('uploads a single file to Disk, refusing one past the largest size before reading it', async () => {

@@ -129,6 +129,7 @@ export class Bitrix24Destination implements Destination {
     const file = await uploadToDisk(transport, diskFolderOf(this.transport.access), {
       key: upload.key,
       fileName: upload.fileName,
+      mimeType: upload.mimeType,
       open: () => upload.open(),
     });
     return { id: file.id };

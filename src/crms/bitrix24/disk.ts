@@ -153,15 +153,16 @@ export function diskName(fileName: string, key: string): string {
 
 /**
  * Uploads one file into wasync's folder once: a file of its name already there (an earlier attempt's)
- * is taken as it is; else its content goes base64 in `fileContent` (disk-folder-upload-file.md,
- * "Direct File Upload"). A folder a person deleted is looked up again once. The file is linked by its
- * DETAIL_URL, never by DOWNLOAD_URL, which may carry the caller's `auth` (disk-storage-get-children.md
- * example).
+ * is taken as it is; else it goes in two steps (disk-folder-upload-file.md, "Uploading a File via
+ * URL"): disk.folder.uploadfile without `fileContent` answers the upload URL and the form field, and
+ * the bytes are POSTed there as multipart/form-data, a third smaller than base64 in JSON. A folder a
+ * person deleted is looked up again once. The file is linked by its DETAIL_URL, never by DOWNLOAD_URL,
+ * which may carry the caller's `auth` (disk-storage-get-children.md example).
  */
 export async function uploadToDisk(
   transport: Bitrix24Transport,
   folder: DiskFolder,
-  file: { key: string; fileName: string; open: () => AsyncIterable<Uint8Array> },
+  file: { key: string; fileName: string; mimeType: string; open: () => AsyncIterable<Uint8Array> },
 ): Promise<DiskFile> {
   const name = diskName(file.fileName, file.key);
   for (let attempt = 1; ; attempt++) {
@@ -169,21 +170,26 @@ export async function uploadToDisk(
     try {
       const there = await childNamed(transport, 'disk.folder.getchildren', id, name, 'file');
       if (there?.url) return { id: there.id, url: there.url };
-      const bytes = await readAll(file.open);
-      const answer = await transport.call<{ ID?: unknown; DETAIL_URL?: unknown }>('disk.folder.uploadfile', {
-        id: Number(id),
-        data: { NAME: name },
-        fileContent: [name, bytes.toString('base64')],
+      // `data.NAME` names the file; without generateUniqueName a taken name is refused, not renamed.
+      const target = await transport.call<{ field?: unknown; uploadUrl?: unknown }>(
+        'disk.folder.uploadfile',
+        {
+          id: Number(id),
+          data: { NAME: name },
+        },
+      );
+      const { field, uploadUrl } = target.result ?? {};
+      if (typeof field !== 'string' || typeof uploadUrl !== 'string')
+        throw unexpected('Bitrix24 answered a Disk upload without its upload URL', false);
+      const answer = await transport.postFile<{ ID?: unknown; DETAIL_URL?: unknown }>(uploadUrl, field, {
+        fileName: name,
+        mimeType: file.mimeType,
+        bytes: await readAll(file.open),
       });
-      const fileId = idOf(answer.result?.ID);
-      const url = answer.result?.DETAIL_URL;
+      const fileId = idOf(answer?.ID);
+      const url = answer?.DETAIL_URL;
       if (!fileId || typeof url !== 'string')
-        throw new CrmError({
-          kind: 'retryable',
-          code: 'UNEXPECTED_ANSWER',
-          message: 'Bitrix24 answered a Disk upload without the file’s id and link',
-          outcomeUnknown: true,
-        });
+        throw unexpected('Bitrix24 answered a Disk upload without the file’s id and link', true);
       return { id: fileId, url };
     } catch (error) {
       // Another process uploaded it meanwhile (DISK_OBJ_22000, a name taken: unverified for files).
@@ -195,6 +201,10 @@ export async function uploadToDisk(
       folder.forget();
     }
   }
+}
+
+function unexpected(message: string, outcomeUnknown: boolean): CrmError {
+  return new CrmError({ kind: 'retryable', code: 'UNEXPECTED_ANSWER', message, outcomeUnknown });
 }
 
 /** A file's bytes, read whole: the portal takes them base64 in one JSON body. */

@@ -80,6 +80,7 @@ export async function planFiles(
         : await uploadToDisk(transport, folder, {
             key: file.key,
             fileName: file.fileName,
+            mimeType: file.mimeType,
             open: () => file.open(),
           });
     planned.related[`${DISK_FILE}${file.key}`] = disk.id;
