@@ -93,6 +93,52 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     expect(comments[0]?.comment).toContain('message 2');
   });
 
+  it('looks for the comments of a lost batch in one batch request, reading on past a record’s newest 50', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const ana = b24.portal.seedContact({ name: 'Ana' });
+    const bruno = b24.portal.seedContact({ name: 'Bruno' });
+    const writes = (count: number) => [
+      growingDay(ana.id, count, 'chat-1:day'),
+      growingDay(bruno.id, count, 'chat-2:day'),
+    ];
+    await b24.inspect('POST', 'faults', { kind: 'lost-answer' });
+    const lost = await destination
+      .upsertDayTranscripts(writes(1).map((write) => ({ write, existing: undefined })))
+      .catch((error) => error);
+    expect(lost).toMatchObject({ kind: 'retryable', outcomeUnknown: true });
+    // People comment on Ana's page meanwhile: the day's comment is no longer among her newest 50.
+    for (let i = 0; i < 60; i++) {
+      const id = b24.portal.nextId('comment');
+      b24.portal.comments.set(id, {
+        id,
+        entityType: 'contact',
+        entityId: ana.id,
+        comment: `note ${i}`,
+        authorId: 1,
+        createdAt: 0,
+        fileIds: [],
+      });
+    }
+    const batchesBefore = await requestsOf('batch');
+    const listsBefore = await requestsOf('crm.timeline.comment.list');
+
+    const results = await destination.upsertDayTranscripts(
+      writes(2).map((write) => ({ write, existing: undefined, uncertain: true })),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    // The lookups in one batch, Ana's second page on its own, the updates in one batch.
+    expect(await requestsOf('batch')).toBe(batchesBefore + 2);
+    expect(await requestsOf('crm.timeline.comment.list')).toBe(listsBefore + 1);
+    for (const person of [ana, bruno]) {
+      const days = b24.portal
+        .inspectComments('contact', person.id)
+        .filter((c) => c.comment.includes('wasync:'));
+      expect(days).toHaveLength(1);
+      expect(days[0]?.comment).toContain('message 2');
+    }
+  });
+
   it('writes a comment a person deleted anew', async () => {
     b24 = await startTestBitrix24();
     const destination = await b24.destination();

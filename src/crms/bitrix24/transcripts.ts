@@ -5,7 +5,7 @@ import type { DiskFolder } from './disk.js';
 import { isNotFound } from './errors.js';
 import { filesField, type PlannedFiles, planFiles } from './files.js';
 import { ENTITY_OF, idOf } from './mapping.js';
-import type { Bitrix24Command, Bitrix24Transport, CommandResult } from './transport.js';
+import { type Bitrix24Command, type Bitrix24Transport, type CommandResult, listOf } from './transport.js';
 
 export interface TranscriptContext {
   folder: DiskFolder;
@@ -53,13 +53,26 @@ export async function upsertTranscripts(
       results[index] = { ok: false, error };
     }
   }
+  // Days an earlier attempt may have written without its answer arriving: their comments are looked
+  // for by marker first, so that none is written twice.
+  const unsure = planned.filter((p) => p.commentId === undefined && batch[p.index]?.uncertain);
+  const found = await commentsWithMarkers(
+    transport,
+    unsure.map((p) => p.write),
+  );
+  unsure.forEach((p, i) => {
+    const outcome = found[i];
+    if (outcome instanceof CrmError) results[p.index] = { ok: false, error: outcome };
+    else p.commentId = outcome;
+  });
+  const writable = planned.filter((p) => results[p.index] === undefined);
   const first = await writeComments(
     transport,
-    planned.map((p) => commentWrite(p, p.commentId === undefined)),
+    writable.map((p) => commentWrite(p, p.commentId === undefined)),
   );
   // Comments a person deleted since: the day must be on the record, so it is written again whole.
   const gone: Planned[] = [];
-  planned.forEach((p, i) => {
+  writable.forEach((p, i) => {
     const outcome = first[i] as CommandResult;
     if (!outcome.ok && p.commentId !== undefined && isNotFound(outcome.error)) gone.push(p);
     else results[p.index] = resultOf(p, outcome);
@@ -80,16 +93,13 @@ async function plan(
   index: number,
   context: TranscriptContext,
 ): Promise<Planned> {
-  const { write, existing, uncertain } = item;
-  // A ref's files hold only while its comment does: a day found by its marker starts afresh.
+  const { write, existing } = item;
+  // Without a ref the comment's files are not known: a day found by its marker sends them again.
   const files = await planFiles(transport, context.folder, write.attachments, existing?.related ?? {});
-  let commentId = existing?.id;
-  if (uncertain && commentId === undefined)
-    commentId = await commentWithMarker(transport, write, dayMarker(write.key));
   return {
     index,
     write,
-    commentId,
+    commentId: existing?.id,
     text: commentOf(write, { files: files.listed, maxBytes: context.maxAttachmentBytes }),
     files,
   };
@@ -175,21 +185,56 @@ function resultOf(planned: Planned, outcome: CommandResult): TranscriptResult {
 }
 
 /**
- * The id of the record's comment that carries the marker, newest first, 50 a page (filter ENTITY_ID
- * and ENTITY_TYPE are required, order by ID: crm-timeline-comment-list.md).
+ * For each day, the id of its record's comment that carries the day's marker, or undefined, or why the
+ * record's comments cannot be read. The records' newest 50 comments are read in one batch request for
+ * all the days (filter ENTITY_ID and ENTITY_TYPE are required, order by ID, 50 a page:
+ * crm-timeline-comment-list.md); a record with more is read on, page by page, until the marker shows.
  */
-async function commentWithMarker(
+async function commentsWithMarkers(
   transport: Bitrix24Transport,
-  write: DayTranscriptWrite,
-  marker: string,
-): Promise<string | undefined> {
-  for await (const page of transport.pages<{ ID?: unknown; COMMENT?: unknown }>('crm.timeline.comment.list', {
+  writes: readonly DayTranscriptWrite[],
+): Promise<(string | undefined | CrmError)[]> {
+  if (writes.length === 0) return [];
+  const params = (write: DayTranscriptWrite) => ({
     filter: { ENTITY_ID: Number(write.record.id), ENTITY_TYPE: ENTITY_OF[write.record.type] },
     order: { ID: 'DESC' },
     select: ['ID', 'COMMENT'],
-  })) {
-    const found = page.find((row) => typeof row.COMMENT === 'string' && row.COMMENT.includes(marker));
-    if (found) return idOf(found.ID);
+  });
+  const firsts = await transport.batch<unknown>(
+    writes.map((write) => ({ method: 'crm.timeline.comment.list', params: params(write) })),
+  );
+  const found: (string | undefined | CrmError)[] = [];
+  for (const [i, write] of writes.entries()) {
+    const first = firsts[i];
+    if (!first?.ok) {
+      const error = first?.error;
+      // A refused read refuses its day (the record is not there to write on); the rest passes.
+      if (error?.kind === 'rejected') {
+        found.push(error);
+        continue;
+      }
+      throw (
+        error ?? new CrmError({ kind: 'retryable', code: 'NO_ANSWER', message: 'Bitrix24 gave no answer' })
+      );
+    }
+    const marker = dayMarker(write.key);
+    let id = markedIn(listOf<CommentRow>(first.result), marker);
+    for (let start = first.next; id === undefined && start !== undefined; ) {
+      const page = await transport.call<unknown>('crm.timeline.comment.list', { ...params(write), start });
+      id = markedIn(listOf<CommentRow>(page.result), marker);
+      start = page.next;
+    }
+    found.push(id);
   }
-  return undefined;
+  return found;
+}
+
+interface CommentRow {
+  ID?: unknown;
+  COMMENT?: unknown;
+}
+
+function markedIn(rows: readonly CommentRow[], marker: string): string | undefined {
+  const row = rows.find((r) => typeof r.COMMENT === 'string' && r.COMMENT.includes(marker));
+  return row ? idOf(row.ID) : undefined;
 }
