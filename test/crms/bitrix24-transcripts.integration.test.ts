@@ -362,4 +362,17 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
       }),
     ).rejects.toMatchObject({ kind: 'rejected', code: 'FILE_TOO_LARGE' });
   });
+
+  it('posts a file only to an upload URL on the portal', async () => {
+    b24 = await startTestBitrix24();
+    const transport = await b24.transport();
+    await expect(
+      transport.postFile('https://elsewhere.test/rest/upload.json?token=x', 'file', {
+        fileName: 'a.txt',
+        mimeType: 'text/plain',
+        bytes: Buffer.from('a'),
+      }),
+    ).rejects.toMatchObject({ kind: 'rejected', code: 'UPLOAD_URL_REFUSED' });
+    expect(await requestsOf('upload')).toBe(0);
+  });
 });
