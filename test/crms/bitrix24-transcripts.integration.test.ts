@@ -264,6 +264,28 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     expect(b24.portal.inspectComments('contact', contact.id)).toHaveLength(1);
   });
 
+  it('makes wasync’s Disk folder again when a person deleted it', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const contact = b24.portal.seedContact({ name: 'Ana' });
+    const large = (key: string) => file(key, `${key}.mp4`, Buffer.alloc(INLINE_FILE_BYTES + 1, 1));
+    const dayWith = (key: string) => ({
+      ...growingDay(contact.id, 1, `chat-1:${key}`),
+      attachments: [large(key)],
+    });
+    await destination.upsertDayTranscripts([{ write: dayWith('v1'), existing: undefined }]);
+    const [first] = b24.portal.inspectDiskFiles();
+    b24.portal.folders.delete(first?.folderId ?? 0);
+    b24.portal.files.delete(first?.id ?? 0);
+
+    const [result] = await destination.upsertDayTranscripts([{ write: dayWith('v2'), existing: undefined }]);
+    expect(result?.ok).toBe(true);
+    const [second] = b24.portal.inspectDiskFiles();
+    expect(b24.portal.folders.get(second?.folderId ?? 0)?.name).toBe('wasync');
+    expect(second?.folderId).not.toBe(first?.folderId);
+    expect(await requestsOf('disk.storage.addfolder')).toBe(2);
+  });
+
   it('sends file-less days 50 to a batch request, and refuses a day on a deleted contact only', async () => {
     b24 = await startTestBitrix24();
     const destination = await b24.destination();
