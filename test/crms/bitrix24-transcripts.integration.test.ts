@@ -73,6 +73,18 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     expect(await requestsOf('crm.timeline.comment.update')).toBe(2);
   });
 
+  it('writes a lead’s day on the lead’s timeline', async () => {
+    b24 = await startTestBitrix24();
+    const destination = await b24.destination();
+    const lead = b24.portal.seedLead({ name: 'Bruno' });
+    const write: DayTranscriptWrite = {
+      ...growingDay(lead.id, 1),
+      record: { type: 'lead', id: String(lead.id) },
+    };
+    const [result] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
+    expect(b24.portal.inspectComments('lead', lead.id).map((c) => String(c.id))).toEqual([refOf(result).id]);
+  });
+
   it('finds the comment of an add whose answer was lost, and writes no second one', async () => {
     b24 = await startTestBitrix24();
     const destination = await b24.destination();
