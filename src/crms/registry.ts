@@ -12,6 +12,7 @@ import type { LeakyBucketBudget } from './kit/leaky-bucket.js';
 import type { RateLimiter } from './kit/rate-limiter.js';
 import type { KitToken, RefreshTokenSlot, TokenStore } from './kit/token-holder.js';
 import type { OAuthForm, OAuthProvider } from './oauth/provider.js';
+import { bitrix24Kind } from './bitrix24/kind.js';
 import { salesforceKind } from './salesforce/kind.js';
 import type { Destination } from './types.js';
 import { zohoKind } from './zoho/kind.js';
@@ -243,3 +244,4 @@ export function splitBySecretFields(
 export const crmRegistry = new CrmRegistry();
 crmRegistry.register(salesforceKind);
 crmRegistry.register(zohoKind);
+crmRegistry.register(bitrix24Kind);
