@@ -147,7 +147,14 @@ export async function openServices(
   });
   mediaFetcher.registerResolver('whatsapp-web:', linkedDeviceMediaResolver(store, linkedDevices, logger));
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
-  const connections = new ConnectionService(store.connections, secretKey, outbound);
+  const connections = new ConnectionService(
+    store.connections,
+    secretKey,
+    outbound,
+    crmRegistry,
+    // The CRMs' request buckets in the store: every process on the database fills the same ones.
+    store.rateBuckets,
+  );
   const sync = new SyncService({
     store,
     workspace,

@@ -109,7 +109,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
   },
   bitrix24: {
     description:
-      "a local Bitrix24 portal: inbound webhooks and a local app's OAuth, the CRM methods (findbycomm, contacts, leads, deals, timeline comments with files, Disk), batch, the leaky bucket",
+      "a local Bitrix24 portal: inbound webhooks and a local app's OAuth, the CRM methods (findbycomm, contacts, leads, companies, deals, timeline comments with files), Disk (uploads in one or two steps, trash, delete), users, batch, the leaky bucket",
     defaultPort: 4400,
     configure: (command) =>
       command

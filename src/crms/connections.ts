@@ -3,6 +3,7 @@ import { WasyncError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { CrmConnectionRepository, StoredConnection } from '../store/repositories/crm-connections.js';
+import { type BucketStore, InMemoryBucketStore, type RateBuckets, rateBuckets } from './kit/leaky-bucket.js';
 import {
   composeTokenStore,
   type KitToken,
@@ -52,18 +53,24 @@ export class ConnectionService {
   private readonly sessions = new Map<string, CrmSession>();
   /** This process's name on the token leases it takes. */
   private readonly leaseHolder = `process:${randomUUID()}`;
+  /** The CRMs' request buckets by key, one limiter per key in this process. */
+  private readonly buckets: RateBuckets;
 
   /**
    * `guarded` is the client every CRM request goes through; its allow-list also decides which base
-   * URLs a connection may name beside the vendor's own hosts.
+   * URLs a connection may name beside the vendor's own hosts. `buckets` keeps the CRMs' request
+   * buckets: the store's table, so that every process shares them (the service builder passes it);
+   * left out, this process's memory, which counts for this process alone.
    */
   constructor(
     private readonly repository: CrmConnectionRepository,
     secretKey: string,
     private readonly guarded: GuardedFetch,
     readonly registry: CrmRegistry = crmRegistry,
+    buckets: BucketStore = new InMemoryBucketStore(),
   ) {
     this.box = new SecretBox(secretKey);
+    this.buckets = rateBuckets(buckets);
   }
 
   /**
@@ -180,6 +187,7 @@ export class ConnectionService {
         },
         guarded: this.guarded,
         tokenStore: (refreshTokens) => this.tokenStore(stored, refreshTokens),
+        rateBucket: (key, budget) => this.buckets(key, budget),
       });
       this.sessions.set(stored.id, session);
     }

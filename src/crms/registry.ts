@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
+import type { LeakyBucketBudget } from './kit/leaky-bucket.js';
+import type { RateLimiter } from './kit/rate-limiter.js';
 import type { KitToken, RefreshTokenSlot, TokenStore } from './kit/token-holder.js';
 import type { OAuthForm, OAuthProvider } from './oauth/provider.js';
 import { salesforceKind } from './salesforce/kind.js';
@@ -75,6 +77,12 @@ export interface OpenedConnection {
    * lease so that one process at a time signs in.
    */
   tokenStore<T extends KitToken>(refreshTokens?: RefreshTokenSlot): TokenStore<T>;
+  /**
+   * A leaky bucket every process shares (kit/leaky-bucket), kept in the store under `key`: the kind
+   * names what the CRM counts by (`bitrix24:<portal host>`), so every connection to one portal
+   * fills the same bucket. Pass the CRM's threshold less a headroom as the capacity.
+   */
+  rateBucket(key: string, budget: LeakyBucketBudget): RateLimiter;
 }
 
 /**

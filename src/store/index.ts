@@ -14,6 +14,7 @@ import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
 import { OAuthRepository } from './repositories/oauth.js';
 import { PeopleRepository } from './repositories/people.js';
+import { RateBucketRepository } from './repositories/rate-buckets.js';
 import { RecordLinkRepository } from './repositories/record-links.js';
 import { SessionRepository } from './repositories/sessions.js';
 import { SyncLedgerRepository } from './repositories/sync-ledger.js';
@@ -57,6 +58,8 @@ export interface Store {
   erasures: ErasureRepository;
   /** OAuth apps of the CRMs and the sign-ins under way. */
   oauth: OAuthRepository;
+  /** CRM request buckets (a Bitrix24 portal's), shared by every process on the database. */
+  rateBuckets: RateBucketRepository;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     tombstones: new TombstoneRepository(db),
     erasures: new ErasureRepository(db),
     oauth: new OAuthRepository(db),
+    rateBuckets: new RateBucketRepository(db),
     close: () => sql.close(),
   };
 }

@@ -28,6 +28,7 @@ export interface Database {
   media: MediaTable;
   crm_connections: CrmConnectionTable;
   crm_token_leases: CrmTokenLeaseTable;
+  crm_rate_buckets: CrmRateBucketTable;
   record_links: RecordLinkTable;
   sync_writes: SyncWriteTable;
   sync_chats: SyncChatTable;
@@ -287,6 +288,14 @@ export interface CrmTokenLeaseTable {
   lease_until: number;
   /** The session (access token, expiry, refresh token), sealed bound to the connection id. */
   sealed_session: string | null;
+  updated_at: number;
+}
+
+export interface CrmRateBucketTable {
+  /** The kind's name for the bucket, e.g. `bitrix24:<portal host>`. */
+  key: string;
+  /** The level as of `updated_at`; it drains from then on. */
+  level: number;
   updated_at: number;
 }
 

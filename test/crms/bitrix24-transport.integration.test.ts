@@ -54,10 +54,11 @@ describe('Bitrix24 transport over the sandbox', () => {
     expect(failed?.ok === false && failed.error.kind).toBe('rejected');
   });
 
-  it('tries a read again after the portal’s 500, and never repeats a write', async () => {
+  it('tries a read again after the portal’s 503 or 500, and never repeats a write', async () => {
     b24 = await startTestBitrix24();
     const transport = await b24.transport();
-    await fault('500', 0, 2);
+    await fault('503');
+    await fault('500');
     expect((await transport.call<number>('crm.settings.mode.get')).result).toBe(1);
     expect(await requestsOf('crm.settings.mode.get')).toBe(3);
 

@@ -10,10 +10,11 @@ import {
   splitBitrix24Input,
 } from '../../src/crms/bitrix24/connection.js';
 import type { Bitrix24Destination } from '../../src/crms/bitrix24/destination.js';
+import { bitrix24Budget } from '../../src/crms/bitrix24/limits.js';
 import type { Bitrix24Access } from '../../src/crms/bitrix24/sign-in.js';
 import { Bitrix24Transport, OperatingTimes } from '../../src/crms/bitrix24/transport.js';
+import { InMemoryBucketStore, LeakyBucketLimiter } from '../../src/crms/kit/leaky-bucket.js';
 import type { RateLimiter } from '../../src/crms/kit/rate-limiter.js';
-import { InProcessRateLimiter } from '../../src/crms/kit/rate-limiter.js';
 import {
   type Bitrix24Sandbox,
   type Bitrix24SandboxOptions,
@@ -46,7 +47,9 @@ export interface TestBitrix24 {
   close(): Promise<void>;
 }
 
-const unlimited = () => new InProcessRateLimiter({});
+/** The portal's bucket as a stored connection keeps it (80% of the standard plan's), in this process. */
+const portalBucket = () =>
+  new LeakyBucketLimiter(new InMemoryBucketStore(), 'bitrix24:test', bitrix24Budget('standard'));
 
 export async function startTestBitrix24(options: Bitrix24SandboxOptions = {}): Promise<TestBitrix24> {
   const sandbox = await buildBitrix24Sandbox(options);
@@ -90,7 +93,7 @@ export async function startTestBitrix24(options: Bitrix24SandboxOptions = {}): P
     const input =
       extra.flow === 'oauth' ? await oauthConnectionInput() : (connectionInput() as Record<string, unknown>);
     const { settings, secrets } = splitBitrix24Input(Bitrix24ConnectionInput.parse(input));
-    return bitrix24Access(settings, secrets, extra.limiter ?? unlimited());
+    return bitrix24Access(settings, secrets, extra.limiter ?? portalBucket());
   };
   return {
     url,

@@ -108,8 +108,8 @@ export function commandError(body: unknown, method: string, write: boolean): Crm
 export function isNotFound(error: unknown): boolean {
   if (!(error instanceof CrmError) || error.kind !== 'rejected') return false;
   if (/^(ERROR_)?NOT_FOUND$/.test(error.code)) return true;
-  // crm.timeline.comment.get's "Not found." comes with an empty code (crm-timeline-comment-get.md).
-  return error.code === 'HTTP_400' && /^Not found\./.test(error.message);
+  // crm.timeline.comment.get and crm.contact.get answer "Not found" with an empty code (their pages).
+  return error.code === 'HTTP_400' && /^Not found\b/.test(error.message);
 }
 
 function isErrorBody(body: unknown): body is Bitrix24ErrorBody {

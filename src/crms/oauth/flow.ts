@@ -263,7 +263,7 @@ export class OAuthService {
         [oauth.allowInsecureRequests]: endpoints.tokenEndpoint.startsWith('http:'),
       };
       const tokenServer = authorizationServer(endpoints);
-      const response = await oauth.authorizationCodeGrantRequest(
+      const answered = await oauth.authorizationCodeGrantRequest(
         tokenServer,
         client,
         oauth.ClientSecretPost(clientSecret),
@@ -272,6 +272,9 @@ export class OAuthService {
         pending.codeVerifier,
         options,
       );
+      const response = provider.normalizeTokenAnswer
+        ? await normalized(answered, provider.normalizeTokenAnswer)
+        : answered;
       const refused = await refusalIn(response);
       if (refused)
         return fail(
@@ -352,6 +355,23 @@ async function refusalIn(
       ? body.error_description
       : undefined;
   return { error: body.error, description };
+}
+
+/** A token answer rewritten by the provider (a successful JSON answer only; anything else as it came). */
+async function normalized(
+  response: Response,
+  normalize: (body: Record<string, unknown>) => Record<string, unknown>,
+): Promise<Response> {
+  if (response.status !== 200) return response;
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => undefined);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return response;
+  return new Response(JSON.stringify(normalize(body as Record<string, unknown>)), {
+    status: response.status,
+    headers: response.headers,
+  });
 }
 
 /** What the admin gave, by the kind's own start input (the API's body is any kind's). */

@@ -66,6 +66,11 @@ export interface OAuthProvider<Start extends { name: string } = { name: string }
     callback: Readonly<Record<string, string | undefined>>,
     allow: OutboundAllowList,
   ): OAuthEndpoints;
+  /**
+   * The token answer as RFC 6749 §5.1 shapes it, for a CRM whose answer departs from it (Bitrix24's
+   * has no `token_type`); the answer is read as it comes without it.
+   */
+  normalizeTokenAnswer?(body: Record<string, unknown>): Record<string, unknown>;
   /** The connection to store; throws a WasyncError when the answer names what wasync will not call. */
   connection(signIn: {
     start: Start;

@@ -6,7 +6,6 @@
  * and its files, newest first as the timeline lists them.
  */
 import type { CrmEntity, Portal } from './portal.js';
-import { PORTAL_ADMIN } from './portal.js';
 
 export const contactPagePath = (id: number | string) => `/crm/contact/details/${id}/`;
 
@@ -17,7 +16,6 @@ const escapeHtml = (text: string) =>
   );
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
-const userName = (id: number) => (id === PORTAL_ADMIN.id ? PORTAL_ADMIN.name : `User ${id}`);
 
 function fullName(contact: CrmEntity): string {
   return (
@@ -39,7 +37,7 @@ export function contactPage(portal: Portal, id: number): string | undefined {
       m.value,
     ]),
     ['Company', company?.fields.TITLE ?? ''],
-    ['Responsible person', userName(contact.assignedById)],
+    ['Responsible person', portal.userName(contact.assignedById)],
     ['Created', when(contact.createdAt)],
     ['Modified', when(contact.modifiedAt)],
   ];
@@ -55,7 +53,7 @@ export function contactPage(portal: Portal, id: number): string | undefined {
             `<li class="file"><a href="${escapeHtml(portal.downloadUrl(f))}">${escapeHtml(f.name)}</a> (${f.content.length} bytes)</li>`,
         )
         .join('');
-      return `<article class="comment" data-id="${c.id}"><header>${escapeHtml(userName(c.authorId))} · ${when(c.createdAt)}</header><pre>${escapeHtml(c.comment)}</pre>${files ? `<ul class="files">${files}</ul>` : ''}</article>`;
+      return `<article class="comment" data-id="${c.id}"><header>${escapeHtml(portal.userName(c.authorId))} · ${when(c.createdAt)}</header><pre>${escapeHtml(c.comment)}</pre>${files ? `<ul class="files">${files}</ul>` : ''}</article>`;
     })
     .join('\n');
   const name = escapeHtml(fullName(contact));

@@ -33,7 +33,8 @@ export function findMethod(dispatcher: Dispatcher, name: string): MethodDefiniti
  */
 export function serve(dispatcher: Dispatcher, name: string, params: Params, caller: Caller): Served {
   const definition = findMethod(dispatcher, name);
-  if (!caller.scopes.includes(definition.scope))
+  const needs = typeof definition.scope === 'string' ? [definition.scope] : definition.scope;
+  if (!needs.some((scope) => caller.scopes.includes(scope)))
     throw new Bitrix24Error(
       401,
       'insufficient_scope',

@@ -16,6 +16,7 @@ import {
 import { pageRoutes } from './pages.js';
 import { Portal } from './portal.js';
 import { registerBitrix24Errors, registerFormBodies, restRoutes } from './rest.js';
+import { uploadRoutes } from './upload.js';
 
 export { Bitrix24Error, type MethodContext, type MethodDefinition } from './method.js';
 export {
@@ -95,6 +96,7 @@ export async function buildBitrix24Sandbox(options: Bitrix24SandboxOptions = {})
     }),
   );
   await app.register(pageRoutes(portal));
+  await app.register(uploadRoutes({ portal, bucket, counters, faults, options: resolved }));
   await app.register(
     restRoutes({ dispatcher, credentials, bucket, counters, batchCommands, faults, options: resolved }),
   );

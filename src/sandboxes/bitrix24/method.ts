@@ -38,8 +38,11 @@ export interface MethodAnswer {
 
 export type MethodHandler = (params: Record<string, unknown>, context: MethodContext) => MethodAnswer;
 
-/** A method and the scope it needs (a call without the scope answers insufficient_scope). */
+/**
+ * A method and the scope it needs (a call without the scope answers insufficient_scope); a list is
+ * any one of them (user.get takes `user`, `user_brief` or `user_basic`: user/user-get.md).
+ */
 export interface MethodDefinition {
-  scope: string;
+  scope: string | readonly string[];
   handle: MethodHandler;
 }

@@ -18,7 +18,9 @@ export function pageRoutes(portal: Portal) {
     for (const kind of ['downloadFile', 'showFile'] as const) {
       app.get<{ Params: { id: string } }>(`/disk/${kind}/:id/`, async (request, reply) => {
         const file = portal.files.get(Number(request.params.id));
-        if (!file) return reply.status(404).type('text/plain').send('No such file');
+        // A trashed file's links stop working (unverified, the stricter choice).
+        if (!file || file.deletedAt !== undefined)
+          return reply.status(404).type('text/plain').send('No such file');
         const disposition = kind === 'downloadFile' ? 'attachment' : 'inline';
         return reply
           .type('application/octet-stream')

@@ -15,6 +15,11 @@ export interface PortalOptions {
    * must go through Disk).
    */
   inlineFileLimit?: number;
+  /**
+   * How long an upload URL stays good (unverified: the docs give no lifetime; the real token carries
+   * the caller's access token, which lives an hour). Default 5 minutes, the stricter choice.
+   */
+  uploadUrlTtlMs?: number;
 }
 
 export type EntityKind = 'contact' | 'lead' | 'deal' | 'company';
@@ -76,6 +81,53 @@ export interface DiskFile {
   content: Buffer;
   createdBy: number;
   createdAt: number;
+  /** Set once disk.file.markdeleted moved it to the trash (DELETED_TYPE 3). */
+  deletedAt?: number;
+  deletedBy?: number;
+}
+
+/**
+ * A two-step Disk upload the portal has promised: disk.folder.uploadfile without `fileContent`
+ * answered an upload URL carrying `token`; a POST of the file to it lands here.
+ */
+export interface PendingUpload {
+  token: string;
+  folderId: number;
+  /** `data.NAME` if the first call gave one; else the uploaded file's own name. */
+  name?: string;
+  generateUniqueName: boolean;
+  userId: number;
+  expiresAt: number;
+}
+
+/**
+ * A portal user (b_user), the fields user.get and user.current show (user/index.md lists them; the
+ * sandbox keeps those a card and a comment's author need).
+ */
+export interface PortalUser {
+  id: number;
+  name: string;
+  lastName: string;
+  secondName: string;
+  email: string;
+  /** false for a dismissed employee (user.get's `ACTIVE` filter). */
+  active: boolean;
+  workPosition: string;
+  userType: 'employee' | 'extranet' | 'email';
+  registeredAt: number;
+  departments: number[];
+}
+
+export interface SeedUser {
+  /** A fixed id (say, to match a webhook's user); default the next free one. */
+  id?: number;
+  name?: string;
+  lastName?: string;
+  secondName?: string;
+  email?: string;
+  active?: boolean;
+  workPosition?: string;
+  userType?: PortalUser['userType'];
 }
 
 /** 1 classic (with leads), 2 simple (no leads): crm.enum.settings.mode via crm-settings-mode-get.md. */
@@ -112,6 +164,8 @@ export class Portal {
   readonly storages = new Map<number, DiskStorage>();
   readonly folders = new Map<number, DiskFolder>();
   readonly files = new Map<number, DiskFile>();
+  readonly users = new Map<number, PortalUser>();
+  readonly uploads = new Map<string, PendingUpload>();
   private counters = new Map<string, number>();
 
   constructor(readonly options: PortalOptions) {
@@ -137,7 +191,16 @@ export class Portal {
     this.storages.clear();
     this.folders.clear();
     this.files.clear();
+    this.users.clear();
+    this.uploads.clear();
     this.counters.clear();
+    this.seedUser({
+      id: PORTAL_ADMIN.id,
+      name: 'Sandbox',
+      lastName: 'Admin',
+      email: 'admin@sandbox.test',
+      workPosition: 'Administrator',
+    });
     // The shared drive, and the service folder where timeline comments' files land (crm-apis.md §3.4:
     // FILES "land on Disk in a service folder"; its name and place are unverified).
     const shared = this.addStorage('Shared drive', 'common', 'shared_files_s1');
@@ -234,9 +297,23 @@ export class Portal {
     return file;
   }
 
+  /** Whether a file in the folder has the name; a trashed one does not count (unverified). */
   nameTaken(folderId: number, name: string): boolean {
-    for (const file of this.files.values()) if (file.folderId === folderId && file.name === name) return true;
+    for (const file of this.files.values())
+      if (file.folderId === folderId && file.name === name && file.deletedAt === undefined) return true;
     return false;
+  }
+
+  get uploadUrlTtlMs(): number {
+    return this.options.uploadUrlTtlMs ?? 5 * 60_000;
+  }
+
+  /** The pending upload for a token, spent by this (any) attempt; undefined if unknown, spent or expired. */
+  takeUpload(token: string): PendingUpload | undefined {
+    const pending = this.uploads.get(token);
+    if (!pending) return undefined;
+    this.uploads.delete(token);
+    return pending.expiresAt > this.now() ? pending : undefined;
   }
 
   /** The file's link as a person opens it (the `/disk/downloadFile/{id}/` shape of crm-timeline-comment-get.md). */
@@ -248,7 +325,46 @@ export class Portal {
     return `${this.baseUrl}/disk/showFile/${file.id}/?&ncc=1&filename=${encodeURIComponent(file.name)}`;
   }
 
+  // --- Users ---
+
+  user(id: number): PortalUser | undefined {
+    return this.users.get(id);
+  }
+
+  /** "First Last" as the portal shows a user; `User {id}` for one the sandbox was never told of. */
+  userName(id: number): string {
+    const user = this.users.get(id);
+    const name = user ? [user.name, user.lastName].filter(Boolean).join(' ') : '';
+    return name || `User ${id}`;
+  }
+
   // --- Seeding and reading, for tests and the frame's inspection routes ---
+
+  /**
+   * A user of the portal, to be the responsible person (`assignedById`) of seeded entities or a
+   * webhook's user. An entity may point at a user never seeded: user.get then finds nobody, as it
+   * does for a bot or an Open Channels user (user/user-get.md), and the destination must cope.
+   */
+  seedUser(seed: SeedUser): PortalUser {
+    const id = seed.id ?? this.nextId('user');
+    if (this.users.has(id)) throw new Error(`user ${id} already exists`);
+    // Later ids go past a fixed one.
+    while ((this.counters.get('user') ?? 0) < id) this.nextId('user');
+    const user: PortalUser = {
+      id,
+      name: seed.name ?? '',
+      lastName: seed.lastName ?? '',
+      secondName: seed.secondName ?? '',
+      email: seed.email ?? '',
+      active: seed.active ?? true,
+      workPosition: seed.workPosition ?? '',
+      userType: seed.userType ?? 'employee',
+      registeredAt: this.now(),
+      departments: [1],
+    };
+    this.users.set(id, user);
+    return user;
+  }
 
   seedContact(person: SeedPerson): CrmEntity {
     return this.seedPerson('contact', person);

@@ -99,7 +99,7 @@ function callParams(request: FastifyRequest<RestRoute>): Params {
 }
 
 /** The answer an injected fault gives (_includes/system-errors.md). */
-function faultError(
+export function faultError(
   kind: Exclude<Bitrix24FaultKind, 'timeout' | 'lost-answer'>,
   caller: Caller,
 ): Bitrix24Error {
@@ -120,7 +120,9 @@ export function registerFormBodies(app: FastifyInstance): void {
 
 /**
  * Refusals as the portal words them, `{error, error_description}` with the status
- * (_includes/system-errors.md). A body the server cannot parse is 400 (unverified code); anything
+ * (_includes/system-errors.md, _includes/error-info.md), and no `time`: every error example in the
+ * method pages (crm-contact-get.md, disk-file-delete.md, crm-item-list.md, …) has only those two
+ * fields, though limits.md says all responses carry `time` (unverified either way). A body the server cannot parse is 400 (unverified code); anything
  * else unexpected is 500 INTERNAL_SERVER_ERROR.
  */
 export function registerBitrix24Errors(app: FastifyInstance): void {

@@ -16,6 +16,7 @@ import { auditLog } from './014-audit-log.js';
 import { erasure } from './015-erasure.js';
 import { crmKit } from './016-crm-kit.js';
 import { oauth } from './017-oauth.js';
+import { crmRateBuckets } from './018-crm-rate-buckets.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -43,6 +44,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '015-erasure': erasure(dialect),
     '016-crm-kit': crmKit(dialect),
     '017-oauth': oauth(dialect),
+    '018-crm-rate-buckets': crmRateBuckets(dialect),
   };
 }
 

@@ -29,7 +29,7 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 beforeEach(() => {
   now = Date.UTC(2026, 0, 15, 9, 30);
   portal = new Portal({ clock: () => now, baseUrl: 'http://portal.test', inlineFileLimit: 1024 });
-  context = { portal, userId: 1, scopes: ['crm', 'disk'] };
+  context = { portal, userId: 1, scopes: ['crm', 'disk', 'user'] };
 });
 
 describe('crm.duplicate.findbycomm', () => {
@@ -121,7 +121,11 @@ describe('contacts and leads', () => {
         .status,
     ).toBe(400);
     expect(portal.all('contact')).toHaveLength(1);
-    expect(refusal('crm.contact.get', { id: 404 }).code).toBe('NOT_FOUND');
+    expect(refusal('crm.contact.get', { id: 404 })).toMatchObject({ code: '', description: 'Not found' });
+    expect(refusal('crm.contact.get', { id: 'x' })).toMatchObject({
+      code: '',
+      description: 'ID is not defined or invalid.',
+    });
   });
 
   it('updates fields and multifields in place and moves DATE_MODIFY', () => {
@@ -359,7 +363,11 @@ describe('disk', () => {
     >;
     expect(again.NAME).toBe('video (1).mp4');
     expect(call('disk.file.get', { id: file.ID }).result).toMatchObject({
-      ID: file.ID,
+      ID: String(file.ID),
+      FILE_ID: String(file.ID),
+      DELETED_TYPE: '0',
+      DELETED_BY: '0',
+      GLOBAL_CONTENT_VERSION: '1',
       DOWNLOAD_URL: file.DOWNLOAD_URL,
     });
     const viaStorage = call('disk.storage.uploadfile', {
@@ -376,7 +384,238 @@ describe('disk', () => {
       'DISK_BASE_SERVICE_22001',
     );
     expect(portalMethod('disk.folder.uploadFile')).toBe(PORTAL_METHODS['disk.folder.uploadfile']);
+    expect(portalMethod('disk.file.markDeleted')).toBe(PORTAL_METHODS['disk.file.markdeleted']);
     expect(PORTAL_METHODS['disk.file.get']?.scope).toBe('disk');
+  });
+});
+
+describe('reading several records by id in one call', () => {
+  it('crm.contact.list and crm.lead.list take @ID with a list, select PHONE by name, and order', () => {
+    const ids = [0, 1, 2, 3].map(
+      (i) => portal.seedContact({ name: `C${i}`, phones: [`+1555000000${i}`] }).id,
+    );
+    const answer = call('crm.contact.list', {
+      filter: { '@ID': [ids[3], ids[1], 999] },
+      select: ['ID', 'NAME', 'PHONE'],
+      order: { ID: 'DESC' },
+    });
+    expect(answer.total).toBe(2);
+    expect(answer.result).toEqual([
+      {
+        ID: String(ids[3]),
+        NAME: 'C3',
+        PHONE: [expect.objectContaining({ VALUE: '+15550000003', TYPE_ID: 'PHONE' })],
+      },
+      { ID: String(ids[1]), NAME: 'C1', PHONE: [expect.objectContaining({ VALUE: '+15550000001' })] },
+    ]);
+    expect(
+      (
+        call('crm.contact.list', { FILTER: { '!@ID': [ids[0]] }, SELECT: ['ID'] }).result as { ID: string }[]
+      ).map((c) => c.ID),
+    ).toEqual(ids.slice(1).map(String));
+    const leads = [portal.seedLead({ name: 'A' }).id, portal.seedLead({ name: 'B' }).id];
+    expect(
+      call('crm.lead.list', {
+        filter: { '@ID': leads.map(String) },
+        select: ['ID', 'PHONE'],
+        order: { ID: 'asc' },
+      }).result,
+    ).toEqual([
+      { ID: String(leads[0]), PHONE: [] },
+      { ID: String(leads[1]), PHONE: [] },
+    ]);
+  });
+
+  it('refuses a list under a plain key, one value under @, and an unknown order field or direction', () => {
+    portal.seedContact({ name: 'Jane' });
+    expect(refusal('crm.contact.list', { filter: { ID: [1, 2] } }).description).toContain('@ID');
+    expect(refusal('crm.contact.list', { filter: { '@ID': 1 } }).status).toBe(400);
+    expect(refusal('crm.lead.list', { order: { NOPE: 'ASC' } }).status).toBe(400);
+    expect(refusal('crm.contact.list', { order: { ID: 'UP' } }).status).toBe(400);
+  });
+
+  it('crm.item.list takes @id with a list; a plain key with a list is an invalid value', () => {
+    const ids = [0, 1, 2].map((i) => portal.seedContact({ name: `C${i}`, phones: ['+1'] }).id);
+    const answer = call('crm.item.list', {
+      entityTypeId: 3,
+      filter: { '@id': [ids[0], ids[2]] },
+      select: ['id', 'name', 'fm'],
+      order: { id: 'DESC' },
+    });
+    expect((answer.result as { items: { id: number }[] }).items.map((i) => i.id)).toEqual([ids[2], ids[0]]);
+    expect(refusal('crm.item.list', { entityTypeId: 3, filter: { id: ids } })).toMatchObject({
+      code: 'INVALID_ARG_VALUE',
+      description: "Invalid filter: field 'id' has invalid value",
+    });
+  });
+
+  it('crm.timeline.comment.list: newest first by CREATED, 50 a page with next and total, FILES selected', () => {
+    const jane = portal.seedContact({ name: 'Jane' });
+    for (let i = 0; i < 120; i++) {
+      now += 1000;
+      call('crm.timeline.comment.add', {
+        fields: {
+          ENTITY_ID: jane.id,
+          ENTITY_TYPE: 'contact',
+          COMMENT: `c${i}`,
+          ...(i === 119 ? { FILES: [['last.txt', b64('z')]] } : {}),
+        },
+      });
+    }
+    const params = {
+      filter: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact' },
+      order: { CREATED: 'DESC' },
+      select: ['ID', 'COMMENT', 'CREATED', 'FILES'],
+    };
+    const first = call('crm.timeline.comment.list', params);
+    expect(first).toMatchObject({ total: 120, next: 50 });
+    const rows = first.result as { COMMENT: string; FILES: Record<string, { name: string }> }[];
+    expect(rows.map((r) => r.COMMENT).slice(0, 2)).toEqual(['c119', 'c118']);
+    expect(Object.values(rows[0]?.FILES ?? {}).map((f) => f.name)).toEqual(['last.txt']);
+    expect(rows[1]?.FILES).toEqual({});
+    const last = call('crm.timeline.comment.list', { ...params, start: 100 });
+    expect(last.next).toBeUndefined();
+    expect((last.result as { COMMENT: string }[]).map((r) => r.COMMENT).at(-1)).toBe('c0');
+    const byId = call('crm.timeline.comment.list', { ...params, order: { ID: 'DESC' }, select: ['ID'] });
+    expect((byId.result as { ID: string }[])[0]).toEqual({ ID: '120' });
+    expect(refusal('crm.timeline.comment.list', { ...params, order: { CREATED: 'NEWEST' } }).status).toBe(
+      400,
+    );
+  });
+});
+
+describe('companies and users', () => {
+  it('crm.company.get answers the company with ids as strings, by id or ID; an unknown id is "Not found"', () => {
+    const manager = portal.seedUser({ name: 'Maria', lastName: 'Lopes' });
+    const company = portal.seedCompany('Acme', manager.id);
+    const jane = portal.seedContact({ name: 'Jane', companyId: company.id, assignedById: manager.id });
+    const contact = call('crm.contact.get', { id: jane.id }).result as Record<string, string>;
+    expect(contact.COMPANY_ID).toBe(String(company.id));
+    expect(contact.ASSIGNED_BY_ID).toBe(String(manager.id));
+    expect(call('crm.company.get', { id: contact.COMPANY_ID }).result).toMatchObject({
+      ID: String(company.id),
+      TITLE: 'Acme',
+      ASSIGNED_BY_ID: String(manager.id),
+      HAS_PHONE: 'N',
+    });
+    expect(call('crm.company.get', { ID: company.id }).result).toMatchObject({ TITLE: 'Acme' });
+    expect(refusal('crm.company.get', { id: 999 })).toMatchObject({
+      status: 400,
+      code: '',
+      description: 'Not found',
+    });
+    expect(PORTAL_METHODS['crm.company.get']?.scope).toBe('crm');
+  });
+
+  it('user.get finds the responsible person by ID, a list of ids, or top-level fields; 50 a page', () => {
+    const maria = portal.seedUser({ name: 'Maria', lastName: 'Lopes', email: 'maria@example.com' });
+    const gone = portal.seedUser({ name: 'Old', lastName: 'Hand', active: false });
+    expect(maria.id).toBe(2);
+    const one = call('user.get', { filter: { ID: maria.id } });
+    expect(one.total).toBe(1);
+    expect(one.result).toEqual([
+      expect.objectContaining({
+        ID: '2',
+        ACTIVE: true,
+        NAME: 'Maria',
+        LAST_NAME: 'Lopes',
+        EMAIL: 'maria@example.com',
+        USER_TYPE: 'employee',
+      }),
+    ]);
+    const ids = (answer: { result: unknown }) => (answer.result as { ID: string }[]).map((u) => u.ID);
+    expect(ids(call('user.get', { FILTER: { '@ID': [1, maria.id] } }))).toEqual(['1', '2']);
+    expect(ids(call('user.get', { filter: { ID: [maria.id, gone.id] } }))).toEqual(['2', '3']);
+    expect(ids(call('user.get', { ID: gone.id }))).toEqual(['3']);
+    expect(ids(call('user.get', { filter: { ACTIVE: true } }))).toEqual(['1', '2']);
+    expect(ids(call('user.get', { SORT: 'ID', ORDER: 'desc' }))).toEqual(['3', '2', '1']);
+    expect(ids(call('user.get', { filter: { ID: 77 } }))).toEqual([]);
+    expect(refusal('user.get', { filter: { NAME_SEARCH: 'Ma' } }).status).toBe(400);
+    expect(refusal('user.get', { SORT: 'ID', ORDER: 'up' }).status).toBe(400);
+    for (let i = 0; i < 60; i++) portal.seedUser({ name: `U${i}` });
+    expect(call('user.get', {})).toMatchObject({ total: 63, next: 50 });
+    expect(call('user.get', { start: 50 }).result as unknown[]).toHaveLength(13);
+  });
+
+  it('user.current is the caller; a brief scope hides the e-mail; a seeded user names comment authors and the card', () => {
+    expect(call('user.current').result).toMatchObject({ ID: '1', NAME: 'Sandbox', LAST_NAME: 'Admin' });
+    const maria = portal.seedUser({ id: 7, name: 'Maria', lastName: 'Lopes', email: 'm@example.com' });
+    expect(portal.seedUser({ name: 'Next' }).id).toBe(8);
+    expect(() => portal.seedUser({ id: 7 })).toThrow();
+    context = { portal, userId: maria.id, scopes: ['crm', 'user_brief'] };
+    const brief = call('user.current').result as Record<string, unknown>;
+    expect(brief).toMatchObject({ ID: '7', NAME: 'Maria', LAST_NAME: 'Lopes' });
+    expect(brief).not.toHaveProperty('EMAIL');
+    expect(PORTAL_METHODS['user.get']?.scope).toEqual(['user', 'user_brief', 'user_basic']);
+    context = { portal, userId: 42, scopes: ['user'] };
+    expect(call('user.current').result).toMatchObject({ ID: '42', NAME: '' });
+
+    context = { portal, userId: maria.id, scopes: ['crm', 'user'] };
+    const jane = portal.seedContact({ name: 'Jane', assignedById: maria.id });
+    call('crm.timeline.comment.add', {
+      fields: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact', COMMENT: 'hi', FILES: [['a.txt', b64('a')]] },
+    });
+    const list = call('crm.timeline.comment.list', {
+      filter: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact' },
+    });
+    const [comment] = list.result as { AUTHOR_ID: string; FILES: Record<string, { authorName: string }> }[];
+    expect(comment?.AUTHOR_ID).toBe('7');
+    expect(Object.values(comment?.FILES ?? {})[0]?.authorName).toBe('Maria Lopes');
+    expect(contactPage(portal, jane.id)).toContain('Maria Lopes');
+  });
+});
+
+describe('disk: trash and delete', () => {
+  const upload = (name: string) =>
+    call('disk.folder.uploadfile', {
+      id: portal.storages.get(1)?.rootFolderId,
+      data: { NAME: name },
+      fileContent: [name, b64(name)],
+    }).result as { ID: number };
+
+  it('markdeleted moves a file to the trash: DELETED_TYPE "3", DELETE_TIME, DELETED_BY; its name is free again', () => {
+    const file = upload('a.txt');
+    now += 60_000;
+    expect(call('disk.file.markdeleted', { id: file.ID }).result).toMatchObject({
+      ID: String(file.ID),
+      DELETED_TYPE: '3',
+      DELETE_TIME: '2026-01-15T09:31:00+00:00',
+      DELETED_BY: '1',
+    });
+    expect(call('disk.file.get', { id: file.ID }).result).toMatchObject({ DELETED_TYPE: '3' });
+    expect(upload('a.txt')).toMatchObject({ NAME: 'a.txt' });
+    expect(refusal('disk.file.markdeleted', { id: 9999 }).code).toBe('ERROR_NOT_FOUND');
+  });
+
+  it('delete removes a file for good, from a folder or the trash; unknown and missing ids refused as documented', () => {
+    const kept = upload('kept.txt');
+    const gone = upload('gone.txt');
+    const trashed = upload('trashed.txt');
+    call('disk.file.markdeleted', { id: trashed.ID });
+    expect(call('disk.file.delete', { id: gone.ID }).result).toBe(true);
+    expect(call('disk.file.delete', { id: String(trashed.ID) }).result).toBe(true);
+    expect(portal.inspectDiskFiles().map((f) => f.id)).toEqual([kept.ID]);
+    expect(refusal('disk.file.get', { id: gone.ID })).toMatchObject({
+      status: 400,
+      code: 'ERROR_NOT_FOUND',
+      description: `Could not find entity with id \`${gone.ID}\``,
+    });
+    expect(refusal('disk.file.delete', { id: gone.ID }).code).toBe('ERROR_NOT_FOUND');
+    expect(refusal('disk.file.delete', {})).toMatchObject({
+      code: 'ERROR_ARGUMENT',
+      description: 'Invalid value of parameter {Parameter #0}',
+    });
+    expect(PORTAL_METHODS['disk.file.delete']?.scope).toBe('disk');
+  });
+
+  it('a comment whose file was deleted on Disk lists no such file', () => {
+    const jane = portal.seedContact({ name: 'Jane' });
+    const id = call('crm.timeline.comment.add', {
+      fields: { ENTITY_ID: jane.id, ENTITY_TYPE: 'contact', COMMENT: 'x', FILES: [['a.txt', b64('a')]] },
+    }).result;
+    const [fileId] = portal.comments.get(Number(id))?.fileIds ?? [];
+    call('disk.file.delete', { id: fileId });
+    expect(call('crm.timeline.comment.get', { id }).result).toMatchObject({ FILES: {} });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * `crm.contact.get|list|add|update`, `crm.lead.get|list|add|update` and `crm.deal.list`: the older
+ * `crm.contact.get|list|add|update`, `crm.lead.get|list|add|update`, `crm.company.get` and
+ * `crm.deal.list`: the older
  * CRM methods (marked deprecated in favour of crm.item.*, still answering). Cited pages are under
- * b24restdocs `api-reference/crm/contacts/`, `leads/`, `deals/`.
+ * b24restdocs `api-reference/crm/contacts/`, `leads/`, `companies/`, `deals/`.
  */
 import { Bitrix24Error, type MethodContext, type MethodDefinition } from '../method.js';
 import type { CommType, CrmEntity, EntityKind, Multifield } from '../portal.js';
@@ -15,7 +16,9 @@ import {
 } from './entity-views.js';
 import {
   fieldsParam,
+  filterValueFits,
   idParam,
+  isDirection,
   isRecord,
   listParam,
   meets,
@@ -35,14 +38,18 @@ const VALUE_TYPES: Record<CommType, readonly string[]> = {
   EMAIL: ['WORK', 'HOME', 'MAILING', 'OTHER'],
 };
 
+/**
+ * A missing or bad id, and an unknown one: 400 with an empty `error` and "ID is not defined or
+ * invalid." / "Not found" (crm-contact-get.md, crm-company-get.md error tables; for the leads' and
+ * the updates' pages the same answer is unverified).
+ */
 function notFound(): never {
-  // The answer for a missing id is unverified; crm-timeline-comment-add.md shows NOT_FOUND "Not found.".
-  throw new Bitrix24Error(400, 'NOT_FOUND', 'Not found');
+  throw new Bitrix24Error(400, '', 'Not found');
 }
 
 function findEntity(context: MethodContext, kind: EntityKind, params: Params): CrmEntity {
   const id = idParam(params.id ?? params.ID);
-  if (id === undefined) throw new Bitrix24Error(400, 'ERROR_CORE', 'ID is not defined or invalid.');
+  if (id === undefined) throw new Bitrix24Error(400, '', 'ID is not defined or invalid.');
   return context.portal.entity(kind, id) ?? notFound();
 }
 
@@ -180,6 +187,14 @@ export function filterEntities(entities: CrmEntity[], kind: EntityKind, filter: 
     const multi = hasMultifields(kind) && (COMM_TYPES as readonly string[]).includes(field);
     if (!multi && !known.includes(field))
       throw new Bitrix24Error(400, 'ERROR_CORE', `Unknown filter field ${field}.`);
+    if (!filterValueFits(op, wanted))
+      throw new Bitrix24Error(
+        400,
+        'ERROR_CORE',
+        op === '@' || op === '!@'
+          ? `Filter ${key} takes an array.`
+          : `Filter ${key} takes one value; a list of values goes under @${field}.`,
+      );
     return { op, field, wanted, multi };
   });
   return entities.filter((entity) =>
@@ -199,12 +214,33 @@ function selectParam(params: Params): string[] {
   return Array.isArray(select) ? select.map(String) : [];
 }
 
+/**
+ * `order` by the entity's fields, ASC or DESC in either case (crm-contact-list.md, crm-lead-list.md
+ * `order`); another field or direction is refused (unverified, the stricter choice).
+ */
+function checkOrder(kind: EntityKind, order: unknown): void {
+  if (order === undefined || order === null || (Array.isArray(order) && order.length === 0)) return;
+  if (!isRecord(order)) throw new Bitrix24Error(400, 'ERROR_CORE', 'order must be an object.');
+  const known = scalarFieldNames(kind);
+  for (const [field, direction] of Object.entries(order)) {
+    if (!known.includes(field)) throw new Bitrix24Error(400, 'ERROR_CORE', `Cannot order by ${field}.`);
+    if (!isDirection(direction))
+      throw new Bitrix24Error(400, 'ERROR_CORE', `Unknown order direction ${String(direction)}.`);
+  }
+}
+
+/**
+ * A list: `filter` (several ids in one call with `@ID: [...]`), `select` (multifields only when
+ * named: `PHONE`, `EMAIL`), `order`, 50 a page from `start` with `total` and `next`
+ * (crm-contact-list.md, crm-lead-list.md).
+ */
 function list(kind: EntityKind): MethodDefinition {
   return {
     scope: 'crm',
     handle: (params, context) => {
       const matching = filterEntities(context.portal.all(kind), kind, listParam(params, 'filter'));
       const order = listParam(params, 'order');
+      checkOrder(kind, order);
       const sorted = sortBy(
         matching.sort((a, b) => a.id - b.id),
         order,
@@ -230,5 +266,7 @@ export const ENTITY_METHODS: Record<string, MethodDefinition> = {
   'crm.lead.list': list('lead'),
   'crm.lead.add': add('lead'),
   'crm.lead.update': update('lead'),
+  // Takes `id` or `ID` (crm-company-get.md: the cURL example sends ID, the JS one id).
+  'crm.company.get': get('company'),
   'crm.deal.list': list('deal'),
 };

@@ -9,6 +9,7 @@ import { ENTITY_METHODS } from './entities.js';
 import { itemList } from './items.js';
 import { settingsModeGet } from './settings.js';
 import { TIMELINE_METHODS } from './timeline.js';
+import { USER_METHODS } from './users.js';
 
 export const PORTAL_METHODS: Record<string, MethodDefinition> = {
   'crm.duplicate.findbycomm': findByComm,
@@ -17,6 +18,7 @@ export const PORTAL_METHODS: Record<string, MethodDefinition> = {
   'crm.settings.mode.get': settingsModeGet,
   ...TIMELINE_METHODS,
   ...DISK_METHODS,
+  ...USER_METHODS,
 };
 
 /** The method for a called name, whatever its case, and with a trailing `.json` taken off. */

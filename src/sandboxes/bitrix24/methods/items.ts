@@ -7,7 +7,7 @@ import { Bitrix24Error, type MethodDefinition } from '../method.js';
 import type { CrmEntity, EntityKind } from '../portal.js';
 import { filterEntities } from './entities.js';
 import { scalarFieldNames, scalarValue } from './entity-views.js';
-import { idParam, isRecord, page, sortBy, startParam } from './params.js';
+import { filterValueFits, idParam, isRecord, page, sortBy, startParam } from './params.js';
 
 const KIND_BY_TYPE_ID: Record<number, EntityKind> = { 1: 'lead', 2: 'deal', 3: 'contact', 4: 'company' };
 
@@ -96,6 +96,14 @@ export const itemList: MethodDefinition = {
             400,
             'INVALID_ARG_VALUE',
             `Invalid filter: field '${name}' is not allowed in filter`,
+          );
+        // "Invalid filter: field 'x' has invalid value" (the page's error table): a list where one
+        // value goes, or one value where `@`/`!@` take an array (see filterValueFits).
+        if (!filterValueFits(op, value))
+          throw new Bitrix24Error(
+            400,
+            'INVALID_ARG_VALUE',
+            `Invalid filter: field '${name}' has invalid value`,
           );
         oldFilter[`${op}${old}`] = value;
       }

@@ -87,6 +87,19 @@ export function parseFilterKey(key: string): { op: string; field: string } {
   return { op: match?.[1] ?? '=', field: match?.[2] ?? key };
 }
 
+/**
+ * Whether a filter value has the form its operator takes: `@` (IN) and `!@` (NOT IN) take an array
+ * ("an array is passed as the value": crm-contact-list.md, crm-lead-list.md, crm-item-list.md), every
+ * other operator one value. A list under a plain key (`ID: [1, 2]`) is not documented for CRM lists
+ * and is refused (unverified, the stricter choice; `@ID` is the documented way to read several ids).
+ */
+export function filterValueFits(op: string, value: unknown): boolean {
+  return op === '@' || op === '!@' ? Array.isArray(value) : !Array.isArray(value);
+}
+
+/** Whether `direction` is ASC or DESC, in either case (crm-lead-list.md shows `asc`/`desc`). */
+export const isDirection = (direction: unknown) => ['ASC', 'DESC'].includes(String(direction).toUpperCase());
+
 /** Whether a stored value (or any of several, for multifields) meets one filter condition. */
 export function meets(stored: unknown[], op: string, wanted: unknown): boolean {
   const values = stored.map((v) => (v === null || v === undefined ? '' : String(v)));

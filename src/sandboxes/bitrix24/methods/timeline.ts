@@ -5,9 +5,17 @@
  */
 import { Bitrix24Error, type MethodContext, type MethodDefinition } from '../method.js';
 import type { EntityKind, TimelineComment } from '../portal.js';
-import { PORTAL_ADMIN } from '../portal.js';
 import { inlineFile, isImage } from './files.js';
-import { bitrixDate, idParam, isRecord, type Params, page, sortBy, startParam } from './params.js';
+import {
+  bitrixDate,
+  idParam,
+  isDirection,
+  isRecord,
+  type Params,
+  page,
+  sortBy,
+  startParam,
+} from './params.js';
 
 /**
  * ENTITY_TYPE values the sandbox has (crm-timeline-comment-fields.md lists lead, deal, contact,
@@ -70,7 +78,7 @@ function fileView(context: MethodContext, id: number) {
     name: file.name,
     size: file.content.length,
     authorId: file.createdBy,
-    authorName: file.createdBy === PORTAL_ADMIN.id ? PORTAL_ADMIN.name : `User ${file.createdBy}`,
+    authorName: portal.userName(file.createdBy),
     ...(image ? { urlPreview: `${portal.showUrl(file)}&width=640&height=640` } : {}),
     urlShow: portal.showUrl(file),
     urlDownload: portal.downloadUrl(file),
@@ -180,8 +188,12 @@ const list: MethodDefinition = {
     if (entityId === undefined || !ENTITY_TYPES.includes(entityType))
       throw new Bitrix24Error(400, '', 'ENTITY_ID and ENTITY_TYPE are required in filter.');
     const order = isRecord(params.order) ? params.order : {};
-    for (const field of Object.keys(order))
+    for (const [field, direction] of Object.entries(order)) {
       if (!ORDER_FIELDS.includes(field)) throw new Bitrix24Error(400, '', `Cannot order by ${field}.`);
+      // "Possible values for order: ASC, DESC" (the page); another is refused (unverified code).
+      if (!isDirection(direction))
+        throw new Bitrix24Error(400, '', `Unknown order direction ${String(direction)}.`);
+    }
     const select = Array.isArray(params.select)
       ? params.select.map(String).filter((f) => COMMENT_FIELDS.includes(f))
       : [];
