@@ -16,6 +16,7 @@ import {
   type TranscriptUpsert,
   type WrittenObject,
 } from '../types.js';
+import { readCard } from './card.js';
 import { CrmMode } from './mode.js';
 import { findRecordsByPhone } from './phone-lookup.js';
 import { createRecord, searchByName } from './records.js';
@@ -104,8 +105,8 @@ export class Bitrix24Destination implements Destination {
     return createRecord(this.transport, this, this.options.defaults, record);
   }
 
-  card(_record: { type: RecordType; id: string }): Promise<RecordCard> {
-    return Promise.reject(notBuilt('card'));
+  card(record: { type: RecordType; id: string }): Promise<RecordCard> {
+    return readCard(this.transport, this.portalUrl, record);
   }
 
   upsertDayTranscripts(
