@@ -12,7 +12,9 @@
  *   Whether one type's own list is cut at 20 the page does not say: a command answering 20 ids is asked
  *   again in halves, so that no hit is lost behind the cut (unverified; the sandbox cuts).
  * - The hits are read with `crm.contact.list` / `crm.lead.list`, filter `@ID` (IN) and PHONE named in
- *   `select` (crm-contact-list.md: multifields come only when named), 50 ids a command (a page).
+ *   `select` (crm-contact-list.md: multifields come only when named), 50 ids a command (a page): the
+ *   docs' own search by phone does the same two steps (tutorials/crm/how-to-get-lists/
+ *   search-by-phone-and-email.md).
  *
  * The index matches digits, not numbers: `11987654321` is held by a São Paulo contact and by a
  * number of another country with the same digits, so a link never rests on the index alone.
