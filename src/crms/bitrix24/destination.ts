@@ -1,3 +1,4 @@
+import { phoneQuery } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -15,7 +16,10 @@ import {
   type TranscriptUpsert,
   type WrittenObject,
 } from '../types.js';
+import { readCard } from './card.js';
 import { CrmMode } from './mode.js';
+import { findRecordsByPhone } from './phone-lookup.js';
+import { createRecord, searchByName } from './records.js';
 import type { Bitrix24Transport } from './transport.js';
 
 export interface Bitrix24RecordDefaults {
@@ -81,23 +85,28 @@ export class Bitrix24Destination implements Destination {
   }
 
   findByPhones(
-    _numbers: readonly PhoneLookup[],
-    _context: LookupContext,
-    _options: CallOptions = {},
+    numbers: readonly PhoneLookup[],
+    context: LookupContext,
+    options: CallOptions = {},
   ): Promise<Map<string, CrmRecord[]>> {
-    return Promise.reject(notBuilt('findByPhones'));
+    return findRecordsByPhone(this.transport.forCall(options), this, numbers, context);
   }
 
-  search(_query: string, _context: LookupContext): Promise<CrmRecord[]> {
-    return Promise.reject(notBuilt('search'));
+  async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
+    const trimmed = query.trim();
+    if (trimmed.length < 2) return [];
+    const phone = phoneQuery(trimmed, context.defaultRegion);
+    if (phone !== undefined)
+      return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
+    return searchByName(this.transport, this, trimmed);
   }
 
-  createRecord(_record: NewRecord): Promise<CrmRecord> {
-    return Promise.reject(notBuilt('createRecord'));
+  createRecord(record: NewRecord): Promise<CrmRecord> {
+    return createRecord(this.transport, this, this.options.defaults, record);
   }
 
-  card(_record: { type: RecordType; id: string }): Promise<RecordCard> {
-    return Promise.reject(notBuilt('card'));
+  card(record: { type: RecordType; id: string }): Promise<RecordCard> {
+    return readCard(this.transport, this.portalUrl, record);
   }
 
   upsertDayTranscripts(
