@@ -8,11 +8,11 @@
 import { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
+import { bitrix24Kind } from './bitrix24/kind.js';
 import type { LeakyBucketBudget } from './kit/leaky-bucket.js';
 import type { RateLimiter } from './kit/rate-limiter.js';
 import type { KitToken, RefreshTokenSlot, TokenStore } from './kit/token-holder.js';
 import type { OAuthForm, OAuthProvider } from './oauth/provider.js';
-import { bitrix24Kind } from './bitrix24/kind.js';
 import { salesforceKind } from './salesforce/kind.js';
 import type { Destination } from './types.js';
 import { zohoKind } from './zoho/kind.js';
