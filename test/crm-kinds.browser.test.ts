@@ -43,10 +43,10 @@ describe.skipIf(skipped !== undefined)(
     it('offers the kind in "Connect a CRM" with its own form, and connects it', async () => {
       await page.getByRole('link', { name: 'Setup' }).click();
       await page.getByRole('button', { name: 'Connect a CRM' }).click();
-      // Salesforce first, as registered (then Zoho CRM); its form is the one shown until another kind is picked.
+      // Salesforce first, as registered (then Zoho CRM and Bitrix24); its form is the one shown until another kind is picked.
       const kinds = page.getByRole('group', { name: 'CRM' });
       await kinds.getByRole('radio').last().waitFor();
-      expect(await kinds.getByRole('radio').count()).toBe(3);
+      expect(await kinds.getByRole('radio').count()).toBe(4);
       await page.getByRole('form', { name: 'Connect Salesforce' }).waitFor();
       await kinds.getByLabel('Reference CRM').check();
       const form = page.getByRole('form', { name: 'Connect Reference CRM' });

@@ -100,11 +100,13 @@ describeEachDatabase(
       expect(start.parameters.find((p: { name: string }) => p.name === 'kind').schema.enum).toEqual([
         'salesforce',
         'zoho',
+        'bitrix24',
         'oauthcrm',
       ]);
       expect(start.requestBody.content['application/json'].schema.anyOf).toEqual([
         { $ref: '#/components/schemas/SalesforceOAuthStartInput' },
         { $ref: '#/components/schemas/ZohoOAuthStartInput' },
+        { $ref: '#/components/schemas/Bitrix24OAuthStartInput' },
         { $ref: '#/components/schemas/OauthcrmOAuthStartInput' },
       ]);
 

@@ -127,8 +127,8 @@ describeEachDatabase('a CRM kind registered through the registry alone', (databa
       setup?: { label: string };
       form: { fields: { name: string; type: string; secret: boolean; required: boolean }[] };
     }[];
-    expect(data.map((kind) => kind.kind)).toEqual(['salesforce', 'zoho', 'memorycrm']);
-    const [salesforce, zoho, memory] = data;
+    expect(data.map((kind) => kind.kind)).toEqual(['salesforce', 'zoho', 'bitrix24', 'memorycrm']);
+    const [salesforce, zoho, bitrix24, memory] = data;
     expect(salesforce).toMatchObject({
       displayName: 'Salesforce',
       capabilities: { leads: true, deals: true },
@@ -141,6 +141,12 @@ describeEachDatabase('a CRM kind registered through the registry alone', (databa
     ]);
     expect(zoho).toMatchObject({ displayName: 'Zoho CRM', capabilities: { leads: true, deals: true } });
     expect(zoho?.form.fields.filter((field) => field.secret).map((field) => field.name)).toEqual([
+      'auth.clientSecret',
+      'auth.refreshToken',
+    ]);
+    expect(bitrix24).toMatchObject({ displayName: 'Bitrix24', capabilities: { leads: true, deals: true } });
+    expect(bitrix24?.form.fields.filter((field) => field.secret).map((field) => field.name)).toEqual([
+      'auth.webhookUrl',
       'auth.clientSecret',
       'auth.refreshToken',
     ]);
@@ -169,6 +175,7 @@ describeEachDatabase('a CRM kind registered through the registry alone', (databa
     expect(document.components.schemas.CrmConnection.properties.kind.enum).toEqual([
       'salesforce',
       'zoho',
+      'bitrix24',
       'memorycrm',
     ]);
 

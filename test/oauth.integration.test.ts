@@ -258,6 +258,7 @@ describeEachDatabase('OAuth sign-in at Salesforce (web server flow with PKCE)', 
     expect(body.schema.anyOf).toEqual([
       { $ref: '#/components/schemas/SalesforceOAuthStartInput' },
       { $ref: '#/components/schemas/ZohoOAuthStartInput' },
+      { $ref: '#/components/schemas/Bitrix24OAuthStartInput' },
     ]);
     await setApp();
     // Only what the form describes: a connection's other fields are not a start's.

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { WasyncError } from '../core/errors.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
+import { bitrix24Kind } from './bitrix24/kind.js';
 import type { LeakyBucketBudget } from './kit/leaky-bucket.js';
 import type { RateLimiter } from './kit/rate-limiter.js';
 import type { KitToken, RefreshTokenSlot, TokenStore } from './kit/token-holder.js';
@@ -243,3 +244,4 @@ export function splitBySecretFields(
 export const crmRegistry = new CrmRegistry();
 crmRegistry.register(salesforceKind);
 crmRegistry.register(zohoKind);
+crmRegistry.register(bitrix24Kind);

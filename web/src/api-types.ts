@@ -1910,7 +1910,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["SalesforceConnectionInputInput"] | components["schemas"]["ZohoConnectionInputInput"];
+                    "application/json": components["schemas"]["SalesforceConnectionInputInput"] | components["schemas"]["ZohoConnectionInputInput"] | components["schemas"]["Bitrix24ConnectionInputInput"];
                 };
             };
             responses: {
@@ -2178,7 +2178,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce" | "zoho";
+                    kind: "salesforce" | "zoho" | "bitrix24";
                 };
                 cookie?: never;
             };
@@ -2210,7 +2210,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce" | "zoho";
+                    kind: "salesforce" | "zoho" | "bitrix24";
                 };
                 cookie?: never;
             };
@@ -2256,7 +2256,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce" | "zoho";
+                    kind: "salesforce" | "zoho" | "bitrix24";
                 };
                 cookie?: never;
             };
@@ -2312,13 +2312,13 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "salesforce" | "zoho";
+                    kind: "salesforce" | "zoho" | "bitrix24";
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["SalesforceOAuthStartInput"] | components["schemas"]["ZohoOAuthStartInput"];
+                    "application/json": components["schemas"]["SalesforceOAuthStartInput"] | components["schemas"]["ZohoOAuthStartInput"] | components["schemas"]["Bitrix24OAuthStartInput"];
                 };
             };
             responses: {
@@ -2391,7 +2391,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    kind: "salesforce" | "zoho";
+                    kind: "salesforce" | "zoho" | "bitrix24";
                 };
                 cookie?: never;
             };
@@ -3827,6 +3827,67 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Bitrix24ConnectionInputInput: {
+            /** @constant */
+            kind: "bitrix24";
+            name: string;
+            /**
+             * @description The portal's plan: Enterprise portals take 250 requests at once and 5 a second, others 50 and 2.
+             * @default standard
+             * @enum {string}
+             */
+            plan: "standard" | "enterprise";
+            /**
+             * @description Title of a lead created from a chat, before the person’s name: "WhatsApp: Ana Souza".
+             * @default WhatsApp
+             */
+            leadTitle: string;
+            /**
+             * @description SOURCE_ID of contacts and leads created from a chat (a value of the portal's Source list); null for none.
+             * @default null
+             */
+            sourceId: string | null;
+            auth: {
+                /** @constant */
+                flow: "webhook";
+                /**
+                 * Format: uri
+                 * @description The inbound webhook URL (Developer resources → Other → Inbound webhook), with the crm, disk and user scopes.
+                 */
+                webhookUrl: string;
+            } | {
+                /** @constant */
+                flow: "oauth";
+                /**
+                 * Format: uri
+                 * @description The portal: https://yourcompany.bitrix24.com
+                 */
+                portalUrl: string;
+                /**
+                 * Format: uri
+                 * @description Where tokens are renewed: https://oauth.bitrix.info, or a sandbox.
+                 * @default https://oauth.bitrix.info
+                 */
+                oauthServer: string;
+                clientId: string;
+                clientSecret: string;
+                refreshToken: string;
+            };
+        };
+        Bitrix24OAuthStartInput: {
+            name: string;
+            /**
+             * Format: uri
+             * @description The portal: https://yourcompany.bitrix24.com
+             */
+            portalUrl: string;
+            /**
+             * Format: uri
+             * @description Where codes and tokens are redeemed: Bitrix24's https://oauth.bitrix.info, or a sandbox.
+             * @default https://oauth.bitrix.info
+             */
+            oauthServer: string;
+        };
         SalesforceConnectionInputInput: {
             /** @constant */
             kind: "salesforce";
@@ -4947,7 +5008,7 @@ export interface components {
         CrmConnectionInput: {
             id: string;
             /** @enum {string} */
-            kind: "salesforce" | "zoho";
+            kind: "salesforce" | "zoho" | "bitrix24";
             name: string;
             /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
             settings: {
@@ -4959,6 +5020,67 @@ export interface components {
             state: "active" | "parked";
             parkedReason?: string;
             createdAt: string;
+        };
+        Bitrix24ConnectionInput: {
+            /** @constant */
+            kind: "bitrix24";
+            name: string;
+            /**
+             * @description The portal's plan: Enterprise portals take 250 requests at once and 5 a second, others 50 and 2.
+             * @default standard
+             * @enum {string}
+             */
+            plan: "standard" | "enterprise";
+            /**
+             * @description Title of a lead created from a chat, before the person’s name: "WhatsApp: Ana Souza".
+             * @default WhatsApp
+             */
+            leadTitle: string;
+            /**
+             * @description SOURCE_ID of contacts and leads created from a chat (a value of the portal's Source list); null for none.
+             * @default null
+             */
+            sourceId: string | null;
+            auth: {
+                /** @constant */
+                flow: "webhook";
+                /**
+                 * Format: uri
+                 * @description The inbound webhook URL (Developer resources → Other → Inbound webhook), with the crm, disk and user scopes.
+                 */
+                webhookUrl: string;
+            } | {
+                /** @constant */
+                flow: "oauth";
+                /**
+                 * Format: uri
+                 * @description The portal: https://yourcompany.bitrix24.com
+                 */
+                portalUrl: string;
+                /**
+                 * Format: uri
+                 * @description Where tokens are renewed: https://oauth.bitrix.info, or a sandbox.
+                 * @default https://oauth.bitrix.info
+                 */
+                oauthServer: string;
+                clientId: string;
+                clientSecret: string;
+                refreshToken: string;
+            };
+        };
+        Bitrix24OAuthStart: {
+            name: string;
+            /**
+             * Format: uri
+             * @description The portal: https://yourcompany.bitrix24.com
+             */
+            portalUrl: string;
+            /**
+             * Format: uri
+             * @description Where codes and tokens are redeemed: Bitrix24's https://oauth.bitrix.info, or a sandbox.
+             * @default https://oauth.bitrix.info
+             */
+            oauthServer: string;
         };
         SalesforceConnectionInput: {
             /** @constant */
@@ -6080,7 +6202,7 @@ export interface components {
         CrmConnection: {
             id: string;
             /** @enum {string} */
-            kind: "salesforce" | "zoho";
+            kind: "salesforce" | "zoho" | "bitrix24";
             name: string;
             /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
             settings: {

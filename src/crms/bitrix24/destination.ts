@@ -1,3 +1,4 @@
+import { phoneQuery } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -15,9 +16,12 @@ import {
   type TranscriptUpsert,
   type WrittenObject,
 } from '../types.js';
+import { readCard } from './card.js';
 import { deleteWritten } from './deletions.js';
 import { diskFolderOf, uploadToDisk } from './disk.js';
 import { CrmMode } from './mode.js';
+import { findRecordsByPhone } from './phone-lookup.js';
+import { createRecord, searchByName } from './records.js';
 import { upsertTranscripts } from './transcripts.js';
 import type { Bitrix24Transport } from './transport.js';
 
@@ -84,23 +88,28 @@ export class Bitrix24Destination implements Destination {
   }
 
   findByPhones(
-    _numbers: readonly PhoneLookup[],
-    _context: LookupContext,
-    _options: CallOptions = {},
+    numbers: readonly PhoneLookup[],
+    context: LookupContext,
+    options: CallOptions = {},
   ): Promise<Map<string, CrmRecord[]>> {
-    return Promise.reject(notBuilt('findByPhones'));
+    return findRecordsByPhone(this.transport.forCall(options), this, numbers, context);
   }
 
-  search(_query: string, _context: LookupContext): Promise<CrmRecord[]> {
-    return Promise.reject(notBuilt('search'));
+  async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
+    const trimmed = query.trim();
+    if (trimmed.length < 2) return [];
+    const phone = phoneQuery(trimmed, context.defaultRegion);
+    if (phone !== undefined)
+      return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
+    return searchByName(this.transport, this, trimmed);
   }
 
-  createRecord(_record: NewRecord): Promise<CrmRecord> {
-    return Promise.reject(notBuilt('createRecord'));
+  createRecord(record: NewRecord): Promise<CrmRecord> {
+    return createRecord(this.transport, this, this.options.defaults, record);
   }
 
-  card(_record: { type: RecordType; id: string }): Promise<RecordCard> {
-    return Promise.reject(notBuilt('card'));
+  card(record: { type: RecordType; id: string }): Promise<RecordCard> {
+    return readCard(this.transport, this.portalUrl, record);
   }
 
   upsertDayTranscripts(
@@ -138,9 +147,4 @@ export class Bitrix24Destination implements Destination {
   deleteWritten(objects: readonly WrittenObject[], options: CallOptions = {}): Promise<DeletionResult[]> {
     return deleteWritten(this.transport.forCall(options), objects);
   }
-}
-
-/** The destination is being built: the kind is not registered until every method is. */
-function notBuilt(method: string): CrmError {
-  return new CrmError({ kind: 'park', code: 'NOT_BUILT', message: `Bitrix24 ${method} is not built yet` });
 }

@@ -43,6 +43,13 @@ describe('CrmError → the API error envelope', () => {
       { crmCode: 'TIMEOUT', kind: 'retryable' },
     ],
     [
+      'leads where the CRM is set up without them',
+      new CrmError({ kind: 'rejected', code: 'LEADS_DISABLED', message: 'simple mode' }),
+      409,
+      'crm_unsupported',
+      { capability: 'leads', crmCode: 'LEADS_DISABLED' },
+    ],
+    [
       'duplicates',
       duplicate,
       409,

@@ -19,6 +19,9 @@ export function crmErrorAsWasync(error: CrmError): WasyncError {
       })),
     });
   }
+  // The CRM has leads, but not as it is set up now (a Bitrix24 portal in simple mode).
+  if (error.code === 'LEADS_DISABLED')
+    return new WasyncError('crm_unsupported', error.message, { capability: 'leads', crmCode: error.code });
   return new WasyncError('crm_refused', error.message, { crmCode: error.code, kind: error.kind });
 }
 
