@@ -367,8 +367,11 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     b24 = await startTestBitrix24();
     const destination = await b24.destination();
     const contact = b24.portal.seedContact({ name: 'Ana' });
+    const [day] = await destination.upsertDayTranscripts([
+      { write: { ...growingDay(contact.id, 1), attachments: [inlinePhoto()] }, existing: undefined },
+    ]);
     const upload = {
-      transcript: { id: '1', related: {} },
+      transcript: refOf(day),
       record: { type: 'contact' as const, id: String(contact.id) },
       key: 'media-9:ana',
       fileName: 'notes.txt',
@@ -383,9 +386,16 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     expect(b24.portal.inspectDiskFiles().map((f) => [String(f.id), f.name])).toEqual([
       [id, diskName('notes.txt', 'media-9:ana')],
     ]);
-    // Once a key.
+    // Once a key, linked from the day's comment once, before its marker; the comment's files stay.
     expect(await destination.uploadAttachment(upload)).toEqual({ id });
     expect(b24.portal.inspectDiskFiles()).toHaveLength(1);
+    const [comment] = b24.portal.inspectComments('contact', contact.id);
+    const lines = comment?.comment.split('\n') ?? [];
+    const linkLine = `📎 notes.txt: [URL=${b24.portal.showUrl(b24.portal.inspectDiskFiles()[0] as never)}]open on Drive[/URL]`;
+    expect(lines.filter((line) => line === linkLine)).toHaveLength(1);
+    expect(lines.at(-3)).toBe(linkLine);
+    expect(lines.at(-1)).toBe(dayMarker('chat-1:day'));
+    expect(comment?.files.map((f) => f.name)).toEqual(['photo.jpg']);
     await expect(
       destination.uploadAttachment({
         ...upload,

@@ -22,7 +22,7 @@ import { diskFolderOf, uploadToDisk } from './disk.js';
 import { CrmMode } from './mode.js';
 import { findRecordsByPhone } from './phone-lookup.js';
 import { createRecord, searchByName } from './records.js';
-import { upsertTranscripts } from './transcripts.js';
+import { linkFromComment, upsertTranscripts } from './transcripts.js';
 import type { Bitrix24Transport } from './transport.js';
 
 export interface Bitrix24RecordDefaults {
@@ -123,9 +123,10 @@ export class Bitrix24Destination implements Destination {
   }
 
   /**
-   * A file beside a day's comment, uploaded to Disk (the engine hands this kind its files inline with
-   * the day, so only a caller outside the sync uses it). Refused past maxAttachmentBytes before its
-   * bytes are read. Idempotent on the key, which the file's name on Disk carries.
+   * A file beside a day's comment: uploaded to Disk and linked from the comment (the engine hands this
+   * kind its files inline with the day, so only a caller outside the sync uses it; the day's next
+   * write rewrites the text without the link). Refused past maxAttachmentBytes before its bytes are
+   * read. Idempotent on the key, which the file's name on Disk carries.
    */
   async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
     if (upload.sizeBytes > this.capabilities.maxAttachmentBytes)
@@ -141,6 +142,7 @@ export class Bitrix24Destination implements Destination {
       mimeType: upload.mimeType,
       open: () => upload.open(),
     });
+    await linkFromComment(transport, upload.transcript.id, { fileName: upload.fileName, url: file.url });
     return { id: file.id };
   }
 

@@ -1,6 +1,6 @@
-import { dayMarker } from '../kit/day-marker.js';
+import { dayMarker, markerIn } from '../kit/day-marker.js';
 import { CrmError, type DayTranscriptWrite, type TranscriptResult, type TranscriptUpsert } from '../types.js';
-import { commentOf } from './comment-text.js';
+import { bbLink, bbText, commentOf } from './comment-text.js';
 import type { DiskFolder } from './disk.js';
 import { isNotFound } from './errors.js';
 import { filesField, type PlannedFiles, planFiles } from './files.js';
@@ -237,4 +237,41 @@ interface CommentRow {
 function markedIn(rows: readonly CommentRow[], marker: string): string | undefined {
   const row = rows.find((r) => typeof r.COMMENT === 'string' && r.COMMENT.includes(marker));
   return row ? idOf(row.ID) : undefined;
+}
+
+/**
+ * Links a Disk file from a day's comment (uploadAttachment): a `📎 name: link` line before the day's
+ * marker, the text read first (crm.timeline.comment.get) so that a link already there is not added
+ * twice. COMMENT alone is updated, so the comment's files stay. A comment a person deleted is left
+ * alone: the file stays on Disk.
+ */
+export async function linkFromComment(
+  transport: Bitrix24Transport,
+  commentId: string,
+  file: { fileName: string; url: string },
+): Promise<void> {
+  let text: string;
+  try {
+    const answer = await transport.call<{ COMMENT?: unknown }>('crm.timeline.comment.get', {
+      id: Number(commentId),
+    });
+    text = typeof answer.result?.COMMENT === 'string' ? answer.result.COMMENT : '';
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  const link = bbLink(file.url, 'open on Drive');
+  if (text.includes(link)) return;
+  const line = `📎 ${bbText(file.fileName)}: ${link}`;
+  const marker = markerIn(text);
+  const at = marker === undefined ? -1 : text.lastIndexOf(marker);
+  const updated = at < 0 ? `${text}\n\n${line}` : `${text.slice(0, at)}${line}\n\n${text.slice(at)}`;
+  try {
+    await transport.call('crm.timeline.comment.update', {
+      id: Number(commentId),
+      fields: { COMMENT: updated },
+    });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }
