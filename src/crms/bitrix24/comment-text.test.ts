@@ -5,8 +5,8 @@ import { bbLink, bbText, commentOf } from './comment-text.js';
 
 describe('Bitrix24 comment text', () => {
   it('keeps text that reads as a BBCode tag from being markup, and leaves other brackets alone', () => {
-    expect(bbText('[b]bold[/b] [URL=x]y[/URL] [*] [1] [ ]')).toBe(
-      '［b]bold［/b] ［URL=x]y［/URL] ［*] [1] [ ]',
+    expect(bbText('[b]bold[/b] [URL=x]y[/URL] [*] [1] [ ] [m0001] [file] [bold] [USER=1]')).toBe(
+      '［b]bold［/b] ［URL=x]y［/URL] ［*] [1] [ ] [m0001] [file] [bold] ［USER=1]',
     );
     expect(bbLink('https://x.test/a]b', '[b]')).toBe('[URL=https://x.test/a%5Db]［b][/URL]');
   });

@@ -9,12 +9,19 @@ import { renderRich } from '../kit/transcript-render.js';
 import type { DayTranscriptWrite, TranscriptContent } from '../types.js';
 
 /**
+ * The BBCode tags a portal's texts read (the common set, and Bitrix24's own `[USER=…]`, `[DISK FILE
+ * ID=…]`, `[CHAT=…]` and the like: unverified, the REST docs do not list them), case-insensitive.
+ */
+const TAG =
+  /\[(?=\/?(?:b|i|u|s|url|img|quote|code|list|\*|color|size|font|user|table|tr|td|th|p|left|right|center|justify|video|spoiler|icon|disk|hr|br|sup|sub|chat|dialog|send|put|call|context|background|timestamp)(?=[\]=\s]))/gi;
+
+/**
  * BBCode has no escape: text a person typed that reads as a tag (`[b]`, `[/url]`, `[*]`) would be
- * markup, so the bracket that opens it is written as a full-width bracket. Other brackets (`[1]`, `[ ]`)
- * stay as they were.
+ * markup, so the bracket that opens it is written as a full-width bracket. Other brackets (`[1]`,
+ * `[note]`, `[ ]`) stay as they were.
  */
 export function bbText(value: string): string {
-  return value.replace(/\[(?=\/?[A-Za-z*])/g, '［');
+  return value.replace(TAG, '［');
 }
 
 /** `[URL=…]label[/URL]`; a `]` in the address would end the tag, so it goes percent-encoded. */
