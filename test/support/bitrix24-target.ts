@@ -16,6 +16,9 @@ export async function startBitrix24Target(options: TargetOptions): Promise<Exact
       : {}),
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
   });
+  // Contacts and leads are numbered apart on a portal, so the first contact and the first lead are
+  // both 1; the scenario keys its records by id alone, so leads are numbered from 1001 here.
+  for (let n = 0; n < 1000; n++) b24.portal.nextId('lead');
   return {
     workerKinds: {},
     // A run reads the CRM mode, looks the numbers up in one batch, reads the hits in another, and
