@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchBitrix24Sync } from './bitrix24.js';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
 import { benchLookup } from './lookup.js';
@@ -87,6 +88,41 @@ try {
     },
     { figure: '  access tokens issued for both syncs', value: zoho.tokens, unit: 'tokens', goal: '1' },
   );
+  // The issue's backfill: 300 chats, 2,100 messages, within the portal's bucket.
+  const bitrix24 = await benchBitrix24Sync({ workDir, chats: 300, messagesPerChat: 7 });
+  rows.push(
+    {
+      figure: `Bitrix24 requests, first sync of 300 chats × 7 messages (${bitrix24.messages.toLocaleString('en')})`,
+      value: bitrix24.firstSyncRequests,
+      unit: `requests (${bitrix24.firstSyncCommands} commands)`,
+      goal: '',
+    },
+    {
+      figure: '  per 1,000 messages',
+      value: bitrix24.firstSyncRequestsPer1000,
+      unit: 'requests',
+      goal: '',
+    },
+    {
+      figure: '  fewest the batch limits allow',
+      value: bitrix24.firstSyncMinimum,
+      unit: 'requests',
+      goal: '',
+    },
+    { figure: '  ratio to the fewest', value: bitrix24.ratioToMinimum, unit: '', goal: '≤ 1.2' },
+    {
+      figure: 'Bitrix24 requests, next sync after one more message per chat',
+      value: bitrix24.updateRequests,
+      unit: `requests (fewest ${bitrix24.updateMinimum})`,
+      goal: '',
+    },
+    {
+      figure: "  requests the portal's bucket refused (503) over both",
+      value: bitrix24.refusedByBucket,
+      unit: 'requests',
+      goal: '0',
+    },
+  );
   const lookup = await benchLookup({ numbers: 100 });
   rows.push({
     figure: 'CRM calls, lookup of 100 numbers (SOSL, and SOQL for the unindexed)',
@@ -154,6 +190,7 @@ try {
     ingest,
     sync,
     zoho,
+    bitrix24,
     lookup,
     chatExport,
   };

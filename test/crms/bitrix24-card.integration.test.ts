@@ -113,9 +113,9 @@ describe('Bitrix24 card over the sandbox', () => {
     lead.fields.COMPANY_TITLE = 'Bruno & Filhos';
     lead.fields.STATUS_ID = 'IN_PROCESS';
     const destination = await b24.destination();
-    let card = await destination.card({ type: 'lead', id: String(lead.id) });
+    let card = await destination.card({ type: 'lead', id: `L_${lead.id}` });
     const served = await requestsDuring(async () => {
-      card = await destination.card({ type: 'lead', id: String(lead.id) });
+      card = await destination.card({ type: 'lead', id: `L_${lead.id}` });
     });
     // The lead and its comments in one batch; the owner alone in a second request.
     expect(served).toEqual({ batch: 1, 'user.get': 1 });
@@ -147,7 +147,10 @@ describe('Bitrix24 card over the sandbox', () => {
     const invalid = await destination.card({ type: 'contact', id: 'abc' }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(CrmError);
     expect(invalid).toMatchObject({ kind: 'rejected', code: 'INVALID_ID' });
-    const missing = await destination.card({ type: 'lead', id: '4242' }).catch((e: unknown) => e);
+    // A lead's id carries Bitrix24's short code for leads: a bare number names a contact.
+    const bare = await destination.card({ type: 'lead', id: '4242' }).catch((e: unknown) => e);
+    expect(bare).toMatchObject({ kind: 'rejected', code: 'INVALID_ID' });
+    const missing = await destination.card({ type: 'lead', id: 'L_4242' }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ kind: 'rejected', code: 'NOT_FOUND' });
   });
 });

@@ -69,7 +69,7 @@ describe('Bitrix24 lookup by phone over the sandbox', () => {
       ['contact', String(trunk.id)],
       ['contact', String(digits.id)],
       ['contact', String(eightDigits.id)],
-      ['lead', String(lead.id)],
+      ['lead', `L_${lead.id}`],
     ]);
     expect(found.get('nobody')).toEqual([]);
     const ana = found.get('ana')?.[0];
@@ -122,7 +122,7 @@ describe('Bitrix24 lookup by phone over the sandbox', () => {
       (
         await destination.findByPhones([{ key: 'k', phone: '+5521987650001' }], { defaultRegion: undefined })
       ).get('k');
-    expect(ids(await lookup())).toEqual([['lead', String(lead.id)]]);
+    expect(ids(await lookup())).toEqual([['lead', `L_${lead.id}`]]);
     lead.fields.STATUS_ID = 'CONVERTED';
     expect(await lookup()).toEqual([]);
     expect(await destination.search('Converted', { defaultRegion: undefined })).toEqual([]);
@@ -177,7 +177,7 @@ describe('Bitrix24 search and new records over the sandbox', () => {
       ['contact', String(souza.id)],
       ['contact', String(anabela.id)],
       ['contact', String(bruno.id)],
-      ['lead', String(leadAna.id)],
+      ['lead', `L_${leadAna.id}`],
     ]);
     expect(c.byRoute).toEqual({ batch: 1 });
     expect(c.batchCommands).toEqual({ 'crm.contact.list': 2, 'crm.lead.list': 2 });
@@ -225,7 +225,7 @@ describe('Bitrix24 search and new records over the sandbox', () => {
       company: 'Silva Ltda',
     });
     expect(lead).toMatchObject({ type: 'lead', name: 'Maria da Silva' });
-    expect(b24.portal.entity('lead', Number(lead.id))?.fields).toMatchObject({
+    expect(b24.portal.entity('lead', Number(lead.id.slice(2)))?.fields).toMatchObject({
       NAME: 'Maria da',
       LAST_NAME: 'Silva',
       TITLE: 'WhatsApp: Maria da Silva',

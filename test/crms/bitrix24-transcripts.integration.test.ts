@@ -79,7 +79,7 @@ describe('Bitrix24 day transcripts over the sandbox', () => {
     const lead = b24.portal.seedLead({ name: 'Bruno' });
     const write: DayTranscriptWrite = {
       ...growingDay(lead.id, 1),
-      record: { type: 'lead', id: String(lead.id) },
+      record: { type: 'lead', id: `L_${lead.id}` },
     };
     const [result] = await destination.upsertDayTranscripts([{ write, existing: undefined }]);
     expect(b24.portal.inspectComments('lead', lead.id).map((c) => String(c.id))).toEqual([refOf(result).id]);

@@ -23,13 +23,16 @@ const SANDBOX_FAULT: Record<ConformanceFault['kind'], Bitrix24FaultKind> = {
 };
 
 const entityOf = (type: 'contact' | 'lead') => type;
+/** The portal's number of a record as wasync names it (a lead as L_{id}). */
+const entityNumber = (record: { type: 'contact' | 'lead'; id: string }) =>
+  Number(record.type === 'lead' ? record.id.replace(/^L_/, '') : record.id);
 
 describeDestinationConformance('Bitrix24', async () => {
   await b24.inspect('POST', 'reset');
   // Through a local application: its expired_token is the fault a webhook cannot meet.
   const destination = await b24.destination({ flow: 'oauth' });
   const commentsOn = (record: { type: 'contact' | 'lead'; id: string }) =>
-    b24.portal.inspectComments(entityOf(record.type), Number(record.id));
+    b24.portal.inspectComments(entityOf(record.type), entityNumber(record));
   return {
     destination,
     seed: async (type, fields) => {
@@ -38,15 +41,16 @@ describeDestinationConformance('Bitrix24', async () => {
         lastName: fields.lastName,
         phones: [fields.phone],
       };
-      const entity = type === 'contact' ? b24.portal.seedContact(person) : b24.portal.seedLead(person);
-      return String(entity.id);
+      if (type === 'contact') return String(b24.portal.seedContact(person).id);
+      // Contacts and leads are numbered apart: wasync names a lead L_{id}.
+      return `L_${b24.portal.seedLead(person).id}`;
     },
     deleteRecord: async (record) => {
-      b24.portal.entities.get(entityOf(record.type))?.delete(Number(record.id));
+      b24.portal.entities.get(entityOf(record.type))?.delete(entityNumber(record));
     },
     // A person converts the lead: it becomes CONVERTED and a contact with its number is made.
     convertLead: async (id) => {
-      const lead = b24.portal.entity('lead', Number(id));
+      const lead = b24.portal.entity('lead', entityNumber({ type: 'lead', id }));
       if (!lead) throw new Error(`no lead ${id}`);
       const contact = b24.portal.seedContact({
         name: lead.fields.NAME ?? '',

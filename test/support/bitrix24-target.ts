@@ -16,9 +16,6 @@ export async function startBitrix24Target(options: TargetOptions): Promise<Exact
       : {}),
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
   });
-  // Contacts and leads are numbered apart on a portal, so the first contact and the first lead are
-  // both 1; the scenario keys its records by id alone, so leads are numbered from 1001 here.
-  for (let n = 0; n < 1000; n++) b24.portal.nextId('lead');
   return {
     workerKinds: {},
     // A run reads the CRM mode, looks the numbers up in a batch and writes its file-less days in
@@ -35,7 +32,8 @@ export async function startBitrix24Target(options: TargetOptions): Promise<Exact
         person.type === 'contact'
           ? b24.portal.seedContact(seed)
           : b24.portal.seedLead({ ...seed, ...(person.company ? { title: person.company } : {}) });
-      return String(entity.id);
+      // Contacts and leads are numbered apart (both start at 1): wasync names a lead L_{id}.
+      return person.type === 'contact' ? String(entity.id) : `L_${entity.id}`;
     },
     connectionInput: () => b24.connectionInput(),
     requests: async () => Number((await b24.counters()).total),
@@ -52,16 +50,19 @@ export async function startBitrix24Target(options: TargetOptions): Promise<Exact
  */
 async function expectExactlyOnce(b24: TestBitrix24, scenario: Scenario): Promise<void> {
   const allTokens = new Set([...scenario.expected.values()].flatMap((set) => [...set]));
-  const commented = [...b24.portal.comments.values()];
-  for (const comment of commented)
+  // wasync's name of the record a comment is on: a contact by its number, a lead as L_{id}.
+  const recordOf = (comment: { entityType: string; entityId: number }) =>
+    comment.entityType === 'lead' ? `L_${comment.entityId}` : String(comment.entityId);
+  for (const comment of b24.portal.comments.values())
     expect(
-      scenario.expected.has(String(comment.entityId)),
+      scenario.expected.has(recordOf(comment)),
       `comment ${comment.id} on a known record (${comment.entityType} ${comment.entityId})`,
     ).toBe(true);
   let fileCount = 0;
   for (const [recordId, tokens] of scenario.expected) {
-    const entityType = commented.find((comment) => String(comment.entityId) === recordId)?.entityType;
-    const own = entityType === undefined ? [] : b24.portal.inspectComments(entityType, Number(recordId));
+    const own = recordId.startsWith('L_')
+      ? b24.portal.inspectComments('lead', Number(recordId.slice(2)))
+      : b24.portal.inspectComments('contact', Number(recordId));
     const markers = own.map((comment) => markerIn(comment.comment) ?? `no marker: ${comment.id}`);
     expect(new Set(markers).size, `one comment per day on ${recordId}`).toBe(markers.length);
     const text = own.map((comment) => comment.comment).join('\n');

@@ -10,8 +10,8 @@ import {
   type Bitrix24Row,
   dateOf,
   ENTITY_OF,
+  entityIdOf,
   idOf,
-  isBitrix24Id,
   multifieldValues,
   recordUrl,
   text,
@@ -43,15 +43,16 @@ export async function readCard(
   record: { type: RecordType; id: string },
 ): Promise<RecordCard> {
   const entity = ENTITY_OF[record.type];
-  if (!isBitrix24Id(record.id))
+  const entityId = entityIdOf(record);
+  if (entityId === undefined)
     throw new CrmError({
       kind: 'rejected',
       code: 'INVALID_ID',
-      message: `${record.id} is not a Bitrix24 id`,
+      message: `${record.id} is not the id of a Bitrix24 ${record.type}`,
     });
   const first: Bitrix24Command[] = [
-    { method: `crm.${entity}.get`, params: { id: record.id } },
-    commentsCommand(entity, record.id, 0),
+    { method: `crm.${entity}.get`, params: { id: entityId } },
+    commentsCommand(entity, entityId, 0),
   ];
   if (record.type === 'contact')
     // CLOSED "N": open (crm-deal-fields.md has CLOSED, a Y/N char; that every final stage sets it
@@ -59,7 +60,7 @@ export async function readCard(
     first.push({
       method: 'crm.deal.list',
       params: {
-        filter: { CONTACT_ID: record.id, CLOSED: 'N' },
+        filter: { CONTACT_ID: entityId, CLOSED: 'N' },
         select: ['ID', 'TITLE', 'STAGE_ID', 'OPPORTUNITY'],
         order: { DATE_CREATE: 'DESC' },
       },
@@ -77,11 +78,11 @@ export async function readCard(
   const ask = (command: Bitrix24Command) => second.push(command) - 1;
   const company = companyId ? ask({ method: 'crm.company.get', params: { id: companyId } }) : undefined;
   const owner = ownerId ? ask({ method: 'user.get', params: { filter: { ID: ownerId } } }) : undefined;
-  const more = notes.wanted() ? ask(commentsCommand(entity, record.id, notes.next ?? 0)) : undefined;
+  const more = notes.wanted() ? ask(commentsCommand(entity, entityId, notes.next ?? 0)) : undefined;
   const answers = second.length > 0 ? await transport.batch<unknown>(second) : [];
   if (more !== undefined) notes.add(answers[more]);
   while (notes.wanted() && notes.pages < COMMENT_PAGES)
-    notes.add((await transport.batch<unknown>([commentsCommand(entity, record.id, notes.next ?? 0)]))[0]);
+    notes.add((await transport.batch<unknown>([commentsCommand(entity, entityId, notes.next ?? 0)]))[0]);
 
   return {
     ...toCrmRecord(row, record.type, portalUrl),

@@ -33,7 +33,7 @@ describe('Bitrix24 errors → what the engine does', () => {
   });
 
   it('waits for the bucket to drain, for the method’s operating time, and honours Retry-After', () => {
-    expect(bitrix24Error(503, body('QUERY_LIMIT_EXCEEDED')).retryAfterMs).toBe(5_000);
+    expect(bitrix24Error(503, body('QUERY_LIMIT_EXCEEDED')).retryAfterMs).toBe(2_000);
     expect(bitrix24Error(429, body('OPERATION_TIME_LIMIT')).retryAfterMs).toBe(60_000);
     expect(bitrix24Error(503, body('OVERLOAD_LIMIT')).retryAfterMs).toBe(60 * 60_000);
     expect(

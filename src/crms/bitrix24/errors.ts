@@ -39,9 +39,10 @@ const RETRY = new Set(['INTERNAL_SERVER_ERROR', 'ERROR_UNEXPECTED_ANSWER', 'QUER
 
 /**
  * The bucket was full (503 QUERY_LIMIT_EXCEEDED): it drains 2 a second (`limits.md`, "Request
- * Intensity Limits"), so a full one of 50 is empty in 25 s; waiting 5 s leaves room for 10.
+ * Intensity Limits"), so 2 s leave room for 4 requests; meanwhile wasync's own bucket is set full
+ * (the transport reports the refusal), so that every process goes on at the drain rate, no faster.
  */
-export const QUERY_LIMIT_WAIT_MS = 5_000;
+export const QUERY_LIMIT_WAIT_MS = 2_000;
 /**
  * A method past its operating time (429 OPERATION_TIME_LIMIT) is blocked until the oldest of the ten
  * one-minute parts leaves the window (`limits.md`, "Resource Consumption Limits"): a minute at least.

@@ -74,14 +74,34 @@ export function personName(row: Bitrix24Row): string {
   return name || text(row, 'TITLE') || '';
 }
 
+/**
+ * Bitrix24 numbers contacts and leads apart (contact 12 and lead 12 are two people), while wasync
+ * keys a chat's days, files and sync state by the record's id within a connection. So a lead's id in
+ * wasync carries Bitrix24's own short code for leads, `L_12` (`crm.enum.ownertype`: SYMBOL_CODE_SHORT
+ * "L"; the spelling of a lead in the portal's CRM binding fields), and a contact keeps its number.
+ */
+const LEAD_PREFIX = 'L_';
+
+/** wasync's id of the portal's contact or lead `entityId`. */
+export function recordIdOf(type: RecordType, entityId: string): string {
+  return type === 'lead' ? `${LEAD_PREFIX}${entityId}` : entityId;
+}
+
+/** The portal's id of a record as wasync names it, or undefined when it is not one of this type. */
+export function entityIdOf(record: { type: RecordType; id: string }): string | undefined {
+  const number =
+    record.type === 'lead' ? (record.id.startsWith(LEAD_PREFIX) ? record.id.slice(2) : '') : record.id;
+  return isBitrix24Id(number) ? number : undefined;
+}
+
 export function toCrmRecord(row: Bitrix24Row, type: RecordType, portalUrl: string): CrmRecord {
-  const id = idOf(row.ID) ?? String(row.ID ?? '');
+  const entityId = idOf(row.ID) ?? String(row.ID ?? '');
   return {
     type,
-    id,
+    id: recordIdOf(type, entityId),
     name: personName(row),
     phones: multifieldValues(row, 'PHONE'),
-    url: recordUrl(portalUrl, ENTITY_OF[type], id),
+    url: recordUrl(portalUrl, ENTITY_OF[type], entityId),
     createdAt: dateOf(text(row, 'DATE_CREATE')),
   };
 }

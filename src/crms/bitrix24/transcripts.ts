@@ -4,7 +4,7 @@ import { bbLink, bbText, commentOf } from './comment-text.js';
 import type { DiskFolder } from './disk.js';
 import { isNotFound } from './errors.js';
 import { filesField, type PlannedFiles, planFiles } from './files.js';
-import { ENTITY_OF, idOf } from './mapping.js';
+import { ENTITY_OF, entityIdOf, idOf } from './mapping.js';
 import { type Bitrix24Command, type Bitrix24Transport, type CommandResult, listOf } from './transport.js';
 
 export interface TranscriptContext {
@@ -94,6 +94,12 @@ async function plan(
   context: TranscriptContext,
 ): Promise<Planned> {
   const { write, existing } = item;
+  if (entityIdOf(write.record) === undefined)
+    throw new CrmError({
+      kind: 'rejected',
+      code: 'INVALID_ID',
+      message: `${write.record.id} is not the id of a Bitrix24 ${write.record.type}`,
+    });
   // Without a ref the comment's files are not known: a day found by its marker sends them again.
   const files = await planFiles(transport, context.folder, write.attachments, existing?.related ?? {});
   return {
@@ -125,7 +131,9 @@ async function commandOf(write: CommentWrite): Promise<Bitrix24Command> {
     // `fields` in lowercase, ENTITY_ID, ENTITY_TYPE and COMMENT required (crm-timeline-comment-add.md).
     return {
       method: 'crm.timeline.comment.add',
-      params: { fields: { ENTITY_ID: Number(record.id), ENTITY_TYPE: ENTITY_OF[record.type], ...fields } },
+      params: {
+        fields: { ENTITY_ID: Number(entityIdOf(record)), ENTITY_TYPE: ENTITY_OF[record.type], ...fields },
+      },
     };
   }
   // `id` and `fields` are required (crm-timeline-comment-update.md).
@@ -196,7 +204,7 @@ async function commentsWithMarkers(
 ): Promise<(string | undefined | CrmError)[]> {
   if (writes.length === 0) return [];
   const params = (write: DayTranscriptWrite) => ({
-    filter: { ENTITY_ID: Number(write.record.id), ENTITY_TYPE: ENTITY_OF[write.record.type] },
+    filter: { ENTITY_ID: Number(entityIdOf(write.record)), ENTITY_TYPE: ENTITY_OF[write.record.type] },
     order: { ID: 'DESC' },
     select: ['ID', 'COMMENT'],
   });
