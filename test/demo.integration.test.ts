@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoHandle, runDemo } from '../src/demo/index.js';
 import type { SandboxRecord } from '../src/demo/sandbox.js';
+import { type Bitrix24Sandbox, buildBitrix24Sandbox } from '../src/sandboxes/bitrix24/index.js';
 import { buildSalesforceSandbox, type SalesforceSandbox } from '../src/sandboxes/salesforce/index.js';
 import { buildZohoSandbox, type ZohoSandbox } from '../src/sandboxes/zoho/index.js';
 
@@ -38,13 +39,17 @@ async function eventually<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-async function start(dataDir: string, extra: { sandboxUrl?: string; zohoSandboxUrl?: string } = {}) {
+async function start(
+  dataDir: string,
+  extra: { sandboxUrl?: string; zohoSandboxUrl?: string; bitrix24SandboxUrl?: string } = {},
+) {
   const lines: string[] = [];
   const demo = await runDemo({
     dataDir,
     port: 0,
     sandboxPort: 0,
     zohoSandboxPort: 0,
+    bitrix24SandboxPort: 0,
     everyMs: 0,
     env: ENV,
     out: (text) => lines.push(text),
@@ -106,6 +111,29 @@ async function syncedZoho(demo: DemoHandle) {
       on(bruno).includes('About 200 units a month to start.');
     return ready ? { ids: { ana, mike, bruno }, notes, on } : undefined;
   });
+}
+
+/** The Bitrix24 pages the guide prints, each answering 200 with the record's name. */
+async function bitrix24Pages(demo: DemoHandle, output: string) {
+  const b24 = demo.bitrix24;
+  const contact = (await b24.records('contact')).find((record) => record.fields.LAST_NAME === 'Souza');
+  const lead = (await b24.records('lead')).find((record) => record.fields.LAST_NAME === 'Lima');
+  const deal = (await b24.records('deal')).find((record) => record.fields.CONTACT_ID === String(contact?.id));
+  if (!contact || !lead || !deal) throw new Error('the demo people are not in the Bitrix24 sandbox');
+  const pages = [
+    [b24.recordPage('contact', contact.id), 'Ana Souza'],
+    [b24.recordPage('lead', lead.id), 'Bruno Lima'],
+    [b24.recordPage('deal', deal.id), 'Blue model, 30 units'],
+  ] as const;
+  for (const [page, name] of pages) {
+    expect(output).toContain(page);
+    const response = await fetch(page);
+    expect(response.status, page).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(name);
+    if (page.includes('/contact/') || page.includes('/deal/')) expect(html).toContain('Rafael Costa');
+  }
+  return { ids: { ana: contact.id, bruno: lead.id, deal: deal.id } };
 }
 
 function counts(records: Record<string, SandboxRecord[]>): Record<string, number> {
@@ -206,6 +234,12 @@ describe('wasync demo', () => {
         ? true
         : undefined,
     );
+
+    // Bitrix24: the same people, Ana a contact of her company with Rafael responsible and an open
+    // deal, Bruno a lead; the guide prints their pages, which open.
+    await bitrix24Pages(demo, output());
+    expect(output()).toContain(`inbound webhook ${demo.bitrix24.url}/rest/1/`);
+    expect(demo.bitrix24Connection.kind).toBe('bitrix24');
     await demo.close();
   });
 
@@ -224,7 +258,7 @@ describe('wasync demo', () => {
     });
     expect(counts(records)).toEqual(firstCounts);
     expect(counts(await syncedOrg(demo).then((r) => r.records))).toEqual(firstCounts);
-    expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(2);
+    expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(3);
     await syncedZoho(demo);
     await demo.close();
   });
@@ -234,19 +268,25 @@ describe('wasync demo', () => {
     let url: string;
     let zohoSandbox: ZohoSandbox;
     let zohoUrl: string;
+    let bitrix24Sandbox: Bitrix24Sandbox;
+    let bitrix24Url: string;
     beforeAll(async () => {
       sandbox = await buildSalesforceSandbox();
       url = await sandbox.listen(0);
       zohoSandbox = await buildZohoSandbox();
       zohoUrl = await zohoSandbox.listen(0);
+      bitrix24Sandbox = await buildBitrix24Sandbox();
+      bitrix24Url = await bitrix24Sandbox.listen(0);
     });
     afterAll(async () => {
       await sandbox.close();
       await zohoSandbox.close();
+      await bitrix24Sandbox.close();
     });
 
     it('the second run reuses the connection, seeds nobody twice and writes nothing twice', async () => {
-      const first = await start(dataDir, { sandboxUrl: url, zohoSandboxUrl: zohoUrl });
+      const sandboxes = { sandboxUrl: url, zohoSandboxUrl: zohoUrl, bitrix24SandboxUrl: bitrix24Url };
+      const first = await start(dataDir, sandboxes);
       running.push(first.demo);
       const before = counts((await syncedOrg(first.demo)).records);
       expect(before).toEqual(firstCounts);
@@ -254,12 +294,23 @@ describe('wasync demo', () => {
       await first.demo.close();
 
       const restartedAt = Date.now();
-      const second = await start(dataDir, { sandboxUrl: url, zohoSandboxUrl: zohoUrl });
+      const second = await start(dataDir, sandboxes);
       running.push(second.demo);
       expect(second.demo.connection.id).toBe(connectionId);
       expect(second.output()).toContain('(3 were there already)');
-      expect(second.output()).toContain('(3 people were there already)');
+      // Zoho's and Bitrix24's guide lines both.
+      expect(second.output().match(/\(3 people were there already\)/g)).toHaveLength(2);
       expect(second.demo.zohoConnection.id).toBe(first.demo.zohoConnection.id);
+      expect(second.demo.bitrix24Connection.id).toBe(first.demo.bitrix24Connection.id);
+      // Nobody seeded twice in the portal: one company, one deal, one Rafael, the three people.
+      expect(bitrix24Sandbox.portal.all('contact')).toHaveLength(2);
+      expect(bitrix24Sandbox.portal.all('lead')).toHaveLength(1);
+      expect(bitrix24Sandbox.portal.all('company')).toHaveLength(1);
+      expect(bitrix24Sandbox.portal.all('deal')).toHaveLength(1);
+      expect([...bitrix24Sandbox.portal.users.values()].map((user) => user.name).sort()).toEqual([
+        'Rafael',
+        'Sandbox',
+      ]);
       expect(second.output()).not.toContain('made again');
       expect(second.output()).toContain('already deployed');
       const summary = await eventually('the run after the restart', async () => {
@@ -287,6 +338,8 @@ describe('wasync demo', () => {
       '--sandbox-url',
       '--zoho-sandbox-port',
       '--zoho-sandbox-url',
+      '--bitrix24-sandbox-port',
+      '--bitrix24-sandbox-url',
       '--every',
     ]) {
       expect(result.stdout).toContain(option);
