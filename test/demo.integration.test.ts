@@ -113,6 +113,31 @@ async function syncedZoho(demo: DemoHandle) {
   });
 }
 
+/** The demo's people in the Bitrix24 portal, once the script's days are on their timelines as comments. */
+async function syncedBitrix24(demo: DemoHandle) {
+  const b24 = demo.bitrix24;
+  return eventually('the demo chats in the Bitrix24 sandbox', async () => {
+    const contacts = await b24.records('contact');
+    const ana = contacts.find((record) => record.fields.LAST_NAME === 'Souza')?.id;
+    const mike = contacts.find((record) => record.fields.LAST_NAME === 'Chen')?.id;
+    const bruno = (await b24.records('lead')).find((record) => record.fields.LAST_NAME === 'Lima')?.id;
+    if (!ana || !mike || !bruno) return undefined;
+    const comments = {
+      ana: await b24.comments('contact', ana),
+      mike: await b24.comments('contact', mike),
+      bruno: await b24.comments('lead', bruno),
+    };
+    const text = (key: keyof typeof comments) => comments[key].map((c) => c.comment).join('\n');
+    const ready =
+      text('ana').includes('Deal: 5% off for 30 units.') &&
+      text('ana').includes('Obrigado, Ana!') &&
+      text('mike').includes('Perfect, see you then') &&
+      text('bruno').includes('About 200 units a month to start.') &&
+      comments.ana.some((c) => c.files.some((file) => file.name === 'quote-Q-1042.pdf'));
+    return ready ? { ids: { ana, mike, bruno }, comments, text } : undefined;
+  });
+}
+
 /** The Bitrix24 pages the guide prints, each answering 200 with the record's name. */
 async function bitrix24Pages(demo: DemoHandle, output: string) {
   const b24 = demo.bitrix24;
@@ -240,6 +265,22 @@ describe('wasync demo', () => {
     await bitrix24Pages(demo, output());
     expect(output()).toContain(`inbound webhook ${demo.bitrix24.url}/rest/1/`);
     expect(demo.bitrix24Connection.kind).toBe('bitrix24');
+    // The same days reach Ana's contact and Bruno's lead as timeline comments, the PDF on Ana's.
+    const b24 = await syncedBitrix24(demo);
+    expect(b24.text('ana')).toContain('Do you still have the blue model in stock?');
+    expect(b24.text('ana')).toContain('42 units in São Paulo');
+    expect(JSON.stringify(b24.comments)).not.toContain('catalogue');
+    const quote = b24.comments.ana.flatMap((c) => c.files).find((file) => file.name === 'quote-Q-1042.pdf');
+    expect((await fetch(String(quote?.url))).status).toBe(200);
+    // The page "Open in CRM" leads to shows them: Ana's comment and its file, Bruno's on his lead's page.
+    const anaTimeline = await (await fetch(demo.bitrix24.recordPage('contact', b24.ids.ana))).text();
+    expect(anaTimeline).toContain('Deal: 5% off for 30 units.');
+    expect(anaTimeline).toContain('quote-Q-1042.pdf');
+    const brunoPage = await (await fetch(demo.bitrix24.recordPage('lead', b24.ids.bruno))).text();
+    expect(brunoPage).toContain('About 200 units a month to start.');
+    await eventually('a finished Bitrix24 run reported', async () =>
+      /Bitrix24 sandbox: sync run finished: \d+ day transcripts written/.test(output()) ? true : undefined,
+    );
     await demo.close();
   });
 
@@ -260,6 +301,7 @@ describe('wasync demo', () => {
     expect(counts(await syncedOrg(demo).then((r) => r.records))).toEqual(firstCounts);
     expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(3);
     await syncedZoho(demo);
+    await syncedBitrix24(demo);
     await demo.close();
   });
 
@@ -321,6 +363,16 @@ describe('wasync demo', () => {
       });
       expect(summary).toMatchObject({ transcriptsWritten: 0, filesUploaded: 0, failed: 0 });
       expect(counts((await syncedOrg(second.demo)).records)).toEqual(before);
+      // Nor into the portal: the restarted run writes no comment, and the timelines stay as they were.
+      const commentsBefore = bitrix24Sandbox.portal.comments.size;
+      const bitrix24Summary = await eventually('the Bitrix24 run after the restart', async () => {
+        const state = await second.demo.services.sync.queue.state(second.demo.bitrix24Connection.id);
+        return state?.lastSummary && (state.lastFinishedAt?.getTime() ?? 0) >= restartedAt
+          ? state.lastSummary
+          : undefined;
+      });
+      expect(bitrix24Summary).toMatchObject({ transcriptsWritten: 0, filesUploaded: 0, failed: 0 });
+      expect(bitrix24Sandbox.portal.comments.size).toBe(commentsBefore);
       await second.demo.close();
     });
   });
