@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoHandle, runDemo } from '../src/demo/index.js';
 import type { SandboxRecord } from '../src/demo/sandbox.js';
+import { type Bitrix24Sandbox, buildBitrix24Sandbox } from '../src/sandboxes/bitrix24/index.js';
 import { buildSalesforceSandbox, type SalesforceSandbox } from '../src/sandboxes/salesforce/index.js';
 import { buildZohoSandbox, type ZohoSandbox } from '../src/sandboxes/zoho/index.js';
 
@@ -38,13 +39,17 @@ async function eventually<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-async function start(dataDir: string, extra: { sandboxUrl?: string; zohoSandboxUrl?: string } = {}) {
+async function start(
+  dataDir: string,
+  extra: { sandboxUrl?: string; zohoSandboxUrl?: string; bitrix24SandboxUrl?: string } = {},
+) {
   const lines: string[] = [];
   const demo = await runDemo({
     dataDir,
     port: 0,
     sandboxPort: 0,
     zohoSandboxPort: 0,
+    bitrix24SandboxPort: 0,
     everyMs: 0,
     env: ENV,
     out: (text) => lines.push(text),
@@ -106,6 +111,54 @@ async function syncedZoho(demo: DemoHandle) {
       on(bruno).includes('About 200 units a month to start.');
     return ready ? { ids: { ana, mike, bruno }, notes, on } : undefined;
   });
+}
+
+/** The demo's people in the Bitrix24 portal, once the script's days are on their timelines as comments. */
+async function syncedBitrix24(demo: DemoHandle) {
+  const b24 = demo.bitrix24;
+  return eventually('the demo chats in the Bitrix24 sandbox', async () => {
+    const contacts = await b24.records('contact');
+    const ana = contacts.find((record) => record.fields.LAST_NAME === 'Souza')?.id;
+    const mike = contacts.find((record) => record.fields.LAST_NAME === 'Chen')?.id;
+    const bruno = (await b24.records('lead')).find((record) => record.fields.LAST_NAME === 'Lima')?.id;
+    if (!ana || !mike || !bruno) return undefined;
+    const comments = {
+      ana: await b24.comments('contact', ana),
+      mike: await b24.comments('contact', mike),
+      bruno: await b24.comments('lead', bruno),
+    };
+    const text = (key: keyof typeof comments) => comments[key].map((c) => c.comment).join('\n');
+    const ready =
+      text('ana').includes('Deal: 5% off for 30 units.') &&
+      text('ana').includes('Obrigado, Ana!') &&
+      text('mike').includes('Perfect, see you then') &&
+      text('bruno').includes('About 200 units a month to start.') &&
+      comments.ana.some((c) => c.files.some((file) => file.name === 'quote-Q-1042.pdf'));
+    return ready ? { ids: { ana, mike, bruno }, comments, text } : undefined;
+  });
+}
+
+/** The Bitrix24 pages the guide prints, each answering 200 with the record's name. */
+async function bitrix24Pages(demo: DemoHandle, output: string) {
+  const b24 = demo.bitrix24;
+  const contact = (await b24.records('contact')).find((record) => record.fields.LAST_NAME === 'Souza');
+  const lead = (await b24.records('lead')).find((record) => record.fields.LAST_NAME === 'Lima');
+  const deal = (await b24.records('deal')).find((record) => record.fields.CONTACT_ID === String(contact?.id));
+  if (!contact || !lead || !deal) throw new Error('the demo people are not in the Bitrix24 sandbox');
+  const pages = [
+    [b24.recordPage('contact', contact.id), 'Ana Souza'],
+    [b24.recordPage('lead', lead.id), 'Bruno Lima'],
+    [b24.recordPage('deal', deal.id), 'Blue model, 30 units'],
+  ] as const;
+  for (const [page, name] of pages) {
+    expect(output).toContain(page);
+    const response = await fetch(page);
+    expect(response.status, page).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(name);
+    if (page.includes('/contact/') || page.includes('/deal/')) expect(html).toContain('Rafael Costa');
+  }
+  return { ids: { ana: contact.id, bruno: lead.id, deal: deal.id } };
 }
 
 function counts(records: Record<string, SandboxRecord[]>): Record<string, number> {
@@ -206,6 +259,28 @@ describe('wasync demo', () => {
         ? true
         : undefined,
     );
+
+    // Bitrix24: the same people, Ana a contact of her company with Rafael responsible and an open
+    // deal, Bruno a lead; the guide prints their pages, which open.
+    await bitrix24Pages(demo, output());
+    expect(output()).toContain(`inbound webhook ${demo.bitrix24.url}/rest/1/`);
+    expect(demo.bitrix24Connection.kind).toBe('bitrix24');
+    // The same days reach Ana's contact and Bruno's lead as timeline comments, the PDF on Ana's.
+    const b24 = await syncedBitrix24(demo);
+    expect(b24.text('ana')).toContain('Do you still have the blue model in stock?');
+    expect(b24.text('ana')).toContain('42 units in São Paulo');
+    expect(JSON.stringify(b24.comments)).not.toContain('catalogue');
+    const quote = b24.comments.ana.flatMap((c) => c.files).find((file) => file.name === 'quote-Q-1042.pdf');
+    expect((await fetch(String(quote?.url))).status).toBe(200);
+    // The page "Open in CRM" leads to shows them: Ana's comment and its file, Bruno's on his lead's page.
+    const anaTimeline = await (await fetch(demo.bitrix24.recordPage('contact', b24.ids.ana))).text();
+    expect(anaTimeline).toContain('Deal: 5% off for 30 units.');
+    expect(anaTimeline).toContain('quote-Q-1042.pdf');
+    const brunoPage = await (await fetch(demo.bitrix24.recordPage('lead', b24.ids.bruno))).text();
+    expect(brunoPage).toContain('About 200 units a month to start.');
+    await eventually('a finished Bitrix24 run reported', async () =>
+      /Bitrix24 sandbox: sync run finished: \d+ day transcripts written/.test(output()) ? true : undefined,
+    );
     await demo.close();
   });
 
@@ -224,8 +299,9 @@ describe('wasync demo', () => {
     });
     expect(counts(records)).toEqual(firstCounts);
     expect(counts(await syncedOrg(demo).then((r) => r.records))).toEqual(firstCounts);
-    expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(2);
+    expect(await demo.services.connections.list(demo.services.workspace.id)).toHaveLength(3);
     await syncedZoho(demo);
+    await syncedBitrix24(demo);
     await demo.close();
   });
 
@@ -234,19 +310,25 @@ describe('wasync demo', () => {
     let url: string;
     let zohoSandbox: ZohoSandbox;
     let zohoUrl: string;
+    let bitrix24Sandbox: Bitrix24Sandbox;
+    let bitrix24Url: string;
     beforeAll(async () => {
       sandbox = await buildSalesforceSandbox();
       url = await sandbox.listen(0);
       zohoSandbox = await buildZohoSandbox();
       zohoUrl = await zohoSandbox.listen(0);
+      bitrix24Sandbox = await buildBitrix24Sandbox();
+      bitrix24Url = await bitrix24Sandbox.listen(0);
     });
     afterAll(async () => {
       await sandbox.close();
       await zohoSandbox.close();
+      await bitrix24Sandbox.close();
     });
 
     it('the second run reuses the connection, seeds nobody twice and writes nothing twice', async () => {
-      const first = await start(dataDir, { sandboxUrl: url, zohoSandboxUrl: zohoUrl });
+      const sandboxes = { sandboxUrl: url, zohoSandboxUrl: zohoUrl, bitrix24SandboxUrl: bitrix24Url };
+      const first = await start(dataDir, sandboxes);
       running.push(first.demo);
       const before = counts((await syncedOrg(first.demo)).records);
       expect(before).toEqual(firstCounts);
@@ -254,12 +336,23 @@ describe('wasync demo', () => {
       await first.demo.close();
 
       const restartedAt = Date.now();
-      const second = await start(dataDir, { sandboxUrl: url, zohoSandboxUrl: zohoUrl });
+      const second = await start(dataDir, sandboxes);
       running.push(second.demo);
       expect(second.demo.connection.id).toBe(connectionId);
       expect(second.output()).toContain('(3 were there already)');
-      expect(second.output()).toContain('(3 people were there already)');
+      // Zoho's and Bitrix24's guide lines both.
+      expect(second.output().match(/\(3 people were there already\)/g)).toHaveLength(2);
       expect(second.demo.zohoConnection.id).toBe(first.demo.zohoConnection.id);
+      expect(second.demo.bitrix24Connection.id).toBe(first.demo.bitrix24Connection.id);
+      // Nobody seeded twice in the portal: one company, one deal, one Rafael, the three people.
+      expect(bitrix24Sandbox.portal.all('contact')).toHaveLength(2);
+      expect(bitrix24Sandbox.portal.all('lead')).toHaveLength(1);
+      expect(bitrix24Sandbox.portal.all('company')).toHaveLength(1);
+      expect(bitrix24Sandbox.portal.all('deal')).toHaveLength(1);
+      expect([...bitrix24Sandbox.portal.users.values()].map((user) => user.name).sort()).toEqual([
+        'Rafael',
+        'Sandbox',
+      ]);
       expect(second.output()).not.toContain('made again');
       expect(second.output()).toContain('already deployed');
       const summary = await eventually('the run after the restart', async () => {
@@ -270,6 +363,16 @@ describe('wasync demo', () => {
       });
       expect(summary).toMatchObject({ transcriptsWritten: 0, filesUploaded: 0, failed: 0 });
       expect(counts((await syncedOrg(second.demo)).records)).toEqual(before);
+      // Nor into the portal: the restarted run writes no comment, and the timelines stay as they were.
+      const commentsBefore = bitrix24Sandbox.portal.comments.size;
+      const bitrix24Summary = await eventually('the Bitrix24 run after the restart', async () => {
+        const state = await second.demo.services.sync.queue.state(second.demo.bitrix24Connection.id);
+        return state?.lastSummary && (state.lastFinishedAt?.getTime() ?? 0) >= restartedAt
+          ? state.lastSummary
+          : undefined;
+      });
+      expect(bitrix24Summary).toMatchObject({ transcriptsWritten: 0, filesUploaded: 0, failed: 0 });
+      expect(bitrix24Sandbox.portal.comments.size).toBe(commentsBefore);
       await second.demo.close();
     });
   });
@@ -287,6 +390,8 @@ describe('wasync demo', () => {
       '--sandbox-url',
       '--zoho-sandbox-port',
       '--zoho-sandbox-url',
+      '--bitrix24-sandbox-port',
+      '--bitrix24-sandbox-url',
       '--every',
     ]) {
       expect(result.stdout).toContain(option);

@@ -7,7 +7,7 @@ import { parsePort } from './arguments.js';
 export function demoCommand(): Command {
   return new Command('demo')
     .description(
-      'Run wasync end to end on this machine, no accounts needed: a seeded Salesforce sandbox and Zoho CRM sandbox, wasync serving a demo data dir with a connection to each, and a simulated WhatsApp account posting chats through the REST ingest.',
+      'Run wasync end to end on this machine, no accounts needed: a seeded Salesforce sandbox, Zoho CRM sandbox and Bitrix24 sandbox, wasync serving a demo data dir with a connection to each, and a simulated WhatsApp account posting chats through the REST ingest.',
     )
     .option('--data-dir <dir>', "wasync's data dir for the demo (SQLite)", './demo-data')
     .option(
@@ -34,6 +34,15 @@ export function demoCommand(): Command {
       'use a Zoho CRM sandbox already running (`wasync sandbox zoho`) instead of starting one',
     )
     .option(
+      '--bitrix24-sandbox-port <port>',
+      "the Bitrix24 sandbox's port (default 4400; a free one if taken)",
+      parsePort,
+    )
+    .option(
+      '--bitrix24-sandbox-url <url>',
+      'use a Bitrix24 sandbox already running (`wasync sandbox bitrix24`) instead of starting one',
+    )
+    .option(
       '--every <duration>',
       'how often the simulated account posts a new message, like 30s or 2m; 0 for never (default 30s)',
       parseEvery,
@@ -46,6 +55,8 @@ export function demoCommand(): Command {
         sandboxUrl?: string;
         zohoSandboxPort?: number;
         zohoSandboxUrl?: string;
+        bitrix24SandboxPort?: number;
+        bitrix24SandboxUrl?: string;
         every?: number;
       }) => {
         let demo: DemoHandle;
@@ -58,6 +69,12 @@ export function demoCommand(): Command {
             ...(options.sandboxUrl === undefined ? {} : { sandboxUrl: options.sandboxUrl }),
             ...(options.zohoSandboxPort === undefined ? {} : { zohoSandboxPort: options.zohoSandboxPort }),
             ...(options.zohoSandboxUrl === undefined ? {} : { zohoSandboxUrl: options.zohoSandboxUrl }),
+            ...(options.bitrix24SandboxPort === undefined
+              ? {}
+              : { bitrix24SandboxPort: options.bitrix24SandboxPort }),
+            ...(options.bitrix24SandboxUrl === undefined
+              ? {}
+              : { bitrix24SandboxUrl: options.bitrix24SandboxUrl }),
           });
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;

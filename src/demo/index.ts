@@ -1,15 +1,15 @@
 /**
- * `wasync demo`: wasync end to end on one machine, without any account anywhere. A Salesforce sandbox
- * and a Zoho CRM sandbox seeded with the same few people, a real wasync (`startServer`, the same
- * start-up as `wasync serve`) on a demo data dir, a connection to each (Salesforce's set up through
- * the Metadata API, Zoho's signing in with a Self Client's refresh token), and a simulated WhatsApp account
+ * `wasync demo`: wasync end to end on one machine, without any account anywhere. A Salesforce sandbox,
+ * a Zoho CRM sandbox and a Bitrix24 sandbox seeded with the same few people, a real wasync
+ * (`startServer`, the same start-up as `wasync serve`) on a demo data dir, a connection to each
+ * (Salesforce's set up through the Metadata API, Zoho's signing in with a Self Client's refresh token,
+ * Bitrix24's through an inbound webhook), and a simulated WhatsApp account
  * that posts conversations through the REST ingest over HTTP and then a new message now and then.
  * Nothing is faked on wasync's side: the sync worker moves the chats into the org as it would into
  * a real one.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { hashPassword } from '../auth/passwords.js';
 import { loadConfig } from '../config/index.js';
 import type { ConnectionView } from '../crms/connections.js';
@@ -18,6 +18,14 @@ import { DEMO_CLIENT as ZOHO_DEMO_CLIENT } from '../sandboxes/zoho/index.js';
 import { startServer } from '../server/start.js';
 import { openServices, type Services } from '../services.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
+import {
+  attachDemoBitrix24,
+  bitrix24Guide,
+  type DemoBitrix24,
+  demoBitrix24Connection,
+  seedBitrix24,
+  startDemoBitrix24,
+} from './bitrix24.js';
 import {
   crmSpelling,
   DEMO_ACCOUNT,
@@ -28,12 +36,12 @@ import {
   seededPeople,
 } from './conversations.js';
 import { attachDemoOrg, type DemoOrg, freePortOr, seedPeople, startDemoOrg } from './sandbox.js';
+import { readDemoState, updateDemoState } from './state.js';
 import { attachDemoZoho, type DemoZoho, seedZoho, startDemoZoho } from './zoho.js';
 
 export const DEMO_CONNECTION_NAME = 'Salesforce sandbox';
 export const DEMO_ZOHO_CONNECTION_NAME = 'Zoho sandbox';
 const DEMO_TOKEN_NAME = 'wasync demo';
-const STATE_FILE = 'demo.json';
 
 export interface DemoOptions {
   /** wasync's data (SQLite database, media, secret key). Default `./demo-data`. */
@@ -48,6 +56,10 @@ export interface DemoOptions {
   zohoSandboxPort?: number;
   /** Use a Zoho sandbox already running there instead of starting one. */
   zohoSandboxUrl?: string;
+  /** The Bitrix24 sandbox's port. Default 4400, or any free port when that one is taken. */
+  bitrix24SandboxPort?: number;
+  /** Use a Bitrix24 sandbox already running there instead of starting one. */
+  bitrix24SandboxUrl?: string;
   /** How often the simulated account posts a new message, in ms; 0 posts none. Default 30 s. */
   everyMs?: number;
   /**
@@ -66,23 +78,17 @@ export interface DemoHandle {
   url: string;
   org: DemoOrg;
   zoho: DemoZoho;
+  bitrix24: DemoBitrix24;
   /** The admin token made for this run (earlier demo tokens are revoked). */
   token: string;
   /** Who signs in to the workspace: the demo admin, with this run's password. */
   signIn: { email: string; password: string };
   connection: ConnectionView;
   zohoConnection: ConnectionView;
+  bitrix24Connection: ConnectionView;
   accountId: string;
   /** Stops the simulated account, wasync and the sandbox started here. Safe to call twice. */
   close(): Promise<void>;
-}
-
-/** What the data dir remembers of the orgs its connections were made for. */
-interface DemoState {
-  connectionId: string;
-  orgId: string;
-  loginUrl: string;
-  zoho?: { connectionId: string; zgid: string; accountsUrl: string };
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
@@ -117,11 +123,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       : await startDemoZoho({ port: options.zohoSandboxPort, host: '127.0.0.1' });
     cleanup.push(() => zoho.close());
     const zohoSeeded = await seedZoho(zoho);
+    const bitrix24 = options.bitrix24SandboxUrl
+      ? await attachDemoBitrix24(options.bitrix24SandboxUrl)
+      : await startDemoBitrix24({ port: options.bitrix24SandboxPort, host: '127.0.0.1' });
+    cleanup.push(() => bitrix24.close());
+    const bitrix24Seeded = await seedBitrix24(bitrix24);
 
     // The demo's own sandboxes are local and plain http: allow-listed for this process, nothing more.
     const services = await openServices({
       ...config,
-      outboundAllow: [...config.outboundAllow, new URL(org.url).host, new URL(zoho.url).host],
+      outboundAllow: [
+        ...config.outboundAllow,
+        new URL(org.url).host,
+        new URL(zoho.url).host,
+        new URL(bitrix24.url).host,
+      ],
     });
     let servicesOpen = true;
     cleanup.push(async () => {
@@ -133,8 +149,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     const setup = await services.connections.setUp(services.workspace.id, connection.id);
     const zohoMade = await demoZohoConnection(services, zoho, config.dataDir);
     const zohoConnection = zohoMade.connection;
+    const bitrix24Made = await demoBitrix24Connection(services, bitrix24, config.dataDir);
+    const bitrix24Connection = bitrix24Made.connection;
     const before = await services.sync.queue.state(connection.id);
     const zohoBefore = await services.sync.queue.state(zohoConnection.id);
+    const bitrix24Before = await services.sync.queue.state(bitrix24Connection.id);
 
     const port = options.port ?? (await freePortOr(config.port, config.host));
     // The worker starts once the chats are in, so the first run the demo reports is the one that takes them.
@@ -149,6 +168,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     });
     await services.sync.syncNow(connection.id);
     await services.sync.syncNow(zohoConnection.id);
+    await services.sync.syncNow(bitrix24Connection.id);
     server.startSync();
 
     out(
@@ -166,6 +186,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
         zohoSeeded,
         zohoConnection,
         zohoRemade: zohoMade.remade,
+        bitrix24Lines: bitrix24Guide({
+          b24: bitrix24,
+          seeded: bitrix24Seeded,
+          connection: bitrix24Connection,
+          remade: bitrix24Made.remade,
+        }),
+        bitrix24Connection,
         accountId,
         ingested,
         everyMs,
@@ -177,6 +204,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     cleanup.push(() => watcher.stop());
     const zohoWatcher = watchSyncRuns(services, zohoConnection, zohoBefore, out);
     cleanup.push(() => zohoWatcher.stop());
+    const bitrix24Watcher = watchSyncRuns(services, bitrix24Connection, bitrix24Before, out);
+    cleanup.push(() => bitrix24Watcher.stop());
     if (everyMs > 0) {
       const ticker = postLiveMessages(api, accountId, everyMs, out);
       cleanup.push(() => ticker.stop());
@@ -188,10 +217,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
       url: server.url,
       org,
       zoho,
+      bitrix24,
       token,
       signIn,
       connection,
       zohoConnection,
+      bitrix24Connection,
       accountId,
       close: () => {
         closing ??= closeAll();
@@ -263,8 +294,7 @@ async function demoConnection(
   dataDir: string,
 ): Promise<{ connection: ConnectionView; remade: boolean }> {
   const workspaceId = services.workspace.id;
-  const statePath = path.join(dataDir, STATE_FILE);
-  const state = readState(statePath);
+  const state = readDemoState(dataDir);
   const existing = (await services.connections.list(workspaceId)).find(
     (c) => c.name === DEMO_CONNECTION_NAME,
   );
@@ -288,8 +318,7 @@ async function demoConnection(
       clientSecret: DEMO_CLIENT.clientSecret,
     },
   });
-  const next: DemoState = { ...state, connectionId: connection.id, orgId: org.orgId, loginUrl: org.url };
-  fs.writeFileSync(statePath, `${JSON.stringify(next, null, 2)}\n`);
+  updateDemoState(dataDir, { connectionId: connection.id, orgId: org.orgId, loginUrl: org.url });
   return { connection, remade: existing !== undefined };
 }
 
@@ -304,8 +333,7 @@ async function demoZohoConnection(
   dataDir: string,
 ): Promise<{ connection: ConnectionView; remade: boolean }> {
   const workspaceId = services.workspace.id;
-  const statePath = path.join(dataDir, STATE_FILE);
-  const state = readState(statePath);
+  const state = readDemoState(dataDir);
   const existing = (await services.connections.list(workspaceId)).find(
     (c) => c.name === DEMO_ZOHO_CONNECTION_NAME,
   );
@@ -330,20 +358,10 @@ async function demoZohoConnection(
       refreshToken: await zoho.mintRefreshToken(),
     },
   });
-  const next = {
-    ...readState(statePath),
+  updateDemoState(dataDir, {
     zoho: { connectionId: connection.id, zgid: zoho.zgid, accountsUrl: zoho.url },
-  } as DemoState;
-  fs.writeFileSync(statePath, `${JSON.stringify(next, null, 2)}\n`);
+  });
   return { connection, remade: existing !== undefined };
-}
-
-function readState(file: string): DemoState | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoState;
-  } catch {
-    return undefined;
-  }
 }
 
 interface IngestAnswer {
@@ -513,6 +531,8 @@ function guide(info: {
   zohoSeeded: Awaited<ReturnType<typeof seedZoho>>;
   zohoConnection: ConnectionView;
   zohoRemade: boolean;
+  bitrix24Lines: string[];
+  bitrix24Connection: ConnectionView;
   accountId: string;
   ingested: IngestAnswer;
   everyMs: number;
@@ -562,6 +582,8 @@ function guide(info: {
     `    files            ${zoho.url}/__sandbox/attachments`,
     `  CRM connection     "${info.zohoConnection.name}" ${info.zohoConnection.id}${info.zohoRemade ? ' (made again: this Zoho sandbox is a new, empty org, so the stored chats are backed up into it from scratch)' : ''}`,
     '',
+    ...info.bitrix24Lines,
+    '',
     `  Simulated WhatsApp ${DEMO_ACCOUNT.displayName} ${DEMO_ACCOUNT.phone}, account ${info.accountId}, posting to POST ${url}/api/v1/accounts/${info.accountId}/messages`,
     `    chats with       Ana Souza, Mike Chen, Bruno Lima, the group "${DEMO_GROUP.title}" (Ana and Bruno),`,
     `                     and ${PEOPLE.carmen.name} (${PEOPLE.carmen.phone}), who has no CRM record: her chat stays unmatched`,
@@ -573,6 +595,7 @@ function guide(info: {
     '  See it from wasync:',
     `    curl -s ${url}/api/v1/connections/${info.connection.id}/sync ${auth}`,
     `    curl -s ${url}/api/v1/connections/${info.zohoConnection.id}/sync ${auth}`,
+    `    curl -s ${url}/api/v1/connections/${info.bitrix24Connection.id}/sync ${auth}`,
     `    curl -s ${url}/api/v1/connections/${info.connection.id}/unmatched ${auth}`,
     `    curl -s ${url}/api/v1/chats ${auth}`,
     '',

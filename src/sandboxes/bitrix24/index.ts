@@ -77,6 +77,7 @@ export async function buildBitrix24Sandbox(options: Bitrix24SandboxOptions = {})
   await app.register(oauthRoutes(credentials, resolved));
   await app.register(
     bitrix24Inspection({
+      portal,
       credentials,
       bucket,
       operating,

@@ -8,6 +8,8 @@ import type { LeakyBucket, OperatingTime } from './limits.js';
 import { Bitrix24Error } from './method.js';
 import { baseUrl, tokenBody } from './oauth.js';
 import { BITRIX24_FAULT_KINDS, type Bitrix24FaultKind, type ResolvedBitrix24Options } from './options.js';
+import type { Portal } from './portal.js';
+import { seedingRoutes } from './seeding.js';
 
 const Webhook = z.object({
   userId: z.number().int().min(1).default(1),
@@ -29,6 +31,7 @@ const Script = z.object({
 });
 
 export interface InspectionParts {
+  portal: Portal;
   credentials: PortalCredentials;
   bucket: LeakyBucket;
   operating: OperatingTime;
@@ -45,7 +48,7 @@ const invalid = (error: z.ZodError) => new Bitrix24Error(400, 'INVALID_REQUEST',
  * The Bitrix24 sandbox's `/__sandbox/` routes: register an inbound webhook (its URL back), list them,
  * mint an application's tokens without the consent page, expire every access token, script faults,
  * counters (requests by method, batch commands by method, faults, the bucket's level, operating
- * time by method), reset. Test and demo controls; an adapter must never call them.
+ * time by method), reset; and the portal's seeding and reading routes (seeding.ts). Test and demo controls; an adapter must never call them.
  */
 export function bitrix24Inspection(parts: InspectionParts) {
   const { credentials, bucket, operating, counters, batchCommands, faults, options } = parts;
@@ -64,6 +67,7 @@ export function bitrix24Inspection(parts: InspectionParts) {
     }),
     reset: parts.reset,
     routes: (app: FastifyInstance) => {
+      seedingRoutes(parts.portal)(app);
       app.post('/__sandbox/webhooks', async (request, reply) => {
         const parsed = Webhook.safeParse(request.body ?? {});
         if (!parsed.success) throw invalid(parsed.error);

@@ -136,7 +136,10 @@ export type CrmMode = 1 | 2;
 export interface SeedPerson {
   name?: string;
   lastName?: string;
+  /** A lead's TITLE (contacts have none). */
   title?: string;
+  /** A lead's COMPANY_TITLE: the company's name as the person gave it, before any company exists. */
+  companyTitle?: string;
   phones?: (string | { value: string; valueType?: string })[];
   emails?: string[];
   companyId?: number;
@@ -420,6 +423,7 @@ export class Portal {
     if (person.lastName !== undefined) fields.LAST_NAME = person.lastName;
     if (kind === 'lead') fields.TITLE = person.title ?? 'Lead';
     if (kind === 'lead') fields.STATUS_ID = 'NEW';
+    if (kind === 'lead' && person.companyTitle !== undefined) fields.COMPANY_TITLE = person.companyTitle;
     if (person.companyId !== undefined) fields.COMPANY_ID = String(person.companyId);
     const multifields: Omit<Multifield, 'id'>[] = [
       ...(person.phones ?? []).map((p) =>
