@@ -10,6 +10,8 @@ import { Bitrix24Error } from './method.js';
  */
 export class LeakyBucket {
   private levels = new Map<string, { level: number; at: number }>();
+  /** Requests the bucket refused (503 QUERY_LIMIT_EXCEEDED), apart from injected faults: tests prove it stays 0. */
+  refused = 0;
 
   constructor(private readonly options: { burst: number; drainPerSecond: number; clock: () => number }) {}
 
@@ -18,7 +20,10 @@ export class LeakyBucket {
     const level = this.level(source, now) + 1;
     this.levels.set(source, { level, at: now });
     // _includes/system-errors.md: 503 QUERY_LIMIT_EXCEEDED "Too many requests".
-    if (level > this.options.burst) throw new Bitrix24Error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
+    if (level > this.options.burst) {
+      this.refused++;
+      throw new Bitrix24Error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
+    }
   }
 
   level(source: string, now = this.options.clock()): number {
@@ -32,12 +37,14 @@ export class LeakyBucket {
     return {
       burst: this.options.burst,
       drainPerSecond: this.options.drainPerSecond,
+      refused: this.refused,
       levels: Object.fromEntries([...this.levels.keys()].map((key) => [key, this.level(key, now)])),
     };
   }
 
   reset(): void {
     this.levels.clear();
+    this.refused = 0;
   }
 }
 
