@@ -25,7 +25,7 @@ import {
   type LiveRecord,
   leftoverRecords,
 } from './bitrix24-live-cleanup.js';
-import { LivePortalRest } from './bitrix24-live-rest.js';
+import { isGone, LivePortalRest } from './bitrix24-live-rest.js';
 import { onCreatedRecords } from './created-records.js';
 
 /** A comment as crm.timeline.comment.list answers it: FILES keyed by file id (crm-timeline-comment-list.md). */
@@ -157,13 +157,29 @@ export class Bitrix24LiveOrg {
     return problems;
   }
 
-  /** The files on a record's comments, and the Disk files the destination wrote for it, by name. */
+  /**
+   * The files on a record's comments, and the Disk files the destination wrote for it that one of its
+   * comments links (by the file's DETAIL_URL), named as they were sent: on Disk a name carries a mark
+   * of the file's key (`quote (wasync 3f2a9c1b).pdf`, the destination's disk.ts).
+   */
   async filesOn(record: LiveRecord): Promise<string[]> {
-    const names = (await this.commentsOn(record)).flatMap((comment) => comment.files);
+    const comments = await this.commentsOn(record);
+    const names = comments.flatMap((comment) => comment.files);
     const ids = new Set(this.diskFiles.filter((f) => f.record.id === record.id).map((f) => f.id));
     for (const id of ids) {
-      const { result } = await this.rest.call<{ NAME?: string }>('disk.file.get', { id: Number(id) });
-      names.push(String(result.NAME ?? ''));
+      const result = await this.rest
+        .call<{ NAME?: string; DETAIL_URL?: string }>('disk.file.get', { id: Number(id) })
+        .then(
+          (answer) => answer.result,
+          (error: unknown) => {
+            // Erased since: no longer beside the record.
+            if (isGone(error)) return {} as { NAME?: string; DETAIL_URL?: string };
+            throw error;
+          },
+        );
+      const url = result.DETAIL_URL;
+      if (url && comments.some((comment) => comment.text.includes(url)))
+        names.push(String(result.NAME ?? '').replace(/ \(wasync [0-9a-f]{8}\)/, ''));
     }
     return names;
   }
