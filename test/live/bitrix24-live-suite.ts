@@ -45,8 +45,8 @@ export function describeLiveBitrix24(connection: Bitrix24ConnectionInput): void 
           const contact = { type: 'contact' as const, id: contactId };
           const comments = await org().commentsOn(contact);
           expect(comments).toHaveLength(1);
-          expect(comments[0]?.text).toContain(said);
-          expect(comments[0]?.text).toContain('Ana Souza');
+          // A message reads `HH:mm [B]Sender[/B]: text` in the comment's BBCode.
+          expect(comments[0]?.text).toContain(`[B]Ana Souza[/B]: ${said}`);
           expect(await org().duplicatesOn(contact)).toEqual([]);
           expect((await org().destination.card(contact)).name).toBe('Ana Souza');
         },
