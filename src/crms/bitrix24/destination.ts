@@ -17,9 +17,12 @@ import {
   type WrittenObject,
 } from '../types.js';
 import { readCard } from './card.js';
+import { deleteWritten } from './deletions.js';
+import { diskFolderOf, uploadToDisk } from './disk.js';
 import { CrmMode } from './mode.js';
 import { findRecordsByPhone } from './phone-lookup.js';
 import { createRecord, searchByName } from './records.js';
+import { linkFromComment, upsertTranscripts } from './transcripts.js';
 import type { Bitrix24Transport } from './transport.js';
 
 export interface Bitrix24RecordDefaults {
@@ -110,22 +113,40 @@ export class Bitrix24Destination implements Destination {
   }
 
   upsertDayTranscripts(
-    _batch: readonly TranscriptUpsert[],
-    _options: CallOptions = {},
+    batch: readonly TranscriptUpsert[],
+    options: CallOptions = {},
   ): Promise<TranscriptResult[]> {
-    return Promise.reject(notBuilt('upsertDayTranscripts'));
+    return upsertTranscripts(this.transport.forCall(options), batch, {
+      folder: diskFolderOf(this.transport.access),
+      maxAttachmentBytes: this.capabilities.maxAttachmentBytes,
+    });
   }
 
-  uploadAttachment(_upload: AttachmentUpload, _options: CallOptions = {}): Promise<{ id: string }> {
-    return Promise.reject(notBuilt('uploadAttachment'));
+  /**
+   * A file beside a day's comment: uploaded to Disk and linked from the comment (the engine hands this
+   * kind its files inline with the day, so only a caller outside the sync uses it; the day's next
+   * write rewrites the text without the link). Refused past maxAttachmentBytes before its bytes are
+   * read. Idempotent on the key, which the file's name on Disk carries.
+   */
+  async uploadAttachment(upload: AttachmentUpload, options: CallOptions = {}): Promise<{ id: string }> {
+    if (upload.sizeBytes > this.capabilities.maxAttachmentBytes)
+      throw new CrmError({
+        kind: 'rejected',
+        code: 'FILE_TOO_LARGE',
+        message: `${upload.fileName} is larger than the ${this.capabilities.maxAttachmentBytes} bytes wasync puts on Bitrix24`,
+      });
+    const transport = this.transport.forCall(options);
+    const file = await uploadToDisk(transport, diskFolderOf(this.transport.access), {
+      key: upload.key,
+      fileName: upload.fileName,
+      mimeType: upload.mimeType,
+      open: () => upload.open(),
+    });
+    await linkFromComment(transport, upload.transcript.id, { fileName: upload.fileName, url: file.url });
+    return { id: file.id };
   }
 
-  deleteWritten(_objects: readonly WrittenObject[], _options: CallOptions = {}): Promise<DeletionResult[]> {
-    return Promise.reject(notBuilt('deleteWritten'));
+  deleteWritten(objects: readonly WrittenObject[], options: CallOptions = {}): Promise<DeletionResult[]> {
+    return deleteWritten(this.transport.forCall(options), objects);
   }
-}
-
-/** The destination is being built: the kind is not registered until every method is. */
-function notBuilt(method: string): CrmError {
-  return new CrmError({ kind: 'park', code: 'NOT_BUILT', message: `Bitrix24 ${method} is not built yet` });
 }

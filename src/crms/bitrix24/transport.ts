@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'qs';
 import { readAnswerBody } from '../kit/answer-body.js';
@@ -23,6 +24,8 @@ export const BATCH_LIMIT = 50;
 export const OPERATING_BUDGET_S = 400;
 /** Cloud portals cut a request after 60 s (the crm-apis notes §3.1). */
 const REQUEST_TIMEOUT_MS = 60_000;
+/** A file's upload gets longer: 100 MB over a slow link (the upload URL is not a REST method). */
+const UPLOAD_TIMEOUT_MS = 300_000;
 
 /** `time` of an answer (`limits.md`): seconds, `operating_reset_at` a Unix time. */
 export interface Bitrix24Time {
@@ -187,6 +190,79 @@ export class Bitrix24Transport {
       yield listOf<T>(answer.result);
       start = answer.next;
     }
+  }
+
+  /**
+   * The second step of a two-step Disk upload (disk/folder/disk-folder-upload-file.md, "Uploading a File
+   * via URL"): the file POSTed as `multipart/form-data` in the form field the first step named, to the
+   * upload URL it answered, so that a large file travels as its bytes rather than a third larger in
+   * base64. The URL must be on the portal (its token is the POST's authority). One count in the
+   * bucket; never repeated here (a write).
+   */
+  async postFile<T>(
+    uploadUrl: string,
+    field: string,
+    file: { fileName: string; mimeType: string; bytes: Uint8Array },
+  ): Promise<T> {
+    let url: URL;
+    try {
+      url = new URL(uploadUrl);
+    } catch {
+      url = new URL('invalid:');
+    }
+    if (url.origin !== new URL(this.access.portalUrl).origin)
+      throw new CrmError({
+        kind: 'rejected',
+        code: 'UPLOAD_URL_REFUSED',
+        message: `Bitrix24 answered an upload URL off the portal (${url.origin})`,
+      });
+    const boundary = `wasync-${randomUUID()}`;
+    const safe = (text: string) => text.replace(/["\r\n\\]/g, '_');
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${safe(field)}"; filename="${safe(file.fileName)}"\r\n` +
+        `Content-Type: ${safe(file.mimeType) || 'application/octet-stream'}\r\n\r\n`,
+    );
+    const body = Buffer.concat([head, file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const call = this.options.call ?? {};
+    const slot = await this.access.limiter.acquire(call.signal);
+    this.counter.requests++;
+    let answer: { status: number; body: unknown; retryAfter: string | null };
+    try {
+      call.beforeRequest?.();
+      call.signal?.throwIfAborted();
+      let response: Response;
+      try {
+        response = await this.access.fetch(url.toString(), {
+          method: 'POST',
+          headers: {
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            accept: 'application/json',
+          },
+          body,
+          signal: requestSignal(UPLOAD_TIMEOUT_MS, call.signal),
+        });
+      } catch (error) {
+        call.signal?.throwIfAborted();
+        throw networkError(error);
+      }
+      answer = {
+        status: response.status,
+        body: await readAnswerBody(response),
+        retryAfter: response.headers.get('retry-after'),
+      };
+    } finally {
+      slot.release();
+    }
+    if (answer.status >= 400 || typeof answer.body !== 'object' || answer.body === null) {
+      const error = bitrix24Error(answer.status >= 400 ? answer.status : 502, answer.body, {
+        write: true,
+        retryAfterHeader: answer.retryAfter,
+        method: 'upload',
+      });
+      if (error.code === 'QUERY_LIMIT_EXCEEDED') this.access.limiter.reportSpent(error.retryAfterMs);
+      throw error;
+    }
+    return (answer.body as { result?: T }).result as T;
   }
 
   private async batchOnce<T>(commands: readonly Bitrix24Command[]): Promise<CommandResult<T>[]> {

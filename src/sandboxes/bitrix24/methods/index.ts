@@ -4,6 +4,7 @@
  */
 import type { MethodDefinition } from '../method.js';
 import { DISK_METHODS } from './disk.js';
+import { DISK_FOLDER_METHODS } from './disk-folders.js';
 import { findByComm } from './duplicates.js';
 import { ENTITY_METHODS } from './entities.js';
 import { itemList } from './items.js';
@@ -18,6 +19,7 @@ export const PORTAL_METHODS: Record<string, MethodDefinition> = {
   'crm.settings.mode.get': settingsModeGet,
   ...TIMELINE_METHODS,
   ...DISK_METHODS,
+  ...DISK_FOLDER_METHODS,
   ...USER_METHODS,
 };
 
