@@ -184,6 +184,50 @@ describe('contacts and leads', () => {
   });
 });
 
+describe('deleting contacts and leads', () => {
+  it('deletes a contact or lead with its timeline comments and their files, answering true', () => {
+    const jane = portal.seedContact({ name: 'Jane', phones: ['+15551234567'] });
+    const kept = portal.seedContact({ name: 'Kept' });
+    const lead = portal.seedLead({ name: 'Lead' });
+    for (const [type, id] of [
+      ['contact', jane.id],
+      ['contact', kept.id],
+      ['lead', lead.id],
+    ] as const)
+      call('crm.timeline.comment.add', {
+        fields: { ENTITY_ID: id, ENTITY_TYPE: type, COMMENT: 'day', FILES: [['a.txt', b64('a')]] },
+      });
+    const files = portal.files.size;
+    expect(call('crm.contact.delete', { id: jane.id }).result).toBe(true);
+    expect(call('crm.lead.delete', { ID: String(lead.id) }).result).toBe(true);
+    expect(refusal('crm.contact.get', { id: jane.id }).description).toBe('Not found');
+    expect(refusal('crm.lead.get', { id: lead.id }).description).toBe('Not found');
+    expect(portal.commentsOf('contact', jane.id)).toEqual([]);
+    expect(portal.commentsOf('lead', lead.id)).toEqual([]);
+    expect(portal.inspectComments('contact', kept.id).map((c) => c.files.length)).toEqual([1]);
+    expect(portal.files.size).toBe(files - 2);
+    expect(call('crm.duplicate.findbycomm', { type: 'PHONE', values: ['+15551234567'] }).result).toEqual([]);
+  });
+
+  it('refuses a missing id and an unknown one as each page documents', () => {
+    expect(refusal('crm.contact.delete', {})).toMatchObject({
+      status: 400,
+      code: '',
+      description: 'ID is not defined or invalid.',
+    });
+    expect(refusal('crm.contact.delete', { id: 999 })).toMatchObject({
+      status: 400,
+      code: 'ERROR_CORE',
+      description: 'Element not found',
+    });
+    expect(refusal('crm.lead.delete', { id: 999 })).toMatchObject({
+      status: 400,
+      code: '',
+      description: 'Not found',
+    });
+  });
+});
+
 describe('deals and crm.item.list', () => {
   it('lists a contact’s deals newest first', () => {
     const jane = portal.seedContact({ name: 'Jane' });
