@@ -278,6 +278,8 @@ describe('wasync demo', () => {
     expect(anaTimeline).toContain('quote-Q-1042.pdf');
     const brunoPage = await (await fetch(demo.bitrix24.recordPage('lead', b24.ids.bruno))).text();
     expect(brunoPage).toContain('About 200 units a month to start.');
+    // The group with Ana and Bruno lands on both: contact 1 and lead 1 are two people.
+    expect(b24.text('bruno')).toContain('Obrigado, Ana!');
     await eventually('a finished Bitrix24 run reported', async () =>
       /Bitrix24 sandbox: sync run finished: \d+ day transcripts written/.test(output()) ? true : undefined,
     );

@@ -12,6 +12,7 @@ import {
   splitBitrix24Input,
 } from '../../src/crms/bitrix24/connection.js';
 import { bitrix24Budget, bucketKey } from '../../src/crms/bitrix24/limits.js';
+import { entityIdOf, recordIdOf } from '../../src/crms/bitrix24/mapping.js';
 import { parseWebhookUrl } from '../../src/crms/bitrix24/sign-in.js';
 import { OperatingTimes } from '../../src/crms/bitrix24/transport.js';
 import { markerIn } from '../../src/crms/kit/day-marker.js';
@@ -36,6 +37,15 @@ interface CommentRow {
 }
 
 /** The real portal of a live run: seeding and reading through the REST API, and the run's cleanup. */
+/**
+ * The portal's id of a record as wasync names it: wasync names a lead L_{id}, since the portal numbers
+ * contacts and leads apart (src/crms/bitrix24/mapping.ts); the suite's own bookkeeping keeps the
+ * portal's ids.
+ */
+function portalId(record: { type: RecordType; id: string }): string {
+  return entityIdOf(record) ?? record.id;
+}
+
 export class Bitrix24LiveOrg {
   /** `wasync-live-<run id>`: the ORIGIN_ID of every record this run makes (its ORIGINATOR_ID is `wasync-live`). */
   readonly tag: string;
@@ -106,13 +116,13 @@ export class Bitrix24LiveOrg {
     });
     const id = String(result);
     this.records.push({ type, id });
-    return id;
+    return recordIdOf(type, id);
   }
 
   /** A record's timeline comments, oldest first, with the names of the files on each. */
   async commentsOn(record: LiveRecord): Promise<{ id: string; text: string; files: string[] }[]> {
     const rows = await this.rest.all<CommentRow>('crm.timeline.comment.list', {
-      filter: { ENTITY_ID: Number(record.id), ENTITY_TYPE: record.type },
+      filter: { ENTITY_ID: Number(portalId(record)), ENTITY_TYPE: record.type },
       select: ['ID', 'COMMENT', 'FILES'],
       order: { ID: 'ASC' },
     });
@@ -140,8 +150,9 @@ export class Bitrix24LiveOrg {
 
   /** Deletes a record this run made, as a user deleting it would; the cleanup then skips it. */
   async deleteRecord(record: LiveRecord): Promise<void> {
-    await this.rest.call(`crm.${record.type}.delete`, { id: Number(record.id) });
-    this.records = this.records.filter((made) => made.id !== record.id);
+    const id = portalId(record);
+    await this.rest.call(`crm.${record.type}.delete`, { id: Number(id) });
+    this.records = this.records.filter((made) => made.type !== record.type || made.id !== id);
   }
 
   /** Comments beyond one per day: a second comment carrying a day's marker, or a comment carrying none. */
@@ -205,9 +216,10 @@ export class Bitrix24LiveOrg {
 
   /** A record the destination created: remembered for the cleanup, and tagged like a seeded one. */
   private async tagCreated(record: CrmRecord): Promise<void> {
-    this.records.push({ type: record.type, id: record.id });
+    const id = portalId(record);
+    this.records.push({ type: record.type, id });
     await this.rest.call(`crm.${record.type}.update`, {
-      id: Number(record.id),
+      id: Number(id),
       fields: { ORIGINATOR_ID: LIVE_ORIGINATOR, ORIGIN_ID: this.tag },
     });
   }
