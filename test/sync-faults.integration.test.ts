@@ -56,7 +56,11 @@ describeExactlyOnce('sync with 30% injected faults', undefined, (run) => {
       }
       await runUntilQuiet();
 
-      expect(await target.faults()).toBeGreaterThan(5);
+      // The faults struck at about the injected rate, and several of them: a destination that batches
+      // (Bitrix24: 50 commands a request) makes a few dozen requests of the scenario, the others more.
+      const faults = await target.faults();
+      expect(faults).toBeGreaterThanOrEqual(4);
+      expect(faults / (await target.requests())).toBeGreaterThan(0.2);
       expect(outcomes).toContain('retrying');
       await target.expectExactlyOnce(scenario);
     },

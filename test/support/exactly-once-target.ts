@@ -4,6 +4,8 @@
  * process registers to reach it, its request and fault counters, and a check of what it holds per
  * record and day. One target per destination; the suites run over EXACTLY_ONCE_TARGETS.
  */
+
+import { startBitrix24Target } from './bitrix24-target.js';
 import { registerReferenceKind, startReferenceTarget } from './reference-target.js';
 import { startSalesforceTarget } from './salesforce-target.js';
 import type { Scenario } from './sync-scenario.js';
@@ -58,6 +60,7 @@ export interface ExactlyOnceTargetKind {
 export const EXACTLY_ONCE_TARGETS: ExactlyOnceTargetKind[] = [
   { name: 'Salesforce', start: startSalesforceTarget, register: () => () => {} },
   { name: 'Zoho CRM', start: startZohoTarget, register: () => () => {} },
+  { name: 'Bitrix24', start: startBitrix24Target, register: () => () => {} },
   {
     name: 'reference CRM over HTTP',
     start: startReferenceTarget,
