@@ -23,6 +23,8 @@ export interface Bitrix24SyncFigures {
   /** Requests the portal's bucket refused (503 QUERY_LIMIT_EXCEEDED) over both syncs: the goal is none. */
   refusedByBucket: number;
   firstSyncSeconds: number;
+  /** The first sync's requests by method (`batch` for the batched ones). */
+  firstSyncByMethod: Record<string, number>;
 }
 
 /** batch.md: 50 commands a request; crm-duplicate-find-by-comm.md: 20 values a command; lists 50 a page. */
@@ -58,7 +60,12 @@ export async function benchBitrix24Sync(options: {
     };
     const batched = Object.values(body.batchCommands).reduce((sum, n) => sum + n, 0);
     const single = body.total - (body.byRoute.batch ?? 0);
-    return { requests: body.total, commands: batched + single, refused: body.bucket.refused };
+    return {
+      requests: body.total,
+      commands: batched + single,
+      refused: body.bucket.refused,
+      byRoute: body.byRoute,
+    };
   };
   try {
     const phones: string[] = [];
@@ -130,6 +137,9 @@ export async function benchBitrix24Sync(options: {
       updateMinimum,
       refusedByBucket: afterUpdate.refused - before.refused,
       firstSyncSeconds,
+      firstSyncByMethod: Object.fromEntries(
+        Object.entries(afterFirst.byRoute).map(([method, n]) => [method, n - (before.byRoute[method] ?? 0)]),
+      ),
     };
   } finally {
     await services.close();
