@@ -1,4 +1,4 @@
-import { phoneQuery } from '../kit/search-query.js';
+import { crmProblems, searchByNumberOrName } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -76,15 +76,12 @@ export class Bitrix24Destination implements Destination {
   }
 
   /** The webhook or application may call the CRM (a profile read and the mode) and has the scopes. */
-  async test(): Promise<string[]> {
-    try {
+  test(): Promise<string[]> {
+    return crmProblems(async () => {
       await this.transport.call('crm.settings.mode.get');
       await this.transport.call('crm.contact.list', { select: ['ID'] });
       return [];
-    } catch (error) {
-      if (error instanceof CrmError) return [`${error.message} (${error.code})`];
-      throw error;
-    }
+    });
   }
 
   findByPhones(
@@ -95,13 +92,12 @@ export class Bitrix24Destination implements Destination {
     return findRecordsByPhone(this.transport.forCall(options), this, numbers, context);
   }
 
-  async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
-    const trimmed = query.trim();
-    if (trimmed.length < 2) return [];
-    const phone = phoneQuery(trimmed, context.defaultRegion);
-    if (phone !== undefined)
-      return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
-    return searchByName(this.transport, this, trimmed);
+  search(query: string, context: LookupContext): Promise<CrmRecord[]> {
+    return searchByNumberOrName(query, context, {
+      findByPhones: (numbers, lookup) => this.findByPhones(numbers, lookup),
+      byName: (trimmed) => searchByName(this.transport, this, trimmed),
+      minLength: 2,
+    });
   }
 
   createRecord(record: NewRecord): Promise<CrmRecord> {

@@ -1,4 +1,5 @@
 import { type CountryCode, normalizePhone } from '../../core/phone.js';
+import { CrmError, type CrmRecord, type LookupContext, type PhoneLookup } from '../types.js';
 
 /**
  * A search typed as a phone number (6 digits at least, nothing but phone punctuation), read as E.164
@@ -9,4 +10,42 @@ export function phoneQuery(query: string, defaultRegion: CountryCode | undefined
   if (!/^[+\d\s()./-]+$/.test(query) || query.replace(/\D/g, '').length < 6) return undefined;
   const read = normalizePhone(query, { defaultRegion });
   return read.ok ? read.e164 : undefined;
+}
+
+/**
+ * A search for linking by hand, as every destination answers it: a query of fewer than `minLength`
+ * characters finds nothing; one typed as a phone number is looked up as WhatsApp numbers are (the
+ * destination's findByPhones); anything else goes to the CRM's own name search.
+ */
+export async function searchByNumberOrName(
+  query: string,
+  context: LookupContext,
+  ways: {
+    findByPhones(numbers: readonly PhoneLookup[], context: LookupContext): Promise<Map<string, CrmRecord[]>>;
+    byName(trimmed: string): Promise<CrmRecord[]>;
+    minLength?: number;
+  },
+): Promise<CrmRecord[]> {
+  const trimmed = query.trim();
+  if (trimmed.length < (ways.minLength ?? 1)) return [];
+  const phone = phoneQuery(trimmed, context.defaultRegion);
+  if (phone !== undefined)
+    return (await ways.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
+  return ways.byName(trimmed);
+}
+
+/**
+ * A connection test's answer: what `check` finds wrong, or the CRM's refusal as one readable problem
+ * (`message (CODE)`); anything that is not the CRM's answer is thrown.
+ */
+export async function crmProblems(
+  check: () => Promise<string[] | undefined>,
+  explain: (error: CrmError) => string | undefined = () => undefined,
+): Promise<string[]> {
+  try {
+    return (await check()) ?? [];
+  } catch (error) {
+    if (error instanceof CrmError) return [explain(error) ?? `${error.message} (${error.code})`];
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { phoneQuery } from '../kit/search-query.js';
+import { crmProblems, searchByNumberOrName } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -68,20 +68,17 @@ export class SalesforceDestination implements Destination {
     this.leadSources = new LeadSourcePicklist(transport);
   }
 
-  async test(): Promise<string[]> {
-    try {
-      const describe = await this.transport.request<ObjectDescribe>(
-        'GET',
-        'sobjects/WhatsApp_Chat__c/describe',
-      );
-      return fieldAccessProblems(describe.body);
-    } catch (error) {
-      if (error instanceof CrmError && (error.code === 'NOT_FOUND' || error.code === 'INVALID_TYPE')) {
-        return ['The WhatsApp Chat custom object is not set up in this org: run `wasync setup salesforce`.'];
-      }
-      if (error instanceof CrmError) return [`${error.message} (${error.code})`];
-      throw error;
-    }
+  test(): Promise<string[]> {
+    return crmProblems(
+      async () =>
+        fieldAccessProblems(
+          (await this.transport.request<ObjectDescribe>('GET', 'sobjects/WhatsApp_Chat__c/describe')).body,
+        ),
+      (error) =>
+        error.code === 'NOT_FOUND' || error.code === 'INVALID_TYPE'
+          ? 'The WhatsApp Chat custom object is not set up in this org: run `wasync setup salesforce`.'
+          : undefined,
+    );
   }
 
   findByPhones(
@@ -95,12 +92,15 @@ export class SalesforceDestination implements Destination {
     });
   }
 
-  async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
-    const trimmed = query.trim();
-    if (trimmed === '') return [];
-    const phone = phoneQuery(trimmed, context.defaultRegion);
-    if (phone !== undefined)
-      return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
+  search(query: string, context: LookupContext): Promise<CrmRecord[]> {
+    return searchByNumberOrName(query, context, {
+      findByPhones: (numbers, lookup) => this.findByPhones(numbers, lookup),
+      byName: (trimmed) => this.searchByName(trimmed),
+    });
+  }
+
+  /** Contacts and leads not converted whose Name holds the query. */
+  private async searchByName(trimmed: string): Promise<CrmRecord[]> {
     const results: CrmRecord[] = [];
     for (const type of ['contact', 'lead'] as const) {
       const converted = type === 'lead' ? 'IsConverted = false AND ' : '';

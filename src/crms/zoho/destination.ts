@@ -1,4 +1,4 @@
-import { phoneQuery } from '../kit/search-query.js';
+import { crmProblems, searchByNumberOrName } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
@@ -101,15 +101,12 @@ export class ZohoDestination implements Destination {
     this.orgLinks = options.orgLinks ?? new OrgLinks();
   }
 
-  async test(): Promise<string[]> {
-    try {
+  test(): Promise<string[]> {
+    return crmProblems(async () => {
       await this.transport.request('GET', 'users', { query: { type: 'CurrentUser' } });
       await this.links();
       return [];
-    } catch (error) {
-      if (error instanceof CrmError) return [`${error.message} (${error.code})`];
-      throw error;
-    }
+    });
   }
 
   findByPhones(
@@ -120,12 +117,16 @@ export class ZohoDestination implements Destination {
     return findRecordsByPhone(this.transport.forCall(options), () => this.links(), numbers, context);
   }
 
-  async search(query: string, context: LookupContext): Promise<CrmRecord[]> {
-    const trimmed = query.trim();
-    if (trimmed.length < 2) return [];
-    const phone = phoneQuery(trimmed, context.defaultRegion);
-    if (phone !== undefined)
-      return (await this.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
+  search(query: string, context: LookupContext): Promise<CrmRecord[]> {
+    return searchByNumberOrName(query, context, {
+      findByPhones: (numbers, lookup) => this.findByPhones(numbers, lookup),
+      byName: (trimmed) => this.searchByName(trimmed),
+      minLength: 2,
+    });
+  }
+
+  /** First and last names by COQL, and the word search, over contacts and leads. */
+  private async searchByName(trimmed: string): Promise<CrmRecord[]> {
     const links = await this.links();
     const results = new Map<string, CrmRecord>();
     const pattern = coqlString(`%${trimmed.replace(/[%_]/g, '')}%`);
