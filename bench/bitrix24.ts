@@ -1,11 +1,7 @@
 import path from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config/index.js';
 import { numberToFind } from '../src/core/phone-lookup.js';
-import type { IngestItem } from '../src/ingest/types.js';
 import { buildBitrix24Sandbox, DEMO_WEBHOOK } from '../src/sandboxes/bitrix24/index.js';
-import { openServices } from '../src/services.js';
-import { message } from './day-messages.js';
+import { benchPhones, ingestBenchDay, openBenchServices } from './day-messages.js';
 
 export interface Bitrix24SyncFigures {
   chats: number;
@@ -45,12 +41,7 @@ export async function benchBitrix24Sync(options: {
 }): Promise<Bitrix24SyncFigures> {
   const sandbox = await buildBitrix24Sandbox();
   const url = await sandbox.listen(0);
-  const config = loadConfig({
-    WASYNC_DATA_DIR: path.join(options.workDir, 'bitrix24'),
-    WASYNC_LOG_LEVEL: 'silent',
-    WASYNC_OUTBOUND_ALLOW: new URL(url).host,
-  });
-  const services = await openServices(config, pino({ level: 'silent' }));
+  const services = await openBenchServices(path.join(options.workDir, 'bitrix24'), url);
   const counters = async () => {
     const body = (await (await fetch(`${url}/__sandbox/counters`)).json()) as {
       total: number;
@@ -68,34 +59,15 @@ export async function benchBitrix24Sync(options: {
     };
   };
   try {
-    const phones: string[] = [];
-    for (let n = 0; n < options.chats; n++) {
-      const phone = `+1415${String(5_550_000 + n).padStart(7, '0')}`;
-      phones.push(phone);
+    const phones = benchPhones(options.chats);
+    for (const [n, phone] of phones.entries())
       sandbox.portal.seedContact({ name: `Bench${n}`, lastName: 'Contact', phones: [phone] });
-    }
-    const account = await services.store.accounts.create({
-      workspaceId: services.workspace.id,
-      phone: '+14155550000',
-      sourceKind: 'rest',
-      displayName: 'Bench rep',
-    });
-    if (!account) throw new Error('bench account exists');
     const connection = await services.connections.create(services.workspace.id, {
       kind: 'bitrix24',
       name: 'bench portal',
       auth: { flow: 'webhook', webhookUrl: `${url}/rest/${DEMO_WEBHOOK.userId}/${DEMO_WEBHOOK.secret}/` },
     });
-    // One day: every message within the last hours of yesterday (UTC), inside the backfill window.
-    const day = new Date();
-    day.setUTCHours(0, 0, 0, 0);
-    const dayStart = day.getTime() - 86_400_000 + 3_600_000;
-    const items: IngestItem[] = [];
-    for (const [n, phone] of phones.entries())
-      for (let m = 0; m < options.messagesPerChat; m++)
-        items.push(message(`bench-${n}-${m}`, phone, dayStart + n * 1000 + m * 60_000, m % 2 === 1));
-    for (let i = 0; i < items.length; i += 500)
-      await services.ingest.ingest(account, items.slice(i, i + 500));
+    const day = await ingestBenchDay(services, phones, options.messagesPerChat);
 
     const before = await counters();
     const started = performance.now();
@@ -115,10 +87,7 @@ export async function benchBitrix24Sync(options: {
       Math.ceil(listCommands / COMMANDS_PER_BATCH) +
       updateMinimum;
 
-    await services.ingest.ingest(
-      account,
-      phones.map((phone, n) => message(`bench-more-${n}`, phone, dayStart + 20 * 3_600_000 + n, false)),
-    );
+    await day.oneMoreEach();
     const update = await services.sync.runNow(connection.id);
     if (update.state !== 'done') throw new Error(`the update sync stopped: ${JSON.stringify(update)}`);
     const afterUpdate = await counters();

@@ -1,11 +1,8 @@
 import path from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config/index.js';
 import { numberToFind } from '../src/core/phone-lookup.js';
-import type { IngestItem } from '../src/ingest/types.js';
 import { buildSalesforceSandbox, DEMO_CLIENT } from '../src/sandboxes/salesforce/index.js';
-import { openServices, type Services } from '../src/services.js';
-import { message } from './day-messages.js';
+import type { Services } from '../src/services.js';
+import { benchPhones, ingestBenchDay, message, openBenchServices } from './day-messages.js';
 
 export interface SyncFigures {
   chats: number;
@@ -45,12 +42,7 @@ export async function benchSync(options: {
 }): Promise<SyncFigures> {
   const sandbox = await buildSalesforceSandbox({ customObjectDeployed: true });
   const url = await sandbox.listen(0);
-  const config = loadConfig({
-    WASYNC_DATA_DIR: path.join(options.workDir, 'sync'),
-    WASYNC_LOG_LEVEL: 'silent',
-    WASYNC_OUTBOUND_ALLOW: new URL(url).host,
-  });
-  const services = await openServices(config, pino({ level: 'silent' }));
+  const services = await openBenchServices(path.join(options.workDir, 'sync'), url);
   try {
     // Data API requests as the org counts them against its daily pool (sign-ins are not counted).
     const counters = async () =>
@@ -58,23 +50,14 @@ export async function benchSync(options: {
         ((await (await fetch(`${url}/__sandbox/counters`)).json()) as { apiUsage: { used: number } }).apiUsage
           .used,
       );
-    const phones: string[] = [];
-    for (let n = 0; n < options.chats; n++) {
-      const phone = `+1415${String(5_550_000 + n).padStart(7, '0')}`;
-      phones.push(phone);
+    const phones = benchPhones(options.chats);
+    for (const [n, phone] of phones.entries()) {
       await fetch(`${url}/__sandbox/records/Contact`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ FirstName: `Bench${n}`, LastName: 'Contact', MobilePhone: phone }),
       });
     }
-    const account = await services.store.accounts.create({
-      workspaceId: services.workspace.id,
-      phone: '+14155550000',
-      sourceKind: 'rest',
-      displayName: 'Bench rep',
-    });
-    if (!account) throw new Error('bench account exists');
     const connection = await services.connections.create(services.workspace.id, {
       kind: 'salesforce',
       name: 'bench org',
@@ -86,18 +69,7 @@ export async function benchSync(options: {
         clientSecret: DEMO_CLIENT.clientSecret,
       },
     });
-    // One day: every message within the last hours of yesterday (UTC), inside the backfill window.
-    const day = new Date();
-    day.setUTCHours(0, 0, 0, 0);
-    const dayStart = day.getTime() - 86_400_000 + 3_600_000;
-    const items: IngestItem[] = [];
-    for (const [n, phone] of phones.entries()) {
-      for (let m = 0; m < options.messagesPerChat; m++) {
-        items.push(message(`bench-${n}-${m}`, phone, dayStart + n * 1000 + m * 60_000, m % 2 === 1));
-      }
-    }
-    for (let i = 0; i < items.length; i += 500)
-      await services.ingest.ingest(account, items.slice(i, i + 500));
+    const day = await ingestBenchDay(services, phones, options.messagesPerChat);
 
     const before = await counters();
     const started = process.hrtime.bigint();
@@ -120,17 +92,14 @@ export async function benchSync(options: {
     const noteWrites = Math.ceil(noteCollections / COLLECTIONS_PER_COMPOSITE);
     const firstSyncMinimum = lookups + records + noteWrites;
 
-    const more = phones.map((phone, n) =>
-      message(`bench-more-${n}`, phone, dayStart + 20 * 3_600_000 + n, false),
-    );
-    await services.ingest.ingest(account, more);
+    await day.oneMoreEach();
     const beforeUpdate = await counters();
     const update = await services.sync.runNow(connection.id);
     if (update.state !== 'done') throw new Error(`the update sync stopped: ${JSON.stringify(update)}`);
     const updateCalls = (await counters()) - beforeUpdate;
     const updateMinimum = Math.ceil(options.chats / COLLECTION) * 2;
 
-    const latencies = await measureLatency(services, account, phones[0] ?? '', connection.id, url, 20);
+    const latencies = await measureLatency(services, day.account, phones[0] ?? '', connection.id, url, 20);
     latencies.sort((a, b) => a - b);
     const total = options.chats * options.messagesPerChat;
     return {

@@ -1,11 +1,7 @@
 import path from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config/index.js';
 import { numberToFind } from '../src/core/phone-lookup.js';
-import type { IngestItem } from '../src/ingest/types.js';
 import { buildZohoSandbox, DEMO_CLIENT } from '../src/sandboxes/zoho/index.js';
-import { openServices } from '../src/services.js';
-import { message } from './day-messages.js';
+import { benchPhones, ingestBenchDay, openBenchServices } from './day-messages.js';
 
 export interface ZohoSyncFigures {
   chats: number;
@@ -45,12 +41,7 @@ export async function benchZohoSync(options: {
 }): Promise<ZohoSyncFigures> {
   const sandbox = await buildZohoSandbox();
   const url = await sandbox.listen(0);
-  const config = loadConfig({
-    WASYNC_DATA_DIR: path.join(options.workDir, 'zoho'),
-    WASYNC_LOG_LEVEL: 'silent',
-    WASYNC_OUTBOUND_ALLOW: new URL(url).host,
-  });
-  const services = await openServices(config, pino({ level: 'silent' }));
+  const services = await openBenchServices(path.join(options.workDir, 'zoho'), url);
   const inspect = async (method: string, route: string, body?: unknown) =>
     (await (
       await fetch(`${url}/__sandbox/${route}`, {
@@ -73,10 +64,8 @@ export async function benchZohoSync(options: {
     };
   };
   try {
-    const phones: string[] = [];
-    for (let n = 0; n < options.chats; n++) {
-      const phone = `+1415${String(5_550_000 + n).padStart(7, '0')}`;
-      phones.push(phone);
+    const phones = benchPhones(options.chats);
+    for (const [n, phone] of phones.entries()) {
       const { id } = (await inspect('POST', 'records', {
         module: 'Contacts',
         fields: { First_Name: `Bench${n}`, Last_Name: 'Contact', Mobile: phone },
@@ -90,13 +79,6 @@ export async function benchZohoSync(options: {
     const { refresh_token: refreshToken } = (await inspect('POST', 'self-client', {})) as {
       refresh_token: string;
     };
-    const account = await services.store.accounts.create({
-      workspaceId: services.workspace.id,
-      phone: '+14155550000',
-      sourceKind: 'rest',
-      displayName: 'Bench rep',
-    });
-    if (!account) throw new Error('bench account exists');
     const connection = await services.connections.create(services.workspace.id, {
       kind: 'zoho',
       name: 'bench org',
@@ -108,16 +90,7 @@ export async function benchZohoSync(options: {
         refreshToken,
       },
     });
-    // One day: every message within the last hours of yesterday (UTC), inside the backfill window.
-    const day = new Date();
-    day.setUTCHours(0, 0, 0, 0);
-    const dayStart = day.getTime() - 86_400_000 + 3_600_000;
-    const items: IngestItem[] = [];
-    for (const [n, phone] of phones.entries())
-      for (let m = 0; m < options.messagesPerChat; m++)
-        items.push(message(`bench-${n}-${m}`, phone, dayStart + n * 1000 + m * 60_000, m % 2 === 1));
-    for (let i = 0; i < items.length; i += 500)
-      await services.ingest.ingest(account, items.slice(i, i + 500));
+    const day = await ingestBenchDay(services, phones, options.messagesPerChat);
 
     const before = await counters();
     const first = await services.sync.runNow(connection.id);
@@ -133,10 +106,7 @@ export async function benchZohoSync(options: {
       options.chats +
       Math.ceil(notes / NOTES_PER_CALL);
 
-    await services.ingest.ingest(
-      account,
-      phones.map((phone, n) => message(`bench-more-${n}`, phone, dayStart + 20 * 3_600_000 + n, false)),
-    );
+    await day.oneMoreEach();
     const update = await services.sync.runNow(connection.id);
     if (update.state !== 'done') throw new Error(`the update sync stopped: ${JSON.stringify(update)}`);
     const afterUpdate = await counters();
