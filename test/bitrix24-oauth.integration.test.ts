@@ -3,17 +3,12 @@ import { DEMO_APPLICATION } from '../src/sandboxes/bitrix24/index.js';
 import { startTestBitrix24, type TestBitrix24 } from './support/bitrix24-portal.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { answerConsent, followCallback, oauthOutcome } from './support/oauth-steps.js';
 import { type Browser, team } from './support/team.js';
 
 const REDIRECT = 'http://localhost:80/api/v1/oauth/bitrix24/callback';
 
-/** Where the callback sent the browser: the Setup page's outcome parameters. */
-function outcomeOf(response: { statusCode: number; headers: Record<string, unknown> }) {
-  expect(response.statusCode).toBe(302);
-  const location = new URL(String(response.headers.location), 'http://wasync.test');
-  expect(location.pathname).toBe('/setup');
-  return Object.fromEntries(location.searchParams);
-}
+const outcomeOf = oauthOutcome;
 
 describeEachDatabase("OAuth sign-in at Bitrix24 (a portal's local application)", (database) => {
   let b24: TestBitrix24;
@@ -40,26 +35,9 @@ describeEachDatabase("OAuth sign-in at Bitrix24 (a portal's local application)",
     ada.call('POST', '/oauth/bitrix24/start', { name, portalUrl, oauthServer: b24.url });
 
   /** The browser on the portal: opens the authorize URL, answers the consent page, and follows the redirect. */
-  const consent = async (authorizeUrl: string, decision = 'accept'): Promise<URL> => {
-    const page = await fetch(authorizeUrl);
-    expect(page.status).toBe(200);
-    const ticket = /name="ticket" value="([^"]+)"/.exec(await page.text())?.[1];
-    if (!ticket) throw new Error('no consent form');
-    const answered = await fetch(`${b24.url}/oauth/authorize/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ticket, decision }).toString(),
-      redirect: 'manual',
-    });
-    expect(answered.status).toBe(302);
-    return new URL(String(answered.headers.get('location')));
-  };
-  const callback = (location: URL) => {
-    expect(location.pathname).toBe('/api/v1/oauth/bitrix24/callback');
-    return ada.call('GET', `${location.pathname.slice('/api/v1'.length)}${location.search}`, undefined, {
-      csrf: false,
-    });
-  };
+  const consent = (authorizeUrl: string, decision = 'accept') =>
+    answerConsent(authorizeUrl, `${b24.url}/oauth/authorize/`, decision);
+  const callback = (location: URL) => followCallback(ada, 'bitrix24', location);
   const connectionRows = () => h.services.store.sql.db.selectFrom('crm_connections').selectAll().execute();
 
   it('authorizes on the portal, redeems the code at the OAuth server, and comes back with a connection that works', async () => {

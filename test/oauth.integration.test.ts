@@ -6,18 +6,13 @@ import { oauthAppContext } from '../src/store/repositories/oauth.js';
 import { checkSecretKey, resealSecrets } from '../src/store/sealed-secrets.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { oauthOutcome } from './support/oauth-steps.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 import { type Browser, team } from './support/team.js';
 
 const ANA = '+5511987654321';
 
-/** Where the callback sent the browser: the Setup page's outcome parameters. */
-function outcomeOf(response: { statusCode: number; headers: Record<string, unknown> }) {
-  expect(response.statusCode).toBe(302);
-  const location = new URL(String(response.headers.location), 'http://wasync.test');
-  expect(location.pathname).toBe('/setup');
-  return Object.fromEntries(location.searchParams);
-}
+const outcomeOf = oauthOutcome;
 
 describeEachDatabase('OAuth sign-in at Salesforce (web server flow with PKCE)', (database) => {
   let org: TestOrg;

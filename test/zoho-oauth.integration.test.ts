@@ -3,19 +3,14 @@ import type { Account } from '../src/core/model.js';
 import { DEMO_CLIENT } from '../src/sandboxes/zoho/index.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { answerConsent, followCallback, oauthOutcome } from './support/oauth-steps.js';
 import { type Browser, team } from './support/team.js';
 import { startTestZoho, type TestZoho } from './support/zoho-org.js';
 
 const ANA = '+5511987654321';
 const REDIRECT = 'http://localhost:80/api/v1/oauth/zoho/callback';
 
-/** Where the callback sent the browser: the Setup page's outcome parameters. */
-function outcomeOf(response: { statusCode: number; headers: Record<string, unknown> }) {
-  expect(response.statusCode).toBe(302);
-  const location = new URL(String(response.headers.location), 'http://wasync.test');
-  expect(location.pathname).toBe('/setup');
-  return Object.fromEntries(location.searchParams);
-}
+const outcomeOf = oauthOutcome;
 
 describeEachDatabase('OAuth sign-in at Zoho (server-based app, Multi DC)', (database) => {
   let zoho: TestZoho;
@@ -45,26 +40,9 @@ describeEachDatabase('OAuth sign-in at Zoho (server-based app, Multi DC)', (data
    * to `consentAt` (the accounts server the redirect then names as `accounts-server`); answers the
    * redirect's Location, the callback URL.
    */
-  const consent = async (authorizeUrl: string, decision = 'accept', consentAt = zoho.url): Promise<URL> => {
-    const page = await fetch(authorizeUrl);
-    expect(page.status).toBe(200);
-    const ticket = /name="ticket" value="([^"]+)"/.exec(await page.text())?.[1];
-    if (!ticket) throw new Error('no consent form');
-    const answered = await fetch(`${consentAt}/oauth/v2/auth`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ticket, decision }).toString(),
-      redirect: 'manual',
-    });
-    expect(answered.status).toBe(302);
-    return new URL(String(answered.headers.get('location')));
-  };
-  const callback = (location: URL) => {
-    expect(location.pathname).toBe('/api/v1/oauth/zoho/callback');
-    return ada.call('GET', `${location.pathname.slice('/api/v1'.length)}${location.search}`, undefined, {
-      csrf: false,
-    });
-  };
+  const consent = (authorizeUrl: string, decision = 'accept', consentAt = zoho.url) =>
+    answerConsent(authorizeUrl, `${consentAt}/oauth/v2/auth`, decision);
+  const callback = (location: URL) => followCallback(ada, 'zoho', location);
   const connectionRows = () => h.services.store.sql.db.selectFrom('crm_connections').selectAll().execute();
 
   it('asks for offline access with consent, the scopes comma-separated and PKCE, and comes back with a connection that syncs', async () => {
