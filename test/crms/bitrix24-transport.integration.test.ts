@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bitrix24Token } from '../../src/crms/bitrix24/auth.js';
+import { OperatingTimes } from '../../src/crms/bitrix24/operating-time.js';
 import { OAuthAccess } from '../../src/crms/bitrix24/sign-in.js';
-import { Bitrix24Transport, OperatingTimes } from '../../src/crms/bitrix24/transport.js';
+import { Bitrix24Transport } from '../../src/crms/bitrix24/transport.js';
 import { InProcessRateLimiter } from '../../src/crms/kit/rate-limiter.js';
 import { memoryTokenStore } from '../../src/crms/kit/token-holder.js';
 import { CrmError } from '../../src/crms/types.js';

@@ -13,8 +13,8 @@ import {
 } from '../../src/crms/bitrix24/connection.js';
 import { bitrix24Budget, bucketKey } from '../../src/crms/bitrix24/limits.js';
 import { entityIdOf, recordIdOf } from '../../src/crms/bitrix24/mapping.js';
+import { OperatingTimes } from '../../src/crms/bitrix24/operating-time.js';
 import { parseWebhookUrl } from '../../src/crms/bitrix24/sign-in.js';
-import { OperatingTimes } from '../../src/crms/bitrix24/transport.js';
 import { markerIn } from '../../src/crms/kit/day-marker.js';
 import { InMemoryBucketStore, LeakyBucketLimiter } from '../../src/crms/kit/leaky-bucket.js';
 import type { CrmRecord, Destination, RecordType } from '../../src/crms/types.js';

@@ -11,8 +11,9 @@ import {
 } from '../../src/crms/bitrix24/connection.js';
 import type { Bitrix24Destination } from '../../src/crms/bitrix24/destination.js';
 import { bitrix24Budget } from '../../src/crms/bitrix24/limits.js';
+import { OperatingTimes } from '../../src/crms/bitrix24/operating-time.js';
 import type { Bitrix24Access } from '../../src/crms/bitrix24/sign-in.js';
-import { Bitrix24Transport, OperatingTimes } from '../../src/crms/bitrix24/transport.js';
+import { Bitrix24Transport } from '../../src/crms/bitrix24/transport.js';
 import { InMemoryBucketStore, LeakyBucketLimiter } from '../../src/crms/kit/leaky-bucket.js';
 import type { RateLimiter } from '../../src/crms/kit/rate-limiter.js';
 import {

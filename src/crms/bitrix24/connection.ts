@@ -5,8 +5,9 @@ import type { TokenStore } from '../kit/token-holder.js';
 import type { Bitrix24Token } from './auth.js';
 import { Bitrix24Destination } from './destination.js';
 import { BITRIX24_PLAN_NAMES } from './limits.js';
+import type { OperatingTimes } from './operating-time.js';
 import { type Bitrix24Access, OAuthAccess, parseWebhookUrl, WebhookAccess } from './sign-in.js';
-import { Bitrix24Transport, type OperatingTimes } from './transport.js';
+import { Bitrix24Transport } from './transport.js';
 
 export const DEFAULT_LEAD_TITLE = 'WhatsApp';
 /** Bitrix24's cloud OAuth server (b24restdocs `settings/oauth/index.md`). */

@@ -17,8 +17,8 @@ import {
 } from './connection.js';
 import { BITRIX24_PLANS, bitrix24Budget, bucketKey } from './limits.js';
 import { bitrix24OAuth } from './oauth.js';
+import { OperatingTimes } from './operating-time.js';
 import { parseWebhookUrl } from './sign-in.js';
-import { OperatingTimes } from './transport.js';
 
 /** Bitrix24 in the CRM registry. */
 export const bitrix24Kind: CrmKindDefinition = {
