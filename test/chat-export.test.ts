@@ -187,6 +187,8 @@ describe('chat export header matcher', () => {
     ['20', '2020', '5', '12345', ''],
     ['', '', '.', ',', '.,', ',.'],
     [' ', ' ', '', '  ', '\u00a0'],
+    // A word between date and time: French "à", Finnish "klo", "г.,"; too long; no space after.
+    ['', '', '', 'à ', 'klo ', 'г., ', 'abcd, ', 'abcde ', 'à', 'a,', ', ', '[ ', 'x  '],
     ['9', '21', '123', '', 'x'],
     [':', '.', ''],
     ['07', '7', '075', ''],
@@ -249,6 +251,7 @@ describe('chat export header matcher', () => {
         bracket: bracket !== undefined,
         date: [Number(a), Number(b), Number(c)],
         yearFirst: a?.length === 4,
+        separator: whole.charCodeAt((bracket === undefined ? 0 : 1) + (a?.length ?? 0)),
         hour: Number(h),
         minute: Number(mi),
         second: s === undefined ? -1 : Number(s),
