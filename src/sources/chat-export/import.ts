@@ -186,7 +186,7 @@ export async function importChatExport(
     throw new WasyncError(
       'export_ambiguous',
       detected === 'ambiguous'
-        ? 'No date in the export tells the day from the month; pass the date order (--date-order dmy|mdy|ymd).'
+        ? 'Nothing in the export tells the day from the month (no date, attachment name or language does); pass the date order (--date-order dmy|mdy|ymd).'
         : 'The dates of the export contradict each other; pass the date order (--date-order dmy|mdy|ymd).',
       { option: 'dateOrder', detected },
     );

@@ -38,7 +38,10 @@ for (const notice of ENCRYPTION_NOTICES.map((n) => Buffer.from(n))) {
   NOTICES_BY_FIRST_BYTE[first] = [...(NOTICES_BY_FIRST_BYTE[first] ?? []), notice];
 }
 
-/** No header is longer: `[2020-12-31, 12:34:56 ` + a 12-character AM/PM word + `] `. */
+/**
+ * No header in plain ASCII is longer: `[2020-12-31, ` + a word of four and `, ` + `12:34:56 ` + a
+ * 12-character AM/PM word + `] ` (42 bytes). Longer ones hold other bytes and are decoded.
+ */
 const HEADER_MAX_BYTES = 48;
 
 export class ExportScanner {
