@@ -3,9 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { WasyncError } from '../src/core/errors.js';
-import { mayNameAFile } from '../src/sources/chat-export/markers.js';
 import { ExportLineParser, type RawMessage } from '../src/sources/chat-export/parser.js';
-import { ExportScanner, type ScannedMessage } from '../src/sources/chat-export/scan.js';
+import { ExportScanner, needsFirstLine, type ScannedMessage } from '../src/sources/chat-export/scan.js';
 import { readLineBlocks, readLines } from '../src/sources/chat-export/text.js';
 import {
   hasSharedFixtures,
@@ -46,9 +45,10 @@ async function byLineParser(text: string): Promise<ScannedMessage[]> {
       line: m.line,
       date: m.date,
       yearFirst: m.yearFirst,
+      separator: m.separator,
       author: m.author,
       marked: m.marked,
-      firstLine: m.marked || mayNameAFile(firstLine) ? firstLine : undefined,
+      firstLine: needsFirstLine(m, firstLine) ? firstLine : undefined,
     };
   });
 }
@@ -78,6 +78,11 @@ function generatedExport(count: number): string {
       '[12/31/20, 9:07:05 PM] ',
       '12/31/20,\u202f9:07 - ',
       '[\u200e12/31/20, 9:07:05] ',
+      '12/07/2025 à 11:00 - ',
+      '[12.07.25 klo 11.00.05] ',
+      '\u0661\u0662\u200f/\u0667\u200f/\u0662\u0660\u0662\u0665 \u0661\u0661:\u0660\u0660 \u0635 - ',
+      '1/5/2025\u060c 09:17 - ',
+      '12.07.2025, 9:07 ÖS - ',
       '',
       'just a line of text ',
     ],
@@ -108,6 +113,11 @@ function generatedExport(count: number): string {
       '',
       '\u200e',
       'note: see you - then',
+      'Messages and calls are end-to-end encrypted. Tap to learn more.',
+      'Сообщения и звонки защищены сквозным шифрованием.',
+      'Messages and more',
+      '\u2019quoted',
+      '\u200fالرسائل والمكالمات مشفرة',
     ],
     ['', '', '', '\r', ' ', '\u200f'],
   ];

@@ -187,6 +187,46 @@ describeEachDatabase('chat-export import', (database) => {
     expect(overridden).toMatchObject({ dateOrder: 'dmy', dateOrderDetected: false, messages: { new: 2 } });
   });
 
+  it('imports a French Android export without --date-order: its language says day first', async () => {
+    // Every date of the file (3 and 4 July) reads either way; the French notices decide.
+    const summary = await run(path.join(FIXTURES, 'locales', 'fr-android.txt'));
+    expect(summary).toMatchObject({
+      dateOrder: 'dmy',
+      dateOrderDetected: true,
+      lines: 12,
+      messages: { total: 10, new: 10, system: 5 },
+      media: { omitted: 1, missing: 1 },
+      skipped: { total: 0 },
+      authors: { me: undefined, others: 2 },
+    });
+    const stored = await messages();
+    expect(stored.filter((m) => m.type === 'system')).toHaveLength(5);
+    // 09:15 in São Paulo (UTC-3) on 3 July 2025.
+    expect(stored.find((m) => m.text?.startsWith('Bonjour à tous'))).toMatchObject({
+      timestamp: '2025-07-03T12:15:00.000Z',
+      type: 'text',
+    });
+  });
+
+  it('takes the encryption notice under the account owner as a system line, with or without its mark', async () => {
+    const chat = [
+      '[03.07.25, 09:12:00] Sales Line: Сообщения и звонки защищены сквозным шифрованием. Подробнее.',
+      '[03.07.25, 09:15:00] Ольга: Доброе утро!',
+      '[03.07.25, 09:16:00] Ольга: \u200eизображение отсутствует',
+    ].join('\r\n');
+    const summary = await run(write('_chat.txt', chat), { chatWith: '+7 912 345-67-89' });
+    // Were the notice a message, Sales Line would be an author and the owner.
+    expect(summary).toMatchObject({
+      chat: { kind: 'direct', key: 'direct:+79123456789' },
+      dateOrder: 'dmy',
+      authors: { me: undefined, others: 1 },
+      messages: { total: 3, system: 1 },
+      media: { omitted: 1 },
+    });
+    const stored = await messages();
+    expect(stored.find((m) => m.text?.startsWith('Сообщения и звонки'))).toMatchObject({ type: 'system' });
+  });
+
   const hostile: [string, () => Promise<string>, string, ExportLimits?][] = [
     [
       'a ../ path',

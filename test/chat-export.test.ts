@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { languageOf } from '../src/sources/chat-export/locales.js';
 import { classify } from '../src/sources/chat-export/markers.js';
 import {
   type DateOrder,
@@ -140,6 +141,41 @@ describe('chat export parser: layouts and clocks', () => {
     expect(parsed.messages[0]?.local?.slice(11, 16)).toBe(time);
   });
 
+  it.each([
+    ['03/07/2025 à 21:05 - Camille: x', '2025-07-03T21:05'],
+    ['[03/07/2025 21:05:00] Camille: x', '2025-07-03T21:05'],
+    ['[3.7.2025 klo 21.05.00] Aino: x', '2025-07-03T21:05'],
+    ['03.07.2025 г., 21:05 - Мария: x', '2025-07-03T21:05'],
+    ['03.07.2025 9:05 ÖS - Elif: x', '2025-07-03T21:05'],
+    ['03.07.2025, 9:05 ПП - Ольга: x', '2025-07-03T21:05'],
+    ['03/07/25 21.05 - Siti: x', '2025-07-03T21:05'],
+    [
+      '\u0663\u200f/\u0667\u200f/\u0662\u0660\u0662\u0665 \u0669:\u0660\u0665 \u0645 - سارة: x',
+      '2025-07-03T21:05',
+    ],
+    [
+      '[\u0663/\u0667/\u0662\u0660\u0662\u0665\u060c \u0669:\u0660\u0665:\u0660\u0660 \u0645] سارة: x',
+      '2025-07-03T21:05',
+    ],
+    ['\u06f3/\u06f7/\u06f2\u06f0\u06f2\u06f5, \u06f2\u06f1:\u06f0\u06f5 - Sara: x', '2025-07-03T21:05'],
+    ['3/7/2025\u060c 9:05 م - سارة: x', '2025-07-03T21:05'],
+  ])('reads the header of %s', async (line, local) => {
+    const parsed = await parse(line, 'dmy');
+    expect(parsed.skipped).toEqual([]);
+    expect(parsed.messages[0]?.local?.slice(0, 16)).toBe(local);
+    expect(parsed.messages[0]?.text).toBe('x');
+  });
+
+  it('leaves a date and a word without a time, or a long word, to the message before', async () => {
+    const parsed = await parse(
+      '03/07/2025 à 09:12 - A: one\n03/07/2025 à midi\n03/07/2025 abcde 09:12 - B: two',
+      'dmy',
+    );
+    expect(parsed.messages.map((m) => m.text)).toEqual([
+      'one\n03/07/2025 à midi\n03/07/2025 abcde 09:12 - B: two',
+    ]);
+  });
+
   it('skips impossible times and says why', async () => {
     const parsed = await parse('1/2/21, 23:59 PM - A: odd\n1/2/21, 25:00 - A: odd\n1/2/21, 9:00 xyz - A: y');
     expect(parsed.skipped).toEqual(['invalid_time', 'invalid_time', 'unknown_time_marker']);
@@ -187,6 +223,8 @@ describe('chat export header matcher', () => {
     ['20', '2020', '5', '12345', ''],
     ['', '', '.', ',', '.,', ',.'],
     [' ', ' ', '', '  ', '\u00a0'],
+    // A word between date and time: French "à", Finnish "klo", "г.,"; too long; no space after.
+    ['', '', '', 'à ', 'klo ', 'г., ', 'abcd, ', 'abcde ', 'à', 'a,', ', ', '[ ', 'x  '],
     ['9', '21', '123', '', 'x'],
     [':', '.', ''],
     ['07', '7', '075', ''],
@@ -249,6 +287,7 @@ describe('chat export header matcher', () => {
         bracket: bracket !== undefined,
         date: [Number(a), Number(b), Number(c)],
         yearFirst: a?.length === 4,
+        separator: whole.charCodeAt((bracket === undefined ? 0 : 1) + (a?.length ?? 0)),
         hour: Number(h),
         minute: Number(mi),
         second: s === undefined ? -1 : Number(s),
@@ -307,6 +346,69 @@ describe('chat export markers in each language', () => {
     ['Contract.pdf <attached: 00000046-Contract.pdf>', '00000046-Contract.pdf', 'document'],
   ])('%s names the attached file', (text, fileName, type) => {
     expect(classify(text)).toMatchObject({ kind: 'attached', fileName, type });
+  });
+
+  it.each([
+    ['<Media weggelaten>', 'nl'],
+    ['<Medya dahil edilmedi>', 'tr'],
+    ['<Без медиафайлов>', 'ru'],
+    ['<Media tidak disertakan>', 'id'],
+    ['<تم استبعاد الوسائط>', 'ar'],
+  ])('Android %s (%s) is media left out', (text) => {
+    expect(classify(text)).toEqual({ kind: 'omitted', type: 'unsupported', caption: undefined });
+  });
+
+  it.each([
+    ['afbeelding weggelaten', 'image'],
+    ['görüntü dahil edilmedi', 'image'],
+    ['видео отсутствует', 'video'],
+    ['stiker tidak disertakan', 'sticker'],
+    ['لم يتم إدراج المستند', 'document'],
+    ['imagem não revelada', 'image'],
+    ['document manquant', 'document'],
+    ['sticker non incluso', 'sticker'],
+  ])('iOS %s is a %s left out', (text, type) => {
+    expect(classify(text)).toMatchObject({ kind: 'omitted', type });
+  });
+
+  it.each([
+    'Dit bericht is verwijderd',
+    'Je hebt dit bericht verwijderd.',
+    'Bu mesaj silindi',
+    'Bu mesajı sildiniz',
+    'Данное сообщение удалено.',
+    'Вы удалили данное сообщение',
+    'Pesan ini telah dihapus',
+    'Anda menghapus pesan ini',
+    'تم حذف هذه الرسالة',
+    'لقد حذفت هذه الرسالة.',
+    'Esta mensagem foi apagada.',
+  ])('%s is a deleted message', (text) => {
+    expect(classify(text)).toEqual({ kind: 'deleted', text });
+  });
+
+  it.each([
+    ['IMG-20250703-WA0001.jpg (bestand bijgevoegd)', 'nl'],
+    ['IMG-20250703-WA0001.jpg (dosya ekli)', 'tr'],
+    ['IMG-20250703-WA0001.jpg (файл прикреплён)', 'ru'],
+    ['IMG-20250703-WA0001.jpg (file terlampir)', 'id'],
+    ['IMG-20250703-WA0001.jpg (ملف مرفق)', 'ar'],
+  ])('%s names the attached file, in %s', (text, language) => {
+    expect(classify(text)).toMatchObject({
+      kind: 'attached',
+      fileName: 'IMG-20250703-WA0001.jpg',
+      type: 'image',
+    });
+    expect(languageOf(text)).toBe(language);
+  });
+
+  it('tells the language of system notices, English first, and of nothing else', () => {
+    expect(languageOf('Messages and calls are end-to-end encrypted. Tap to learn more.')).toBe('en');
+    expect(languageOf('Ana added Keluarga Besar')).toBe('en');
+    expect(languageOf('Camille Martin a créé le groupe « Commandes »')).toBe('fr');
+    expect(languageOf('Сообщения и звонки защищены сквозным шифрованием.')).toBe('ru');
+    expect(languageOf('Bom dia, tudo bem?')).toBeUndefined();
+    expect(languageOf('see you tomorrow')).toBeUndefined();
   });
 
   it('keeps the caption that follows an attachment line', () => {

@@ -19,7 +19,8 @@ import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestChat, IngestMessage } from '../../ingest/types.js';
 import { BlobTooLargeError, type MediaBlobStore, type StoredBlob } from '../../store/media-blobs.js';
 import { DEFAULT_LIMITS, type ExportFile, type ExportLimits, openExportFile } from './archive.js';
-import { classify, mimeTypeOf } from './markers.js';
+import { isEncryptionNotice, languageOf } from './locales.js';
+import { type Classified, classify, mimeTypeOf } from './markers.js';
 import {
   type DateOrder,
   DateOrderDetector,
@@ -29,7 +30,7 @@ import {
   type RawMessage,
   ZonedClock,
 } from './parser.js';
-import { ExportScanner } from './scan.js';
+import { ExportScanner, type ScannedMessage } from './scan.js';
 import { readLineBlocks, readLines } from './text.js';
 
 export interface ImportOptions {
@@ -161,12 +162,11 @@ export async function importChatExport(
   };
   const scanner = new ExportScanner((m) => {
     scan.messages++;
-    scan.detector.observe(m);
     // The scanner hands over the first line of those messages only that may be a marker.
-    const meaning = m.firstLine === undefined ? PLAIN : classify(m.firstLine);
+    const { meaning, system } = observeScanned(scan.detector, m);
     if (meaning.kind === 'attached' && source.hasMedia(meaning.fileName))
       scan.attachments.add(meaning.fileName);
-    if (isSystem(m, meaning.kind) || m.author === undefined) return;
+    if (system || m.author === undefined) return;
     scan.authors.set(m.author, (scan.authors.get(m.author) ?? 0) + 1);
     if (scan.authors.size > MAX_AUTHORS) {
       throw new WasyncError('export_invalid', `More than ${MAX_AUTHORS} authors: this is no chat export.`);
@@ -186,7 +186,7 @@ export async function importChatExport(
     throw new WasyncError(
       'export_ambiguous',
       detected === 'ambiguous'
-        ? 'No date in the export tells the day from the month; pass the date order (--date-order dmy|mdy|ymd).'
+        ? 'Nothing in the export tells the day from the month (no date, attachment name or language does); pass the date order (--date-order dmy|mdy|ymd).'
         : 'The dates of the export contradict each other; pass the date order (--date-order dmy|mdy|ymd).',
       { option: 'dateOrder', detected },
     );
@@ -287,12 +287,39 @@ interface Parties {
   byAuthor: Map<string, PartyRef>;
 }
 
-function isSystem(
+/**
+ * What the scan reads from a message: its meaning (from the first line the scanner handed over, if
+ * any) and whether it is a system line; the date, attachment names and the language of system
+ * notices and markers go to the date-order detector.
+ */
+export function observeScanned(
+  detector: DateOrderDetector,
+  m: ScannedMessage,
+): { meaning: Classified | typeof PLAIN; system: boolean } {
+  detector.observe(m);
+  const meaning = m.firstLine === undefined ? PLAIN : classify(m.firstLine);
+  if (meaning.kind === 'attached') detector.observeAttachment(m, meaning.fileName);
+  const system = isSystemLine(m, meaning.kind, m.firstLine);
+  if (m.firstLine !== undefined && (system || meaning.kind !== 'text')) {
+    const language = languageOf(m.firstLine);
+    if (language !== undefined) detector.observeLanguage(language);
+  }
+  return { meaning, system };
+}
+
+export function isSystemLine(
   m: Pick<RawMessage, 'author' | 'marked'>,
-  kind: ReturnType<typeof classify>['kind'],
+  kind: Classified['kind'],
+  firstLine: string | undefined,
 ): boolean {
-  // Android writes system lines without an author; iOS gives them the chat's name and a U+200E mark.
-  return m.author === undefined || (m.marked && kind === 'text');
+  // Android writes system lines without an author; iOS gives them a name (the chat's, or the account
+  // owner's on the encryption notice) and a U+200E mark. The encryption notice is a system line even
+  // where the mark was lost.
+  return (
+    m.author === undefined ||
+    (m.marked && kind === 'text') ||
+    (kind === 'text' && firstLine !== undefined && isEncryptionNotice(firstLine))
+  );
 }
 
 const PHONE_LIKE = /^\+?[\d\s\-().\u202f\u00a0]{6,24}$/;
@@ -397,7 +424,7 @@ function toMessage(
 ): IngestMessage {
   const { parties, summary } = context;
   const meaning = classify(m.text);
-  const system = isSystem(m, meaning.kind);
+  const system = isSystemLine(m, meaning.kind, m.text);
   const fromMe = !system && m.author !== undefined && m.author === parties.me;
   const sender = system || fromMe || m.author === undefined ? undefined : parties.byAuthor.get(m.author);
   const message: IngestMessage = {

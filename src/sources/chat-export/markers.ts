@@ -1,10 +1,11 @@
 import type { MessageType } from '../../core/model.js';
+import { LANGUAGES, LOCALES } from './locales.js';
 
 /**
  * What a message's text means beyond words: media left out of the export, a file attached to it, a
- * location, a deleted message. WhatsApp localizes these markers; the tables cover English, German,
- * Spanish, Portuguese, French and Italian, and the attached-file forms also have a language-neutral
- * fallback (`<word: NAME.ext>`, `NAME.ext (words)`).
+ * location, a deleted message. WhatsApp localizes these markers; the tables (locales.ts) cover
+ * English, German, Spanish, Portuguese, French, Italian, Dutch, Turkish, Russian, Indonesian and
+ * Arabic, and the iOS attached-file form is read in any language (`<word: NAME.ext>`).
  */
 export type Classified =
   | { kind: 'text'; text: string }
@@ -13,156 +14,30 @@ export type Classified =
   | { kind: 'location'; url: string; text: string }
   | { kind: 'deleted'; text: string };
 
+const locales = LANGUAGES.map((language) => LOCALES[language]);
+
 /** Android's `<Media omitted>` and its translations (lower case, without the angle brackets). */
-const ANDROID_OMITTED = new Set([
-  'media omitted',
-  'medien ausgeschlossen',
-  'multimedia omitido',
-  'archivo omitido',
-  'mídia oculta',
-  'arquivo de mídia oculto',
-  'médias omis',
-  'fichier omis',
-  'media omessi',
-  'media omesso',
-]);
+const ANDROID_OMITTED = new Set(locales.flatMap((l) => l.mediaOmitted));
 
 /** iOS `image omitted` and friends: the words for each kind, in each language. */
 const IOS_OMITTED = new Map<string, MessageType>();
-const omitted: [MessageType, string[]][] = [
-  [
-    'image',
-    [
-      'image omitted',
-      'bild weggelassen',
-      'imagen omitida',
-      'imagem ocultada',
-      'image omise',
-      'image absente',
-      'immagine omessa',
-    ],
-  ],
-  [
-    'video',
-    [
-      'video omitted',
-      'video weggelassen',
-      'video omitido',
-      'vídeo omitido',
-      'vídeo ocultado',
-      'vidéo omise',
-      'vidéo absente',
-      'video omesso',
-      'gif omitted',
-      'gif weggelassen',
-      'gif omitido',
-      'gif ocultado',
-      'gif omis',
-      'gif retiré',
-      'gif omessa',
-      'gif omesso',
-    ],
-  ],
-  [
-    'audio',
-    [
-      'audio omitted',
-      'audio weggelassen',
-      'audio omitido',
-      'áudio ocultado',
-      'áudio omitido',
-      'audio omis',
-      'audio omesso',
-    ],
-  ],
-  [
-    'sticker',
-    [
-      'sticker omitted',
-      'sticker weggelassen',
-      'sticker omitido',
-      'figurinha omitida',
-      'sticker omis',
-      'autocollant omis',
-      'sticker omesso',
-    ],
-  ],
-  [
-    'document',
-    [
-      'document omitted',
-      'dokument weggelassen',
-      'documento omitido',
-      'documento ocultado',
-      'document omis',
-      'documento omesso',
-    ],
-  ],
-  [
-    'contacts',
-    [
-      'contact card omitted',
-      'kontaktkarte ausgelassen',
-      'kontaktkarte weggelassen',
-      'tarjeta de contacto omitida',
-      'cartão de contato omitido',
-      'cartão do contato omitido',
-      'fiche contact omise',
-      'carte de contact omise',
-      'scheda contatto omessa',
-    ],
-  ],
-];
-for (const [type, words] of omitted) for (const word of words) IOS_OMITTED.set(word, type);
+for (const locale of locales) {
+  for (const [type, words] of locale.omitted) for (const word of words) IOS_OMITTED.set(word, type);
+}
 
-/** iOS `<attached: NAME>` words (any `<word: file.ext>` is accepted too). */
+/** iOS `<attached: NAME>` words (any `<word: file.ext>` is accepted). */
 const IOS_ATTACHED = /^<\s*([^<>:]{1,30}?)\s*:\s*([^<>]+?\.[\w]{1,6})\s*>$/u;
 /** Android `NAME (file attached)` and its translations. */
-const ANDROID_ATTACHED_WORDS = new Set([
-  'file attached',
-  'datei angehängt',
-  'archivo adjunto',
-  'arquivo anexado',
-  'fichier joint',
-  'file allegato',
-]);
+const ANDROID_ATTACHED_WORDS = new Set(locales.flatMap((l) => l.fileAttached));
 /** The file name of an Android `NAME (file attached)` line. */
 const FILE_NAME = /^\S.*\.\w{1,6}$/u;
-const DOCUMENT_OMITTED = [
-  'document omitted',
-  'dokument weggelassen',
-  'documento omitido',
-  'document omis',
-  'documento omesso',
-];
+const DOCUMENT_OMITTED = locales.flatMap((l) => l.omitted.find(([type]) => type === 'document')?.[1] ?? []);
 const INLINE_ATTACHED = /<\s*[^<>:]{1,30}?\s*:\s*([^<>]+?\.[\w]{1,6})\s*>$/u;
-const LOCATION =
-  /^(?:location|standort|ubicación|localização|position|posizione|live location shared)?:? ?(https:\/\/maps\.google\.com\/\?q=\S+|https:\/\/foursquare\.com\/\S+)$/iu;
-const DELETED = new Set([
-  'this message was deleted',
-  'this message was deleted.',
-  'you deleted this message',
-  'you deleted this message.',
-  'diese nachricht wurde gelöscht',
-  'diese nachricht wurde gelöscht.',
-  'du hast diese nachricht gelöscht',
-  'du hast diese nachricht gelöscht.',
-  'se eliminó este mensaje',
-  'se eliminó este mensaje.',
-  'eliminaste este mensaje',
-  'eliminaste este mensaje.',
-  'mensagem apagada',
-  'essa mensagem foi apagada',
-  'você apagou esta mensagem',
-  'ce message a été supprimé',
-  'ce message a été supprimé.',
-  'vous avez supprimé ce message',
-  'vous avez supprimé ce message.',
-  'questo messaggio è stato eliminato',
-  'questo messaggio è stato eliminato.',
-  'hai eliminato questo messaggio',
-  'hai eliminato questo messaggio.',
-]);
+const LOCATION = new RegExp(
+  `^(?:${locales.flatMap((l) => l.location).join('|')})?:? ?(https:\\/\\/maps\\.google\\.com\\/\\?q=\\S+|https:\\/\\/foursquare\\.com\\/\\S+)$`,
+  'iu',
+);
+const DELETED = new Set(locales.flatMap((l) => l.deleted.flatMap((p) => [p, `${p}.`])));
 
 /**
  * Whether a message's first line could name an attached file (every attachment marker ends with `>` or

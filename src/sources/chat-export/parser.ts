@@ -26,7 +26,11 @@ export interface RawMessage {
   marked: boolean;
   /** Bracketed `[date, time]` header (iOS layout). */
   bracketed: boolean;
+  /** The character between the date's numbers: `/`, `.` or `-`. */
+  separator: DateSeparator;
 }
+
+export type DateSeparator = '/' | '.' | '-';
 
 export type SkipReason = 'before_first_message' | 'invalid_time' | 'unknown_time_marker' | 'message_too_long';
 
@@ -35,12 +39,13 @@ export const MAX_MESSAGE_CHARS = 65_536;
 
 /**
  * The header grammar, `[date, time]` or `date, time -` and then the rest of the line; the marker group
- * takes AM/PM words. `matchHeader` is this regex written out by hand (every header of a file goes
+ * takes AM/PM words. A short word may stand between date and time (French `12/07/2025 à 11:00`,
+ * Finnish `klo`, a `г.,` after a Russian or Bulgarian date). `matchHeader` is this regex written out by hand (every header of a file goes
  * through it, and the regex's nine captures cost more than the rest of the parse); a test holds the
  * two to the same answers.
  */
 export const HEADER_GRAMMAR =
-  /^(\[)?(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\.?,? (\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?: ?([^\d\s\]-][^\]-]{0,11}?))?(?:\] | - )/;
+  /^(\[)?(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\.?,? (?:[^\d\s,[\]-]{1,4},? )?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?: ?([^\d\s\]-][^\]-]{0,11}?))?(?:\] | - )/;
 
 /** What matchHeader found: numbers as read, the marker as a range of the line. */
 export interface HeaderMatch {
@@ -50,6 +55,8 @@ export interface HeaderMatch {
   date: [number, number, number];
   /** The first number had four digits. */
   yearFirst: boolean;
+  /** The character code after the first number (`/`, `.` or `-`). */
+  separator: number;
   hour: number;
   minute: number;
   /** -1 when the time has no seconds. */
@@ -84,6 +91,7 @@ export function matchHeader(line: string): HeaderMatch | undefined {
     bracket: false,
     date: [0, 0, 0],
     yearFirst: false,
+    separator: 0,
     hour: 0,
     minute: 0,
     second: -1,
@@ -99,6 +107,7 @@ export function matchHeader(line: string): HeaderMatch | undefined {
   for (let part = 0; part < 3; part++) {
     if (part > 0) {
       if (!isDateSeparator(line.charCodeAt(i))) return undefined;
+      if (part === 1) m.separator = line.charCodeAt(i);
       i++;
     }
     const start = i;
@@ -113,6 +122,15 @@ export function matchHeader(line: string): HeaderMatch | undefined {
   if (line.charCodeAt(i) === 44 /* , */) i++;
   if (line.charCodeAt(i) !== 32) return undefined;
   i++;
+  // A word of one to four characters between date and time ("à", "klo", "г.,"), then a space.
+  if (!isDigit(line.charCodeAt(i))) {
+    const start = i;
+    while (i - start < 4 && i < line.length && isWordChar(line.charCodeAt(i))) i++;
+    if (i === start) return undefined;
+    if (line.charCodeAt(i) === 44 /* , */) i++;
+    if (line.charCodeAt(i) !== 32) return undefined;
+    i++;
+  }
   // Time: 1-2 digits, then : or . and two digits, then maybe seconds the same way.
   if (!isDigit(line.charCodeAt(i))) return undefined;
   m.hour = line.charCodeAt(i++) - 48;
@@ -173,6 +191,11 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** What the word between date and time may hold: no digit, space, comma, bracket or dash. */
+function isWordChar(c: number): boolean {
+  return !isDigit(c) && !isJsSpace(c) && c !== 44 && c !== 91 && c !== 93 && c !== 45;
+}
+
 function isDateSeparator(c: number): boolean {
   return c === 46 || c === 47 || c === 45;
 }
@@ -197,8 +220,8 @@ function isJsSpace(c: number): boolean {
 const MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const SPACES = /[\u202f\u00a0\u2009]/g;
 
-const AM = new Set(['am', 'a', 'vorm', 'ص', '午前', '上午', 'πμ', 'fm', 'ap']);
-const PM = new Set(['pm', 'p', 'nachm', 'م', '午後', '下午', 'μμ', 'em', 'ip']);
+const AM = new Set(['am', 'a', 'vorm', 'ص', '午前', '上午', 'πμ', 'fm', 'ap', 'öö', 'дп']);
+const PM = new Set(['pm', 'p', 'nachm', 'م', '午後', '下午', 'μμ', 'em', 'ip', 'ös', 'пп']);
 
 export class ExportLineParser {
   private current: RawMessage | undefined;
@@ -256,9 +279,9 @@ export class ExportLineParser {
 export function parseHeader(input: string, lineNumber: number): RawMessage | SkipReason | undefined {
   let line = input;
   const first = line.charCodeAt(0);
-  // Fast path: a header starts with a digit, "[", or an invisible mark before those.
+  // Fast path: a header starts with a digit (Arabic-Indic ones too), "[", or an invisible mark.
   if (!(first >= 48 && first <= 57) && first !== 91) {
-    if (!hasMark(line, 0, 2)) return undefined;
+    if (!hasMark(line, 0, 2) && !isArabicDigit(first)) return undefined;
     line = line.replace(/^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/, '');
   }
   let head = line;
@@ -271,8 +294,10 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     const close = line.charCodeAt(0) === 91 ? line.indexOf(']') : -1;
     const dash = close > 0 ? -1 : line.indexOf(' - ');
     const headerEnd = close > 0 ? close + 1 : dash < 0 ? -1 : dash + 3;
-    if (headerEnd < 0 || !hasMark(line, 0, headerEnd)) return undefined;
-    head = line.slice(0, headerEnd).replace(SPACES, ' ').replace(MARKS, '') + line.slice(headerEnd);
+    if (headerEnd < 0 || !(hasMark(line, 0, headerEnd) || hasArabicDigitOrComma(line, headerEnd))) {
+      return undefined;
+    }
+    head = normalizeHeader(line.slice(0, headerEnd)) + line.slice(headerEnd);
     match = matchHeader(head);
     if (match === undefined) return undefined;
   }
@@ -304,7 +329,36 @@ export function parseHeader(input: string, lineNumber: number): RawMessage | Ski
     text: rest.length > MAX_MESSAGE_CHARS ? rest.slice(0, MAX_MESSAGE_CHARS) : rest,
     marked,
     bracketed: match.bracket,
+    separator: match.separator === 46 ? '.' : match.separator === 45 ? '-' : '/',
   };
+}
+
+/**
+ * A header as the matcher reads it: marks removed, odd spaces made plain, Arabic-Indic digits (Arabic
+ * and Persian exports) made ASCII and the Arabic comma a comma.
+ */
+function normalizeHeader(head: string): string {
+  const plain = head.replace(SPACES, ' ').replace(MARKS, '');
+  return hasArabicDigitOrComma(plain, plain.length)
+    ? plain.replace(ARABIC, (c) => {
+        const code = c.charCodeAt(0);
+        return code === 0x60c ? ',' : String.fromCharCode(48 + (code >= 0x6f0 ? code - 0x6f0 : code - 0x660));
+      })
+    : plain;
+}
+
+const ARABIC = /[\u0660-\u0669\u06f0-\u06f9\u060c]/g;
+
+function isArabicDigit(c: number): boolean {
+  return (c >= 0x660 && c <= 0x669) || (c >= 0x6f0 && c <= 0x6f9);
+}
+
+function hasArabicDigitOrComma(line: string, to: number): boolean {
+  for (let i = 0; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x60c || isArabicDigit(c)) return true;
+  }
+  return false;
 }
 
 /** Whether characters `from` to `to` hold a direction mark or an odd space. */
@@ -339,36 +393,98 @@ export function cleanAuthor(author: string): string {
   return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 ? name : name.trim();
 }
 
+/** What told the date order: the numbers of the dates, or the hints read when they do not. */
+export type DateOrderSource = 'dates' | 'attachments' | 'separator' | 'language';
+
 /**
- * Decides the date order from every date of a file: a first number above 12 means day first, a second
- * above 12 means month first, four digits first means year first. A file where no date tells is
- * ambiguous and needs an override; one where both happen is not a single export.
+ * Decides the date order of a file. The numbers come first: a first number above 12 means day first,
+ * a second above 12 month first, four digits first year first; a file where both happen is not a
+ * single export. Where no number tells, three hints are asked in turn:
+ *
+ * 1. attachment names carry the date the file was sent (`IMG-20250114-WA0003.jpg`,
+ *    `00000012-PHOTO-2025-02-03-11-22-33.jpg`): the order that turns the message's date into it;
+ * 2. dates written with dots: no locale writes the month first with dots;
+ * 3. the language of the system notices and markers: every language but English writes the day
+ *    first (English is en-US month first, en-GB day first, and cannot tell).
+ *
+ * Nothing tells: 'ambiguous', and the import needs an override.
  */
 export class DateOrderDetector {
   private dayFirst = false;
   private monthFirst = false;
   private yearFirst = false;
   private other = false;
+  private dotted = 0;
+  private otherSeparator = 0;
+  private attachmentDayFirst = 0;
+  private attachmentMonthFirst = 0;
+  private dayFirstLanguage = 0;
+  private english = 0;
 
-  observe(message: Pick<RawMessage, 'date' | 'yearFirst'>): void {
+  observe(message: Pick<RawMessage, 'date' | 'yearFirst'> & { separator?: DateSeparator }): void {
     const [a, b] = message.date;
     if (message.yearFirst) this.yearFirst = true;
     else {
       this.other = true;
       if (a > 12) this.dayFirst = true;
       if (b > 12) this.monthFirst = true;
+      if (message.separator === '.') this.dotted++;
+      else if (message.separator !== undefined) this.otherSeparator++;
     }
+  }
+
+  /** A message that names an attached file: the file's name may hold the date it was sent. */
+  observeAttachment(message: Pick<RawMessage, 'date' | 'yearFirst'>, fileName: string): void {
+    if (message.yearFirst) return;
+    const sent = dateInFileName(fileName);
+    if (sent === undefined) return;
+    const [a, b, c] = message.date;
+    if (c !== sent.year && c !== sent.year % 100) return;
+    if (a === b) return;
+    if (a === sent.day && b === sent.month) this.attachmentDayFirst++;
+    else if (a === sent.month && b === sent.day) this.attachmentMonthFirst++;
+  }
+
+  /** The language of a system notice or marker (see markers.ts languageOf). */
+  observeLanguage(language: string): void {
+    if (language === 'en') this.english++;
+    else this.dayFirstLanguage++;
   }
 
   /** The order, 'ambiguous' when nothing tells, 'conflicting' when the dates contradict each other. */
   decide(): DateOrder | 'ambiguous' | 'conflicting' {
-    if (this.yearFirst && this.other) return 'conflicting';
-    if (this.yearFirst) return 'ymd';
-    if (this.dayFirst && this.monthFirst) return 'conflicting';
-    if (this.dayFirst) return 'dmy';
-    if (this.monthFirst) return 'mdy';
-    return this.other ? 'ambiguous' : 'dmy';
+    return this.decision().order;
   }
+
+  /** The order and what told it. */
+  decision(): { order: DateOrder | 'ambiguous' | 'conflicting'; source: DateOrderSource | undefined } {
+    const dates = (order: DateOrder | 'ambiguous' | 'conflicting') => ({ order, source: 'dates' as const });
+    if (this.yearFirst && this.other) return dates('conflicting');
+    if (this.yearFirst) return dates('ymd');
+    if (this.dayFirst && this.monthFirst) return dates('conflicting');
+    if (this.dayFirst) return dates('dmy');
+    if (this.monthFirst) return dates('mdy');
+    if (!this.other) return dates('dmy');
+    if (this.attachmentDayFirst > 0 !== this.attachmentMonthFirst > 0) {
+      return { order: this.attachmentDayFirst > 0 ? 'dmy' : 'mdy', source: 'attachments' };
+    }
+    if (this.dotted > 0 && this.otherSeparator === 0) return { order: 'dmy', source: 'separator' };
+    if (this.dayFirstLanguage > 0 && this.english === 0) return { order: 'dmy', source: 'language' };
+    return { order: 'ambiguous', source: undefined };
+  }
+}
+
+/** WhatsApp media names: Android `IMG-20250114-WA0003.jpg`, iOS `00000012-PHOTO-2025-02-03-11-22-33.jpg`. */
+const ANDROID_MEDIA_DATE = /^[A-Z]{3}-(\d{4})(\d{2})(\d{2})-WA\d/i;
+const IOS_MEDIA_DATE = /(?:^|-)[A-Z]+-(\d{4})-(\d{2})-(\d{2})-\d{2}-\d{2}-\d{2}/i;
+
+/** The date a WhatsApp media file name holds, if any. */
+export function dateInFileName(fileName: string): { year: number; month: number; day: number } | undefined {
+  const m = ANDROID_MEDIA_DATE.exec(fileName) ?? IOS_MEDIA_DATE.exec(fileName);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  return { year, month, day };
 }
 
 export interface LocalDateTime {

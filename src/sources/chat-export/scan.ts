@@ -9,20 +9,39 @@
  * be a header (marks, odd spaces, non-ASCII AM/PM words, iOS media and system lines) is decoded and
  * read by parseHeader itself. A test holds the two passes to the same answers.
  */
+import { ENCRYPTION_NOTICES, isEncryptionNotice } from './locales.js';
 import { mayNameAFile } from './markers.js';
 import { cleanAuthor, matchHeader, parseHeader, type RawMessage, settleClock } from './parser.js';
 import { hasHighByte } from './text.js';
 
 export interface ScannedMessage
-  extends Pick<RawMessage, 'line' | 'date' | 'yearFirst' | 'author' | 'marked'> {
+  extends Pick<RawMessage, 'line' | 'date' | 'yearFirst' | 'separator' | 'author' | 'marked'> {
   /**
-   * The message's first line when it may be a marker (it is marked, or ends with `>` or `)`), as
+   * The message's first line when it may be a marker or a system notice (see needsFirstLine), as
    * RawMessage.text would begin; undefined for plain text.
    */
   firstLine: string | undefined;
 }
 
-/** No header is longer: `[2020-12-31, 12:34:56 ` + a 12-character AM/PM word + `] `. */
+/**
+ * Whether the scan hands over a message's first line: it is marked (iOS media and system lines), has
+ * no author (an Android system line), may name a file, or is the encryption notice.
+ */
+export function needsFirstLine(m: Pick<RawMessage, 'marked' | 'author'>, firstLine: string): boolean {
+  return m.marked || m.author === undefined || mayNameAFile(firstLine) || isEncryptionNotice(firstLine);
+}
+
+/** The encryption notices in UTF-8, by their first byte. */
+const NOTICES_BY_FIRST_BYTE: (Buffer[] | undefined)[] = new Array(256).fill(undefined);
+for (const notice of ENCRYPTION_NOTICES.map((n) => Buffer.from(n))) {
+  const first = notice[0] as number;
+  NOTICES_BY_FIRST_BYTE[first] = [...(NOTICES_BY_FIRST_BYTE[first] ?? []), notice];
+}
+
+/**
+ * No header in plain ASCII is longer: `[2020-12-31, ` + a word of four and `, ` + `12:34:56 ` + a
+ * 12-character AM/PM word + `] ` (42 bytes). Longer ones hold other bytes and are decoded.
+ */
 const HEADER_MAX_BYTES = 48;
 
 export class ExportScanner {
@@ -91,11 +110,6 @@ export class ExportScanner {
       authorEnd = end - 1;
       textStart = end;
     }
-    // A marked text (iOS media and system lines) or one that may name a file: read it as a string.
-    if (startsWithLeftToRightMark(buffer, textStart, end) || endsLikeAFile(buffer, textStart, end)) {
-      this.decodeAndParse(buffer, start, end);
-      return;
-    }
     let author: string | undefined;
     if (authorEnd >= 0) {
       const raw = hasHighByte(buffer, from, authorEnd)
@@ -103,10 +117,22 @@ export class ExportScanner {
         : buffer.toString('latin1', from, authorEnd);
       author = cleanAuthor(raw) || undefined;
     }
+    // A system line (no author), a marked text (iOS media and system lines), one that may name a
+    // file or be the encryption notice: read it as a string.
+    if (
+      author === undefined ||
+      startsWithLeftToRightMark(buffer, textStart, end) ||
+      endsLikeAFile(buffer, textStart, end) ||
+      mayBeNotice(buffer, textStart, end)
+    ) {
+      this.decodeAndParse(buffer, start, end);
+      return;
+    }
     this.onMessage({
       line: this.lineNumber,
       date: match.date,
       yearFirst: match.yearFirst,
+      separator: match.separator === 46 ? '.' : match.separator === 45 ? '-' : '/',
       author,
       marked: false,
       firstLine: undefined,
@@ -120,11 +146,31 @@ export class ExportScanner {
       line: header.line,
       date: header.date,
       yearFirst: header.yearFirst,
+      separator: header.separator,
       author: header.author,
       marked: header.marked,
-      firstLine: header.marked || mayNameAFile(header.text) ? header.text : undefined,
+      firstLine: needsFirstLine(header, header.text) ? header.text : undefined,
     });
   }
+}
+
+/**
+ * Whether a text may be the encryption notice as the string parser reads it: it begins with one, or
+ * with a byte (0xE2, 0xEF) a mark the parser would remove may begin with.
+ */
+function mayBeNotice(buffer: Buffer, start: number, end: number): boolean {
+  if (start >= end) return false;
+  const first = buffer[start] as number;
+  if (first === 0xe2 || first === 0xef) return true;
+  const notices = NOTICES_BY_FIRST_BYTE[first];
+  if (notices === undefined) return false;
+  for (const notice of notices) {
+    if (notice.length > end - start) continue;
+    let i = 1;
+    while (i < notice.length && notice[i] === buffer[start + i]) i++;
+    if (i === notice.length) return true;
+  }
+  return false;
 }
 
 /** U+200E, how iOS flags media, system and deleted lines: E2 80 8E in UTF-8. */
