@@ -30,11 +30,11 @@ import {
   crmSpelling,
   DEMO_ACCOUNT,
   DEMO_GROUP,
-  liveMessage,
   PEOPLE,
   scriptedConversations,
   seededPeople,
 } from './conversations.js';
+import { liveMessage } from './live-threads.js';
 import { attachDemoOrg, type DemoOrg, freePortOr, seedPeople, startDemoOrg } from './sandbox.js';
 import { readDemoState, updateDemoState } from './state.js';
 import { attachDemoZoho, type DemoZoho, seedZoho, startDemoZoho } from './zoho.js';
@@ -207,7 +207,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     const bitrix24Watcher = watchSyncRuns(services, bitrix24Connection, bitrix24Before, out);
     cleanup.push(() => bitrix24Watcher.stop());
     if (everyMs > 0) {
-      const ticker = postLiveMessages(api, accountId, everyMs, out);
+      const ticker = postLiveMessages(api, accountId, { everyMs, dataDir: config.dataDir }, out);
       cleanup.push(() => ticker.stop());
     }
 
@@ -477,23 +477,30 @@ function describeSummary(s: RunSummary): string {
   return parts.join(', ');
 }
 
-/** Posts the next live message at every `everyMs` boundary; its id is the slot's (see liveMessage). */
+/**
+ * Posts the next live message at every `everyMs` boundary. The data dir counts the messages posted
+ * (demo.json), so each chat's thread goes on where the last run left it instead of starting over;
+ * a message whose answer was lost is posted again with the same id, which wasync stores once.
+ */
 function postLiveMessages(
   api: ApiClient,
   accountId: string,
-  everyMs: number,
+  { everyMs, dataDir }: { everyMs: number; dataDir: string },
   out: (text: string) => void,
 ): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let posting: Promise<void> = Promise.resolve();
+  let step = readDemoState(dataDir)?.liveStep ?? 0;
   const post = async () => {
     const now = Date.now();
-    const { item, chatName } = liveMessage(Math.floor(now / everyMs), now);
+    const { item, chatName } = liveMessage(step, now);
     try {
       const answer = await api.post<IngestAnswer>(`/api/v1/accounts/${accountId}/messages`, {
         messages: [item],
       });
+      step++;
+      updateDemoState(dataDir, { liveStep: step });
       if (answer.stored.messages > 0)
         out(`${clock(now)}  new WhatsApp message with ${chatName}: "${String(item.text)}"\n`);
     } catch (error) {
