@@ -35,6 +35,7 @@ export {
   type OAuthClient,
   type SalesforceSandboxOptions,
 } from './options.js';
+export { fileDownloadPath, recordPagePath } from './record-page.js';
 export { WHATSAPP_CHAT_METADATA } from './schema/whatsapp-chat.js';
 
 /** A running (or ready to run) Salesforce sandbox. */
