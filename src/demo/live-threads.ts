@@ -49,7 +49,7 @@ interface Params {
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 const TIMES = ['9:00', '10:30', '11:00', '14:00', '15:30', '16:00'];
 const STORES = ['Paulista', 'Pinheiros', 'Moema', 'Santana'];
-const ROOMS = ['the lobby', 'meeting room 2', 'the warehouse', 'the third floor'];
+const ROOMS = ['the lobby', 'meeting room 2', 'the warehouse', 'the third-floor office'];
 const PARTS = ['side panel', 'handle', 'power cable', 'front cover'];
 const COLOURS = ['blue', 'graphite', 'white', 'sand'];
 const CITIES = ['Valencia', 'Sevilla', 'Bilbao', 'Zaragoza'];

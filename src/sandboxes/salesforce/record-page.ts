@@ -68,11 +68,12 @@ export function recordPageRoutes(org: SandboxOrg) {
   function recordPage(def: SObjectDef, record: StoredRecord): string {
     const title = nameOf(def, record);
     const sections = [
-      `<h2>Details</h2>${fieldTable(def, record)}`,
+      `<h2>Details</h2>${fieldTable(def, record, (f) => !SYSTEM_FIELDS.has(f.name))}`,
       ...childLists(def, record),
       ...(def.name === 'Contact' ? [opportunities(record)] : []),
       ...(def.name === 'ContentDocument' ? [versions(record)] : []),
       ...(isContent(def) ? [] : [notes(record), files(record)]),
+      `<h2>System Information</h2>${fieldTable(def, record, (f) => SYSTEM_FIELDS.has(f.name) && f.name !== 'IsDeleted' && f.name !== 'SystemModstamp')}`,
     ];
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} | ${escapeHtml(def.label)} | Salesforce sandbox</title></head>
@@ -84,9 +85,9 @@ ${sections.join('\n')}
   }
 
   /** The record's fields in describe order, the empty ones and blobs left out, lookups as links. */
-  function fieldTable(def: SObjectDef, record: StoredRecord): string {
+  function fieldTable(def: SObjectDef, record: StoredRecord, shown: (field: FieldDef) => boolean): string {
     const rows = def.fields
-      .filter((field) => field.type !== 'base64')
+      .filter((field) => field.type !== 'base64' && shown(field))
       .map((field) => [field, readField(org.store, record, field, org.options.apiVersion)] as const)
       .filter(([, value]) => value !== null && value !== '')
       .map(
@@ -239,6 +240,21 @@ ${rowFiles.length > 0 ? `<p>Files:</p><ul>${rowFiles.join('')}</ul>` : ''}
     return typeof value === 'string' && value !== '' ? value : record.id;
   }
 }
+
+/**
+ * The fields a record page keeps for its System Information section, as Lightning's page layouts
+ * do: who owns it, who made and last changed it, and when, plus its id.
+ */
+const SYSTEM_FIELDS: ReadonlySet<string> = new Set([
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'OwnerId',
+]);
 
 function notFoundPage(reply: FastifyReply, message: string) {
   return reply
