@@ -138,6 +138,24 @@ async function syncedBitrix24(demo: DemoHandle) {
   });
 }
 
+/**
+ * "Open in CRM": the page the workspace's card links to for a record (the destination's own URL for
+ * it) is one its sandbox serves, an HTML page with the person's name and what wasync wrote there.
+ */
+async function openInCrm(
+  demo: DemoHandle,
+  connectionId: string,
+  record: { type: 'contact' | 'lead'; id: string },
+  expected: string[],
+) {
+  const card = await demo.services.records.card(connectionId, record);
+  const response = await fetch(card.url);
+  expect(response.status, card.url).toBe(200);
+  expect(response.headers.get('content-type'), card.url).toMatch(/^text\/html/);
+  const html = await response.text();
+  for (const text of expected) expect(html, card.url).toContain(text);
+}
+
 /** The Bitrix24 pages the guide prints, each answering 200 with the record's name. */
 async function bitrix24Pages(demo: DemoHandle, output: string) {
   const b24 = demo.bitrix24;
@@ -211,6 +229,29 @@ describe('wasync demo', () => {
     );
     expect(files.map((file) => file.PathOnClient)).toEqual(['quote-Q-1042.pdf']);
 
+    // The guide prints the Salesforce record pages; Ana's shows her WhatsApp Chats, her notes and
+    // the PDF on the chat with its download link, as "Open in CRM" opens it.
+    const anaSalesforce = `${demo.org.url}/lightning/r/Contact/${ids.ana}/view`;
+    expect(output()).toContain(anaSalesforce);
+    expect(output()).toContain(`${demo.org.url}/lightning/r/Lead/${ids.bruno}/view`);
+    await openInCrm(demo, demo.connection.id, { type: 'contact', id: ids.ana }, [
+      '<h1>Ana Souza</h1>',
+      '<h2>WhatsApp Chats (',
+      'Deal: 5% off for 30 units.',
+      'Obrigado, Ana!',
+      'quote-Q-1042',
+      '/sfc/servlet.shepherd/version/download/',
+    ]);
+    await openInCrm(demo, demo.connection.id, { type: 'lead', id: ids.bruno }, [
+      '<h1>Bruno Lima</h1>',
+      'About 200 units a month to start.',
+    ]);
+
+    // The commands to try next, each on the demo's data dir.
+    expect(output()).toContain(`wasync status --data-dir ${dataDir}`);
+    expect(output()).toContain(`wasync sync --once --data-dir ${dataDir}`);
+    expect(output()).toContain(`wasync sync --once --connection 'Salesforce sandbox' --data-dir ${dataDir}`);
+
     // The custom object came from wasync's own setup through the Metadata API.
     expect(output()).toContain('deployed by wasync through the Metadata API');
     expect(output()).toContain(`${demo.url}/api/v1/docs`);
@@ -254,6 +295,10 @@ describe('wasync demo', () => {
     const page = await fetch(anaPage);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Souza');
+    await openInCrm(demo, demo.zohoConnection.id, { type: 'contact', id: zoho.ids.ana }, [
+      'Souza',
+      'Do you still have the blue model in stock?',
+    ]);
     await eventually('a finished Zoho run reported', async () =>
       /Zoho sandbox: sync run finished: \d+ day transcripts written, 1 file uploaded/.test(output())
         ? true
@@ -276,6 +321,10 @@ describe('wasync demo', () => {
     const anaTimeline = await (await fetch(demo.bitrix24.recordPage('contact', b24.ids.ana))).text();
     expect(anaTimeline).toContain('Deal: 5% off for 30 units.');
     expect(anaTimeline).toContain('quote-Q-1042.pdf');
+    await openInCrm(demo, demo.bitrix24Connection.id, { type: 'contact', id: String(b24.ids.ana) }, [
+      'Ana Souza',
+      'Deal: 5% off for 30 units.',
+    ]);
     const brunoPage = await (await fetch(demo.bitrix24.recordPage('lead', b24.ids.bruno))).text();
     expect(brunoPage).toContain('About 200 units a month to start.');
     // The group with Ana and Bruno lands on both: contact 1 and lead 1 are two people.
@@ -334,6 +383,9 @@ describe('wasync demo', () => {
       running.push(first.demo);
       const before = counts((await syncedOrg(first.demo)).records);
       expect(before).toEqual(firstCounts);
+      // The first run has backed the chats up into all three before it stops.
+      await syncedZoho(first.demo);
+      await syncedBitrix24(first.demo);
       const connectionId = first.demo.connection.id;
       await first.demo.close();
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { parseDuration } from '../config/units.js';
-import { type DemoHandle, runDemo } from '../demo/index.js';
+import { type DemoHandle, runDemo, shellWord } from '../demo/index.js';
 import { parsePort } from './arguments.js';
 
 export function demoCommand(): Command {
@@ -87,8 +87,9 @@ export function demoCommand(): Command {
           stopping = true;
           process.stdout.write('\nStopping the demo…\n');
           await demo.close();
+          const dir = `--data-dir ${shellWord(options.dataDir)}`;
           process.stdout.write(
-            `Stopped. wasync's data stays in ${options.dataDir}; \`wasync demo\` again picks it up.\n`,
+            `Stopped. wasync's data stays in ${options.dataDir}: \`wasync demo ${dir}\` picks it up again, \`wasync status ${dir}\` shows it.\n`,
           );
           process.exit(0);
         };

@@ -58,6 +58,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           `  client id:      ${DEMO_CLIENT.clientId}`,
           `  client secret:  ${DEMO_CLIENT.clientSecret}`,
           `  JWT bearer:     username ${DEMO_USERNAME}, demo private key at ${url}/__sandbox/demo-jwt-key`,
+          `  record pages:   ${url}/lightning/r/Contact/<id>/view  (and Lead, WhatsApp_Chat__c, Opportunity…)`,
           `  inspect:        ${url}/__sandbox  (test/demo only)`,
         ],
         close: () => sandbox.close(),

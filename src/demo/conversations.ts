@@ -2,7 +2,7 @@
  * The cast and the script of `wasync demo`: the people in the sandbox CRM (their numbers spelled the
  * way people type them into a CRM, not as WhatsApp sends them), the demo rep's WhatsApp account, and
  * the conversations it posts through the REST ingest. Message ids are fixed, so posting the script
- * again on a later run stores nothing new; live messages get an id per time slot.
+ * again on a later run stores nothing new. The messages posted now and then are in live-threads.ts.
  */
 
 /** The demo rep's WhatsApp number, a REST-ingest account. */
@@ -82,11 +82,11 @@ export type IngestItem = Record<string, unknown> & { id: string };
 
 const MINUTE = 60_000;
 
-function party(key: DemoPersonKey): { phone: string; name: string } {
+export function party(key: DemoPersonKey): { phone: string; name: string } {
   return { phone: PEOPLE[key].phone, name: PEOPLE[key].name };
 }
 
-function groupChat() {
+export function groupChat() {
   return {
     type: 'group',
     id: DEMO_GROUP.id,
@@ -250,40 +250,6 @@ export function scriptedConversations(now: number): IngestItem[] {
       text: 'Hi Carmen! Sending it today.',
     },
   ];
-}
-
-const LIVE_LINES: { key: DemoPersonKey | 'group'; fromMe: boolean; text: string }[] = [
-  { key: 'ana', fromMe: false, text: 'Quick one: can the 30 units ship on Monday?' },
-  { key: 'ana', fromMe: true, text: 'Monday works, I have booked the truck.' },
-  { key: 'mike', fromMe: false, text: 'Running 10 minutes late, sorry!' },
-  { key: 'bruno', fromMe: false, text: 'Could you send me the price list for 200 units?' },
-  { key: 'bruno', fromMe: true, text: 'Sure, the price list is on its way.' },
-  { key: 'group', fromMe: false, text: 'Ana: the first pallet just arrived, looks great.' },
-  { key: 'mike', fromMe: true, text: 'No problem, see you soon.' },
-  { key: 'group', fromMe: true, text: 'Great to see this working, thanks both!' },
-];
-
-/**
- * The live message of a time slot (slot = floor(time / interval)): its id is the slot's, so a run that
- * restarts within the same slot posts nothing twice. Returns who it was with, for the log line.
- */
-export function liveMessage(slot: number, at: number): { item: IngestItem; chatName: string } {
-  const line = LIVE_LINES[slot % LIVE_LINES.length] as (typeof LIVE_LINES)[number];
-  const timestamp = new Date(at).toISOString();
-  const id = `demo.live.${slot}`;
-  if (line.key === 'group') {
-    const from = line.fromMe ? { fromMe: true } : { from: party('ana') };
-    const text = line.fromMe ? line.text : line.text.replace(/^Ana: /, '');
-    return {
-      item: { id, chat: groupChat(), ...from, timestamp, text },
-      chatName: `group "${DEMO_GROUP.title}"`,
-    };
-  }
-  const chat = { type: 'direct', with: party(line.key) };
-  return {
-    item: { id, chat, ...(line.fromMe ? { fromMe: true } : {}), timestamp, text: line.text },
-    chatName: PEOPLE[line.key].name,
-  };
 }
 
 /** A one-page PDF quote, small enough to send as base64, with a correct cross-reference table. */

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { hashPassword } from '../auth/passwords.js';
 import { loadConfig } from '../config/index.js';
 import type { ConnectionView } from '../crms/connections.js';
-import { DEMO_CLIENT } from '../sandboxes/salesforce/index.js';
+import { DEMO_CLIENT, recordPagePath } from '../sandboxes/salesforce/index.js';
 import { DEMO_CLIENT as ZOHO_DEMO_CLIENT } from '../sandboxes/zoho/index.js';
 import { startServer } from '../server/start.js';
 import { openServices, type Services } from '../services.js';
@@ -30,11 +30,11 @@ import {
   crmSpelling,
   DEMO_ACCOUNT,
   DEMO_GROUP,
-  liveMessage,
   PEOPLE,
   scriptedConversations,
   seededPeople,
 } from './conversations.js';
+import { liveMessage } from './live-threads.js';
 import { attachDemoOrg, type DemoOrg, freePortOr, seedPeople, startDemoOrg } from './sandbox.js';
 import { readDemoState, updateDemoState } from './state.js';
 import { attachDemoZoho, type DemoZoho, seedZoho, startDemoZoho } from './zoho.js';
@@ -207,7 +207,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     const bitrix24Watcher = watchSyncRuns(services, bitrix24Connection, bitrix24Before, out);
     cleanup.push(() => bitrix24Watcher.stop());
     if (everyMs > 0) {
-      const ticker = postLiveMessages(api, accountId, everyMs, out);
+      const ticker = postLiveMessages(api, accountId, { everyMs, dataDir: config.dataDir }, out);
       cleanup.push(() => ticker.stop());
     }
 
@@ -477,23 +477,30 @@ function describeSummary(s: RunSummary): string {
   return parts.join(', ');
 }
 
-/** Posts the next live message at every `everyMs` boundary; its id is the slot's (see liveMessage). */
+/**
+ * Posts the next live message at every `everyMs` boundary. The data dir counts the messages posted
+ * (demo.json), so each chat's thread goes on where the last run left it instead of starting over;
+ * a message whose answer was lost is posted again with the same id, which wasync stores once.
+ */
 function postLiveMessages(
   api: ApiClient,
   accountId: string,
-  everyMs: number,
+  { everyMs, dataDir }: { everyMs: number; dataDir: string },
   out: (text: string) => void,
 ): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let posting: Promise<void> = Promise.resolve();
+  let step = readDemoState(dataDir)?.liveStep ?? 0;
   const post = async () => {
     const now = Date.now();
-    const { item, chatName } = liveMessage(Math.floor(now / everyMs), now);
+    const { item, chatName } = liveMessage(step, now);
     try {
       const answer = await api.post<IngestAnswer>(`/api/v1/accounts/${accountId}/messages`, {
         messages: [item],
       });
+      step++;
+      updateDemoState(dataDir, { liveStep: step });
       if (answer.stored.messages > 0)
         out(`${clock(now)}  new WhatsApp message with ${chatName}: "${String(item.text)}"\n`);
     } catch (error) {
@@ -523,7 +530,7 @@ function guide(info: {
   token: string;
   signIn: { email: string; password: string };
   org: DemoOrg;
-  seeded: { created: number; existing: number };
+  seeded: Awaited<ReturnType<typeof seedPeople>>;
   setupCreated: number;
   connection: ConnectionView;
   remade: boolean;
@@ -556,6 +563,11 @@ function guide(info: {
       (d) => `    ${'deal'.padEnd(width)} ${zoho.recordPage('Deals', d.id)}   (${d.name})`,
     ),
   ];
+  const sfWidth = Math.max(...info.seeded.people.map((p) => p.name.length)) + 2;
+  const salesforcePages = info.seeded.people.map(
+    (p) =>
+      `    ${p.name.padEnd(sfWidth)} ${org.url}${recordPagePath(p.type, p.id)}   (${p.type.toLowerCase()})`,
+  );
   const lines = [
     '',
     'wasync demo is running. Ctrl-C stops it.',
@@ -571,6 +583,8 @@ function guide(info: {
     `    notes            ${records('ContentNote')}`,
     `    files            ${records('ContentVersion')}`,
     `    seeded           ${people}${info.seeded.existing > 0 ? ` (${info.seeded.existing} were there already)` : ''}`,
+    '    open in a browser (their WhatsApp Chats, notes and files, as "Open in CRM" shows them):',
+    ...salesforcePages,
     `    setup            WhatsApp_Chat__c ${info.setupCreated > 0 ? `deployed by wasync through the Metadata API (${info.setupCreated} components)` : 'already deployed'}`,
     `  CRM connection     "${info.connection.name}" ${info.connection.id}${info.remade ? ' (made again: this sandbox is a new, empty org, so the stored chats are backed up into it from scratch)' : ''}`,
     '',
@@ -599,10 +613,34 @@ function guide(info: {
     `    curl -s ${url}/api/v1/connections/${info.connection.id}/unmatched ${auth}`,
     `    curl -s ${url}/api/v1/chats ${auth}`,
     '',
+    "  Or with wasync's CLI on the demo's database (in another terminal, while the demo runs):",
+    ...nextCommands(info.dataDir).map((command) => `    ${command}`),
+    '',
     `  Each connection syncs every ${seconds(info.intervalMs)} (WASYNC_SYNC_INTERVAL); a first run was asked for now.`,
     '',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What a person would run next, each on the demo's data dir: the state of accounts and connections, a
+ * sync pass now (all connections, or one), the audit log, a person's data, a token of their own.
+ */
+export function nextCommands(dataDir: string): string[] {
+  const dir = `--data-dir ${shellWord(dataDir)}`;
+  return [
+    `wasync status ${dir}`,
+    `wasync sync --once ${dir}`,
+    `wasync sync --once --connection ${shellWord(DEMO_CONNECTION_NAME)} ${dir}`,
+    `wasync audit --since 1h ${dir}`,
+    `wasync export-person ${PEOPLE.ana.phone} --out ana-souza.zip ${dir}`,
+    `wasync token create --name my-script ${dir}`,
+  ];
+}
+
+/** A word as a POSIX shell reads it back: bare when safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {

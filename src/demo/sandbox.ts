@@ -59,17 +59,25 @@ async function describeOrg(url: string): Promise<Pick<DemoOrg, 'url' | 'orgId' |
 
 /**
  * Seeds the demo's contacts and lead, each once: a person already in the org (same name and number,
- * from an earlier run against the same sandbox) is left alone. Answers how many were created.
+ * from an earlier run against the same sandbox) is left alone. Answers how many were created, and
+ * each person's record, for the pages the guide prints.
  */
-export async function seedPeople(org: DemoOrg): Promise<{ created: number; existing: number }> {
+export async function seedPeople(org: DemoOrg): Promise<{
+  created: number;
+  existing: number;
+  people: { name: string; type: 'Contact' | 'Lead'; id: string }[];
+}> {
   let created = 0;
   let existing = 0;
+  const people: { name: string; type: 'Contact' | 'Lead'; id: string }[] = [];
   const current = new Map<string, SandboxRecord[]>();
   for (const person of seededPeople()) {
     const { type, fields } = person.record;
     if (!current.has(type)) current.set(type, await org.records(type));
-    if (current.get(type)?.some((record) => sameRecord(record, fields))) {
+    const found = current.get(type)?.find((record) => sameRecord(record, fields));
+    if (found) {
       existing++;
+      people.push({ name: person.name, type, id: found.Id });
       continue;
     }
     const response = await fetch(`${org.url}/__sandbox/records/${type}`, {
@@ -78,9 +86,10 @@ export async function seedPeople(org: DemoOrg): Promise<{ created: number; exist
       body: JSON.stringify(fields),
     });
     if (!response.ok) throw new Error(`seeding ${type} ${person.name} failed: ${await response.text()}`);
+    people.push({ name: person.name, type, id: ((await response.json()) as { id: string }).id });
     created++;
   }
-  return { created, existing };
+  return { created, existing, people };
 }
 
 function sameRecord(record: SandboxRecord, fields: NonNullable<DemoPerson['record']>['fields']): boolean {

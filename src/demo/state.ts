@@ -14,6 +14,8 @@ export interface DemoState {
   loginUrl?: string;
   zoho?: { connectionId: string; zgid: string; accountsUrl: string };
   bitrix24?: { connectionId: string; memberId: string; url: string };
+  /** How many live messages the simulated account has posted: the next run goes on from there. */
+  liveStep?: number;
 }
 
 export function readDemoState(dataDir: string): DemoState | undefined {

@@ -4,6 +4,7 @@ import { notFound } from './errors.js';
 import { registerBodyParsers, registerSalesforceErrors } from './http-errors.js';
 import { resolveOptions, type SalesforceSandboxOptions } from './options.js';
 import { SandboxOrg } from './org.js';
+import { recordPageRoutes } from './record-page.js';
 import { NODE_MAX_HEADER_SIZE, refuseOversizedRequest } from './request-size.js';
 import {
   addLatency,
@@ -34,6 +35,7 @@ export {
   type OAuthClient,
   type SalesforceSandboxOptions,
 } from './options.js';
+export { fileDownloadPath, recordPagePath } from './record-page.js';
 export { WHATSAPP_CHAT_METADATA } from './schema/whatsapp-chat.js';
 
 /** A running (or ready to run) Salesforce sandbox. */
@@ -51,7 +53,8 @@ const BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Builds a local stand-in for a Salesforce org: OAuth token endpoint, REST data API (query, SOSL
- * search in phone fields, sObjects, composite, collections), the Metadata API's createMetadata, and `/__sandbox/`
+ * search in phone fields, sObjects, composite, collections), the Metadata API's createMetadata, Lightning
+ * record pages and file downloads for people (record-page.ts), and `/__sandbox/`
  * inspection routes for tests. State is in memory and belongs to this instance.
  */
 export async function buildSalesforceSandbox(
@@ -83,6 +86,7 @@ export async function buildSalesforceSandbox(
   await app.register(authorizeRoutes(org));
   await app.register(metadataRoutes(org));
   await app.register(inspectionRoutes(org));
+  await app.register(recordPageRoutes(org));
   await app.register(
     async (data) => {
       data.addHook('preHandler', async (request, reply) => {
