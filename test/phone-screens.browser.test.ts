@@ -120,7 +120,7 @@ describe.skipIf(skipped !== undefined)(
         },
       ]);
       await h.services.sync.runNow('Salesforce production org (Europe)');
-      await call('POST', '/erasures', { phone: '+14155550199', dryRun: false }).catch(() => undefined);
+      await call('POST', '/erasures', { phone: '+14155550199', dryRun: false });
       for (const chat of (await call('GET', '/chats')).data as { id: string; title?: string }[])
         chatIds.set(chat.title ?? '', chat.id);
     });
@@ -166,5 +166,48 @@ describe.skipIf(skipped !== undefined)(
         expect(w.errors).toEqual([]);
       });
     }
+
+    it('spells a number one way on a screen, and names a group member once on the card', async () => {
+      const { page } = w;
+      await page.goto(`${w.url}/chats/${chatIds.get('Maximiliane Oberhuber-Schwarzenbeck')}`);
+      const card = page.getByRole('complementary', { name: 'In the CRM' });
+      await card.getByText('Phone', { exact: true }).waitFor();
+      // WhatsApp's +4915123456789 and the CRM's "01512 3456789" (read in the person's country), alike.
+      const international = '+49 1512 3456789';
+      expect(await page.getByRole('main').getByText(international, { exact: true }).count()).toBe(2);
+      const shown = (await page.getByRole('main').textContent()) ?? '';
+      expect(shown).not.toContain('+4915123456789');
+      expect(shown).not.toContain('01512 3456789');
+
+      await page.goto(
+        `${w.url}/chats/${chatIds.get('Lieferungen Süddeutschland und Österreich (Logistik-Team)')}`,
+      );
+      // The record's fields come in after the link: its phone is among them.
+      await card.getByText('Phone', { exact: true }).waitFor();
+      const onCard = (await card.textContent()) ?? '';
+      // Her name heads her part of the card; the record, named the same, does not say it again.
+      expect(onCard.split('Maximiliane Oberhuber-Schwarzenbeck').length - 1).toBe(1);
+      expect(onCard.split(international).length - 1).toBe(2);
+    });
+
+    it('sets each radio button beside its label, at the height of the text', async () => {
+      const { page } = w;
+      await page.goto(`${w.url}/chats/${chatIds.get('Ana Lima')}`);
+      const card = page.getByRole('complementary', { name: 'In the CRM' });
+      await card.getByRole('button', { name: 'Create contact or lead' }).click();
+      for (const name of ['Contact', 'Lead']) {
+        const radio = await card.getByRole('radio', { name }).boundingBox();
+        const label = await card
+          .locator('label')
+          .filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) })
+          .boundingBox();
+        if (!radio || !label) throw new Error(`no ${name} radio`);
+        expect(radio.height).toBeLessThanOrEqual(24);
+        // Level with its word, and on its left.
+        expect(Math.abs(radio.y + radio.height / 2 - (label.y + label.height / 2))).toBeLessThanOrEqual(3);
+        expect(label.width - radio.width).toBeGreaterThan(20);
+        expect(label.height).toBeLessThanOrEqual(32);
+      }
+    });
   },
 );
