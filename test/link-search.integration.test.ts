@@ -1,9 +1,10 @@
 /**
  * "Link existing record" on the CRM card: the search route finds a record by any spelling of its
  * number (the destination's phone lookup, with the workspace's default region) as well as by name,
- * each record once.
+ * each record once. On Salesforce, Zoho CRM and Bitrix24, over their sandboxes.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestBitrix24, type TestBitrix24 } from './support/bitrix24-portal.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
@@ -48,6 +49,28 @@ const sandboxes: Record<string, () => Promise<Sandbox>> = {
         zoho.seed('Contacts', { Last_Name: name, ...(phone ? { Phone: phone } : {}) }, LONG_AGO),
       reset: () => zoho.reset(),
       close: () => zoho.close(),
+    };
+  },
+  Bitrix24: async () => {
+    // The portal has no reset of its own: a fresh one per test.
+    let b24: TestBitrix24 = await startTestBitrix24();
+    return {
+      connectionInput: () => b24.connectionInput(),
+      contact: async (name, phone) => {
+        const [first, ...rest] = name.split(' ');
+        return String(
+          b24.portal.seedContact({
+            name: first ?? name,
+            lastName: rest.join(' '),
+            phones: phone ? [phone] : [],
+          }).id,
+        );
+      },
+      reset: async () => {
+        await b24.close();
+        b24 = await startTestBitrix24();
+      },
+      close: () => b24.close(),
     };
   },
 };
