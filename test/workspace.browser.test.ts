@@ -509,13 +509,18 @@ describe.skipIf(skipped !== undefined)(
       await exclude.getByLabel('Note (optional)').fill('private');
       await exclude.getByRole('button', { name: 'Exclude' }).click();
       await page.getByText('Excluded: from the next sync run on').waitFor();
-      await page.getByRole('list', { name: 'Excluded' }).getByText('+5511933334444').waitFor();
+      // The number in the international format, as every screen spells numbers.
+      await page.getByRole('list', { name: 'Excluded' }).getByText('+55 11 93333 4444').waitFor();
 
       const settings = page.getByRole('form', { name: 'Settings' });
       await settings.getByLabel('Sync interval (minutes)').fill('5');
-      await settings.getByLabel('Time zone').fill('Europe/Berlin');
+      // Picked, not typed: the zones the browser knows, and the countries by their names.
+      await settings.getByLabel('Time zone').selectOption('Europe/Berlin');
+      await settings.getByLabel('Default country').selectOption({ label: 'Brazil (BR)' });
       await settings.getByRole('button', { name: 'Save settings' }).click();
       await settings.getByText('Saved. The next sync run uses these settings.').waitFor();
+      const saved = (await h.app.inject({ method: 'GET', url: '/api/v1/settings', headers: h.auth })).json();
+      expect(saved).toMatchObject({ syncIntervalMinutes: 5, timeZone: 'Europe/Berlin', defaultRegion: 'BR' });
       // Media storage against the quota (20 GB by default), with what one import may add.
       await settings
         .getByRole('region', { name: 'Media storage' })

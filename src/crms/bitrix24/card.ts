@@ -5,6 +5,7 @@
  * crowd out people's).
  */
 import { markerIn } from '../kit/day-marker.js';
+import { noteExcerpt } from '../kit/note-excerpt.js';
 import { CrmError, type RecordCard, type RecordType } from '../types.js';
 import {
   type Bitrix24Row,
@@ -161,7 +162,7 @@ class CommentPages {
       this.found.push({
         id: idOf(comment.ID) ?? String(comment.ID),
         title: cut(title.trim(), TITLE_LENGTH),
-        excerpt: cut(plain.replace(/\s+/g, ' ').trim(), EXCERPT_LENGTH),
+        excerpt: noteExcerpt(plain, EXCERPT_LENGTH),
         createdAt: dateOf(text(comment, 'CREATED')) ?? new Date(0),
       });
     }

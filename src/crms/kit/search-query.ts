@@ -15,7 +15,9 @@ export function phoneQuery(query: string, defaultRegion: CountryCode | undefined
 /**
  * A search for linking by hand, as every destination answers it: a query of fewer than `minLength`
  * characters finds nothing; one typed as a phone number is looked up as WhatsApp numbers are (the
- * destination's findByPhones); anything else goes to the CRM's own name search.
+ * destination's findByPhones, which finds any spelling of the number) and by name too (a record may
+ * be named by its number, or hold digits in its name), the number's records first and none twice;
+ * anything else goes to the CRM's own name search.
  */
 export async function searchByNumberOrName(
   query: string,
@@ -29,9 +31,20 @@ export async function searchByNumberOrName(
   const trimmed = query.trim();
   if (trimmed.length < (ways.minLength ?? 1)) return [];
   const phone = phoneQuery(trimmed, context.defaultRegion);
-  if (phone !== undefined)
-    return (await ways.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
-  return ways.byName(trimmed);
+  if (phone === undefined) return ways.byName(trimmed);
+  const byNumber = (await ways.findByPhones([{ key: phone, phone }], context)).get(phone) ?? [];
+  return withoutRepeats([...byNumber, ...(await ways.byName(trimmed))]);
+}
+
+/** Each record once (by type and id), where it first appears. */
+export function withoutRepeats(records: readonly CrmRecord[]): CrmRecord[] {
+  const seen = new Set<string>();
+  return records.filter((record) => {
+    const key = `${record.type}:${record.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { markerIn } from '../kit/day-marker.js';
+import { noteExcerpt } from '../kit/note-excerpt.js';
 import { CrmError, type RecordCard, type RecordType } from '../types.js';
 import { dealsOf } from './deals.js';
 import {
@@ -65,7 +66,7 @@ export async function readCard(
     .map((note) => ({
       id: String(note.id),
       title: text(note, 'Note_Title') ?? '',
-      excerpt: [...(text(note, 'Note_Content') ?? '')].slice(0, EXCERPT_LENGTH).join(''),
+      excerpt: noteExcerpt(text(note, 'Note_Content') ?? '', EXCERPT_LENGTH),
       createdAt: dateOf(text(note, 'Created_Time')) ?? new Date(0),
     }))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())

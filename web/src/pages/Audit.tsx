@@ -201,7 +201,7 @@ export function AuditPage() {
       {events?.length === 0 ? <p className="empty">Nothing was recorded that matches.</p> : null}
       {events && events.length > 0 ? (
         <div className="table-wrap">
-          <table aria-label="Audit events">
+          <table className="stacked" aria-label="Audit events">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -214,14 +214,25 @@ export function AuditPage() {
             <tbody>
               {events.map((event) => (
                 <tr key={event.id}>
-                  <td className="nowrap">{formatWhen(event.occurredAt)}</td>
-                  <td title={[event.clientAddress, event.userAgent].filter(Boolean).join(' · ') || undefined}>
+                  <td className="nowrap" data-label="When">
+                    {formatWhen(event.occurredAt)}
+                  </td>
+                  <td
+                    data-label="Who"
+                    title={[event.clientAddress, event.userAgent].filter(Boolean).join(' · ') || undefined}
+                  >
                     {event.actor.label}
                     {VIA[event.actor.via] ? <span className="tag">{VIA[event.actor.via]}</span> : null}
                   </td>
-                  <td title={event.action}>{WHAT[event.action] ?? event.action}</td>
-                  <td>{event.target ? (event.target.label ?? event.target.id ?? event.target.type) : '—'}</td>
-                  <td className="audit-details">{detailsText(event)}</td>
+                  <td data-label="What" title={event.action}>
+                    {WHAT[event.action] ?? event.action}
+                  </td>
+                  <td data-label="On">
+                    {event.target ? (event.target.label ?? event.target.id ?? event.target.type) : '—'}
+                  </td>
+                  <td className="audit-details" data-label="Details">
+                    {detailsText(event)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -2,6 +2,7 @@ import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, describe } from '../api';
 import { useLive } from '../live';
+import { formatPhone, formatPhones } from '../phone';
 import type { Chat, Message, Page } from '../types';
 import { Notice } from '../ui';
 import { CrmCard } from './CrmCard';
@@ -56,7 +57,7 @@ export function ChatViewPage() {
     );
   }
   if (!chat || !messages) return <p className="muted">Loading the chat…</p>;
-  const title = chat.title ?? chat.partner?.phone ?? 'Chat';
+  const title = chat.title ?? (chat.partner?.phone ? formatPhone(chat.partner.phone) : 'Chat');
   return (
     <div className="chat-layout">
       <section className="panel conversation" aria-labelledby="chat-title">
@@ -69,7 +70,9 @@ export function ChatViewPage() {
             <p className="muted small">
               {chat.type === 'group'
                 ? `Group · ${chat.participants?.length ?? 0} people`
-                : (chat.partner?.phone ?? chat.partner?.username ?? '')}
+                : chat.partner?.phone
+                  ? formatPhone(chat.partner.phone)
+                  : (chat.partner?.username ?? '')}
             </p>
           </div>
         </div>
@@ -88,7 +91,10 @@ export function ChatViewPage() {
 function Conversation({ chat, messages }: { chat: Chat; messages: Message[] }) {
   const bySource = useMemo(() => new Map(messages.map((m) => [m.sourceId, m])), [messages]);
   const names = useMemo(
-    () => new Map((chat.participants ?? []).map((p) => [p.id, p.name ?? p.phone ?? 'Someone'])),
+    () =>
+      new Map(
+        (chat.participants ?? []).map((p) => [p.id, p.name ?? (p.phone ? formatPhone(p.phone) : 'Someone')]),
+      ),
     [chat.participants],
   );
   if (messages.length === 0) return <p className="empty">No messages in this chat yet.</p>;
@@ -224,7 +230,7 @@ function Body({ message }: { message: Message }) {
           // biome-ignore lint/suspicious/noArrayIndexKey: order is fixed for a message
           <li key={i}>
             👤 {c.name ?? 'Contact'}{' '}
-            {c.phones?.length ? <span className="muted">{c.phones.join(', ')}</span> : null}
+            {c.phones?.length ? <span className="muted">{formatPhones(c.phones)}</span> : null}
           </li>
         ))}
       </ul>

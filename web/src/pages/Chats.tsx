@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, describe } from '../api';
 import { useLive } from '../live';
+import { formatPhone } from '../phone';
 import type { Chat, Page } from '../types';
 import { formatTime, Notice } from '../ui';
 
@@ -97,7 +98,9 @@ export function ChatsPage() {
                   {(chat.title ?? '#').slice(0, 1).toUpperCase()}
                 </span>
                 <span className="row-main">
-                  <span className="row-title">{chat.title ?? chat.partner?.phone ?? 'Unnamed chat'}</span>
+                  <span className="row-title">
+                    {chat.title ?? (chat.partner?.phone ? formatPhone(chat.partner.phone) : 'Unnamed chat')}
+                  </span>
                   <span className="row-sub">{preview(chat)}</span>
                 </span>
                 <span className="row-side">
@@ -120,7 +123,7 @@ export function ChatsPage() {
 
 function preview(chat: ChatRow): string {
   const last = chat.lastMessage;
-  const who = chat.type === 'group' ? 'Group' : (chat.partner?.phone ?? '');
+  const who = chat.type === 'group' ? 'Group' : chat.partner?.phone ? formatPhone(chat.partner.phone) : '';
   if (!last) return who;
   const body = last.deleted ? 'Message deleted' : (last.text ?? `[${last.type}]`);
   return `${last.fromMe ? 'You: ' : ''}${body}`;

@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { api, describe } from '../api';
 import { capabilitiesOf, useCrmKinds } from '../connections';
 import { useLive } from '../live';
+import { formatPhone, formatPhones, regionOfPhone } from '../phone';
 import type { Chat, Connection, CrmKind, CrmRecord, Identity, RecordCard, RecordLink } from '../types';
 import { formatTime, Notice } from '../ui';
 
@@ -35,7 +36,7 @@ export function CrmCard({ chat }: { chat: Chat }) {
   });
 
   const people: Identity[] =
-    chat.type === 'direct' ? (chat.partner ? [chat.partner] : []) : (chat.participants ?? []);
+    chat.type === 'direct' ? (chat.partner ? [chat.partner] : []) : uniqueById(chat.participants ?? []);
 
   return (
     <aside className="panel card" aria-labelledby="card-title">
@@ -60,9 +61,7 @@ export function CrmCard({ chat }: { chat: Chat }) {
             const link = links.find((l) => l.connectionId === connection.id && l.identity.id === person.id);
             return (
               <div key={person.id} className="person">
-                {chat.type === 'group' ? (
-                  <div className="person-name">{person.name ?? person.phone ?? 'Someone'}</div>
-                ) : null}
+                {chat.type === 'group' ? <PersonName person={person} /> : null}
                 {link ? (
                   <Linked
                     chat={chat}
@@ -165,10 +164,12 @@ function Linked({
   };
 
   const name = card?.name ?? link.record.name ?? link.record.id;
+  // In a group the person's name heads their part of the card already: the record's is said once.
+  const named = chat.type === 'group' && name === link.identity.name;
   return (
     <div className="record">
       <div className="record-head">
-        <span className="record-name">{name}</span>
+        {named ? null : <span className="record-name">{name}</span>}
         <span className="tag">{link.record.type}</span>
       </div>
       <dl className="fields">
@@ -187,7 +188,7 @@ function Linked({
         {card?.phones.length ? (
           <>
             <dt>Phone</dt>
-            <dd>{card.phones.join(', ')}</dd>
+            <dd>{formatPhones(card.phones, regionOfPhone(link.identity.phone))}</dd>
           </>
         ) : null}
         {card?.email ? (
@@ -337,7 +338,9 @@ function Unlinked({
   return (
     <div className="unlinked">
       <p className="muted small">
-        {person.phone ?? person.name ?? 'This person'} is not linked to a record in {connection.name}.
+        {chat.type === 'group'
+          ? `Not linked to a record in ${connection.name}.`
+          : `${person.phone ? formatPhone(person.phone) : (person.name ?? 'This person')} is not linked to a record in ${connection.name}.`}
       </p>
       <div className="buttons">
         <button type="button" aria-pressed={mode === 'create'} onClick={() => setMode('create')}>
@@ -355,7 +358,7 @@ function Unlinked({
               id={`name-${person.id}`}
               name="name"
               defaultValue={person.name ?? ''}
-              placeholder={person.phone}
+              placeholder={person.phone ? formatPhone(person.phone) : undefined}
             />
           </div>
           {capabilities.leads ? (
@@ -395,7 +398,10 @@ function Unlinked({
                 <li key={`${record.type}-${record.id}`}>
                   <span>
                     {record.name} <span className="tag">{record.type}</span>
-                    <span className="muted small"> {record.phones.join(', ')}</span>
+                    <span className="muted small">
+                      {' '}
+                      {formatPhones(record.phones, regionOfPhone(person.phone))}
+                    </span>
                   </span>
                   <button type="button" disabled={busy} onClick={() => void link(record)}>
                     Link
@@ -409,4 +415,20 @@ function Unlinked({
       {error ? <Notice kind="error">{error}</Notice> : null}
     </div>
   );
+}
+
+/** A group member's name, and their number beside it, each once. */
+function PersonName({ person }: { person: Identity }) {
+  const phone = person.phone ? formatPhone(person.phone) : undefined;
+  return (
+    <div className="person-name">
+      {person.name ?? phone ?? 'Someone'}
+      {person.name && phone ? <span className="muted small"> {phone}</span> : null}
+    </div>
+  );
+}
+
+/** A member listed twice in a group is one person: the card shows them once. */
+function uniqueById(people: readonly Identity[]): Identity[] {
+  return people.filter((person, index) => people.findIndex((other) => other.id === person.id) === index);
 }

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { api, describe } from '../api';
 import { useConnections } from '../connections';
 import { useLive } from '../live';
+import { formatPhone } from '../phone';
 import { useUser } from '../session';
 import type { Answer, Schemas } from '../types';
 import { formatTime, Notice } from '../ui';
@@ -158,7 +159,7 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
         <>
           <h3>Failures</h3>
           <div className="table-wrap">
-            <table>
+            <table className="stacked">
               <thead>
                 <tr>
                   <th scope="col">Chat</th>
@@ -170,20 +171,22 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
               <tbody>
                 {problems.map((problem) => (
                   <tr key={problem.key}>
-                    <td>
+                    <td data-label="Chat">
                       <Link to={`/chats/${problem.chatId}`}>Open chat</Link>
                     </td>
-                    <td>
+                    <td data-label="What">
                       {problem.kind === 'file' ? 'File' : `Day ${problem.day ?? ''}`} on {problem.record.type}
                     </td>
-                    <td>
+                    <td data-label="State">
                       {problem.state === 'rejected'
                         ? 'Refused by the CRM'
                         : problem.state === 'failed'
                           ? `Retrying (${problem.attempts})`
                           : 'Unknown outcome'}
                     </td>
-                    <td className="small">{problem.lastError ?? '—'}</td>
+                    <td className="small" data-label="Why">
+                      {problem.lastError ?? '—'}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -195,7 +198,7 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
       {links?.length === 0 ? <p className="muted">No one is linked yet.</p> : null}
       {links && links.length > 0 ? (
         <div className="table-wrap">
-          <table aria-label={`Linked records of ${connection.name}`}>
+          <table className="stacked" aria-label={`Linked records of ${connection.name}`}>
             <thead>
               <tr>
                 <th scope="col">WhatsApp</th>
@@ -207,23 +210,25 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
             <tbody>
               {links.map((link) => (
                 <tr key={link.id}>
-                  <td>
-                    {link.identity.name ?? link.identity.phone ?? '—'}
+                  <td data-label="WhatsApp">
+                    {link.identity.name ?? (link.identity.phone ? formatPhone(link.identity.phone) : '—')}
                     {link.identity.name && link.identity.phone ? (
-                      <span className="muted small"> {link.identity.phone}</span>
+                      <span className="muted small"> {formatPhone(link.identity.phone)}</span>
                     ) : null}
                   </td>
-                  <td>
+                  <td data-label="Record">
                     {link.record.name ?? link.record.id} <span className="tag">{link.record.type}</span>
                   </td>
-                  <td className="small">
+                  <td className="small" data-label="Linked">
                     {link.linkedBy === 'lookup'
                       ? 'by phone'
                       : link.linkedBy === 'created'
                         ? 'created here'
                         : 'by hand'}
                   </td>
-                  <td>{link.lastSyncedAt ? formatTime(link.lastSyncedAt) : 'Not yet'}</td>
+                  <td data-label="Last sync">
+                    {link.lastSyncedAt ? formatTime(link.lastSyncedAt) : 'Not yet'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -61,7 +61,7 @@ function People() {
       {users === undefined ? <p className="muted">Loading…</p> : null}
       {users ? (
         <div className="table-wrap">
-          <table>
+          <table className="stacked">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -76,12 +76,12 @@ function People() {
             <tbody>
               {users.map((user) => (
                 <tr key={user.id}>
-                  <td>
+                  <td data-label="Name">
                     {user.name}
                     {user.id === me.id ? <span className="tag">you</span> : null}
                   </td>
-                  <td>{user.email}</td>
-                  <td>
+                  <td data-label="E-mail">{user.email}</td>
+                  <td data-label="Role">
                     <select
                       aria-label={`Role of ${user.name}`}
                       value={user.role}
@@ -91,7 +91,7 @@ function People() {
                       <option value="admin">Admin</option>
                     </select>
                   </td>
-                  <td>{formatTime(user.lastSignInAt)}</td>
+                  <td data-label="Last sign-in">{formatTime(user.lastSignInAt)}</td>
                   <td className="actions">
                     {user.id === me.id ? null : (
                       <button type="button" className="danger" onClick={() => void remove(user)}>

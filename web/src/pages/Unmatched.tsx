@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { api, describe } from '../api';
 import { capabilitiesOf, useConnections, useCrmKinds } from '../connections';
 import { useLive } from '../live';
+import { formatPhone } from '../phone';
 import type { Connection, CrmKind, RecordType, Schemas } from '../types';
 import { formatTime, Notice } from '../ui';
 
@@ -79,10 +80,15 @@ function UnmatchedOf({ connection, kinds }: { connection: Connection; kinds: Crm
             <li key={row.chat.id} className="row">
               <span className="row-main">
                 <span className="row-title">
-                  {row.chat.title ?? row.chat.partner?.phone ?? 'Unnamed chat'}
+                  {row.chat.title ??
+                    (row.chat.partner?.phone ? formatPhone(row.chat.partner.phone) : 'Unnamed chat')}
                 </span>
                 <span className="row-sub">
-                  {row.chat.type === 'group' ? 'Group' : (row.chat.partner?.phone ?? '')}
+                  {row.chat.type === 'group'
+                    ? 'Group'
+                    : row.chat.partner?.phone
+                      ? formatPhone(row.chat.partner.phone)
+                      : ''}
                   {row.reason ? ` · ${row.reason}` : ''} · checked {formatTime(row.checkedAt)}
                 </span>
               </span>

@@ -108,7 +108,9 @@ function filterError(query: string, offset: number, detail: string) {
 export function compareValues(field: FieldDef, stored: FieldValue, wanted: FieldValue): number | undefined {
   if (stored === null || wanted === null) return stored === wanted ? 0 : undefined;
   if (field.type === 'datetime' && typeof stored === 'string') {
-    return Math.sign(Date.parse(stored) - Number(wanted));
+    // A literal in a filter arrives as epoch milliseconds; ORDER BY compares two stored values.
+    const other = typeof wanted === 'string' ? Date.parse(wanted) : Number(wanted);
+    return Math.sign(Date.parse(stored) - other);
   }
   if (typeof stored === 'number' && typeof wanted === 'number') return Math.sign(stored - wanted);
   if (typeof stored === 'boolean' || typeof wanted === 'boolean') return stored === wanted ? 0 : 1;

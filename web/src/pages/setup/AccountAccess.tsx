@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, describe } from '../../api';
+import { formatPhone } from '../../phone';
 import { useUser } from '../../session';
 import type { Answer } from '../../types';
 import { FormActions } from '../../ui';
@@ -73,7 +74,7 @@ export function AccessForm({
   const shared = new Set(account.access.sharedWith.map((person) => person.id));
   return (
     <form className="stack form-box" onSubmit={submit} aria-label={`Who reads ${account.phone}`}>
-      <h2>Who reads the chats of {account.displayName ?? account.phone}</h2>
+      <h2>Who reads the chats of {account.displayName ?? formatPhone(account.phone)}</h2>
       <div className="field">
         <label htmlFor={`owner-${account.id}`}>Owner</label>
         <select id={`owner-${account.id}`} value={owner} onChange={(event) => setOwner(event.target.value)}>

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
+import { formatPhone } from '../../phone';
 import type { Schemas } from '../../types';
 import { CopyField, Field, FormActions, formatTime, Notice } from '../../ui';
 import { AccessForm, AccessSummary } from './AccountAccess';
@@ -65,10 +66,10 @@ export function Accounts() {
         <article key={account.id} className="item" aria-label={account.phone}>
           <div className="item-head">
             <div>
-              <span className="item-title">{account.displayName ?? account.phone}</span>{' '}
+              <span className="item-title">{account.displayName ?? formatPhone(account.phone)}</span>{' '}
               <span className="tag">{KIND_NAMES[account.sourceKind] ?? account.sourceKind}</span>
               <div className="muted small">
-                {account.displayName ? `${account.phone} · ` : ''}
+                {account.displayName ? `${formatPhone(account.phone)} · ` : ''}
                 {account.chats} chats · {account.messages} messages · last message{' '}
                 {formatTime(account.lastMessageAt)}
               </div>

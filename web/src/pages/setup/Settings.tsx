@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api, describe } from '../../api';
 import { useList } from '../../list';
+import { formatPhone, regionChoices } from '../../phone';
 import type { Answer, Schemas } from '../../types';
 import { Field, Notice } from '../../ui';
 import type { Account } from './Accounts';
@@ -44,11 +45,51 @@ function Storage({ storage }: { storage: SettingsValues['storage'] }) {
 
 const TIME_ZONES: string[] = (() => {
   try {
-    return (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf('timeZone');
+    return Intl.supportedValuesOf('timeZone');
   } catch {
     return [];
   }
 })();
+
+/** Every IANA zone the browser knows, and the saved one even if it does not ("UTC" in some). */
+function zoneChoices(current: string): { value: string; label: string }[] {
+  const zones = TIME_ZONES.includes(current) ? TIME_ZONES : [current, ...TIME_ZONES];
+  return zones.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
+}
+
+const REGION_CHOICES = regionChoices().map(({ code, name }) => ({ value: code, label: `${name} (${code})` }));
+
+/** A labelled select; the hint is read out with it. */
+function Picker({
+  label,
+  name,
+  hint,
+  defaultValue,
+  options,
+}: {
+  label: string;
+  name: string;
+  hint: string;
+  defaultValue: string;
+  options: readonly { value: string; label: string }[];
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue} aria-describedby={`${id}-hint`}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <p className="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+    </div>
+  );
+}
 
 export function Settings() {
   const [values, setValues] = useState<SettingsValues>();
@@ -103,26 +144,19 @@ export function Settings() {
             defaultValue={values.backfillDays}
             hint="Days of history sent when a CRM or a person is first linked."
           />
-          <Field
+          <Picker
             label="Time zone"
             name="timeZone"
-            required
-            list="time-zones"
             defaultValue={values.timeZone}
             hint="Transcripts are one per day in this zone."
+            options={zoneChoices(values.timeZone)}
           />
-          <datalist id="time-zones">
-            {TIME_ZONES.map((zone) => (
-              <option key={zone} value={zone} />
-            ))}
-          </datalist>
-          <Field
+          <Picker
             label="Default country"
             name="defaultRegion"
-            maxLength={2}
             defaultValue={values.defaultRegion ?? ''}
-            placeholder="BR"
-            hint="For numbers written without a country code, in WhatsApp and in the CRM (ISO code)."
+            hint="For numbers written without a country code, in WhatsApp and in the CRM."
+            options={[{ value: '', label: 'None: every number has its country code' }, ...REGION_CHOICES]}
           />
           <div className="field">
             <label className="check">
@@ -185,8 +219,8 @@ export function Exclusions() {
     row.kind === 'group'
       ? (groups.find((g) => g.id === row.value)?.title ?? row.value)
       : row.kind === 'account'
-        ? (accounts.find((a) => a.id === row.value)?.phone ?? row.value)
-        : row.value;
+        ? formatPhone(accounts.find((a) => a.id === row.value)?.phone ?? row.value)
+        : formatPhone(row.value);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const formElement = event.currentTarget;
@@ -262,7 +296,9 @@ export function Exclusions() {
             <select id="exclusion-account" name="value" required>
               {accounts.map((account) => (
                 <option key={account.id} value={account.id}>
-                  {account.displayName ? `${account.displayName} (${account.phone})` : account.phone}
+                  {account.displayName
+                    ? `${account.displayName} (${formatPhone(account.phone)})`
+                    : formatPhone(account.phone)}
                 </option>
               ))}
             </select>
