@@ -242,7 +242,7 @@ describe('wasync CLI (end to end)', () => {
     const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toBe(
-      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle, 013-account-access, 014-audit-log, 015-erasure, 016-crm-kit, 017-oauth, 018-crm-rate-buckets\n',
+      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle, 013-account-access, 014-audit-log, 015-erasure, 016-crm-kit, 017-oauth, 018-crm-rate-buckets, 019-chat-history\n',
     );
     expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
 
@@ -577,7 +577,7 @@ describe('wasync CLI (end to end)', () => {
         finishedAt: expect.any(String),
         summary: expect.objectContaining({ chats: expect.any(Number) }),
       },
-      chats: { synced: 1, unmatched: 1, pending: 0, failed: 0, excluded: 0 },
+      chats: { inCrm: 1, waiting: 0, failed: 0, notInCrm: 1, excluded: 0 },
       links: [
         {
           phone: '+5511987654321',
@@ -602,7 +602,7 @@ describe('wasync CLI (end to end)', () => {
     expect(table).toMatchObject({ code: 0, stderr: '' });
     expect(table.stdout).toContain('CRM connection Sandbox org (salesforce): active');
     expect(table.stdout).toMatch(/last run: \S+: \d+ chats/);
-    expect(table.stdout).toContain('chats: 1 synced, 1 unmatched, 0 pending, 0 failed');
+    expect(table.stdout).toContain('chats: 1 in CRM, 0 waiting, 0 failed, 1 not in CRM, 0 excluded');
     expect(table.stdout).toContain('CRM connection Broken org (salesforce): parked:');
     expect(table.stdout).toContain('Ana Souza');
     expect(table.stdout).toContain(anaId);

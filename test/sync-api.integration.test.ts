@@ -183,7 +183,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     await sync();
     expect(await chatRowsOn(anaId)).toEqual([]);
     const status = (await api('GET', `/connections/${connectionId}/sync`)).json();
-    expect(status.chats).toMatchObject({ excluded: 1, unmatched: 1 });
+    expect(status.chats).toMatchObject({ excluded: 1, notInCrm: 1 });
     expect((await api('GET', `/connections/${connectionId}/links`)).json().data).toEqual([]);
 
     // Removed: the chat is looked at again and written.
@@ -263,7 +263,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect(before.json()).toEqual({
       connection: { id: connectionId, name: 'Sandbox org', kind: 'salesforce', state: 'active' },
       job: { connectionId, running: false, attempts: 0 },
-      chats: { synced: 0, unmatched: 0, failed: 0, pending: 0, excluded: 0 },
+      chats: { inCrm: 0, waiting: 2, failed: 0, notInCrm: 0, excluded: 0 },
       writes: { done: 0, intent: 0, failed: 0, rejected: 0 },
       problems: [],
     });
@@ -304,7 +304,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     });
     expect(status.job.lastError).toBeUndefined();
     expect(Date.parse(status.job.nextRunAt)).toBeGreaterThan(Date.now() + MINUTE);
-    expect(status.chats).toEqual({ synced: 1, unmatched: 1, failed: 0, pending: 0, excluded: 0 });
+    expect(status.chats).toEqual({ inCrm: 1, waiting: 0, failed: 0, notInCrm: 1, excluded: 0 });
     expect(status.writes.done).toBeGreaterThanOrEqual(1);
     expect(status.writes).toMatchObject({ intent: 0, failed: 0, rejected: 0 });
     expect(status.problems).toEqual([]);
@@ -378,6 +378,9 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
         }),
         reason: expect.stringContaining('No contact or lead'),
         checkedAt: expect.stringMatching(ISO),
+        linked: false,
+        olderNotSent: 0,
+        unlinkedByHand: false,
       },
     ]);
     expect((await api('GET', `/connections/${connectionId}/unmatched?limit=0`)).statusCode).toBe(400);

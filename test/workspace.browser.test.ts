@@ -122,7 +122,7 @@ describe.skipIf(skipped !== undefined)(
       expect(await list.getByRole('listitem').first().textContent()).toContain('Ana Lima');
       // Each row: the last message, and whether the person is in the CRM (no CRM is connected yet).
       expect(await list.getByRole('listitem').first().textContent()).toContain('Do you have the blue one?');
-      expect(await list.getByRole('listitem').first().textContent()).toContain('Not in CRM');
+      expect(await list.getByRole('listitem').first().textContent()).toContain('No CRM connected');
       await shot(page, 'chats');
       await page.getByLabel('Search chats by name or number').fill('4915123');
       await expect.poll(() => list.getByRole('listitem').count()).toBe(1);

@@ -20,6 +20,8 @@ interface ImportCliOptions {
   tz?: string;
   dateOrder?: DateOrder;
   json?: boolean;
+  /** `--no-crm` makes it false. */
+  crm: boolean;
 }
 
 export function importCommand(): Command {
@@ -36,6 +38,10 @@ export function importCommand(): Command {
     .option('--tz <zone>', 'time zone of the phone that exported (default: WASYNC_TIME_ZONE)')
     .addOption(
       new Option('--date-order <order>', 'date order when the file is ambiguous').choices(DATE_ORDERS),
+    )
+    .option(
+      '--no-crm',
+      'leave the imported history to the backfill window (by default all of it goes to the CRM, whatever its age)',
     )
     .option('--json', 'print the summary as JSON')
     .action(
@@ -61,6 +67,7 @@ export function importCommand(): Command {
             chatName: options.chatName,
             timeZone: options.tz ?? workspace.timeZone,
             dateOrder: options.dateOrder,
+            toCrm: options.crm,
             defaultRegion: config.defaultRegion,
             ...context.limits,
             onProgress: progress.update,
@@ -97,4 +104,9 @@ function printSummary(s: ImportSummary): void {
   out(`  lines skipped: ${s.skipped.total}${reasons ? ` (${reasons})` : ''}`);
   if (s.authors.me === undefined) out('  the account owner was not found among the authors (use --me NAME)');
   else out(`  account owner: ${s.authors.me}`);
+  out(
+    s.toCrm
+      ? '  CRM: the whole history goes to the linked contacts and leads at the next sync, whatever its age'
+      : '  CRM: only what is within the backfill window goes (--no-crm)',
+  );
 }

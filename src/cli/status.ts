@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { openServices, type Services } from '../services.js';
+import { stateCounts } from '../store/repositories/crm-chat-state.js';
 import { describeSummary } from './sync.js';
 import { withConfig } from './with-config.js';
 
@@ -146,7 +147,7 @@ export async function connectionStatuses(services: Services) {
       lastError: job?.lastError ?? null,
       // A parked connection does not run, whatever its queue row says.
       nextRunAt: parked ? null : (job?.runAt?.toISOString() ?? null),
-      chats: status.chats,
+      chats: stateCounts(status.chats),
       writes: status.writes,
       links: links.map(({ identity, link }) => ({
         phone: identity.phone ?? null,
@@ -178,7 +179,7 @@ export function printConnection(connection: ConnectionStatus): void {
   out(`  next run: ${connection.nextRunAt ?? 'none queued'}`);
   const { chats, writes } = connection;
   out(
-    `  chats: ${chats.synced} synced, ${chats.unmatched} unmatched, ${chats.pending} pending, ${chats.failed} failed; writes: ${writes.done} done, ${writes.failed} failed, ${writes.rejected} rejected`,
+    `  chats: ${chats.inCrm} in CRM, ${chats.waiting} waiting, ${chats.failed} failed, ${chats.notInCrm} not in CRM, ${chats.excluded} excluded; writes: ${writes.done} done, ${writes.failed} failed, ${writes.rejected} rejected`,
   );
   const notDone = writes.intent + writes.failed + writes.rejected;
   if (notDone > 0) {

@@ -68,6 +68,11 @@ export interface Chat {
   title: string | undefined;
   createdAt: Date;
   lastMessageAt: Date | undefined;
+  /**
+   * Messages sent from this time on go to the CRM whatever the backfill window says: the user asked for
+   * this chat's history (an import, "Send older history"). Undefined: the window alone decides.
+   */
+  historyFrom?: Date | undefined;
 }
 
 export const MESSAGE_TYPES = [

@@ -62,6 +62,7 @@ export class IngestPipeline {
         events: events.length - late.events - outcome.events,
       },
       dropped: { messages: dropped.messages + late.messages, events: dropped.events + late.events },
+      chats: [...outcome.firstSent].map(([id, firstSentAt]) => ({ id, firstSentAt })),
     };
   }
 
@@ -184,6 +185,10 @@ export class IngestPipeline {
       latest.set(row.chatId, Math.max(latest.get(row.chatId) ?? 0, row.sentAt));
     }
     await this.store.chats.advanceLastMessage(trx, latest);
+    const firstSent = new Map<string, number>();
+    for (const row of rows) {
+      firstSent.set(row.chatId, Math.min(firstSent.get(row.chatId) ?? row.sentAt, row.sentAt));
+    }
     if (inserted.size > 0) await advanceAccountLastMessage(trx, account.id, Math.max(...latest.values()));
     return {
       merged,
@@ -191,6 +196,7 @@ export class IngestPipeline {
       messages: inserted.size,
       events: newEvents.length,
       changedChats: [...latest.keys()],
+      firstSent,
       pendingMedia:
         filled.pendingMedia ||
         rows.some((r) => r.media?.state === 'pending' && inserted.has(r.sourceMessageId)),

@@ -65,4 +65,6 @@ export interface IngestResult {
   duplicates: { messages: number; events: number };
   /** Left out because a tombstone holds the person's number (they were erased): never stored. */
   dropped: { messages: number; events: number };
+  /** The chats the batch's messages are in (new or stored before), each with its earliest message's time. */
+  chats: { id: string; firstSentAt: number }[];
 }

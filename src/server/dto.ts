@@ -4,6 +4,7 @@ import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, RECORD_TYPES, SOURCE_KINDS } from 
 import type { CrmRecord, RecordCard } from '../crms/types.js';
 import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
+import { CRM_CHAT_STATES, stateCounts } from '../store/repositories/crm-chat-state.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
 import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
 import {
@@ -11,7 +12,7 @@ import {
   type LinkedDeviceSession,
 } from '../store/repositories/whatsapp-web-sessions.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
-import type { ChatRecordView, UnmatchedChat } from '../sync/records-service.js';
+import type { ChatCrmView, ChatRecordView, UnmatchedChat } from '../sync/records-service.js';
 import type { SyncStatus } from '../sync/service.js';
 import type { AccountAccessView } from './access.js';
 
@@ -134,6 +135,66 @@ export const AccountSchema = z
   })
   .meta({ id: 'Account' });
 
+export const ChatCrmStateSchema = z
+  .object({
+    connection: z.object({ id: z.string(), name: z.string() }),
+    state: z
+      .enum(CRM_CHAT_STATES)
+      .describe(
+        'in_crm: everything that goes to the CRM is there; waiting: the next run takes it; failed: some writes failed (tried again); not_in_crm: nobody of the chat has a record, or nothing is within what goes; excluded: never written.',
+      ),
+    reason: z.string().optional().describe('failed, not_in_crm, excluded: why.'),
+    upTo: iso.optional().describe('in_crm: the latest message that is in the CRM.'),
+    nextRunAt: iso.optional().describe('waiting: when the next run is due.'),
+    retryAt: iso.optional().describe('failed: when the writes are tried again.'),
+    lastSyncedAt: iso.optional().describe("When a run last wrote this chat's records."),
+    history: z
+      .object({
+        from: iso.describe('Messages from this time on go to the CRM.'),
+        firstSentAt: iso.optional().describe('The first message that goes.'),
+        olderNotSent: z
+          .number()
+          .int()
+          .describe('Messages older than `from`, not sent unless asked (POST /chats/{chatId}/history).'),
+        asked: z.boolean().describe("The user asked for the chat's history (an import, Send older history)."),
+      })
+      .optional()
+      .describe('For a chat whose people are linked: what of its history goes to the CRM.'),
+    unlinked: z
+      .array(
+        z.object({
+          identityId: z.string(),
+          record: z.object({ type: RecordTypeSchema, id: z.string(), name: z.string().optional() }),
+          at: iso,
+        }),
+      )
+      .describe('People unlinked by hand on this connection: not matched by phone again until asked.'),
+  })
+  .meta({ id: 'ChatCrmState' });
+
+export function chatCrmStateDto(view: ChatCrmView): z.infer<typeof ChatCrmStateSchema> {
+  return defined({
+    connection: view.connection,
+    state: view.state,
+    reason: view.reason,
+    upTo: isoOf(view.upTo),
+    nextRunAt: isoOf(view.nextRunAt),
+    retryAt: isoOf(view.retryAt),
+    lastSyncedAt: isoOf(view.lastSyncedAt),
+    history: view.history && {
+      from: view.history.from.toISOString(),
+      ...(view.history.firstSentAt ? { firstSentAt: view.history.firstSentAt.toISOString() } : {}),
+      olderNotSent: view.history.olderNotSent,
+      asked: view.history.asked,
+    },
+    unlinked: view.unlinked.map((u) => ({
+      identityId: u.identityId,
+      record: defined({ type: u.record.type, id: u.record.id, name: u.record.name }),
+      at: u.at.toISOString(),
+    })),
+  });
+}
+
 export const ChatSchema = z
   .object({
     id: z.string(),
@@ -169,6 +230,10 @@ export const ChatSchema = z
       )
       .optional()
       .describe('In lists: the CRM records of the people of the chat, per connection, with their last sync.'),
+    crm: z
+      .array(ChatCrmStateSchema)
+      .optional()
+      .describe('In lists: where the chat stands on each CRM connection.'),
   })
   .meta({ id: 'ChatSummary' });
 
@@ -411,13 +476,19 @@ export const SyncStatusSchema = z
     job: SyncJobSchema,
     chats: z
       .object({
-        synced: z.number().int(),
-        unmatched: z.number().int(),
-        failed: z.number().int(),
-        pending: z.number().int(),
+        inCrm: z.number().int().describe('Everything that goes to the CRM is there.'),
+        waiting: z
+          .number()
+          .int()
+          .describe('Changed since the last run, or never looked at: the next run takes them.'),
+        failed: z.number().int().describe('Some writes failed; they are tried again.'),
+        notInCrm: z
+          .number()
+          .int()
+          .describe('Nobody of the chat has a record, or nothing of it is within what goes to the CRM.'),
         excluded: z.number().int().describe('Chats on the exclusion list: never written.'),
       })
-      .describe('Chats by sync status.'),
+      .describe("The workspace's chats by their state on this connection, as the chat list shows them."),
     writes: z
       .object({
         done: z.number().int(),
@@ -458,8 +529,15 @@ export const ChatRecordSchema = RecordLinkSchema.extend({
 export const UnmatchedChatSchema = z
   .object({
     chat: ChatSchema,
-    reason: z.string().optional().describe('Why no record was linked.'),
-    checkedAt: iso.describe('When the CRM was last asked.'),
+    reason: z.string().optional().describe('Why it is not in the CRM.'),
+    checkedAt: iso
+      .optional()
+      .describe('When a run last looked at it (none: nothing new within the backfill window).'),
+    linked: z.boolean().describe('Its people are linked, but nothing of it is within what goes to the CRM.'),
+    olderNotSent: z.number().int().describe('Messages older than what goes to the CRM.'),
+    unlinkedByHand: z
+      .boolean()
+      .describe('Its person was unlinked by hand: not matched by phone again until asked.'),
   })
   .meta({ id: 'UnmatchedChat' });
 
@@ -546,7 +624,7 @@ export function syncStatusDto(status: SyncStatus): z.infer<typeof SyncStatusSche
       parkedReason: connection.parkedReason,
     }),
     job: syncJobDto(connection.id, status.job, parked),
-    chats: { ...status.chats },
+    chats: stateCounts(status.chats),
     writes: { ...status.writes },
     problems: status.problems.map(syncProblemDto),
   };
@@ -576,7 +654,10 @@ export function unmatchedChatDto(unmatched: UnmatchedChat): z.infer<typeof Unmat
   return defined({
     chat: chatDto(unmatched.chat),
     reason: unmatched.reason,
-    checkedAt: unmatched.checkedAt.toISOString(),
+    checkedAt: isoOf(unmatched.checkedAt),
+    linked: unmatched.linked,
+    olderNotSent: unmatched.olderNotSent,
+    unlinkedByHand: unmatched.unlinkedByHand,
   });
 }
 

@@ -30,6 +30,7 @@ export interface Database {
   crm_token_leases: CrmTokenLeaseTable;
   crm_rate_buckets: CrmRateBucketTable;
   record_links: RecordLinkTable;
+  record_unlinks: RecordUnlinkTable;
   sync_writes: SyncWriteTable;
   sync_chats: SyncChatTable;
   sync_targets: SyncTargetTable;
@@ -184,6 +185,8 @@ export interface ChatTable {
   changed_at: number;
   /** Incremented with every change; the sync compares it with the value it last settled. */
   change_seq: number;
+  /** Messages from this time on go to the CRM whatever the backfill window (an import, older history asked for). */
+  history_from: number | null;
 }
 
 export interface ChatParticipantTable {
@@ -278,6 +281,16 @@ export interface RecordLinkTable {
   linked_at: number;
   backfill_from: number;
   last_synced_at: number | null;
+}
+
+/** A person unlinked by hand on a connection: not matched by phone again until asked. */
+export interface RecordUnlinkTable {
+  connection_id: string;
+  identity_id: string;
+  record_type: string;
+  record_id: string;
+  record_name: string | null;
+  unlinked_at: number;
 }
 
 /** One row per connection whose token session is shared through the store (the CRM kit). */

@@ -464,9 +464,16 @@ export class SyncEngine {
         now,
       );
     }
+    // Linked, but nothing of the chat is within what goes to the CRM: it is not in the CRM.
+    const from = Math.min(...plan.targets.map(({ target }) => target.backfillFrom));
+    const outside =
+      problem === undefined &&
+      allSettled &&
+      (await this.store.messages.historyAround(plan.chat.id, from)).since === 0;
     await this.store.syncProgress.saveChat(context.connectionId, plan.chat.id, {
-      status: problem === undefined ? 'synced' : 'failed',
-      reason: problem,
+      status: problem !== undefined ? 'failed' : outside ? 'outside_window' : 'synced',
+      reason:
+        problem ?? (outside ? 'Every message of this chat is older than the backfill window.' : undefined),
       settled: allSettled ? { seq, through: context.startedAt } : undefined,
       retryAt,
       synced: allSettled,

@@ -12,6 +12,7 @@ import type { ConnectionService } from '../crms/connections.js';
 import { asApiError } from '../crms/kit/api-errors.js';
 import type { CrmRecord, Destination, RecordCard, RecordType } from '../crms/types.js';
 import type { Store } from '../store/index.js';
+import type { CrmChatState } from '../store/repositories/crm-chat-state.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
 import type { ChatSyncState } from '../store/repositories/sync-progress.js';
 import type { SyncService } from './service.js';
@@ -38,11 +39,168 @@ export interface ChatRecordView {
 export interface UnmatchedChat {
   chat: Chat;
   reason: string | undefined;
-  checkedAt: Date;
+  /** When a run last looked at it; undefined when none has (nothing new within the backfill window). */
+  checkedAt: Date | undefined;
+  /** Its people are linked, but nothing of it is within what goes to the CRM. */
+  linked: boolean;
+  /** Messages older than what goes to the CRM. */
+  olderNotSent: number;
+  /** Its person was unlinked by hand: not matched by phone again until asked. */
+  unlinkedByHand: boolean;
+}
+
+/** What the workspace says of a chat on one CRM connection (see crm-chat-state.ts for the states). */
+export interface ChatCrmView {
+  connection: { id: string; name: string };
+  state: CrmChatState;
+  /** failed, not_in_crm, excluded: why, in words. */
+  reason: string | undefined;
+  /** in_crm: the latest message that is in the CRM. */
+  upTo: Date | undefined;
+  /** waiting: when the next run is due. */
+  nextRunAt: Date | undefined;
+  /** failed: when its writes are tried again. */
+  retryAt: Date | undefined;
+  /** When a run last wrote this chat's records. */
+  lastSyncedAt: Date | undefined;
+  /** For a chat whose people are linked: what of its history goes to the CRM. */
+  history:
+    | {
+        /** Messages from this time on go to the CRM (the backfill window, or what the user asked for). */
+        from: Date;
+        /** The first message that goes. */
+        firstSentAt: Date | undefined;
+        /** Messages older than `from`: not sent unless asked ("Send older history"). */
+        olderNotSent: number;
+        /** The user asked for the chat's history (an import, "Send older history"). */
+        asked: boolean;
+      }
+    | undefined;
+  /** People of the chat unlinked by hand on this connection: not matched by phone again. */
+  unlinked: {
+    identityId: string;
+    record: { type: RecordType; id: string; name: string | undefined };
+    at: Date;
+  }[];
 }
 
 export class RecordsService {
   constructor(private readonly options: RecordsServiceOptions) {}
+
+  /** The start of the backfill window now, as the next run will read it. */
+  windowStart(now = Date.now()): number {
+    return now - this.options.sync.backfillDays * 86_400_000;
+  }
+
+  /** Where each of these chats stands on each CRM connection, as the chat list and the card show it. */
+  async chatStates(chats: readonly Chat[]): Promise<Map<string, ChatCrmView[]>> {
+    const { store, workspace } = this.options;
+    const result = new Map<string, ChatCrmView[]>(chats.map((chat) => [chat.id, []]));
+    if (chats.length === 0) return result;
+    const connections = await this.options.connections.list(workspace.id);
+    if (connections.length === 0) return result;
+    const names = new Map(connections.map((c) => [c.id, c.name]));
+    const now = Date.now();
+    const rows = await store.syncProgress.crmStates(
+      workspace.id,
+      chats.map((chat) => chat.id),
+      this.windowStart(now),
+    );
+    const byId = new Map(chats.map((chat) => [chat.id, chat]));
+    const groups = chats.filter((chat) => chat.kind === 'group').map((chat) => chat.id);
+    const participants = await store.chats.participantsOf(groups);
+    const peopleOf = (chat: Chat) =>
+      chat.kind === 'group'
+        ? (participants.get(chat.id) ?? []).map((p) => p.id)
+        : chat.partner
+          ? [chat.partner.id]
+          : [];
+    const everyone = [...new Set(chats.flatMap(peopleOf))];
+    const nextRuns = new Map<string, Date | undefined>();
+    for (const connection of connections)
+      nextRuns.set(connection.id, await this.options.sync.nextRunAt(connection.id));
+    const linksOn = new Map<string, Awaited<ReturnType<typeof store.links.forIdentities>>>();
+    const unlinksOn = new Map<string, Awaited<ReturnType<typeof store.links.unlinkedOf>>>();
+    for (const connection of connections) {
+      linksOn.set(connection.id, await store.links.forIdentities(connection.id, everyone));
+      unlinksOn.set(connection.id, await store.links.unlinkedOf(connection.id, everyone));
+    }
+    for (const row of rows) {
+      const chat = byId.get(row.chatId);
+      const name = names.get(row.connectionId);
+      if (!chat || name === undefined) continue;
+      const people = peopleOf(chat);
+      const links = people.flatMap((id) => {
+        const link = linksOn.get(row.connectionId)?.get(id);
+        return link ? [link] : [];
+      });
+      const unlinked = people.flatMap((id) => {
+        const note = unlinksOn.get(row.connectionId)?.get(id);
+        return note ? [{ identityId: id, record: note.record, at: note.unlinkedAt }] : [];
+      });
+      let history: ChatCrmView['history'];
+      let upTo: Date | undefined;
+      if (links.length > 0) {
+        const asked = chat.historyFrom?.getTime();
+        const from = Math.min(
+          ...links.map((link) => link.backfillFrom.getTime()),
+          asked ?? Number.POSITIVE_INFINITY,
+        );
+        const around = await store.messages.historyAround(chat.id, from);
+        history = {
+          from: new Date(from),
+          firstSentAt: around.firstSinceAt === undefined ? undefined : new Date(around.firstSinceAt),
+          olderNotSent: around.before,
+          asked: asked !== undefined && asked <= from,
+        };
+        if (row.state === 'in_crm' && around.lastSinceAt !== undefined) upTo = new Date(around.lastSinceAt);
+      }
+      const sync = row.sync;
+      result.get(chat.id)?.push({
+        connection: { id: row.connectionId, name },
+        state: row.state,
+        reason:
+          row.state === 'failed' || row.state === 'not_in_crm' || row.state === 'excluded'
+            ? (sync?.reason ??
+              (row.state === 'not_in_crm' ? 'Nothing new within the backfill window.' : undefined))
+            : undefined,
+        upTo,
+        nextRunAt: row.state === 'waiting' ? nextRuns.get(row.connectionId) : undefined,
+        retryAt: row.state === 'failed' && sync?.retryAt !== undefined ? new Date(sync.retryAt) : undefined,
+        lastSyncedAt: sync?.lastSyncedAt,
+        history,
+        unlinked,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * "Send older history": every message of the chat goes to its records, whatever its age, and so does
+   * history a source delivers later (the chat is backed up in full). A run is asked for at once.
+   */
+  async sendOlderHistory(chatId: string): Promise<void> {
+    const { chat } = await this.chatPeople(chatId);
+    await this.options.store.chats.sendHistoryFrom([chat.id], 0);
+    for (const connection of await this.options.connections.list(this.options.workspace.id)) {
+      await this.options.sync.enqueue(connection.id, 'older history asked for');
+    }
+  }
+
+  /** Lets the sync match a person unlinked by hand by phone again, and asks for a run. */
+  async matchAgain(
+    chatId: string,
+    input: { connection: string; identityId?: string | undefined },
+  ): Promise<boolean> {
+    const connection = await this.options.connections.get(this.options.workspace.id, input.connection);
+    const person = await this.personOf(chatId, input.identityId);
+    const cleared = await this.options.store.links.matchAgain(connection.id, person.id);
+    if (cleared) {
+      await this.touchChatsOf(connection.id, person.id);
+      await this.options.sync.enqueue(connection.id, 'match by phone again');
+    }
+    return cleared;
+  }
 
   async linkedRecords(idOrName: string): Promise<LinkedRecordView[]> {
     const connection = await this.options.connections.get(this.options.workspace.id, idOrName);
@@ -54,16 +212,38 @@ export class RecordsService {
     }));
   }
 
+  /**
+   * The chats not in the CRM on a connection (the same definition as the chat list's "Not in CRM"),
+   * most recent conversation first, each with why.
+   */
   async unmatched(idOrName: string, limit = 200): Promise<UnmatchedChat[]> {
     const connection = await this.options.connections.get(this.options.workspace.id, idOrName);
-    const states = await this.options.store.syncProgress.byStatus(connection.id, ['unmatched'], limit);
+    const rows = await this.options.store.syncProgress.chatsInState(
+      connection.id,
+      this.options.workspace.id,
+      'not_in_crm',
+      this.windowStart(),
+      limit,
+    );
     const chats = await this.options.store.chats.getMany(
       this.options.workspace.id,
-      states.map((state) => state.chatId),
+      rows.map((row) => row.chatId),
     );
-    return states.flatMap((state: ChatSyncState) => {
-      const chat = chats.get(state.chatId);
-      return chat ? [{ chat, reason: state.reason, checkedAt: state.checkedAt }] : [];
+    const found = rows.flatMap((row) => {
+      const chat = chats.get(row.chatId);
+      return chat ? [{ chat, sync: row.sync }] : [];
+    });
+    const views = await this.chatStates(found.map(({ chat }) => chat));
+    return found.map(({ chat, sync }) => {
+      const view = views.get(chat.id)?.find((v) => v.connection.id === connection.id);
+      return {
+        chat,
+        reason: view?.reason ?? sync?.reason,
+        checkedAt: sync?.checkedAt,
+        linked: view?.history !== undefined,
+        olderNotSent: view?.history?.olderNotSent ?? 0,
+        unlinkedByHand: (view?.unlinked.length ?? 0) > 0,
+      };
     });
   }
 

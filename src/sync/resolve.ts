@@ -5,7 +5,7 @@
  */
 import type { Chat, Identity } from '../core/model.js';
 import type { CallOptions, CrmRecord, Destination, LookupContext, RecordType } from '../crms/types.js';
-import type { RecordLink, RecordLinkRepository } from '../store/repositories/record-links.js';
+import type { RecordLink, RecordLinkRepository, Unlinked } from '../store/repositories/record-links.js';
 
 export interface Target {
   record: { type: RecordType; id: string; name: string | undefined };
@@ -40,8 +40,15 @@ export async function resolveTargets(options: {
   for (const { people } of options.chats) for (const person of people) identities.set(person.id, person);
   const links = await options.links.forIdentities(connectionId, [...identities.keys()]);
 
+  // Someone a person unlinked by hand is not matched by phone again until a person asks.
+  const unlinked = await options.links.unlinkedOf(
+    connectionId,
+    [...identities.keys()].filter((id) => !links.has(id)),
+  );
   const toLookUp = [...identities.values()].flatMap((identity) =>
-    !links.has(identity.id) && identity.phone !== undefined ? [{ identity, phone: identity.phone }] : [],
+    !links.has(identity.id) && !unlinked.has(identity.id) && identity.phone !== undefined
+      ? [{ identity, phone: identity.phone }]
+      : [],
   );
   let linksFound = 0;
   if (toLookUp.length > 0) {
@@ -73,23 +80,24 @@ export async function resolveTargets(options: {
     for (const person of people) {
       const link = links.get(person.id);
       if (!link) continue;
+      // History the user asked for (an import, "Send older history") goes whatever the link's window.
+      const from = Math.min(
+        link.backfillFrom.getTime(),
+        chat.historyFrom?.getTime() ?? Number.POSITIVE_INFINITY,
+      );
       const target = targets.get(link.record.id);
       if (target) {
-        target.backfillFrom = Math.min(target.backfillFrom, link.backfillFrom.getTime());
+        target.backfillFrom = Math.min(target.backfillFrom, from);
         target.links.push(link);
       } else {
-        targets.set(link.record.id, {
-          record: link.record,
-          backfillFrom: link.backfillFrom.getTime(),
-          links: [link],
-        });
+        targets.set(link.record.id, { record: link.record, backfillFrom: from, links: [link] });
       }
     }
     resolutions.set(
       chat.id,
       targets.size > 0
         ? { matched: true, targets: [...targets.values()] }
-        : { matched: false, reason: unmatchedReason(chat, people, options.crmName) },
+        : { matched: false, reason: unmatchedReason(chat, people, options.crmName, unlinked) },
     );
   }
   return { resolutions, linksFound };
@@ -111,7 +119,16 @@ export function preferred(records: readonly CrmRecord[]): CrmRecord | undefined 
   return sorted[0];
 }
 
-function unmatchedReason(chat: Chat, people: readonly Identity[], crmName: string): string {
+function unmatchedReason(
+  chat: Chat,
+  people: readonly Identity[],
+  crmName: string,
+  unlinked: ReadonlyMap<string, Unlinked>,
+): string {
+  const byHand = chat.kind === 'direct' && people[0] ? unlinked.get(people[0].id) : undefined;
+  if (byHand) {
+    return `Unlinked by hand from ${byHand.record.name ?? `a ${byHand.record.type}`}; not matched by phone again until someone asks.`;
+  }
   if (chat.kind === 'group') {
     return people.length === 0
       ? 'No participants of this group are known yet.'

@@ -10,8 +10,8 @@ import type { CountryCode } from '../core/phone.js';
 import type { ConnectionService, ConnectionView } from '../crms/connections.js';
 import { CrmError, type Destination } from '../crms/types.js';
 import type { Store } from '../store/index.js';
+import type { CrmChatState } from '../store/repositories/crm-chat-state.js';
 import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
-import type { ChatSyncStatus } from '../store/repositories/sync-progress.js';
 import { backoffMs } from './backoff.js';
 import { SyncEngine, type SyncEngineOptions, SyncStopped } from './engine.js';
 import { LeaseLost, RunLease } from './lease.js';
@@ -43,7 +43,8 @@ export type RunOutcome =
 export interface SyncStatus {
   connection: ConnectionView;
   job: JobState | undefined;
-  chats: Record<ChatSyncStatus, number>;
+  /** The workspace's chats by their state on the connection, as the chat list shows them. */
+  chats: Record<CrmChatState, number>;
   writes: Record<LedgerEntry['state'], number>;
   /** Writes not done: failed (to be retried), refused, or of unknown outcome. */
   problems: LedgerEntry[];
@@ -204,6 +205,11 @@ export class SyncService {
     this.onEnqueue?.();
   }
 
+  /** When the connection's next run is due (undefined: none is queued, e.g. a parked connection). */
+  async nextRunAt(connectionId: string): Promise<Date | undefined> {
+    return (await this.queue.state(connectionId))?.runAt;
+  }
+
   /** Forgets a connection's signed-in destination (after its credentials or setup changed). */
   forget(connectionId: string): void {
     this.destinations.delete(connectionId);
@@ -215,7 +221,11 @@ export class SyncService {
     return {
       connection,
       job: await this.queue.state(connection.id),
-      chats: await store.syncProgress.countByStatus(connection.id),
+      chats: await store.syncProgress.countStates(
+        connection.id,
+        this.options.workspace.id,
+        Date.now() - this.backfillDaysNow * 86_400_000,
+      ),
       writes: await store.ledger.counts(connection.id),
       problems: await store.ledger.problems(connection.id, 50),
     };

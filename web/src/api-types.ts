@@ -590,6 +590,8 @@ export interface paths {
                     tz?: string;
                     /** @description Date order when the file is ambiguous. */
                     dateOrder?: "dmy" | "mdy" | "ymd";
+                    /** @description Send the imported history to the CRM whatever its age (default); `false` leaves it to the backfill window. */
+                    toCrm?: "true" | "false";
                 };
                 header?: never;
                 path: {
@@ -659,6 +661,10 @@ export interface paths {
                     cursor?: string;
                     /** @description Part of a chat's title or person's name, or digits of the number. */
                     q?: string;
+                    /** @description Only chats in this state on a CRM connection (the one named, or any). */
+                    crmState?: "in_crm" | "waiting" | "failed" | "not_in_crm" | "excluded";
+                    /** @description With crmState: the connection. */
+                    connectionId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -758,6 +764,8 @@ export interface paths {
                                 /** @description ISO 8601, UTC */
                                 lastSyncedAt?: string;
                             }[];
+                            /** @description In lists: where the chat stands on each CRM connection. */
+                            crm?: components["schemas"]["ChatCrmState"][];
                             participants: components["schemas"]["Identity"][];
                         };
                     };
@@ -775,6 +783,104 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chats/{chatId}/crm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the chat stands on each CRM connection: in CRM up to, waiting, failed, not in CRM, excluded */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    chatId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ChatCrmState"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chats/{chatId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send older history: every message of the chat goes to its CRM records whatever its age, and so does history delivered later */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    chatId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ChatCrmState"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3072,6 +3178,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chats/{chatId}/links/match-again": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match by phone again: the chat's partner (in a group, the person named), unlinked by hand, is looked up in the CRM at the next run */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    chatId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The CRM connection, by id or name. */
+                        connection: string;
+                        /** @description Which person of the chat: required for a group chat; a direct chat's partner by default. */
+                        identityId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -4158,6 +4336,49 @@ export interface components {
                 optedInAt?: string;
             };
         };
+        ChatCrmStateInput: {
+            connection: {
+                id: string;
+                name: string;
+            };
+            /**
+             * @description in_crm: everything that goes to the CRM is there; waiting: the next run takes it; failed: some writes failed (tried again); not_in_crm: nobody of the chat has a record, or nothing is within what goes; excluded: never written.
+             * @enum {string}
+             */
+            state: "in_crm" | "waiting" | "failed" | "not_in_crm" | "excluded";
+            /** @description failed, not_in_crm, excluded: why. */
+            reason?: string;
+            /** @description in_crm: the latest message that is in the CRM. */
+            upTo?: string;
+            /** @description waiting: when the next run is due. */
+            nextRunAt?: string;
+            /** @description failed: when the writes are tried again. */
+            retryAt?: string;
+            /** @description When a run last wrote this chat's records. */
+            lastSyncedAt?: string;
+            /** @description For a chat whose people are linked: what of its history goes to the CRM. */
+            history?: {
+                /** @description Messages from this time on go to the CRM. */
+                from: string;
+                /** @description The first message that goes. */
+                firstSentAt?: string;
+                /** @description Messages older than `from`, not sent unless asked (POST /chats/{chatId}/history). */
+                olderNotSent: number;
+                /** @description The user asked for the chat's history (an import, Send older history). */
+                asked: boolean;
+            };
+            /** @description People unlinked by hand on this connection: not matched by phone again until asked. */
+            unlinked: {
+                identityId: string;
+                record: {
+                    type: components["schemas"]["RecordTypeInput"];
+                    id: string;
+                    name?: string;
+                };
+                /** @description ISO 8601, UTC */
+                at: string;
+            }[];
+        };
         ChatSummaryInput: {
             id: string;
             accountId: string;
@@ -4193,6 +4414,8 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 lastSyncedAt?: string;
             }[];
+            /** @description In lists: where the chat stands on each CRM connection. */
+            crm?: components["schemas"]["ChatCrmStateInput"][];
         };
         MessageInput: {
             id: string;
@@ -4323,12 +4546,16 @@ export interface components {
                 parkedReason?: string;
             };
             job: components["schemas"]["SyncJobInput"];
-            /** @description Chats by sync status. */
+            /** @description The workspace's chats by their state on this connection, as the chat list shows them. */
             chats: {
-                synced: number;
-                unmatched: number;
+                /** @description Everything that goes to the CRM is there. */
+                inCrm: number;
+                /** @description Changed since the last run, or never looked at: the next run takes them. */
+                waiting: number;
+                /** @description Some writes failed; they are tried again. */
                 failed: number;
-                pending: number;
+                /** @description Nobody of the chat has a record, or nothing of it is within what goes to the CRM. */
+                notInCrm: number;
                 /** @description Chats on the exclusion list: never written. */
                 excluded: number;
             };
@@ -4401,10 +4628,16 @@ export interface components {
         };
         UnmatchedChatInput: {
             chat: components["schemas"]["ChatSummaryInput"];
-            /** @description Why no record was linked. */
+            /** @description Why it is not in the CRM. */
             reason?: string;
-            /** @description When the CRM was last asked. */
-            checkedAt: string;
+            /** @description When a run last looked at it (none: nothing new within the backfill window). */
+            checkedAt?: string;
+            /** @description Its people are linked, but nothing of it is within what goes to the CRM. */
+            linked: boolean;
+            /** @description Messages older than what goes to the CRM. */
+            olderNotSent: number;
+            /** @description Its person was unlinked by hand: not matched by phone again until asked. */
+            unlinkedByHand: boolean;
         };
         CrmRecordInput: {
             type: components["schemas"]["RecordTypeInput"];
@@ -4627,6 +4860,10 @@ export interface components {
                 me?: string;
                 others: number;
             };
+            /** @description The chat the messages are in. */
+            chatId?: string;
+            /** @description Whether the imported history goes to the CRM at the next sync, whatever its age. */
+            toCrm: boolean;
         };
         PartyInput: string | {
             /** @description Any WhatsApp id form, as the string form above. */
@@ -5352,6 +5589,49 @@ export interface components {
                 optedInAt?: string;
             };
         };
+        ChatCrmState: {
+            connection: {
+                id: string;
+                name: string;
+            };
+            /**
+             * @description in_crm: everything that goes to the CRM is there; waiting: the next run takes it; failed: some writes failed (tried again); not_in_crm: nobody of the chat has a record, or nothing is within what goes; excluded: never written.
+             * @enum {string}
+             */
+            state: "in_crm" | "waiting" | "failed" | "not_in_crm" | "excluded";
+            /** @description failed, not_in_crm, excluded: why. */
+            reason?: string;
+            /** @description in_crm: the latest message that is in the CRM. */
+            upTo?: string;
+            /** @description waiting: when the next run is due. */
+            nextRunAt?: string;
+            /** @description failed: when the writes are tried again. */
+            retryAt?: string;
+            /** @description When a run last wrote this chat's records. */
+            lastSyncedAt?: string;
+            /** @description For a chat whose people are linked: what of its history goes to the CRM. */
+            history?: {
+                /** @description Messages from this time on go to the CRM. */
+                from: string;
+                /** @description The first message that goes. */
+                firstSentAt?: string;
+                /** @description Messages older than `from`, not sent unless asked (POST /chats/{chatId}/history). */
+                olderNotSent: number;
+                /** @description The user asked for the chat's history (an import, Send older history). */
+                asked: boolean;
+            };
+            /** @description People unlinked by hand on this connection: not matched by phone again until asked. */
+            unlinked: {
+                identityId: string;
+                record: {
+                    type: components["schemas"]["RecordType"];
+                    id: string;
+                    name?: string;
+                };
+                /** @description ISO 8601, UTC */
+                at: string;
+            }[];
+        };
         ChatSummary: {
             id: string;
             accountId: string;
@@ -5387,6 +5667,8 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 lastSyncedAt?: string;
             }[];
+            /** @description In lists: where the chat stands on each CRM connection. */
+            crm?: components["schemas"]["ChatCrmState"][];
         };
         Message: {
             id: string;
@@ -5517,12 +5799,16 @@ export interface components {
                 parkedReason?: string;
             };
             job: components["schemas"]["SyncJob"];
-            /** @description Chats by sync status. */
+            /** @description The workspace's chats by their state on this connection, as the chat list shows them. */
             chats: {
-                synced: number;
-                unmatched: number;
+                /** @description Everything that goes to the CRM is there. */
+                inCrm: number;
+                /** @description Changed since the last run, or never looked at: the next run takes them. */
+                waiting: number;
+                /** @description Some writes failed; they are tried again. */
                 failed: number;
-                pending: number;
+                /** @description Nobody of the chat has a record, or nothing of it is within what goes to the CRM. */
+                notInCrm: number;
                 /** @description Chats on the exclusion list: never written. */
                 excluded: number;
             };
@@ -5595,10 +5881,16 @@ export interface components {
         };
         UnmatchedChat: {
             chat: components["schemas"]["ChatSummary"];
-            /** @description Why no record was linked. */
+            /** @description Why it is not in the CRM. */
             reason?: string;
-            /** @description When the CRM was last asked. */
-            checkedAt: string;
+            /** @description When a run last looked at it (none: nothing new within the backfill window). */
+            checkedAt?: string;
+            /** @description Its people are linked, but nothing of it is within what goes to the CRM. */
+            linked: boolean;
+            /** @description Messages older than what goes to the CRM. */
+            olderNotSent: number;
+            /** @description Its person was unlinked by hand: not matched by phone again until asked. */
+            unlinkedByHand: boolean;
         };
         CrmRecord: {
             type: components["schemas"]["RecordType"];
@@ -5821,6 +6113,10 @@ export interface components {
                 me?: string;
                 others: number;
             };
+            /** @description The chat the messages are in. */
+            chatId?: string;
+            /** @description Whether the imported history goes to the CRM at the next sync, whatever its age. */
+            toCrm: boolean;
         };
         Party: string | {
             /** @description Any WhatsApp id form, as the string form above. */

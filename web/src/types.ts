@@ -59,3 +59,6 @@ export type CrmRecord = Schemas['CrmRecord'];
 export type RecordCard = Schemas['RecordCard'];
 
 export type SyncJob = Schemas['SyncJob'];
+
+/** Where a chat stands on one CRM connection: in CRM up to, waiting, failed, not in CRM, excluded. */
+export type ChatCrmState = Schemas['ChatCrmState'];

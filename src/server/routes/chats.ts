@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import type { Services } from '../../services.js';
+import { CRM_CHAT_STATES } from '../../store/repositories/crm-chat-state.js';
 import { ChatAccess } from '../access.js';
 import { grantOf } from '../auth.js';
 import {
+  ChatCrmStateSchema,
   ChatSchema,
+  chatCrmStateDto,
   chatDto,
   IdentitySchema,
   identityDto,
@@ -36,6 +39,11 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
               .max(200)
               .optional()
               .describe("Part of a chat's title or person's name, or digits of the number."),
+            crmState: z
+              .enum(CRM_CHAT_STATES)
+              .optional()
+              .describe('Only chats in this state on a CRM connection (the one named, or any).'),
+            connectionId: z.string().optional().describe('With crmState: the connection.'),
           }),
           response: { 200: pageOf(ChatSchema), 400: ErrorEnvelopeSchema },
         },
@@ -43,10 +51,15 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
       async (request) => {
         const { workspaceId } = grantOf(request);
         const readable = await access.readable(request);
+        const { crmState, connectionId, ...query } = request.query;
         const page = await store.chats.list(workspaceId, {
-          ...request.query,
+          ...query,
           ...(readable === 'all' ? {} : { accountIds: [...readable] }),
+          ...(crmState
+            ? { crm: { state: crmState, windowStart: services.records.windowStart(), connectionId } }
+            : {}),
         });
+        const states = await services.records.chatStates(page.data);
         const chatIds = page.data.map((chat) => chat.id);
         const [latest, participants] = await Promise.all([
           store.messages.latestOf(chatIds),
@@ -95,6 +108,7 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
                   },
                   ...(link.lastSyncedAt ? { lastSyncedAt: link.lastSyncedAt.toISOString() } : {}),
                 })),
+              crm: (states.get(chat.id) ?? []).map(chatCrmStateDto),
             };
           }),
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
@@ -119,6 +133,44 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
         const chat = await access.chat(request, request.params.chatId);
         const participants = await store.chats.participants(chat.id);
         return { ...chatDto(chat), participants: participants.map(identityDto) };
+      },
+    );
+
+    app.get(
+      '/chats/:chatId/crm',
+      {
+        schema: {
+          tags: ['chats'],
+          summary:
+            'Where the chat stands on each CRM connection: in CRM up to, waiting, failed, not in CRM, excluded',
+          params: z.object({ chatId: z.string() }),
+          response: { 200: z.object({ data: z.array(ChatCrmStateSchema) }), 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        const chat = await access.chat(request, request.params.chatId);
+        const states = await services.records.chatStates([chat]);
+        return { data: (states.get(chat.id) ?? []).map(chatCrmStateDto) };
+      },
+    );
+
+    app.post(
+      '/chats/:chatId/history',
+      {
+        schema: {
+          tags: ['chats'],
+          summary:
+            'Send older history: every message of the chat goes to its CRM records whatever its age, and so does history delivered later',
+          params: z.object({ chatId: z.string() }),
+          response: { 202: z.object({ data: z.array(ChatCrmStateSchema) }), 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request, reply) => {
+        const chat = await access.chat(request, request.params.chatId);
+        await services.records.sendOlderHistory(chat.id);
+        const fresh = (await store.chats.get(grantOf(request).workspaceId, chat.id)) ?? chat;
+        const states = await services.records.chatStates([fresh]);
+        return reply.status(202).send({ data: (states.get(chat.id) ?? []).map(chatCrmStateDto) });
       },
     );
 

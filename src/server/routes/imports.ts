@@ -35,6 +35,10 @@ const ImportSummarySchema = z
     media: z.object({ found: z.number(), missing: z.number(), omitted: z.number(), tooLarge: z.number() }),
     skipped: z.object({ total: z.number(), reasons: z.record(z.string(), z.number()) }),
     authors: z.object({ me: z.string().optional(), others: z.number() }),
+    chatId: z.string().optional().describe('The chat the messages are in.'),
+    toCrm: z
+      .boolean()
+      .describe('Whether the imported history goes to the CRM at the next sync, whatever its age.'),
   })
   .meta({ id: 'ImportSummary' });
 
@@ -81,6 +85,12 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
               .optional()
               .describe('Time zone of the exporting phone (default: the workspace zone).'),
             dateOrder: z.enum(DATE_ORDERS).optional().describe('Date order when the file is ambiguous.'),
+            toCrm: z
+              .enum(['true', 'false'])
+              .default('true')
+              .describe(
+                'Send the imported history to the CRM whatever its age (default); `false` leaves it to the backfill window.',
+              ),
           }),
           response: {
             200: ImportSummarySchema,
@@ -151,6 +161,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
               chatName: query.chatName,
               timeZone: query.tz ?? services.workspace.timeZone,
               dateOrder: query.dateOrder,
+              toCrm: query.toCrm === 'true',
               defaultRegion: defaultRegionOf(services),
               ...context.limits,
             },
@@ -160,6 +171,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             ...summary,
             chat: { ...summary.chat, title: summary.chat.title },
             authors: { ...summary.authors, me: summary.authors.me },
+            chatId: summary.chatId,
           };
         } finally {
           await fs.promises.rm(dir, { recursive: true, force: true });

@@ -59,7 +59,8 @@ export function ingestRoutes(services: Services, metrics: Metrics): FastifyPlugi
         const stored = result.stored.messages + result.stored.events;
         metrics.ingestedItems.inc({ source: 'rest', outcome: 'stored' }, stored);
         metrics.ingestedItems.inc({ source: 'rest', outcome: 'duplicate' }, result.received - stored);
-        return result;
+        const { chats: _chats, ...answer } = result;
+        return answer;
       },
     );
   };

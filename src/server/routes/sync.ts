@@ -345,6 +345,34 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       },
     );
 
+    app.post(
+      '/chats/:chatId/links/match-again',
+      {
+        schema: {
+          tags: ['sync'],
+          summary:
+            "Match by phone again: the chat's partner (in a group, the person named), unlinked by hand, is looked up in the CRM at the next run",
+          params: ChatParams,
+          body: UnlinkQuery,
+          response: {
+            204: z.null(),
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        reader(request);
+        await access.chat(request, request.params.chatId);
+        const cleared = await records.matchAgain(request.params.chatId, request.body);
+        if (!cleared) {
+          throw new WasyncError('not_found', 'That person was not unlinked by hand on this connection.');
+        }
+        return reply.status(204).send(null);
+      },
+    );
+
     app.delete(
       '/chats/:chatId/links',
       {

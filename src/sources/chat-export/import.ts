@@ -50,6 +50,11 @@ export interface ImportOptions {
   storageQuotaBytes?: number | undefined;
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * The imported history goes to the CRM whatever its age (the user asked for it): default true; false
+   * (`--no-crm`, unticked in the workspace) leaves it to the backfill window.
+   */
+  toCrm?: boolean;
 }
 
 export interface ImportProgress {
@@ -68,6 +73,10 @@ export interface ImportSummary {
   media: { found: number; missing: number; omitted: number; tooLarge: number };
   skipped: { total: number; reasons: Record<string, number> };
   authors: { me: string | undefined; others: number };
+  /** The chat the messages are in (undefined when none was stored, e.g. every line left out). */
+  chatId: string | undefined;
+  /** Whether the imported history goes to the CRM whatever its age. */
+  toCrm: boolean;
 }
 
 /** What the scan takes a line it does not classify for: plain text. */
@@ -80,6 +89,8 @@ export interface ImportServices {
   blobs: MediaBlobStore;
   /** Media bytes the workspace holds now; asked only when there is a quota. */
   storedMediaBytes?: () => Promise<number>;
+  /** Sends these chats' history from `from` on to the CRM whatever the backfill window. */
+  sendHistory?: (chatIds: string[], from: number) => Promise<void>;
 }
 
 /** Opens the file (zip or text), imports it, and closes it. */
@@ -219,7 +230,10 @@ export async function importChatExport(
     media: { found: 0, missing: 0, omitted: 0, tooLarge },
     skipped: { total: 0, reasons: {} },
     authors: { me: parties.me, others: scan.authors.size - (parties.me === undefined ? 0 : 1) },
+    chatId: undefined,
+    toCrm: options.toCrm ?? true,
   };
+  const chats = new Map<string, number>();
   const skip = (reason: string) => {
     summary.skipped.total++;
     summary.skipped.reasons[reason] = (summary.skipped.reasons[reason] ?? 0) + 1;
@@ -235,6 +249,8 @@ export async function importChatExport(
     summary.messages.new += result.stored.messages;
     summary.messages.existing += result.duplicates.messages;
     summary.messages.dropped += result.dropped.messages;
+    for (const chat of result.chats)
+      chats.set(chat.id, Math.min(chats.get(chat.id) ?? chat.firstSentAt, chat.firstSentAt));
     batch = [];
   };
   const parser = new ExportLineParser(
@@ -275,6 +291,10 @@ export async function importChatExport(
   parser.end();
   await flush();
   summary.lines = parser.lines;
+  summary.chatId = [...chats.keys()][0];
+  if (summary.toCrm && chats.size > 0) {
+    await services.sendHistory?.([...chats.keys()], Math.min(...chats.values()));
+  }
   return summary;
 }
 

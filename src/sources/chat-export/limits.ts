@@ -26,6 +26,7 @@ export function importContext(services: Pick<Services, 'ingest' | 'store' | 'con
       ingest: services.ingest,
       blobs: store.blobs,
       storedMediaBytes: () => store.media.storedBytes(workspace.id),
+      sendHistory: (chatIds, from) => store.chats.sendHistoryFrom(chatIds, from),
     },
     limits: {
       limits: exportLimitsOf(config),

@@ -17,6 +17,7 @@ import { erasure } from './015-erasure.js';
 import { crmKit } from './016-crm-kit.js';
 import { oauth } from './017-oauth.js';
 import { crmRateBuckets } from './018-crm-rate-buckets.js';
+import { chatHistory } from './019-chat-history.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -45,6 +46,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '016-crm-kit': crmKit(dialect),
     '017-oauth': oauth(dialect),
     '018-crm-rate-buckets': crmRateBuckets(dialect),
+    '019-chat-history': chatHistory(dialect),
   };
 }
 

@@ -6,6 +6,7 @@ import { inLockOrder } from '../lock-order.js';
 import type { DialectName } from '../migrations/index.js';
 import { decodeCursor, type Page, toPage } from '../pagination.js';
 import type { ChatTable, Database } from '../schema.js';
+import { type CrmChatState, chatInStateSql } from './crm-chat-state.js';
 import { type IdentityFields, toIdentity } from './identities.js';
 
 /** What identifies a chat within an account: the other person, or the group's id. */
@@ -83,6 +84,7 @@ export class ChatRepository {
       last_message_at: null,
       changed_at: now,
       change_seq: 1,
+      history_from: null,
     };
     const inserted = await db
       .insertInto('chats')
@@ -205,6 +207,26 @@ export class ChatRepository {
     return [...new Set([...direct.map((r) => r.id), ...groups.map((r) => r.chat_id)])];
   }
 
+  /**
+   * The user asked for these chats' history from `from` on (an import, "Send older history"): their
+   * messages from then go to the CRM whatever the backfill window, and the next run looks at them again.
+   * The earlier of the old and new times wins, so asking never takes history back.
+   */
+  async sendHistoryFrom(chatIds: readonly string[], from: number): Promise<void> {
+    const now = Date.now();
+    for (let i = 0; i < chatIds.length; i += LOOKUP_CHUNK) {
+      await this.db
+        .updateTable('chats')
+        .set((eb) => ({
+          history_from: sql<number>`case when ${eb.ref('history_from')} is null or ${eb.ref('history_from')} > ${from} then ${from} else ${eb.ref('history_from')} end`,
+          changed_at: now,
+          change_seq: eb('change_seq', '+', 1),
+        }))
+        .where('id', 'in', chatIds.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+    }
+  }
+
   /** Chats with the most recent conversation first. */
   async list(
     workspaceId: string,
@@ -216,6 +238,8 @@ export class ChatRepository {
       cursor?: string | undefined;
       /** Part of the chat's title, the partner's name, or digits of the partner's number. */
       q?: string | undefined;
+      /** Only chats in this CRM state on some connection (or the one named). */
+      crm?: { state: CrmChatState; windowStart: number; connectionId?: string | undefined } | undefined;
     },
   ): Promise<Page<Chat>> {
     const activity = sql<number>`coalesce(chats.last_message_at, 0)`;
@@ -236,6 +260,10 @@ export class ChatRepository {
           ...(digits.length >= 3 ? [eb('identities.phone_e164', 'like', `%${digits}%`)] : []),
         ]),
       );
+    }
+    if (options.crm) {
+      const { state, windowStart, connectionId } = options.crm;
+      query = query.where(chatInStateSql(workspaceId, state, windowStart, connectionId));
     }
     if (options.cursor) {
       const cursor = decodeCursor(options.cursor);
@@ -316,6 +344,7 @@ function toChat(row: ChatWithPartnerRow): Chat {
     title: row.title ?? undefined,
     createdAt: new Date(row.created_at),
     lastMessageAt: row.last_message_at === null ? undefined : new Date(row.last_message_at),
+    ...(row.history_from === null ? {} : { historyFrom: new Date(Number(row.history_from)) }),
   };
 }
 

@@ -377,6 +377,7 @@ export class ErasureRepository {
         .execute();
     for (const ids of chunks(plan.identityIds)) {
       await trx.deleteFrom('record_links').where('identity_id', 'in', ids).execute();
+      await trx.deleteFrom('record_unlinks').where('identity_id', 'in', ids).execute();
       await trx.deleteFrom('chat_participants').where('identity_id', 'in', ids).execute();
     }
     for (const ids of chunks(plan.directChatIds))

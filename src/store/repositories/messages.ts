@@ -67,6 +67,17 @@ const MESSAGE_COLUMNS = [
   'changed_at',
 ] as const satisfies readonly (keyof MessageTable)[];
 
+export interface HistoryAround {
+  /** Messages sent before the time. */
+  before: number;
+  /** Messages sent at or after it. */
+  since: number;
+  /** The first message at or after the time. */
+  firstSinceAt: number | undefined;
+  /** The latest message at or after the time. */
+  lastSinceAt: number | undefined;
+}
+
 export class MessageRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -363,6 +374,32 @@ export class MessageRepository {
       sentAt: Number(row.sent_at),
       raw: row.raw === null ? undefined : readJson<unknown>(row.raw),
     }));
+  }
+
+  /**
+   * How a chat's messages (system notices aside) fall around a time: how many were sent before it and
+   * since, the first of all, and the latest since. What the workspace says of a chat's CRM history.
+   */
+  async historyAround(chatId: string, from: number): Promise<HistoryAround> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select((eb) => [
+        eb.fn.sum<number | string | null>(sql`case when sent_at < ${from} then 1 else 0 end`).as('before'),
+        eb.fn.sum<number | string | null>(sql`case when sent_at >= ${from} then 1 else 0 end`).as('since'),
+        eb.fn.min<number | string | null>(sql`case when sent_at >= ${from} then sent_at end`).as('first'),
+        eb.fn.max<number | string | null>(sql`case when sent_at >= ${from} then sent_at end`).as('last'),
+      ])
+      .where('chat_id', '=', chatId)
+      .where('type', '<>', 'system')
+      .executeTakeFirst();
+    const number = (value: number | string | null | undefined) =>
+      value === null || value === undefined ? undefined : Number(value);
+    return {
+      before: number(row?.before) ?? 0,
+      since: number(row?.since) ?? 0,
+      firstSinceAt: number(row?.first),
+      lastSinceAt: number(row?.last),
+    };
   }
 
   /** The latest message of each chat, for chat lists. */

@@ -18,6 +18,14 @@ export interface RecordLink {
   lastSyncedAt: Date | undefined;
 }
 
+/** Someone a person unlinked by hand, from which record and when. */
+export interface Unlinked {
+  connectionId: string;
+  identityId: string;
+  record: { type: RecordType; id: string; name: string | undefined };
+  unlinkedAt: Date;
+}
+
 export interface NewLink {
   connectionId: string;
   identityId: string;
@@ -36,6 +44,13 @@ export class RecordLinkRepository {
 
   /** Links, or re-links, and answers the link in force afterwards. */
   async link(input: NewLink, db: Kysely<Database> = this.db): Promise<RecordLink> {
+    if (input.linkedBy !== 'lookup') {
+      await db
+        .deleteFrom('record_unlinks')
+        .where('connection_id', '=', input.connectionId)
+        .where('identity_id', '=', input.identityId)
+        .execute();
+    }
     const existing = await this.find(db, input.connectionId, input.identityId);
     const fields = {
       record_type: input.record.type,
@@ -110,9 +125,62 @@ export class RecordLinkRepository {
     return rows.map(toLink);
   }
 
+  /**
+   * A person unlinked someone by hand: the link goes, and a note of it stays so that the sync does not
+   * match them by phone again (until `matchAgain` or a new link by hand).
+   */
   async unlink(connectionId: string, identityId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const link = await this.find(trx, connectionId, identityId);
+      if (!link) return false;
+      await trx.deleteFrom('record_links').where('id', '=', link.id).execute();
+      const note = {
+        record_type: link.record_type,
+        record_id: link.record_id,
+        record_name: link.record_name,
+        unlinked_at: Date.now(),
+      };
+      await trx
+        .insertInto('record_unlinks')
+        .values({ connection_id: connectionId, identity_id: identityId, ...note })
+        .onConflict((oc) => oc.columns(['connection_id', 'identity_id']).doUpdateSet(note))
+        .execute();
+      return true;
+    });
+  }
+
+  /** The people unlinked by hand on a connection, among these. */
+  async unlinkedOf(connectionId: string, identityIds: readonly string[]): Promise<Map<string, Unlinked>> {
+    const found = new Map<string, Unlinked>();
+    for (let i = 0; i < identityIds.length; i += 400) {
+      const ids = identityIds.slice(i, i + 400);
+      if (ids.length === 0) continue;
+      const rows = await this.db
+        .selectFrom('record_unlinks')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('identity_id', 'in', ids)
+        .execute();
+      for (const row of rows) {
+        found.set(row.identity_id, {
+          connectionId,
+          identityId: row.identity_id,
+          record: {
+            type: row.record_type === 'lead' ? 'lead' : 'contact',
+            id: row.record_id,
+            name: row.record_name ?? undefined,
+          },
+          unlinkedAt: new Date(Number(row.unlinked_at)),
+        });
+      }
+    }
+    return found;
+  }
+
+  /** Lets the sync match this person by phone again; answers whether they had been unlinked by hand. */
+  async matchAgain(connectionId: string, identityId: string): Promise<boolean> {
     const result = await this.db
-      .deleteFrom('record_links')
+      .deleteFrom('record_unlinks')
       .where('connection_id', '=', connectionId)
       .where('identity_id', '=', identityId)
       .executeTakeFirst();
@@ -152,6 +220,31 @@ export async function mergeRecordLinks(
     .selectAll()
     .where('identity_id', '=', loserId)
     .execute();
+  // What a person unlinked by hand stays unlinked on the survivor, unless it is linked there.
+  const loserUnlinks = await db
+    .selectFrom('record_unlinks')
+    .selectAll()
+    .where('identity_id', '=', loserId)
+    .execute();
+  for (const unlinked of loserUnlinks) {
+    await db
+      .deleteFrom('record_unlinks')
+      .where('connection_id', '=', unlinked.connection_id)
+      .where('identity_id', '=', loserId)
+      .execute();
+    const linked = await db
+      .selectFrom('record_links')
+      .select('id')
+      .where('connection_id', '=', unlinked.connection_id)
+      .where('identity_id', 'in', [survivorId, loserId])
+      .executeTakeFirst();
+    if (linked) continue;
+    await db
+      .insertInto('record_unlinks')
+      .values({ ...unlinked, identity_id: survivorId })
+      .onConflict((oc) => oc.columns(['connection_id', 'identity_id']).doNothing())
+      .execute();
+  }
   for (const link of loserLinks) {
     const survivorLink = await db
       .selectFrom('record_links')

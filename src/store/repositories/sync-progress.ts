@@ -1,8 +1,13 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { RecordType } from '../../core/model.js';
 import type { Database, SyncChatTable } from '../schema.js';
+import { CRM_CHAT_STATES, type CrmChatState, crmStateSql } from './crm-chat-state.js';
 
-export type ChatSyncStatus = 'synced' | 'unmatched' | 'failed' | 'pending' | 'excluded';
+/**
+ * A chat's last outcome on a connection. `outside_window`: its people are linked, but none of its
+ * messages is within what goes to the CRM (older than the backfill window, none asked for).
+ */
+export type ChatSyncStatus = 'synced' | 'unmatched' | 'failed' | 'pending' | 'excluded' | 'outside_window';
 
 export interface ChatSyncState {
   chatId: string;
@@ -236,6 +241,116 @@ export class SyncProgressRepository {
     return rows.map(toChatState);
   }
 
+  /** Each chat's state on each of the workspace's connections (see crm-chat-state.ts). */
+  async crmStates(
+    workspaceId: string,
+    chatIds: readonly string[],
+    windowStart: number,
+  ): Promise<ChatCrmRow[]> {
+    const result: ChatCrmRow[] = [];
+    for (let i = 0; i < chatIds.length; i += CHUNK) {
+      const ids = chatIds.slice(i, i + CHUNK);
+      if (ids.length === 0) continue;
+      const rows = await this.db
+        .selectFrom('chats')
+        .innerJoin('crm_connections as cc', (join) => join.on('cc.workspace_id', '=', workspaceId))
+        .leftJoin('sync_chats as sc', (join) =>
+          join.onRef('sc.chat_id', '=', 'chats.id').onRef('sc.connection_id', '=', 'cc.id'),
+        )
+        .select([
+          'chats.id as chat_id_',
+          'cc.id as connection_id_',
+          crmStateSql(windowStart).as('state'),
+          'sc.connection_id',
+          'sc.chat_id',
+          'sc.status',
+          'sc.reason',
+          'sc.synced_through',
+          'sc.seen_seq',
+          'sc.checked_at',
+          'sc.retry_at',
+          'sc.last_synced_at',
+          'sc.updated_at',
+        ])
+        .where('chats.id', 'in', ids)
+        .orderBy('cc.created_at')
+        .execute();
+      for (const row of rows) {
+        result.push({
+          chatId: row.chat_id_,
+          connectionId: row.connection_id_,
+          state: row.state,
+          sync: row.chat_id === null ? undefined : toChatState(row as unknown as Selectable<SyncChatTable>),
+        });
+      }
+    }
+    return result;
+  }
+
+  /** How many of the workspace's chats are in each state on the connection. */
+  async countStates(
+    connectionId: string,
+    workspaceId: string,
+    windowStart: number,
+  ): Promise<Record<CrmChatState, number>> {
+    // Grouped outside: Postgres does not see two parameterised CASEs as one expression.
+    const states = this.db
+      .selectFrom('chats')
+      .innerJoin('accounts', 'accounts.id', 'chats.account_id')
+      .leftJoin('sync_chats as sc', (join) =>
+        join.onRef('sc.chat_id', '=', 'chats.id').on('sc.connection_id', '=', connectionId),
+      )
+      .select(crmStateSql(windowStart).as('state'))
+      .where('accounts.workspace_id', '=', workspaceId);
+    const rows = await this.db
+      .selectFrom(states.as('t'))
+      .select(['t.state', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('t.state')
+      .execute();
+    const counts = Object.fromEntries(CRM_CHAT_STATES.map((s) => [s, 0])) as Record<CrmChatState, number>;
+    for (const row of rows) counts[row.state] = Number(row.n);
+    return counts;
+  }
+
+  /** The workspace's chats in a state on the connection, most recent conversation first. */
+  async chatsInState(
+    connectionId: string,
+    workspaceId: string,
+    state: CrmChatState,
+    windowStart: number,
+    limit: number,
+  ): Promise<{ chatId: string; sync: ChatSyncState | undefined }[]> {
+    const rows = await this.db
+      .selectFrom('chats')
+      .innerJoin('accounts', 'accounts.id', 'chats.account_id')
+      .leftJoin('sync_chats as sc', (join) =>
+        join.onRef('sc.chat_id', '=', 'chats.id').on('sc.connection_id', '=', connectionId),
+      )
+      .select([
+        'chats.id as chat_id_',
+        'sc.connection_id',
+        'sc.chat_id',
+        'sc.status',
+        'sc.reason',
+        'sc.synced_through',
+        'sc.seen_seq',
+        'sc.checked_at',
+        'sc.retry_at',
+        'sc.last_synced_at',
+        'sc.updated_at',
+      ])
+      .where('accounts.workspace_id', '=', workspaceId)
+      .where(crmStateSql(windowStart), '=', state)
+      .orderBy(sql`coalesce(chats.last_message_at, 0)`, 'desc')
+      .orderBy('chats.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      chatId: row.chat_id_,
+      sync: row.chat_id === null ? undefined : toChatState(row as unknown as Selectable<SyncChatTable>),
+    }));
+  }
+
   async countByStatus(connectionId: string): Promise<Record<ChatSyncStatus, number>> {
     const rows = await this.db
       .selectFrom('sync_chats')
@@ -249,10 +364,19 @@ export class SyncProgressRepository {
       failed: 0,
       pending: 0,
       excluded: 0,
+      outside_window: 0,
     };
     for (const row of rows) counts[row.status as ChatSyncStatus] = Number(row.n);
     return counts;
   }
+}
+
+export interface ChatCrmRow {
+  chatId: string;
+  connectionId: string;
+  state: CrmChatState;
+  /** The sync's own row, where a run has looked at the chat. */
+  sync: ChatSyncState | undefined;
 }
 
 function toChatState(row: Selectable<SyncChatTable>): ChatSyncState {

@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, describe } from '../api';
+import { useConnections } from '../connections';
+import { CRM_STATE_LABELS, CrmStateBadge } from '../crm-state';
 import { useLive } from '../live';
 import { formatPhone } from '../phone';
-import type { Chat, Page } from '../types';
+import type { Chat, ChatCrmState, Page } from '../types';
 import { formatTime, Notice } from '../ui';
 
-/** A chat as the list answers it: always with its links. */
-type ChatRow = Chat & { links: NonNullable<Chat['links']> };
+/** A chat as the list answers it: always with its links and its state on each connection. */
+type ChatRow = Chat & { links: NonNullable<Chat['links']>; crm: ChatCrmState[] };
+
+const STATES = Object.keys(CRM_STATE_LABELS) as ChatCrmState['state'][];
 
 const PAGE = 100;
 
@@ -18,16 +22,25 @@ export function ChatsPage() {
   const [error, setError] = useState<string>();
   const [query, setQuery] = useState('');
   const current = useRef('');
+  // The CRM state filter lives in the address, so the Sync page's counts link to it.
+  const [params, setParams] = useSearchParams();
+  const crm = STATES.find((state) => state === params.get('crm'));
+  const connection = params.get('connection') ?? undefined;
+  const { connections } = useConnections();
+  const filter = `${crm ? `&crmState=${crm}` : ''}${crm && connection ? `&connectionId=${encodeURIComponent(connection)}` : ''}`;
+  const filterRef = useRef(filter);
+  filterRef.current = filter;
 
   const load = useCallback(async (q: string) => {
     current.current = q;
+    const asked = filterRef.current;
     try {
       const page = await api<Page<ChatRow>>(
         'GET',
-        `/chats?limit=${PAGE}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+        `/chats?limit=${PAGE}${q ? `&q=${encodeURIComponent(q)}` : ''}${asked}`,
       );
-      // A slower answer to an older search does not overwrite a newer one.
-      if (current.current !== q) return;
+      // A slower answer to an older search or filter does not overwrite a newer one.
+      if (current.current !== q || filterRef.current !== asked) return;
       setChats(page.data);
       setMore(page.nextCursor);
       setError(undefined);
@@ -37,10 +50,11 @@ export function ChatsPage() {
   }, []);
 
   // Searching asks the server (name or number), a moment after the typing stops.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter loads the list again
   useEffect(() => {
     const timer = setTimeout(() => void load(query.trim()), query ? 200 : 0);
     return () => clearTimeout(timer);
-  }, [query, load]);
+  }, [query, load, filter]);
 
   const loadMore = async () => {
     if (!more) return;
@@ -48,7 +62,7 @@ export function ChatsPage() {
     try {
       const page = await api<Page<ChatRow>>(
         'GET',
-        `/chats?limit=${PAGE}&cursor=${encodeURIComponent(more)}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+        `/chats?limit=${PAGE}&cursor=${encodeURIComponent(more)}${q ? `&q=${encodeURIComponent(q)}` : ''}${filterRef.current}`,
       );
       setChats((list) => [...(list ?? []), ...page.data]);
       setMore(page.nextCursor);
@@ -78,15 +92,41 @@ export function ChatsPage() {
           value={query}
           onChange={(event) => setQuery(event.target.value)}
         />
+        <select
+          aria-label="Filter chats by CRM state"
+          value={crm ?? ''}
+          onChange={(event) => {
+            const next = new URLSearchParams(params);
+            if (event.target.value) next.set('crm', event.target.value);
+            else next.delete('crm');
+            setParams(next, { replace: true });
+          }}
+        >
+          <option value="">All chats</option>
+          {STATES.map((state) => (
+            <option key={state} value={state}>
+              {CRM_STATE_LABELS[state]}
+            </option>
+          ))}
+        </select>
       </div>
+      {crm && connection && connections ? (
+        <p className="muted small">
+          {CRM_STATE_LABELS[crm]} on {connections.find((c) => c.id === connection)?.name ?? 'one connection'}.{' '}
+          <Link to={`/chats?crm=${crm}`}>On any connection</Link>
+        </p>
+      ) : null}
       {error ? <Notice kind="error">{error}</Notice> : null}
       {chats === undefined && !error ? <p className="muted">Loading chats…</p> : null}
-      {chats?.length === 0 && !query.trim() ? (
+      {chats?.length === 0 && crm ? (
+        <p className="empty">No chat is in the state “{CRM_STATE_LABELS[crm]}”.</p>
+      ) : null}
+      {chats?.length === 0 && !query.trim() && !crm ? (
         <p className="empty">
           No chats yet. They appear here as soon as a connected WhatsApp number receives or sends a message.
         </p>
       ) : null}
-      {chats?.length === 0 && query.trim() ? (
+      {chats?.length === 0 && query.trim() && !crm ? (
         <p className="empty">No chat matches “{query.trim()}”.</p>
       ) : null}
       {chats && chats.length > 0 ? (
@@ -129,18 +169,14 @@ function preview(chat: ChatRow): string {
   return `${last.fromMe ? 'You: ' : ''}${body}`;
 }
 
-/** Whether the chat's people are in the CRM, and when it last synced there. */
+/** Where the chat stands on each CRM connection: its own state, not anyone's latest sync. */
 function CrmState({ chat }: { chat: ChatRow }) {
-  if (chat.links.length === 0) return <span className="crm-state none">Not in CRM</span>;
-  const synced = chat.links
-    .map((link) => link.lastSyncedAt)
-    .filter((at): at is string => at !== undefined)
-    .sort()
-    .at(-1);
-  const names = [...new Set(chat.links.map((link) => link.record.name ?? link.record.type))].join(', ');
+  if (chat.crm.length === 0) return <span className="crm-state not_in_crm">No CRM connected</span>;
   return (
-    <span className="crm-state linked" title={`In the CRM as ${names}`}>
-      {synced ? `Synced ${formatTime(synced)}` : 'Linked, not synced yet'}
-    </span>
+    <>
+      {chat.crm.map((state) => (
+        <CrmStateBadge key={state.connection.id} state={state} named={chat.crm.length > 1} />
+      ))}
+    </>
   );
 }

@@ -1,9 +1,19 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, describe } from '../api';
 import { capabilitiesOf, useCrmKinds } from '../connections';
+import { ChatCrmLine } from '../crm-state';
 import { useLive } from '../live';
 import { formatPhone, formatPhones, regionOfPhone } from '../phone';
-import type { Chat, Connection, CrmKind, CrmRecord, Identity, RecordCard, RecordLink } from '../types';
+import type {
+  Chat,
+  ChatCrmState,
+  Connection,
+  CrmKind,
+  CrmRecord,
+  Identity,
+  RecordCard,
+  RecordLink,
+} from '../types';
 import { formatTime, Notice } from '../ui';
 
 /**
@@ -17,11 +27,22 @@ export function CrmCard({ chat }: { chat: Chat }) {
   const [error, setError] = useState<string>();
   const kinds = useCrmKinds(setError);
 
+  const [states, setStates] = useState<ChatCrmState[]>([]);
+  const loadStates = useCallback(
+    () =>
+      api<{ data: ChatCrmState[] }>('GET', `/chats/${chat.id}/crm`).then(
+        (result) => setStates(result.data),
+        (failure) => setError(describe(failure)),
+      ),
+    [chat.id],
+  );
   const loadLinks = useCallback(async () => {
     const result = await api<{ data: RecordLink[] }>('GET', `/chats/${chat.id}/records`);
     setLinks(result.data);
+    // A link made or removed moves the chat's state too.
+    void loadStates();
     return result.data;
-  }, [chat.id]);
+  }, [chat.id, loadStates]);
 
   useEffect(() => {
     Promise.all([api<{ data: Connection[] }>('GET', '/connections'), loadLinks()]).then(
@@ -30,9 +51,11 @@ export function CrmCard({ chat }: { chat: Chat }) {
     );
   }, [loadLinks]);
 
-  // A finished sync run may have moved a last-sync time or linked someone.
+  // A finished sync run may have moved a last-sync time or linked someone; a new message makes the
+  // chat wait for the next run.
   useLive((event) => {
     if (event.type === 'sync') void loadLinks();
+    else if (event.type === 'messages') void loadStates();
   });
 
   const people: Identity[] =
@@ -56,6 +79,16 @@ export function CrmCard({ chat }: { chat: Chat }) {
               The sync is paused: {connection.parkedReason ?? 'an admin must act'}.
             </Notice>
           ) : null}
+          {states
+            .filter((state) => state.connection.id === connection.id)
+            .map((state) => (
+              <ChatCrmLine
+                key={state.connection.id}
+                chatId={chat.id}
+                state={state}
+                onChange={() => void loadStates()}
+              />
+            ))}
           {people.length === 0 ? <p className="muted">WhatsApp has not shared who is in this chat.</p> : null}
           {people.map((person) => {
             const link = links.find((l) => l.connectionId === connection.id && l.identity.id === person.id);
@@ -76,6 +109,9 @@ export function CrmCard({ chat }: { chat: Chat }) {
                     connection={connection}
                     capabilities={capabilitiesOf(kinds, connection.kind)}
                     person={person}
+                    unlinkedByHand={states
+                      .find((state) => state.connection.id === connection.id)
+                      ?.unlinked.find((u) => u.identityId === person.id)}
                     reload={loadLinks}
                   />
                 )}
@@ -262,12 +298,15 @@ function Unlinked({
   connection,
   capabilities,
   person,
+  unlinkedByHand,
   reload,
 }: {
   chat: Chat;
   connection: Connection;
   capabilities: CrmKind['capabilities'];
   person: Identity;
+  /** The person was unlinked by hand here: the sync does not match them by phone again. */
+  unlinkedByHand: ChatCrmState['unlinked'][number] | undefined;
   reload: () => Promise<RecordLink[]>;
 }) {
   const [mode, setMode] = useState<'create' | 'link'>();
@@ -292,6 +331,19 @@ function Unlinked({
         ...(type === 'lead' && company ? { company } : {}),
         ...identity,
       });
+      await reload();
+    } catch (failure) {
+      setError(describe(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const matchAgain = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/chats/${chat.id}/links/match-again`, { connection: connection.id, ...identity });
       await reload();
     } catch (failure) {
       setError(describe(failure));
@@ -337,11 +389,23 @@ function Unlinked({
 
   return (
     <div className="unlinked">
-      <p className="muted small">
-        {chat.type === 'group'
-          ? `Not linked to a record in ${connection.name}.`
-          : `${person.phone ? formatPhone(person.phone) : (person.name ?? 'This person')} is not linked to a record in ${connection.name}.`}
-      </p>
+      {unlinkedByHand ? (
+        <p className="small" data-testid="unlinked-by-hand">
+          Unlinked by hand from {unlinkedByHand.record.name ?? `a ${unlinkedByHand.record.type}`} on{' '}
+          {formatTime(unlinkedByHand.at)}: wasync will not match{' '}
+          {person.name ?? (person.phone ? formatPhone(person.phone) : 'this person')} by phone again
+          automatically.{' '}
+          <button type="button" className="link" disabled={busy} onClick={() => void matchAgain()}>
+            Match by phone again
+          </button>
+        </p>
+      ) : (
+        <p className="muted small">
+          {chat.type === 'group'
+            ? `Not linked to a record in ${connection.name}.`
+            : `${person.phone ? formatPhone(person.phone) : (person.name ?? 'This person')} is not linked to a record in ${connection.name}.`}
+        </p>
+      )}
       <div className="buttons">
         <button type="button" aria-pressed={mode === 'create'} onClick={() => setMode('create')}>
           {capabilities.leads ? 'Create contact or lead' : 'Create contact'}

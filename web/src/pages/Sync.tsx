@@ -135,24 +135,30 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
           <dt>Next run</dt>
           <dd>{job.nextRunAt ? formatTime(job.nextRunAt) : '—'}</dd>
         </div>
-        <div>
-          <dt>Chats synced</dt>
-          <dd>{chats.synced}</dd>
-        </div>
-        <div>
-          <dt>Waiting</dt>
-          <dd>{chats.pending}</dd>
-        </div>
-        <div>
-          <dt>Unmatched</dt>
-          <dd>
-            <Link to="/unmatched">{chats.unmatched}</Link>
-          </dd>
-        </div>
-        <div>
-          <dt>Failed</dt>
-          <dd>{chats.failed + writes.rejected}</dd>
-        </div>
+        {(
+          [
+            ['In CRM', 'in_crm', chats.inCrm],
+            ['Waiting', 'waiting', chats.waiting],
+            ['Not in CRM', 'not_in_crm', chats.notInCrm],
+            ['Failed', 'failed', chats.failed],
+            ['Excluded', 'excluded', chats.excluded],
+          ] as const
+        ).map(([label, state, count]) => (
+          <div key={state}>
+            <dt>{label}</dt>
+            <dd>
+              <Link to={`/chats?crm=${state}&connection=${encodeURIComponent(status.connection.id)}`}>
+                {count}
+              </Link>
+            </dd>
+          </div>
+        ))}
+        {writes.rejected > 0 ? (
+          <div>
+            <dt>Writes refused</dt>
+            <dd>{writes.rejected}</dd>
+          </div>
+        ) : null}
       </dl>
       {job.lastError ? <Notice kind="error">The last run stopped: {job.lastError}</Notice> : null}
       {problems.length > 0 ? (

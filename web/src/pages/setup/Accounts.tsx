@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
 import { formatPhone } from '../../phone';
@@ -243,7 +244,7 @@ function ImportForm({
         });
         accountId = created.id;
       }
-      const query = new URLSearchParams({ fileName: file.name });
+      const query = new URLSearchParams({ fileName: file.name, toCrm: String(form.get('toCrm') === 'on') });
       for (const name of ['chatWith', 'me', 'tz', 'dateOrder']) {
         const value = String(form.get(name) ?? '').trim();
         if (value) query.set(name, value);
@@ -310,6 +311,15 @@ function ImportForm({
           <option value="ymd">Year-month-day</option>
         </select>
       </div>
+      <div className="field">
+        <label className="check">
+          <input type="checkbox" name="toCrm" defaultChecked /> Send this history to the CRM
+        </label>
+        <p className="hint">
+          Every imported message goes to the linked contact or lead at the next sync, whatever its age.
+          Unticked, only what is within the backfill window goes.
+        </p>
+      </div>
       {progress !== undefined ? (
         <div className="progress">
           <progress value={progress} max={1} aria-label="Upload progress" />
@@ -330,7 +340,16 @@ function ImportForm({
                 .map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`)
                 .join(', ')})`
             : ''}
-          .
+          .{' '}
+          {summary.toCrm
+            ? 'The whole history goes to the CRM at the next sync.'
+            : 'Only what is within the backfill window goes to the CRM.'}
+          {summary.chatId ? (
+            <>
+              {' '}
+              <Link to={`/chats/${summary.chatId}`}>Open the chat</Link>
+            </>
+          ) : null}
         </Notice>
       ) : null}
       <div className="buttons">
