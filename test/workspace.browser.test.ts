@@ -106,7 +106,7 @@ describe.skipIf(skipped !== undefined)(
             {
               id: 'wamid.w2',
               chat: { type: 'direct', with: { phone: '+49 151 2345 6789', name: 'Bruno Keller' } },
-              timestamp: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+              timestamp: new Date(Date.now() - 2 * 86_400_000).toISOString(),
               text: 'Danke!',
             },
           ],

@@ -14,7 +14,6 @@ import type { CrmRecord, Destination, RecordCard, RecordType } from '../crms/typ
 import type { Store } from '../store/index.js';
 import type { CrmChatState } from '../store/repositories/crm-chat-state.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
-import type { ChatSyncState } from '../store/repositories/sync-progress.js';
 import type { SyncService } from './service.js';
 
 export interface RecordsServiceOptions {

@@ -19,8 +19,9 @@ export function UnmatchedPage() {
       <section className="panel">
         <h1>Unmatched</h1>
         <p className="muted">
-          WhatsApp chats whose people have no contact or lead in the CRM with their number. Create one, or
-          open the chat to link an existing record.
+          WhatsApp chats that are not in the CRM, the same ones the chat list shows as “Not in CRM”: nobody of
+          the chat has a contact or lead with their number (create one, or open the chat to link an existing
+          record), someone was unlinked by hand, or every message is older than the backfill window.
         </p>
         {error || kindsError ? <Notice kind="error">{error ?? kindsError}</Notice> : null}
         {connections?.length === 0 ? <p className="empty">No CRM is connected yet.</p> : null}
@@ -67,6 +68,26 @@ function UnmatchedOf({ connection, kinds }: { connection: Connection; kinds: Crm
     }
   };
 
+  const act = async (row: Unmatched, action: 'history' | 'match') => {
+    setBusy(row.chat.id);
+    try {
+      if (action === 'history') await api('POST', `/chats/${row.chat.id}/history`);
+      else await api('POST', `/chats/${row.chat.id}/links/match-again`, { connection: connection.id });
+      setMessage({
+        kind: 'success',
+        text:
+          action === 'history'
+            ? `${row.chat.title ?? 'The chat'}: its older history goes to ${connection.name} in the next run.`
+            : `${row.chat.title ?? 'The chat'} is matched by phone again in the next run.`,
+      });
+      setRows((current) => current?.filter((r) => r.chat.id !== row.chat.id));
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describe(failure) });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
   return (
     <section className="panel" aria-labelledby={`unmatched-${connection.id}`}>
       <h2 id={`unmatched-${connection.id}`}>
@@ -89,11 +110,30 @@ function UnmatchedOf({ connection, kinds }: { connection: Connection; kinds: Crm
                     : row.chat.partner?.phone
                       ? formatPhone(row.chat.partner.phone)
                       : ''}
-                  {row.reason ? ` · ${row.reason}` : ''} · checked {formatTime(row.checkedAt)}
+                  {row.reason ? ` · ${row.reason}` : ''}
+                  {row.checkedAt ? ` · checked ${formatTime(row.checkedAt)}` : ''}
                 </span>
               </span>
               <span className="buttons">
-                {row.chat.type === 'direct' ? (
+                {row.linked && row.olderNotSent > 0 ? (
+                  <button
+                    type="button"
+                    disabled={busy === row.chat.id}
+                    onClick={() => void act(row, 'history')}
+                  >
+                    Send older history ({row.olderNotSent})
+                  </button>
+                ) : null}
+                {row.unlinkedByHand && row.chat.type === 'direct' ? (
+                  <button
+                    type="button"
+                    disabled={busy === row.chat.id}
+                    onClick={() => void act(row, 'match')}
+                  >
+                    Match by phone again
+                  </button>
+                ) : null}
+                {row.chat.type === 'direct' && !row.linked && !row.unlinkedByHand ? (
                   <>
                     <button
                       type="button"
