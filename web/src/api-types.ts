@@ -1898,8 +1898,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Connect a CRM (credentials are stored encrypted)
-         * @description The body is the kind's own: `kind` picks it (GET /crm-kinds lists the kinds).
+         * Connect a CRM (credentials are stored encrypted), and test it
+         * @description The body is the kind's own: `kind` picks it (GET /crm-kinds lists the kinds). The connection is tested before the answer: one that cannot sign in (bad credentials, the CRM unreachable) is saved as needing attention (`state: parked`, with the CRM's reason), and the sync leaves it alone until a test passes. `test` says what the test found.
          */
         post: {
             parameters: {
@@ -1920,7 +1920,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CrmConnection"];
+                        "application/json": components["schemas"]["CrmConnectionSaved"];
                     };
                 };
                 /** @description Default Response */
@@ -2052,7 +2052,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in and check the CRM is set up; answers the problems found */
+        /**
+         * Sign in and check the CRM is set up; answers the problems found
+         * @description A connection that cannot sign in (bad credentials, the CRM unreachable) needs attention afterwards (`state: parked`, with the reason); one that needed attention and passes is active again, and a run is queued.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2070,10 +2073,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ok: boolean;
-                            problems: string[];
-                        };
+                        "application/json": components["schemas"]["CrmConnectionTest"];
                     };
                 };
                 /** @description Default Response */
@@ -4499,6 +4499,17 @@ export interface components {
             /** @description How many times: token.used counts the uses of a route family in its hour. */
             count: number;
         };
+        CrmConnectionTestInput: {
+            /** @description Signed in, and everything wasync writes into is set up. */
+            ok: boolean;
+            problems: string[];
+            /** @description wasync could not sign in at the CRM or reach it: the connection needs attention. */
+            failure?: {
+                /** @description The CRM's stable code (invalid_grant, NETWORK, …). */
+                code: string;
+                message: string;
+            };
+        };
         CrmFormFieldInput: {
             /** @description Where the value goes in the body; a dot names a nested field (auth.clientId). */
             name: string;
@@ -5016,10 +5027,35 @@ export interface components {
             };
             /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
             summary?: string;
-            /** @enum {string} */
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
             state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
             parkedReason?: string;
             createdAt: string;
+        };
+        CrmConnectionSavedInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTestInput"];
         };
         Bitrix24ConnectionInput: {
             /** @constant */
@@ -5693,6 +5729,17 @@ export interface components {
             /** @description How many times: token.used counts the uses of a route family in its hour. */
             count: number;
         };
+        CrmConnectionTest: {
+            /** @description Signed in, and everything wasync writes into is set up. */
+            ok: boolean;
+            problems: string[];
+            /** @description wasync could not sign in at the CRM or reach it: the connection needs attention. */
+            failure?: {
+                /** @description The CRM's stable code (invalid_grant, NETWORK, …). */
+                code: string;
+                message: string;
+            };
+        };
         CrmFormField: {
             /** @description Where the value goes in the body; a dot names a nested field (auth.clientId). */
             name: string;
@@ -6210,10 +6257,35 @@ export interface components {
             };
             /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
             summary?: string;
-            /** @enum {string} */
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
             state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
             parkedReason?: string;
             createdAt: string;
+        };
+        CrmConnectionSaved: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTest"];
         };
     };
     responses: never;

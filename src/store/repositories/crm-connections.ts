@@ -24,9 +24,17 @@ export class CrmConnectionRepository {
     return newId('crm');
   }
 
-  /** Inserts; returns undefined when the workspace already has a connection of that name. */
+  /**
+   * Inserts; returns undefined when the workspace already has a connection of that name. With a
+   * `parkedReason` the row starts parked: the sync leaves it alone until that is cleared.
+   */
   async create(
-    input: Pick<StoredConnection, 'id' | 'workspaceId' | 'kind' | 'name' | 'settings' | 'sealedCredentials'>,
+    input: Pick<
+      StoredConnection,
+      'id' | 'workspaceId' | 'kind' | 'name' | 'settings' | 'sealedCredentials'
+    > & {
+      parkedReason?: string | undefined;
+    },
   ): Promise<StoredConnection | undefined> {
     const now = Date.now();
     const row = {
@@ -36,8 +44,8 @@ export class CrmConnectionRepository {
       name: input.name,
       settings: JSON.stringify(input.settings),
       credentials: input.sealedCredentials,
-      state: 'active',
-      parked_reason: null,
+      state: input.parkedReason === undefined ? 'active' : 'parked',
+      parked_reason: input.parkedReason ?? null,
       created_at: now,
       updated_at: now,
     };
