@@ -12,6 +12,7 @@ import {
 } from '../store/repositories/whatsapp-web-sessions.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
 import type { ChatRecordView, UnmatchedChat } from '../sync/records-service.js';
+import { describeSummary } from '../sync/run-summary-text.js';
 import type { SyncStatus } from '../sync/service.js';
 import type { AccountAccessView } from './access.js';
 
@@ -376,6 +377,10 @@ export const SyncJobSchema = z
     lastFinishedAt: iso.optional(),
     lastSuccessAt: iso.optional(),
     lastSummary: RunSummarySchema.optional(),
+    lastSummaryText: z
+      .string()
+      .optional()
+      .describe('The last run in one line, as `wasync sync --once` prints it.'),
   })
   .meta({ id: 'SyncJob' });
 
@@ -515,6 +520,7 @@ export function syncJobDto(
     lastFinishedAt: isoOf(job?.lastFinishedAt),
     lastSuccessAt: isoOf(job?.lastSuccessAt),
     lastSummary: job?.lastSummary && runSummaryDto(job.lastSummary),
+    lastSummaryText: job?.lastSummary && describeSummary(job.lastSummary),
   });
 }
 

@@ -3081,7 +3081,7 @@ export interface paths {
         };
         /**
          * Live updates as server-sent events: messages stored or changed, sync runs finished
-         * @description text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at}).
+         * @description text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at, summary}).
          */
         get: {
             parameters: {
@@ -4285,6 +4285,8 @@ export interface components {
             /** @description ISO 8601, UTC */
             lastSuccessAt?: string;
             lastSummary?: components["schemas"]["RunSummaryInput"];
+            /** @description The last run in one line, as `wasync sync --once` prints it. */
+            lastSummaryText?: string;
         };
         SyncProblemInput: {
             /** @description The idempotency key of the write. */
@@ -4601,6 +4603,8 @@ export interface components {
              */
             state: "done" | "retrying" | "parked" | "busy";
             at: string;
+            /** @description What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
+            summary?: string;
         };
         ImportSummaryInput: {
             accountId: string;
@@ -5515,6 +5519,8 @@ export interface components {
             /** @description ISO 8601, UTC */
             lastSuccessAt?: string;
             lastSummary?: components["schemas"]["RunSummary"];
+            /** @description The last run in one line, as `wasync sync --once` prints it. */
+            lastSummaryText?: string;
         };
         SyncProblem: {
             /** @description The idempotency key of the write. */
@@ -5831,6 +5837,8 @@ export interface components {
              */
             state: "done" | "retrying" | "parked" | "busy";
             at: string;
+            /** @description What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
+            summary?: string;
         };
         ImportSummary: {
             accountId: string;
