@@ -225,4 +225,38 @@ describeEachDatabase('Saving a CRM connection tests it', (database) => {
     const job = await h.services.sync.claimNext();
     expect(job).toMatchObject({ connectionId: saved.id, reason: 'connection tested' });
   });
+
+  it('a person’s change clears it: the connection saved again with the right secret is tested, active, and queued', async () => {
+    const saved = await save(salesforceBody('Acme org', clientCredentials('nope')));
+    expectNeedsAttention(saved, 'invalid_client');
+    await save(salesforceBody('Other org', clientCredentials()));
+    const put = (body: Record<string, unknown>) =>
+      h.app.inject({ method: 'PUT', url: `/api/v1/connections/${saved.id}`, headers: h.auth, payload: body });
+
+    // Still wrong: it still needs attention, with the reason of this test.
+    const stillWrong = await put(salesforceBody('Acme org', clientCredentials('still-not-it')));
+    expect(stillWrong.statusCode, stillWrong.body).toBe(200);
+    expectNeedsAttention(stillWrong.json() as Saved, 'invalid_client');
+    // Another kind, or the name of another connection: refused, nothing changed.
+    const otherKind = await put({ ...zoho.connectionInput('Acme org') });
+    expect(otherKind.statusCode).toBe(400);
+    expect(otherKind.json().error.code).toBe('validation_failed');
+    const clash = await put(salesforceBody('Other org', clientCredentials()));
+    expect(clash.statusCode).toBe(409);
+    expect((await listed()).map(({ name, state }) => `${name}: ${state}`)).toEqual([
+      'Acme org: parked',
+      'Other org: active',
+    ]);
+
+    const fixed = await put(salesforceBody('Acme org', clientCredentials()));
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    expect(fixed.json()).toMatchObject({ id: saved.id, state: 'active', test: { ok: true, problems: [] } });
+    expect(fixed.body).not.toContain(DEMO_CLIENT.clientSecret);
+    expect((await listed()).map(({ name, state }) => `${name}: ${state}`)).toEqual([
+      'Acme org: active',
+      'Other org: active',
+    ]);
+    const job = await h.services.sync.queue.state(saved.id);
+    expect(job).toMatchObject({ reason: 'connection changed', runAt: expect.any(Date) });
+  });
 });

@@ -127,6 +127,37 @@ export class ConnectionService {
     return view(stored);
   }
 
+  /**
+   * Replaces a connection's name, settings and secrets with a new body of its kind (what a person
+   * fixes after a failed test). It waits as untested until `test` answers; the old sign-in is dropped.
+   */
+  async replace(
+    workspaceId: string,
+    idOrName: string,
+    given: Readonly<Record<string, unknown>>,
+  ): Promise<ConnectionView> {
+    const stored = await this.stored(workspaceId, idOrName);
+    if (given.kind !== stored.kind) {
+      throw new WasyncError('validation_failed', `The connection is of kind ${stored.kind}.`, {
+        issues: [{ field: 'kind', message: `must stay ${stored.kind}` }],
+      });
+    }
+    const definition = this.definitionOf(stored);
+    const input = definition.input.parse(given) as ConnectionInput;
+    definition.checkInput?.(input, this.guarded);
+    const { settings, secrets } = definition.split(input);
+    const replaced = await this.repository.replace(stored.id, {
+      workspaceId,
+      name: input.name,
+      settings,
+      sealedCredentials: this.box.seal(JSON.stringify(secrets), stored.id),
+      parkedReason: NOT_TESTED_YET,
+    });
+    if (!replaced) throw new WasyncError('conflict', `A connection named ${input.name} already exists.`);
+    this.sessions.delete(stored.id);
+    return this.get(workspaceId, stored.id);
+  }
+
   async list(workspaceId: string): Promise<ConnectionView[]> {
     return (await this.repository.list(workspaceId)).map(view);
   }

@@ -1997,7 +1997,72 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /**
+         * Change a CRM connection (its whole body again, secrets included), and test it
+         * @description The body is the kind's own, as POST /connections takes it; the kind stays. The connection is tested before the answer, as a new one is: one that still cannot sign in needs attention (`state: parked`), one that signs in is active again and its run is queued.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SalesforceConnectionInputInput"] | components["schemas"]["ZohoConnectionInputInput"] | components["schemas"]["Bitrix24ConnectionInputInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CrmConnectionChanged"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         /** Delete a CRM connection */
         delete: {
@@ -5061,6 +5126,27 @@ export interface components {
             createdAt: string;
             test: components["schemas"]["CrmConnectionTestInput"];
         };
+        CrmConnectionChangedInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTestInput"];
+        };
         Bitrix24ConnectionInput: {
             /** @constant */
             kind: "bitrix24";
@@ -6275,6 +6361,27 @@ export interface components {
             createdAt: string;
         };
         CrmConnectionSaved: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTest"];
+        };
+        CrmConnectionChanged: {
             id: string;
             /** @enum {string} */
             kind: "salesforce" | "zoho" | "bitrix24";

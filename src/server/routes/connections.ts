@@ -248,6 +248,42 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
       },
     );
 
+    app.put(
+      '/connections/:connectionId',
+      {
+        schema: {
+          tags: ['connections'],
+          summary: 'Change a CRM connection (its whole body again, secrets included), and test it',
+          description:
+            "The body is the kind's own, as POST /connections takes it; the kind stays. The connection is tested before the answer, as a new one is: one that still cannot sign in needs attention (`state: parked`), one that signs in is active again and its run is queued.",
+          params: Params,
+          body: registry.inputSchema(),
+          response: {
+            200: ConnectionSchema.extend({ test: ConnectionTestSchema }).meta({ id: 'CrmConnectionChanged' }),
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = requireAdmin(request);
+        const replaced = await connections.replace(workspaceId, request.params.connectionId, request.body);
+        sync.forget(replaced.id);
+        const { test, connection, cleared } = await connections.test(workspaceId, replaced.id, {
+          clearWhenSignedIn: true,
+        });
+        if (cleared) await sync.enqueue(connection.id, 'connection changed');
+        await audit.record(request, 'connection.updated', target(connection), {
+          kind: connection.kind,
+          settings: connection.settings,
+          tested: testedDetails(test),
+        });
+        return { ...dto(connection), test: testDto(test) };
+      },
+    );
+
     app.get(
       '/connections',
       {
