@@ -22,6 +22,7 @@ import { openStore, type Store } from './store/index.js';
 import { checkSecretKey } from './store/sealed-secrets.js';
 import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
 import { RecordsService } from './sync/records-service.js';
+import { describeSummary } from './sync/run-summary-text.js';
 import { SyncService } from './sync/service.js';
 import { SyncWorker } from './sync/worker.js';
 
@@ -174,7 +175,13 @@ export async function openServices(
   });
   const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
   sync.onRunFinished = (connectionId, outcome) =>
-    live.publish({ type: 'sync', connectionId, state: outcome.state, at: new Date().toISOString() });
+    live.publish({
+      type: 'sync',
+      connectionId,
+      state: outcome.state,
+      at: new Date().toISOString(),
+      ...(outcome.state !== 'busy' && outcome.summary ? { summary: describeSummary(outcome.summary) } : {}),
+    });
   return {
     config,
     logger,

@@ -39,7 +39,7 @@ describeEachDatabase('Salesforce connections: what each sign-in flow needs', (da
   const test = async (id: string) =>
     (
       await h.app.inject({ method: 'POST', url: `/api/v1/connections/${id}/test`, headers: h.auth })
-    ).json() as { ok: boolean; problems: string[] };
+    ).json() as { ok: boolean; problems: string[]; failure?: { code: string; message: string } };
   const jwtAuth = (extra: Record<string, unknown> = {}) => ({
     flow: 'jwt_bearer',
     clientId: DEMO_CLIENT.clientId,
@@ -95,6 +95,7 @@ describeEachDatabase('Salesforce connections: what each sign-in flow needs', (da
     expect(await test(byDefault.id)).toEqual({
       ok: false,
       problems: [expect.stringContaining('audience is invalid')],
+      failure: { code: expect.any(String), message: expect.stringContaining('audience is invalid') },
     });
     const myDomain = await connect('My Domain aud', url, jwtAuth({ audience: url }));
     expect(myDomain.json().settings.audience).toBe(url);

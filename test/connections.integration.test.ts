@@ -58,8 +58,11 @@ describeEachDatabase('CRM connections', (database) => {
     expect(JSON.stringify(row)).not.toContain(DEMO_CLIENT.clientSecret);
     expect(row.credentials).toMatch(/^v1:/);
 
+    // Tested as it was saved: signed in, so active, with the org's setup still to do.
+    const { test, ...answered } = created.json();
+    expect(test).toEqual({ ok: false, problems: [expect.stringContaining('wasync setup salesforce')] });
     const listed = await h.app.inject({ method: 'GET', url: '/api/v1/connections', headers: h.auth });
-    expect(listed.json().data).toEqual([created.json()]);
+    expect(listed.json().data).toEqual([answered]);
     expect((await connect('Acme org')).statusCode).toBe(409);
   });
 
@@ -98,7 +101,11 @@ describeEachDatabase('CRM connections', (database) => {
       url: `/api/v1/connections/${id}/test`,
       headers: h.auth,
     });
-    expect(test.json()).toEqual({ ok: false, problems: [expect.stringContaining('invalid_client')] });
+    expect(test.json()).toEqual({
+      ok: false,
+      problems: [expect.stringContaining('invalid_client')],
+      failure: { code: 'invalid_client', message: expect.any(String) },
+    });
     const setup = await h.app.inject({
       method: 'POST',
       url: `/api/v1/connections/${id}/setup`,

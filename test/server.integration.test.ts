@@ -36,6 +36,7 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/connections'],
     ['POST', '/api/v1/connections'],
     ['GET', '/api/v1/connections/crm_x'],
+    ['PUT', '/api/v1/connections/crm_x'],
     ['DELETE', '/api/v1/connections/crm_x'],
     ['POST', '/api/v1/connections/crm_x/test'],
     ['POST', '/api/v1/connections/crm_x/setup'],

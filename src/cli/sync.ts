@@ -2,9 +2,12 @@ import { Command } from 'commander';
 import pino from 'pino';
 import type { Config } from '../config/index.js';
 import { createLogger, LOG_REDACTIONS, openServices } from '../services.js';
-import type { RunSummary } from '../sync/queue.js';
+import { describeSummary, seconds } from '../sync/run-summary-text.js';
 import type { RunOutcome } from '../sync/service.js';
 import { withConfig } from './with-config.js';
+
+/** The summary line lives with the sync, where the API and the workspace read it too. */
+export { describeSummary } from '../sync/run-summary-text.js';
 
 interface SyncOptions {
   once?: boolean;
@@ -126,23 +129,4 @@ export function describeOutcome(outcome: RunOutcome): string {
     case 'busy':
       return 'busy: another process is syncing it';
   }
-}
-
-/** One line: what a run looked at and what it wrote. */
-export function describeSummary(summary: RunSummary): string {
-  const parts = [
-    `${summary.chats} chats (${summary.matched} matched, ${summary.unmatched} unmatched)`,
-    ...(summary.linksFound > 0 ? [`${summary.linksFound} linked by phone`] : []),
-    `transcripts ${summary.transcriptsWritten} written, ${summary.transcriptsUnchanged} unchanged`,
-    `${summary.filesUploaded} files`,
-    `${summary.failed} failed, ${summary.rejected} rejected`,
-    ...(summary.recovered > 0 ? [`${summary.recovered} recovered`] : []),
-  ];
-  const took = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
-  return `${parts.join('; ')} (${seconds(took)})`;
-}
-
-function seconds(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

@@ -3,7 +3,14 @@ import { EventEmitter } from 'node:events';
 /** What the workspace hears about as it happens (GET /api/v1/events streams these). */
 export type LiveEvent =
   | { type: 'messages'; accountId: string; chatIds: string[] }
-  | { type: 'sync'; connectionId: string; state: 'done' | 'retrying' | 'parked' | 'busy'; at: string };
+  | {
+      type: 'sync';
+      connectionId: string;
+      state: 'done' | 'retrying' | 'parked' | 'busy';
+      at: string;
+      /** What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
+      summary?: string;
+    };
 
 /**
  * An in-process channel from the parts that change things (ingest, sync) to the open browser pages.

@@ -18,7 +18,7 @@ import {
   crmRegistry,
   type SetupReport,
 } from './registry.js';
-import type { Destination } from './types.js';
+import { CrmError, type Destination } from './types.js';
 
 /** The input of a connection of any registered kind: `kind` picks the kind's own schema. */
 export type ConnectionInput = { kind: string; name: string } & Record<string, unknown>;
@@ -38,6 +38,20 @@ export interface ConnectionView {
   state: 'active' | 'parked';
   parkedReason: string | undefined;
   createdAt: Date;
+}
+
+/** Why a connection saved through the API waits, until its first test has answered. */
+const NOT_TESTED_YET = 'Not tested yet: test the connection (not_tested)';
+
+/**
+ * What a connection test found. `failure` is set when wasync could not sign in at the CRM or reach
+ * it (the CRM's stable code and its message): the connection needs attention and the sync leaves it
+ * alone. Signed in, `problems` lists what is left to set up in the CRM (none: `ok`).
+ */
+export interface ConnectionTest {
+  ok: boolean;
+  problems: string[];
+  failure: { code: string; message: string } | undefined;
 }
 
 /**
@@ -81,7 +95,14 @@ export class ConnectionService {
   async create(
     workspaceId: string,
     given: Readonly<Record<string, unknown>>,
-    options: { learned?: Record<string, unknown> | undefined } = {},
+    options: {
+      learned?: Record<string, unknown> | undefined;
+      /**
+       * Stored as needing attention until `test` answers: a worker never picks up a connection
+       * that has not yet shown it can sign in.
+       */
+      untested?: boolean;
+    } = {},
   ): Promise<ConnectionView> {
     const definition = this.registry.get(String(given.kind));
     if (!definition) {
@@ -100,9 +121,41 @@ export class ConnectionService {
       name: input.name,
       settings: { ...settings, ...options.learned },
       sealedCredentials: this.box.seal(JSON.stringify(secrets), id),
+      parkedReason: options.untested ? NOT_TESTED_YET : undefined,
     });
     if (!stored) throw new WasyncError('conflict', `A connection named ${input.name} already exists.`);
     return view(stored);
+  }
+
+  /**
+   * Replaces a connection's name, settings and secrets with a new body of its kind (what a person
+   * fixes after a failed test). It waits as untested until `test` answers; the old sign-in is dropped.
+   */
+  async replace(
+    workspaceId: string,
+    idOrName: string,
+    given: Readonly<Record<string, unknown>>,
+  ): Promise<ConnectionView> {
+    const stored = await this.stored(workspaceId, idOrName);
+    if (given.kind !== stored.kind) {
+      throw new WasyncError('validation_failed', `The connection is of kind ${stored.kind}.`, {
+        issues: [{ field: 'kind', message: `must stay ${stored.kind}` }],
+      });
+    }
+    const definition = this.definitionOf(stored);
+    const input = definition.input.parse(given) as ConnectionInput;
+    definition.checkInput?.(input, this.guarded);
+    const { settings, secrets } = definition.split(input);
+    const replaced = await this.repository.replace(stored.id, {
+      workspaceId,
+      name: input.name,
+      settings,
+      sealedCredentials: this.box.seal(JSON.stringify(secrets), stored.id),
+      parkedReason: NOT_TESTED_YET,
+    });
+    if (!replaced) throw new WasyncError('conflict', `A connection named ${input.name} already exists.`);
+    this.sessions.delete(stored.id);
+    return this.get(workspaceId, stored.id);
   }
 
   async list(workspaceId: string): Promise<ConnectionView[]> {
@@ -142,6 +195,52 @@ export class ConnectionService {
 
   async unpark(id: string): Promise<void> {
     await this.repository.setState(id, { parked: false });
+  }
+
+  /**
+   * Signs in at the CRM and checks what wasync writes into. A connection that cannot sign in (bad
+   * credentials, the CRM unreachable) needs attention: it is parked with the CRM's reason, so the
+   * sync leaves it alone. A test that passes clears that; one that signs in but finds setup left to
+   * do clears it only with `clearWhenSignedIn` (a connection just saved, whose setup comes next).
+   * Answers the test and the connection as it is now; `cleared` when it went from parked to active.
+   */
+  async test(
+    workspaceId: string,
+    idOrName: string,
+    options: { clearWhenSignedIn?: boolean } = {},
+  ): Promise<{ test: ConnectionTest; connection: ConnectionView; cleared: boolean }> {
+    const stored = await this.stored(workspaceId, idOrName);
+    let test: ConnectionTest;
+    try {
+      const destination = await this.sessionOf(stored).destination();
+      const found = destination.check
+        ? await destination.check()
+        : { problems: await destination.test(), failure: undefined };
+      test = {
+        ok: found.problems.length === 0,
+        problems: found.problems,
+        failure: found.failure && { code: found.failure.code, message: found.failure.message },
+      };
+    } catch (error) {
+      const failure =
+        error instanceof CrmError
+          ? { code: error.code, message: error.message }
+          : {
+              code: 'test_failed',
+              message: `The test stopped: ${error instanceof Error ? error.message : String(error)}`,
+            };
+      test = { ok: false, problems: [`${failure.message} (${failure.code})`], failure };
+    }
+    let cleared = false;
+    if (test.failure) {
+      await this.park(stored.id, `${test.failure.message} (${test.failure.code})`);
+      // The next use signs in afresh with whatever a person changes.
+      this.sessions.delete(stored.id);
+    } else if (stored.state === 'parked' && (test.ok || options.clearWhenSignedIn)) {
+      await this.unpark(stored.id);
+      cleared = true;
+    }
+    return { test, connection: await this.get(workspaceId, stored.id), cleared };
   }
 
   /**

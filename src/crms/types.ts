@@ -287,6 +287,12 @@ export interface WrittenObject {
 /** One deletion's outcome: done (or found gone already), or why not. */
 export type DeletionResult = { ok: true; alreadyGone: boolean } | { ok: false; error: CrmError };
 
+/** What a connection test found: setup problems once signed in, or the CRM error that stopped it. */
+export interface ConnectionCheck {
+  problems: string[];
+  failure: CrmError | undefined;
+}
+
 /** A connected CRM. Every method may throw CrmError; none returns partial success silently. */
 export interface Destination {
   readonly kind: CrmKind;
@@ -294,6 +300,13 @@ export interface Destination {
 
   /** Checks credentials and setup; answers a readable problem list (empty when all is well). */
   test(): Promise<string[]>;
+
+  /**
+   * The same check, with `failure` set when the CRM refused the credentials or could not be reached
+   * (rather than signed in and found setup left to do): the connection then needs attention. A
+   * destination without it is judged by `test` alone.
+   */
+  check?(): Promise<ConnectionCheck>;
 
   /**
    * For each number, the contacts and leads (converted leads excluded) whose phone or mobile field

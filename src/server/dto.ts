@@ -13,6 +13,7 @@ import {
 } from '../store/repositories/whatsapp-web-sessions.js';
 import type { JobState, RunSummary } from '../sync/queue.js';
 import type { ChatCrmView, ChatRecordView, UnmatchedChat } from '../sync/records-service.js';
+import { describeSummary } from '../sync/run-summary-text.js';
 import type { SyncStatus } from '../sync/service.js';
 import type { AccountAccessView } from './access.js';
 
@@ -441,6 +442,10 @@ export const SyncJobSchema = z
     lastFinishedAt: iso.optional(),
     lastSuccessAt: iso.optional(),
     lastSummary: RunSummarySchema.optional(),
+    lastSummaryText: z
+      .string()
+      .optional()
+      .describe('The last run in one line, as `wasync sync --once` prints it.'),
   })
   .meta({ id: 'SyncJob' });
 
@@ -593,6 +598,7 @@ export function syncJobDto(
     lastFinishedAt: isoOf(job?.lastFinishedAt),
     lastSuccessAt: isoOf(job?.lastSuccessAt),
     lastSummary: job?.lastSummary && runSummaryDto(job.lastSummary),
+    lastSummaryText: job?.lastSummary && describeSummary(job.lastSummary),
   });
 }
 

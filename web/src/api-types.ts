@@ -2004,8 +2004,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Connect a CRM (credentials are stored encrypted)
-         * @description The body is the kind's own: `kind` picks it (GET /crm-kinds lists the kinds).
+         * Connect a CRM (credentials are stored encrypted), and test it
+         * @description The body is the kind's own: `kind` picks it (GET /crm-kinds lists the kinds). The connection is tested before the answer: one that cannot sign in (bad credentials, the CRM unreachable) is saved as needing attention (`state: parked`, with the CRM's reason), and the sync leaves it alone until a test passes. `test` says what the test found.
          */
         post: {
             parameters: {
@@ -2026,7 +2026,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CrmConnection"];
+                        "application/json": components["schemas"]["CrmConnectionSaved"];
                     };
                 };
                 /** @description Default Response */
@@ -2103,7 +2103,72 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /**
+         * Change a CRM connection (its whole body again, secrets included), and test it
+         * @description The body is the kind's own, as POST /connections takes it; the kind stays. The connection is tested before the answer, as a new one is: one that still cannot sign in needs attention (`state: parked`), one that signs in is active again and its run is queued.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SalesforceConnectionInputInput"] | components["schemas"]["ZohoConnectionInputInput"] | components["schemas"]["Bitrix24ConnectionInputInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CrmConnectionChanged"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         /** Delete a CRM connection */
         delete: {
@@ -2158,7 +2223,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in and check the CRM is set up; answers the problems found */
+        /**
+         * Sign in and check the CRM is set up; answers the problems found
+         * @description A connection that cannot sign in (bad credentials, the CRM unreachable) needs attention afterwards (`state: parked`, with the reason); one that needed attention and passes is active again, and a run is queued.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2176,10 +2244,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ok: boolean;
-                            problems: string[];
-                        };
+                        "application/json": components["schemas"]["CrmConnectionTest"];
                     };
                 };
                 /** @description Default Response */
@@ -3259,7 +3324,7 @@ export interface paths {
         };
         /**
          * Live updates as server-sent events: messages stored or changed, sync runs finished
-         * @description text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at}).
+         * @description text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at, summary}).
          */
         get: {
             parameters: {
@@ -4508,6 +4573,8 @@ export interface components {
             /** @description ISO 8601, UTC */
             lastSuccessAt?: string;
             lastSummary?: components["schemas"]["RunSummaryInput"];
+            /** @description The last run in one line, as `wasync sync --once` prints it. */
+            lastSummaryText?: string;
         };
         SyncProblemInput: {
             /** @description The idempotency key of the write. */
@@ -4732,6 +4799,17 @@ export interface components {
             /** @description How many times: token.used counts the uses of a route family in its hour. */
             count: number;
         };
+        CrmConnectionTestInput: {
+            /** @description Signed in, and everything wasync writes into is set up. */
+            ok: boolean;
+            problems: string[];
+            /** @description wasync could not sign in at the CRM or reach it: the connection needs attention. */
+            failure?: {
+                /** @description The CRM's stable code (invalid_grant, NETWORK, …). */
+                code: string;
+                message: string;
+            };
+        };
         CrmFormFieldInput: {
             /** @description Where the value goes in the body; a dot names a nested field (auth.clientId). */
             name: string;
@@ -4823,6 +4901,8 @@ export interface components {
              */
             state: "done" | "retrying" | "parked" | "busy";
             at: string;
+            /** @description What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
+            summary?: string;
         };
         ImportSummaryInput: {
             accountId: string;
@@ -5253,10 +5333,56 @@ export interface components {
             };
             /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
             summary?: string;
-            /** @enum {string} */
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
             state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
             parkedReason?: string;
             createdAt: string;
+        };
+        CrmConnectionSavedInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTestInput"];
+        };
+        CrmConnectionChangedInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTestInput"];
         };
         Bitrix24ConnectionInput: {
             /** @constant */
@@ -5761,6 +5887,8 @@ export interface components {
             /** @description ISO 8601, UTC */
             lastSuccessAt?: string;
             lastSummary?: components["schemas"]["RunSummary"];
+            /** @description The last run in one line, as `wasync sync --once` prints it. */
+            lastSummaryText?: string;
         };
         SyncProblem: {
             /** @description The idempotency key of the write. */
@@ -5985,6 +6113,17 @@ export interface components {
             /** @description How many times: token.used counts the uses of a route family in its hour. */
             count: number;
         };
+        CrmConnectionTest: {
+            /** @description Signed in, and everything wasync writes into is set up. */
+            ok: boolean;
+            problems: string[];
+            /** @description wasync could not sign in at the CRM or reach it: the connection needs attention. */
+            failure?: {
+                /** @description The CRM's stable code (invalid_grant, NETWORK, …). */
+                code: string;
+                message: string;
+            };
+        };
         CrmFormField: {
             /** @description Where the value goes in the body; a dot names a nested field (auth.clientId). */
             name: string;
@@ -6076,6 +6215,8 @@ export interface components {
              */
             state: "done" | "retrying" | "parked" | "busy";
             at: string;
+            /** @description What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
+            summary?: string;
         };
         ImportSummary: {
             accountId: string;
@@ -6506,10 +6647,56 @@ export interface components {
             };
             /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
             summary?: string;
-            /** @enum {string} */
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
             state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
             parkedReason?: string;
             createdAt: string;
+        };
+        CrmConnectionSaved: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTest"];
+        };
+        CrmConnectionChanged: {
+            id: string;
+            /** @enum {string} */
+            kind: "salesforce" | "zoho" | "bitrix24";
+            name: string;
+            /** @description Base URLs, API version, client id, sign-in flow. Never a secret. */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow). */
+            summary?: string;
+            /**
+             * @description parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.
+             * @enum {string}
+             */
+            state: "active" | "parked";
+            /** @description What needs attention, in the CRM's words, ending with its stable code in brackets. */
+            parkedReason?: string;
+            createdAt: string;
+            test: components["schemas"]["CrmConnectionTest"];
         };
     };
     responses: never;

@@ -47,6 +47,8 @@ export interface Page<T> {
 
 /** A CRM connection. Kinds are registered on the server at run time, so `kind` is any kind's name. */
 export type Connection = Omit<Schemas['CrmConnection'], 'kind'> & { kind: string };
+/** A connection as POST /connections answers it: with what its test found. */
+export type SavedConnection = Omit<Schemas['CrmConnectionSaved'], 'kind'> & { kind: string };
 
 /** A registered kind of CRM: its name, capabilities, setup and the form it is connected with. */
 export type CrmKind = Schemas['CrmKind'];

@@ -1,7 +1,8 @@
-import { crmProblems, searchByNumberOrName } from '../kit/search-query.js';
+import { crmCheck, searchByNumberOrName } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
+  type ConnectionCheck,
   CrmError,
   type CrmRecord,
   type DeletionResult,
@@ -76,8 +77,12 @@ export class Bitrix24Destination implements Destination {
   }
 
   /** The webhook or application may call the CRM (a profile read and the mode) and has the scopes. */
-  test(): Promise<string[]> {
-    return crmProblems(async () => {
+  async test(): Promise<string[]> {
+    return (await this.check()).problems;
+  }
+
+  check(): Promise<ConnectionCheck> {
+    return crmCheck(async () => {
       await this.transport.call('crm.settings.mode.get');
       await this.transport.call('crm.contact.list', { select: ['ID'] });
       return [];

@@ -1,5 +1,11 @@
 import { type CountryCode, normalizePhone } from '../../core/phone.js';
-import { CrmError, type CrmRecord, type LookupContext, type PhoneLookup } from '../types.js';
+import {
+  type ConnectionCheck,
+  CrmError,
+  type CrmRecord,
+  type LookupContext,
+  type PhoneLookup,
+} from '../types.js';
 
 /**
  * A search typed as a phone number (6 digits at least, nothing but phone punctuation), read as E.164
@@ -49,16 +55,20 @@ export function withoutRepeats(records: readonly CrmRecord[]): CrmRecord[] {
 
 /**
  * A connection test's answer: what `check` finds wrong, or the CRM's refusal as one readable problem
- * (`message (CODE)`); anything that is not the CRM's answer is thrown.
+ * (`message (CODE)`); anything that is not the CRM's answer is thrown. A refusal `explain` turns
+ * into words is setup left to do; any other is the `failure` that stopped the test (bad credentials,
+ * the CRM out of reach).
  */
-export async function crmProblems(
+export async function crmCheck(
   check: () => Promise<string[] | undefined>,
   explain: (error: CrmError) => string | undefined = () => undefined,
-): Promise<string[]> {
+): Promise<ConnectionCheck> {
   try {
-    return (await check()) ?? [];
+    return { problems: (await check()) ?? [], failure: undefined };
   } catch (error) {
-    if (error instanceof CrmError) return [explain(error) ?? `${error.message} (${error.code})`];
-    throw error;
+    if (!(error instanceof CrmError)) throw error;
+    const explained = explain(error);
+    if (explained !== undefined) return { problems: [explained], failure: undefined };
+    return { problems: [`${error.message} (${error.code})`], failure: error };
   }
 }

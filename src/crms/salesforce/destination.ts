@@ -1,7 +1,8 @@
-import { crmProblems, searchByNumberOrName } from '../kit/search-query.js';
+import { crmCheck, searchByNumberOrName } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
+  type ConnectionCheck,
   CrmError,
   type CrmRecord,
   type DeletionResult,
@@ -68,8 +69,12 @@ export class SalesforceDestination implements Destination {
     this.leadSources = new LeadSourcePicklist(transport);
   }
 
-  test(): Promise<string[]> {
-    return crmProblems(
+  async test(): Promise<string[]> {
+    return (await this.check()).problems;
+  }
+
+  check(): Promise<ConnectionCheck> {
+    return crmCheck(
       async () =>
         fieldAccessProblems(
           (await this.transport.request<ObjectDescribe>('GET', 'sobjects/WhatsApp_Chat__c/describe')).body,

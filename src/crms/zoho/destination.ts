@@ -1,7 +1,8 @@
-import { crmProblems, searchByNumberOrName } from '../kit/search-query.js';
+import { crmCheck, searchByNumberOrName } from '../kit/search-query.js';
 import {
   type AttachmentUpload,
   type CallOptions,
+  type ConnectionCheck,
   CrmError,
   type CrmRecord,
   type DeletionResult,
@@ -101,8 +102,12 @@ export class ZohoDestination implements Destination {
     this.orgLinks = options.orgLinks ?? new OrgLinks();
   }
 
-  test(): Promise<string[]> {
-    return crmProblems(async () => {
+  async test(): Promise<string[]> {
+    return (await this.check()).problems;
+  }
+
+  check(): Promise<ConnectionCheck> {
+    return crmCheck(async () => {
       await this.transport.request('GET', 'users', { query: { type: 'CurrentUser' } });
       await this.links();
       return [];

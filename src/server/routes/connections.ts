@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log.js';
-import type { ConnectionService, ConnectionView } from '../../crms/connections.js';
+import type { ConnectionService, ConnectionTest, ConnectionView } from '../../crms/connections.js';
 import { crmErrorAsWasync } from '../../crms/kit/api-errors.js';
 import type { CrmRegistry } from '../../crms/registry.js';
 import { CrmError } from '../../crms/types.js';
@@ -26,11 +26,40 @@ function connectionSchema(registry: CrmRegistry) {
         .describe(
           'The settings in one line, as the kind describes them (Salesforce: login URL · sign-in flow).',
         ),
-      state: z.enum(['active', 'parked']),
-      parkedReason: z.string().optional(),
+      state: z
+        .enum(['active', 'parked'])
+        .describe(
+          'parked: the connection needs attention and the sync leaves it alone: it could not sign in when saved or tested (bad credentials, the CRM unreachable), or the CRM refused a sync. A test that passes, or Sync now, clears it.',
+        ),
+      parkedReason: z
+        .string()
+        .optional()
+        .describe("What needs attention, in the CRM's words, ending with its stable code in brackets."),
       createdAt: z.string(),
     })
     .meta({ id: 'CrmConnection' });
+}
+
+const ConnectionTestSchema = z
+  .object({
+    ok: z.boolean().describe('Signed in, and everything wasync writes into is set up.'),
+    problems: z.array(z.string()),
+    failure: z
+      .object({
+        code: z.string().describe("The CRM's stable code (invalid_grant, NETWORK, …)."),
+        message: z.string(),
+      })
+      .optional()
+      .describe('wasync could not sign in at the CRM or reach it: the connection needs attention.'),
+  })
+  .meta({ id: 'CrmConnectionTest' });
+
+function testDto(test: ConnectionTest) {
+  return {
+    ok: test.ok,
+    problems: test.problems,
+    ...(test.failure ? { failure: test.failure } : {}),
+  };
 }
 
 function connectionDto(connections: ConnectionService, connection: ConnectionView) {
@@ -132,7 +161,7 @@ export function auditCreated(
   audit: AuditLog,
   request: FastifyRequest,
   connection: ConnectionView,
-  extra: { via?: 'oauth' } = {},
+  extra: { via?: 'oauth'; tested?: ReturnType<typeof testedDetails> } = {},
 ): Promise<void> {
   return audit.record(
     request,
@@ -142,9 +171,18 @@ export function auditCreated(
   );
 }
 
+/** What the audit log keeps of a connection test: whether it passed, and the code that stopped it. */
+function testedDetails(test: ConnectionTest) {
+  return {
+    ok: test.ok,
+    problems: test.problems.length,
+    ...(test.failure ? { failed: test.failure.code } : {}),
+  };
+}
+
 /** CRM connections. Creating, deleting and setting up need an admin token; secrets never come back. */
 export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
-  const { connections, audit } = services;
+  const { connections, audit, sync } = services;
   const { registry } = connections;
   const ConnectionSchema = connectionSchema(registry);
   const dto = (connection: ConnectionView) => connectionDto(connections, connection);
@@ -153,6 +191,8 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
     id: connection.id,
     label: connection.name,
   });
+  const auditTested = (request: FastifyRequest, connection: ConnectionView, test: ConnectionTest) =>
+    audit.record(request, 'connection.tested', target(connection), testedDetails(test));
   return async (app) => {
     app.get(
       '/crm-kinds',
@@ -184,11 +224,12 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['connections'],
-          summary: 'Connect a CRM (credentials are stored encrypted)',
-          description: "The body is the kind's own: `kind` picks it (GET /crm-kinds lists the kinds).",
+          summary: 'Connect a CRM (credentials are stored encrypted), and test it',
+          description:
+            "The body is the kind's own: `kind` picks it (GET /crm-kinds lists the kinds). The connection is tested before the answer: one that cannot sign in (bad credentials, the CRM unreachable) is saved as needing attention (`state: parked`, with the CRM's reason), and the sync leaves it alone until a test passes. `test` says what the test found.",
           body: registry.inputSchema(),
           response: {
-            201: ConnectionSchema,
+            201: ConnectionSchema.extend({ test: ConnectionTestSchema }).meta({ id: 'CrmConnectionSaved' }),
             400: ErrorEnvelopeSchema,
             403: ErrorEnvelopeSchema,
             409: ErrorEnvelopeSchema,
@@ -197,9 +238,49 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { workspaceId } = requireAdmin(request);
-        const connection = await connections.create(workspaceId, request.body);
-        await auditCreated(audit, request, connection);
-        return reply.status(201).send(dto(connection));
+        const created = await connections.create(workspaceId, request.body, { untested: true });
+        // Signed in, it is active even with setup left to do: that setup is the next step.
+        const { test, connection } = await connections.test(workspaceId, created.id, {
+          clearWhenSignedIn: true,
+        });
+        await auditCreated(audit, request, connection, { tested: testedDetails(test) });
+        return reply.status(201).send({ ...dto(connection), test: testDto(test) });
+      },
+    );
+
+    app.put(
+      '/connections/:connectionId',
+      {
+        schema: {
+          tags: ['connections'],
+          summary: 'Change a CRM connection (its whole body again, secrets included), and test it',
+          description:
+            "The body is the kind's own, as POST /connections takes it; the kind stays. The connection is tested before the answer, as a new one is: one that still cannot sign in needs attention (`state: parked`), one that signs in is active again and its run is queued.",
+          params: Params,
+          body: registry.inputSchema(),
+          response: {
+            200: ConnectionSchema.extend({ test: ConnectionTestSchema }).meta({ id: 'CrmConnectionChanged' }),
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = requireAdmin(request);
+        const replaced = await connections.replace(workspaceId, request.params.connectionId, request.body);
+        sync.forget(replaced.id);
+        const { test, connection, cleared } = await connections.test(workspaceId, replaced.id, {
+          clearWhenSignedIn: true,
+        });
+        if (cleared) await sync.enqueue(connection.id, 'connection changed');
+        await audit.record(request, 'connection.updated', target(connection), {
+          kind: connection.kind,
+          settings: connection.settings,
+          tested: testedDetails(test),
+        });
+        return { ...dto(connection), test: testDto(test) };
       },
     );
 
@@ -256,26 +337,27 @@ export function connectionRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           tags: ['connections'],
           summary: 'Sign in and check the CRM is set up; answers the problems found',
+          description:
+            'A connection that cannot sign in (bad credentials, the CRM unreachable) needs attention afterwards (`state: parked`, with the reason); one that needed attention and passes is active again, and a run is queued.',
           params: Params,
           response: {
-            200: z.object({ ok: z.boolean(), problems: z.array(z.string()) }),
+            200: ConnectionTestSchema,
             404: ErrorEnvelopeSchema,
           },
         },
       },
       async (request) => {
         const { workspaceId } = grantOf(request);
-        const connection = await connections.get(workspaceId, request.params.connectionId);
-        const destination = await connections.destination(workspaceId, request.params.connectionId);
-        const problems = await destination.test().catch((error: unknown) => {
-          if (error instanceof CrmError) return [`${error.message} (${error.code})`];
-          throw error;
-        });
-        await audit.record(request, 'connection.tested', target(connection), {
-          ok: problems.length === 0,
-          problems: problems.length,
-        });
-        return { ok: problems.length === 0, problems };
+        const { test, connection, cleared } = await connections.test(
+          workspaceId,
+          request.params.connectionId,
+        );
+        // A connection that needed attention and passes goes back to the schedule at once; one
+        // that cannot sign in drops the destination the sync holds, so a fix is tried afresh.
+        if (cleared || test.failure) sync.forget(connection.id);
+        if (cleared) await sync.enqueue(connection.id, 'connection tested');
+        await auditTested(request, connection, test);
+        return testDto(test);
       },
     );
 

@@ -20,6 +20,10 @@ const LiveEventSchema = z
       connectionId: z.string(),
       state: z.enum(['done', 'retrying', 'parked', 'busy']).describe('How the run ended.'),
       at: z.string(),
+      summary: z
+        .string()
+        .optional()
+        .describe('What the run did, in the line `wasync sync --once` prints; absent when it did nothing.'),
     }),
   ])
   .meta({
@@ -69,7 +73,7 @@ export function eventRoutes(
           tags: ['events'],
           summary: 'Live updates as server-sent events: messages stored or changed, sync runs finished',
           description:
-            'text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at}).',
+            'text/event-stream. Events: `messages` ({accountId, chatIds}; only of the numbers the reader reads) and `sync` ({connectionId, state, at, summary}).',
           response: {
             200: {
               description: 'Server-sent events while the page is open.',

@@ -24,9 +24,17 @@ export class CrmConnectionRepository {
     return newId('crm');
   }
 
-  /** Inserts; returns undefined when the workspace already has a connection of that name. */
+  /**
+   * Inserts; returns undefined when the workspace already has a connection of that name. With a
+   * `parkedReason` the row starts parked: the sync leaves it alone until that is cleared.
+   */
   async create(
-    input: Pick<StoredConnection, 'id' | 'workspaceId' | 'kind' | 'name' | 'settings' | 'sealedCredentials'>,
+    input: Pick<
+      StoredConnection,
+      'id' | 'workspaceId' | 'kind' | 'name' | 'settings' | 'sealedCredentials'
+    > & {
+      parkedReason?: string | undefined;
+    },
   ): Promise<StoredConnection | undefined> {
     const now = Date.now();
     const row = {
@@ -36,8 +44,8 @@ export class CrmConnectionRepository {
       name: input.name,
       settings: JSON.stringify(input.settings),
       credentials: input.sealedCredentials,
-      state: 'active',
-      parked_reason: null,
+      state: input.parkedReason === undefined ? 'active' : 'parked',
+      parked_reason: input.parkedReason ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -81,6 +89,47 @@ export class CrmConnectionRepository {
       })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * Replaces what a person saved (name, settings, sealed secrets), parked with `parkedReason` until
+   * tested, and forgets the token session signed in with the old secrets. False when another
+   * connection of the workspace has that name.
+   */
+  async replace(
+    id: string,
+    input: Pick<StoredConnection, 'workspaceId' | 'name' | 'settings' | 'sealedCredentials'> & {
+      parkedReason: string;
+    },
+  ): Promise<boolean> {
+    const clash = await this.db
+      .selectFrom('crm_connections')
+      .select('id')
+      .where('workspace_id', '=', input.workspaceId)
+      .where('name', '=', input.name)
+      .where('id', '!=', id)
+      .executeTakeFirst();
+    if (clash) return false;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('crm_connections')
+        .set({
+          name: input.name,
+          settings: JSON.stringify(input.settings),
+          credentials: input.sealedCredentials,
+          state: 'parked',
+          parked_reason: input.parkedReason,
+          updated_at: Date.now(),
+        })
+        .where('id', '=', id)
+        .execute();
+      await trx
+        .updateTable('crm_token_leases')
+        .set({ sealed_session: null })
+        .where('connection_id', '=', id)
+        .execute();
+    });
+    return true;
   }
 
   /** Replaces the sealed secrets (a rotated refresh token). */

@@ -158,7 +158,9 @@ function Linked({
     clearTimeout(waiting.current);
     waiting.current = undefined;
     setSyncing(false);
-    if (event.state === 'done') setMessage({ kind: 'success', text: 'Synced.' });
+    // What the run did, in the line `wasync sync --once` prints.
+    if (event.state === 'done')
+      setMessage({ kind: 'success', text: event.summary ? `Synced: ${event.summary}.` : 'Synced.' });
     else if (event.state === 'parked')
       setMessage({ kind: 'error', text: 'The sync is paused until an admin fixes the connection.' });
     else if (event.state === 'retrying')

@@ -56,12 +56,14 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
     if (event.type !== 'sync' || event.connectionId !== connectionId) return;
     void load();
     // A "queued" note gives way to how the run ended.
+    // What the run did, in the line `wasync sync --once` prints.
+    const did = event.summary ? `: ${event.summary}` : '';
     setMessage((current) =>
       current?.kind !== 'info'
         ? current
         : event.state === 'done'
-          ? { kind: 'success', text: 'The run has finished.' }
-          : { kind: 'error', text: 'The run did not finish everything; see below.' },
+          ? { kind: 'success', text: `The run has finished${did}.` }
+          : { kind: 'error', text: `The run did not finish everything${did}; see below.` },
     );
   });
 
@@ -160,6 +162,11 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
           </div>
         ) : null}
       </dl>
+      {job.lastSummaryText ? (
+        <p className="small" data-testid="last-summary">
+          Last run: {job.lastSummaryText}
+        </p>
+      ) : null}
       {job.lastError ? <Notice kind="error">The last run stopped: {job.lastError}</Notice> : null}
       {problems.length > 0 ? (
         <>

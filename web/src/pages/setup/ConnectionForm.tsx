@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api, describe } from '../../api';
-import type { CrmFormField, CrmKind } from '../../types';
+import type { CrmFormField, CrmKind, SavedConnection } from '../../types';
 import { Field, Notice } from '../../ui';
 
 /** The values of a form's select fields (a sign-in flow), which other fields show or hint by. */
@@ -144,7 +144,14 @@ function Select({
 }
 
 /** One kind's connection form, rendered from the form the server describes for it (GET /crm-kinds). */
-export function ConnectionForm({ kind, onDone }: { kind: CrmKind; onDone: () => Promise<void> }) {
+export function ConnectionForm({
+  kind,
+  onDone,
+}: {
+  kind: CrmKind;
+  /** With the saved connection (tested: it may need attention), or without when cancelled. */
+  onDone: (saved?: SavedConnection) => Promise<void>;
+}) {
   const [choices, setChoices] = useChoices(kind.form.fields);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -157,8 +164,7 @@ export function ConnectionForm({ kind, onDone }: { kind: CrmKind; onDone: () => 
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', '/connections', body);
-      await onDone();
+      await onDone(await api<SavedConnection>('POST', '/connections', body));
     } catch (failure) {
       setError(describe(failure));
     } finally {

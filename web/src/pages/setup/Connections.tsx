@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, describe } from '../../api';
 import { useCrmKinds } from '../../connections';
 import { useList } from '../../list';
-import type { Answer, Connection, CrmKind } from '../../types';
+import type { Answer, Connection, CrmKind, SavedConnection } from '../../types';
 import { formatTime, Notice } from '../../ui';
 import { ConnectionForm } from './ConnectionForm';
 import { OAuthConnect, OAuthOutcome, signsIn } from './OAuthConnect';
@@ -12,6 +12,8 @@ export function Connections() {
   /** The kind being connected by signing in at the CRM. */
   const [signingIn, setSigningIn] = useState<string>();
   const [error, setError] = useState<string>();
+  /** What the test of the connection just saved found. */
+  const [saved, setSaved] = useState<SavedConnection>();
   const { rows, reload: load } = useList<Connection>('/connections', setError);
   const kinds = useCrmKinds(setError);
   const signingInKind = kinds?.filter(signsIn).find((kind) => kind.kind === signingIn);
@@ -31,7 +33,13 @@ export function Connections() {
                 Connect {kind.displayName}
               </button>
             ))}
-            <button type="button" onClick={() => setAdding(true)}>
+            <button
+              type="button"
+              onClick={() => {
+                setSaved(undefined);
+                setAdding(true);
+              }}
+            >
               Connect a CRM
             </button>
           </div>
@@ -39,6 +47,7 @@ export function Connections() {
       </div>
       <OAuthOutcome kinds={kinds} />
       {error ? <Notice kind="error">{error}</Notice> : null}
+      {saved ? <SavedOutcome saved={saved} /> : null}
       {signingInKind ? (
         <OAuthConnect
           key={signingInKind.kind}
@@ -49,8 +58,9 @@ export function Connections() {
       {adding && kinds ? (
         <ConnectDialog
           kinds={kinds}
-          onDone={async () => {
+          onDone={async (connection) => {
             setAdding(false);
+            setSaved(connection);
             await load();
           }}
         />
@@ -67,6 +77,29 @@ export function Connections() {
         />
       ))}
     </section>
+  );
+}
+
+/** Whether the connection just saved signed in: "Active", or why it needs attention. */
+function SavedOutcome({ saved }: { saved: SavedConnection }) {
+  if (saved.state === 'parked')
+    return (
+      <Notice kind="error">
+        Saved “{saved.name}”, but it needs attention: {saved.parkedReason}. Nothing syncs until the connection
+        is fixed and tested again.
+      </Notice>
+    );
+  return (
+    <Notice kind={saved.test.ok ? 'success' : 'info'}>
+      Connected “{saved.name}”: it signed in{saved.test.ok ? ' and is ready to sync.' : ', but:'}
+      {saved.test.ok ? null : (
+        <ul>
+          {saved.test.problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      )}
+    </Notice>
   );
 }
 
@@ -101,10 +134,14 @@ function ConnectionItem({
         'POST',
         `/connections/${connection.id}/test`,
       );
+      // A test may park the connection (it cannot sign in) or make it active again.
+      await reload();
       setResult(
         answer.ok
           ? { kind: 'success', text: 'Connected, and everything wasync writes into is set up.' }
-          : { kind: 'error', text: 'Signed in, but:', items: answer.problems },
+          : answer.failure
+            ? { kind: 'error', text: `Could not sign in: ${answer.failure.message} (${answer.failure.code})` }
+            : { kind: 'error', text: 'Signed in, but:', items: answer.problems },
       );
     });
   const setUp = () =>
@@ -149,10 +186,14 @@ function ConnectionItem({
           </div>
         </div>
         <span className={`crm-state ${connection.state === 'parked' ? 'none' : 'linked'}`}>
-          {connection.state === 'parked' ? 'Paused' : 'Active'}
+          {connection.state === 'parked' ? 'Needs attention' : 'Active'}
         </span>
       </div>
-      {connection.state === 'parked' ? <Notice kind="error">Paused: {connection.parkedReason}</Notice> : null}
+      {connection.state === 'parked' ? (
+        <Notice kind="error">
+          Needs attention: {connection.parkedReason}. The sync waits until a test passes.
+        </Notice>
+      ) : null}
       <div className="buttons">
         <button type="button" disabled={busy} onClick={() => void test()}>
           Test connection
@@ -183,7 +224,13 @@ function ConnectionItem({
 }
 
 /** "Connect a CRM": the registered kinds to pick from (when there are several), then the kind's own form. */
-function ConnectDialog({ kinds, onDone }: { kinds: CrmKind[]; onDone: () => Promise<void> }) {
+function ConnectDialog({
+  kinds,
+  onDone,
+}: {
+  kinds: CrmKind[];
+  onDone: (saved?: SavedConnection) => Promise<void>;
+}) {
   const [chosen, setChosen] = useState(kinds[0]?.kind);
   const kind = kinds.find((k) => k.kind === chosen);
   return (
