@@ -110,7 +110,7 @@ describe.skipIf(skipped !== undefined)(
       );
       // The connection that needs attention was left alone: nothing ran for it.
       const parked = page.getByRole('region', { name: /Wrong secret org/ });
-      await parked.getByText(/^Paused: .+\(invalid_client\)/).waitFor();
+      await parked.getByText(/^Needs attention: .+\(invalid_client\)/).waitFor();
       expect(await parked.getByTestId('last-summary').count()).toBe(0);
 
       // On Ana's card, after one more message: Sync now, and the run's line.

@@ -76,7 +76,8 @@ export function CrmCard({ chat }: { chat: Chat }) {
           </h3>
           {connection.state === 'parked' ? (
             <Notice kind="error">
-              The sync is paused: {connection.parkedReason ?? 'an admin must act'}.
+              Needs attention: {connection.parkedReason ?? 'the CRM refused wasync'}. The sync is paused until
+              an admin fixes the connection.
             </Notice>
           ) : null}
           {states

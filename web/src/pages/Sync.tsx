@@ -117,13 +117,16 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
         </div>
       </div>
       {connection.state === 'parked' ? (
-        <Notice kind="error">Paused: {connection.parkedReason ?? 'an admin must fix the connection'}.</Notice>
+        <Notice kind="error">
+          Needs attention: {connection.parkedReason ?? 'an admin must fix the connection'}. The sync is paused
+          until then.
+        </Notice>
       ) : null}
       {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
       <dl className="facts">
         <div>
           <dt>State</dt>
-          <dd>{job.running ? 'Running now' : connection.state === 'parked' ? 'Paused' : 'Idle'}</dd>
+          <dd>{job.running ? 'Running now' : connection.state === 'parked' ? 'Needs attention' : 'Idle'}</dd>
         </div>
         <div>
           <dt>Last run</dt>

@@ -185,7 +185,7 @@ function ConnectionItem({
             {connection.summary ? `${connection.summary} · ` : ''}since {formatTime(connection.createdAt)}
           </div>
         </div>
-        <span className={`crm-state ${connection.state === 'parked' ? 'none' : 'linked'}`}>
+        <span className={`crm-state ${connection.state === 'parked' ? 'failed' : 'in_crm'}`}>
           {connection.state === 'parked' ? 'Needs attention' : 'Active'}
         </span>
       </div>
