@@ -191,6 +191,12 @@ describeEachDatabase('chat CRM state on the Salesforce sandbox', (database) => {
     expect(await transcriptsOfAna()).toHaveLength(2);
     expect(await stateOf(summary.chatId)).toMatchObject({ state: 'in_crm' });
     expect((await api('POST', '/chats/chat_missing/history')).statusCode).toBe(404);
+
+    // The chat is backed up in full: history a source delivers later, however old, goes too.
+    await post(ANA, 'An old message a phone delivered late', Date.now() - 20 * DAY);
+    expect(await sync()).toMatchObject({ transcriptsWritten: 1 });
+    expect(await transcriptsOfAna()).toHaveLength(3);
+    expect(await stateOf(summary.chatId)).toMatchObject({ state: 'in_crm', history: { olderNotSent: 0 } });
   });
 
   it('shows a chat with a message newer than the last run as waiting, then in CRM after the run', async () => {
