@@ -251,6 +251,26 @@ describe('wasync CLI (end to end)', () => {
     expect(again.stdout).toBe('The schema is up to date.\n');
   });
 
+  it('--data-dir works on that data dir, over WASYNC_DATA_DIR', async ({ onTestFinished }) => {
+    const meant = newDataDir(onTestFinished);
+    const other = newDataDir(onTestFinished);
+    const env = { WASYNC_DATA_DIR: other };
+    const migrated = await runCli(['migrate', '--data-dir', meant], env);
+    expect(migrated).toMatchObject({ code: 0, stderr: '' });
+    expect(migrated.stdout).toMatch(/^Applied: 001-foundation/);
+    expect(fs.existsSync(path.join(meant, 'wasync.db'))).toBe(true);
+    expect(fs.readdirSync(other)).toEqual([]);
+
+    const created = await runCli(['token', 'create', '--data-dir', meant, '--name', 'ops'], env);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const audit = await runCli(['audit', '--json', '--data-dir', meant], env);
+    expect(audit.stdout).toContain('"action":"token.created"');
+    const status = await runCli(['status', '--json', '--data-dir', meant], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({ database: 'sqlite', totals: { accounts: 0 } });
+    expect(fs.readdirSync(other)).toEqual([]);
+    // Four CLI processes: a loaded machine needs more than the default 20 s.
+  }, 60_000);
+
   it(
     'serve prints an admin token on the first start only; it keeps working after a restart',
     async ({ onTestFinished }) => {

@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import { startServer } from '../server/start.js';
 import { openServices } from '../services.js';
 import { parsePort } from './arguments.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Run the API, webhooks and background work in one process (what `npm start` runs).')
     .option('-p, --port <port>', 'port to listen on (overrides WASYNC_PORT)', parsePort)
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: { port?: number }) => {
         const services = await openServices(config);

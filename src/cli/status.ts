@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { openServices, type Services } from '../services.js';
 import { describeSummary } from './sync.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 export function statusCommand(): Command {
   return new Command('status')
@@ -9,6 +9,7 @@ export function statusCommand(): Command {
       'Show accounts with their chats, messages, last message time, (Cloud API) webhook health and (linked device) session state, and each CRM connection with its state, last and next sync, and linked contacts and leads with their last sync time.',
     )
     .option('--json', 'print JSON instead of a table')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: { json?: boolean }) => {
         const services = await openServices(config);

@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { createLogger, LOG_REDACTIONS, openServices } from '../services.js';
 import type { RunSummary } from '../sync/queue.js';
 import type { RunOutcome } from '../sync/service.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 interface SyncOptions {
   once?: boolean;
@@ -23,6 +23,7 @@ export function syncCommand(): Command {
     )
     .option('-c, --connection <id-or-name>', 'with --once: only this connection')
     .option('--json', 'with --once: print JSON instead of one line per connection')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: SyncOptions) => {
         if (options.once) await syncOnce(config, options);
