@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { createLogger, LOG_REDACTIONS, openServices } from '../services.js';
 import type { RunSummary } from '../sync/queue.js';
 import type { RunOutcome } from '../sync/service.js';
+import { count } from './format.js';
 import { dataDirOption, withConfig } from './with-config.js';
 
 interface SyncOptions {
@@ -84,9 +85,12 @@ async function runWorker(config: Config, options: SyncOptions): Promise<void> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   services.syncWorker.start();
-  const count = (await services.connections.list(services.workspace.id)).length;
+  const connections = (await services.connections.list(services.workspace.id)).length;
+  // The workspace's own interval when an admin set one, as the worker uses it.
+  const settings = await services.store.workspaces.settings(services.workspace.id);
+  const intervalMs = settings.syncIntervalMs ?? config.syncIntervalMs;
   process.stdout.write(
-    `wasync sync worker: ${count} CRM connection${count === 1 ? '' : 's'}, each synced every ${seconds(config.syncIntervalMs)}; Ctrl-C stops it. (\`wasync serve\` runs this worker itself.)\n`,
+    `wasync sync worker: ${count(connections, 'CRM connection')}, each synced every ${seconds(intervalMs)}; Ctrl-C stops it. (\`wasync serve\` runs this worker itself.)\n`,
   );
   await stopped;
   // Waits for the run in progress, so nothing is left half written.
@@ -132,10 +136,10 @@ export function describeOutcome(outcome: RunOutcome): string {
 /** One line: what a run looked at and what it wrote. */
 export function describeSummary(summary: RunSummary): string {
   const parts = [
-    `${summary.chats} chats (${summary.matched} matched, ${summary.unmatched} unmatched)`,
+    `${count(summary.chats, 'chat')} (${summary.matched} matched, ${summary.unmatched} unmatched)`,
     ...(summary.linksFound > 0 ? [`${summary.linksFound} linked by phone`] : []),
     `transcripts ${summary.transcriptsWritten} written, ${summary.transcriptsUnchanged} unchanged`,
-    `${summary.filesUploaded} files`,
+    count(summary.filesUploaded, 'file'),
     `${summary.failed} failed, ${summary.rejected} rejected`,
     ...(summary.recovered > 0 ? [`${summary.recovered} recovered`] : []),
   ];
