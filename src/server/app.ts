@@ -39,6 +39,11 @@ export interface AppOptions {
   logger?: boolean;
   /** Where log lines go (stdout by default); tests pass a stream to read what was logged. */
   logStream?: DestinationStream;
+  /**
+   * The level of the one line logged per request: info by default; debug keeps a terminal free of a
+   * line per request (`wasync serve` on a TTY), while errors and background work still log.
+   */
+  requestLogLevel?: 'info' | 'debug';
 }
 
 /**
@@ -58,12 +63,19 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
             serializers: { req: serializeRequest },
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
+    // At debug, fastify's two info lines per request give way to the one line of the hook below.
+    disableRequestLogging: options.requestLogLevel === 'debug',
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
   });
   // The API speaks JSON (docs/errors.md): a text/plain body is answered 415, not read as a string
   // that then fails validation. Routes that take other bodies (imports, webhooks) add their own parsers.
+  if (options.requestLogLevel === 'debug') {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    });
+  }
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
