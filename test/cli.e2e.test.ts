@@ -251,6 +251,26 @@ describe('wasync CLI (end to end)', () => {
     expect(again.stdout).toBe('The schema is up to date.\n');
   });
 
+  it('--data-dir works on that data dir, over WASYNC_DATA_DIR', async ({ onTestFinished }) => {
+    const meant = newDataDir(onTestFinished);
+    const other = newDataDir(onTestFinished);
+    const env = { WASYNC_DATA_DIR: other };
+    const migrated = await runCli(['migrate', '--data-dir', meant], env);
+    expect(migrated).toMatchObject({ code: 0, stderr: '' });
+    expect(migrated.stdout).toMatch(/^Applied: 001-foundation/);
+    expect(fs.existsSync(path.join(meant, 'wasync.db'))).toBe(true);
+    expect(fs.readdirSync(other)).toEqual([]);
+
+    const created = await runCli(['token', 'create', '--data-dir', meant, '--name', 'ops'], env);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const audit = await runCli(['audit', '--json', '--data-dir', meant], env);
+    expect(audit.stdout).toContain('"action":"token.created"');
+    const status = await runCli(['status', '--json', '--data-dir', meant], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({ database: 'sqlite', totals: { accounts: 0 } });
+    expect(fs.readdirSync(other)).toEqual([]);
+    // Four CLI processes: a loaded machine needs more than the default 20 s.
+  }, 60_000);
+
   it(
     'serve prints an admin token on the first start only; it keeps working after a restart',
     async ({ onTestFinished }) => {
@@ -427,9 +447,14 @@ describe('wasync CLI (end to end)', () => {
 
       const table = await runCli(['status'], { WASYNC_DATA_DIR: dataDir });
       expect(table).toMatchObject({ code: 0, stderr: '' });
-      expect(table.stdout).toContain('1 accounts, 1 chats, 1 messages (sqlite)');
-      expect(table.stdout).toContain('+14155552671');
-      expect(table.stdout).toContain(lastMessageAt);
+      expect(table.stdout).toContain('1 account, 1 chat, 1 message (sqlite; times in UTC)');
+      expect(table.stdout).not.toContain('(index)');
+      // The last message an hour ago, in the workspace's zone (UTC), and how long ago.
+      expect(table.stdout).toMatch(
+        new RegExp(
+          `\\+14155552671 .* ${lastMessageAt.slice(0, 10)} ${lastMessageAt.slice(11, 16)} \\(1 h( \\d+ min)? ago\\)`,
+        ),
+      );
       await stopCleanly(served);
     },
     SERVE_TIMEOUT,
@@ -601,12 +626,15 @@ describe('wasync CLI (end to end)', () => {
     const table = await runCli(['status'], env);
     expect(table).toMatchObject({ code: 0, stderr: '' });
     expect(table.stdout).toContain('CRM connection Sandbox org (salesforce): active');
-    expect(table.stdout).toMatch(/last run: \S+: \d+ chats/);
+    expect(table.stdout).toMatch(
+      /last run: \d{4}-\d\d-\d\d \d\d:\d\d \((just now|\d+ min ago)\): \d+ chats?/,
+    );
     expect(table.stdout).toContain('chats: 1 in CRM, 0 waiting, 0 failed, 1 not in CRM, 0 excluded');
     expect(table.stdout).toContain('CRM connection Broken org (salesforce): parked:');
     expect(table.stdout).toContain('Ana Souza');
     expect(table.stdout).toContain(anaId);
-    expect(table.stdout).toContain(links[0]?.lastSyncedAt);
+    const synced = links[0]?.lastSyncedAt ?? '';
+    expect(table.stdout).toContain(`${synced.slice(0, 10)} ${synced.slice(11, 16)} (`);
   }, 90_000);
 
   it('sync without --once runs the sync worker in the foreground until SIGTERM', async ({

@@ -8,7 +8,8 @@ export default defineConfig({
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build: serve would hand the app's source to anyone (it refuses *.map too).
+    sourcemap: false,
   },
   server: {
     // `npm run dev:web` next to `npm run dev`: the API is the serve on its default port.

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parseDuration } from '../config/units.js';
 import { openServices } from '../services.js';
 import type { AuditEvent } from '../store/repositories/audit.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 /** `--since`: a time (`2026-03-01`, `2026-03-01T09:00Z`) or how long ago (`24h`, `7d`), as epoch ms. */
 export function parseSince(value: string, now = Date.now()): number {
@@ -33,6 +33,7 @@ export function auditCommand(): Command {
     .option('--action <action>', 'an action, or its start (token lists every token.* event)')
     .option('--limit <n>', 'at most this many events (default 100)', parseLimit, 100)
     .option('--json', 'print JSON lines, one event per line')
+    .addOption(dataDirOption())
     .action(
       withConfig(
         async (config, options: { since?: number; action?: string; limit: number; json?: boolean }) => {

@@ -9,7 +9,7 @@ import { importContext } from '../sources/chat-export/limits.js';
 import { DATE_ORDERS, type DateOrder } from '../sources/chat-export/parser.js';
 import { OWNER_OPTION, operatorAccount } from './account-owner.js';
 import { progressReporter } from './progress.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 interface ImportCliOptions {
   account: string;
@@ -44,6 +44,7 @@ export function importCommand(): Command {
       'leave the imported history to the backfill window (by default all of it goes to the CRM, whatever its age)',
     )
     .option('--json', 'print the summary as JSON')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, file: string, options: ImportCliOptions) => {
         const phone = normalizePhone(options.account, { defaultRegion: config.defaultRegion });

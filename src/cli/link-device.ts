@@ -8,7 +8,7 @@ import { openServices } from '../services.js';
 import { LINKED_DEVICE_RISK } from '../sources/whatsapp-web/risk.js';
 import type { PairingUpdate } from '../sources/whatsapp-web/session.js';
 import { OWNER_OPTION, operatorAccount } from './account-owner.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 interface LinkDeviceOptions {
   account: string;
@@ -26,6 +26,7 @@ export function linkDeviceCommand(): Command {
     .option(...OWNER_OPTION)
     .option('--code', 'show an 8-character pairing code to type on the phone instead of a QR code')
     .option('--accept-risk', 'accept the risk of linking through an unofficial protocol without being asked')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: LinkDeviceOptions) => {
         const phone = normalizePhone(options.account, { defaultRegion: config.defaultRegion });

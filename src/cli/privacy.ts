@@ -8,7 +8,7 @@ import { personExport } from '../privacy/person-export.js';
 import { zipStream } from '../privacy/zip-stream.js';
 import { defaultRegionOf, openServices, type Services } from '../services.js';
 import type { CrmWriteItem, ErasureCounts } from '../store/repositories/erasures.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 const write = (text: string) => process.stdout.write(text);
 
@@ -53,6 +53,7 @@ export function eraseCommand(): Command {
       'then delete in the CRMs the chat records, notes and files wasync wrote from their chats',
     )
     .option('--json', 'print the result as JSON')
+    .addOption(dataDirOption())
     .action(
       withConfig(
         async (config, phone: string, options: { yes?: boolean; deleteInCrm?: boolean; json?: boolean }) =>
@@ -97,6 +98,7 @@ export function exportPersonCommand(): Command {
     .description('Write everything the store holds about a person (by number) to a zip: an access request.')
     .argument('<phone>', 'the number in any spelling (the workspace region applies)')
     .requiredOption('-o, --out <file>', 'the zip to write')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, phone: string, options: { out: string }) =>
         withServices(config, async (services) => {
@@ -122,6 +124,7 @@ export function tombstoneCommand(): Command {
   command
     .command('list')
     .description('List the tombstones (numbers show only as country code and last two digits).')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config) =>
         withServices(config, async (services) => {
@@ -138,6 +141,7 @@ export function tombstoneCommand(): Command {
     .command('lift')
     .description('Lift the tombstone of a number: the person may be captured again from now on.')
     .argument('<phone>', 'the number in any spelling')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, phone: string) =>
         withServices(config, async (services) => {

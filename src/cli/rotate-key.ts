@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { rotateSecretKey } from '../store/rotate-key.js';
 import { readKeyFile } from '../store/secret-key.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 export function rotateKeyCommand(): Command {
   return new Command('rotate-key')
@@ -9,6 +9,7 @@ export function rotateKeyCommand(): Command {
       'Re-seal every stored secret (CRM credentials, Cloud API secrets, linked-device sessions) with a new key, in one transaction. Stop every other wasync process on this database first.',
     )
     .requiredOption('--new-key-file <file>', 'a file holding the new key (at least 32 characters)')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: { newKeyFile: string }) => {
         const { resealed, replacedKeyFile } = await rotateSecretKey(config, readKeyFile(options.newKeyFile));

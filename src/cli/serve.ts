@@ -2,16 +2,21 @@ import { Command } from 'commander';
 import { startServer } from '../server/start.js';
 import { openServices } from '../services.js';
 import { parsePort } from './arguments.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Run the API, webhooks and background work in one process (what `npm start` runs).')
     .option('-p, --port <port>', 'port to listen on (overrides WASYNC_PORT)', parsePort)
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: { port?: number }) => {
         const services = await openServices(config);
-        const server = await startServer(services, { port: options.port ?? config.port, host: config.host });
+        const server = await startServer(services, {
+          port: options.port ?? config.port,
+          host: config.host,
+          ...serveLogOptions({ isTTY: process.stdout.isTTY === true }),
+        });
         if (server.firstToken) printFirstToken(server.firstToken);
         const storage =
           config.database.dialect === 'sqlite' ? `SQLite at ${config.database.file}` : 'Postgres';
@@ -31,6 +36,16 @@ export function serveCommand(): Command {
         process.once('SIGTERM', shutdown);
       }),
     );
+}
+
+/**
+ * How `serve` logs requests. On a terminal a person reads what serve printed at start (the admin
+ * token, the URL): a line per request would push it away, so requests log at debug
+ * (WASYNC_LOG_LEVEL=debug shows them). Elsewhere (a service manager, a container, a pipe) the JSON
+ * lines stay as they are, one per request at info, for whatever collects them.
+ */
+export function serveLogOptions(output: { isTTY: boolean }): { requestLogLevel: 'info' | 'debug' } {
+  return { requestLogLevel: output.isTTY ? 'debug' : 'info' };
 }
 
 function printFirstToken(token: string): void {

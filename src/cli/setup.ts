@@ -3,7 +3,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { type CrmKindDefinition, crmRegistry } from '../crms/registry.js';
 import { CrmError } from '../crms/types.js';
 import { openServices } from '../services.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 /** `wasync setup <kind>`: one subcommand per registered CRM kind. */
 export function setupCommand(): Command {
@@ -19,6 +19,7 @@ function kindSetupCommand(definition: CrmKindDefinition): Command {
       '-c, --connection <id-or-name>',
       `the ${definition.displayName} connection (see POST /api/v1/connections)`,
     )
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: { connection: string }) => {
         const services = await openServices(config);

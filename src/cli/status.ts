@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { openServices, type Services } from '../services.js';
 import { stateCounts } from '../store/repositories/crm-chat-state.js';
+import { type Clock, count, table, when } from './format.js';
 import { describeSummary } from './sync.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 export function statusCommand(): Command {
   return new Command('status')
@@ -10,6 +11,7 @@ export function statusCommand(): Command {
       'Show accounts with their chats, messages, last message time, (Cloud API) webhook health and (linked device) session state, and each CRM connection with its state, last and next sync, and linked contacts and leads with their last sync time.',
     )
     .option('--json', 'print JSON instead of a table')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: { json?: boolean }) => {
         const services = await openServices(config);
@@ -19,7 +21,7 @@ export function statusCommand(): Command {
             store.accounts.list(workspace.id),
             store.accounts.stats(workspace.id),
           ]);
-          const rows = [];
+          const rows: AccountStatus[] = [];
           const sessions = await store.whatsappWebSessions.getMany(accounts.map((a) => a.id));
           const access = await store.access.of(accounts.map((a) => a.id));
           for (const a of accounts) {
@@ -72,42 +74,13 @@ export function statusCommand(): Command {
             messages: rows.reduce((n, r) => n + r.messages, 0),
           };
           const connections = await connectionStatuses(services);
+          const document = { database: config.database.dialect, totals, accounts: rows, connections };
           if (options.json) {
-            process.stdout.write(
-              `${JSON.stringify({ database: config.database.dialect, totals, accounts: rows, connections }, null, 2)}\n`,
-            );
+            process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
             return;
           }
-          process.stdout.write(
-            `${totals.accounts} accounts, ${totals.chats} chats, ${totals.messages} messages (${config.database.dialect})\n`,
-          );
-          if (rows.length > 0) {
-            console.table(
-              rows.map((r) => ({ ...r, lastMessageAt: r.lastMessageAt ?? 'never' })),
-              ['phone', 'source', 'owner', 'visibility', 'chats', 'messages', 'lastMessageAt'],
-            );
-          }
-          for (const r of rows) {
-            if (!r.webhook) continue;
-            const w = r.webhook;
-            process.stdout.write(
-              `webhook ${r.phone}: last delivery ${w.lastDeliveryAt ?? 'never'}, ${w.signatureFailures} signature failures, ${w.pending} waiting${w.lastError ? ` (last error: ${w.lastError})` : ''}, ${w.parked} parked${w.lastParkedReason ? ` (last: ${w.lastParkedReason})` : ''}\n`,
-            );
-          }
-          for (const r of rows) {
-            const d = r.linkedDevice;
-            if (!d) continue;
-            const history = Object.entries(d.history)
-              .map(([phase, h]) => `${phase} ${h.messages} messages${h.complete ? '' : ` (${h.progress}%)`}`)
-              .join(', ');
-            process.stdout.write(
-              `linked device ${r.phone}: ${d.state.replace('_', ' ')}${d.reason ? ` (${d.reason})` : ''}; last event ${d.lastEventAt ?? 'never'}${d.gapSince ? `; filling the gap since ${d.gapSince}` : ''}${history ? `; history: ${history}` : ''}\n`,
-            );
-            if (d.state === 'unpaired' || d.state === 'logged_out') {
-              process.stdout.write(`  pair it: wasync link-device --account ${r.phone}\n`);
-            }
-          }
-          for (const connection of connections) printConnection(connection);
+          const { timeZone } = await store.workspaces.settings(workspace.id);
+          process.stdout.write(statusText(document, { now: new Date(), timeZone }));
         } finally {
           await services.close();
         }
@@ -116,6 +89,43 @@ export function statusCommand(): Command {
 }
 
 type ConnectionStatus = Awaited<ReturnType<typeof connectionStatuses>>[number];
+
+/** An account as `status --json` carries it: absent values are null, times ISO 8601 UTC. */
+export interface AccountStatus {
+  id: string;
+  phone: string;
+  source: string;
+  chats: number;
+  messages: number;
+  lastMessageAt: string | null;
+  owner: string | null;
+  visibility: string;
+  sharedWith: string[];
+  webhook: {
+    lastDeliveryAt: string | null;
+    signatureFailures: number;
+    pending: number;
+    lastError: string | null;
+    parked: number;
+    lastParkedReason: string | null;
+  } | null;
+  linkedDevice: {
+    state: string;
+    reason: string | null;
+    since: string | null;
+    lastEventAt: string | null;
+    gapSince: string | null;
+    history: Record<string, { messages: number; progress: number; complete: boolean }>;
+  } | null;
+}
+
+/** What `status --json` prints. */
+export interface StatusDocument {
+  database: string;
+  totals: { accounts: number; chats: number; messages: number };
+  accounts: AccountStatus[];
+  connections: ConnectionStatus[];
+}
 
 /** Each CRM connection as `status --json` carries it: absent values are null, times ISO 8601 UTC. */
 export async function connectionStatuses(services: Services) {
@@ -162,8 +172,58 @@ export async function connectionStatuses(services: Services) {
   return result;
 }
 
-export function printConnection(connection: ConnectionStatus): void {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+/** What `status` prints, from the document `status --json` prints: times relative to the clock, in its zone. */
+export function statusText(document: StatusDocument, clock: Clock): string {
+  const lines: string[] = [];
+  const out = (line: string) => lines.push(line);
+  const { totals, accounts: rows } = document;
+  out(
+    `${count(totals.accounts, 'account')}, ${count(totals.chats, 'chat')}, ${count(totals.messages, 'message')} (${document.database}; times in ${clock.timeZone})`,
+  );
+  if (rows.length > 0) {
+    out('');
+    out(
+      table(
+        ['phone', 'source', 'owner', 'visibility', 'chats', 'messages', 'last message'],
+        rows.map((r) => [
+          r.phone,
+          r.source,
+          r.owner ?? '',
+          r.visibility,
+          r.chats,
+          r.messages,
+          when(r.lastMessageAt, clock),
+        ]),
+      ),
+    );
+  }
+  for (const r of rows) {
+    if (!r.webhook) continue;
+    const w = r.webhook;
+    out(
+      `webhook ${r.phone}: last delivery ${when(w.lastDeliveryAt, clock)}, ${count(w.signatureFailures, 'signature failure')}, ${w.pending} waiting${w.lastError ? ` (last error: ${w.lastError})` : ''}, ${w.parked} parked${w.lastParkedReason ? ` (last: ${w.lastParkedReason})` : ''}`,
+    );
+  }
+  for (const r of rows) {
+    const d = r.linkedDevice;
+    if (!d) continue;
+    const history = Object.entries(d.history)
+      .map(([phase, h]) => `${phase} ${count(h.messages, 'message')}${h.complete ? '' : ` (${h.progress}%)`}`)
+      .join(', ');
+    out(
+      `linked device ${r.phone}: ${d.state.replace('_', ' ')}${d.reason ? ` (${d.reason})` : ''}; last event ${when(d.lastEventAt, clock)}${d.gapSince ? `; filling the gap since ${when(d.gapSince, clock)}` : ''}${history ? `; history: ${history}` : ''}`,
+    );
+    if (d.state === 'unpaired' || d.state === 'logged_out') {
+      out(`  pair it: wasync link-device --account ${r.phone}`);
+    }
+  }
+  for (const connection of document.connections) lines.push(...connectionLines(connection, clock));
+  return `${lines.join('\n')}\n`;
+}
+
+function connectionLines(connection: ConnectionStatus, clock: Clock): string[] {
+  const lines: string[] = [];
+  const out = (line: string) => lines.push(line);
   const state =
     connection.state === 'parked' ? `parked: ${connection.parkedReason ?? 'a person must act'}` : 'active';
   out('');
@@ -173,31 +233,38 @@ export function printConnection(connection: ConnectionStatus): void {
   const { lastRun } = connection;
   if (!lastRun) out('  last run: never');
   else {
-    out(`  last run: ${lastRun.startedAt}${lastRun.summary ? `: ${describeSummary(lastRun.summary)}` : ''}`);
+    out(
+      `  last run: ${when(lastRun.startedAt, clock)}${lastRun.summary ? `: ${describeSummary(lastRun.summary)}` : ''}`,
+    );
   }
   if (connection.lastError) out(`  last error: ${connection.lastError}`);
-  out(`  next run: ${connection.nextRunAt ?? 'none queued'}`);
+  out(`  next run: ${when(connection.nextRunAt, clock, 'none queued')}`);
   const { chats, writes } = connection;
   out(
     `  chats: ${chats.inCrm} in CRM, ${chats.waiting} waiting, ${chats.failed} failed, ${chats.notInCrm} not in CRM, ${chats.excluded} excluded; writes: ${writes.done} done, ${writes.failed} failed, ${writes.rejected} rejected`,
   );
   const notDone = writes.intent + writes.failed + writes.rejected;
   if (notDone > 0) {
-    out(`  ${notDone} writes not done: GET /api/v1/connections/${connection.id}/sync says why`);
+    out(`  ${count(notDone, 'write')} not done: GET /api/v1/connections/${connection.id}/sync says why`);
   }
   if (connection.links.length === 0) {
     out('  no linked contacts or leads yet');
-    return;
+    return lines;
   }
-  console.table(
-    connection.links.map((link) => ({
-      phone: link.phone ?? '',
-      name: link.name ?? '',
-      record: link.record.name ?? '',
-      type: link.record.type,
-      id: link.record.id,
-      linkedBy: link.linkedBy,
-      lastSyncedAt: link.lastSyncedAt ?? 'never',
-    })),
+  out('');
+  out(
+    table(
+      ['phone', 'name', 'record', 'type', 'id', 'linked by', 'last synced'],
+      connection.links.map((link) => [
+        link.phone ?? '',
+        link.name ?? '',
+        link.record.name ?? '',
+        link.record.type,
+        link.record.id,
+        link.linkedBy,
+        when(link.lastSyncedAt, clock),
+      ]),
+    ).replace(/^/gm, '  '),
   );
+  return lines;
 }

@@ -4,7 +4,8 @@ import type { Config } from '../config/index.js';
 import { createLogger, LOG_REDACTIONS, openServices } from '../services.js';
 import { describeSummary, seconds } from '../sync/run-summary-text.js';
 import type { RunOutcome } from '../sync/service.js';
-import { withConfig } from './with-config.js';
+import { count } from './format.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 /** The summary line lives with the sync, where the API and the workspace read it too. */
 export { describeSummary } from '../sync/run-summary-text.js';
@@ -26,6 +27,7 @@ export function syncCommand(): Command {
     )
     .option('-c, --connection <id-or-name>', 'with --once: only this connection')
     .option('--json', 'with --once: print JSON instead of one line per connection')
+    .addOption(dataDirOption())
     .action(
       withConfig(async (config, options: SyncOptions) => {
         if (options.once) await syncOnce(config, options);
@@ -86,9 +88,12 @@ async function runWorker(config: Config, options: SyncOptions): Promise<void> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   services.syncWorker.start();
-  const count = (await services.connections.list(services.workspace.id)).length;
+  const connections = (await services.connections.list(services.workspace.id)).length;
+  // The workspace's own interval when an admin set one, as the worker uses it.
+  const settings = await services.store.workspaces.settings(services.workspace.id);
+  const intervalMs = settings.syncIntervalMs ?? config.syncIntervalMs;
   process.stdout.write(
-    `wasync sync worker: ${count} CRM connection${count === 1 ? '' : 's'}, each synced every ${seconds(config.syncIntervalMs)}; Ctrl-C stops it. (\`wasync serve\` runs this worker itself.)\n`,
+    `wasync sync worker: ${count(connections, 'CRM connection')}, each synced every ${seconds(intervalMs)}; Ctrl-C stops it. (\`wasync serve\` runs this worker itself.)\n`,
   );
   await stopped;
   // Waits for the run in progress, so nothing is left half written.

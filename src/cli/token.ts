@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Role } from '../core/model.js';
 import { openServices } from '../services.js';
-import { withConfig } from './with-config.js';
+import { dataDirOption, withConfig } from './with-config.js';
 
 export function tokenCommand(): Command {
   const token = new Command('token').description('Manage API tokens.');
@@ -10,6 +10,7 @@ export function tokenCommand(): Command {
     .command('create')
     .description('Create an API token and print it (it is shown only once).')
     .option('-n, --name <name>', 'what the token is for', 'cli')
+    .addOption(dataDirOption())
     .addOption(
       new Option('-r, --role <role>', 'what it may do').choices(['admin', 'member']).default('admin'),
     )

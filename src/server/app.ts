@@ -1,7 +1,12 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -39,6 +44,33 @@ export interface AppOptions {
   logger?: boolean;
   /** Where log lines go (stdout by default); tests pass a stream to read what was logged. */
   logStream?: DestinationStream;
+  /**
+   * The level of the one line logged per request: info by default; debug keeps a terminal free of a
+   * line per request (`wasync serve` on a TTY), while errors and background work still log.
+   */
+  requestLogLevel?: 'info' | 'debug';
+}
+
+/**
+ * Fastify's lines per request (incoming, completed, a 4xx answered) at debug instead of info; a request
+ * that errored and a 5xx keep their error level.
+ */
+class DebugRequestLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (error) super.requestCompleted(error, request, reply);
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+  override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    if (reply.statusCode >= 500) super.defaultErrorLog(error, request, reply);
+    else reply.log.debug({ res: reply, err: error }, error?.message);
+  }
 }
 
 /**
@@ -58,6 +90,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
             serializers: { req: serializeRequest },
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
+    ...(options.requestLogLevel === 'debug' ? { logController: new DebugRequestLog() } : {}),
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,

@@ -28,11 +28,16 @@ export async function startServer(
     port: number;
     host: string;
     logger?: boolean;
+    /** The level of the line logged per request (see AppOptions); info by default. */
+    requestLogLevel?: 'info' | 'debug';
     /** Leave the sync worker stopped until `startSync()` (the demo posts its chats first). */
     deferSync?: boolean;
   },
 ): Promise<RunningServer> {
-  const app = await buildApp(services, options.logger === undefined ? {} : { logger: options.logger });
+  const app = await buildApp(services, {
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.requestLogLevel === undefined ? {} : { requestLogLevel: options.requestLogLevel }),
+  });
   try {
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {

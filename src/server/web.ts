@@ -31,6 +31,8 @@ export async function registerWebApp(
       prefix: '/',
       index: false,
       wildcard: false,
+      // Source maps are the app's source: not served, should a build have made them (answered 404).
+      allowedPath: (pathname) => !pathname.toLowerCase().endsWith('.map'),
       // Hashed assets never change under their name; the page itself is checked every time.
       setHeaders: (res, file) => {
         res.header(

@@ -7,15 +7,20 @@ import type { RunSummary } from './queue.js';
 /** One line: what a run looked at and what it wrote. */
 export function describeSummary(summary: RunSummary): string {
   const parts = [
-    `${summary.chats} chats (${summary.matched} matched, ${summary.unmatched} unmatched)`,
+    `${count(summary.chats, 'chat')} (${summary.matched} matched, ${summary.unmatched} unmatched)`,
     ...(summary.linksFound > 0 ? [`${summary.linksFound} linked by phone`] : []),
     `transcripts ${summary.transcriptsWritten} written, ${summary.transcriptsUnchanged} unchanged`,
-    `${summary.filesUploaded} files`,
+    count(summary.filesUploaded, 'file'),
     `${summary.failed} failed, ${summary.rejected} rejected`,
     ...(summary.recovered > 0 ? [`${summary.recovered} recovered`] : []),
   ];
   const took = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
   return `${parts.join('; ')} (${seconds(took)})`;
+}
+
+/** "1 chat", "2 chats". */
+function count(n: number, word: string): string {
+  return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
 /** A duration as people read it: whole minutes, or seconds. */

@@ -95,26 +95,39 @@ export class SyncService {
     return this.queue.claim(this.owner, Date.now(), this.leaseMs);
   }
 
-  /** Runs one connection in this process now (`wasync sync --once`), unless another process is. */
+  /**
+   * Runs one connection in this process now (`wasync sync --once`), unless another process is. An
+   * extra pass: the connection keeps its schedule. Its next run stays when the worker that schedules
+   * it set it, on that worker's interval (this process may be configured with another one); only a
+   * connection with no run ahead is scheduled from here.
+   */
   async runNow(idOrName: string): Promise<RunOutcome> {
     const connection = await this.options.connections.get(this.options.workspace.id, idOrName);
     if (connection.state === 'parked') {
       return { state: 'parked', summary: undefined, reason: connection.parkedReason ?? 'parked' };
     }
-    await this.queue.enqueue(connection.id, Date.now(), 'run now');
-    const job = await this.queue.claim(this.owner, Date.now(), this.leaseMs, connection.id);
+    const before = await this.queue.state(connection.id);
+    // A run is going on: asking for another would only have it run again at once when it finishes.
+    if (before?.running) return { state: 'busy' };
+    const now = Date.now();
+    const ahead = before?.runAt && before.runAt.getTime() > now ? before.runAt.getTime() : undefined;
+    await this.queue.enqueue(connection.id, now, 'run now');
+    const job = await this.queue.claim(this.owner, now, this.leaseMs, connection.id);
     if (!job) return { state: 'busy' };
-    return this.runJob(job);
+    return this.runJob(job, ahead);
   }
 
-  /** Runs a claimed job, renewing its lease meanwhile, and schedules what comes next. */
-  async runJob(job: ClaimedJob): Promise<RunOutcome> {
-    const outcome = await this.run(job);
+  /**
+   * Runs a claimed job, renewing its lease meanwhile, and schedules what comes next: at `nextAt` when
+   * given (the run the connection had ahead), else one interval from now; sooner for writes to retry.
+   */
+  async runJob(job: ClaimedJob, nextAt?: number): Promise<RunOutcome> {
+    const outcome = await this.run(job, nextAt);
     this.onRunFinished?.(job.connectionId, outcome);
     return outcome;
   }
 
-  private async run(job: ClaimedJob): Promise<RunOutcome> {
+  private async run(job: ClaimedJob, scheduledAt: number | undefined): Promise<RunOutcome> {
     const log = this.options.logger.child({ connection: job.connectionId, reason: job.reason });
     await this.refreshSettings();
     let connection: ConnectionView;
@@ -131,7 +144,10 @@ export class SyncService {
       const result = await this.engine.run(connection, destination, lease);
       lease.throwIfLost();
       const { nextRetryAt, ...summary } = result;
-      const nextAt = Math.min(Date.now() + this.intervalMs, nextRetryAt ?? Number.POSITIVE_INFINITY);
+      const nextAt = Math.min(
+        scheduledAt ?? Date.now() + this.intervalMs,
+        nextRetryAt ?? Number.POSITIVE_INFINITY,
+      );
       await this.queue.complete(job, summary, nextAt);
       log.info({ summary }, 'sync run finished');
       return { state: 'done', summary };
