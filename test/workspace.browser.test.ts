@@ -307,7 +307,7 @@ describe.skipIf(skipped !== undefined)(
       await card.getByRole('button', { name: 'Create in the CRM' }).click();
       await card.getByText('Dana Scully', { exact: true }).waitFor();
       await card.getByRole('button', { name: 'Sync now' }).click();
-      await card.getByText('Synced.').waitFor({ timeout: 30_000 });
+      await card.getByText(/^Synced: \d+ chats? \(/).waitFor({ timeout: 30_000 });
       expect(await card.getByTestId('last-sync').textContent()).toMatch(/\d/);
       // The sandbox holds the transcript on the contact made from the chat.
       const [contact] = (await org.records('Contact')).filter((c) => c.LastName === 'Scully');
@@ -419,7 +419,7 @@ describe.skipIf(skipped !== undefined)(
       await card.getByRole('button', { name: 'Create in the CRM' }).click();
       await card.getByText('Chloe Price', { exact: true }).waitFor();
       await card.getByRole('button', { name: 'Sync now' }).click();
-      await card.getByText('Synced.').waitFor({ timeout: 30_000 });
+      await card.getByText(/^Synced: \d+ chats? \(/).waitFor({ timeout: 30_000 });
       expect(await card.getByTestId('last-sync').textContent()).not.toBe('Not yet');
       expect(await card.getByRole('link', { name: 'Open in CRM' }).getAttribute('href')).toContain(org.url);
       await shot(page, 'chat');
