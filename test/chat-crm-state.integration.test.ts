@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
 import { describeEachDatabase } from './support/databases.js';
+import { exportLine, plainDayAgo } from './support/export-lines.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 
@@ -23,21 +24,6 @@ interface CrmState {
   nextRunAt?: string;
   history?: { from: string; firstSentAt?: string; olderNotSent: number; asked: boolean };
   unlinked: { identityId: string; record: { id: string; name?: string }; at: string }[];
-}
-
-/** A day `days` or more ago whose day of the month is past 12, so the export's date order is plain. */
-function plainDayAgo(days: number): Date {
-  for (let d = days; ; d++) {
-    const at = new Date(Date.now() - d * DAY);
-    if (at.getUTCDate() > 12)
-      return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  }
-}
-
-/** An Android export line, day first, in UTC. */
-function exportLine(at: Date, author: string, text: string): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(at.getUTCDate())}/${two(at.getUTCMonth() + 1)}/${at.getUTCFullYear()}, ${two(at.getUTCHours())}:${two(at.getUTCMinutes())} - ${author}: ${text}`;
 }
 
 describeEachDatabase('chat CRM state on the Salesforce sandbox', (database) => {

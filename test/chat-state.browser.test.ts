@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportLine, plainDayAgo } from './support/export-lines.js';
 import type { Harness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 import {
@@ -9,21 +10,6 @@ import {
 } from './support/workspace-browser.js';
 
 const skipped = browserSkipped();
-const DAY = 86_400_000;
-
-/** A day at least `days` ago whose day of the month is past 12, so the export's date order is plain. */
-function plainDayAgo(days: number): Date {
-  for (let d = days; ; d++) {
-    const at = new Date(Date.now() - d * DAY);
-    if (at.getUTCDate() > 12)
-      return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  }
-}
-
-function exportLine(at: Date, author: string, text: string): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(at.getUTCDate())}/${two(at.getUTCMonth() + 1)}/${at.getUTCFullYear()}, ${two(at.getUTCHours())}:${two(at.getUTCMinutes())} - ${author}: ${text}`;
-}
 
 /**
  * What the workspace says of a chat is what the CRM holds: an imported month-old chat, once its person

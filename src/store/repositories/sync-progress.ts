@@ -39,6 +39,20 @@ export interface CandidateRules {
 
 const CHUNK = 400;
 
+/** The sync_chats columns, from a left join aliased `sc`. */
+const SYNC_CHAT_COLUMNS = [
+  'sc.connection_id',
+  'sc.chat_id',
+  'sc.status',
+  'sc.reason',
+  'sc.synced_through',
+  'sc.seen_seq',
+  'sc.checked_at',
+  'sc.retry_at',
+  'sc.last_synced_at',
+  'sc.updated_at',
+] as const;
+
 /** Where each chat, and each (chat, record), of a connection stands with the sync. */
 export class SyncProgressRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -261,16 +275,7 @@ export class SyncProgressRepository {
           'chats.id as chat_id_',
           'cc.id as connection_id_',
           crmStateSql(windowStart).as('state'),
-          'sc.connection_id',
-          'sc.chat_id',
-          'sc.status',
-          'sc.reason',
-          'sc.synced_through',
-          'sc.seen_seq',
-          'sc.checked_at',
-          'sc.retry_at',
-          'sc.last_synced_at',
-          'sc.updated_at',
+          ...SYNC_CHAT_COLUMNS,
         ])
         .where('chats.id', 'in', ids)
         .orderBy('cc.created_at')
@@ -326,19 +331,7 @@ export class SyncProgressRepository {
       .leftJoin('sync_chats as sc', (join) =>
         join.onRef('sc.chat_id', '=', 'chats.id').on('sc.connection_id', '=', connectionId),
       )
-      .select([
-        'chats.id as chat_id_',
-        'sc.connection_id',
-        'sc.chat_id',
-        'sc.status',
-        'sc.reason',
-        'sc.synced_through',
-        'sc.seen_seq',
-        'sc.checked_at',
-        'sc.retry_at',
-        'sc.last_synced_at',
-        'sc.updated_at',
-      ])
+      .select(['chats.id as chat_id_', ...SYNC_CHAT_COLUMNS])
       .where('accounts.workspace_id', '=', workspaceId)
       .where(crmStateSql(windowStart), '=', state)
       .orderBy(sql`coalesce(chats.last_message_at, 0)`, 'desc')
