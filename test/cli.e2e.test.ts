@@ -559,10 +559,9 @@ describe('wasync CLI (end to end)', () => {
     expect(rows[0]).toMatchObject({ Contact__c: anaId });
     expect(String(rows[0]?.Transcript__c)).toContain('Is the blue one in stock?');
 
-    // Every connection: the broken one parks, so the exit code says a person must act.
+    // Every connection: the broken one was saved as needing attention (its test on save failed), so it
+    // does not run and the exit code says a person must act; stdout stays JSON.
     const all = await runCli(['sync', '--once', '--json'], env);
-    // Logs go to stderr (warnings and up by default), keeping stdout JSON.
-    expect(all.stderr).toContain('connection parked');
     expect(all.code).toBe(1);
     const { connections } = JSON.parse(all.stdout) as { connections: Record<string, unknown>[] };
     expect(connections).toEqual(
