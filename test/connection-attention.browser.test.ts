@@ -130,7 +130,7 @@ describe.skipIf(skipped !== undefined)(
       const synced = card.getByText(/^Synced/);
       await synced.waitFor({ timeout: 30_000 });
       expect(await synced.textContent()).toMatch(
-        /^Synced: 1 chats \(1 matched, 0 unmatched\); transcripts 1 written, 0 unchanged; 0 files; 0 failed, 0 rejected \(\d+\.\d s\)\.$/,
+        /^Synced: 1 chat \(1 matched, 0 unmatched\); transcripts 1 written, 0 unchanged; 0 files; 0 failed, 0 rejected \(\d+\.\d s\)\.$/,
       );
       expect(errors, errors.join('\n')).toEqual([]);
     });
