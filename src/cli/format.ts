@@ -1,9 +1,8 @@
 /** Plain-text pieces of the CLI's human output: counts, times and tables. */
 
-/** `1 chat`, `2 chats`; `plural` for words not made with an s. */
-export function count(n: number, word: string, plural = `${word}s`): string {
-  return `${n} ${n === 1 ? word : plural}`;
-}
+import { count } from '../core/words.js';
+
+export { count };
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { hashPassword } from '../auth/passwords.js';
 import { loadConfig } from '../config/index.js';
+import { count } from '../core/words.js';
 import type { ConnectionView } from '../crms/connections.js';
 import { DEMO_CLIENT, recordPagePath } from '../sandboxes/salesforce/index.js';
 import { DEMO_CLIENT as ZOHO_DEMO_CLIENT } from '../sandboxes/zoho/index.js';
@@ -467,12 +468,12 @@ function describeRun(state: JobState): string {
 function describeSummary(s: RunSummary): string {
   const parts = [
     s.transcriptsWritten > 0
-      ? `${plural(s.transcriptsWritten, 'day transcript')} written`
+      ? `${count(s.transcriptsWritten, 'day transcript')} written`
       : 'no transcript changed',
   ];
-  if (s.filesUploaded > 0) parts.push(`${plural(s.filesUploaded, 'file')} uploaded`);
-  if (s.linksFound > 0) parts.push(`${plural(s.linksFound, 'person', 'people')} found by phone`);
-  if (s.chats > 0) parts.push(`${s.matched} of ${plural(s.chats, 'chat')} matched`);
+  if (s.filesUploaded > 0) parts.push(`${count(s.filesUploaded, 'file')} uploaded`);
+  if (s.linksFound > 0) parts.push(`${count(s.linksFound, 'person', 'people')} found by phone`);
+  if (s.chats > 0) parts.push(`${s.matched} of ${count(s.chats, 'chat')} matched`);
   if (s.failed + s.rejected > 0) parts.push(`${s.failed} failed, ${s.rejected} refused`);
   return parts.join(', ');
 }
@@ -589,7 +590,7 @@ function guide(info: {
     `  CRM connection     "${info.connection.name}" ${info.connection.id}${info.remade ? ' (made again: this sandbox is a new, empty org, so the stored chats are backed up into it from scratch)' : ''}`,
     '',
     `  Zoho CRM sandbox   ${zoho.url}   (${zoho.inProcess ? 'started here, in memory' : 'already running'}; Self Client ${ZOHO_DEMO_CLIENT.clientId} / ${ZOHO_DEMO_CLIENT.clientSecret})`,
-    `    seeded           the same people, Ana with ${plural(zohoSeeded.deals.length, 'deal')}${zohoSeeded.existing > 0 ? ` (${zohoSeeded.existing} people were there already)` : ''}`,
+    `    seeded           the same people, Ana with ${count(zohoSeeded.deals.length, 'deal')}${zohoSeeded.existing > 0 ? ` (${zohoSeeded.existing} people were there already)` : ''}`,
     '    open in a browser (the day notes and files land on these records):',
     ...zohoPages,
     `    notes            ${zoho.url}/__sandbox/notes`,
@@ -641,10 +642,6 @@ export function nextCommands(dataDir: string): string[] {
 /** A word as a POSIX shell reads it back: bare when safe, else single-quoted. */
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
 }
 
 function seconds(ms: number): string {

@@ -464,11 +464,14 @@ export class SyncEngine {
         now,
       );
     }
-    // Linked, but nothing of the chat is within what goes to the CRM: it is not in the CRM.
+    // Linked, but nothing of the chat is within what goes to the CRM: it is not in the CRM. A run that
+    // rendered a day has its answer (a day holds a message of the window); one that rendered none asks.
+    const renderedDay = plan.targets.some(({ days }) => days.length > 0);
     const from = Math.min(...plan.targets.map(({ target }) => target.backfillFrom));
     const outside =
       problem === undefined &&
       allSettled &&
+      !renderedDay &&
       (await this.store.messages.historyAround(plan.chat.id, from)).since === 0;
     await this.store.syncProgress.saveChat(context.connectionId, plan.chat.id, {
       status: problem !== undefined ? 'failed' : outside ? 'outside_window' : 'synced',

@@ -2,6 +2,7 @@
  * A run's summary in words, one line: what `wasync sync --once` prints, what `wasync status` shows
  * of the last run, and what the workspace shows when a run ends (the API carries the same line).
  */
+import { count } from '../core/words.js';
 import type { RunSummary } from './queue.js';
 
 /** One line: what a run looked at and what it wrote. */
@@ -16,11 +17,6 @@ export function describeSummary(summary: RunSummary): string {
   ];
   const took = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
   return `${parts.join('; ')} (${seconds(took)})`;
-}
-
-/** "1 chat", "2 chats". */
-function count(n: number, word: string): string {
-  return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
 /** A duration as people read it: whole minutes, or seconds. */
