@@ -43,6 +43,9 @@ export interface Database {
   tombstone_keys: TombstoneKeyTable;
   oauth_apps: OAuthAppTable;
   oauth_requests: OAuthRequestTable;
+  alert_settings: AlertSettingsTable;
+  alert_troubles: AlertTroubleTable;
+  alerts_sent: AlertSentTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -497,4 +500,41 @@ export interface OAuthRequestTable {
   sealed: string;
   created_at: number;
   expires_at: number;
+}
+
+/** Where a workspace's alerts go; the webhook's signing secret sealed (context `alert-webhook:<workspace>`). */
+export interface AlertSettingsTable {
+  workspace_id: string;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  updated_at: number;
+}
+
+/** A trouble an alert was raised for: announced once when it starts, once when it clears. */
+export interface AlertTroubleTable {
+  workspace_id: string;
+  /** account or connection. */
+  subject_type: string;
+  subject_id: string;
+  code: string;
+  subject_label: string;
+  message: string;
+  since: number;
+}
+
+/** One alert sent, or tried: started, cleared or test. */
+export interface AlertSentTable {
+  id: string;
+  workspace_id: string;
+  event: string;
+  subject_type: string;
+  subject_id: string;
+  subject_label: string;
+  code: string;
+  message: string;
+  channel: string;
+  /** 1 when the receiver accepted it. */
+  delivered: number;
+  error: string | null;
+  sent_at: number;
 }

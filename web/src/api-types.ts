@@ -3587,6 +3587,244 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where alerts to admins go (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertSettings"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change where alerts go (admin)
+         * @description An alert is sent once when a number stops capturing or a connection stops syncing, and once when that clears. The URL is checked like every outbound URL (https, or a host in WASYNC_OUTBOUND_ALLOW).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertSettingsChangeInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertSettings"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/settings/alerts/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test alert (admin)
+         * @description Answers the alert as recorded: `delivered` false with the `error` when the receiver did not take it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Alert"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts sent to admins, newest first (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Alert"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each CRM connection's health: needing attention, or its runs failing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                health: components["schemas"]["Health"];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -4297,6 +4535,26 @@ export interface components {
             username?: string;
             name?: string;
         };
+        HealthInput: {
+            /**
+             * @description trouble: it stopped capturing (a number) or syncing (a connection); warning: something to look at.
+             * @enum {string}
+             */
+            status: "ok" | "warning" | "trouble";
+            /** @description Whether messages arrive: a linked device's connection, a Cloud API webhook not silent. Absent for REST and imports. */
+            connected?: boolean;
+            /** @description ISO 8601, UTC */
+            lastMessageAt?: string;
+            signs: {
+                /** @description logged_out, replaced, banned, disconnected, not_paired, webhook_silent, webhook_never, webhook_signature_failing, media_failing; needs_attention, runs_failing (connections). */
+                code: string;
+                /** @enum {string} */
+                level: "warning" | "trouble";
+                message: string;
+                /** @description ISO 8601, UTC */
+                since?: string;
+            }[];
+        };
         AccountInput: {
             id: string;
             phone: string;
@@ -4400,6 +4658,8 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 optedInAt?: string;
             };
+            /** @description Connected or not, last message, and signs of trouble. */
+            health?: components["schemas"]["HealthInput"];
         };
         ChatCrmStateInput: {
             connection: {
@@ -4767,6 +5027,39 @@ export interface components {
             visibility?: "team" | "private";
             /** @description The whole list of people who read its chats besides the owner (replaces the list). */
             sharedWith?: string[];
+        };
+        AlertSettingsInput: {
+            /** @description Alerts are POSTed here as JSON; none set: no alerts are sent. */
+            webhookUrl?: string;
+            /** @description Whether a secret is set: each alert then carries `X-Wasync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+            webhookSigned: boolean;
+        };
+        AlertSettingsChangeInput: {
+            /** @description null: stop sending alerts. */
+            webhookUrl?: string | null;
+            /** @description The signing secret (16 characters or more); null: send alerts unsigned. Never shown again. */
+            webhookSecret?: string | null;
+        };
+        AlertInput: {
+            id: string;
+            /** @enum {string} */
+            event: "started" | "cleared" | "test";
+            subject: {
+                /** @enum {string} */
+                type: "account" | "connection";
+                id: string;
+                /** @description The number (or its name), or the connection name. */
+                label: string;
+            };
+            /** @description The health sign's code (see Health). */
+            code: string;
+            message: string;
+            /** @description webhook */
+            channel: string;
+            /** @description Whether the receiver accepted it (a 2xx answer). */
+            delivered: boolean;
+            error?: string;
+            sentAt: string;
         };
         AuditEventInput: {
             id: string;
@@ -5611,6 +5904,26 @@ export interface components {
             username?: string;
             name?: string;
         };
+        Health: {
+            /**
+             * @description trouble: it stopped capturing (a number) or syncing (a connection); warning: something to look at.
+             * @enum {string}
+             */
+            status: "ok" | "warning" | "trouble";
+            /** @description Whether messages arrive: a linked device's connection, a Cloud API webhook not silent. Absent for REST and imports. */
+            connected?: boolean;
+            /** @description ISO 8601, UTC */
+            lastMessageAt?: string;
+            signs: {
+                /** @description logged_out, replaced, banned, disconnected, not_paired, webhook_silent, webhook_never, webhook_signature_failing, media_failing; needs_attention, runs_failing (connections). */
+                code: string;
+                /** @enum {string} */
+                level: "warning" | "trouble";
+                message: string;
+                /** @description ISO 8601, UTC */
+                since?: string;
+            }[];
+        };
         Account: {
             id: string;
             phone: string;
@@ -5714,6 +6027,8 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 optedInAt?: string;
             };
+            /** @description Connected or not, last message, and signs of trouble. */
+            health?: components["schemas"]["Health"];
         };
         ChatCrmState: {
             connection: {
@@ -6081,6 +6396,39 @@ export interface components {
             visibility?: "team" | "private";
             /** @description The whole list of people who read its chats besides the owner (replaces the list). */
             sharedWith?: string[];
+        };
+        AlertSettings: {
+            /** @description Alerts are POSTed here as JSON; none set: no alerts are sent. */
+            webhookUrl?: string;
+            /** @description Whether a secret is set: each alert then carries `X-Wasync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+            webhookSigned: boolean;
+        };
+        AlertSettingsChange: {
+            /** @description null: stop sending alerts. */
+            webhookUrl?: string | null;
+            /** @description The signing secret (16 characters or more); null: send alerts unsigned. Never shown again. */
+            webhookSecret?: string | null;
+        };
+        Alert: {
+            id: string;
+            /** @enum {string} */
+            event: "started" | "cleared" | "test";
+            subject: {
+                /** @enum {string} */
+                type: "account" | "connection";
+                id: string;
+                /** @description The number (or its name), or the connection name. */
+                label: string;
+            };
+            /** @description The health sign's code (see Health). */
+            code: string;
+            message: string;
+            /** @description webhook */
+            channel: string;
+            /** @description Whether the receiver accepted it (a 2xx answer). */
+            delivered: boolean;
+            error?: string;
+            sentAt: string;
         };
         AuditEvent: {
             id: string;
