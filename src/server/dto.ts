@@ -146,7 +146,9 @@ export const AccountSchema = z
       .object({
         state: z
           .enum(LINKED_DEVICE_STATES)
-          .describe('unpaired, pairing, connecting, connected, disconnected (reconnecting) or logged_out.'),
+          .describe(
+            'unpaired, pairing, connecting, connected, disconnected (reconnecting), banned (WhatsApp banned the number for a while: paused until pausedUntil), replaced (another copy took the session: stopped until wasync restarts) or logged_out.',
+          ),
         reason: z
           .string()
           .optional()
@@ -159,6 +161,7 @@ export const AccountSchema = z
         gapSince: iso
           .optional()
           .describe('Start of a disconnection whose missed history is still being asked of the phone.'),
+        pausedUntil: iso.optional().describe('While banned: the session connects again at this time.'),
         history: z
           .record(
             z.string(),
@@ -382,6 +385,7 @@ function linkedDeviceDto(
     connectedAt: isoOf(session.connectedAt),
     lastEventAt: isoOf(session.lastEventAt),
     gapSince: isoOf(session.gapSince),
+    pausedUntil: isoOf(session.pausedUntil),
     history: Object.fromEntries(
       Object.entries(session.history).map(([phase, h]) => [
         phase,

@@ -467,7 +467,7 @@ export interface WhatsAppWebSessionTable {
   account_id: string;
   opted_in_by: string | null;
   opted_in_at: number | null;
-  /** unpaired, pairing, connecting, connected, disconnected or logged_out. */
+  /** unpaired, pairing, connecting, connected, disconnected, banned, replaced or logged_out. */
   state: string;
   reason: string | null;
   status_code: number | null;
@@ -477,6 +477,8 @@ export interface WhatsAppWebSessionTable {
   last_event_at: number | null;
   gap_since: number | null;
   history: NullableJson;
+  /** A ban's end: the session does not connect before it. */
+  paused_until: number | null;
   lease_owner: string | null;
   lease_until: number | null;
 }

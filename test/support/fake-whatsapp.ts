@@ -32,33 +32,69 @@ export class FakeSocket implements CaptureSocket {
   readonly pairingCodeRequests: string[] = [];
   groups: Record<string, GroupMetadata> = {};
   reupload: ((message: WAMessage) => WAMessage) | undefined;
+  /** Every presence sent, by the library itself on open or by the session, in order. */
+  readonly presences: string[] = [];
 
-  constructor(readonly options: SocketOptions) {}
+  constructor(readonly options: SocketOptions) {
+    // What the (patched) library does with every creds update: merges it, sends nothing
+    // (src/Socket/socket.ts, `ev.on('creds.update')`, less the presence the patch removes).
+    this.ev.on('creds.update', (update) => Object.assign(this.options.auth.creds, update));
+  }
 
   emit<E extends keyof BaileysEventMap>(event: E, data: BaileysEventMap[E]): void {
     this.ev.emit(event, data);
   }
 
-  /** The phone confirmed pairing: the library fills in `creds.me` and asks for it to be saved. */
-  pairSucceeds(me = '14155550000:3@s.whatsapp.net'): void {
-    this.options.auth.creds.me = { id: me, lid: '999000111:3@lid', name: 'Rep' };
+  /**
+   * The phone confirmed pairing: the library fills in `creds.me` and asks for it to be saved. The
+   * name is the business name, if any (src/Utils/validate-connection.ts, configureSuccessfulPairing:
+   * `name: bizName`); a personal account's name comes later (`nameArrives`).
+   */
+  pairSucceeds(me = '14155550000:3@s.whatsapp.net', businessName?: string): void {
+    const contact = { id: me, lid: '999000111:3@lid', ...(businessName ? { name: businessName } : {}) };
+    this.options.auth.creds.me = contact;
     this.options.auth.creds.account = {
       details: Buffer.from('signed device identity'),
       accountSignatureKey: Buffer.alloc(32, 1),
       accountSignature: Buffer.alloc(64, 2),
       deviceSignature: Buffer.alloc(64, 3),
     };
-    this.emit('creds.update', { me: this.options.auth.creds.me, account: this.options.auth.creds.account });
+    this.emit('creds.update', { me: contact, account: this.options.auth.creds.account });
   }
 
+  /**
+   * The connection opens as the library opens it (src/Socket/socket.ts, `CB:success`): `me` is saved
+   * again, then `open`; on open the library says `unavailable` itself when it knows the account's
+   * name (src/Socket/chats.ts: `markOnlineOnConnect` is off in wasync's socket).
+   */
   open(): void {
-    this.user = this.options.auth.creds.me ?? { id: '14155550000:3@s.whatsapp.net' };
+    const me = this.options.auth.creds.me;
+    this.user = me ?? { id: '14155550000:3@s.whatsapp.net' };
+    if (me) this.emit('creds.update', { me: { ...me } });
     this.emit('connection.update', { connection: 'open', isNewLogin: false });
+    void this.sendPresenceUpdate('unavailable');
   }
 
-  /** The connection ends as the library ends it: the close is told, then the event buffer is dropped. */
-  close(statusCode: number, message = 'closed'): void {
-    this.end(disconnectError(statusCode, message));
+  /**
+   * The account's name arrives, as the library learns it from the phone's app state
+   * (src/Utils/chat-utils.ts, `pushNameSetting`: a creds update with `me.name`).
+   */
+  nameArrives(name: string): void {
+    this.emit('creds.update', { me: { ...(this.options.auth.creds.me ?? { id: '' }), name } });
+  }
+
+  /** As the library's: without the account's name it sends nothing (src/Socket/chats.ts). */
+  async sendPresenceUpdate(type: 'unavailable' | 'available'): Promise<void> {
+    if (!this.options.auth.creds.me?.name) return;
+    this.presences.push(type);
+  }
+
+  /**
+   * The connection ends as the library ends it: the close is told, then the event buffer is dropped.
+   * `data` is what a `<failure>` carried (its attributes, as the library passes them on).
+   */
+  close(statusCode: number, message = 'closed', data?: Record<string, string>): void {
+    this.end(Object.assign(disconnectError(statusCode, message), data ? { data } : {}));
   }
 
   /** A frame arrived (a keep-alive answer, say): the watchdog's sign of life. */

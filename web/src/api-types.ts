@@ -4626,10 +4626,10 @@ export interface components {
             /** @description Linked-device session state and history sync progress. */
             linkedDevice?: {
                 /**
-                 * @description unpaired, pairing, connecting, connected, disconnected (reconnecting) or logged_out.
+                 * @description unpaired, pairing, connecting, connected, disconnected (reconnecting), banned (WhatsApp banned the number for a while: paused until pausedUntil), replaced (another copy took the session: stopped until wasync restarts) or logged_out.
                  * @enum {string}
                  */
-                state: "unpaired" | "pairing" | "connecting" | "connected" | "disconnected" | "logged_out";
+                state: "unpaired" | "pairing" | "connecting" | "connected" | "disconnected" | "banned" | "replaced" | "logged_out";
                 /** @description Why, in words: the cause of a disconnection, a failed pairing. */
                 reason?: string;
                 /** @description The library's code of the last disconnection. */
@@ -4644,6 +4644,8 @@ export interface components {
                 lastEventAt?: string;
                 /** @description Start of a disconnection whose missed history is still being asked of the phone. */
                 gapSince?: string;
+                /** @description While banned: the session connects again at this time. */
+                pausedUntil?: string;
                 /** @description History sync per phase (bootstrap, recent, full, on_demand, ...): chunks, messages, progress. */
                 history: {
                     [key: string]: {
@@ -5995,10 +5997,10 @@ export interface components {
             /** @description Linked-device session state and history sync progress. */
             linkedDevice?: {
                 /**
-                 * @description unpaired, pairing, connecting, connected, disconnected (reconnecting) or logged_out.
+                 * @description unpaired, pairing, connecting, connected, disconnected (reconnecting), banned (WhatsApp banned the number for a while: paused until pausedUntil), replaced (another copy took the session: stopped until wasync restarts) or logged_out.
                  * @enum {string}
                  */
-                state: "unpaired" | "pairing" | "connecting" | "connected" | "disconnected" | "logged_out";
+                state: "unpaired" | "pairing" | "connecting" | "connected" | "disconnected" | "banned" | "replaced" | "logged_out";
                 /** @description Why, in words: the cause of a disconnection, a failed pairing. */
                 reason?: string;
                 /** @description The library's code of the last disconnection. */
@@ -6013,6 +6015,8 @@ export interface components {
                 lastEventAt?: string;
                 /** @description Start of a disconnection whose missed history is still being asked of the phone. */
                 gapSince?: string;
+                /** @description While banned: the session connects again at this time. */
+                pausedUntil?: string;
                 /** @description History sync per phase (bootstrap, recent, full, on_demand, ...): chunks, messages, progress. */
                 history: {
                     [key: string]: {

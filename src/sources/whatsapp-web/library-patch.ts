@@ -1,6 +1,7 @@
 /**
  * The WhatsApp library must run patched (`patches/`, Baileys#2553: unpatched, it shows the device's
- * owner online). The postinstall applies the patch; an install that ran no scripts (`--ignore-scripts`,
+ * owner online). The patch drops the presence the library sent when the account's name changed, so
+ * the session itself says `unavailable` when the name arrives after the socket opened (session.ts). The postinstall applies the patch; an install that ran no scripts (`--ignore-scripts`,
  * or scripts not allowed for wasync) did not. So before the library is first loaded, the same script
  * applies what is missing, and a library it cannot patch (a read-only install, another version) is not
  * started: the linked device reports why and retries later.

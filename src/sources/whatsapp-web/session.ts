@@ -23,7 +23,7 @@ import {
   recordLidMappings,
 } from './identity.js';
 import { mapWebMessage, toWAMessage } from './map.js';
-import type { CaptureSocket, SocketEvents, SocketFactory } from './socket.js';
+import { type CaptureSocket, RetryCounterCache, type SocketEvents, type SocketFactory } from './socket.js';
 
 /** How a person pairs: scanning QR codes, or typing a code on the phone (Link with phone number). */
 export type PairingRequest = { method: 'qr' } | { method: 'code' };
@@ -38,6 +38,15 @@ export type PairingUpdate =
 export interface SessionTiming {
   /** Wait before each reconnect attempt in a row; the last entry repeats. Jittered by up to 20%. */
   reconnectDelaysMs: readonly number[];
+  /**
+   * The backoff starts over only once a connection has stayed open this long: a socket that opens
+   * and closes again at once (a refusal after the handshake) keeps backing off.
+   */
+  stableAfterMs: number;
+  /** How long a temporary ban pauses the session when WhatsApp says nothing of when it ends. */
+  banPauseMs: number;
+  /** The jitter's source, in [0, 1): `Math.random`, fixed in tests. */
+  random: () => number;
   /** A connected socket with no frame for this long is recycled. */
   watchdogMs: number;
   /** How often the watchdog looks. */
@@ -63,6 +72,9 @@ export interface SessionTiming {
 
 export const DEFAULT_TIMING: SessionTiming = {
   reconnectDelaysMs: [1_000, 2_000, 5_000, 15_000, 30_000, 60_000],
+  stableAfterMs: 5 * 60_000,
+  banPauseMs: 24 * 60 * 60_000,
+  random: Math.random,
   watchdogMs: 120_000,
   watchdogCheckMs: 15_000,
   gapSettleMs: 30_000,
@@ -102,6 +114,37 @@ const INGEST_BATCH = 500;
 
 const TOUCH_EVERY_MS = 5_000;
 
+/** The longest wait a Node timer takes; a longer pause is waited out in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Close codes the library has no name for, as WhatsApp sends them in its `<failure reason=…>` (the
+ * library closes with that reason as the status code and the failure's attributes as the error's
+ * `data`: `CB:failure` in src/Socket/socket.ts of WhiskeySockets/Baileys). Their meaning is
+ * whatsmeow's (types/events/events.go, ConnectFailureReason; connectionevents.go,
+ * handleConnectFailure): 402 a temporary ban, whose `code` says why and `expire` in how many seconds
+ * it ends; 406 a ban that logs the device out ("BANNED in the WhatsApp Web code").
+ */
+const TEMPORARILY_BANNED = 402;
+const BANNED = 406;
+
+/** Closes after which the device is no longer linked: the keys are forgotten and it must pair again. */
+const LOGGED_OUT_CODES: ReadonlySet<number> = new Set([
+  DisconnectReason.loggedOut,
+  DisconnectReason.forbidden,
+  BANNED,
+  DisconnectReason.multideviceMismatch,
+]);
+
+/** Why WhatsApp banned a number for a while, by its code (whatsmeow's TempBanReason). */
+const BAN_REASONS: Record<number, string> = {
+  101: 'messages to too many people who do not have the number saved',
+  102: 'too many people blocked it',
+  103: 'it created too many groups with people who do not have it saved',
+  104: 'the same message sent to too many people',
+  106: 'too many messages to a broadcast list',
+};
+
 /** Why a socket closed, in words a person can act on. */
 export function describeDisconnect(code: number | undefined, message: string | undefined): string {
   switch (code) {
@@ -109,6 +152,10 @@ export function describeDisconnect(code: number | undefined, message: string | u
       return 'Logged out: the device was removed under Linked devices on the phone, or WhatsApp ended the session.';
     case DisconnectReason.forbidden:
       return 'WhatsApp refused the session (403); the number may be restricted.';
+    case BANNED:
+      return 'WhatsApp banned this number and ended the session (406).';
+    case TEMPORARILY_BANNED:
+      return 'WhatsApp banned this number for a while (402).';
     case DisconnectReason.connectionReplaced:
       return 'Another connection took over this session (440).';
     case DisconnectReason.restartRequired:
@@ -116,7 +163,7 @@ export function describeDisconnect(code: number | undefined, message: string | u
     case DisconnectReason.badSession:
       return 'The session data was refused (500).';
     case DisconnectReason.multideviceMismatch:
-      return 'Multi-device mismatch (411).';
+      return 'WhatsApp refused this linked device (411, multi-device mismatch): pair it again.';
     case DisconnectReason.unavailableService:
       return 'WhatsApp is unavailable (503).';
     case DisconnectReason.connectionClosed:
@@ -133,12 +180,37 @@ export function statusCodeOf(error: unknown): number | undefined {
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
 }
 
+/** A temporary ban as the close tells it: its end (a default pause when none is given) and why. */
+function temporaryBan(data: unknown, now: number, defaultPauseMs: number): { until: number; reason: string } {
+  const attrs = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const expireS = Number(attrs.expire);
+  const expiryGiven = Number.isFinite(expireS) && expireS > 0;
+  const until = now + (expiryGiven ? expireS * 1000 : defaultPauseMs);
+  const code = Number(attrs.code);
+  const why =
+    Number.isInteger(code) && code > 0
+      ? ` (ban code ${code}${BAN_REASONS[code] ? `: ${BAN_REASONS[code]}` : ''})`
+      : '';
+  const end = new Date(until).toISOString();
+  const reason = expiryGiven
+    ? `WhatsApp banned this number for a while (402)${why}. wasync stays off until the ban ends at ${end}, then connects again.`
+    : `WhatsApp banned this number for a while (402)${why} and did not say until when: wasync stays off until ${end}, then tries again.`;
+  return { until, reason };
+}
+
+/** A wait in seconds as a person reads it: tenths under 10 s, whole seconds above. */
+function seconds(ms: number): string {
+  return ms < 10_000 ? String(Math.round(ms / 100) / 10) : String(Math.round(ms / 1000));
+}
+
 /**
  * One linked-device account's connection to WhatsApp, capture only: it stores what arrives and
- * never sends a message, a read receipt or a presence. Events are handled one batch at a time, in
- * the order they came; a write the database refuses is retried. A close reconnects with backoff
- * unless WhatsApp logged the device out; a socket that looks open but goes silent is recycled; after
- * a reconnect, the history each chat missed is asked of the phone.
+ * never sends a message or a read receipt; the only presence it sends is `unavailable`. Events are
+ * handled one batch at a time, in the order they came; a write the database refuses is retried. A
+ * close reconnects with backoff (reset only after a stable connection), except a log-out (the keys are
+ * forgotten), another copy taking the session (stopped) and a temporary ban (paused until it ends); a
+ * socket that looks open but goes silent is recycled; after a reconnect, the history each chat
+ * missed is asked of the phone.
  */
 export class LinkedDeviceSession {
   private socket: CaptureSocket | undefined;
@@ -149,7 +221,14 @@ export class LinkedDeviceSession {
   private connected = false;
   /** The session was paired when it last connected (a logout while away is worded differently). */
   private wasPaired = false;
+  /** Reconnect attempts since the last stable connection: the backoff's position. */
   private failures = 0;
+  /** When the current socket opened. */
+  private openedAt: number | undefined;
+  /** While banned: the session connects again at this time. */
+  private pausedUntil: number | undefined;
+  /** One retry-count cache for every socket of this session, as the library's example keeps it. */
+  private readonly retryCounts = new RetryCounterCache();
   private readonly timers = new Set<NodeJS.Timeout>();
   private watchdog: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -203,8 +282,10 @@ export class LinkedDeviceSession {
     if (pairing) this.pairing = { ...pairing };
     if (this.running) return;
     this.running = true;
-    await this.deps.store.whatsappWebSessions.ensure(this.account.id);
-    await this.connect();
+    const stored = await this.deps.store.whatsappWebSessions.ensure(this.account.id);
+    // A ban outlives the process: whoever runs the session next waits for its end too.
+    if (stored.state === 'banned' && stored.pausedUntil) this.pausedUntil = stored.pausedUntil.getTime();
+    await this.connectUnlessPaused();
   }
 
   /**
@@ -228,6 +309,7 @@ export class LinkedDeviceSession {
     if (this.pairing) this.endPairing({ type: 'failed', code: 'stopped', reason: 'wasync stopped.' });
     this.endSocket(socket, undefined);
     await this.idle();
+    if (this.pausedUntil !== undefined) return; // still banned: the state says so, and until when
     if (this.isPaired) {
       await this.deps.store.whatsappWebSessions.openGap(this.account.id, this.gapStart());
       await this.setState('disconnected', { reason: 'wasync stopped this session (shutdown or hand-over).' });
@@ -300,6 +382,19 @@ export class LinkedDeviceSession {
     }
   }
 
+  /** Connects, unless a ban is not over yet: then it waits for its end (in steps a timer can take). */
+  private async connectUnlessPaused(): Promise<void> {
+    const until = this.pausedUntil;
+    if (until !== undefined && until > Date.now()) {
+      this.timer(Math.min(until - Date.now(), MAX_TIMER_MS), () =>
+        this.enqueue(() => this.connectUnlessPaused()),
+      );
+      return;
+    }
+    this.pausedUntil = undefined;
+    await this.connect();
+  }
+
   private async connect(): Promise<void> {
     if (!this.running) return;
     const { store, box, factory } = this.deps;
@@ -325,6 +420,7 @@ export class LinkedDeviceSession {
       socket = await factory({
         auth: { creds: this.auth.state.creds, keys: this.keys },
         getMessage: (key) => this.storedContent(key.id),
+        msgRetryCounterCache: this.retryCounts,
         logger: this.log.child({ component: 'baileys' }, { level: 'warn' }),
       });
     } catch (error) {
@@ -344,12 +440,35 @@ export class LinkedDeviceSession {
   }
 
   private listen(socket: CaptureSocket, ev: SocketEvents): void {
+    // The library says `unavailable` itself on open, but only if it knows the account's name by then
+    // (src/Socket/chats.ts, sendPresenceUpdate on `connection: 'open'`); right after pairing the name
+    // comes later (creds.update with `me.name`), and the patched library no longer sends a presence
+    // for it. So a name that arrives once the socket is open is announced here, once per name. Creds
+    // and connection updates are never buffered: they come here in order, as the library sees them.
+    let open = false;
+    let announced: string | undefined;
     ev.process((events) => {
+      if (events['connection.update']?.connection === 'open') {
+        open = true;
+        announced = this.auth?.state.creds.me?.name;
+      }
+      const name = events['creds.update']?.me?.name;
+      if (open && name && name !== announced) {
+        announced = name;
+        this.announceUnavailable(socket);
+      }
       if (events['creds.update']) this.saveCreds();
       // The library drops what it still buffers when a socket ends, though it has acknowledged it to
       // WhatsApp: let it out first (it comes back through this callback, so it is queued first).
       if (events['connection.update']?.connection === 'close') ev.flush();
       this.enqueue(() => this.handle(socket, events));
+    });
+  }
+
+  private announceUnavailable(socket: CaptureSocket): void {
+    if (this.socket !== socket) return;
+    socket.sendPresenceUpdate('unavailable').catch((error: unknown) => {
+      this.log.warn({ err: error }, 'telling WhatsApp the device is unavailable failed');
     });
   }
 
@@ -428,7 +547,11 @@ export class LinkedDeviceSession {
     if (update.connection === 'close') {
       this.socket = undefined;
       const error = update.lastDisconnect?.error;
-      await this.afterClose(statusCodeOf(error), error?.message);
+      await this.afterClose(
+        statusCodeOf(error),
+        error?.message,
+        (error as { data?: unknown } | undefined)?.data,
+      );
     }
   }
 
@@ -469,7 +592,8 @@ export class LinkedDeviceSession {
   }
 
   private async onOpen(socket: CaptureSocket): Promise<void> {
-    this.failures = 0;
+    // The backoff is not reset here: only a connection that lasts (see afterClose).
+    this.openedAt = Date.now();
     this.connected = true;
     this.wasPaired = true;
     const me = socket.user?.id ?? this.auth?.state.creds.me?.id;
@@ -484,14 +608,25 @@ export class LinkedDeviceSession {
     if (stored?.gapSince) this.gapFill.begin(socket, stored.gapSince.getTime());
   }
 
-  /** Every close but a log-out reconnects, at once after a restart request, later after each failure. */
-  private async afterClose(code: number | undefined, message: string | undefined): Promise<void> {
+  /**
+   * After a close: a log-out (401, 403, 406, 411) forgets the keys; another copy taking the session
+   * (440) stops it; a temporary ban (402) pauses it until the ban ends; a restart request (515)
+   * reconnects at once; anything else reconnects with backoff.
+   */
+  private async afterClose(
+    code: number | undefined,
+    message: string | undefined,
+    data?: unknown,
+  ): Promise<void> {
     this.stopWatchdog();
     this.connected = false;
     this.gapFill.abandon();
+    if (this.openedAt !== undefined && Date.now() - this.openedAt >= this.timing.stableAfterMs)
+      this.failures = 0;
+    this.openedAt = undefined;
     if (!this.running) return;
     const reason = describeDisconnect(code, message);
-    if (code === DisconnectReason.loggedOut || code === DisconnectReason.forbidden) {
+    if (code !== undefined && LOGGED_OUT_CODES.has(code)) {
       this.running = false;
       await this.forget(reason, code);
       await this.deps.onEnded?.(this);
@@ -516,6 +651,27 @@ export class LinkedDeviceSession {
       return;
     }
     await this.persist(() => this.deps.store.whatsappWebSessions.openGap(this.account.id, this.gapStart()));
+    if (code === DisconnectReason.connectionReplaced) {
+      // Reconnecting would take the session back from the other copy, which takes it back again:
+      // two clients fighting over one device is what WhatsApp bans numbers for.
+      this.running = false;
+      this.clearTimers();
+      await this.setState('replaced', {
+        reason:
+          'Another copy of this session connected to WhatsApp with the same keys (440), so wasync stopped this one: two copies taking turns look like abuse to WhatsApp and can get the number banned. Stop the other copy (another wasync on this database or a copy of it), then restart wasync to resume.',
+        statusCode: code,
+      });
+      await this.deps.onEnded?.(this);
+      return;
+    }
+    if (code === TEMPORARILY_BANNED) {
+      const ban = temporaryBan(data, Date.now(), this.timing.banPauseMs);
+      this.pausedUntil = ban.until;
+      this.log.warn({ until: new Date(ban.until).toISOString(), data }, 'temporarily banned; paused');
+      await this.setState('banned', { reason: ban.reason, statusCode: code, pausedUntil: ban.until });
+      await this.connectUnlessPaused();
+      return;
+    }
     await this.retryLater(code, reason);
   }
 
@@ -523,9 +679,9 @@ export class LinkedDeviceSession {
     const delays = this.timing.reconnectDelaysMs;
     const base = delays[Math.min(this.failures, delays.length - 1)] ?? 1_000;
     this.failures += 1;
-    const delay = Math.round(base * (1 + Math.random() * 0.2));
+    const delay = Math.round(base * (1 + this.timing.random() * 0.2));
     await this.setState('disconnected', {
-      reason: `${reason} Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s.`,
+      reason: `${reason} Reconnecting in ${seconds(delay)} s.`,
       statusCode: code,
     });
     this.timer(delay, () => this.enqueue(() => this.connect()));

@@ -32,6 +32,8 @@ export class LinkedDevices {
   private readonly sessions = new Map<string, LinkedDeviceSession>();
   private readonly loop: BackgroundPass;
   private readonly leaseMs: number;
+  /** The first pass also resumes sessions stopped because another copy replaced them. */
+  private firstPass = true;
 
   constructor(private readonly options: LinkedDevicesOptions) {
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -96,7 +98,11 @@ export class LinkedDevices {
     await Promise.all([...this.sessions.values()].map((session) => session.idle()));
   }
 
-  /** Renews the leases held, drops sessions another process took, starts paired ones nobody runs. */
+  /**
+   * Renews the leases held, drops sessions another process took, starts paired ones nobody runs. A
+   * session another copy replaced is started only by a process's first pass: restarting wasync is how
+   * a person says the other copy is gone.
+   */
   async tend(): Promise<void> {
     const { store, logger } = this.options;
     for (const [accountId, session] of this.sessions) {
@@ -106,7 +112,9 @@ export class LinkedDevices {
         await session.stop();
       }
     }
-    for (const accountId of await store.whatsappWebSessions.paired()) {
+    const paired = await store.whatsappWebSessions.paired({ replaced: this.firstPass });
+    this.firstPass = false;
+    for (const accountId of paired) {
       if (this.sessions.has(accountId)) continue;
       if (!(await store.whatsappWebSessions.acquireLease(accountId, this.owner, this.leaseMs))) continue;
       const account = await store.accounts.byId(accountId);

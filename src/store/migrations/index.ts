@@ -18,6 +18,7 @@ import { crmKit } from './016-crm-kit.js';
 import { oauth } from './017-oauth.js';
 import { crmRateBuckets } from './018-crm-rate-buckets.js';
 import { chatHistory } from './019-chat-history.js';
+import { linkedDevicePause } from './021-linked-device-pause.js';
 import { alerts } from './023-alerts.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -48,6 +49,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '017-oauth': oauth(dialect),
     '018-crm-rate-buckets': crmRateBuckets(dialect),
     '019-chat-history': chatHistory(dialect),
+    '021-linked-device-pause': linkedDevicePause(dialect),
     '023-alerts': alerts(dialect),
   };
 }

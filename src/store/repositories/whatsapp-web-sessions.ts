@@ -1,12 +1,20 @@
 import type { Kysely, Selectable } from 'kysely';
 import { type Database, readJson, type WhatsAppWebSessionTable } from '../schema.js';
 
+/**
+ * Where a linked-device session stands. `disconnected`: reconnecting with backoff. `banned`: WhatsApp
+ * banned the number for a while; no connection before `pausedUntil`, then it reconnects on its own.
+ * `replaced`: another copy connected with the same keys; stopped until wasync is started again.
+ * `logged_out`: the device was unlinked (or WhatsApp refused the session for good); pair again.
+ */
 export const LINKED_DEVICE_STATES = [
   'unpaired',
   'pairing',
   'connecting',
   'connected',
   'disconnected',
+  'banned',
+  'replaced',
   'logged_out',
 ] as const;
 export type LinkedDeviceState = (typeof LINKED_DEVICE_STATES)[number];
@@ -38,6 +46,8 @@ export interface LinkedDeviceSession {
   lastEventAt: Date | undefined;
   /** Start of the disconnection whose gap is still to fill. */
   gapSince: Date | undefined;
+  /** While `banned`: the session does not connect before this time. */
+  pausedUntil: Date | undefined;
   history: Record<string, HistoryPhase>;
   leaseOwner: string | undefined;
   leaseUntil: Date | undefined;
@@ -49,6 +59,8 @@ export interface StateChange {
   statusCode?: number | undefined;
   me?: string | undefined;
   connectedAt?: number | undefined;
+  /** Only with `banned`: when the pause ends (every other state clears it). */
+  pausedUntil?: number | undefined;
 }
 
 /** The state of linked-device sessions, and the lease that gives each account one running socket. */
@@ -104,6 +116,7 @@ export class WhatsAppWebSessionRepository {
         reason: change.reason ?? null,
         status_code: change.statusCode ?? null,
         state_at: now,
+        paused_until: change.state === 'banned' ? (change.pausedUntil ?? null) : null,
         ...(change.me !== undefined ? { me: change.me } : {}),
         ...(change.connectedAt !== undefined ? { connected_at: change.connectedAt } : {}),
         ...(change.state === 'logged_out' || change.state === 'unpaired'
@@ -206,15 +219,19 @@ export class WhatsAppWebSessionRepository {
       .execute();
   }
 
-  /** Paired sessions of every workspace: the ones a process should keep connected. */
-  async paired(): Promise<string[]> {
+  /**
+   * Paired sessions of every workspace: the ones a process should keep connected. A session another
+   * copy replaced is left alone unless `replaced` is set (a process starting up: a person restarted it).
+   */
+  async paired(options: { replaced?: boolean } = {}): Promise<string[]> {
+    const stopped = options.replaced ? ['logged_out'] : ['logged_out', 'replaced'];
     const rows = await this.db
       .selectFrom('whatsapp_web_sessions')
       .innerJoin('accounts', 'accounts.id', 'whatsapp_web_sessions.account_id')
       .select('whatsapp_web_sessions.account_id')
       .where('accounts.source_kind', '=', 'linked_device')
       .where('whatsapp_web_sessions.me', 'is not', null)
-      .where('whatsapp_web_sessions.state', '!=', 'logged_out')
+      .where('whatsapp_web_sessions.state', 'not in', stopped)
       .orderBy('whatsapp_web_sessions.account_id')
       .execute();
     return rows.map((row) => row.account_id);
@@ -236,6 +253,7 @@ function toSession(row: Selectable<WhatsAppWebSessionTable>): LinkedDeviceSessio
     connectedAt: date(row.connected_at),
     lastEventAt: date(row.last_event_at),
     gapSince: date(row.gap_since),
+    pausedUntil: date(row.paused_until),
     history: row.history === null ? {} : readJson<Record<string, HistoryPhase>>(row.history),
     leaseOwner: row.lease_owner ?? undefined,
     leaseUntil: date(row.lease_until),

@@ -11,6 +11,8 @@ const STATE_NAMES: Record<string, string> = {
   connecting: 'Connecting',
   connected: 'Connected',
   disconnected: 'Disconnected',
+  banned: 'Banned for a while',
+  replaced: 'Stopped: another copy connected',
   logged_out: 'Logged out',
 };
 
