@@ -138,18 +138,29 @@ describeEachDatabase('health and alerts', (database) => {
           since: new Date(NOW - HOUR).toISOString(),
         }),
       ]);
-      // The API lists the states its linked-device schema knows; the health reads any state by name.
-      const direct = async () => (await h.services.alerts.health.accounts([account], clock)).get(account.id);
       await setState(account, 'replaced', NOW - MINUTE);
-      expect(await direct()).toMatchObject({
+      expect(await healthOf(account.id)).toMatchObject({
         status: 'trouble',
         connected: false,
         signs: [{ code: 'replaced', level: 'trouble', message: expect.stringContaining('Another copy') }],
       });
       await setState(account, 'banned', NOW - MINUTE);
-      expect(await direct()).toMatchObject({
+      await db()
+        .updateTable('whatsapp_web_sessions')
+        .set({ paused_until: NOW + 2 * HOUR })
+        .where('account_id', '=', account.id)
+        .execute();
+      expect(await healthOf(account.id)).toMatchObject({
         status: 'trouble',
-        signs: [{ code: 'banned', level: 'trouble', message: expect.stringContaining('temporarily banned') }],
+        signs: [
+          {
+            code: 'banned',
+            level: 'trouble',
+            message: expect.stringContaining(
+              `temporarily banned this number until ${new Date(NOW + 2 * HOUR).toISOString()}`,
+            ),
+          },
+        ],
       });
     });
 

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
-/** A linked-device session's state as stored, read by name so states added later come through as text. */
+/** A linked-device session's state as stored (as text: a state added later still comes through). */
 export interface SessionSignal {
   state: string;
   reason: string | undefined;
   stateAt: Date;
-  /** Until when the session waits before it may connect again (a temporary ban), when the row says. */
+  /** Until when a temporarily banned session waits before it connects again. */
   pausedUntil: Date | undefined;
 }
 
@@ -46,19 +46,15 @@ export class HealthRepository {
       .where('account_id', 'in', accountIds)
       .execute();
     return new Map(
-      rows.map((row) => {
-        // A column a later migration may add (a temporary ban's end); read by name so this compiles without it.
-        const extra = row as unknown as Record<string, number | string | null | undefined>;
-        return [
-          row.account_id,
-          {
-            state: row.state,
-            reason: row.reason ?? undefined,
-            stateAt: new Date(Number(row.state_at)),
-            pausedUntil: date(extra.paused_until ?? extra.banned_until),
-          },
-        ];
-      }),
+      rows.map((row) => [
+        row.account_id,
+        {
+          state: row.state,
+          reason: row.reason ?? undefined,
+          stateAt: new Date(Number(row.state_at)),
+          pausedUntil: date(row.paused_until),
+        },
+      ]),
     );
   }
 
