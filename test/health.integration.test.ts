@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
 import { medianGap, silenceThreshold } from '../src/health/health.js';
@@ -46,6 +47,50 @@ function startReceiver(): Promise<{
         status,
         close: () => new Promise((done) => server.close(() => done())),
       });
+    }),
+  );
+}
+
+interface Mail {
+  from: string | undefined;
+  to: string[];
+  user: string | undefined;
+  data: string;
+}
+
+/**
+ * A real SMTP server on loopback (smtp-server, by nodemailer's authors): takes mail from the user
+ * `alerts` with the password `mail-password` only, and keeps what it receives.
+ */
+function startSmtp(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    // Plain SMTP on loopback: no certificate to trust, so STARTTLS is not offered and AUTH is allowed.
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'alerts' && auth.password === 'mail-password')
+        callback(null, { user: auth.username });
+      else callback(new Error('Invalid username or password'));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: typeof session.user === 'string' ? session.user : undefined,
+          data: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.server.address() as AddressInfo;
+      resolve({ port, mails, close: () => new Promise((done) => server.close(() => done())) });
     }),
   );
 }
@@ -307,6 +352,7 @@ describeEachDatabase('health and alerts', (database) => {
       expect((await configureAlerts({ webhookUrl: receiver.url, webhookSecret: SECRET })).json()).toEqual({
         webhookUrl: receiver.url,
         webhookSigned: true,
+        recipients: [],
       });
       const account = await linkedDevice('connected', NOW - HOUR);
       expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0 });
@@ -403,7 +449,9 @@ describeEachDatabase('health and alerts', (database) => {
         headers: h.auth,
       });
       expect(test.statusCode).toBe(200);
-      expect(test.json()).toMatchObject({ event: 'test', delivered: true, channel: 'webhook' });
+      expect(test.json().data).toEqual([
+        expect.objectContaining({ event: 'test', delivered: true, channel: 'webhook' }),
+      ]);
       expect(receiver.received[0]?.json).toMatchObject({ event: 'test', code: 'test' });
       expect(receiver.received[0]?.headers['x-wasync-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
     });
@@ -427,7 +475,85 @@ describeEachDatabase('health and alerts', (database) => {
       });
       expect(member.statusCode).toBe(403);
       const settings = await h.app.inject({ method: 'GET', url: '/api/v1/settings/alerts', headers: h.auth });
-      expect(settings.json()).toEqual({ webhookSigned: false });
+      expect(settings.json()).toEqual({ webhookSigned: false, recipients: [] });
+    });
+
+    it("e-mails the workspace's admins through the SMTP server set, signed in, the password sealed", async () => {
+      const smtp = await startSmtp();
+      try {
+        const { store, workspace, passwords } = h.services;
+        await store.people.createFirstAdmin({
+          workspaceId: workspace.id,
+          email: 'boss@example.com',
+          name: 'Boss',
+          passwordHash: await passwords.hash('a long enough password'),
+        });
+        const set = await configureAlerts({
+          smtp: {
+            host: '127.0.0.1',
+            port: smtp.port,
+            user: 'alerts',
+            password: 'mail-password',
+            from: 'wasync@example.com',
+          },
+        });
+        expect(set.json()).toEqual({
+          webhookSigned: false,
+          smtp: {
+            host: '127.0.0.1',
+            port: smtp.port,
+            secure: false,
+            user: 'alerts',
+            passwordSet: true,
+            from: 'wasync@example.com',
+          },
+          recipients: ['boss@example.com'],
+        });
+        const stored = await db().selectFrom('alert_settings').select('smtp_password').executeTakeFirst();
+        expect(stored?.smtp_password).toMatch(/^v1:/);
+        expect(stored?.smtp_password).not.toContain('mail-password');
+
+        const account = await linkedDevice('replaced', NOW);
+        expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0 });
+        expect(smtp.mails).toHaveLength(1);
+        expect(smtp.mails[0]).toMatchObject({
+          from: 'wasync@example.com',
+          to: ['boss@example.com'],
+          user: 'alerts',
+        });
+        expect(smtp.mails[0]?.data).toContain('Subject: [wasync] Trouble: +14155552671 (replaced)');
+        expect(smtp.mails[0]?.data).toContain('Another copy of this linked device');
+
+        await setState(account, 'connected', NOW + MINUTE);
+        expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 1 });
+        expect(smtp.mails[1]?.data).toContain('Subject: [wasync] Cleared: +14155552671 (replaced)');
+
+        // A password the server refuses: the alert is recorded as not delivered, with the server's words.
+        await configureAlerts({
+          smtp: {
+            host: '127.0.0.1',
+            port: smtp.port,
+            user: 'alerts',
+            password: 'wrong',
+            from: 'wasync@example.com',
+          },
+        });
+        const test = await h.app.inject({
+          method: 'POST',
+          url: '/api/v1/settings/alerts/test',
+          headers: h.auth,
+        });
+        expect(test.json().data).toEqual([
+          expect.objectContaining({
+            channel: 'email',
+            delivered: false,
+            error: expect.stringContaining('Invalid'),
+          }),
+        ]);
+        expect(smtp.mails).toHaveLength(2);
+      } finally {
+        await smtp.close();
+      }
     });
   });
 });

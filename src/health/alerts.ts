@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { BackgroundPass } from '../core/background-pass.js';
 import { WasyncError } from '../core/errors.js';
@@ -8,10 +9,13 @@ import type { GuardedFetch } from '../net/guarded-fetch.js';
 import { checkOutboundUrl, UrlForbiddenError } from '../net/outbound-url.js';
 import type { Store } from '../store/index.js';
 import {
+  type AlertChannel,
   type AlertEvent,
   type AlertSubject,
+  alertSmtpContext,
   alertWebhookContext,
   type SentAlert,
+  type StoredAlertSettings,
   type Trouble,
 } from '../store/repositories/alerts.js';
 import { HealthService } from './health.js';
@@ -20,10 +24,32 @@ import { HealthService } from './health.js';
 export const ALERT_CHECK_MS = 60_000;
 const SEND_TIMEOUT_MS = 10_000;
 
-/** Where alerts go, as an admin sees it: the secret never comes back, only whether one is set. */
+/** Where alerts go, as an admin sees it: secrets never come back, only whether one is set. */
 export interface AlertSettingsView {
   webhookUrl: string | undefined;
   webhookSigned: boolean;
+  smtp:
+    | {
+        host: string;
+        port: number;
+        secure: boolean;
+        user: string | undefined;
+        passwordSet: boolean;
+        from: string;
+      }
+    | undefined;
+  /** Who the e-mail goes to: the workspace's admins. */
+  recipients: string[];
+}
+
+/** An SMTP server as an admin sets it; `password` undefined keeps the one stored. */
+export interface SmtpChange {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string | undefined;
+  password?: string | null | undefined;
+  from: string;
 }
 
 /** What an alert's receiver gets, as JSON. */
@@ -89,13 +115,33 @@ export class AlertService {
 
   async settings(): Promise<AlertSettingsView> {
     const stored = await this.options.store.alerts.settings(this.options.workspace.id);
-    return { webhookUrl: stored.webhookUrl, webhookSigned: stored.sealedWebhookSecret !== undefined };
+    const { smtp } = stored;
+    return {
+      webhookUrl: stored.webhookUrl,
+      webhookSigned: stored.sealedWebhookSecret !== undefined,
+      smtp: smtp && {
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        user: smtp.user,
+        passwordSet: smtp.sealedPassword !== undefined,
+        from: smtp.from,
+      },
+      recipients: await this.recipients(),
+    };
+  }
+
+  /** The e-mail addresses of the workspace's admins. */
+  private async recipients(): Promise<string[]> {
+    const people = await this.options.store.people.list(this.options.workspace.id);
+    return people.filter((p) => p.role === 'admin').map((p) => p.email);
   }
 
   /** Changes where alerts go; undefined keeps a field, null removes it. The URL is checked like any outbound URL. */
   async configure(change: {
     webhookUrl?: string | null | undefined;
     webhookSecret?: string | null | undefined;
+    smtp?: SmtpChange | null | undefined;
   }): Promise<AlertSettingsView> {
     const workspaceId = this.options.workspace.id;
     if (typeof change.webhookUrl === 'string') {
@@ -115,6 +161,21 @@ export class AlertService {
               change.webhookSecret === null
                 ? null
                 : this.options.box.seal(change.webhookSecret, alertWebhookContext(workspaceId)),
+          }
+        : {}),
+      ...(change.smtp !== undefined
+        ? {
+            smtp: change.smtp && {
+              host: change.smtp.host,
+              port: change.smtp.port,
+              secure: change.smtp.secure,
+              user: change.smtp.user,
+              from: change.smtp.from,
+              sealedPassword:
+                typeof change.smtp.password === 'string'
+                  ? this.options.box.seal(change.smtp.password, alertSmtpContext(workspaceId))
+                  : change.smtp.password,
+            },
           }
         : {}),
     });
@@ -159,7 +220,7 @@ export class AlertService {
   async check(now = this.now()): Promise<{ started: number; cleared: number }> {
     const { store, workspace } = this.options;
     const settings = await store.alerts.settings(workspace.id);
-    if (!settings.webhookUrl) {
+    if (!settings.webhookUrl && !settings.smtp) {
       await store.alerts.closeAll(workspace.id);
       return { started: 0, cleared: 0 };
     }
@@ -186,13 +247,15 @@ export class AlertService {
     return { started, cleared };
   }
 
-  /** Sends a test alert to the channel set ("Send test alert"); throws when none is. */
-  async sendTest(now = this.now()): Promise<SentAlert> {
+  /** Sends a test alert to each channel set ("Send test alert"); throws when none is. */
+  async sendTest(now = this.now()): Promise<SentAlert[]> {
     const settings = await this.options.store.alerts.settings(this.options.workspace.id);
-    if (!settings.webhookUrl)
-      throw new WasyncError('validation_failed', 'No alert channel is set: set a webhook URL first.', {
-        issues: [{ field: 'webhookUrl', message: 'required to send an alert' }],
-      });
+    if (!settings.webhookUrl && !settings.smtp)
+      throw new WasyncError(
+        'validation_failed',
+        'No alert channel is set: set a webhook URL or an SMTP server first.',
+        { issues: [{ field: 'webhookUrl', message: 'a webhook URL or an SMTP server is required' }] },
+      );
     return this.send(
       'test',
       {
@@ -205,11 +268,10 @@ export class AlertService {
     );
   }
 
-  /** Posts one alert to the webhook and records it, delivered or not; a failure is logged, not thrown. */
-  private async send(event: AlertEvent, trouble: Trouble, now: number): Promise<SentAlert> {
+  /** Sends one alert to each channel set and records each, delivered or not; a failure is logged, not thrown. */
+  private async send(event: AlertEvent, trouble: Trouble, now: number): Promise<SentAlert[]> {
     const { store, workspace, logger } = this.options;
     const settings = await store.alerts.settings(workspace.id);
-    const url = settings.webhookUrl as string;
     const payload: AlertPayload = {
       event,
       workspace: { id: workspace.id, name: workspace.name },
@@ -222,39 +284,94 @@ export class AlertService {
       since: event === 'test' ? undefined : trouble.since.toISOString(),
       at: new Date(now).toISOString(),
     };
+    const channels: [AlertChannel, () => Promise<void>][] = [];
+    if (settings.webhookUrl) channels.push(['webhook', () => this.post(settings, payload, now)]);
+    if (settings.smtp) channels.push(['email', () => this.mail(settings, payload)]);
+    const sent: SentAlert[] = [];
+    for (const [channel, deliver] of channels) {
+      let error: string | undefined;
+      try {
+        await deliver();
+      } catch (caught) {
+        error = caught instanceof Error ? caught.message : String(caught);
+        logger.warn({ event, code: trouble.code, channel, error }, 'alert not delivered');
+      }
+      sent.push(
+        await store.alerts.recordSent(workspace.id, {
+          event,
+          subject: trouble.subject,
+          code: trouble.code,
+          message: payload.message,
+          channel,
+          delivered: error === undefined,
+          error,
+          sentAt: new Date(now),
+        }),
+      );
+    }
+    return sent;
+  }
+
+  /** POSTs the alert as JSON to the webhook, signed when a secret is set; throws unless answered 2xx. */
+  private async post(settings: StoredAlertSettings, payload: AlertPayload, now: number): Promise<void> {
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'wasync-alerts',
-      'x-wasync-event': `alert.${event}`,
+      'x-wasync-event': `alert.${payload.event}`,
     };
-    let error: string | undefined;
-    try {
-      if (settings.sealedWebhookSecret) {
-        const secret = this.options.box.open(settings.sealedWebhookSecret, alertWebhookContext(workspace.id));
-        headers['x-wasync-signature'] = alertSignature(secret, Math.floor(now / 1000), body);
-      }
-      const response = await this.options.fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-      });
-      await response.body?.cancel();
-      if (!response.ok) error = `the webhook answered HTTP ${response.status}`;
-    } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught);
+    if (settings.sealedWebhookSecret) {
+      const secret = this.options.box.open(
+        settings.sealedWebhookSecret,
+        alertWebhookContext(this.options.workspace.id),
+      );
+      headers['x-wasync-signature'] = alertSignature(secret, Math.floor(now / 1000), body);
     }
-    if (error) logger.warn({ event, code: trouble.code, error }, 'alert not delivered');
-    return store.alerts.recordSent(workspace.id, {
-      event,
-      subject: trouble.subject,
-      code: trouble.code,
-      message: payload.message,
-      channel: 'webhook',
-      delivered: error === undefined,
-      error,
-      sentAt: new Date(now),
+    const response = await this.options.fetch(settings.webhookUrl as string, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`the webhook answered HTTP ${response.status}`);
+  }
+
+  /** E-mails the alert to the workspace's admins through the SMTP server set (nodemailer). */
+  private async mail(settings: StoredAlertSettings, payload: AlertPayload): Promise<void> {
+    const smtp = settings.smtp;
+    if (!smtp) return;
+    const to = await this.recipients();
+    if (to.length === 0) throw new Error('the workspace has no admin to e-mail');
+    const pass = smtp.sealedPassword
+      ? this.options.box.open(smtp.sealedPassword, alertSmtpContext(this.options.workspace.id))
+      : undefined;
+    const transport = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      ...(smtp.user ? { auth: { user: smtp.user, ...(pass === undefined ? {} : { pass }) } } : {}),
+      connectionTimeout: SEND_TIMEOUT_MS,
+      greetingTimeout: SEND_TIMEOUT_MS,
+      socketTimeout: SEND_TIMEOUT_MS,
+    });
+    const what = { started: 'Trouble', cleared: 'Cleared', test: 'Test alert' }[payload.event];
+    try {
+      await transport.sendMail({
+        from: smtp.from,
+        to,
+        subject: `[wasync] ${what}: ${payload.subject.label}${payload.event === 'test' ? '' : ` (${payload.code})`}`,
+        text: [
+          payload.message,
+          '',
+          ...(payload.since ? [`Since: ${payload.since}`] : []),
+          `At: ${payload.at}`,
+          `Workspace: ${payload.workspace.name}`,
+          ...(payload.event === 'test' ? [] : [`${payload.subject.type}: ${payload.subject.id}`]),
+        ].join('\n'),
+      });
+    } finally {
+      transport.close();
+    }
   }
 }

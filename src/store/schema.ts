@@ -504,11 +504,19 @@ export interface OAuthRequestTable {
   expires_at: number;
 }
 
-/** Where a workspace's alerts go; the webhook's signing secret sealed (context `alert-webhook:<workspace>`). */
+/** Where a workspace's alerts go: a webhook, an SMTP server; the secrets sealed. */
 export interface AlertSettingsTable {
   workspace_id: string;
   webhook_url: string | null;
   webhook_secret: string | null;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  /** 1: TLS from the first byte (port 465); 0: plain, upgraded by STARTTLS when offered. */
+  smtp_secure: number | null;
+  smtp_user: string | null;
+  /** Sealed (context `alert-smtp:<workspace>`). */
+  smtp_password: string | null;
+  smtp_from: string | null;
   updated_at: number;
 }
 

@@ -3687,8 +3687,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a test alert (admin)
-         * @description Answers the alert as recorded: `delivered` false with the `error` when the receiver did not take it.
+         * Send a test alert to each channel set (admin)
+         * @description Answers the alerts as recorded, one per channel: `delivered` false with the `error` when the receiver did not take it.
          */
         post: {
             parameters: {
@@ -3705,7 +3705,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Alert"];
+                        "application/json": {
+                            data: components["schemas"]["Alert"][];
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -5035,12 +5037,40 @@ export interface components {
             webhookUrl?: string;
             /** @description Whether a secret is set: each alert then carries `X-Wasync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
             webhookSigned: boolean;
+            /** @description The SMTP server alerts are e-mailed through to the workspace's admins; none set: no e-mail. */
+            smtp?: {
+                host: string;
+                port: number;
+                /** @description TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+                secure: boolean;
+                user?: string;
+                passwordSet: boolean;
+                from: string;
+            };
+            /** @description Who the e-mail goes to: the workspace's admins. */
+            recipients: string[];
         };
         AlertSettingsChangeInput: {
             /** @description null: stop sending alerts. */
             webhookUrl?: string | null;
             /** @description The signing secret (16 characters or more); null: send alerts unsigned. Never shown again. */
             webhookSecret?: string | null;
+            /** @description Replaces the SMTP server whole; null: stop e-mailing alerts. */
+            smtp?: {
+                host: string;
+                /** @default 587 */
+                port: number;
+                /** @default false */
+                secure: boolean;
+                user?: string;
+                /** @description Left out: the stored one stays; null: none. Never shown again. */
+                password?: string | null;
+                /**
+                 * Format: email
+                 * @description The sender address.
+                 */
+                from: string;
+            } | null;
         };
         AlertInput: {
             id: string;
@@ -5056,8 +5086,8 @@ export interface components {
             /** @description The health sign's code (see Health). */
             code: string;
             message: string;
-            /** @description webhook */
-            channel: string;
+            /** @enum {string} */
+            channel: "webhook" | "email";
             /** @description Whether the receiver accepted it (a 2xx answer). */
             delivered: boolean;
             error?: string;
@@ -6406,12 +6436,40 @@ export interface components {
             webhookUrl?: string;
             /** @description Whether a secret is set: each alert then carries `X-Wasync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
             webhookSigned: boolean;
+            /** @description The SMTP server alerts are e-mailed through to the workspace's admins; none set: no e-mail. */
+            smtp?: {
+                host: string;
+                port: number;
+                /** @description TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+                secure: boolean;
+                user?: string;
+                passwordSet: boolean;
+                from: string;
+            };
+            /** @description Who the e-mail goes to: the workspace's admins. */
+            recipients: string[];
         };
         AlertSettingsChange: {
             /** @description null: stop sending alerts. */
             webhookUrl?: string | null;
             /** @description The signing secret (16 characters or more); null: send alerts unsigned. Never shown again. */
             webhookSecret?: string | null;
+            /** @description Replaces the SMTP server whole; null: stop e-mailing alerts. */
+            smtp?: {
+                host: string;
+                /** @default 587 */
+                port: number;
+                /** @default false */
+                secure: boolean;
+                user?: string;
+                /** @description Left out: the stored one stays; null: none. Never shown again. */
+                password?: string | null;
+                /**
+                 * Format: email
+                 * @description The sender address.
+                 */
+                from: string;
+            } | null;
         };
         Alert: {
             id: string;
@@ -6427,8 +6485,8 @@ export interface components {
             /** @description The health sign's code (see Health). */
             code: string;
             message: string;
-            /** @description webhook */
-            channel: string;
+            /** @enum {string} */
+            channel: "webhook" | "email";
             /** @description Whether the receiver accepted it (a 2xx answer). */
             delivered: boolean;
             error?: string;

@@ -18,6 +18,22 @@ const AlertSettingsSchema = z
       .describe(
         'Whether a secret is set: each alert then carries `X-Wasync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.',
       ),
+    smtp: z
+      .object({
+        host: z.string(),
+        port: z.number().int(),
+        secure: z
+          .boolean()
+          .describe('TLS from the first byte (port 465); false: STARTTLS when the server offers it.'),
+        user: z.string().optional(),
+        passwordSet: z.boolean(),
+        from: z.string(),
+      })
+      .optional()
+      .describe(
+        "The SMTP server alerts are e-mailed through to the workspace's admins; none set: no e-mail.",
+      ),
+    recipients: z.array(z.string()).describe("Who the e-mail goes to: the workspace's admins."),
   })
   .meta({ id: 'AlertSettings' });
 
@@ -31,6 +47,24 @@ const AlertSettingsChange = z
       .nullable()
       .optional()
       .describe('The signing secret (16 characters or more); null: send alerts unsigned. Never shown again.'),
+    smtp: z
+      .strictObject({
+        host: z.string().trim().min(1).max(253),
+        port: z.number().int().min(1).max(65535).default(587),
+        secure: z.boolean().default(false),
+        user: z.string().min(1).max(320).optional(),
+        password: z
+          .string()
+          .min(1)
+          .max(1024)
+          .nullable()
+          .optional()
+          .describe('Left out: the stored one stays; null: none. Never shown again.'),
+        from: z.email().max(320).describe('The sender address.'),
+      })
+      .nullable()
+      .optional()
+      .describe('Replaces the SMTP server whole; null: stop e-mailing alerts.'),
   })
   .meta({ id: 'AlertSettingsChange' });
 
@@ -45,7 +79,7 @@ const AlertSchema = z
     }),
     code: z.string().describe("The health sign's code (see Health)."),
     message: z.string(),
-    channel: z.string().describe('webhook'),
+    channel: z.enum(['webhook', 'email']),
     delivered: z.boolean().describe('Whether the receiver accepted it (a 2xx answer).'),
     error: z.string().optional(),
     sentAt: z.string(),
@@ -69,6 +103,19 @@ function alertDto(alert: SentAlert): z.infer<typeof AlertSchema> {
 const settingsDto = (view: AlertSettingsView): z.infer<typeof AlertSettingsSchema> => ({
   ...(view.webhookUrl ? { webhookUrl: view.webhookUrl } : {}),
   webhookSigned: view.webhookSigned,
+  ...(view.smtp
+    ? {
+        smtp: {
+          host: view.smtp.host,
+          port: view.smtp.port,
+          secure: view.smtp.secure,
+          ...(view.smtp.user ? { user: view.smtp.user } : {}),
+          passwordSet: view.smtp.passwordSet,
+          from: view.smtp.from,
+        },
+      }
+    : {}),
+  recipients: view.recipients,
 });
 
 /**
@@ -115,6 +162,11 @@ export function alertRoutes(services: Services): FastifyPluginAsyncZod {
           changes.alertWebhookUrl = { from: before.webhookUrl ?? null, to: view.webhookUrl ?? null };
         if (request.body.webhookSecret !== undefined)
           changes.alertWebhookSigned = { from: before.webhookSigned, to: view.webhookSigned };
+        if (request.body.smtp !== undefined)
+          changes.alertSmtp = {
+            from: before.smtp ? `${before.smtp.host}:${before.smtp.port}` : null,
+            to: view.smtp ? `${view.smtp.host}:${view.smtp.port}` : null,
+          };
         if (Object.keys(changes).length > 0)
           await audit.record(
             request,
@@ -131,15 +183,19 @@ export function alertRoutes(services: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['settings'],
-          summary: 'Send a test alert (admin)',
+          summary: 'Send a test alert to each channel set (admin)',
           description:
-            'Answers the alert as recorded: `delivered` false with the `error` when the receiver did not take it.',
-          response: { 200: AlertSchema, 400: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema },
+            'Answers the alerts as recorded, one per channel: `delivered` false with the `error` when the receiver did not take it.',
+          response: {
+            200: z.object({ data: z.array(AlertSchema) }),
+            400: ErrorEnvelopeSchema,
+            403: ErrorEnvelopeSchema,
+          },
         },
       },
       async (request) => {
         requireAdmin(request);
-        return alertDto(await alerts.sendTest());
+        return { data: (await alerts.sendTest()).map(alertDto) };
       },
     );
 

@@ -4,7 +4,8 @@ import type { DialectName, MigrationSet } from './index.js';
 /**
  * Alerts to a workspace's admins when a number stops capturing or a CRM connection stops syncing:
  * - `alert_settings`: where they go, one row per workspace: a webhook URL and its signing secret
- *   (sealed with the secret key, context `alert-webhook:<workspace>`).
+ *   (sealed with the secret key, context `alert-webhook:<workspace>`), and an SMTP server to e-mail
+ *   the admins through (its password sealed, context `alert-smtp:<workspace>`).
  * - `alert_troubles`: the troubles an alert was raised for and not yet cleared, one row per subject
  *   and sign, so each trouble is announced once when it starts and once when it clears.
  * - `alerts_sent`: the record of every alert sent (or tried), newest read first.
@@ -20,6 +21,12 @@ export function alerts(dialect: DialectName): MigrationSet[string] {
         )
         .addColumn('webhook_url', 'text')
         .addColumn('webhook_secret', 'text')
+        .addColumn('smtp_host', 'text')
+        .addColumn('smtp_port', 'integer')
+        .addColumn('smtp_secure', 'integer')
+        .addColumn('smtp_user', 'text')
+        .addColumn('smtp_password', 'text')
+        .addColumn('smtp_from', 'text')
         .addColumn('updated_at', time, (c) => c.notNull())
         .execute();
       await db.schema

@@ -5,10 +5,25 @@ import type { Database } from '../schema.js';
 /** The context a workspace's alert webhook secret is sealed under. */
 export const alertWebhookContext = (workspaceId: string) => `alert-webhook:${workspaceId}`;
 
-/** Where a workspace's alerts go; the signing secret still sealed. */
+/** The context a workspace's SMTP password is sealed under. */
+export const alertSmtpContext = (workspaceId: string) => `alert-smtp:${workspaceId}`;
+
+/** The SMTP server alerts are e-mailed through; the password still sealed. */
+export interface StoredSmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  user: string | undefined;
+  sealedPassword: string | undefined;
+  from: string;
+}
+
+/** Where a workspace's alerts go; the secrets still sealed. */
 export interface StoredAlertSettings {
   webhookUrl: string | undefined;
   sealedWebhookSecret: string | undefined;
+  smtp: StoredSmtpSettings | undefined;
 }
 
 /** What an alert is about: a number (account) or a CRM connection. */
@@ -28,6 +43,7 @@ export interface Trouble {
 }
 
 export type AlertEvent = 'started' | 'cleared' | 'test';
+export type AlertChannel = 'webhook' | 'email';
 
 export interface SentAlert {
   id: string;
@@ -35,7 +51,7 @@ export interface SentAlert {
   subject: AlertSubject;
   code: string;
   message: string;
-  channel: string;
+  channel: AlertChannel;
   delivered: boolean;
   error: string | undefined;
   sentAt: Date;
@@ -54,22 +70,75 @@ export class AlertRepository {
     return {
       webhookUrl: row?.webhook_url ?? undefined,
       sealedWebhookSecret: row?.webhook_secret ?? undefined,
+      smtp:
+        row?.smtp_host && row.smtp_from
+          ? {
+              host: row.smtp_host,
+              port: Number(row.smtp_port ?? 587),
+              secure: Number(row.smtp_secure ?? 0) === 1,
+              user: row.smtp_user ?? undefined,
+              sealedPassword: row.smtp_password ?? undefined,
+              from: row.smtp_from,
+            }
+          : undefined,
     };
   }
 
-  /** Changes the settings; a field left undefined stays, null removes it. */
+  /**
+   * Changes the settings; a field left undefined stays, null removes it. `smtp` replaces the SMTP
+   * server whole (its password stays when `sealedPassword` is undefined); null removes it.
+   */
   async updateSettings(
     workspaceId: string,
-    change: { webhookUrl?: string | null; sealedWebhookSecret?: string | null },
+    change: {
+      webhookUrl?: string | null | undefined;
+      sealedWebhookSecret?: string | null | undefined;
+      smtp?:
+        | (Omit<StoredSmtpSettings, 'sealedPassword'> & { sealedPassword?: string | null | undefined })
+        | null
+        | undefined;
+    },
   ): Promise<StoredAlertSettings> {
+    const { smtp } = change;
     const set = {
       ...(change.webhookUrl !== undefined ? { webhook_url: change.webhookUrl } : {}),
       ...(change.sealedWebhookSecret !== undefined ? { webhook_secret: change.sealedWebhookSecret } : {}),
+      ...(smtp === null
+        ? {
+            smtp_host: null,
+            smtp_port: null,
+            smtp_secure: null,
+            smtp_user: null,
+            smtp_password: null,
+            smtp_from: null,
+          }
+        : {}),
+      ...(smtp
+        ? {
+            smtp_host: smtp.host,
+            smtp_port: smtp.port,
+            smtp_secure: smtp.secure ? 1 : 0,
+            smtp_user: smtp.user ?? null,
+            smtp_from: smtp.from,
+            ...(smtp.sealedPassword !== undefined ? { smtp_password: smtp.sealedPassword } : {}),
+          }
+        : {}),
       updated_at: Date.now(),
     };
     await this.db
       .insertInto('alert_settings')
-      .values({ workspace_id: workspaceId, webhook_url: null, webhook_secret: null, ...set })
+      .values({
+        workspace_id: workspaceId,
+        webhook_url: null,
+        webhook_secret: null,
+        smtp_host: null,
+        smtp_port: null,
+        smtp_secure: null,
+        smtp_user: null,
+        smtp_password: null,
+        smtp_from: null,
+        ...set,
+      })
       .onConflict((oc) => oc.column('workspace_id').doUpdateSet(set))
       .execute();
     return this.settings(workspaceId);
@@ -176,7 +245,7 @@ export class AlertRepository {
       },
       code: row.code,
       message: row.message,
-      channel: row.channel,
+      channel: row.channel as AlertChannel,
       delivered: Number(row.delivered) === 1,
       error: row.error ?? undefined,
       sentAt: new Date(Number(row.sent_at)),
