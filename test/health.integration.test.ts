@@ -220,6 +220,20 @@ describeEachDatabase('health and alerts', (database) => {
         status: 'trouble',
         signs: [{ code: 'disconnected', level: 'trouble' }],
       });
+      // Reconnect attempts restamp the state; the open gap keeps when the connection was lost.
+      await setState(account, 'connecting', NOW + 24 * MINUTE);
+      expect(await healthOf(account.id)).toMatchObject({
+        signs: [{ code: 'disconnected', level: 'warning' }],
+      });
+      await db()
+        .updateTable('whatsapp_web_sessions')
+        .set({ gap_since: NOW - 10 * MINUTE })
+        .where('account_id', '=', account.id)
+        .execute();
+      expect(await healthOf(account.id)).toMatchObject({
+        status: 'trouble',
+        signs: [{ code: 'disconnected', level: 'trouble', since: new Date(NOW - 10 * MINUTE).toISOString() }],
+      });
     });
   });
 

@@ -1,6 +1,6 @@
 import type { Account } from '../core/model.js';
 import type { Store } from '../store/index.js';
-import type { ConnectionSignal } from '../store/repositories/health.js';
+import type { ConnectionSignal, SessionSignal } from '../store/repositories/health.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -183,13 +183,7 @@ export class HealthService {
   }
 }
 
-function linkedDeviceSigns(
-  account: Account,
-  session:
-    | { state: string; reason: string | undefined; stateAt: Date; pausedUntil: Date | undefined }
-    | undefined,
-  now: number,
-): HealthSign[] {
+function linkedDeviceSigns(account: Account, session: SessionSignal | undefined, now: number): HealthSign[] {
   const state = session?.state ?? 'unpaired';
   const since = session?.stateAt ?? account.createdAt;
   const why = session?.reason ? ` (${session.reason})` : '';
@@ -208,15 +202,17 @@ function linkedDeviceSigns(
       ];
     case 'connecting':
     case 'disconnected': {
-      const long = now - since.getTime() > DISCONNECTED_TROUBLE_MS;
+      // Each reconnect attempt restamps the state; the open gap says when the connection was lost.
+      const lost = session?.gapSince && session.gapSince < since ? session.gapSince : since;
+      const long = now - lost.getTime() > DISCONNECTED_TROUBLE_MS;
       return [
         {
           code: 'disconnected',
           level: long ? 'trouble' : 'warning',
           message: long
-            ? `Disconnected for ${hours(now - since.getTime())}, still reconnecting${why}: nothing is captured meanwhile.`
+            ? `Disconnected for ${hours(now - lost.getTime())}, still reconnecting${why}: nothing is captured meanwhile.`
             : `Reconnecting${why}.`,
-          since,
+          since: lost,
         },
       ];
     }

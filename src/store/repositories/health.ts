@@ -8,6 +8,8 @@ export interface SessionSignal {
   stateAt: Date;
   /** Until when a temporarily banned session waits before it connects again. */
   pausedUntil: Date | undefined;
+  /** Start of the disconnection still open: kept across reconnect attempts, which each restamp the state. */
+  gapSince: Date | undefined;
 }
 
 /** Media that failed for good since a time: how many, and the latest reason. */
@@ -53,6 +55,7 @@ export class HealthRepository {
           reason: row.reason ?? undefined,
           stateAt: new Date(Number(row.state_at)),
           pausedUntil: date(row.paused_until),
+          gapSince: date(row.gap_since),
         },
       ]),
     );
