@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
+import { SecretBox } from '../src/core/secret-box.js';
 import { medianGap, silenceThreshold } from '../src/health/health.js';
 import { WhatsAppCloudRepository } from '../src/store/repositories/whatsapp-cloud.js';
+import { resealSecrets } from '../src/store/sealed-secrets.js';
 import { textMessage } from './support/batches.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -468,6 +470,23 @@ describeEachDatabase('health and alerts', (database) => {
       ]);
       expect(receiver.received[0]?.json).toMatchObject({ event: 'test', code: 'test' });
       expect(receiver.received[0]?.headers['x-wasync-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    });
+
+    it('seals the signing secret and the SMTP password, and re-seals both when the secret key rotates', async () => {
+      await configureAlerts({
+        webhookUrl: receiver.url,
+        webhookSecret: SECRET,
+        smtp: { host: '127.0.0.1', port: 25, password: 'mail-password', from: 'wasync@example.com' },
+      });
+      const to = new SecretBox('another secret key, long enough to be one');
+      await resealSecrets(db(), new SecretBox(h.services.secretKey), to);
+      const row = await db()
+        .selectFrom('alert_settings')
+        .select(['webhook_secret', 'smtp_password'])
+        .executeTakeFirstOrThrow();
+      const ws = h.services.workspace.id;
+      expect(to.open(row.webhook_secret as string, `alert-webhook:${ws}`)).toBe(SECRET);
+      expect(to.open(row.smtp_password as string, `alert-smtp:${ws}`)).toBe('mail-password');
     });
 
     it('refuses a webhook URL the outbound rules forbid, and lets only admins change settings', async () => {
