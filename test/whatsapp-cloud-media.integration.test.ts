@@ -156,7 +156,7 @@ describeEachDatabase('Cloud API media downloads over days, and after new setting
     expect((await failed()).state).toBe('failed');
 
     expect((await patchCloud({ accessToken: SANDBOX_ACCESS_TOKEN })).statusCode).toBe(200);
-    expect(await failed()).toMatchObject({ state: 'pending' });
+    expect(await failed()).toMatchObject({ state: 'pending', attempts: 0 });
     expect(Number((await waiting()).next_attempt_at)).toBeLessThanOrEqual(Date.now());
     expect(await h.services.mediaFetcher.drain()).toBe(2);
     expect(await failed()).toMatchObject({ state: 'stored', failure: null });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   echoBody,
@@ -18,7 +19,7 @@ type Builder = (number: WebhookNumber, input: Json) => Json | string;
 
 const STATUSES = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-const wamid = (value: unknown) => text(value) ?? `wamid.${Math.random().toString(36).slice(2, 14)}`;
+const wamid = (value: unknown) => text(value) ?? `wamid.${randomBytes(12).toString('base64url')}`;
 const when = (value: unknown) => (typeof value === 'number' ? value * 1000 : undefined);
 const errors = (value: unknown) => (Array.isArray(value) ? (value as WebhookError[]) : undefined);
 
@@ -108,11 +109,11 @@ const BUILDERS: Record<string, Builder> = {
  * `POST /__sandbox/webhooks/{statuses|echoes|history|system|errors|standby}` `{phoneNumberId, ...}`:
  * builds that kind's body (see webhooks.ts), signs and delivers it; answers 202 `{deliveryId}`.
  */
-export function registerWebhookControls(
+export function registerWebhookControls<N extends WebhookNumber>(
   app: FastifyInstance,
   context: {
-    numbers: ReadonlyMap<string, WebhookNumber>;
-    deliver: (number: never, body: Json) => { id: string };
+    numbers: ReadonlyMap<string, N>;
+    deliver: (number: N, body: Json) => { id: string };
   },
 ): void {
   app.post<{ Params: { kind: string }; Body: Json }>('/__sandbox/webhooks/:kind', async (request, reply) => {
@@ -125,7 +126,7 @@ export function registerWebhookControls(
       return reply.status(404).send({ error: 'unknown phoneNumberId; POST /__sandbox/numbers first' });
     const body = build(number, input);
     if (typeof body === 'string') return reply.status(400).send({ error: body });
-    const delivery = context.deliver(number as never, body);
+    const delivery = context.deliver(number, body);
     return reply.status(202).send({ deliveryId: delivery.id, body });
   });
 }

@@ -90,15 +90,15 @@ export class MediaRepository {
   }
 
   /**
-   * Makes every download of media whose source URL starts with `prefix` due at `now`: pending ones wait
-   * no longer, failed ones are tried again (with their attempts kept), except those whose failure is
-   * one of `keepFailed` (no new setting can change it). Returns how many were re-queued.
+   * Makes every download of media whose source URL starts with `prefix` due at `now`, its retry delays
+   * starting over: pending ones wait no longer, failed ones are tried again, except those whose failure
+   * is one of `keepFailed` (no new setting can change it). Returns how many were re-queued.
    */
   async requeueBySource(prefix: string, now: number, keepFailed: readonly string[] = []): Promise<number> {
     const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     let query = this.db
       .updateTable('media')
-      .set({ state: 'pending', next_attempt_at: now, updated_at: now })
+      .set({ state: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
       .where((eb) => eb.or([eb('state', '=', 'pending'), eb('state', '=', 'failed')]))
       .where(sql<boolean>`source_url like ${pattern} escape '\\'`);
     if (keepFailed.length > 0)
