@@ -190,8 +190,10 @@ export async function buildWhatsAppCloudSandbox(
           .status(seen('graph', mediaId, request, 401))
           .send(graphError('Invalid OAuth access token', 190));
       const found = media.get(mediaId);
-      // `phone_number_id` is optional; given, the lookup is only processed when it is the number the
-      // media belongs to (Meta, Media reference, "Retrieve media URL", query parameters).
+      // `phone_number_id` is optional (whatsapp-sources.md §1.9); given, it must be the number the media
+      // belongs to (Kapso's Meta proxy docs, "Get media URL": "verify media belongs to this phone number").
+      // Meta's answer to a mismatch was not found documented: the sandbox gives the Graph API's answer for
+      // an object the caller may not see, as for an unknown id.
       const numberId = request.query.phone_number_id;
       const foreign = numberId !== undefined && (!numbers.has(numberId) || found?.phoneNumberId !== numberId);
       if (!found || foreign)
@@ -204,7 +206,8 @@ export async function buildWhatsAppCloudSandbox(
         messaging_product: 'whatsapp',
         url: `${origin(request)}${LOOKASIDE_PATH}?${query}`,
         mime_type: found.mimeType,
-        // Hex here (Meta's "Retrieve media URL" example), base64 in the webhook's media object.
+        // Hex here (the "Retrieve media URL" example quoted in chatwoot/chatwoot#9809; Kapso's "Get media
+        // URL"), base64 in the webhook's media object (whatsapp-sources.md §1.5, §1.9).
         sha256: createHash('sha256').update(found.bytes).digest('hex'),
         file_size: String(found.bytes.length),
         id: found.id,

@@ -436,7 +436,7 @@ function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The webhook gives base64, the history example hex: both become lowercase hex. */
+/** The webhook gives base64; the Graph API's media lookup and the history example give hex: all become lowercase hex. */
 function hexSha256(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   if (/^[0-9a-f]{64}$/i.test(value)) return value.toLowerCase();
