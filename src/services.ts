@@ -13,7 +13,11 @@ import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
 import { ErasureService } from './privacy/erasure.js';
-import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
+import {
+  CLOUD_MEDIA_LIFETIME,
+  WebhookProcessor,
+  WhatsAppCloudService,
+} from './sources/whatsapp-cloud/service.js';
 import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
 import type { SessionTiming } from './sources/whatsapp-web/session.js';
 import { LinkedDevices } from './sources/whatsapp-web/sessions.js';
@@ -137,7 +141,8 @@ export async function openServices(
     fetch: outbound,
     logger: logger.child({ component: 'whatsapp-cloud' }),
   });
-  mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver());
+  mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver(), CLOUD_MEDIA_LIFETIME);
+  cloud.onMediaRequeued = () => mediaFetcher.wake();
   const linkedDevices = new LinkedDevices({
     store,
     ingest,

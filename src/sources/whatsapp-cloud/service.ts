@@ -6,7 +6,8 @@ import type { Account } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { SecretBox } from '../../core/secret-box.js';
 import { findUnstorable, MAX_DEPTH } from '../../core/storable-text.js';
-import type { MediaResolver } from '../../ingest/media-fetcher.js';
+import { USER_AGENT } from '../../core/user-agent.js';
+import type { MediaResolver, ResolverLifetime } from '../../ingest/media-fetcher.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
@@ -95,6 +96,19 @@ export interface CloudAccountView {
   historyProgress: HistoryProgress;
 }
 
+/**
+ * How long a failing Cloud API media download is kept trying. Meta: "Media IDs returned by the API
+ * expire after 30 days. Media IDs in webhooks expire after 7 days." (WhatsApp Business Platform,
+ * Media, "Get media ID": developers.facebook.com/documentation/business-messaging/whatsapp/
+ * business-phone-numbers/media/). Counted from when the media was stored, right after the webhook.
+ */
+export const CLOUD_MEDIA_LIFETIME: ResolverLifetime = {
+  keepTryingForMs: 7 * 24 * 3_600_000,
+  retryDelaysMs: [30_000, 120_000, 600_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000],
+  expiredReason:
+    'The Cloud API media id expired before a download succeeded: Meta keeps received media for 7 days',
+};
+
 export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
 
 /**
@@ -103,6 +117,8 @@ export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
  */
 export class WhatsAppCloudService {
   readonly repository: WhatsAppCloudRepository;
+  /** Called when media downloads were made due at once (after a settings change): wakes the fetcher. */
+  onMediaRequeued: (() => void) | undefined;
   private readonly box: SecretBox;
 
   constructor(
@@ -140,8 +156,10 @@ export class WhatsAppCloudService {
 
   /**
    * Changes the settings of a Cloud API account: a rotated access token or app secret, a new verify
-   * token, a corrected number id. Takes effect with the next webhook and the next media download.
-   * Undefined when the account has no Cloud API settings.
+   * token, a corrected number id. Takes effect with the next webhook and the next media download;
+   * a new access token or Graph setting also puts the account's pending and failed media downloads
+   * back in the queue, due now (all but those whose media id has expired). Undefined when the account
+   * has no Cloud API settings.
    */
   async reconfigure(accountId: string, update: CloudAccountUpdate): Promise<CloudAccountView | undefined> {
     if (update.graphBaseUrl !== undefined)
@@ -164,6 +182,21 @@ export class WhatsAppCloudService {
           ? undefined
           : this.box.seal(JSON.stringify(rotated), accountId),
     });
+    const graphChanged = [update.accessToken, update.graphBaseUrl, update.apiVersion, update.phoneNumberId];
+    if (graphChanged.some((value) => value !== undefined)) {
+      const requeued = await this.options.store.media.requeueBySource(
+        `whatsapp-cloud://${encodeURIComponent(accountId)}/`,
+        Date.now(),
+        [CLOUD_MEDIA_LIFETIME.expiredReason],
+      );
+      if (requeued > 0) {
+        this.options.logger.info(
+          { accountId, requeued },
+          'media downloads re-queued after a settings change',
+        );
+        this.onMediaRequeued?.();
+      }
+    }
     return this.view(accountId);
   }
 
@@ -302,7 +335,12 @@ export class WhatsAppCloudService {
       const mediaId = decodeURIComponent(url.pathname.replace(/^\//, ''));
       const stored = await this.repository.get(accountId);
       if (!stored) throw new Error(`no Cloud API settings for account ${accountId}`);
-      const headers = { authorization: `Bearer ${this.secrets(stored).accessToken}` };
+      // Meta's Media Download API reference lists a `User-Agent` header naming the client (WhatsApp
+      // Cloud API, Media Download API, "Header Parameters"): sent on both hops, as wasync/<version>.
+      const headers = {
+        authorization: `Bearer ${this.secrets(stored).accessToken}`,
+        'user-agent': USER_AGENT,
+      };
       const lookup = await this.options.fetch(
         `${stored.graphBaseUrl}/${stored.apiVersion}/${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(stored.phoneNumberId)}`,
         { headers, signal },
@@ -398,7 +436,7 @@ function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The webhook gives base64, the history example hex: both become lowercase hex. */
+/** The webhook gives base64; the Graph API's media lookup and the history example give hex: all become lowercase hex. */
 function hexSha256(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   if (/^[0-9a-f]{64}$/i.test(value)) return value.toLowerCase();
