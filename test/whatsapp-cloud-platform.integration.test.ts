@@ -361,12 +361,16 @@ describeEachDatabase('WhatsApp Cloud API: agent, history, ids and other apps', (
     // Delivered only (sent skipped): the first status seen places it.
     await deliverAndProcess(account.id, statuses(status('wamid.api2', 'delivered', '1760000020')));
     let stored = await messages(account.id);
+    expect(Number(stored[1]?.sent_at)).toBe(1760000020_000);
+    // Its `sent` status, arriving late, takes it back to when it was sent.
+    await deliverAndProcess(account.id, statuses(status('wamid.api2', 'sent', '1760000015')));
+    stored = await messages(account.id);
     expect(stored.map((m) => [m.source_message_id, m.from_me, m.type, m.text, m.delivery_status])).toEqual([
       ['wamid.api1', 1, 'unsupported', SENT_ELSEWHERE_TEXT, 'read'],
       ['wamid.api2', 1, 'unsupported', SENT_ELSEWHERE_TEXT, 'delivered'],
     ]);
     expect(Number(stored[0]?.sent_at)).toBe(1760000000_000);
-    expect(Number(stored[1]?.sent_at)).toBe(1760000020_000);
+    expect(Number(stored[1]?.sent_at)).toBe(1760000015_000);
     expect(json(stored[0]?.details)).toMatchObject({ sentElsewhere: true });
     expect(await partnerPhone(stored[0]?.chat_id)).toBe(`+${USER}`);
     expect(stored[0]?.chat_id).toBe(stored[1]?.chat_id);

@@ -272,7 +272,7 @@ export class WhatsAppCloudService {
       mapped.keyChanges = mapped.keyChanges.filter((c) => !gone.has(c.from) && !gone.has(c.to));
     }
     if (mapped.keyChanges.length > 0 || mapped.contacts.length > 0) {
-      // Number changes first, so the notice itself (sent from the new number) lands in the same chat.
+      // Number and id changes first, so the notice itself (sent from the new keys) lands in the same chat.
       await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
         for (const change of mapped.keyChanges) {
           const to = change.key === 'phone' ? change.to.phone : change.to.bsuid;
@@ -321,8 +321,8 @@ export class WhatsAppCloudService {
 
   /**
    * A status for a message the account never stored is a message another app sent through the API on
-   * this number: it is stored as a placeholder from me in the recipient's chat (from its `sent` status,
-   * else the first seen), which its real content fills if an echo of it ever comes.
+   * this number: it is stored as a placeholder from me in the recipient's chat (at its `sent` status's
+   * time, else the first seen's until a `sent` one comes), which its content fills if an echo ever comes.
    */
   private async storeSentElsewhere(account: Account, mapped: MappedDelivery): Promise<void> {
     const { store, ingest } = this.options;
@@ -336,6 +336,13 @@ export class WhatsAppCloudService {
     const stored = await store.messages.chatsOfStored(store.sql.db, account.id, [...first.keys()]);
     const missing = [...first.values()].filter((m) => !stored.has(m.sourceId));
     if (missing.length > 0) await ingest.ingest(account, missing);
+    // A `sent` status after a later one placed the message: the message goes back to when it was sent.
+    const late = mapped.statuses.filter((s) => s.status === 'sent' && s.at > 0 && stored.has(s.messageId));
+    if (late.length > 0)
+      await store.messages.backdateSentElsewhere(
+        account.id,
+        late.map((s) => ({ sourceMessageId: s.messageId, sentAt: s.at })),
+      );
   }
 
   /** The media resolver of `whatsapp-cloud://<account>/<media id>` URLs: the Graph API's two hops. */

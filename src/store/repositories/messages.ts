@@ -233,6 +233,36 @@ export class MessageRepository {
   }
 
   /**
+   * Moves placeholders of messages sent by another app (`sentElsewhere`, stored from the first status
+   * seen) back to the time their `sent` status gives, when that status came later and names an earlier
+   * time. Returns how many moved.
+   */
+  async backdateSentElsewhere(
+    accountId: string,
+    sent: readonly { sourceMessageId: string; sentAt: number }[],
+  ): Promise<number> {
+    let moved = 0;
+    for (const { sourceMessageId, sentAt } of sent) {
+      const row = await this.db
+        .selectFrom('messages')
+        .select(['id', 'details'])
+        .where('account_id', '=', accountId)
+        .where('source_message_id', '=', sourceMessageId)
+        .where('type', '=', 'unsupported')
+        .where('sent_at', '>', sentAt)
+        .executeTakeFirst();
+      if (readJson<Record<string, unknown> | null>(row?.details ?? null)?.sentElsewhere !== true) continue;
+      await this.db
+        .updateTable('messages')
+        .set({ sent_at: sentAt, changed_at: Date.now() })
+        .where('id', '=', row?.id ?? '')
+        .execute();
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
    * Records delivery statuses of messages sent from the account, each only when it moves the message
    * forward (sent < delivered < read < played; failed ends it): statuses arrive out of order and twice.
    * A status for a message not stored changes nothing (the Cloud API source stores one first).
