@@ -9,7 +9,7 @@ import { findUnstorable, MAX_DEPTH } from '../../core/storable-text.js';
 import { USER_AGENT } from '../../core/user-agent.js';
 import type { MediaResolver, ResolverLifetime } from '../../ingest/media-fetcher.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
-import type { IngestItem } from '../../ingest/types.js';
+import type { IngestItem, IngestMessage } from '../../ingest/types.js';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
 import { checkVendorUrl, GRAPH_API } from '../../net/vendor-urls.js';
 import type { Store } from '../../store/index.js';
@@ -277,6 +277,7 @@ export class WhatsAppCloudService {
         contacts: [],
         history: [],
         statuses: [],
+        placeholderContent: [],
         ignored: ['body is not JSON'],
       };
     }
@@ -304,28 +305,77 @@ export class WhatsAppCloudService {
       mapped.keyChanges = mapped.keyChanges.filter((c) => !gone.has(c.from) && !gone.has(c.to));
     }
     if (mapped.keyChanges.length > 0 || mapped.contacts.length > 0) {
-      // Number changes first, so the notice itself (sent from the new number) lands in the same chat.
+      // Number and id changes first, so the notice itself (sent from the new keys) lands in the same chat.
       await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
         for (const change of mapped.keyChanges) {
-          const from = change.key === 'phone' ? change.from.phone : change.from.bsuid;
           const to = change.key === 'phone' ? change.to.phone : change.to.bsuid;
-          if (from && to)
-            await store.identities.changeKey(trx, account.workspaceId, change.key, {
+          if (!to) continue;
+          // The person under the key that changes, else under another key the notice names (a BSUID
+          // change of someone stored by number before Meta sent their BSUID).
+          for (const fromKey of change.key === 'phone' ? KEYS : [...KEYS].reverse()) {
+            const from = change.from[fromKey];
+            if (!from) continue;
+            const moved = await store.identities.changeKey(trx, account.workspaceId, change.key, {
               from,
+              fromKey,
               to,
               waId: change.to.waId,
             });
+            if (moved) break;
+          }
         }
         if (mapped.contacts.length > 0)
           await store.identities.resolve(trx, account.workspaceId, mapped.contacts);
       });
     }
-    const items = uniqueItems(mapped.items.map((item) => afterKeyChanges(item, mapped)));
+    // History media content fills its placeholder, which alone knows the message's chat and direction:
+    // content that comes first waits (the delivery is retried) until the placeholder is stored.
+    const stored = await store.messages.chatsOfStored(store.sql.db, account.id, mapped.placeholderContent);
+    const waiting = new Set(mapped.placeholderContent.filter((id) => !stored.has(id)));
+    const items = uniqueItems(
+      mapped.items
+        .filter((item) => !(item.kind === 'message' && waiting.has(item.sourceId)))
+        .map((item) => afterKeyChanges(item, mapped)),
+    );
     if (items.length > 0) await ingest.ingest(account, items);
     // After the items: an echo and its first status may come in one delivery.
-    if (mapped.statuses.length > 0) await store.messages.applyStatuses(account.id, mapped.statuses);
+    if (mapped.statuses.length > 0) {
+      await this.storeSentElsewhere(account, mapped);
+      await store.messages.applyStatuses(account.id, mapped.statuses);
+    }
     if (mapped.history.length > 0) await this.recordHistory(account.id, mapped);
+    if (waiting.size > 0) {
+      throw new Error(
+        `the media content of ${waiting.size} history message(s) (${[...waiting][0]}) waits for its placeholder`,
+      );
+    }
     return mapped;
+  }
+
+  /**
+   * A status for a message the account never stored is a message another app sent through the API on
+   * this number: it is stored as a placeholder from me in the recipient's chat (at its `sent` status's
+   * time, else the first seen's until a `sent` one comes), which its content fills if an echo ever comes.
+   */
+  private async storeSentElsewhere(account: Account, mapped: MappedDelivery): Promise<void> {
+    const { store, ingest } = this.options;
+    const first = new Map<string, IngestMessage>();
+    for (const status of mapped.statuses) {
+      if (!status.placeholder) continue;
+      if (!first.has(status.messageId) || status.status === 'sent')
+        first.set(status.messageId, status.placeholder);
+    }
+    if (first.size === 0) return;
+    const stored = await store.messages.chatsOfStored(store.sql.db, account.id, [...first.keys()]);
+    const missing = [...first.values()].filter((m) => !stored.has(m.sourceId));
+    if (missing.length > 0) await ingest.ingest(account, missing);
+    // A `sent` status after a later one placed the message: the message goes back to when it was sent.
+    const late = mapped.statuses.filter((s) => s.status === 'sent' && s.at > 0 && stored.has(s.messageId));
+    if (late.length > 0)
+      await store.messages.backdateSentElsewhere(
+        account.id,
+        late.map((s) => ({ sourceMessageId: s.messageId, sentAt: s.at })),
+      );
   }
 
   /** The media resolver of `whatsapp-cloud://<account>/<media id>` URLs: the Graph API's two hops. */
@@ -444,12 +494,23 @@ function hexSha256(value: unknown): string | undefined {
   return bytes.length === 32 ? bytes.toString('hex') : undefined;
 }
 
-/** After a number change the notice's sender is the person under their new number. */
+/** After a change of number or id the notice's sender is the person under their new keys. */
 function afterKeyChanges(item: IngestItem, mapped: MappedDelivery): IngestItem {
   if (item.kind !== 'message' || item.type !== 'system' || mapped.keyChanges.length === 0) return item;
   const moved = (party: PartyRef | undefined): PartyRef | undefined => {
-    const change = mapped.keyChanges.find((c) => c.key === 'phone' && party?.phone === c.from.phone);
-    return change && party ? { ...party, phone: change.to.phone, waId: change.to.waId } : party;
+    if (!party) return party;
+    let next = party;
+    for (const change of mapped.keyChanges) {
+      const same =
+        (next.phone !== undefined && next.phone === change.from.phone) ||
+        (next.bsuid !== undefined && next.bsuid === change.from.bsuid);
+      if (!same) continue;
+      next =
+        change.key === 'phone'
+          ? { ...next, phone: change.to.phone, waId: change.to.waId }
+          : { ...next, bsuid: change.to.bsuid, parentBsuid: change.to.parentBsuid ?? next.parentBsuid };
+    }
+    return next;
   };
   const sender = moved(item.sender);
   const chat =
@@ -478,6 +539,8 @@ async function accountById(store: Store, accountId: string): Promise<Account | u
     .executeTakeFirst();
   return row ? store.accounts.get(row.workspace_id, accountId) : undefined;
 }
+
+const KEYS = ['phone', 'bsuid'] as const;
 
 const DEFAULT_RETRIES = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
 const BATCH = 16;

@@ -146,23 +146,25 @@ export class IdentityRepository {
    * A person's key moved (WhatsApp's number-change notice, a new business-scoped id): the identity
    * holding `from` takes `to`, keeping its chats and history; an identity that already held `to` (the
    * new number wrote first) is merged into it. Nothing happens when no identity holds `from` or the
-   * move was already made, so a redelivered notice changes nothing. Run it inside a transaction.
+   * move was already made, so a redelivered notice changes nothing. `fromKey` says which key `from` is
+   * (default: the one that moves), to find someone stored before the notice named their old id.
+   * Run it inside a transaction.
    */
   async changeKey(
     db: Kysely<Database>,
     workspaceId: string,
     key: 'phone' | 'bsuid',
-    change: { from: string; to: string; waId?: string | undefined },
+    change: { from: string; fromKey?: 'phone' | 'bsuid'; to: string; waId?: string | undefined },
   ): Promise<string | undefined> {
     const column = KEY_COLUMN[key];
-    const find = (value: string) =>
+    const find = (value: string, by = column) =>
       db
         .selectFrom('identities')
         .selectAll()
         .where('workspace_id', '=', workspaceId)
-        .where(column, '=', value)
+        .where(by, '=', value)
         .executeTakeFirst();
-    const old = await find(change.from);
+    const old = await find(change.from, KEY_COLUMN[change.fromKey ?? key]);
     if (!old) return undefined;
     let survivor: IdentityTable = old;
     const holder = await find(change.to);
