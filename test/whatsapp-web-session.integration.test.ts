@@ -14,8 +14,9 @@ const ANA_PN = '5511987654321@s.whatsapp.net';
 const ANA_LID = '123456789@lid';
 const GROUP = '120363025246125486@g.us';
 
-/** Short waits, so reconnects and gap fills happen within a test. */
+/** Short waits, so reconnects and gap fills happen within a test; every gap is filled, however short. */
 const TIMING = {
+  gapMinMs: 0,
   reconnectDelaysMs: [20],
   gapSettleMs: 5_000,
   gapQuietMs: 20,

@@ -14,6 +14,7 @@ export interface Database {
   exclusions: ExclusionTable;
   whatsapp_web_auth: WhatsAppWebAuthTable;
   whatsapp_web_sessions: WhatsAppWebSessionTable;
+  whatsapp_web_requests: WhatsAppWebRequestTable;
   api_tokens: ApiTokenTable;
   auth_throttle: AuthThrottleTable;
   audit_events: AuditEventTable;
@@ -476,6 +477,14 @@ export interface WhatsAppWebSessionTable {
   history: NullableJson;
   lease_owner: string | null;
   lease_until: number | null;
+  groups_fetched_at: number | null;
+}
+
+/** A request a linked-device session made of WhatsApp that counts against a cap (history, re-upload). */
+export interface WhatsAppWebRequestTable {
+  account_id: string;
+  kind: string;
+  at: number;
 }
 
 /** The OAuth app (client) of a CRM kind in a workspace; the client secret sealed. */

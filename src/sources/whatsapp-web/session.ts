@@ -24,6 +24,7 @@ import {
 } from './identity.js';
 import { mapWebMessage, toWAMessage } from './map.js';
 import type { CaptureSocket, SocketEvents, SocketFactory } from './socket.js';
+import { DEFAULT_TRAFFIC, type TrafficLimits } from './traffic.js';
 
 /** How a person pairs: scanning QR codes, or typing a code on the phone (Link with phone number). */
 export type PairingRequest = { method: 'qr' } | { method: 'code' };
@@ -35,7 +36,8 @@ export type PairingUpdate =
   | { type: 'connected'; me: string }
   | { type: 'failed'; code: 'pairing_timeout' | 'logged_out' | 'pairing_failed' | 'stopped'; reason: string };
 
-export interface SessionTiming {
+/** A session's waits, and the limits on what it asks of WhatsApp (see traffic.ts). */
+export interface SessionTiming extends TrafficLimits {
   /** Wait before each reconnect attempt in a row; the last entry repeats. Jittered by up to 20%. */
   reconnectDelaysMs: readonly number[];
   /** A connected socket with no frame for this long is recycled. */
@@ -46,8 +48,7 @@ export interface SessionTiming {
   gapSettleMs: number;
   /** Once offline messages are in, how long nothing new must arrive before the gap is filled. */
   gapQuietMs: number;
-  /** Chats asked about per gap (most recent first), and the pause between two requests. */
-  gapFillChats: number;
+  /** The pause between two history requests of a gap. */
   gapRequestSpacingMs: number;
   /** How long the phone has to upload expired media again. */
   reuploadTimeoutMs: number;
@@ -62,17 +63,17 @@ export interface SessionTiming {
 }
 
 export const DEFAULT_TIMING: SessionTiming = {
+  ...DEFAULT_TRAFFIC,
   reconnectDelaysMs: [1_000, 2_000, 5_000, 15_000, 30_000, 60_000],
   watchdogMs: 120_000,
   watchdogCheckMs: 15_000,
   gapSettleMs: 30_000,
   gapQuietMs: 3_000,
-  gapFillChats: 100,
   gapRequestSpacingMs: 500,
   reuploadTimeoutMs: 30_000,
   gapTimeoutMs: 300_000,
   gapFillCount: 50,
-  gapFillRounds: 10,
+  gapFillRounds: 3,
   storeRetryMs: [500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 60_000, 60_000, 60_000],
 };
 
@@ -402,6 +403,12 @@ export class LinkedDeviceSession {
       const record = groupRecord({ id: joined.id, participants: joined.participants });
       if (record) await this.persist(() => recordGroups(store, this.account, [record]));
     }
+    // `groups.update` carries only what changed (a new subject, say) and `group-participants.update`
+    // only who came or went (WhiskeySockets/Baileys src/Types/Events.ts): the group is looked up once
+    // to have its whole state. `groups.upsert` carries the whole metadata already.
+    const changed = new Set([...(events['groups.update'] ?? []).map((g) => g.id), joined?.id]);
+    changed.delete(undefined);
+    if (changed.size) this.enqueue(() => this.refreshGroups(socket, [...changed] as string[]));
     const history = events['messaging-history.set'];
     if (history) await this.onHistory(socket, history);
     const status = events['messaging-history.status'];
@@ -480,7 +487,8 @@ export class LinkedDeviceSession {
       this.endPairing({ type: 'connected', me: me ?? '' });
     }
     this.startWatchdog(socket);
-    this.enqueue(() => this.fetchGroups(socket));
+    // The full list of groups once after pairing; after that, only groups the library says changed.
+    if (!stored?.groupsFetchedAt) this.enqueue(() => this.fetchGroups(socket));
     if (stored?.gapSince) this.gapFill.begin(socket, stored.gapSince.getTime());
   }
 
@@ -583,6 +591,12 @@ export class LinkedDeviceSession {
     this.gapFill.historyArrived(socket, history);
   }
 
+  /**
+   * Fetches every group the account is in, once after pairing (noted in the store, so a reconnect or
+   * a restart does not ask again: each full fetch is one more query an unofficial client makes).
+   * Later changes come as the library's notices (`groups.upsert`, `groups.update`,
+   * `group-participants.update`); a failed fetch is tried again at the next connect.
+   */
   private async fetchGroups(socket: CaptureSocket): Promise<void> {
     if (socket !== this.socket) return;
     let groups: Awaited<ReturnType<CaptureSocket['groupFetchAllParticipating']>>;
@@ -595,6 +609,22 @@ export class LinkedDeviceSession {
     const records = Object.values(groups)
       .map(groupRecord)
       .filter((g) => g !== undefined);
+    if (records.length) await this.persist(() => recordGroups(this.deps.store, this.account, records));
+    await this.persist(() => this.deps.store.whatsappWebSessions.groupsFetched(this.account.id, Date.now()));
+  }
+
+  /** Looks up the groups a change notice named, one by one, and records what they are now. */
+  private async refreshGroups(socket: CaptureSocket, jids: string[]): Promise<void> {
+    const records: GroupRecord[] = [];
+    for (const jid of jids) {
+      if (socket !== this.socket) return;
+      try {
+        const record = groupRecord(await socket.groupMetadata(jid));
+        if (record) records.push(record);
+      } catch (error) {
+        this.log.warn({ err: error, group: jid }, 'looking up a changed group failed');
+      }
+    }
     if (records.length) await this.persist(() => recordGroups(this.deps.store, this.account, records));
   }
 
