@@ -214,7 +214,8 @@ describeEachDatabase('a linked-device session driven by the library events', (da
         .sort((a, b) => String(a.phone).localeCompare(String(b.phone))),
     ).toEqual([
       { phone: '+14155550000', name: undefined },
-      { phone: '+4915112345678', name: 'Jonas' },
+      // The name the rep saved in the address book, not the push name his messages carry.
+      { phone: '+4915112345678', name: 'Jonas (Acme)' },
       { phone: '+5511987654321', name: 'Ana' },
     ]);
     expect(await messages()).toEqual([
@@ -241,6 +242,33 @@ describeEachDatabase('a linked-device session driven by the library events', (da
       },
     ]);
     expect((await messages()).map((m) => Boolean(m.from_me))).toEqual([false, false, true]);
+  });
+
+  it('names a person by the rep’s address book over any push name, before or after', async () => {
+    const socket = await pairAndConnect();
+    const person = () => store().identities.findByKey(h.services.workspace.id, 'phone', '+5511987654321');
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [text(ANA_PN, 'N1', 'hi', 1_795_000_000, { pushName: 'Ana 🌸' })],
+    });
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana 🌸' });
+    // Saved in the phone's address book (the app state sync's contact action).
+    socket.emit('contacts.upsert', [{ id: ANA_PN, name: 'Ana Souza (Acme)', notify: 'Ana 🌸' }]);
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana Souza (Acme)' });
+    // She changes her push name; her next message carries it: the saved name stays.
+    socket.emit('contacts.update', [{ id: ANA_PN, notify: 'Ana S.' }]);
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [text(ANA_PN, 'N2', 'again', 1_795_000_060, { pushName: 'Ana S.' })],
+    });
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana Souza (Acme)' });
+    // The rep renames her in the address book: that wins.
+    socket.emit('contacts.update', [{ id: ANA_PN, name: 'Ana Souza' }]);
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana Souza' });
   });
 
   it('keeps a chat that starts under a @lid one chat once the library maps it to a phone', async () => {

@@ -169,6 +169,8 @@ export interface IdentityTable {
   parent_bsuid: string | null;
   username: string | null;
   display_name: string | null;
+  /** 1: display_name is an address-book name, which a push name does not replace. */
+  display_name_saved: number;
   created_at: number;
   updated_at: number;
 }
