@@ -2,6 +2,7 @@ import {
   DisconnectReason,
   type LIDMapping,
   makeCacheableSignalKeyStore,
+  normalizeMessageContent,
   proto,
   type SignalKeyStore,
   type WAMessage,
@@ -23,6 +24,7 @@ import {
   recordLidMappings,
 } from './identity.js';
 import { mapWebMessage, toWAMessage } from './map.js';
+import { chosen, readVote } from './polls.js';
 import type { CaptureSocket, SocketEvents, SocketFactory } from './socket.js';
 import { DEFAULT_TRAFFIC, type TrafficLimits } from './traffic.js';
 
@@ -418,9 +420,11 @@ export class LinkedDeviceSession {
     }
     const upsert = events['messages.upsert'];
     if (upsert) {
-      await this.store(this.map(upsert.messages));
+      await this.store(this.map(upsert.messages, await this.pollVotes(upsert.messages)));
       this.gapFill.messagesArrived(socket);
     }
+    const updates = events['messages.update'];
+    if (updates?.length) await this.onMessageUpdates(updates);
     await this.touch();
   }
 
@@ -628,10 +632,57 @@ export class LinkedDeviceSession {
     if (records.length) await this.persist(() => recordGroups(this.deps.store, this.account, records));
   }
 
-  private map(messages: readonly WAMessage[]): IngestItem[] {
+  /**
+   * What `messages.update` adds to stored messages. Edits and deletions need nothing here: their
+   * protocol messages arrive in `messages.upsert` too and are stored as events from there, so an
+   * update's folded copy would only repeat them. Poll votes a library version hands over decrypted
+   * (`pollUpdates` on the poll's key, WhiskeySockets/Baileys src/Utils/process-message.ts) are stored
+   * like the votes read here. Pins and kept messages come as messages of their own (map.ts); status
+   * and star changes are the rep's own bookkeeping, not the conversation's.
+   */
+  private async onMessageUpdates(updates: NonNullable<SocketEventMap['messages.update']>): Promise<void> {
+    const votes: WAMessage[] = [];
+    const chosenBy = new Map<string, string[]>();
+    for (const { key, update } of updates) {
+      if (!update.pollUpdates?.length || !key.id) continue;
+      const poll = toWAMessage(
+        await this.persist(() => this.deps.store.messages.rawOf(this.account.id, key.id ?? '')),
+      );
+      for (const pollUpdate of update.pollUpdates) {
+        const voteKey = pollUpdate.pollUpdateMessageKey;
+        if (!voteKey?.id || !voteKey.remoteJid) continue;
+        votes.push({
+          key: voteKey,
+          message: { pollUpdateMessage: { pollCreationMessageKey: key } },
+          messageTimestamp: Math.floor(Number(pollUpdate.senderTimestampMs ?? 0) / 1000),
+        } as WAMessage);
+        if (poll && pollUpdate.vote) chosenBy.set(voteKey.id, chosen(poll, voteKey, pollUpdate.vote));
+      }
+    }
+    if (votes.length) await this.store(this.map(votes, chosenBy));
+  }
+
+  /** The poll votes among `messages`, read with their polls' keys (for polls stored already). */
+  private async pollVotes(messages: readonly WAMessage[]): Promise<Map<string, string[]>> {
+    const votes = new Map<string, string[]>();
+    const creds = this.auth?.state.creds.me;
+    const me = [creds?.id, creds?.lid].filter((jid): jid is string => Boolean(jid));
+    for (const message of messages) {
+      const pollId = normalizeMessageContent(message.message)?.pollUpdateMessage?.pollCreationMessageKey?.id;
+      if (!pollId || !message.key.id) continue;
+      const poll = toWAMessage(
+        await this.persist(() => this.deps.store.messages.rawOf(this.account.id, pollId)),
+      );
+      const read = poll && readVote(message, poll, me);
+      if (read) votes.set(message.key.id, read);
+    }
+    return votes;
+  }
+
+  private map(messages: readonly WAMessage[], pollVotes?: ReadonlyMap<string, string[]>): IngestItem[] {
     return messages.flatMap((message) => {
       try {
-        return mapWebMessage(message, { accountId: this.account.id });
+        return mapWebMessage(message, { accountId: this.account.id, pollVotes });
       } catch (error) {
         this.log.error({ err: error, id: message.key?.id }, 'a message could not be read; skipped');
         return [];
