@@ -151,7 +151,10 @@ export async function openServices(
     logger: logger.child({ component: 'linked-devices' }),
     timing: overrides.linkedDeviceTiming,
   });
-  mediaFetcher.registerResolver('whatsapp-web:', linkedDeviceMediaResolver(store, linkedDevices, logger));
+  mediaFetcher.registerResolver(
+    'whatsapp-web:',
+    linkedDeviceMediaResolver(store, linkedDevices, logger, overrides.linkedDeviceTiming),
+  );
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
   const connections = new ConnectionService(
     store.connections,

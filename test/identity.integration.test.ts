@@ -155,6 +155,17 @@ describeEachDatabase('identity', (database) => {
       );
     });
 
+    it('keeps the address-book name through a merge and over later push names', async () => {
+      const lid = '301234567890999@lid';
+      const phone = '+5521987650099';
+      await h.services.ingest.ingest(account, [direct({ phone, name: 'Caio' })]);
+      await h.services.ingest.ingest(account, [direct({ lid, name: 'Caio Lima (Acme)', nameIsSaved: true })]);
+      // The mapping merges the lid's identity (saved name) into the older phone one (push name).
+      await h.services.ingest.ingest(account, [direct({ lid, phone, name: 'Caio ✌️' })]);
+      const identity = await h.services.store.identities.findByKey(h.services.workspace.id, 'phone', phone);
+      expect(identity).toMatchObject({ lid, displayName: 'Caio Lima (Acme)' });
+    });
+
     it('recovers when another process merged away an identity this one had cached', async () => {
       // A second wasync on the same database, as workers in scale mode are.
       const other = await openServices(h.config, pino({ level: 'silent' }));

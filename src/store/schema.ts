@@ -14,6 +14,7 @@ export interface Database {
   exclusions: ExclusionTable;
   whatsapp_web_auth: WhatsAppWebAuthTable;
   whatsapp_web_sessions: WhatsAppWebSessionTable;
+  whatsapp_web_requests: WhatsAppWebRequestTable;
   api_tokens: ApiTokenTable;
   auth_throttle: AuthThrottleTable;
   audit_events: AuditEventTable;
@@ -168,6 +169,8 @@ export interface IdentityTable {
   parent_bsuid: string | null;
   username: string | null;
   display_name: string | null;
+  /** 1: display_name is an address-book name, which a push name does not replace. */
+  display_name_saved: number;
   created_at: number;
   updated_at: number;
 }
@@ -478,6 +481,14 @@ export interface WhatsAppWebSessionTable {
   paused_until: number | null;
   lease_owner: string | null;
   lease_until: number | null;
+  groups_fetched_at: number | null;
+}
+
+/** A request a linked-device session made of WhatsApp that counts against a cap (history, re-upload). */
+export interface WhatsAppWebRequestTable {
+  account_id: string;
+  kind: string;
+  at: number;
 }
 
 /** The OAuth app (client) of a CRM kind in a workspace; the client secret sealed. */

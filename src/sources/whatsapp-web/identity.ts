@@ -25,7 +25,7 @@ export async function recordLidMappings(
 
 /**
  * Contacts as the library reports them (`contacts.upsert`/`update`, history contacts): the name the rep
- * saved, else the person's push name, and every key known for them (id, lid, phone number), which
+ * saved (kept over any push name, then and later), else the person's push name, and every key known for them (id, lid, phone number), which
  * merges a person seen by lid and by phone. Updates that teach nothing (no name, a single key) are
  * left out, so a profile-picture change writes nothing.
  */
@@ -99,9 +99,16 @@ export async function recordGroups(
   });
 }
 
+/**
+ * A contact as a party. `name` is what the account's owner saved in their address book, `notify` the
+ * push name the person set, `verifiedName` a business's (WhiskeySockets/Baileys src/Types/Contact.ts):
+ * the saved one wins, and is marked so a push name arriving later leaves it alone.
+ */
 function contactParty(contact: Partial<Contact>): PartyRef | undefined {
   const name = contact.name || contact.notify || contact.verifiedName || undefined;
-  return partyOfJids([contact.id, contact.lid, contact.phoneNumber], name);
+  const party = partyOfJids([contact.id, contact.lid, contact.phoneNumber], name);
+  if (party && contact.name) party.nameIsSaved = true;
+  return party;
 }
 
 async function recordParties(store: Store, workspaceId: string, given: PartyRef[]): Promise<number> {

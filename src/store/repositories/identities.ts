@@ -130,6 +130,7 @@ export class IdentityRepository {
       parent_bsuid: party.parentBsuid ?? null,
       username: party.username ?? null,
       display_name: party.name ?? null,
+      display_name_saved: party.name && party.nameIsSaved ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -181,7 +182,10 @@ export class IdentityRepository {
     return survivor.id;
   }
 
-  /** Fills in keys the identity lacked and takes the newest name; writes only when something changed. */
+  /**
+   * Fills in keys the identity lacked and takes the newest name, except that a name the person gave
+   * themselves does not replace an address-book one; writes only when something changed.
+   */
   private async absorbParty(
     db: Kysely<Database>,
     row: IdentityTable,
@@ -195,7 +199,7 @@ export class IdentityRepository {
       parent_bsuid: party.parentBsuid ?? row.parent_bsuid,
       wa_id: party.waId ?? row.wa_id,
       username: party.username ?? row.username,
-      display_name: party.name ?? row.display_name,
+      ...nameOf(row, party),
     };
     const changed = (Object.keys(next) as (keyof IdentityTable)[]).some((key) => next[key] !== row[key]);
     if (!changed) return row;
@@ -230,7 +234,9 @@ export async function mergeIdentities(
     parent_bsuid: survivor.parent_bsuid ?? loser.parent_bsuid,
     wa_id: survivor.wa_id ?? loser.wa_id,
     username: survivor.username ?? loser.username,
-    display_name: survivor.display_name ?? loser.display_name,
+    ...(survivor.display_name_saved || !loser.display_name_saved
+      ? { display_name: survivor.display_name ?? loser.display_name }
+      : { display_name: loser.display_name, display_name_saved: 1 }),
     updated_at: Date.now(),
   };
   const { id, workspace_id, created_at, ...updates } = merged;
@@ -283,7 +289,20 @@ class IdentityIndex {
   }
 }
 
-export type IdentityFields = Omit<IdentityTable, 'workspace_id' | 'created_at' | 'updated_at'>;
+export type IdentityFields = Omit<
+  IdentityTable,
+  'workspace_id' | 'display_name_saved' | 'created_at' | 'updated_at'
+>;
+
+/** The name an identity keeps when a party brings one: an address-book name wins over any other. */
+function nameOf(
+  row: IdentityTable,
+  party: PartyRef,
+): Pick<IdentityTable, 'display_name' | 'display_name_saved'> {
+  if (!party.name || (row.display_name_saved && !party.nameIsSaved))
+    return { display_name: row.display_name, display_name_saved: row.display_name_saved };
+  return { display_name: party.name, display_name_saved: party.nameIsSaved ? 1 : row.display_name_saved };
+}
 
 export function toIdentity(row: IdentityFields): Identity {
   return {
