@@ -121,6 +121,29 @@ describeEachDatabase('a linked-device session across disconnects', (database) =>
     }
   });
 
+  it('resumes a replaced session from the workspace once the other copy is stopped, and only then', async () => {
+    const resume = () =>
+      h.app.inject({ method: 'POST', url: `/api/v1/accounts/${account.id}/pairing/resume`, headers: h.auth });
+    await pairAndConnect();
+    await devices().tend();
+    // Nothing to resume while it runs.
+    const early = await resume();
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.code).toBe('conflict');
+    fake.current.close(DisconnectReason.connectionReplaced, 'Stream Errored (conflict)');
+    await devices().idle();
+    expect(await session()).toMatchObject({ state: 'replaced' });
+    const resumed = await resume();
+    expect(resumed.statusCode, resumed.body).toBe(200);
+    (await fake.socket(3)).open();
+    await devices().idle();
+    expect(await session()).toMatchObject({ state: 'connected', leaseOwner: devices().owner });
+    // Resumed from the stored keys: no pairing, the same session.
+    expect(fake.current.options.auth.creds.me?.id).toBe(ME);
+    const audited = await store().audit.list(h.services.workspace.id, { action: 'pairing' }, { limit: 10 });
+    expect(audited.data[0]).toMatchObject({ action: 'pairing.resumed', target: { id: account.id } });
+  });
+
   it('pauses until a temporary ban (402) ends, with the end stored, then connects again', async () => {
     await pairAndConnect();
     const before = Date.now();

@@ -499,6 +499,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/pairing/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a linked-device session that another copy replaced
+         * @description A session whose state is `replaced` (WhatsApp closed it with 440 because another copy connected with the same keys) stays stopped: two copies taking the session in turn look like abuse. Once the other copy is stopped, this connects again from the stored keys, without pairing. `conflict` when the session is in any other state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{accountId}/messages": {
         parameters: {
             query?: never;
@@ -4785,7 +4853,7 @@ export interface components {
                 /** @description Who it was, in words; kept after the person is removed. */
                 label: string;
             };
-            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
+            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, pairing.resumed, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
             action: string;
             target?: {
                 type: string;
@@ -6101,7 +6169,7 @@ export interface components {
                 /** @description Who it was, in words; kept after the person is removed. */
                 label: string;
             };
-            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
+            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, pairing.resumed, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
             action: string;
             target?: {
                 type: string;
