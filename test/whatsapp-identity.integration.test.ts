@@ -4,7 +4,7 @@ import type { Account } from '../src/core/model.js';
 import { ReferenceCrm } from '../src/crms/reference/crm.js';
 import { referenceKind } from '../src/crms/reference/kind.js';
 import { crmRegistry } from '../src/crms/registry.js';
-import { recordContacts, recordLidMappings } from '../src/sources/whatsapp-web/identity.js';
+import { recordContacts, recordGroups, recordLidMappings } from '../src/sources/whatsapp-web/identity.js';
 import { mapWebMessage } from '../src/sources/whatsapp-web/map.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -147,6 +147,42 @@ describeEachDatabase('never two people as one', (database) => {
       texts: ['new, by lid', 'new, by phone'],
       senders: [fresh?.id],
     });
+  });
+
+  it('sends the messages of a recycled number to the new person once the library maps it to their lid', async () => {
+    await recordLidMappings(h.services.store, workspace(), [{ lid: OLD_LID, pn: NUMBER }]);
+    await ingest(text(NUMBER, 'O1', 'old, by phone'));
+    // Learned outside the ingest (the library's stored pairs): what the ingest knew of the number is stale.
+    await recordLidMappings(h.services.store, workspace(), [{ lid: NEW_LID, pn: NUMBER }]);
+    await ingest(text(NUMBER, 'N1', 'new, by phone'));
+
+    const [old, fresh] = await identities();
+    expect(old).toMatchObject({ lid: OLD_LID, phone_e164: null });
+    expect(fresh).toMatchObject({ lid: NEW_LID, phone_e164: '+5511987654321' });
+    const chats = await chatsByPartner();
+    expect(chats[OLD_LID]?.texts).toEqual(['old, by phone']);
+    expect(chats[NEW_LID]?.texts).toEqual(['new, by phone']);
+  });
+
+  it('records the account in its groups by one key, learning its lid there', async () => {
+    await recordGroups(h.services.store, account, [
+      {
+        groupKey: '120363012345678901@g.us',
+        title: 'Team',
+        participants: [
+          { lid: OWN_LID, phone: OWN_PHONE },
+          { lid: OLD_LID, phone: '+5511987654321' },
+        ],
+      },
+    ]);
+    expect(await recordLidMappings(h.services.store, workspace(), [{ lid: OWN_LID, pn: NUMBER }])).toBe(0);
+    expect((await identities()).map((p) => [p.phone_e164, p.lid])).toEqual(
+      expect.arrayContaining([
+        [OWN_PHONE, null],
+        ['+5511987654321', OLD_LID],
+      ]),
+    );
+    expect(await identities()).toHaveLength(2);
   });
 
   it('moves a person to their new number when their lid maps to it, merging who wrote from it', async () => {
