@@ -48,8 +48,8 @@ export class IdentityRepository {
   /**
    * Resolves each party to an identity id (same order), creating identities for people never seen and
    * merging identities that a party proves to be one person. `merged` also says a phone moved from one
-   * identity to another: either way an id known for a key before may be wrong now. Run it inside the caller's transaction
-   * (`db` may be a Transaction) so a batch's identities and messages commit together.
+   * identity to another: either way an id known for a key before may be wrong now. Run it inside the
+   * caller's transaction (`db` may be a Transaction) so a batch's identities and messages commit together.
    */
   async resolve(
     db: Kysely<Database>,
@@ -188,8 +188,9 @@ export class IdentityRepository {
    * A person's key moved (WhatsApp's number-change notice, a new business-scoped id): the identity
    * holding `from` takes `to`, keeping its chats and history; an identity that already held `to` (the
    * new number wrote first) is merged into it, unless the two carry keys of two WhatsApp accounts (see
-   * planResolution): then a number leaves the other identity, which keeps its history. Nothing happens when no identity holds `from` or the
-   * move was already made, so a redelivered notice changes nothing. Run it inside a transaction.
+   * planResolution): then a number leaves the other identity, which keeps its history. Nothing happens
+   * when no identity holds `from` or the move was already made, so a redelivered notice changes
+   * nothing. Run it inside a transaction.
    */
   async changeKey(
     db: Kysely<Database>,
@@ -362,10 +363,11 @@ interface ResolutionPlan {
 /**
  * Identities are never merged when they carry two different lids or two different business-scoped
  * ids: each names one WhatsApp account, so two of them are two people. A phone is what changes hands:
- * WhatsApp gives a number up after months unused to a new account, with its own lid (Baileys keeps
- * lid ↔ phone pairs as last learned, WhiskeySockets/Baileys src/Signal/lid-mapping.ts) and its own
- * business-scoped id (which Meta regenerates on a number change: "Business-scoped user IDs",
- * developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids). So:
+ * a number a carrier hands to someone new becomes a new WhatsApp account, with its own lid (the library
+ * keeps each phone's lid as last learned, WhiskeySockets/Baileys src/Signal/lid-mapping.ts
+ * `storeLIDPNMappings`) and its own business-scoped id (Meta, "Business-scoped user IDs" and the
+ * system messages webhook reference: a number or id change is notified, `user_changed_number` /
+ * `user_changed_user_id`). So:
  * - the identities the party names by lid or business-scoped id are the person, and merge;
  * - the one holding the party's phone joins them unless its lid or business-scoped id differs from
  *   theirs, in which case the number was recycled: the phone moves, and the old identity keeps its
