@@ -21,6 +21,7 @@ export interface Database {
   accounts: AccountTable;
   account_shares: AccountShareTable;
   identities: IdentityTable;
+  own_lids: OwnLidTable;
   chats: ChatTable;
   chat_participants: ChatParticipantTable;
   messages: MessageTable;
@@ -157,6 +158,13 @@ export interface AccountShareTable {
   user_id: string;
   shared_by: string | null;
   shared_at: number;
+}
+
+/** A `@lid` of one of the workspace's own WhatsApp accounts: never a contact's key. */
+export interface OwnLidTable {
+  workspace_id: string;
+  lid: string;
+  learned_at: number;
 }
 
 export interface IdentityTable {

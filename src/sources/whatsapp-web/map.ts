@@ -53,7 +53,9 @@ function chatOf(message: WAMessage): IngestChat | undefined {
     return { kind: 'group', groupKey: parsed.address.groupJid, title: undefined, participants: [] };
   }
   if (parsed.address.kind !== 'phone' && parsed.address.kind !== 'lid') return undefined;
-  const partner = partyOf(remote, key.remoteJidAlt, key.fromMe ? undefined : message.pushName);
+  // The alternate is the sender's: on a message from the account it is the account's own number or
+  // lid, not the partner's (WhiskeySockets/Baileys src/Utils/decode-wa-message.ts).
+  const partner = key.fromMe ? partyOf(remote) : partyOf(remote, key.remoteJidAlt, message.pushName);
   return partner && { kind: 'direct', partner };
 }
 
