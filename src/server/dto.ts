@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Account, Chat, Identity, Message } from '../core/model.js';
 import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, RECORD_TYPES, SOURCE_KINDS } from '../core/model.js';
 import type { CrmRecord, RecordCard } from '../crms/types.js';
-import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
+import { APP_WEBHOOK_PATH, type CloudAccountView } from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
 import { CRM_CHAT_STATES, stateCounts } from '../store/repositories/crm-chat-state.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
@@ -78,7 +78,16 @@ export const AccountSchema = z
         wabaId: z.string().optional(),
         graphBaseUrl: z.string(),
         apiVersion: z.string(),
-        webhookUrl: z.string().describe("Paste into Meta's App Dashboard → WhatsApp → Configuration."),
+        webhookUrl: z
+          .string()
+          .describe(
+            "This number's own URL: a per-number override of the callback URL (Meta's POST /{phone-number-id} with webhook_configuration), refusing changes for other numbers.",
+          ),
+        appWebhookUrl: z
+          .string()
+          .describe(
+            "The app-level callback URL for Meta's App Dashboard → WhatsApp → Configuration: every number of the app, each change routed to its account by phone_number_id. Any account's verify token passes its handshake.",
+          ),
         verifyToken: z.string().describe('Paste next to the webhook URL.'),
         lastDeliveryAt: iso.optional().describe('When the last correctly signed webhook arrived.'),
         signatureFailures: z.number().int().describe('Webhooks refused because the signature did not match.'),
@@ -356,6 +365,7 @@ function cloudDto(
     graphBaseUrl: view.graphBaseUrl,
     apiVersion: view.apiVersion,
     webhookUrl: `${origin.replace(/\/+$/, '')}${view.webhookPath}`,
+    appWebhookUrl: `${origin.replace(/\/+$/, '')}${APP_WEBHOOK_PATH}`,
     verifyToken: view.verifyToken,
     lastDeliveryAt: isoOf(view.lastDeliveryAt),
     signatureFailures: view.signatureFailures,

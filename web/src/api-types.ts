@@ -4345,8 +4345,10 @@ export interface components {
                 wabaId?: string;
                 graphBaseUrl: string;
                 apiVersion: string;
-                /** @description Paste into Meta's App Dashboard → WhatsApp → Configuration. */
+                /** @description This number's own URL: a per-number override of the callback URL (Meta's POST /{phone-number-id} with webhook_configuration), refusing changes for other numbers. */
                 webhookUrl: string;
+                /** @description The app-level callback URL for Meta's App Dashboard → WhatsApp → Configuration: every number of the app, each change routed to its account by phone_number_id. Any account's verify token passes its handshake. */
+                appWebhookUrl: string;
                 /** @description Paste next to the webhook URL. */
                 verifyToken: string;
                 /** @description When the last correctly signed webhook arrived. */
@@ -5659,8 +5661,10 @@ export interface components {
                 wabaId?: string;
                 graphBaseUrl: string;
                 apiVersion: string;
-                /** @description Paste into Meta's App Dashboard → WhatsApp → Configuration. */
+                /** @description This number's own URL: a per-number override of the callback URL (Meta's POST /{phone-number-id} with webhook_configuration), refusing changes for other numbers. */
                 webhookUrl: string;
+                /** @description The app-level callback URL for Meta's App Dashboard → WhatsApp → Configuration: every number of the app, each change routed to its account by phone_number_id. Any account's verify token passes its handshake. */
+                appWebhookUrl: string;
                 /** @description Paste next to the webhook URL. */
                 verifyToken: string;
                 /** @description When the last correctly signed webhook arrived. */

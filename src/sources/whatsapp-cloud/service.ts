@@ -22,6 +22,7 @@ import {
 } from '../../store/repositories/whatsapp-cloud.js';
 import { writeTransaction } from '../../store/write-transaction.js';
 import { type MappedDelivery, mapDelivery } from './map.js';
+import { isRecord as isJsonObject, numbersNamed, partFor } from './route-by-number.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_API_VERSION = 'v23.0';
@@ -96,6 +97,18 @@ export interface CloudAccountView {
 }
 
 export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
+
+/** What became of a body posted to the app-level URL. */
+export type AppReceipt =
+  | { outcome: 'bad_signature' }
+  | { outcome: 'not_json' }
+  | {
+      outcome: 'accepted';
+      /** The accounts a part of the body was stored for, each part holding only its number's changes. */
+      accountIds: string[];
+      /** Numbers no account (with an app secret that signs this body) has: their changes were not stored. */
+      unknownPhoneNumberIds: string[];
+    };
 
 /**
  * The WhatsApp Cloud API source: account settings with sealed secrets, the webhook's verify handshake
@@ -198,6 +211,78 @@ export class WhatsAppCloudService {
     )
       return undefined;
     return safeEqual(Buffer.from(token), Buffer.from(stored.verifyToken)) ? challenge : undefined;
+  }
+
+  /**
+   * The handshake of the app-level URL, which serves every number of a Meta app: any Cloud API
+   * account's verify token is accepted, since the App Dashboard has one verify token for the app's URL
+   * and the accounts of one app may each show their own.
+   */
+  async verifyAppHandshake(query: Record<string, unknown>): Promise<string | undefined> {
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string')
+      return undefined;
+    const accounts = await this.repository.all();
+    const given = Buffer.from(token);
+    return accounts.some((a) => safeEqual(given, Buffer.from(a.verifyToken))) ? challenge : undefined;
+  }
+
+  /**
+   * A body posted to the app-level URL: each change goes to the account of its
+   * `value.metadata.phone_number_id`. The signature is checked with the app secret of the accounts the
+   * body names (accounts of one Meta app share it); only accounts whose secret signs the body get a part.
+   * A body with one number is stored as received; one with several is cut into one body per account, all
+   * stored in one transaction, so each account's queue holds only its own changes. A change for a number
+   * no such account has is not stored anywhere; a bad signature stores nothing.
+   */
+  async receiveForApp(body: Buffer, signature: string | undefined): Promise<AppReceipt> {
+    const now = Date.now();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    const named = numbersNamed(parsed);
+    const candidates = await this.repository.byPhoneNumberIds(named.phoneNumberIds);
+    const signedBy = new Map<string, boolean>();
+    const signs = (stored: StoredCloudAccount) => {
+      const { appSecret } = this.secrets(stored);
+      let ok = signedBy.get(appSecret);
+      if (ok === undefined) {
+        ok = signatureMatches(body, signature, appSecret);
+        signedBy.set(appSecret, ok);
+      }
+      return ok;
+    };
+    const accounts = candidates.filter(signs);
+    if (accounts.length === 0) {
+      // No account of the numbers named signs it: with some, a bad signature counted on each; with none,
+      // genuine only if some account's app signs it (then its numbers are unknown here).
+      if (candidates.length > 0) {
+        for (const a of candidates) await this.repository.recordSignatureFailure(a.accountId, now);
+        return { outcome: 'bad_signature' };
+      }
+      if (!(await this.repository.all()).some(signs)) return { outcome: 'bad_signature' };
+      if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+      return { outcome: 'accepted', accountIds: [], unknownPhoneNumberIds: named.phoneNumberIds };
+    }
+    if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+    const known = new Set(accounts.map((a) => a.phoneNumberId));
+    const whole = named.phoneNumberIds.length === 1 && named.unaddressed === 0;
+    await this.repository.enqueueParts(
+      accounts.map((a) => ({
+        accountId: a.accountId,
+        body: whole ? body.toString('utf8') : partFor(parsed, a.phoneNumberId),
+      })),
+      now,
+    );
+    return {
+      outcome: 'accepted',
+      accountIds: accounts.map((a) => a.accountId),
+      unknownPhoneNumberIds: named.phoneNumberIds.filter((id) => !known.has(id)),
+    };
   }
 
   /**
@@ -377,6 +462,9 @@ function isPermanent(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
+
+/** The app-level callback URL's path: every number of a Meta app, routed by `phone_number_id`. */
+export const APP_WEBHOOK_PATH = '/webhooks/whatsapp-cloud';
 
 export function webhookPath(accountId: string): string {
   return `/webhooks/whatsapp-cloud/${encodeURIComponent(accountId)}`;

@@ -104,6 +104,28 @@ export class WhatsAppCloudRepository {
     return row && toStored(row);
   }
 
+  /** The Cloud API accounts of these numbers (several, when accounts share a number id). */
+  async byPhoneNumberIds(phoneNumberIds: readonly string[]): Promise<StoredCloudAccount[]> {
+    if (phoneNumberIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('whatsapp_cloud_accounts')
+      .selectAll()
+      .where('phone_number_id', 'in', [...phoneNumberIds])
+      .orderBy('account_id')
+      .execute();
+    return rows.map(toStored);
+  }
+
+  /** Every Cloud API account, of every workspace: the app-level webhook URL serves them all. */
+  async all(): Promise<StoredCloudAccount[]> {
+    const rows = await this.db
+      .selectFrom('whatsapp_cloud_accounts')
+      .selectAll()
+      .orderBy('account_id')
+      .execute();
+    return rows.map(toStored);
+  }
+
   async recordSignatureFailure(accountId: string, at: number): Promise<void> {
     await this.db
       .updateTable('whatsapp_cloud_accounts')
@@ -140,6 +162,38 @@ export class WhatsAppCloudRepository {
         .execute();
     });
     return id;
+  }
+
+  /**
+   * Stores the parts of one verified body, each for its account, all or none, and stamps each account's
+   * last delivery: every account's queue then holds only its own number's changes.
+   */
+  async enqueueParts(parts: readonly { accountId: string; body: string }[], at: number): Promise<string[]> {
+    const ids = parts.map(() => newId('whd'));
+    await this.db.transaction().execute(async (trx) => {
+      for (const [i, part] of parts.entries()) {
+        await trx
+          .insertInto('webhook_deliveries')
+          .values({
+            id: ids[i] as string,
+            account_id: part.accountId,
+            received_at: at,
+            body: part.body,
+            state: 'pending',
+            attempts: 0,
+            error: null,
+            next_attempt_at: at,
+            processed_at: null,
+          })
+          .execute();
+        await trx
+          .updateTable('whatsapp_cloud_accounts')
+          .set({ last_delivery_at: at })
+          .where('account_id', '=', part.accountId)
+          .execute();
+      }
+    });
+    return ids;
   }
 
   /** Claims due deliveries, oldest first, by pushing their next attempt `leaseMs` ahead (see MediaRepository). */
