@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { listenOn } from '../listen.js';
+import { registerSmbAppData } from './smb-app-data.js';
 
 /**
  * A local stand-in for the WhatsApp Cloud API, for tests and demos: the Graph API's two-hop media
@@ -258,6 +259,8 @@ export async function buildWhatsAppCloudSandbox(
     media: media.size,
     deliveries: deliveries.length,
   }));
+
+  registerSmbAppData(app, { accessToken, isKnownNumber: (id) => numbers.has(id) });
 
   app.addHook('preClose', async () => {
     closed = true;

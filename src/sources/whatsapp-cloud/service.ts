@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BackgroundPass } from '../../core/background-pass.js';
+import { WasyncError } from '../../core/errors.js';
 import type { Account } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { SecretBox } from '../../core/secret-box.js';
@@ -18,11 +19,15 @@ import {
   type HistoryProgress,
   type PendingDelivery,
   type StoredCloudAccount,
+  SYNC_TYPES,
+  type SyncRequest,
+  type SyncType,
   WhatsAppCloudRepository,
 } from '../../store/repositories/whatsapp-cloud.js';
 import { writeTransaction } from '../../store/write-transaction.js';
 import { type MappedDelivery, mapDelivery } from './map.js';
 import { isRecord as isJsonObject, numbersNamed, partFor } from './route-by-number.js';
+import { COEXISTENCE_WINDOW_MS, requestSmbAppData, type SmbAppDataOutcome } from './smb-app-data.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_API_VERSION = 'v23.0';
@@ -66,6 +71,17 @@ export const CloudAccountInput = z
       .regex(/^v\d+\.\d+$/)
       .optional()
       .describe(`Default ${DEFAULT_API_VERSION}.`),
+    coexistence: z
+      .strictObject({
+        onboardedAt: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .describe('When the number was onboarded (Embedded Signup finished). Default: now.'),
+      })
+      .optional()
+      .describe(
+        'The number is shared with the WhatsApp Business app (coexistence). On creation wasync asks Meta to send its contacts and chat history (smb_app_data), which Meta takes only within 24 hours of onboarding.',
+      ),
   })
   .meta({ id: 'CloudAccountInput' });
 export type CloudAccountInput = z.infer<typeof CloudAccountInput>;
@@ -94,6 +110,15 @@ export interface CloudAccountView {
   lastSignatureFailureAt: Date | undefined;
   deliveries: DeliveryCounts;
   historyProgress: HistoryProgress;
+  /** For a number shared with the WhatsApp Business app: the sync request's window and each attempt. */
+  coexistence: CoexistenceView | undefined;
+}
+
+export interface CoexistenceView {
+  onboardedAt: Date;
+  /** 24 hours after onboarding: Meta takes no sync request after it. */
+  windowClosesAt: Date;
+  requests: SyncRequest[];
 }
 
 export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
@@ -137,6 +162,7 @@ export class WhatsAppCloudService {
     if (input.graphBaseUrl !== undefined)
       checkVendorUrl(input.graphBaseUrl, GRAPH_API, this.options.fetch.allow, 'cloud.graphBaseUrl');
     const secrets: CloudSecrets = { accessToken: input.accessToken, appSecret: input.appSecret };
+    const onboardedAt = input.coexistence && new Date(input.coexistence.onboardedAt ?? Date.now());
     await this.repository.create({
       accountId: account.id,
       phoneNumberId: input.phoneNumberId,
@@ -145,7 +171,12 @@ export class WhatsAppCloudService {
       apiVersion: input.apiVersion ?? DEFAULT_API_VERSION,
       verifyToken: input.verifyToken ?? randomBytes(18).toString('base64url'),
       sealedCredentials: this.box.seal(JSON.stringify(secrets), account.id),
+      coexistenceOnboardedAt: onboardedAt,
     });
+    // A number shared with the Business app: its history and contacts come only once asked, within
+    // 24 hours of onboarding. Each attempt is recorded and shown; a refusal does not undo the account.
+    if (onboardedAt && Date.now() < onboardedAt.getTime() + COEXISTENCE_WINDOW_MS)
+      await this.askSync(account.id, SYNC_TYPES);
     const view = await this.view(account.id);
     if (!view) throw new Error('the Cloud API settings just stored are gone');
     return view;
@@ -172,6 +203,9 @@ export class WhatsAppCloudService {
       graphBaseUrl: update.graphBaseUrl?.replace(/\/+$/, ''),
       apiVersion: update.apiVersion,
       verifyToken: update.verifyToken,
+      coexistenceOnboardedAt: update.coexistence
+        ? new Date(update.coexistence.onboardedAt ?? stored.coexistenceOnboardedAt ?? Date.now())
+        : undefined,
       sealedCredentials:
         update.accessToken === undefined && update.appSecret === undefined
           ? undefined
@@ -195,7 +229,73 @@ export class WhatsAppCloudService {
       lastSignatureFailureAt: stored.lastSignatureFailureAt,
       deliveries: await this.repository.counts(accountId),
       historyProgress: stored.historyProgress,
+      coexistence: stored.coexistenceOnboardedAt && {
+        onboardedAt: stored.coexistenceOnboardedAt,
+        windowClosesAt: new Date(stored.coexistenceOnboardedAt.getTime() + COEXISTENCE_WINDOW_MS),
+        requests: await this.repository.syncRequests(accountId),
+      },
     };
+  }
+
+  /**
+   * Asks Meta again for a coexistence number's history and contacts, while the 24-hour window after
+   * onboarding is open: the given sync types, by default those not yet accepted (or both, when both
+   * were: Meta then says it was asked already). Each attempt is recorded; returns what Meta answered,
+   * undefined when the account has no Cloud API settings.
+   */
+  async requestHistory(
+    accountId: string,
+    syncTypes?: readonly SyncType[],
+    now = Date.now(),
+  ): Promise<{ syncType: SyncType; outcome: SmbAppDataOutcome }[] | undefined> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return undefined;
+    if (!stored.coexistenceOnboardedAt)
+      throw new WasyncError(
+        'not_coexistence',
+        `Account ${accountId} is not marked as shared with the WhatsApp Business app (cloud.coexistence).`,
+      );
+    const closesAt = stored.coexistenceOnboardedAt.getTime() + COEXISTENCE_WINDOW_MS;
+    if (now >= closesAt)
+      throw new WasyncError(
+        'coexistence_window_closed',
+        'Meta takes the history request only within 24 hours of onboarding, and that time has passed.',
+        {
+          onboardedAt: stored.coexistenceOnboardedAt.toISOString(),
+          windowClosedAt: new Date(closesAt).toISOString(),
+        },
+      );
+    const accepted = new Set(
+      (await this.repository.syncRequests(accountId)).filter((r) => r.requestId).map((r) => r.syncType),
+    );
+    const pending = SYNC_TYPES.filter((type) => !accepted.has(type));
+    const asked = syncTypes ?? (pending.length > 0 ? pending : SYNC_TYPES);
+    return this.askSync(
+      accountId,
+      SYNC_TYPES.filter((type) => asked.includes(type)),
+    );
+  }
+
+  /** Sends the sync requests, contacts first as Meta's steps go, and records each outcome. */
+  private async askSync(
+    accountId: string,
+    syncTypes: readonly SyncType[],
+  ): Promise<{ syncType: SyncType; outcome: SmbAppDataOutcome }[]> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return [];
+    const target = { ...stored, accessToken: this.secrets(stored).accessToken };
+    const results: { syncType: SyncType; outcome: SmbAppDataOutcome }[] = [];
+    for (const syncType of syncTypes) {
+      const outcome = await requestSmbAppData(this.options.fetch, target, syncType);
+      await this.repository.recordSyncAttempt(accountId, syncType, outcome, Date.now());
+      if ('error' in outcome)
+        this.options.logger.warn(
+          { accountId, syncType, error: outcome.error, code: outcome.errorCode },
+          'coexistence sync request refused',
+        );
+      results.push({ syncType, outcome });
+    }
+    return results;
   }
 
   /** Meta's verify handshake: the challenge to echo, or undefined to refuse. */

@@ -18,6 +18,7 @@ import { crmKit } from './016-crm-kit.js';
 import { oauth } from './017-oauth.js';
 import { crmRateBuckets } from './018-crm-rate-buckets.js';
 import { chatHistory } from './019-chat-history.js';
+import { cloudCoexistence } from './020-cloud-coexistence.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -47,6 +48,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '017-oauth': oauth(dialect),
     '018-crm-rate-buckets': crmRateBuckets(dialect),
     '019-chat-history': chatHistory(dialect),
+    '020-cloud-coexistence': cloudCoexistence(dialect),
   };
 }
 
