@@ -174,6 +174,26 @@ describeEachDatabase('Coexistence history request of a Cloud API number', (datab
     expect((await asked()).json().data).toEqual([]);
   });
 
+  it('marks an existing number as shared with the Business app through PATCH, then asks on request', async () => {
+    const account = await create({});
+    const onboardedAt = new Date(Date.now() - 2 * HOUR).toISOString();
+    const patched = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/accounts/${account.id}/cloud`,
+      headers: h.auth,
+      payload: { coexistence: { onboardedAt } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().cloud.coexistence).toMatchObject({ onboardedAt, windowOpen: true, requests: {} });
+    expect((await asked()).json().data).toEqual([]);
+    const again = await askAgain(account.id);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().coexistence.requests).toMatchObject({
+      smb_app_state_sync: { state: 'requested' },
+      history: { state: 'requested' },
+    });
+  });
+
   it('lets only an admin ask again', async () => {
     const account = await create({ coexistence: {} });
     const member = await h.app.inject({
