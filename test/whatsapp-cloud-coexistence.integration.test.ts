@@ -214,6 +214,18 @@ describeEachDatabase('Coexistence history request of a Cloud API number', (datab
     expect((await askAgain(account.id, { syncTypes: ['messages'] })).json().error.code).toBe(
       'validation_failed',
     );
+    const future = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/accounts/${account.id}/cloud`,
+      headers: h.auth,
+      payload: { coexistence: { onboardedAt: new Date(Date.now() + 2 * HOUR).toISOString() } },
+    });
+    expect(future.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: {
+        issues: [{ field: 'body.coexistence.onboardedAt', message: 'The onboarding time is in the future.' }],
+      },
+    });
   });
 
   it('shows the history chunks received per phase beside the requests', async () => {

@@ -75,6 +75,8 @@ export const CloudAccountInput = z
       .strictObject({
         onboardedAt: z.iso
           .datetime({ offset: true })
+          // A clock a little ahead is fine; a time to come would hold Meta's 24-hour window open forever.
+          .refine((at) => Date.parse(at) <= Date.now() + 5 * 60_000, 'The onboarding time is in the future.')
           .optional()
           .describe('When the number was onboarded (Embedded Signup finished). Default: now.'),
       })
