@@ -19,6 +19,7 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/accounts'],
     ['GET', '/api/v1/accounts/acc_x'],
     ['PATCH', '/api/v1/accounts/acc_x/cloud'],
+    ['POST', '/api/v1/accounts/acc_x/cloud/history-sync'],
     ['PUT', '/api/v1/accounts/acc_x/access'],
     ['GET', '/api/v1/team'],
     ['POST', '/api/v1/accounts/acc_x/messages'],

@@ -39,6 +39,7 @@ export interface Database {
   sync_jobs: SyncJobTable;
   whatsapp_cloud_accounts: WhatsAppCloudAccountTable;
   webhook_deliveries: WebhookDeliveryTable;
+  cloud_sync_requests: CloudSyncRequestTable;
   privacy_keys: PrivacyKeyTable;
   erasures: ErasureTable;
   tombstones: TombstoneTable;
@@ -393,11 +394,27 @@ export interface WhatsAppCloudAccountTable {
   verify_token: string;
   credentials: string;
   history_progress: NullableJson;
+  /** When a number shared with the WhatsApp Business app was onboarded; null: the Cloud API alone. */
+  coexistence_onboarded_at: number | null;
   last_delivery_at: number | null;
   signature_failures: number;
   last_signature_failure_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A coexistence sync request (`smb_app_data`) of a Cloud API account, per sync type. */
+export interface CloudSyncRequestTable {
+  account_id: string;
+  /** history or smb_app_state_sync. */
+  sync_type: string;
+  /** Meta's request id of the accepted request; kept when a later attempt fails. */
+  request_id: string | null;
+  requested_at: number | null;
+  last_attempt_at: number;
+  /** The last attempt's error, and Meta's error code; null when it was accepted. */
+  error: string | null;
+  error_code: string | null;
 }
 
 export interface WebhookDeliveryTable {

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { listenOn } from '../listen.js';
 import { registerWebhookControls } from './controls.js';
 import { metaJson, metaSignature } from './meta-json.js';
+import { registerSmbAppData } from './smb-app-data.js';
 import { type Json, webhookBody } from './webhooks.js';
 
 /**
@@ -331,6 +332,8 @@ export async function buildWhatsAppCloudSandbox(
     media: media.size,
     deliveries: deliveries.length,
   }));
+
+  registerSmbAppData(app, { accessToken, isKnownNumber: (id) => numbers.has(id) });
 
   app.addHook('preClose', async () => {
     closed = true;

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BackgroundPass } from '../../core/background-pass.js';
+import { WasyncError } from '../../core/errors.js';
 import type { Account } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { SecretBox } from '../../core/secret-box.js';
@@ -19,10 +20,15 @@ import {
   type HistoryProgress,
   type PendingDelivery,
   type StoredCloudAccount,
+  SYNC_TYPES,
+  type SyncRequest,
+  type SyncType,
   WhatsAppCloudRepository,
 } from '../../store/repositories/whatsapp-cloud.js';
 import { writeTransaction } from '../../store/write-transaction.js';
 import { type MappedDelivery, mapDelivery } from './map.js';
+import { isRecord as isJsonObject, numbersNamed, partFor } from './route-by-number.js';
+import { COEXISTENCE_WINDOW_MS, requestSmbAppData, type SmbAppDataOutcome } from './smb-app-data.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_API_VERSION = 'v23.0';
@@ -66,6 +72,19 @@ export const CloudAccountInput = z
       .regex(/^v\d+\.\d+$/)
       .optional()
       .describe(`Default ${DEFAULT_API_VERSION}.`),
+    coexistence: z
+      .strictObject({
+        onboardedAt: z.iso
+          .datetime({ offset: true })
+          // A clock a little ahead is fine; a time to come would hold Meta's 24-hour window open forever.
+          .refine((at) => Date.parse(at) <= Date.now() + 5 * 60_000, 'The onboarding time is in the future.')
+          .optional()
+          .describe('When the number was onboarded (Embedded Signup finished). Default: now.'),
+      })
+      .optional()
+      .describe(
+        'The number is shared with the WhatsApp Business app (coexistence). On creation wasync asks Meta to send its contacts and chat history (smb_app_data), which Meta takes only within 24 hours of onboarding.',
+      ),
   })
   .meta({ id: 'CloudAccountInput' });
 export type CloudAccountInput = z.infer<typeof CloudAccountInput>;
@@ -94,6 +113,15 @@ export interface CloudAccountView {
   lastSignatureFailureAt: Date | undefined;
   deliveries: DeliveryCounts;
   historyProgress: HistoryProgress;
+  /** For a number shared with the WhatsApp Business app: the sync request's window and each attempt. */
+  coexistence: CoexistenceView | undefined;
+}
+
+export interface CoexistenceView {
+  onboardedAt: Date;
+  /** 24 hours after onboarding: Meta takes no sync request after it. */
+  windowClosesAt: Date;
+  requests: SyncRequest[];
 }
 
 /**
@@ -110,6 +138,18 @@ export const CLOUD_MEDIA_LIFETIME: ResolverLifetime = {
 };
 
 export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
+
+/** What became of a body posted to the app-level URL. */
+export type AppReceipt =
+  | { outcome: 'bad_signature' }
+  | { outcome: 'not_json' }
+  | {
+      outcome: 'accepted';
+      /** The accounts a part of the body was stored for, each part holding only its number's changes. */
+      accountIds: string[];
+      /** Numbers no account (with an app secret that signs this body) has: their changes were not stored. */
+      unknownPhoneNumberIds: string[];
+    };
 
 /**
  * The WhatsApp Cloud API source: account settings with sealed secrets, the webhook's verify handshake
@@ -140,6 +180,7 @@ export class WhatsAppCloudService {
     if (input.graphBaseUrl !== undefined)
       checkVendorUrl(input.graphBaseUrl, GRAPH_API, this.options.fetch.allow, 'cloud.graphBaseUrl');
     const secrets: CloudSecrets = { accessToken: input.accessToken, appSecret: input.appSecret };
+    const onboardedAt = input.coexistence && new Date(input.coexistence.onboardedAt ?? Date.now());
     await this.repository.create({
       accountId: account.id,
       phoneNumberId: input.phoneNumberId,
@@ -148,7 +189,12 @@ export class WhatsAppCloudService {
       apiVersion: input.apiVersion ?? DEFAULT_API_VERSION,
       verifyToken: input.verifyToken ?? randomBytes(18).toString('base64url'),
       sealedCredentials: this.box.seal(JSON.stringify(secrets), account.id),
+      coexistenceOnboardedAt: onboardedAt,
     });
+    // A number shared with the Business app: its history and contacts come only once asked, within
+    // 24 hours of onboarding. Each attempt is recorded and shown; a refusal does not undo the account.
+    if (onboardedAt && Date.now() < onboardedAt.getTime() + COEXISTENCE_WINDOW_MS)
+      await this.askSync(account.id, SYNC_TYPES);
     const view = await this.view(account.id);
     if (!view) throw new Error('the Cloud API settings just stored are gone');
     return view;
@@ -177,6 +223,9 @@ export class WhatsAppCloudService {
       graphBaseUrl: update.graphBaseUrl?.replace(/\/+$/, ''),
       apiVersion: update.apiVersion,
       verifyToken: update.verifyToken,
+      coexistenceOnboardedAt: update.coexistence
+        ? new Date(update.coexistence.onboardedAt ?? stored.coexistenceOnboardedAt ?? Date.now())
+        : undefined,
       sealedCredentials:
         update.accessToken === undefined && update.appSecret === undefined
           ? undefined
@@ -215,7 +264,73 @@ export class WhatsAppCloudService {
       lastSignatureFailureAt: stored.lastSignatureFailureAt,
       deliveries: await this.repository.counts(accountId),
       historyProgress: stored.historyProgress,
+      coexistence: stored.coexistenceOnboardedAt && {
+        onboardedAt: stored.coexistenceOnboardedAt,
+        windowClosesAt: new Date(stored.coexistenceOnboardedAt.getTime() + COEXISTENCE_WINDOW_MS),
+        requests: await this.repository.syncRequests(accountId),
+      },
     };
+  }
+
+  /**
+   * Asks Meta again for a coexistence number's history and contacts, while the 24-hour window after
+   * onboarding is open: the given sync types, by default those not yet accepted (or both, when both
+   * were: Meta then says it was asked already). Each attempt is recorded; returns what Meta answered,
+   * undefined when the account has no Cloud API settings.
+   */
+  async requestHistory(
+    accountId: string,
+    syncTypes?: readonly SyncType[],
+    now = Date.now(),
+  ): Promise<{ syncType: SyncType; outcome: SmbAppDataOutcome }[] | undefined> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return undefined;
+    if (!stored.coexistenceOnboardedAt)
+      throw new WasyncError(
+        'not_coexistence',
+        `Account ${accountId} is not marked as shared with the WhatsApp Business app (cloud.coexistence).`,
+      );
+    const closesAt = stored.coexistenceOnboardedAt.getTime() + COEXISTENCE_WINDOW_MS;
+    if (now >= closesAt)
+      throw new WasyncError(
+        'coexistence_window_closed',
+        'Meta takes the history request only within 24 hours of onboarding, and that time has passed.',
+        {
+          onboardedAt: stored.coexistenceOnboardedAt.toISOString(),
+          windowClosedAt: new Date(closesAt).toISOString(),
+        },
+      );
+    const accepted = new Set(
+      (await this.repository.syncRequests(accountId)).filter((r) => r.requestId).map((r) => r.syncType),
+    );
+    const pending = SYNC_TYPES.filter((type) => !accepted.has(type));
+    const asked = syncTypes ?? (pending.length > 0 ? pending : SYNC_TYPES);
+    return this.askSync(
+      accountId,
+      SYNC_TYPES.filter((type) => asked.includes(type)),
+    );
+  }
+
+  /** Sends the sync requests, contacts first as Meta's steps go, and records each outcome. */
+  private async askSync(
+    accountId: string,
+    syncTypes: readonly SyncType[],
+  ): Promise<{ syncType: SyncType; outcome: SmbAppDataOutcome }[]> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return [];
+    const target = { ...stored, accessToken: this.secrets(stored).accessToken };
+    const results: { syncType: SyncType; outcome: SmbAppDataOutcome }[] = [];
+    for (const syncType of syncTypes) {
+      const outcome = await requestSmbAppData(this.options.fetch, target, syncType);
+      await this.repository.recordSyncAttempt(accountId, syncType, outcome, Date.now());
+      if ('error' in outcome)
+        this.options.logger.warn(
+          { accountId, syncType, error: outcome.error, code: outcome.errorCode },
+          'coexistence sync request refused',
+        );
+      results.push({ syncType, outcome });
+    }
+    return results;
   }
 
   /** Meta's verify handshake: the challenge to echo, or undefined to refuse. */
@@ -231,6 +346,78 @@ export class WhatsAppCloudService {
     )
       return undefined;
     return safeEqual(Buffer.from(token), Buffer.from(stored.verifyToken)) ? challenge : undefined;
+  }
+
+  /**
+   * The handshake of the app-level URL, which serves every number of a Meta app: any Cloud API
+   * account's verify token is accepted, since the App Dashboard has one verify token for the app's URL
+   * and the accounts of one app may each show their own.
+   */
+  async verifyAppHandshake(query: Record<string, unknown>): Promise<string | undefined> {
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string')
+      return undefined;
+    const accounts = await this.repository.all();
+    const given = Buffer.from(token);
+    return accounts.some((a) => safeEqual(given, Buffer.from(a.verifyToken))) ? challenge : undefined;
+  }
+
+  /**
+   * A body posted to the app-level URL: each change goes to the account of its
+   * `value.metadata.phone_number_id`. The signature is checked with the app secret of the accounts the
+   * body names (accounts of one Meta app share it); only accounts whose secret signs the body get a part.
+   * A body with one number is stored as received; one with several is cut into one body per account, all
+   * stored in one transaction, so each account's queue holds only its own changes. A change for a number
+   * no such account has is not stored anywhere; a bad signature stores nothing.
+   */
+  async receiveForApp(body: Buffer, signature: string | undefined): Promise<AppReceipt> {
+    const now = Date.now();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    const named = numbersNamed(parsed);
+    const candidates = await this.repository.byPhoneNumberIds(named.phoneNumberIds);
+    const signedBy = new Map<string, boolean>();
+    const signs = (stored: StoredCloudAccount) => {
+      const { appSecret } = this.secrets(stored);
+      let ok = signedBy.get(appSecret);
+      if (ok === undefined) {
+        ok = signatureMatches(body, signature, appSecret);
+        signedBy.set(appSecret, ok);
+      }
+      return ok;
+    };
+    const accounts = candidates.filter(signs);
+    if (accounts.length === 0) {
+      // No account of the numbers named signs it: with some, a bad signature counted on each; with none,
+      // genuine only if some account's app signs it (then its numbers are unknown here).
+      if (candidates.length > 0) {
+        for (const a of candidates) await this.repository.recordSignatureFailure(a.accountId, now);
+        return { outcome: 'bad_signature' };
+      }
+      if (!(await this.repository.all()).some(signs)) return { outcome: 'bad_signature' };
+      if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+      return { outcome: 'accepted', accountIds: [], unknownPhoneNumberIds: named.phoneNumberIds };
+    }
+    if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+    const known = new Set(accounts.map((a) => a.phoneNumberId));
+    const whole = named.phoneNumberIds.length === 1 && named.unaddressed === 0;
+    await this.repository.enqueueParts(
+      accounts.map((a) => ({
+        accountId: a.accountId,
+        body: whole ? body.toString('utf8') : partFor(parsed, a.phoneNumberId),
+      })),
+      now,
+    );
+    return {
+      outcome: 'accepted',
+      accountIds: accounts.map((a) => a.accountId),
+      unknownPhoneNumberIds: named.phoneNumberIds.filter((id) => !known.has(id)),
+    };
   }
 
   /**
@@ -465,6 +652,9 @@ function isPermanent(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
+
+/** The app-level callback URL's path: every number of a Meta app, routed by `phone_number_id`. */
+export const APP_WEBHOOK_PATH = '/webhooks/whatsapp-cloud';
 
 export function webhookPath(accountId: string): string {
   return `/webhooks/whatsapp-cloud/${encodeURIComponent(accountId)}`;

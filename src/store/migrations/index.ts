@@ -18,6 +18,7 @@ import { crmKit } from './016-crm-kit.js';
 import { oauth } from './017-oauth.js';
 import { crmRateBuckets } from './018-crm-rate-buckets.js';
 import { chatHistory } from './019-chat-history.js';
+import { cloudCoexistence } from './020-cloud-coexistence.js';
 import { linkedDevicePause } from './021-linked-device-pause.js';
 import { ownLids } from './022-own-lids.js';
 import { linkedDeviceTraffic } from './025-linked-device-traffic.js';
@@ -50,6 +51,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '017-oauth': oauth(dialect),
     '018-crm-rate-buckets': crmRateBuckets(dialect),
     '019-chat-history': chatHistory(dialect),
+    '020-cloud-coexistence': cloudCoexistence(dialect),
     '021-linked-device-pause': linkedDevicePause(dialect),
     '022-own-lids': ownLids(dialect),
     '025-linked-device-traffic': linkedDeviceTraffic(dialect),
