@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { Account } from '../../core/model.js';
 import type { SecretBox } from '../../core/secret-box.js';
+import { parseWhatsAppId } from '../../core/whatsapp-id.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
 import type { Store } from '../../store/index.js';
@@ -609,6 +610,7 @@ export class LinkedDeviceSession {
     this.wasPaired = true;
     const me = socket.user?.id ?? this.auth?.state.creds.me?.id;
     const stored = await this.persist(() => this.deps.store.whatsappWebSessions.get(this.account.id));
+    await this.rememberOwnLid(socket);
     await this.setState('connected', { me, connectedAt: Date.now() });
     if (this.pairing) {
       this.log.info({ me }, 'paired');
@@ -618,6 +620,22 @@ export class LinkedDeviceSession {
     // The full list of groups once after pairing; after that, only groups the library says changed.
     if (!stored?.groupsFetchedAt) this.enqueue(() => this.fetchGroups(socket));
     if (stored?.gapSince) this.gapFill.begin(socket, stored.gapSince.getTime());
+  }
+
+  /**
+   * The account's own lid, as the library holds it once paired (`creds.me.lid`), is nobody's: a lid
+   * mapping or contact that names it is never recorded against a chat partner (see identity.ts).
+   * Learned here at every open, so it holds before the first history or message arrives.
+   */
+  private async rememberOwnLid(socket: CaptureSocket): Promise<void> {
+    const raw = socket.user?.lid ?? this.auth?.state.creds.me?.lid;
+    if (!raw) return;
+    const parsed = parseWhatsAppId(raw);
+    if (!parsed.ok || parsed.address.kind !== 'lid') return;
+    const lid = parsed.address.lid;
+    await this.persist(() =>
+      this.deps.store.identities.recordOwnLids(this.deps.store.sql.db, this.account.workspaceId, [lid]),
+    );
   }
 
   /**
