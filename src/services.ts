@@ -14,7 +14,11 @@ import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
 import { ErasureService } from './privacy/erasure.js';
-import { WebhookProcessor, WhatsAppCloudService } from './sources/whatsapp-cloud/service.js';
+import {
+  CLOUD_MEDIA_LIFETIME,
+  WebhookProcessor,
+  WhatsAppCloudService,
+} from './sources/whatsapp-cloud/service.js';
 import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
 import type { SessionTiming } from './sources/whatsapp-web/session.js';
 import { LinkedDevices } from './sources/whatsapp-web/sessions.js';
@@ -142,7 +146,8 @@ export async function openServices(
     fetch: outbound,
     logger: logger.child({ component: 'whatsapp-cloud' }),
   });
-  mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver());
+  mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver(), CLOUD_MEDIA_LIFETIME);
+  cloud.onMediaRequeued = () => mediaFetcher.wake();
   const linkedDevices = new LinkedDevices({
     store,
     ingest,
@@ -151,7 +156,10 @@ export async function openServices(
     logger: logger.child({ component: 'linked-devices' }),
     timing: overrides.linkedDeviceTiming,
   });
-  mediaFetcher.registerResolver('whatsapp-web:', linkedDeviceMediaResolver(store, linkedDevices, logger));
+  mediaFetcher.registerResolver(
+    'whatsapp-web:',
+    linkedDeviceMediaResolver(store, linkedDevices, logger, overrides.linkedDeviceTiming),
+  );
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
   const connections = new ConnectionService(
     store.connections,

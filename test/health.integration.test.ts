@@ -161,6 +161,7 @@ describeEachDatabase('health and alerts', (database) => {
       apiVersion: 'v21.0',
       verifyToken: 'verify',
       sealedCredentials: 'v1:unused',
+      coexistenceOnboardedAt: undefined,
     });
     for (const at of deliveries) await repository.enqueue(account.id, '{}', at);
     return account;

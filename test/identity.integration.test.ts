@@ -155,6 +155,17 @@ describeEachDatabase('identity', (database) => {
       );
     });
 
+    it('keeps the address-book name through a merge and over later push names', async () => {
+      const lid = '301234567890999@lid';
+      const phone = '+5521987650099';
+      await h.services.ingest.ingest(account, [direct({ phone, name: 'Caio' })]);
+      await h.services.ingest.ingest(account, [direct({ lid, name: 'Caio Lima (Acme)', nameIsSaved: true })]);
+      // The mapping merges the lid's identity (saved name) into the older phone one (push name).
+      await h.services.ingest.ingest(account, [direct({ lid, phone, name: 'Caio ✌️' })]);
+      const identity = await h.services.store.identities.findByKey(h.services.workspace.id, 'phone', phone);
+      expect(identity).toMatchObject({ lid, displayName: 'Caio Lima (Acme)' });
+    });
+
     it('recovers when another process merged away an identity this one had cached', async () => {
       // A second wasync on the same database, as workers in scale mode are.
       const other = await openServices(h.config, pino({ level: 'silent' }));
@@ -193,6 +204,73 @@ describeEachDatabase('identity', (database) => {
       expect(identity).toMatchObject({ bsuid, phone: '+12015550199', username: 'acme_buyer' });
       const chats = (await chatsOf()).filter((c) => c.partner?.id === identity?.id);
       expect(chats).toHaveLength(1);
+    });
+  });
+
+  describe('never two people as one', () => {
+    const identityOf = (key: 'phone' | 'lid' | 'bsuid', value: string) =>
+      h.services.store.identities.findByKey(h.services.workspace.id, key, value);
+    const changeNumber = (from: string, to: string) =>
+      h.services.store.sql.db
+        .transaction()
+        .execute((trx) =>
+          h.services.store.identities.changeKey(trx, h.services.workspace.id, 'phone', { from, to }),
+        );
+
+    it('opens a new person for a number that arrives with another business-scoped id', async () => {
+      const phone = '+12015550301';
+      await h.services.ingest.ingest(account, [direct({ phone, bsuid: 'US.1001', name: 'First owner' })]);
+      await h.services.ingest.ingest(account, [direct({ phone, bsuid: 'US.2002', name: 'Second owner' })]);
+      await h.services.ingest.ingest(account, [direct({ phone })]);
+      const first = await identityOf('bsuid', 'US.1001');
+      const second = await identityOf('bsuid', 'US.2002');
+      expect(first).toMatchObject({ phone: undefined, displayName: 'First owner' });
+      expect(second).toMatchObject({ phone, displayName: 'Second owner' });
+      const chats = (await chatsOf()).filter(
+        (c) => c.partner?.id === first?.id || c.partner?.id === second?.id,
+      );
+      expect(chats).toHaveLength(2);
+      expect((await messagesOf(chats.find((c) => c.partner?.id === first?.id)?.id ?? '')).length).toBe(1);
+      expect((await messagesOf(chats.find((c) => c.partner?.id === second?.id)?.id ?? '')).length).toBe(2);
+    });
+
+    it('merges a number change whose two identities carry no conflicting ids', async () => {
+      await h.services.ingest.ingest(account, [direct({ phone: '+12015550311', bsuid: 'US.3001' })]);
+      await h.services.ingest.ingest(account, [direct({ phone: '+12015550312' })]);
+      await changeNumber('+12015550311', '+12015550312');
+      const person = await identityOf('bsuid', 'US.3001');
+      expect(person?.phone).toBe('+12015550312');
+      expect(await identityOf('phone', '+12015550311')).toBeUndefined();
+      expect((await chatsOf()).filter((c) => c.partner?.id === person?.id)).toHaveLength(1);
+    });
+
+    it('moves the number of a number change to the person, merging no one with another id', async () => {
+      await h.services.ingest.ingest(account, [
+        direct({ phone: '+12015550321', lid: '500000000000001@lid' }),
+      ]);
+      await h.services.ingest.ingest(account, [
+        direct({ phone: '+12015550322', lid: '500000000000002@lid' }),
+      ]);
+      await changeNumber('+12015550321', '+12015550322');
+      expect(await identityOf('lid', '500000000000001@lid')).toMatchObject({ phone: '+12015550322' });
+      const other = await identityOf('lid', '500000000000002@lid');
+      expect(other).toMatchObject({ lid: '500000000000002@lid', phone: undefined });
+      const chat = (await chatsOf()).find((c) => c.kind === 'direct' && c.partner?.id === other?.id);
+      expect(await messagesOf(chat?.id ?? '')).toHaveLength(1);
+    });
+
+    it('merges nothing when a lid and a business-scoped id name two people: the lid decides', async () => {
+      await h.services.ingest.ingest(account, [direct({ lid: '600000000000001@lid', bsuid: 'US.6001' })]);
+      await h.services.ingest.ingest(account, [direct({ bsuid: 'US.6002', name: 'Other' })]);
+      const result = await h.services.ingest.ingest(account, [
+        direct({ lid: '600000000000001@lid', bsuid: 'US.6002', name: 'Lid holder' }),
+      ]);
+      expect(result.stored.messages).toBe(1);
+      expect(await identityOf('lid', '600000000000001@lid')).toMatchObject({
+        bsuid: 'US.6001',
+        displayName: 'Lid holder',
+      });
+      expect(await identityOf('bsuid', 'US.6002')).toMatchObject({ lid: undefined, displayName: 'Other' });
     });
   });
 });

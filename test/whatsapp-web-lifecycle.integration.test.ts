@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
 import { openServices } from '../src/services.js';
+import { recordLidMappings } from '../src/sources/whatsapp-web/identity.js';
 import type { SessionTiming } from '../src/sources/whatsapp-web/session.js';
 import { describeEachDatabase } from './support/databases.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
@@ -119,6 +120,42 @@ describeEachDatabase('a linked-device session across disconnects', (database) =>
     } finally {
       await other.close();
     }
+  });
+
+  it('resumes a replaced session from the workspace once the other copy is stopped, and only then', async () => {
+    const resume = () =>
+      h.app.inject({ method: 'POST', url: `/api/v1/accounts/${account.id}/pairing/resume`, headers: h.auth });
+    await pairAndConnect();
+    await devices().tend();
+    // Nothing to resume while it runs.
+    const early = await resume();
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.code).toBe('conflict');
+    fake.current.close(DisconnectReason.connectionReplaced, 'Stream Errored (conflict)');
+    await devices().idle();
+    expect(await session()).toMatchObject({ state: 'replaced' });
+    const resumed = await resume();
+    expect(resumed.statusCode, resumed.body).toBe(200);
+    (await fake.socket(3)).open();
+    await devices().idle();
+    expect(await session()).toMatchObject({ state: 'connected', leaseOwner: devices().owner });
+    // Resumed from the stored keys: no pairing, the same session.
+    expect(fake.current.options.auth.creds.me?.id).toBe(ME);
+    const audited = await store().audit.list(h.services.workspace.id, { action: 'pairing' }, { limit: 10 });
+    expect(audited.data[0]).toMatchObject({ action: 'pairing.resumed', target: { id: account.id } });
+  });
+
+  it("knows the account's own lid from the moment it connects, so no partner is mapped to it", async () => {
+    await pairAndConnect();
+    // The library holds the account's lid once paired (`creds.me.lid`, with its device suffix).
+    expect([...(await store().identities.ownLids(account.workspaceId))]).toEqual(['999000111@lid']);
+    // A mapping that pairs it with a partner's number (the sender's alternate on the account's own
+    // messages) is not recorded before any history taught it.
+    expect(
+      await recordLidMappings(store(), account.workspaceId, [
+        { lid: '999000111@lid', pn: '5511987654321@s.whatsapp.net' },
+      ]),
+    ).toBe(0);
   });
 
   it('pauses until a temporary ban (402) ends, with the end stored, then connects again', async () => {

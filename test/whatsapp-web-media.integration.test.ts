@@ -47,7 +47,10 @@ describeEachDatabase('linked-device media', (database) => {
     h = await startHarness(
       database,
       {},
-      { whatsappWebSocket: fake.factory, linkedDeviceTiming: { reconnectDelaysMs: [20] } },
+      {
+        whatsappWebSocket: fake.factory,
+        linkedDeviceTiming: { reconnectDelaysMs: [20], reuploadsPerHour: 2 },
+      },
     );
     account = await h.createAccount('+14155550000', 'linked_device');
     encrypted = await encryptedStream(photo, 'image');
@@ -71,10 +74,11 @@ describeEachDatabase('linked-device media', (database) => {
     return socket;
   }
 
-  const image = (id: string, path: string): WAMessage =>
+  /** An image sent `daysAgo` days ago (an hour ago by default). */
+  const image = (id: string, path: string, daysAgo = 1 / 24): WAMessage =>
     ({
       key: { remoteJid: ANA, fromMe: false, id },
-      messageTimestamp: 1_795_000_000,
+      messageTimestamp: Math.floor((Date.now() - daysAgo * 86_400_000) / 1000),
       pushName: 'Ana',
       message: {
         imageMessage: {
@@ -132,6 +136,47 @@ describeEachDatabase('linked-device media', (database) => {
     expect(reuploaded).toEqual(['IMG2']);
     expect(server.hits).toEqual(['/v/expired.enc', '/v/fresh.enc']);
     expect(await media()).toMatchObject([{ source_message_id: 'IMG2', state: 'stored' }]);
+  });
+
+  it('does not ask the phone to re-upload expired media older than 30 days', async () => {
+    const socket = await connect();
+    const reuploaded: string[] = [];
+    socket.reupload = (message) => {
+      reuploaded.push(message.key.id ?? '');
+      return message;
+    };
+    socket.emit('messages.upsert', {
+      type: 'append',
+      messages: [image('OLD', '/v/expired.enc', 31), image('RECENT', '/v/expired.enc', 29)],
+    });
+    await h.services.linkedDevices.idle();
+    await h.services.mediaFetcher.drain();
+    expect(reuploaded).toEqual(['RECENT']);
+    const old = (await media()).find((row) => row.source_message_id === 'OLD');
+    expect(old?.failure).toMatch(/older than 30 days/);
+  });
+
+  it('asks the phone for at most the hourly number of re-uploads', async () => {
+    const socket = await connect();
+    const reuploaded: string[] = [];
+    socket.reupload = (message) => {
+      reuploaded.push(message.key.id ?? '');
+      const content = message.message?.imageMessage;
+      if (content) content.url = `${server.base}/v/fresh.enc`;
+      return message;
+    };
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [image('R1', '/v/expired.enc'), image('R2', '/v/expired.enc'), image('R3', '/v/expired.enc')],
+    });
+    await h.services.linkedDevices.idle();
+    await h.services.mediaFetcher.drain();
+    expect(reuploaded).toHaveLength(2);
+    const rows = await media();
+    expect(rows.filter((row) => row.state === 'stored')).toHaveLength(2);
+    const waiting = rows.filter((row) => row.state !== 'stored');
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]?.failure).toMatch(/2 re-uploads were asked of the phone in the last hour/);
   });
 
   it('keeps expired media pending, with the reason, while no session can ask the phone', async () => {

@@ -1,4 +1,5 @@
-import { BufferJSON, DisconnectReason, proto, type WAMessage } from 'baileys';
+import { createHash, randomBytes } from 'node:crypto';
+import { aesEncryptGCM, BufferJSON, DisconnectReason, hmacSign, proto, type WAMessage } from 'baileys';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
@@ -14,8 +15,9 @@ const ANA_PN = '5511987654321@s.whatsapp.net';
 const ANA_LID = '123456789@lid';
 const GROUP = '120363025246125486@g.us';
 
-/** Short waits, so reconnects and gap fills happen within a test. */
+/** Short waits, so reconnects and gap fills happen within a test; every gap is filled, however short. */
 const TIMING = {
+  gapMinMs: 0,
   reconnectDelaysMs: [20],
   gapSettleMs: 5_000,
   gapQuietMs: 20,
@@ -24,6 +26,31 @@ const TIMING = {
   watchdogCheckMs: 60_000,
   storeRetryMs: [20],
 };
+
+/**
+ * A poll vote encrypted as a voter's phone encrypts it: AES-GCM under a key derived from the poll's
+ * secret and the poll's id, creator and voter (the reverse of the library's `decryptPollVote`,
+ * WhiskeySockets/Baileys src/Utils/process-message.ts); options go as SHA-256 hashes of their names.
+ */
+function encryptVote(
+  options: string[],
+  poll: { pollId: string; creator: string; voter: string; secret: Uint8Array },
+): proto.Message.IPollEncValue {
+  const plain = proto.Message.PollVoteMessage.encode({
+    selectedOptions: options.map((name) => createHash('sha256').update(name).digest()),
+  }).finish();
+  const sign = Buffer.concat([
+    Buffer.from(poll.pollId),
+    Buffer.from(poll.creator),
+    Buffer.from(poll.voter),
+    Buffer.from('Poll Vote'),
+    new Uint8Array([1]),
+  ]);
+  const key = hmacSign(sign, hmacSign(poll.secret, new Uint8Array(32)));
+  const iv = randomBytes(12);
+  const aad = Buffer.from(`${poll.pollId}\u0000${poll.voter}`);
+  return { encPayload: aesEncryptGCM(plain, key, iv, aad), encIv: iv };
+}
 
 /** Waits until `check` holds (the session works in the background), or fails after a while. */
 async function until(check: () => boolean, what = 'the condition'): Promise<void> {
@@ -213,7 +240,8 @@ describeEachDatabase('a linked-device session driven by the library events', (da
         .sort((a, b) => String(a.phone).localeCompare(String(b.phone))),
     ).toEqual([
       { phone: '+14155550000', name: undefined },
-      { phone: '+4915112345678', name: 'Jonas' },
+      // The name the rep saved in the address book, not the push name his messages carry.
+      { phone: '+4915112345678', name: 'Jonas (Acme)' },
       { phone: '+5511987654321', name: 'Ana' },
     ]);
     expect(await messages()).toEqual([
@@ -240,6 +268,96 @@ describeEachDatabase('a linked-device session driven by the library events', (da
       },
     ]);
     expect((await messages()).map((m) => Boolean(m.from_me))).toEqual([false, false, true]);
+  });
+
+  it('names a person by the rep’s address book over any push name, before or after', async () => {
+    const socket = await pairAndConnect();
+    const person = () => store().identities.findByKey(h.services.workspace.id, 'phone', '+5511987654321');
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [text(ANA_PN, 'N1', 'hi', 1_795_000_000, { pushName: 'Ana 🌸' })],
+    });
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana 🌸' });
+    // Saved in the phone's address book (the app state sync's contact action).
+    socket.emit('contacts.upsert', [{ id: ANA_PN, name: 'Ana Souza (Acme)', notify: 'Ana 🌸' }]);
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana Souza (Acme)' });
+    // She changes her push name; her next message carries it: the saved name stays.
+    socket.emit('contacts.update', [{ id: ANA_PN, notify: 'Ana S.' }]);
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [text(ANA_PN, 'N2', 'again', 1_795_000_060, { pushName: 'Ana S.' })],
+    });
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana Souza (Acme)' });
+    // The rep renames her in the address book: that wins.
+    socket.emit('contacts.update', [{ id: ANA_PN, name: 'Ana Souza' }]);
+    await devices().idle();
+    expect(await person()).toMatchObject({ displayName: 'Ana Souza' });
+  });
+
+  it('records poll votes with the options chosen, read with the poll’s key or handed over by the library', async () => {
+    const socket = await pairAndConnect();
+    const JONAS = '4915112345678@s.whatsapp.net';
+    const secret = randomBytes(32);
+    const at = 1_795_000_000;
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [
+        {
+          key: { remoteJid: GROUP, participant: ANA_PN, fromMe: false, id: 'Q1' },
+          message: {
+            pollCreationMessageV3: {
+              name: 'Which day?',
+              options: [{ optionName: 'Monday' }, { optionName: 'Friday' }],
+              selectableOptionsCount: 1,
+            },
+            messageContextInfo: { messageSecret: secret },
+          },
+          messageTimestamp: at,
+        } as WAMessage,
+      ],
+    });
+    await devices().idle();
+    // Jonas votes from his phone: the vote is encrypted for the poll, as WhatsApp sends it.
+    socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [
+        {
+          key: { remoteJid: GROUP, participant: JONAS, fromMe: false, id: 'V1' },
+          message: {
+            pollUpdateMessage: {
+              pollCreationMessageKey: { remoteJid: GROUP, participant: ANA_PN, id: 'Q1' },
+              vote: encryptVote(['Friday'], { pollId: 'Q1', creator: ANA_PN, voter: JONAS, secret }),
+            },
+          },
+          messageTimestamp: at + 60,
+        } as WAMessage,
+      ],
+    });
+    // A library version that reads votes itself hands them over on the poll's key.
+    socket.emit('messages.update', [
+      {
+        key: { remoteJid: GROUP, participant: ANA_PN, fromMe: false, id: 'Q1' },
+        update: {
+          pollUpdates: [
+            {
+              pollUpdateMessageKey: { remoteJid: GROUP, participant: ANA_PN, fromMe: false, id: 'V2' },
+              vote: { selectedOptions: [createHash('sha256').update('Monday').digest()] },
+              senderTimestampMs: (at + 120) * 1000,
+            },
+          ],
+        },
+      },
+    ]);
+    await devices().idle();
+    const byId = Object.fromEntries((await messages()).map((m) => [m.source_message_id, m.text]));
+    expect(byId).toEqual({
+      Q1: '📊 Which day?\n• Monday\n• Friday',
+      V1: '🗳 Voted: Friday',
+      V2: '🗳 Voted: Monday',
+    });
   });
 
   it('keeps a chat that starts under a @lid one chat once the library maps it to a phone', async () => {

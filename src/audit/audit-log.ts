@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'import.started',
   'pairing.started',
   'pairing.unlinked',
+  'pairing.resumed',
   'secret_key.rotated',
   'person.erased',
   'erasure.crm_deleted',

@@ -146,7 +146,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
   },
   'whatsapp-cloud': {
     description:
-      'a local WhatsApp Cloud API: Graph API media download, and signed webhooks for simulated inbound messages',
+      'a local WhatsApp Cloud API: Graph API media download, and signed webhooks for simulated messages, statuses, echoes, history and more',
     defaultPort: 4200,
     configure: (command) =>
       command.option(
@@ -167,6 +167,7 @@ const SANDBOX_KINDS: Record<string, SandboxKind> = {
           `  access token:   ${SANDBOX_ACCESS_TOKEN}`,
           `  configure:      POST ${url}/__sandbox/numbers {phoneNumberId, displayPhoneNumber, webhookUrl, appSecret}`,
           `  send inbound:   POST ${url}/__sandbox/messages {phoneNumberId, from, text | media}`,
+          `  other webhooks: POST ${url}/__sandbox/webhooks/{statuses|echoes|history|system|errors|standby}`,
           `  inspect:        ${url}/__sandbox/deliveries  (test/demo only)`,
         ],
         close: () => sandbox.close(),

@@ -92,6 +92,11 @@ export const ERROR_CODES = {
     description: 'The invite link is unknown, used, revoked or expired.',
   },
   not_found: { status: 404, description: 'No such resource (or route).' },
+  unknown_phone_number: {
+    status: 404,
+    description:
+      'A Cloud API webhook names a phone_number_id no account has (details.phoneNumberIds); its changes were not stored, so Meta delivers them again.',
+  },
   conflict: { status: 409, description: 'The resource already exists.' },
   oauth_app_missing: {
     status: 409,
@@ -109,6 +114,21 @@ export const ERROR_CODES = {
     status: 429,
     description:
       'Too many requests; Retry-After (and details.retryAfterSeconds) says when to try again. Sign-in answers it after too many failures for one account or from one address.',
+  },
+  not_coexistence: {
+    status: 409,
+    description:
+      'The Cloud API account is not marked as shared with the WhatsApp Business app (cloud.coexistence), so it has no history to ask for.',
+  },
+  coexistence_window_closed: {
+    status: 409,
+    description:
+      'Meta takes the history and contacts sync request only within 24 hours of onboarding; details.windowClosedAt says when that was. Nothing was asked.',
+  },
+  coexistence_sync_refused: {
+    status: 502,
+    description:
+      "The Graph API refused a coexistence sync request; details.refused lists each sync type with Meta's error code and message.",
   },
   crm_duplicates: {
     status: 409,

@@ -16,6 +16,11 @@ export interface PartyRef {
   username?: string | undefined;
   /** Push name or address-book name. */
   name?: string | undefined;
+  /**
+   * `name` is the one the account's owner saved for this person (their phone's address book): it wins
+   * over a name the person gave themselves (push name, business name), now and later.
+   */
+  nameIsSaved?: boolean | undefined;
 }
 
 export type IdentityKey = 'phone' | 'lid' | 'bsuid';

@@ -33,6 +33,16 @@ describe('numberToFind', () => {
     expect(numberToFind('+541123456789').isHeldIn('+54 9 11 2345-6789', undefined)).toBe(true);
   });
 
+  it('holds a number the phone metadata does not know by its exact digits, written internationally', () => {
+    // Tokelau +690 8…: a range libphonenumber's metadata has no entry for, as a WhatsApp id may be.
+    const number = numberToFind('+69081234');
+    expect(number.isHeldIn('+690 81234', undefined)).toBe(true);
+    expect(number.isHeldIn('00690 8123-4', 'DE')).toBe(true);
+    expect(number.isHeldIn('+690 81235', undefined)).toBe(false);
+    expect(number.isHeldIn('81234', 'TK')).toBe(false);
+    expect(number.searchTerms).toContain('69081234');
+  });
+
   it('keeps search terms short enough for dozens of numbers in one 4,000-character search', () => {
     const lengths = CRM_SPELLINGS.map((c) => numberToFind(c.chat).searchTerms.join(' OR ').length);
     expect(Math.max(...lengths)).toBeLessThan(200);

@@ -23,7 +23,8 @@ export interface NumberToFind {
   /**
    * Whether a stored phone field holds this number: one of its exact spellings, or a spelling that
    * reads (with the workspace's default region for national ones) as the number or one WhatsApp treats
-   * as the same (Brazil 9th digit, Mexico `52 1`, Argentina `54 9`). One digit off is another number.
+   * as the same (Brazil 9th digit, Mexico `52 1`, Argentina `54 9`); for a number the phone metadata
+   * does not know, any international spelling of exactly its digits. One digit off is another number.
    */
   isHeldIn(stored: string, defaultRegion: CountryCode | undefined): boolean;
 }
@@ -33,6 +34,10 @@ export function numberToFind(e164: string): NumberToFind {
   const spellings = crmPhoneSpellings(canonical);
   const exact = new Set(spellings);
   const equivalents = new Set(whatsappEquivalents(canonical));
+  // A number the phone metadata does not know (a WhatsApp id from a range opened after the metadata
+  // was cut) reads nowhere: a stored spelling holds it when it is written internationally with
+  // exactly its digits.
+  const unknownDigits = parseValid(canonical) ? undefined : digitsOf(canonical);
   return {
     e164: canonical,
     spellings,
@@ -40,10 +45,17 @@ export function numberToFind(e164: string): NumberToFind {
     isHeldIn(stored, defaultRegion) {
       const text = stored.trim();
       if (exact.has(text)) return true;
+      if (unknownDigits !== undefined && internationalDigits(text) === unknownDigits) return true;
       const read = normalizePhone(text, { defaultRegion });
       return read.ok && equivalents.has(read.e164);
     },
   };
+}
+
+/** The digits after the `+` or `00` of an internationally written number; undefined for others. */
+function internationalDigits(text: string): string | undefined {
+  if (text.startsWith('+')) return digitsOf(text);
+  return text.startsWith('00') ? digitsOf(text).slice(2) : undefined;
 }
 
 /**

@@ -121,6 +121,15 @@ describe('parseWhatsAppId', () => {
     expect(result.ok ? '' : result.message).not.toBe('');
   });
 
+  it('keeps a phone JID the phone metadata calls invalid as + and its digits: WhatsApp registered it', () => {
+    // Tokelau +690 8…: no range of libphonenumber's metadata, yet a WhatsApp id.
+    for (const raw of ['69081234@s.whatsapp.net', '69081234:2@s.whatsapp.net', '69081234@c.us']) {
+      expect(parseWhatsAppId(raw)).toEqual({ ok: true, address: { kind: 'phone', e164: '+69081234' } });
+    }
+    // A bare digit string is no JID: it may be a national number, and still needs to read.
+    expect(parseWhatsAppId('69081234')).toMatchObject({ ok: false, reason: 'invalid_phone' });
+  });
+
   it('explains a phone rejection with the phone reason', () => {
     expect(parseWhatsAppId('(11) 98765-4321')).toMatchObject({
       message: expect.stringContaining('needs_region'),

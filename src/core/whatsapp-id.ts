@@ -47,7 +47,8 @@ const SERVERS: Readonly<Record<string, ServerParser>> = {
  * `...@newsletter`, Cloud API `wa_id`s (`5511987654321`), BSUIDs (`US.1349...`, `US.ENT.118...`)
  * and human phone spellings (`+55 11 98765-4321`; national ones need `defaultRegion`).
  *
- * Phones go through {@link normalizePhone}, so Brazil/Mexico WhatsApp variants come out canonical.
+ * Phones go through {@link normalizePhone}, so Brazil/Mexico WhatsApp variants come out canonical; a
+ * phone JID the phone metadata calls invalid is still a registered number and comes out as `+<digits>`.
  */
 export function parseWhatsAppId(raw: string, options: ParseOptions = {}): WhatsAppIdResult {
   const text = raw.trim();
@@ -86,11 +87,22 @@ function parseJid(user: string, server: string): WhatsAppIdResult {
   return parse(user, server);
 }
 
+/** A JID user that can be a number: E.164 allows at most 15 digits, and none starts with 0. */
+const REGISTERED_NUMBER = /^[1-9]\d{6,14}$/;
+
 function parsePhoneJid(user: string): WhatsAppIdResult {
   const userId = jidUser(user);
   if (userId === undefined) return fail('unknown_format', 'a phone JID needs a numeric user part');
   // JID users are always international numbers without `+`.
-  return phoneAddress(`+${userId}`, {});
+  const phone = normalizePhone(`+${userId}`);
+  if (phone.ok) return found({ kind: 'phone', e164: phone.e164 });
+  // A phone JID names a number WhatsApp registered, so it exists even where the phone metadata calls
+  // it invalid (a range opened after the metadata was cut, a short national plan): it is kept as
+  // dialled, `+` and its digits, as the Cloud API source keeps such a wa_id. Only a country calling
+  // code that does not exist, or a length no number has, is refused.
+  if (phone.reason !== 'invalid_country_code' && REGISTERED_NUMBER.test(userId))
+    return found({ kind: 'phone', e164: `+${userId}` });
+  return fail('invalid_phone', `${phone.reason}: ${phone.message}`);
 }
 
 function parseLidJid(user: string): WhatsAppIdResult {

@@ -12,7 +12,7 @@ export interface BatchResolution {
   identityOf(party: PartyRef): string;
   /** The chat of each message, in order. */
   chatIds: string[];
-  /** Whether resolving merged identities (which makes every cached id suspect). */
+  /** Whether resolving merged identities or moved a phone (which makes every cached id suspect). */
   merged: boolean;
 }
 
@@ -39,6 +39,7 @@ export async function resolveBatch(options: {
   for (const e of events) if (e.sender) parties.add(e.sender);
 
   const list = parties.list();
+  cache?.followIdentities(store.identities.revision);
   const cached = list.map((party) => cache?.identityOf(account.workspaceId, party));
   let identityIds = cached;
   const missing = list.filter((_, i) => identityIds[i] === undefined);

@@ -38,6 +38,18 @@ export type MediaResolver = (
   options: { signal: AbortSignal; maxBytes: number },
 ) => Promise<ResolvedMedia>;
 
+/**
+ * How long a source keeps the media its URLs name, for sources whose ids expire (a Cloud API media id
+ * lives 7 days). A failing download of such a source is retried with `retryDelaysMs` (the last one
+ * repeating) until `keepTryingForMs` after the media was stored, then given up with `expiredReason`.
+ */
+export interface ResolverLifetime {
+  keepTryingForMs: number;
+  retryDelaysMs: readonly number[];
+  /** The failure recorded when the time is up: stable, so people and tests can match it. */
+  expiredReason: string;
+}
+
 export class MediaChecksumError extends Error {
   constructor(expected: string, actual: string) {
     super(`the downloaded bytes hash to ${actual}, the source says ${expected}`);
@@ -50,13 +62,15 @@ const BATCH = 8;
 /**
  * Downloads media that arrived as URLs, in the background, so storing a message never waits on a
  * slow file server. Failures retry with growing delays; after the last one the media is marked
- * failed with the reason, and the message stays stored.
+ * failed with the reason, and the message stays stored. Media of a source whose ids expire is retried
+ * until they do (see {@link ResolverLifetime}).
  */
 export class MediaFetcher {
   private readonly loop: BackgroundPass;
   private readonly retryDelays: readonly number[];
   private readonly timeoutMs: number;
   private readonly resolvers = new Map<string, MediaResolver>();
+  private readonly lifetimes = new Map<string, ResolverLifetime>();
 
   constructor(private readonly options: MediaFetcherOptions) {
     this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRIES;
@@ -69,9 +83,14 @@ export class MediaFetcher {
       this.resolvers.set(protocol, resolver);
   }
 
-  /** Adds a resolver for source URLs of `protocol` (with the colon: `whatsapp-cloud:`). */
-  registerResolver(protocol: string, resolver: MediaResolver): void {
+  /**
+   * Adds a resolver for source URLs of `protocol` (with the colon: `whatsapp-cloud:`); with a lifetime,
+   * its failing downloads are retried for as long as the source keeps the media instead of a few times.
+   */
+  registerResolver(protocol: string, resolver: MediaResolver, lifetime?: ResolverLifetime): void {
     this.resolvers.set(protocol, resolver);
+    if (lifetime) this.lifetimes.set(protocol, lifetime);
+    else this.lifetimes.delete(protocol);
   }
 
   start(): void {
@@ -117,20 +136,46 @@ export class MediaFetcher {
       const reason = error instanceof Error ? error.message : String(error);
       // A forbidden URL stays forbidden: trying it again would only knock on the same door.
       const permanent = error instanceof BlobTooLargeError || error instanceof UrlForbiddenError;
-      const delay = permanent ? undefined : this.retryDelays[attempts];
-      await this.options.media.markAttemptFailed(id, reason, delay === undefined ? undefined : now() + delay);
+      const next = permanent
+        ? { retryAt: undefined, failure: reason }
+        : this.nextAttempt(item, reason, now());
+      await this.options.media.markAttemptFailed(id, next.failure, next.retryAt);
       this.options.logger.warn(
-        { mediaId: id, attempt: attempts + 1, reason, willRetry: delay !== undefined },
+        { mediaId: id, attempt: attempts + 1, reason, willRetry: next.retryAt !== undefined },
         'media download failed',
       );
     }
   }
 
+  /** When to try a failed download again (undefined: never), and the failure to record. */
+  private nextAttempt(
+    item: PendingMedia,
+    reason: string,
+    now: number,
+  ): { retryAt: number | undefined; failure: string } {
+    const lifetime = this.lifetimes.get(protocolOf(item.sourceUrl) ?? '');
+    if (!lifetime) {
+      const delay = this.retryDelays[item.attempts];
+      return { retryAt: delay === undefined ? undefined : now + delay, failure: reason };
+    }
+    const deadline = item.createdAt + lifetime.keepTryingForMs;
+    if (now >= deadline) return { retryAt: undefined, failure: lifetime.expiredReason };
+    const delays = lifetime.retryDelaysMs;
+    const delay = delays[Math.min(item.attempts, delays.length - 1)] ?? 3_600_000;
+    // The last try falls on the deadline itself rather than after it.
+    return { retryAt: Math.min(now + delay, deadline), failure: reason };
+  }
+
   private async open(url: string, signal: AbortSignal): Promise<ResolvedMedia> {
-    const protocol = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0]?.toLowerCase();
+    const protocol = protocolOf(url);
     const resolver = protocol ? this.resolvers.get(protocol) : undefined;
     if (resolver) return resolver(new URL(url), { signal, maxBytes: this.options.maxBytes });
     const response = await this.options.fetch(url, { signal });
     return { response, expectedSha256: undefined };
   }
+}
+
+/** The URL's scheme with its colon, lowercase (`whatsapp-cloud:`). */
+function protocolOf(url: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0]?.toLowerCase();
 }

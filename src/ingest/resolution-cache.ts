@@ -8,7 +8,8 @@ import type { ChatKey } from '../store/repositories/chats.js';
  * and answering from memory saves several queries per batch.
  *
  * It is an optimisation that can only be stale, never wrong in a way that sticks: entries are added
- * after their transaction commits; an identity merge in this process clears everything; and an id
+ * after their transaction commits; an identity merge or a phone moving to another identity in this
+ * process clears everything; and an id
  * that another process merged away makes the batch's insert fail its foreign key, upon which the
  * pipeline clears the cache and runs the batch again from the database.
  */
@@ -16,6 +17,7 @@ export class ResolutionCache {
   private readonly parties = new LRUCache<string, string>({ max: 100_000 });
   private readonly chats = new LRUCache<string, string>({ max: 100_000 });
   private readonly participants = new LRUCache<string, true>({ max: 200_000 });
+  private identityRevision = 0;
 
   identityOf(workspaceId: string, party: PartyRef): string | undefined {
     return this.parties.get(partyCacheKey(workspaceId, party));
@@ -27,6 +29,16 @@ export class ResolutionCache {
 
   hasParticipant(chatId: string, identityId: string): boolean {
     return this.participants.has(`${chatId}|${identityId}`);
+  }
+
+  /**
+   * Forgets everything when identities merged or a phone moved since the last call (the identity
+   * store's revision changed): a number-change notice or a lid mapping recorded outside the ingest.
+   */
+  followIdentities(revision: number): void {
+    if (revision === this.identityRevision) return;
+    this.clear();
+    this.identityRevision = revision;
   }
 
   /** Records what a committed transaction resolved. */

@@ -36,6 +36,7 @@ import { privacyRoutes } from './routes/privacy.js';
 import { settingsRoutes } from './routes/settings.js';
 import { syncRoutes } from './routes/sync.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { whatsappCloudCoexistenceRoutes } from './routes/whatsapp-cloud-coexistence.js';
 import { whatsappCloudWebhookRoutes } from './routes/whatsapp-cloud-webhook.js';
 import { registerStorableInput } from './storable-input.js';
 import { registerWebApp } from './web.js';
@@ -143,6 +144,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(alertRoutes(services), { prefix: '/api/v1' });
   await app.register(auditRoutes(services), { prefix: '/api/v1' });
   await app.register(privacyRoutes(services), { prefix: '/api/v1' });
+  await app.register(whatsappCloudCoexistenceRoutes(services), { prefix: '/api/v1' });
   await app.register(whatsappCloudWebhookRoutes(services));
   await registerWebApp(app, notFoundEnvelope);
   return app;

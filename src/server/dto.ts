@@ -3,7 +3,11 @@ import type { Account, Chat, Identity, Message } from '../core/model.js';
 import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, RECORD_TYPES, SOURCE_KINDS } from '../core/model.js';
 import type { CrmRecord, RecordCard } from '../crms/types.js';
 import type { AccountHealth, Health } from '../health/health.js';
-import type { CloudAccountView } from '../sources/whatsapp-cloud/service.js';
+import {
+  APP_WEBHOOK_PATH,
+  type CloudAccountView,
+  type CoexistenceView,
+} from '../sources/whatsapp-cloud/service.js';
 import type { AccountStats } from '../store/repositories/accounts.js';
 import { CRM_CHAT_STATES, stateCounts } from '../store/repositories/crm-chat-state.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
@@ -90,6 +94,35 @@ const AccountPersonSchema = z.object({
   removed: z.boolean().describe('No longer on the team: reads nothing until someone changes the number.'),
 });
 
+const SyncRequestSchema = z.object({
+  state: z
+    .enum(['requested', 'failed'])
+    .describe('requested: Meta accepted the request (requestId); failed: no attempt was accepted yet.'),
+  requestId: z.string().optional().describe("Meta's request id, for Meta support."),
+  requestedAt: iso.optional(),
+  lastAttemptAt: iso,
+  error: z
+    .string()
+    .optional()
+    .describe("The last attempt's error (kept beside an earlier accepted request)."),
+  errorCode: z
+    .string()
+    .optional()
+    .describe("Meta's error code of the last attempt (2593107: asked already)."),
+});
+
+/** The coexistence history request of a Cloud API account: its 24-hour window and each sync type's attempt. */
+export const CloudCoexistenceSchema = z
+  .object({
+    onboardedAt: iso,
+    windowClosesAt: iso.describe('24 hours after onboarding: Meta takes no sync request after it.'),
+    windowOpen: z.boolean(),
+    requests: z
+      .object({ smb_app_state_sync: SyncRequestSchema.optional(), history: SyncRequestSchema.optional() })
+      .describe('Per sync type (contacts, chat history); absent: not asked yet.'),
+  })
+  .meta({ id: 'CloudCoexistence' });
+
 export const AccountSchema = z
   .object({
     id: z.string(),
@@ -122,7 +155,16 @@ export const AccountSchema = z
         wabaId: z.string().optional(),
         graphBaseUrl: z.string(),
         apiVersion: z.string(),
-        webhookUrl: z.string().describe("Paste into Meta's App Dashboard → WhatsApp → Configuration."),
+        webhookUrl: z
+          .string()
+          .describe(
+            "This number's own URL: a per-number override of the callback URL (Meta's POST /{phone-number-id} with webhook_configuration), refusing changes for other numbers.",
+          ),
+        appWebhookUrl: z
+          .string()
+          .describe(
+            "The app-level callback URL for Meta's App Dashboard → WhatsApp → Configuration: every number of the app, each change routed to its account by phone_number_id. Any account's verify token passes its handshake.",
+          ),
         verifyToken: z.string().describe('Paste next to the webhook URL.'),
         lastDeliveryAt: iso.optional().describe('When the last correctly signed webhook arrived.'),
         signatureFailures: z.number().int().describe('Webhooks refused because the signature did not match.'),
@@ -139,6 +181,24 @@ export const AccountSchema = z
             ),
           lastParkedReason: z.string().optional(),
         }),
+        history: z
+          .record(
+            z.string(),
+            z.object({
+              chunks: z.number().int().describe('History chunks received of this phase.'),
+              progress: z.number().describe('Meta’s progress of the phase, 0 to 100 (100: done).'),
+              error: z
+                .unknown()
+                .optional()
+                .describe('Meta’s error, when the business declined sharing history.'),
+            }),
+          )
+          .describe(
+            'Coexistence history received from `history` webhooks, per phase (0: day 0–1, 1: days 1–90, 2: days 90–180).',
+          ),
+        coexistence: CloudCoexistenceSchema.optional().describe(
+          'Present for a number shared with the WhatsApp Business app.',
+        ),
       })
       .optional()
       .describe('WhatsApp Cloud API settings and webhook health; secrets are never shown.'),
@@ -407,12 +467,44 @@ function cloudDto(
     graphBaseUrl: view.graphBaseUrl,
     apiVersion: view.apiVersion,
     webhookUrl: `${origin.replace(/\/+$/, '')}${view.webhookPath}`,
+    appWebhookUrl: `${origin.replace(/\/+$/, '')}${APP_WEBHOOK_PATH}`,
     verifyToken: view.verifyToken,
     lastDeliveryAt: isoOf(view.lastDeliveryAt),
     signatureFailures: view.signatureFailures,
     lastSignatureFailureAt: isoOf(view.lastSignatureFailureAt),
     deliveries: defined({ ...view.deliveries }),
+    history: Object.fromEntries(
+      Object.entries(view.historyProgress).map(([phase, p]) => [
+        phase,
+        defined({ chunks: p.chunks.length, progress: p.progress, error: (p as { error?: unknown }).error }),
+      ]),
+    ),
+    coexistence: view.coexistence && coexistenceDto(view.coexistence),
   });
+}
+
+export function coexistenceDto(
+  view: CoexistenceView,
+  now = Date.now(),
+): z.infer<typeof CloudCoexistenceSchema> {
+  return {
+    onboardedAt: view.onboardedAt.toISOString(),
+    windowClosesAt: view.windowClosesAt.toISOString(),
+    windowOpen: now < view.windowClosesAt.getTime(),
+    requests: Object.fromEntries(
+      view.requests.map((r) => [
+        r.syncType,
+        defined({
+          state: r.requestId ? ('requested' as const) : ('failed' as const),
+          requestId: r.requestId,
+          requestedAt: isoOf(r.requestedAt),
+          lastAttemptAt: r.lastAttemptAt.toISOString(),
+          error: r.error,
+          errorCode: r.errorCode,
+        }),
+      ]),
+    ),
+  };
 }
 
 export function chatDto(chat: Chat): z.infer<typeof ChatSchema> {

@@ -14,12 +14,14 @@ export interface Database {
   exclusions: ExclusionTable;
   whatsapp_web_auth: WhatsAppWebAuthTable;
   whatsapp_web_sessions: WhatsAppWebSessionTable;
+  whatsapp_web_requests: WhatsAppWebRequestTable;
   api_tokens: ApiTokenTable;
   auth_throttle: AuthThrottleTable;
   audit_events: AuditEventTable;
   accounts: AccountTable;
   account_shares: AccountShareTable;
   identities: IdentityTable;
+  own_lids: OwnLidTable;
   chats: ChatTable;
   chat_participants: ChatParticipantTable;
   messages: MessageTable;
@@ -37,6 +39,7 @@ export interface Database {
   sync_jobs: SyncJobTable;
   whatsapp_cloud_accounts: WhatsAppCloudAccountTable;
   webhook_deliveries: WebhookDeliveryTable;
+  cloud_sync_requests: CloudSyncRequestTable;
   privacy_keys: PrivacyKeyTable;
   erasures: ErasureTable;
   tombstones: TombstoneTable;
@@ -161,6 +164,13 @@ export interface AccountShareTable {
   shared_at: number;
 }
 
+/** A `@lid` of one of the workspace's own WhatsApp accounts: never a contact's key. */
+export interface OwnLidTable {
+  workspace_id: string;
+  lid: string;
+  learned_at: number;
+}
+
 export interface IdentityTable {
   id: string;
   workspace_id: string;
@@ -171,6 +181,8 @@ export interface IdentityTable {
   parent_bsuid: string | null;
   username: string | null;
   display_name: string | null;
+  /** 1: display_name is an address-book name, which a push name does not replace. */
+  display_name_saved: number;
   created_at: number;
   updated_at: number;
 }
@@ -385,11 +397,27 @@ export interface WhatsAppCloudAccountTable {
   verify_token: string;
   credentials: string;
   history_progress: NullableJson;
+  /** When a number shared with the WhatsApp Business app was onboarded; null: the Cloud API alone. */
+  coexistence_onboarded_at: number | null;
   last_delivery_at: number | null;
   signature_failures: number;
   last_signature_failure_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A coexistence sync request (`smb_app_data`) of a Cloud API account, per sync type. */
+export interface CloudSyncRequestTable {
+  account_id: string;
+  /** history or smb_app_state_sync. */
+  sync_type: string;
+  /** Meta's request id of the accepted request; kept when a later attempt fails. */
+  request_id: string | null;
+  requested_at: number | null;
+  last_attempt_at: number;
+  /** The last attempt's error, and Meta's error code; null when it was accepted. */
+  error: string | null;
+  error_code: string | null;
 }
 
 export interface WebhookDeliveryTable {
@@ -481,6 +509,14 @@ export interface WhatsAppWebSessionTable {
   paused_until: number | null;
   lease_owner: string | null;
   lease_until: number | null;
+  groups_fetched_at: number | null;
+}
+
+/** A request a linked-device session made of WhatsApp that counts against a cap (history, re-upload). */
+export interface WhatsAppWebRequestTable {
+  account_id: string;
+  kind: string;
+  at: number;
 }
 
 /** The OAuth app (client) of a CRM kind in a workspace; the client secret sealed. */

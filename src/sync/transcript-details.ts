@@ -59,6 +59,14 @@ export function isForwarded(details: Details): boolean {
   return details?.forwarded === true;
 }
 
+/**
+ * A message another app sent through the Cloud API on the same number: only its delivery statuses
+ * reached wasync, so the transcript can say that it was sent, not what it said.
+ */
+export function isSentElsewhere(details: Details): boolean {
+  return details?.sentElsewhere === true;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

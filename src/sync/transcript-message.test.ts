@@ -245,4 +245,15 @@ describe('message lines: types', () => {
       '10:00 Ana Souza: [Empty message]',
     ]);
   });
+
+  it('says a message another app sent was sent, without the placeholder text of its statuses', () => {
+    const placeholder = message(T, {
+      type: 'unsupported',
+      text: 'Sent from another app (only its delivery status reached wasync)',
+      details: { sentElsewhere: true },
+    });
+    expect(lines([placeholder])).toEqual([
+      '10:00 Ana Souza: [Sent from another app: its text did not reach wasync]',
+    ]);
+  });
 });

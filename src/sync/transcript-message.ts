@@ -8,6 +8,7 @@ import {
   type ContactCard,
   contactsOf,
   isForwarded,
+  isSentElsewhere,
   locationOf,
   mapsLink,
   type SharedLocation,
@@ -25,6 +26,7 @@ export interface MessageContext {
 }
 
 const DELETED_NOTICE = 'This message was deleted';
+const SENT_ELSEWHERE_NOTICE = '[Sent from another app: its text did not reach wasync]';
 const QUOTE_LENGTH = 60;
 
 const TYPE_LABELS: Readonly<Record<MessageType, string>> = {
@@ -57,6 +59,7 @@ export function messageBlock(message: Message, local: LocalTime, context: Messag
 }
 
 function contentLines(message: Message, sender: string): Line[] {
+  if (isSentElsewhere(message.details)) return [[SENT_ELSEWHERE_NOTICE]];
   const label = TYPE_LABELS[message.type];
   const typed: Line[] = [];
   if (message.media !== undefined || isMediaType(message.type)) {

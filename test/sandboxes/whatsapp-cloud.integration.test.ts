@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { USER_AGENT } from '../../src/core/user-agent.js';
 import {
   buildWhatsAppCloudSandbox,
   SANDBOX_ACCESS_TOKEN,
@@ -231,5 +232,124 @@ describeEachDatabase('WhatsApp Cloud sandbox with wasync', (database) => {
     expect(rotated.body).not.toContain(SANDBOX_ACCESS_TOKEN);
     expect(await h.services.mediaFetcher.drain(() => Date.now() + 60 * 60_000)).toBe(1);
     expect(await media()).toMatchObject({ state: 'stored', size_bytes: 'a photo'.length });
+  });
+
+  /** Emits a webhook of `kind` through the control route and waits until wasync took it (200). */
+  const emitted = async (kind: string, payload: Record<string, unknown>) => {
+    const response = await sandbox.app.inject({
+      method: 'POST',
+      url: `/__sandbox/webhooks/${kind}`,
+      payload: { phoneNumberId: PHONE_NUMBER_ID, ...payload },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    await delivered(response.json().deliveryId);
+    await h.services.webhookProcessor.drain();
+  };
+  const deliveryStates = async () =>
+    (
+      await h.services.store.sql.db
+        .selectFrom('webhook_deliveries')
+        .select(['state', 'error'])
+        .where('account_id', '=', accountId)
+        .orderBy('received_at')
+        .execute()
+    ).map((d) => d.state);
+
+  it('verifies the signature over the escaped bytes Meta sends and stores the text unescaped', async () => {
+    await configureNumber(`${wasyncUrl}/webhooks/whatsapp-cloud/${accountId}`);
+    const sent = await send({ text: 'Käse / café 👋 @name' });
+    const delivery = await delivered(sent.deliveryId);
+    // The bytes are not what JSON.stringify gives: a receiver that re-serialized would fail the check.
+    expect(delivery.body).toContain('K\\u00e4se \\/ caf\\u00e9 \\ud83d\\udc4b');
+    expect(delivery.body).not.toBe(JSON.stringify(JSON.parse(delivery.body)));
+    expect(delivery.lastStatus).toBe(200);
+    await h.services.webhookProcessor.drain();
+    expect(await storedMessage(sent.messageId)).toMatchObject({ text: 'Käse / café 👋 @name' });
+  });
+
+  it('sends User-Agent wasync/<version> on both hops and checks the hex sha256 of the Graph answer', async () => {
+    await configureNumber(`${wasyncUrl}/webhooks/whatsapp-cloud/${accountId}`);
+    const sent = await send({
+      media: { base64: Buffer.from('hex checked').toString('base64'), mimeType: 'image/png' },
+    });
+    await delivered(sent.deliveryId);
+    await h.services.webhookProcessor.drain();
+    expect(await h.services.mediaFetcher.drain()).toBe(1);
+    const message = await storedMessage(sent.messageId);
+    const media = await h.services.store.sql.db
+      .selectFrom('media')
+      .selectAll()
+      .where('message_id', '=', message?.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(media).toMatchObject({
+      state: 'stored',
+      sha256: createHash('sha256').update('hex checked').digest('hex'),
+    });
+    expect(sandbox.mediaRequests.map((r) => [r.hop, r.userAgent, r.status])).toEqual([
+      ['graph', USER_AGENT, 200],
+      ['lookaside', USER_AGENT, 200],
+    ]);
+  });
+
+  it('accepts each kind the sandbox emits: echoes, statuses, history, system changes, errors and standby', async () => {
+    await configureNumber(`${wasyncUrl}/webhooks/whatsapp-cloud/${accountId}`);
+    // An echo is stored from the account; its statuses then move its delivery forward.
+    await emitted('echoes', { to: '16505551234', id: 'wamid.echo1', text: 'sent from the app' });
+    expect(await storedMessage('wamid.echo1')).toMatchObject({ text: 'sent from the app', from_me: 1 });
+    await emitted('statuses', { messageId: 'wamid.echo1', recipientId: '16505551234', status: 'delivered' });
+    expect(await storedMessage('wamid.echo1')).toMatchObject({ delivery_status: 'delivered' });
+    await emitted('statuses', {
+      messageId: 'wamid.echo1',
+      recipientId: '16505551234',
+      status: 'failed',
+      errors: [{ code: 131026, title: 'Message undeliverable' }],
+    });
+    expect(await storedMessage('wamid.echo1')).toMatchObject({ delivery_status: 'failed' });
+    // A history chunk lands with its progress.
+    await emitted('history', {
+      phase: 1,
+      chunkOrder: 1,
+      progress: 100,
+      threads: [
+        {
+          id: '16505551234',
+          messages: [
+            {
+              from: '16505551234',
+              id: 'wamid.old1',
+              timestamp: '1739230955',
+              type: 'text',
+              text: { body: 'an old one' },
+            },
+          ],
+        },
+      ],
+    });
+    expect(await storedMessage('wamid.old1')).toMatchObject({ text: 'an old one', from_me: 0 });
+    expect((await h.services.cloud.repository.get(accountId))?.historyProgress).toEqual({
+      1: { chunks: [1], progress: 100 },
+    });
+    // A number change moves the person to the new number.
+    await emitted('system', { type: 'user_changed_number', from: '16505551234', newWaId: '16505559999' });
+    const { workspace, store } = h.services;
+    expect(await store.identities.findByKey(workspace.id, 'phone', '+16505559999')).toBeDefined();
+    await emitted('system', {
+      type: 'user_changed_user_id',
+      from: '16505559999',
+      userId: 'US.22222222',
+      previousUserId: 'US.11111111',
+    });
+    // Value-level errors are taken (200, processed) and store no message.
+    const count = async () => (await store.sql.db.selectFrom('messages').select('id').execute()).length;
+    const before = await count();
+    await emitted('errors', { errors: [{ code: 131000, title: 'Something went wrong' }] });
+    expect(await count()).toBe(before);
+    // Standby: only that wasync takes the delivery (its mapping is not part of this test).
+    await emitted('standby', {
+      messages: [
+        { from: '16505551234', id: 'wamid.sb1', timestamp: '1739230999', type: 'text', text: { body: 'x' } },
+      ],
+    });
+    expect(await deliveryStates()).toEqual(Array(8).fill('processed'));
   });
 });

@@ -19,7 +19,7 @@ export function disconnectError(statusCode: number, message = 'closed'): Error {
 /**
  * A stand-in for the library's socket: events go through the library's own event buffer in the
  * library's own types, so the session under test hears exactly what it would from WhatsApp. What
- * the session asks of it (history on demand, a pairing code, a media re-upload) is recorded and
+ * the session asks of it (history on demand, a pairing code, groups, a media re-upload) is recorded and
  * answered as the test says.
  */
 export class FakeSocket implements CaptureSocket {
@@ -31,6 +31,8 @@ export class FakeSocket implements CaptureSocket {
   readonly historyRequests: { id: string; count: number; key: WAMessageKey; timestampMs: number }[] = [];
   readonly pairingCodeRequests: string[] = [];
   groups: Record<string, GroupMetadata> = {};
+  /** What the session asked about groups, in order: `all` for the full list, else a group's JID. */
+  readonly groupFetches: string[] = [];
   reupload: ((message: WAMessage) => WAMessage) | undefined;
   /** Every presence sent, by the library itself on open or by the session, in order. */
   readonly presences: string[] = [];
@@ -128,7 +130,15 @@ export class FakeSocket implements CaptureSocket {
   }
 
   async groupFetchAllParticipating(): Promise<Record<string, GroupMetadata>> {
+    this.groupFetches.push('all');
     return this.groups;
+  }
+
+  async groupMetadata(jid: string): Promise<GroupMetadata> {
+    this.groupFetches.push(jid);
+    const group = this.groups[jid];
+    if (!group) throw new Error(`item-not-found: ${jid}`);
+    return group;
   }
 
   async updateMediaMessage(message: WAMessage): Promise<WAMessage> {

@@ -499,6 +499,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/pairing/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a linked-device session that another copy replaced
+         * @description A session whose state is `replaced` (WhatsApp closed it with 440 because another copy connected with the same keys) stays stopped: two copies taking the session in turn look like abuse. Once the other copy is stopped, this connects again from the stored keys, without pairing. `conflict` when the session is in any other state.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{accountId}/messages": {
         parameters: {
             query?: never;
@@ -4306,6 +4374,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{accountId}/cloud/history-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask Meta for a coexistence number's chat history and contacts
+         * @description Admin only. For a Cloud API number shared with the WhatsApp Business app (`cloud.coexistence`), within 24 hours of onboarding (`coexistence_window_closed` after). Each sync type can be asked of Meta once: asking again is refused by Meta (`coexistence_sync_refused`, code 2593107). Every attempt is recorded in `cloud.coexistence.requests`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CloudHistorySyncInput"] | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            coexistence: components["schemas"]["CloudCoexistence"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4495,6 +4655,14 @@ export interface components {
             graphBaseUrl?: string;
             /** @description Default v23.0. */
             apiVersion?: string;
+            /** @description The number is shared with the WhatsApp Business app (coexistence). On creation wasync asks Meta to send its contacts and chat history (smb_app_data), which Meta takes only within 24 hours of onboarding. */
+            coexistence?: {
+                /**
+                 * Format: date-time
+                 * @description When the number was onboarded (Embedded Signup finished). Default: now.
+                 */
+                onboardedAt?: string;
+            };
         };
         CloudAccountUpdateInput: {
             /** @description The number's id in Meta's WhatsApp Manager. */
@@ -4514,6 +4682,14 @@ export interface components {
             graphBaseUrl?: string;
             /** @description Default v23.0. */
             apiVersion?: string;
+            /** @description The number is shared with the WhatsApp Business app (coexistence). On creation wasync asks Meta to send its contacts and chat history (smb_app_data), which Meta takes only within 24 hours of onboarding. */
+            coexistence?: {
+                /**
+                 * Format: date-time
+                 * @description When the number was onboarded (Embedded Signup finished). Default: now.
+                 */
+                onboardedAt?: string;
+            };
         };
         ErrorInput: {
             error: {
@@ -4556,6 +4732,50 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 since?: string;
             }[];
+        };
+        CloudCoexistenceInput: {
+            /** @description ISO 8601, UTC */
+            onboardedAt: string;
+            /** @description 24 hours after onboarding: Meta takes no sync request after it. */
+            windowClosesAt: string;
+            windowOpen: boolean;
+            /** @description Per sync type (contacts, chat history); absent: not asked yet. */
+            requests: {
+                smb_app_state_sync?: {
+                    /**
+                     * @description requested: Meta accepted the request (requestId); failed: no attempt was accepted yet.
+                     * @enum {string}
+                     */
+                    state: "requested" | "failed";
+                    /** @description Meta's request id, for Meta support. */
+                    requestId?: string;
+                    /** @description ISO 8601, UTC */
+                    requestedAt?: string;
+                    /** @description ISO 8601, UTC */
+                    lastAttemptAt: string;
+                    /** @description The last attempt's error (kept beside an earlier accepted request). */
+                    error?: string;
+                    /** @description Meta's error code of the last attempt (2593107: asked already). */
+                    errorCode?: string;
+                };
+                history?: {
+                    /**
+                     * @description requested: Meta accepted the request (requestId); failed: no attempt was accepted yet.
+                     * @enum {string}
+                     */
+                    state: "requested" | "failed";
+                    /** @description Meta's request id, for Meta support. */
+                    requestId?: string;
+                    /** @description ISO 8601, UTC */
+                    requestedAt?: string;
+                    /** @description ISO 8601, UTC */
+                    lastAttemptAt: string;
+                    /** @description The last attempt's error (kept beside an earlier accepted request). */
+                    error?: string;
+                    /** @description Meta's error code of the last attempt (2593107: asked already). */
+                    errorCode?: string;
+                };
+            };
         };
         AccountInput: {
             id: string;
@@ -4605,8 +4825,10 @@ export interface components {
                 wabaId?: string;
                 graphBaseUrl: string;
                 apiVersion: string;
-                /** @description Paste into Meta's App Dashboard → WhatsApp → Configuration. */
+                /** @description This number's own URL: a per-number override of the callback URL (Meta's POST /{phone-number-id} with webhook_configuration), refusing changes for other numbers. */
                 webhookUrl: string;
+                /** @description The app-level callback URL for Meta's App Dashboard → WhatsApp → Configuration: every number of the app, each change routed to its account by phone_number_id. Any account's verify token passes its handshake. */
+                appWebhookUrl: string;
                 /** @description Paste next to the webhook URL. */
                 verifyToken: string;
                 /** @description When the last correctly signed webhook arrived. */
@@ -4624,6 +4846,19 @@ export interface components {
                     parked: number;
                     lastParkedReason?: string;
                 };
+                /** @description Coexistence history received from `history` webhooks, per phase (0: day 0–1, 1: days 1–90, 2: days 90–180). */
+                history: {
+                    [key: string]: {
+                        /** @description History chunks received of this phase. */
+                        chunks: number;
+                        /** @description Meta’s progress of the phase, 0 to 100 (100: done). */
+                        progress: number;
+                        /** @description Meta’s error, when the business declined sharing history. */
+                        error?: unknown;
+                    };
+                };
+                /** @description Present for a number shared with the WhatsApp Business app. */
+                coexistence?: components["schemas"]["CloudCoexistenceInput"];
             };
             /** @description Linked-device session state and history sync progress. */
             linkedDevice?: {
@@ -5108,7 +5343,7 @@ export interface components {
                 /** @description Who it was, in words; kept after the person is removed. */
                 label: string;
             };
-            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
+            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, pairing.resumed, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
             action: string;
             target?: {
                 type: string;
@@ -5647,6 +5882,10 @@ export interface components {
             lastUsedAt?: string;
             revokedAt?: string;
         };
+        CloudHistorySyncInput: {
+            /** @description Which to ask: smb_app_state_sync (contacts), history (chats). Default: those not accepted yet. */
+            syncTypes?: ("smb_app_state_sync" | "history")[];
+        };
         CrmConnectionInput: {
             id: string;
             /** @enum {string} */
@@ -5894,6 +6133,14 @@ export interface components {
             graphBaseUrl?: string;
             /** @description Default v23.0. */
             apiVersion?: string;
+            /** @description The number is shared with the WhatsApp Business app (coexistence). On creation wasync asks Meta to send its contacts and chat history (smb_app_data), which Meta takes only within 24 hours of onboarding. */
+            coexistence?: {
+                /**
+                 * Format: date-time
+                 * @description When the number was onboarded (Embedded Signup finished). Default: now.
+                 */
+                onboardedAt?: string;
+            };
         };
         CloudAccountUpdate: {
             /** @description The number's id in Meta's WhatsApp Manager. */
@@ -5913,6 +6160,14 @@ export interface components {
             graphBaseUrl?: string;
             /** @description Default v23.0. */
             apiVersion?: string;
+            /** @description The number is shared with the WhatsApp Business app (coexistence). On creation wasync asks Meta to send its contacts and chat history (smb_app_data), which Meta takes only within 24 hours of onboarding. */
+            coexistence?: {
+                /**
+                 * Format: date-time
+                 * @description When the number was onboarded (Embedded Signup finished). Default: now.
+                 */
+                onboardedAt?: string;
+            };
         };
         Error: {
             error: {
@@ -5955,6 +6210,50 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 since?: string;
             }[];
+        };
+        CloudCoexistence: {
+            /** @description ISO 8601, UTC */
+            onboardedAt: string;
+            /** @description 24 hours after onboarding: Meta takes no sync request after it. */
+            windowClosesAt: string;
+            windowOpen: boolean;
+            /** @description Per sync type (contacts, chat history); absent: not asked yet. */
+            requests: {
+                smb_app_state_sync?: {
+                    /**
+                     * @description requested: Meta accepted the request (requestId); failed: no attempt was accepted yet.
+                     * @enum {string}
+                     */
+                    state: "requested" | "failed";
+                    /** @description Meta's request id, for Meta support. */
+                    requestId?: string;
+                    /** @description ISO 8601, UTC */
+                    requestedAt?: string;
+                    /** @description ISO 8601, UTC */
+                    lastAttemptAt: string;
+                    /** @description The last attempt's error (kept beside an earlier accepted request). */
+                    error?: string;
+                    /** @description Meta's error code of the last attempt (2593107: asked already). */
+                    errorCode?: string;
+                };
+                history?: {
+                    /**
+                     * @description requested: Meta accepted the request (requestId); failed: no attempt was accepted yet.
+                     * @enum {string}
+                     */
+                    state: "requested" | "failed";
+                    /** @description Meta's request id, for Meta support. */
+                    requestId?: string;
+                    /** @description ISO 8601, UTC */
+                    requestedAt?: string;
+                    /** @description ISO 8601, UTC */
+                    lastAttemptAt: string;
+                    /** @description The last attempt's error (kept beside an earlier accepted request). */
+                    error?: string;
+                    /** @description Meta's error code of the last attempt (2593107: asked already). */
+                    errorCode?: string;
+                };
+            };
         };
         Account: {
             id: string;
@@ -6004,8 +6303,10 @@ export interface components {
                 wabaId?: string;
                 graphBaseUrl: string;
                 apiVersion: string;
-                /** @description Paste into Meta's App Dashboard → WhatsApp → Configuration. */
+                /** @description This number's own URL: a per-number override of the callback URL (Meta's POST /{phone-number-id} with webhook_configuration), refusing changes for other numbers. */
                 webhookUrl: string;
+                /** @description The app-level callback URL for Meta's App Dashboard → WhatsApp → Configuration: every number of the app, each change routed to its account by phone_number_id. Any account's verify token passes its handshake. */
+                appWebhookUrl: string;
                 /** @description Paste next to the webhook URL. */
                 verifyToken: string;
                 /** @description When the last correctly signed webhook arrived. */
@@ -6023,6 +6324,19 @@ export interface components {
                     parked: number;
                     lastParkedReason?: string;
                 };
+                /** @description Coexistence history received from `history` webhooks, per phase (0: day 0–1, 1: days 1–90, 2: days 90–180). */
+                history: {
+                    [key: string]: {
+                        /** @description History chunks received of this phase. */
+                        chunks: number;
+                        /** @description Meta’s progress of the phase, 0 to 100 (100: done). */
+                        progress: number;
+                        /** @description Meta’s error, when the business declined sharing history. */
+                        error?: unknown;
+                    };
+                };
+                /** @description Present for a number shared with the WhatsApp Business app. */
+                coexistence?: components["schemas"]["CloudCoexistence"];
             };
             /** @description Linked-device session state and history sync progress. */
             linkedDevice?: {
@@ -6507,7 +6821,7 @@ export interface components {
                 /** @description Who it was, in words; kept after the person is removed. */
                 label: string;
             };
-            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
+            /** @description One of: session.sign_in, session.sign_in_failed, session.sign_out, session.password_changed, workspace.first_admin_created, workspace.settings_changed, invite.created, invite.revoked, invite.accepted, user.role_changed, user.removed, token.created, token.revoked, token.used, connection.created, connection.updated, connection.deleted, connection.tested, connection.setup_run, connection.sync_requested, connection.retry_requested, exclusion.added, exclusion.removed, account.created, account.updated, account.deleted, account.access_changed, import.started, pairing.started, pairing.unlinked, pairing.resumed, secret_key.rotated, person.erased, erasure.crm_deleted, person.exported, tombstone.lifted. */
             action: string;
             target?: {
                 type: string;
@@ -7045,6 +7359,10 @@ export interface components {
             createdAt: string;
             lastUsedAt?: string;
             revokedAt?: string;
+        };
+        CloudHistorySync: {
+            /** @description Which to ask: smb_app_state_sync (contacts), history (chats). Default: those not accepted yet. */
+            syncTypes?: ("smb_app_state_sync" | "history")[];
         };
         CrmConnection: {
             id: string;

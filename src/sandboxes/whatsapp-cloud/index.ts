@@ -1,12 +1,17 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { listenOn } from '../listen.js';
+import { registerWebhookControls } from './controls.js';
+import { metaJson, metaSignature } from './meta-json.js';
+import { registerSmbAppData } from './smb-app-data.js';
+import { type Json, webhookBody } from './webhooks.js';
 
 /**
  * A local stand-in for the WhatsApp Cloud API, for tests and demos: the Graph API's two-hop media
- * download (bearer required, URLs that expire) and a control route that turns a simulated inbound
- * message into a signed webhook delivered to the configured URL, retried on failure as Meta does.
- * State is in memory and belongs to this instance.
+ * download (bearer required, URLs on a lookaside path that expire) and control routes that turn a
+ * simulated inbound message, status, echo, history chunk, system change, error or standby activity
+ * into a webhook signed over Meta's escaped bytes, delivered to the configured URL and retried on
+ * failure as Meta does. State is in memory and belongs to this instance.
  */
 export interface WhatsAppCloudSandboxOptions {
   /** The bearer token the Graph API routes accept. */
@@ -40,9 +45,22 @@ export interface SandboxDelivery {
 
 interface StoredMedia {
   id: string;
+  /** The number that received it: a lookup naming another `phone_number_id` is refused. */
+  phoneNumberId: string;
   bytes: Buffer;
   mimeType: string;
 }
+
+/** One request of the media download, as the sandbox saw it (for tests: which headers came). */
+export interface SandboxMediaRequest {
+  hop: 'graph' | 'lookaside';
+  mediaId: string;
+  userAgent: string | undefined;
+  status: number;
+}
+
+/** Where the lookaside host (`lookaside.fbsbx.com` at Meta) is served: a path of the sandbox's origin. */
+export const LOOKASIDE_PATH = '/lookaside/whatsapp_business/attachments/';
 
 export const SANDBOX_ACCESS_TOKEN = 'sandbox-access-token';
 const DEFAULT_RETRIES = [1_000, 5_000, 30_000, 120_000, 600_000];
@@ -50,6 +68,9 @@ const DEFAULT_RETRIES = [1_000, 5_000, 30_000, 120_000, 600_000];
 export interface WhatsAppCloudSandbox {
   readonly app: FastifyInstance;
   readonly deliveries: readonly SandboxDelivery[];
+  readonly mediaRequests: readonly SandboxMediaRequest[];
+  /** Signs and delivers a webhook body for a known number, as the control routes do. */
+  emit(phoneNumberId: string, body: Json): SandboxDelivery;
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -63,6 +84,7 @@ export async function buildWhatsAppCloudSandbox(
   const numbers = new Map((options.numbers ?? []).map((n) => [n.phoneNumberId, n]));
   const media = new Map<string, StoredMedia>();
   const deliveries: SandboxDelivery[] = [];
+  const mediaRequests: SandboxMediaRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
   /** Media downloads still to fail with a 500 (set through POST /__sandbox/faults). */
@@ -71,9 +93,35 @@ export async function buildWhatsAppCloudSandbox(
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
   const bearerOk = (request: FastifyRequest) => request.headers.authorization === `Bearer ${accessToken}`;
-  const graphError = (message: string, code: number) => ({
-    error: { message, type: 'OAuthException', code, fbtrace_id: randomBytes(6).toString('hex') },
+  const graphError = (message: string, code: number, type = 'OAuthException', subcode?: number) => ({
+    error: {
+      message,
+      type,
+      code,
+      ...(subcode === undefined ? {} : { error_subcode: subcode }),
+      fbtrace_id: randomBytes(6).toString('hex'),
+    },
   });
+  /**
+   * An object that does not exist or is not the caller's: HTTP 400, code 100, subcode 33,
+   * GraphMethodException (as reported in roughike/flutter_facebook_login#44 and restfb/restfb#1075).
+   */
+  const unsupportedGet = (id: string) =>
+    graphError(
+      `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+      100,
+      'GraphMethodException',
+      33,
+    );
+  const seen = (
+    hop: SandboxMediaRequest['hop'],
+    mediaId: string,
+    request: FastifyRequest,
+    status: number,
+  ) => {
+    mediaRequests.push({ hop, mediaId, userAgent: request.headers['user-agent'], status });
+    return status;
+  };
 
   const attempt = async (delivery: SandboxDelivery, number: SandboxNumber) => {
     if (closed) return;
@@ -83,7 +131,7 @@ export async function buildWhatsAppCloudSandbox(
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-hub-signature-256': `sha256=${createHmac('sha256', number.appSecret).update(delivery.body).digest('hex')}`,
+          'x-hub-signature-256': metaSignature(delivery.body, number.appSecret),
         },
         body: delivery.body,
         signal: AbortSignal.timeout(20_000),
@@ -116,7 +164,8 @@ export async function buildWhatsAppCloudSandbox(
       id: `dlv_${randomBytes(6).toString('hex')}`,
       phoneNumberId: number.phoneNumberId,
       url: number.webhookUrl,
-      body: JSON.stringify(body),
+      // The exact bytes Meta would send and sign: non-ASCII and `/` escaped.
+      body: metaJson(body),
       state: 'pending',
       attempts: 0,
       lastStatus: undefined,
@@ -128,39 +177,70 @@ export async function buildWhatsAppCloudSandbox(
   };
 
   // ── Graph API: media lookup, then the bytes ────────────────────────────────────────────────────
-  app.get<{ Params: { version: string; mediaId: string } }>('/:version/:mediaId', async (request, reply) => {
-    if (!/^v\d+\.\d+$/.test(request.params.version))
-      return reply.status(404).send(graphError('Unknown path', 803));
-    if (!bearerOk(request)) return reply.status(401).send(graphError('Invalid OAuth access token', 190));
-    const found = media.get(request.params.mediaId);
-    if (!found) return reply.status(404).send(graphError('Unsupported get request', 100));
-    const expires = Date.now() + ttl;
-    const sig = createHmac('sha256', accessToken).update(`${found.id}:${expires}`).digest('hex');
-    return {
-      messaging_product: 'whatsapp',
-      url: `${origin(request)}/__media/${found.id}?expires=${expires}&sig=${sig}`,
-      mime_type: found.mimeType,
-      sha256: createHash('sha256').update(found.bytes).digest('base64'),
-      file_size: String(found.bytes.length),
-      id: found.id,
-    };
-  });
-
-  app.get<{ Params: { mediaId: string }; Querystring: { expires?: string; sig?: string } }>(
-    '/__media/:mediaId',
+  // Meta, Media reference ("Retrieve media URL", "Download media"): GET /<version>/<MEDIA_ID> with the
+  // bearer answers {messaging_product, url, mime_type, sha256, file_size, id}; the url is on
+  // lookaside.fbsbx.com, valid 5 minutes, and needs the same bearer (whatsapp-sources.md §1.9).
+  app.get<{ Params: { version: string; mediaId: string }; Querystring: { phone_number_id?: string } }>(
+    '/:version/:mediaId',
     async (request, reply) => {
-      if (!bearerOk(request)) return reply.status(401).send(graphError('Invalid OAuth access token', 190));
-      const found = media.get(request.params.mediaId);
-      const expires = Number(request.query.expires);
-      const sig = createHmac('sha256', accessToken)
-        .update(`${request.params.mediaId}:${expires}`)
-        .digest('hex');
-      if (!found || request.query.sig !== sig || !(expires > Date.now()))
-        return reply.status(404).send(graphError('The media URL expired or is unknown', 100));
+      const { mediaId } = request.params;
+      if (!/^v\d+\.\d+$/.test(request.params.version))
+        return reply.status(seen('graph', mediaId, request, 404)).send(graphError('Unknown path', 803));
+      if (!bearerOk(request))
+        return reply
+          .status(seen('graph', mediaId, request, 401))
+          .send(graphError('Invalid OAuth access token', 190));
+      const found = media.get(mediaId);
+      // `phone_number_id` is optional (whatsapp-sources.md §1.9); given, it must be the number the media
+      // belongs to (Kapso's Meta proxy docs, "Get media URL": "verify media belongs to this phone number").
+      // Meta's answer to a mismatch was not found documented: the sandbox gives the Graph API's answer for
+      // an object the caller may not see, as for an unknown id.
+      const numberId = request.query.phone_number_id;
+      const foreign = numberId !== undefined && (!numbers.has(numberId) || found?.phoneNumberId !== numberId);
+      if (!found || foreign)
+        return reply.status(seen('graph', mediaId, request, 400)).send(unsupportedGet(mediaId));
+      seen('graph', mediaId, request, 200);
+      const expires = Date.now() + ttl;
+      const hash = createHmac('sha256', accessToken).update(`${found.id}:${expires}`).digest('base64url');
+      const query = new URLSearchParams({ mid: found.id, ext: String(expires), hash });
+      return {
+        messaging_product: 'whatsapp',
+        url: `${origin(request)}${LOOKASIDE_PATH}?${query}`,
+        mime_type: found.mimeType,
+        // Hex here (the "Retrieve media URL" example quoted in chatwoot/chatwoot#9809; Kapso's "Get media
+        // URL"), base64 in the webhook's media object (whatsapp-sources.md §1.5, §1.9).
+        sha256: createHash('sha256').update(found.bytes).digest('hex'),
+        file_size: String(found.bytes.length),
+        id: found.id,
+      };
+    },
+  );
+
+  // The lookaside host. Meta's Media Download API reference lists `User-Agent` as a header the client
+  // sends, not a required one, and no report of refusals without it was found: recorded, not enforced.
+  app.get<{ Querystring: { mid?: string; ext?: string; hash?: string } }>(
+    LOOKASIDE_PATH,
+    async (request, reply) => {
+      const mediaId = request.query.mid ?? '';
+      if (!bearerOk(request))
+        return reply
+          .status(seen('lookaside', mediaId, request, 401))
+          .send(graphError('Invalid OAuth access token', 190));
+      const found = media.get(mediaId);
+      const expires = Number(request.query.ext);
+      const hash = createHmac('sha256', accessToken).update(`${mediaId}:${expires}`).digest('base64url');
+      // "Media URLs expire after 5 minutes and must be re-retrieved" (Media Download API reference).
+      if (!found || request.query.hash !== hash || !(expires > Date.now()))
+        return reply
+          .status(seen('lookaside', mediaId, request, 404))
+          .send(graphError('The media URL expired or is unknown', 100));
       if (mediaFailures > 0) {
         mediaFailures--;
-        return reply.status(500).send(graphError('An unexpected error has occurred', 2));
+        return reply
+          .status(seen('lookaside', mediaId, request, 500))
+          .send(graphError('An unexpected error has occurred', 2));
       }
+      seen('lookaside', mediaId, request, 200);
       return reply.type(found.mimeType).send(found.bytes);
     },
   );
@@ -206,7 +286,12 @@ export async function buildWhatsAppCloudSandbox(
     if (input.media) {
       const bytes = Buffer.from(input.media.base64, 'base64');
       mediaId = String(1_000_000_000_000 + media.size + Math.floor(Math.random() * 1_000_000));
-      media.set(mediaId, { id: mediaId, bytes, mimeType: input.media.mimeType });
+      media.set(mediaId, {
+        id: mediaId,
+        phoneNumberId: number.phoneNumberId,
+        bytes,
+        mimeType: input.media.mimeType,
+      });
       const type = input.media.type ?? typeFor(input.media.mimeType);
       message.type = type;
       message[type] = {
@@ -221,28 +306,10 @@ export async function buildWhatsAppCloudSandbox(
       message.type = 'text';
       message.text = { body: input.text };
     }
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'sandbox-waba',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: {
-                  display_phone_number: number.displayPhoneNumber,
-                  phone_number_id: number.phoneNumberId,
-                },
-                contacts: [{ profile: { name: input.name ?? 'Sandbox User' }, wa_id: input.from }],
-                messages: [message],
-              },
-            },
-          ],
-        },
-      ],
-    };
+    const body = webhookBody(number, 'messages', {
+      contacts: [{ profile: { name: input.name ?? 'Sandbox User' }, wa_id: input.from }],
+      messages: [message],
+    });
     const delivery = deliver(number, body);
     return reply.status(202).send({ messageId: id, mediaId, deliveryId: delivery.id });
   });
@@ -252,12 +319,21 @@ export async function buildWhatsAppCloudSandbox(
     return { mediaFailures };
   });
 
+  const emit = (phoneNumberId: string, body: Json): SandboxDelivery => {
+    const number = numbers.get(phoneNumberId);
+    if (!number) throw new Error(`unknown phoneNumberId ${phoneNumberId}; add the number first`);
+    return deliver(number, body);
+  };
+  registerWebhookControls(app, { numbers, deliver });
+
   app.get('/__sandbox/deliveries', async () => ({ data: deliveries }));
   app.get('/__sandbox', async () => ({
     numbers: [...numbers.values()].map(({ appSecret, ...rest }) => rest),
     media: media.size,
     deliveries: deliveries.length,
   }));
+
+  registerSmbAppData(app, { accessToken, isKnownNumber: (id) => numbers.has(id) });
 
   app.addHook('preClose', async () => {
     closed = true;
@@ -268,6 +344,8 @@ export async function buildWhatsAppCloudSandbox(
   return {
     app,
     deliveries,
+    mediaRequests,
+    emit,
     listen: (port = 0, host = '127.0.0.1') => listenOn(app, port, host),
     close: () => app.close(),
   };

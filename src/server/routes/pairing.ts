@@ -206,6 +206,41 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
       },
     );
 
+    app.post(
+      '/accounts/:accountId/pairing/resume',
+      {
+        schema: {
+          tags: ['accounts'],
+          summary: 'Resume a linked-device session that another copy replaced',
+          description:
+            'A session whose state is `replaced` (WhatsApp closed it with 440 because another copy connected ' +
+            'with the same keys) stays stopped: two copies taking the session in turn look like abuse. Once ' +
+            'the other copy is stopped, this connects again from the stored keys, without pairing. ' +
+            '`conflict` when the session is in any other state.',
+          params: z.object({ accountId: z.string() }),
+          response: {
+            200: AccountSchema,
+            403: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const grant = grantOf(request);
+        const account = await accountOf(request, request.params.accountId, 'manage');
+        await linkedDevices.resume(account);
+        await audit.record(request, 'pairing.resumed', {
+          type: 'account',
+          id: account.id,
+          label: account.phone,
+        });
+        const stats = await store.accounts.stats(grant.workspaceId);
+        const linked = await store.whatsappWebSessions.get(account.id);
+        return accountDto(account, stats.get(account.id), undefined, linked);
+      },
+    );
+
     app.delete(
       '/accounts/:accountId/pairing',
       {

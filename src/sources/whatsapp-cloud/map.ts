@@ -27,6 +27,12 @@ export interface StatusUpdate {
   messageId: string;
   status: string;
   at: number;
+  /**
+   * The message this status is about, as far as a status tells: from me, in the recipient's chat (a
+   * group's for `recipient_type: group`), with no content. Stored only when the message itself is not:
+   * sent by another app through the API on the same number, it reaches wasync as statuses alone.
+   */
+  placeholder: IngestMessage | undefined;
 }
 
 export interface MappedDelivery {
@@ -36,6 +42,12 @@ export interface MappedDelivery {
   contacts: PartyRef[];
   history: HistoryChunk[];
   statuses: StatusUpdate[];
+  /**
+   * Ids of coexistence history media contents (`history` changes with `messages`): each only fills the
+   * placeholder its history thread gave, whose chat and direction stand; the chat named on the content
+   * item is a guess, never used to place it.
+   */
+  placeholderContent: string[];
   /** Fields accepted that carry nothing to store, and messages that could not be read, with why. */
   ignored: string[];
 }
@@ -63,24 +75,36 @@ export function mapDelivery(body: unknown, accountId: string, receivedAt: number
     contacts: [],
     history: [],
     statuses: [],
+    placeholderContent: [],
     ignored: [],
   };
   if (!isRecord(body) || !Array.isArray(body.entry)) {
     out.ignored.push('body: not a WhatsApp webhook (no entry array)');
     return out;
   }
-  const context = { accountId, receivedAt };
   for (const entry of body.entry) {
     if (!isRecord(entry) || !Array.isArray(entry.changes)) continue;
     for (const change of entry.changes) {
       if (!isRecord(change) || !isRecord(change.value)) continue;
       const field = String(change.field ?? '');
       const value = change.value;
+      const metadata = isRecord(value.metadata) ? value.metadata : {};
+      const context: MapContext = { accountId, receivedAt, business: digits(metadata.display_phone_number) };
       const contacts = new Contacts(value.contacts);
       switch (field) {
         case 'messages':
           for (const m of records(value.messages)) mapInbound(m, contacts, context, out);
-          for (const s of records(value.statuses)) mapStatus(s, out);
+          for (const s of records(value.statuses)) mapStatus(s, contacts, context, out);
+          break;
+        // Meta "Standby webhooks" (developers.facebook.com/documentation/business-messaging/whatsapp/
+        // webhooks/reference/standby/) and 360dialog "Meta Business Agent: Webhooks": while Meta's
+        // business agent (or another app, by handover) holds a conversation, the customer's messages,
+        // the agent's replies as message echoes and their statuses come on `standby` in the shape of
+        // `messages` and `smb_message_echoes`.
+        case 'standby':
+          for (const m of records(value.messages)) mapInbound(m, contacts, context, out);
+          for (const m of records(value.message_echoes)) mapEcho(m, contacts, context, out);
+          for (const s of records(value.statuses)) mapStatus(s, contacts, context, out);
           break;
         case 'smb_message_echoes':
           for (const m of records(value.message_echoes)) mapEcho(m, contacts, context, out);
@@ -102,6 +126,19 @@ export function mapDelivery(body: unknown, accountId: string, receivedAt: number
 interface MapContext {
   accountId: string;
   receivedAt: number;
+  /** The account's own number as the change names it (`metadata.display_phone_number`), digits only. */
+  business: string | undefined;
+}
+
+function digits(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const only = String(value).replace(/\D/g, '');
+  return only === '' ? undefined : only;
+}
+
+/** Whether a `from` is the account's own number: what marks a history message the business sent. */
+function isOwnNumber(from: unknown, context: MapContext): boolean {
+  return typeof from === 'string' && /^\d+$/.test(from) && from === context.business;
 }
 
 /** `value.contacts`: names, usernames and business-scoped ids of the users in this change. */
@@ -164,13 +201,17 @@ function hasKey(party: PartyRef): boolean {
 }
 
 function mapInbound(m: Json, contacts: Contacts, context: MapContext, out: MappedDelivery): void {
-  const sender = contacts.party(m.from, m.from_user_id, m.from_parent_user_id);
+  const system = m.type === 'system' && isRecord(m.system) ? m.system : undefined;
+  // A notice of a changed number or id has no contacts array, and for a user known by BSUID alone no
+  // `from` either (Meta "System messages webhook reference"): the previous id it names is who it is about.
+  const sender =
+    contacts.party(m.from, m.from_user_id, m.from_parent_user_id) ?? (system && previousParty(system));
   const chat: IngestChat | undefined =
     typeof m.group_id === 'string' && m.group_id
       ? { kind: 'group', groupKey: m.group_id, title: undefined, participants: sender ? [sender] : [] }
       : sender && { kind: 'direct', partner: sender };
   mapMessage(m, { chat, sender, fromMe: false }, context, out);
-  if (m.type === 'system' && isRecord(m.system)) mapSystem(m.system, sender, out);
+  if (system) mapSystem(system, sender, out);
 }
 
 function mapEcho(m: Json, contacts: Contacts, context: MapContext, out: MappedDelivery): void {
@@ -183,9 +224,12 @@ function mapEcho(m: Json, contacts: Contacts, context: MapContext, out: MappedDe
   );
 }
 
+/**
+ * Meta "history webhook reference": each thread is a chat with one user (its `id`); a message `from` the
+ * business's own number (`metadata.display_phone_number`) is one the business sent, `to` the user.
+ */
 function mapHistory(value: Json, contacts: Contacts, context: MapContext, out: MappedDelivery): void {
-  // Media content for an earlier placeholder comes on `history` shaped like `messages`.
-  for (const m of records(value.messages)) mapInbound(m, contacts, context, out);
+  for (const m of records(value.messages)) mapHistoryContent(m, contacts, context, out);
   for (const chunk of records(value.history)) {
     const meta = isRecord(chunk.metadata) ? chunk.metadata : {};
     const errors = records(chunk.errors);
@@ -199,9 +243,12 @@ function mapHistory(value: Json, contacts: Contacts, context: MapContext, out: M
           : undefined,
     });
     for (const thread of records(chunk.threads)) {
-      const partner = contacts.party(thread.id);
       for (const m of records(thread.messages)) {
-        const fromMe = m.from !== thread.id;
+        const fromMe =
+          isOwnNumber(m.from, context) || (context.business === undefined && m.from !== thread.id);
+        const partner =
+          contacts.party(thread.id) ??
+          (fromMe ? contacts.party(m.to, m.to_user_id) : contacts.party(m.from, m.from_user_id));
         mapMessage(
           m,
           { chat: partner && { kind: 'direct', partner }, sender: fromMe ? undefined : partner, fromMe },
@@ -213,6 +260,26 @@ function mapHistory(value: Json, contacts: Contacts, context: MapContext, out: M
   }
 }
 
+/**
+ * The content of a history media placeholder, sent apart (Meta "history webhook reference": "a separate
+ * history webhook will follow, describing the content of the message and the media asset ID"). Its
+ * `from` does not tell the direction (Meta's own example names the user for a placeholder the business
+ * sent), so it only fills the placeholder, whose thread placed it: see `placeholderContent`.
+ */
+function mapHistoryContent(m: Json, contacts: Contacts, context: MapContext, out: MappedDelivery): void {
+  const own = isOwnNumber(m.from, context);
+  const guess = own ? contacts.party(m.to, m.to_user_id) : contacts.party(m.from, m.from_user_id);
+  const before = out.items.length;
+  mapMessage(
+    m,
+    { chat: { kind: 'direct', partner: guess ?? {} }, sender: own ? undefined : guess, fromMe: own },
+    context,
+    out,
+  );
+  const item = out.items[before];
+  if (item?.kind === 'message') out.placeholderContent.push(item.sourceId);
+}
+
 function mapStateSync(s: Json, out: MappedDelivery): void {
   if (s.type !== 'contact' || s.action === 'remove' || !isRecord(s.contact)) return;
   const c = s.contact;
@@ -222,22 +289,91 @@ function mapStateSync(s: Json, out: MappedDelivery): void {
   if (hasKey(party) && name) out.contacts.push({ ...party, name });
 }
 
-function mapStatus(s: Json, out: MappedDelivery): void {
+/**
+ * Meta "Status messages webhook reference": `recipient_id` is the user's wa_id, or the group's id with
+ * `recipient_type: group`; `recipient_user_id` their business-scoped id (2026).
+ */
+function mapStatus(s: Json, contacts: Contacts, context: MapContext, out: MappedDelivery): void {
   if (typeof s.id !== 'string' || typeof s.status !== 'string') return;
-  out.statuses.push({ messageId: s.id, status: s.status, at: seconds(s.timestamp) ?? 0 });
+  const at = seconds(s.timestamp);
+  let chat: IngestChat | undefined;
+  if (s.recipient_type === 'group') {
+    const group = str(s.recipient_id);
+    chat = group ? { kind: 'group', groupKey: group, title: undefined, participants: [] } : undefined;
+  } else {
+    const partner = contacts.party(s.recipient_id, s.recipient_user_id);
+    chat = partner && { kind: 'direct', partner };
+  }
+  const placeholder: IngestMessage | undefined = chat && {
+    kind: 'message',
+    sourceId: s.id,
+    chat,
+    sender: undefined,
+    fromMe: true,
+    sentAt: at ?? context.receivedAt,
+    type: 'unsupported',
+    text: SENT_ELSEWHERE_TEXT,
+    replyTo: undefined,
+    details: { sentElsewhere: true, originalType: 'status' },
+    media: undefined,
+    raw: s,
+  };
+  out.statuses.push({ messageId: s.id, status: s.status, at: at ?? 0, placeholder });
 }
 
+/** What a message sent through the API by another app shows: WhatsApp passes on its statuses only. */
+export const SENT_ELSEWHERE_TEXT = 'Sent from another app (only its delivery status reached wasync)';
+
+/**
+ * The party a change notice is about when it names no sender: its previous id. Meta "System messages
+ * webhook reference" (user_changed_number, user_changed_user_id); the body reads
+ * "User <name> changed from <previous> to <new>".
+ */
+function previousParty(system: Json): PartyRef | undefined {
+  const previous = str(system.previous_user_id) ?? changedIds(system)?.previous;
+  if (previous === undefined) return undefined;
+  const party = { ...addressParty(previous), ...bsuidParty(previous) };
+  return hasKey(party) ? party : undefined;
+}
+
+function bsuidParty(raw: unknown): PartyRef {
+  const bsuid = bsuidOf(raw);
+  return bsuid ? { bsuid } : {};
+}
+
+function changedIds(system: Json): { previous: string; next: string } | undefined {
+  const match = / changed from (\S+) to (\S+?)\.?$/.exec(str(system.body) ?? '');
+  return match?.[1] && match[2] ? { previous: match[1], next: match[2] } : undefined;
+}
+
+/**
+ * A person's new number or business-scoped id. Meta "System messages webhook reference" and "Business-scoped
+ * user IDs": `user_changed_number` carries the new number in `wa_id` (`new_wa_id` in some versions, per
+ * whaloc), and may carry the new BSUID a number change brings in `user_id`; `user_changed_user_id` carries
+ * the new BSUID in `user_id` (and `parent_user_id`), the previous in `previous_user_id` or only in the body.
+ */
 function mapSystem(system: Json, sender: PartyRef | undefined, out: MappedDelivery): void {
   if (!sender) return;
+  const newBsuid = bsuidOf(system.user_id) ?? bsuidOf(system.new_user_id);
+  const parent = bsuidOf(system.parent_user_id, true);
+  const to = (bsuid: string): PartyRef => ({ bsuid, ...(parent ? { parentBsuid: parent } : {}) });
   if (system.type === 'user_changed_number') {
-    const to = addressParty(system.wa_id ?? system.new_wa_id);
-    if (to.phone && sender.phone && to.phone !== sender.phone)
-      out.keyChanges.push({ key: 'phone', from: sender, to });
+    // The id first: the person is still found under the number the notice says they left.
+    if (newBsuid && newBsuid !== sender.bsuid)
+      out.keyChanges.push({ key: 'bsuid', from: sender, to: to(newBsuid) });
+    const phone = addressParty(system.wa_id ?? system.new_wa_id);
+    if (phone.phone && phone.phone !== sender.phone)
+      out.keyChanges.push({ key: 'phone', from: sender, to: phone });
   } else if (system.type === 'user_changed_user_id') {
-    const from = bsuidOf(system.previous_user_id);
-    const to = bsuidOf(system.user_id);
-    if (from && to && from !== to)
-      out.keyChanges.push({ key: 'bsuid', from: { bsuid: from }, to: { bsuid: to } });
+    const body = changedIds(system);
+    const previous = bsuidOf(system.previous_user_id) ?? bsuidOf(body?.previous) ?? sender.bsuid;
+    const next = newBsuid ?? bsuidOf(body?.next);
+    if (next && next !== previous)
+      out.keyChanges.push({
+        key: 'bsuid',
+        from: { ...sender, ...(previous ? { bsuid: previous } : {}) },
+        to: to(next),
+      });
   }
 }
 

@@ -2,13 +2,15 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BackgroundPass } from '../../core/background-pass.js';
+import { WasyncError } from '../../core/errors.js';
 import type { Account } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { SecretBox } from '../../core/secret-box.js';
 import { findUnstorable, MAX_DEPTH } from '../../core/storable-text.js';
-import type { MediaResolver } from '../../ingest/media-fetcher.js';
+import { USER_AGENT } from '../../core/user-agent.js';
+import type { MediaResolver, ResolverLifetime } from '../../ingest/media-fetcher.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
-import type { IngestItem } from '../../ingest/types.js';
+import type { IngestItem, IngestMessage } from '../../ingest/types.js';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
 import { checkVendorUrl, GRAPH_API } from '../../net/vendor-urls.js';
 import type { Store } from '../../store/index.js';
@@ -18,10 +20,15 @@ import {
   type HistoryProgress,
   type PendingDelivery,
   type StoredCloudAccount,
+  SYNC_TYPES,
+  type SyncRequest,
+  type SyncType,
   WhatsAppCloudRepository,
 } from '../../store/repositories/whatsapp-cloud.js';
 import { writeTransaction } from '../../store/write-transaction.js';
 import { type MappedDelivery, mapDelivery } from './map.js';
+import { isRecord as isJsonObject, numbersNamed, partFor } from './route-by-number.js';
+import { COEXISTENCE_WINDOW_MS, requestSmbAppData, type SmbAppDataOutcome } from './smb-app-data.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_API_VERSION = 'v23.0';
@@ -65,6 +72,19 @@ export const CloudAccountInput = z
       .regex(/^v\d+\.\d+$/)
       .optional()
       .describe(`Default ${DEFAULT_API_VERSION}.`),
+    coexistence: z
+      .strictObject({
+        onboardedAt: z.iso
+          .datetime({ offset: true })
+          // A clock a little ahead is fine; a time to come would hold Meta's 24-hour window open forever.
+          .refine((at) => Date.parse(at) <= Date.now() + 5 * 60_000, 'The onboarding time is in the future.')
+          .optional()
+          .describe('When the number was onboarded (Embedded Signup finished). Default: now.'),
+      })
+      .optional()
+      .describe(
+        'The number is shared with the WhatsApp Business app (coexistence). On creation wasync asks Meta to send its contacts and chat history (smb_app_data), which Meta takes only within 24 hours of onboarding.',
+      ),
   })
   .meta({ id: 'CloudAccountInput' });
 export type CloudAccountInput = z.infer<typeof CloudAccountInput>;
@@ -93,9 +113,43 @@ export interface CloudAccountView {
   lastSignatureFailureAt: Date | undefined;
   deliveries: DeliveryCounts;
   historyProgress: HistoryProgress;
+  /** For a number shared with the WhatsApp Business app: the sync request's window and each attempt. */
+  coexistence: CoexistenceView | undefined;
 }
 
+export interface CoexistenceView {
+  onboardedAt: Date;
+  /** 24 hours after onboarding: Meta takes no sync request after it. */
+  windowClosesAt: Date;
+  requests: SyncRequest[];
+}
+
+/**
+ * How long a failing Cloud API media download is kept trying. Meta: "Media IDs returned by the API
+ * expire after 30 days. Media IDs in webhooks expire after 7 days." (WhatsApp Business Platform,
+ * Media, "Get media ID": developers.facebook.com/documentation/business-messaging/whatsapp/
+ * business-phone-numbers/media/). Counted from when the media was stored, right after the webhook.
+ */
+export const CLOUD_MEDIA_LIFETIME: ResolverLifetime = {
+  keepTryingForMs: 7 * 24 * 3_600_000,
+  retryDelaysMs: [30_000, 120_000, 600_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000],
+  expiredReason:
+    'The Cloud API media id expired before a download succeeded: Meta keeps received media for 7 days',
+};
+
 export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
+
+/** What became of a body posted to the app-level URL. */
+export type AppReceipt =
+  | { outcome: 'bad_signature' }
+  | { outcome: 'not_json' }
+  | {
+      outcome: 'accepted';
+      /** The accounts a part of the body was stored for, each part holding only its number's changes. */
+      accountIds: string[];
+      /** Numbers no account (with an app secret that signs this body) has: their changes were not stored. */
+      unknownPhoneNumberIds: string[];
+    };
 
 /**
  * The WhatsApp Cloud API source: account settings with sealed secrets, the webhook's verify handshake
@@ -103,6 +157,8 @@ export type ReceiveOutcome = 'accepted' | 'unknown_account' | 'bad_signature';
  */
 export class WhatsAppCloudService {
   readonly repository: WhatsAppCloudRepository;
+  /** Called when media downloads were made due at once (after a settings change): wakes the fetcher. */
+  onMediaRequeued: (() => void) | undefined;
   private readonly box: SecretBox;
 
   constructor(
@@ -124,6 +180,7 @@ export class WhatsAppCloudService {
     if (input.graphBaseUrl !== undefined)
       checkVendorUrl(input.graphBaseUrl, GRAPH_API, this.options.fetch.allow, 'cloud.graphBaseUrl');
     const secrets: CloudSecrets = { accessToken: input.accessToken, appSecret: input.appSecret };
+    const onboardedAt = input.coexistence && new Date(input.coexistence.onboardedAt ?? Date.now());
     await this.repository.create({
       accountId: account.id,
       phoneNumberId: input.phoneNumberId,
@@ -132,7 +189,12 @@ export class WhatsAppCloudService {
       apiVersion: input.apiVersion ?? DEFAULT_API_VERSION,
       verifyToken: input.verifyToken ?? randomBytes(18).toString('base64url'),
       sealedCredentials: this.box.seal(JSON.stringify(secrets), account.id),
+      coexistenceOnboardedAt: onboardedAt,
     });
+    // A number shared with the Business app: its history and contacts come only once asked, within
+    // 24 hours of onboarding. Each attempt is recorded and shown; a refusal does not undo the account.
+    if (onboardedAt && Date.now() < onboardedAt.getTime() + COEXISTENCE_WINDOW_MS)
+      await this.askSync(account.id, SYNC_TYPES);
     const view = await this.view(account.id);
     if (!view) throw new Error('the Cloud API settings just stored are gone');
     return view;
@@ -140,8 +202,10 @@ export class WhatsAppCloudService {
 
   /**
    * Changes the settings of a Cloud API account: a rotated access token or app secret, a new verify
-   * token, a corrected number id. Takes effect with the next webhook and the next media download.
-   * Undefined when the account has no Cloud API settings.
+   * token, a corrected number id. Takes effect with the next webhook and the next media download;
+   * a new access token or Graph setting also puts the account's pending and failed media downloads
+   * back in the queue, due now (all but those whose media id has expired). Undefined when the account
+   * has no Cloud API settings.
    */
   async reconfigure(accountId: string, update: CloudAccountUpdate): Promise<CloudAccountView | undefined> {
     if (update.graphBaseUrl !== undefined)
@@ -159,11 +223,29 @@ export class WhatsAppCloudService {
       graphBaseUrl: update.graphBaseUrl?.replace(/\/+$/, ''),
       apiVersion: update.apiVersion,
       verifyToken: update.verifyToken,
+      coexistenceOnboardedAt: update.coexistence
+        ? new Date(update.coexistence.onboardedAt ?? stored.coexistenceOnboardedAt ?? Date.now())
+        : undefined,
       sealedCredentials:
         update.accessToken === undefined && update.appSecret === undefined
           ? undefined
           : this.box.seal(JSON.stringify(rotated), accountId),
     });
+    const graphChanged = [update.accessToken, update.graphBaseUrl, update.apiVersion, update.phoneNumberId];
+    if (graphChanged.some((value) => value !== undefined)) {
+      const requeued = await this.options.store.media.requeueBySource(
+        `whatsapp-cloud://${encodeURIComponent(accountId)}/`,
+        Date.now(),
+        [CLOUD_MEDIA_LIFETIME.expiredReason],
+      );
+      if (requeued > 0) {
+        this.options.logger.info(
+          { accountId, requeued },
+          'media downloads re-queued after a settings change',
+        );
+        this.onMediaRequeued?.();
+      }
+    }
     return this.view(accountId);
   }
 
@@ -182,7 +264,73 @@ export class WhatsAppCloudService {
       lastSignatureFailureAt: stored.lastSignatureFailureAt,
       deliveries: await this.repository.counts(accountId),
       historyProgress: stored.historyProgress,
+      coexistence: stored.coexistenceOnboardedAt && {
+        onboardedAt: stored.coexistenceOnboardedAt,
+        windowClosesAt: new Date(stored.coexistenceOnboardedAt.getTime() + COEXISTENCE_WINDOW_MS),
+        requests: await this.repository.syncRequests(accountId),
+      },
     };
+  }
+
+  /**
+   * Asks Meta again for a coexistence number's history and contacts, while the 24-hour window after
+   * onboarding is open: the given sync types, by default those not yet accepted (or both, when both
+   * were: Meta then says it was asked already). Each attempt is recorded; returns what Meta answered,
+   * undefined when the account has no Cloud API settings.
+   */
+  async requestHistory(
+    accountId: string,
+    syncTypes?: readonly SyncType[],
+    now = Date.now(),
+  ): Promise<{ syncType: SyncType; outcome: SmbAppDataOutcome }[] | undefined> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return undefined;
+    if (!stored.coexistenceOnboardedAt)
+      throw new WasyncError(
+        'not_coexistence',
+        `Account ${accountId} is not marked as shared with the WhatsApp Business app (cloud.coexistence).`,
+      );
+    const closesAt = stored.coexistenceOnboardedAt.getTime() + COEXISTENCE_WINDOW_MS;
+    if (now >= closesAt)
+      throw new WasyncError(
+        'coexistence_window_closed',
+        'Meta takes the history request only within 24 hours of onboarding, and that time has passed.',
+        {
+          onboardedAt: stored.coexistenceOnboardedAt.toISOString(),
+          windowClosedAt: new Date(closesAt).toISOString(),
+        },
+      );
+    const accepted = new Set(
+      (await this.repository.syncRequests(accountId)).filter((r) => r.requestId).map((r) => r.syncType),
+    );
+    const pending = SYNC_TYPES.filter((type) => !accepted.has(type));
+    const asked = syncTypes ?? (pending.length > 0 ? pending : SYNC_TYPES);
+    return this.askSync(
+      accountId,
+      SYNC_TYPES.filter((type) => asked.includes(type)),
+    );
+  }
+
+  /** Sends the sync requests, contacts first as Meta's steps go, and records each outcome. */
+  private async askSync(
+    accountId: string,
+    syncTypes: readonly SyncType[],
+  ): Promise<{ syncType: SyncType; outcome: SmbAppDataOutcome }[]> {
+    const stored = await this.repository.get(accountId);
+    if (!stored) return [];
+    const target = { ...stored, accessToken: this.secrets(stored).accessToken };
+    const results: { syncType: SyncType; outcome: SmbAppDataOutcome }[] = [];
+    for (const syncType of syncTypes) {
+      const outcome = await requestSmbAppData(this.options.fetch, target, syncType);
+      await this.repository.recordSyncAttempt(accountId, syncType, outcome, Date.now());
+      if ('error' in outcome)
+        this.options.logger.warn(
+          { accountId, syncType, error: outcome.error, code: outcome.errorCode },
+          'coexistence sync request refused',
+        );
+      results.push({ syncType, outcome });
+    }
+    return results;
   }
 
   /** Meta's verify handshake: the challenge to echo, or undefined to refuse. */
@@ -198,6 +346,78 @@ export class WhatsAppCloudService {
     )
       return undefined;
     return safeEqual(Buffer.from(token), Buffer.from(stored.verifyToken)) ? challenge : undefined;
+  }
+
+  /**
+   * The handshake of the app-level URL, which serves every number of a Meta app: any Cloud API
+   * account's verify token is accepted, since the App Dashboard has one verify token for the app's URL
+   * and the accounts of one app may each show their own.
+   */
+  async verifyAppHandshake(query: Record<string, unknown>): Promise<string | undefined> {
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string')
+      return undefined;
+    const accounts = await this.repository.all();
+    const given = Buffer.from(token);
+    return accounts.some((a) => safeEqual(given, Buffer.from(a.verifyToken))) ? challenge : undefined;
+  }
+
+  /**
+   * A body posted to the app-level URL: each change goes to the account of its
+   * `value.metadata.phone_number_id`. The signature is checked with the app secret of the accounts the
+   * body names (accounts of one Meta app share it); only accounts whose secret signs the body get a part.
+   * A body with one number is stored as received; one with several is cut into one body per account, all
+   * stored in one transaction, so each account's queue holds only its own changes. A change for a number
+   * no such account has is not stored anywhere; a bad signature stores nothing.
+   */
+  async receiveForApp(body: Buffer, signature: string | undefined): Promise<AppReceipt> {
+    const now = Date.now();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    const named = numbersNamed(parsed);
+    const candidates = await this.repository.byPhoneNumberIds(named.phoneNumberIds);
+    const signedBy = new Map<string, boolean>();
+    const signs = (stored: StoredCloudAccount) => {
+      const { appSecret } = this.secrets(stored);
+      let ok = signedBy.get(appSecret);
+      if (ok === undefined) {
+        ok = signatureMatches(body, signature, appSecret);
+        signedBy.set(appSecret, ok);
+      }
+      return ok;
+    };
+    const accounts = candidates.filter(signs);
+    if (accounts.length === 0) {
+      // No account of the numbers named signs it: with some, a bad signature counted on each; with none,
+      // genuine only if some account's app signs it (then its numbers are unknown here).
+      if (candidates.length > 0) {
+        for (const a of candidates) await this.repository.recordSignatureFailure(a.accountId, now);
+        return { outcome: 'bad_signature' };
+      }
+      if (!(await this.repository.all()).some(signs)) return { outcome: 'bad_signature' };
+      if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+      return { outcome: 'accepted', accountIds: [], unknownPhoneNumberIds: named.phoneNumberIds };
+    }
+    if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+    const known = new Set(accounts.map((a) => a.phoneNumberId));
+    const whole = named.phoneNumberIds.length === 1 && named.unaddressed === 0;
+    await this.repository.enqueueParts(
+      accounts.map((a) => ({
+        accountId: a.accountId,
+        body: whole ? body.toString('utf8') : partFor(parsed, a.phoneNumberId),
+      })),
+      now,
+    );
+    return {
+      outcome: 'accepted',
+      accountIds: accounts.map((a) => a.accountId),
+      unknownPhoneNumberIds: named.phoneNumberIds.filter((id) => !known.has(id)),
+    };
   }
 
   /**
@@ -244,6 +464,7 @@ export class WhatsAppCloudService {
         contacts: [],
         history: [],
         statuses: [],
+        placeholderContent: [],
         ignored: ['body is not JSON'],
       };
     }
@@ -271,28 +492,77 @@ export class WhatsAppCloudService {
       mapped.keyChanges = mapped.keyChanges.filter((c) => !gone.has(c.from) && !gone.has(c.to));
     }
     if (mapped.keyChanges.length > 0 || mapped.contacts.length > 0) {
-      // Number changes first, so the notice itself (sent from the new number) lands in the same chat.
+      // Number and id changes first, so the notice itself (sent from the new keys) lands in the same chat.
       await writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
         for (const change of mapped.keyChanges) {
-          const from = change.key === 'phone' ? change.from.phone : change.from.bsuid;
           const to = change.key === 'phone' ? change.to.phone : change.to.bsuid;
-          if (from && to)
-            await store.identities.changeKey(trx, account.workspaceId, change.key, {
+          if (!to) continue;
+          // The person under the key that changes, else under another key the notice names (a BSUID
+          // change of someone stored by number before Meta sent their BSUID).
+          for (const fromKey of change.key === 'phone' ? KEYS : [...KEYS].reverse()) {
+            const from = change.from[fromKey];
+            if (!from) continue;
+            const moved = await store.identities.changeKey(trx, account.workspaceId, change.key, {
               from,
+              fromKey,
               to,
               waId: change.to.waId,
             });
+            if (moved) break;
+          }
         }
         if (mapped.contacts.length > 0)
           await store.identities.resolve(trx, account.workspaceId, mapped.contacts);
       });
     }
-    const items = uniqueItems(mapped.items.map((item) => afterKeyChanges(item, mapped)));
+    // History media content fills its placeholder, which alone knows the message's chat and direction:
+    // content that comes first waits (the delivery is retried) until the placeholder is stored.
+    const stored = await store.messages.chatsOfStored(store.sql.db, account.id, mapped.placeholderContent);
+    const waiting = new Set(mapped.placeholderContent.filter((id) => !stored.has(id)));
+    const items = uniqueItems(
+      mapped.items
+        .filter((item) => !(item.kind === 'message' && waiting.has(item.sourceId)))
+        .map((item) => afterKeyChanges(item, mapped)),
+    );
     if (items.length > 0) await ingest.ingest(account, items);
     // After the items: an echo and its first status may come in one delivery.
-    if (mapped.statuses.length > 0) await store.messages.applyStatuses(account.id, mapped.statuses);
+    if (mapped.statuses.length > 0) {
+      await this.storeSentElsewhere(account, mapped);
+      await store.messages.applyStatuses(account.id, mapped.statuses);
+    }
     if (mapped.history.length > 0) await this.recordHistory(account.id, mapped);
+    if (waiting.size > 0) {
+      throw new Error(
+        `the media content of ${waiting.size} history message(s) (${[...waiting][0]}) waits for its placeholder`,
+      );
+    }
     return mapped;
+  }
+
+  /**
+   * A status for a message the account never stored is a message another app sent through the API on
+   * this number: it is stored as a placeholder from me in the recipient's chat (at its `sent` status's
+   * time, else the first seen's until a `sent` one comes), which its content fills if an echo ever comes.
+   */
+  private async storeSentElsewhere(account: Account, mapped: MappedDelivery): Promise<void> {
+    const { store, ingest } = this.options;
+    const first = new Map<string, IngestMessage>();
+    for (const status of mapped.statuses) {
+      if (!status.placeholder) continue;
+      if (!first.has(status.messageId) || status.status === 'sent')
+        first.set(status.messageId, status.placeholder);
+    }
+    if (first.size === 0) return;
+    const stored = await store.messages.chatsOfStored(store.sql.db, account.id, [...first.keys()]);
+    const missing = [...first.values()].filter((m) => !stored.has(m.sourceId));
+    if (missing.length > 0) await ingest.ingest(account, missing);
+    // A `sent` status after a later one placed the message: the message goes back to when it was sent.
+    const late = mapped.statuses.filter((s) => s.status === 'sent' && s.at > 0 && stored.has(s.messageId));
+    if (late.length > 0)
+      await store.messages.backdateSentElsewhere(
+        account.id,
+        late.map((s) => ({ sourceMessageId: s.messageId, sentAt: s.at })),
+      );
   }
 
   /** The media resolver of `whatsapp-cloud://<account>/<media id>` URLs: the Graph API's two hops. */
@@ -302,7 +572,12 @@ export class WhatsAppCloudService {
       const mediaId = decodeURIComponent(url.pathname.replace(/^\//, ''));
       const stored = await this.repository.get(accountId);
       if (!stored) throw new Error(`no Cloud API settings for account ${accountId}`);
-      const headers = { authorization: `Bearer ${this.secrets(stored).accessToken}` };
+      // Meta's Media Download API reference lists a `User-Agent` header naming the client (WhatsApp
+      // Cloud API, Media Download API, "Header Parameters"): sent on both hops, as wasync/<version>.
+      const headers = {
+        authorization: `Bearer ${this.secrets(stored).accessToken}`,
+        'user-agent': USER_AGENT,
+      };
       const lookup = await this.options.fetch(
         `${stored.graphBaseUrl}/${stored.apiVersion}/${encodeURIComponent(mediaId)}?phone_number_id=${encodeURIComponent(stored.phoneNumberId)}`,
         { headers, signal },
@@ -378,6 +653,9 @@ function isPermanent(error: unknown): boolean {
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
+/** The app-level callback URL's path: every number of a Meta app, routed by `phone_number_id`. */
+export const APP_WEBHOOK_PATH = '/webhooks/whatsapp-cloud';
+
 export function webhookPath(accountId: string): string {
   return `/webhooks/whatsapp-cloud/${encodeURIComponent(accountId)}`;
 }
@@ -398,7 +676,7 @@ function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The webhook gives base64, the history example hex: both become lowercase hex. */
+/** The webhook gives base64; the Graph API's media lookup and the history example give hex: all become lowercase hex. */
 function hexSha256(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   if (/^[0-9a-f]{64}$/i.test(value)) return value.toLowerCase();
@@ -406,12 +684,23 @@ function hexSha256(value: unknown): string | undefined {
   return bytes.length === 32 ? bytes.toString('hex') : undefined;
 }
 
-/** After a number change the notice's sender is the person under their new number. */
+/** After a change of number or id the notice's sender is the person under their new keys. */
 function afterKeyChanges(item: IngestItem, mapped: MappedDelivery): IngestItem {
   if (item.kind !== 'message' || item.type !== 'system' || mapped.keyChanges.length === 0) return item;
   const moved = (party: PartyRef | undefined): PartyRef | undefined => {
-    const change = mapped.keyChanges.find((c) => c.key === 'phone' && party?.phone === c.from.phone);
-    return change && party ? { ...party, phone: change.to.phone, waId: change.to.waId } : party;
+    if (!party) return party;
+    let next = party;
+    for (const change of mapped.keyChanges) {
+      const same =
+        (next.phone !== undefined && next.phone === change.from.phone) ||
+        (next.bsuid !== undefined && next.bsuid === change.from.bsuid);
+      if (!same) continue;
+      next =
+        change.key === 'phone'
+          ? { ...next, phone: change.to.phone, waId: change.to.waId }
+          : { ...next, bsuid: change.to.bsuid, parentBsuid: change.to.parentBsuid ?? next.parentBsuid };
+    }
+    return next;
   };
   const sender = moved(item.sender);
   const chat =
@@ -440,6 +729,8 @@ async function accountById(store: Store, accountId: string): Promise<Account | u
     .executeTakeFirst();
   return row ? store.accounts.get(row.workspace_id, accountId) : undefined;
 }
+
+const KEYS = ['phone', 'bsuid'] as const;
 
 const DEFAULT_RETRIES = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
 const BATCH = 16;

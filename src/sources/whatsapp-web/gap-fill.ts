@@ -4,6 +4,7 @@ import type { Store } from '../../store/index.js';
 import { toWAMessage } from './map.js';
 import type { SessionTiming } from './session.js';
 import type { CaptureSocket } from './socket.js';
+import { DAY_MS } from './traffic.js';
 
 /** A disconnection's gap being filled: since when, the history requests out, and where it stands. */
 interface Gap {
@@ -37,17 +38,29 @@ export interface GapFillHost {
  * restart fills it too); after the next connect this waits for WhatsApp's offline messages to arrive
  * and settle, then, for each chat with a message since the drop, asks the phone for the messages
  * before the earliest such one, again while a full answer still ends inside the gap. The stored gap
- * closes once every request is answered (or after a while without answers).
+ * closes once every request is answered (or after a while without answers). To keep the traffic
+ * modest, only a long gap is filled, only for the few most recently active chats, and every request
+ * counts against a daily cap per account kept in the store (see traffic.ts).
  */
 export class GapFill {
   private gap: Gap | undefined;
 
   constructor(private readonly host: GapFillHost) {}
 
-  /** The socket opened and a gap is stored since `since`: wait for the offline messages first. */
-  begin(socket: CaptureSocket, since: number): void {
+  /**
+   * The socket opened and a gap is stored since `since`: wait for the offline messages first. A gap
+   * shorter than `gapMinMs` is closed at once, asking nothing: WhatsApp delivers what a device missed
+   * while briefly offline on its own, so asking the phone too would only add traffic.
+   */
+  begin(socket: CaptureSocket, since: number, now = Date.now()): void {
     this.abandon();
-    this.gap = { since, requests: new Map(), pending: 'settle', sending: false, timer: undefined };
+    const gap: Gap = { since, requests: new Map(), pending: 'settle', sending: false, timer: undefined };
+    this.gap = gap;
+    if (now - since < this.host.timing.gapMinMs) {
+      gap.pending = 'done';
+      this.host.enqueue(() => this.close(gap));
+      return;
+    }
     this.schedule(socket, this.host.timing.gapSettleMs);
   }
 
@@ -164,6 +177,19 @@ export class GapFill {
     const placeholder = `pending:${request.jid}:${request.rounds}`;
     gap.requests.set(placeholder, request);
     try {
+      const { accountId, store, timing } = this.host;
+      const allowed = await this.host.persist(() =>
+        store.whatsappWebSessions.takeRequest(accountId, 'history', timing.gapRequestsPerDay, DAY_MS),
+      );
+      if (!allowed) {
+        gap.requests.delete(placeholder);
+        this.host.log.info(
+          { chat: request.jid, perDay: timing.gapRequestsPerDay },
+          'the daily cap on history requests is reached; the rest of the gap stays unfilled',
+        );
+        this.closeWhenAnswered(gap);
+        return;
+      }
       const id = await socket.fetchMessageHistory(
         this.host.timing.gapFillCount,
         before.key,

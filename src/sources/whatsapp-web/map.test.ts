@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { proto, type WAMessage } from 'baileys';
 import { describe, expect, it } from 'vitest';
 import { mapWebMessage } from './map.js';
@@ -89,7 +90,7 @@ describe('linked-device messages in the ingest contract', () => {
         },
         'contacts',
       ],
-      [{ pollCreationMessage: { name: 'Which day?' } }, 'unsupported'],
+      [{ eventMessage: { name: 'Launch day' } }, 'unsupported'],
     ] as const;
     const mapped = types.map(
       ([message], i) => mapWebMessage(web(key(`T${i}`), message as proto.IMessage), context)[0],
@@ -105,7 +106,7 @@ describe('linked-device messages in the ingest contract', () => {
     expect(mapped[5]).toMatchObject({
       details: { contacts: [{ name: 'Bruno', phones: ['+55 11 91234-5678'] }] },
     });
-    expect(mapped[6]).toMatchObject({ details: { originalType: 'pollCreationMessage' } });
+    expect(mapped[6]).toMatchObject({ details: { originalType: 'eventMessage' } });
   });
 
   it('turns reactions, revokes and edits into events on their message', () => {
@@ -196,5 +197,111 @@ describe('linked-device messages in the ingest contract', () => {
       messageStubType: proto.WebMessageInfo.StubType.REVOKE,
     });
     expect(mapWebMessage(shell, context)).toEqual([]);
+  });
+
+  it('records a pin and an unpin as notices from whoever did it, pointing at the message', () => {
+    const pin = (id: string, type: proto.Message.PinInChatMessage.Type) =>
+      mapWebMessage(
+        web(
+          { remoteJid: ANA_PN, fromMe: false, id },
+          { pinInChatMessage: { key: { remoteJid: ANA_PN, id: 'A1' }, type } },
+        ),
+        context,
+      );
+    expect(pin('P1', proto.Message.PinInChatMessage.Type.PIN_FOR_ALL)).toMatchObject([
+      {
+        kind: 'message',
+        type: 'system',
+        text: '📌 Pinned a message',
+        replyTo: 'A1',
+        sender: { phone: '+5511987654321' },
+        details: { pin: { target: 'A1', pinned: true } },
+      },
+    ]);
+    expect(pin('P2', proto.Message.PinInChatMessage.Type.UNPIN_FOR_ALL)).toMatchObject([
+      { type: 'system', text: 'Unpinned a message', details: { pin: { target: 'A1', pinned: false } } },
+    ]);
+  });
+
+  it('records keeping a disappearing message in the chat, and undoing it', () => {
+    const keep = (id: string, keepType: proto.KeepType) =>
+      mapWebMessage(
+        web(
+          { remoteJid: ANA_PN, fromMe: true, id },
+          { keepInChatMessage: { key: { remoteJid: ANA_PN, id: 'A1' }, keepType } },
+        ),
+        context,
+      );
+    expect(keep('K1', proto.KeepType.KEEP_FOR_ALL)).toMatchObject([
+      {
+        type: 'system',
+        fromMe: true,
+        text: '🔖 Kept a message in the chat',
+        replyTo: 'A1',
+        details: { keep: { kept: true } },
+      },
+    ]);
+    expect(keep('K2', proto.KeepType.UNDO_KEEP_FOR_ALL)).toMatchObject([
+      { text: 'Stopped keeping a message in the chat', details: { keep: { target: 'A1', kept: false } } },
+    ]);
+  });
+
+  it('shows a poll with its options, and a history poll with the votes each option has', () => {
+    const poll = {
+      pollCreationMessageV3: {
+        name: 'Which day?',
+        options: [{ optionName: 'Monday' }, { optionName: 'Friday' }],
+        selectableOptionsCount: 1,
+      },
+    };
+    expect(
+      mapWebMessage(web({ remoteJid: GROUP, participant: ANA_PN, id: 'Q1' }, poll), context),
+    ).toMatchObject([
+      {
+        type: 'interactive',
+        text: '📊 Which day?\n• Monday\n• Friday',
+        details: { poll: { question: 'Which day?', options: ['Monday', 'Friday'], selectable: 1 } },
+      },
+    ]);
+    const hash = (name: string) => createHash('sha256').update(name).digest();
+    const voted = web({ remoteJid: GROUP, participant: ANA_PN, id: 'Q2' }, poll, {
+      pollUpdates: [
+        {
+          pollUpdateMessageKey: { remoteJid: GROUP, participant: ANA_PN, id: 'V1' },
+          vote: { selectedOptions: [hash('Friday')] },
+        },
+        {
+          pollUpdateMessageKey: { remoteJid: GROUP, participant: '4915112345678@s.whatsapp.net', id: 'V2' },
+          vote: { selectedOptions: [hash('Friday')] },
+        },
+      ],
+    });
+    expect(mapWebMessage(voted, context)).toMatchObject([
+      {
+        text: '📊 Which day?\n• Monday (0)\n• Friday (2)',
+        details: { poll: { votes: { Monday: 0, Friday: 2 } } },
+      },
+    ]);
+  });
+
+  it('records a poll vote against its poll, with the options chosen once they are read', () => {
+    const vote = web(
+      { remoteJid: GROUP, participant: ANA_PN, id: 'V1' },
+      {
+        pollUpdateMessage: {
+          pollCreationMessageKey: { remoteJid: GROUP, id: 'Q1' },
+          vote: { encPayload: new Uint8Array(4) },
+        },
+      },
+    );
+    expect(mapWebMessage(vote, context)).toMatchObject([
+      { type: 'system', text: '🗳 Voted in the poll', replyTo: 'Q1', details: { vote: { poll: 'Q1' } } },
+    ]);
+    expect(mapWebMessage(vote, { ...context, pollVotes: new Map([['V1', ['Friday']]]) })).toMatchObject([
+      { text: '🗳 Voted: Friday', details: { vote: { poll: 'Q1', options: ['Friday'] } } },
+    ]);
+    expect(mapWebMessage(vote, { ...context, pollVotes: new Map([['V1', []]]) })).toMatchObject([
+      { text: '🗳 Withdrew the vote' },
+    ]);
   });
 });

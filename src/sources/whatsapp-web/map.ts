@@ -3,6 +3,7 @@ import type { MessageType } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { parseWhatsAppId } from '../../core/whatsapp-id.js';
 import type { IngestChat, IngestItem, IngestMedia } from '../../ingest/types.js';
+import { pollOf, votesOf } from './polls.js';
 
 /**
  * The linked-device source's messages (the library's `WAMessage`) in the ingest contract, by the rules
@@ -12,6 +13,8 @@ import type { IngestChat, IngestItem, IngestMedia } from '../../ingest/types.js'
  */
 export interface MapContext {
   accountId: string;
+  /** Poll votes read already, by the vote's message id: the names of the options chosen. */
+  pollVotes?: ReadonlyMap<string, string[]> | undefined;
 }
 
 /** A person from a JID and its alternate (a `@lid` with its phone, or the other way round). */
@@ -50,7 +53,9 @@ function chatOf(message: WAMessage): IngestChat | undefined {
     return { kind: 'group', groupKey: parsed.address.groupJid, title: undefined, participants: [] };
   }
   if (parsed.address.kind !== 'phone' && parsed.address.kind !== 'lid') return undefined;
-  const partner = partyOf(remote, key.remoteJidAlt, key.fromMe ? undefined : message.pushName);
+  // The alternate is the sender's: on a message from the account it is the account's own number or
+  // lid, not the partner's (WhiskeySockets/Baileys src/Utils/decode-wa-message.ts).
+  const partner = key.fromMe ? partyOf(remote) : partyOf(remote, key.remoteJidAlt, message.pushName);
   return partner && { kind: 'direct', partner };
 }
 
@@ -154,6 +159,80 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
       return [event('edit', target, textOf(edited) ?? '')];
     }
     return [];
+  }
+
+  // Pinning a message or keeping a disappearing one come as messages of their own that name their
+  // target: stored as notices from whoever did it, pointing at the message (a reply's link).
+  const notice = (words: string, target: string, details: Record<string, unknown>): IngestItem => ({
+    kind: 'message',
+    sourceId: id,
+    chat,
+    sender,
+    fromMe,
+    sentAt,
+    type: 'system',
+    text: words,
+    replyTo: target,
+    details,
+    media: undefined,
+    raw,
+  });
+  if (type === 'pinInChatMessage') {
+    const pin = content.pinInChatMessage;
+    const target = pin?.key?.id;
+    if (!target) return [];
+    const pinned = pin.type !== proto.Message.PinInChatMessage.Type.UNPIN_FOR_ALL;
+    return [
+      notice(pinned ? '📌 Pinned a message' : 'Unpinned a message', target, { pin: { target, pinned } }),
+    ];
+  }
+  if (type === 'keepInChatMessage') {
+    const keep = content.keepInChatMessage;
+    const target = keep?.key?.id;
+    if (!target) return [];
+    const kept = keep.keepType !== proto.KeepType.UNDO_KEEP_FOR_ALL;
+    return [
+      notice(kept ? '🔖 Kept a message in the chat' : 'Stopped keeping a message in the chat', target, {
+        keep: { target, kept },
+      }),
+    ];
+  }
+  const poll = pollOf(content);
+  if (poll) {
+    // A poll out of the history carries its votes, read already by the phone.
+    const counted = message.pollUpdates?.length ? votesOf(message) : undefined;
+    const options = poll.options.map((option) =>
+      counted ? `• ${option} (${counted.get(option) ?? 0})` : `• ${option}`,
+    );
+    return [
+      {
+        kind: 'message',
+        sourceId: id,
+        chat,
+        sender,
+        fromMe,
+        sentAt,
+        type: 'interactive',
+        text: [`📊 ${poll.question}`, ...options].join('\n'),
+        replyTo: contextInfoOf(content)?.stanzaId ?? undefined,
+        details: { poll: counted ? { ...poll, votes: Object.fromEntries(counted) } : poll },
+        media: undefined,
+        raw,
+      },
+    ];
+  }
+  if (type === 'pollUpdateMessage') {
+    const target = content.pollUpdateMessage?.pollCreationMessageKey?.id;
+    if (!target) return [];
+    // The vote is encrypted for the poll: the session reads it with the poll's key when it has the poll.
+    const chosen = context.pollVotes?.get(id);
+    const words =
+      chosen === undefined
+        ? '🗳 Voted in the poll'
+        : chosen.length === 0
+          ? '🗳 Withdrew the vote'
+          : `🗳 Voted: ${chosen.join(', ')}`;
+    return [notice(words, target, { vote: { poll: target, ...(chosen ? { options: chosen } : {}) } })];
   }
 
   const context_ = contextInfoOf(content);

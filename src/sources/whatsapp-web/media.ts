@@ -5,6 +5,7 @@ import type { MediaResolver } from '../../ingest/media-fetcher.js';
 import type { Store } from '../../store/index.js';
 import { BlobTooLargeError } from '../../store/media-blobs.js';
 import type { LinkedDevices } from './sessions.js';
+import { DAY_MS, DEFAULT_TRAFFIC, HOUR_MS, type TrafficLimits } from './traffic.js';
 
 /** What WhatsApp's media servers answer for a file they no longer hold: the phone must upload it again. */
 const REUPLOAD_STATUSES = [404, 410];
@@ -14,14 +15,29 @@ const REUPLOAD_STATUSES = [404, 410];
  * message carries the media key and path, the bytes come from WhatsApp's media servers and are
  * decrypted on the way, and their SHA-256 must match the one the message states. Media the servers
  * no longer hold (404/410, common in old history) is asked of the phone again through the account's
- * connected session, then downloaded from where it was put.
+ * connected session (the library's `updateMediaMessage`, WhiskeySockets/Baileys
+ * src/Utils/messages-media.ts and src/Socket/messages-send.ts: a media retry request the phone
+ * answers by uploading the file again), then downloaded from where it was put. Each such request
+ * is one the phone and WhatsApp see, so only media younger than `reuploadMaxAgeMs` is asked for,
+ * and at most `reuploadsPerHour` per account (counted in the store).
  */
 export function linkedDeviceMediaResolver(
   store: Store,
   devices: LinkedDevices,
   logger: Logger,
+  limits: Partial<TrafficLimits> = {},
 ): MediaResolver {
   const log = logger.child({ component: 'linked-device-media' });
+  const { reuploadMaxAgeMs, reuploadsPerHour } = { ...DEFAULT_TRAFFIC, ...limits };
+  // Downloads run side by side; the hourly count is taken one at a time so it cannot be overrun.
+  let counting: Promise<unknown> = Promise.resolve();
+  const takeReupload = (accountId: string) => {
+    const taken = counting.then(() =>
+      store.whatsappWebSessions.takeRequest(accountId, 'reupload', reuploadsPerHour, HOUR_MS),
+    );
+    counting = taken.catch(() => undefined);
+    return taken;
+  };
   return async (url, { signal, maxBytes }) => {
     const { downloadMediaMessage, getContentType, normalizeMessageContent } = await import('baileys');
     const { toWAMessage } = await import('./map.js');
@@ -43,6 +59,19 @@ export function linkedDeviceMediaResolver(
       if (!session) {
         throw new Error(
           'the media expired on WhatsApp and the phone can only re-upload it while the session runs',
+        );
+      }
+      const sentAt = Number(message.messageTimestamp ?? 0) * 1000;
+      if (Date.now() - sentAt > reuploadMaxAgeMs) {
+        throw new Error(
+          `the media expired on WhatsApp and is older than ${Math.round(reuploadMaxAgeMs / DAY_MS)} days: ` +
+            'wasync does not ask the phone to re-upload media that old',
+        );
+      }
+      if (!(await takeReupload(accountId))) {
+        throw new Error(
+          `the media expired on WhatsApp and ${reuploadsPerHour} re-uploads were asked of the phone ` +
+            'in the last hour already: tried again later',
         );
       }
       log.info({ accountId, messageId }, 'media expired on the server; asking the phone to upload it again');

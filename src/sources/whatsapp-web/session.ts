@@ -2,6 +2,7 @@ import {
   DisconnectReason,
   type LIDMapping,
   makeCacheableSignalKeyStore,
+  normalizeMessageContent,
   proto,
   type SignalKeyStore,
   type WAMessage,
@@ -9,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { Account } from '../../core/model.js';
 import type { SecretBox } from '../../core/secret-box.js';
+import { parseWhatsAppId } from '../../core/whatsapp-id.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
 import type { Store } from '../../store/index.js';
@@ -23,7 +25,9 @@ import {
   recordLidMappings,
 } from './identity.js';
 import { mapWebMessage, toWAMessage } from './map.js';
+import { chosen, readVote } from './polls.js';
 import { type CaptureSocket, RetryCounterCache, type SocketEvents, type SocketFactory } from './socket.js';
+import { DEFAULT_TRAFFIC, type TrafficLimits } from './traffic.js';
 
 /** How a person pairs: scanning QR codes, or typing a code on the phone (Link with phone number). */
 export type PairingRequest = { method: 'qr' } | { method: 'code' };
@@ -35,7 +39,8 @@ export type PairingUpdate =
   | { type: 'connected'; me: string }
   | { type: 'failed'; code: 'pairing_timeout' | 'logged_out' | 'pairing_failed' | 'stopped'; reason: string };
 
-export interface SessionTiming {
+/** A session's waits, and the limits on what it asks of WhatsApp (see traffic.ts). */
+export interface SessionTiming extends TrafficLimits {
   /** Wait before each reconnect attempt in a row; the last entry repeats. Jittered by up to 20%. */
   reconnectDelaysMs: readonly number[];
   /**
@@ -55,8 +60,7 @@ export interface SessionTiming {
   gapSettleMs: number;
   /** Once offline messages are in, how long nothing new must arrive before the gap is filled. */
   gapQuietMs: number;
-  /** Chats asked about per gap (most recent first), and the pause between two requests. */
-  gapFillChats: number;
+  /** The pause between two history requests of a gap. */
   gapRequestSpacingMs: number;
   /** How long the phone has to upload expired media again. */
   reuploadTimeoutMs: number;
@@ -71,6 +75,7 @@ export interface SessionTiming {
 }
 
 export const DEFAULT_TIMING: SessionTiming = {
+  ...DEFAULT_TRAFFIC,
   reconnectDelaysMs: [1_000, 2_000, 5_000, 15_000, 30_000, 60_000],
   stableAfterMs: 5 * 60_000,
   banPauseMs: 24 * 60 * 60_000,
@@ -79,12 +84,11 @@ export const DEFAULT_TIMING: SessionTiming = {
   watchdogCheckMs: 15_000,
   gapSettleMs: 30_000,
   gapQuietMs: 3_000,
-  gapFillChats: 100,
   gapRequestSpacingMs: 500,
   reuploadTimeoutMs: 30_000,
   gapTimeoutMs: 300_000,
   gapFillCount: 50,
-  gapFillRounds: 10,
+  gapFillRounds: 3,
   storeRetryMs: [500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 60_000, 60_000, 60_000],
 };
 
@@ -521,6 +525,12 @@ export class LinkedDeviceSession {
       const record = groupRecord({ id: joined.id, participants: joined.participants });
       if (record) await this.persist(() => recordGroups(store, this.account, [record]));
     }
+    // `groups.update` carries only what changed (a new subject, say) and `group-participants.update`
+    // only who came or went (WhiskeySockets/Baileys src/Types/Events.ts): the group is looked up once
+    // to have its whole state. `groups.upsert` carries the whole metadata already.
+    const changed = new Set([...(events['groups.update'] ?? []).map((g) => g.id), joined?.id]);
+    changed.delete(undefined);
+    if (changed.size) this.enqueue(() => this.refreshGroups(socket, [...changed] as string[]));
     const history = events['messaging-history.set'];
     if (history) await this.onHistory(socket, history);
     const status = events['messaging-history.status'];
@@ -530,9 +540,11 @@ export class LinkedDeviceSession {
     }
     const upsert = events['messages.upsert'];
     if (upsert) {
-      await this.store(this.map(upsert.messages));
+      await this.store(this.map(upsert.messages, await this.pollVotes(upsert.messages)));
       this.gapFill.messagesArrived(socket);
     }
+    const updates = events['messages.update'];
+    if (updates?.length) await this.onMessageUpdates(updates);
     await this.touch();
   }
 
@@ -598,14 +610,32 @@ export class LinkedDeviceSession {
     this.wasPaired = true;
     const me = socket.user?.id ?? this.auth?.state.creds.me?.id;
     const stored = await this.persist(() => this.deps.store.whatsappWebSessions.get(this.account.id));
+    await this.rememberOwnLid(socket);
     await this.setState('connected', { me, connectedAt: Date.now() });
     if (this.pairing) {
       this.log.info({ me }, 'paired');
       this.endPairing({ type: 'connected', me: me ?? '' });
     }
     this.startWatchdog(socket);
-    this.enqueue(() => this.fetchGroups(socket));
+    // The full list of groups once after pairing; after that, only groups the library says changed.
+    if (!stored?.groupsFetchedAt) this.enqueue(() => this.fetchGroups(socket));
     if (stored?.gapSince) this.gapFill.begin(socket, stored.gapSince.getTime());
+  }
+
+  /**
+   * The account's own lid, as the library holds it once paired (`creds.me.lid`), is nobody's: a lid
+   * mapping or contact that names it is never recorded against a chat partner (see identity.ts).
+   * Learned here at every open, so it holds before the first history or message arrives.
+   */
+  private async rememberOwnLid(socket: CaptureSocket): Promise<void> {
+    const raw = socket.user?.lid ?? this.auth?.state.creds.me?.lid;
+    if (!raw) return;
+    const parsed = parseWhatsAppId(raw);
+    if (!parsed.ok || parsed.address.kind !== 'lid') return;
+    const lid = parsed.address.lid;
+    await this.persist(() =>
+      this.deps.store.identities.recordOwnLids(this.deps.store.sql.db, this.account.workspaceId, [lid]),
+    );
   }
 
   /**
@@ -739,6 +769,12 @@ export class LinkedDeviceSession {
     this.gapFill.historyArrived(socket, history);
   }
 
+  /**
+   * Fetches every group the account is in, once after pairing (noted in the store, so a reconnect or
+   * a restart does not ask again: each full fetch is one more query an unofficial client makes).
+   * Later changes come as the library's notices (`groups.upsert`, `groups.update`,
+   * `group-participants.update`); a failed fetch is tried again at the next connect.
+   */
   private async fetchGroups(socket: CaptureSocket): Promise<void> {
     if (socket !== this.socket) return;
     let groups: Awaited<ReturnType<CaptureSocket['groupFetchAllParticipating']>>;
@@ -752,12 +788,75 @@ export class LinkedDeviceSession {
       .map(groupRecord)
       .filter((g) => g !== undefined);
     if (records.length) await this.persist(() => recordGroups(this.deps.store, this.account, records));
+    await this.persist(() => this.deps.store.whatsappWebSessions.groupsFetched(this.account.id, Date.now()));
   }
 
-  private map(messages: readonly WAMessage[]): IngestItem[] {
+  /** Looks up the groups a change notice named, one by one, and records what they are now. */
+  private async refreshGroups(socket: CaptureSocket, jids: string[]): Promise<void> {
+    const records: GroupRecord[] = [];
+    for (const jid of jids) {
+      if (socket !== this.socket) return;
+      try {
+        const record = groupRecord(await socket.groupMetadata(jid));
+        if (record) records.push(record);
+      } catch (error) {
+        this.log.warn({ err: error, group: jid }, 'looking up a changed group failed');
+      }
+    }
+    if (records.length) await this.persist(() => recordGroups(this.deps.store, this.account, records));
+  }
+
+  /**
+   * What `messages.update` adds to stored messages. Edits and deletions need nothing here: their
+   * protocol messages arrive in `messages.upsert` too and are stored as events from there, so an
+   * update's folded copy would only repeat them. Poll votes a library version hands over decrypted
+   * (`pollUpdates` on the poll's key, WhiskeySockets/Baileys src/Utils/process-message.ts) are stored
+   * like the votes read here. Pins and kept messages come as messages of their own (map.ts); status
+   * and star changes are the rep's own bookkeeping, not the conversation's.
+   */
+  private async onMessageUpdates(updates: NonNullable<SocketEventMap['messages.update']>): Promise<void> {
+    const votes: WAMessage[] = [];
+    const chosenBy = new Map<string, string[]>();
+    for (const { key, update } of updates) {
+      if (!update.pollUpdates?.length || !key.id) continue;
+      const poll = toWAMessage(
+        await this.persist(() => this.deps.store.messages.rawOf(this.account.id, key.id ?? '')),
+      );
+      for (const pollUpdate of update.pollUpdates) {
+        const voteKey = pollUpdate.pollUpdateMessageKey;
+        if (!voteKey?.id || !voteKey.remoteJid) continue;
+        votes.push({
+          key: voteKey,
+          message: { pollUpdateMessage: { pollCreationMessageKey: key } },
+          messageTimestamp: Math.floor(Number(pollUpdate.senderTimestampMs ?? 0) / 1000),
+        } as WAMessage);
+        if (poll && pollUpdate.vote) chosenBy.set(voteKey.id, chosen(poll, voteKey, pollUpdate.vote));
+      }
+    }
+    if (votes.length) await this.store(this.map(votes, chosenBy));
+  }
+
+  /** The poll votes among `messages`, read with their polls' keys (for polls stored already). */
+  private async pollVotes(messages: readonly WAMessage[]): Promise<Map<string, string[]>> {
+    const votes = new Map<string, string[]>();
+    const creds = this.auth?.state.creds.me;
+    const me = [creds?.id, creds?.lid].filter((jid): jid is string => Boolean(jid));
+    for (const message of messages) {
+      const pollId = normalizeMessageContent(message.message)?.pollUpdateMessage?.pollCreationMessageKey?.id;
+      if (!pollId || !message.key.id) continue;
+      const poll = toWAMessage(
+        await this.persist(() => this.deps.store.messages.rawOf(this.account.id, pollId)),
+      );
+      const read = poll && readVote(message, poll, me);
+      if (read) votes.set(message.key.id, read);
+    }
+    return votes;
+  }
+
+  private map(messages: readonly WAMessage[], pollVotes?: ReadonlyMap<string, string[]>): IngestItem[] {
     return messages.flatMap((message) => {
       try {
-        return mapWebMessage(message, { accountId: this.account.id });
+        return mapWebMessage(message, { accountId: this.account.id, pollVotes });
       } catch (error) {
         this.log.error({ err: error, id: message.key?.id }, 'a message could not be read; skipped');
         return [];

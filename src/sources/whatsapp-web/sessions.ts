@@ -82,6 +82,23 @@ export class LinkedDevices {
     return session;
   }
 
+  /**
+   * Starts again a session stopped because another copy replaced it (440), once the person who
+   * asks has stopped the other copy: the same as restarting wasync, for that one session.
+   */
+  async resume(account: Account): Promise<LinkedDeviceSession> {
+    const stored = await this.options.store.whatsappWebSessions.get(account.id);
+    if (account.sourceKind !== 'linked_device' || stored?.state !== 'replaced') {
+      throw new WasyncError(
+        'conflict',
+        `${account.phone} was not stopped by another copy of its session; there is nothing to resume.`,
+      );
+    }
+    const session = await this.claim(account);
+    await session.start();
+    return session;
+  }
+
   /** Unlinks an account's device and forgets its session, wherever it was running. */
   async unlink(account: Account): Promise<void> {
     const session = this.sessions.get(account.id) ?? (await this.claim(account));

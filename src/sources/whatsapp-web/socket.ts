@@ -29,6 +29,8 @@ export interface CaptureSocket {
   requestPairingCode(phoneNumber: string): Promise<string>;
   fetchMessageHistory(count: number, oldestKey: WAMessageKey, oldestTimestampMs: number): Promise<string>;
   groupFetchAllParticipating(): Promise<Record<string, GroupMetadata>>;
+  /** One group's metadata (subject and participants): what a change notice about it is followed by. */
+  groupMetadata(jid: string): Promise<GroupMetadata>;
   updateMediaMessage(message: WAMessage): Promise<WAMessage>;
   /**
    * Tells WhatsApp the device is offline, under the account's name (`creds.me.name`, which the

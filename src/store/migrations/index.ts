@@ -18,8 +18,11 @@ import { crmKit } from './016-crm-kit.js';
 import { oauth } from './017-oauth.js';
 import { crmRateBuckets } from './018-crm-rate-buckets.js';
 import { chatHistory } from './019-chat-history.js';
+import { cloudCoexistence } from './020-cloud-coexistence.js';
 import { linkedDevicePause } from './021-linked-device-pause.js';
+import { ownLids } from './022-own-lids.js';
 import { alerts } from './023-alerts.js';
+import { linkedDeviceTraffic } from './025-linked-device-traffic.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -49,8 +52,11 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '017-oauth': oauth(dialect),
     '018-crm-rate-buckets': crmRateBuckets(dialect),
     '019-chat-history': chatHistory(dialect),
+    '020-cloud-coexistence': cloudCoexistence(dialect),
     '021-linked-device-pause': linkedDevicePause(dialect),
+    '022-own-lids': ownLids(dialect),
     '023-alerts': alerts(dialect),
+    '025-linked-device-traffic': linkedDeviceTraffic(dialect),
   };
 }
 

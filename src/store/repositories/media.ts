@@ -1,10 +1,12 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 
 export interface PendingMedia {
   id: string;
   sourceUrl: string;
   attempts: number;
+  /** When the media row was stored (epoch ms): where a source's lifetime for its media ids starts. */
+  createdAt: number;
 }
 
 /** Download state of media that arrived as a URL: pending until fetched, failed after the last retry. */
@@ -39,7 +41,7 @@ export class MediaRepository {
   async claimDue(now: number, limit: number, leaseMs: number): Promise<PendingMedia[]> {
     const due = await this.db
       .selectFrom('media')
-      .select(['id', 'source_url', 'attempts', 'next_attempt_at'])
+      .select(['id', 'source_url', 'attempts', 'next_attempt_at', 'created_at'])
       .where('state', '=', 'pending')
       .where('next_attempt_at', '<=', now)
       .orderBy('next_attempt_at')
@@ -54,7 +56,12 @@ export class MediaRepository {
         .where('next_attempt_at', '=', row.next_attempt_at)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 1 && row.source_url) {
-        claimed.push({ id: row.id, sourceUrl: row.source_url, attempts: row.attempts });
+        claimed.push({
+          id: row.id,
+          sourceUrl: row.source_url,
+          attempts: row.attempts,
+          createdAt: Number(row.created_at),
+        });
       }
     }
     return claimed;
@@ -80,6 +87,30 @@ export class MediaRepository {
         .execute();
       await stampChanged(trx, id);
     });
+  }
+
+  /**
+   * Makes every download of media whose source URL starts with `prefix` due at `now`, its retry delays
+   * starting over: pending ones wait no longer, failed ones are tried again, except those whose failure
+   * is one of `keepFailed` (no new setting can change it). Returns how many were re-queued.
+   */
+  async requeueBySource(prefix: string, now: number, keepFailed: readonly string[] = []): Promise<number> {
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    let query = this.db
+      .updateTable('media')
+      .set({ state: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
+      .where((eb) => eb.or([eb('state', '=', 'pending'), eb('state', '=', 'failed')]))
+      .where(sql<boolean>`source_url like ${pattern} escape '\\'`);
+    if (keepFailed.length > 0)
+      query = query.where((eb) =>
+        eb.or([
+          eb('state', '=', 'pending'),
+          eb('failure', 'is', null),
+          eb('failure', 'not in', [...keepFailed]),
+        ]),
+      );
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Records a failed attempt; `retryAt` undefined means the download has failed for good. */

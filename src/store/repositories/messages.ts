@@ -175,9 +175,11 @@ export class MessageRepository {
   }
 
   /**
-   * Fills messages stored as media placeholders with the content of a later delivery of the same id.
+   * Fills messages stored as placeholders with the content of a later delivery of the same id.
    * A WhatsApp Business app number shared with the Cloud API sends its media history that way: each
    * media message first as a placeholder without content, then (for the last 14 days) again with it.
+   * A message another app sent through the API is stored from its statuses alone (`sentElsewhere`) and
+   * filled the same way should its content come.
    * `candidates` are messages insertNew found already stored; those with content replace a
    * placeholder's type, text and details and bring their media. Returns the chats of the filled ones,
    * and whether any media waits to be downloaded. Run inside the caller's transaction.
@@ -205,7 +207,8 @@ export class MessageRepository {
       for (const row of placeholders) {
         const details = readJson<Record<string, unknown> | null>(row.details);
         const content = withContent.get(row.source_message_id);
-        if (details?.mediaPlaceholder !== true || content === undefined) continue;
+        const placeholder = details?.mediaPlaceholder === true || details?.sentElsewhere === true;
+        if (!placeholder || content === undefined) continue;
         await db
           .updateTable('messages')
           .set({
@@ -230,9 +233,39 @@ export class MessageRepository {
   }
 
   /**
+   * Moves placeholders of messages sent by another app (`sentElsewhere`, stored from the first status
+   * seen) back to the time their `sent` status gives, when that status came later and names an earlier
+   * time. Returns how many moved.
+   */
+  async backdateSentElsewhere(
+    accountId: string,
+    sent: readonly { sourceMessageId: string; sentAt: number }[],
+  ): Promise<number> {
+    let moved = 0;
+    for (const { sourceMessageId, sentAt } of sent) {
+      const row = await this.db
+        .selectFrom('messages')
+        .select(['id', 'details'])
+        .where('account_id', '=', accountId)
+        .where('source_message_id', '=', sourceMessageId)
+        .where('type', '=', 'unsupported')
+        .where('sent_at', '>', sentAt)
+        .executeTakeFirst();
+      if (readJson<Record<string, unknown> | null>(row?.details ?? null)?.sentElsewhere !== true) continue;
+      await this.db
+        .updateTable('messages')
+        .set({ sent_at: sentAt, changed_at: Date.now() })
+        .where('id', '=', row?.id ?? '')
+        .execute();
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
    * Records delivery statuses of messages sent from the account, each only when it moves the message
    * forward (sent < delivered < read < played; failed ends it): statuses arrive out of order and twice.
-   * A status for a message not stored (sent by another tool through the API) changes nothing.
+   * A status for a message not stored changes nothing (the Cloud API source stores one first).
    */
   async applyStatuses(
     accountId: string,

@@ -12,6 +12,8 @@ export interface StoredCloudAccount {
   verifyToken: string;
   sealedCredentials: string;
   historyProgress: HistoryProgress;
+  /** When the number, shared with the WhatsApp Business app, was onboarded; undefined: Cloud API alone. */
+  coexistenceOnboardedAt: Date | undefined;
   lastDeliveryAt: Date | undefined;
   signatureFailures: number;
   lastSignatureFailureAt: Date | undefined;
@@ -19,6 +21,20 @@ export interface StoredCloudAccount {
 
 /** Coexistence history sync, per phase (0, 1, 2): chunk numbers seen and the highest progress. */
 export type HistoryProgress = Record<string, { chunks: number[]; progress: number }>;
+
+/** The sync types of Meta's coexistence `smb_app_data` request: contacts, and chat history. */
+export const SYNC_TYPES = ['smb_app_state_sync', 'history'] as const;
+export type SyncType = (typeof SYNC_TYPES)[number];
+
+/** A coexistence sync request of one sync type: the accepted request, and the last attempt's error. */
+export interface SyncRequest {
+  syncType: SyncType;
+  requestId: string | undefined;
+  requestedAt: Date | undefined;
+  lastAttemptAt: Date;
+  error: string | undefined;
+  errorCode: string | undefined;
+}
 
 export interface PendingDelivery {
   id: string;
@@ -58,6 +74,7 @@ export class WhatsAppCloudRepository {
         verify_token: input.verifyToken,
         credentials: input.sealedCredentials,
         history_progress: null,
+        coexistence_onboarded_at: input.coexistenceOnboardedAt?.getTime() ?? null,
         last_delivery_at: null,
         signature_failures: 0,
         last_signature_failure_at: null,
@@ -77,6 +94,7 @@ export class WhatsAppCloudRepository {
         | 'graphBaseUrl'
         | 'apiVersion'
         | 'verifyToken'
+        | 'coexistenceOnboardedAt'
         | 'sealedCredentials']?: StoredCloudAccount[K] | undefined;
     },
   ): Promise<void> {
@@ -89,6 +107,9 @@ export class WhatsAppCloudRepository {
         ...(changes.apiVersion === undefined ? {} : { api_version: changes.apiVersion }),
         ...(changes.verifyToken === undefined ? {} : { verify_token: changes.verifyToken }),
         ...(changes.sealedCredentials === undefined ? {} : { credentials: changes.sealedCredentials }),
+        ...(changes.coexistenceOnboardedAt === undefined
+          ? {}
+          : { coexistence_onboarded_at: changes.coexistenceOnboardedAt.getTime() }),
         updated_at: Date.now(),
       })
       .where('account_id', '=', accountId)
@@ -102,6 +123,28 @@ export class WhatsAppCloudRepository {
       .where('account_id', '=', accountId)
       .executeTakeFirst();
     return row && toStored(row);
+  }
+
+  /** The Cloud API accounts of these numbers (several, when accounts share a number id). */
+  async byPhoneNumberIds(phoneNumberIds: readonly string[]): Promise<StoredCloudAccount[]> {
+    if (phoneNumberIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('whatsapp_cloud_accounts')
+      .selectAll()
+      .where('phone_number_id', 'in', [...phoneNumberIds])
+      .orderBy('account_id')
+      .execute();
+    return rows.map(toStored);
+  }
+
+  /** Every Cloud API account, of every workspace: the app-level webhook URL serves them all. */
+  async all(): Promise<StoredCloudAccount[]> {
+    const rows = await this.db
+      .selectFrom('whatsapp_cloud_accounts')
+      .selectAll()
+      .orderBy('account_id')
+      .execute();
+    return rows.map(toStored);
   }
 
   async recordSignatureFailure(accountId: string, at: number): Promise<void> {
@@ -140,6 +183,38 @@ export class WhatsAppCloudRepository {
         .execute();
     });
     return id;
+  }
+
+  /**
+   * Stores the parts of one verified body, each for its account, all or none, and stamps each account's
+   * last delivery: every account's queue then holds only its own number's changes.
+   */
+  async enqueueParts(parts: readonly { accountId: string; body: string }[], at: number): Promise<string[]> {
+    const ids = parts.map(() => newId('whd'));
+    await this.db.transaction().execute(async (trx) => {
+      for (const [i, part] of parts.entries()) {
+        await trx
+          .insertInto('webhook_deliveries')
+          .values({
+            id: ids[i] as string,
+            account_id: part.accountId,
+            received_at: at,
+            body: part.body,
+            state: 'pending',
+            attempts: 0,
+            error: null,
+            next_attempt_at: at,
+            processed_at: null,
+          })
+          .execute();
+        await trx
+          .updateTable('whatsapp_cloud_accounts')
+          .set({ last_delivery_at: at })
+          .where('account_id', '=', part.accountId)
+          .execute();
+      }
+    });
+    return ids;
   }
 
   /** Claims due deliveries, oldest first, by pushing their next attempt `leaseMs` ahead (see MediaRepository). */
@@ -243,6 +318,55 @@ export class WhatsAppCloudRepository {
     };
   }
 
+  /** The account's coexistence sync requests, one per sync type asked. */
+  async syncRequests(accountId: string): Promise<SyncRequest[]> {
+    const rows = await this.db
+      .selectFrom('cloud_sync_requests')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('sync_type')
+      .execute();
+    return rows.map((row) => ({
+      syncType: row.sync_type as SyncType,
+      requestId: row.request_id ?? undefined,
+      requestedAt: row.requested_at === null ? undefined : new Date(Number(row.requested_at)),
+      lastAttemptAt: new Date(Number(row.last_attempt_at)),
+      error: row.error ?? undefined,
+      errorCode: row.error_code ?? undefined,
+    }));
+  }
+
+  /**
+   * Records an attempt of a sync request: accepted with Meta's request id, or failed with its error. A
+   * failure keeps the request id of an earlier accepted attempt (Meta refuses asking twice).
+   */
+  async recordSyncAttempt(
+    accountId: string,
+    syncType: SyncType,
+    outcome: { requestId: string } | { error: string; errorCode: string | undefined },
+    at: number,
+  ): Promise<void> {
+    const accepted = 'requestId' in outcome;
+    const values = accepted
+      ? { request_id: outcome.requestId, requested_at: at, error: null, error_code: null }
+      : { error: outcome.error, error_code: outcome.errorCode ?? null };
+    await this.db
+      .insertInto('cloud_sync_requests')
+      .values({
+        account_id: accountId,
+        sync_type: syncType,
+        request_id: accepted ? outcome.requestId : null,
+        requested_at: accepted ? at : null,
+        error: accepted ? null : outcome.error,
+        error_code: accepted ? null : (outcome.errorCode ?? null),
+        last_attempt_at: at,
+      })
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'sync_type']).doUpdateSet({ ...values, last_attempt_at: at }),
+      )
+      .execute();
+  }
+
   async updateHistoryProgress(accountId: string, progress: HistoryProgress): Promise<void> {
     await this.db
       .updateTable('whatsapp_cloud_accounts')
@@ -262,6 +386,8 @@ function toStored(row: Selectable<WhatsAppCloudAccountTable>): StoredCloudAccoun
     verifyToken: row.verify_token,
     sealedCredentials: row.credentials,
     historyProgress: row.history_progress === null ? {} : readJson<HistoryProgress>(row.history_progress),
+    coexistenceOnboardedAt:
+      row.coexistence_onboarded_at === null ? undefined : new Date(Number(row.coexistence_onboarded_at)),
     lastDeliveryAt: row.last_delivery_at === null ? undefined : new Date(Number(row.last_delivery_at)),
     signatureFailures: Number(row.signature_failures),
     lastSignatureFailureAt:

@@ -51,7 +51,15 @@ export interface LinkedDeviceSession {
   history: Record<string, HistoryPhase>;
   leaseOwner: string | undefined;
   leaseUntil: Date | undefined;
+  /** When the account's groups were last fetched in full (after pairing); unset: not yet. */
+  groupsFetchedAt: Date | undefined;
 }
+
+/** What a session asks of WhatsApp that counts against a cap: a gap's history, a media re-upload. */
+export type CappedRequest = 'history' | 'reupload';
+
+/** Requests older than this are pruned: no cap looks further back than a day. */
+const REQUEST_MEMORY_MS = 2 * 24 * 3_600_000;
 
 export interface StateChange {
   state: LinkedDeviceState;
@@ -120,7 +128,7 @@ export class WhatsAppWebSessionRepository {
         ...(change.me !== undefined ? { me: change.me } : {}),
         ...(change.connectedAt !== undefined ? { connected_at: change.connectedAt } : {}),
         ...(change.state === 'logged_out' || change.state === 'unpaired'
-          ? { me: null, gap_since: null }
+          ? { me: null, gap_since: null, groups_fetched_at: null }
           : {}),
       })
       .where('account_id', '=', accountId)
@@ -152,6 +160,47 @@ export class WhatsAppWebSessionRepository {
       .set({ gap_since: null })
       .where('account_id', '=', accountId)
       .execute();
+  }
+
+  /** Notes that the account's groups were fetched in full (a re-pairing fetches them again). */
+  async groupsFetched(accountId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ groups_fetched_at: at })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  /**
+   * Takes one request of `kind` if fewer than `limit` were taken in the `windowMs` before `now`, and
+   * says whether it did. Only the process holding the account's lease asks, and its session asks one
+   * at a time, so the count and the insert need no lock of their own.
+   */
+  async takeRequest(
+    accountId: string,
+    kind: CappedRequest,
+    limit: number,
+    windowMs: number,
+    now = Date.now(),
+  ): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('whatsapp_web_requests')
+      .select((eb) => eb.fn.countAll<number | string>().as('taken'))
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .where('at', '>', now - windowMs)
+      .executeTakeFirst();
+    if (Number(row?.taken ?? 0) >= limit) return false;
+    await this.db
+      .deleteFrom('whatsapp_web_requests')
+      .where('account_id', '=', accountId)
+      .where('at', '<', now - REQUEST_MEMORY_MS)
+      .execute();
+    await this.db
+      .insertInto('whatsapp_web_requests')
+      .values({ account_id: accountId, kind, at: now })
+      .execute();
+    return true;
   }
 
   /**
@@ -257,5 +306,6 @@ function toSession(row: Selectable<WhatsAppWebSessionTable>): LinkedDeviceSessio
     history: row.history === null ? {} : readJson<Record<string, HistoryPhase>>(row.history),
     leaseOwner: row.lease_owner ?? undefined,
     leaseUntil: date(row.lease_until),
+    groupsFetchedAt: date(row.groups_fetched_at),
   };
 }

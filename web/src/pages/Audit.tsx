@@ -56,6 +56,7 @@ const WHAT: Record<string, string> = {
   'import.started': 'Imported a chat export',
   'pairing.started': 'Started pairing',
   'pairing.unlinked': 'Unlinked a device',
+  'pairing.resumed': 'Resumed a replaced device session',
   'secret_key.rotated': 'Rotated the secret key',
   'person.erased': "Erased a person's data",
   'person.exported': "Exported a person's data",

@@ -6,6 +6,7 @@ import { formatPhone } from '../../phone';
 import type { Schemas } from '../../types';
 import { CopyField, Field, FormActions, formatTime, Notice } from '../../ui';
 import { AccessForm, AccessSummary } from './AccountAccess';
+import { CoexistenceStatus } from './Coexistence';
 import { LinkedDeviceStatus, LinkForm } from './LinkedDevice';
 
 /** A connected WhatsApp number as GET /accounts answers it. */
@@ -98,8 +99,9 @@ export function Accounts() {
           ) : null}
           {account.cloud ? (
             <div className="cloud">
-              <CopyField value={account.cloud.webhookUrl} label="Webhook URL" />
+              <CopyField value={account.cloud.appWebhookUrl} label="Webhook URL (the app's)" />
               <CopyField value={account.cloud.verifyToken} label="Verify token (webhook)" />
+              <CopyField value={account.cloud.webhookUrl} label="This number's own URL (override)" />
               <p className="small muted">
                 Webhook: last delivery {formatTime(account.cloud.lastDeliveryAt)} ·{' '}
                 {account.cloud.deliveries.processed} processed · {account.cloud.deliveries.pending} waiting ·{' '}
@@ -108,6 +110,7 @@ export function Accounts() {
               {account.cloud.deliveries.lastError ? (
                 <Notice kind="error">Last processing error: {account.cloud.deliveries.lastError}</Notice>
               ) : null}
+              <CoexistenceStatus account={account} onChanged={() => void load()} />
             </div>
           ) : null}
           {account.linkedDevice ? (
@@ -173,6 +176,9 @@ function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => v
           appSecret: value('appSecret'),
           verifyToken: value('verifyToken'),
           graphBaseUrl: value('graphBaseUrl'),
+          coexistence: form.get('coexistence')
+            ? { onboardedAt: value('onboardedAt') && new Date(value('onboardedAt') as string).toISOString() }
+            : undefined,
         },
       });
       setCreated(account);
@@ -190,10 +196,13 @@ function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => v
           {created.phone} is added. In Meta's App Dashboard, open WhatsApp → Configuration → Webhook, paste
           these two values, verify, and subscribe the <code>messages</code> field (and{' '}
           <code>smb_message_echoes</code>, <code>history</code>, <code>smb_app_state_sync</code> if the number
-          is shared with the WhatsApp Business app):
-          <CopyField value={created.cloud.webhookUrl} label="Callback URL" />
+          is shared with the WhatsApp Business app). The URL is the app's: it takes every number of the app
+          and hands each change to its number.
+          <CopyField value={created.cloud.appWebhookUrl} label="Callback URL" />
           <CopyField value={created.cloud.verifyToken} label="Verify token" />
+          <CopyField value={created.cloud.webhookUrl} label="This number's own URL (override)" />
         </Notice>
+        {created.cloud.coexistence ? <CoexistenceStatus account={created} onChanged={onDone} /> : null}
         <button type="button" onClick={onCancel}>
           Done
         </button>
@@ -234,6 +243,16 @@ function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => v
         name="verifyToken"
         autoComplete="off"
         hint="Made up for you when left empty."
+      />
+      <label className="check">
+        <input type="checkbox" name="coexistence" /> Shared with the WhatsApp Business app (coexistence): ask
+        Meta for its contacts and chat history
+      </label>
+      <Field
+        label="Onboarded at (optional)"
+        name="onboardedAt"
+        type="datetime-local"
+        hint="When Embedded Signup finished; now when left empty. Meta takes the history request for 24 hours."
       />
       <Field
         label="Graph API URL (optional)"

@@ -41,6 +41,15 @@ export function LinkedDeviceStatus({ account, onChanged }: { account: Account; o
       setError(describe(failure));
     }
   };
+  const resume = async () => {
+    if (!window.confirm(`Resume ${account.phone}? Stop the other copy of this session first.`)) return;
+    try {
+      await api('POST', `/accounts/${account.id}/pairing/resume`);
+      onChanged();
+    } catch (failure) {
+      setError(describe(failure));
+    }
+  };
   const phases = Object.entries(device.history).filter(([, phase]) => phase.messages > 0 || !phase.complete);
   return (
     <div className="linked-device">
@@ -77,6 +86,11 @@ export function LinkedDeviceStatus({ account, onChanged }: { account: Account; o
         />
       ) : (
         <div className="buttons">
+          {device.state === 'replaced' ? (
+            <button type="button" className="primary" onClick={() => void resume()}>
+              Resume
+            </button>
+          ) : null}
           {paired ? (
             <button type="button" onClick={() => void unlink()}>
               Unlink
