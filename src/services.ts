@@ -9,6 +9,7 @@ import { SecretBox } from './core/secret-box.js';
 import { ConnectionService } from './crms/connections.js';
 import { OAuthService } from './crms/oauth/flow.js';
 import { crmRegistry } from './crms/registry.js';
+import { AlertService } from './health/alerts.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
@@ -68,6 +69,8 @@ export interface Services {
   audit: AuditLog;
   /** Erasure on request: erase a person, delete what was written of them in the CRMs. */
   erasures: ErasureService;
+  /** Health of numbers and connections, and alerts to admins when one stops; checks once started (`wasync serve`). */
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,8 @@ export interface ServiceOverrides {
   linkedDeviceTiming?: Partial<SessionTiming>;
   /** The audit log's clock (token uses are counted per hour, events pruned by age). */
   auditClock?: () => number;
+  /** The clock health and alerts read (signs are judged by how long they last). */
+  healthClock?: () => number;
 }
 
 /** Secrets never reach the log, whatever object they travel in. */
@@ -181,6 +186,14 @@ export async function openServices(
     logger: logger.child({ component: 'audit' }),
     now: overrides.auditClock,
   });
+  const alerts = new AlertService({
+    store,
+    workspace,
+    box: new SecretBox(secretKey),
+    fetch: outbound,
+    logger: logger.child({ component: 'alerts' }),
+    now: overrides.healthClock,
+  });
   const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
   sync.onRunFinished = (connectionId, outcome) =>
     live.publish({
@@ -218,7 +231,9 @@ export async function openServices(
     live,
     audit,
     erasures: new ErasureService({ store, connections, logger: logger.child({ component: 'erasure' }) }),
+    alerts,
     close: async () => {
+      await alerts.stop();
       await audit.stop();
       await linkedDevices.stop();
       await syncWorker.stop();

@@ -438,6 +438,7 @@ describe('wasync CLI (end to end)', () => {
             owner: null,
             visibility: 'team',
             sharedWith: [],
+            health: { status: 'ok', connected: null, signs: [] },
             webhook: null,
             linkedDevice: null,
           },

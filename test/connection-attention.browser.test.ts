@@ -112,6 +112,9 @@ describe.skipIf(skipped !== undefined)(
       const parked = page.getByRole('region', { name: /Wrong secret org/ });
       await parked.getByText(/^Needs attention: .+\(invalid_client\)/).waitFor();
       expect(await parked.getByTestId('last-summary').count()).toBe(0);
+      // Its health says trouble; the one that synced is ok.
+      await parked.getByText('Trouble', { exact: true }).waitFor();
+      await status.getByText('OK', { exact: true }).waitFor();
 
       // On Ana's card, after one more message: Sync now, and the run's line.
       await page.getByRole('link', { name: 'Chats', exact: true }).click();

@@ -26,6 +26,7 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/accounts/acc_x/pairing'],
     ['GET', '/api/v1/accounts/acc_x/pairing'],
     ['DELETE', '/api/v1/accounts/acc_x/pairing'],
+    ['POST', '/api/v1/accounts/acc_x/pairing/resume'],
     ['GET', '/api/v1/chats'],
     ['GET', '/api/v1/chats/chat_x'],
     ['GET', '/api/v1/chats/chat_x/messages'],
@@ -83,6 +84,11 @@ describe('HTTP server', () => {
     ['GET', '/api/v1/tombstones'],
     ['DELETE', '/api/v1/tombstones/tmb_x'],
     ['GET', '/api/v1/people/export?phone=%2B5511987654321'],
+    ['GET', '/api/v1/settings/alerts'],
+    ['PATCH', '/api/v1/settings/alerts'],
+    ['POST', '/api/v1/settings/alerts/test'],
+    ['GET', '/api/v1/alerts'],
+    ['GET', '/api/v1/health/connections'],
     ['GET', '/api/v1/no-such-route'],
   ];
   /**

@@ -664,6 +664,9 @@ describe.skipIf(skipped !== undefined)(
       const card = page.getByRole('article', { name: '+5511912340000' });
       await card.getByText('Connected', { exact: true }).waitFor();
       await card.getByText(/Opted in by ada@example\.com/).waitFor();
+      // Its health: a badge, and no sign while it is connected.
+      await card.getByText('OK · connected', { exact: true }).waitFor();
+      expect(await card.getByRole('list', { name: 'Signs of trouble' }).count()).toBe(0);
 
       // A message to that WhatsApp shows up in Chats by itself.
       await page.getByRole('link', { name: 'Chats', exact: true }).click();
@@ -689,6 +692,12 @@ describe.skipIf(skipped !== undefined)(
       linked.close(408, 'Connection was lost');
       await whatsapp.socket(3, 15_000);
       await card.getByText('Connecting', { exact: true }).waitFor({ timeout: 15_000 });
+      await card.getByText('Warning · not connected', { exact: true }).waitFor();
+      await card
+        .getByRole('list', { name: 'Signs of trouble' })
+        .getByText(/^Reconnecting/)
+        .waitFor();
+      await shot(page, 'setup-number-health');
       expect(errors, errors.join('\n')).toEqual([]);
     });
 

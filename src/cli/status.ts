@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { AccountHealth, HealthSign } from '../health/health.js';
 import { openServices, type Services } from '../services.js';
 import { stateCounts } from '../store/repositories/crm-chat-state.js';
 import { type Clock, count, table, when } from './format.js';
@@ -24,6 +25,7 @@ export function statusCommand(): Command {
           const rows: AccountStatus[] = [];
           const sessions = await store.whatsappWebSessions.getMany(accounts.map((a) => a.id));
           const access = await store.access.of(accounts.map((a) => a.id));
+          const health = await services.alerts.health.accounts(accounts, Date.now());
           for (const a of accounts) {
             const cloud = a.sourceKind === 'whatsapp_cloud' ? await services.cloud.view(a.id) : undefined;
             const linked = sessions.get(a.id);
@@ -38,6 +40,7 @@ export function statusCommand(): Command {
               owner: access.get(a.id)?.owner?.email ?? null,
               visibility: a.visibility,
               sharedWith: access.get(a.id)?.sharedWith.map((p) => p.email) ?? [],
+              health: healthStatus(health.get(a.id)),
               // Cloud API webhook health: last signed delivery, refused signatures, deliveries waiting.
               webhook: cloud
                 ? {
@@ -90,6 +93,29 @@ export function statusCommand(): Command {
 
 type ConnectionStatus = Awaited<ReturnType<typeof connectionStatuses>>[number];
 
+/** Health as `status --json` carries it. */
+export interface HealthStatusJson {
+  status: 'ok' | 'warning' | 'trouble';
+  signs: { code: string; level: 'warning' | 'trouble'; message: string; since: string | null }[];
+}
+
+function healthStatus(health: AccountHealth | undefined): AccountStatus['health'] {
+  return {
+    status: health?.status ?? 'ok',
+    connected: health?.connected ?? null,
+    signs: signsJson(health?.signs ?? []),
+  };
+}
+
+function signsJson(signs: readonly HealthSign[]): HealthStatusJson['signs'] {
+  return signs.map((s) => ({
+    code: s.code,
+    level: s.level,
+    message: s.message,
+    since: s.since?.toISOString() ?? null,
+  }));
+}
+
 /** An account as `status --json` carries it: absent values are null, times ISO 8601 UTC. */
 export interface AccountStatus {
   id: string;
@@ -101,6 +127,8 @@ export interface AccountStatus {
   owner: string | null;
   visibility: string;
   sharedWith: string[];
+  /** ok, warning or trouble, whether messages arrive, and the signs (see src/health). */
+  health: HealthStatusJson & { connected: boolean | null };
   webhook: {
     lastDeliveryAt: string | null;
     signatureFailures: number;
@@ -131,7 +159,9 @@ export interface StatusDocument {
 export async function connectionStatuses(services: Services) {
   const { connections, sync, records, workspace } = services;
   const result = [];
+  const health = await services.alerts.health.connections(workspace.id);
   for (const connection of await connections.list(workspace.id)) {
+    const connectionHealth = health.get(connection.id);
     const status = await sync.status(connection.id);
     const links = await records.linkedRecords(connection.id);
     const { job } = status;
@@ -146,6 +176,10 @@ export async function connectionStatuses(services: Services) {
       capabilities: definition?.capabilities ?? null,
       state: connection.state,
       parkedReason: connection.parkedReason ?? null,
+      health: {
+        status: connectionHealth?.status ?? 'ok',
+        signs: signsJson(connectionHealth?.signs ?? []),
+      } satisfies HealthStatusJson,
       running: job?.running !== undefined,
       lastRun: job?.lastStartedAt
         ? {
@@ -184,10 +218,11 @@ export function statusText(document: StatusDocument, clock: Clock): string {
     out('');
     out(
       table(
-        ['phone', 'source', 'owner', 'visibility', 'chats', 'messages', 'last message'],
+        ['phone', 'source', 'health', 'owner', 'visibility', 'chats', 'messages', 'last message'],
         rows.map((r) => [
           r.phone,
           r.source,
+          r.health.status,
           r.owner ?? '',
           r.visibility,
           r.chats,
@@ -196,6 +231,13 @@ export function statusText(document: StatusDocument, clock: Clock): string {
         ]),
       ),
     );
+  }
+  for (const r of rows) {
+    for (const sign of r.health.signs) {
+      out(
+        `${sign.level} ${r.phone}: ${sign.message}${sign.since ? ` (since ${when(sign.since, clock)})` : ''}`,
+      );
+    }
   }
   for (const r of rows) {
     if (!r.webhook) continue;
@@ -238,6 +280,7 @@ function connectionLines(connection: ConnectionStatus, clock: Clock): string[] {
     );
   }
   if (connection.lastError) out(`  last error: ${connection.lastError}`);
+  for (const sign of connection.health.signs) out(`  ${sign.level}: ${sign.message}`);
   out(`  next run: ${when(connection.nextRunAt, clock, 'none queued')}`);
   const { chats, writes } = connection;
   out(

@@ -26,7 +26,8 @@ export type IdPrefix =
   | 'exc'
   | 'aud'
   | 'era'
-  | 'tmb';
+  | 'tmb'
+  | 'alr';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -21,6 +21,7 @@ import { notFoundEnvelope, registerErrorEnvelope } from './error-envelope.js';
 import { serializeRequest } from './log-redaction.js';
 import { Metrics, registerMetrics } from './metrics.js';
 import { accountRoutes } from './routes/accounts.js';
+import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes, registerTokenUseAudit } from './routes/audit.js';
 import { chatRoutes } from './routes/chats.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -140,6 +141,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(syncRoutes(services), { prefix: '/api/v1' });
   await app.register(eventRoutes(services), { prefix: '/api/v1' });
   await app.register(settingsRoutes(services), { prefix: '/api/v1' });
+  await app.register(alertRoutes(services), { prefix: '/api/v1' });
   await app.register(auditRoutes(services), { prefix: '/api/v1' });
   await app.register(privacyRoutes(services), { prefix: '/api/v1' });
   await app.register(whatsappCloudCoexistenceRoutes(services), { prefix: '/api/v1' });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Account, Chat, Identity, Message } from '../core/model.js';
 import { ACCOUNT_VISIBILITIES, MESSAGE_TYPES, RECORD_TYPES, SOURCE_KINDS } from '../core/model.js';
 import type { CrmRecord, RecordCard } from '../crms/types.js';
+import type { AccountHealth, Health } from '../health/health.js';
 import {
   APP_WEBHOOK_PATH,
   type CloudAccountView,
@@ -42,6 +43,49 @@ export const IdentitySchema = z
     name: z.string().optional(),
   })
   .meta({ id: 'Identity' });
+
+export const HealthSchema = z
+  .object({
+    status: z
+      .enum(['ok', 'warning', 'trouble'])
+      .describe(
+        'trouble: it stopped capturing (a number) or syncing (a connection); warning: something to look at.',
+      ),
+    connected: z
+      .boolean()
+      .optional()
+      .describe(
+        "Whether messages arrive: a linked device's connection, a Cloud API webhook not silent. Absent for REST and imports.",
+      ),
+    lastMessageAt: iso.optional(),
+    signs: z.array(
+      z.object({
+        code: z
+          .string()
+          .describe(
+            'logged_out, replaced, banned, disconnected, not_paired, webhook_silent, webhook_never, webhook_signature_failing, media_failing; needs_attention, runs_failing (connections).',
+          ),
+        level: z.enum(['warning', 'trouble']),
+        message: z.string(),
+        since: iso.optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'Health' });
+
+/** Health as the API answers it. */
+export function healthDto(
+  health: Health & { connected?: boolean | undefined; lastMessageAt?: Date | undefined },
+): z.infer<typeof HealthSchema> {
+  return defined({
+    status: health.status,
+    connected: health.connected,
+    lastMessageAt: isoOf(health.lastMessageAt),
+    signs: health.signs.map((sign) =>
+      defined({ code: sign.code, level: sign.level, message: sign.message, since: isoOf(sign.since) }),
+    ),
+  });
+}
 
 const AccountPersonSchema = z.object({
   id: z.string(),
@@ -196,6 +240,7 @@ export const AccountSchema = z
       })
       .optional()
       .describe('Linked-device session state and history sync progress.'),
+    health: HealthSchema.optional().describe('Connected or not, last message, and signs of trouble.'),
   })
   .meta({ id: 'Account' });
 
@@ -367,6 +412,7 @@ export function accountDto(
   cloud?: { view: CloudAccountView; origin: string },
   linked?: LinkedDeviceSession,
   access?: AccountAccessView,
+  health?: AccountHealth,
 ): z.infer<typeof AccountSchema> {
   return defined({
     id: account.id,
@@ -380,6 +426,7 @@ export function accountDto(
     access: access && defined({ ...access }),
     cloud: cloud && cloudDto(cloud.view, cloud.origin),
     linkedDevice: account.sourceKind === 'linked_device' ? linkedDeviceDto(account, linked) : undefined,
+    health: health && healthDto(health),
   });
 }
 

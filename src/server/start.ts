@@ -51,6 +51,7 @@ export async function startServer(
   services.webhookProcessor.start();
   services.linkedDevices.start();
   services.audit.start();
+  services.alerts.start();
   if (!options.deferSync) services.syncWorker.start();
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | undefined;

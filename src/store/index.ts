@@ -3,12 +3,14 @@ import { openDatabase, type SqlStore } from './database.js';
 import { MediaBlobStore } from './media-blobs.js';
 import { AccountAccessRepository } from './repositories/account-access.js';
 import { AccountRepository } from './repositories/accounts.js';
+import { AlertRepository } from './repositories/alerts.js';
 import { AuditRepository } from './repositories/audit.js';
 import { ChatRepository } from './repositories/chats.js';
 import { CrmConnectionRepository } from './repositories/crm-connections.js';
 import { ErasureRepository } from './repositories/erasures.js';
 import { EventRepository } from './repositories/events.js';
 import { ExclusionRepository } from './repositories/exclusions.js';
+import { HealthRepository } from './repositories/health.js';
 import { IdentityRepository } from './repositories/identities.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
@@ -60,6 +62,10 @@ export interface Store {
   oauth: OAuthRepository;
   /** CRM request buckets (a Bitrix24 portal's), shared by every process on the database. */
   rateBuckets: RateBucketRepository;
+  /** What the health of numbers and connections is read from (src/health). */
+  health: HealthRepository;
+  /** Alert settings, troubles announced, alerts sent. */
+  alerts: AlertRepository;
   close(): Promise<void>;
 }
 
@@ -93,6 +99,8 @@ export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): P
     erasures: new ErasureRepository(db),
     oauth: new OAuthRepository(db),
     rateBuckets: new RateBucketRepository(db),
+    health: new HealthRepository(db),
+    alerts: new AlertRepository(db),
     close: () => sql.close(),
   };
 }

@@ -46,6 +46,9 @@ export interface Database {
   tombstone_keys: TombstoneKeyTable;
   oauth_apps: OAuthAppTable;
   oauth_requests: OAuthRequestTable;
+  alert_settings: AlertSettingsTable;
+  alert_troubles: AlertTroubleTable;
+  alerts_sent: AlertSentTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -535,4 +538,49 @@ export interface OAuthRequestTable {
   sealed: string;
   created_at: number;
   expires_at: number;
+}
+
+/** Where a workspace's alerts go: a webhook, an SMTP server; the secrets sealed. */
+export interface AlertSettingsTable {
+  workspace_id: string;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  /** 1: TLS from the first byte (port 465); 0: plain, upgraded by STARTTLS when offered. */
+  smtp_secure: number | null;
+  smtp_user: string | null;
+  /** Sealed (context `alert-smtp:<workspace>`). */
+  smtp_password: string | null;
+  smtp_from: string | null;
+  updated_at: number;
+}
+
+/** A trouble an alert was raised for: announced once when it starts, once when it clears. */
+export interface AlertTroubleTable {
+  workspace_id: string;
+  /** account or connection. */
+  subject_type: string;
+  subject_id: string;
+  code: string;
+  subject_label: string;
+  message: string;
+  since: number;
+}
+
+/** One alert sent, or tried: started, cleared or test. */
+export interface AlertSentTable {
+  id: string;
+  workspace_id: string;
+  event: string;
+  subject_type: string;
+  subject_id: string;
+  subject_label: string;
+  code: string;
+  message: string;
+  channel: string;
+  /** 1 when the receiver accepted it. */
+  delivered: number;
+  error: string | null;
+  sent_at: number;
 }

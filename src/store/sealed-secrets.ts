@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { SecretBox } from '../core/secret-box.js';
+import { alertSmtpContext, alertWebhookContext } from './repositories/alerts.js';
 import { oauthAppContext } from './repositories/oauth.js';
 import { privacyKeyContext } from './repositories/tombstones.js';
 import type { Database } from './schema.js';
@@ -8,7 +9,7 @@ import type { Database } from './schema.js';
  * Every value sealed with the secret key, with the context it was sealed under: CRM credentials (the
  * connection id) and token sessions (`<connection id>:session`), Cloud API secrets (the account id),
  * linked-device session keys and the tombstone hash keys (TombstoneRepository), OAuth apps' client
- * secrets (OAuthService). Authorizations under way (oauth_requests) live ten minutes and are left out:
+ * secrets (OAuthService), alert webhook secrets and SMTP passwords (AlertService). Authorizations under way (oauth_requests) live ten minutes and are left out:
  * one that no longer opens fails as expired. Keep in step with the places that seal (ConnectionService,
  * WhatsAppCloudService, storedAuthState, TombstoneRepository).
  */
@@ -112,6 +113,42 @@ async function* sealedValues(db: Kysely<Database>, limitPerKind?: number): Async
           .execute()
           .then(),
     };
+  for (const row of await limited(
+    db
+      .selectFrom('alert_settings')
+      .select(['workspace_id', 'webhook_secret'])
+      .where('webhook_secret', 'is not', null),
+  ).execute())
+    if (row.webhook_secret !== null)
+      yield {
+        context: alertWebhookContext(row.workspace_id),
+        sealed: row.webhook_secret,
+        replace: (trx, sealed) =>
+          trx
+            .updateTable('alert_settings')
+            .set({ webhook_secret: sealed })
+            .where('workspace_id', '=', row.workspace_id)
+            .execute()
+            .then(),
+      };
+  for (const row of await limited(
+    db
+      .selectFrom('alert_settings')
+      .select(['workspace_id', 'smtp_password'])
+      .where('smtp_password', 'is not', null),
+  ).execute())
+    if (row.smtp_password !== null)
+      yield {
+        context: alertSmtpContext(row.workspace_id),
+        sealed: row.smtp_password,
+        replace: (trx, sealed) =>
+          trx
+            .updateTable('alert_settings')
+            .set({ smtp_password: sealed })
+            .where('workspace_id', '=', row.workspace_id)
+            .execute()
+            .then(),
+      };
 }
 
 export class SecretKeyMismatchError extends Error {

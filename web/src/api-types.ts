@@ -3655,6 +3655,246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where alerts to admins go (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertSettings"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change where alerts go (admin)
+         * @description An alert is sent once when a number stops capturing or a connection stops syncing, and once when that clears. The URL is checked like every outbound URL (https, or a host in WASYNC_OUTBOUND_ALLOW).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertSettingsChangeInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertSettings"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/settings/alerts/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test alert to each channel set (admin)
+         * @description Answers the alerts as recorded, one per channel: `delivered` false with the `error` when the receiver did not take it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Alert"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts sent to admins, newest first (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Alert"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each CRM connection's health: needing attention, or its runs failing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                health: components["schemas"]["Health"];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -4473,6 +4713,26 @@ export interface components {
             username?: string;
             name?: string;
         };
+        HealthInput: {
+            /**
+             * @description trouble: it stopped capturing (a number) or syncing (a connection); warning: something to look at.
+             * @enum {string}
+             */
+            status: "ok" | "warning" | "trouble";
+            /** @description Whether messages arrive: a linked device's connection, a Cloud API webhook not silent. Absent for REST and imports. */
+            connected?: boolean;
+            /** @description ISO 8601, UTC */
+            lastMessageAt?: string;
+            signs: {
+                /** @description logged_out, replaced, banned, disconnected, not_paired, webhook_silent, webhook_never, webhook_signature_failing, media_failing; needs_attention, runs_failing (connections). */
+                code: string;
+                /** @enum {string} */
+                level: "warning" | "trouble";
+                message: string;
+                /** @description ISO 8601, UTC */
+                since?: string;
+            }[];
+        };
         CloudCoexistenceInput: {
             /** @description ISO 8601, UTC */
             onboardedAt: string;
@@ -4637,6 +4897,8 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 optedInAt?: string;
             };
+            /** @description Connected or not, last message, and signs of trouble. */
+            health?: components["schemas"]["HealthInput"];
         };
         ChatCrmStateInput: {
             connection: {
@@ -5004,6 +5266,67 @@ export interface components {
             visibility?: "team" | "private";
             /** @description The whole list of people who read its chats besides the owner (replaces the list). */
             sharedWith?: string[];
+        };
+        AlertSettingsInput: {
+            /** @description Alerts are POSTed here as JSON; none set: no alerts are sent. */
+            webhookUrl?: string;
+            /** @description Whether a secret is set: each alert then carries `X-Wasync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+            webhookSigned: boolean;
+            /** @description The SMTP server alerts are e-mailed through to the workspace's admins; none set: no e-mail. */
+            smtp?: {
+                host: string;
+                port: number;
+                /** @description TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+                secure: boolean;
+                user?: string;
+                passwordSet: boolean;
+                from: string;
+            };
+            /** @description Who the e-mail goes to: the workspace's admins. */
+            recipients: string[];
+        };
+        AlertSettingsChangeInput: {
+            /** @description null: stop sending alerts. */
+            webhookUrl?: string | null;
+            /** @description The signing secret (16 characters or more); null: send alerts unsigned. Never shown again. */
+            webhookSecret?: string | null;
+            /** @description Replaces the SMTP server whole; null: stop e-mailing alerts. */
+            smtp?: {
+                host: string;
+                /** @default 587 */
+                port: number;
+                /** @default false */
+                secure: boolean;
+                user?: string;
+                /** @description Left out: the stored one stays; null: none. Never shown again. */
+                password?: string | null;
+                /**
+                 * Format: email
+                 * @description The sender address.
+                 */
+                from: string;
+            } | null;
+        };
+        AlertInput: {
+            id: string;
+            /** @enum {string} */
+            event: "started" | "cleared" | "test";
+            subject: {
+                /** @enum {string} */
+                type: "account" | "connection";
+                id: string;
+                /** @description The number (or its name), or the connection name. */
+                label: string;
+            };
+            /** @description The health sign's code (see Health). */
+            code: string;
+            message: string;
+            /** @enum {string} */
+            channel: "webhook" | "email";
+            /** @description Whether the receiver accepted it (a 2xx answer). */
+            delivered: boolean;
+            error?: string;
+            sentAt: string;
         };
         AuditEventInput: {
             id: string;
@@ -5868,6 +6191,26 @@ export interface components {
             username?: string;
             name?: string;
         };
+        Health: {
+            /**
+             * @description trouble: it stopped capturing (a number) or syncing (a connection); warning: something to look at.
+             * @enum {string}
+             */
+            status: "ok" | "warning" | "trouble";
+            /** @description Whether messages arrive: a linked device's connection, a Cloud API webhook not silent. Absent for REST and imports. */
+            connected?: boolean;
+            /** @description ISO 8601, UTC */
+            lastMessageAt?: string;
+            signs: {
+                /** @description logged_out, replaced, banned, disconnected, not_paired, webhook_silent, webhook_never, webhook_signature_failing, media_failing; needs_attention, runs_failing (connections). */
+                code: string;
+                /** @enum {string} */
+                level: "warning" | "trouble";
+                message: string;
+                /** @description ISO 8601, UTC */
+                since?: string;
+            }[];
+        };
         CloudCoexistence: {
             /** @description ISO 8601, UTC */
             onboardedAt: string;
@@ -6032,6 +6375,8 @@ export interface components {
                 /** @description ISO 8601, UTC */
                 optedInAt?: string;
             };
+            /** @description Connected or not, last message, and signs of trouble. */
+            health?: components["schemas"]["Health"];
         };
         ChatCrmState: {
             connection: {
@@ -6399,6 +6744,67 @@ export interface components {
             visibility?: "team" | "private";
             /** @description The whole list of people who read its chats besides the owner (replaces the list). */
             sharedWith?: string[];
+        };
+        AlertSettings: {
+            /** @description Alerts are POSTed here as JSON; none set: no alerts are sent. */
+            webhookUrl?: string;
+            /** @description Whether a secret is set: each alert then carries `X-Wasync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+            webhookSigned: boolean;
+            /** @description The SMTP server alerts are e-mailed through to the workspace's admins; none set: no e-mail. */
+            smtp?: {
+                host: string;
+                port: number;
+                /** @description TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+                secure: boolean;
+                user?: string;
+                passwordSet: boolean;
+                from: string;
+            };
+            /** @description Who the e-mail goes to: the workspace's admins. */
+            recipients: string[];
+        };
+        AlertSettingsChange: {
+            /** @description null: stop sending alerts. */
+            webhookUrl?: string | null;
+            /** @description The signing secret (16 characters or more); null: send alerts unsigned. Never shown again. */
+            webhookSecret?: string | null;
+            /** @description Replaces the SMTP server whole; null: stop e-mailing alerts. */
+            smtp?: {
+                host: string;
+                /** @default 587 */
+                port: number;
+                /** @default false */
+                secure: boolean;
+                user?: string;
+                /** @description Left out: the stored one stays; null: none. Never shown again. */
+                password?: string | null;
+                /**
+                 * Format: email
+                 * @description The sender address.
+                 */
+                from: string;
+            } | null;
+        };
+        Alert: {
+            id: string;
+            /** @enum {string} */
+            event: "started" | "cleared" | "test";
+            subject: {
+                /** @enum {string} */
+                type: "account" | "connection";
+                id: string;
+                /** @description The number (or its name), or the connection name. */
+                label: string;
+            };
+            /** @description The health sign's code (see Health). */
+            code: string;
+            message: string;
+            /** @enum {string} */
+            channel: "webhook" | "email";
+            /** @description Whether the receiver accepted it (a 2xx answer). */
+            delivered: boolean;
+            error?: string;
+            sentAt: string;
         };
         AuditEvent: {
             id: string;

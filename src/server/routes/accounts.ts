@@ -55,16 +55,17 @@ export function accountRoutes(services: Services): FastifyPluginAsyncZod {
   /** Accounts as a request sees them: with their access, and the linked-device and cloud state. */
   const viewsOf = async (request: FastifyRequest, accounts: readonly Account[]) => {
     const { workspaceId } = grantOf(request);
-    const [stats, clouds, linked, views] = await Promise.all([
+    const [stats, clouds, linked, views, health] = await Promise.all([
       store.accounts.stats(workspaceId),
       Promise.all(
         accounts.map((a) => (a.sourceKind === 'whatsapp_cloud' ? cloudOf(a.id, request) : undefined)),
       ),
       store.whatsappWebSessions.getMany(accounts.map((a) => a.id)),
       access.views(request, accounts),
+      services.alerts.health.accounts(accounts, services.alerts.now()),
     ]);
     return accounts.map((a, i) =>
-      accountDto(a, stats.get(a.id), clouds[i], linked.get(a.id), views.get(a.id)),
+      accountDto(a, stats.get(a.id), clouds[i], linked.get(a.id), views.get(a.id), health.get(a.id)),
     );
   };
   const viewOf = async (request: FastifyRequest, account: Account) => {

@@ -21,6 +21,7 @@ import { chatHistory } from './019-chat-history.js';
 import { cloudCoexistence } from './020-cloud-coexistence.js';
 import { linkedDevicePause } from './021-linked-device-pause.js';
 import { ownLids } from './022-own-lids.js';
+import { alerts } from './023-alerts.js';
 import { linkedDeviceTraffic } from './025-linked-device-traffic.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -54,6 +55,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '020-cloud-coexistence': cloudCoexistence(dialect),
     '021-linked-device-pause': linkedDevicePause(dialect),
     '022-own-lids': ownLids(dialect),
+    '023-alerts': alerts(dialect),
     '025-linked-device-traffic': linkedDeviceTraffic(dialect),
   };
 }

@@ -7,6 +7,7 @@ import { formatPhone } from '../phone';
 import { useUser } from '../session';
 import type { Answer, Schemas } from '../types';
 import { formatTime, Notice } from '../ui';
+import { HealthBadge, HealthSigns } from './setup/Accounts';
 
 /** A connection's sync status as GET /connections/{id}/sync answers it. */
 type SyncStatus = Schemas['SyncStatus'];
@@ -37,16 +38,19 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
   const user = useUser();
   const [status, setStatus] = useState<SyncStatus>();
   const [links, setLinks] = useState<Linked[]>();
+  const [health, setHealth] = useState<Schemas['Health']>();
   const [message, setMessage] = useState<{ kind: 'error' | 'info' | 'success'; text: string }>();
 
   const load = useCallback(async () => {
     try {
-      const [next, linked] = await Promise.all([
+      const [next, linked, healths] = await Promise.all([
         api<SyncStatus>('GET', `/connections/${connectionId}/sync`),
         api<{ data: Linked[] }>('GET', `/connections/${connectionId}/links`),
+        api<Answer<'/health/connections', 'get'>>('GET', '/health/connections'),
       ]);
       setStatus(next);
       setLinks(linked.data);
+      setHealth(healths.data.find((entry) => entry.id === connectionId)?.health);
     } catch (failure) {
       setMessage({ kind: 'error', text: describe(failure) });
     }
@@ -103,7 +107,8 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
     <section className="panel" aria-labelledby={`sync-${connection.id}`}>
       <div className="panel-head">
         <h2 id={`sync-${connection.id}`}>
-          {connection.name} <span className="tag">{connection.kind}</span>
+          {connection.name} <span className="tag">{connection.kind}</span>{' '}
+          {health ? <HealthBadge health={health} /> : null}
         </h2>
         <div className="buttons">
           <button type="button" className="primary" onClick={() => void syncNow()}>
@@ -121,6 +126,12 @@ function ConnectionStatus({ connectionId }: { connectionId: string }) {
           Needs attention: {connection.parkedReason ?? 'an admin must fix the connection'}. The sync is paused
           until then.
         </Notice>
+      ) : null}
+      {health?.signs.some((sign) => sign.code !== 'needs_attention') ? (
+        // Needing attention says so above; runs that keep failing say so here.
+        <HealthSigns
+          health={{ ...health, signs: health.signs.filter((sign) => sign.code !== 'needs_attention') }}
+        />
       ) : null}
       {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
       <dl className="facts">

@@ -69,13 +69,17 @@ export function Accounts() {
           <div className="item-head">
             <div>
               <span className="item-title">{account.displayName ?? formatPhone(account.phone)}</span>{' '}
-              <span className="tag">{KIND_NAMES[account.sourceKind] ?? account.sourceKind}</span>
+              <span className="tag">{KIND_NAMES[account.sourceKind] ?? account.sourceKind}</span>{' '}
+              {account.health ? <HealthBadge health={account.health} /> : null}
               <div className="muted small">
                 {account.displayName ? `${formatPhone(account.phone)} · ` : ''}
                 {account.chats} chats · {account.messages} messages · last message{' '}
                 {formatTime(account.lastMessageAt)}
               </div>
               {account.access ? <AccessSummary access={account.access} /> : null}
+              {account.health && account.health.signs.length > 0 ? (
+                <HealthSigns health={account.health} />
+              ) : null}
             </div>
             {account.access?.canManage && editing !== account.id ? (
               <button type="button" onClick={() => setEditing(account.id)}>
@@ -115,6 +119,38 @@ export function Accounts() {
         </article>
       ))}
     </section>
+  );
+}
+
+const HEALTH_WORDS: Record<Schemas['Health']['status'], string> = {
+  ok: 'OK',
+  warning: 'Warning',
+  trouble: 'Trouble',
+};
+
+/** ok, warning or trouble, and whether messages arrive, at a glance. */
+export function HealthBadge({ health }: { health: Schemas['Health'] }) {
+  const connected =
+    health.connected === undefined ? '' : health.connected ? ' · connected' : ' · not connected';
+  return (
+    <span className={`health health-${health.status}`} title="Health: connected or not, and signs of trouble">
+      {HEALTH_WORDS[health.status]}
+      {connected}
+    </span>
+  );
+}
+
+/** Each sign of trouble in words, with since when. */
+export function HealthSigns({ health }: { health: Schemas['Health'] }) {
+  return (
+    <ul className="health-signs" aria-label="Signs of trouble">
+      {health.signs.map((sign) => (
+        <li key={sign.code} className={`health-sign-${sign.level}`}>
+          {sign.message}
+          {sign.since ? <span className="muted"> (since {formatTime(sign.since)})</span> : null}
+        </li>
+      ))}
+    </ul>
   );
 }
 
