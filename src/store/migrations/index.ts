@@ -22,7 +22,7 @@ import { cloudCoexistence } from './020-cloud-coexistence.js';
 import { linkedDevicePause } from './021-linked-device-pause.js';
 import { ownLids } from './022-own-lids.js';
 import { alerts } from './023-alerts.js';
-import { linkedDeviceTraffic } from './025-linked-device-traffic.js';
+import { linkedDeviceTraffic } from './024-linked-device-traffic.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -56,7 +56,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '021-linked-device-pause': linkedDevicePause(dialect),
     '022-own-lids': ownLids(dialect),
     '023-alerts': alerts(dialect),
-    '025-linked-device-traffic': linkedDeviceTraffic(dialect),
+    '024-linked-device-traffic': linkedDeviceTraffic(dialect),
   };
 }
 
