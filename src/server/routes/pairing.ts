@@ -3,7 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import type { AuditAction } from '../../audit/audit-log.js';
 import { WasyncError } from '../../core/errors.js';
+import type { Account } from '../../core/model.js';
 import type { Services } from '../../services.js';
 import { LINKED_DEVICE_RISK } from '../../sources/whatsapp-web/risk.js';
 import type { LinkedDeviceSession, PairingUpdate } from '../../sources/whatsapp-web/session.js';
@@ -138,6 +140,14 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
     });
   };
 
+  /** Audits what was done to a linked device, and answers its account as it now is. */
+  const recorded = async (request: FastifyRequest, action: AuditAction, account: Account) => {
+    await audit.record(request, action, { type: 'account', id: account.id, label: account.phone });
+    const stats = await store.accounts.stats(account.workspaceId);
+    const linked = await store.whatsappWebSessions.get(account.id);
+    return accountDto(account, stats.get(account.id), undefined, linked);
+  };
+
   return async (app) => {
     app.addHook('preClose', async () => {
       for (const response of open) response.end();
@@ -227,17 +237,9 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const grant = grantOf(request);
         const account = await accountOf(request, request.params.accountId, 'manage');
         await linkedDevices.resume(account);
-        await audit.record(request, 'pairing.resumed', {
-          type: 'account',
-          id: account.id,
-          label: account.phone,
-        });
-        const stats = await store.accounts.stats(grant.workspaceId);
-        const linked = await store.whatsappWebSessions.get(account.id);
-        return accountDto(account, stats.get(account.id), undefined, linked);
+        return recorded(request, 'pairing.resumed', account);
       },
     );
 
@@ -260,7 +262,6 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const grant = grantOf(request);
         const account = await accountOf(request, request.params.accountId, 'manage');
         if (account.sourceKind !== 'linked_device') {
           throw new WasyncError(
@@ -272,14 +273,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
           );
         }
         await linkedDevices.unlink(account);
-        await audit.record(request, 'pairing.unlinked', {
-          type: 'account',
-          id: account.id,
-          label: account.phone,
-        });
-        const stats = await store.accounts.stats(grant.workspaceId);
-        const linked = await store.whatsappWebSessions.get(account.id);
-        return accountDto(account, stats.get(account.id), undefined, linked);
+        return recorded(request, 'pairing.unlinked', account);
       },
     );
   };

@@ -153,11 +153,7 @@ export class AlertRepository {
       .orderBy('since')
       .execute();
     return rows.map((row) => ({
-      subject: {
-        type: row.subject_type as AlertSubject['type'],
-        id: row.subject_id,
-        label: row.subject_label,
-      },
+      subject: subjectOf(row),
       code: row.code,
       message: row.message,
       since: new Date(Number(row.since)),
@@ -238,11 +234,7 @@ export class AlertRepository {
     return rows.map((row) => ({
       id: row.id,
       event: row.event as AlertEvent,
-      subject: {
-        type: row.subject_type as AlertSubject['type'],
-        id: row.subject_id,
-        label: row.subject_label,
-      },
+      subject: subjectOf(row),
       code: row.code,
       message: row.message,
       channel: row.channel as AlertChannel,
@@ -251,4 +243,9 @@ export class AlertRepository {
       sentAt: new Date(Number(row.sent_at)),
     }));
   }
+}
+
+/** Who a stored trouble or alert is about. */
+function subjectOf(row: { subject_type: string; subject_id: string; subject_label: string }): AlertSubject {
+  return { type: row.subject_type as AlertSubject['type'], id: row.subject_id, label: row.subject_label };
 }
