@@ -372,12 +372,12 @@ describeEachDatabase('health and alerts', (database) => {
         recipients: [],
       });
       const account = await linkedDevice('connected', NOW - HOUR);
-      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 0 });
       await setState(account, 'logged_out', NOW);
       clock = NOW + MINUTE;
-      expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0, retried: 0 });
       clock = NOW + 2 * MINUTE;
-      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 0 });
       expect(receiver.received).toHaveLength(1);
       const [started] = receiver.received;
       expect(started?.json).toMatchObject({
@@ -394,8 +394,8 @@ describeEachDatabase('health and alerts', (database) => {
 
       await setState(account, 'connected', NOW + 3 * MINUTE);
       clock = NOW + 4 * MINUTE;
-      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 1 });
-      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 1, retried: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 0 });
       expect(receiver.received.map((r) => [r.json.event, r.json.code])).toEqual([
         ['started', 'logged_out'],
         ['cleared', 'logged_out'],
@@ -420,7 +420,7 @@ describeEachDatabase('health and alerts', (database) => {
         sealedCredentials: 'v1:unused',
         parkedReason: 'Sign-in refused (invalid_grant)',
       });
-      expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0, retried: 0 });
       expect(receiver.received[0]?.json).toMatchObject({
         event: 'started',
         subject: { type: 'connection', id: connection?.id, label: 'Sales CRM' },
@@ -429,27 +429,90 @@ describeEachDatabase('health and alerts', (database) => {
       expect(receiver.received[0]?.headers['x-wasync-signature']).toBeUndefined();
     });
 
-    it('records an alert the receiver refused, and does not send it again', async () => {
+    it('records an alert the receiver refused, tries it again with growing waits, and stops once it is taken', async () => {
       await configureAlerts({ webhookUrl: receiver.url });
       receiver.status.code = 500;
       await linkedDevice('logged_out', NOW);
-      await h.services.alerts.check();
-      await h.services.alerts.check();
+      const list = async () =>
+        (await h.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: h.auth })).json().data;
+      expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0, retried: 0 });
+      expect(await list()).toMatchObject([
+        {
+          event: 'started',
+          delivered: false,
+          error: 'the webhook answered HTTP 500',
+          attempts: 1,
+          retryAt: new Date(NOW + MINUTE).toISOString(),
+        },
+      ]);
+      // Not before its time.
+      clock = NOW + MINUTE - 1;
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 0 });
       expect(receiver.received).toHaveLength(1);
-      const [alert] = (await h.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: h.auth })).json()
-        .data;
-      expect(alert).toMatchObject({
+      // The second try is refused too: the next waits five minutes.
+      clock = NOW + MINUTE;
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 1 });
+      expect(await list()).toMatchObject([
+        { delivered: false, attempts: 2, retryAt: new Date(NOW + 6 * MINUTE).toISOString() },
+      ]);
+      // The receiver is back: the third try is taken, with the trouble's own start, and nothing follows.
+      receiver.status.code = 200;
+      clock = NOW + 6 * MINUTE;
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 1 });
+      expect(receiver.received).toHaveLength(3);
+      expect(receiver.received[2]?.json).toMatchObject({
         event: 'started',
-        delivered: false,
-        error: 'the webhook answered HTTP 500',
+        code: 'logged_out',
+        since: new Date(NOW).toISOString(),
+        at: new Date(NOW + 6 * MINUTE).toISOString(),
       });
+      const [taken] = await list();
+      expect(taken).toMatchObject({ delivered: true, attempts: 3 });
+      expect(taken.retryAt).toBeUndefined();
+      expect(taken.error).toBeUndefined();
+      clock = NOW + 10 * HOUR;
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 0 });
+      expect(receiver.received).toHaveLength(3);
+    });
+
+    it('gives an alert up after its last try, and never tries a test alert again', async () => {
+      await configureAlerts({ webhookUrl: receiver.url });
+      receiver.status.code = 503;
+      await linkedDevice('logged_out', NOW);
+      await h.services.alerts.check();
+      const test = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/settings/alerts/test',
+        headers: h.auth,
+      });
+      expect(test.json().data[0]).toMatchObject({ event: 'test', delivered: false, attempts: 1 });
+      expect(test.json().data[0].retryAt).toBeUndefined();
+      // Five more tries, each when its wait is over (1, 5, 15, 60, 180 minutes after the one before).
+      for (const wait of [1, 5, 15, 60, 180]) {
+        clock += wait * MINUTE;
+        expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 1 });
+      }
+      clock += 24 * HOUR;
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 0 });
+      // The trouble's alert: the first send and five tries; the test alert: one.
+      expect(receiver.received.filter((r) => r.json.event === 'started')).toHaveLength(6);
+      expect(receiver.received.filter((r) => r.json.event === 'test')).toHaveLength(1);
+      const data = (await h.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: h.auth })).json()
+        .data;
+      const started = data.find((a: { event: string }) => a.event === 'started');
+      expect(started).toMatchObject({
+        delivered: false,
+        attempts: 6,
+        error: 'the webhook answered HTTP 503',
+      });
+      expect(started.retryAt).toBeUndefined();
     });
 
     it('sends nothing and tracks nothing without a channel, then announces what is wrong once one is set', async () => {
       await linkedDevice('logged_out', NOW);
-      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 0, retried: 0 });
       await configureAlerts({ webhookUrl: receiver.url });
-      expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0 });
+      expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0, retried: 0 });
     });
 
     it('sends a test alert, and refuses one without a channel', async () => {
@@ -548,7 +611,7 @@ describeEachDatabase('health and alerts', (database) => {
         expect(stored?.smtp_password).not.toContain('mail-password');
 
         const account = await linkedDevice('replaced', NOW);
-        expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0 });
+        expect(await h.services.alerts.check()).toEqual({ started: 1, cleared: 0, retried: 0 });
         expect(smtp.mails).toHaveLength(1);
         expect(smtp.mails[0]).toMatchObject({
           from: 'wasync@example.com',
@@ -559,7 +622,7 @@ describeEachDatabase('health and alerts', (database) => {
         expect(smtp.mails[0]?.data).toContain('Another copy of this linked device');
 
         await setState(account, 'connected', NOW + MINUTE);
-        expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 1 });
+        expect(await h.services.alerts.check()).toEqual({ started: 0, cleared: 1, retried: 0 });
         expect(smtp.mails[1]?.data).toContain('Subject: [wasync] Cleared: +14155552671 (replaced)');
 
         // A password the server refuses: the alert is recorded as not delivered, with the server's words.

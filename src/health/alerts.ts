@@ -23,6 +23,12 @@ import { HealthService } from './health.js';
 /** How often the server looks for troubles that started or cleared. */
 export const ALERT_CHECK_MS = 60_000;
 const SEND_TIMEOUT_MS = 10_000;
+/**
+ * Waits before each new try of an alert the receiver did not take (down, refusing, unreachable): five
+ * more tries over about four and a half hours, so a short outage of the receiver loses nothing and a
+ * broken one is not hammered. A test alert is not tried again: the admin who sent it sees the answer.
+ */
+export const ALERT_RETRY_DELAYS_MS: readonly number[] = [60_000, 300_000, 900_000, 3_600_000, 10_800_000];
 
 /** Where alerts go, as an admin sees it: secrets never come back, only whether one is set. */
 export interface AlertSettingsView {
@@ -217,12 +223,12 @@ export class AlertService {
    * Announces troubles that started since the last check and those that cleared. Without a channel
    * nothing is tracked, so troubles present when one is set are announced then.
    */
-  async check(now = this.now()): Promise<{ started: number; cleared: number }> {
+  async check(now = this.now()): Promise<{ started: number; cleared: number; retried: number }> {
     const { store, workspace } = this.options;
     const settings = await store.alerts.settings(workspace.id);
     if (!settings.webhookUrl && !settings.smtp) {
       await store.alerts.closeAll(workspace.id);
-      return { started: 0, cleared: 0 };
+      return { started: 0, cleared: 0, retried: 0 };
     }
     const key = (t: Pick<Trouble, 'subject' | 'code'>) => `${t.subject.type}:${t.subject.id}:${t.code}`;
     const current = await this.troubles(now);
@@ -244,7 +250,28 @@ export class AlertService {
       await this.send('cleared', trouble, now);
       cleared++;
     }
-    return { started, cleared };
+    return { started, cleared, retried: await this.retryDue(settings, now) };
+  }
+
+  /** Tries again the alerts not delivered whose time has come, each on its own channel. */
+  private async retryDue(settings: StoredAlertSettings, now: number): Promise<number> {
+    const { store, workspace, logger } = this.options;
+    let retried = 0;
+    for (const alert of await store.alerts.dueRetries(workspace.id, now)) {
+      if (!(await store.alerts.claimRetry(alert))) continue;
+      const error = await this.deliver(alert.channel, settings, payloadOf(workspace, alert, now), now);
+      const attempts = alert.attempts + 1;
+      if (error)
+        logger.warn({ event: alert.event, code: alert.code, attempts, error }, 'alert still not delivered');
+      await store.alerts.recordRetry(alert.id, {
+        delivered: error === undefined,
+        error,
+        attempts,
+        retryAt: error === undefined ? undefined : retryAfter(attempts, now),
+      });
+      retried++;
+    }
+    return retried;
   }
 
   /** Sends a test alert to each channel set ("Send test alert"); throws when none is. */
@@ -268,48 +295,68 @@ export class AlertService {
     );
   }
 
-  /** Sends one alert to each channel set and records each, delivered or not; a failure is logged, not thrown. */
+  /**
+   * Sends one alert to each channel set and records each, delivered or not; one not delivered (but a
+   * test) is tried again later (ALERT_RETRY_DELAYS_MS). A failure is logged, not thrown.
+   */
   private async send(event: AlertEvent, trouble: Trouble, now: number): Promise<SentAlert[]> {
-    const { store, workspace, logger } = this.options;
+    const { store, workspace } = this.options;
     const settings = await store.alerts.settings(workspace.id);
-    const payload: AlertPayload = {
+    const alert = {
       event,
-      workspace: { id: workspace.id, name: workspace.name },
       subject: trouble.subject,
       code: trouble.code,
       message:
         event === 'cleared'
           ? `Cleared: ${trouble.subject.label} is fine again (${trouble.message})`
           : trouble.message,
-      since: event === 'test' ? undefined : trouble.since.toISOString(),
-      at: new Date(now).toISOString(),
+      since: event === 'test' ? undefined : trouble.since,
     };
-    const channels: [AlertChannel, () => Promise<void>][] = [];
-    if (settings.webhookUrl) channels.push(['webhook', () => this.post(settings, payload, now)]);
-    if (settings.smtp) channels.push(['email', () => this.mail(settings, payload)]);
+    const channels: AlertChannel[] = [];
+    if (settings.webhookUrl) channels.push('webhook');
+    if (settings.smtp) channels.push('email');
     const sent: SentAlert[] = [];
-    for (const [channel, deliver] of channels) {
-      let error: string | undefined;
-      try {
-        await deliver();
-      } catch (caught) {
-        error = caught instanceof Error ? caught.message : String(caught);
-        logger.warn({ event, code: trouble.code, channel, error }, 'alert not delivered');
-      }
+    for (const channel of channels) {
+      const error = await this.deliver(channel, settings, payloadOf(workspace, alert, now), now);
       sent.push(
         await store.alerts.recordSent(workspace.id, {
-          event,
-          subject: trouble.subject,
-          code: trouble.code,
-          message: payload.message,
+          ...alert,
           channel,
           delivered: error === undefined,
           error,
           sentAt: new Date(now),
+          attempts: 1,
+          retryAt: error === undefined || event === 'test' ? undefined : retryAfter(1, now),
         }),
       );
     }
     return sent;
+  }
+
+  /** Delivers an alert on one channel; answers why it was not delivered, or undefined. */
+  private async deliver(
+    channel: AlertChannel,
+    settings: StoredAlertSettings,
+    payload: AlertPayload,
+    now: number,
+  ): Promise<string | undefined> {
+    try {
+      if (channel === 'webhook') {
+        if (!settings.webhookUrl) return 'no webhook URL is set any more';
+        await this.post(settings, payload, now);
+      } else {
+        if (!settings.smtp) return 'no SMTP server is set any more';
+        await this.mail(settings, payload);
+      }
+      return undefined;
+    } catch (caught) {
+      const error = caught instanceof Error ? caught.message : String(caught);
+      this.options.logger.warn(
+        { event: payload.event, code: payload.code, channel, error },
+        'alert not delivered',
+      );
+      return error;
+    }
   }
 
   /** POSTs the alert as JSON to the webhook, signed when a secret is set; throws unless answered 2xx. */
@@ -374,4 +421,27 @@ export class AlertService {
       transport.close();
     }
   }
+}
+
+/** The body of an alert, as sent the first time and at each try after. */
+function payloadOf(
+  workspace: Workspace,
+  alert: Pick<SentAlert, 'event' | 'subject' | 'code' | 'message' | 'since'>,
+  now: number,
+): AlertPayload {
+  return {
+    event: alert.event,
+    workspace: { id: workspace.id, name: workspace.name },
+    subject: alert.subject,
+    code: alert.code,
+    message: alert.message,
+    since: alert.since?.toISOString(),
+    at: new Date(now).toISOString(),
+  };
+}
+
+/** When an alert tried `attempts` times goes again; undefined once the tries are spent. */
+function retryAfter(attempts: number, now: number): Date | undefined {
+  const delay = ALERT_RETRY_DELAYS_MS[attempts - 1];
+  return delay === undefined ? undefined : new Date(now + delay);
 }

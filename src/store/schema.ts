@@ -582,5 +582,10 @@ export interface AlertSentTable {
   /** 1 when the receiver accepted it. */
   delivered: number;
   error: string | null;
+  /** When the trouble started (none for a test alert). */
+  since: number | null;
   sent_at: number;
+  /** Tries so far; an alert not delivered is tried again at `retry_at`, null once delivered or given up. */
+  attempts: ColumnType<number, number | undefined, number>;
+  retry_at: number | null;
 }

@@ -5327,6 +5327,10 @@ export interface components {
             delivered: boolean;
             error?: string;
             sentAt: string;
+            /** @description Tries so far. */
+            attempts: number;
+            /** @description When an alert not delivered is tried again (five more tries over about 4.5 h). */
+            retryAt?: string;
         };
         AuditEventInput: {
             id: string;
@@ -6805,6 +6809,10 @@ export interface components {
             delivered: boolean;
             error?: string;
             sentAt: string;
+            /** @description Tries so far. */
+            attempts: number;
+            /** @description When an alert not delivered is tried again (five more tries over about 4.5 h). */
+            retryAt?: string;
         };
         AuditEvent: {
             id: string;

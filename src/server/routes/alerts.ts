@@ -83,6 +83,11 @@ const AlertSchema = z
     delivered: z.boolean().describe('Whether the receiver accepted it (a 2xx answer).'),
     error: z.string().optional(),
     sentAt: z.string(),
+    attempts: z.number().int().describe('Tries so far.'),
+    retryAt: z
+      .string()
+      .optional()
+      .describe('When an alert not delivered is tried again (five more tries over about 4.5 h).'),
   })
   .meta({ id: 'Alert' });
 
@@ -97,6 +102,8 @@ function alertDto(alert: SentAlert): z.infer<typeof AlertSchema> {
     delivered: alert.delivered,
     ...(alert.error ? { error: alert.error } : {}),
     sentAt: alert.sentAt.toISOString(),
+    attempts: alert.attempts,
+    ...(alert.retryAt ? { retryAt: alert.retryAt.toISOString() } : {}),
   };
 }
 

@@ -8,7 +8,8 @@ import type { DialectName, MigrationSet } from './index.js';
  *   the admins through (its password sealed, context `alert-smtp:<workspace>`).
  * - `alert_troubles`: the troubles an alert was raised for and not yet cleared, one row per subject
  *   and sign, so each trouble is announced once when it starts and once when it clears.
- * - `alerts_sent`: the record of every alert sent (or tried), newest read first.
+ * - `alerts_sent`: the record of every alert sent (or tried), newest read first; one the receiver
+ *   did not take carries when it is tried again (`retry_at`) and how many tries it has had.
  */
 export function alerts(dialect: DialectName): MigrationSet[string] {
   const time: ColumnDataType = dialect === 'postgres' ? 'bigint' : 'integer';
@@ -53,7 +54,15 @@ export function alerts(dialect: DialectName): MigrationSet[string] {
         .addColumn('channel', 'text', (c) => c.notNull())
         .addColumn('delivered', 'integer', (c) => c.notNull())
         .addColumn('error', 'text')
+        .addColumn('since', time)
         .addColumn('sent_at', time, (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('retry_at', time)
+        .execute();
+      await db.schema
+        .createIndex('alerts_sent_retry')
+        .on('alerts_sent')
+        .columns(['workspace_id', 'retry_at'])
         .execute();
       await db.schema
         .createIndex('alerts_sent_by_time')

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../../core/ids.js';
-import type { Database } from '../schema.js';
+import type { AlertSentTable, Database } from '../schema.js';
 
 /** The context a workspace's alert webhook secret is sealed under. */
 export const alertWebhookContext = (workspaceId: string) => `alert-webhook:${workspaceId}`;
@@ -54,7 +54,12 @@ export interface SentAlert {
   channel: AlertChannel;
   delivered: boolean;
   error: string | undefined;
+  /** When the trouble started (none for a test alert). */
+  since: Date | undefined;
   sentAt: Date;
+  attempts: number;
+  /** When an alert not delivered is tried again; undefined once delivered or given up. */
+  retryAt: Date | undefined;
 }
 
 /** Alert settings, the troubles announced and not yet cleared, and the record of alerts sent. */
@@ -215,7 +220,10 @@ export class AlertRepository {
         channel: alert.channel,
         delivered: alert.delivered ? 1 : 0,
         error: alert.error ?? null,
+        since: alert.since?.getTime() ?? null,
         sent_at: alert.sentAt.getTime(),
+        attempts: alert.attempts,
+        retry_at: alert.retryAt?.getTime() ?? null,
       })
       .execute();
     return { id, ...alert };
@@ -231,18 +239,69 @@ export class AlertRepository {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      event: row.event as AlertEvent,
-      subject: subjectOf(row),
-      code: row.code,
-      message: row.message,
-      channel: row.channel as AlertChannel,
-      delivered: Number(row.delivered) === 1,
-      error: row.error ?? undefined,
-      sentAt: new Date(Number(row.sent_at)),
-    }));
+    return rows.map(toSentAlert);
   }
+
+  /** Alerts not delivered whose next try is due, oldest first. */
+  async dueRetries(workspaceId: string, now: number): Promise<SentAlert[]> {
+    const rows = await this.db
+      .selectFrom('alerts_sent')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('retry_at', '<=', now)
+      .orderBy('retry_at')
+      .execute();
+    return rows.map(toSentAlert);
+  }
+
+  /**
+   * Takes a due retry for this process: true for exactly one of the processes that ask, as the try
+   * clears `retry_at` from the value it read.
+   */
+  async claimRetry(alert: SentAlert): Promise<boolean> {
+    if (alert.retryAt === undefined) return false;
+    const result = await this.db
+      .updateTable('alerts_sent')
+      .set({ retry_at: null })
+      .where('id', '=', alert.id)
+      .where('retry_at', '=', alert.retryAt.getTime())
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Records the outcome of another try of an alert. */
+  async recordRetry(
+    id: string,
+    outcome: { delivered: boolean; error: string | undefined; attempts: number; retryAt: Date | undefined },
+  ): Promise<void> {
+    await this.db
+      .updateTable('alerts_sent')
+      .set({
+        delivered: outcome.delivered ? 1 : 0,
+        error: outcome.error ?? null,
+        attempts: outcome.attempts,
+        retry_at: outcome.retryAt?.getTime() ?? null,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+function toSentAlert(row: Selectable<AlertSentTable>): SentAlert {
+  return {
+    id: row.id,
+    event: row.event as AlertEvent,
+    subject: subjectOf(row),
+    code: row.code,
+    message: row.message,
+    channel: row.channel as AlertChannel,
+    delivered: Number(row.delivered) === 1,
+    error: row.error ?? undefined,
+    since: row.since === null ? undefined : new Date(Number(row.since)),
+    sentAt: new Date(Number(row.sent_at)),
+    attempts: Number(row.attempts),
+    retryAt: row.retry_at === null ? undefined : new Date(Number(row.retry_at)),
+  };
 }
 
 /** Who a stored trouble or alert is about. */

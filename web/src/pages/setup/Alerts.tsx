@@ -154,7 +154,9 @@ export function Alerts() {
                 <li key={alert.id} className={alert.delivered ? '' : 'health-sign-trouble'}>
                   {new Date(alert.sentAt).toLocaleString()} · {alert.event} · {alert.subject.label}:{' '}
                   {alert.message} ({alert.channel}
-                  {alert.delivered ? '' : `, not delivered: ${alert.error ?? ''}`})
+                  {alert.delivered ? '' : `, not delivered: ${alert.error ?? ''}`}
+                  {alert.attempts > 1 ? `, ${alert.attempts} tries` : ''}
+                  {alert.retryAt ? `; trying again ${new Date(alert.retryAt).toLocaleString()}` : ''})
                 </li>
               ))}
             </ul>
