@@ -35,6 +35,7 @@ const document: StatusDocument = {
       sharedWith: [],
       health: { status: 'ok', connected: null, signs: [] },
       webhook: null,
+      coexistence: null,
       linkedDevice: null,
     },
     {
@@ -60,6 +61,7 @@ const document: StatusDocument = {
         ],
       },
       webhook: null,
+      coexistence: null,
       linkedDevice: {
         state: 'unpaired',
         reason: null,
@@ -131,6 +133,52 @@ describe('status, as a person reads it', () => {
       ].join('\n'),
     );
     expect(statusText(document, clock)).not.toContain('(index)');
+  });
+
+  it('says what a coexistence number asked Meta for and what history came, and whether it can still ask', () => {
+    const shared = {
+      id: 'a3',
+      phone: '+14155550100',
+      source: 'whatsapp_cloud',
+      chats: 0,
+      messages: 0,
+      lastMessageAt: null,
+      owner: null,
+      visibility: 'team',
+      sharedWith: [],
+      health: { status: 'ok' as const, connected: true, signs: [] },
+      webhook: null,
+      linkedDevice: null,
+      coexistence: {
+        onboardedAt: '2026-03-01T09:00:00.000Z',
+        windowClosesAt: '2026-03-02T09:00:00.000Z',
+        requests: [
+          {
+            syncType: 'smb_app_state_sync',
+            requestId: 'r1',
+            requestedAt: '2026-03-01T09:00:05.000Z',
+            error: null,
+          },
+          { syncType: 'history', requestId: null, requestedAt: null, error: 'Meta refused (2593107)' },
+        ],
+        history: { '0': { chunks: 2, progress: 55 } },
+      },
+    };
+    const text = statusText({ ...document, accounts: [shared], connections: [] }, clock);
+    expect(text).toContain(
+      'coexistence +14155550100: smb_app_state_sync asked 2026-03-01 10:00 (2 h 59 min ago), history not accepted (Meta refused (2593107)); history phase 0 2 chunks (55%); request window open until 2026-03-02 10:00 (in 21 h)',
+    );
+    const later = { ...clock, now: new Date('2026-03-03T12:00:00Z') };
+    expect(
+      statusText(
+        {
+          ...document,
+          accounts: [{ ...shared, coexistence: { ...shared.coexistence, history: {} } }],
+          connections: [],
+        },
+        later,
+      ),
+    ).toContain('history not accepted (Meta refused (2593107)); no history yet; request window closed');
   });
 
   it('says a parked connection with nothing queued, and an empty workspace, plainly', () => {

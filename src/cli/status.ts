@@ -52,6 +52,25 @@ export function statusCommand(): Command {
                     lastParkedReason: cloud.deliveries.lastParkedReason ?? null,
                   }
                 : null,
+              // A number shared with the WhatsApp Business app: the sync requests and history received.
+              coexistence: cloud?.coexistence
+                ? {
+                    onboardedAt: cloud.coexistence.onboardedAt.toISOString(),
+                    windowClosesAt: cloud.coexistence.windowClosesAt.toISOString(),
+                    requests: cloud.coexistence.requests.map((r) => ({
+                      syncType: r.syncType,
+                      requestId: r.requestId ?? null,
+                      requestedAt: r.requestedAt?.toISOString() ?? null,
+                      error: r.error ?? null,
+                    })),
+                    history: Object.fromEntries(
+                      Object.entries(cloud.historyProgress).map(([phase, p]) => [
+                        phase,
+                        { chunks: p.chunks.length, progress: p.progress },
+                      ]),
+                    ),
+                  }
+                : null,
               // Linked-device session: state, why, last event, the gap being filled, history progress.
               linkedDevice:
                 a.sourceKind === 'linked_device'
@@ -136,6 +155,18 @@ export interface AccountStatus {
     lastError: string | null;
     parked: number;
     lastParkedReason: string | null;
+  } | null;
+  coexistence: {
+    onboardedAt: string;
+    windowClosesAt: string;
+    requests: {
+      syncType: string;
+      requestId: string | null;
+      requestedAt: string | null;
+      error: string | null;
+    }[];
+    /** Per history phase (0, 1, 2): chunks received and Meta's progress in percent. */
+    history: Record<string, { chunks: number; progress: number }>;
   } | null;
   linkedDevice: {
     state: string;
@@ -244,6 +275,24 @@ export function statusText(document: StatusDocument, clock: Clock): string {
     const w = r.webhook;
     out(
       `webhook ${r.phone}: last delivery ${when(w.lastDeliveryAt, clock)}, ${count(w.signatureFailures, 'signature failure')}, ${w.pending} waiting${w.lastError ? ` (last error: ${w.lastError})` : ''}, ${w.parked} parked${w.lastParkedReason ? ` (last: ${w.lastParkedReason})` : ''}`,
+    );
+  }
+  for (const r of rows) {
+    const c = r.coexistence;
+    if (!c) continue;
+    const requests = c.requests
+      .map((q) =>
+        q.requestId
+          ? `${q.syncType} asked ${when(q.requestedAt, clock)}`
+          : `${q.syncType} not accepted${q.error ? ` (${q.error})` : ''}`,
+      )
+      .join(', ');
+    const phases = Object.entries(c.history)
+      .map(([phase, h]) => `phase ${phase} ${count(h.chunks, 'chunk')} (${h.progress}%)`)
+      .join(', ');
+    const open = Date.parse(c.windowClosesAt) > clock.now.getTime();
+    out(
+      `coexistence ${r.phone}: ${requests || 'nothing asked yet'}; ${phases ? `history ${phases}` : 'no history yet'}; request window ${open ? `open until ${when(c.windowClosesAt, clock)}` : 'closed'}`,
     );
   }
   for (const r of rows) {
