@@ -440,6 +440,7 @@ describe('wasync CLI (end to end)', () => {
             sharedWith: [],
             health: { status: 'ok', connected: null, signs: [] },
             webhook: null,
+            coexistence: null,
             linkedDevice: null,
           },
         ],
