@@ -196,8 +196,8 @@ function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => v
           {created.phone} is added. In Meta's App Dashboard, open WhatsApp → Configuration → Webhook, paste
           these two values, verify, and subscribe the <code>messages</code> field (and{' '}
           <code>smb_message_echoes</code>, <code>history</code>, <code>smb_app_state_sync</code> if the number
-          is shared with the WhatsApp Business app). The URL is the app's: it takes every number of the app
-          and hands each change to its number.
+          is shared with the WhatsApp Business app; <code>standby</code> if Meta's business agent answers on
+          it). The URL is the app's: it takes every number of the app and hands each change to its number.
           <CopyField value={created.cloud.appWebhookUrl} label="Callback URL" />
           <CopyField value={created.cloud.verifyToken} label="Verify token" />
           <CopyField value={created.cloud.webhookUrl} label="This number's own URL (override)" />
