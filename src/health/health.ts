@@ -1,4 +1,5 @@
 import type { Account } from '../core/model.js';
+import { count } from '../core/words.js';
 import type { Store } from '../store/index.js';
 import type { ConnectionSignal, SessionSignal } from '../store/repositories/health.js';
 
@@ -118,7 +119,7 @@ export class HealthService {
         signs.push({
           code: 'media_failing',
           level: 'warning',
-          message: `${failed.count} media file${failed.count === 1 ? '' : 's'} could not be downloaded in the last day${failed.lastFailure ? ` (last: ${failed.lastFailure})` : ''}.`,
+          message: `${count(failed.count, 'media file')} could not be downloaded in the last day${failed.lastFailure ? ` (last: ${failed.lastFailure})` : ''}.`,
           since: failed.lastAt,
         });
       }

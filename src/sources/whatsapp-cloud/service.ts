@@ -27,7 +27,7 @@ import {
 } from '../../store/repositories/whatsapp-cloud.js';
 import { writeTransaction } from '../../store/write-transaction.js';
 import { type MappedDelivery, mapDelivery } from './map.js';
-import { isRecord as isJsonObject, numbersNamed, partFor } from './route-by-number.js';
+import { isRecord, numbersNamed, partFor } from './route-by-number.js';
 import { COEXISTENCE_WINDOW_MS, requestSmbAppData, type SmbAppDataOutcome } from './smb-app-data.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
@@ -400,10 +400,10 @@ export class WhatsAppCloudService {
         return { outcome: 'bad_signature' };
       }
       if (!(await this.repository.all()).some(signs)) return { outcome: 'bad_signature' };
-      if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+      if (!isRecord(parsed)) return { outcome: 'not_json' };
       return { outcome: 'accepted', accountIds: [], unknownPhoneNumberIds: named.phoneNumberIds };
     }
-    if (!isJsonObject(parsed)) return { outcome: 'not_json' };
+    if (!isRecord(parsed)) return { outcome: 'not_json' };
     const known = new Set(accounts.map((a) => a.phoneNumberId));
     const whole = named.phoneNumberIds.length === 1 && named.unaddressed === 0;
     await this.repository.enqueueParts(
@@ -622,24 +622,12 @@ export class UnstorableDelivery extends Error {
  * can sign: a change for another `phone_number_id` is not stored in this account.
  */
 function refuseOtherNumbers(body: unknown, phoneNumberId: string): void {
-  const entries = isRecord(body) && Array.isArray(body.entry) ? body.entry : [];
-  for (const entry of entries) {
-    const changes = isRecord(entry) && Array.isArray(entry.changes) ? entry.changes : [];
-    for (const change of changes) {
-      const value = isRecord(change) && isRecord(change.value) ? change.value : undefined;
-      const metadata = value && isRecord(value.metadata) ? value.metadata : undefined;
-      const addressed = metadata?.phone_number_id;
-      if (addressed !== undefined && String(addressed) !== phoneNumberId) {
-        throw new UnstorableDelivery(
-          `addressed to phone_number_id ${String(addressed).slice(0, 64)}, not this account's ${phoneNumberId}`,
-        );
-      }
-    }
+  const other = numbersNamed(body).phoneNumberIds.find((id) => id !== phoneNumberId);
+  if (other !== undefined) {
+    throw new UnstorableDelivery(
+      `addressed to phone_number_id ${other.slice(0, 64)}, not this account's ${phoneNumberId}`,
+    );
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

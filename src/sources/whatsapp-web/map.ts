@@ -2,7 +2,7 @@ import { getContentType, normalizeMessageContent, proto, type WAMessage } from '
 import type { MessageType } from '../../core/model.js';
 import type { PartyRef } from '../../core/party.js';
 import { parseWhatsAppId } from '../../core/whatsapp-id.js';
-import type { IngestChat, IngestItem, IngestMedia } from '../../ingest/types.js';
+import type { IngestChat, IngestItem, IngestMedia, IngestMessage } from '../../ingest/types.js';
 import { pollOf, votesOf } from './polls.js';
 
 /**
@@ -161,22 +161,14 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
     return [];
   }
 
+  /** This message as stored, with what its kind says of it. */
+  const stored = (
+    content_: Pick<IngestMessage, 'type' | 'text' | 'replyTo' | 'details' | 'media'>,
+  ): IngestItem => ({ kind: 'message', sourceId: id, chat, sender, fromMe, sentAt, ...content_, raw });
   // Pinning a message or keeping a disappearing one come as messages of their own that name their
   // target: stored as notices from whoever did it, pointing at the message (a reply's link).
-  const notice = (words: string, target: string, details: Record<string, unknown>): IngestItem => ({
-    kind: 'message',
-    sourceId: id,
-    chat,
-    sender,
-    fromMe,
-    sentAt,
-    type: 'system',
-    text: words,
-    replyTo: target,
-    details,
-    media: undefined,
-    raw,
-  });
+  const notice = (words: string, target: string, details: Record<string, unknown>): IngestItem =>
+    stored({ type: 'system', text: words, replyTo: target, details, media: undefined });
   if (type === 'pinInChatMessage') {
     const pin = content.pinInChatMessage;
     const target = pin?.key?.id;
@@ -205,20 +197,13 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
       counted ? `• ${option} (${counted.get(option) ?? 0})` : `• ${option}`,
     );
     return [
-      {
-        kind: 'message',
-        sourceId: id,
-        chat,
-        sender,
-        fromMe,
-        sentAt,
+      stored({
         type: 'interactive',
         text: [`📊 ${poll.question}`, ...options].join('\n'),
         replyTo: contextInfoOf(content)?.stanzaId ?? undefined,
         details: { poll: counted ? { ...poll, votes: Object.fromEntries(counted) } : poll },
         media: undefined,
-        raw,
-      },
+      }),
     ];
   }
   if (type === 'pollUpdateMessage') {
@@ -292,20 +277,13 @@ export function mapWebMessage(message: WAMessage, context: MapContext): IngestIt
     details.originalType = type;
   }
   return [
-    {
-      kind: 'message',
-      sourceId: id,
-      chat,
-      sender,
-      fromMe,
-      sentAt,
+    stored({
       type: messageType,
       text: text ?? undefined,
       replyTo: context_?.stanzaId ?? undefined,
       details: Object.keys(details).length > 0 ? details : undefined,
       media,
-      raw,
-    },
+    }),
   ];
 }
 

@@ -688,7 +688,7 @@ export class LinkedDeviceSession {
       this.clearTimers();
       await this.setState('replaced', {
         reason:
-          'Another copy of this session connected to WhatsApp with the same keys (440), so wasync stopped this one: two copies taking turns look like abuse to WhatsApp and can get the number banned. Stop the other copy (another wasync on this database or a copy of it), then restart wasync to resume.',
+          'Another copy of this session connected to WhatsApp with the same keys (440), so wasync stopped this one: two copies taking turns look like abuse to WhatsApp and can get the number banned. Stop the other copy (another wasync on this database or a copy of it), then press Resume in Setup or restart wasync.',
         statusCode: code,
       });
       await this.deps.onEnded?.(this);
