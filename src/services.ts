@@ -26,9 +26,12 @@ import { librarySocketFactory, type SocketFactory } from './sources/whatsapp-web
 import { openStore, type Store } from './store/index.js';
 import { checkSecretKey } from './store/sealed-secrets.js';
 import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
+import { BullWorkQueue } from './sync/bullmq-queue.js';
+import type { WorkQueue } from './sync/queue.js';
 import { RecordsService } from './sync/records-service.js';
 import { describeSummary } from './sync/run-summary-text.js';
 import { SyncService } from './sync/service.js';
+import { SqlWorkQueue } from './sync/sql-queue.js';
 import { SyncWorker } from './sync/worker.js';
 
 /**
@@ -55,7 +58,11 @@ export interface Services {
   sync: SyncService;
   /** Links between chats and CRM records, the record card, CRM search, records created from chats. */
   records: RecordsService;
-  /** Runs due sync jobs in this process; started by `wasync serve`. */
+  /** Where work is queued: SQL in embedded mode, BullMQ on Redis in scale mode (REDIS_URL). */
+  queue: WorkQueue;
+  /** Asks for a background pass (webhook deliveries, media downloads) by whichever process runs them. */
+  wake(kind: 'webhooks' | 'media'): void;
+  /** Runs queued work in this process: sync runs, and in scale mode the background passes; started by `wasync serve` and `wasync worker`. */
   syncWorker: SyncWorker;
   /** Changes as they happen, for the open pages of the workspace. */
   live: LiveEvents;
@@ -82,6 +89,8 @@ export interface ServiceOverrides {
   auditClock?: () => number;
   /** The clock health and alerts read (signs are judged by how long they last). */
   healthClock?: () => number;
+  /** BullMQ's key prefix in scale mode (tests keep apart on one Redis); `wasync` by default. */
+  queuePrefix?: string;
 }
 
 /** Secrets never reach the log, whatever object they travel in. */
@@ -123,6 +132,18 @@ export async function openServices(
     timeZone: config.timeZone,
     defaultRegion: config.defaultRegion,
   });
+  const queue: WorkQueue = config.redisUrl
+    ? new BullWorkQueue({
+        url: config.redisUrl,
+        logger: logger.child({ component: 'work-queue' }),
+        ...(overrides.queuePrefix ? { prefix: overrides.queuePrefix } : {}),
+      })
+    : new SqlWorkQueue(store.sql.db, logger.child({ component: 'work-queue' }));
+  /** Asks for a background pass: this process's own in embedded mode, any worker's in scale mode. */
+  const addJob = (kind: 'webhooks' | 'media') =>
+    void queue
+      .addJob(kind)
+      .catch((error: unknown) => logger.error({ err: error, kind }, 'could not queue a job'));
   const ingest = new IngestPipeline(store);
   // Room for the largest media file: the blob store enforces WASYNC_MEDIA_MAX_BYTES itself, with its own error.
   const outbound = createGuardedFetch({
@@ -136,7 +157,7 @@ export async function openServices(
     logger: logger.child({ component: 'media-fetcher' }),
     maxBytes: config.mediaMaxBytes,
   });
-  ingest.onPendingMedia = () => mediaFetcher.wake();
+  ingest.onPendingMedia = () => addJob('media');
   const live = new LiveEvents();
   ingest.onChatsChanged = (accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds });
   const cloud = new WhatsAppCloudService({
@@ -147,7 +168,7 @@ export async function openServices(
     logger: logger.child({ component: 'whatsapp-cloud' }),
   });
   mediaFetcher.registerResolver('whatsapp-cloud:', cloud.mediaResolver(), CLOUD_MEDIA_LIFETIME);
-  cloud.onMediaRequeued = () => mediaFetcher.wake();
+  cloud.onMediaRequeued = () => addJob('media');
   const linkedDevices = new LinkedDevices({
     store,
     ingest,
@@ -161,6 +182,9 @@ export async function openServices(
     linkedDeviceMediaResolver(store, linkedDevices, logger, overrides.linkedDeviceTiming),
   );
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
+  if (queue instanceof SqlWorkQueue) {
+    queue.onJob = (kind) => (kind === 'media' ? mediaFetcher.wake() : webhookProcessor.wake());
+  }
   const connections = new ConnectionService(
     store.connections,
     secretKey,
@@ -177,6 +201,7 @@ export async function openServices(
     backfillDays: config.backfillDays,
     intervalMs: config.syncIntervalMs,
     defaultRegion: config.defaultRegion,
+    queue,
   });
   const audit = new AuditLog({
     repository: store.audit,
@@ -194,7 +219,9 @@ export async function openServices(
     logger: logger.child({ component: 'alerts' }),
     now: overrides.healthClock,
   });
-  const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
+  const syncWorker = new SyncWorker(sync, {
+    jobs: { webhooks: () => webhookProcessor.drain(), media: () => mediaFetcher.drain() },
+  });
   sync.onRunFinished = (connectionId, outcome) =>
     live.publish({
       type: 'sync',
@@ -224,6 +251,8 @@ export async function openServices(
     }),
     sync,
     records: new RecordsService({ store, workspace, connections, sync }),
+    queue,
+    wake: addJob,
     syncWorker,
     cloud,
     webhookProcessor,
@@ -239,6 +268,7 @@ export async function openServices(
       await syncWorker.stop();
       await webhookProcessor.stop();
       await mediaFetcher.stop();
+      await queue.close();
       await store.close();
     },
   };

@@ -11,6 +11,7 @@ import { startTestBitrix24, type TestBitrix24 } from './support/bitrix24-portal.
 import { runWasync } from './support/cli.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { runDue } from './support/queue-steps.js';
 import { secretKeyEnv } from './support/secret-key.js';
 import { startTestZoho, type TestZoho } from './support/zoho-org.js';
 
@@ -178,8 +179,7 @@ describeEachDatabase('Saving a CRM connection tests it', (database) => {
 
     // The scheduler gives it no run, and a run asked for in this process does not go ahead.
     const { sync } = h.services;
-    await sync.queue.scheduleNew(Date.now());
-    expect(await sync.claimNext()).toBeUndefined();
+    expect(await runDue(sync)).toBeUndefined();
     expect(await sync.runNow(saved.id)).toEqual({
       state: 'parked',
       summary: undefined,
@@ -222,8 +222,9 @@ describeEachDatabase('Saving a CRM connection tests it', (database) => {
     });
     expect(tested.json()).toEqual({ ok: true, problems: [] });
     expect(await listed()).toEqual([{ name: 'Acme org', state: 'active', parkedReason: undefined }]);
-    const job = await h.services.sync.claimNext();
+    const job = await h.services.sync.jobState(saved.id);
     expect(job).toMatchObject({ connectionId: saved.id, reason: 'connection tested' });
+    expect(job?.runAt?.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('a person’s change clears it: the connection saved again with the right secret is tested, active, and queued', async () => {
@@ -256,7 +257,7 @@ describeEachDatabase('Saving a CRM connection tests it', (database) => {
       'Acme org: active',
       'Other org: active',
     ]);
-    const job = await h.services.sync.queue.state(saved.id);
+    const job = await h.services.sync.jobState(saved.id);
     expect(job).toMatchObject({ reason: 'connection changed', runAt: expect.any(Date) });
   });
 });

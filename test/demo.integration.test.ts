@@ -342,10 +342,9 @@ describe('wasync demo', () => {
     expect(output()).toContain('made again');
     const { records } = await syncedOrg(demo);
     // Let another run (2 s interval) go by: still nothing new.
-    const finished =
-      (await demo.services.sync.queue.state(demo.connection.id))?.lastFinishedAt?.getTime() ?? 0;
+    const finished = (await demo.services.sync.jobState(demo.connection.id))?.lastFinishedAt?.getTime() ?? 0;
     await eventually('one more sync run', async () => {
-      const state = await demo.services.sync.queue.state(demo.connection.id);
+      const state = await demo.services.sync.jobState(demo.connection.id);
       return (state?.lastFinishedAt?.getTime() ?? 0) > finished ? state : undefined;
     });
     expect(counts(records)).toEqual(firstCounts);
@@ -410,7 +409,7 @@ describe('wasync demo', () => {
       expect(second.output()).not.toContain('made again');
       expect(second.output()).toContain('already deployed');
       const summary = await eventually('the run after the restart', async () => {
-        const state = await second.demo.services.sync.queue.state(connectionId);
+        const state = await second.demo.services.sync.jobState(connectionId);
         return state?.lastSummary && (state.lastFinishedAt?.getTime() ?? 0) >= restartedAt
           ? state.lastSummary
           : undefined;
@@ -420,7 +419,7 @@ describe('wasync demo', () => {
       // Nor into the portal: the restarted run writes no comment, and the timelines stay as they were.
       const commentsBefore = bitrix24Sandbox.portal.comments.size;
       const bitrix24Summary = await eventually('the Bitrix24 run after the restart', async () => {
-        const state = await second.demo.services.sync.queue.state(second.demo.bitrix24Connection.id);
+        const state = await second.demo.services.sync.jobState(second.demo.bitrix24Connection.id);
         return state?.lastSummary && (state.lastFinishedAt?.getTime() ?? 0) >= restartedAt
           ? state.lastSummary
           : undefined;

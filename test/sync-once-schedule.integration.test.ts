@@ -6,6 +6,7 @@ import { crmRegistry } from '../src/crms/registry.js';
 import { SyncService } from '../src/sync/service.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
+import { runDue, sqlQueue } from './support/queue-steps.js';
 
 const MINUTE = 60_000;
 /** The interval `wasync serve` was started with here; the CLI process below has the default, 3 min. */
@@ -47,17 +48,15 @@ describeEachDatabase('sync --once and the schedule of a connection', (database) 
   });
   afterEach(() => h.close());
 
-  const runAt = async () => (await h.services.sync.queue.state(connectionId))?.runAt?.getTime();
+  const runAt = async () => (await h.services.sync.jobState(connectionId))?.runAt?.getTime();
 
   /** The worker of `serve` takes the connection's due run and schedules the next. */
   const serveRuns = async () => {
-    const job = await h.services.sync.claimNext();
-    expect(job?.connectionId).toBe(connectionId);
-    if (job) expect((await h.services.sync.runJob(job)).state).toBe('done');
+    const ran = await runDue(h.services.sync);
+    expect(ran).toMatchObject({ connectionId, decision: { state: 'ran' } });
   };
 
   it("keeps the next run where serve's worker put it, on serve's interval", async () => {
-    await h.services.sync.queue.scheduleNew(Date.now());
     const before = Date.now();
     await serveRuns();
     const scheduled = await runAt();
@@ -68,7 +67,7 @@ describeEachDatabase('sync --once and the schedule of a connection', (database) 
     expect(once.state).toBe('done');
     // Not moved to the CLI's 3 minutes from now: the run ahead is the one serve scheduled.
     expect(await runAt()).toBe(scheduled);
-    const state = await h.services.sync.queue.state(connectionId);
+    const state = await h.services.sync.jobState(connectionId);
     expect(state).toMatchObject({ reason: 'schedule', running: undefined, attempts: 0 });
     expect(state?.lastFinishedAt?.getTime()).toBeGreaterThan(before);
 
@@ -88,16 +87,19 @@ describeEachDatabase('sync --once and the schedule of a connection', (database) 
   });
 
   it('leaves a connection that serve is running alone: busy, and no second run queued behind it', async () => {
-    await h.services.sync.queue.scheduleNew(Date.now());
-    const job = await h.services.sync.claimNext();
-    expect(job?.connectionId).toBe(connectionId);
-    if (!job) return;
-    expect(await cli.runNow(connectionId)).toEqual({ state: 'busy' });
-    expect(await runAt()).toBeUndefined();
+    // Serve's worker gives the connection its first run and takes the connection's lease for it.
+    await sqlQueue(h.services.sync).reconcile([connectionId], SERVE_INTERVAL);
+    const first = await h.services.sync.jobState(connectionId);
+    expect(first).toMatchObject({ reason: 'first sync' });
+    const held = await h.services.sync.runs.acquire(connectionId, 'serve', Date.now(), 60_000, 'first sync');
+    expect(held).toBeDefined();
 
-    const before = Date.now();
-    expect((await h.services.sync.runJob(job)).state).toBe('done');
-    // Serve's run schedules the next on its interval; the CLI's attempt did not queue one for now.
-    expect(await runAt()).toBeGreaterThanOrEqual(before + SERVE_INTERVAL);
+    expect(await cli.runNow(connectionId)).toEqual({ state: 'busy' });
+    // The CLI's attempt queued nothing: the run due is still serve's first one.
+    expect(await h.services.sync.jobState(connectionId)).toMatchObject({
+      reason: 'first sync',
+      runAt: first?.runAt,
+      running: { owner: 'serve' },
+    });
   });
 });

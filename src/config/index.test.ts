@@ -97,6 +97,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses scale mode (REDIS_URL) on SQLite, and without a secret key on Postgres', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(
+      /REDIS_URL: scale mode .* Postgres/,
+    );
+    expect(() =>
+      loadConfig({ REDIS_URL: 'redis://cache:6379', DATABASE_URL: 'postgres://u:p@db:5432/wasync' }),
+    ).toThrow(/WASYNC_SECRET_KEY/);
+    expect(
+      loadConfig({
+        REDIS_URL: 'redis://cache:6379',
+        DATABASE_URL: 'postgres://u:p@db:5432/wasync',
+        WASYNC_SECRET_KEY: 'k'.repeat(40),
+      }).redisUrl,
+    ).toBe('redis://cache:6379');
+  });
+
   it('with Postgres, refuses to start without a secret key or a key file', () => {
     const postgres = 'postgres://u:p@db:5432/wasync';
     expect(() => loadConfig({ DATABASE_URL: postgres })).toThrow(

@@ -166,6 +166,10 @@ const envSchema = z.object({
     .optional(),
 });
 
+export const SCALE_NEEDS_POSTGRES =
+  'scale mode (REDIS_URL set) runs every process on one Postgres: set DATABASE_URL=postgres://… too ' +
+  '(SQLite is one process on one machine; leave REDIS_URL unset to run that way).';
+
 /** Every variable the config reads; the README's configuration table lists each (a test checks). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
@@ -185,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.WASYNC_DATA_DIR);
   const database = parseDatabaseUrl(e.DATABASE_URL, dataDir);
   if ('problem' in database) throw new ConfigError([`DATABASE_URL: ${database.problem}`]);
+  if (e.REDIS_URL !== undefined && database.dialect !== 'postgres')
+    throw new ConfigError([`REDIS_URL: ${SCALE_NEEDS_POSTGRES}`]);
   if (database.dialect === 'postgres' && !e.WASYNC_SECRET_KEY && !e.WASYNC_SECRET_KEY_FILE)
     throw new ConfigError([`WASYNC_SECRET_KEY: ${POSTGRES_NEEDS_A_KEY}`]);
   return {

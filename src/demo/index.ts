@@ -152,9 +152,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
     const zohoConnection = zohoMade.connection;
     const bitrix24Made = await demoBitrix24Connection(services, bitrix24, config.dataDir);
     const bitrix24Connection = bitrix24Made.connection;
-    const before = await services.sync.queue.state(connection.id);
-    const zohoBefore = await services.sync.queue.state(zohoConnection.id);
-    const bitrix24Before = await services.sync.queue.state(bitrix24Connection.id);
+    const before = await services.sync.jobState(connection.id);
+    const zohoBefore = await services.sync.jobState(zohoConnection.id);
+    const bitrix24Before = await services.sync.jobState(bitrix24Connection.id);
 
     const port = options.port ?? (await freePortOr(config.port, config.host));
     // The worker starts once the chats are in, so the first run the demo reports is the one that takes them.
@@ -431,7 +431,7 @@ function watchSyncRuns(
   let polling: Promise<void> = Promise.resolve();
   const poll = async () => {
     try {
-      const state = await services.sync.queue.state(connectionId);
+      const state = await services.sync.jobState(connectionId);
       const finished = state?.lastFinishedAt?.getTime();
       if (state && finished !== undefined && finished !== last) {
         last = finished;

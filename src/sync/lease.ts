@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { ClaimedJob, SyncQueue } from './queue.js';
+import type { ClaimedJob } from './queue.js';
+import type { SyncRuns } from './sync-runs.js';
 
 /** The run's lease went to another process: it stops where it is and writes nothing more. */
 export class LeaseLost extends Error {
@@ -21,9 +22,19 @@ export class RunLease {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly options: { queue: SyncQueue; job: ClaimedJob; leaseMs: number; logger: Logger },
+    private readonly options: {
+      runs: SyncRuns;
+      job: ClaimedJob;
+      leaseMs: number;
+      logger: Logger;
+      /** The queue's own hold on the job: once it is lost, so is the run. */
+      signal?: AbortSignal | undefined;
+    },
   ) {
     this.heldUntil = Date.now() + options.leaseMs;
+    const { signal } = options;
+    if (signal?.aborted) this.lose('the queue took the job back');
+    else signal?.addEventListener('abort', () => this.lose('the queue took the job back'), { once: true });
   }
 
   get signal(): AbortSignal {
@@ -67,7 +78,7 @@ export class RunLease {
     const now = Date.now();
     let held: boolean;
     try {
-      held = await this.options.queue.extend(this.options.job, this.options.leaseMs);
+      held = await this.options.runs.extend(this.options.job, this.options.leaseMs);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'lease renewal failed');
       // Unrenewed past its end, the lease is anyone's: stop before another process starts.

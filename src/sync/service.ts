@@ -15,8 +15,19 @@ import type { LedgerEntry } from '../store/repositories/sync-ledger.js';
 import { backoffMs } from './backoff.js';
 import { SyncEngine, type SyncEngineOptions, SyncStopped } from './engine.js';
 import { LeaseLost, RunLease } from './lease.js';
-import type { ClaimedJob, JobState, RunSummary, SyncQueue } from './queue.js';
-import { SqlSyncQueue } from './sql-queue.js';
+import type {
+  BackgroundJobKind,
+  ClaimedJob,
+  JobObservation,
+  JobState,
+  RunSummary,
+  SyncDecision,
+  SyncRequest,
+  WorkHandlers,
+  WorkQueue,
+} from './queue.js';
+import { SqlWorkQueue } from './sql-queue.js';
+import { SyncRuns } from './sync-runs.js';
 
 export interface SyncServiceOptions {
   store: Store;
@@ -32,6 +43,8 @@ export interface SyncServiceOptions {
   /** First step of the backoff after a failed run. */
   retryBaseMs?: number;
   engine?: Pick<SyncEngineOptions, 'marginMs' | 'recheckMs' | 'retryBaseMs' | 'retryMaxMs' | 'clock'>;
+  /** Where runs are queued: the embedded SQL queue unless given (scale mode gives BullMQ's). */
+  queue?: WorkQueue;
 }
 
 export type RunOutcome =
@@ -52,9 +65,10 @@ export interface SyncStatus {
 
 export class SyncService {
   readonly engine: SyncEngine;
-  readonly queue: SyncQueue;
-  /** Called after a run was asked for, so an idle worker in this process starts at once. */
-  onEnqueue: (() => void) | undefined;
+  /** When runs happen: the embedded SQL queue, or BullMQ in scale mode. */
+  readonly queue: WorkQueue;
+  /** Each connection's run history and one-writer lease, in SQL in both modes. */
+  readonly runs: SyncRuns;
   /** Called after each run of this process, however it ended. */
   onRunFinished: ((connectionId: string, outcome: RunOutcome) => void) | undefined;
   readonly owner = `${hostname()}:${process.pid}`;
@@ -65,7 +79,10 @@ export class SyncService {
   private backfillDaysNow: number;
 
   constructor(private readonly options: SyncServiceOptions) {
-    this.queue = new SqlSyncQueue(options.store.sql.db);
+    this.queue =
+      options.queue ??
+      new SqlWorkQueue(options.store.sql.db, options.logger.child({ component: 'work-queue' }));
+    this.runs = new SyncRuns(options.store.sql.db);
     this.leaseMs = options.leaseMs ?? 60_000;
     this.intervalMs = options.intervalMs;
     this.backfillDaysNow = options.backfillDays;
@@ -90,11 +107,6 @@ export class SyncService {
     return destination;
   }
 
-  /** Leases the most overdue job of any connection for this process. */
-  claimNext(): Promise<ClaimedJob | undefined> {
-    return this.queue.claim(this.owner, Date.now(), this.leaseMs);
-  }
-
   /**
    * Runs one connection in this process now (`wasync sync --once`), unless another process is. An
    * extra pass: the connection keeps its schedule. Its next run stays when the worker that schedules
@@ -106,54 +118,109 @@ export class SyncService {
     if (connection.state === 'parked') {
       return { state: 'parked', summary: undefined, reason: connection.parkedReason ?? 'parked' };
     }
-    const before = await this.queue.state(connection.id);
-    // A run is going on: asking for another would only have it run again at once when it finishes.
-    if (before?.running) return { state: 'busy' };
     const now = Date.now();
-    const ahead = before?.runAt && before.runAt.getTime() > now ? before.runAt.getTime() : undefined;
-    await this.queue.enqueue(connection.id, now, 'run now');
-    const job = await this.queue.claim(this.owner, now, this.leaseMs, connection.id);
+    const job = await this.runs.acquire(connection.id, this.owner, now, this.leaseMs, 'run now');
+    // A run is going on: asking for another would only have it run again at once when it finishes.
     if (!job) return { state: 'busy' };
-    return this.runJob(job, ahead);
-  }
-
-  /**
-   * Runs a claimed job, renewing its lease meanwhile, and schedules what comes next: at `nextAt` when
-   * given (the run the connection had ahead), else one interval from now; sooner for writes to retry.
-   */
-  async runJob(job: ClaimedJob, nextAt?: number): Promise<RunOutcome> {
-    const outcome = await this.run(job, nextAt);
-    this.onRunFinished?.(job.connectionId, outcome);
+    // This run covers what was asked for by now; a run due later stays where it is.
+    await this.queue.dropDue(connection.id, now);
+    const ahead = await this.queue.nextSync(connection.id);
+    const { outcome, decision } = await this.runClaimed(job);
+    if (decision.state === 'ran' && decision.next) {
+      const keep = ahead && ahead.at.getTime() > now ? ahead.at.getTime() : undefined;
+      const retry = outcome.state === 'retrying' || decision.next.reason === 'retry';
+      // The run ahead stays; only a sooner retry, or a connection with none, is queued from here.
+      if (keep === undefined || (retry && decision.next.at < keep)) {
+        await this.queue.requestSync(connection.id, decision.next.at, decision.next.reason);
+      }
+    } else if (decision.state === 'ran') await this.queue.unscheduleSync(connection.id);
     return outcome;
   }
 
-  private async run(job: ClaimedJob, scheduledAt: number | undefined): Promise<RunOutcome> {
+  /** A run the queue delivered: taken when no other process holds the connection, else `busy`. */
+  async runRequested(request: SyncRequest): Promise<SyncDecision> {
+    const job = await this.runs.acquire(
+      request.connectionId,
+      this.owner,
+      Date.now(),
+      this.leaseMs,
+      request.reason,
+    );
+    if (!job) return { state: 'busy', reason: request.reason };
+    return (await this.runClaimed(job, request.signal)).decision;
+  }
+
+  /**
+   * What this process does with the work the queue delivers: sync runs here, background passes as
+   * given (scale mode), each job's wait and length to `observe`.
+   */
+  workHandlers(
+    jobs: Partial<Record<BackgroundJobKind, () => Promise<unknown>>> = {},
+    observe?: (observation: JobObservation) => void,
+  ): WorkHandlers {
+    return {
+      sync: (request) => this.runRequested(request),
+      job: async (kind) => {
+        const pass = jobs[kind];
+        if (!pass) throw new Error(`No handler for ${kind} jobs in this process`);
+        await pass();
+      },
+      schedules: () => this.schedules(),
+      ...(observe ? { observe } : {}),
+    };
+  }
+
+  /** The active connections and the interval now, for the queue to keep their schedules. */
+  async schedules(): Promise<{ active: string[]; everyMs: number }> {
+    await this.refreshSettings();
+    const connections = await this.options.connections.list(this.options.workspace.id);
+    return {
+      active: connections.filter((c) => c.state === 'active').map((c) => c.id),
+      everyMs: this.intervalMs,
+    };
+  }
+
+  private async runClaimed(
+    job: ClaimedJob,
+    signal?: AbortSignal,
+  ): Promise<{ outcome: RunOutcome; decision: SyncDecision }> {
+    const result = await this.run(job, signal);
+    this.onRunFinished?.(job.connectionId, result.outcome);
+    return result;
+  }
+
+  private async run(
+    job: ClaimedJob,
+    signal: AbortSignal | undefined,
+  ): Promise<{ outcome: RunOutcome; decision: SyncDecision }> {
     const log = this.options.logger.child({ connection: job.connectionId, reason: job.reason });
     await this.refreshSettings();
     let connection: ConnectionView;
     try {
       connection = await this.options.connections.get(this.options.workspace.id, job.connectionId);
     } catch {
-      // Deleted while queued: its job row went with it.
-      return { state: 'busy' };
+      // Deleted while queued: its job row went with it, and nothing follows.
+      return { outcome: { state: 'busy' }, decision: { state: 'ran', next: undefined } };
     }
-    const lease = new RunLease({ queue: this.queue, job, leaseMs: this.leaseMs, logger: log });
+    const lease = new RunLease({ runs: this.runs, job, leaseMs: this.leaseMs, logger: log, signal });
     lease.start();
     try {
       const destination = await this.destination(connection.id);
       const result = await this.engine.run(connection, destination, lease);
       lease.throwIfLost();
       const { nextRetryAt, ...summary } = result;
-      const nextAt = Math.min(
-        scheduledAt ?? Date.now() + this.intervalMs,
-        nextRetryAt ?? Number.POSITIVE_INFINITY,
-      );
-      await this.queue.complete(job, summary, nextAt);
+      const nextAt = Math.min(Date.now() + this.intervalMs, nextRetryAt ?? Number.POSITIVE_INFINITY);
+      await this.runs.complete(job, summary);
       log.info({ summary }, 'sync run finished');
-      return { state: 'done', summary };
+      return {
+        outcome: { state: 'done', summary },
+        decision: { state: 'ran', next: { at: nextAt, reason: 'schedule' } },
+      };
     } catch (error) {
       // The job is another process's now: it finishes the work, and this one must not touch the job.
-      if (error instanceof LeaseLost || lease.signal.aborted) return { state: 'busy' };
+      if (error instanceof LeaseLost || lease.signal.aborted) {
+        return { outcome: { state: 'busy' }, decision: { state: 'busy', reason: job.reason } };
+      }
       const crmError =
         error instanceof SyncStopped ? error.crmError : error instanceof CrmError ? error : undefined;
       const summary = error instanceof SyncStopped ? error.summary : undefined;
@@ -161,11 +228,10 @@ export class SyncService {
         const reason = `${crmError.message} (${crmError.code})`;
         await this.options.connections.park(connection.id, reason);
         this.destinations.delete(connection.id);
-        await this.queue.fail(job, reason, Date.now() + this.intervalMs, summary);
-        // Nothing runs until a person acts: "sync now" (or a setup) queues the next run.
-        await this.queue.unschedule(connection.id);
+        await this.runs.fail(job, reason, summary);
         log.warn({ parkedReason: reason }, 'connection parked: a person must act');
-        return { state: 'parked', summary, reason };
+        // Nothing runs until a person acts: "sync now" (or a setup) queues the next run.
+        return { outcome: { state: 'parked', summary, reason }, decision: { state: 'ran', next: undefined } };
       }
       const message = crmError ? `${crmError.code}: ${crmError.message}` : String(error);
       const retryAt =
@@ -175,10 +241,13 @@ export class SyncService {
           maxMs: this.intervalMs,
           retryAfterMs: crmError?.retryAfterMs,
         });
-      await this.queue.fail(job, message, retryAt, summary);
+      await this.runs.fail(job, message, summary);
       if (crmError) log.warn({ error: message, retryAt: new Date(retryAt) }, 'sync run stopped; will retry');
       else log.error({ err: error }, 'sync run failed');
-      return { state: 'retrying', summary, error: message, retryAt: new Date(retryAt) };
+      return {
+        outcome: { state: 'retrying', summary, error: message, retryAt: new Date(retryAt) },
+        decision: { state: 'ran', next: { at: retryAt, reason: 'retry' } },
+      };
     } finally {
       lease.stop();
     }
@@ -204,10 +273,32 @@ export class SyncService {
     if (connection.state === 'parked') {
       await this.options.connections.unpark(connection.id);
       this.destinations.delete(connection.id);
+      await this.queue.scheduleSync(connection.id, this.intervalMs);
     }
-    await this.queue.enqueue(connection.id, Date.now(), 'sync now');
-    this.onEnqueue?.();
-    return this.queue.state(connection.id);
+    await this.queue.requestSync(connection.id, Date.now(), 'sync now');
+    return this.jobState(connection.id);
+  }
+
+  /** The connection's run history, who runs it now, and its next run. */
+  async jobState(connectionId: string): Promise<JobState | undefined> {
+    const [history, next] = await Promise.all([
+      this.runs.state(connectionId),
+      this.queue.nextSync(connectionId),
+    ]);
+    if (!history && !next) return undefined;
+    return {
+      connectionId,
+      running: undefined,
+      attempts: 0,
+      lastError: undefined,
+      lastStartedAt: undefined,
+      lastFinishedAt: undefined,
+      lastSuccessAt: undefined,
+      lastSummary: undefined,
+      ...history,
+      runAt: next?.at,
+      reason: next?.reason,
+    };
   }
 
   /** The workspace's backfill window in days, as of the last run. */
@@ -215,15 +306,14 @@ export class SyncService {
     return this.backfillDaysNow;
   }
 
-  /** Asks for a run of the connection, which an idle worker in this process starts at once. */
-  async enqueue(connectionId: string, reason: string): Promise<void> {
-    await this.queue.enqueue(connectionId, Date.now(), reason);
-    this.onEnqueue?.();
+  /** Asks for a run of the connection at `at` (now by default); whichever worker is free takes it. */
+  async enqueue(connectionId: string, reason: string, at = Date.now()): Promise<void> {
+    await this.queue.requestSync(connectionId, at, reason);
   }
 
   /** When the connection's next run is due (undefined: none is queued, e.g. a parked connection). */
   async nextRunAt(connectionId: string): Promise<Date | undefined> {
-    return (await this.queue.state(connectionId))?.runAt;
+    return (await this.queue.nextSync(connectionId))?.at;
   }
 
   /** Forgets a connection's signed-in destination (after its credentials or setup changed). */
@@ -236,7 +326,7 @@ export class SyncService {
     const { store } = this.options;
     return {
       connection,
-      job: await this.queue.state(connection.id),
+      job: await this.jobState(connection.id),
       chats: await store.syncProgress.countStates(
         connection.id,
         this.options.workspace.id,

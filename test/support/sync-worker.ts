@@ -28,7 +28,7 @@ const sync = new SyncService({
   engine: { retryBaseMs: 1, retryMaxMs: 2 },
 });
 // Ready once the lease of a killed predecessor has run out, so the test's timer measures the run.
-while ((await sync.queue.state(input.connectionId))?.running) {
+while ((await sync.jobState(input.connectionId))?.running) {
   await new Promise((resolve) => setTimeout(resolve, 25));
 }
 process.stdout.write('ready\n');

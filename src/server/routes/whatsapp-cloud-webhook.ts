@@ -16,7 +16,7 @@ const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
  * The body is kept as the exact bytes received, since the signature covers those bytes.
  */
 export function whatsappCloudWebhookRoutes(services: Services): FastifyPluginAsyncZod {
-  const { cloud, webhookProcessor } = services;
+  const { cloud } = services;
   return async (app) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
@@ -47,7 +47,7 @@ export function whatsappCloudWebhookRoutes(services: Services): FastifyPluginAsy
         if (receipt.outcome === 'bad_signature')
           throw new WasyncError('unauthorized', 'X-Hub-Signature-256 does not match the body.');
         if (receipt.outcome === 'not_json') throw new WasyncError('bad_request', 'The body is not JSON.');
-        if (receipt.accountIds.length > 0) webhookProcessor.wake();
+        if (receipt.accountIds.length > 0) services.wake('webhooks');
         if (receipt.unknownPhoneNumberIds.length > 0) {
           request.log.warn(
             { phoneNumberIds: receipt.unknownPhoneNumberIds, storedFor: receipt.accountIds },
@@ -90,7 +90,7 @@ export function whatsappCloudWebhookRoutes(services: Services): FastifyPluginAsy
           throw new WasyncError('not_found', `No WhatsApp Cloud account ${request.params.accountId}.`);
         if (outcome === 'bad_signature')
           throw new WasyncError('unauthorized', 'X-Hub-Signature-256 does not match the body.');
-        webhookProcessor.wake();
+        services.wake('webhooks');
         return reply.status(200).send({ received: true });
       },
     );
