@@ -26,6 +26,7 @@ import { librarySocketFactory, type SocketFactory } from './sources/whatsapp-web
 import { openStore, type Store } from './store/index.js';
 import { checkSecretKey } from './store/sealed-secrets.js';
 import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
+import { type RealtimeOptions, RealtimeSync } from './sync/realtime.js';
 import { RecordsService } from './sync/records-service.js';
 import { describeSummary } from './sync/run-summary-text.js';
 import { SyncService } from './sync/service.js';
@@ -57,6 +58,11 @@ export interface Services {
   records: RecordsService;
   /** Runs due sync jobs in this process; started by `wasync serve`. */
   syncWorker: SyncWorker;
+  /**
+   * Near-real-time sync: stored messages ask for debounced runs of the connections their chats reach
+   * (when the workspace's realTime setting is on); listens once started (`wasync serve`).
+   */
+  realtime: RealtimeSync;
   /** Changes as they happen, for the open pages of the workspace. */
   live: LiveEvents;
   /** WhatsApp Cloud API accounts: settings, webhook signature check, delivery queue. */
@@ -82,6 +88,8 @@ export interface ServiceOverrides {
   auditClock?: () => number;
   /** The clock health and alerts read (signs are judged by how long they last). */
   healthClock?: () => number;
+  /** The real-time sync's clock and timings. */
+  realtime?: Pick<RealtimeOptions, 'clock' | 'quietMs' | 'maxWaitMs' | 'minGapMs'>;
 }
 
 /** Secrets never reach the log, whatever object they travel in. */
@@ -138,7 +146,7 @@ export async function openServices(
   });
   ingest.onPendingMedia = () => mediaFetcher.wake();
   const live = new LiveEvents();
-  ingest.onChatsChanged = (accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds });
+  ingest.onChatsChanged((accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds }));
   const cloud = new WhatsAppCloudService({
     store,
     ingest,
@@ -195,6 +203,17 @@ export async function openServices(
     now: overrides.healthClock,
   });
   const syncWorker = new SyncWorker(sync, logger.child({ component: 'sync-worker' }));
+  const realtime = new RealtimeSync({
+    store,
+    workspaceId: workspace.id,
+    target: {
+      enqueue: (connectionId, reason) => sync.enqueue(connectionId, reason),
+      jobState: (connectionId) => sync.queue.state(connectionId),
+    },
+    logger: logger.child({ component: 'realtime' }),
+    listen: (listener) => ingest.onChatsChanged(listener),
+    ...overrides.realtime,
+  });
   sync.onRunFinished = (connectionId, outcome) =>
     live.publish({
       type: 'sync',
@@ -225,6 +244,7 @@ export async function openServices(
     sync,
     records: new RecordsService({ store, workspace, connections, sync }),
     syncWorker,
+    realtime,
     cloud,
     webhookProcessor,
     linkedDevices,
@@ -236,6 +256,7 @@ export async function openServices(
       await alerts.stop();
       await audit.stop();
       await linkedDevices.stop();
+      await realtime.stop();
       await syncWorker.stop();
       await webhookProcessor.stop();
       await mediaFetcher.stop();
