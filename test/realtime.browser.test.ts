@@ -14,7 +14,7 @@ const ANA = '+5511987654321';
 /**
  * Near-real-time mode as a person sees it: with the setting off a new message leaves its chat
  * "waiting" (the interval is an hour); switched on in Settings, the next message takes the chat to
- * "in CRM" on the open page, with no reload and no "sync now".
+ * "in CRM" on the open chat list and on the chat's CRM card, with no reload and no "sync now".
  */
 describe.skipIf(skipped !== undefined)(
   `Near-real-time sync, in a browser${skipped ? ` (skipped: ${skipped})` : ''}`,
@@ -48,6 +48,16 @@ describe.skipIf(skipped !== undefined)(
       return response.json();
     };
 
+    const setRealTime = async (realTime: boolean) => {
+      const patched = await h.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/settings',
+        headers: h.auth,
+        payload: { realTime },
+      });
+      expect(patched.statusCode, patched.body).toBe(200);
+    };
+
     it('moves a chat from waiting to in CRM by itself once a message arrives', async () => {
       await org.seed('Contact', { FirstName: 'Ana', LastName: 'Lima', MobilePhone: ANA });
       const connection = await api('POST', '/connections', org.connectionInput('Sandbox org'));
@@ -62,7 +72,7 @@ describe.skipIf(skipped !== undefined)(
           messages: [
             {
               id: `wamid.live-${++n}`,
-              chat: { type: 'direct', with: { phone: ANA } },
+              chat: { type: 'direct', with: { phone: ANA, name: 'Ana Lima' } },
               timestamp: new Date().toISOString(),
               text,
             },
@@ -90,18 +100,30 @@ describe.skipIf(skipped !== undefined)(
       await list.getByText(/^Waiting \(/).waitFor();
 
       // On again: the next message brings the chat into the CRM, and the open list follows.
-      const patched = await h.app.inject({
-        method: 'PATCH',
-        url: '/api/v1/settings',
-        headers: h.auth,
-        payload: { realTime: true },
-      });
-      expect(patched.statusCode, patched.body).toBe(200);
+      await setRealTime(true);
       await post('I will take both.');
       await list.getByText(/^In CRM/).waitFor({ timeout: 20_000 });
       expect(await list.getByText(/^Waiting/).count()).toBe(0);
       const rows = await org.records('WhatsApp_Chat__c');
       expect(rows.map((row) => String(row.Transcript__c)).join('\n')).toContain('I will take both.');
+
+      // The chat's own page: its CRM card follows the same way.
+      await list.getByText('Ana Lima').first().click();
+      const state = page.getByRole('complementary', { name: 'In the CRM' }).getByTestId('crm-state');
+      await state
+        .getByText(/^In CRM up to /)
+        .first()
+        .waitFor();
+      await setRealTime(false);
+      await post('Delivery on Friday?');
+      await state.getByText(/Waiting for the next run/).waitFor();
+      await setRealTime(true);
+      await post('Friday is fine.');
+      await state
+        .getByText(/^In CRM up to /)
+        .first()
+        .waitFor({ timeout: 20_000 });
+      expect(await state.getByText(/Waiting/).count()).toBe(0);
       expect(errors).toEqual([]);
     });
   },
