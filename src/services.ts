@@ -28,6 +28,7 @@ import { checkSecretKey } from './store/sealed-secrets.js';
 import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
 import { BullWorkQueue } from './sync/bullmq-queue.js';
 import type { WorkQueue } from './sync/queue.js';
+import { type RealtimeOptions, RealtimeSync } from './sync/realtime.js';
 import { RecordsService } from './sync/records-service.js';
 import { describeSummary } from './sync/run-summary-text.js';
 import { SyncService } from './sync/service.js';
@@ -64,6 +65,11 @@ export interface Services {
   wake(kind: 'webhooks' | 'media'): void;
   /** Runs queued work in this process: sync runs, and in scale mode the background passes; started by `wasync serve` and `wasync worker`. */
   syncWorker: SyncWorker;
+  /**
+   * Near-real-time sync: stored messages ask for debounced runs of the connections their chats reach
+   * (when the workspace's realTime setting is on); listens once started (`wasync serve`).
+   */
+  realtime: RealtimeSync;
   /** Changes as they happen, for the open pages of the workspace. */
   live: LiveEvents;
   /** WhatsApp Cloud API accounts: settings, webhook signature check, delivery queue. */
@@ -91,6 +97,8 @@ export interface ServiceOverrides {
   healthClock?: () => number;
   /** BullMQ's key prefix in scale mode (tests keep apart on one Redis); `wasync` by default. */
   queuePrefix?: string;
+  /** The real-time sync's clock and timings. */
+  realtime?: Pick<RealtimeOptions, 'clock' | 'quietMs' | 'maxWaitMs' | 'minGapMs'>;
 }
 
 /** Secrets never reach the log, whatever object they travel in. */
@@ -159,7 +167,7 @@ export async function openServices(
   });
   ingest.onPendingMedia = () => addJob('media');
   const live = new LiveEvents();
-  ingest.onChatsChanged = (accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds });
+  ingest.onChatsChanged((accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds }));
   const cloud = new WhatsAppCloudService({
     store,
     ingest,
@@ -222,6 +230,17 @@ export async function openServices(
   const syncWorker = new SyncWorker(sync, {
     jobs: { webhooks: () => webhookProcessor.drain(), media: () => mediaFetcher.drain() },
   });
+  const realtime = new RealtimeSync({
+    store,
+    workspaceId: workspace.id,
+    target: {
+      enqueue: (connectionId, reason) => sync.enqueue(connectionId, reason),
+      jobState: (connectionId) => sync.jobState(connectionId),
+    },
+    logger: logger.child({ component: 'realtime' }),
+    listen: (listener) => ingest.onChatsChanged(listener),
+    ...overrides.realtime,
+  });
   sync.onRunFinished = (connectionId, outcome) =>
     live.publish({
       type: 'sync',
@@ -254,6 +273,7 @@ export async function openServices(
     queue,
     wake: addJob,
     syncWorker,
+    realtime,
     cloud,
     webhookProcessor,
     linkedDevices,
@@ -265,6 +285,7 @@ export async function openServices(
       await alerts.stop();
       await audit.stop();
       await linkedDevices.stop();
+      await realtime.stop();
       await syncWorker.stop();
       await webhookProcessor.stop();
       await mediaFetcher.stop();

@@ -10,6 +10,8 @@ import { present, resolveBatch } from './batch-resolution.js';
 import { ResolutionCache, ResolvedEntries } from './resolution-cache.js';
 import type { IngestEvent, IngestItem, IngestMessage, IngestResult } from './types.js';
 
+export type ChatsChangedListener = (accountId: string, chatIds: string[]) => void;
+
 /**
  * The one way messages enter the store, whichever source they came from. A batch is all or nothing:
  * identities, chats, messages and events commit in one transaction, and every write is idempotent on
@@ -18,12 +20,21 @@ import type { IngestEvent, IngestItem, IngestMessage, IngestResult } from './typ
 export class IngestPipeline {
   /** Called after a commit that stored media still to be downloaded. */
   onPendingMedia: (() => void) | undefined;
-  /** Called after a commit that stored or changed messages, with the chats they are in. */
-  onChatsChanged: ((accountId: string, chatIds: string[]) => void) | undefined;
+  /** Told after a commit that stored or changed messages, with the chats they are in. */
+  private readonly chatsChangedListeners = new Set<ChatsChangedListener>();
 
   private readonly cache = new ResolutionCache();
 
   constructor(private readonly store: Store) {}
+
+  /**
+   * Listens for commits that stored or changed messages (the live events, the real-time sync);
+   * answers a function that stops listening. A listener that throws does not stop the others.
+   */
+  onChatsChanged(listener: ChatsChangedListener): () => void {
+    this.chatsChangedListeners.add(listener);
+    return () => this.chatsChangedListeners.delete(listener);
+  }
 
   async ingest(account: Account, given: readonly IngestItem[]): Promise<IngestResult> {
     const { items, dropped } = await this.withoutTombstoned(account, given);
@@ -52,7 +63,15 @@ export class IngestPipeline {
     this.cache.remember(result.resolved);
     const { outcome } = result;
     if (outcome.pendingMedia) this.onPendingMedia?.();
-    if (outcome.changedChats.length > 0) this.onChatsChanged?.(account.id, outcome.changedChats);
+    if (outcome.changedChats.length > 0) {
+      for (const listener of this.chatsChangedListeners) {
+        try {
+          listener(account.id, outcome.changedChats);
+        } catch {
+          // A listener's failure is its own: the batch is stored.
+        }
+      }
+    }
     const late = outcome.dropped;
     return {
       received: given.length,

@@ -52,6 +52,7 @@ export async function startServer(
   services.linkedDevices.start();
   services.audit.start();
   services.alerts.start();
+  services.realtime.start();
   if (!options.deferSync) services.syncWorker.start();
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | undefined;

@@ -65,6 +65,8 @@ export interface WorkspaceTable {
   /** 1: admins read every number's chats; 0: only those they could as a member (owned, shared, team). */
   admins_see_all: number;
   audit_retention_days: number | null;
+  /** 1: a stored message asks for a sync within seconds (near-real-time); 0: the interval alone. */
+  real_time: number;
 }
 
 export interface UserTable {

@@ -484,8 +484,8 @@ export class SyncEngine {
   }
 }
 
-/** Why a chat is excluded from backups, or undefined. */
-function exclusionOf(chat: Chat, exclusions: ExclusionMatcher): string | undefined {
+/** Why a chat is excluded from backups, or undefined (the real-time trigger asks it too). */
+export function exclusionOf(chat: Chat, exclusions: ExclusionMatcher): string | undefined {
   if (exclusions.accounts.has(chat.accountId)) return 'its WhatsApp number is excluded';
   if (chat.kind === 'group' && exclusions.groups.has(chat.id)) return 'the group is excluded';
   const phone = chat.kind === 'direct' ? chat.partner?.phone : undefined;

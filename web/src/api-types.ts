@@ -3457,7 +3457,7 @@ export interface paths {
         head?: never;
         /**
          * Change settings (admin); null returns a setting to the server default
-         * @description They take effect with the next sync run.
+         * @description They take effect with the next sync run (realTime with the next stored message).
          */
         patch: {
             parameters: {
@@ -5809,6 +5809,8 @@ export interface components {
             adminsSeeAllChats: boolean;
             /** @description Days the audit log keeps an event; older ones are deleted (admins read the log). */
             auditRetentionDays: number;
+            /** @description Near-real-time sync (default on): a stored message asks for a run of the connections its chat reaches within seconds, bursts coalesced and the CRM budget kept; the interval stays as the safety net. */
+            realTime: boolean;
             /** @description The server's configured values, which apply where the workspace sets none. */
             defaults: {
                 syncIntervalMinutes: number;
@@ -5834,6 +5836,7 @@ export interface components {
             defaultRegion?: string | null;
             adminsSeeAllChats?: boolean;
             auditRetentionDays?: number | null;
+            realTime?: boolean;
         };
         ExclusionInput: {
             id: string;
@@ -7291,6 +7294,8 @@ export interface components {
             adminsSeeAllChats: boolean;
             /** @description Days the audit log keeps an event; older ones are deleted (admins read the log). */
             auditRetentionDays: number;
+            /** @description Near-real-time sync (default on): a stored message asks for a run of the connections its chat reaches within seconds, bursts coalesced and the CRM budget kept; the interval stays as the safety net. */
+            realTime: boolean;
             /** @description The server's configured values, which apply where the workspace sets none. */
             defaults: {
                 syncIntervalMinutes: number;
@@ -7316,6 +7321,7 @@ export interface components {
             defaultRegion?: unknown | null;
             adminsSeeAllChats?: boolean;
             auditRetentionDays?: number | null;
+            realTime?: boolean;
         };
         Exclusion: {
             id: string;

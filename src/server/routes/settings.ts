@@ -28,6 +28,12 @@ const SettingsSchema = z
       .number()
       .int()
       .describe('Days the audit log keeps an event; older ones are deleted (admins read the log).'),
+    realTime: z
+      .boolean()
+      .describe(
+        'Near-real-time sync (default on): a stored message asks for a run of the connections its chat ' +
+          'reaches within seconds, bursts coalesced and the CRM budget kept; the interval stays as the safety net.',
+      ),
     defaults: z
       .object({
         syncIntervalMinutes: z.number(),
@@ -65,6 +71,7 @@ const SettingsChange = z
       .optional(),
     adminsSeeAllChats: z.boolean().optional(),
     auditRetentionDays: z.number().int().min(1).max(36500).nullable().optional(),
+    realTime: z.boolean().optional(),
   })
   .meta({ id: 'WorkspaceSettingsChange' });
 
@@ -97,6 +104,7 @@ function asSet(settings: WorkspaceSettings) {
     defaultRegion: settings.defaultRegion ?? null,
     auditRetentionDays: settings.auditRetentionDays ?? null,
     adminsSeeAllChats: settings.adminsSeeAll,
+    realTime: settings.realTime,
   };
 }
 
@@ -122,6 +130,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
     ...(settings.defaultRegion ? { defaultRegion: settings.defaultRegion } : {}),
     adminsSeeAllChats: settings.adminsSeeAll,
     auditRetentionDays: settings.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    realTime: settings.realTime,
     defaults: {
       syncIntervalMinutes: config.syncIntervalMs / MINUTE,
       backfillDays: config.backfillDays,
@@ -176,7 +185,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           tags: ['settings'],
           summary: 'Change settings (admin); null returns a setting to the server default',
-          description: 'They take effect with the next sync run.',
+          description: 'They take effect with the next sync run (realTime with the next stored message).',
           body: SettingsChange,
           response: { 200: SettingsSchema, 400: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema },
         },
@@ -190,6 +199,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           defaultRegion,
           adminsSeeAllChats,
           auditRetentionDays,
+          realTime,
         } = request.body;
         const before = await store.workspaces.settings(workspaceId);
         const settings = await store.workspaces.updateSettings(workspaceId, {
@@ -204,6 +214,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...(defaultRegion !== undefined ? { defaultRegion } : {}),
           ...(adminsSeeAllChats !== undefined ? { adminsSeeAll: adminsSeeAllChats } : {}),
           ...(auditRetentionDays !== undefined ? { auditRetentionDays } : {}),
+          ...(realTime !== undefined ? { realTime } : {}),
         });
         // Each setting that changed, old → new by its API name (null: the server's default). None is a secret.
         const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -32,6 +32,7 @@ export class WorkspaceRepository {
       backfill_days: null,
       admins_see_all: 1,
       audit_retention_days: null,
+      real_time: 1,
     };
     await this.db.insertInto('workspaces').values(row).execute();
     return toWorkspace(row);
@@ -50,6 +51,7 @@ export class WorkspaceRepository {
       backfillDays: row.backfill_days ?? undefined,
       adminsSeeAll: Number(row.admins_see_all) === 1,
       auditRetentionDays: row.audit_retention_days ?? undefined,
+      realTime: Number(row.real_time) === 1,
     };
   }
 
@@ -63,6 +65,7 @@ export class WorkspaceRepository {
     if (change.adminsSeeAll !== undefined && change.adminsSeeAll !== null)
       set.admins_see_all = change.adminsSeeAll ? 1 : 0;
     if (change.auditRetentionDays !== undefined) set.audit_retention_days = change.auditRetentionDays;
+    if (change.realTime !== undefined && change.realTime !== null) set.real_time = change.realTime ? 1 : 0;
     if (Object.keys(set).length > 0) {
       await this.db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
     }
@@ -80,6 +83,8 @@ export interface WorkspaceSettings {
   adminsSeeAll: boolean;
   /** Days the audit log keeps an event; undefined is the default (DEFAULT_AUDIT_RETENTION_DAYS). */
   auditRetentionDays: number | undefined;
+  /** Near-real-time sync: a stored message asks for a run within seconds (default on). */
+  realTime: boolean;
 }
 
 export type SettingsChange = {

@@ -111,6 +111,7 @@ export function Settings() {
         defaultRegion: region ? region : null,
         adminsSeeAllChats: form.get('adminsSeeAllChats') === 'on',
         auditRetentionDays: Number(form.get('auditRetentionDays')),
+        realTime: form.get('realTime') === 'on',
       });
       setValues(saved);
       setMessage({ kind: 'success', text: 'Saved. The next sync run uses these settings.' });
@@ -134,6 +135,16 @@ export function Settings() {
             defaultValue={values.syncIntervalMinutes}
             hint={`How often chats go to each CRM. The server's default is ${values.defaults.syncIntervalMinutes}.`}
           />
+          <div className="field">
+            <label className="check">
+              <input type="checkbox" name="realTime" defaultChecked={values.realTime} />
+              Near-real-time sync
+            </label>
+            <p className="hint">
+              A new message reaches the CRM within seconds (bursts are grouped, the CRM's limits kept); the
+              interval above still runs as a safety net.
+            </p>
+          </div>
           <Field
             label="Backfill (days)"
             name="backfillDays"
