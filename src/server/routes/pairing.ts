@@ -117,6 +117,8 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // Sent at once: the first code may take a while (another process makes it, in scale mode).
+    response.flushHeaders();
     open.add(response);
     // QR codes are drawn one after another, so a slow drawing never sends an older code last.
     let writing = Promise.resolve();

@@ -78,6 +78,7 @@ export class LinkedDevices {
   private readonly maxSessions: number;
   private readonly holdsSessions: boolean;
   private started = false;
+  private tending: Promise<void> = Promise.resolve();
   private renewing = false;
   /** The first pass also resumes sessions stopped because another copy replaced them. */
   private firstPass = true;
@@ -206,6 +207,13 @@ export class LinkedDevices {
    * restarting wasync is how a person says the other copy is gone.
    */
   async tend(): Promise<void> {
+    // One pass at a time, whoever calls: two would count the cap twice.
+    const pass = this.tending.then(() => this.tendOnce());
+    this.tending = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async tendOnce(): Promise<void> {
     if (!this.holdsSessions) return;
     const { store, logger } = this.options;
     await this.renew();
@@ -510,6 +518,6 @@ export class LinkedDevices {
 function unserved(account: Account | undefined, timeoutMs: number): string {
   return (
     `No wasync process running background work took the request${account ? ` for ${account.phone}` : ''} in ` +
-    `${Math.round(timeoutMs / 1000)} s: is \`wasync worker\` (or \`wasync serve\`) running on this database?`
+    `${Math.round(timeoutMs / 100) / 10} s: is \`wasync worker\` (or \`wasync serve\`) running on this database?`
   );
 }

@@ -309,10 +309,15 @@ export class WhatsAppWebSessionRepository {
       .set({ lease_owner: owner, lease_until: now + ttlMs })
       .where('account_id', '=', accountId)
       .where((eb) =>
-        eb.and([
-          row.lease_owner === null ? eb('lease_owner', 'is', null) : eb('lease_owner', '=', row.lease_owner),
-          until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', until),
-        ]),
+        // The holder renewing needs only to hold it still; anyone else takes the lease as it was read.
+        row.lease_owner === owner
+          ? eb('lease_owner', '=', owner)
+          : eb.and([
+              row.lease_owner === null
+                ? eb('lease_owner', 'is', null)
+                : eb('lease_owner', '=', row.lease_owner),
+              until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', until),
+            ]),
       )
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
