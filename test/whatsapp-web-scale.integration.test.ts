@@ -243,6 +243,19 @@ describeEachDatabase('linked-device sessions shared by several processes', (data
       stateAt: before?.stateAt,
       leaseOwner: 'another-process',
     });
+    // That process stops renewing: this one takes the session back, the gap counted from its last renewal.
+    const lapsed = Date.now() - 1;
+    await store()
+      .sql.db.updateTable('whatsapp_web_sessions')
+      .set({ lease_until: lapsed })
+      .where('account_id', '=', account.id)
+      .execute();
+    await a.tend();
+    expect(fake.sockets).toHaveLength(2);
+    expect(await session(account)).toMatchObject({
+      leaseOwner: a.owner,
+      gapSince: new Date(lapsed - LEASE_MS),
+    });
   });
 
   it('pairs from a process serving the API only: the worker makes the QR codes, read back through the store', async () => {

@@ -622,7 +622,7 @@ describeEachDatabase('a linked-device session driven by the library events', (da
   it('leaves a session another process holds alone, and hands the pairing to that process', async () => {
     await store().whatsappWebSessions.ensure(account.id);
     expect(await store().whatsappWebSessions.acquireLease(account.id, 'other-process', 60_000)).toEqual({
-      tookFrom: undefined,
+      previous: undefined,
     });
     await devices().pair(account, { method: 'code' }, 'x');
     expect(fake.sockets).toEqual([]);

@@ -298,22 +298,23 @@ export class LinkedDevices {
   }
 
   /**
-   * Takes the account's lease and makes its session (not started). A lease taken from a holder that
-   * let it run out (it died, or lost the database) leaves a gap it did not note: counted from that
-   * holder's last renewal, the last time it was known to hold the socket, and filled once connected.
+   * Takes the account's lease and makes its session (not started). A lease still held, but let run out
+   * (its holder died or lost the database; or this process, which dropped the socket when it could not
+   * renew), leaves a gap nobody noted: counted from that holder's last renewal, the last time it was
+   * known to hold the socket, and filled once connected. A lease given back noted its gap already.
    */
   private async take(account: Account): Promise<LinkedDeviceSession | undefined> {
     const { store, logger } = this.options;
     const at = Date.now();
     const grant = await store.whatsappWebSessions.acquireLease(account.id, this.owner, this.leaseMs, at);
     if (!grant) return undefined;
-    if (grant.tookFrom) {
+    if (grant.previous) {
       logger.warn(
-        { accountId: account.id, from: grant.tookFrom.owner },
+        { accountId: account.id, from: grant.previous.owner },
         'taking over a linked-device session whose holder stopped renewing',
       );
       if ((await store.whatsappWebSessions.get(account.id))?.me)
-        await store.whatsappWebSessions.openGap(account.id, grant.tookFrom.until - this.leaseMs);
+        await store.whatsappWebSessions.openGap(account.id, grant.previous.until - this.leaseMs);
     }
     const session = await this.create(account);
     this.sessions.set(account.id, session);

@@ -83,9 +83,12 @@ export interface LinkedDeviceSession {
   pairing: { seq: number; update: PairingUpdate | undefined };
 }
 
-/** A lease granted: `tookFrom` names a holder whose lease ran out (it died, or lost the database). */
+/**
+ * A lease granted, and who held it as it was read (the owner itself, when it renews): taken by anyone
+ * else, that holder let it run out (it died, or lost the database) without giving it back.
+ */
 export interface LeaseGrant {
-  tookFrom: { owner: string; until: number } | undefined;
+  previous: { owner: string; until: number } | undefined;
 }
 
 /** A request waiting for a holder that this process may serve. */
@@ -287,7 +290,7 @@ export class WhatsAppWebSessionRepository {
   /**
    * Takes or renews the account's lease for `owner`: granted when nobody holds it, the owner already
    * does, or the holder let it run out. A compare-and-set on the lease as read, so two processes never
-   * both win, and the winner knows whose lease ran out (its session may have a gap to fill).
+   * both win, and the winner knows whose lease it took (its session may have a gap to fill).
    */
   async acquireLease(
     accountId: string,
@@ -321,11 +324,9 @@ export class WhatsAppWebSessionRepository {
       )
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
-    const tookFrom =
-      row.lease_owner !== null && row.lease_owner !== owner && until !== null
-        ? { owner: row.lease_owner, until }
-        : undefined;
-    return { tookFrom };
+    return {
+      previous: row.lease_owner !== null && until !== null ? { owner: row.lease_owner, until } : undefined,
+    };
   }
 
   async releaseLease(accountId: string, owner: string): Promise<void> {
