@@ -619,11 +619,17 @@ describeEachDatabase('a linked-device session driven by the library events', (da
     });
   });
 
-  it('leaves a session another process holds alone', async () => {
+  it('leaves a session another process holds alone, and hands the pairing to that process', async () => {
     await store().whatsappWebSessions.ensure(account.id);
-    expect(await store().whatsappWebSessions.acquireLease(account.id, 'other-process', 60_000)).toBe(true);
-    await expect(devices().pair(account, { method: 'qr' }, 'x')).rejects.toMatchObject({ code: 'conflict' });
+    expect(await store().whatsappWebSessions.acquireLease(account.id, 'other-process', 60_000)).toEqual({
+      previous: undefined,
+    });
+    await devices().pair(account, { method: 'code' }, 'x');
     expect(fake.sockets).toEqual([]);
+    expect((await session())?.request).toMatchObject({ kind: 'pair', method: 'code', doneAt: undefined });
+    await devices().serveRequests();
+    expect(fake.sockets).toEqual([]);
+    expect((await session())?.leaseOwner).toBe('other-process');
   });
 });
 

@@ -154,6 +154,11 @@ export const ERROR_CODES = {
     description:
       'Too many passwords are being checked at once; Retry-After (and details.retryAfterSeconds) says when to try again.',
   },
+  worker_unavailable: {
+    status: 503,
+    description:
+      'No process running background work (wasync worker, or wasync serve) took a linked-device request (pair, resume, unlink) in time.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -512,6 +512,20 @@ export interface WhatsAppWebSessionTable {
   lease_owner: string | null;
   lease_until: number | null;
   groups_fetched_at: number | null;
+  /** The request made of the session's holder, whichever process that is: pair, resume or unlink. */
+  request_id: string | null;
+  request_kind: string | null;
+  /** With `pair`: qr or code. */
+  request_method: string | null;
+  request_at: number | null;
+  /** When the holder acted on the request; unset while it waits for one. */
+  request_done_at: number | null;
+  /** Why the holder could not do what was asked. */
+  request_error: string | null;
+  /** The pairing's latest update (JSON), as its holder's socket produced it. */
+  pairing_update: NullableJson;
+  /** Rises at every pairing update: a follower reads those past the one it saw. */
+  pairing_seq: ColumnType<number, number | undefined, number>;
 }
 
 /** A request a linked-device session made of WhatsApp that counts against a cap (history, re-upload). */

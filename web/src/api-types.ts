@@ -434,7 +434,7 @@ export interface paths {
         };
         /**
          * Unlink a linked-device account: WhatsApp removes the device and its keys are forgotten
-         * @description Messages already stored stay. Pairing again starts a new session (and a new history sync).
+         * @description Messages already stored stay. Pairing again starts a new session (and a new history sync). `worker_unavailable` when no process running background work took the request in time.
          */
         delete: {
             parameters: {
@@ -492,6 +492,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -510,7 +519,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a linked-device session that another copy replaced
-         * @description A session whose state is `replaced` (WhatsApp closed it with 440 because another copy connected with the same keys) stays stopped: two copies taking the session in turn look like abuse. Once the other copy is stopped, this connects again from the stored keys, without pairing. `conflict` when the session is in any other state.
+         * @description A session whose state is `replaced` (WhatsApp closed it with 440 because another copy connected with the same keys) stays stopped: two copies taking the session in turn look like abuse. Once the other copy is stopped, this connects again from the stored keys, without pairing. `conflict` when the session is in any other state; `worker_unavailable` when no process running background work took the request in time.
          */
         post: {
             parameters: {
@@ -552,6 +561,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -8,7 +8,8 @@ import { WasyncError } from '../../core/errors.js';
 import type { Account } from '../../core/model.js';
 import type { Services } from '../../services.js';
 import { LINKED_DEVICE_RISK } from '../../sources/whatsapp-web/risk.js';
-import type { LinkedDeviceSession, PairingUpdate } from '../../sources/whatsapp-web/session.js';
+import type { PairingUpdate } from '../../sources/whatsapp-web/session.js';
+import type { PairingFeed } from '../../sources/whatsapp-web/sessions.js';
 import { ChatAccess } from '../access.js';
 import { type Grant, grantOf } from '../auth.js';
 import { AccountSchema, accountDto } from '../dto.js';
@@ -95,7 +96,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
    * Hears a pairing from now on and keeps what it hears until a stream takes it over: a pairing that
    * moves on (or ends) while the route still records its start is not missed by the stream.
    */
-  const listen = (session: LinkedDeviceSession) => {
+  const listen = (session: PairingFeed) => {
     const heard: PairingUpdate[] = [];
     let deliver = (update: PairingUpdate) => {
       heard.push(update);
@@ -116,6 +117,8 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // Sent at once: the first code may take a while (another process makes it, in scale mode).
+    response.flushHeaders();
     open.add(response);
     // QR codes are drawn one after another, so a slow drawing never sends an older code last.
     let writing = Promise.resolve();
@@ -208,9 +211,8 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const account = await accountOf(request, request.params.accountId, 'read');
-        const session = linkedDevices.get(account.id);
-        if (!session?.isPairing)
-          throw new WasyncError('not_found', `No pairing of ${account.phone} is under way.`);
+        const session = await linkedDevices.follow(account);
+        if (!session) throw new WasyncError('not_found', `No pairing of ${account.phone} is under way.`);
         reply.hijack();
         stream(listen(session), reply.raw);
       },
@@ -226,13 +228,15 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
             'A session whose state is `replaced` (WhatsApp closed it with 440 because another copy connected ' +
             'with the same keys) stays stopped: two copies taking the session in turn look like abuse. Once ' +
             'the other copy is stopped, this connects again from the stored keys, without pairing. ' +
-            '`conflict` when the session is in any other state.',
+            '`conflict` when the session is in any other state; `worker_unavailable` when no process running ' +
+            'background work took the request in time.',
           params: z.object({ accountId: z.string() }),
           response: {
             200: AccountSchema,
             403: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
             409: ErrorEnvelopeSchema,
+            503: ErrorEnvelopeSchema,
           },
         },
       },
@@ -250,7 +254,8 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
           tags: ['accounts'],
           summary: 'Unlink a linked-device account: WhatsApp removes the device and its keys are forgotten',
           description:
-            'Messages already stored stay. Pairing again starts a new session (and a new history sync).',
+            'Messages already stored stay. Pairing again starts a new session (and a new history sync). ' +
+            '`worker_unavailable` when no process running background work took the request in time.',
           params: z.object({ accountId: z.string() }),
           response: {
             200: AccountSchema,
@@ -258,6 +263,7 @@ export function pairingRoutes(services: Services): FastifyPluginAsyncZod {
             403: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
             409: ErrorEnvelopeSchema,
+            503: ErrorEnvelopeSchema,
           },
         },
       },

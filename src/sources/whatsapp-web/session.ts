@@ -14,7 +14,11 @@ import { parseWhatsAppId } from '../../core/whatsapp-id.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem } from '../../ingest/types.js';
 import type { Store } from '../../store/index.js';
-import type { LinkedDeviceState, StateChange } from '../../store/repositories/whatsapp-web-sessions.js';
+import type {
+  LinkedDeviceState,
+  PairingUpdate,
+  StateChange,
+} from '../../store/repositories/whatsapp-web-sessions.js';
 import { type StoredAuthState, storedAuthState } from './auth-state.js';
 import { GapFill } from './gap-fill.js';
 import {
@@ -32,12 +36,7 @@ import { DEFAULT_TRAFFIC, type TrafficLimits } from './traffic.js';
 /** How a person pairs: scanning QR codes, or typing a code on the phone (Link with phone number). */
 export type PairingRequest = { method: 'qr' } | { method: 'code' };
 
-/** What a pairing screen is told, in order: QR codes (renewed every ~20 s) or one code, then the end. */
-export type PairingUpdate =
-  | { type: 'qr'; qr: string }
-  | { type: 'code'; code: string }
-  | { type: 'connected'; me: string }
-  | { type: 'failed'; code: 'pairing_timeout' | 'logged_out' | 'pairing_failed' | 'stopped'; reason: string };
+export type { PairingUpdate };
 
 /** A session's waits, and the limits on what it asks of WhatsApp (see traffic.ts). */
 export interface SessionTiming extends TrafficLimits {
@@ -238,6 +237,8 @@ export class LinkedDeviceSession {
   private queue: Promise<void> = Promise.resolve();
   /** Creds are saved on a line of their own, at once: behind a history batch a crash could lose them. */
   private credsWrites: Promise<void> = Promise.resolve();
+  /** Pairing updates go to the store in order, for pages served by any process. */
+  private pairingWrites: Promise<void> = Promise.resolve();
   private lastSignAt = 0;
   private lastTouchAt = 0;
   private pairing: (PairingRequest & { codeRequested?: boolean }) | undefined;
@@ -323,6 +324,29 @@ export class LinkedDeviceSession {
   }
 
   /**
+   * Drops the connection at once and writes nothing of the session's state: this process no longer
+   * holds the session (another took it, or its lease could not be renewed and another may take it any
+   * moment), and two sockets on one account make WhatsApp close one of them (440). What the socket
+   * delivered before is still stored (`idle` waits for it).
+   */
+  halt(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.connected = false;
+    if (this.pairing) {
+      this.endPairing({
+        type: 'failed',
+        code: 'stopped',
+        reason: 'The wasync process that ran this pairing lost its hold on the session; start pairing again.',
+      });
+    }
+    this.endSocket(socket, undefined);
+  }
+
+  /**
    * Unlinks the device and forgets the session. Connected, WhatsApp removes the device from the
    * phone's Linked devices; otherwise only wasync forgets it, and the state says to remove it there.
    */
@@ -380,8 +404,8 @@ export class LinkedDeviceSession {
   /** Resolves once every event received so far has been handled and the creds are saved. */
   async idle(): Promise<void> {
     let seen: Promise<void>[] = [];
-    while (seen[0] !== this.queue || seen[1] !== this.credsWrites) {
-      seen = [this.queue, this.credsWrites];
+    while (seen[0] !== this.queue || seen[1] !== this.credsWrites || seen[2] !== this.pairingWrites) {
+      seen = [this.queue, this.credsWrites, this.pairingWrites];
       await Promise.all(seen);
     }
   }
@@ -923,6 +947,9 @@ export class LinkedDeviceSession {
   private emit(update: PairingUpdate): void {
     this.lastPairingUpdate = update;
     for (const listener of this.listeners) listener(update);
+    this.pairingWrites = this.pairingWrites
+      .then(() => this.deps.store.whatsappWebSessions.recordPairing(this.account.id, update))
+      .catch((error: unknown) => this.log.error({ err: error }, 'recording a pairing update failed'));
   }
 
   private endPairing(update: PairingUpdate): void {

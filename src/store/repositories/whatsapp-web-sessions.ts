@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { type Database, readJson, type WhatsAppWebSessionTable } from '../schema.js';
 
@@ -30,6 +31,29 @@ export interface HistoryPhase {
   complete: boolean;
 }
 
+/** What a pairing screen is told, in order: QR codes (renewed every ~20 s) or one code, then the end. */
+export type PairingUpdate =
+  | { type: 'qr'; qr: string }
+  | { type: 'code'; code: string }
+  | { type: 'connected'; me: string }
+  | { type: 'failed'; code: 'pairing_timeout' | 'logged_out' | 'pairing_failed' | 'stopped'; reason: string };
+
+/** What a process asks of the holder of a session: start pairing, resume after a 440, unlink. */
+export type SessionRequestKind = 'pair' | 'resume' | 'unlink';
+
+/** A request made of a session's holder, and where it stands. */
+export interface SessionRequest {
+  id: string;
+  kind: SessionRequestKind;
+  /** With `pair`: how the person pairs. */
+  method: 'qr' | 'code' | undefined;
+  at: Date;
+  /** When the holder acted on it; unset while it waits. */
+  doneAt: Date | undefined;
+  /** Why the holder could not do it. */
+  error: string | undefined;
+}
+
 export interface LinkedDeviceSession {
   accountId: string;
   optedInBy: string | undefined;
@@ -53,6 +77,26 @@ export interface LinkedDeviceSession {
   leaseUntil: Date | undefined;
   /** When the account's groups were last fetched in full (after pairing); unset: not yet. */
   groupsFetchedAt: Date | undefined;
+  /** The latest request made of the session's holder (kept once done, until the next one). */
+  request: SessionRequest | undefined;
+  /** The pairing's latest update, as the holder's socket produced it, and its number (0: none yet). */
+  pairing: { seq: number; update: PairingUpdate | undefined };
+}
+
+/**
+ * A lease granted, and who held it as it was read (the owner itself, when it renews): taken by anyone
+ * else, that holder let it run out (it died, or lost the database) without giving it back.
+ */
+export interface LeaseGrant {
+  previous: { owner: string; until: number } | undefined;
+}
+
+/** A request waiting for a holder that this process may serve. */
+export interface PendingRequest {
+  accountId: string;
+  id: string;
+  kind: SessionRequestKind;
+  method: 'qr' | 'code' | undefined;
 }
 
 /** What a session asks of WhatsApp that counts against a cap: a gap's history, a media re-upload. */
@@ -245,18 +289,44 @@ export class WhatsAppWebSessionRepository {
 
   /**
    * Takes or renews the account's lease for `owner`: granted when nobody holds it, the owner already
-   * does, or the holder let it run out. One conditional update, so two processes never both win.
+   * does, or the holder let it run out. A compare-and-set on the lease as read, so two processes never
+   * both win, and the winner knows whose lease it took (its session may have a gap to fill).
    */
-  async acquireLease(accountId: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+  async acquireLease(
+    accountId: string,
+    owner: string,
+    ttlMs: number,
+    now = Date.now(),
+  ): Promise<LeaseGrant | undefined> {
+    const row = await this.db
+      .selectFrom('whatsapp_web_sessions')
+      .select(['lease_owner', 'lease_until'])
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const until = row.lease_until === null ? null : Number(row.lease_until);
+    const held = row.lease_owner !== null && row.lease_owner !== owner && (until === null || until >= now);
+    if (held) return undefined;
     const result = await this.db
       .updateTable('whatsapp_web_sessions')
       .set({ lease_owner: owner, lease_until: now + ttlMs })
       .where('account_id', '=', accountId)
       .where((eb) =>
-        eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_until', '<', now)]),
+        // The holder renewing needs only to hold it still; anyone else takes the lease as it was read.
+        row.lease_owner === owner
+          ? eb('lease_owner', '=', owner)
+          : eb.and([
+              row.lease_owner === null
+                ? eb('lease_owner', 'is', null)
+                : eb('lease_owner', '=', row.lease_owner),
+              until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', until),
+            ]),
       )
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return {
+      previous: row.lease_owner !== null && until !== null ? { owner: row.lease_owner, until } : undefined,
+    };
   }
 
   async releaseLease(accountId: string, owner: string): Promise<void> {
@@ -269,20 +339,100 @@ export class WhatsAppWebSessionRepository {
   }
 
   /**
+   * Asks whoever holds (or takes) the account's session to pair, resume or unlink it; a request still
+   * waiting is replaced. Returns the request's id and the pairing's count so far (a follower reads the
+   * updates after it).
+   */
+  async request(
+    accountId: string,
+    kind: SessionRequestKind,
+    method: 'qr' | 'code' | undefined,
+    now = Date.now(),
+  ): Promise<{ id: string; seq: number }> {
+    const id = randomUUID();
+    await this.ensure(accountId, now);
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({
+        request_id: id,
+        request_kind: kind,
+        request_method: method ?? null,
+        request_at: now,
+        request_done_at: null,
+        request_error: null,
+      })
+      .where('account_id', '=', accountId)
+      .execute();
+    const session = await this.get(accountId);
+    return { id, seq: session?.pairing.seq ?? 0 };
+  }
+
+  /**
+   * Requests waiting that `owner` may serve: on sessions it holds, nobody holds, or whose holder let
+   * the lease run out.
+   */
+  async pendingRequests(owner: string, now = Date.now()): Promise<PendingRequest[]> {
+    const rows = await this.db
+      .selectFrom('whatsapp_web_sessions')
+      .select(['account_id', 'request_id', 'request_kind', 'request_method'])
+      .where('request_id', 'is not', null)
+      .where('request_done_at', 'is', null)
+      .where((eb) =>
+        eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_until', '<', now)]),
+      )
+      .orderBy('request_at')
+      .execute();
+    return rows.map((row) => ({
+      accountId: row.account_id,
+      id: row.request_id ?? '',
+      kind: row.request_kind as SessionRequestKind,
+      method: (row.request_method ?? undefined) as 'qr' | 'code' | undefined,
+    }));
+  }
+
+  /** Marks a request done, with why it failed if it did; a newer request is left waiting. */
+  async finishRequest(accountId: string, id: string, error?: string, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ request_done_at: now, request_error: error ?? null })
+      .where('account_id', '=', accountId)
+      .where('request_id', '=', id)
+      .execute();
+  }
+
+  /** Records the pairing's latest update for whoever follows it, from any process. */
+  async recordPairing(accountId: string, update: PairingUpdate): Promise<void> {
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set((eb) => ({ pairing_update: JSON.stringify(update), pairing_seq: eb('pairing_seq', '+', 1) }))
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  /**
    * Paired sessions of every workspace: the ones a process should keep connected. A session another
    * copy replaced is left alone unless `replaced` is set (a process starting up: a person restarted it).
+   * With `unheldAt`, only those nobody holds a live lease on at that time.
    */
-  async paired(options: { replaced?: boolean } = {}): Promise<string[]> {
+  async paired(options: { replaced?: boolean; unheldAt?: number } = {}): Promise<string[]> {
     const stopped = options.replaced ? ['logged_out'] : ['logged_out', 'replaced'];
-    const rows = await this.db
+    const unheldAt = options.unheldAt;
+    let query = this.db
       .selectFrom('whatsapp_web_sessions')
       .innerJoin('accounts', 'accounts.id', 'whatsapp_web_sessions.account_id')
       .select('whatsapp_web_sessions.account_id')
       .where('accounts.source_kind', '=', 'linked_device')
       .where('whatsapp_web_sessions.me', 'is not', null)
-      .where('whatsapp_web_sessions.state', 'not in', stopped)
-      .orderBy('whatsapp_web_sessions.account_id')
-      .execute();
+      .where('whatsapp_web_sessions.state', 'not in', stopped);
+    if (unheldAt !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('whatsapp_web_sessions.lease_owner', 'is', null),
+          eb('whatsapp_web_sessions.lease_until', '<', unheldAt),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('whatsapp_web_sessions.account_id').execute();
     return rows.map((row) => row.account_id);
   }
 }
@@ -307,5 +457,20 @@ function toSession(row: Selectable<WhatsAppWebSessionTable>): LinkedDeviceSessio
     leaseOwner: row.lease_owner ?? undefined,
     leaseUntil: date(row.lease_until),
     groupsFetchedAt: date(row.groups_fetched_at),
+    request:
+      row.request_id === null
+        ? undefined
+        : {
+            id: row.request_id,
+            kind: row.request_kind as SessionRequestKind,
+            method: (row.request_method ?? undefined) as 'qr' | 'code' | undefined,
+            at: new Date(Number(row.request_at)),
+            doneAt: date(row.request_done_at),
+            error: row.request_error ?? undefined,
+          },
+    pairing: {
+      seq: Number(row.pairing_seq ?? 0),
+      update: row.pairing_update === null ? undefined : readJson<PairingUpdate>(row.pairing_update),
+    },
   };
 }
