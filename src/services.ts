@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import type { Config } from './config/index.js';
+import { type Bus, InProcessBus, RedisBus } from './core/bus.js';
 import { LiveEvents } from './core/live.js';
 import type { Workspace } from './core/model.js';
 import type { CountryCode } from './core/phone.js';
@@ -57,7 +58,9 @@ export interface Services {
   records: RecordsService;
   /** Runs due sync jobs in this process; started by `wasync serve`. */
   syncWorker: SyncWorker;
-  /** Changes as they happen, for the open pages of the workspace. */
+  /** Messages between this install's processes: Redis pub/sub in scale mode (REDIS_URL), else in-process. */
+  bus: Bus;
+  /** Changes as they happen, for the open pages of the workspace (of every process, over the bus). */
   live: LiveEvents;
   /** WhatsApp Cloud API accounts: settings, webhook signature check, delivery queue. */
   cloud: WhatsAppCloudService;
@@ -137,7 +140,11 @@ export async function openServices(
     maxBytes: config.mediaMaxBytes,
   });
   ingest.onPendingMedia = () => mediaFetcher.wake();
-  const live = new LiveEvents();
+  const busLog = logger.child({ component: 'bus' });
+  const bus: Bus = config.redisUrl
+    ? new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, log: busLog })
+    : new InProcessBus(busLog);
+  const live = new LiveEvents(bus, busLog);
   ingest.onChatsChanged = (accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds });
   const cloud = new WhatsAppCloudService({
     store,
@@ -228,6 +235,7 @@ export async function openServices(
     cloud,
     webhookProcessor,
     linkedDevices,
+    bus,
     live,
     audit,
     erasures: new ErasureService({ store, connections, logger: logger.child({ component: 'erasure' }) }),
@@ -239,6 +247,8 @@ export async function openServices(
       await syncWorker.stop();
       await webhookProcessor.stop();
       await mediaFetcher.stop();
+      live.stop();
+      await bus.close();
       await store.close();
     },
   };
