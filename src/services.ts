@@ -11,6 +11,7 @@ import { ConnectionService } from './crms/connections.js';
 import { OAuthService } from './crms/oauth/flow.js';
 import { crmRegistry } from './crms/registry.js';
 import { AlertService } from './health/alerts.js';
+import { Metrics } from './health/metrics.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
@@ -60,6 +61,8 @@ export interface Services {
   syncWorker: SyncWorker;
   /** Messages between this install's processes: Redis pub/sub in scale mode (REDIS_URL), else in-process. */
   bus: Bus;
+  /** This process's Prometheus metrics (served at /metrics by the API, or a worker's listener). */
+  metrics: Metrics;
   /** Changes as they happen, for the open pages of the workspace (of every process, over the bus). */
   live: LiveEvents;
   /** WhatsApp Cloud API accounts: settings, webhook signature check, delivery queue. */
@@ -168,6 +171,7 @@ export async function openServices(
     linkedDeviceMediaResolver(store, linkedDevices, logger, overrides.linkedDeviceTiming),
   );
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
+  const metrics = new Metrics();
   const connections = new ConnectionService(
     store.connections,
     secretKey,
@@ -175,6 +179,7 @@ export async function openServices(
     crmRegistry,
     // The CRMs' request buckets in the store: every process on the database fills the same ones.
     store.rateBuckets,
+    metrics.crmObserver,
   );
   const sync = new SyncService({
     store,
@@ -236,6 +241,7 @@ export async function openServices(
     webhookProcessor,
     linkedDevices,
     bus,
+    metrics,
     live,
     audit,
     erasures: new ErasureService({ store, connections, logger: logger.child({ component: 'erasure' }) }),

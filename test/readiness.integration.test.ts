@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
+import { buildProbeApp } from '../src/server/probe-app.js';
+import { readinessChecks } from '../src/server/readiness.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { describeWithRedis, dropPrefix, uniquePrefix } from './support/redis.js';
@@ -81,6 +83,30 @@ describeEachDatabase('/readyz with a role check', (database) => {
       expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', queue: 'ok' } });
     } finally {
       await app.close();
+    }
+  });
+
+  it("serves a worker's probes apart from the API: health, readiness with the queue, the process's metrics", async () => {
+    h = await startHarness(database);
+    const probe = await buildProbeApp({
+      metrics: h.services.metrics,
+      metricsToken: undefined,
+      checks: [...readinessChecks(h.services), { name: 'queue', check: async () => undefined }],
+    });
+    try {
+      expect((await probe.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+      expect((await probe.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+        status: 'ready',
+        checks: { database: 'ok', queue: 'ok' },
+      });
+      h.services.metrics.queueDepth.set({ queue: 'sync', state: 'waiting' }, 3);
+      const metrics = await probe.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toContain('wasync_queue_jobs{queue="sync",state="waiting"} 3');
+      const api = await probe.inject({ method: 'GET', url: '/api/v1/accounts', headers: h.auth });
+      expect(api.statusCode).toBe(404);
+      expect(api.json().error.code).toBe('not_found');
+    } finally {
+      await probe.close();
     }
   });
 });

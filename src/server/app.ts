@@ -19,7 +19,7 @@ import { LOG_REDACTIONS } from '../services.js';
 import { registerAuth } from './auth.js';
 import { notFoundEnvelope, registerErrorEnvelope } from './error-envelope.js';
 import { serializeRequest } from './log-redaction.js';
-import { Metrics, registerMetrics } from './metrics.js';
+import { registerMetrics } from './metrics.js';
 import { type ReadinessCheck, readinessChecks } from './readiness.js';
 import { accountRoutes } from './routes/accounts.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -130,7 +130,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const metrics = new Metrics();
+  const { metrics } = services;
   registerMetrics(app, metrics, config.metricsToken);
   await app.register(cookie);
   registerAuth(app, services.store);
