@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import type { Config } from './config/index.js';
+import { type Bus, InProcessBus, RedisBus } from './core/bus.js';
 import { LiveEvents } from './core/live.js';
 import type { Workspace } from './core/model.js';
 import type { CountryCode } from './core/phone.js';
@@ -10,6 +11,7 @@ import { ConnectionService } from './crms/connections.js';
 import { OAuthService } from './crms/oauth/flow.js';
 import { crmRegistry } from './crms/registry.js';
 import { AlertService } from './health/alerts.js';
+import { Metrics } from './health/metrics.js';
 import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
@@ -70,7 +72,11 @@ export interface Services {
    * (when the workspace's realTime setting is on); listens once started (`wasync serve`).
    */
   realtime: RealtimeSync;
-  /** Changes as they happen, for the open pages of the workspace. */
+  /** Messages between this install's processes: Redis pub/sub in scale mode (REDIS_URL), else in-process. */
+  bus: Bus;
+  /** This process's Prometheus metrics (served at /metrics by the API, or a worker's listener). */
+  metrics: Metrics;
+  /** Changes as they happen, for the open pages of the workspace (of every process, over the bus). */
   live: LiveEvents;
   /** WhatsApp Cloud API accounts: settings, webhook signature check, delivery queue. */
   cloud: WhatsAppCloudService;
@@ -95,8 +101,6 @@ export interface ServiceOverrides {
   auditClock?: () => number;
   /** The clock health and alerts read (signs are judged by how long they last). */
   healthClock?: () => number;
-  /** BullMQ's key prefix in scale mode (tests keep apart on one Redis); `wasync` by default. */
-  queuePrefix?: string;
   /** The real-time sync's clock and timings. */
   realtime?: Pick<RealtimeOptions, 'clock' | 'quietMs' | 'maxWaitMs' | 'minGapMs'>;
 }
@@ -144,7 +148,7 @@ export async function openServices(
     ? new BullWorkQueue({
         url: config.redisUrl,
         logger: logger.child({ component: 'work-queue' }),
-        ...(overrides.queuePrefix ? { prefix: overrides.queuePrefix } : {}),
+        prefix: config.redisPrefix,
       })
     : new SqlWorkQueue(store.sql.db, logger.child({ component: 'work-queue' }));
   /** Asks for a background pass: this process's own in embedded mode, any worker's in scale mode. */
@@ -166,7 +170,11 @@ export async function openServices(
     maxBytes: config.mediaMaxBytes,
   });
   ingest.onPendingMedia = () => addJob('media');
-  const live = new LiveEvents();
+  const busLog = logger.child({ component: 'bus' });
+  const bus: Bus = config.redisUrl
+    ? new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, log: busLog })
+    : new InProcessBus(busLog);
+  const live = new LiveEvents(bus, busLog);
   ingest.onChatsChanged((accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds }));
   const cloud = new WhatsAppCloudService({
     store,
@@ -193,6 +201,7 @@ export async function openServices(
   if (queue instanceof SqlWorkQueue) {
     queue.onJob = (kind) => (kind === 'media' ? mediaFetcher.wake() : webhookProcessor.wake());
   }
+  const metrics = new Metrics();
   const connections = new ConnectionService(
     store.connections,
     secretKey,
@@ -200,6 +209,7 @@ export async function openServices(
     crmRegistry,
     // The CRMs' request buckets in the store: every process on the database fills the same ones.
     store.rateBuckets,
+    metrics.crmObserver,
   );
   const sync = new SyncService({
     store,
@@ -277,6 +287,8 @@ export async function openServices(
     cloud,
     webhookProcessor,
     linkedDevices,
+    bus,
+    metrics,
     live,
     audit,
     erasures: new ErasureService({ store, connections, logger: logger.child({ component: 'erasure' }) }),
@@ -290,6 +302,8 @@ export async function openServices(
       await webhookProcessor.stop();
       await mediaFetcher.stop();
       await queue.close();
+      live.stop();
+      await bus.close();
       await store.close();
     },
   };

@@ -154,7 +154,10 @@ describe('HTTP server', () => {
 
   it('answers health, readiness and Prometheus metrics', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    expect((await h.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok' },
+    });
     await h.app.inject({ method: 'GET', url: '/api/v1/accounts', headers: h.auth });
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toContain('text/plain');
@@ -172,6 +175,8 @@ describe('HTTP server', () => {
       const response = await broken.app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
       expect(response.json().error.code).toBe('not_ready');
+      expect(response.json().error.message).toMatch(/^Not ready: database: /);
+      expect(response.json().error.details.checks.database).not.toBe('ok');
       expect((await broken.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await broken.close();

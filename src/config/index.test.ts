@@ -11,12 +11,17 @@ describe('loadConfig', () => {
       dataDir: path.resolve('data'),
       database: { dialect: 'sqlite', file: path.resolve('data', 'wasync.db') },
       redisUrl: undefined,
+      redisPrefix: 'wasync',
       syncIntervalMs: 180_000,
       backfillDays: 3,
       defaultRegion: undefined,
       timeZone: 'UTC',
       bodyLimitBytes: 32 * 1024 * 1024,
     });
+  });
+
+  it('refuses a Redis prefix that is no plain name', () => {
+    expect(() => loadConfig({ WASYNC_REDIS_PREFIX: 'a b' })).toThrow(/WASYNC_REDIS_PREFIX/);
   });
 
   it('reads the outbound allow-list, none by default, and refuses an entry that is no host', () => {
@@ -34,6 +39,7 @@ describe('loadConfig', () => {
       WASYNC_DATA_DIR: '/srv/wasync',
       DATABASE_URL: 'postgres://u:p@db:5432/wasync',
       REDIS_URL: 'redis://cache:6379',
+      WASYNC_REDIS_PREFIX: 'crm-a',
       WASYNC_SYNC_INTERVAL: '90s',
       WASYNC_BACKFILL_DAYS: '7',
       WASYNC_DEFAULT_REGION: 'br',
@@ -50,6 +56,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/wasync',
       database: { dialect: 'postgres', url: 'postgres://u:p@db:5432/wasync' },
       redisUrl: 'redis://cache:6379',
+      redisPrefix: 'crm-a',
       syncIntervalMs: 90_000,
       backfillDays: 7,
       defaultRegion: 'BR',

@@ -23,6 +23,11 @@ export interface Config {
   database: DatabaseConfig;
   /** Redis for scale mode (REDIS_URL); undefined in embedded mode. */
   redisUrl: string | undefined;
+  /**
+   * Put before this install's Redis keys and channels (WASYNC_REDIS_PREFIX, default `wasync`), so
+   * that several installs share one Redis.
+   */
+  redisPrefix: string;
   /** How often each CRM connection syncs (WASYNC_SYNC_INTERVAL, default 3m). */
   syncIntervalMs: number;
   /** Days of history backed up when a CRM is first connected or a number first linked (WASYNC_BACKFILL_DAYS, 3). */
@@ -117,6 +122,10 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
     .optional(),
+  WASYNC_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'WASYNC_REDIS_PREFIX must be 1 to 64 letters, digits, _ . or -')
+    .default('wasync'),
   WASYNC_SYNC_INTERVAL: duration('WASYNC_SYNC_INTERVAL').default(180_000),
   WASYNC_BACKFILL_DAYS: integer('WASYNC_BACKFILL_DAYS', 0, 3650).default(3),
   WASYNC_DEFAULT_REGION: z
@@ -199,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.WASYNC_REDIS_PREFIX,
     syncIntervalMs: e.WASYNC_SYNC_INTERVAL,
     backfillDays: e.WASYNC_BACKFILL_DAYS,
     defaultRegion: e.WASYNC_DEFAULT_REGION,

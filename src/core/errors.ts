@@ -148,7 +148,11 @@ export const ERROR_CODES = {
     status: 500,
     description: 'An unexpected failure; the log has the details under the request id.',
   },
-  not_ready: { status: 503, description: 'The server is starting or its database is unreachable.' },
+  not_ready: {
+    status: 503,
+    description:
+      'A readiness check failed: the database, Redis (scale mode) or the work queue is unreachable; details.checks says each.',
+  },
   server_busy: {
     status: 503,
     description:

@@ -3,7 +3,9 @@ import { WasyncError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { CrmConnectionRepository, StoredConnection } from '../store/repositories/crm-connections.js';
+import { type CrmObserver, observedFetch, observedLimiter } from './kit/crm-observer.js';
 import { type BucketStore, InMemoryBucketStore, type RateBuckets, rateBuckets } from './kit/leaky-bucket.js';
+import type { RateLimiter } from './kit/rate-limiter.js';
 import {
   composeTokenStore,
   type KitToken,
@@ -74,7 +76,8 @@ export class ConnectionService {
    * `guarded` is the client every CRM request goes through; its allow-list also decides which base
    * URLs a connection may name beside the vendor's own hosts. `buckets` keeps the CRMs' request
    * buckets: the store's table, so that every process shares them (the service builder passes it);
-   * left out, this process's memory, which counts for this process alone.
+   * left out, this process's memory, which counts for this process alone. `observer` hears of each
+   * connection's requests and budget waits (the process's metrics).
    */
   constructor(
     private readonly repository: CrmConnectionRepository,
@@ -82,6 +85,7 @@ export class ConnectionService {
     private readonly guarded: GuardedFetch,
     readonly registry: CrmRegistry = crmRegistry,
     buckets: BucketStore = new InMemoryBucketStore(),
+    private readonly observer?: CrmObserver,
   ) {
     this.box = new SecretBox(secretKey);
     this.buckets = rateBuckets(buckets);
@@ -272,6 +276,10 @@ export class ConnectionService {
         if (!row) throw new WasyncError('not_found', `No CRM connection ${stored.id}.`);
         return this.secrets(row);
       };
+      const { observer } = this;
+      const caller = { connectionId: stored.id, kind: stored.kind };
+      const limited = (limiter: RateLimiter) =>
+        observer ? observedLimiter(limiter, observer, caller) : limiter;
       session = this.definitionOf(stored).open({
         id: stored.id,
         workspaceId: stored.workspaceId,
@@ -284,9 +292,10 @@ export class ConnectionService {
             this.box.seal(JSON.stringify(secrets), stored.id),
           );
         },
-        guarded: this.guarded,
+        guarded: observer ? observedFetch(this.guarded, observer, caller) : this.guarded,
         tokenStore: (refreshTokens) => this.tokenStore(stored, refreshTokens),
-        rateBucket: (key, budget) => this.buckets(key, budget),
+        rateBucket: (key, budget) => limited(this.buckets(key, budget)),
+        limited,
       });
       this.sessions.set(stored.id, session);
     }

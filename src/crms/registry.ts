@@ -84,6 +84,11 @@ export interface OpenedConnection {
    * fills the same bucket. Pass the CRM's threshold less a headroom as the capacity.
    */
   rateBucket(key: string, budget: LeakyBucketBudget): RateLimiter;
+  /**
+   * A budget the kind keeps itself (Salesforce's, Zoho's), with its waits and refusals counted in the
+   * process's metrics as a `rateBucket`'s are. A kind passes every limiter it makes through this.
+   */
+  limited(limiter: RateLimiter): RateLimiter;
 }
 
 /**

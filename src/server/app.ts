@@ -19,7 +19,8 @@ import { LOG_REDACTIONS } from '../services.js';
 import { registerAuth } from './auth.js';
 import { notFoundEnvelope, registerErrorEnvelope } from './error-envelope.js';
 import { serializeRequest } from './log-redaction.js';
-import { Metrics, registerMetrics } from './metrics.js';
+import { registerMetrics } from './metrics.js';
+import { type ReadinessCheck, readinessChecks } from './readiness.js';
 import { accountRoutes } from './routes/accounts.js';
 import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes, registerTokenUseAudit } from './routes/audit.js';
@@ -51,6 +52,12 @@ export interface AppOptions {
    * line per request (`wasync serve` on a TTY), while errors and background work still log.
    */
   requestLogLevel?: 'info' | 'debug';
+  /**
+   * Checks `/readyz` runs beside the database's and (scale mode) Redis's: a role's own, such as the
+   * work queue's. Each is cut off after `readinessTimeoutMs` (2 s by default).
+   */
+  readiness?: readonly ReadinessCheck[];
+  readinessTimeoutMs?: number;
 }
 
 /**
@@ -123,12 +130,16 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const metrics = new Metrics();
+  const { metrics } = services;
   registerMetrics(app, metrics, config.metricsToken);
   await app.register(cookie);
   registerAuth(app, services.store);
   registerTokenUseAudit(app, services.audit);
-  await app.register(healthRoutes(services));
+  await app.register(
+    healthRoutes([...readinessChecks(services), ...(options.readiness ?? [])], {
+      ...(options.readinessTimeoutMs === undefined ? {} : { timeoutMs: options.readinessTimeoutMs }),
+    }),
+  );
   await app.register(accountRoutes(services), { prefix: '/api/v1' });
   await app.register(pairingRoutes(services), { prefix: '/api/v1' });
   await app.register(ingestRoutes(services, metrics), { prefix: '/api/v1' });

@@ -1,37 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { WasyncError } from '../core/errors.js';
+import type { Metrics } from '../health/metrics.js';
 
-/** Prometheus metrics of one process; each app gets its own registry so tests do not share counters. */
-export class Metrics {
-  readonly registry = new Registry();
-  readonly httpRequests = new Counter({
-    name: 'wasync_http_requests_total',
-    help: 'HTTP requests by method, route and status code.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'wasync_http_request_duration_seconds',
-    help: 'HTTP request duration by route.',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-  readonly ingestedItems = new Counter({
-    name: 'wasync_ingest_items_total',
-    help: 'Ingested items by source and outcome (stored, duplicate, rejected).',
-    labelNames: ['source', 'outcome'] as const,
-    registers: [this.registry],
-  });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'wasync_' });
-  }
-}
-
-/** `/metrics`, open or (with `token`, WASYNC_METRICS_TOKEN) only for `Authorization: Bearer <token>`. */
+/**
+ * `/metrics`, open or (with `token`, WASYNC_METRICS_TOKEN) only for `Authorization: Bearer <token>`,
+ * and the HTTP metrics of the instance's requests: the API's app, or a worker's probe listener.
+ */
 export function registerMetrics(app: FastifyInstance, metrics: Metrics, token: string | undefined): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -65,10 +65,19 @@ export function testDatabases(): TestDatabase[] {
  * `describe` once per dialect. A dialect that is not available here is skipped under a title that
  * says why, so the skip shows in the test report.
  */
-export function describeEachDatabase(title: string, body: (database: TestDatabase) => void): void {
-  for (const database of testDatabases()) {
+export function describeEachDatabase(
+  title: string,
+  body: (database: TestDatabase) => void,
+  dialects: readonly TestDatabase['dialect'][] = ['sqlite', 'postgres'],
+): void {
+  for (const database of testDatabases().filter((d) => dialects.includes(d.dialect))) {
     const name = `${title} [${database.dialect}]`;
     if (database.skipped) describe.skip(`${name} (skipped: ${database.skipped})`, () => body(database));
     else describe(name, () => body(database));
   }
+}
+
+/** Scale mode runs its processes on Postgres only (REDIS_URL is refused with SQLite). */
+export function describePostgres(title: string, body: (database: TestDatabase) => void): void {
+  describeEachDatabase(title, body, ['postgres']);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
+import type { RateLimiter } from '../kit/rate-limiter.js';
 import type { TokenStore } from '../kit/token-holder.js';
 import { defaultJwtAudience, type SalesforceAuth, type SalesforceToken } from './auth.js';
 import { SalesforceDestination } from './destination.js';
@@ -157,6 +158,7 @@ export function salesforceSignIn(
   refreshTokens?: RefreshTokenStore,
   guarded?: GuardedFetch,
   store?: TokenStore<SalesforceToken>,
+  options: { limiter?: RateLimiter } = {},
 ): SalesforceSignIn {
   const s = SalesforceSettings.parse(settings);
   return new SalesforceSignIn({
@@ -165,6 +167,7 @@ export function salesforceSignIn(
     ...(refreshTokens ? { refreshTokens } : {}),
     ...(guarded ? { guarded } : {}),
     ...(store ? { store } : {}),
+    ...(options.limiter ? { limiter: options.limiter } : {}),
   });
 }
 

@@ -15,6 +15,7 @@ import { LOGIN_URL_FIELD, NAME_FIELD } from './form-fields.js';
 import { salesforceOAuth } from './oauth.js';
 import { DEFAULT_RECORD_DEFAULTS } from './record-defaults.js';
 import { setUpSalesforce } from './setup/index.js';
+import { salesforceLimiter } from './sign-in.js';
 
 const SECRET_FLOWS = ['client_credentials', 'refresh_token'];
 
@@ -46,6 +47,7 @@ export const salesforceKind: CrmKindDefinition = {
       refreshTokens,
       connection.guarded,
       connection.tokenStore<SalesforceToken>(refreshTokens),
+      { limiter: connection.limited(salesforceLimiter()) },
     );
     return {
       destination: () => salesforceDestination(connection.settings, signIn),

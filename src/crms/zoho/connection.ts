@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
+import type { RateLimiter } from '../kit/rate-limiter.js';
 import type { TokenStore } from '../kit/token-holder.js';
 import type { ZohoToken } from './auth.js';
 import { ZOHO_DATA_CENTRE_NAMES, ZOHO_DATA_CENTRES, type ZohoDataCentre } from './data-centres.js';
@@ -106,6 +107,8 @@ export function accountsUrlOf(settings: {
 /** Time as a connection reads it: tests move it to open Zoho's token window or reach a later day. */
 export interface ZohoClockOption {
   clock?: (() => number) | undefined;
+  /** Wraps the connection's budget (its waits counted in the metrics); as is by default. */
+  limited?: ((limiter: RateLimiter) => RateLimiter) | undefined;
 }
 
 /** The token holder of a stored connection. */
@@ -123,7 +126,7 @@ export function zohoSignIn(
     clientId: s.clientId,
     clientSecret: k.clientSecret,
     refreshToken: k.refreshToken,
-    limiter: zohoLimiter(s.edition, { licenses: s.licenses }),
+    limiter: (options.limited ?? ((limiter) => limiter))(zohoLimiter(s.edition, { licenses: s.licenses })),
     guarded,
     store,
     ...(options.clock ? { clock: options.clock } : {}),

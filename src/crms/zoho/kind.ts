@@ -36,6 +36,7 @@ export const zohoKind: CrmKindDefinition = {
       connection.secrets,
       connection.guarded,
       connection.tokenStore<ZohoToken>(),
+      { limited: (limiter) => connection.limited(limiter) },
     );
     // The org's links are read once for the session, not once a run.
     const orgLinks = new OrgLinks();

@@ -2,12 +2,12 @@ import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
+import type { Metrics } from '../../health/metrics.js';
 import { defaultRegionOf, type Services } from '../../services.js';
 import { parseBatch } from '../../sources/rest/parse.js';
 import { IngestBatchSchema, IngestResultSchema, MAX_BATCH } from '../../sources/rest/schema.js';
 import { ChatAccess } from '../access.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
-import type { Metrics } from '../metrics.js';
 
 /** Zod validation for params and query; the body passes through to parseBatch. */
 function exceptBody<S>(route: FastifyRouteSchemaDef<S>) {
