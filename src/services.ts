@@ -23,7 +23,7 @@ import {
 } from './sources/whatsapp-cloud/service.js';
 import { linkedDeviceMediaResolver } from './sources/whatsapp-web/media.js';
 import type { SessionTiming } from './sources/whatsapp-web/session.js';
-import { LinkedDevices } from './sources/whatsapp-web/sessions.js';
+import { LinkedDevices, WORKER_SESSION_CAP } from './sources/whatsapp-web/sessions.js';
 import { librarySocketFactory, type SocketFactory } from './sources/whatsapp-web/socket.js';
 import { openStore, type Store } from './store/index.js';
 import { checkSecretKey } from './store/sealed-secrets.js';
@@ -101,6 +101,11 @@ export interface ServiceOverrides {
   auditClock?: () => number;
   /** The clock health and alerts read (signs are judged by how long they last). */
   healthClock?: () => number;
+  /**
+   * The part this process plays: `all` (`wasync serve`, the default), `api` (`serve --role api`: holds
+   * no linked-device session) or `worker` (`wasync worker`: holds its share of them).
+   */
+  role?: 'all' | 'api' | 'worker';
   /** The real-time sync's clock and timings. */
   realtime?: Pick<RealtimeOptions, 'clock' | 'quietMs' | 'maxWaitMs' | 'minGapMs'>;
 }
@@ -192,6 +197,9 @@ export async function openServices(
     factory: overrides.whatsappWebSocket ?? librarySocketFactory({ url: config.whatsappWebUrl }),
     logger: logger.child({ component: 'linked-devices' }),
     timing: overrides.linkedDeviceTiming,
+    // A worker holds its share of the sessions; an API process none (pairing reaches a worker through the store).
+    ...(overrides.role === 'worker' ? { maxSessions: WORKER_SESSION_CAP } : {}),
+    ...(overrides.role === 'api' ? { holdsSessions: false } : {}),
   });
   mediaFetcher.registerResolver(
     'whatsapp-web:',
@@ -239,7 +247,9 @@ export async function openServices(
   });
   const syncWorker = new SyncWorker(sync, {
     jobs: { webhooks: () => webhookProcessor.drain(), media: () => mediaFetcher.drain() },
+    observe: metrics.jobObserver,
   });
+  metrics.watchQueue(() => queue.counts());
   const realtime = new RealtimeSync({
     store,
     workspaceId: workspace.id,

@@ -30,7 +30,10 @@ describeWithRedis('/readyz in scale mode', (redisUrl) => {
       h = await startHarness(database, { REDIS_URL: redisUrl, WASYNC_REDIS_PREFIX: prefix });
       const response = await h.app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok' } });
+      expect(response.json()).toEqual({
+        status: 'ready',
+        checks: { database: 'ok', redis: 'ok', queue: 'ok' },
+      });
     });
 
     it('answers 503 not_ready naming Redis when nothing listens at REDIS_URL, within the check timeout', async () => {

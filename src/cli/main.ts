@@ -12,6 +12,7 @@ import { setupCommand } from './setup.js';
 import { statusCommand } from './status.js';
 import { syncCommand } from './sync.js';
 import { tokenCommand } from './token.js';
+import { workerCommand } from './worker.js';
 
 export function buildCli(): Command {
   const program = new Command('wasync')
@@ -19,6 +20,7 @@ export function buildCli(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   program.addCommand(serveCommand());
+  program.addCommand(workerCommand());
   program.addCommand(migrateCommand());
   program.addCommand(rotateKeyCommand());
   program.addCommand(tokenCommand());

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { startServer } from '../server/start.js';
 import { openServices } from '../services.js';
 import { parsePort } from './arguments.js';
@@ -8,20 +8,36 @@ export function serveCommand(): Command {
   return new Command('serve')
     .description('Run the API, webhooks and background work in one process (what `npm start` runs).')
     .option('-p, --port <port>', 'port to listen on (overrides WASYNC_PORT)', parsePort)
+    .addOption(
+      new Option(
+        '--role <role>',
+        'all: API and background work in this process; api: the API only, beside `wasync worker` processes (scale mode)',
+      )
+        .choices(['all', 'api'])
+        .default('all'),
+    )
     .addOption(dataDirOption())
     .action(
-      withConfig(async (config, options: { port?: number }) => {
-        const services = await openServices(config);
+      withConfig(async (config, options: { port?: number; role: 'all' | 'api' }) => {
+        if (options.role === 'api' && !config.redisUrl) {
+          process.stderr.write(
+            '--role api is scale mode: set REDIS_URL (and DATABASE_URL=postgres://…, WASYNC_SECRET_KEY), and run `wasync worker` beside it. Without it, `wasync serve` does it all.\n',
+          );
+          process.exit(2);
+        }
+        const services = await openServices(config, undefined, { role: options.role });
         const server = await startServer(services, {
           port: options.port ?? config.port,
           host: config.host,
+          role: options.role,
           ...serveLogOptions({ isTTY: process.stdout.isTTY === true }),
         });
         if (server.firstToken) printFirstToken(server.firstToken);
         const storage =
           config.database.dialect === 'sqlite' ? `SQLite at ${config.database.file}` : 'Postgres';
+        const mode = options.role === 'api' ? ", the API only: background work is the workers'" : '';
         process.stdout.write(
-          `wasync is serving on http://${config.host}:${server.port} (${storage}); API docs at /api/v1/docs\n`,
+          `wasync is serving on http://${config.host}:${server.port} (${storage}${config.redisUrl ? ' and Redis' : ''}${mode}); API docs at /api/v1/docs\n`,
         );
         if ((await services.store.people.count(services.workspace.id)) === 0) {
           process.stdout.write(

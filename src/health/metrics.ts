@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CrmObserver } from '../crms/kit/crm-observer.js';
+import type { JobObservation, QueueCounts } from '../sync/queue.js';
 
 /**
  * The Prometheus metrics of one process, in a registry of its own (tests build many processes in one).
@@ -46,24 +47,52 @@ export class Metrics {
     labelNames: ['connection', 'kind'] as const,
     registers: [this.registry],
   });
+  /** Where the queue's depth is read at each scrape (`watchQueue`). */
+  private queueCounts: (() => Promise<QueueCounts>) | undefined;
   /**
-   * Jobs in the work queue by queue and state (waiting, active, delayed, failed). Defined here, set
-   * by the scale mode's queue (BullMQ) from its counts; absent from an embedded process's answer.
+   * Jobs in the work queue by state (waiting, delayed, active), read from the queue at each scrape:
+   * BullMQ's counts in scale mode (every process's jobs), the SQL queue's sync requests in embedded mode.
    */
   readonly queueDepth = new Gauge({
     name: 'wasync_queue_jobs',
-    help: 'Jobs in the work queue by queue and state.',
+    help: 'Jobs in the work queue by queue and state (waiting, delayed, active).',
     labelNames: ['queue', 'state'] as const,
     registers: [this.registry],
+    collect: async () => {
+      const counts = await this.queueCounts?.().catch(() => undefined);
+      if (!counts) return;
+      for (const state of ['waiting', 'delayed', 'active'] as const) {
+        this.queueDepth.set({ queue: 'work', state }, counts[state]);
+      }
+    },
   });
-  /** How long a job of the work queue took, by kind (sync, webhook, media, import); fed by the queue. */
+  /** How long each job of this process ran, by kind (sync, webhooks, media). */
   readonly jobDuration = new Histogram({
     name: 'wasync_job_duration_seconds',
-    help: 'Duration of work-queue jobs by kind.',
+    help: 'Duration of work-queue jobs run by this process, by kind.',
     labelNames: ['kind'] as const,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     registers: [this.registry],
   });
+  /** How long each job waited past its due time before this process took it: the queue's latency. */
+  readonly jobWait = new Histogram({
+    name: 'wasync_job_wait_seconds',
+    help: 'Seconds a work-queue job waited past its due time before a worker took it, by kind.',
+    labelNames: ['kind'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  /** Reads the queue's depth at each scrape. */
+  watchQueue(counts: () => Promise<QueueCounts>): void {
+    this.queueCounts = counts;
+  }
+
+  /** A job this process ran (the worker's observer). */
+  readonly jobObserver = (observation: JobObservation): void => {
+    this.jobDuration.observe({ kind: observation.kind }, observation.ranMs / 1000);
+    this.jobWait.observe({ kind: observation.kind }, observation.waitedMs / 1000);
+  };
 
   /** What the CRM layer tells of its requests, counted here (handed to the connections). */
   readonly crmObserver: CrmObserver = {

@@ -21,10 +21,12 @@ export const READINESS_TIMEOUT_MS = 2_000;
  * The checks of every process: the database, and in scale mode Redis (a PING on the bus's
  * connection). A role adds its own (a worker: its queue) to these.
  */
-export function readinessChecks(services: Pick<Services, 'store' | 'bus'>): ReadinessCheck[] {
+export function readinessChecks(services: Pick<Services, 'store' | 'bus' | 'queue'>): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [{ name: 'database', check: () => services.store.sql.ping() }];
-  const { bus } = services;
+  const { bus, queue } = services;
   if (bus instanceof RedisBus) checks.push({ name: 'redis', check: () => bus.ping() });
+  // The queue on its own connection (BullMQ's): jobs can be queued and taken.
+  if (queue.kind === 'bullmq') checks.push({ name: 'queue', check: () => queue.ping() });
   return checks;
 }
 

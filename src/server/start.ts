@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdminToken, type Services } from '../services.js';
 import { buildApp } from './app.js';
+import { buildProbeApp } from './probe-app.js';
+import { readinessChecks } from './readiness.js';
 
 /** A wasync serving HTTP with its background work running: what `wasync serve` and `wasync demo` start. */
 export interface RunningServer {
@@ -32,6 +34,11 @@ export async function startServer(
     requestLogLevel?: 'info' | 'debug';
     /** Leave the sync worker stopped until `startSync()` (the demo posts its chats first). */
     deferSync?: boolean;
+    /**
+     * `all` (the default): the API and every background part in this process. `api` (scale mode's
+     * `wasync serve --role api`): HTTP only; the background work is the workers'.
+     */
+    role?: 'all' | 'api';
   },
 ): Promise<RunningServer> {
   const app = await buildApp(services, {
@@ -47,13 +54,13 @@ export async function startServer(
   const firstToken = await ensureFirstAdminToken(services);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  services.mediaFetcher.start();
-  services.webhookProcessor.start();
-  services.linkedDevices.start();
-  services.audit.start();
-  services.alerts.start();
+  const role = options.role ?? 'all';
+  // Messages ingested here (the REST ingest) ask for their real-time runs, whichever process runs them.
   services.realtime.start();
-  if (!options.deferSync) services.syncWorker.start();
+  if (role === 'all') {
+    startBackground(services);
+    if (!options.deferSync) services.syncWorker.start();
+  }
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | undefined;
   return {
@@ -61,10 +68,71 @@ export async function startServer(
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     firstToken,
-    startSync: () => services.syncWorker.start(),
+    startSync: () => {
+      if (role === 'all') services.syncWorker.start();
+    },
     close: () => {
       closing ??= (async () => {
         await app.close();
+        await services.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The background parts every worker runs beside the queue's jobs (each shares its work through the store). */
+function startBackground(services: Services): void {
+  services.mediaFetcher.start();
+  services.webhookProcessor.start();
+  services.linkedDevices.start();
+  services.audit.start();
+  services.alerts.start();
+}
+
+/** A `wasync worker`: the background work and the queue's jobs, with `/healthz`, `/readyz`, `/metrics`. */
+export interface RunningWorker {
+  probe: FastifyInstance;
+  port: number;
+  url: string;
+  /** Stops taking jobs, waits for the ones in progress, gives its sessions back, closes the services. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the background work of scale mode's `wasync worker` (or of a process that serves no API):
+ * sync runs and background passes from the queue, linked-device sessions up to the worker's share,
+ * media and webhook sweeps, alerts, audit pruning; and a small HTTP listener for the probes.
+ */
+export async function startWorker(
+  services: Services,
+  options: { port: number; host: string },
+): Promise<RunningWorker> {
+  const probe = await buildProbeApp({
+    metrics: services.metrics,
+    metricsToken: services.config.metricsToken,
+    checks: readinessChecks(services),
+  });
+  try {
+    await probe.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await probe.close();
+    throw error;
+  }
+  const address = probe.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  services.realtime.start();
+  startBackground(services);
+  services.syncWorker.start();
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    probe,
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: () => {
+      closing ??= (async () => {
+        await probe.close();
         await services.close();
       })();
       return closing;
