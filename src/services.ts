@@ -268,6 +268,7 @@ export async function openServices(
       state: outcome.state,
       at: new Date().toISOString(),
       ...(outcome.state !== 'busy' && outcome.summary ? { summary: describeSummary(outcome.summary) } : {}),
+      by: sync.owner,
     });
   return {
     config,

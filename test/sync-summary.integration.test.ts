@@ -54,7 +54,14 @@ describeEachDatabase('the summary line of a sync run, through the API', (databas
     // The CLI prints the very same line (its module re-exports the one function).
     expect(describeSummaryOfTheCli(outcome.summary)).toBe(line);
     expect(events).toEqual([
-      { type: 'sync', connectionId: id, state: 'done', at: expect.any(String), summary: line },
+      {
+        type: 'sync',
+        connectionId: id,
+        state: 'done',
+        at: expect.any(String),
+        summary: line,
+        by: h.services.sync.owner,
+      },
     ]);
     const status = await h.app.inject({
       method: 'GET',

@@ -12,6 +12,8 @@ export type LiveEvent =
       at: string;
       /** What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
       summary?: string;
+      /** The process that ran it (host:pid): in scale mode, which worker. */
+      by?: string;
     };
 
 /** The bus channel the processes' live events travel on. */
@@ -110,6 +112,7 @@ function liveEventOf(value: unknown): LiveEvent | undefined {
       state: value.state as 'done' | 'retrying' | 'parked' | 'busy',
       at: value.at,
       ...(value.summary === undefined ? {} : { summary: value.summary }),
+      ...(typeof value.by === 'string' ? { by: value.by } : {}),
     };
   }
   return undefined;

@@ -5485,6 +5485,8 @@ export interface components {
             at: string;
             /** @description What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
             summary?: string;
+            /** @description The process that ran it (host:pid): in scale mode, which worker. */
+            by?: string;
         };
         ImportSummaryInput: {
             accountId: string;
@@ -6970,6 +6972,8 @@ export interface components {
             at: string;
             /** @description What the run did, in the line `wasync sync --once` prints; absent when it did nothing. */
             summary?: string;
+            /** @description The process that ran it (host:pid): in scale mode, which worker. */
+            by?: string;
         };
         ImportSummary: {
             accountId: string;

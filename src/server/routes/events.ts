@@ -24,6 +24,7 @@ const LiveEventSchema = z
         .string()
         .optional()
         .describe('What the run did, in the line `wasync sync --once` prints; absent when it did nothing.'),
+      by: z.string().optional().describe('The process that ran it (host:pid): in scale mode, which worker.'),
     }),
   ])
   .meta({
