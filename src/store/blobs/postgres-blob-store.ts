@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import {
   BlobNotFoundError,
   type BlobStore,
   BlobTooLargeError,
+  meter,
   SHA256_HEX,
   type StoredBlob,
   sha256Of,
@@ -25,8 +30,9 @@ class StoredAlready extends Error {
  * Media bytes in the Postgres database every process reaches, for workers on other machines than the
  * data dir's. A blob is `media_blob_chunks` rows of {@link BLOB_CHUNK_BYTES} plus its `media_blobs`
  * row, all written in one transaction: until it commits no one sees any of it, and a crash or a
- * refused write rolls it all back. The hash is known only once the bytes have passed, so the chunks go
- * in under a key of this upload and are renamed to the hash at the end.
+ * refused write rolls it all back. Incoming bytes are spooled to a local temp file (never held in
+ * memory whole) and measured there; the chunks then go in under a key of this upload and are renamed
+ * to the hash at the end, once the hash is claimed.
  */
 export class PostgresBlobStore implements BlobStore {
   readonly kind = 'database';
@@ -60,11 +66,23 @@ export class PostgresBlobStore implements BlobStore {
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     maxBytes: number,
   ): Promise<StoredBlob> {
+    // The bytes are spooled to a local temp file first, so the transaction (and the pooled connection
+    // it holds) lasts as long as a copy from local disk, not as long as a slow download; and bytes
+    // stored already are not written again.
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'wasync-blob-'));
     try {
-      return await this.db.transaction().execute((trx) => this.write(trx, source, maxBytes));
+      const spooled = path.join(dir, 'bytes');
+      const metered = meter(maxBytes);
+      await pipeline(source, metered, fs.createWriteStream(spooled));
+      const blob = metered.result();
+      if (await this.has(blob.sha256)) return blob;
+      const chunks = () => fs.createReadStream(spooled, { highWaterMark: this.chunkBytes });
+      return await this.db.transaction().execute((trx) => this.write(trx, chunks(), blob.sizeBytes));
     } catch (error) {
       if (error instanceof StoredAlready) return error.blob;
       throw error;
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
     }
   }
 
