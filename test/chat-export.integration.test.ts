@@ -7,6 +7,7 @@ import type { Account } from '../src/core/model.js';
 import type { ExportLimits } from '../src/sources/chat-export/archive.js';
 import { DEFAULT_LIMITS } from '../src/sources/chat-export/archive.js';
 import { type ImportOptions, importChatExportFile } from '../src/sources/chat-export/import.js';
+import { readBlob } from '../src/store/blobs/blob-store.js';
 import { describeEachDatabase } from './support/databases.js';
 import { OWN_FIXTURES } from './support/fixtures.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -169,7 +170,7 @@ describeEachDatabase('chat-export import', (database) => {
     expect(stored.find((m) => m.text === 'two lines\nsecond line')).toBeDefined();
     expect(stored[0].chat.partner).toMatchObject({ phone: '+5511987654321' });
     const sha = image.media.sha256 as string;
-    expect(fs.readFileSync(h.services.store.blobs.pathOf(sha))).toEqual(photo);
+    expect(await readBlob(h.services.store.blobs, sha)).toEqual(photo);
   });
 
   it('asks for --chat-with when a 1:1 partner has only a name, and for --date-order when nothing tells', async () => {

@@ -8,7 +8,7 @@ import { zipStream } from '../src/privacy/zip-stream.js';
 import { openServices } from '../src/services.js';
 import { recordContacts, recordGroups } from '../src/sources/whatsapp-web/identity.js';
 import { rotateSecretKey } from '../src/store/rotate-key.js';
-import { describeEachDatabase } from './support/databases.js';
+import { describeEachMediaStore } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 
@@ -62,7 +62,7 @@ describe('zip stream', () => {
   });
 });
 
-describeEachDatabase('erasure on request', (database) => {
+describeEachMediaStore('erasure on request', (database, mediaStore) => {
   let org: TestOrg;
   let h: Harness;
   let account: Account;
@@ -75,7 +75,7 @@ describeEachDatabase('erasure on request', (database) => {
 
   beforeEach(async () => {
     await org.reset();
-    h = await startHarness(database, { WASYNC_DEFAULT_REGION: 'BR' });
+    h = await startHarness(database, { WASYNC_DEFAULT_REGION: 'BR', WASYNC_MEDIA_STORE: mediaStore });
     account = await h.createAccount('+5511900001111');
   });
   afterEach(() => h.close());

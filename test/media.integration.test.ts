@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { MediaFetcher } from '../src/ingest/media-fetcher.js';
 import { textMessage } from './support/batches.js';
-import { describeEachDatabase } from './support/databases.js';
+import { describeEachMediaStore } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 const PHOTO = Buffer.from('\xff\xd8\xff\xe0 not really a jpeg, but bytes all the same', 'latin1');
@@ -37,7 +37,7 @@ function startFileServer(): Promise<{ url: string; hits: Map<string, number>; cl
   );
 }
 
-describeEachDatabase('media by URL', (database) => {
+describeEachMediaStore('media by URL', (database, mediaStore) => {
   let files: Awaited<ReturnType<typeof startFileServer>>;
   let h: Harness;
   let accountId: string;
@@ -49,7 +49,8 @@ describeEachDatabase('media by URL', (database) => {
   });
   afterAll(() => files.close());
   beforeEach(async () => {
-    h = await startHarness(database);
+    h = await startHarness(database, { WASYNC_MEDIA_STORE: mediaStore });
+    expect(h.services.store.blobs.kind).toBe(mediaStore);
     accountId = (
       await h.app.inject({
         method: 'POST',
@@ -79,13 +80,14 @@ describeEachDatabase('media by URL', (database) => {
         messages: [textMessage({ type: 'image', text: 'look', media: { url, fileName: 'p.jpg' } })],
       },
     });
-  const media = async () => {
+  const firstMessage = async () => {
     const [chat] = (await h.app.inject({ method: 'GET', url: '/api/v1/chats', headers: h.auth })).json().data;
     const [message] = (
       await h.app.inject({ method: 'GET', url: `/api/v1/chats/${chat.id}/messages`, headers: h.auth })
     ).json().data;
-    return message.media;
+    return { chatId: chat.id as string, message };
   };
+  const media = async () => (await firstMessage()).message.media;
 
   it('stores the message at once with its media pending, then downloads the bytes', async () => {
     expect((await ingest(`${files.url}/photo.jpg`)).statusCode).toBe(200);
@@ -100,6 +102,15 @@ describeEachDatabase('media by URL', (database) => {
       fileName: 'p.jpg',
     });
     expect(await h.services.store.blobs.has(sha256)).toBe(true);
+    // Served back whole from whichever store holds it.
+    const { chatId, message } = await firstMessage();
+    const download = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/chats/${chatId}/messages/${message.id}/media`,
+      headers: h.auth,
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload).toEqual(PHOTO);
   });
 
   it('retries a failing download after the delay and succeeds', async () => {
@@ -133,5 +144,8 @@ describeEachDatabase('media by URL', (database) => {
       state: 'failed',
       failure: 'The file is larger than the 1024-byte limit',
     });
+    expect(
+      await h.services.store.blobs.has(createHash('sha256').update(Buffer.alloc(4096)).digest('hex')),
+    ).toBe(false);
   });
 });

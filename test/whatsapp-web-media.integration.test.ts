@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { DisconnectReason, encryptedStream, type WAMessage } from 'baileys';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
+import { readBlob } from '../src/store/blobs/blob-store.js';
 import { describeEachDatabase } from './support/databases.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -118,7 +119,7 @@ describeEachDatabase('linked-device media', (database) => {
     expect(await media()).toEqual([
       { source_message_id: 'IMG1', state: 'stored', sha256: sha, mime_type: 'image/jpeg', failure: null },
     ]);
-    expect(fs.readFileSync(h.services.store.blobs.pathOf(sha))).toEqual(photo);
+    expect(await readBlob(h.services.store.blobs, sha)).toEqual(photo);
   });
 
   it('asks the phone to upload expired media again (410), then downloads it from the new path', async () => {

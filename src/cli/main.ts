@@ -3,6 +3,7 @@ import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
 import { importCommand } from './import.js';
 import { linkDeviceCommand } from './link-device.js';
+import { mediaCommand } from './media.js';
 import { migrateCommand } from './migrate.js';
 import { eraseCommand, exportPersonCommand, tombstoneCommand } from './privacy.js';
 import { rotateKeyCommand } from './rotate-key.js';
@@ -35,6 +36,7 @@ export function buildCli(): Command {
   program.addCommand(eraseCommand());
   program.addCommand(exportPersonCommand());
   program.addCommand(tombstoneCommand());
+  program.addCommand(mediaCommand());
   return program;
 }
 

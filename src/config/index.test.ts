@@ -68,6 +68,22 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps media in the data dir by default, in the database in scale mode on Postgres, as WASYNC_MEDIA_STORE says', () => {
+    const postgres = { DATABASE_URL: 'postgres://u:p@db:5432/wasync', WASYNC_SECRET_KEY: 'k'.repeat(40) };
+    const scale = { ...postgres, REDIS_URL: 'redis://cache:6379' };
+    expect(loadConfig({}).mediaStore).toBe('filesystem');
+    expect(loadConfig(postgres).mediaStore).toBe('filesystem');
+    expect(loadConfig(scale).mediaStore).toBe('database');
+    expect(loadConfig({ ...scale, WASYNC_MEDIA_STORE: 'filesystem' }).mediaStore).toBe('filesystem');
+    expect(loadConfig({ ...postgres, WASYNC_MEDIA_STORE: 'database' }).mediaStore).toBe('database');
+    expect(() => loadConfig({ WASYNC_MEDIA_STORE: 'database' })).toThrow(
+      /WASYNC_MEDIA_STORE: database keeps media in Postgres/,
+    );
+    expect(() => loadConfig({ WASYNC_MEDIA_STORE: 's3' })).toThrow(
+      /WASYNC_MEDIA_STORE must be filesystem or database/,
+    );
+  });
+
   it('accepts a SQLite file given as DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'sqlite:./other.db' }).database).toEqual({
       dialect: 'sqlite',

@@ -28,6 +28,13 @@ export interface Config {
    * that several installs share one Redis.
    */
   redisPrefix: string;
+  /**
+   * Where media bytes live (WASYNC_MEDIA_STORE): `filesystem`, the data dir's `media/` folder, or
+   * `database`, tables of the Postgres database. Default `filesystem`; `database` in scale mode
+   * (REDIS_URL set) on Postgres, since workers on other machines do not reach one machine's data dir.
+   * `database` needs Postgres.
+   */
+  mediaStore: MediaStoreKind;
   /** How often each CRM connection syncs (WASYNC_SYNC_INTERVAL, default 3m). */
   syncIntervalMs: number;
   /** Days of history backed up when a CRM is first connected or a number first linked (WASYNC_BACKFILL_DAYS, 3). */
@@ -68,6 +75,8 @@ export interface Config {
    */
   outboundAllow: readonly string[];
 }
+
+export type MediaStoreKind = 'filesystem' | 'database';
 
 export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
@@ -126,6 +135,9 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'WASYNC_REDIS_PREFIX must be 1 to 64 letters, digits, _ . or -')
     .default('wasync'),
+  WASYNC_MEDIA_STORE: z
+    .enum(['filesystem', 'database'], { error: 'WASYNC_MEDIA_STORE must be filesystem or database' })
+    .optional(),
   WASYNC_SYNC_INTERVAL: duration('WASYNC_SYNC_INTERVAL').default(180_000),
   WASYNC_BACKFILL_DAYS: integer('WASYNC_BACKFILL_DAYS', 0, 3650).default(3),
   WASYNC_DEFAULT_REGION: z
@@ -202,6 +214,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([`REDIS_URL: ${SCALE_NEEDS_POSTGRES}`]);
   if (database.dialect === 'postgres' && !e.WASYNC_SECRET_KEY && !e.WASYNC_SECRET_KEY_FILE)
     throw new ConfigError([`WASYNC_SECRET_KEY: ${POSTGRES_NEEDS_A_KEY}`]);
+  const mediaStore = e.WASYNC_MEDIA_STORE ?? (e.REDIS_URL !== undefined ? 'database' : 'filesystem');
+  const mediaProblem = mediaStoreProblem(mediaStore, database);
+  if (mediaProblem) throw new ConfigError([mediaProblem]);
   return {
     port: e.WASYNC_PORT,
     host: e.WASYNC_HOST,
@@ -209,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.WASYNC_REDIS_PREFIX,
+    mediaStore,
     syncIntervalMs: e.WASYNC_SYNC_INTERVAL,
     backfillDays: e.WASYNC_BACKFILL_DAYS,
     defaultRegion: e.WASYNC_DEFAULT_REGION,
@@ -238,4 +254,14 @@ function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseCon
   if (sqlite?.[1])
     return { dialect: 'sqlite', file: sqlite[1] === ':memory:' ? ':memory:' : path.resolve(sqlite[1]) };
   return { problem: 'must be postgres://…, postgresql://… or sqlite:PATH' };
+}
+
+/**
+ * Why this media store cannot work on this database, if it cannot: the database store keeps its
+ * chunks in Postgres only (SQLite lives on one machine, where the data dir serves as well).
+ */
+export function mediaStoreProblem(kind: MediaStoreKind, database: DatabaseConfig): string | undefined {
+  if (kind === 'database' && database.dialect !== 'postgres')
+    return 'WASYNC_MEDIA_STORE: database keeps media in Postgres; set DATABASE_URL to a postgres:// URL, or WASYNC_MEDIA_STORE=filesystem';
+  return undefined;
 }

@@ -4,12 +4,12 @@ import type { Logger } from 'pino';
 import { BackgroundPass } from '../core/background-pass.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import { UrlForbiddenError } from '../net/outbound-url.js';
-import { BlobTooLargeError, type MediaBlobStore } from '../store/media-blobs.js';
+import { type BlobStore, BlobTooLargeError } from '../store/blobs/blob-store.js';
 import type { MediaRepository, PendingMedia } from '../store/repositories/media.js';
 
 export interface MediaFetcherOptions {
   media: MediaRepository;
-  blobs: MediaBlobStore;
+  blobs: BlobStore;
   logger: Logger;
   maxBytes: number;
   /** The client for plain http(s) media URLs: they come from whoever posts media, so it is the guarded one. */

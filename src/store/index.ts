@@ -1,6 +1,8 @@
-import type { Config } from '../config/index.js';
+import { type Config, ConfigError, type MediaStoreKind, mediaStoreProblem } from '../config/index.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { FileBlobStore } from './blobs/file-blob-store.js';
+import { PostgresBlobStore } from './blobs/postgres-blob-store.js';
 import { openDatabase, type SqlStore } from './database.js';
-import { MediaBlobStore } from './media-blobs.js';
 import { AccountAccessRepository } from './repositories/account-access.js';
 import { AccountRepository } from './repositories/accounts.js';
 import { AlertRepository } from './repositories/alerts.js';
@@ -28,10 +30,11 @@ import { WhatsAppWebAuthRepository } from './repositories/whatsapp-web-auth.js';
 import { WhatsAppWebSessionRepository } from './repositories/whatsapp-web-sessions.js';
 import { WorkspaceRepository } from './repositories/workspaces.js';
 
-/** The store: one SQL database (SQLite or Postgres, migrated on open) and the media blob folder. */
+/** The store: one SQL database (SQLite or Postgres, migrated on open) and the media blob store. */
 export interface Store {
   sql: SqlStore;
-  blobs: MediaBlobStore;
+  /** Media bytes: the data dir's folder or the database (WASYNC_MEDIA_STORE). */
+  blobs: BlobStore;
   workspaces: WorkspaceRepository;
   tokens: TokenRepository;
   people: PeopleRepository;
@@ -69,12 +72,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(config: Pick<Config, 'database' | 'dataDir'>): Promise<Store> {
+export async function openStore(
+  config: Pick<Config, 'database' | 'dataDir'> & { mediaStore?: MediaStoreKind },
+): Promise<Store> {
+  const mediaStore = config.mediaStore ?? 'filesystem';
+  const problem = mediaStoreProblem(mediaStore, config.database);
+  if (problem) throw new ConfigError([problem]);
   const sql = await openDatabase(config.database);
   const { db } = sql;
   return {
     sql,
-    blobs: new MediaBlobStore(config.dataDir),
+    blobs: mediaStore === 'database' ? new PostgresBlobStore(db) : new FileBlobStore(config.dataDir),
     workspaces: new WorkspaceRepository(db),
     tokens: new TokenRepository(db),
     people: new PeopleRepository(db),

@@ -28,6 +28,8 @@ export interface Database {
   message_events: MessageEventTable;
   message_reactions: MessageReactionTable;
   media: MediaTable;
+  media_blobs: MediaBlobTable;
+  media_blob_chunks: MediaBlobChunkTable;
   crm_connections: CrmConnectionTable;
   crm_token_leases: CrmTokenLeaseTable;
   crm_rate_buckets: CrmRateBucketTable;
@@ -319,6 +321,22 @@ export interface CrmTokenLeaseTable {
   /** The session (access token, expiry, refresh token), sealed bound to the connection id. */
   sealed_session: string | null;
   updated_at: number;
+}
+
+/** A blob of the database media store (WASYNC_MEDIA_STORE=database): its bytes are its chunks. */
+export interface MediaBlobTable {
+  sha256: string;
+  size_bytes: number;
+  chunk_count: number;
+  created_at: number;
+}
+
+export interface MediaBlobChunkTable {
+  /** The blob's sha256; a random `upload:…` key while its write's transaction is under way. */
+  blob_key: string;
+  /** 0, 1, 2…: the chunks in order. */
+  seq: number;
+  bytes: Buffer;
 }
 
 export interface CrmRateBucketTable {

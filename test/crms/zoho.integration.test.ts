@@ -3,6 +3,8 @@
  * made with the kind's input, the sync engine writing chat-days as notes on contacts, leads and deals,
  * the day's files in the record's Attachments, and an erasure taking back what was written.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../../src/core/model.js';
 import { markerIn } from '../../src/crms/kit/day-marker.js';
@@ -191,7 +193,7 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
     for (const note of notes) expect(String(note.Note_Content)).toContain('after the contact was made');
   });
 
-  it('uploads a small file once and lists it in the note; names a 21 MB file as not attached', async () => {
+  const smallFileOnceBigFileNamed = async () => {
     const org = await sandbox();
     const contact = await org.seed('Contacts', { Last_Name: 'Lima', Mobile: ANA });
     const connectionId = await connect(org);
@@ -235,7 +237,36 @@ describeEachDatabase('wasync on the Zoho CRM sandbox', (database) => {
     expect(notes).toHaveLength(1);
     expect(String(notes[0]?.Note_Content)).toContain('did you get it?');
     expect(String(notes[0]?.Note_Content)).toContain('📎 quote.pdf');
-  });
+  };
+
+  it(
+    'uploads a small file once and lists it in the note; names a 21 MB file as not attached',
+    smallFileOnceBigFileNamed,
+  );
+
+  // Scale mode's media store: the same sync with the files' bytes in Postgres rather than the data dir.
+  it.runIf(database.dialect === 'postgres')(
+    'does the same with the media in the database (WASYNC_MEDIA_STORE=database)',
+    async () => {
+      await h.close();
+      h = await startHarness(database, { WASYNC_MEDIA_STORE: 'database' });
+      account = await h.createAccount('+5511900001111');
+      expect(h.services.store.blobs.kind).toBe('database');
+      await smallFileOnceBigFileNamed();
+      const blobs = await h.services.store.sql.db
+        .selectFrom('media_blobs')
+        .select(['size_bytes', 'chunk_count'])
+        .orderBy('size_bytes')
+        .execute();
+      expect(blobs).toEqual([
+        { size_bytes: 18, chunk_count: 1 },
+        { size_bytes: 21 * 1024 * 1024, chunk_count: 21 },
+      ]);
+      expect(fs.existsSync(path.join(h.config.dataDir, 'media'))).toBe(false);
+    },
+    // Two harnesses and 21 MB through the REST ingest, on a machine running other suites.
+    60_000,
+  );
 
   it('writes later days on the contact a lead was converted to', async () => {
     const org = await sandbox();

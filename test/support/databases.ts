@@ -81,3 +81,23 @@ export function describeEachDatabase(
 export function describePostgres(title: string, body: (database: TestDatabase) => void): void {
   describeEachDatabase(title, body, ['postgres']);
 }
+
+/**
+ * `describe` once per dialect and media store it can hold (WASYNC_MEDIA_STORE): the data dir's folder
+ * on both, the database store on Postgres only. The body passes the store to the harness's env.
+ */
+export function describeEachMediaStore(
+  title: string,
+  body: (database: TestDatabase, mediaStore: 'filesystem' | 'database') => void,
+): void {
+  for (const database of testDatabases()) {
+    const stores =
+      database.dialect === 'postgres' ? (['filesystem', 'database'] as const) : (['filesystem'] as const);
+    for (const mediaStore of stores) {
+      const name = `${title} [${database.dialect}, media in the ${mediaStore}]`;
+      if (database.skipped)
+        describe.skip(`${name} (skipped: ${database.skipped})`, () => body(database, mediaStore));
+      else describe(name, () => body(database, mediaStore));
+    }
+  }
+}

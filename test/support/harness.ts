@@ -51,7 +51,8 @@ export async function startHarness(
       WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost,[::1]',
       // Postgres needs a key given (no generated one); SQLite keeps generating its own into the data dir.
       ...secretKeyEnv(created.config.dialect),
-      // Read as the config reads it: scale mode (REDIS_URL) is refused without Postgres.
+      // Read as the config reads it: scale mode (REDIS_URL) is refused without Postgres,
+      // and the settings that depend on the database (WASYNC_MEDIA_STORE) are checked against this one.
       ...(created.config.dialect === 'postgres' ? { DATABASE_URL: created.config.url } : {}),
       ...env,
     }),

@@ -17,7 +17,7 @@ import type { PartyRef } from '../../core/party.js';
 import { type CountryCode, normalizePhone } from '../../core/phone.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestChat, IngestMessage } from '../../ingest/types.js';
-import { BlobTooLargeError, type MediaBlobStore, type StoredBlob } from '../../store/media-blobs.js';
+import { type BlobStore, BlobTooLargeError, type StoredBlob } from '../../store/blobs/blob-store.js';
 import { DEFAULT_LIMITS, type ExportFile, type ExportLimits, openExportFile } from './archive.js';
 import { isEncryptionNotice, languageOf } from './locales.js';
 import { type Classified, classify, mimeTypeOf } from './markers.js';
@@ -86,7 +86,7 @@ const MAX_AUTHORS = 10_000;
 
 export interface ImportServices {
   ingest: IngestPipeline;
-  blobs: MediaBlobStore;
+  blobs: BlobStore;
   /** Media bytes the workspace holds now; asked only when there is a quota. */
   storedMediaBytes?: () => Promise<number>;
   /** Sends these chats' history from `from` on to the CRM whatever the backfill window. */

@@ -13,8 +13,8 @@ import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { IngestItem, IngestMessage } from '../../ingest/types.js';
 import type { GuardedFetch } from '../../net/guarded-fetch.js';
 import { checkVendorUrl, GRAPH_API } from '../../net/vendor-urls.js';
+import { BlobTooLargeError } from '../../store/blobs/blob-store.js';
 import type { Store } from '../../store/index.js';
-import { BlobTooLargeError } from '../../store/media-blobs.js';
 import {
   type DeliveryCounts,
   type HistoryProgress,

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import type { WAMessage } from 'baileys';
 import type { Logger } from 'pino';
 import type { MediaResolver } from '../../ingest/media-fetcher.js';
+import { BlobTooLargeError } from '../../store/blobs/blob-store.js';
 import type { Store } from '../../store/index.js';
-import { BlobTooLargeError } from '../../store/media-blobs.js';
 import type { LinkedDevices } from './sessions.js';
 import { DAY_MS, DEFAULT_TRAFFIC, HOUR_MS, type TrafficLimits } from './traffic.js';
 

@@ -23,6 +23,7 @@ import { linkedDevicePause } from './021-linked-device-pause.js';
 import { ownLids } from './022-own-lids.js';
 import { alerts } from './023-alerts.js';
 import { linkedDeviceTraffic } from './024-linked-device-traffic.js';
+import { mediaBlobs } from './025-media-blobs.js';
 import { linkedDeviceRequests } from './026-linked-device-requests.js';
 import { realTime } from './027-real-time.js';
 
@@ -59,6 +60,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '022-own-lids': ownLids(dialect),
     '023-alerts': alerts(dialect),
     '024-linked-device-traffic': linkedDeviceTraffic(dialect),
+    '025-media-blobs': mediaBlobs(dialect),
     '026-linked-device-requests': linkedDeviceRequests(dialect),
     '027-real-time': realTime(),
   };
