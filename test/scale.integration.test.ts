@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { type Harness, startHarness } from './support/harness.js';
 import { describeWithRedis, dropPrefix, uniquePrefix } from './support/redis.js';
 import { startTestOrg, type TestOrg } from './support/salesforce-org.js';
 import { TEST_POSTGRES_SECRET_KEY } from './support/secret-key.js';
+import { type WasyncProcess as Proc, startWasync } from './support/wasync-process.js';
 
 /**
  * Scale mode as it is deployed: one API process (`wasync serve --role api`) and three workers
@@ -26,43 +25,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PEOPLE = Number(process.env.WASYNC_SCALE_PEOPLE ?? 1_000);
 const PER_CHAT = Number(process.env.WASYNC_SCALE_MESSAGES_PER_CHAT ?? 100);
 const BATCH = 1_000;
-
-interface Proc {
-  child: ChildProcess;
-  owner: string;
-  output: () => string;
-  url: Promise<string>;
-}
-
-/** `wasync <args>` as a deployment runs it, from the sources; answers once it printed its URL. */
-function startWasync(args: string[], env: Record<string, string>): Proc {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('WASYNC_') && name !== 'REDIS_URL'),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-    cwd: ROOT,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL from wasync ${args[0]}: ${output}`)), 90_000);
-    const look = () => {
-      const found = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (found?.[1]) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      } else if (child.exitCode !== null) {
-        clearTimeout(timer);
-        reject(new Error(`wasync ${args[0]} exited: ${output}`));
-      } else setTimeout(look, 50);
-    };
-    look();
-  });
-  return { child, owner: `${hostname()}:${child.pid}`, output: () => output, url };
-}
 
 async function until(what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

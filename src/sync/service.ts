@@ -200,7 +200,17 @@ export class SyncService {
       connection = await this.options.connections.get(this.options.workspace.id, job.connectionId);
     } catch {
       // Deleted while queued: its job row went with it, and nothing follows.
+      await this.runs.fail(job, 'the connection was deleted', undefined).catch(() => undefined);
       return { outcome: { state: 'busy' }, decision: { state: 'ran', next: undefined } };
+    }
+    if (connection.state === 'parked') {
+      // Asked for while it waits for a person (a request queued before it was parked): it stays parked.
+      await this.runs.fail(job, connection.parkedReason ?? 'parked', undefined);
+      const reason = connection.parkedReason ?? 'parked';
+      return {
+        outcome: { state: 'parked', summary: undefined, reason },
+        decision: { state: 'ran', next: undefined },
+      };
     }
     const lease = new RunLease({ runs: this.runs, job, leaseMs: this.leaseMs, logger: log, signal });
     lease.start();
