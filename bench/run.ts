@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { probePostgres, probeRedis } from '../test/support/services-available.js';
 import { benchBitrix24Sync } from './bitrix24.js';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
 import { benchLookup } from './lookup.js';
 import { benchRealtimeLatency } from './realtime.js';
+import { benchScale } from './scale.js';
 import { benchSync } from './sync.js';
 import { benchZohoSync } from './zoho.js';
 
@@ -106,6 +108,43 @@ try {
       goal: '',
     },
   );
+  // Scale mode: throughput with 1, 2 and 4 worker processes on Postgres and Redis, 8 Salesforce orgs
+  // at 100 ms a call; skipped (and said so) where either service cannot be reached.
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const unreachable = (await probePostgres(postgresUrl)) ?? (await probeRedis(redisUrl));
+  if (unreachable) {
+    process.stderr.write(`scale bench skipped: ${unreachable} (set BENCH_POSTGRES_URL, BENCH_REDIS_URL)\n`);
+  } else {
+    const scale = await benchScale({
+      workDir,
+      postgresUrl,
+      redisUrl,
+      chats: Number(process.env.BENCH_SCALE_CHATS ?? 200),
+      messagesPerChat: 10,
+      workerCounts: [1, 2, 4],
+    });
+    const base = scale.perWorkers[0]?.messagesPerSecond ?? 1;
+    for (const run of scale.perWorkers) {
+      rows.push({
+        figure:
+          run.workers === 1
+            ? `scale mode, messages to CRM per second, ${scale.messages.toLocaleString('en')} messages × ${scale.connections} orgs at 100 ms a call: 1 worker`
+            : `  ${run.workers} workers`,
+        value: run.messagesPerSecond,
+        unit:
+          run.workers === 1 ? 'messages/s' : `messages/s (× ${(run.messagesPerSecond / base).toFixed(2)})`,
+        goal: run.workers === 1 ? '' : 'near-linear until the CRM limit binds',
+      });
+    }
+    rows.push({
+      figure:
+        "  ceiling: the orgs' daily API allocation (100,000 calls each) at the calls per message measured",
+      value: scale.ceilingPerConnection * scale.connections,
+      unit: `messages/s (${scale.ceilingPerConnection.toFixed(0)} per org, ${scale.callsPerMessage.toFixed(4)} calls/message)`,
+      goal: '',
+    });
+  }
   const zoho = await benchZohoSync({ workDir, chats: 100, messagesPerChat: 10, dealsPerContact: 2 });
   rows.push(
     {
