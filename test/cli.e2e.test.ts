@@ -196,7 +196,8 @@ describe('wasync CLI (end to end)', () => {
         [],
         ['--version', '--help', 'serve', 'migrate', 'token', 'audit', 'status', 'sync', 'sandbox'],
       ],
-      ['serve', ['serve'], ['Usage: wasync serve', '--port <port>', 'WASYNC_PORT']],
+      ['serve', ['serve'], ['Usage: wasync serve', '--port <port>', 'WASYNC_PORT', '--role <role>', 'api']],
+      ['worker', ['worker'], ['Usage: wasync worker', '--port <port>', '/readyz', 'Scale mode']],
       ['migrate', ['migrate'], ['Usage: wasync migrate', '--help', 'schema']],
       ['token', ['token'], ['Usage: wasync token', 'create']],
       ['token create', ['token', 'create'], ['Usage: wasync token create', '--name', '--role', 'member']],
@@ -212,6 +213,28 @@ describe('wasync CLI (end to end)', () => {
         expect(result.stderr).toBe('');
         expect(result.code).toBe(0);
         for (const text of mentions) expect(result.stdout).toContain(text);
+        expect(fs.readdirSync(dataDir)).toEqual([]);
+      },
+    );
+  });
+
+  describe('scale mode without its services', () => {
+    it.for<[string, Record<string, string>, RegExp]>([
+      ['worker', {}, /wasync worker is scale mode: set REDIS_URL/],
+      ['serve --role api', {}, /--role api is scale mode: set REDIS_URL/],
+      ['worker', { REDIS_URL: 'redis://127.0.0.1:6379' }, /REDIS_URL: scale mode .* Postgres/],
+      [
+        'worker',
+        { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' },
+        /WASYNC_SECRET_KEY/,
+      ],
+    ])(
+      '%s refuses to start (exit 2) and says what it needs, before touching the data dir',
+      async ([command, env, says], { onTestFinished }) => {
+        const dataDir = newDataDir(onTestFinished);
+        const result = await runCli(command.split(' '), { ...env, WASYNC_DATA_DIR: dataDir });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(says);
         expect(fs.readdirSync(dataDir)).toEqual([]);
       },
     );
