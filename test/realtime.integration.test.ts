@@ -3,6 +3,7 @@ import type { Account } from '../src/core/model.js';
 import { ReferenceCrm } from '../src/crms/reference/crm.js';
 import { referenceKind } from '../src/crms/reference/kind.js';
 import { crmRegistry } from '../src/crms/registry.js';
+import { emptySummary } from '../src/sync/day-writes.js';
 import { REALTIME_REASON, type RealtimeClock } from '../src/sync/realtime.js';
 import { describeEachDatabase } from './support/databases.js';
 import { type Harness, startHarness } from './support/harness.js';
@@ -152,7 +153,7 @@ describeEachDatabase('near-real-time sync', (database) => {
     const { runs } = h.services.sync;
     const job = await runs.acquire(id, 'other-process', clock.now(), 60_000, 'schedule');
     expect(job).toBeDefined();
-    if (job) await runs.complete(job, emptySummary());
+    if (job) await runs.complete(job, emptySummary(clock.now()));
     await advance(500);
     await post(ANA);
     await advance(2_499);
@@ -298,23 +299,4 @@ async function until(done: () => Promise<boolean>): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function emptySummary() {
-  const now = new Date().toISOString();
-  return {
-    startedAt: now,
-    finishedAt: now,
-    chats: 0,
-    matched: 0,
-    unmatched: 0,
-    linksFound: 0,
-    transcriptsWritten: 0,
-    transcriptsUnchanged: 0,
-    filesUploaded: 0,
-    failed: 0,
-    rejected: 0,
-    recovered: 0,
-    stoppedBy: undefined,
-  };
 }

@@ -52,8 +52,7 @@ export async function startServer(
     throw error;
   }
   const firstToken = await ensureFirstAdminToken(services);
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const port = boundPort(app, options.port);
   const role = options.role ?? 'all';
   // Messages ingested here (the REST ingest) ask for their real-time runs, whichever process runs them.
   services.realtime.start();
@@ -61,12 +60,11 @@ export async function startServer(
     startBackground(services);
     if (!options.deferSync) services.syncWorker.start();
   }
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | undefined;
   return {
     app,
     port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: localUrl(options.host, port),
     firstToken,
     startSync: () => {
       if (role === 'all') services.syncWorker.start();
@@ -119,17 +117,15 @@ export async function startWorker(
     await probe.close();
     throw error;
   }
-  const address = probe.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const port = boundPort(probe, options.port);
   services.realtime.start();
   startBackground(services);
   services.syncWorker.start();
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | undefined;
   return {
     probe,
     port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: localUrl(options.host, port),
     close: () => {
       closing ??= (async () => {
         await probe.close();
@@ -138,4 +134,16 @@ export async function startWorker(
       return closing;
     },
   };
+}
+
+/** The port bound: the one asked for, or the free one picked for port 0. */
+function boundPort(app: FastifyInstance, asked: number): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address !== null ? address.port : asked;
+}
+
+/** Where this machine reaches a listener on `host` (a wildcard host shows as 127.0.0.1). */
+function localUrl(host: string, port: number): string {
+  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
 }
