@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config/index.js';
 import { buildSalesforceSandbox, DEMO_CLIENT } from '../src/sandboxes/salesforce/index.js';
 import { openServices } from '../src/services.js';
+import { dropPrefix } from '../test/support/redis-keys.js';
 import { startWasync, type WasyncProcess } from '../test/support/wasync-process.js';
 import { benchPhones, ingestBenchDay } from './day-messages.js';
 
@@ -73,7 +74,7 @@ async function runOnce(options: {
   await admin.end();
   const url = new URL(options.postgresUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const prefix = `wasync-bench-${process.pid}-${options.workers}`;
+  const prefix = `wasync-bench-${process.pid}-${options.workers}-${Date.now()}`;
   const dataDir = fs.mkdtempSync(path.join(options.workDir, `scale-${options.workers}-`));
   const env = {
     DATABASE_URL: url.toString(),
@@ -81,7 +82,7 @@ async function runOnce(options: {
     WASYNC_REDIS_PREFIX: prefix,
     WASYNC_SECRET_KEY: 'bench-secret-key-for-the-scale-bench-0123456789',
     WASYNC_OUTBOUND_ALLOW: '127.0.0.1,localhost',
-    WASYNC_LOG_LEVEL: 'warn',
+    WASYNC_LOG_LEVEL: process.env.BENCH_LOG ?? 'warn',
     WASYNC_HOST: '127.0.0.1',
     WASYNC_PORT: '0',
     WASYNC_DATA_DIR: dataDir,
@@ -155,6 +156,12 @@ async function runOnce(options: {
     }
     return { seconds, written: options.chats * options.messagesPerChat * CONNECTIONS, calls };
   } finally {
+    if (process.env.BENCH_LOG)
+      for (const proc of processes)
+        fs.writeFileSync(
+          path.join(options.workDir, `worker-${options.workers}-${proc.child.pid}.log`),
+          proc.output(),
+        );
     for (const proc of processes) proc.child.kill('SIGTERM');
     await Promise.all(
       processes.map(
@@ -170,5 +177,6 @@ async function runOnce(options: {
     await cleanup.connect();
     await cleanup.query(`drop schema if exists ${schema} cascade`);
     await cleanup.end();
+    await dropPrefix(options.redisUrl, prefix);
   }
 }

@@ -268,7 +268,11 @@ for (const queueKind of queuesUnderTest()) {
       for (let round = 0; round < 5; round++) {
         await producer.requestSync(north, Date.now(), `round ${round}`);
         await producer.requestSync(south, Date.now(), `round ${round}`);
-        await until(`round ${round}`, () => a.runs.length + b.runs.length >= 2 * (round + 1));
+        await until(
+          `round ${round} (ran: ${JSON.stringify([...a.runs, ...b.runs].map((r) => r.reason))})`,
+          () => a.runs.length + b.runs.length >= 2 * (round + 1),
+          30_000,
+        );
       }
       await settle();
       expect(a.runs.length + b.runs.length).toBe(10);

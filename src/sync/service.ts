@@ -139,6 +139,9 @@ export class SyncService {
 
   /** A run the queue delivered: taken when no other process holds the connection, else `busy`. */
   async runRequested(request: SyncRequest): Promise<SyncDecision> {
+    const exists = await this.options.store.connections.find(this.options.workspace.id, request.connectionId);
+    // Deleted since it was queued (its job outlived it in Redis): nothing runs, and its schedule goes.
+    if (!exists) return { state: 'ran', next: undefined };
     const job = await this.runs.acquire(
       request.connectionId,
       this.owner,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, inject } from 'vitest';
 
 /** The test Redis, or why the Redis suites are skipped on this machine. */
@@ -25,17 +24,4 @@ export function uniquePrefix(label: string): string {
   return `wasync-test-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under `prefix` (a suite's own, after it). */
-export async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
-}
+export { dropPrefix } from './redis-keys.js';
