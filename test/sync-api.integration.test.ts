@@ -203,6 +203,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
       defaultRegion: 'BR',
       adminsSeeAllChats: true,
       auditRetentionDays: 365,
+      realTime: true,
       defaults: { syncIntervalMinutes: 3, backfillDays: 3, auditRetentionDays: 365 },
       storage: {
         usedBytes: 0,
