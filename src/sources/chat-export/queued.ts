@@ -94,14 +94,14 @@ export class QueuedImports {
     }
     let latest: ImportProgressState | undefined;
     let beating: Promise<unknown> = Promise.resolve();
-    // The heartbeat keeps the claim while the import goes on, and records how far it is.
+    // The heartbeat keeps the claim while the import goes on, and records how far it is (each second).
     const timer = setInterval(
       () => {
         beating = store.imports
           .heartbeat(job.id, this.owner, this.now() + this.claimMs, latest)
           .catch((error: unknown) => log.warn({ err: error }, 'import heartbeat failed'));
       },
-      Math.max(50, Math.floor(this.claimMs / 4)),
+      Math.max(50, Math.min(1_000, Math.floor(this.claimMs / 4))),
     );
     let outcome: { state: 'done'; summary: unknown } | { state: 'failed'; code: string; message: string };
     try {
