@@ -101,6 +101,58 @@ describeEachDatabase('imports repository', (database) => {
     expect(await imports.blobPending('a'.repeat(64))).toBe(false);
   });
 
+  it('the import pass runs a queued import from the blob store, and gives up one whose workers kept dying', async () => {
+    const { store } = h.services;
+    const blob = await store.blobs.putBytes(GROUP_EXPORT);
+    const queued = await store.imports.create({
+      accountId: account.id,
+      options: OPTIONS,
+      blob,
+      requestedBy: undefined,
+      now: Date.now(),
+    });
+    // The same file uploaded twice: one blob, kept until the second import no longer needs it.
+    const twice = await store.imports.create({
+      accountId: other.id,
+      options: OPTIONS,
+      blob,
+      requestedBy: undefined,
+      now: Date.now() + 1,
+    });
+    expect(await h.services.imports.drain()).toBe(2);
+    expect(await store.imports.get(account.id, queued.id)).toMatchObject({
+      state: 'done',
+      attempts: 1,
+      summary: { accountId: account.id, chat: { title: 'Groupname' }, messages: { new: 9 } },
+    });
+    expect(await store.imports.get(other.id, twice.id)).toMatchObject({
+      state: 'done',
+      summary: { accountId: other.id, messages: { new: 9 } },
+    });
+    expect(await store.blobs.has(blob.sha256)).toBe(false);
+
+    const again = await store.blobs.putBytes(GROUP_EXPORT);
+    const doomed = await store.imports.create({
+      accountId: other.id,
+      options: OPTIONS,
+      blob: again,
+      requestedBy: undefined,
+      now: Date.now(),
+    });
+    // Three workers claimed it in turn, and each died before its claim ran out.
+    for (let attempt = 0; attempt < 3; attempt++)
+      await store.imports.claimNext(`dead-${attempt}`, Date.now() - (10 - 2 * attempt) * 60_000, 60_000);
+    expect(await h.services.imports.drain()).toBe(1);
+    expect(await store.imports.get(other.id, doomed.id)).toMatchObject({
+      state: 'failed',
+      attempts: 4,
+      error: { code: 'internal_error' },
+    });
+    const stats = await store.accounts.stats(h.services.workspace.id);
+    expect(stats.get(other.id)?.messages).toBe(9);
+    expect(await store.blobs.has(again.sha256)).toBe(false);
+  });
+
   it('embedded mode still imports while the request waits, and knows no queued import', async () => {
     const response = await h.app.inject({
       method: 'POST',
