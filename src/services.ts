@@ -16,6 +16,7 @@ import { MediaFetcher } from './ingest/media-fetcher.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { createGuardedFetch, type GuardedFetch } from './net/guarded-fetch.js';
 import { ErasureService } from './privacy/erasure.js';
+import { QueuedImports } from './sources/chat-export/queued.js';
 import {
   CLOUD_MEDIA_LIFETIME,
   WebhookProcessor,
@@ -29,7 +30,7 @@ import { openStore, type Store } from './store/index.js';
 import { checkSecretKey } from './store/sealed-secrets.js';
 import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
 import { BullWorkQueue } from './sync/bullmq-queue.js';
-import type { WorkQueue } from './sync/queue.js';
+import type { BackgroundJobKind, WorkQueue } from './sync/queue.js';
 import { type RealtimeOptions, RealtimeSync } from './sync/realtime.js';
 import { RecordsService } from './sync/records-service.js';
 import { describeSummary } from './sync/run-summary-text.js';
@@ -63,8 +64,8 @@ export interface Services {
   records: RecordsService;
   /** Where work is queued: SQL in embedded mode, BullMQ on Redis in scale mode (REDIS_URL). */
   queue: WorkQueue;
-  /** Asks for a background pass (webhook deliveries, media downloads) by whichever process runs them. */
-  wake(kind: 'webhooks' | 'media'): void;
+  /** Asks for a background pass (webhook deliveries, media downloads, imports) by whichever process runs them. */
+  wake(kind: BackgroundJobKind): void;
   /** Runs queued work in this process: sync runs, and in scale mode the background passes; started by `wasync serve` and `wasync worker`. */
   syncWorker: SyncWorker;
   /**
@@ -82,6 +83,8 @@ export interface Services {
   cloud: WhatsAppCloudService;
   /** Processes stored Cloud API webhook deliveries; started by `wasync serve`. */
   webhookProcessor: WebhookProcessor;
+  /** Runs the chat-export imports queued by API processes (scale mode); started by `wasync serve` and `wasync worker`. */
+  imports: QueuedImports;
   /** Linked-device sessions (a rep's own WhatsApp, paired by QR code); started by `wasync serve`. */
   linkedDevices: LinkedDevices;
   /** Who did what; prunes itself past the workspace's retention once started (`wasync serve`). */
@@ -157,7 +160,7 @@ export async function openServices(
       })
     : new SqlWorkQueue(store.sql.db, logger.child({ component: 'work-queue' }));
   /** Asks for a background pass: this process's own in embedded mode, any worker's in scale mode. */
-  const addJob = (kind: 'webhooks' | 'media') =>
+  const addJob = (kind: BackgroundJobKind) =>
     void queue
       .addJob(kind)
       .catch((error: unknown) => logger.error({ err: error, kind }, 'could not queue a job'));
@@ -206,8 +209,16 @@ export async function openServices(
     linkedDeviceMediaResolver(store, linkedDevices, logger, overrides.linkedDeviceTiming),
   );
   const webhookProcessor = new WebhookProcessor(cloud, logger.child({ component: 'webhook-processor' }));
+  const imports = new QueuedImports({
+    store,
+    ingest,
+    config,
+    workspace,
+    logger: logger.child({ component: 'imports' }),
+  });
   if (queue instanceof SqlWorkQueue) {
-    queue.onJob = (kind) => (kind === 'media' ? mediaFetcher.wake() : webhookProcessor.wake());
+    queue.onJob = (kind) =>
+      kind === 'media' ? mediaFetcher.wake() : kind === 'import' ? imports.wake() : webhookProcessor.wake();
   }
   const metrics = new Metrics();
   const connections = new ConnectionService(
@@ -246,7 +257,11 @@ export async function openServices(
     now: overrides.healthClock,
   });
   const syncWorker = new SyncWorker(sync, {
-    jobs: { webhooks: () => webhookProcessor.drain(), media: () => mediaFetcher.drain() },
+    jobs: {
+      webhooks: () => webhookProcessor.drain(),
+      media: () => mediaFetcher.drain(),
+      import: () => imports.drain(),
+    },
     observe: metrics.jobObserver,
   });
   metrics.watchQueue(() => queue.counts());
@@ -297,6 +312,7 @@ export async function openServices(
     realtime,
     cloud,
     webhookProcessor,
+    imports,
     linkedDevices,
     bus,
     metrics,
@@ -311,6 +327,7 @@ export async function openServices(
       await realtime.stop();
       await syncWorker.stop();
       await webhookProcessor.stop();
+      await imports.stop();
       await mediaFetcher.stop();
       await queue.close();
       live.stop();

@@ -61,6 +61,8 @@ describe('HTTP server', () => {
     ['POST', '/api/v1/chats/chat_x/records'],
     ['DELETE', '/api/v1/chats/chat_x/links?connection=crm_x'],
     ['POST', '/api/v1/accounts/acc_x/imports'],
+    ['GET', '/api/v1/accounts/acc_x/imports'],
+    ['GET', '/api/v1/accounts/acc_x/imports/imp_x'],
     ['GET', '/api/v1/session'],
     ['DELETE', '/api/v1/session'],
     ['POST', '/api/v1/session/password'],
@@ -135,7 +137,7 @@ describe('HTTP server', () => {
     );
     const tested = [...API_ROUTES, ...PUBLIC_ROUTES].map(
       ([m, u]) =>
-        `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi|msg|exc|era|tmb)_x/g, 'x')}`,
+        `${m} ${u.split('?')[0]?.replace(/(acc|chat|tok|crm|usr|inv|wsi|msg|exc|era|tmb|imp)_x/g, 'x')}`,
     );
     expect(documented.filter((route) => !tested.includes(route))).toEqual([]);
   });

@@ -27,7 +27,8 @@ export type IdPrefix =
   | 'aud'
   | 'era'
   | 'tmb'
-  | 'alr';
+  | 'alr'
+  | 'imp';
 
 /** Ascending in ASCII, so the encoded ids sort like the bytes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

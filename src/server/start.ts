@@ -83,6 +83,7 @@ export async function startServer(
 function startBackground(services: Services): void {
   services.mediaFetcher.start();
   services.webhookProcessor.start();
+  services.imports.start();
   services.linkedDevices.start();
   services.audit.start();
   services.alerts.start();

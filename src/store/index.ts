@@ -14,6 +14,7 @@ import { EventRepository } from './repositories/events.js';
 import { ExclusionRepository } from './repositories/exclusions.js';
 import { HealthRepository } from './repositories/health.js';
 import { IdentityRepository } from './repositories/identities.js';
+import { ImportRepository } from './repositories/imports.js';
 import { MediaRepository } from './repositories/media.js';
 import { MessageRepository } from './repositories/messages.js';
 import { OAuthRepository } from './repositories/oauth.js';
@@ -69,6 +70,8 @@ export interface Store {
   health: HealthRepository;
   /** Alert settings, troubles announced, alerts sent. */
   alerts: AlertRepository;
+  /** Chat-export uploads imported in the background (scale mode). */
+  imports: ImportRepository;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,7 @@ export async function openStore(
     rateBuckets: new RateBucketRepository(db),
     health: new HealthRepository(db),
     alerts: new AlertRepository(db),
+    imports: new ImportRepository(db),
     close: () => sql.close(),
   };
 }

@@ -51,6 +51,7 @@ export interface Database {
   alert_settings: AlertSettingsTable;
   alert_troubles: AlertTroubleTable;
   alerts_sent: AlertSentTable;
+  imports: ImportTable;
 }
 
 type Json = ColumnType<unknown, string, string>;
@@ -451,6 +452,40 @@ export interface WebhookDeliveryTable {
   error: string | null;
   next_attempt_at: number | null;
   processed_at: number | null;
+}
+
+/** A chat-export upload imported in the background (scale mode); see migration 028. */
+export interface ImportTable {
+  id: string;
+  account_id: string;
+  /** queued, running, done or failed. */
+  state: string;
+  chat_with: string | null;
+  me: string | null;
+  chat_name: string | null;
+  file_name: string | null;
+  time_zone: string;
+  date_order: string | null;
+  to_crm: number;
+  /** The upload, in the blob store until the import has finished. */
+  blob_sha256: string;
+  blob_size: number;
+  /** scan, media or import: the phase under way, with its done and total (bytes of text, or media files). */
+  progress_phase: string | null;
+  progress_done: number | null;
+  progress_total: number | null;
+  summary: NullableJson;
+  error_code: string | null;
+  error_message: string | null;
+  /** The member who posted it (undefined for a token without an owner). */
+  requested_by: string | null;
+  /** Claims taken so far: a worker that dies mid-import leaves one more. */
+  attempts: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  claimed_by: string | null;
+  claim_until: number | null;
 }
 
 export interface PrivacyKeyTable {

@@ -52,8 +52,11 @@ export interface WorkQueue {
   close(): Promise<void>;
 }
 
-/** Background work that a worker does in passes: each pass handles everything pending of its kind. */
-export type BackgroundJobKind = 'webhooks' | 'media';
+/**
+ * Background work that a worker does in passes: each pass handles everything pending of its kind
+ * (webhook deliveries, media downloads, chat-export imports queued by an API process).
+ */
+export type BackgroundJobKind = 'webhooks' | 'media' | 'import';
 
 export interface NextRun {
   at: Date;

@@ -1,6 +1,6 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { testDatabases } from './databases.js';
+import { type TestDatabase, testDatabases } from './databases.js';
 import { type Harness, startHarness } from './harness.js';
 
 /** Why the browser suites do not run here (no chromium), or undefined when they do. */
@@ -15,6 +15,8 @@ export interface WorkspaceInBrowserOptions {
   viewport?: { width: number; height: number };
   /** Counts the console's errors too, not only uncaught page errors. */
   consoleErrors?: boolean;
+  /** The database (SQLite by default; scale mode needs Postgres). */
+  database?: TestDatabase;
 }
 
 export interface WorkspaceInBrowser {
@@ -28,17 +30,18 @@ export interface WorkspaceInBrowser {
 }
 
 /**
- * A wasync on SQLite listening on loopback, and Debian's chromium (the one global setup found) on a
- * page signed in as the first admin, created through the first-run screen and landed on the chats.
+ * A wasync on SQLite (or `options.database`) listening on loopback, and Debian's chromium (the one
+ * global setup found) on a page signed in as the first admin, created through the first-run screen and
+ * landed on the chats.
  */
 export async function startWorkspaceInBrowser(
   options: WorkspaceInBrowserOptions = {},
 ): Promise<WorkspaceInBrowser> {
-  const sqlite = testDatabases().find((d) => d.dialect === 'sqlite');
-  if (!sqlite) throw new Error('no sqlite');
+  const database = options.database ?? testDatabases().find((d) => d.dialect === 'sqlite');
+  if (!database) throw new Error('no sqlite');
   const setup = inject('browser');
   if (!('executablePath' in setup)) throw new Error('no browser');
-  const h = await startHarness(sqlite, options.env);
+  const h = await startHarness(database, options.env);
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();

@@ -655,11 +655,46 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The account's latest imports queued in scale mode (20 at most), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ImportStatus"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Import a WhatsApp "Export chat" file (.txt or .zip)
          * @description The body is the exported file itself (`application/zip` or `text/plain`). The whole file is checked before anything is stored; a bad file is refused with an `export_*` code and stores nothing. Message ids derive from the content, so importing the same export again, or a newer overlapping one, adds only what is new.
+         *
+         *     Embedded mode imports the file while the request waits and answers 200 with the summary. Scale mode (REDIS_URL) stores the upload and answers 202 with the queued import and a `Location` header: a worker imports it, and `GET /accounts/{accountId}/imports/{importId}` shows its state, then the summary or the error (a bad file ends `failed` with its `export_*` code).
          */
         post: {
             parameters: {
@@ -697,6 +732,15 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportStatus"];
+                    };
+                };
+                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -725,6 +769,57 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import queued in scale mode: its state, then its summary or error
+         * @description Poll it (every second or so) after a 202 from the upload until the state is `done` or `failed`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportStatus"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5529,6 +5624,40 @@ export interface components {
             /** @description Whether the imported history goes to the CRM at the next sync, whatever its age. */
             toCrm: boolean;
         };
+        ImportStatusInput: {
+            id: string;
+            accountId: string;
+            /**
+             * @description queued, then running on a worker, then done (with the summary) or failed (with the error).
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed";
+            fileName?: string;
+            chatName?: string;
+            /** @description The size of the upload. */
+            sizeBytes: number;
+            /** @description How far the running import is, as of its last heartbeat. */
+            progress?: {
+                /**
+                 * @description scan: the text is checked; media: attachments are stored; import: messages are stored.
+                 * @enum {string}
+                 */
+                phase: "scan" | "media" | "import";
+                done: number;
+                /** @description Bytes of chat text (scan, import) or media files (media). */
+                total: number;
+            };
+            /** @description Once done: what was imported. */
+            summary?: components["schemas"]["ImportSummaryInput"];
+            /** @description Once failed: the error code (an `export_*` one for a bad file: nothing was stored) and message. */
+            error?: {
+                code: string;
+                message: string;
+            };
+            createdAt: string;
+            startedAt?: string;
+            finishedAt?: string;
+        };
         PartyInput: string | {
             /** @description Any WhatsApp id form, as the string form above. */
             id?: string;
@@ -7015,6 +7144,40 @@ export interface components {
             chatId?: string;
             /** @description Whether the imported history goes to the CRM at the next sync, whatever its age. */
             toCrm: boolean;
+        };
+        ImportStatus: {
+            id: string;
+            accountId: string;
+            /**
+             * @description queued, then running on a worker, then done (with the summary) or failed (with the error).
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed";
+            fileName?: string;
+            chatName?: string;
+            /** @description The size of the upload. */
+            sizeBytes: number;
+            /** @description How far the running import is, as of its last heartbeat. */
+            progress?: {
+                /**
+                 * @description scan: the text is checked; media: attachments are stored; import: messages are stored.
+                 * @enum {string}
+                 */
+                phase: "scan" | "media" | "import";
+                done: number;
+                /** @description Bytes of chat text (scan, import) or media files (media). */
+                total: number;
+            };
+            /** @description Once done: what was imported. */
+            summary?: components["schemas"]["ImportSummary"];
+            /** @description Once failed: the error code (an `export_*` one for a bad file: nothing was stored) and message. */
+            error?: {
+                code: string;
+                message: string;
+            };
+            createdAt: string;
+            startedAt?: string;
+            finishedAt?: string;
         };
         Party: string | {
             /** @description Any WhatsApp id form, as the string form above. */

@@ -11,7 +11,10 @@ import { defaultRegionOf, type Services } from '../../services.js';
 import { importChatExportFile } from '../../sources/chat-export/import.js';
 import { importContext } from '../../sources/chat-export/limits.js';
 import { DATE_ORDERS } from '../../sources/chat-export/parser.js';
+import { BlobTooLargeError } from '../../store/blobs/blob-store.js';
+import type { ImportJob } from '../../store/repositories/imports.js';
 import { ChatAccess } from '../access.js';
+import { grantOf } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
 
 const ImportSummarySchema = z
@@ -42,6 +45,62 @@ const ImportSummarySchema = z
   })
   .meta({ id: 'ImportSummary' });
 
+const ImportStatusSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    state: z
+      .enum(['queued', 'running', 'done', 'failed'])
+      .describe('queued, then running on a worker, then done (with the summary) or failed (with the error).'),
+    fileName: z.string().optional(),
+    chatName: z.string().optional(),
+    sizeBytes: z.number().int().describe('The size of the upload.'),
+    progress: z
+      .object({
+        phase: z
+          .enum(['scan', 'media', 'import'])
+          .describe('scan: the text is checked; media: attachments are stored; import: messages are stored.'),
+        done: z.number(),
+        total: z.number().describe('Bytes of chat text (scan, import) or media files (media).'),
+      })
+      .optional()
+      .describe('How far the running import is, as of its last heartbeat.'),
+    summary: ImportSummarySchema.optional().describe('Once done: what was imported.'),
+    error: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .describe(
+        'Once failed: the error code (an `export_*` one for a bad file: nothing was stored) and message.',
+      ),
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+  })
+  .meta({ id: 'ImportStatus' });
+
+function importStatusDto(job: ImportJob): z.infer<typeof ImportStatusSchema> {
+  return {
+    id: job.id,
+    accountId: job.accountId,
+    state: job.state,
+    ...(job.options.fileName === undefined ? {} : { fileName: job.options.fileName }),
+    ...(job.options.chatName === undefined ? {} : { chatName: job.options.chatName }),
+    sizeBytes: job.blob.sizeBytes,
+    ...(job.progress && job.state === 'running'
+      ? { progress: job.progress as z.infer<typeof ImportStatusSchema>['progress'] }
+      : {}),
+    ...(job.state === 'done' && job.summary !== undefined
+      ? { summary: job.summary as z.infer<typeof ImportSummarySchema> }
+      : {}),
+    ...(job.state === 'failed' && job.error ? { error: job.error } : {}),
+    createdAt: job.createdAt.toISOString(),
+    ...(job.startedAt ? { startedAt: job.startedAt.toISOString() } : {}),
+    ...(job.finishedAt ? { finishedAt: job.finishedAt.toISOString() } : {}),
+  };
+}
+
+const RECENT_IMPORTS = 20;
+
 const UPLOAD_TYPES = [
   'application/zip',
   'application/x-zip-compressed',
@@ -49,7 +108,11 @@ const UPLOAD_TYPES = [
   'application/octet-stream',
 ];
 
-/** Chat-export upload: the raw file as the body, spooled to a temp file, then imported like the CLI does. */
+/**
+ * Chat-export upload: the raw file as the body. Embedded mode spools it to a temp file and imports it
+ * like the CLI does, answering the summary. Scale mode (a BullMQ queue) stores it in the blob store,
+ * queues an `import` job for a worker and answers 202 with the import to poll.
+ */
 export function importRoutes(services: Services): FastifyPluginAsyncZod {
   const { config, audit } = services;
   const access = new ChatAccess(services);
@@ -67,7 +130,11 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             'The body is the exported file itself (`application/zip` or `text/plain`). The whole file is checked ' +
             'before anything is stored; a bad file is refused with an `export_*` code and stores nothing. ' +
             'Message ids derive from the content, so importing the same export again, or a newer overlapping one, ' +
-            'adds only what is new.',
+            'adds only what is new.\n\n' +
+            'Embedded mode imports the file while the request waits and answers 200 with the summary. Scale mode ' +
+            '(REDIS_URL) stores the upload and answers 202 with the queued import and a `Location` header: a worker ' +
+            'imports it, and `GET /accounts/{accountId}/imports/{importId}` shows its state, then the summary or ' +
+            'the error (a bad file ends `failed` with its `export_*` code).',
           params: z.object({ accountId: z.string() }),
           querystring: z.object({
             chatWith: z.string().optional().describe('Phone of the other person of a 1:1 chat.'),
@@ -94,13 +161,14 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
           }),
           response: {
             200: ImportSummarySchema,
+            202: ImportStatusSchema,
             400: ErrorEnvelopeSchema,
             404: ErrorEnvelopeSchema,
             413: ErrorEnvelopeSchema,
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const account = await access.account(request, request.params.accountId);
         const body = request.body as NodeJS.ReadableStream | undefined;
         if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function') {
@@ -126,6 +194,39 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             bytes: Number(request.headers['content-length']) || undefined,
           },
         );
+        if (services.queue.kind === 'bullmq') {
+          // Scale mode: the import runs on a worker; the upload waits for it in the blob store.
+          let blob: { sha256: string; sizeBytes: number };
+          try {
+            blob = await services.store.blobs.putStream(
+              body as AsyncIterable<Uint8Array>,
+              config.importMaxBytes,
+            );
+          } catch (error) {
+            if (error instanceof BlobTooLargeError) throw uploadTooLarge(config.importMaxBytes);
+            throw error;
+          }
+          const job = await services.store.imports.create({
+            accountId: account.id,
+            options: {
+              chatWith: query.chatWith,
+              me: query.me,
+              chatName: query.chatName,
+              fileName: query.fileName,
+              timeZone: query.tz ?? services.workspace.timeZone,
+              dateOrder: query.dateOrder,
+              toCrm: query.toCrm === 'true',
+            },
+            blob,
+            requestedBy: grantOf(request).userId,
+            now: Date.now(),
+          });
+          services.wake('import');
+          return reply
+            .status(202)
+            .header('location', `/api/v1/accounts/${account.id}/imports/${job.id}`)
+            .send(importStatusDto(job));
+        }
         const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'wasync-import-'));
         const file = path.join(dir, 'upload');
         try {
@@ -137,13 +238,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             new Transform({
               transform(chunk: Buffer, _encoding, callback) {
                 size += chunk.length;
-                if (size > limit) {
-                  return callback(
-                    new WasyncError('export_too_large', `The upload is larger than ${limit} bytes.`, {
-                      limit: 'totalBytes',
-                    }),
-                  );
-                }
+                if (size > limit) return callback(uploadTooLarge(limit));
                 callback(null, chunk);
               },
             }),
@@ -178,5 +273,49 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
         }
       },
     );
+    app.get(
+      '/accounts/:accountId/imports/:importId',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: 'An import queued in scale mode: its state, then its summary or error',
+          description:
+            'Poll it (every second or so) after a 202 from the upload until the state is `done` or `failed`.',
+          params: z.object({ accountId: z.string(), importId: z.string() }),
+          response: { 200: ImportStatusSchema, 404: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        const account = await access.account(request, request.params.accountId);
+        const job = await services.store.imports.get(account.id, request.params.importId);
+        if (!job) throw new WasyncError('not_found', `No import ${request.params.importId}.`);
+        return importStatusDto(job);
+      },
+    );
+    app.get(
+      '/accounts/:accountId/imports',
+      {
+        schema: {
+          tags: ['ingest'],
+          summary: `The account's latest imports queued in scale mode (${RECENT_IMPORTS} at most), newest first`,
+          params: z.object({ accountId: z.string() }),
+          response: {
+            200: z.object({ data: z.array(ImportStatusSchema) }),
+            404: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request) => {
+        const account = await access.account(request, request.params.accountId);
+        const jobs = await services.store.imports.recent(account.id, RECENT_IMPORTS);
+        return { data: jobs.map(importStatusDto) };
+      },
+    );
   };
+}
+
+function uploadTooLarge(limit: number): WasyncError {
+  return new WasyncError('export_too_large', `The upload is larger than ${limit} bytes.`, {
+    limit: 'totalBytes',
+  });
 }

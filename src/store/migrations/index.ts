@@ -26,6 +26,7 @@ import { linkedDeviceTraffic } from './024-linked-device-traffic.js';
 import { mediaBlobs } from './025-media-blobs.js';
 import { linkedDeviceRequests } from './026-linked-device-requests.js';
 import { realTime } from './027-real-time.js';
+import { imports } from './028-imports.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -63,6 +64,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '025-media-blobs': mediaBlobs(dialect),
     '026-linked-device-requests': linkedDeviceRequests(dialect),
     '027-real-time': realTime(),
+    '028-imports': imports(dialect),
   };
 }
 

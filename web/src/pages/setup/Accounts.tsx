@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, currentCsrf, describe } from '../../api';
 import { useList } from '../../list';
@@ -266,6 +266,20 @@ function CloudForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => v
 }
 
 type ImportSummary = Schemas['ImportSummary'];
+type ImportStatus = Schemas['ImportStatus'];
+
+/** What a queued import (scale mode) is doing, for the line under the form. */
+function importStage(job: ImportStatus): string {
+  if (job.state === 'queued') return 'Queued: waiting for a worker…';
+  const p = job.progress;
+  if (!p || p.total <= 0) return 'Importing…';
+  const share = `${Math.min(100, Math.round((p.done / p.total) * 100))}%`;
+  return p.phase === 'scan'
+    ? `Importing: checking the file ${share}`
+    : p.phase === 'media'
+      ? `Importing: storing media ${p.done} of ${p.total}`
+      : `Importing: storing messages ${share}`;
+}
 
 function ImportForm({
   accounts,
@@ -277,8 +291,29 @@ function ImportForm({
   onCancel: () => void;
 }) {
   const [progress, setProgress] = useState<number>();
+  const [stage, setStage] = useState<string>();
   const [summary, setSummary] = useState<ImportSummary>();
   const [error, setError] = useState<string>();
+  // Polling a queued import stops when the form closes.
+  const open = useRef(true);
+  useEffect(() => {
+    open.current = true;
+    return () => {
+      open.current = false;
+    };
+  }, []);
+  /** Scale mode answers 202: a worker imports the file; its state is polled each second until it ends. */
+  const follow = async (accountId: string, queued: ImportStatus): Promise<ImportSummary> => {
+    let job = queued;
+    while (job.state === 'queued' || job.state === 'running') {
+      setStage(importStage(job));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (!open.current) throw new Error('Closed while importing; the import goes on.');
+      job = await api<ImportStatus>('GET', `/accounts/${accountId}/imports/${job.id}`);
+    }
+    if (job.state === 'failed' || !job.summary) throw new Error(job.error?.message ?? 'The import failed.');
+    return job.summary;
+  };
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -305,12 +340,18 @@ function ImportForm({
         if (value) query.set(name, value);
       }
       setProgress(0);
-      setSummary(await upload(`/api/v1/accounts/${accountId}/imports?${query}`, file, setProgress));
+      const answer = await upload(`/api/v1/accounts/${accountId}/imports?${query}`, file, setProgress);
+      const done = answer.queued ? await follow(accountId, answer.queued) : answer.summary;
+      if (!open.current) return;
+      setSummary(done);
       onDone();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : describe(failure));
+      if (open.current) setError(failure instanceof Error ? failure.message : describe(failure));
     } finally {
-      setProgress(undefined);
+      if (open.current) {
+        setProgress(undefined);
+        setStage(undefined);
+      }
     }
   };
   const [target, setTarget] = useState(accounts[0]?.id ?? 'new');
@@ -379,7 +420,7 @@ function ImportForm({
         <div className="progress">
           <progress value={progress} max={1} aria-label="Upload progress" />
           <span className="small muted">
-            {progress < 1 ? `Uploading ${Math.round(progress * 100)}%` : 'Importing…'}
+            {progress < 1 ? `Uploading ${Math.round(progress * 100)}%` : (stage ?? 'Importing…')}
           </span>
         </div>
       ) : null}
@@ -420,7 +461,10 @@ function ImportForm({
 }
 
 /** An upload with progress (fetch cannot report it): the file itself as the body, the CSRF token sent. */
-function upload(url: string, file: File, onProgress: (share: number) => void): Promise<ImportSummary> {
+/** The upload's answer: the summary (embedded mode, 200), or the import a worker will run (scale mode, 202). */
+type UploadAnswer = { summary: ImportSummary; queued?: undefined } | { queued: ImportStatus };
+
+function upload(url: string, file: File, onProgress: (share: number) => void): Promise<UploadAnswer> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', url);
@@ -434,7 +478,8 @@ function upload(url: string, file: File, onProgress: (share: number) => void): P
     request.upload.onload = () => onProgress(1);
     request.onload = () => {
       const body = JSON.parse(request.responseText || '{}');
-      if (request.status >= 200 && request.status < 300) resolve(body as ImportSummary);
+      if (request.status === 202) resolve({ queued: body as ImportStatus });
+      else if (request.status >= 200 && request.status < 300) resolve({ summary: body as ImportSummary });
       else reject(new Error(body?.error?.message ?? `The server answered ${request.status}.`));
     };
     request.onerror = () => reject(new Error('The upload was cut off. Check your connection and try again.'));
