@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
 import { openServices, type Services } from '../src/services.js';
+import { QueuedImports } from '../src/sources/chat-export/queued.js';
 import { sha256Of } from '../src/store/blobs/blob-store.js';
 import type { ImportRequestOptions } from '../src/store/repositories/imports.js';
 import { describeEachDatabase, describePostgres } from './support/databases.js';
@@ -151,6 +152,41 @@ describeEachDatabase('imports repository', (database) => {
     const stats = await store.accounts.stats(h.services.workspace.id);
     expect(stats.get(other.id)?.messages).toBe(9);
     expect(await store.blobs.has(again.sha256)).toBe(false);
+  });
+
+  it('tries an import again when it failed for want of its bytes, not for its file', async () => {
+    const { store } = h.services;
+    const blob = await store.blobs.putBytes(GROUP_EXPORT);
+    const queued = await store.imports.create({
+      accountId: account.id,
+      options: OPTIONS,
+      blob,
+      requestedBy: undefined,
+      now: Date.now(),
+    });
+    // The blob store lost the upload for a moment (a failover): the import is not the file's fault.
+    await store.blobs.remove(blob.sha256);
+    expect(await h.services.imports.drain()).toBe(1);
+    const waiting = await store.imports.get(account.id, queued.id);
+    expect(waiting).toMatchObject({ state: 'running', attempts: 1 });
+    expect(await h.services.imports.drain()).toBe(0);
+    // Back again: once the short claim runs out, any worker's pass takes it and imports it.
+    await store.blobs.putBytes(GROUP_EXPORT);
+    const later = new QueuedImports({
+      store,
+      ingest: h.services.ingest,
+      config: h.config,
+      workspace: h.services.workspace,
+      logger: pino({ level: 'silent' }),
+      owner: 'another-worker',
+      now: () => Date.now() + 60_000,
+    });
+    expect(await later.drain()).toBe(1);
+    expect(await store.imports.get(account.id, queued.id)).toMatchObject({
+      state: 'done',
+      attempts: 2,
+      summary: { messages: { new: 9 } },
+    });
   });
 
   it('embedded mode still imports while the request waits, and knows no queued import', async () => {

@@ -19,6 +19,8 @@ import type { DateOrder } from './parser.js';
 const CLAIM_MS = 2 * 60_000;
 /** Claims an import may take (each worker that died mid-import used one) before it is given up. */
 const MAX_ATTEMPTS = 3;
+/** How soon an import that failed unexpectedly (the database or the blob store away) is tried again. */
+const RETRY_MS = 15_000;
 
 export interface QueuedImportsOptions {
   store: Store;
@@ -31,6 +33,8 @@ export interface QueuedImportsOptions {
   claimMs?: number;
   /** The sweep's period: imports queued while no job reached a worker are found by it. */
   pollMs?: number;
+  /** How soon an import that failed unexpectedly is tried again (by any worker). */
+  retryMs?: number;
   now?: () => number;
 }
 
@@ -45,11 +49,13 @@ export class QueuedImports {
   readonly owner: string;
   private readonly loop: BackgroundPass;
   private readonly claimMs: number;
+  private readonly retryMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: QueuedImportsOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}`;
     this.claimMs = options.claimMs ?? CLAIM_MS;
+    this.retryMs = options.retryMs ?? RETRY_MS;
     this.now = options.now ?? (() => Date.now());
     this.loop = new BackgroundPass(() => this.drain(), {
       pollMs: options.pollMs ?? 30_000,
@@ -103,7 +109,10 @@ export class QueuedImports {
       },
       Math.max(50, Math.min(1_000, Math.floor(this.claimMs / 4))),
     );
-    let outcome: { state: 'done'; summary: unknown } | { state: 'failed'; code: string; message: string };
+    let outcome:
+      | { state: 'done'; summary: unknown }
+      | { state: 'failed'; code: string; message: string }
+      | undefined;
     try {
       const summary = await this.importBlob(job, (progress) => {
         latest = { phase: progress.phase, done: progress.done, total: progress.total };
@@ -114,6 +123,11 @@ export class QueuedImports {
       if (error instanceof WasyncError) {
         outcome = { state: 'failed', code: error.code, message: error.message };
         log.info({ code: error.code }, 'import refused');
+      } else if (job.attempts < MAX_ATTEMPTS) {
+        // Not the file's fault (the database or the blob store was away): an import stores all of a
+        // chat or nothing, and its message ids come from the content, so trying again is safe. Its
+        // claim now runs out soon, and the next pass of any worker takes it again.
+        log.warn({ err: error }, 'import failed; it will be tried again');
       } else {
         outcome = {
           state: 'failed',
@@ -126,7 +140,8 @@ export class QueuedImports {
       clearInterval(timer);
       await beating;
     }
-    await this.end(job, outcome);
+    if (outcome) await this.end(job, outcome);
+    else await store.imports.heartbeat(job.id, this.owner, this.now() + this.retryMs, latest);
   }
 
   /** Stores how the import ended and, once no import waits for them, lets its upload's bytes go. */
