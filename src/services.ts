@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import type { Config } from './config/index.js';
-import { type Bus, InProcessBus, RedisBus } from './core/bus.js';
+import { type Bus, InProcessBus } from './core/bus.js';
 import { LiveEvents } from './core/live.js';
 import type { Workspace } from './core/model.js';
 import type { CountryCode } from './core/phone.js';
@@ -29,7 +29,6 @@ import { librarySocketFactory, type SocketFactory } from './sources/whatsapp-web
 import { openStore, type Store } from './store/index.js';
 import { checkSecretKey } from './store/sealed-secrets.js';
 import { ensureDataDir, resolveSecretKey } from './store/secret-key.js';
-import { BullWorkQueue } from './sync/bullmq-queue.js';
 import type { BackgroundJobKind, WorkQueue } from './sync/queue.js';
 import { type RealtimeOptions, RealtimeSync } from './sync/realtime.js';
 import { RecordsService } from './sync/records-service.js';
@@ -152,8 +151,10 @@ export async function openServices(
     timeZone: config.timeZone,
     defaultRegion: config.defaultRegion,
   });
+  // BullMQ and ioredis are loaded in scale mode only: every embedded process (each CLI command
+  // among them) starts without them.
   const queue: WorkQueue = config.redisUrl
-    ? new BullWorkQueue({
+    ? new (await import('./sync/bullmq-queue.js')).BullWorkQueue({
         url: config.redisUrl,
         logger: logger.child({ component: 'work-queue' }),
         prefix: config.redisPrefix,
@@ -180,7 +181,11 @@ export async function openServices(
   ingest.onPendingMedia = () => addJob('media');
   const busLog = logger.child({ component: 'bus' });
   const bus: Bus = config.redisUrl
-    ? new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, log: busLog })
+    ? new (await import('./core/redis-bus.js')).RedisBus({
+        url: config.redisUrl,
+        prefix: config.redisPrefix,
+        log: busLog,
+      })
     : new InProcessBus(busLog);
   const live = new LiveEvents(bus, busLog);
   ingest.onChatsChanged((accountId, chatIds) => live.publish({ type: 'messages', accountId, chatIds }));

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BusLog, InProcessBus, RedisBus } from '../src/core/bus.js';
+import { type BusLog, InProcessBus } from '../src/core/bus.js';
 import { LIVE_CHANNEL, type LiveEvent, LiveEvents } from '../src/core/live.js';
+import { RedisBus } from '../src/core/redis-bus.js';
 import { describeWithRedis, dropPrefix, uniquePrefix } from './support/redis.js';
 
 /** A log that keeps what it was told, to assert on what was dropped. */

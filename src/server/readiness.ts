@@ -1,4 +1,3 @@
-import { RedisBus } from '../core/bus.js';
 import type { Services } from '../services.js';
 
 /** One thing a process needs before it takes work: resolves when it is there, throws why not. */
@@ -24,7 +23,8 @@ export const READINESS_TIMEOUT_MS = 2_000;
 export function readinessChecks(services: Pick<Services, 'store' | 'bus' | 'queue'>): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [{ name: 'database', check: () => services.store.sql.ping() }];
   const { bus, queue } = services;
-  if (bus instanceof RedisBus) checks.push({ name: 'redis', check: () => bus.ping() });
+  const ping = bus.ping?.bind(bus);
+  if (ping) checks.push({ name: 'redis', check: ping });
   // The queue on its own connection (BullMQ's): jobs can be queued and taken.
   if (queue.kind === 'bullmq') checks.push({ name: 'queue', check: () => queue.ping() });
   return checks;
