@@ -125,7 +125,7 @@ export class SyncService {
     // This run covers what was asked for by now; a run due later stays where it is.
     await this.queue.dropDue(connection.id, now);
     const ahead = await this.queue.nextSync(connection.id);
-    const { outcome, decision } = await this.runClaimed(job);
+    const { outcome, decision } = await this.runClaimed(job, undefined, connection);
     if (decision.state === 'ran' && decision.next) {
       const keep = ahead && ahead.at.getTime() > now ? ahead.at.getTime() : undefined;
       const retry = outcome.state === 'retrying' || decision.next.reason === 'retry';
@@ -139,9 +139,12 @@ export class SyncService {
 
   /** A run the queue delivered: taken when no other process holds the connection, else `busy`. */
   async runRequested(request: SyncRequest): Promise<SyncDecision> {
-    const exists = await this.options.store.connections.find(this.options.workspace.id, request.connectionId);
+    // Read once, before the lease: the run goes on with it.
+    const connection = await this.options.connections
+      .get(this.options.workspace.id, request.connectionId)
+      .catch(() => undefined);
     // Deleted since it was queued (its job outlived it in Redis): nothing runs, and its schedule goes.
-    if (!exists) return { state: 'ran', next: undefined };
+    if (!connection) return { state: 'ran', next: undefined };
     const job = await this.runs.acquire(
       request.connectionId,
       this.owner,
@@ -150,7 +153,7 @@ export class SyncService {
       request.reason,
     );
     if (!job) return { state: 'busy', reason: request.reason };
-    return (await this.runClaimed(job, request.signal)).decision;
+    return (await this.runClaimed(job, request.signal, connection)).decision;
   }
 
   /**
@@ -186,21 +189,24 @@ export class SyncService {
   private async runClaimed(
     job: ClaimedJob,
     signal?: AbortSignal,
+    connection?: ConnectionView,
   ): Promise<{ outcome: RunOutcome; decision: SyncDecision }> {
-    const result = await this.run(job, signal);
+    const result = await this.run(job, signal, connection);
     this.onRunFinished?.(job.connectionId, result.outcome);
     return result;
   }
 
+  /** Runs a claimed connection: as read just before its lease was taken, else read here. */
   private async run(
     job: ClaimedJob,
     signal: AbortSignal | undefined,
+    known: ConnectionView | undefined,
   ): Promise<{ outcome: RunOutcome; decision: SyncDecision }> {
     const log = this.options.logger.child({ connection: job.connectionId, reason: job.reason });
     await this.refreshSettings();
     let connection: ConnectionView;
     try {
-      connection = await this.options.connections.get(this.options.workspace.id, job.connectionId);
+      connection = known ?? (await this.options.connections.get(this.options.workspace.id, job.connectionId));
     } catch {
       // Deleted while queued: its job row went with it, and nothing follows.
       await this.runs.fail(job, 'the connection was deleted', undefined).catch(() => undefined);

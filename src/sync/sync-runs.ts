@@ -26,21 +26,16 @@ export class SyncRuns {
       .values({ connection_id: connectionId, run_at: null, reason: null, attempts: 0, updated_at: now })
       .onConflict((oc) => oc.column('connection_id').doNothing())
       .execute();
+    // One statement takes the lease and reads the attempts so far (RETURNING, on SQLite and Postgres).
     const taken = await this.db
       .updateTable('sync_jobs')
       .set({ lease_owner: owner, lease_until: now + leaseMs, last_started_at: now, updated_at: now })
       .where('connection_id', '=', connectionId)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .returning('attempts')
       .executeTakeFirst();
-    if (Number(taken.numUpdatedRows) !== 1) return undefined;
-    const row = await this.db
-      .selectFrom('sync_jobs')
-      .select(['attempts', 'lease_owner'])
-      .where('connection_id', '=', connectionId)
-      .executeTakeFirst();
-    // Taken over between the two statements (a lease shorter than that gap): not ours after all.
-    if (row?.lease_owner !== owner) return undefined;
-    return { connectionId, reason, attempts: row.attempts, owner, startedAt: now };
+    if (!taken) return undefined;
+    return { connectionId, reason, attempts: taken.attempts, owner, startedAt: now };
   }
 
   /** Keeps the lease while the run goes on; false when another process has taken it over. */
