@@ -281,5 +281,6 @@ try {
   fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwritten to ${out}`);
 } finally {
-  if (!process.env.BENCH_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.log(`the bench's work folder is kept: ${workDir}`);
+  else fs.rmSync(workDir, { recursive: true, force: true });
 }
