@@ -148,6 +148,7 @@ describe.skipIf(skipped !== undefined)(
       ['team', () => '/team', 'Team'],
       ['audit', () => '/audit', 'Audit log'],
       ['privacy', () => '/privacy', 'Privacy'],
+      ['extension', () => '/extension', 'Browser extension'],
     ];
 
     for (const [name, where, heading] of pages) {

@@ -87,6 +87,11 @@ export const ERROR_CODES = {
     description:
       'Signing in at a CRM is started from a signed-in browser (the session cookie), not with an API token: the CRM sends that browser back.',
   },
+  session_required: {
+    status: 403,
+    description:
+      'The route acts for the signed-in person (the session cookie and X-CSRF-Token); an API token may not use it, so a token cannot make more tokens.',
+  },
   invite_invalid: {
     status: 404,
     description: 'The invite link is unknown, used, revoked or expired.',

@@ -3,6 +3,7 @@ import { LiveProvider } from './live';
 import { AuditPage } from './pages/Audit';
 import { ChatsPage } from './pages/Chats';
 import { ChatViewPage } from './pages/ChatView';
+import { ExtensionPage } from './pages/Extension';
 import { FirstRunPage } from './pages/FirstRun';
 import { InvitePage } from './pages/Invite';
 import { PrivacyPage } from './pages/Privacy';
@@ -75,6 +76,7 @@ function Workspace() {
           {user.role === 'admin' ? <NavLink to="/team">Team</NavLink> : null}
           {user.role === 'admin' ? <NavLink to="/audit">Audit log</NavLink> : null}
           {user.role === 'admin' ? <NavLink to="/privacy">Privacy</NavLink> : null}
+          <NavLink to="/extension">Browser extension</NavLink>
         </nav>
         <div className="account">
           <span className="account-name" title={user.email}>
@@ -94,6 +96,7 @@ function Workspace() {
           <Route path="/unmatched" element={<UnmatchedPage />} />
           <Route path="/sync" element={<SyncPage />} />
           <Route path="/numbers" element={<Accounts />} />
+          <Route path="/extension" element={<ExtensionPage />} />
           <Route path="/setup" element={user.role === 'admin' ? <SetupPage /> : <AdminsOnly />} />
           <Route path="/team" element={user.role === 'admin' ? <TeamPage /> : <AdminsOnly />} />
           <Route path="/audit" element={user.role === 'admin' ? <AuditPage /> : <AdminsOnly />} />

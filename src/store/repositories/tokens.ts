@@ -145,27 +145,29 @@ export class TokenRepository {
       .execute();
   }
 
-  async list(workspaceId: string): Promise<ApiTokenInfo[]> {
-    const rows = await this.db
+  /** The workspace's tokens, revoked ones included; with `userId`, only that person's. */
+  async list(workspaceId: string, filter: { userId?: string } = {}): Promise<ApiTokenInfo[]> {
+    let query = this.db
       .selectFrom('api_tokens')
       .leftJoin('users', 'users.id', 'api_tokens.user_id')
       .selectAll('api_tokens')
       .select(['users.name as owner_name', 'users.email as owner_email'])
-      .where('api_tokens.workspace_id', '=', workspaceId)
-      .orderBy('api_tokens.created_at')
-      .orderBy('api_tokens.id')
-      .execute();
+      .where('api_tokens.workspace_id', '=', workspaceId);
+    if (filter.userId !== undefined) query = query.where('api_tokens.user_id', '=', filter.userId);
+    const rows = await query.orderBy('api_tokens.created_at').orderBy('api_tokens.id').execute();
     return rows.map(toInfo);
   }
 
-  async revoke(workspaceId: string, tokenId: string): Promise<boolean> {
-    const result = await this.db
+  /** Revokes an active token; with `userId`, only if it is that person's. False when none matched. */
+  async revoke(workspaceId: string, tokenId: string, filter: { userId?: string } = {}): Promise<boolean> {
+    let query = this.db
       .updateTable('api_tokens')
       .set({ revoked_at: Date.now() })
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', tokenId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+      .where('revoked_at', 'is', null);
+    if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+    const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
