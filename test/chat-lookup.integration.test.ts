@@ -301,6 +301,16 @@ describeEachDatabase('chat lookup, chats made ahead and exclusions from the chat
       expect.objectContaining({ state: 'not_in_crm', reason: 'The chat has no messages yet.' }),
     ]);
 
+    // Its first message goes to the record at the next run, in the same chat.
+    await post(accounts.company, [direct(NINA, 'hello from Nina', 99)]);
+    expect(await sync()).toMatchObject({ transcriptsWritten: 1, failed: 0 });
+    const written = await lookup(cy, { phone: NINA });
+    expect(written.chats.map((c) => c.id)).toEqual([chat.id]);
+    expect(stateOf(written.chats[0])).toBe('in_crm');
+    expect(await org.records('WhatsApp_Chat__c')).toEqual([
+      expect.objectContaining({ Contact__c: record.json().record.id }),
+    ]);
+
     // A group made ahead: its members are participants.
     const group = await cy.browser.call('POST', `/accounts/${accounts.company}/chats`, {
       chat: { type: 'group', id: '120363000000000777@g.us', title: 'New buyers', participants: [EVE] },
