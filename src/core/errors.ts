@@ -103,6 +103,16 @@ export const ERROR_CODES = {
       'A Cloud API webhook names a phone_number_id no account has (details.phoneNumberIds); its changes were not stored, so Meta delivers them again.',
   },
   conflict: { status: 409, description: 'The resource already exists.' },
+  person_erased: {
+    status: 409,
+    description:
+      'The person was erased (a tombstone holds their number or WhatsApp id): no chat with them is stored until an admin lifts the tombstone.',
+  },
+  phone_not_shared: {
+    status: 409,
+    description:
+      "The chat's person is known only by a WhatsApp linked id (lid), without a phone number; what needs the number (excluding it from backups) cannot be done yet.",
+  },
   oauth_app_missing: {
     status: 409,
     description:

@@ -468,15 +468,21 @@ export class SyncEngine {
     // rendered a day has its answer (a day holds a message of the window); one that rendered none asks.
     const renderedDay = plan.targets.some(({ days }) => days.length > 0);
     const from = Math.min(...plan.targets.map(({ target }) => target.backfillFrom));
-    const outside =
-      problem === undefined &&
-      allSettled &&
-      !renderedDay &&
-      (await this.store.messages.historyAround(plan.chat.id, from)).since === 0;
+    const history =
+      problem === undefined && allSettled && !renderedDay
+        ? await this.store.messages.historyAround(plan.chat.id, from)
+        : undefined;
+    const outside = history !== undefined && history.since === 0;
+    // A chat made before its first message (from the chat card, to link a record) has nothing to send yet.
+    const why =
+      history === undefined
+        ? undefined
+        : history.before === 0
+          ? 'The chat has no messages yet.'
+          : 'Every message of this chat is older than the backfill window.';
     await this.store.syncProgress.saveChat(context.connectionId, plan.chat.id, {
       status: problem !== undefined ? 'failed' : outside ? 'outside_window' : 'synced',
-      reason:
-        problem ?? (outside ? 'Every message of this chat is older than the backfill window.' : undefined),
+      reason: problem ?? (outside ? why : undefined),
       settled: allSettled ? { seq, through: context.startedAt } : undefined,
       retryAt,
       synced: allSettled,

@@ -885,6 +885,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chats/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The chats of a person or group, found by their WhatsApp ids (the browser extension)
+         * @description Each id in any WhatsApp spelling: a phone number (national spellings in the default region) or `…@s.whatsapp.net` / `@c.us` jid, a `…@lid`, a group `…@g.us`. Give `groupId` alone, or `phone` and/or `lid`; with both, the lid decides when it is known. Only chats the caller reads are answered; none (not captured yet, or not readable) is `chats: []` with the ids read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    phone?: string;
+                    lid?: string;
+                    groupId?: string;
+                    /** @description Only chats on this WhatsApp account. */
+                    accountId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChatLookup"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chats/{chatId}": {
         parameters: {
             query?: never;
@@ -964,6 +1018,233 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{accountId}/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make sure a chat exists for a person or group, before any message (the browser extension)
+         * @description So a CRM record can be created or linked for a chat not captured yet. Idempotent: the chat there already is answered with 200, a new one (without messages) with 201. An erased person is refused (`person_erased`); erased members of a group are left out of it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        chat: components["schemas"]["ChatInput"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            accountId: string;
+                            /** @enum {string} */
+                            type: "direct" | "group";
+                            /** @description Group title, or the partner name of a direct chat. */
+                            title?: string;
+                            partner?: components["schemas"]["Identity"];
+                            groupId?: string;
+                            /** @description ISO 8601, UTC */
+                            createdAt: string;
+                            /** @description ISO 8601, UTC */
+                            lastMessageAt?: string;
+                            /** @description In lists: the latest message (system notices aside). */
+                            lastMessage?: {
+                                /** @enum {string} */
+                                type: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
+                                text?: string;
+                                fromMe: boolean;
+                                /** @description ISO 8601, UTC */
+                                at: string;
+                                deleted: boolean;
+                            };
+                            /** @description In lists: the CRM records of the people of the chat, per connection, with their last sync. */
+                            links?: {
+                                connectionId: string;
+                                identityId: string;
+                                record: {
+                                    type: components["schemas"]["RecordType"];
+                                    id: string;
+                                    name?: string;
+                                };
+                                /** @description ISO 8601, UTC */
+                                lastSyncedAt?: string;
+                            }[];
+                            /** @description In lists: where the chat stands on each CRM connection. */
+                            crm?: components["schemas"]["ChatCrmState"][];
+                            participants: components["schemas"]["Identity"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            accountId: string;
+                            /** @enum {string} */
+                            type: "direct" | "group";
+                            /** @description Group title, or the partner name of a direct chat. */
+                            title?: string;
+                            partner?: components["schemas"]["Identity"];
+                            groupId?: string;
+                            /** @description ISO 8601, UTC */
+                            createdAt: string;
+                            /** @description ISO 8601, UTC */
+                            lastMessageAt?: string;
+                            /** @description In lists: the latest message (system notices aside). */
+                            lastMessage?: {
+                                /** @enum {string} */
+                                type: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
+                                text?: string;
+                                fromMe: boolean;
+                                /** @description ISO 8601, UTC */
+                                at: string;
+                                deleted: boolean;
+                            };
+                            /** @description In lists: the CRM records of the people of the chat, per connection, with their last sync. */
+                            links?: {
+                                connectionId: string;
+                                identityId: string;
+                                record: {
+                                    type: components["schemas"]["RecordType"];
+                                    id: string;
+                                    name?: string;
+                                };
+                                /** @description ISO 8601, UTC */
+                                lastSyncedAt?: string;
+                            }[];
+                            /** @description In lists: where the chat stands on each CRM connection. */
+                            crm?: components["schemas"]["ChatCrmState"][];
+                            participants: components["schemas"]["Identity"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/chats/{chatId}/exclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Never back up this chat: exclude its person's number, or the group
+         * @description Any reader of the chat may: it only narrows what is backed up (removing an exclusion stays with admins, `DELETE /exclusions/{exclusionId}`). A direct chat excludes the partner's number, a group the group chat. Idempotent: an exclusion there already is answered with 200, a new one with 201. A partner known only by a linked id (no number shared) is refused with `phone_not_shared`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    chatId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exclusion"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exclusion"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5678,6 +5959,214 @@ export interface components {
             /** @description How many times: token.used counts the uses of a route family in its hour. */
             count: number;
         };
+        PartyInput: string | {
+            /** @description Any WhatsApp id form, as the string form above. */
+            id?: string;
+            /** @description A phone number in any spelling; national spellings use WASYNC_DEFAULT_REGION. */
+            phone?: string;
+            /** @description WhatsApp linked id, `<digits>@lid`. */
+            lid?: string;
+            /** @description Business-scoped user id, `US.1349…`. */
+            userId?: string;
+            parentUserId?: string;
+            username?: string;
+            /** @description Push name or address-book name. */
+            name?: string;
+        };
+        TimestampInput: number | string;
+        ChatInput: {
+            /** @constant */
+            type: "direct";
+            /** @description The other person. */
+            with: components["schemas"]["PartyInput"];
+        } | {
+            /** @constant */
+            type: "group";
+            /** @description The group id, e.g. 120363012345678901@g.us. */
+            id: string;
+            title?: string;
+            participants?: components["schemas"]["PartyInput"][];
+        };
+        MediaInput: {
+            /** @description The file bytes, base64-encoded. */
+            base64: string;
+            mimeType?: string;
+            fileName?: string;
+        } | {
+            /**
+             * Format: uri
+             * @description wasync downloads it in the background, with retries.
+             */
+            url: string;
+            mimeType?: string;
+            fileName?: string;
+        };
+        MessageItemInput: {
+            /**
+             * @description Default.
+             * @constant
+             */
+            kind?: "message";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["TimestampInput"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["PartyInput"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            chat: components["schemas"]["ChatInput"];
+            /**
+             * @description Default text.
+             * @enum {string}
+             */
+            type?: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
+            /** @description The text, or the caption of a media message. */
+            text?: string;
+            /** @description Source id of the message this one quotes. */
+            replyTo?: string;
+            media?: components["schemas"]["MediaInput"];
+            location?: {
+                latitude: number;
+                longitude: number;
+                name?: string;
+                address?: string;
+                url?: string;
+            };
+            contacts?: {
+                name: string;
+                phones?: string[];
+                emails?: string[];
+                organization?: string;
+            }[];
+            forwarded?: boolean;
+        };
+        EditItemInput: {
+            /** @constant */
+            kind: "edit";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["TimestampInput"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["PartyInput"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            target: string;
+            text: string;
+        };
+        DeleteItemInput: {
+            /** @constant */
+            kind: "delete";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["TimestampInput"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["PartyInput"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            target: string;
+        };
+        ReactionItemInput: {
+            /** @constant */
+            kind: "reaction";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["TimestampInput"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["PartyInput"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            target: string;
+            /** @description The emoji; an empty string removes the reaction. */
+            emoji: string;
+        };
+        IngestBatchInput: {
+            messages: (components["schemas"]["MessageItemInput"] | components["schemas"]["EditItemInput"] | components["schemas"]["DeleteItemInput"] | components["schemas"]["ReactionItemInput"])[];
+        };
+        IngestResultInput: {
+            received: number;
+            stored: {
+                messages: number;
+                events: number;
+            };
+            duplicates: {
+                messages: number;
+                events: number;
+            };
+            /** @description Left out, never stored: they involve a person who was erased (a tombstone holds the number). */
+            dropped: {
+                messages: number;
+                events: number;
+            };
+        };
+        ExclusionInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "phone" | "group" | "account";
+            /** @description The number (E.164), the group chat id, or the account id. */
+            value: string;
+            label?: string;
+            createdAt: string;
+        };
+        ChatLookupInput: {
+            /** @description The chats of the person (direct) or group the caller reads, newest first, as the chat list has them. */
+            chats: {
+                id: string;
+                accountId: string;
+                /** @enum {string} */
+                type: "direct" | "group";
+                /** @description Group title, or the partner name of a direct chat. */
+                title?: string;
+                partner?: components["schemas"]["IdentityInput"];
+                groupId?: string;
+                /** @description ISO 8601, UTC */
+                createdAt: string;
+                /** @description ISO 8601, UTC */
+                lastMessageAt?: string;
+                /** @description In lists: the latest message (system notices aside). */
+                lastMessage?: {
+                    /** @enum {string} */
+                    type: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
+                    text?: string;
+                    fromMe: boolean;
+                    /** @description ISO 8601, UTC */
+                    at: string;
+                    deleted: boolean;
+                };
+                /** @description In lists: the CRM records of the people of the chat, per connection, with their last sync. */
+                links?: {
+                    connectionId: string;
+                    identityId: string;
+                    record: {
+                        type: components["schemas"]["RecordTypeInput"];
+                        id: string;
+                        name?: string;
+                    };
+                    /** @description ISO 8601, UTC */
+                    lastSyncedAt?: string;
+                }[];
+                /** @description In lists: where the chat stands on each CRM connection. */
+                crm?: components["schemas"]["ChatCrmStateInput"][];
+                participants: components["schemas"]["IdentityInput"][];
+            }[];
+            /** @description The person the ids name, when the caller reads a chat they are in (direct lookups). */
+            person?: components["schemas"]["IdentityInput"];
+            /** @description The ids asked for, normalised: what a chat not captured yet is known by. */
+            keys: {
+                /** @description E.164. */
+                phone?: string;
+                /** @description `<digits>@lid`. */
+                lid?: string;
+                groupId?: string;
+            };
+        };
         CrmConnectionTestInput: {
             /** @description Signed in, and everything wasync writes into is set up. */
             ok: boolean;
@@ -5860,153 +6349,6 @@ export interface components {
             startedAt?: string;
             finishedAt?: string;
         };
-        PartyInput: string | {
-            /** @description Any WhatsApp id form, as the string form above. */
-            id?: string;
-            /** @description A phone number in any spelling; national spellings use WASYNC_DEFAULT_REGION. */
-            phone?: string;
-            /** @description WhatsApp linked id, `<digits>@lid`. */
-            lid?: string;
-            /** @description Business-scoped user id, `US.1349…`. */
-            userId?: string;
-            parentUserId?: string;
-            username?: string;
-            /** @description Push name or address-book name. */
-            name?: string;
-        };
-        TimestampInput: number | string;
-        ChatInput: {
-            /** @constant */
-            type: "direct";
-            /** @description The other person. */
-            with: components["schemas"]["PartyInput"];
-        } | {
-            /** @constant */
-            type: "group";
-            /** @description The group id, e.g. 120363012345678901@g.us. */
-            id: string;
-            title?: string;
-            participants?: components["schemas"]["PartyInput"][];
-        };
-        MediaInput: {
-            /** @description The file bytes, base64-encoded. */
-            base64: string;
-            mimeType?: string;
-            fileName?: string;
-        } | {
-            /**
-             * Format: uri
-             * @description wasync downloads it in the background, with retries.
-             */
-            url: string;
-            mimeType?: string;
-            fileName?: string;
-        };
-        MessageItemInput: {
-            /**
-             * @description Default.
-             * @constant
-             */
-            kind?: "message";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["TimestampInput"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["PartyInput"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            chat: components["schemas"]["ChatInput"];
-            /**
-             * @description Default text.
-             * @enum {string}
-             */
-            type?: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
-            /** @description The text, or the caption of a media message. */
-            text?: string;
-            /** @description Source id of the message this one quotes. */
-            replyTo?: string;
-            media?: components["schemas"]["MediaInput"];
-            location?: {
-                latitude: number;
-                longitude: number;
-                name?: string;
-                address?: string;
-                url?: string;
-            };
-            contacts?: {
-                name: string;
-                phones?: string[];
-                emails?: string[];
-                organization?: string;
-            }[];
-            forwarded?: boolean;
-        };
-        EditItemInput: {
-            /** @constant */
-            kind: "edit";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["TimestampInput"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["PartyInput"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            target: string;
-            text: string;
-        };
-        DeleteItemInput: {
-            /** @constant */
-            kind: "delete";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["TimestampInput"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["PartyInput"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            target: string;
-        };
-        ReactionItemInput: {
-            /** @constant */
-            kind: "reaction";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["TimestampInput"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["PartyInput"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            target: string;
-            /** @description The emoji; an empty string removes the reaction. */
-            emoji: string;
-        };
-        IngestBatchInput: {
-            messages: (components["schemas"]["MessageItemInput"] | components["schemas"]["EditItemInput"] | components["schemas"]["DeleteItemInput"] | components["schemas"]["ReactionItemInput"])[];
-        };
-        IngestResultInput: {
-            received: number;
-            stored: {
-                messages: number;
-                events: number;
-            };
-            duplicates: {
-                messages: number;
-                events: number;
-            };
-            /** @description Left out, never stored: they involve a person who was erased (a tombstone holds the number). */
-            dropped: {
-                messages: number;
-                events: number;
-            };
-        };
         OAuthAppInput: {
             kind: string;
             configured: boolean;
@@ -6188,15 +6530,6 @@ export interface components {
             adminsSeeAllChats?: boolean;
             auditRetentionDays?: number | null;
             realTime?: boolean;
-        };
-        ExclusionInput: {
-            id: string;
-            /** @enum {string} */
-            kind: "phone" | "group" | "account";
-            /** @description The number (E.164), the group chat id, or the account id. */
-            value: string;
-            label?: string;
-            createdAt: string;
         };
         LinkInputInput: {
             /** @description The CRM connection, by id or name. */
@@ -7199,6 +7532,214 @@ export interface components {
             /** @description How many times: token.used counts the uses of a route family in its hour. */
             count: number;
         };
+        Party: string | {
+            /** @description Any WhatsApp id form, as the string form above. */
+            id?: string;
+            /** @description A phone number in any spelling; national spellings use WASYNC_DEFAULT_REGION. */
+            phone?: string;
+            /** @description WhatsApp linked id, `<digits>@lid`. */
+            lid?: string;
+            /** @description Business-scoped user id, `US.1349…`. */
+            userId?: string;
+            parentUserId?: string;
+            username?: string;
+            /** @description Push name or address-book name. */
+            name?: string;
+        };
+        Timestamp: number | string;
+        Chat: {
+            /** @constant */
+            type: "direct";
+            /** @description The other person. */
+            with: components["schemas"]["Party"];
+        } | {
+            /** @constant */
+            type: "group";
+            /** @description The group id, e.g. 120363012345678901@g.us. */
+            id: string;
+            title?: string;
+            participants?: components["schemas"]["Party"][];
+        };
+        Media: {
+            /** @description The file bytes, base64-encoded. */
+            base64: string;
+            mimeType?: string;
+            fileName?: string;
+        } | {
+            /**
+             * Format: uri
+             * @description wasync downloads it in the background, with retries.
+             */
+            url: string;
+            mimeType?: string;
+            fileName?: string;
+        };
+        MessageItem: {
+            /**
+             * @description Default.
+             * @constant
+             */
+            kind?: "message";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["Party"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            chat: components["schemas"]["Chat"];
+            /**
+             * @description Default text.
+             * @enum {string}
+             */
+            type?: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
+            /** @description The text, or the caption of a media message. */
+            text?: string;
+            /** @description Source id of the message this one quotes. */
+            replyTo?: string;
+            media?: components["schemas"]["Media"];
+            location?: {
+                latitude: number;
+                longitude: number;
+                name?: string;
+                address?: string;
+                url?: string;
+            };
+            contacts?: {
+                name: string;
+                phones?: string[];
+                emails?: string[];
+                organization?: string;
+            }[];
+            forwarded?: boolean;
+        };
+        EditItem: {
+            /** @constant */
+            kind: "edit";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["Party"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            target: string;
+            text: string;
+        };
+        DeleteItem: {
+            /** @constant */
+            kind: "delete";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["Party"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            target: string;
+        };
+        ReactionItem: {
+            /** @constant */
+            kind: "reaction";
+            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
+            id: string;
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description Who sent it. Required for inbound group messages and reactions. */
+            from?: components["schemas"]["Party"];
+            /** @description Sent by the account owner. Default false. */
+            fromMe?: boolean;
+            /** @description The source's original payload, stored verbatim. */
+            raw?: unknown;
+            target: string;
+            /** @description The emoji; an empty string removes the reaction. */
+            emoji: string;
+        };
+        IngestBatch: {
+            messages: (components["schemas"]["MessageItem"] | components["schemas"]["EditItem"] | components["schemas"]["DeleteItem"] | components["schemas"]["ReactionItem"])[];
+        };
+        IngestResult: {
+            received: number;
+            stored: {
+                messages: number;
+                events: number;
+            };
+            duplicates: {
+                messages: number;
+                events: number;
+            };
+            /** @description Left out, never stored: they involve a person who was erased (a tombstone holds the number). */
+            dropped: {
+                messages: number;
+                events: number;
+            };
+        };
+        Exclusion: {
+            id: string;
+            /** @enum {string} */
+            kind: "phone" | "group" | "account";
+            /** @description The number (E.164), the group chat id, or the account id. */
+            value: string;
+            label?: string;
+            createdAt: string;
+        };
+        ChatLookup: {
+            /** @description The chats of the person (direct) or group the caller reads, newest first, as the chat list has them. */
+            chats: {
+                id: string;
+                accountId: string;
+                /** @enum {string} */
+                type: "direct" | "group";
+                /** @description Group title, or the partner name of a direct chat. */
+                title?: string;
+                partner?: components["schemas"]["Identity"];
+                groupId?: string;
+                /** @description ISO 8601, UTC */
+                createdAt: string;
+                /** @description ISO 8601, UTC */
+                lastMessageAt?: string;
+                /** @description In lists: the latest message (system notices aside). */
+                lastMessage?: {
+                    /** @enum {string} */
+                    type: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
+                    text?: string;
+                    fromMe: boolean;
+                    /** @description ISO 8601, UTC */
+                    at: string;
+                    deleted: boolean;
+                };
+                /** @description In lists: the CRM records of the people of the chat, per connection, with their last sync. */
+                links?: {
+                    connectionId: string;
+                    identityId: string;
+                    record: {
+                        type: components["schemas"]["RecordType"];
+                        id: string;
+                        name?: string;
+                    };
+                    /** @description ISO 8601, UTC */
+                    lastSyncedAt?: string;
+                }[];
+                /** @description In lists: where the chat stands on each CRM connection. */
+                crm?: components["schemas"]["ChatCrmState"][];
+                participants: components["schemas"]["Identity"][];
+            }[];
+            /** @description The person the ids name, when the caller reads a chat they are in (direct lookups). */
+            person?: components["schemas"]["Identity"];
+            /** @description The ids asked for, normalised: what a chat not captured yet is known by. */
+            keys: {
+                /** @description E.164. */
+                phone?: string;
+                /** @description `<digits>@lid`. */
+                lid?: string;
+                groupId?: string;
+            };
+        };
         CrmConnectionTest: {
             /** @description Signed in, and everything wasync writes into is set up. */
             ok: boolean;
@@ -7381,153 +7922,6 @@ export interface components {
             startedAt?: string;
             finishedAt?: string;
         };
-        Party: string | {
-            /** @description Any WhatsApp id form, as the string form above. */
-            id?: string;
-            /** @description A phone number in any spelling; national spellings use WASYNC_DEFAULT_REGION. */
-            phone?: string;
-            /** @description WhatsApp linked id, `<digits>@lid`. */
-            lid?: string;
-            /** @description Business-scoped user id, `US.1349…`. */
-            userId?: string;
-            parentUserId?: string;
-            username?: string;
-            /** @description Push name or address-book name. */
-            name?: string;
-        };
-        Timestamp: number | string;
-        Chat: {
-            /** @constant */
-            type: "direct";
-            /** @description The other person. */
-            with: components["schemas"]["Party"];
-        } | {
-            /** @constant */
-            type: "group";
-            /** @description The group id, e.g. 120363012345678901@g.us. */
-            id: string;
-            title?: string;
-            participants?: components["schemas"]["Party"][];
-        };
-        Media: {
-            /** @description The file bytes, base64-encoded. */
-            base64: string;
-            mimeType?: string;
-            fileName?: string;
-        } | {
-            /**
-             * Format: uri
-             * @description wasync downloads it in the background, with retries.
-             */
-            url: string;
-            mimeType?: string;
-            fileName?: string;
-        };
-        MessageItem: {
-            /**
-             * @description Default.
-             * @constant
-             */
-            kind?: "message";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["Timestamp"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["Party"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            chat: components["schemas"]["Chat"];
-            /**
-             * @description Default text.
-             * @enum {string}
-             */
-            type?: "text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contacts" | "interactive" | "button" | "order" | "system" | "unsupported";
-            /** @description The text, or the caption of a media message. */
-            text?: string;
-            /** @description Source id of the message this one quotes. */
-            replyTo?: string;
-            media?: components["schemas"]["Media"];
-            location?: {
-                latitude: number;
-                longitude: number;
-                name?: string;
-                address?: string;
-                url?: string;
-            };
-            contacts?: {
-                name: string;
-                phones?: string[];
-                emails?: string[];
-                organization?: string;
-            }[];
-            forwarded?: boolean;
-        };
-        EditItem: {
-            /** @constant */
-            kind: "edit";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["Timestamp"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["Party"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            target: string;
-            text: string;
-        };
-        DeleteItem: {
-            /** @constant */
-            kind: "delete";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["Timestamp"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["Party"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            target: string;
-        };
-        ReactionItem: {
-            /** @constant */
-            kind: "reaction";
-            /** @description The source id of this message or event; unique per account. Re-sending it stores nothing new. */
-            id: string;
-            timestamp: components["schemas"]["Timestamp"];
-            /** @description Who sent it. Required for inbound group messages and reactions. */
-            from?: components["schemas"]["Party"];
-            /** @description Sent by the account owner. Default false. */
-            fromMe?: boolean;
-            /** @description The source's original payload, stored verbatim. */
-            raw?: unknown;
-            target: string;
-            /** @description The emoji; an empty string removes the reaction. */
-            emoji: string;
-        };
-        IngestBatch: {
-            messages: (components["schemas"]["MessageItem"] | components["schemas"]["EditItem"] | components["schemas"]["DeleteItem"] | components["schemas"]["ReactionItem"])[];
-        };
-        IngestResult: {
-            received: number;
-            stored: {
-                messages: number;
-                events: number;
-            };
-            duplicates: {
-                messages: number;
-                events: number;
-            };
-            /** @description Left out, never stored: they involve a person who was erased (a tombstone holds the number). */
-            dropped: {
-                messages: number;
-                events: number;
-            };
-        };
         OAuthApp: {
             kind: string;
             configured: boolean;
@@ -7709,15 +8103,6 @@ export interface components {
             adminsSeeAllChats?: boolean;
             auditRetentionDays?: number | null;
             realTime?: boolean;
-        };
-        Exclusion: {
-            id: string;
-            /** @enum {string} */
-            kind: "phone" | "group" | "account";
-            /** @description The number (E.164), the group chat id, or the account id. */
-            value: string;
-            label?: string;
-            createdAt: string;
         };
         LinkInput: {
             /** @description The CRM connection, by id or name. */

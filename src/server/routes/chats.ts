@@ -1,8 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import type { Services } from '../../services.js';
+import type { Account, Chat } from '../../core/model.js';
+import type { CountryCode } from '../../core/phone.js';
+import { parseWhatsAppId } from '../../core/whatsapp-id.js';
+import type { IngestChat } from '../../ingest/types.js';
+import { defaultRegionOf, type Services } from '../../services.js';
+import { ItemProblem, parseChat } from '../../sources/rest/parse.js';
+import { type ChatInput, ChatSchema as IngestChatSchema } from '../../sources/rest/schema.js';
+import type { ChatKey } from '../../store/repositories/chats.js';
 import { CRM_CHAT_STATES } from '../../store/repositories/crm-chat-state.js';
+import { writeTransaction } from '../../store/write-transaction.js';
 import { ChatAccess } from '../access.js';
 import { grantOf } from '../auth.js';
 import {
@@ -17,12 +25,208 @@ import {
   pageOf,
 } from '../dto.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
+import { addExclusion, ExclusionSchema, exclusionDto } from '../exclusions.js';
 
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
+type ChatSummary = z.infer<typeof ChatSchema>;
+
+const ChatWithParticipantsSchema = ChatSchema.extend({ participants: z.array(IdentitySchema) });
+
+const ChatLookupSchema = z
+  .object({
+    chats: z
+      .array(ChatWithParticipantsSchema)
+      .describe(
+        'The chats of the person (direct) or group the caller reads, newest first, as the chat list has them.',
+      ),
+    person: IdentitySchema.optional().describe(
+      'The person the ids name, when the caller reads a chat they are in (direct lookups).',
+    ),
+    keys: z
+      .object({
+        phone: z.string().optional().describe('E.164.'),
+        lid: z.string().optional().describe('`<digits>@lid`.'),
+        groupId: z.string().optional(),
+      })
+      .describe('The ids asked for, normalised: what a chat not captured yet is known by.'),
+  })
+  .meta({ id: 'ChatLookup' });
+
+type LookupKeys = z.infer<typeof ChatLookupSchema>['keys'];
+
+/** The lookup's ids in their stored form; a spelling of the wrong kind is refused naming its field. */
+function lookupKeys(
+  query: { phone?: string | undefined; lid?: string | undefined; groupId?: string | undefined },
+  defaultRegion: CountryCode | undefined,
+): LookupKeys {
+  const read = (field: 'phone' | 'lid' | 'groupId', raw: string) => {
+    const parsed = parseWhatsAppId(raw, { defaultRegion });
+    if (!parsed.ok) {
+      if (parsed.reason === 'invalid_phone')
+        throw new WasyncError('invalid_phone', `${raw}: ${parsed.message}`, { field });
+      throw new WasyncError('validation_failed', `${field}: ${parsed.message}`, {
+        issues: [{ field: `querystring.${field}`, message: parsed.message }],
+      });
+    }
+    return parsed.address;
+  };
+  const wrongKind = (field: string, expected: string): never => {
+    throw new WasyncError('validation_failed', `${field} is not ${expected}`, {
+      issues: [{ field: `querystring.${field}`, message: `expected ${expected}` }],
+    });
+  };
+  const keys: LookupKeys = {};
+  if (query.phone !== undefined) {
+    const address = read('phone', query.phone);
+    keys.phone = address.kind === 'phone' ? address.e164 : wrongKind('phone', 'a phone number or phone jid');
+  }
+  if (query.lid !== undefined) {
+    const address = read('lid', query.lid);
+    keys.lid = address.kind === 'lid' ? address.lid : wrongKind('lid', 'a linked id like 123456789@lid');
+  }
+  if (query.groupId !== undefined) {
+    // The REST ingest keeps a group id as its client sends it; a WhatsApp group jid reads as one spelling.
+    const parsed = parseWhatsAppId(query.groupId);
+    keys.groupId = parsed.ok && parsed.address.kind === 'group' ? parsed.address.groupJid : query.groupId;
+  }
+  return keys;
+}
+
+/** The REST ingest's chat, read as the ingest reads it; a bad party is refused naming its field. */
+function readChat(
+  input: ChatInput,
+  defaultRegion: CountryCode | undefined,
+  mediaMaxBytes: number,
+): IngestChat {
+  try {
+    return parseChat(input, 'chat', { defaultRegion, mediaMaxBytes, now: Date.now() });
+  } catch (error) {
+    if (!(error instanceof ItemProblem)) throw error;
+    const field = `body.${error.field}`;
+    if (error.code === 'invalid_phone') throw new WasyncError('invalid_phone', error.message, { field });
+    throw new WasyncError('validation_failed', `${error.field}: ${error.message}`, {
+      issues: [{ field, message: error.message }],
+    });
+  }
+}
+
 export function chatRoutes(services: Services): FastifyPluginAsyncZod {
-  const { store } = services;
+  const { store, config } = services;
   const access = new ChatAccess(services);
+
+  /**
+   * The chat of a person or group on an account, created (without messages) unless there, in one write
+   * transaction ordered against erasures as the ingest's is: an erased partner is refused, erased
+   * members of a group are left out.
+   */
+  const materialise = (account: Account, chat: IngestChat) =>
+    writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
+      await store.tombstones.hold(trx, store.sql.dialect, account.workspaceId, 'share');
+      const parties = chat.kind === 'direct' ? [chat.partner] : chat.participants;
+      const gone = await store.tombstones.tombstoned(account.workspaceId, parties, trx);
+      if (chat.kind === 'direct' && gone.size > 0) {
+        throw new WasyncError(
+          'person_erased',
+          'This person was erased: no chat with them is stored until an admin lifts the tombstone.',
+        );
+      }
+      const kept = parties.filter((party) => !gone.has(party));
+      const { ids } = await store.identities.resolve(trx, account.workspaceId, kept);
+      let key: ChatKey;
+      if (chat.kind === 'group') key = { kind: 'group', groupKey: chat.groupKey, title: chat.title };
+      else {
+        const partner = ids[0];
+        if (partner === undefined) throw new Error('the partner was not resolved');
+        key = { kind: 'direct', partnerIdentityId: partner };
+      }
+      const before = await trx
+        .selectFrom('chats')
+        .select('id')
+        .where('account_id', '=', account.id)
+        .where(
+          key.kind === 'group' ? 'group_key' : 'partner_identity_id',
+          '=',
+          key.kind === 'group' ? key.groupKey : key.partnerIdentityId,
+        )
+        .executeTakeFirst();
+      const [chatId] = await store.chats.resolve(trx, account.id, [key]);
+      if (chatId === undefined) throw new Error('the chat was not resolved');
+      await store.chats.addParticipants(
+        trx,
+        ids.map((identityId) => ({ chatId, identityId })),
+      );
+      return { chatId, created: before === undefined };
+    });
+
+  /**
+   * Chats as the list shows them: each with its latest message, the CRM records linked to its people
+   * (the partner of a direct chat, the members of a group) and where it stands on each connection;
+   * with `participants`, each chat's participants too.
+   */
+  async function summaries(chats: readonly Chat[]): Promise<ChatSummary[]>;
+  async function summaries(
+    chats: readonly Chat[],
+    options: { participants: true },
+  ): Promise<(ChatSummary & { participants: z.infer<typeof IdentitySchema>[] })[]>;
+  async function summaries(
+    chats: readonly Chat[],
+    options: { participants?: boolean } = {},
+  ): Promise<(ChatSummary & { participants?: z.infer<typeof IdentitySchema>[] })[]> {
+    const states = await services.records.chatStates(chats);
+    const chatIds = chats.map((chat) => chat.id);
+    const [latest, participants] = await Promise.all([
+      store.messages.latestOf(chatIds),
+      store.chats.participantsOf(
+        options.participants ? chatIds : chats.filter((chat) => chat.kind === 'group').map((chat) => chat.id),
+      ),
+    ]);
+    // The people of each chat: the partner of a direct chat, the members of a group.
+    const people = new Map(
+      chats.map((chat) => [
+        chat.id,
+        chat.kind === 'direct'
+          ? chat.partner
+            ? [chat.partner.id]
+            : []
+          : (participants.get(chat.id) ?? []).map((p) => p.id),
+      ]),
+    );
+    const links = await store.links.ofIdentities([...new Set([...people.values()].flat())]);
+    return chats.map((chat) => {
+      const last = latest.get(chat.id);
+      const mine = new Set(people.get(chat.id));
+      return {
+        ...chatDto(chat),
+        ...(last
+          ? {
+              lastMessage: {
+                type: last.type,
+                ...(last.text !== undefined && !last.deleted ? { text: last.text.slice(0, 200) } : {}),
+                fromMe: last.fromMe,
+                at: new Date(last.sentAt).toISOString(),
+                deleted: last.deleted,
+              },
+            }
+          : {}),
+        links: links
+          .filter((link) => mine.has(link.identityId))
+          .map((link) => ({
+            connectionId: link.connectionId,
+            identityId: link.identityId,
+            record: {
+              type: link.record.type,
+              id: link.record.id,
+              ...(link.record.name ? { name: link.record.name } : {}),
+            },
+            ...(link.lastSyncedAt ? { lastSyncedAt: link.lastSyncedAt.toISOString() } : {}),
+          })),
+        crm: (states.get(chat.id) ?? []).map(chatCrmStateDto),
+        ...(options.participants ? { participants: (participants.get(chat.id) ?? []).map(identityDto) } : {}),
+      };
+    });
+  }
+
   return async (app) => {
     app.get(
       '/chats',
@@ -59,59 +263,72 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
             ? { crm: { state: crmState, windowStart: services.records.windowStart(), connectionId } }
             : {}),
         });
-        const states = await services.records.chatStates(page.data);
-        const chatIds = page.data.map((chat) => chat.id);
-        const [latest, participants] = await Promise.all([
-          store.messages.latestOf(chatIds),
-          store.chats.participantsOf(
-            page.data.filter((chat) => chat.kind === 'group').map((chat) => chat.id),
-          ),
-        ]);
-        // The people of each chat: the partner of a direct chat, the members of a group.
-        const people = new Map(
-          page.data.map((chat) => [
-            chat.id,
-            chat.kind === 'direct'
-              ? chat.partner
-                ? [chat.partner.id]
-                : []
-              : (participants.get(chat.id) ?? []).map((p) => p.id),
-          ]),
-        );
-        const links = await store.links.ofIdentities([...new Set([...people.values()].flat())]);
         return {
-          data: page.data.map((chat) => {
-            const last = latest.get(chat.id);
-            const mine = new Set(people.get(chat.id));
-            return {
-              ...chatDto(chat),
-              ...(last
-                ? {
-                    lastMessage: {
-                      type: last.type,
-                      ...(last.text !== undefined && !last.deleted ? { text: last.text.slice(0, 200) } : {}),
-                      fromMe: last.fromMe,
-                      at: new Date(last.sentAt).toISOString(),
-                      deleted: last.deleted,
-                    },
-                  }
-                : {}),
-              links: links
-                .filter((link) => mine.has(link.identityId))
-                .map((link) => ({
-                  connectionId: link.connectionId,
-                  identityId: link.identityId,
-                  record: {
-                    type: link.record.type,
-                    id: link.record.id,
-                    ...(link.record.name ? { name: link.record.name } : {}),
-                  },
-                  ...(link.lastSyncedAt ? { lastSyncedAt: link.lastSyncedAt.toISOString() } : {}),
-                })),
-              crm: (states.get(chat.id) ?? []).map(chatCrmStateDto),
-            };
-          }),
+          data: await summaries(page.data),
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    );
+
+    app.get(
+      '/chats/lookup',
+      {
+        schema: {
+          tags: ['chats'],
+          summary: 'The chats of a person or group, found by their WhatsApp ids (the browser extension)',
+          description:
+            'Each id in any WhatsApp spelling: a phone number (national spellings in the default region) or ' +
+            '`…@s.whatsapp.net` / `@c.us` jid, a `…@lid`, a group `…@g.us`. Give `groupId` alone, or `phone` ' +
+            'and/or `lid`; with both, the lid decides when it is known. Only chats the caller reads are ' +
+            'answered; none (not captured yet, or not readable) is `chats: []` with the ids read.',
+          querystring: z
+            .object({
+              phone: z.string().trim().min(1).max(256).optional(),
+              lid: z.string().trim().min(1).max(256).optional(),
+              groupId: z.string().trim().min(1).max(256).optional(),
+              accountId: z.string().optional().describe('Only chats on this WhatsApp account.'),
+            })
+            .refine((q) => (q.groupId !== undefined ? !q.phone && !q.lid : Boolean(q.phone || q.lid)), {
+              message: 'give groupId alone, or phone and/or lid',
+            }),
+          response: { 200: ChatLookupSchema, 400: ErrorEnvelopeSchema },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = grantOf(request);
+        const keys = lookupKeys(request.query, defaultRegionOf(services));
+        const readable = await access.readable(request);
+        const { accountId } = request.query;
+        const accountIds =
+          readable === 'all'
+            ? accountId === undefined
+              ? undefined
+              : [accountId]
+            : [...readable].filter((id) => accountId === undefined || id === accountId);
+        if (keys.groupId !== undefined) {
+          const chats = await store.chats.findByGroupKey(workspaceId, keys.groupId, accountIds);
+          return { chats: await summaries(chats, { participants: true }), keys };
+        }
+        // The workspace's own WhatsApp accounts are never a contact.
+        if (keys.lid !== undefined && (await store.identities.ownLids(workspaceId)).has(keys.lid))
+          return { chats: [], keys };
+        // The lid wins over the phone, as identity resolution has it: a number changes hands, a lid not.
+        const person =
+          (keys.lid === undefined
+            ? undefined
+            : await store.identities.findByKey(workspaceId, 'lid', keys.lid)) ??
+          (keys.phone === undefined
+            ? undefined
+            : await store.identities.findByKey(workspaceId, 'phone', keys.phone));
+        if (!person) return { chats: [], keys };
+        const [chats, reads] = await Promise.all([
+          store.chats.findByPartner(workspaceId, person.id, accountIds),
+          access.readablePeople(request, [person.id]),
+        ]);
+        return {
+          chats: await summaries(chats, { participants: true }),
+          ...(reads(person.id) ? { person: identityDto(person) } : {}),
+          keys,
         };
       },
     );
@@ -124,7 +341,7 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
           summary: 'One chat with its participants',
           params: z.object({ chatId: z.string() }),
           response: {
-            200: ChatSchema.extend({ participants: z.array(IdentitySchema) }),
+            200: ChatWithParticipantsSchema,
             404: ErrorEnvelopeSchema,
           },
         },
@@ -133,6 +350,81 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
         const chat = await access.chat(request, request.params.chatId);
         const participants = await store.chats.participants(chat.id);
         return { ...chatDto(chat), participants: participants.map(identityDto) };
+      },
+    );
+
+    app.post(
+      '/accounts/:accountId/chats',
+      {
+        schema: {
+          tags: ['chats'],
+          summary:
+            'Make sure a chat exists for a person or group, before any message (the browser extension)',
+          description:
+            'So a CRM record can be created or linked for a chat not captured yet. Idempotent: the chat there ' +
+            'already is answered with 200, a new one (without messages) with 201. An erased person is ' +
+            'refused (`person_erased`); erased members of a group are left out of it.',
+          params: z.object({ accountId: z.string() }),
+          body: z.strictObject({ chat: IngestChatSchema }),
+          response: {
+            200: ChatWithParticipantsSchema,
+            201: ChatWithParticipantsSchema,
+            400: ErrorEnvelopeSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const account = await access.account(request, request.params.accountId);
+        const chat = readChat(request.body.chat, defaultRegionOf(services), config.mediaMaxBytes);
+        const { chatId, created } = await materialise(account, chat);
+        const stored = await store.chats.get(account.workspaceId, chatId);
+        if (!stored) throw new WasyncError('not_found', `No chat ${chatId}.`);
+        const participants = await store.chats.participants(chatId);
+        return reply
+          .status(created ? 201 : 200)
+          .send({ ...chatDto(stored), participants: participants.map(identityDto) });
+      },
+    );
+
+    app.post(
+      '/chats/:chatId/exclusion',
+      {
+        schema: {
+          tags: ['chats'],
+          summary: "Never back up this chat: exclude its person's number, or the group",
+          description:
+            'Any reader of the chat may: it only narrows what is backed up (removing an exclusion stays with ' +
+            "admins, `DELETE /exclusions/{exclusionId}`). A direct chat excludes the partner's number, a group " +
+            'the group chat. Idempotent: an exclusion there already is answered with 200, a new one with 201. ' +
+            'A partner known only by a linked id (no number shared) is refused with `phone_not_shared`.',
+          params: z.object({ chatId: z.string() }),
+          response: {
+            200: ExclusionSchema,
+            201: ExclusionSchema,
+            404: ErrorEnvelopeSchema,
+            409: ErrorEnvelopeSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const chat = await access.chat(request, request.params.chatId);
+        let input: { kind: 'phone' | 'group'; value: string; label: string | undefined };
+        if (chat.kind === 'group') {
+          input = { kind: 'group', value: chat.id, label: chat.title };
+        } else {
+          const phone = chat.partner?.phone;
+          if (!phone) {
+            throw new WasyncError(
+              'phone_not_shared',
+              "WhatsApp has not shared this person's number (only a linked id), and exclusions name numbers: the chat cannot be excluded yet.",
+            );
+          }
+          input = { kind: 'phone', value: phone, label: chat.title ?? chat.partner?.displayName };
+        }
+        const { exclusion, created } = await addExclusion(services, request, input);
+        return reply.status(created ? 201 : 200).send(exclusionDto(exclusion));
       },
     );
 

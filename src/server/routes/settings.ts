@@ -5,10 +5,11 @@ import { WasyncError } from '../../core/errors.js';
 import { isRegion, normalizePhone } from '../../core/phone.js';
 import { isTimeZone } from '../../core/time-zone.js';
 import { defaultRegionOf, type Services } from '../../services.js';
-import { EXCLUSION_KINDS, type Exclusion } from '../../store/repositories/exclusions.js';
+import { EXCLUSION_KINDS } from '../../store/repositories/exclusions.js';
 import type { WorkspaceSettings } from '../../store/repositories/workspaces.js';
 import { grantOf, requireAdmin } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
+import { addExclusion, ExclusionSchema, exclusionDto, exclusionTarget, touchChatsOf } from '../exclusions.js';
 
 const MINUTE = 60_000;
 
@@ -75,26 +76,6 @@ const SettingsChange = z
   })
   .meta({ id: 'WorkspaceSettingsChange' });
 
-const ExclusionSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(EXCLUSION_KINDS),
-    value: z.string().describe('The number (E.164), the group chat id, or the account id.'),
-    label: z.string().optional(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'Exclusion' });
-
-function exclusionDto(exclusion: Exclusion): z.infer<typeof ExclusionSchema> {
-  return {
-    id: exclusion.id,
-    kind: exclusion.kind,
-    value: exclusion.value,
-    ...(exclusion.label ? { label: exclusion.label } : {}),
-    createdAt: exclusion.createdAt.toISOString(),
-  };
-}
-
 /** The settings as an admin sets them through the API; null is the server's default. */
 function asSet(settings: WorkspaceSettings) {
   return {
@@ -107,12 +88,6 @@ function asSet(settings: WorkspaceSettings) {
     realTime: settings.realTime,
   };
 }
-
-const exclusionTarget = (exclusion: Exclusion) => ({
-  type: 'exclusion',
-  id: exclusion.id,
-  label: exclusion.label ?? `${exclusion.kind} ${exclusion.value}`,
-});
 
 /**
  * Workspace settings (sync interval, backfill days, time zone, default region) and the exclusion list:
@@ -143,25 +118,6 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
       importMaxMediaFiles: config.importMaxMediaFiles,
     },
   });
-
-  /** Marks the chats an exclusion covers as changed, so the next run looks at them again (added or removed). */
-  const touchChatsOf = async (exclusion: Exclusion) => {
-    const db = store.sql.db;
-    let query = db
-      .selectFrom('chats')
-      .innerJoin('accounts', 'accounts.id', 'chats.account_id')
-      .select('chats.id')
-      .where('accounts.workspace_id', '=', workspace.id);
-    if (exclusion.kind === 'account') query = query.where('chats.account_id', '=', exclusion.value);
-    else if (exclusion.kind === 'group') query = query.where('chats.id', '=', exclusion.value);
-    else {
-      query = query
-        .innerJoin('identities', 'identities.id', 'chats.partner_identity_id')
-        .where('identities.phone_e164', '=', exclusion.value);
-    }
-    const rows = await query.execute();
-    await store.chats.advanceLastMessage(db, new Map(rows.map((row) => [row.id, 0])));
-  };
 
   return async (app) => {
     app.get(
@@ -292,14 +248,11 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         } else if (!(await store.accounts.get(workspaceId, value))) {
           throw new WasyncError('not_found', `No account ${value}.`);
         }
-        const exclusion = await store.exclusions.add(workspaceId, { kind, value, label: label || undefined });
-        await audit.record(request, 'exclusion.added', exclusionTarget(exclusion), {
-          kind: exclusion.kind,
-          value: exclusion.value,
-          label: exclusion.label,
+        const { exclusion } = await addExclusion(services, request, {
+          kind,
+          value,
+          label: label || undefined,
         });
-        // The next run looks at its chats again and settles them as excluded.
-        await touchChatsOf(exclusion);
         return reply.status(201).send(exclusionDto(exclusion));
       },
     );
@@ -318,7 +271,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         const { workspaceId } = requireAdmin(request);
         const removed = await store.exclusions.remove(workspaceId, request.params.exclusionId);
         if (!removed) throw new WasyncError('not_found', `No exclusion ${request.params.exclusionId}.`);
-        await touchChatsOf(removed);
+        await touchChatsOf(services, workspaceId, removed);
         await audit.record(request, 'exclusion.removed', exclusionTarget(removed), {
           kind: removed.kind,
           value: removed.value,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { MessageType } from '../../core/model.js';
 import { findUnstorable } from '../../core/storable-text.js';
-import type { IngestEvent, IngestItem, IngestMessage } from '../../ingest/types.js';
+import type { IngestChat, IngestEvent, IngestItem, IngestMessage } from '../../ingest/types.js';
 import {
   type ItemError,
   ItemProblem,
@@ -11,6 +11,7 @@ import {
   parseTimestamp,
 } from './fields.js';
 import {
+  type ChatInput,
   type DeleteItemInput,
   type EditItemInput,
   ITEM_SCHEMAS,
@@ -18,7 +19,13 @@ import {
   type ReactionItemInput,
 } from './schema.js';
 
-export { ITEM_ERROR_CODES, type ItemError, type ItemErrorCode, type ParseContext } from './fields.js';
+export {
+  ITEM_ERROR_CODES,
+  type ItemError,
+  type ItemErrorCode,
+  ItemProblem,
+  type ParseContext,
+} from './fields.js';
 
 export type BatchParse = { ok: true; items: IngestItem[] } | { ok: false; errors: ItemError[] };
 
@@ -154,19 +161,23 @@ function toEvent(
   return event;
 }
 
+/** Reads a chat: its partner, or its group id, title and participants; throws an ItemProblem. */
+export function parseChat(input: ChatInput, field: string, context: ParseContext): IngestChat {
+  return input.type === 'direct'
+    ? { kind: 'direct', partner: parseParty(input.with, `${field}.with`, context) }
+    : {
+        kind: 'group',
+        groupKey: input.id,
+        title: input.title,
+        participants: (input.participants ?? []).map((p, i) =>
+          parseParty(p, `${field}.participants.${i}`, context),
+        ),
+      };
+}
+
 function toMessage(input: MessageItemInput, context: ParseContext): IngestMessage {
   const fromMe = input.fromMe ?? false;
-  const chat =
-    input.chat.type === 'direct'
-      ? { kind: 'direct' as const, partner: parseParty(input.chat.with, 'chat.with', context) }
-      : {
-          kind: 'group' as const,
-          groupKey: input.chat.id,
-          title: input.chat.title,
-          participants: (input.chat.participants ?? []).map((p, i) =>
-            parseParty(p, `chat.participants.${i}`, context),
-          ),
-        };
+  const chat = parseChat(input.chat, 'chat', context);
   let sender = input.from === undefined ? undefined : parseParty(input.from, 'from', context);
   if (!fromMe && !sender) {
     if (chat.kind === 'group')

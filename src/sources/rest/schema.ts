@@ -41,7 +41,7 @@ export const TimestampSchema = z
   ])
   .meta({ id: 'Timestamp' });
 
-const ChatSchema = z
+export const ChatSchema = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('direct'), with: PartySchema.describe('The other person.') }),
     z.strictObject({
@@ -135,6 +135,7 @@ export type EditItemInput = z.infer<typeof EditItemSchema>;
 export type DeleteItemInput = z.infer<typeof DeleteItemSchema>;
 export type ReactionItemInput = z.infer<typeof ReactionItemSchema>;
 export type PartyInput = z.infer<typeof PartySchema>;
+export type ChatInput = z.infer<typeof ChatSchema>;
 
 /** Documents the batch; items are validated one by one (see parse.ts) so errors can name each item. */
 export const IngestBatchSchema = z

@@ -282,6 +282,40 @@ export class ChatRepository {
     return toPage(rows, options.limit, toChat, (row) => ({ at: row.last_message_at ?? 0, id: row.id }));
   }
 
+  /** The direct chats with this person, on the given accounts (all when undefined), newest first. */
+  async findByPartner(
+    workspaceId: string,
+    identityId: string,
+    accountIds?: readonly string[],
+  ): Promise<Chat[]> {
+    return this.findBy(workspaceId, 'chats.partner_identity_id', identityId, accountIds);
+  }
+
+  /** The chats of this group id (one per account holding it), newest first. */
+  async findByGroupKey(
+    workspaceId: string,
+    groupKey: string,
+    accountIds?: readonly string[],
+  ): Promise<Chat[]> {
+    return this.findBy(workspaceId, 'chats.group_key', groupKey, accountIds);
+  }
+
+  private async findBy(
+    workspaceId: string,
+    column: 'chats.partner_identity_id' | 'chats.group_key',
+    value: string,
+    accountIds: readonly string[] | undefined,
+  ): Promise<Chat[]> {
+    if (accountIds !== undefined && accountIds.length === 0) return [];
+    let query = this.baseQuery(workspaceId).where(column, '=', value);
+    if (accountIds !== undefined) query = query.where('chats.account_id', 'in', accountIds);
+    const rows = await query
+      .orderBy(sql`coalesce(chats.last_message_at, 0)`, 'desc')
+      .orderBy('chats.id', 'desc')
+      .execute();
+    return rows.map(toChat);
+  }
+
   async participants(chatId: string): Promise<Identity[]> {
     const rows = await this.db
       .selectFrom('chat_participants')

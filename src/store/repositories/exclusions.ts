@@ -39,7 +39,15 @@ export class ExclusionRepository {
     workspaceId: string,
     input: { kind: ExclusionKind; value: string; label: string | undefined },
   ): Promise<Exclusion> {
-    await this.db
+    return (await this.ensure(workspaceId, input)).exclusion;
+  }
+
+  /** Adds an exclusion unless the same one is there, and says which it was. */
+  async ensure(
+    workspaceId: string,
+    input: { kind: ExclusionKind; value: string; label: string | undefined },
+  ): Promise<{ exclusion: Exclusion; created: boolean }> {
+    const inserted = await this.db
       .insertInto('exclusions')
       .values({
         id: newId('exc'),
@@ -50,7 +58,8 @@ export class ExclusionRepository {
         created_at: Date.now(),
       })
       .onConflict((oc) => oc.columns(['workspace_id', 'kind', 'value']).doNothing())
-      .execute();
+      .returning('id')
+      .executeTakeFirst();
     const row = await this.db
       .selectFrom('exclusions')
       .selectAll()
@@ -58,7 +67,7 @@ export class ExclusionRepository {
       .where('kind', '=', input.kind)
       .where('value', '=', input.value)
       .executeTakeFirstOrThrow();
-    return toExclusion(row);
+    return { exclusion: toExclusion(row), created: inserted !== undefined };
   }
 
   async remove(workspaceId: string, id: string): Promise<Exclusion | undefined> {
