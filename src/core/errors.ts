@@ -82,6 +82,11 @@ export const ERROR_CODES = {
     description:
       'A change made with a session cookie lacked the X-CSRF-Token header of that session (GET /api/v1/session gives it).',
   },
+  extension_capture_off: {
+    status: 403,
+    description:
+      "The browser extension's capture (a request with X-Wasync-Client: extension) is off in this workspace's settings (extensionCapture); an admin turns it on. Nothing was stored.",
+  },
   oauth_session_required: {
     status: 403,
     description:
@@ -98,6 +103,11 @@ export const ERROR_CODES = {
       'A Cloud API webhook names a phone_number_id no account has (details.phoneNumberIds); its changes were not stored, so Meta delivers them again.',
   },
   conflict: { status: 409, description: 'The resource already exists.' },
+  extension_capture_unsupported: {
+    status: 409,
+    description:
+      'The browser extension captures only into linked-device and REST numbers: a Cloud API or chat-export number keeps other message ids, so the same messages would be stored twice (details.sourceKind). Nothing was stored.',
+  },
   oauth_app_missing: {
     status: 409,
     description:
