@@ -17,7 +17,7 @@ function exceptBody<S>(route: FastifyRouteSchemaDef<S>) {
 }
 
 /** The header by which the browser extension says a batch is what it captured from WhatsApp Web. */
-export const CLIENT_HEADER = 'x-wasync-client';
+const CLIENT_HEADER = 'x-wasync-client';
 
 /**
  * The sources whose message ids are WhatsApp's own key ids, the ids the extension reads from WhatsApp
