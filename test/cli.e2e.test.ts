@@ -265,7 +265,7 @@ describe('wasync CLI (end to end)', () => {
     const first = await runCli(['migrate'], { WASYNC_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toBe(
-      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle, 013-account-access, 014-audit-log, 015-erasure, 016-crm-kit, 017-oauth, 018-crm-rate-buckets, 019-chat-history, 020-cloud-coexistence, 021-linked-device-pause, 022-own-lids, 023-alerts, 024-linked-device-traffic, 025-media-blobs, 026-linked-device-requests, 027-real-time, 028-imports\n',
+      'Applied: 001-foundation, 002-crm-connections, 003-record-links, 004-sync, 005-whatsapp-cloud, 006-delivery-status, 007-people, 008-settings, 009-linked-device, 010-linked-device-sessions, 011-token-owners, 012-sign-in-throttle, 013-account-access, 014-audit-log, 015-erasure, 016-crm-kit, 017-oauth, 018-crm-rate-buckets, 019-chat-history, 020-cloud-coexistence, 021-linked-device-pause, 022-own-lids, 023-alerts, 024-linked-device-traffic, 025-media-blobs, 026-linked-device-requests, 027-real-time, 028-imports, 029-extension-capture\n',
     );
     expect(fs.existsSync(path.join(dataDir, 'wasync.db'))).toBe(true);
 

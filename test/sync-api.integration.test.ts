@@ -204,6 +204,7 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
       adminsSeeAllChats: true,
       auditRetentionDays: 365,
       realTime: true,
+      extensionCapture: false,
       defaults: { syncIntervalMinutes: 3, backfillDays: 3, auditRetentionDays: 365 },
       storage: {
         usedBytes: 0,

@@ -518,10 +518,19 @@ describe.skipIf(skipped !== undefined)(
       // Picked, not typed: the zones the browser knows, and the countries by their names.
       await settings.getByLabel('Time zone').selectOption('Europe/Berlin');
       await settings.getByLabel('Default country').selectOption({ label: 'Brazil (BR)' });
+      // Off by default: the browser extension's capture is the admin's choice.
+      const capture = settings.getByLabel('Capture from the browser extension');
+      expect(await capture.isChecked()).toBe(false);
+      await capture.check();
       await settings.getByRole('button', { name: 'Save settings' }).click();
       await settings.getByText('Saved. The next sync run uses these settings.').waitFor();
       const saved = (await h.app.inject({ method: 'GET', url: '/api/v1/settings', headers: h.auth })).json();
-      expect(saved).toMatchObject({ syncIntervalMinutes: 5, timeZone: 'Europe/Berlin', defaultRegion: 'BR' });
+      expect(saved).toMatchObject({
+        syncIntervalMinutes: 5,
+        timeZone: 'Europe/Berlin',
+        defaultRegion: 'BR',
+        extensionCapture: true,
+      });
       // Media storage against the quota (20 GB by default), with what one import may add.
       await settings
         .getByRole('region', { name: 'Media storage' })

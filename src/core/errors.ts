@@ -82,6 +82,11 @@ export const ERROR_CODES = {
     description:
       'A change made with a session cookie lacked the X-CSRF-Token header of that session (GET /api/v1/session gives it).',
   },
+  extension_capture_off: {
+    status: 403,
+    description:
+      "The browser extension's capture (a request with X-Wasync-Client: extension) is off in this workspace's settings (extensionCapture); an admin turns it on. Nothing was stored.",
+  },
   oauth_session_required: {
     status: 403,
     description:
@@ -112,6 +117,11 @@ export const ERROR_CODES = {
     status: 409,
     description:
       "The chat's person is known only by a WhatsApp linked id (lid), without a phone number; what needs the number (excluding it from backups) cannot be done yet.",
+  },
+  extension_capture_unsupported: {
+    status: 409,
+    description:
+      'The browser extension captures only into linked-device and REST numbers: a Cloud API or chat-export number keeps other message ids, so the same messages would be stored twice (details.sourceKind). Nothing was stored.',
   },
   oauth_app_missing: {
     status: 409,

@@ -70,6 +70,8 @@ export interface WorkspaceTable {
   audit_retention_days: number | null;
   /** 1: a stored message asks for a sync within seconds (near-real-time); 0: the interval alone. */
   real_time: number;
+  /** 1: the REST ingest takes what the browser extension captures from WhatsApp Web; 0 (default): refused. */
+  extension_capture: number;
 }
 
 export interface UserTable {

@@ -596,7 +596,7 @@ export interface paths {
         put?: never;
         /**
          * Store a batch of up to 1000 messages and events
-         * @description Idempotent on (account, item id): a re-sent item is counted under `duplicates` and changes nothing. A batch with any invalid item is refused whole with `batch_invalid`, naming each item; nothing is stored.
+         * @description Idempotent on (account, item id): a re-sent item is counted under `duplicates` and changes nothing. A batch with any invalid item is refused whole with `batch_invalid`, naming each item; nothing is stored. The browser extension sends `X-Wasync-Client: extension`: such a batch is refused with `extension_capture_off` while the workspace's extensionCapture setting is off, and with `extension_capture_unsupported` into a number that is not a linked device or REST (its message ids would never match WhatsApp Web's).
          */
         post: {
             parameters: {
@@ -632,7 +632,25 @@ export interface paths {
                     };
                 };
                 /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4053,7 +4071,7 @@ export interface paths {
         head?: never;
         /**
          * Change settings (admin); null returns a setting to the server default
-         * @description They take effect with the next sync run (realTime with the next stored message).
+         * @description They take effect with the next sync run (realTime with the next stored message, extensionCapture with the next ingest request).
          */
         patch: {
             parameters: {
@@ -6504,6 +6522,8 @@ export interface components {
             auditRetentionDays: number;
             /** @description Near-real-time sync (default on): a stored message asks for a run of the connections its chat reaches within seconds, bursts coalesced and the CRM budget kept; the interval stays as the safety net. */
             realTime: boolean;
+            /** @description Capture from the browser extension (default off): the REST ingest takes the messages of the chats open in WhatsApp Web that the extension posts (header X-Wasync-Client: extension), into linked-device and REST numbers; off, it refuses them (extension_capture_off). */
+            extensionCapture: boolean;
             /** @description The server's configured values, which apply where the workspace sets none. */
             defaults: {
                 syncIntervalMinutes: number;
@@ -6530,6 +6550,7 @@ export interface components {
             adminsSeeAllChats?: boolean;
             auditRetentionDays?: number | null;
             realTime?: boolean;
+            extensionCapture?: boolean;
         };
         LinkInputInput: {
             /** @description The CRM connection, by id or name. */
@@ -8077,6 +8098,8 @@ export interface components {
             auditRetentionDays: number;
             /** @description Near-real-time sync (default on): a stored message asks for a run of the connections its chat reaches within seconds, bursts coalesced and the CRM budget kept; the interval stays as the safety net. */
             realTime: boolean;
+            /** @description Capture from the browser extension (default off): the REST ingest takes the messages of the chats open in WhatsApp Web that the extension posts (header X-Wasync-Client: extension), into linked-device and REST numbers; off, it refuses them (extension_capture_off). */
+            extensionCapture: boolean;
             /** @description The server's configured values, which apply where the workspace sets none. */
             defaults: {
                 syncIntervalMinutes: number;
@@ -8103,6 +8126,7 @@ export interface components {
             adminsSeeAllChats?: boolean;
             auditRetentionDays?: number | null;
             realTime?: boolean;
+            extensionCapture?: boolean;
         };
         LinkInput: {
             /** @description The CRM connection, by id or name. */

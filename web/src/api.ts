@@ -2,7 +2,9 @@ import type { Schemas } from './types';
 
 /**
  * The app's one way to the API: JSON in and out, the session cookie sent by the browser, the session's
- * CSRF token on every change, and the API's error envelope turned into an ApiError with its code.
+ * CSRF token on every change, and the API's error envelope turned into an ApiError with its code. A page
+ * served from elsewhere (the browser extension's) points it at a wasync server with a token instead
+ * (configureApi).
  */
 export class ApiError extends Error {
   constructor(
@@ -16,6 +18,30 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | undefined;
+
+/** Where requests go and how they are signed in: the page's own origin and its session by default. */
+let target: { baseUrl: string; token: string | undefined } = { baseUrl: '', token: undefined };
+
+export interface ApiTarget {
+  /** The wasync server's URL (`https://wasync.example.com`); requests go to `${baseUrl}/api/v1${path}`. */
+  baseUrl?: string;
+  /** An API token: sent as `Authorization: Bearer`, with no cookie and no CSRF token. */
+  token?: string;
+}
+
+/**
+ * Points api() and streamEvents() at a wasync server other than the page's own, for a page that is
+ * not served by wasync (the browser extension's): with a token, requests carry it as a bearer header
+ * and leave cookies out. `configureApi({})` returns to the default: the page's origin and its session.
+ */
+export function configureApi(options: ApiTarget): void {
+  target = { baseUrl: (options.baseUrl ?? '').replace(/\/+$/, ''), token: options.token || undefined };
+}
+
+/** The URL of an API path as requests reach it (`/api/v1…`, after the configured server's URL if any). */
+export function apiUrl(path: string): string {
+  return `${target.baseUrl}/api/v1${path}`;
+}
 
 /** The session's CSRF token, for requests made without api() (uploads with progress). */
 export function currentCsrf(): string | undefined {
@@ -36,15 +62,20 @@ export function onSessionEnded(listener: Listener): () => void {
   return () => sessionListeners.delete(listener);
 }
 
-/** A request to the API as the browser sends it: JSON body, session cookie, CSRF token on changes. */
+/**
+ * A request to the API as the browser sends it: JSON body, session cookie, CSRF token on changes; or,
+ * with a configured token, the bearer header alone.
+ */
 function request(method: string, path: string, body: unknown, accept: string, signal?: AbortSignal) {
   const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  return fetch(`/api/v1${path}`, {
+  const { token } = target;
+  if (token) headers.authorization = `Bearer ${token}`;
+  else if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  return fetch(apiUrl(path), {
     method,
     headers,
-    credentials: 'same-origin',
+    credentials: token ? 'omit' : 'same-origin',
     ...(signal ? { signal } : {}),
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });

@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
+import { followLiveEvents } from './live-stream';
 import type { LiveEvent } from './types';
 
 type Listener = (event: LiveEvent) => void;
@@ -7,7 +8,8 @@ const LiveContext = createContext<Set<Listener> | undefined>(undefined);
 
 /**
  * One EventSource per signed-in page on GET /api/v1/events; components listen through useLive. The
- * browser reconnects by itself after a drop.
+ * browser reconnects by itself after a drop. It sends the page's session cookie: for a page that
+ * reaches wasync with a token (configureApi), use StreamLiveProvider.
  */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [listeners] = useState(() => new Set<Listener>());
@@ -20,6 +22,23 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     source.addEventListener('messages', forward('messages'));
     source.addEventListener('sync', forward('sync'));
     return () => source.close();
+  }, [listeners]);
+  return <LiveContext.Provider value={listeners}>{children}</LiveContext.Provider>;
+}
+
+/**
+ * The same live events for useLive, read with fetch (followLiveEvents) so the request carries the
+ * bearer token configureApi set: for the browser extension's pages, where no session cookie exists.
+ * A refused token stops it (api()'s onSessionEnded listeners hear of a 401).
+ */
+export function StreamLiveProvider({ children }: { children: ReactNode }) {
+  const [listeners] = useState(() => new Set<Listener>());
+  useEffect(() => {
+    const controller = new AbortController();
+    followLiveEvents((event) => {
+      for (const listener of listeners) listener(event);
+    }, controller.signal).catch(() => undefined);
+    return () => controller.abort();
   }, [listeners]);
   return <LiveContext.Provider value={listeners}>{children}</LiveContext.Provider>;
 }

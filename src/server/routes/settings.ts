@@ -35,6 +35,13 @@ const SettingsSchema = z
         'Near-real-time sync (default on): a stored message asks for a run of the connections its chat ' +
           'reaches within seconds, bursts coalesced and the CRM budget kept; the interval stays as the safety net.',
       ),
+    extensionCapture: z
+      .boolean()
+      .describe(
+        'Capture from the browser extension (default off): the REST ingest takes the messages of the chats ' +
+          'open in WhatsApp Web that the extension posts (header X-Wasync-Client: extension), into linked-device ' +
+          'and REST numbers; off, it refuses them (extension_capture_off).',
+      ),
     defaults: z
       .object({
         syncIntervalMinutes: z.number(),
@@ -73,6 +80,7 @@ const SettingsChange = z
     adminsSeeAllChats: z.boolean().optional(),
     auditRetentionDays: z.number().int().min(1).max(36500).nullable().optional(),
     realTime: z.boolean().optional(),
+    extensionCapture: z.boolean().optional(),
   })
   .meta({ id: 'WorkspaceSettingsChange' });
 
@@ -86,6 +94,7 @@ function asSet(settings: WorkspaceSettings) {
     auditRetentionDays: settings.auditRetentionDays ?? null,
     adminsSeeAllChats: settings.adminsSeeAll,
     realTime: settings.realTime,
+    extensionCapture: settings.extensionCapture,
   };
 }
 
@@ -106,6 +115,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
     adminsSeeAllChats: settings.adminsSeeAll,
     auditRetentionDays: settings.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     realTime: settings.realTime,
+    extensionCapture: settings.extensionCapture,
     defaults: {
       syncIntervalMinutes: config.syncIntervalMs / MINUTE,
       backfillDays: config.backfillDays,
@@ -141,7 +151,8 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
         schema: {
           tags: ['settings'],
           summary: 'Change settings (admin); null returns a setting to the server default',
-          description: 'They take effect with the next sync run (realTime with the next stored message).',
+          description:
+            'They take effect with the next sync run (realTime with the next stored message, extensionCapture with the next ingest request).',
           body: SettingsChange,
           response: { 200: SettingsSchema, 400: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema },
         },
@@ -156,6 +167,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           adminsSeeAllChats,
           auditRetentionDays,
           realTime,
+          extensionCapture,
         } = request.body;
         const before = await store.workspaces.settings(workspaceId);
         const settings = await store.workspaces.updateSettings(workspaceId, {
@@ -171,6 +183,7 @@ export function settingsRoutes(services: Services): FastifyPluginAsyncZod {
           ...(adminsSeeAllChats !== undefined ? { adminsSeeAll: adminsSeeAllChats } : {}),
           ...(auditRetentionDays !== undefined ? { auditRetentionDays } : {}),
           ...(realTime !== undefined ? { realTime } : {}),
+          ...(extensionCapture !== undefined ? { extensionCapture } : {}),
         });
         // Each setting that changed, old → new by its API name (null: the server's default). None is a secret.
         const changes: Record<string, { from: unknown; to: unknown }> = {};

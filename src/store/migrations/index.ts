@@ -27,6 +27,7 @@ import { mediaBlobs } from './025-media-blobs.js';
 import { linkedDeviceRequests } from './026-linked-device-requests.js';
 import { realTime } from './027-real-time.js';
 import { imports } from './028-imports.js';
+import { extensionCapture } from './029-extension-capture.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type MigrationSet = Record<string, Migration>;
@@ -65,6 +66,7 @@ export function migrationsFor(dialect: DialectName): MigrationSet {
     '026-linked-device-requests': linkedDeviceRequests(dialect),
     '027-real-time': realTime(),
     '028-imports': imports(dialect),
+    '029-extension-capture': extensionCapture(),
   };
 }
 

@@ -33,6 +33,7 @@ export class WorkspaceRepository {
       admins_see_all: 1,
       audit_retention_days: null,
       real_time: 1,
+      extension_capture: 0,
     };
     await this.db.insertInto('workspaces').values(row).execute();
     return toWorkspace(row);
@@ -52,6 +53,7 @@ export class WorkspaceRepository {
       adminsSeeAll: Number(row.admins_see_all) === 1,
       auditRetentionDays: row.audit_retention_days ?? undefined,
       realTime: Number(row.real_time) === 1,
+      extensionCapture: Number(row.extension_capture) === 1,
     };
   }
 
@@ -66,6 +68,8 @@ export class WorkspaceRepository {
       set.admins_see_all = change.adminsSeeAll ? 1 : 0;
     if (change.auditRetentionDays !== undefined) set.audit_retention_days = change.auditRetentionDays;
     if (change.realTime !== undefined && change.realTime !== null) set.real_time = change.realTime ? 1 : 0;
+    if (change.extensionCapture !== undefined && change.extensionCapture !== null)
+      set.extension_capture = change.extensionCapture ? 1 : 0;
     if (Object.keys(set).length > 0) {
       await this.db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
     }
@@ -85,6 +89,11 @@ export interface WorkspaceSettings {
   auditRetentionDays: number | undefined;
   /** Near-real-time sync: a stored message asks for a run within seconds (default on). */
   realTime: boolean;
+  /**
+   * Whether the REST ingest takes messages the browser extension captured from WhatsApp Web (default off);
+   * src/server/routes/ingest.ts enforces it.
+   */
+  extensionCapture: boolean;
 }
 
 export type SettingsChange = {

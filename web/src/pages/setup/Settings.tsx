@@ -112,6 +112,7 @@ export function Settings() {
         adminsSeeAllChats: form.get('adminsSeeAllChats') === 'on',
         auditRetentionDays: Number(form.get('auditRetentionDays')),
         realTime: form.get('realTime') === 'on',
+        extensionCapture: form.get('extensionCapture') === 'on',
       });
       setValues(saved);
       setMessage({ kind: 'success', text: 'Saved. The next sync run uses these settings.' });
@@ -177,6 +178,16 @@ export function Settings() {
             <p className="hint">
               Unticked, admins read only the numbers they own, that are shared with them, or that the whole
               team reads, as members do; they still manage every number (owner, sharing).
+            </p>
+          </div>
+          <div className="field">
+            <label className="check">
+              <input type="checkbox" name="extensionCapture" defaultChecked={values.extensionCapture} />
+              Capture from the browser extension
+            </label>
+            <p className="hint">
+              The browser extension backs up the chats a rep opens in WhatsApp Web into their linked-device or
+              REST number, without doubling what is stored already; off, the server refuses what it sends.
             </p>
           </div>
           <Field
