@@ -5,7 +5,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Account } from '../src/core/model.js';
 import { openServices, type Services } from '../src/services.js';
 import { QueuedImports } from '../src/sources/chat-export/queued.js';
-import { sha256Of } from '../src/store/blobs/blob-store.js';
+import { type StoredBlob, sha256Of } from '../src/store/blobs/blob-store.js';
+import type { Store } from '../src/store/index.js';
 import type { ImportRequestOptions } from '../src/store/repositories/imports.js';
 import { describeEachDatabase, describePostgres } from './support/databases.js';
 import { OWN_FIXTURES } from './support/fixtures.js';
@@ -22,6 +23,10 @@ const OPTIONS: ImportRequestOptions = {
   dateOrder: undefined,
   toCrm: true,
 };
+
+/** An upload queued for the import pass, as the API process queues it. */
+const queueImport = (store: Store, accountId: string, blob: StoredBlob, now: number) =>
+  store.imports.create({ accountId, options: OPTIONS, blob, requestedBy: undefined, now });
 
 describeEachDatabase('imports repository', (database) => {
   let h: Harness;
@@ -105,21 +110,9 @@ describeEachDatabase('imports repository', (database) => {
   it('the import pass runs a queued import from the blob store, and gives up one whose workers kept dying', async () => {
     const { store } = h.services;
     const blob = await store.blobs.putBytes(GROUP_EXPORT);
-    const queued = await store.imports.create({
-      accountId: account.id,
-      options: OPTIONS,
-      blob,
-      requestedBy: undefined,
-      now: Date.now(),
-    });
+    const queued = await queueImport(store, account.id, blob, Date.now());
     // The same file uploaded twice: one blob, kept until the second import no longer needs it.
-    const twice = await store.imports.create({
-      accountId: other.id,
-      options: OPTIONS,
-      blob,
-      requestedBy: undefined,
-      now: Date.now() + 1,
-    });
+    const twice = await queueImport(store, other.id, blob, Date.now() + 1);
     expect(await h.services.imports.drain()).toBe(2);
     expect(await store.imports.get(account.id, queued.id)).toMatchObject({
       state: 'done',
@@ -133,13 +126,7 @@ describeEachDatabase('imports repository', (database) => {
     expect(await store.blobs.has(blob.sha256)).toBe(false);
 
     const again = await store.blobs.putBytes(GROUP_EXPORT);
-    const doomed = await store.imports.create({
-      accountId: other.id,
-      options: OPTIONS,
-      blob: again,
-      requestedBy: undefined,
-      now: Date.now(),
-    });
+    const doomed = await queueImport(store, other.id, again, Date.now());
     // Three workers claimed it in turn, and each died before its claim ran out.
     for (let attempt = 0; attempt < 3; attempt++)
       await store.imports.claimNext(`dead-${attempt}`, Date.now() - (10 - 2 * attempt) * 60_000, 60_000);
@@ -157,13 +144,7 @@ describeEachDatabase('imports repository', (database) => {
   it('tries an import again when it failed for want of its bytes, not for its file', async () => {
     const { store } = h.services;
     const blob = await store.blobs.putBytes(GROUP_EXPORT);
-    const queued = await store.imports.create({
-      accountId: account.id,
-      options: OPTIONS,
-      blob,
-      requestedBy: undefined,
-      now: Date.now(),
-    });
+    const queued = await queueImport(store, account.id, blob, Date.now());
     // The blob store lost the upload for a moment (a failover): the import is not the file's fault.
     await store.blobs.remove(blob.sha256);
     expect(await h.services.imports.drain()).toBe(1);
@@ -334,13 +315,7 @@ describeWithRedis('imports in scale mode', (redisUrl) => {
     it("a dead worker's import is taken again once its claim ran out", async () => {
       const { store } = api.services;
       const blob = await store.blobs.putBytes(GROUP_EXPORT);
-      const job = await store.imports.create({
-        accountId: account.id,
-        options: OPTIONS,
-        blob,
-        requestedBy: undefined,
-        now: Date.now(),
-      });
+      const job = await queueImport(store, account.id, blob, Date.now());
       // A worker claimed it ten minutes ago for a minute, and died.
       const dead = await store.imports.claimNext('dead-worker', Date.now() - 10 * 60_000, 60_000);
       expect(dead).toMatchObject({ id: job.id, state: 'running', attempts: 1 });
