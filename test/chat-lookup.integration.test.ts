@@ -356,13 +356,23 @@ describeEachDatabase('chat lookup, chats made ahead and exclusions from the chat
     }[];
     expect(audited.map((e) => e.target.id)).toEqual([exclusion.id]);
 
+    // The card says so at once, before any run has recorded it, and after one.
+    const states = async () =>
+      (await cy.browser.call('GET', `/chats/${ana.id}/crm`)).json().data as {
+        state: string;
+        reason?: string;
+      }[];
+    expect(stateOf((await lookup(cy, { phone: ANA })).chats[0])).toBe('excluded');
+    expect(await states()).toMatchObject([{ state: 'excluded', reason: 'the number is excluded' }]);
     await sync();
     const after = await lookup(cy, { phone: ANA });
     expect(stateOf(after.chats[0])).toBe('excluded');
-    const card = (await cy.browser.call('GET', `/chats/${ana.id}/crm`)).json().data;
-    expect(card.map((s: { state: string }) => s.state)).toEqual(['excluded']);
-    // Taking it back stays with admins.
+    expect((await states()).map((s) => s.state)).toEqual(['excluded']);
+    // Taking it back stays with admins; once taken back, the chat waits for the next run at once.
     expect((await cy.browser.call('DELETE', `/exclusions/${exclusion.id}`)).statusCode).toBe(403);
+    expect((await ada.browser.call('DELETE', `/exclusions/${exclusion.id}`)).statusCode).toBe(204);
+    expect((await states()).map((s) => s.state)).toEqual(['waiting']);
+    expect((await cy.browser.call('POST', `/chats/${ana.id}/exclusion`)).statusCode).toBe(201);
 
     const group = (await lookup(cy, { groupId: GROUP })).chats[0];
     const groupExcluded = await cy.browser.call('POST', `/chats/${group?.id}/exclusion`);

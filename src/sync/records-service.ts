@@ -14,6 +14,7 @@ import type { CrmRecord, Destination, RecordCard, RecordType } from '../crms/typ
 import type { Store } from '../store/index.js';
 import type { CrmChatState } from '../store/repositories/crm-chat-state.js';
 import type { RecordLink } from '../store/repositories/record-links.js';
+import { exclusionOf } from './engine.js';
 import type { SyncService } from './service.js';
 
 export interface RecordsServiceOptions {
@@ -106,6 +107,8 @@ export class RecordsService {
       this.windowStart(now),
     );
     const byId = new Map(chats.map((chat) => [chat.id, chat]));
+    // Exclusions count from the moment they are made or lifted, not from the next run's record of them.
+    const exclusions = await store.exclusions.matcher(workspace.id);
     const groups = chats.filter((chat) => chat.kind === 'group').map((chat) => chat.id);
     const participants = await store.chats.participantsOf(groups);
     const peopleOf = (chat: Chat) =>
@@ -155,17 +158,21 @@ export class RecordsService {
         if (row.state === 'in_crm' && around.lastSinceAt !== undefined) upTo = new Date(around.lastSinceAt);
       }
       const sync = row.sync;
+      const excluded = exclusionOf(chat, exclusions);
+      // Excluded now, or excluded at the last run and lifted since (the next run sends what waits).
+      const state = excluded ? 'excluded' : row.state === 'excluded' ? 'waiting' : row.state;
       result.get(chat.id)?.push({
         connection: { id: row.connectionId, name },
-        state: row.state,
+        state,
         reason:
-          row.state === 'failed' || row.state === 'not_in_crm' || row.state === 'excluded'
+          excluded ??
+          (state === 'failed' || state === 'not_in_crm'
             ? (sync?.reason ??
-              (row.state === 'not_in_crm' ? 'Nothing new within the backfill window.' : undefined))
-            : undefined,
-        upTo,
-        nextRunAt: row.state === 'waiting' ? nextRuns.get(row.connectionId) : undefined,
-        retryAt: row.state === 'failed' && sync?.retryAt !== undefined ? new Date(sync.retryAt) : undefined,
+              (state === 'not_in_crm' ? 'Nothing new within the backfill window.' : undefined))
+            : undefined),
+        upTo: state === 'excluded' ? undefined : upTo,
+        nextRunAt: state === 'waiting' ? nextRuns.get(row.connectionId) : undefined,
+        retryAt: state === 'failed' && sync?.retryAt !== undefined ? new Date(sync.retryAt) : undefined,
         lastSyncedAt: sync?.lastSyncedAt,
         history,
         unlinked,
