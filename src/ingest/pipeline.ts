@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
+import { WasyncError } from '../core/errors.js';
 import type { Account } from '../core/model.js';
 import type { PartyRef } from '../core/party.js';
 import type { Store } from '../store/index.js';
+import type { ChatKey } from '../store/repositories/chats.js';
 import type { NewEvent } from '../store/repositories/events.js';
 import type { NewMedia, NewMessage } from '../store/repositories/messages.js';
 import type { Database } from '../store/schema.js';
 import { writeTransaction } from '../store/write-transaction.js';
 import { present, resolveBatch } from './batch-resolution.js';
 import { ResolutionCache, ResolvedEntries } from './resolution-cache.js';
-import type { IngestEvent, IngestItem, IngestMessage, IngestResult } from './types.js';
+import type { IngestChat, IngestEvent, IngestItem, IngestMessage, IngestResult } from './types.js';
 
 export type ChatsChangedListener = (accountId: string, chatIds: string[]) => void;
 
@@ -26,6 +28,38 @@ export class IngestPipeline {
   private readonly cache = new ResolutionCache();
 
   constructor(private readonly store: Store) {}
+
+  /**
+   * The chat of a person or group on an account, created without messages unless it is there (the card
+   * links or creates a CRM record for a chat not captured yet). One write transaction, ordered against
+   * erasures as a batch's is: an erased partner is refused, erased members of a group are left out.
+   */
+  async ensureChat(account: Account, chat: IngestChat): Promise<{ chatId: string; created: boolean }> {
+    return writeTransaction(this.store.sql.db, this.store.sql.dialect, async (trx) => {
+      await this.store.tombstones.hold(trx, this.store.sql.dialect, account.workspaceId, 'share');
+      const parties = chat.kind === 'direct' ? [chat.partner] : chat.participants;
+      const gone = await this.store.tombstones.tombstoned(account.workspaceId, parties, trx);
+      if (chat.kind === 'direct' && gone.size > 0) {
+        throw new WasyncError(
+          'person_erased',
+          'This person was erased: no chat with them is stored until an admin lifts the tombstone.',
+        );
+      }
+      const kept = parties.filter((party) => !gone.has(party));
+      const { ids } = await this.store.identities.resolve(trx, account.workspaceId, kept);
+      const key: ChatKey =
+        chat.kind === 'group'
+          ? { kind: 'group', groupKey: chat.groupKey, title: chat.title }
+          : { kind: 'direct', partnerIdentityId: present(ids[0]) };
+      const created = new Set<string>();
+      const chatId = present((await this.store.chats.resolve(trx, account.id, [key], created))[0]);
+      await this.store.chats.addParticipants(
+        trx,
+        ids.map((identityId) => ({ chatId, identityId })),
+      );
+      return { chatId, created: created.has(chatId) };
+    });
+  }
 
   /**
    * Listens for commits that stored or changed messages (the live events, the real-time sync);

@@ -97,13 +97,7 @@ export class ErasureService {
     // sent by someone else: blobs are stored once per content).
     let mediaFiles = 0;
     for (const sha256 of new Set(plan.media.flatMap((m) => (m.sha256 ? [m.sha256] : [])))) {
-      const used = await store.sql.db
-        .selectFrom('media')
-        .select('id')
-        .where('sha256', '=', sha256)
-        .limit(1)
-        .executeTakeFirst();
-      if (!used && (await store.blobs.remove(sha256))) mediaFiles++;
+      if (!(await store.media.usesBlob(sha256)) && (await store.blobs.remove(sha256))) mediaFiles++;
     }
     if (mediaFiles > 0) {
       erasure.removed = { ...erasure.removed, mediaFiles };

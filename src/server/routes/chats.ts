@@ -1,16 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import type { Account, Chat } from '../../core/model.js';
+import type { Chat } from '../../core/model.js';
 import type { CountryCode } from '../../core/phone.js';
 import { parseWhatsAppId } from '../../core/whatsapp-id.js';
 import type { IngestChat } from '../../ingest/types.js';
 import { defaultRegionOf, type Services } from '../../services.js';
 import { ItemProblem, parseChat } from '../../sources/rest/parse.js';
 import { type ChatInput, ChatSchema as IngestChatSchema } from '../../sources/rest/schema.js';
-import type { ChatKey } from '../../store/repositories/chats.js';
 import { CRM_CHAT_STATES } from '../../store/repositories/crm-chat-state.js';
-import { writeTransaction } from '../../store/write-transaction.js';
 import { ChatAccess } from '../access.js';
 import { grantOf } from '../auth.js';
 import {
@@ -114,50 +112,6 @@ function readChat(
 export function chatRoutes(services: Services): FastifyPluginAsyncZod {
   const { store, config } = services;
   const access = new ChatAccess(services);
-
-  /**
-   * The chat of a person or group on an account, created (without messages) unless there, in one write
-   * transaction ordered against erasures as the ingest's is: an erased partner is refused, erased
-   * members of a group are left out.
-   */
-  const materialise = (account: Account, chat: IngestChat) =>
-    writeTransaction(store.sql.db, store.sql.dialect, async (trx) => {
-      await store.tombstones.hold(trx, store.sql.dialect, account.workspaceId, 'share');
-      const parties = chat.kind === 'direct' ? [chat.partner] : chat.participants;
-      const gone = await store.tombstones.tombstoned(account.workspaceId, parties, trx);
-      if (chat.kind === 'direct' && gone.size > 0) {
-        throw new WasyncError(
-          'person_erased',
-          'This person was erased: no chat with them is stored until an admin lifts the tombstone.',
-        );
-      }
-      const kept = parties.filter((party) => !gone.has(party));
-      const { ids } = await store.identities.resolve(trx, account.workspaceId, kept);
-      let key: ChatKey;
-      if (chat.kind === 'group') key = { kind: 'group', groupKey: chat.groupKey, title: chat.title };
-      else {
-        const partner = ids[0];
-        if (partner === undefined) throw new Error('the partner was not resolved');
-        key = { kind: 'direct', partnerIdentityId: partner };
-      }
-      const before = await trx
-        .selectFrom('chats')
-        .select('id')
-        .where('account_id', '=', account.id)
-        .where(
-          key.kind === 'group' ? 'group_key' : 'partner_identity_id',
-          '=',
-          key.kind === 'group' ? key.groupKey : key.partnerIdentityId,
-        )
-        .executeTakeFirst();
-      const [chatId] = await store.chats.resolve(trx, account.id, [key]);
-      if (chatId === undefined) throw new Error('the chat was not resolved');
-      await store.chats.addParticipants(
-        trx,
-        ids.map((identityId) => ({ chatId, identityId })),
-      );
-      return { chatId, created: before === undefined };
-    });
 
   /**
    * Chats as the list shows them: each with its latest message, the CRM records linked to its people
@@ -378,7 +332,7 @@ export function chatRoutes(services: Services): FastifyPluginAsyncZod {
       async (request, reply) => {
         const account = await access.account(request, request.params.accountId);
         const chat = readChat(request.body.chat, defaultRegionOf(services), config.mediaMaxBytes);
-        const { chatId, created } = await materialise(account, chat);
+        const { chatId, created } = await services.ingest.ensureChat(account, chat);
         const stored = await store.chats.get(account.workspaceId, chatId);
         if (!stored) throw new WasyncError('not_found', `No chat ${chatId}.`);
         const participants = await store.chats.participants(chatId);

@@ -8,11 +8,10 @@ import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
 import { isTimeZone } from '../../core/time-zone.js';
 import { defaultRegionOf, type Services } from '../../services.js';
-import { importChatExportFile } from '../../sources/chat-export/import.js';
-import { importContext } from '../../sources/chat-export/limits.js';
 import { DATE_ORDERS } from '../../sources/chat-export/parser.js';
+import { importUpload } from '../../sources/chat-export/upload.js';
 import { BlobTooLargeError } from '../../store/blobs/blob-store.js';
-import type { ImportJob } from '../../store/repositories/imports.js';
+import type { ImportJob, ImportRequestOptions } from '../../store/repositories/imports.js';
 import { ChatAccess } from '../access.js';
 import { grantOf } from '../auth.js';
 import { ErrorEnvelopeSchema } from '../error-envelope.js';
@@ -183,6 +182,15 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             issues: [{ field: 'querystring.tz', message: 'not an IANA time zone' }],
           });
         }
+        const options: ImportRequestOptions = {
+          chatWith: query.chatWith,
+          me: query.me,
+          chatName: query.chatName,
+          fileName: query.fileName,
+          timeZone: query.tz ?? services.workspace.timeZone,
+          dateOrder: query.dateOrder,
+          toCrm: query.toCrm === 'true',
+        };
         await audit.record(
           request,
           'import.started',
@@ -208,15 +216,7 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
           }
           const job = await services.store.imports.create({
             accountId: account.id,
-            options: {
-              chatWith: query.chatWith,
-              me: query.me,
-              chatName: query.chatName,
-              fileName: query.fileName,
-              timeZone: query.tz ?? services.workspace.timeZone,
-              dateOrder: query.dateOrder,
-              toCrm: query.toCrm === 'true',
-            },
+            options,
             blob,
             requestedBy: grantOf(request).userId,
             now: Date.now(),
@@ -244,23 +244,9 @@ export function importRoutes(services: Services): FastifyPluginAsyncZod {
             }),
             fs.createWriteStream(file),
           );
-          const context = importContext(services);
-          const summary = await importChatExportFile(
-            context.services,
-            file,
-            query.fileName ?? query.chatName ?? 'upload',
-            {
-              account,
-              chatWith: query.chatWith,
-              me: query.me,
-              chatName: query.chatName,
-              timeZone: query.tz ?? services.workspace.timeZone,
-              dateOrder: query.dateOrder,
-              toCrm: query.toCrm === 'true',
-              defaultRegion: defaultRegionOf(services),
-              ...context.limits,
-            },
-          );
+          const summary = await importUpload(services, file, account, options, {
+            defaultRegion: defaultRegionOf(services),
+          });
           return {
             accountId: account.id,
             ...summary,

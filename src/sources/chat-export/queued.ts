@@ -11,9 +11,8 @@ import type { CountryCode } from '../../core/phone.js';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import type { Store } from '../../store/index.js';
 import type { ImportJob, ImportProgressState } from '../../store/repositories/imports.js';
-import { type ImportProgress, type ImportSummary, importChatExportFile } from './import.js';
-import { importContext } from './limits.js';
-import type { DateOrder } from './parser.js';
+import type { ImportProgress, ImportSummary } from './import.js';
+import { importUpload } from './upload.js';
 
 /** How long a claim lasts without a heartbeat: a worker that died leaves its import for this long. */
 const CLAIM_MS = 2 * 60_000;
@@ -153,14 +152,9 @@ export class QueuedImports {
     if (!(await store.imports.finish(job.id, this.owner, this.now(), outcome))) return;
     // Blobs are stored once per content: the same bytes may be a message's media, or another
     // upload of the same file still waiting.
-    const sha256 = job.blob.sha256;
-    const media = await store.sql.db
-      .selectFrom('media')
-      .select('id')
-      .where('sha256', '=', sha256)
-      .limit(1)
-      .executeTakeFirst();
-    if (!media && !(await store.imports.blobPending(sha256))) await store.blobs.remove(sha256);
+    const { sha256 } = job.blob;
+    if (!(await store.media.usesBlob(sha256)) && !(await store.imports.blobPending(sha256)))
+      await store.blobs.remove(sha256);
   }
 
   /** The upload, streamed from the blob store to a temp file, imported with the options it was posted with. */
@@ -176,24 +170,10 @@ export class QueuedImports {
     const file = path.join(dir, 'upload');
     try {
       await pipeline(store.blobs.open(job.blob.sha256), fs.createWriteStream(file));
-      const context = importContext(this.options);
-      const summary = await importChatExportFile(
-        context.services,
-        file,
-        job.options.fileName ?? job.options.chatName ?? 'upload',
-        {
-          account,
-          chatWith: job.options.chatWith,
-          me: job.options.me,
-          chatName: job.options.chatName,
-          timeZone: job.options.timeZone,
-          dateOrder: job.options.dateOrder as DateOrder | undefined,
-          toCrm: job.options.toCrm,
-          defaultRegion: (settings.defaultRegion as CountryCode | undefined) ?? config.defaultRegion,
-          onProgress,
-          ...context.limits,
-        },
-      );
+      const summary = await importUpload(this.options, file, account, job.options, {
+        defaultRegion: (settings.defaultRegion as CountryCode | undefined) ?? config.defaultRegion,
+        onProgress,
+      });
       return { accountId: account.id, ...summary };
     } finally {
       await fs.promises.rm(dir, { recursive: true, force: true });

@@ -24,14 +24,22 @@ export class ChatRepository {
 
   /**
    * Resolves chat keys to chat ids (same order) inside the caller's transaction, creating chats not
-   * seen before. A later title for a group replaces the stored one (groups get renamed).
+   * seen before (their ids go into `created`, when given). A later title for a group replaces the
+   * stored one (groups get renamed).
    */
-  async resolve(db: Kysely<Database>, accountId: string, keys: readonly ChatKey[]): Promise<string[]> {
+  async resolve(
+    db: Kysely<Database>,
+    accountId: string,
+    keys: readonly ChatKey[],
+    created?: Set<string>,
+  ): Promise<string[]> {
     const known = await this.load(db, accountId, keys);
     for (const key of inLockOrder(keys, chatKeyString)) {
       let chat = known.get(chatKeyString(key));
       if (!chat) {
-        chat = await this.insert(db, accountId, key);
+        const inserted = await this.insert(db, accountId, key);
+        chat = inserted.row;
+        if (inserted.created) created?.add(chat.id);
         known.set(chatKeyString(key), chat);
       } else if (key.title && key.kind === 'group' && key.title !== chat.title) {
         await db.updateTable('chats').set({ title: key.title }).where('id', '=', chat.id).execute();
@@ -71,7 +79,11 @@ export class ChatRepository {
     return new Map(rows.map((row) => [rowKeyString(row), row]));
   }
 
-  private async insert(db: Kysely<Database>, accountId: string, key: ChatKey): Promise<ChatTable> {
+  private async insert(
+    db: Kysely<Database>,
+    accountId: string,
+    key: ChatKey,
+  ): Promise<{ row: ChatTable; created: boolean }> {
     const now = Date.now();
     const row: ChatTable = {
       id: newId('chat'),
@@ -92,16 +104,17 @@ export class ChatRepository {
       .onConflict((oc) => oc.doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted) return row;
+    if (inserted) return { row, created: true };
     // A concurrent writer created the same chat first; use theirs.
     const column = key.kind === 'direct' ? 'partner_identity_id' : 'group_key';
     const value = key.kind === 'direct' ? key.partnerIdentityId : key.groupKey;
-    return db
+    const theirs = await db
       .selectFrom('chats')
       .selectAll()
       .where('account_id', '=', accountId)
       .where(column, '=', value)
       .executeTakeFirstOrThrow();
+    return { row: theirs, created: false };
   }
 
   async addParticipants(

@@ -34,6 +34,17 @@ export class MediaRepository {
     return Number(row?.bytes ?? 0);
   }
 
+  /** Whether any message's media are these bytes (blobs are stored once per content, shared by all). */
+  async usesBlob(sha256: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('media')
+      .select('id')
+      .where('sha256', '=', sha256)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /**
    * Claims up to `limit` due downloads by pushing their next attempt `leaseMs` into the future, so
    * another process polling at the same time skips them; a crash simply lets the lease run out.
