@@ -178,7 +178,7 @@ describe.skipIf(skipped !== undefined)(
       await state.getByText(/Excluded: .*; never written to the CRM\./).waitFor();
       await card
         .getByTestId('chat-excluded')
-        .getByText(/^Never backed up: this number/)
+        .getByText(/^Never backed up: the workspace's exclusion list holds this chat/)
         .waitFor();
       expect(await card.getByRole('button', { name: 'Never back up this chat' }).count()).toBe(0);
       const states = (await api('GET', `/chats/${chat.id}/crm`)).data as { state: string }[];

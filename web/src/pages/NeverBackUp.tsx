@@ -62,12 +62,11 @@ export function NeverBackUp({
     <section className="never-back-up" aria-label="Never back up">
       {excluded ? (
         <p className="small" data-testid="chat-excluded">
-          Never backed up: {chat.type === 'group' ? 'this group' : 'this number'} is on the workspace's
-          exclusion list, so nothing more of this chat is written to any CRM. An admin can lift it under{' '}
-          {EXCLUSIONS_PAGE}.
+          Never backed up: the workspace's exclusion list holds this chat, so nothing more of it is written to
+          any CRM. An admin can lift it under {EXCLUSIONS_PAGE}.
         </p>
       ) : asking ? (
-        <div className="confirm" role="group" aria-label="Never back up this chat?">
+        <fieldset className="confirm" aria-label="Never back up this chat?">
           <p className="small">
             {what} goes on the workspace's exclusion list: nothing more of this chat is written to any CRM
             (what a CRM has already stays there). Only an admin can lift it, under {EXCLUSIONS_PAGE}.
@@ -80,7 +79,7 @@ export function NeverBackUp({
               Cancel
             </button>
           </div>
-        </div>
+        </fieldset>
       ) : (
         <div className="buttons">
           <button
