@@ -15,7 +15,8 @@ const skipped = browserSkipped();
  * What the workspace says of a chat is what the CRM holds: an imported month-old chat, once its person
  * is linked by hand, is written to the sandbox org and its card says "In CRM up to"; a newer message
  * makes it wait for the next run, then it is in the CRM again; unlinking by hand says so and offers
- * to match by phone again.
+ * to match by phone again. "Never back up this chat" puts the partner's number on the exclusion list
+ * from the card, and the card says the chat is excluded at once.
  */
 describe.skipIf(skipped !== undefined)(
   `A chat's CRM state, in a browser${skipped ? ` (skipped: ${skipped})` : ''}`,
@@ -144,6 +145,79 @@ describe.skipIf(skipped !== undefined)(
       await card.getByRole('button', { name: 'Match by phone again' }).click();
       await card.getByTestId('unlinked-by-hand').waitFor({ state: 'detached' });
       await card.getByRole('button', { name: 'Link existing record' }).waitFor();
+      expect(errors).toEqual([]);
+    });
+
+    it('never backs up a chat from its card: excluded at once, its number on the exclusion list', async () => {
+      const connections = (await api('GET', '/connections')).data as { id: string }[];
+      if (connections.length === 0) await api('POST', '/connections', org.connectionInput('Sandbox org'));
+      const account = await api('POST', '/accounts', {
+        phone: '+1 415 555 0001',
+        displayName: 'Rep two',
+        sourceKind: 'rest',
+      });
+      // A name longer than the extension's sidebar is wide.
+      const chat = await api('POST', `/accounts/${account.id}/chats`, {
+        chat: {
+          type: 'direct',
+          with: { phone: '+5511987654321', name: 'Carla Beatriz Dias Fernandes de Albuquerque-Montenegro' },
+        },
+      });
+
+      await page.goto(`${url}/chats/${chat.id}`);
+      const card = page.getByRole('complementary', { name: 'In the CRM' });
+      const state = card.getByTestId('crm-state');
+      await state.waitFor();
+      await card.getByRole('button', { name: 'Never back up this chat' }).click();
+      const confirm = card.getByRole('group', { name: 'Never back up this chat?' });
+      await confirm
+        .getByText(/^\+55 11 98765 4321 goes on the workspace's exclusion list: nothing more of this chat/)
+        .waitFor();
+      await confirm.getByText(/Setup → Never back up/).waitFor();
+      await confirm.getByRole('button', { name: 'Yes, never back up' }).click();
+      await state.getByText(/Excluded: .*; never written to the CRM\./).waitFor();
+      await card
+        .getByTestId('chat-excluded')
+        .getByText(/^Never backed up: the workspace's exclusion list holds this chat/)
+        .waitFor();
+      expect(await card.getByRole('button', { name: 'Never back up this chat' }).count()).toBe(0);
+      const states = (await api('GET', `/chats/${chat.id}/crm`)).data as { state: string }[];
+      expect(states.length).toBeGreaterThan(0);
+      expect(states.every((s) => s.state === 'excluded')).toBe(true);
+
+      // Opened again, the card says so instead of offering it; Setup lists the number.
+      await page.reload();
+      await card.getByTestId('chat-excluded').waitFor();
+      expect(await card.getByRole('button', { name: 'Never back up this chat' }).count()).toBe(0);
+      await page.goto(`${url}/setup`);
+      const excluded = page.getByRole('list', { name: 'Excluded' });
+      await excluded.getByText('+55 11 98765 4321').waitFor();
+      const exclusions = (await api('GET', '/exclusions')).data as { kind: string; value: string }[];
+      expect(exclusions).toContainEqual(expect.objectContaining({ kind: 'phone', value: '+5511987654321' }));
+
+      // The card in the extension's sidebar width: nothing wider than the card.
+      await page.setViewportSize({ width: 360, height: 800 });
+      await page.goto(`${url}/chats/${chat.id}`);
+      await card.getByTestId('chat-excluded').waitFor();
+      await card.getByRole('button', { name: 'Create contact or lead' }).click();
+      await card.getByRole('button', { name: 'Link existing record' }).click();
+      expect(await card.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // A person known only by a linked id: no number to put on the list, said in words.
+      const hidden = await api('POST', `/accounts/${account.id}/chats`, {
+        chat: { type: 'direct', with: { lid: '204857392018475@lid', name: 'Hidden Number' } },
+      });
+      await page.goto(`${url}/chats/${hidden.id}`);
+      await card.getByRole('button', { name: 'Never back up this chat' }).click();
+      await card.getByRole('button', { name: 'Yes, never back up' }).click();
+      await card
+        .getByRole('alert')
+        .getByText(/WhatsApp has not shared this person's number, only a linked id/)
+        .waitFor();
+      expect(((await api('GET', `/chats/${hidden.id}/crm`)).data as { state: string }[])[0]?.state).not.toBe(
+        'excluded',
+      );
       expect(errors).toEqual([]);
     });
   },

@@ -1,20 +1,13 @@
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, describe } from '../api';
 import { capabilitiesOf, useCrmKinds } from '../connections';
 import { ChatCrmLine } from '../crm-state';
 import { useLive } from '../live';
 import { formatPhone, formatPhones, regionOfPhone } from '../phone';
-import type {
-  Chat,
-  ChatCrmState,
-  Connection,
-  CrmKind,
-  CrmRecord,
-  Identity,
-  RecordCard,
-  RecordLink,
-} from '../types';
+import type { Chat, ChatCrmState, Connection, CrmKind, Identity, RecordCard, RecordLink } from '../types';
 import { formatTime, Notice } from '../ui';
+import { NeverBackUp } from './NeverBackUp';
+import { Unlinked } from './Unlinked';
 
 /**
  * The mini-CRM beside a chat: for each CRM connection, each person of the chat with their linked
@@ -27,7 +20,7 @@ export function CrmCard({ chat }: { chat: Chat }) {
   const [error, setError] = useState<string>();
   const kinds = useCrmKinds(setError);
 
-  const [states, setStates] = useState<ChatCrmState[]>([]);
+  const [states, setStates] = useState<ChatCrmState[]>();
   const loadStates = useCallback(
     () =>
       api<{ data: ChatCrmState[] }>('GET', `/chats/${chat.id}/crm`).then(
@@ -45,6 +38,8 @@ export function CrmCard({ chat }: { chat: Chat }) {
   }, [chat.id, loadStates]);
 
   useEffect(() => {
+    // Another chat's states are not this one's, not even while this one's load.
+    setStates(undefined);
     Promise.all([api<{ data: Connection[] }>('GET', '/connections'), loadLinks()]).then(
       ([result]) => setConnections(result.data),
       (failure) => setError(describe(failure)),
@@ -58,6 +53,7 @@ export function CrmCard({ chat }: { chat: Chat }) {
     else if (event.type === 'messages') void loadStates();
   });
 
+  const chatId = useCallback(async () => chat.id, [chat.id]);
   const people: Identity[] =
     chat.type === 'direct' ? (chat.partner ? [chat.partner] : []) : uniqueById(chat.participants ?? []);
 
@@ -71,16 +67,8 @@ export function CrmCard({ chat }: { chat: Chat }) {
       ) : null}
       {connections?.map((connection) => (
         <section key={connection.id} className="connection" aria-label={connection.name}>
-          <h3>
-            {connection.name} <span className="tag">{connection.kind}</span>
-          </h3>
-          {connection.state === 'parked' ? (
-            <Notice kind="error">
-              Needs attention: {connection.parkedReason ?? 'the CRM refused wasync'}. The sync is paused until
-              an admin fixes the connection.
-            </Notice>
-          ) : null}
-          {states
+          <ConnectionHead connection={connection} />
+          {(states ?? [])
             .filter((state) => state.connection.id === connection.id)
             .map((state) => (
               <ChatCrmLine
@@ -106,14 +94,15 @@ export function CrmCard({ chat }: { chat: Chat }) {
                   />
                 ) : (
                   <Unlinked
-                    chat={chat}
+                    chatId={chatId}
                     connection={connection}
                     capabilities={capabilitiesOf(kinds, connection.kind)}
-                    person={person}
+                    person={{ key: person.id, name: person.name, phone: person.phone }}
+                    identityId={chat.type === 'group' ? person.id : undefined}
                     unlinkedByHand={states
-                      .find((state) => state.connection.id === connection.id)
+                      ?.find((state) => state.connection.id === connection.id)
                       ?.unlinked.find((u) => u.identityId === person.id)}
-                    reload={loadLinks}
+                    done={loadLinks}
                   />
                 )}
               </div>
@@ -121,7 +110,26 @@ export function CrmCard({ chat }: { chat: Chat }) {
           })}
         </section>
       ))}
+      <NeverBackUp key={chat.id} chat={chat} states={states} onExcluded={() => void loadStates()} />
     </aside>
+  );
+}
+
+/** A connection's part of the card starts with its name and kind, and says when its sync is paused. */
+export function ConnectionHead({ connection }: { connection: Connection }) {
+  return (
+    <>
+      <h3>
+        <span className="connection-name">{connection.name}</span>{' '}
+        <span className="tag">{connection.kind}</span>
+      </h3>
+      {connection.state === 'parked' ? (
+        <Notice kind="error">
+          Needs attention: {connection.parkedReason ?? 'the CRM refused wasync'}. The sync is paused until an
+          admin fixes the connection.
+        </Notice>
+      ) : null}
+    </>
   );
 }
 
@@ -292,194 +300,6 @@ function Linked({
           Unlink
         </button>
       </div>
-    </div>
-  );
-}
-
-function Unlinked({
-  chat,
-  connection,
-  capabilities,
-  person,
-  unlinkedByHand,
-  reload,
-}: {
-  chat: Chat;
-  connection: Connection;
-  capabilities: CrmKind['capabilities'];
-  person: Identity;
-  /** The person was unlinked by hand here: the sync does not match them by phone again. */
-  unlinkedByHand: ChatCrmState['unlinked'][number] | undefined;
-  reload: () => Promise<RecordLink[]>;
-}) {
-  const [mode, setMode] = useState<'create' | 'link'>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [results, setResults] = useState<CrmRecord[]>();
-  const identity = chat.type === 'group' ? { identityId: person.id } : {};
-
-  const create = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    // Where the CRM has no leads there is no choice: a contact.
-    const type = capabilities.leads ? String(form.get('type')) : 'contact';
-    const company = String(form.get('company') ?? '').trim();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('POST', `/chats/${chat.id}/records`, {
-        connection: connection.id,
-        type,
-        name: String(form.get('name')).trim() || undefined,
-        ...(type === 'lead' && company ? { company } : {}),
-        ...identity,
-      });
-      await reload();
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const matchAgain = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('POST', `/chats/${chat.id}/links/match-again`, { connection: connection.id, ...identity });
-      await reload();
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const search = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const q = String(new FormData(event.currentTarget).get('q')).trim();
-    if (!q) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const found = await api<{ data: CrmRecord[] }>(
-        'GET',
-        `/connections/${connection.id}/records?q=${encodeURIComponent(q)}`,
-      );
-      setResults(found.data);
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const link = async (record: CrmRecord) => {
-    setBusy(true);
-    try {
-      await api('POST', `/chats/${chat.id}/links`, {
-        connection: connection.id,
-        record: { type: record.type, id: record.id },
-        ...identity,
-      });
-      await reload();
-    } catch (failure) {
-      setError(describe(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <div className="unlinked">
-      {unlinkedByHand ? (
-        <p className="small" data-testid="unlinked-by-hand">
-          Unlinked by hand from {unlinkedByHand.record.name ?? `a ${unlinkedByHand.record.type}`} on{' '}
-          {formatTime(unlinkedByHand.at)}: wasync will not match{' '}
-          {person.name ?? (person.phone ? formatPhone(person.phone) : 'this person')} by phone again
-          automatically.{' '}
-          <button type="button" className="link" disabled={busy} onClick={() => void matchAgain()}>
-            Match by phone again
-          </button>
-        </p>
-      ) : (
-        <p className="muted small">
-          {chat.type === 'group'
-            ? `Not linked to a record in ${connection.name}.`
-            : `${person.phone ? formatPhone(person.phone) : (person.name ?? 'This person')} is not linked to a record in ${connection.name}.`}
-        </p>
-      )}
-      <div className="buttons">
-        <button type="button" aria-pressed={mode === 'create'} onClick={() => setMode('create')}>
-          {capabilities.leads ? 'Create contact or lead' : 'Create contact'}
-        </button>
-        <button type="button" aria-pressed={mode === 'link'} onClick={() => setMode('link')}>
-          Link existing record
-        </button>
-      </div>
-      {mode === 'create' ? (
-        <form className="stack compact" onSubmit={create} aria-label="Create a record">
-          <div className="field">
-            <label htmlFor={`name-${person.id}`}>Name</label>
-            <input
-              id={`name-${person.id}`}
-              name="name"
-              defaultValue={person.name ?? ''}
-              placeholder={person.phone ? formatPhone(person.phone) : undefined}
-            />
-          </div>
-          {capabilities.leads ? (
-            <>
-              <fieldset className="choice">
-                <legend>Create as</legend>
-                <label>
-                  <input type="radio" name="type" value="contact" defaultChecked /> Contact
-                </label>
-                <label>
-                  <input type="radio" name="type" value="lead" /> Lead
-                </label>
-              </fieldset>
-              <div className="field">
-                <label htmlFor={`company-${person.id}`}>Company (leads)</label>
-                <input id={`company-${person.id}`} name="company" />
-              </div>
-            </>
-          ) : null}
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create in the CRM'}
-          </button>
-        </form>
-      ) : null}
-      {mode === 'link' ? (
-        <div className="stack compact">
-          <form className="search-form" onSubmit={search} aria-label="Search the CRM">
-            <input name="q" placeholder="Name or number" aria-label="Search the CRM by name or number" />
-            <button type="submit" disabled={busy}>
-              Search
-            </button>
-          </form>
-          {results?.length === 0 ? <p className="muted small">No record matches.</p> : null}
-          {results && results.length > 0 ? (
-            <ul className="plain results">
-              {results.map((record) => (
-                <li key={`${record.type}-${record.id}`}>
-                  <span>
-                    {record.name} <span className="tag">{record.type}</span>
-                    <span className="muted small">
-                      {' '}
-                      {formatPhones(record.phones, regionOfPhone(person.phone))}
-                    </span>
-                  </span>
-                  <button type="button" disabled={busy} onClick={() => void link(record)}>
-                    Link
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
-      {error ? <Notice kind="error">{error}</Notice> : null}
     </div>
   );
 }
