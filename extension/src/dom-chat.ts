@@ -59,23 +59,25 @@ export function phoneFromText(text: string | null | undefined): string | undefin
   return digits.length >= 6 && digits.length <= 15 ? digits : undefined;
 }
 
-interface MessageKey {
+export interface MessageKey {
   fromMe: boolean;
   /** The chat's jid. */
   remote: string;
+  /** WhatsApp's id of the message (the key id), e.g. `3EB0C431D4C1E9A8F1`. */
+  id: string;
   /** In a group, the sender's jid. */
   participant?: string;
 }
 
 const JID = '[^_@\\s]+@[a-z.]+';
-const KEY = new RegExp(`^(true|false)_(${JID})_[^_]+(?:_(${JID}))?$`);
+const KEY = new RegExp(`^(true|false)_(${JID})_([^_]+)(?:_(${JID}))?$`);
 
 /** The parts of a row's `data-id`, or undefined when it is not a message key. */
 export function parseMessageKey(dataId: string): MessageKey | undefined {
   const match = KEY.exec(dataId.trim());
-  if (!match?.[2]) return undefined;
-  const key: MessageKey = { fromMe: match[1] === 'true', remote: match[2] };
-  if (match[3]) key.participant = match[3];
+  if (!match?.[2] || !match[3]) return undefined;
+  const key: MessageKey = { fromMe: match[1] === 'true', remote: match[2], id: match[3] };
+  if (match[4]) key.participant = match[4];
   return key;
 }
 

@@ -42,6 +42,8 @@ export function ensureChromium(): { executablePath: string } | { skipped: string
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const WEB_SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts'];
+/** The extension's sources: its own folder, and the web app's components and styles it shares. */
+const EXTENSION_SOURCES = ['extension', 'web/src'];
 
 function newest(entry: string): number {
   const stat = fs.statSync(entry);
@@ -49,25 +51,35 @@ function newest(entry: string): number {
   return Math.max(0, ...fs.readdirSync(entry).map((name) => newest(path.join(entry, name))));
 }
 
-/** Builds the web app when dist/web is missing or older than its sources, as `npm run build` does. */
-export function ensureWebBuild(): void {
-  const index = path.join(ROOT, 'dist/web/index.html');
-  const sources = Math.max(...WEB_SOURCES.map((entry) => newest(path.join(ROOT, entry))));
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  process.stderr.write('\n  building the web app (dist/web is missing or older than web/)…\n');
+/** Whether `built` is missing or older than any of `sources`. */
+function stale(built: string, sources: readonly string[]): boolean {
+  const newestSource = Math.max(...sources.map((entry) => newest(path.join(ROOT, entry))));
+  return !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource;
+}
+
+function viteBuild(config: string): void {
   execFileSync(
     process.execPath,
-    [
-      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'web/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
+    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'],
+    { cwd: ROOT, stdio: 'inherit' },
   );
+}
+
+/** Builds the web app when dist/web is missing or older than its sources, as `npm run build` does. */
+export function ensureWebBuild(): void {
+  if (!stale(path.join(ROOT, 'dist/web/index.html'), WEB_SOURCES)) return;
+  process.stderr.write('\n  building the web app (dist/web is missing or older than web/)…\n');
+  viteBuild('web/vite.config.ts');
+}
+
+/** The built (unpacked) browser extension the extension's browser tests load. */
+export const EXTENSION_BUILD = path.join(ROOT, 'dist/extension');
+
+/** Builds the extension when dist/extension is missing or older than its sources, as `npm run build` does. */
+export function ensureExtensionBuild(): void {
+  if (!stale(path.join(EXTENSION_BUILD, 'manifest.json'), EXTENSION_SOURCES)) return;
+  process.stderr.write(
+    '\n  building the browser extension (dist/extension is missing or older than its sources)…\n',
+  );
+  viteBuild('extension/vite.config.ts');
 }

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { ensureChromium, ensureWebBuild } from './browser.js';
+import { ensureChromium, ensureExtensionBuild, ensureWebBuild } from './browser.js';
 import {
   DEFAULT_POSTGRES_URL,
   DEFAULT_REDIS_URL,
@@ -41,7 +41,7 @@ export default async function setup(project: TestProject): Promise<void> {
 }
 
 /**
- * The browser suites need chromium and a current build of the web app. Without chromium they are
+ * The browser suites need chromium and current builds of the web app and the browser extension. Without chromium they are
  * skipped with the reason printed; with WASYNC_TEST_REQUIRE_SERVICES=1 the run fails instead.
  */
 function setupBrowser(project: TestProject): void {
@@ -51,7 +51,10 @@ function setupBrowser(project: TestProject): void {
       throw new Error(`${REQUIRE_SERVICES_VAR}=1 but ${browser.skipped}`);
     }
     process.stderr.write(`\n  SKIPPED: the browser suites (${browser.skipped}).\n\n`);
-  } else ensureWebBuild();
+  } else {
+    ensureWebBuild();
+    ensureExtensionBuild();
+  }
   project.provide('browser', browser);
 }
 

@@ -59,17 +59,22 @@ export async function startWorkspaceInBrowser(
       });
     }
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(url);
-    await page.getByRole('heading', { name: 'Set up your workspace' }).waitFor();
-    await page.getByLabel('Your name').fill('Ada Admin');
-    await page.getByLabel('E-mail').fill('ada@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('a long admin password');
-    await page.getByLabel('Repeat the password').fill('a long admin password');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.getByRole('heading', { name: 'Chats' }).waitFor();
+    await createFirstAdmin(page, url);
     return { h, url, browser, page, errors, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** Opens a new workspace at `url` and makes its first admin, Ada, through the first-run screen. */
+export async function createFirstAdmin(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Set up your workspace' }).waitFor();
+  await page.getByLabel('Your name').fill('Ada Admin');
+  await page.getByLabel('E-mail').fill('ada@example.com');
+  await page.getByLabel('Password', { exact: true }).fill('a long admin password');
+  await page.getByLabel('Repeat the password').fill('a long admin password');
+  await page.getByRole('button', { name: 'Create admin account' }).click();
+  await page.getByRole('heading', { name: 'Chats' }).waitFor();
 }

@@ -66,8 +66,15 @@ export function onSessionEnded(listener: Listener): () => void {
  * A request to the API as the browser sends it: JSON body, session cookie, CSRF token on changes; or,
  * with a configured token, the bearer header alone.
  */
-function request(method: string, path: string, body: unknown, accept: string, signal?: AbortSignal) {
-  const headers: Record<string, string> = { accept };
+function request(
+  method: string,
+  path: string,
+  body: unknown,
+  accept: string,
+  signal?: AbortSignal,
+  extraHeaders?: Record<string, string>,
+) {
+  const headers: Record<string, string> = { ...extraHeaders, accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const { token } = target;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -97,10 +104,15 @@ function refused(status: number, path: string, json: unknown): ApiError {
   return error;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { headers?: Record<string, string> } = {},
+): Promise<T> {
   let response: Response;
   try {
-    response = await request(method, path, body, 'application/json');
+    response = await request(method, path, body, 'application/json', undefined, options.headers);
   } catch {
     throw new ApiError(0, 'network', 'wasync cannot be reached. Check your connection and try again.');
   }

@@ -64,3 +64,9 @@ export type SyncJob = Schemas['SyncJob'];
 
 /** Where a chat stands on one CRM connection: in CRM up to, waiting, failed, not in CRM, excluded. */
 export type ChatCrmState = Schemas['ChatCrmState'];
+
+/** A connected WhatsApp number. */
+export type Account = Schemas['Account'];
+
+/** What GET /chats/lookup answers for a chat named by its WhatsApp ids (the browser extension's card). */
+export type ChatLookup = Schemas['ChatLookup'];
