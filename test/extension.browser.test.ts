@@ -25,6 +25,8 @@ const OWN = { phone: '+1 415 555 0000', wid: '14155550000:3@c.us' };
 const ANA = { phone: '+5511987654321', jid: '5511987654321@c.us' };
 const BRUNO = { phone: '+49301234567', jid: '49301234567@c.us' };
 const GROUP = '120363012345678901@g.us';
+/** A group wasync has not captured. */
+const FAIR = '120363099999999999@g.us';
 /** 4 December 2026, 10:31 in the browser's zone (UTC here), as the page writes it. */
 const SHOWN_AT = '10:31, 12/4/2026';
 const AT = Date.parse('2026-12-04T10:31:00Z') / 1000;
@@ -42,6 +44,19 @@ const PAGE: FakeWhatsAppWebData = {
       ],
     },
     { name: '+49 170 1234567' },
+    {
+      name: 'Trade fair 2027',
+      subtitle: 'Ana Souza, +49 30 1234567, You',
+      messages: [
+        { id: `false_${FAIR}_3EB0F1_${ANA.jid}`, text: 'Booth 12?', sender: 'Ana Souza', time: SHOWN_AT },
+        {
+          id: `false_${FAIR}_3EB0F2_${BRUNO.jid}`,
+          text: 'Fine by me.',
+          sender: '+49 30 1234567',
+          time: SHOWN_AT,
+        },
+      ],
+    },
     {
       name: 'Chair suppliers',
       subtitle: 'Ana Souza, +49 30 1234567, You',
@@ -322,6 +337,37 @@ describe.skipIf(skipped !== undefined)(
         .poll(() => options.evaluate('chrome.scripting.getRegisteredContentScripts().then((s) => s.length)'))
         .toBe(0);
       await options.close();
+    });
+
+    it('adds a group wasync has not captured, then lists its participants', async () => {
+      await openChat('Trade fair 2027');
+      await sidebar.getByTestId('not-captured').waitFor();
+      await sidebar.getByRole('button', { name: 'Add this group to wasync' }).click();
+      const card = sidebar.getByRole('complementary', { name: 'In the CRM' });
+      await card
+        .locator('.person')
+        .filter({ hasText: '+49 30 1234567' })
+        .getByRole('button', { name: 'Link existing record' })
+        .waitFor();
+      await card.locator('.person').filter({ hasText: '+55 11 98765 4321' }).waitFor();
+      const found = await api('GET', `/chats/lookup?groupId=${encodeURIComponent(FAIR)}`);
+      expect(found.chats).toHaveLength(1);
+      expect((found.chats[0].participants as { phone?: string }[]).map((p) => p.phone).sort()).toEqual(
+        [BRUNO.phone, ANA.phone].sort(),
+      );
+    });
+
+    it('asks to sign in again once the token is revoked in the workspace', async () => {
+      await workspace.bringToFront();
+      await workspace.goto(`${url}/extension`);
+      workspace.once('dialog', (dialog) => void dialog.accept());
+      await workspace.getByRole('button', { name: /^Revoke Browser extension / }).click();
+      await workspace.getByRole('button', { name: /^Revoke Browser extension / }).waitFor({ state: 'detached' });
+      await tab.bringToFront();
+      await openChat('Ana Souza');
+      await sidebar.getByRole('heading', { name: 'Sign in to wasync' }).waitFor();
+      await sidebar.getByText('wasync no longer accepts the token (revoked or expired).').waitFor();
+      expect(errors).toEqual([]);
     });
   },
 );
