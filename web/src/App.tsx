@@ -14,6 +14,7 @@ import { Accounts } from './pages/setup/Accounts';
 import { TeamPage } from './pages/Team';
 import { UnmatchedPage } from './pages/Unmatched';
 import { SessionProvider, useSession, useUser } from './session';
+import { Brand } from './ui';
 
 export function App() {
   return (
@@ -58,10 +59,7 @@ function Workspace() {
         Skip to content
       </a>
       <header className="topbar">
-        <div className="brand" aria-hidden="true">
-          <span className="brand-mark" />
-          wasync
-        </div>
+        <Brand />
         <nav aria-label="Main">
           <NavLink to="/chats" end={false}>
             Chats

@@ -28,6 +28,16 @@ export function Notice({ kind, children }: { kind: 'error' | 'info' | 'success';
   );
 }
 
+/** wasync's mark and name, as every page's header shows it (decoration: the page names itself). */
+export function Brand({ large = false }: { large?: boolean }) {
+  return (
+    <div className={large ? 'brand brand-large' : 'brand'} aria-hidden="true">
+      <span className="brand-mark" />
+      wasync
+    </div>
+  );
+}
+
 /** The centred card of the pages before sign-in. */
 export function AuthCard({
   title,
@@ -41,10 +51,7 @@ export function AuthCard({
   return (
     <main className="auth">
       <div className="auth-card">
-        <div className="brand brand-large" aria-hidden="true">
-          <span className="brand-mark" />
-          wasync
-        </div>
+        <Brand large />
         <h1>{title}</h1>
         {intro ? <p className="muted">{intro}</p> : null}
         {children}

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, configureApi, describe } from '../../../web/src/api';
 import type { Account } from '../../../web/src/types';
-import { Notice } from '../../../web/src/ui';
+import { Brand, Notice } from '../../../web/src/ui';
 import { normaliseServerUrl, originPattern, readSettings, type Settings, writeSettings } from '../settings';
 
 /**
@@ -14,10 +14,7 @@ export function Options() {
   if (!settings) return null;
   return (
     <div className="options stack-lg">
-      <div className="brand" aria-hidden="true">
-        <span className="brand-mark" />
-        wasync
-      </div>
+      <Brand />
       <SignIn settings={settings} onChange={setSettings} />
       <Choices settings={settings} onChange={setSettings} />
     </div>

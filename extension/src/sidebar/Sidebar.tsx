@@ -4,7 +4,7 @@ import { StreamLiveProvider } from '../../../web/src/live';
 import { CrmCard } from '../../../web/src/pages/CrmCard';
 import { accountForPhone, UncapturedCard, type UncapturedChat } from '../../../web/src/pages/UncapturedCard';
 import type { Account, Chat, ChatLookup } from '../../../web/src/types';
-import { Notice } from '../../../web/src/ui';
+import { Brand, Notice } from '../../../web/src/ui';
 import type { ActiveChat } from '../active-chat';
 import type { PageMessage } from '../dom-messages';
 import { onSettingsChanged, readSettings, type Settings } from '../settings';
@@ -23,10 +23,7 @@ export function Sidebar() {
   return (
     <div className="sidebar-shell">
       <header className="sidebar-top">
-        <div className="brand" aria-hidden="true">
-          <span className="brand-mark" />
-          wasync
-        </div>
+        <Brand />
         <button type="button" className="link" onClick={hide} aria-label="Hide the wasync sidebar">
           Hide
         </button>
