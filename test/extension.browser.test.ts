@@ -251,6 +251,8 @@ describe.skipIf(skipped !== undefined)(
       await sidebar.getByRole('button', { name: 'Link existing record' }).waitFor();
       await shoot(tab, 'unknown-number');
       await sidebar.getByRole('button', { name: 'Create contact or lead' }).click();
+      // The number comes from the chat, and may be changed for the record.
+      expect(await sidebar.getByLabel('Number').inputValue()).toBe('+49 170 1234567');
       await sidebar.getByLabel('Name').fill('Carla Mendes');
       await sidebar.getByRole('button', { name: 'Create in the CRM' }).click();
       const card = sidebar.getByRole('complementary', { name: 'In the CRM' });
@@ -362,7 +364,9 @@ describe.skipIf(skipped !== undefined)(
       await workspace.goto(`${url}/extension`);
       workspace.once('dialog', (dialog) => void dialog.accept());
       await workspace.getByRole('button', { name: /^Revoke Browser extension / }).click();
-      await workspace.getByRole('button', { name: /^Revoke Browser extension / }).waitFor({ state: 'detached' });
+      await workspace
+        .getByRole('button', { name: /^Revoke Browser extension / })
+        .waitFor({ state: 'detached' });
       await tab.bringToFront();
       await openChat('Ana Souza');
       await sidebar.getByRole('heading', { name: 'Sign in to wasync' }).waitFor();

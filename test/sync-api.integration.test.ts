@@ -501,6 +501,60 @@ describeEachDatabase('sync API on the Salesforce sandbox', (database) => {
     expect(String(rows[0]?.Transcript__c)).toContain('Please add me to your list');
   });
 
+  it('creates a record with the number the rep typed, or for a person WhatsApp shows only by linked id', async () => {
+    await post([direct(EVE, 'Call my office line', Date.now() - 5 * MINUTE, 'Eve Stone')]);
+    const chatId = await chatWith(EVE);
+    const before = (await org.records('Contact')).length;
+    const bad = await api('POST', `/chats/${chatId}/records`, {
+      connection: connectionId,
+      type: 'contact',
+      phone: 'not a number',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(errorOf(bad)).toMatchObject({ code: 'invalid_phone', details: { field: 'phone' } });
+    expect(await org.records('Contact')).toHaveLength(before);
+
+    // Any spelling; the chat is linked to the record whatever the record's number.
+    const typed = await api('POST', `/chats/${chatId}/records`, {
+      connection: connectionId,
+      type: 'contact',
+      phone: '+1 (415) 555-0199',
+    });
+    expect(typed.statusCode, typed.body).toBe(201);
+    expect(typed.json()).toMatchObject({ identity: { phone: EVE }, linkedBy: 'created' });
+    const eve = (await org.records('Contact')).find((c) => c.Id === typed.json().record.id);
+    expect(eve).toMatchObject({ MobilePhone: '+14155550199' });
+
+    // A person known by a linked id alone: without a number, nothing to put on the record.
+    await post([
+      {
+        id: 'wamid.api-lid',
+        chat: { type: 'direct', with: { lid: '203040506070809@lid', name: 'Lia Park' } },
+        timestamp: new Date(Date.now() - MINUTE).toISOString(),
+        text: 'Hi, it is Lia',
+      },
+    ]);
+    const lidChat = (
+      (await api('GET', `/chats/lookup?lid=${encodeURIComponent('203040506070809@lid')}`)).json() as {
+        chats: { id: string }[];
+      }
+    ).chats[0]?.id;
+    const without = await api('POST', `/chats/${lidChat}/records`, {
+      connection: connectionId,
+      type: 'contact',
+    });
+    expect(without.statusCode).toBe(409);
+    const withNumber = await api('POST', `/chats/${lidChat}/records`, {
+      connection: connectionId,
+      type: 'contact',
+      phone: '+1 415 555 0177',
+    });
+    expect(withNumber.statusCode, withNumber.body).toBe(201);
+    expect(withNumber.json()).toMatchObject({ record: { name: 'Lia Park' }, linkedBy: 'created' });
+    const lia = (await org.records('Contact')).find((c) => c.Id === withNumber.json().record.id);
+    expect(lia).toMatchObject({ FirstName: 'Lia', LastName: 'Park', MobilePhone: '+14155550177' });
+  });
+
   it('answers 409 crm_duplicates with the matching records when the org blocks a duplicate', async () => {
     const blocking = await startTestOrg({ duplicateRules: 'block' });
     try {

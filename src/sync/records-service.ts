@@ -297,20 +297,22 @@ export class RecordsService {
       type: RecordType;
       name?: string | undefined;
       company?: string | undefined;
+      /** The record's number (E.164) when the rep typed one: the person's otherwise. */
+      phone?: string | undefined;
       identityId?: string | undefined;
     },
   ): Promise<RecordLink> {
     const connection = await this.options.connections.get(this.options.workspace.id, input.connection);
     const person = await this.personOf(chatId, input.identityId);
-    if (!person.phone) {
+    const phone = input.phone ?? person.phone;
+    if (!phone) {
       throw new WasyncError(
         'conflict',
-        'WhatsApp has not shared this person’s phone number, so no CRM record can be made from it; link one by hand.',
+        'WhatsApp has not shared this person’s phone number: type the number for the record, or link one by hand.',
       );
     }
     const destination = await this.options.sync.destination(connection.id);
     supports(destination, input.type);
-    const phone = person.phone;
     const record = await this.crm(() =>
       destination.createRecord({
         type: input.type,

@@ -6571,6 +6571,8 @@ export interface components {
             name?: string;
             /** @description For a lead; the CRM gets a placeholder when absent. */
             company?: string;
+            /** @description The record's number, in any spelling (national ones read with the workspace's region). Defaults to the person's; required when WhatsApp has shared only their linked id. The chat is linked to the new record whatever its number. */
+            phone?: string;
             /** @description Which person of the chat: required for a group chat; a direct chat's partner by default. */
             identityId?: string;
         };
@@ -8147,6 +8149,8 @@ export interface components {
             name?: string;
             /** @description For a lead; the CRM gets a placeholder when absent. */
             company?: string;
+            /** @description The record's number, in any spelling (national ones read with the workspace's region). Defaults to the person's; required when WhatsApp has shared only their linked id. The chat is linked to the new record whatever its number. */
+            phone?: string;
             /** @description Which person of the chat: required for a group chat; a direct chat's partner by default. */
             identityId?: string;
         };

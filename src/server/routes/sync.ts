@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WasyncError } from '../../core/errors.js';
-import type { Services } from '../../services.js';
+import { normalizePhone } from '../../core/phone.js';
+import { defaultRegionOf, type Services } from '../../services.js';
 import type { RecordLink } from '../../store/repositories/record-links.js';
 import { ChatAccess } from '../access.js';
 import { grantOf, requireAdmin } from '../auth.js';
@@ -65,6 +66,17 @@ const NewRecordInput = z
       .max(200)
       .optional()
       .describe('For a lead; the CRM gets a placeholder when absent.'),
+    phone: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "The record's number, in any spelling (national ones read with the workspace's region). Defaults to " +
+          "the person's; required when WhatsApp has shared only their linked id. The chat is linked to the new " +
+          'record whatever its number.',
+      ),
     identityId: IdentityId.optional(),
   })
   .meta({ id: 'NewRecordInput' });
@@ -340,7 +352,15 @@ export function syncRoutes(services: Services): FastifyPluginAsyncZod {
       async (request, reply) => {
         reader(request);
         await access.chat(request, request.params.chatId);
-        const link = await records.createRecordFromChat(request.params.chatId, request.body);
+        const { phone: typed, ...input } = request.body;
+        let phone: string | undefined;
+        if (typed !== undefined) {
+          const parsed = normalizePhone(typed, { defaultRegion: defaultRegionOf(services) });
+          if (!parsed.ok)
+            throw new WasyncError('invalid_phone', `${typed}: ${parsed.message}`, { field: 'phone' });
+          phone = parsed.e164;
+        }
+        const link = await records.createRecordFromChat(request.params.chatId, { ...input, phone });
         return reply.status(201).send(await withIdentity(link));
       },
     );

@@ -27,7 +27,7 @@ export interface UnlinkedProps {
   identityId?: string | undefined;
   /** The person was unlinked by hand here: the sync does not match them by phone again. */
   unlinkedByHand?: ChatCrmState['unlinked'][number] | undefined;
-  /** The create form asks for the number: the page has not shown it (a chat not captured yet). */
+  /** The number typed makes the chat's person too: the page has not shown it (a chat not captured yet). */
   askNumber?: boolean;
   /** What the search starts with (the number or name, for a chat not captured yet). */
   searchFor?: string | undefined;
@@ -81,12 +81,14 @@ export function Unlinked({
     const type = capabilities.leads ? String(form.get('type')) : 'contact';
     const company = String(form.get('company') ?? '').trim();
     const phone = String(form.get('phone') ?? '').trim();
-    await change(phone ? { phone } : {}, (id) =>
+    // A number WhatsApp did not show makes the chat's person too; any number typed goes on the record.
+    await change(askNumber && phone ? { phone } : {}, (id) =>
       api('POST', `/chats/${id}/records`, {
         connection: connection.id,
         type,
         name: String(form.get('name')).trim() || undefined,
         ...(type === 'lead' && company ? { company } : {}),
+        ...(phone ? { phone } : {}),
         ...identity,
       }),
     );
@@ -164,22 +166,23 @@ export function Unlinked({
               placeholder={person.phone ? formatPhone(person.phone) : undefined}
             />
           </div>
-          {askNumber ? (
-            <div className="field">
-              <label htmlFor={fieldId('phone')}>Number</label>
-              <input
-                id={fieldId('phone')}
-                name="phone"
-                type="tel"
-                required
-                placeholder="+55 11 98765-4321"
-                aria-describedby={fieldId('phone-hint')}
-              />
-              <p className="muted small" id={fieldId('phone-hint')}>
-                WhatsApp has not shown this person's number; the record needs one.
-              </p>
-            </div>
-          ) : null}
+          <div className="field">
+            <label htmlFor={fieldId('phone')}>Number</label>
+            <input
+              id={fieldId('phone')}
+              name="phone"
+              type="tel"
+              required
+              defaultValue={person.phone ? formatPhone(person.phone) : ''}
+              placeholder="+55 11 98765-4321"
+              aria-describedby={fieldId('phone-hint')}
+            />
+            <p className="muted small" id={fieldId('phone-hint')}>
+              {person.phone
+                ? "The chat's number; the record may have another (the chat is linked to it either way)."
+                : "WhatsApp has not shown this person's number; the record needs one."}
+            </p>
+          </div>
           {capabilities.leads ? (
             <>
               <fieldset className="choice">
