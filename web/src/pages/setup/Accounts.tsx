@@ -354,7 +354,9 @@ function ImportForm({
       }
     }
   };
-  const [target, setTarget] = useState(accounts[0]?.id ?? 'new');
+  // Until the rep picks, the first number: the list may still be loading when the form opens.
+  const [chosen, setTarget] = useState<string>();
+  const target = chosen ?? accounts[0]?.id ?? 'new';
   return (
     <form className="stack form-box" onSubmit={submit} aria-label="Import a chat export">
       <h2>Chat export</h2>
