@@ -6,6 +6,7 @@ import { accountForPhone, UncapturedCard, type UncapturedChat } from '../../../w
 import type { Account, Chat, ChatLookup } from '../../../web/src/types';
 import { Brand, Notice } from '../../../web/src/ui';
 import type { ActiveChat } from '../active-chat';
+import { phoneFromText } from '../dom-chat';
 import type { PageMessage } from '../dom-messages';
 import { onSettingsChanged, readSettings, type Settings } from '../settings';
 import { type CaptureState, useCapture } from './capture';
@@ -200,7 +201,7 @@ function uncapturedChat(chat: ActiveChat, keys: ChatLookup['keys']): UncapturedC
   // An unknown contact's title is their number: no name to offer then.
   const name =
     chat.partner?.name ?? (chat.title && chat.title !== chat.partner?.phone ? chat.title : undefined);
-  const named = name && !/^\+?[\d\s().-]+$/.test(name) ? { name } : {};
+  const named = name && !phoneFromText(name) ? { name } : {};
   return { type: 'direct', with: { ...(phone ? { phone } : {}), ...(lid ? { lid } : {}), ...named } };
 }
 

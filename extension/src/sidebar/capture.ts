@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api, describe } from '../../../web/src/api';
 import type { Account } from '../../../web/src/types';
+import { phoneFromText } from '../dom-chat';
 import type { PageMessage } from '../dom-messages';
 
 /** The REST ingest's limit per batch. */
@@ -13,7 +14,7 @@ const FROM_EXTENSION = { 'x-wasync-client': 'extension' };
 function party(jid: string, name?: string) {
   const [user = '', server] = jid.split('@');
   const digits = user.split(':')[0] ?? '';
-  const named = name && !/^\+?[\d\s().-]+$/.test(name) ? { name } : {};
+  const named = name && !phoneFromText(name) ? { name } : {};
   return server === 'lid' ? { lid: `${digits}@lid`, ...named } : { phone: `+${digits}`, ...named };
 }
 
